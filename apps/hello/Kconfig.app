@@ -1,0 +1,2 @@
+config APP_HELLO
+	bool "hello: banner, then three timer interrupts"

@@ -1,0 +1,86 @@
+# Kconfig glue, included by CMakeLists.txt before project(): the configuration
+# decides the platform, and the platform decides the toolchain.
+#
+# A build directory owns its .config. It is created from KIT_DEFCONFIG, and
+# loaded again only when that defconfig's content changes, so menuconfig edits
+# in the build directory survive re-runs of CMake.
+
+set(KIT_ROOT ${CMAKE_CURRENT_LIST_DIR}/.. CACHE INTERNAL "")
+get_filename_component(KIT_ROOT ${KIT_ROOT} ABSOLUTE)
+set(KIT_PYTHON /usr/bin/python3 CACHE FILEPATH "Python that sees Debian's python3-kconfiglib")
+set(KIT_DEFCONFIG "" CACHE FILEPATH "defconfig loaded into a new build directory")
+set(KIT_APP_DIR "" CACHE PATH "an application directory outside the tree (selects APP_EXTERNAL)")
+set(KIT_DOTCONFIG ${CMAKE_BINARY_DIR}/.config)
+set(KIT_GEN_DIR ${CMAKE_BINARY_DIR}/generated)
+
+if(KIT_APP_DIR)
+  get_filename_component(KIT_APP_DIR ${KIT_APP_DIR} ABSOLUTE)
+endif()
+set(ENV{KIT_APP_DIR} "${KIT_APP_DIR}")
+
+if(NOT EXISTS ${KIT_PYTHON})
+  message(FATAL_ERROR "${KIT_PYTHON} not found: run scripts/setup.sh first")
+endif()
+
+function(kit_kconfig)
+  execute_process(
+    COMMAND ${KIT_PYTHON} ${KIT_ROOT}/cmake/kconfig.py ${ARGN}
+            --srctree ${KIT_ROOT} --config ${KIT_DOTCONFIG}
+    RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "Kconfig step '${ARGV0}' failed (see the message above)")
+  endif()
+endfunction()
+
+set(_stamp ${CMAKE_BINARY_DIR}/.defconfig-loaded)
+if(KIT_DEFCONFIG)
+  get_filename_component(KIT_DEFCONFIG ${KIT_DEFCONFIG} ABSOLUTE)
+  if(NOT EXISTS ${KIT_DEFCONFIG})
+    message(FATAL_ERROR "KIT_DEFCONFIG=${KIT_DEFCONFIG} does not exist")
+  endif()
+  file(SHA256 ${KIT_DEFCONFIG} _hash)
+  set(_want "${KIT_DEFCONFIG} ${_hash} ${KIT_APP_DIR}")
+  set(_have "")
+  if(EXISTS ${_stamp})
+    file(READ ${_stamp} _have)
+  endif()
+  if(NOT EXISTS ${KIT_DOTCONFIG} OR NOT _have STREQUAL _want)
+    kit_kconfig(defconfig --defconfig ${KIT_DEFCONFIG})
+    file(WRITE ${_stamp} "${_want}")
+  endif()
+elseif(NOT EXISTS ${KIT_DOTCONFIG})
+  message(FATAL_ERROR
+    "No .config in ${CMAKE_BINARY_DIR}.\n"
+    "Configure with -DKIT_DEFCONFIG=configs/<platform>_<app>_defconfig, "
+    "or use the Makefile: make PLATFORM=... APP=...")
+endif()
+
+kit_kconfig(sync --header ${KIT_GEN_DIR}/kit/config.h --cmake ${KIT_GEN_DIR}/config.cmake)
+include(${KIT_GEN_DIR}/config.cmake)
+
+execute_process(
+  COMMAND ${KIT_PYTHON} ${KIT_ROOT}/cmake/kconfig.py deps --srctree ${KIT_ROOT} --config ${KIT_DOTCONFIG}
+  OUTPUT_VARIABLE _kconfig_files OUTPUT_STRIP_TRAILING_WHITESPACE)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+  ${_kconfig_files} ${KIT_DOTCONFIG} ${KIT_ROOT}/cmake/kconfig.py)
+if(KIT_DEFCONFIG)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${KIT_DEFCONFIG})
+endif()
+
+# The toolchain follows the configured architecture. A build directory keeps
+# the toolchain it was created with, so switching the platform of an existing
+# build directory is refused with a clear message.
+set(_tc_compiler clang)
+if(CONFIG_TOOLCHAIN_GCC)
+  set(_tc_compiler gcc)
+endif()
+set(_tc ${KIT_ROOT}/cmake/toolchain/${CONFIG_ARCH_NAME}-${_tc_compiler}.cmake)
+if(NOT CMAKE_TOOLCHAIN_FILE)
+  set(CMAKE_TOOLCHAIN_FILE ${_tc} CACHE FILEPATH "toolchain chosen from the Kconfig arch")
+elseif(DEFINED KIT_TOOLCHAIN_CHOSEN AND NOT KIT_TOOLCHAIN_CHOSEN STREQUAL _tc)
+  message(FATAL_ERROR
+    "This build directory was configured with ${KIT_TOOLCHAIN_CHOSEN}, but the "
+    "configuration now asks for ${_tc}. Use a fresh build directory for another "
+    "platform or compiler.")
+endif()
+set(KIT_TOOLCHAIN_CHOSEN ${_tc} CACHE INTERNAL "")

@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""Kconfig glue for the build: load a defconfig, bring .config up to date,
+write config.h and a CMake fragment, save a minimal defconfig.
+
+Runs under Debian's python3 (/usr/bin/python3), which sees python3-kconfiglib.
+Any kconfiglib warning is fatal: a defconfig asking for a value it cannot have
+(a platform a component does not support, a misspelt symbol) stops the build
+with kconfiglib's own message instead of producing a surprising image.
+"""
+
+import argparse
+import os
+import sys
+
+try:
+    import kconfiglib
+except ImportError:
+    sys.exit("kconfig.py: python3-kconfiglib is missing; run scripts/setup.sh "
+             "(or: apt-get install python3-kconfiglib) and use /usr/bin/python3")
+
+
+def open_kconfig(srctree):
+    os.environ["srctree"] = srctree
+    os.environ.setdefault("KIT_APP_DIR", "")
+    kconf = kconfiglib.Kconfig(os.path.join(srctree, "Kconfig"),
+                               warn_to_stderr=False, suppress_traceback=True)
+    return kconf
+
+
+def fail_on_warnings(kconf, what):
+    if kconf.warnings:
+        for w in kconf.warnings:
+            print(f"kconfig: {what}: {w}", file=sys.stderr)
+        sys.exit(f"kconfig: {what}: refusing a configuration with warnings (see above)")
+
+
+def cmake_value(sym):
+    if sym.orig_type in (kconfiglib.BOOL, kconfiglib.TRISTATE):
+        return "y" if sym.str_value == "y" else ""
+    return sym.str_value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def write_if_changed(path, text):
+    try:
+        with open(path) as f:
+            if f.read() == text:
+                return
+    except FileNotFoundError:
+        pass
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def generate(kconf, header, cmake_out):
+    """config.h for C (CONFIG_FOO 1 / number / "string") and set() lines for CMake."""
+    lines = ["/* Generated from .config by cmake/kconfig.py. Do not edit. */",
+             "#ifndef KIT_CONFIG_H", "#define KIT_CONFIG_H"]
+    cm = ["# Generated from .config by cmake/kconfig.py. Do not edit."]
+    for sym in kconf.unique_defined_syms:
+        if not sym.config_string:  # invisible or unmet dependencies: not in .config
+            continue
+        val = sym.str_value
+        if sym.orig_type in (kconfiglib.BOOL, kconfiglib.TRISTATE):
+            if val == "y":
+                lines.append(f"#define CONFIG_{sym.name} 1")
+        elif sym.orig_type == kconfiglib.STRING:
+            esc = val.replace("\\", "\\\\").replace('"', '\\"')
+            lines.append(f'#define CONFIG_{sym.name} "{esc}"')
+        elif val != "":
+            lines.append(f"#define CONFIG_{sym.name} {val}")
+        cm.append(f'set(CONFIG_{sym.name} "{cmake_value(sym)}")')
+    lines.append("#endif")
+    write_if_changed(header, "\n".join(lines) + "\n")
+    write_if_changed(cmake_out, "\n".join(cm) + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("command", choices=["defconfig", "sync", "savedefconfig", "olddefconfig", "deps"])
+    ap.add_argument("--srctree", required=True)
+    ap.add_argument("--config", required=True, help="the .config of a build directory")
+    ap.add_argument("--defconfig", help="defconfig to load (defconfig) or write (savedefconfig)")
+    ap.add_argument("--header", help="config.h to write (sync)")
+    ap.add_argument("--cmake", help="CMake fragment to write (sync)")
+    args = ap.parse_args()
+
+    kconf = open_kconfig(os.path.abspath(args.srctree))
+    fail_on_warnings(kconf, "Kconfig")
+
+    if args.command == "deps":
+        # Every Kconfig file read, so CMake re-runs when one changes.
+        print(";".join(sorted(set(os.path.abspath(os.path.join(kconf.srctree, p))
+                                  for p in kconf.kconfig_filenames))))
+        return
+
+    if args.command == "defconfig":
+        if not args.defconfig or not os.path.isfile(args.defconfig):
+            sys.exit(f"kconfig: no such defconfig: {args.defconfig}")
+        kconf.load_config(args.defconfig)
+        fail_on_warnings(kconf, args.defconfig)
+        os.makedirs(os.path.dirname(os.path.abspath(args.config)), exist_ok=True)
+        kconf.write_config(args.config, save_old=False)
+        print(f"kconfig: loaded {args.defconfig}")
+        return
+
+    if not os.path.isfile(args.config):
+        sys.exit(f"kconfig: {args.config} does not exist; load a defconfig first")
+    kconf.load_config(args.config)
+    fail_on_warnings(kconf, args.config)
+
+    if args.command == "savedefconfig":
+        out = args.defconfig or os.path.join(os.path.dirname(args.config), "defconfig")
+        kconf.write_min_config(out)
+        print(f"kconfig: minimal config written to {out}")
+    elif args.command == "olddefconfig":
+        kconf.write_config(args.config)
+    elif args.command == "sync":
+        # Rewrite .config only if olddefconfig would change it, so an unchanged
+        # configuration does not re-trigger CMake.
+        text = kconf._config_contents(None)
+        with open(args.config) as f:
+            if f.read() != text:
+                kconf.write_config(args.config)
+        generate(kconf, args.header, args.cmake)
+
+
+if __name__ == "__main__":
+    main()

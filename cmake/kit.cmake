@@ -1,0 +1,123 @@
+# Build conventions shared by every component, platform and app:
+# compiler flags per architecture, and the helpers kit_component(), kit_app()
+# and kit_image() that keep each CMakeLists.txt a few lines long.
+
+set(CMAKE_C_STANDARD 11)
+set(CMAKE_C_STANDARD_REQUIRED ON)
+set(CMAKE_C_EXTENSIONS OFF)
+set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
+
+# Every target links kit_config: it carries the generated configuration
+# (-imacros, like Zephyr, so no file can forget it) and the common flags.
+add_library(kit_config INTERFACE)
+target_include_directories(kit_config INTERFACE ${KIT_GEN_DIR})
+target_compile_options(kit_config INTERFACE
+  -imacros ${KIT_GEN_DIR}/kit/config.h
+  -Wall -Wextra -Werror -g -fno-common
+  $<$<COMPILE_LANGUAGE:C>:-Wstrict-prototypes -Wmissing-prototypes -Wshadow>)
+
+if(CONFIG_OPTIMIZE_SIZE)
+  target_compile_options(kit_config INTERFACE -Os)
+elseif(CONFIG_OPTIMIZE_DEBUG)
+  target_compile_options(kit_config INTERFACE -Og)
+else()
+  target_compile_options(kit_config INTERFACE -O2)
+endif()
+
+if(CONFIG_ARCH_RISCV64)
+  # Kernel code keeps off the FPU (user FP state is saved explicitly), uses the
+  # medany model so it links anywhere in the 2 GiB above 0x80000000, and does
+  # not rely on linker relaxation (lld does not implement it).
+  if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
+    set(_march rv64imac_zicsr_zifencei)
+  else()
+    set(_march rv64imac)
+  endif()
+  target_compile_options(kit_config INTERFACE
+    -ffreestanding -fno-stack-protector -fno-pic -fno-pie
+    -ffunction-sections -fdata-sections -fno-omit-frame-pointer
+    -march=${_march} -mabi=lp64 -mcmodel=medany -mno-relax)
+  target_link_options(kit_config INTERFACE
+    ${KIT_LINKER_FLAGS} -nostdlib -static -Wl,--gc-sections
+    -march=${_march} -mabi=lp64)
+elseif(CONFIG_ARCH_HOST)
+  option(KIT_SANITIZE "Build host code with AddressSanitizer and UBSan" OFF)
+  target_compile_definitions(kit_config INTERFACE _GNU_SOURCE)
+  if(KIT_SANITIZE)
+    set(_san -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+    target_compile_options(kit_config INTERFACE ${_san})
+    target_link_options(kit_config INTERFACE ${_san})
+  endif()
+endif()
+
+# kit_component(<name> [SOURCES ...] [DEPS ...])
+# A component is a static library (an interface library when it has no
+# sources) with its public headers in include/<name>/. DEPS are the components
+# whose headers it may include; nothing else is visible to it.
+function(kit_component name)
+  cmake_parse_arguments(C "" "" "SOURCES;DEPS" ${ARGN})
+  if(C_SOURCES)
+    add_library(${name} STATIC ${C_SOURCES})
+    target_include_directories(${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+    target_link_libraries(${name} PUBLIC kit_config ${C_DEPS})
+    set_property(GLOBAL APPEND PROPERTY KIT_LINKED_COMPONENTS ${name})
+  else()
+    add_library(${name} INTERFACE)
+    target_include_directories(${name} INTERFACE ${CMAKE_CURRENT_SOURCE_DIR}/include)
+    target_link_libraries(${name} INTERFACE kit_config ${C_DEPS})
+  endif()
+  set_property(GLOBAL APPEND PROPERTY KIT_ENABLED_COMPONENTS ${name})
+  set_property(GLOBAL APPEND PROPERTY KIT_REQUIRED_TARGETS ${C_DEPS})
+endfunction()
+
+# kit_app(SOURCES ... [DEPS ...]): the application, linked into the image.
+# DEPS names the components the app calls; a disabled one is a clear error.
+function(kit_app)
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(app STATIC ${A_SOURCES})
+  target_link_libraries(app PUBLIC kit_config kit_start ${A_DEPS})
+  set_property(GLOBAL APPEND PROPERTY KIT_REQUIRED_TARGETS ${A_DEPS})
+endfunction()
+
+# Fail early, naming the missing piece, if anything links a component the
+# configuration left out (Kconfig 'depends on' should already prevent it).
+function(kit_check_targets)
+  get_property(req GLOBAL PROPERTY KIT_REQUIRED_TARGETS)
+  list(REMOVE_DUPLICATES req)
+  foreach(t IN LISTS req)
+    if(NOT TARGET ${t})
+      message(FATAL_ERROR "'${t}' is needed but not enabled in the configuration "
+                          "(enable it in menuconfig, or fix the Kconfig dependency)")
+    endif()
+  endforeach()
+endfunction()
+
+# kit_image(): the app, the platform and every linked component in one binary.
+# The platform's kit_platform_image() adds the linker script, the flat binary
+# and the description of how to run it (run.json).
+function(kit_image)
+  get_property(comps GLOBAL PROPERTY KIT_ENABLED_COMPONENTS)
+  get_property(linked GLOBAL PROPERTY KIT_LINKED_COMPONENTS)
+  list(JOIN comps " " KIT_COMPONENT_LIST)
+  configure_file(${KIT_ROOT}/cmake/components.c.in ${KIT_GEN_DIR}/kit_components.c @ONLY)
+  add_executable(image ${KIT_GEN_DIR}/kit_components.c)
+  # klib calls back into the start-up code (klib_port_*), which calls the
+  # platform: a group lets GNU ld resolve those cycles (lld needs no help).
+  target_link_libraries(image PRIVATE kit_config
+    -Wl,--start-group app kit_start platform ${linked} -Wl,--end-group)
+  target_link_options(image PRIVATE -Wl,-Map=${CMAKE_BINARY_DIR}/image.map)
+  kit_platform_image(image)
+endfunction()
+
+# The app's expected output: apps/<app>/expected-<platform>.txt if present,
+# else apps/<app>/expected.txt (empty if the app has none).
+function(kit_expected_file out)
+  set(f ${KIT_APP_SOURCE_DIR}/expected-${CONFIG_PLATFORM_NAME}.txt)
+  if(NOT EXISTS ${f})
+    set(f ${KIT_APP_SOURCE_DIR}/expected.txt)
+  endif()
+  if(NOT EXISTS ${f})
+    set(f "")
+  endif()
+  set(${out} ${f} PARENT_SCOPE)
+endfunction()

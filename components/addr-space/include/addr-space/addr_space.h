@@ -1,0 +1,170 @@
+/*
+ * Address spaces: a page table plus the areas (like Linux's VMAs) mapped in
+ * it. Each area has a backend that says where its pages come from:
+ *
+ *   linear    a fixed physical offset (device memory, the kernel image);
+ *   anonymous zero-filled pages, eagerly or lazily on first touch;
+ *   shared    frames owned by someone else (ipc-shm), reference-counted, that
+ *             several spaces map at once; the owner supplies them through the
+ *             backend's fault callback.
+ *
+ * A backend may also watch its areas. open() runs whenever a new area starts
+ * to refer to the backend's object (a split piece, a fork copy); close() runs
+ * once for every area that stops referring to it (unmap, destroy, exit, exec,
+ * replacement by a fixed mapping). An owner can therefore count its mappings
+ * exactly, without a table of its own: this is how ipc-shm keeps shm_nattch.
+ *
+ * Locking: each space has one lock, taken inside these functions. Backend
+ * callbacks run with it held: they may take the owner's own locks (lock order:
+ * address space first, then the owner's), and must not call back into the
+ * same space.
+ *
+ * Errors are negative Linux errnos: -EINVAL bad arguments, -ENOMEM out of
+ * memory or no free range, -EEXIST overlap with AS_MAP_FIXED_NOREPLACE,
+ * -EFAULT no area at an address, -EACCES an access the area's protection
+ * forbids.
+ */
+#ifndef ADDR_SPACE_ADDR_SPACE_H
+#define ADDR_SPACE_ADDR_SPACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <page-alloc/page_alloc.h>
+
+struct addr_space;
+struct as_area;
+
+/* Protection of an area (combine). */
+#define AS_PROT_NONE  0u
+#define AS_PROT_READ  1u
+#define AS_PROT_WRITE 2u
+#define AS_PROT_EXEC  4u
+#define AS_PROT_USER  8u /* reachable from user mode */
+
+/* Flags of as_map(). */
+#define AS_MAP_PRIVATE         0x00u /* fork copies the pages (copy-on-write) */
+#define AS_MAP_SHARED          0x01u /* fork shares the pages */
+#define AS_MAP_FIXED           0x02u /* exactly at addr; replace what is there */
+#define AS_MAP_FIXED_NOREPLACE 0x04u /* exactly at addr; -EEXIST if anything is there */
+#define AS_MAP_POPULATE        0x08u /* fault every page in now, not on first touch */
+#define AS_MAP_HUGE            0x10u /* use 2 MiB / 1 GiB pages where aligned */
+
+/* Kinds of access, for as_fault() (same values as hal_access). */
+#define AS_ACCESS_READ  1u
+#define AS_ACCESS_WRITE 2u
+#define AS_ACCESS_EXEC  4u
+
+struct as_backend {
+	const char *name;
+	/* A new area refers to the object behind 'area' (split piece, fork copy). */
+	void (*open)(struct as_area *area);
+	/* 'area' stops referring to it; called exactly once per area. */
+	void (*close)(struct as_area *area);
+	/*
+	 * Supply the frame for page 'pgoff' of the object (as_area_pgoff() of the
+	 * area plus the page's index inside it). The space maps it and takes its
+	 * own reference (page_ref_get) for as long as the mapping exists; the
+	 * backend keeps its own. Return 0 or a negative errno (the fault fails).
+	 */
+	int (*fault)(struct as_area *area, uint64_t pgoff, unsigned access, paddr_t *pa);
+};
+
+/* Built-in backends. */
+extern const struct as_backend as_backend_anon;   /* zero-filled, private or shared */
+extern const struct as_backend as_backend_linear; /* priv = (void *)(pa - va) offset */
+
+/* An empty space (user half only; the kernel mappings are shared by all). */
+int as_create(struct addr_space **out);
+
+/* Unmap everything (close() for each area), free every frame and table. */
+void as_destroy(struct addr_space *as);
+
+/*
+ * Map [addr, addr + len) with 'prot' and 'flags', backed by 'backend' with
+ * private data 'priv', the first page being page 'pgoff' of the object. len
+ * is rounded up to whole pages. Without a FIXED flag, addr is a hint (0: any)
+ * and the area goes in the first free range that fits. On success *out (if
+ * not NULL) is the start. A failed map changes nothing.
+ */
+int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, unsigned flags,
+	   const struct as_backend *backend, void *priv, uint64_t pgoff, uintptr_t *out);
+
+/* Anonymous memory: as_map() with as_backend_anon. */
+int as_map_anon(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, unsigned flags,
+		uintptr_t *out);
+
+/* Linear memory: va..va+len maps pa..pa+len. */
+int as_map_linear(struct addr_space *as, uintptr_t va, paddr_t pa, size_t len, unsigned prot,
+		  unsigned flags);
+
+/* Unmap any page-aligned range, splitting areas at its ends. Unmapped holes are fine. */
+int as_unmap(struct addr_space *as, uintptr_t addr, size_t len);
+
+/* Change protection of a fully mapped range, splitting areas at its ends. */
+int as_protect(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot);
+
+/*
+ * Resolve a fault: fill a lazy page, or report why not (-EFAULT: no area,
+ * -EACCES: protection). Called by the trap handler, or directly in tests.
+ */
+int as_fault(struct addr_space *as, uintptr_t va, unsigned access);
+
+/* Fault in every page of [addr, addr + len) now. */
+int as_populate(struct addr_space *as, uintptr_t addr, size_t len);
+
+/*
+ * A copy of 'parent' for fork: shared areas map the same frames, private ones
+ * are copy-on-write. Backends see open() for every copied area.
+ */
+int as_fork(struct addr_space *parent, struct addr_space **child);
+
+/* A free range of len bytes aligned to 'align' (a power of two >= PAGE_SIZE), at or above hint. */
+int as_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t hint, uintptr_t *out);
+
+/* Does any area overlap [addr, addr + len)? */
+bool as_overlaps(struct addr_space *as, uintptr_t addr, size_t len);
+
+/*
+ * Visit every area that ends above 'from', in address order, under the
+ * space's lock. The visitor's answer may unmap the area it was shown (with
+ * close() as for as_unmap) and may stop the walk. Returns the number of
+ * areas unmapped. The area pointer is valid only during the call.
+ */
+enum as_visit {
+	AS_VISIT_NEXT,
+	AS_VISIT_STOP,
+	AS_VISIT_UNMAP_NEXT,
+	AS_VISIT_UNMAP_STOP,
+};
+typedef enum as_visit (*as_visitor_t)(const struct as_area *area, void *ctx);
+int as_visit(struct addr_space *as, uintptr_t from, as_visitor_t visit, void *ctx);
+
+/* Copy between the kernel and user addresses of 'as': 0, or -EFAULT for an address with no access. */
+int as_copy_to_user(struct addr_space *as, uintptr_t dst, const void *src, size_t len);
+int as_copy_from_user(struct addr_space *as, void *dst, uintptr_t src, size_t len);
+
+/* What is mapped at va: 0 and the frame (and protection), or -EFAULT. Does not fault pages in. */
+int as_query(struct addr_space *as, uintptr_t va, paddr_t *pa, unsigned *prot);
+
+/* Make 'as' the space of the calling CPU (satp on riscv64). */
+void as_activate(struct addr_space *as);
+
+/* An area's attributes (for backends and visitors). */
+uintptr_t as_area_start(const struct as_area *area);
+uintptr_t as_area_end(const struct as_area *area);
+unsigned as_area_prot(const struct as_area *area);
+unsigned as_area_flags(const struct as_area *area);
+uint64_t as_area_pgoff(const struct as_area *area);
+void *as_area_priv(const struct as_area *area);
+const struct as_backend *as_area_backend(const struct as_area *area);
+struct addr_space *as_area_space(const struct as_area *area);
+
+/* Counts, for tests and statistics. */
+size_t as_area_count(struct addr_space *as);
+
+/* Lowest and highest (exclusive) user addresses areas may use. */
+uintptr_t as_user_base(void);
+uintptr_t as_user_top(void);
+
+#endif

@@ -1,0 +1,16 @@
+/* What the platform knows about this boot. */
+#ifndef HAL_PLATFORM_H
+#define HAL_PLATFORM_H
+
+#include <stdint.h>
+
+/* "riscv64-qemu-virt", "host", ... */
+const char *hal_platform_name(void);
+
+/* The kernel command line (device tree /chosen/bootargs, or argv on the host); "" if none. */
+const char *hal_boot_cmdline(void);
+
+/* hal_time_ns() at the first instruction of the image. */
+uint64_t hal_boot_entry_ns(void);
+
+#endif

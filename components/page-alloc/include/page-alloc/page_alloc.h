@@ -1,0 +1,84 @@
+/*
+ * Physical page frames.
+ *
+ * Frames come in blocks of 2^order contiguous pages, aligned to their size.
+ * Every allocated frame carries a reference count, starting at 1, so frames
+ * shared by several address spaces are freed when the last user drops them.
+ *
+ * All functions are safe to call from any CPU. Out of memory is reported
+ * (PADDR_NONE / -ENOMEM), never a crash. Debug builds panic, naming the
+ * address, on a double free or on freeing a frame the allocator never handed
+ * out.
+ */
+#ifndef PAGE_ALLOC_PAGE_ALLOC_H
+#define PAGE_ALLOC_PAGE_ALLOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE  (1ul << PAGE_SHIFT)
+
+typedef uint64_t paddr_t;
+
+/* Returned by page_alloc() when nothing fits. */
+#define PADDR_NONE ((paddr_t)~0ull)
+
+/* Largest block order the allocator serves (2^PAGE_MAX_ORDER pages). */
+#define PAGE_MAX_ORDER 18 /* 1 GiB */
+
+/*
+ * Take every usable frame from the hal memory map: RAM minus the kernel
+ * image, the device tree, the initrd and firmware-reserved ranges.
+ * Returns 0 or a negative errno.
+ */
+int page_alloc_init(void);
+
+/*
+ * Add [base, base + size) (page-aligned) to the allocator. page_alloc_init()
+ * calls this for each usable range; host tests call it with host memory.
+ */
+int page_alloc_add_range(paddr_t base, uint64_t size);
+
+/* Forget every range and frame (host tests start each case afresh). */
+void page_alloc_reset(void);
+
+/* 2^order contiguous frames aligned to 2^order pages, refcount 1; or PADDR_NONE. */
+paddr_t page_alloc(unsigned order);
+
+/* The same, filled with zeros. */
+paddr_t page_alloc_zeroed(unsigned order);
+
+/* Free a block from page_alloc() regardless of its reference count. */
+void page_free(paddr_t pa, unsigned order);
+
+/* Reference counts of single (order 0) frames. */
+void page_ref_get(paddr_t pa);
+/* Drop a reference; the frame is freed when it reaches zero. Returns true then. */
+bool page_ref_put(paddr_t pa);
+unsigned page_ref_count(paddr_t pa);
+
+/* Does the allocator manage this frame (allocated or free)? */
+bool page_is_managed(paddr_t pa);
+
+/* Counts in pages. */
+size_t page_free_count(void);
+size_t page_total_count(void);
+
+/* Kernel virtual address of a frame (identity on current platforms). */
+void *page_to_virt(paddr_t pa);
+paddr_t page_from_virt(const void *va);
+
+/*
+ * Small-object heap on top of the frames: size classes up to a page, whole
+ * blocks of frames above that. kmalloc returns NULL when out of memory.
+ * kfree(NULL) is a no-op; a double free or a foreign pointer panics in debug
+ * builds, naming the pointer.
+ */
+void *kmalloc(size_t size);
+void *kzalloc(size_t size);
+void *kcalloc(size_t n, size_t size); /* NULL on overflow */
+void kfree(void *p);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * Trap dispatch. Timer interrupts go to the registered timer handler, page
+ * faults to the registered fault handler. Everything else, and any fault
+ * the handler declines, is reported with the registers and fails the run.
+ */
+#include <hal/trap.h>
+#include <klib/panic.h>
+#include <klib/printf.h>
+#include "riscv.h"
+
+void riscv_trap(struct riscv_trap_frame *tf);
+
+enum {
+	EXC_INST_MISALIGNED = 0,
+	EXC_INST_ACCESS = 1,
+	EXC_ILLEGAL = 2,
+	EXC_BREAKPOINT = 3,
+	EXC_LOAD_MISALIGNED = 4,
+	EXC_LOAD_ACCESS = 5,
+	EXC_STORE_MISALIGNED = 6,
+	EXC_STORE_ACCESS = 7,
+	EXC_ECALL_U = 8,
+	EXC_ECALL_S = 9,
+	EXC_INST_PAGE_FAULT = 12,
+	EXC_LOAD_PAGE_FAULT = 13,
+	EXC_STORE_PAGE_FAULT = 15,
+};
+
+static hal_fault_handler_t fault_handler;
+
+void hal_trap_set_fault_handler(hal_fault_handler_t handler)
+{
+	fault_handler = handler;
+}
+
+static const char *cause_name(unsigned long scause)
+{
+	static const char *const exc[] = {
+		[0] = "instruction address misaligned", [1] = "instruction access fault",
+		[2] = "illegal instruction", [3] = "breakpoint",
+		[4] = "load address misaligned", [5] = "load access fault",
+		[6] = "store address misaligned", [7] = "store access fault",
+		[8] = "ecall from U-mode", [9] = "ecall from S-mode",
+		[12] = "instruction page fault", [13] = "load page fault",
+		[15] = "store page fault",
+	};
+	unsigned long code = scause & ~SCAUSE_INTERRUPT;
+
+	if (scause & SCAUSE_INTERRUPT)
+		return code == 1 ? "supervisor software interrupt"
+		     : code == 5 ? "supervisor timer interrupt"
+		     : code == 9 ? "supervisor external interrupt" : "interrupt";
+	if (code < sizeof(exc) / sizeof(exc[0]) && exc[code])
+		return exc[code];
+	return "unknown";
+}
+
+static void dump_registers(const struct riscv_trap_frame *tf)
+{
+	static const char *const abi[32] = {
+		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+		"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+		"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	};
+
+	for (int i = 1; i < 32; i++)
+		kprintf("%4s=%016lx%s", abi[i], tf->x[i], i % 4 == 3 ? "\n" : "  ");
+	kprintf("\n");
+}
+
+static void report_and_fail(const struct riscv_trap_frame *tf)
+{
+	kprintf("\nunexpected trap: scause=0x%lx (%s) sepc=0x%lx stval=0x%lx\n"
+		"  sstatus=0x%lx, from %s mode, hart %lu\n",
+		tf->scause, cause_name(tf->scause), tf->sepc, tf->stval, tf->sstatus,
+		tf->sstatus & SSTATUS_SPP ? "S" : "U", riscv_board.boot_hart);
+	dump_registers(tf);
+	panic("unexpected trap (%s) at pc 0x%lx", cause_name(tf->scause), tf->sepc);
+}
+
+static bool handle_page_fault(const struct riscv_trap_frame *tf, unsigned long code)
+{
+	struct hal_fault f = {
+		.addr = tf->stval,
+		.pc = tf->sepc,
+		.access = code == EXC_INST_PAGE_FAULT ? HAL_ACCESS_EXEC
+			: code == EXC_LOAD_PAGE_FAULT ? HAL_ACCESS_READ : HAL_ACCESS_WRITE,
+		.user = !(tf->sstatus & SSTATUS_SPP),
+	};
+
+	return fault_handler && fault_handler(&f) == 0;
+}
+
+void riscv_trap(struct riscv_trap_frame *tf)
+{
+	unsigned long code = tf->scause & ~SCAUSE_INTERRUPT;
+
+	if (tf->scause & SCAUSE_INTERRUPT) {
+		if (code == IRQ_S_TIMER) {
+			riscv_timer_interrupt();
+			return;
+		}
+		report_and_fail(tf);
+	}
+	switch (code) {
+	case EXC_INST_PAGE_FAULT:
+	case EXC_LOAD_PAGE_FAULT:
+	case EXC_STORE_PAGE_FAULT:
+		if (handle_page_fault(tf, code))
+			return;
+		break;
+	default:
+		break;
+	}
+	report_and_fail(tf);
+}

@@ -1,0 +1,195 @@
+#!/usr/bin/python3
+"""Run a built image, interactively or as a boot test.
+
+    run.py BUILD_DIR                     boot it; exit with the image's status
+    run.py --boot uboot BUILD_DIR        OpenSBI -> U-Boot -> booti, no typing
+    run.py --gdb 1234 BUILD_DIR          wait for gdb-multiarch on port 1234
+    run.py --check BUILD_DIR             boot test: match the app's expected lines
+
+BUILD_DIR/run.json (written by the platform's CMake) says what the image is
+and how the platform runs it. Only the standard library is used.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+UBOOT_LOAD_ADDR = 0x84000000  # U-Boot's kernel_addr_r on qemu-riscv64; booti moves it to 0x80200000
+
+
+def die(msg, status=2):
+    print(f"run.py: {msg}", file=sys.stderr)
+    sys.exit(status)
+
+
+def need(tool, package):
+    if not shutil.which(tool):
+        die(f"'{tool}' not found: install the Debian package {package} (scripts/setup.sh does)")
+
+
+def load_run_json(build_dir):
+    path = os.path.join(build_dir, "run.json")
+    if not os.path.isfile(path):
+        die(f"{path} not found: build the image first (make, or cmake --build {build_dir})")
+    with open(path) as f:
+        return json.load(f)
+
+
+def uboot_dtb(info, workdir):
+    """QEMU's own device tree for this machine, plus a /config node that makes
+    U-Boot boot our image at once: bootdelay -2 (no countdown, no key check)
+    and a bootcmd running booti on the image QEMU preloaded into RAM."""
+    need("fdtput", "device-tree-compiler")
+    dtb = os.path.join(workdir, "uboot.dtb")
+    subprocess.run([info["qemu"], *info["machine"], "-machine", f"dumpdtb={dtb}",
+                    "-display", "none"], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    bootcmd = f"echo unikit: booti from {UBOOT_LOAD_ADDR:#x}; booti {UBOOT_LOAD_ADDR:#x} - ${{fdtcontroladdr}}"
+    subprocess.run(["fdtput", "-c", dtb, "/config"], check=True)
+    subprocess.run(["fdtput", "-t", "u", dtb, "/config", "bootdelay", "0xfffffffe"], check=True)
+    subprocess.run(["fdtput", "-t", "s", dtb, "/config", "bootcmd", bootcmd], check=True)
+    return dtb
+
+
+def command(info, boot, gdb_port, workdir, extra):
+    if info["kind"] == "host":
+        return [info["image"], *extra]
+    need(info["qemu"], "qemu-system-misc")
+    fw_name = info["firmware"] if boot == "default" else ("fw_jump" if boot == "uboot" else boot)
+    fw = os.path.join(info["opensbi_dir"], f"{fw_name}.bin")
+    if not os.path.isfile(fw):
+        die(f"{fw} not found: install the Debian package opensbi")
+    cmd = [info["qemu"], *info["machine"], "-nographic", "-no-reboot", "-bios", fw]
+    if boot == "uboot":
+        if not os.path.isfile(info["uboot"]):
+            die(f"{info['uboot']} not found: install the Debian package u-boot-qemu")
+        cmd += ["-kernel", info["uboot"], "-dtb", uboot_dtb(info, workdir),
+                "-device", f"loader,file={info['image']},addr={UBOOT_LOAD_ADDR:#x},force-raw=on"]
+    else:
+        cmd += ["-kernel", info["image"]]
+    if gdb_port:
+        cmd += ["-S", "-gdb", f"tcp::{gdb_port}"]
+    return cmd + extra
+
+
+def read_expectations(path):
+    """Regexes in order, and the expected exit status ('# exit-status: N')."""
+    lines, status = [], 0
+    if not path:
+        return lines, status
+    with open(path) as f:
+        for raw in f:
+            line = raw.rstrip("\n")
+            m = re.match(r"#\s*exit-status:\s*(\d+)", line)
+            if m:
+                status = int(m.group(1))
+            elif line.strip() and not line.startswith("#"):
+                lines.append(line)
+    return lines, status
+
+
+def check(output, expect_path, status, timed_out, timeout):
+    """Return a list of failure messages (empty when the run passed)."""
+    out_lines = output.replace("\r", "").split("\n")
+    regexes, want_status = read_expectations(expect_path)
+    problems = []
+    if timed_out:
+        problems.append(f"the image did not finish within {timeout} s (a hang?)")
+    pos = 0
+    for i, rx in enumerate(regexes, 1):
+        pat = re.compile(rx)
+        while pos < len(out_lines) and not pat.search(out_lines[pos]):
+            pos += 1
+        if pos == len(out_lines):
+            problems.append(f"expected line {i} of {expect_path} not found (in order): {rx}")
+            break
+        pos += 1
+    panics = [l for l in out_lines if "PANIC" in l]
+    if panics and want_status == 0:
+        problems.append(f"the image panicked: {panics[0].strip()}")
+    if not timed_out and status != want_status:
+        problems.append(f"exit status {status}, expected {want_status}")
+    return problems
+
+
+def run_check(cmd, info, timeout, expect_path, log_path):
+    print("run.py:", " ".join(cmd), flush=True)
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    chunks, timed_out = [], False
+    os.set_blocking(proc.stdout.fileno(), True)
+    import selectors
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    while True:
+        left = timeout - (time.monotonic() - start)
+        if left <= 0:
+            timed_out = True
+            os.killpg(proc.pid, signal.SIGKILL)
+            break
+        if not sel.select(timeout=min(left, 0.5)):
+            if proc.poll() is not None:
+                break
+            continue
+        data = os.read(proc.stdout.fileno(), 65536)
+        if not data:
+            break
+        chunks.append(data)
+        sys.stdout.write(data.decode("utf-8", "replace"))
+        sys.stdout.flush()
+    status = proc.wait()
+    elapsed = time.monotonic() - start
+    output = b"".join(chunks).decode("utf-8", "replace")
+    if log_path:
+        with open(log_path, "w") as f:
+            f.write(output)
+    problems = check(output, expect_path, status, timed_out, timeout)
+    name = f"{info['platform']}/{info['app']}"
+    if problems:
+        for p in problems:
+            print(f"BOOT TEST FAILED ({name}): {p}")
+        return 1
+    print(f"boot test passed ({name}, {elapsed:.2f} s)")
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("build_dir")
+    ap.add_argument("--boot", default="default", choices=["default", "fw_jump", "fw_dynamic", "uboot"],
+                    help="how to start a QEMU image (default: the configured OpenSBI firmware)")
+    ap.add_argument("--gdb", type=int, metavar="PORT", help="start halted, gdb server on PORT")
+    ap.add_argument("--check", action="store_true", help="boot test: match the expected lines")
+    ap.add_argument("--expect", help="expected-lines file (default: the app's, from run.json)")
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds before a run counts as hung")
+    ap.add_argument("--log", help="with --check: also save the output here")
+    ap.add_argument("extra", nargs="*", help="extra arguments for QEMU (or the host image)")
+    args = ap.parse_args()
+
+    info = load_run_json(args.build_dir)
+    if args.boot != "default" and info["kind"] != "qemu":
+        die(f"--boot {args.boot} only applies to QEMU images, not {info['platform']}")
+    with tempfile.TemporaryDirectory(prefix="kit-run-") as workdir:
+        cmd = command(info, args.boot, args.gdb, workdir, args.extra)
+        if args.check:
+            sys.exit(run_check(cmd, info, args.timeout, args.expect or info.get("expect"), args.log))
+        if args.gdb:
+            print(f"run.py: waiting for gdb on port {args.gdb}:\n"
+                  f"  gdb-multiarch {info.get('elf', info['image'])} -ex 'target remote :{args.gdb}'",
+                  flush=True)
+        status = subprocess.call(cmd)
+        if status != 0:
+            print(f"run.py: the image exited with status {status}", file=sys.stderr)
+        sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Install the Debian packages the kit needs, if any are missing.
+# As root (or with password-less sudo) it installs them; otherwise it lists
+# exactly what is missing and the command that installs it, and fails.
+# Quiet and quick when everything is already there.
+set -euo pipefail
+
+packages=(
+  qemu-system-misc      # qemu-system-riscv64
+  opensbi               # fw_jump.bin / fw_dynamic.bin
+  u-boot-qemu           # qemu-riscv64_smode/u-boot.bin
+  u-boot-tools          # mkimage
+  device-tree-compiler  # fdtput, for the U-Boot boot path
+  libcmocka-dev         # unit tests
+  python3-kconfiglib    # menuconfig, defconfig, genconfig
+  python3               # /usr/bin/python3 for kconfiglib and scripts
+  cmake
+  ninja-build
+  clang
+  lld
+  llvm                  # llvm-objcopy, llvm-size
+  libclang-rt-14-dev    # ASan/UBSan/libFuzzer runtimes for clang
+  gcc-riscv64-linux-gnu # static Linux riscv64 programs (tests/linux)
+  libc6-dev-riscv64-cross
+  qemu-user             # qemu-riscv64: the Linux side of tests/linux
+  gdb-multiarch         # make debug
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: missing Debian packages: ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+  sudo=(sudo -n)
+else
+  echo "setup: not root and no password-less sudo. Install them with:"
+  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "setup: installed ${missing[*]}"

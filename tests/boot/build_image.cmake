@@ -1,0 +1,11 @@
+# Configure and build one defconfig into its own directory (cmake -P script,
+# run as the build.<name> test so a broken config fails loudly, by name).
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC} -B ${BIN} ${GEN} -DKIT_DEFCONFIG=${DEFCONFIG}
+                RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "configuring ${DEFCONFIG} failed")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${BIN} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "building ${DEFCONFIG} failed")
+endif()

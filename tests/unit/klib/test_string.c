@@ -1,0 +1,136 @@
+/* klib's own mem/string implementations (klib_*), against the C library. */
+#include "kit_test.h"
+#include <klib/errno.h>
+#include <klib/string.h>
+#include <stdlib.h>
+
+static void fill(unsigned char *p, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (unsigned char)(seed * 31 + i * 7);
+}
+
+static void test_memcpy_all_alignments(void **state)
+{
+	unsigned char src[96], dst[96], ref[96];
+	(void)state;
+
+	for (size_t so = 0; so < 8; so++)
+		for (size_t d = 0; d < 8; d++)
+			for (size_t n = 0; n < 64; n++) {
+				fill(src, sizeof(src), (unsigned)(so + n));
+				memset(dst, 0xee, sizeof(dst));
+				memset(ref, 0xee, sizeof(ref));
+				memcpy(ref + d, src + so, n);
+				assert_ptr_equal(klib_memcpy(dst + d, src + so, n), dst + d);
+				assert_memory_equal(dst, ref, sizeof(dst));
+			}
+}
+
+static void test_memmove_overlaps(void **state)
+{
+	unsigned char a[80], b[80];
+	(void)state;
+
+	for (size_t from = 0; from < 16; from++)
+		for (size_t to = 0; to < 16; to++)
+			for (size_t n = 0; n < 60; n++) {
+				fill(a, sizeof(a), (unsigned)n);
+				memcpy(b, a, sizeof(a));
+				memmove(b + to, b + from, n);
+				klib_memmove(a + to, a + from, n);
+				assert_memory_equal(a, b, sizeof(a));
+			}
+}
+
+static void test_memset_and_memcmp(void **state)
+{
+	unsigned char a[70], b[70];
+	(void)state;
+
+	for (size_t off = 0; off < 8; off++)
+		for (size_t n = 0; n < 60; n++) {
+			memset(a, 1, sizeof(a));
+			memset(b, 1, sizeof(b));
+			memset(b + off, 0xab, n);
+			assert_ptr_equal(klib_memset(a + off, 0xab, n), a + off);
+			assert_memory_equal(a, b, sizeof(a));
+		}
+	assert_int_equal(klib_memcmp("abc", "abc", 3), 0);
+	assert_true(klib_memcmp("abc", "abd", 3) < 0);
+	assert_true(klib_memcmp("\xff", "\x01", 1) > 0); /* unsigned bytes */
+	assert_int_equal(klib_memcmp("a", "b", 0), 0);
+}
+
+static void test_strings(void **state)
+{
+	(void)state;
+	assert_int_equal(klib_strlen(""), 0);
+	assert_int_equal(klib_strlen("hello"), 5);
+	assert_int_equal(klib_strnlen("hello", 3), 3);
+	assert_int_equal(klib_strnlen("hi", 10), 2);
+	assert_int_equal(klib_strcmp("a", "a"), 0);
+	assert_true(klib_strcmp("a", "b") < 0);
+	assert_true(klib_strcmp("ab", "a") > 0);
+	assert_true(klib_strcmp("\x80", "a") > 0);
+	assert_int_equal(klib_strncmp("abcx", "abcy", 3), 0);
+	assert_true(klib_strncmp("abcx", "abcy", 4) < 0);
+	const char *s = "a/b/c";
+	assert_ptr_equal(klib_strchr(s, '/'), s + 1);
+	assert_ptr_equal(klib_strrchr(s, '/'), s + 3);
+	assert_ptr_equal(klib_strchr(s, '\0'), s + 5);
+	assert_null(klib_strchr(s, 'z'));
+	assert_null(klib_strrchr(s, 'z'));
+}
+
+static void test_kstrlcpy(void **state)
+{
+	char b[4];
+	(void)state;
+
+	assert_int_equal(kstrlcpy(b, "ab", sizeof(b)), 2);
+	assert_string_equal(b, "ab");
+	assert_int_equal(kstrlcpy(b, "abcdef", sizeof(b)), 6);
+	assert_string_equal(b, "abc");
+	b[0] = 'q';
+	assert_int_equal(kstrlcpy(b, "xyz", 0), 3);
+	assert_int_equal(b[0], 'q');
+}
+
+static void test_kstrtou64(void **state)
+{
+	unsigned long long v;
+	const char *end;
+	(void)state;
+
+	assert_int_equal(kstrtou64("123", 10, &v, NULL), 0);
+	assert_int_equal(v, 123);
+	assert_int_equal(kstrtou64("0x1F", 0, &v, NULL), 0);
+	assert_int_equal(v, 31);
+	assert_int_equal(kstrtou64("017", 0, &v, NULL), 0);
+	assert_int_equal(v, 15);
+	assert_int_equal(kstrtou64("0", 0, &v, NULL), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(kstrtou64("18446744073709551615", 10, &v, NULL), 0);
+	assert_true(v == 18446744073709551615ull);
+	assert_int_equal(kstrtou64("18446744073709551616", 10, &v, NULL), -ERANGE);
+	assert_int_equal(kstrtou64("", 10, &v, NULL), -EINVAL);
+	assert_int_equal(kstrtou64("12x", 10, &v, NULL), -EINVAL);
+	assert_int_equal(kstrtou64("12x", 10, &v, &end), 0);
+	assert_int_equal(v, 12);
+	assert_string_equal(end, "x");
+	assert_int_equal(kstrtou64("5", 1, &v, NULL), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_memcpy_all_alignments),
+		cmocka_unit_test(test_memmove_overlaps),
+		cmocka_unit_test(test_memset_and_memcmp),
+		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_kstrlcpy),
+		cmocka_unit_test(test_kstrtou64),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
