@@ -1,0 +1,100 @@
+/*
+ * The page-table engine: map, unmap, protect, query and walk ranges of a
+ * hardware page table, generic over the PTE format (Sv39, Sv48, AArch64
+ * 4 KiB granule). Page sizes are the format's: 4 KiB, 2 MiB and 1 GiB on all
+ * three. With PT_MAP_HUGE a range is mapped with the largest page that its
+ * alignment and length allow.
+ *
+ * Table pages come from page-alloc; a table that becomes empty on unmap is
+ * freed at once. Changes to a table that may be live flush the TLB through
+ * the hal (hal/mmu.h). The engine does not own the frames it maps: unmap
+ * hands each one back through a callback, so the caller can drop its
+ * reference.
+ *
+ * Errors: -EINVAL (misaligned, out of the format's range, bad flags),
+ * -ENOMEM (no frame for a table), -EEXIST (mapping over a present page).
+ * A failed pt_map leaves the table as it was.
+ */
+#ifndef PAGING_PAGING_H
+#define PAGING_PAGING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <page-alloc/page_alloc.h>
+
+struct pt;
+struct pt_format;
+
+/* The formats the engine speaks. */
+extern const struct pt_format pt_format_sv39;
+extern const struct pt_format pt_format_sv48;
+extern const struct pt_format pt_format_aarch64_4k;
+
+/* Permissions of a mapping (combine). */
+#define PT_READ   0x01u
+#define PT_WRITE  0x02u
+#define PT_EXEC   0x04u
+#define PT_USER   0x08u
+#define PT_GLOBAL 0x10u /* present in every address space (kernel mappings) */
+
+/* Flags of pt_map(). */
+#define PT_MAP_HUGE    0x01u /* allow 2 MiB / 1 GiB pages where aligned */
+#define PT_MAP_REPLACE 0x02u /* overwrite present pages instead of -EEXIST */
+
+#define PT_SIZE_4K (1ull << 12)
+#define PT_SIZE_2M (1ull << 21)
+#define PT_SIZE_1G (1ull << 30)
+
+/* A new, empty table of the given format. */
+int pt_create(const struct pt_format *fmt, struct pt **out);
+
+/*
+ * Free every table page. Mapped frames are not touched: unmap first if
+ * their owners need to know.
+ */
+void pt_destroy(struct pt *pt);
+
+/* Physical address of the root table (what satp / TTBR point at). */
+paddr_t pt_root(const struct pt *pt);
+const struct pt_format *pt_format(const struct pt *pt);
+
+/* Map [va, va + len) to [pa, pa + len); all three 4 KiB-aligned. */
+int pt_map(struct pt *pt, uintptr_t va, paddr_t pa, size_t len, unsigned prot, unsigned flags);
+
+/*
+ * Called for every page removed by pt_unmap (va, its frame, its size), so the
+ * caller can release the frame. May be NULL.
+ */
+typedef void (*pt_unmap_fn)(void *ctx, uintptr_t va, paddr_t pa, size_t size);
+
+/*
+ * Unmap [va, va + len); holes are skipped. A huge page only partly inside
+ * the range is split first. Empty tables are freed, the TLB flushed.
+ */
+int pt_unmap(struct pt *pt, uintptr_t va, size_t len, pt_unmap_fn fn, void *ctx);
+
+/* Change the permissions of the present pages in [va, va + len). */
+int pt_protect(struct pt *pt, uintptr_t va, size_t len, unsigned prot);
+
+/* The mapping covering va: 0 with its frame (for va itself), prot and page size, or -ENOENT. */
+int pt_query(const struct pt *pt, uintptr_t va, paddr_t *pa, unsigned *prot, size_t *size);
+
+/* Call fn for every present page in [va, va + len), in address order; a non-zero return stops. */
+typedef int (*pt_walk_fn)(void *ctx, uintptr_t va, paddr_t pa, size_t size, unsigned prot);
+int pt_walk(const struct pt *pt, uintptr_t va, size_t len, pt_walk_fn fn, void *ctx);
+
+/* Table pages in use (for leak checks and statistics). */
+size_t pt_table_pages(const struct pt *pt);
+
+/*
+ * Make this table the kernel's: other tables created after this share its
+ * upper-half (PT_GLOBAL) entries, as user address spaces share the kernel.
+ */
+void pt_set_kernel(struct pt *pt);
+struct pt *pt_kernel(void);
+
+/* Switch the calling CPU to this table (satp / TTBR) and flush its TLB. */
+void pt_activate(struct pt *pt);
+
+#endif
