@@ -14,6 +14,7 @@ target_include_directories(kit_config INTERFACE ${KIT_GEN_DIR})
 target_compile_options(kit_config INTERFACE
   -imacros ${KIT_GEN_DIR}/kit/config.h
   -Wall -Wextra -Werror -g -fno-common
+  -fmacro-prefix-map=${KIT_ROOT}/=
   $<$<COMPILE_LANGUAGE:C>:-Wstrict-prototypes -Wmissing-prototypes -Wshadow>)
 
 if(CONFIG_OPTIMIZE_SIZE)

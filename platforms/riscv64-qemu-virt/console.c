@@ -1,7 +1,8 @@
 /*
  * Console: the NS16550 UART named by the device tree, written directly (no
  * trap into firmware per character); before the device tree is read, or if
- * it names no UART, the SBI legacy putchar.
+ * it names no UART, the SBI legacy putchar. OpenSBI has already programmed
+ * the line settings, so the UART needs no set-up here.
  */
 #include <hal/console.h>
 #include "riscv.h"
@@ -15,11 +16,6 @@
 static volatile uint8_t *uart_reg(unsigned reg)
 {
 	return (volatile uint8_t *)(riscv_board.uart_base + (reg << riscv_board.uart_shift));
-}
-
-void riscv_console_init(void)
-{
-	/* OpenSBI already programmed the line settings; nothing to do here. */
 }
 
 void hal_console_putc(char c)

@@ -20,7 +20,7 @@ static size_t nregions;
 static uint64_t ram_size;
 static struct hal_kernel_layout layout;
 
-static void add(uint64_t base, uint64_t size, enum hal_mem_type type)
+void riscv_memmap_add(uint64_t base, uint64_t size, enum hal_mem_type type)
 {
 	if (size == 0)
 		return;
@@ -32,52 +32,13 @@ static void add(uint64_t base, uint64_t size, enum hal_mem_type type)
 		ram_size += size;
 }
 
-static void add_reg_ranges(const struct fdt *f, int node, enum hal_mem_type type)
-{
-	uint64_t base, size;
-
-	for (int i = 0; fdt_reg(f, node, i, &base, &size) == 0; i++)
-		add(base, size, type);
-}
-
-static void add_initrd(const struct fdt *f)
-{
-	int chosen = fdt_path(f, "/chosen"), len1, len2;
-	const void *s, *e;
-
-	if (chosen < 0)
-		return;
-	s = fdt_prop(f, chosen, "linux,initrd-start", &len1);
-	e = fdt_prop(f, chosen, "linux,initrd-end", &len2);
-	if (!s || !e || (len1 != 4 && len1 != 8) || (len2 != 4 && len2 != 8))
-		return;
-	uint64_t start = fdt_read_cells(s, len1 / 4), end = fdt_read_cells(e, len2 / 4);
-	if (end > start)
-		add(start, end - start, HAL_MEM_INITRD);
-}
-
+/* The device tree's ranges are in (riscv_dt_scan); add the image and the tree itself. */
 void riscv_memmap_init(void)
 {
-	const struct fdt *f = &riscv_board.fdt;
-	uint64_t base, size;
-	int node, rsv;
-
-	for (node = fdt_first_child(f, fdt_root(f)); node >= 0; node = fdt_next_sibling(f, node)) {
-		const char *type = fdt_prop_str(f, node, "device_type");
-		if (type && strcmp(type, "memory") == 0)
-			add_reg_ranges(f, node, HAL_MEM_RAM);
-	}
-	rsv = fdt_path(f, "/reserved-memory");
-	if (rsv >= 0)
-		for (node = fdt_first_child(f, rsv); node >= 0; node = fdt_next_sibling(f, node))
-			add_reg_ranges(f, node, HAL_MEM_RESERVED);
-	for (int i = 0; fdt_mem_rsv(f, i, &base, &size) == 0; i++)
-		add(base, size, HAL_MEM_RESERVED);
-
-	add((uintptr_t)__kernel_start, (uintptr_t)(__kernel_end - __kernel_start), HAL_MEM_KERNEL);
-	add(riscv_board.fdt_pa, ALIGN_UP((uint64_t)f->size, 4096), HAL_MEM_FDT);
-	add_initrd(f);
-
+	riscv_memmap_add((uintptr_t)__kernel_start, (uintptr_t)(__kernel_end - __kernel_start),
+			 HAL_MEM_KERNEL);
+	riscv_memmap_add(riscv_board.fdt_pa, ALIGN_UP((uint64_t)riscv_board.fdt.size, 4096),
+			 HAL_MEM_FDT);
 	layout = (struct hal_kernel_layout){
 		.text_start = (uintptr_t)__text_start, .text_end = (uintptr_t)__text_end,
 		.rodata_start = (uintptr_t)__rodata_start, .rodata_end = (uintptr_t)__rodata_end,

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <klib/fdt.h>
+#include <hal/memmap.h>
 
 #define csr_read(csr)                                              \
 	({                                                         \
@@ -65,9 +66,9 @@ struct riscv_board {
 };
 extern struct riscv_board riscv_board;
 
-int riscv_parse_fdt(uint64_t fdt_pa);
+int riscv_dt_scan(void);
 void riscv_memmap_init(void);
-void riscv_console_init(void);
+void riscv_memmap_add(uint64_t base, uint64_t size, enum hal_mem_type type);
 void riscv_timer_interrupt(void);
 
 #endif

@@ -142,6 +142,15 @@ int fdt_next_node(const struct fdt *f, int node)
 	return walk(f, node, &dc);
 }
 
+int fdt_next_node_depth(const struct fdt *f, int node, int *depth)
+{
+	int dc, next = walk(f, node, &dc);
+
+	if (next >= 0)
+		*depth += dc;
+	return next;
+}
+
 int fdt_first_child(const struct fdt *f, int node)
 {
 	int dc, next = walk(f, node, &dc);
@@ -310,12 +319,17 @@ static uint32_t cells_of(const struct fdt *f, int node, const char *name, uint32
 	return node >= 0 && fdt_prop_u32(f, node, name, &v) ? v : dflt;
 }
 
-int fdt_reg(const struct fdt *f, int node, int index, uint64_t *addr, uint64_t *size)
+void fdt_child_cells(const struct fdt *f, int node, uint32_t *address_cells, uint32_t *size_cells)
 {
-	int parent = fdt_parent(f, node), len;
+	*address_cells = cells_of(f, node, "#address-cells", 2);
+	*size_cells = cells_of(f, node, "#size-cells", 1);
+}
+
+int fdt_reg_cells(const struct fdt *f, int node, uint32_t ac, uint32_t sc, int index,
+		  uint64_t *addr, uint64_t *size)
+{
+	int len;
 	const uint8_t *p = fdt_prop(f, node, "reg", &len);
-	uint32_t ac = cells_of(f, parent, "#address-cells", 2);
-	uint32_t sc = cells_of(f, parent, "#size-cells", 1);
 	uint32_t entry = 4 * (ac + sc);
 
 	if (!p || ac < 1 || ac > 2 || sc > 2 || index < 0)
@@ -326,6 +340,14 @@ int fdt_reg(const struct fdt *f, int node, int index, uint64_t *addr, uint64_t *
 	*addr = fdt_read_cells(p, (int)ac);
 	*size = sc ? fdt_read_cells(p + 4 * ac, (int)sc) : 0;
 	return 0;
+}
+
+int fdt_reg(const struct fdt *f, int node, int index, uint64_t *addr, uint64_t *size)
+{
+	uint32_t ac, sc;
+
+	fdt_child_cells(f, fdt_parent(f, node), &ac, &sc);
+	return fdt_reg_cells(f, node, ac, sc, index, addr, size);
 }
 
 int fdt_mem_rsv(const struct fdt *f, int index, uint64_t *addr, uint64_t *size)

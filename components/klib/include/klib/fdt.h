@@ -39,6 +39,12 @@ int fdt_parent(const struct fdt *f, int node);
 /* The next node in document order after 'node', or -ENOENT. */
 int fdt_next_node(const struct fdt *f, int node);
 
+/*
+ * The same, keeping track of depth (the root is depth 0): a single pass over
+ * the tree with this is the cheap way to read many nodes.
+ */
+int fdt_next_node_depth(const struct fdt *f, int node, int *depth);
+
 /* "serial@10000000" (the root is ""). */
 const char *fdt_name(const struct fdt *f, int node);
 
@@ -55,6 +61,13 @@ int fdt_find_compatible(const struct fdt *f, int from, const char *compat);
 
 /* The index-th (address, size) pair of "reg", using the parent's cell counts. */
 int fdt_reg(const struct fdt *f, int node, int index, uint64_t *addr, uint64_t *size);
+
+/* The same with the parent's #address-cells / #size-cells given (no parent lookup). */
+int fdt_reg_cells(const struct fdt *f, int node, uint32_t address_cells, uint32_t size_cells,
+		  int index, uint64_t *addr, uint64_t *size);
+
+/* A node's #address-cells and #size-cells for its children (defaults 2 and 1). */
+void fdt_child_cells(const struct fdt *f, int node, uint32_t *address_cells, uint32_t *size_cells);
 
 /* A big-endian number of 'cells' 32-bit cells (1 or 2). */
 uint64_t fdt_read_cells(const void *p, int cells);

@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""Boot-to-shutdown wall time of an image against the smallest possible
+S-mode image (minimal.S), run alternately in the same QEMU setup, plus the
+image's text size.
+
+    bench/boot/boot_time.py [--runs N] BUILD_DIR
+
+BUILD_DIR is a built riscv64 image directory (e.g. build/riscv64-qemu-virt_hello).
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def build_minimal(out_dir):
+    elf = os.path.join(out_dir, "minimal.elf")
+    binf = os.path.join(out_dir, "minimal.bin")
+    subprocess.run(["clang", "--target=riscv64-unknown-elf", "-march=rv64imac", "-mabi=lp64",
+                    "-nostdlib", "-fuse-ld=lld", "-Wl,-Ttext=0x80200000", "-Wl,-e,_start",
+                    os.path.join(HERE, "minimal.S"), "-o", elf], check=True)
+    subprocess.run(["llvm-objcopy", "-O", "binary", elf, binf], check=True)
+    return binf
+
+
+def boot(info, image):
+    fw = os.path.join(info["opensbi_dir"], info["firmware"] + ".bin")
+    cmd = [info["qemu"], *info["machine"], "-nographic", "-no-reboot", "-bios", fw, "-kernel", image]
+    t = time.monotonic()
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=60)
+    dt = time.monotonic() - t
+    if r.returncode != 0:
+        sys.exit(f"{image} exited with {r.returncode}:\n{r.stdout.decode(errors='replace')}")
+    return dt
+
+
+def text_size(elf):
+    out = subprocess.run(["llvm-size", "-A", elf], check=True, capture_output=True, text=True).stdout
+    sizes = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[1].isdigit():
+            sizes[parts[0]] = int(parts[1])
+    return sizes
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("build_dir")
+    ap.add_argument("--runs", type=int, default=20)
+    args = ap.parse_args()
+    with open(os.path.join(args.build_dir, "run.json")) as f:
+        info = json.load(f)
+    with tempfile.TemporaryDirectory() as tmp:
+        minimal = build_minimal(tmp)
+        boot(info, minimal)  # warm the page cache
+        boot(info, info["image"])
+        base, img = [], []
+        for _ in range(args.runs):
+            base.append(boot(info, minimal))
+            img.append(boot(info, info["image"]))
+    mb, mi = statistics.median(base), statistics.median(img)
+    sizes = text_size(info["elf"])
+    print(f"machine: {' '.join(info['machine'])}, firmware {info['firmware']}, {args.runs} runs each, alternating")
+    print(f"minimal image: median {mb * 1000:.1f} ms (min {min(base) * 1000:.1f})")
+    print(f"{info['app']} image: median {mi * 1000:.1f} ms (min {min(img) * 1000:.1f})")
+    print(f"ratio {info['app']}/minimal: {mi / mb:.3f} (median), {min(img) / min(base):.3f} (min)")
+    print(f"{info['app']} .text: {sizes.get('.text', 0)} bytes ({sizes.get('.text', 0) / 1024:.1f} KiB), "
+          f".rodata {sizes.get('.rodata', 0)}, .data {sizes.get('.data', 0)}, .bss {sizes.get('.bss', 0)}")
+
+
+if __name__ == "__main__":
+    main()
