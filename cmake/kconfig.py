@@ -24,6 +24,7 @@ def open_kconfig(srctree):
     os.environ.setdefault("KIT_APP_DIR", "")
     kconf = kconfiglib.Kconfig(os.path.join(srctree, "Kconfig"),
                                warn_to_stderr=False, suppress_traceback=True)
+    kconf.warn_assign_undef = True  # a misspelt CONFIG_ in a defconfig is an error
     return kconf
 
 
@@ -32,6 +33,25 @@ def fail_on_warnings(kconf, what):
         for w in kconf.warnings:
             print(f"kconfig: {what}: {w}", file=sys.stderr)
         sys.exit(f"kconfig: {what}: refusing a configuration with warnings (see above)")
+
+
+def check_assignments(kconf, what):
+    """kconfiglib quietly drops a value whose dependencies are not met; a
+    defconfig that asks for an impossible combination must fail instead."""
+    bad = []
+    for sym in kconf.unique_defined_syms:
+        if sym.user_value is None:
+            continue
+        want = sym.user_value
+        if sym.orig_type in (kconfiglib.BOOL, kconfiglib.TRISTATE):
+            want = kconfiglib.TRI_TO_STR[want]
+        if sym.str_value != want:
+            bad.append(f"CONFIG_{sym.name}={want} cannot be set (it would be '{sym.str_value}'); "
+                       f"it depends on: {kconfiglib.expr_str(sym.direct_dep)}")
+    if bad:
+        for b in bad:
+            print(f"kconfig: {what}: {b}", file=sys.stderr)
+        sys.exit(f"kconfig: {what}: impossible configuration (see above)")
 
 
 def cmake_value(sym):
@@ -101,6 +121,7 @@ def main():
             sys.exit(f"kconfig: no such defconfig: {args.defconfig}")
         kconf.load_config(args.defconfig)
         fail_on_warnings(kconf, args.defconfig)
+        check_assignments(kconf, args.defconfig)
         os.makedirs(os.path.dirname(os.path.abspath(args.config)), exist_ok=True)
         kconf.write_config(args.config, save_old=False)
         print(f"kconfig: loaded {args.defconfig}")
