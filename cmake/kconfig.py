@@ -46,8 +46,12 @@ def check_assignments(kconf, what):
         if sym.orig_type in (kconfiglib.BOOL, kconfiglib.TRISTATE):
             want = kconfiglib.TRI_TO_STR[want]
         if sym.str_value != want:
-            bad.append(f"CONFIG_{sym.name}={want} cannot be set (it would be '{sym.str_value}'); "
-                       f"it depends on: {kconfiglib.expr_str(sym.direct_dep)}")
+            if kconfiglib.expr_value(sym.direct_dep) and sym.ranges:
+                why = "it is outside the allowed range " + " / ".join(
+                    f"[{kconfiglib.expr_str(lo)}, {kconfiglib.expr_str(hi)}]" for lo, hi, _ in sym.ranges)
+            else:
+                why = "it depends on: " + kconfiglib.expr_str(sym.direct_dep)
+            bad.append(f"CONFIG_{sym.name}={want} cannot be set (it would be '{sym.str_value}'); {why}")
     if bad:
         for b in bad:
             print(f"kconfig: {what}: {b}", file=sys.stderr)
