@@ -127,21 +127,21 @@ void test_ipc_set(void)
 
 void test_lock(void)
 {
+	static const struct {
+		int cmd;
+		const char *what;
+	} steps[] = {
+		{SHM_LOCK, "SHM_LOCK"}, {SHM_LOCK, "SHM_LOCK again"},
+		{SHM_UNLOCK, "SHM_UNLOCK"}, {SHM_UNLOCK, "SHM_UNLOCK again"},
+	};
 	int id = seg_new(IPC_PRIVATE, page, 0600), r;
 	struct shmid_ds ds;
 
-	r = s_ctl(id, SHM_LOCK, NULL);
-	s_stat(id, &ds);
-	report("lock: SHM_LOCK -> %s, mode 0%o", res(r), (unsigned)ds.shm_perm.mode);
-	r = s_ctl(id, SHM_LOCK, NULL);
-	s_stat(id, &ds);
-	report("lock: SHM_LOCK again -> %s, mode 0%o", res(r), (unsigned)ds.shm_perm.mode);
-	r = s_ctl(id, SHM_UNLOCK, NULL);
-	s_stat(id, &ds);
-	report("lock: SHM_UNLOCK -> %s, mode 0%o", res(r), (unsigned)ds.shm_perm.mode);
-	r = s_ctl(id, SHM_UNLOCK, NULL);
-	s_stat(id, &ds);
-	report("lock: SHM_UNLOCK again -> %s, mode 0%o", res(r), (unsigned)ds.shm_perm.mode);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		r = s_ctl(id, steps[i].cmd, NULL);
+		s_stat(id, &ds);
+		report("lock: %s -> %s, mode 0%o", steps[i].what, res(r), (unsigned)ds.shm_perm.mode);
+	}
 	s_ctl(id, IPC_RMID, NULL);
 	r = s_ctl(id, SHM_LOCK, NULL);
 	report("lock: SHM_LOCK of a removed segment -> %s", res(r));

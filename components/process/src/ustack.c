@@ -100,35 +100,35 @@ static bool place_extras(struct cursor *c, const struct ustack_args *a, struct u
 	return true;
 }
 
+/* n pointers at 'va' to the consecutive strings from 'str', then NULL;
+ * returns the address after the NULL. */
+static uint64_t put_pointers(const struct cursor *c, uint64_t va, const char *const *v, size_t n,
+			     uint64_t str)
+{
+	for (size_t i = 0; i < n; i++, va += 8) {
+		put_word(c, va, str);
+		str += strlen(v[i]) + 1;
+	}
+	put_word(c, va, 0);
+	return va + 8;
+}
+
 /* argc, argv[], envp[], auxv[] at the 16-byte aligned sp below 'cur'. */
 static bool place_vectors(struct cursor *c, const struct ustack_args *a, size_t argc, size_t envc,
 			  struct ustack_layout *out)
 {
 	uint64_t words = 1 + (argc + 1) + (envc + 1) + 2 * (a->nauxv + 1);
-	uint64_t va, p;
+	uint64_t va;
 
 	if ((c->cur - c->base) / 8 < words)
 		return false;
 	out->sp = ALIGN_DOWN(c->cur - words * 8, 16);
 	if (out->sp < c->base)
 		return false;
-	va = out->sp;
-	put_word(c, va, argc);
-	out->argv = va += 8;
-	p = out->arg_start;
-	for (size_t i = 0; i < argc; i++, va += 8) {
-		put_word(c, va, p);
-		p += strlen(a->argv[i]) + 1;
-	}
-	put_word(c, va, 0);
-	out->envp = va += 8;
-	p = out->env_start;
-	for (size_t i = 0; i < envc; i++, va += 8) {
-		put_word(c, va, p);
-		p += strlen(a->envp[i]) + 1;
-	}
-	put_word(c, va, 0);
-	out->auxv = va += 8;
+	put_word(c, out->sp, argc);
+	out->argv = out->sp + 8;
+	out->envp = put_pointers(c, out->argv, a->argv, argc, out->arg_start);
+	out->auxv = va = put_pointers(c, out->envp, a->envp, envc, out->env_start);
 	for (size_t i = 0; i < a->nauxv; i++, va += 16) {
 		uint64_t type = a->auxv[i].type, value = a->auxv[i].value;
 		if (type == AT_RANDOM)
