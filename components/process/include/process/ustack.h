@@ -1,0 +1,117 @@
+/*
+ * The initial user stack of a new program, laid out byte for byte as Linux
+ * does it (fs/exec.c copies the strings, fs/binfmt_elf.c create_elf_tables
+ * builds the rest), from the top down:
+ *
+ *   top - 8          8 zero bytes
+ *                    the program's path (AT_EXECFN points here)
+ *                    envp strings, then argv strings below them, each in
+ *                    order (argv[0] lowest); the lowest is arg_start
+ *   (down to 16)     alignment, after an optional random pad
+ *                    the AT_PLATFORM string, if any (no alignment)
+ *                    16 random bytes (AT_RANDOM points here)
+ *                    0 or 8 bytes, so that sp is 16-byte aligned
+ *                    auxv pairs, ending with AT_NULL
+ *                    envp[] pointers, NULL
+ *                    argv[] pointers, NULL
+ *   sp ->            argc
+ *
+ * The builder writes into a caller-provided buffer that stands for the user
+ * addresses [top - size, top), and fills every gap with zeros (Linux's stack
+ * pages start zeroed). It never reads or writes outside the buffer.
+ */
+#ifndef PROCESS_USTACK_H
+#define PROCESS_USTACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Auxiliary vector types (Linux include/uapi/linux/auxvec.h, riscv asm/auxvec.h). */
+#define AT_NULL              0
+#define AT_IGNORE            1
+#define AT_PHDR              3
+#define AT_PHENT             4
+#define AT_PHNUM             5
+#define AT_PAGESZ            6
+#define AT_BASE              7
+#define AT_FLAGS             8
+#define AT_ENTRY             9
+#define AT_UID               11
+#define AT_EUID              12
+#define AT_GID               13
+#define AT_EGID              14
+#define AT_PLATFORM          15
+#define AT_HWCAP             16
+#define AT_CLKTCK            17
+#define AT_SECURE            23
+#define AT_RANDOM            25
+#define AT_EXECFN            31
+#define AT_SYSINFO_EHDR      33
+#define AT_L1I_CACHESIZE     40
+#define AT_L1I_CACHEGEOMETRY 41
+#define AT_L1D_CACHESIZE     42
+#define AT_L1D_CACHEGEOMETRY 43
+#define AT_L2_CACHESIZE      44
+#define AT_L2_CACHEGEOMETRY  45
+#define AT_L3_CACHESIZE      46
+#define AT_L3_CACHEGEOMETRY  47
+#define AT_MINSIGSTKSZ       51
+
+struct auxv_entry {
+	uint64_t type, value;
+};
+
+struct ustack_args {
+	const char *const *argv;        /* NULL-terminated; NULL: no arguments */
+	const char *const *envp;        /* NULL-terminated; NULL: empty */
+	const char *execfn;             /* the path given to execve */
+	const char *platform;           /* AT_PLATFORM's string; NULL on riscv64 */
+	const uint8_t *random;          /* the 16 bytes AT_RANDOM points to */
+	uint32_t pad;                   /* bytes dropped below the strings before
+					 * aligning (Linux: random, < 8192; 0: none) */
+	/* The auxiliary vector in order, without AT_NULL. The values of
+	 * AT_RANDOM, AT_EXECFN and AT_PLATFORM are filled in here. */
+	const struct auxv_entry *auxv;
+	size_t nauxv;
+};
+
+/* User addresses of what was built. */
+struct ustack_layout {
+	uint64_t sp;                    /* argc; the initial stack pointer */
+	uint64_t argv, envp, auxv;      /* the three arrays */
+	uint64_t arg_start, env_start, env_end;
+	uint64_t execfn, random, platform;
+};
+
+/*
+ * Build the stack in 'stack', which is the memory of user addresses
+ * [top - size, top); 'top' must be 16-byte aligned. Returns 0, -E2BIG when
+ * it does not fit (as execve), or -EINVAL for bad arguments.
+ */
+int ustack_build(void *stack, size_t size, uint64_t top, const struct ustack_args *a,
+		 struct ustack_layout *out);
+
+/* What riscv64 Linux puts in the auxiliary vector of a static program. */
+struct ustack_exec_info {
+	uint64_t phdr, phnum, entry;    /* from the ELF image, after the load bias */
+	uint64_t page_size, hwcap, clktck;
+	uint64_t vdso;                  /* AT_SYSINFO_EHDR; 0: no vDSO */
+	uint64_t minsigstksz;           /* 0: AT_IGNORE in its place, as Linux */
+	uint64_t cache[8];              /* AT_L1I_CACHESIZE..AT_L3_CACHEGEOMETRY; 0: unknown */
+	uint32_t uid, euid, gid, egid;
+	bool secure;
+};
+
+#define USTACK_RISCV64_AUXV 26
+
+/*
+ * Fill 'out' (USTACK_RISCV64_AUXV entries) in riscv64 Linux's order: the
+ * ARCH_DLINFO block (vDSO, caches, AT_MINSIGSTKSZ) first, then AT_HWCAP,
+ * AT_PAGESZ, AT_CLKTCK, AT_PHDR, AT_PHENT, AT_PHNUM, AT_BASE (0: no
+ * interpreter), AT_FLAGS, AT_ENTRY, the ids, AT_SECURE, AT_RANDOM and
+ * AT_EXECFN. No AT_RSEQ_*: this kernel has no rseq. Returns the count.
+ */
+size_t ustack_riscv64_auxv(struct auxv_entry *out, const struct ustack_exec_info *info);
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * The initial user stack, Linux's way (see process/ustack.h for the picture).
+ *
+ * Linux builds it in two passes: execve copies the path, then envp and argv
+ * strings downwards from 8 bytes below the top (each vector from its last
+ * string to its first, so the strings end up in order); create_elf_tables
+ * then aligns, places the platform string and the random bytes, and puts
+ * argc, the pointer arrays and the auxiliary vector at a 16-byte aligned sp
+ * computed from the number of words they take. We do the same in one go.
+ */
+#include <process/ustack.h>
+#include <klib/compiler.h>
+#include <klib/errno.h>
+#include <klib/string.h>
+
+/* A downward allocator over the buffer; 'cur' is a user address. */
+struct cursor {
+	uint8_t *buf;
+	uint64_t base, cur;             /* base: user address of buf[0] */
+};
+
+static bool take(struct cursor *c, uint64_t len)
+{
+	if (c->cur - c->base < len)
+		return false;
+	c->cur -= len;
+	return true;
+}
+
+static uint8_t *at(const struct cursor *c, uint64_t va)
+{
+	return c->buf + (va - c->base);
+}
+
+static void put_word(const struct cursor *c, uint64_t va, uint64_t v)
+{
+	uint8_t *p = at(c, va);
+
+	/* Little-endian, byte by byte: the buffer need not be aligned. */
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static size_t count(const char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+static bool copy_str(struct cursor *c, const char *s)
+{
+	size_t len = strlen(s) + 1;
+
+	if (!take(c, len))
+		return false;
+	memcpy(at(c, c->cur), s, len);
+	return true;
+}
+
+/* The strings, top down: path, envp (last first), argv (last first). */
+static bool copy_strings(struct cursor *c, const struct ustack_args *a, size_t argc, size_t envc,
+			 struct ustack_layout *out)
+{
+	if (!take(c, 8) || !copy_str(c, a->execfn))
+		return false;
+	out->execfn = c->cur;
+	out->env_end = c->cur;
+	for (size_t i = envc; i-- > 0;)
+		if (!copy_str(c, a->envp[i]))
+			return false;
+	out->env_start = c->cur;
+	for (size_t i = argc; i-- > 0;)
+		if (!copy_str(c, a->argv[i]))
+			return false;
+	out->arg_start = c->cur;
+	return true;
+}
+
+/* Below the strings: pad, align, platform string, random bytes. */
+static bool place_extras(struct cursor *c, const struct ustack_args *a, struct ustack_layout *out)
+{
+	if (!take(c, a->pad))
+		return false;
+	c->cur = ALIGN_DOWN(c->cur, 16);
+	if (c->cur < c->base)
+		return false;
+	out->platform = 0;
+	if (a->platform) {
+		if (!copy_str(c, a->platform))
+			return false;
+		out->platform = c->cur;
+	}
+	if (!take(c, 16))
+		return false;
+	memcpy(at(c, c->cur), a->random, 16);
+	out->random = c->cur;
+	return true;
+}
+
+/* n pointers at 'va' to the consecutive strings from 'str', then NULL;
+ * returns the address after the NULL. */
+static uint64_t put_pointers(const struct cursor *c, uint64_t va, const char *const *v, size_t n,
+			     uint64_t str)
+{
+	for (size_t i = 0; i < n; i++, va += 8) {
+		put_word(c, va, str);
+		str += strlen(v[i]) + 1;
+	}
+	put_word(c, va, 0);
+	return va + 8;
+}
+
+/* argc, argv[], envp[], auxv[] at the 16-byte aligned sp below 'cur'. */
+static bool place_vectors(struct cursor *c, const struct ustack_args *a, size_t argc, size_t envc,
+			  struct ustack_layout *out)
+{
+	uint64_t words = 1 + (argc + 1) + (envc + 1) + 2 * (a->nauxv + 1);
+	uint64_t va;
+
+	if ((c->cur - c->base) / 8 < words)
+		return false;
+	out->sp = ALIGN_DOWN(c->cur - words * 8, 16);
+	if (out->sp < c->base)
+		return false;
+	put_word(c, out->sp, argc);
+	out->argv = out->sp + 8;
+	out->envp = put_pointers(c, out->argv, a->argv, argc, out->arg_start);
+	out->auxv = va = put_pointers(c, out->envp, a->envp, envc, out->env_start);
+	for (size_t i = 0; i < a->nauxv; i++, va += 16) {
+		uint64_t type = a->auxv[i].type, value = a->auxv[i].value;
+		if (type == AT_RANDOM)
+			value = out->random;
+		else if (type == AT_EXECFN)
+			value = out->execfn;
+		else if (type == AT_PLATFORM)
+			value = out->platform;
+		put_word(c, va, type);
+		put_word(c, va + 8, value);
+	}
+	put_word(c, va, AT_NULL);
+	put_word(c, va + 8, 0);
+	return true;
+}
+
+int ustack_build(void *stack, size_t size, uint64_t top, const struct ustack_args *a,
+		 struct ustack_layout *out)
+{
+	if (!stack || !a || !out || !a->execfn || !a->random || (a->nauxv && !a->auxv) ||
+	    !IS_ALIGNED(top, 16) || top < size)
+		return -EINVAL;
+
+	struct cursor c = {stack, top - size, top};
+	size_t argc = count(a->argv), envc = count(a->envp);
+
+	/* Every gap of the final layout reads as zero. */
+	memset(stack, 0, size);
+	if (!copy_strings(&c, a, argc, envc, out) || !place_extras(&c, a, out) ||
+	    !place_vectors(&c, a, argc, envc, out))
+		return -E2BIG;
+	return 0;
+}
+
+size_t ustack_riscv64_auxv(struct auxv_entry *out, const struct ustack_exec_info *info)
+{
+	size_t n = 0;
+
+#define AUX(t, v) (out[n].type = (t), out[n].value = (v), n++)
+	/* ARCH_DLINFO (arch/riscv/include/asm/elf.h) comes first. */
+	AUX(AT_SYSINFO_EHDR, info->vdso);
+	for (int i = 0; i < 8; i++)
+		AUX(AT_L1I_CACHESIZE + i, info->cache[i]);
+	if (info->minsigstksz)
+		AUX(AT_MINSIGSTKSZ, info->minsigstksz);
+	else
+		AUX(AT_IGNORE, 0);
+	AUX(AT_HWCAP, info->hwcap);
+	AUX(AT_PAGESZ, info->page_size);
+	AUX(AT_CLKTCK, info->clktck);
+	AUX(AT_PHDR, info->phdr);
+	AUX(AT_PHENT, 56);
+	AUX(AT_PHNUM, info->phnum);
+	AUX(AT_BASE, 0);
+	AUX(AT_FLAGS, 0);
+	AUX(AT_ENTRY, info->entry);
+	AUX(AT_UID, info->uid);
+	AUX(AT_EUID, info->euid);
+	AUX(AT_GID, info->gid);
+	AUX(AT_EGID, info->egid);
+	AUX(AT_SECURE, info->secure);
+	AUX(AT_RANDOM, 0);
+	AUX(AT_EXECFN, 0);
+#undef AUX
+	return n;
+}
