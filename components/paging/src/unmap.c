@@ -70,6 +70,13 @@ static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint
 	}
 }
 
+int pt_split(struct pt *pt, uintptr_t va)
+{
+	int rc = pt_check_range(pt, va, PAGE_SIZE);
+
+	return rc ? rc : pt_split_at(pt, va);
+}
+
 int pt_unmap(struct pt *pt, uintptr_t va, size_t len, pt_unmap_fn fn, void *ctx)
 {
 	struct unmap_op op = {.pt = pt, .fn = fn, .ctx = ctx};

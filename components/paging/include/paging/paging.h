@@ -78,6 +78,14 @@ typedef void (*pt_unmap_fn)(void *ctx, uintptr_t va, paddr_t pa, size_t size);
  */
 int pt_unmap(struct pt *pt, uintptr_t va, size_t len, pt_unmap_fn fn, void *ctx);
 
+/*
+ * Make va a boundary between pages: a huge page that straddles it is split
+ * (same frames and permissions). 0, -EINVAL or -ENOMEM; nothing else
+ * changes. Lets a caller make later calls on ranges ending at va unable to
+ * fail.
+ */
+int pt_split(struct pt *pt, uintptr_t va);
+
 /* Change the permissions of the present pages in [va, va + len). */
 int pt_protect(struct pt *pt, uintptr_t va, size_t len, unsigned prot);
 
