@@ -70,4 +70,7 @@ void riscv_memmap_init(void);
 void riscv_console_init(void);
 void riscv_timer_interrupt(void);
 
+/* What the kernel table has at addr (for fault reports). */
+const char *riscv_mmu_describe(uintptr_t addr);
+
 #endif
