@@ -79,11 +79,14 @@ static int prepare(struct map_op *op, paddr_t table, unsigned level, uint64_t va
 	for (;;) {
 		uint64_t cl = MIN(last, va | (PT_LEVEL_SIZE(level) - 1));
 		unsigned idx = pt_index(va, level);
-		enum pte_kind k = f->kind(t[idx], level);
+		enum pte_kind k = fresh || !t[idx] ? PTE_EMPTY : f->kind(t[idx], level);
 		bool child_fresh = false;
 		int rc;
 
-		if (leaf_here(op, level, va, cl)) {
+		if (leaf_here(op, level, va, cl) && fresh) {
+			/* Aligned whole entries of an empty table: all leaves, nothing to check. */
+			cl = va + (last - va + 1) / PT_LEVEL_SIZE(level) * PT_LEVEL_SIZE(level) - 1;
+		} else if (leaf_here(op, level, va, cl)) {
 			/* (Only the kernel keeps empty tables: those below its root.) */
 			bool used = k == PTE_LEAF || (k == PTE_TABLE && !pt_table_empty(pte_pa(f, t[idx])));
 			if (used && !(op->flags & PT_MAP_REPLACE))
@@ -127,6 +130,16 @@ static void write_leaves(struct map_op *op, paddr_t table, unsigned level, uint6
 			t[i] = pte_addr(f, pa) | bits;
 		return;
 	}
+	if (level <= PT_MAX_LEAF_LEVEL && level < pt_top(op->pt) && !(op->flags & PT_MAP_REPLACE) &&
+	    leaf_here(op, level, va, MIN(last, va | (PT_LEVEL_SIZE(level) - 1)))) {
+		/* A run of huge leaves over empty entries (prepare checked): one store each. */
+		uint64_t size = PT_LEVEL_SIZE(level), bits = op->leaf[level];
+		for (; last - va >= size - 1; va += size) {
+			t[pt_index(va, level)] = pte_addr(f, va + op->delta) | bits;
+			if (last - va == size - 1)
+				return;
+		}
+	}
 	for (;;) {
 		uint64_t cl = MIN(last, va | (PT_LEVEL_SIZE(level) - 1));
 		unsigned idx = pt_index(va, level);
@@ -136,7 +149,7 @@ static void write_leaves(struct map_op *op, paddr_t table, unsigned level, uint6
 			t[idx] = pte_addr(f, va + op->delta) | op->leaf[level];
 			if (level == pt_top(op->pt))
 				pt_set_root_entry(op->pt, idx, t[idx]);
-			if (f->kind(old, level) == PTE_TABLE)
+			if (old && f->kind(old, level) == PTE_TABLE)
 				pt_free_subtree(op->pt, pte_pa(f, old), level - 1);
 		} else {
 			kassert(f->kind(t[idx], level) == PTE_TABLE);
@@ -182,7 +195,7 @@ int pt_map(struct pt *pt, uintptr_t va, paddr_t pa, size_t len, unsigned prot, u
 		return rc;
 	if ((pa & (PAGE_SIZE - 1)) || pa + len - 1 < pa || (flags & ~(PT_MAP_HUGE | PT_MAP_REPLACE)))
 		return -EINVAL;
-	for (unsigned l = 0; l <= PT_MAX_LEAF_LEVEL; l++)
+	for (unsigned l = 0; l <= (flags & PT_MAP_HUGE ? PT_MAX_LEAF_LEVEL : 0); l++)
 		op.leaf[l] = pt->fmt->leaf_bits(prot, l);
 	rc = prepare(&op, pt->root, pt_top(pt), va, last, false);
 	if (rc) {

@@ -43,7 +43,7 @@ static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint
 		unsigned idx = pt_index(va, level);
 		uint64_t pte = t[idx];
 
-		switch (level == 0 ? (pte ? PTE_LEAF : PTE_EMPTY) : f->kind(pte, level)) {
+		switch (!pte ? PTE_EMPTY : level == 0 ? PTE_LEAF : f->kind(pte, level)) {
 		case PTE_EMPTY:
 			break;
 		case PTE_LEAF:
