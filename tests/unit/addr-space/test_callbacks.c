@@ -94,6 +94,13 @@ static enum as_visit unmap_obj_areas(const struct as_area *a, void *ctx)
 	return as_area_backend(a) == &obj_backend ? AS_VISIT_UNMAP_NEXT : AS_VISIT_NEXT;
 }
 
+static void obj_init(struct obj *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < NPAGES; i++)
+		o->frames[i] = page_alloc_zeroed(0);
+}
+
 static void test_open_close_balance(void **state)
 {
 	static struct obj o;
@@ -103,9 +110,7 @@ static void test_open_close_balance(void **state)
 	size_t free0 = as_test_ram(16);
 	(void)state;
 
-	memset(&o, 0, sizeof(o));
-	for (int i = 0; i < NPAGES; i++)
-		o.frames[i] = page_alloc_zeroed(0);
+	obj_init(&o);
 	assert_int_equal(as_create(&as), 0);
 
 	/* The first area: as_map calls no open(); the caller counts it. */
@@ -185,9 +190,7 @@ static void test_backend_fault_errors(void **state)
 	size_t free0 = as_test_ram(16);
 	(void)state;
 
-	memset(&o, 0, sizeof(o));
-	for (int i = 0; i < NPAGES; i++)
-		o.frames[i] = page_alloc_zeroed(0);
+	obj_init(&o);
 	assert_int_equal(as_create(&as), 0);
 	/* An area running past the object's end: the fault fails, the copy helper says -EFAULT. */
 	assert_int_equal(as_map(as, 0, 4 * PG, RW, AS_MAP_SHARED, &obj_backend, &o, NPAGES - 2, &a), 0);

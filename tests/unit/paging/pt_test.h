@@ -4,17 +4,10 @@
 
 #include "kit_test.h"
 #include "fake_hal.h"
+#include "mem_test.h"
 #include <paging/paging.h>
 
-/* A fresh allocator over 'mib' MiB of host memory; returns its free count. */
-static inline size_t pt_test_ram(unsigned mib)
-{
-	page_alloc_reset();
-	pt_set_kernel(NULL);
-	paddr_t base = (paddr_t)(uintptr_t)fake_hal_ram((size_t)mib << 20, 2u << 20);
-	assert_int_equal(page_alloc_add_range(base, (uint64_t)mib << 20), 0);
-	return page_free_count();
-}
+#define pt_test_ram mem_test_ram
 
 /* Entry 'idx' of the table page at 'table'. */
 static inline uint64_t raw(paddr_t table, unsigned idx)
