@@ -6,6 +6,7 @@
 #   make run-uboot                   the same image through OpenSBI -> U-Boot -> booti
 #   make debug                       start halted, wait for gdb-multiarch on GDB_PORT
 #   make test                        every unit and boot test (what CI runs)
+#   make bench                       host micro-benchmarks (docs/benchmarks.md)
 #   make menuconfig|savedefconfig|olddefconfig   edit the build's configuration
 #   make defconfig CONFIG=configs/x_defconfig    (re)load a defconfig into its build dir
 #   make APP_DIR=/path/to/app CONFIG=/path/to/app/defconfig run   an app outside the tree
@@ -25,7 +26,7 @@ PY       := /usr/bin/python3
 GENERATOR := $(if $(shell command -v ninja),-G Ninja,)
 JOBS     ?= $(shell nproc)
 
-.PHONY: all build configure run run-uboot debug test unit-test setup menuconfig guiconfig \
+.PHONY: all build configure run run-uboot debug test unit-test bench setup menuconfig guiconfig \
 	savedefconfig olddefconfig defconfig clean help
 
 all: build
@@ -63,6 +64,14 @@ test: setup
 		|| { cat build/tests.configure.log; exit 1; }
 	@cmake --build build/tests -j $(JOBS)
 	@ctest --test-dir build/tests --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# Host micro-benchmarks, without sanitizers (figures in docs/benchmarks.md).
+bench: setup
+	@mkdir -p build
+	@cmake -S . -B build/bench $(GENERATOR) -DKIT_DEFCONFIG=$(abspath tests/unit/defconfig) \
+		-DKIT_BENCH=ON > build/bench.configure.log 2>&1 || { cat build/bench.configure.log; exit 1; }
+	@cmake --build build/bench -j $(JOBS) --target bench-memory
+	@build/bench/bench/memory/bench-memory
 
 # Only the unit tests of one component: make unit-test LABEL=klib
 unit-test: setup

@@ -10,6 +10,12 @@
 #include <hal/platform.h>
 #include <hal/time.h>
 #include <klib/printf.h>
+#ifdef CONFIG_PAGE_ALLOC
+#include <page-alloc/page_alloc.h>
+#endif
+#ifdef CONFIG_PAGING
+#include <paging/paging.h>
+#endif
 
 #define TICKS      3
 #define PERIOD_NS  1000000ull
@@ -75,6 +81,16 @@ int app_main(void)
 	kprintf("ram: %llu MiB\n", (unsigned long long)(hal_mem_ram_size() >> 20));
 	kprintf("components: %s\n", kit_components);
 	kprintf("entry to main: %llu us\n", (unsigned long long)(main_ns - hal_boot_entry_ns()) / 1000);
+#ifdef CONFIG_PAGING
+	if (pt_kernel())
+		kprintf("paging: kernel runs in its own %s page table (W^X), root 0x%llx\n",
+			pt_format_name(pt_format(pt_kernel())), (unsigned long long)pt_root(pt_kernel()));
+	else
+		kprintf("paging: no kernel page table on this platform\n");
+#endif
+#ifdef CONFIG_PAGE_ALLOC
+	kprintf("frames: %zu free of %zu (4 KiB)\n", page_free_count(), page_total_count());
+#endif
 
 	if (take_timer_interrupts() != 0) {
 		kprintf("hello: timer interrupts FAILED\n");

@@ -6,8 +6,34 @@
  */
 #include <kit/kit.h>
 #include <hal/power.h>
+#include <klib/errno.h>
+#include <klib/panic.h>
+#ifdef CONFIG_PAGE_ALLOC
+#include <page-alloc/page_alloc.h>
+#endif
+#ifdef CONFIG_PAGING
+#include <hal/mmu.h>
+#endif
+#ifdef CONFIG_ADDR_SPACE
+#include <addr-space/addr_space.h>
+#endif
 
 void kit_start(void)
 {
+	int rc = 0;
+
+	(void)rc;
+#ifdef CONFIG_PAGE_ALLOC
+	if ((rc = page_alloc_init()) < 0)
+		panic("page-alloc: no usable RAM in the memory map (%d)", rc);
+#endif
+#ifdef CONFIG_PAGING
+	/* The kernel's own page table, where the platform has one (not the host). */
+	if ((rc = hal_mmu_init()) < 0 && rc != -ENOSYS)
+		panic("paging: building the kernel page table failed (%d)", rc);
+#endif
+#ifdef CONFIG_ADDR_SPACE
+	as_init();
+#endif
 	hal_power_off(app_main());
 }

@@ -3,10 +3,20 @@
  * up the console, then hand over to the shared start-up (kit_start).
  */
 #include <kit/kit.h>
+#include <hal/mmu.h>
 #include <hal/power.h>
+#include "hart.h"
 #include "riscv.h"
 
 struct riscv_board riscv_board;
+
+extern char __boot_stack_bottom[];
+
+/* The boot hart's trap-entry data (hart.h); in .data, so it is valid before .bss is cleared. */
+char riscv_overflow_stack[CONFIG_RISCV_OVERFLOW_STACK_SIZE] KIT_ALIGNED(16);
+struct riscv_hart riscv_hart0 = {
+	.overflow_top = (unsigned long)(riscv_overflow_stack + CONFIG_RISCV_OVERFLOW_STACK_SIZE),
+};
 
 void riscv_boot(unsigned long hartid, uint64_t fdt_pa, uint64_t entry_ticks);
 
@@ -24,6 +34,7 @@ void riscv_boot(unsigned long hartid, uint64_t fdt_pa, uint64_t entry_ticks)
 {
 	int rc;
 
+	hal_stack_set_bottom((uintptr_t)__boot_stack_bottom);
 	riscv_board.boot_hart = hartid;
 	riscv_board.entry_ticks = entry_ticks;
 	riscv_board.fdt_pa = fdt_pa;

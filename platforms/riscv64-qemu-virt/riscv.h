@@ -71,4 +71,7 @@ void riscv_memmap_init(void);
 void riscv_memmap_add(uint64_t base, uint64_t size, enum hal_mem_type type);
 void riscv_timer_interrupt(void);
 
+/* What the kernel table has at addr (for fault reports). */
+const char *riscv_mmu_describe(uintptr_t addr);
+
 #endif

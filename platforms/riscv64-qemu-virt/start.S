@@ -34,6 +34,10 @@ entry:
 	csrw	stvec, t0              /* direct mode: every trap reports, even this early */
 	csrw	sscratch, zero
 	mv	tp, zero
+	.option push
+	.option norelax
+	la	gp, riscv_hart0        /* per-hart data for the trap entry (hart.h) */
+	.option pop
 
 	/* Zero .bss; the linker script aligns both ends to 8 bytes. */
 	la	t0, __bss_start

@@ -4,16 +4,33 @@
  * riscv_trap(frame), then restores everything (sepc and sstatus included, so
  * a handler may redirect the return) and returns with sret.
  *
+ * Stack overflow: a trap taken with less than a frame of stack left above
+ * the current stack's bottom (hart.h) would fault again on the guard page
+ * below it, forever. So before touching the stack the entry compares sp with
+ * that bottom, using the hart's scratch slots (through gp, keeping sscratch
+ * free for the user-mode entry), and in that case builds the frame on the
+ * hart's emergency stack instead; riscv_trap() sees the interrupted sp and
+ * reports the overflow.
+ *
  * Layout (see riscv.h): x0..x31 at 8*i (x0's slot holds nothing), then sepc,
  * sstatus, scause, stval. 36 words = 288 bytes, a multiple of 16.
  */
+#include "hart.h"
+
 #define FRAME_SIZE (36 * 8)
 
 	.section .text
 	.balign 4
 	.globl riscv_trap_entry
 riscv_trap_entry:
-	addi	sp, sp, -FRAME_SIZE
+	sd	t0, HART_T0(gp)
+	sd	sp, HART_SP(gp)
+	ld	t0, HART_STACK_BOTTOM(gp)
+	addi	t0, t0, FRAME_SIZE
+	bgeu	sp, t0, 1f
+	ld	sp, HART_OVERFLOW_TOP(gp) /* no room for a frame: the emergency stack */
+1:	addi	sp, sp, -FRAME_SIZE
+	ld	t0, HART_T0(gp)
 	sd	x1, 1*8(sp)
 	sd	x3, 3*8(sp)
 	sd	x4, 4*8(sp)
@@ -44,7 +61,7 @@ riscv_trap_entry:
 	sd	x29, 29*8(sp)
 	sd	x30, 30*8(sp)
 	sd	x31, 31*8(sp)
-	addi	t0, sp, FRAME_SIZE
+	ld	t0, HART_SP(gp)
 	sd	t0, 2*8(sp)            /* the interrupted sp */
 	csrr	t0, sepc
 	sd	t0, 32*8(sp)

@@ -3,9 +3,11 @@
  * faults to the registered fault handler. Everything else, and any fault
  * the handler declines, is reported with the registers and fails the run.
  */
+#include <hal/mmu.h>
 #include <hal/trap.h>
 #include <klib/panic.h>
 #include <klib/printf.h>
+#include "hart.h"
 #include "riscv.h"
 
 void riscv_trap(struct riscv_trap_frame *tf);
@@ -78,6 +80,28 @@ static void report_and_fail(const struct riscv_trap_frame *tf)
 	panic("unexpected trap (%s) at pc 0x%lx", cause_name(tf->scause), tf->sepc);
 }
 
+/* The entry moved to the emergency stack: the interrupted one had no room left. */
+static bool stack_overflowed(const struct riscv_trap_frame *tf)
+{
+	unsigned long bottom = riscv_hart0.stack_bottom;
+
+	return bottom && tf->x[2] < bottom + sizeof(*tf);
+}
+
+KIT_NORETURN static void report_overflow(const struct riscv_trap_frame *tf)
+{
+	unsigned long bottom = riscv_hart0.stack_bottom;
+
+	/* Any further trap is checked against the stack we are on now. */
+	hal_stack_set_bottom((uintptr_t)riscv_overflow_stack);
+	kprintf("\nkernel stack overflow: sp 0x%lx is below the stack bottom 0x%lx "
+		"(guard page 0x%lx-0x%lx)\n", tf->x[2], bottom, bottom - 4096, bottom);
+	kprintf("  while taking scause=0x%lx (%s) at pc 0x%lx, stval=0x%lx\n", tf->scause,
+		cause_name(tf->scause), tf->sepc, tf->stval);
+	dump_registers(tf);
+	panic("kernel stack overflow at pc 0x%lx", tf->sepc);
+}
+
 static bool handle_page_fault(const struct riscv_trap_frame *tf, unsigned long code)
 {
 	struct hal_fault f = {
@@ -88,13 +112,21 @@ static bool handle_page_fault(const struct riscv_trap_frame *tf, unsigned long c
 		.user = !(tf->sstatus & SSTATUS_SPP),
 	};
 
-	return fault_handler && fault_handler(&f) == 0;
+	if (fault_handler && fault_handler(&f) == 0)
+		return true;
+	if (!f.user)
+		kprintf("\nkernel page fault: %s 0x%lx (%s) at pc 0x%lx\n",
+			f.access == HAL_ACCESS_WRITE ? "write to" : f.access == HAL_ACCESS_EXEC ? "exec at" : "read of",
+			tf->stval, riscv_mmu_describe(tf->stval), tf->sepc);
+	return false;
 }
 
 void riscv_trap(struct riscv_trap_frame *tf)
 {
 	unsigned long code = tf->scause & ~SCAUSE_INTERRUPT;
 
+	if (stack_overflowed(tf))
+		report_overflow(tf);
 	if (tf->scause & SCAUSE_INTERRUPT) {
 		if (code == IRQ_S_TIMER) {
 			riscv_timer_interrupt();

@@ -74,7 +74,11 @@ struct as_backend {
 extern const struct as_backend as_backend_anon;   /* zero-filled, private or shared */
 extern const struct as_backend as_backend_linear; /* priv = (void *)(pa - va) offset */
 
-/* An empty space (user half only; the kernel mappings are shared by all). */
+/*
+ * An empty space (user range only; the kernel table's entries are shared by
+ * all, see pt_set_kernel). Its table has the kernel table's format, or Sv39
+ * where there is no kernel table (host tests).
+ */
 int as_create(struct addr_space **out);
 
 /* Unmap everything (close() for each area), free every frame and table. */
@@ -84,8 +88,24 @@ void as_destroy(struct addr_space *as);
  * Map [addr, addr + len) with 'prot' and 'flags', backed by 'backend' with
  * private data 'priv', the first page being page 'pgoff' of the object. len
  * is rounded up to whole pages. Without a FIXED flag, addr is a hint (0: any)
- * and the area goes in the first free range that fits. On success *out (if
- * not NULL) is the start. A failed map changes nothing.
+ * and the area goes in the first free range that fits at or above it (then
+ * from as_user_base()). On success *out (if not NULL) is the start. A failed
+ * map changes nothing.
+ *
+ * As Linux's mmap, as_map() does not call open() for the area it creates:
+ * the caller counts that one itself, once as_map() succeeded. Every later
+ * area referring to the object (split piece, fork copy) gets open(), and
+ * every area that goes away gets close(), the first one included.
+ *
+ * as_backend_anon makes its own object: priv and pgoff are ignored; private
+ * anonymous areas have pgoff = start / PAGE_SIZE (Linux's convention), so
+ * equal neighbours merge. Areas of any other backend never merge. Linear
+ * areas are mapped at once (2 MiB / 1 GiB pages with AS_MAP_HUGE, then also
+ * 2 MiB-aligned when placed by the space). AS_MAP_POPULATE faults every page
+ * in now; if that runs out of memory the map fails and changes nothing,
+ * unless it replaced an old range (AS_MAP_FIXED), in which case the new
+ * area stays and fills on demand. Out of [as_user_base(), as_user_top()):
+ * -ENOMEM, as Linux says for a range beyond the task size.
  */
 int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, unsigned flags,
 	   const struct as_backend *backend, void *priv, uint64_t pgoff, uintptr_t *out);
@@ -101,7 +121,11 @@ int as_map_linear(struct addr_space *as, uintptr_t va, paddr_t pa, size_t len, u
 /* Unmap any page-aligned range, splitting areas at its ends. Unmapped holes are fine. */
 int as_unmap(struct addr_space *as, uintptr_t addr, size_t len);
 
-/* Change protection of a fully mapped range, splitting areas at its ends. */
+/*
+ * Change protection of a fully mapped range (-ENOMEM if it has a hole, as
+ * Linux's mprotect), splitting areas at its ends (open() for each new piece)
+ * and merging equal private anonymous neighbours afterwards.
+ */
 int as_protect(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot);
 
 /*
@@ -140,15 +164,36 @@ enum as_visit {
 typedef enum as_visit (*as_visitor_t)(const struct as_area *area, void *ctx);
 int as_visit(struct addr_space *as, uintptr_t from, as_visitor_t visit, void *ctx);
 
-/* Copy between the kernel and user addresses of 'as': 0, or -EFAULT for an address with no access. */
+/*
+ * Copy between the kernel and user addresses of 'as': 0, or -EFAULT for an
+ * address with no access (no area, an area without AS_PROT_USER, or a
+ * protection that forbids it). Pages are faulted in (and copy-on-write
+ * pages copied) as needed; the copy goes through the kernel's view of the
+ * frames, so it works whichever space is active. On -EFAULT the bytes
+ * before the bad page have been copied.
+ */
 int as_copy_to_user(struct addr_space *as, uintptr_t dst, const void *src, size_t len);
 int as_copy_from_user(struct addr_space *as, void *dst, uintptr_t src, size_t len);
 
-/* What is mapped at va: 0 and the frame (and protection), or -EFAULT. Does not fault pages in. */
+/*
+ * What is mapped at va: 0, the frame (plus va's offset in the page) and the
+ * access the page allows right now (a copy-on-write page reads back without
+ * AS_PROT_WRITE until its first write), or -EFAULT. Does not fault pages in.
+ */
 int as_query(struct addr_space *as, uintptr_t va, paddr_t *pa, unsigned *prot);
 
 /* Make 'as' the space of the calling CPU (satp on riscv64). */
 void as_activate(struct addr_space *as);
+
+/* The space last activated on the calling CPU, or NULL. */
+struct addr_space *as_active(void);
+
+/*
+ * Install the page-fault hook (hal/trap.h): a fault on a user address of the
+ * active space is resolved with as_fault(); any other fault is left to the
+ * platform's report. Called once by kit_start().
+ */
+int as_init(void);
 
 /* An area's attributes (for backends and visitors). */
 uintptr_t as_area_start(const struct as_area *area);

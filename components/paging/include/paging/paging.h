@@ -46,6 +46,10 @@ extern const struct pt_format pt_format_aarch64_4k;
 #define PT_SIZE_2M (1ull << 21)
 #define PT_SIZE_1G (1ull << 30)
 
+/* The format's name ("sv39", ...) and how many virtual address bits it translates. */
+const char *pt_format_name(const struct pt_format *fmt);
+unsigned pt_format_va_bits(const struct pt_format *fmt);
+
 /* A new, empty table of the given format. */
 int pt_create(const struct pt_format *fmt, struct pt **out);
 
@@ -74,6 +78,14 @@ typedef void (*pt_unmap_fn)(void *ctx, uintptr_t va, paddr_t pa, size_t size);
  */
 int pt_unmap(struct pt *pt, uintptr_t va, size_t len, pt_unmap_fn fn, void *ctx);
 
+/*
+ * Make va a boundary between pages: a huge page that straddles it is split
+ * (same frames and permissions). 0, -EINVAL or -ENOMEM; nothing else
+ * changes. Lets a caller make later calls on ranges ending at va unable to
+ * fail.
+ */
+int pt_split(struct pt *pt, uintptr_t va);
+
 /* Change the permissions of the present pages in [va, va + len). */
 int pt_protect(struct pt *pt, uintptr_t va, size_t len, unsigned prot);
 
@@ -84,12 +96,15 @@ int pt_query(const struct pt *pt, uintptr_t va, paddr_t *pa, unsigned *prot, siz
 typedef int (*pt_walk_fn)(void *ctx, uintptr_t va, paddr_t pa, size_t size, unsigned prot);
 int pt_walk(const struct pt *pt, uintptr_t va, size_t len, pt_walk_fn fn, void *ctx);
 
-/* Table pages in use (for leak checks and statistics). */
+/* Table pages in use (for leak checks and statistics); borrowed kernel tables are not counted. */
 size_t pt_table_pages(const struct pt *pt);
 
 /*
- * Make this table the kernel's: other tables created after this share its
- * upper-half (PT_GLOBAL) entries, as user address spaces share the kernel.
+ * Make this table the kernel's: every other table of the same format, now
+ * and later, shares its root entries (a new kernel root entry reaches them
+ * all), so the kernel stays mapped whichever table is active. A table may
+ * not change those borrowed entries (-EINVAL), and the kernel table is
+ * never destroyed. NULL forgets the kernel table (host tests).
  */
 void pt_set_kernel(struct pt *pt);
 struct pt *pt_kernel(void);

@@ -1,0 +1,25 @@
+/*
+ * stack-test (a boot test, not a demo): recurses until the boot stack
+ * overflows into its unmapped guard page. The trap entry must notice that
+ * the stack has no room left, report the overflow from its emergency stack
+ * and fail the run with the panic status (3), instead of faulting forever.
+ */
+#include <kit/kit.h>
+#include <klib/printf.h>
+
+static __attribute__((noinline)) unsigned long deep(unsigned long n)
+{
+	volatile char frame[256];
+
+	frame[0] = (char)n;
+	if (n == 0)
+		return 0;
+	return deep(n - 1) + (unsigned long)frame[0];
+}
+
+int app_main(void)
+{
+	kprintf("stack-test: recursing until the stack overflows\n");
+	kprintf("stack-test: FAILED: returned %lu\n", deep(1ul << 20));
+	return 1;
+}

@@ -1,0 +1,60 @@
+/* addr-space internals shared by its files. Every function here runs with as->lock held. */
+#ifndef AS_INTERNAL_H
+#define AS_INTERNAL_H
+
+#include <addr-space/addr_space.h>
+#include <klib/rbtree.h>
+#include <paging/paging.h>
+#include "as_lock.h"
+
+#define AS_AREA_FLAGS (AS_MAP_SHARED | AS_MAP_HUGE) /* what an area remembers of as_map's flags */
+
+struct as_area {
+	struct rb_node node;   /* in as->areas, by start */
+	uintptr_t start, end;
+	unsigned prot, flags;
+	const struct as_backend *backend;
+	void *priv;
+	uint64_t pgoff;
+	struct addr_space *as;
+};
+
+struct addr_space {
+	struct pt *pt;
+	struct rb_root areas;
+	size_t nareas;
+	as_lock_t lock;
+};
+
+/* Areas (area.c). */
+struct as_area *area_find(struct addr_space *as, uintptr_t va);
+struct as_area *area_first_above(struct addr_space *as, uintptr_t va); /* lowest with end > va */
+struct as_area *area_next(struct as_area *a);
+void area_insert(struct addr_space *as, struct as_area *a);
+void area_remove(struct addr_space *as, struct as_area *a);
+/* Cut a at 'at': a keeps the lower part, *spare becomes the upper one (open() runs for it). */
+void area_split(struct as_area *a, uintptr_t at, struct as_area **spare);
+/* Merge a with mergeable neighbours; returns the area that now covers a's range. */
+struct as_area *area_merge(struct as_area *a);
+int area_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t from, uintptr_t *out);
+
+/* What an area's pages look like in the page table. */
+bool area_is_linear(const struct as_area *a);
+bool area_is_cow(const struct as_area *a);  /* private pages that fork shares until written */
+unsigned area_pte_prot(const struct as_area *a); /* the permissions its pages get when filled */
+/* Unmap [start, end) of a's pages, dropping the space's frame references. */
+void area_unmap_pages(struct as_area *a, uintptr_t start, uintptr_t end);
+/* Unmap a's pages, close() it and free it. */
+void area_destroy(struct as_area *a);
+
+bool as_overlaps_locked(struct addr_space *as, uintptr_t addr, size_t len);
+
+/* Faults (fault.c). */
+bool as_access_allowed(unsigned prot, unsigned access);
+int as_fault_locked(struct addr_space *as, struct as_area *a, uintptr_t va, unsigned access);
+
+/* The anonymous shared object behind a shared anonymous area (backend.c). */
+void *anon_shared_create(size_t pages);
+void anon_shared_free(void *obj);
+
+#endif

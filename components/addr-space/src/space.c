@@ -1,0 +1,360 @@
+/*
+ * Address spaces: creation and destruction, map, unmap, protect, visit.
+ *
+ * Changing a range always goes the same way: split the page table at both
+ * ends (the only step that can fail for want of memory, and harmless), split
+ * the areas that straddle the ends (open() for each new piece, as Linux's
+ * split_vma), then act on whole areas. Area structures needed by the splits
+ * are allocated before anything changes, so a failed call changes nothing.
+ */
+#include "as_internal.h"
+#include <klib/errno.h>
+#include <klib/panic.h>
+
+#define AS_PROT_ALL (AS_PROT_READ | AS_PROT_WRITE | AS_PROT_EXEC | AS_PROT_USER)
+#define AS_MAP_ALL  (AS_MAP_SHARED | AS_MAP_FIXED | AS_MAP_FIXED_NOREPLACE | AS_MAP_POPULATE | AS_MAP_HUGE)
+
+uintptr_t as_user_base(void)
+{
+	return CONFIG_AS_USER_BASE;
+}
+
+uintptr_t as_user_top(void)
+{
+	return CONFIG_AS_USER_TOP;
+}
+
+int as_create(struct addr_space **out)
+{
+	struct pt *k = pt_kernel();
+	struct addr_space *as = kzalloc(sizeof(*as));
+	int rc;
+
+	if (!as)
+		return -ENOMEM;
+	/* Host tests have no kernel table: their spaces are plain Sv39 tables in memory. */
+	rc = pt_create(k ? pt_format(k) : &pt_format_sv39, &as->pt);
+	if (rc) {
+		kfree(as);
+		return rc;
+	}
+	as_lock_init(&as->lock);
+	*out = as;
+	return 0;
+}
+
+void as_destroy(struct addr_space *as)
+{
+	struct as_area *a;
+
+	if (!as)
+		return;
+	as_lock(&as->lock);
+	while ((a = area_first_above(as, 0)))
+		area_destroy(a);
+	as_unlock(&as->lock);
+	pt_destroy(as->pt);
+	kfree(as);
+}
+
+/* Two spare areas: enough for splitting both ends of any range. */
+struct spares {
+	struct as_area *s[2];
+};
+
+static int spares_get(struct spares *sp)
+{
+	sp->s[0] = kmalloc(sizeof(struct as_area));
+	sp->s[1] = kmalloc(sizeof(struct as_area));
+	return sp->s[0] && sp->s[1] ? 0 : -ENOMEM;
+}
+
+static void spares_put(struct spares *sp)
+{
+	kfree(sp->s[0]);
+	kfree(sp->s[1]);
+}
+
+static struct as_area **spare(struct spares *sp)
+{
+	return sp->s[0] ? &sp->s[0] : &sp->s[1];
+}
+
+/* Split the page table at start and end, and the areas straddling them. */
+static int split_range(struct addr_space *as, uintptr_t start, uintptr_t end, struct spares *sp)
+{
+	struct as_area *a;
+	int rc = pt_split(as->pt, start);
+
+	if (rc == 0 && end < as_user_top())
+		rc = pt_split(as->pt, end);
+	if (rc)
+		return rc;
+	a = area_find(as, start);
+	if (a && a->start < start)
+		area_split(a, start, spare(sp));
+	a = area_find(as, end - 1);
+	if (a && a->end > end)
+		area_split(a, end, spare(sp));
+	return 0;
+}
+
+/* Remove every area inside [start, end), which split_range made whole areas. */
+static void remove_range(struct addr_space *as, uintptr_t start, uintptr_t end)
+{
+	struct as_area *a = area_first_above(as, start), *next;
+
+	for (; a && a->start < end; a = next) {
+		next = area_next(a);
+		area_destroy(a);
+	}
+}
+
+static bool range_ok(uintptr_t addr, size_t len)
+{
+	return len && addr >= as_user_base() && addr <= as_user_top() && as_user_top() - addr >= len;
+}
+
+static int check_map_args(uintptr_t addr, size_t *len, unsigned prot, unsigned flags,
+			  const struct as_backend *backend, void *priv)
+{
+	if (!backend || (prot & ~AS_PROT_ALL) || (flags & ~AS_MAP_ALL) || *len == 0)
+		return -EINVAL;
+	if (*len > SIZE_MAX - PAGE_SIZE)
+		return -ENOMEM;
+	*len = (*len + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
+	if ((flags & (AS_MAP_FIXED | AS_MAP_FIXED_NOREPLACE)) && (addr & (PAGE_SIZE - 1)))
+		return -EINVAL;
+	if (backend == &as_backend_linear && ((uintptr_t)priv & (PAGE_SIZE - 1)))
+		return -EINVAL;
+	if (!backend->fault)
+		return -EINVAL; /* nothing could ever fill its pages */
+	return 0;
+}
+
+/* Map what can be mapped now: linear areas at once, POPULATE areas page by page. */
+static int fill_now(struct as_area *a, unsigned flags)
+{
+	int rc = 0;
+
+	if (area_is_linear(a))
+		rc = pt_map(a->as->pt, a->start, a->start + (uintptr_t)a->priv, a->end - a->start,
+			    area_pte_prot(a), a->flags & AS_MAP_HUGE ? PT_MAP_HUGE : 0);
+	else if ((flags & AS_MAP_POPULATE) && a->prot != AS_PROT_NONE)
+		for (uintptr_t va = a->start; va < a->end && rc == 0; va += PAGE_SIZE)
+			rc = as_fault_locked(a->as, a, va,
+					     a->prot & AS_PROT_WRITE ? AS_ACCESS_WRITE : AS_ACCESS_READ);
+	return rc;
+}
+
+int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, unsigned flags,
+	   const struct as_backend *backend, void *priv, uint64_t pgoff, uintptr_t *out)
+{
+	bool fixed = flags & (AS_MAP_FIXED | AS_MAP_FIXED_NOREPLACE);
+	struct spares sp = {{NULL, NULL}};
+	struct as_area *a = NULL;
+	bool replaced = false;
+	int rc = check_map_args(addr, &len, prot, flags, backend, priv);
+
+	if (rc)
+		return rc;
+	if (fixed && !range_ok(addr, len))
+		return -ENOMEM;
+	a = kzalloc(sizeof(*a));
+	if (!a || (fixed && spares_get(&sp))) {
+		kfree(a);
+		spares_put(&sp);
+		return -ENOMEM;
+	}
+	*a = (struct as_area){.prot = prot, .flags = flags & AS_AREA_FLAGS, .backend = backend,
+			      .priv = priv, .pgoff = pgoff};
+	if (backend == &as_backend_anon) {
+		a->priv = NULL;
+		if ((flags & AS_MAP_SHARED) && !(a->priv = anon_shared_create(len / PAGE_SIZE)))
+			rc = -ENOMEM;
+		a->pgoff = 0;
+	}
+
+	as_lock(&as->lock);
+	if (rc == 0 && fixed) {
+		replaced = as_overlaps_locked(as, addr, len);
+		if (replaced && (flags & AS_MAP_FIXED_NOREPLACE))
+			rc = -EEXIST;
+		else if (replaced && (rc = split_range(as, addr, addr + len, &sp)) == 0)
+			remove_range(as, addr, addr + len);
+	} else if (rc == 0) {
+		size_t align = (flags & AS_MAP_HUGE) && area_is_linear(a) ? PT_SIZE_2M : PAGE_SIZE;
+		rc = area_find_free(as, len, align, addr, &addr);
+		if (rc && addr > as_user_base())
+			rc = area_find_free(as, len, align, as_user_base(), &addr);
+	}
+	if (rc == 0) {
+		a->start = addr;
+		a->end = addr + len;
+		if (backend == &as_backend_anon && !(flags & AS_MAP_SHARED))
+			a->pgoff = addr / PAGE_SIZE; /* no object: Linux's convention, so neighbours merge */
+		area_insert(as, a);
+		rc = fill_now(a, flags);
+		if (rc && !replaced) {
+			/* Undo: the caller never saw the area, so no close(). */
+			area_unmap_pages(a, a->start, a->end);
+			area_remove(as, a);
+		} else {
+			rc = 0; /* what replaced an old range stays, filled on demand */
+			a = area_merge(a);
+			a = NULL;
+		}
+	}
+	as_unlock(&as->lock);
+	if (a) {
+		if (backend == &as_backend_anon && a->priv)
+			anon_shared_free(a->priv);
+		kfree(a);
+	}
+	spares_put(&sp);
+	if (rc == 0 && out)
+		*out = addr;
+	return rc;
+}
+
+int as_map_anon(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, unsigned flags,
+		uintptr_t *out)
+{
+	return as_map(as, addr, len, prot, flags, &as_backend_anon, NULL, 0, out);
+}
+
+int as_map_linear(struct addr_space *as, uintptr_t va, paddr_t pa, size_t len, unsigned prot,
+		  unsigned flags)
+{
+	if ((pa | va) & (PAGE_SIZE - 1))
+		return -EINVAL;
+	return as_map(as, va, len, prot, flags | AS_MAP_FIXED_NOREPLACE, &as_backend_linear,
+		      (void *)(uintptr_t)(pa - va), va / PAGE_SIZE, NULL);
+}
+
+int as_unmap(struct addr_space *as, uintptr_t addr, size_t len)
+{
+	struct spares sp;
+	int rc;
+
+	if ((addr & (PAGE_SIZE - 1)) || len == 0 || len > SIZE_MAX - PAGE_SIZE)
+		return -EINVAL;
+	len = (len + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
+	if (!range_ok(addr, len))
+		return -EINVAL;
+	if (spares_get(&sp)) {
+		spares_put(&sp);
+		return -ENOMEM;
+	}
+	as_lock(&as->lock);
+	rc = split_range(as, addr, addr + len, &sp);
+	if (rc == 0)
+		remove_range(as, addr, addr + len);
+	as_unlock(&as->lock);
+	spares_put(&sp);
+	return rc;
+}
+
+/* Is every page of [addr, end) inside some area? */
+static bool fully_mapped(struct addr_space *as, uintptr_t addr, uintptr_t end)
+{
+	for (struct as_area *a = area_first_above(as, addr); addr < end; a = area_next(a)) {
+		if (!a || a->start > addr)
+			return false;
+		addr = a->end;
+	}
+	return true;
+}
+
+int as_protect(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot)
+{
+	struct spares sp;
+	uintptr_t end;
+	int rc;
+
+	if ((addr & (PAGE_SIZE - 1)) || len == 0 || len > SIZE_MAX - PAGE_SIZE || (prot & ~AS_PROT_ALL))
+		return -EINVAL;
+	len = (len + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
+	if (!range_ok(addr, len))
+		return -ENOMEM;
+	end = addr + len;
+	if (spares_get(&sp)) {
+		spares_put(&sp);
+		return -ENOMEM;
+	}
+	as_lock(&as->lock);
+	rc = fully_mapped(as, addr, end) ? split_range(as, addr, end, &sp) : -ENOMEM;
+	for (struct as_area *a = area_first_above(as, addr); rc == 0 && a && a->start < end;
+	     a = area_next(a)) {
+		a->prot = prot;
+		/* Private pages may be shared with a fork: writable again on their next write fault. */
+		unsigned pprot = area_pte_prot(a) & (area_is_cow(a) ? ~PT_WRITE : ~0u);
+		kverify(pt_protect(as->pt, a->start, a->end - a->start, pprot) == 0);
+	}
+	/* Now equal neighbours (inside, and across both ends) become one area. */
+	for (struct as_area *a = area_find(as, addr); rc == 0 && a && a->start <= end; a = area_next(a))
+		a = area_merge(a);
+	as_unlock(&as->lock);
+	spares_put(&sp);
+	return rc;
+}
+
+int as_visit(struct addr_space *as, uintptr_t from, as_visitor_t visit, void *ctx)
+{
+	struct as_area *a, *next;
+	int unmapped = 0;
+
+	as_lock(&as->lock);
+	for (a = area_first_above(as, from); a; a = next) {
+		enum as_visit v = visit(a, ctx);
+		next = area_next(a);
+		if (v == AS_VISIT_UNMAP_NEXT || v == AS_VISIT_UNMAP_STOP) {
+			area_destroy(a);
+			unmapped++;
+		}
+		if (v == AS_VISIT_STOP || v == AS_VISIT_UNMAP_STOP)
+			break;
+	}
+	as_unlock(&as->lock);
+	return unmapped;
+}
+
+int as_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t hint, uintptr_t *out)
+{
+	int rc;
+
+	if (len == 0 || align < PAGE_SIZE || !IS_POW2(align) || !out)
+		return -EINVAL;
+	len = (len + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
+	as_lock(&as->lock);
+	rc = area_find_free(as, len, align, hint, out);
+	as_unlock(&as->lock);
+	return rc;
+}
+
+bool as_overlaps_locked(struct addr_space *as, uintptr_t addr, size_t len)
+{
+	struct as_area *a = area_first_above(as, addr);
+
+	return len && a && a->start < addr + len;
+}
+
+bool as_overlaps(struct addr_space *as, uintptr_t addr, size_t len)
+{
+	bool r;
+
+	as_lock(&as->lock);
+	r = as_overlaps_locked(as, addr, len);
+	as_unlock(&as->lock);
+	return r;
+}
+
+size_t as_area_count(struct addr_space *as)
+{
+	size_t n;
+
+	as_lock(&as->lock);
+	n = as->nareas;
+	as_unlock(&as->lock);
+	return n;
+}

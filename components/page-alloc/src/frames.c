@@ -1,0 +1,311 @@
+/*
+ * The frame allocator: a buddy system over one or more physical ranges.
+ *
+ * A block of 2^k frames starts at a frame number that is a multiple of
+ * 2^k, so its "buddy" (the other half of the 2^(k+1) block both would form)
+ * is found by flipping bit k of the frame number. Freeing merges a block
+ * with its buddy for as long as the buddy is free and whole; allocating
+ * takes the smallest free block that fits and splits it in halves. Both are
+ * O(PAGE_MAX_ORDER), and a bitmap of non-empty free lists makes finding a
+ * block one count-trailing-zeros.
+ *
+ * Each range describes its own frames in an array of struct page_frame
+ * carved from its first pages, so the allocator needs no memory of its own.
+ * Buddies never merge across ranges.
+ */
+#include "page_internal.h"
+#include <hal/memmap.h>
+#include <klib/errno.h>
+#include <klib/panic.h>
+#include <klib/string.h>
+
+struct page_range {
+	paddr_t base;      /* first frame */
+	uint64_t npages;   /* frames described, metadata pages included */
+	struct page_frame *frames;
+};
+
+hal_spinlock_t page_lock = HAL_SPINLOCK_INIT;
+
+static struct page_range ranges[CONFIG_PAGE_ALLOC_MAX_RANGES];
+static unsigned nranges;
+static struct list_node free_lists[PAGE_MAX_ORDER + 1];
+static uint32_t nonempty; /* bit k: free_lists[k] has a block */
+static size_t free_pages, total_pages;
+
+_Static_assert(PAGE_MAX_ORDER < 32, "nonempty is a 32-bit mask");
+
+static struct page_range *range_of(paddr_t pa)
+{
+	for (unsigned i = 0; i < nranges; i++)
+		if (pa - ranges[i].base < ranges[i].npages << PAGE_SHIFT)
+			return &ranges[i];
+	return NULL;
+}
+
+struct page_frame *page_frame_of(paddr_t pa)
+{
+	struct page_range *r = range_of(pa);
+
+	return r ? &r->frames[(pa - r->base) >> PAGE_SHIFT] : NULL;
+}
+
+paddr_t page_frame_addr(const struct page_frame *f)
+{
+	for (unsigned i = 0; i < nranges; i++)
+		if ((uint64_t)(f - ranges[i].frames) < ranges[i].npages)
+			return ranges[i].base + ((paddr_t)(f - ranges[i].frames) << PAGE_SHIFT);
+	panic("page-alloc: frame metadata %p belongs to no range", (const void *)f);
+}
+
+static void push_free(struct page_frame *f, unsigned order)
+{
+	f->state = PF_FREE;
+	f->order = (uint8_t)order;
+	list_add(&free_lists[order], &f->link);
+	nonempty |= 1u << order;
+}
+
+static void unlink_free(struct page_frame *f)
+{
+	unsigned order = f->order;
+
+	list_del(&f->link);
+	if (list_empty(&free_lists[order]))
+		nonempty &= ~(1u << order);
+}
+
+struct page_frame *page_alloc_locked(unsigned order)
+{
+	uint32_t fits = order <= PAGE_MAX_ORDER ? nonempty >> order : 0;
+	struct page_frame *f;
+	unsigned o;
+
+	if (!fits)
+		return NULL;
+	o = order + (unsigned)__builtin_ctz(fits);
+	f = list_entry(free_lists[o].next, struct page_frame, link);
+	unlink_free(f);
+	/* Give back the upper halves until the block is the size asked for. */
+	while (o > order) {
+		o--;
+		push_free(f + (1u << o), o);
+	}
+	f->state = PF_USED;
+	f->order = (uint8_t)order;
+	f->refs = 1;
+	free_pages -= (size_t)1 << order;
+	return f;
+}
+
+void page_free_locked(struct page_frame *f, unsigned order)
+{
+	struct page_range *r = range_of(page_frame_addr(f));
+	uint64_t idx = (uint64_t)(f - r->frames), base_pfn = r->base >> PAGE_SHIFT;
+
+	free_pages += (size_t)1 << order;
+	while (order < PAGE_MAX_ORDER) {
+		uint64_t buddy = ((base_pfn + idx) ^ (1ull << order)) - base_pfn;
+		struct page_frame *b;
+
+		if (buddy >= r->npages)
+			break;
+		b = &r->frames[buddy];
+		if (b->state != PF_FREE || b->order != order)
+			break;
+		unlink_free(b);
+		/* The merged block starts at the lower of the two. */
+		if (buddy < idx) {
+			f->state = PF_TAIL;
+			f = b;
+			idx = buddy;
+		} else {
+			b->state = PF_TAIL;
+		}
+		order++;
+	}
+	push_free(f, order);
+}
+
+/* The allocated block starting at pa, or a panic naming what pa is instead. */
+static struct page_frame *used_block(paddr_t pa, const char *who)
+{
+	struct page_frame *f = page_frame_of(pa);
+
+	if (!f || (pa & (PAGE_SIZE - 1)))
+		page_panic_locked("%s: %#llx is not a frame the allocator manages", who, (unsigned long long)pa);
+	switch (f->state) {
+	case PF_USED:
+		return f;
+	case PF_FREE:
+		page_panic_locked("%s: %#llx is free (double free?)", who, (unsigned long long)pa);
+	case PF_SLAB:
+	case PF_LARGE:
+		page_panic_locked("%s: %#llx belongs to the heap (kmalloc/kfree)", who, (unsigned long long)pa);
+	default:
+		page_panic_locked("%s: %#llx is not the start of an allocated block", who, (unsigned long long)pa);
+	}
+}
+
+paddr_t page_alloc(unsigned order)
+{
+	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
+	struct page_frame *f = page_alloc_locked(order);
+	paddr_t pa = f ? page_frame_addr(f) : PADDR_NONE;
+
+	hal_spin_unlock_irqrestore(&page_lock, flags);
+	return pa;
+}
+
+paddr_t page_alloc_zeroed(unsigned order)
+{
+	paddr_t pa = page_alloc(order);
+
+	if (pa != PADDR_NONE)
+		memset(page_to_virt(pa), 0, PAGE_SIZE << order);
+	return pa;
+}
+
+void page_free(paddr_t pa, unsigned order)
+{
+	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
+	struct page_frame *f = used_block(pa, "page_free");
+
+	if (f->order != order)
+		page_panic_locked("page_free: %#llx is a block of order %u, freed as order %u",
+		      (unsigned long long)pa, f->order, order);
+	page_free_locked(f, order);
+	hal_spin_unlock_irqrestore(&page_lock, flags);
+}
+
+void page_ref_get(paddr_t pa)
+{
+	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
+	struct page_frame *f = used_block(pa, "page_ref_get");
+
+	kverify(f->refs != UINT32_MAX);
+	f->refs++;
+	hal_spin_unlock_irqrestore(&page_lock, flags);
+}
+
+bool page_ref_put(paddr_t pa)
+{
+	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
+	struct page_frame *f = used_block(pa, "page_ref_put");
+	bool freed = --f->refs == 0;
+
+	if (freed)
+		page_free_locked(f, f->order);
+	hal_spin_unlock_irqrestore(&page_lock, flags);
+	return freed;
+}
+
+unsigned page_ref_count(paddr_t pa)
+{
+	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
+	struct page_frame *f = page_frame_of(pa);
+	unsigned n = f && f->state == PF_USED ? f->refs : 0;
+
+	hal_spin_unlock_irqrestore(&page_lock, flags);
+	return n;
+}
+
+bool page_is_managed(paddr_t pa)
+{
+	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
+	struct page_frame *f = page_frame_of(pa);
+	bool managed = f && f->state != PF_META;
+
+	hal_spin_unlock_irqrestore(&page_lock, flags);
+	return managed;
+}
+
+size_t page_free_count(void)
+{
+	return READ_ONCE(free_pages);
+}
+
+size_t page_total_count(void)
+{
+	return READ_ONCE(total_pages);
+}
+
+void *page_to_virt(paddr_t pa)
+{
+	return hal_phys_to_virt(pa);
+}
+
+paddr_t page_from_virt(const void *va)
+{
+	return hal_virt_to_phys(va);
+}
+
+static void lists_init(void)
+{
+	if (nranges)
+		return;
+	for (unsigned o = 0; o <= PAGE_MAX_ORDER; o++)
+		list_init(&free_lists[o]);
+	nonempty = 0;
+}
+
+/* Hand [first, end) (frame indexes in r) to the free lists in the largest aligned blocks. */
+static void free_span(struct page_range *r, uint64_t first, uint64_t end)
+{
+	uint64_t base_pfn = r->base >> PAGE_SHIFT;
+
+	while (first < end) {
+		unsigned order = 0;
+		while (order < PAGE_MAX_ORDER && ((base_pfn + first) & ((2ull << order) - 1)) == 0 &&
+		       first + (2ull << order) <= end)
+			order++;
+		push_free(&r->frames[first], order);
+		free_pages += (size_t)1 << order;
+		first += 1ull << order;
+	}
+}
+
+int page_alloc_add_range(paddr_t base, uint64_t size)
+{
+	uint64_t npages = size >> PAGE_SHIFT, meta;
+	unsigned long flags;
+	struct page_range *r;
+	int rc = 0;
+
+	if ((base | size) & (PAGE_SIZE - 1) || base + size < base)
+		return -EINVAL;
+	meta = (npages * sizeof(struct page_frame) + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	if (npages <= meta)
+		return -EINVAL; /* too small to hold its own metadata and a frame */
+
+	flags = hal_spin_lock_irqsave(&page_lock);
+	for (unsigned i = 0; i < nranges; i++)
+		if (base < ranges[i].base + (ranges[i].npages << PAGE_SHIFT) &&
+		    ranges[i].base < base + size)
+			rc = -EEXIST;
+	if (rc == 0 && nranges == CONFIG_PAGE_ALLOC_MAX_RANGES)
+		rc = -ENOSPC;
+	if (rc == 0) {
+		lists_init();
+		r = &ranges[nranges++];
+		*r = (struct page_range){base, npages, page_to_virt(base)};
+		memset(r->frames, 0, npages * sizeof(struct page_frame)); /* every frame PF_TAIL */
+		for (uint64_t i = 0; i < meta; i++)
+			r->frames[i].state = PF_META;
+		free_span(r, meta, npages);
+		total_pages += npages - meta;
+	}
+	hal_spin_unlock_irqrestore(&page_lock, flags);
+	return rc;
+}
+
+void page_alloc_reset(void)
+{
+	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
+
+	nranges = 0;
+	nonempty = 0;
+	free_pages = total_pages = 0;
+	page_heap_reset();
+	hal_spin_unlock_irqrestore(&page_lock, flags);
+}

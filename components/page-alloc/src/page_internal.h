@@ -1,0 +1,53 @@
+/* page-alloc internals shared by the frame allocator and the heap. */
+#ifndef PAGE_ALLOC_INTERNAL_H
+#define PAGE_ALLOC_INTERNAL_H
+
+#include <page-alloc/page_alloc.h>
+#include <hal/spinlock.h>
+#include <klib/list.h>
+#include <klib/panic.h>
+
+/* What a frame is, as recorded in its metadata. */
+enum page_state {
+	PF_TAIL,     /* inside a block, not its first frame */
+	PF_META,     /* holds the range's own metadata */
+	PF_FREE,     /* first frame of a free block */
+	PF_USED,     /* first frame of an allocated block */
+	PF_SLAB,     /* a heap page cut into objects of one size class */
+	PF_LARGE,    /* first frame of a block kmalloc handed out whole */
+};
+
+/*
+ * One per frame, in an array at the start of the range it describes. The
+ * link puts a free block on its order's list, or a slab on its class's.
+ */
+struct page_frame {
+	struct list_node link;
+	void *free_obj;  /* PF_SLAB: first free object */
+	uint32_t refs;   /* PF_USED / PF_LARGE: references */
+	uint16_t inuse;  /* PF_SLAB: objects handed out */
+	uint8_t order;   /* block order of a first frame; PF_SLAB: size class */
+	uint8_t state;
+};
+
+extern hal_spinlock_t page_lock;
+
+/* Panic from inside page_lock: drop it first, so a test that catches the panic can go on. */
+#define page_panic_locked(...)                  \
+	do {                                    \
+		hal_spin_unlock(&page_lock);    \
+		panic(__VA_ARGS__);             \
+	} while (0)
+
+/* Metadata of a managed frame, or NULL. */
+struct page_frame *page_frame_of(paddr_t pa);
+paddr_t page_frame_addr(const struct page_frame *f);
+
+/* The buddy allocator with page_lock held. */
+struct page_frame *page_alloc_locked(unsigned order);
+void page_free_locked(struct page_frame *f, unsigned order);
+
+/* Forget the heap's slabs (page_alloc_reset, with page_lock held). */
+void page_heap_reset(void);
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * pt_map() in two passes over the same descent. The first creates every
+ * table the mapping needs, splits huge pages it only partly replaces and,
+ * without PT_MAP_REPLACE, refuses (-EEXIST) anything already mapped. Only
+ * that pass can fail, and its undo frees the tables it created, so a
+ * failed pt_map leaves the same translations as before. The second pass
+ * writes the leaves and cannot fail.
+ *
+ * At each level a chunk of the range becomes one leaf if it is the whole
+ * entry, both addresses are aligned to it and the caller allowed huge pages
+ * (or it is a 4 KiB entry); otherwise the walk goes one level down.
+ */
+#include "pt_internal.h"
+#include <klib/errno.h>
+#include <klib/panic.h>
+
+struct map_op {
+	struct pt *pt;
+	uint64_t delta;            /* pa - va, modulo 2^64 */
+	unsigned flags;
+	uint64_t leaf[PT_MAX_LEAF_LEVEL + 1]; /* leaf bits per level */
+};
+
+static bool leaf_here(const struct map_op *op, unsigned level, uint64_t va, uint64_t last)
+{
+	uint64_t size = PT_LEVEL_SIZE(level);
+
+	if (level == 0)
+		return true;
+	if (!(op->flags & PT_MAP_HUGE) || level > PT_MAX_LEAF_LEVEL)
+		return false;
+	return ((va | (va + op->delta)) & (size - 1)) == 0 && last - va == size - 1;
+}
+
+/*
+ * Turn the huge leaf in *entry (at 'level') into a table of leaves one level
+ * down that map the same frames with the same permissions.
+ */
+static int split_leaf(struct pt *pt, uint64_t *entry, unsigned level)
+{
+	const struct pt_format *f = pt->fmt;
+	paddr_t table = pt_table_alloc(pt), pa = pte_pa(f, *entry);
+	uint64_t bits = f->leaf_bits(f->prot(*entry), level - 1), *t;
+
+	if (table == PADDR_NONE)
+		return -ENOMEM;
+	t = pt_table(table);
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		t[i] = pte_addr(f, pa + i * PT_LEVEL_SIZE(level - 1)) | bits;
+	*entry = pte_addr(f, table) | f->table_bits;
+	return 0;
+}
+
+/* Install a table entry, through the kernel propagation when it is a kernel root entry. */
+static void set_table_entry(struct pt *pt, uint64_t *t, unsigned idx, unsigned level, uint64_t pte)
+{
+	if (level == pt_top(pt))
+		pt_set_root_entry(pt, idx, pte);
+	else
+		t[idx] = pte;
+}
+
+/* 'fresh': the table was created by this call, so it is empty. */
+static int prepare(struct map_op *op, paddr_t table, unsigned level, uint64_t va, uint64_t last,
+		   bool fresh)
+{
+	const struct pt_format *f = op->pt->fmt;
+	uint64_t *t = pt_table(table);
+
+	if (level == 0) {
+		/* Every entry of a fresh table is empty, and REPLACE takes any. */
+		if (fresh || (op->flags & PT_MAP_REPLACE))
+			return 0;
+		for (unsigned i = pt_index(va, 0), end = i + (unsigned)((last - va) >> 12); i <= end; i++)
+			if (t[i])
+				return -EEXIST;
+		return 0;
+	}
+	for (;;) {
+		uint64_t cl = MIN(last, va | (PT_LEVEL_SIZE(level) - 1));
+		unsigned idx = pt_index(va, level);
+		enum pte_kind k = fresh || !t[idx] ? PTE_EMPTY : f->kind(t[idx], level);
+		bool child_fresh = false;
+		int rc;
+
+		if (leaf_here(op, level, va, cl) && fresh) {
+			/* Aligned whole entries of an empty table: all leaves, nothing to check. */
+			cl = va + (last - va + 1) / PT_LEVEL_SIZE(level) * PT_LEVEL_SIZE(level) - 1;
+		} else if (leaf_here(op, level, va, cl)) {
+			/* (Only the kernel keeps empty tables: those below its root.) */
+			bool used = k == PTE_LEAF || (k == PTE_TABLE && !pt_table_empty(pte_pa(f, t[idx])));
+			if (used && !(op->flags & PT_MAP_REPLACE))
+				return -EEXIST;
+		} else {
+			if (k == PTE_LEAF) {
+				if (!(op->flags & PT_MAP_REPLACE))
+					return -EEXIST;
+				rc = split_leaf(op->pt, &t[idx], level);
+				if (rc)
+					return rc;
+				if (level == pt_top(op->pt))
+					pt_set_root_entry(op->pt, idx, t[idx]);
+			} else if (k == PTE_EMPTY) {
+				paddr_t child = pt_table_alloc(op->pt);
+				if (child == PADDR_NONE)
+					return -ENOMEM;
+				set_table_entry(op->pt, t, idx, level, pte_addr(f, child) | f->table_bits);
+				child_fresh = true;
+			}
+			rc = prepare(op, pte_pa(f, t[idx]), level - 1, va, cl, child_fresh);
+			if (rc)
+				return rc;
+		}
+		if (cl == last)
+			return 0;
+		va = cl + 1;
+	}
+}
+
+static void write_leaves(struct map_op *op, paddr_t table, unsigned level, uint64_t va, uint64_t last)
+{
+	const struct pt_format *f = op->pt->fmt;
+	uint64_t *t = pt_table(table);
+
+	if (level == 0) {
+		/* The hot loop: one store per 4 KiB page. */
+		unsigned i = pt_index(va, 0), end = i + (unsigned)((last - va) >> 12);
+		uint64_t bits = op->leaf[0], pa = va + op->delta;
+		for (; i <= end; i++, pa += PAGE_SIZE)
+			t[i] = pte_addr(f, pa) | bits;
+		return;
+	}
+	if (level <= PT_MAX_LEAF_LEVEL && level < pt_top(op->pt) && !(op->flags & PT_MAP_REPLACE) &&
+	    leaf_here(op, level, va, MIN(last, va | (PT_LEVEL_SIZE(level) - 1)))) {
+		/* A run of huge leaves over empty entries (prepare checked): one store each. */
+		uint64_t size = PT_LEVEL_SIZE(level), bits = op->leaf[level];
+		for (; last - va >= size - 1; va += size) {
+			t[pt_index(va, level)] = pte_addr(f, va + op->delta) | bits;
+			if (last - va == size - 1)
+				return;
+		}
+	}
+	for (;;) {
+		uint64_t cl = MIN(last, va | (PT_LEVEL_SIZE(level) - 1));
+		unsigned idx = pt_index(va, level);
+
+		if (leaf_here(op, level, va, cl)) {
+			uint64_t old = t[idx];
+			t[idx] = pte_addr(f, va + op->delta) | op->leaf[level];
+			if (level == pt_top(op->pt))
+				pt_set_root_entry(op->pt, idx, t[idx]);
+			if (old && f->kind(old, level) == PTE_TABLE)
+				pt_free_subtree(op->pt, pte_pa(f, old), level - 1);
+		} else {
+			kassert(f->kind(t[idx], level) == PTE_TABLE);
+			write_leaves(op, pte_pa(f, t[idx]), level - 1, va, cl);
+		}
+		if (cl == last)
+			return;
+		va = cl + 1;
+	}
+}
+
+/* Free the empty tables below 'table' in [va, last]: the undo of a failed prepare. */
+static void prune(struct pt *pt, paddr_t table, unsigned level, uint64_t va, uint64_t last)
+{
+	const struct pt_format *f = pt->fmt;
+	uint64_t *t = pt_table(table);
+
+	for (;;) {
+		uint64_t cl = MIN(last, va | (PT_LEVEL_SIZE(level) - 1));
+		unsigned idx = pt_index(va, level);
+
+		if (level > 0 && f->kind(t[idx], level) == PTE_TABLE) {
+			paddr_t child = pte_pa(f, t[idx]);
+			prune(pt, child, level - 1, va, cl);
+			if (pt_table_empty(child) && pt_may_free(pt, level)) {
+				t[idx] = 0;
+				pt_table_free(pt, child);
+			}
+		}
+		if (cl == last)
+			return;
+		va = cl + 1;
+	}
+}
+
+int pt_map(struct pt *pt, uintptr_t va, paddr_t pa, size_t len, unsigned prot, unsigned flags)
+{
+	struct map_op op = {.pt = pt, .delta = pa - va, .flags = flags};
+	uint64_t last = (uint64_t)va + len - 1;
+	int rc;
+
+	if ((rc = pt_check_range(pt, va, len)) || (rc = pt_check_prot(prot)))
+		return rc;
+	if ((pa & (PAGE_SIZE - 1)) || pa + len - 1 < pa || (flags & ~(PT_MAP_HUGE | PT_MAP_REPLACE)))
+		return -EINVAL;
+	for (unsigned l = 0; l <= (flags & PT_MAP_HUGE ? PT_MAX_LEAF_LEVEL : 0); l++)
+		op.leaf[l] = pt->fmt->leaf_bits(prot, l);
+	rc = prepare(&op, pt->root, pt_top(pt), va, last, false);
+	if (rc) {
+		prune(pt, pt->root, pt_top(pt), va, last);
+		return rc;
+	}
+	write_leaves(&op, pt->root, pt_top(pt), va, last);
+	pt_flush(pt, va, len, false);
+	return 0;
+}
+
+int pt_split_at(struct pt *pt, uint64_t va)
+{
+	const struct pt_format *f = pt->fmt;
+	paddr_t table = pt->root;
+
+	for (unsigned level = pt_top(pt); level > 0; level--) {
+		uint64_t *t = pt_table(table);
+		unsigned idx = pt_index(va, level);
+		enum pte_kind k = f->kind(t[idx], level);
+
+		if (k == PTE_EMPTY)
+			return 0;
+		if (k == PTE_LEAF) {
+			if ((va & (PT_LEVEL_SIZE(level) - 1)) == 0)
+				return 0;
+			int rc = split_leaf(pt, &t[idx], level);
+			if (rc)
+				return rc;
+			if (level == pt_top(pt))
+				pt_set_root_entry(pt, idx, t[idx]);
+		}
+		table = pte_pa(f, t[idx]);
+	}
+	return 0;
+}

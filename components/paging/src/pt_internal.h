@@ -1,0 +1,96 @@
+/*
+ * paging internals: the format descriptor, the table object and helpers
+ * shared by map, unmap/protect and walk.
+ *
+ * Levels are numbered from the leaves: level 0 entries map 4 KiB, level 1
+ * 2 MiB, level 2 1 GiB, level 3 512 GiB. Every format here has 4 KiB
+ * tables of 512 8-byte entries, so only the entry encoding differs.
+ */
+#ifndef PAGING_INTERNAL_H
+#define PAGING_INTERNAL_H
+
+#include <paging/paging.h>
+#include <klib/list.h>
+
+#define PT_ENTRIES     512u
+#define PT_LEVEL_SHIFT(level) (12u + 9u * (level))
+#define PT_LEVEL_SIZE(level)  (1ull << PT_LEVEL_SHIFT(level))
+#define PT_MAX_LEAF_LEVEL 2u /* 1 GiB pages are the largest on every format */
+
+enum pte_kind { PTE_EMPTY, PTE_TABLE, PTE_LEAF };
+
+struct pt_format {
+	const char *name;
+	unsigned levels;       /* the root is level levels - 1 */
+	unsigned va_bits;      /* significant virtual address bits */
+	bool sign_extended;    /* the upper half (addresses with the top bits set) exists */
+	unsigned hw_mode;      /* for hal_mmu_switch (satp.MODE on riscv64) */
+	unsigned pa_shift;     /* an entry's address field is (pa >> pa_shift) & addr_mask */
+	uint64_t addr_mask;
+	uint64_t table_bits;   /* a table entry is its address field | table_bits */
+	/* Bits of a leaf with 'prot' at 'level', without the address. A prot with no
+	 * access at all gives a "none" entry: invalid to the hardware, but still
+	 * holding its frame (PROT_NONE keeps pages). */
+	uint64_t (*leaf_bits)(unsigned prot, unsigned level);
+	enum pte_kind (*kind)(uint64_t pte, unsigned level);
+	unsigned (*prot)(uint64_t pte);
+};
+
+struct pt {
+	const struct pt_format *fmt;
+	paddr_t root;
+	size_t tables;          /* table pages this table owns, root included */
+	uint64_t shared[PT_ENTRIES / 64]; /* root entries borrowed from the kernel table */
+	struct list_node link;  /* every table, for kernel entry propagation */
+};
+
+static inline uint64_t *pt_table(paddr_t pa)
+{
+	return page_to_virt(pa);
+}
+
+static inline unsigned pt_index(uint64_t va, unsigned level)
+{
+	return (unsigned)(va >> PT_LEVEL_SHIFT(level)) & (PT_ENTRIES - 1);
+}
+
+static inline uint64_t pte_addr(const struct pt_format *f, paddr_t pa)
+{
+	return (pa >> f->pa_shift) & f->addr_mask;
+}
+
+static inline paddr_t pte_pa(const struct pt_format *f, uint64_t pte)
+{
+	return (pte & f->addr_mask) << f->pa_shift;
+}
+
+static inline unsigned pt_top(const struct pt *pt)
+{
+	return pt->fmt->levels - 1;
+}
+
+/* 0 if [va, va + len) is a page-aligned range of addresses the format has, else -EINVAL. */
+int pt_check_va_range(const struct pt_format *f, uint64_t va, uint64_t len);
+/* The same, and -EINVAL for entries borrowed from the kernel table: what may be changed. */
+int pt_check_range(const struct pt *pt, uint64_t va, uint64_t len);
+int pt_check_prot(unsigned prot);
+
+/* A zeroed table page, counted in pt->tables; PADDR_NONE when out of memory. */
+paddr_t pt_table_alloc(struct pt *pt);
+void pt_table_free(struct pt *pt, paddr_t table);
+/* Free the table at 'table' (level 'level') and every table below it. */
+void pt_free_subtree(struct pt *pt, paddr_t table, unsigned level);
+bool pt_table_empty(paddr_t table);
+/* May the table in entry 'level' of pt be freed when it empties? (not the kernel's shared ones) */
+bool pt_may_free(const struct pt *pt, unsigned level);
+
+/* Set a root entry of the kernel table and copy it into every other table. */
+void pt_set_root_entry(struct pt *pt, unsigned idx, uint64_t pte);
+
+/* Make va a boundary between leaves: split any huge leaf that straddles it. */
+int pt_split_at(struct pt *pt, uint64_t va);
+
+/* Flush the TLB for a change to [va, va + len) if the table may be in use. */
+void pt_flush(const struct pt *pt, uint64_t va, uint64_t len, bool tables_freed);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * pt_unmap() and pt_protect(). Both first split the huge pages that
+ * straddle the ends of the range (the only allocation, so the only way to
+ * fail, and a split changes no translation); after that every leaf they
+ * meet lies wholly inside the range.
+ */
+#include "pt_internal.h"
+#include <klib/errno.h>
+#include <klib/panic.h>
+
+struct unmap_op {
+	struct pt *pt;
+	pt_unmap_fn fn;
+	void *ctx;
+	bool tables_freed;
+};
+
+static int split_ends(struct pt *pt, uint64_t va, uint64_t last)
+{
+	int rc = pt_split_at(pt, va);
+
+	if (rc == 0 && last + 1 != 0)
+		rc = pt_split_at(pt, last + 1);
+	return rc;
+}
+
+/* Store a changed entry; a root entry of the kernel goes to every table. */
+static void set_entry(struct pt *pt, uint64_t *t, unsigned idx, unsigned level, uint64_t pte)
+{
+	if (level == pt_top(pt))
+		pt_set_root_entry(pt, idx, pte);
+	else
+		t[idx] = pte;
+}
+
+static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint64_t va, uint64_t last)
+{
+	const struct pt_format *f = op->pt->fmt;
+	uint64_t *t = pt_table(table);
+
+	for (;;) {
+		uint64_t size = PT_LEVEL_SIZE(level), cl = MIN(last, va | (size - 1));
+		unsigned idx = pt_index(va, level);
+		uint64_t pte = t[idx];
+
+		switch (!pte ? PTE_EMPTY : level == 0 ? PTE_LEAF : f->kind(pte, level)) {
+		case PTE_EMPTY:
+			break;
+		case PTE_LEAF:
+			kassert((va & (size - 1)) == 0 && cl - va == size - 1);
+			set_entry(op->pt, t, idx, level, 0);
+			if (op->fn)
+				op->fn(op->ctx, (uintptr_t)va, pte_pa(f, pte), (size_t)size);
+			break;
+		case PTE_TABLE: {
+			paddr_t child = pte_pa(f, pte);
+			unmap_level(op, child, level - 1, va, cl);
+			/* The whole entry went, or what is left may be nothing. */
+			if (pt_may_free(op->pt, level) && (cl - va == size - 1 || pt_table_empty(child))) {
+				set_entry(op->pt, t, idx, level, 0);
+				pt_table_free(op->pt, child);
+				op->tables_freed = true;
+			}
+			break;
+		}
+		}
+		if (cl == last)
+			return;
+		va = cl + 1;
+	}
+}
+
+int pt_split(struct pt *pt, uintptr_t va)
+{
+	int rc = pt_check_range(pt, va, PAGE_SIZE);
+
+	return rc ? rc : pt_split_at(pt, va);
+}
+
+int pt_unmap(struct pt *pt, uintptr_t va, size_t len, pt_unmap_fn fn, void *ctx)
+{
+	struct unmap_op op = {.pt = pt, .fn = fn, .ctx = ctx};
+	uint64_t last = (uint64_t)va + len - 1;
+	int rc = pt_check_range(pt, va, len);
+
+	if (rc || (rc = split_ends(pt, va, last)))
+		return rc;
+	unmap_level(&op, pt->root, pt_top(pt), va, last);
+	pt_flush(pt, va, len, op.tables_freed);
+	return 0;
+}
+
+static void protect_level(struct pt *pt, paddr_t table, unsigned level, uint64_t va, uint64_t last,
+			  unsigned prot)
+{
+	const struct pt_format *f = pt->fmt;
+	uint64_t *t = pt_table(table);
+
+	for (;;) {
+		uint64_t cl = MIN(last, va | (PT_LEVEL_SIZE(level) - 1));
+		unsigned idx = pt_index(va, level);
+		uint64_t pte = t[idx];
+
+		switch (f->kind(pte, level)) {
+		case PTE_EMPTY:
+			break;
+		case PTE_LEAF:
+			set_entry(pt, t, idx, level, pte_addr(f, pte_pa(f, pte)) | f->leaf_bits(prot, level));
+			break;
+		case PTE_TABLE:
+			protect_level(pt, pte_pa(f, pte), level - 1, va, cl, prot);
+			break;
+		}
+		if (cl == last)
+			return;
+		va = cl + 1;
+	}
+}
+
+int pt_protect(struct pt *pt, uintptr_t va, size_t len, unsigned prot)
+{
+	uint64_t last = (uint64_t)va + len - 1;
+	int rc = pt_check_range(pt, va, len);
+
+	if (rc || (rc = pt_check_prot(prot)) || (rc = split_ends(pt, va, last)))
+		return rc;
+	protect_level(pt, pt->root, pt_top(pt), va, last, prot);
+	pt_flush(pt, va, len, false);
+	return 0;
+}

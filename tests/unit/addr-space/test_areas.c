@@ -1,0 +1,168 @@
+/*
+ * Areas: placement (hint, alignment, FIXED, FIXED_NOREPLACE), splitting by
+ * unmap and protect of any sub-range, merging of equal anonymous
+ * neighbours, visiting, many areas, and argument errors.
+ */
+#include "as_test.h"
+
+#define R  (AS_PROT_READ | AS_PROT_USER)
+#define RW (AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER)
+
+static void test_placement(void **state)
+{
+	struct addr_space *as;
+	uintptr_t a, b, c;
+	size_t free0 = as_test_ram(16);
+	(void)state;
+
+	assert_int_equal(as_create(&as), 0);
+	assert_int_equal(as_map_anon(as, 0, 3 * PG, RW, 0, &a), 0);
+	assert_int_equal(a, as_user_base());
+	assert_int_equal(as_map_anon(as, 0, 1, R, 0, &b), 0); /* rounded up to a page */
+	assert_int_equal(b, a + 3 * PG);
+	/* A hint is a lower bound when free... */
+	assert_int_equal(as_map_anon(as, 0x1000000, PG, R, 0, &c), 0);
+	assert_int_equal(c, 0x1000000);
+	/* ...and the next free range above it otherwise. */
+	assert_int_equal(as_map_anon(as, 0x1000000, PG, RW, 0, &c), 0);
+	assert_int_equal(c, 0x1001000);
+	/* Alignment. */
+	uintptr_t f;
+	assert_int_equal(as_find_free(as, PG, 0x100000, 0x1000000, &f), 0);
+	assert_int_equal(f, 0x1100000);
+	assert_int_equal(as_find_free(as, PG, 3 * PG, 0, &f), -EINVAL);
+	assert_int_equal(as_find_free(as, 0, PG, 0, &f), -EINVAL);
+	assert_int_equal(as_find_free(as, as_user_top(), PG, 0, &f), -ENOMEM);
+	/* A hint near the top that does not fit wraps to the bottom in as_map. */
+	assert_int_equal(as_map_anon(as, as_user_top() - PG, 2 * PG, R, 0, &c), 0);
+	assert_int_equal(c, b + PG);
+
+	/* FIXED_NOREPLACE refuses overlap; FIXED replaces. */
+	assert_int_equal(as_map_anon(as, a + PG, PG, R, AS_MAP_FIXED_NOREPLACE, NULL), -EEXIST);
+	assert_true(as_overlaps(as, a + PG, PG));
+	assert_false(as_overlaps(as, 0x2000000, PG));
+	assert_int_equal(as_map_anon(as, a + PG, PG, R, AS_MAP_FIXED, &c), 0);
+	assert_int_equal(c, a + PG);
+	struct area_view v[16];
+	/* a split in three; b merged with the R page that wrapped; the two at 0x1000000. */
+	assert_int_equal(as_test_areas(as, v, 16), 6);
+	assert_int_equal(v[0].start, a);
+	assert_int_equal(v[0].end, a + PG);
+	assert_int_equal(v[1].prot, R);
+	assert_int_equal(v[2].start, a + 2 * PG);
+	/* Out of the user range. */
+	assert_int_equal(as_map_anon(as, 0x1000, PG, R, AS_MAP_FIXED, NULL), -ENOMEM);
+	assert_int_equal(as_map_anon(as, as_user_top(), PG, R, AS_MAP_FIXED, NULL), -ENOMEM);
+	assert_int_equal(as_map_anon(as, a + 1, PG, R, AS_MAP_FIXED, NULL), -EINVAL);
+	assert_int_equal(as_map_anon(as, 0, 0, R, 0, NULL), -EINVAL);
+	assert_int_equal(as_map_anon(as, 0, PG, 0x100, 0, NULL), -EINVAL);
+	assert_int_equal(as_map_anon(as, 0, PG, R, 0x400, NULL), -EINVAL);
+	assert_int_equal(as_map(as, 0, PG, R, 0, NULL, NULL, 0, NULL), -EINVAL);
+	assert_int_equal(as_map_anon(as, 0, as_user_top(), R, 0, NULL), -ENOMEM);
+	as_destroy(as);
+	assert_int_equal(page_free_count(), free0);
+}
+
+static void test_split_and_merge(void **state)
+{
+	struct addr_space *as;
+	struct area_view v[8];
+	uintptr_t a;
+	size_t free0 = as_test_ram(16);
+	(void)state;
+
+	assert_int_equal(as_create(&as), 0);
+	assert_int_equal(as_map_anon(as, 0x100000, 8 * PG, RW, AS_MAP_FIXED, &a), 0);
+	/* Adjacent equal anonymous memory merges into one area. */
+	assert_int_equal(as_map_anon(as, 0x108000, 4 * PG, RW, AS_MAP_FIXED, NULL), 0);
+	assert_int_equal(as_area_count(as), 1);
+	assert_int_equal(as_test_areas(as, v, 8), 1);
+	assert_int_equal(v[0].end, 0x10c000);
+	/* But not with different protection. */
+	assert_int_equal(as_map_anon(as, 0x10c000, PG, R, AS_MAP_FIXED, NULL), 0);
+	assert_int_equal(as_area_count(as), 2);
+
+	/* Protect the middle: three areas. */
+	assert_int_equal(as_protect(as, 0x102000, 2 * PG, R), 0);
+	assert_int_equal(as_test_areas(as, v, 8), 4);
+	assert_int_equal(v[0].start, 0x100000);
+	assert_int_equal(v[0].end, 0x102000);
+	assert_int_equal(v[1].start, 0x102000);
+	assert_int_equal(v[1].end, 0x104000);
+	assert_int_equal(v[1].prot, R);
+	assert_int_equal(v[2].end, 0x10c000);
+	/* Back to RW: the three merge again. */
+	assert_int_equal(as_protect(as, 0x102000, 2 * PG, RW), 0);
+	assert_int_equal(as_test_areas(as, v, 8), 2);
+	assert_int_equal(v[0].end, 0x10c000);
+	/* Protecting across both areas and making them equal merges everything. */
+	assert_int_equal(as_protect(as, 0x100000, 13 * PG, R), 0);
+	assert_int_equal(as_area_count(as), 1);
+	/* A hole makes protect fail without changing anything. */
+	assert_int_equal(as_protect(as, 0x10c000, 2 * PG, RW), -ENOMEM);
+	assert_int_equal(as_test_areas(as, v, 8), 1);
+	assert_int_equal(v[0].prot, R);
+
+	/* Unmap the middle: two areas, the hole free again. */
+	assert_int_equal(as_unmap(as, 0x104000, 2 * PG), 0);
+	assert_int_equal(as_test_areas(as, v, 8), 2);
+	assert_int_equal(v[0].end, 0x104000);
+	assert_int_equal(v[1].start, 0x106000);
+	assert_false(as_overlaps(as, 0x104000, 2 * PG));
+	/* Unmapping holes is fine; unaligned or empty is not. */
+	assert_int_equal(as_unmap(as, 0x200000, 64 * PG), 0);
+	assert_int_equal(as_unmap(as, 0x104001, PG), -EINVAL);
+	assert_int_equal(as_unmap(as, 0x104000, 0), -EINVAL);
+	assert_int_equal(as_unmap(as, 0x1000, PG), -EINVAL);
+	/* Unmap across both pieces and beyond. */
+	assert_int_equal(as_unmap(as, 0x101000, 0x100000), 0);
+	assert_int_equal(as_test_areas(as, v, 8), 1);
+	assert_int_equal(v[0].end, 0x101000);
+	as_destroy(as);
+	assert_int_equal(page_free_count(), free0);
+}
+
+static enum as_visit unmap_odd(const struct as_area *a, void *ctx)
+{
+	int *seen = ctx;
+	(*seen)++;
+	if (as_area_start(a) >= 0x400000)
+		return AS_VISIT_STOP;
+	return (as_area_start(a) / PG) % 2 ? AS_VISIT_UNMAP_NEXT : AS_VISIT_NEXT;
+}
+
+static void test_many_areas_and_visit(void **state)
+{
+	struct addr_space *as;
+	size_t free0 = as_test_ram(16);
+	(void)state;
+
+	assert_int_equal(as_create(&as), 0);
+	/* 2000 areas of alternating protection (so they never merge). */
+	for (uintptr_t i = 0; i < 2000; i++)
+		assert_int_equal(as_map_anon(as, 0x100000 + i * PG, PG, i % 2 ? R : RW, AS_MAP_FIXED, NULL), 0);
+	assert_int_equal(as_area_count(as), 2000);
+	/* Lookups find the right one (the tree keeps it O(log n)). */
+	for (uintptr_t i = 0; i < 2000; i += 37) {
+		assert_int_equal(as_fault(as, 0x100000 + i * PG + 5, AS_ACCESS_READ), 0);
+		assert_int_equal(as_fault(as, 0x100000 + i * PG, AS_ACCESS_WRITE), i % 2 ? -EACCES : 0);
+	}
+	/* Visit from the middle, unmapping odd pages, stopping at 0x400000. */
+	int seen = 0;
+	int n = as_visit(as, 0x100000 + 500 * PG, unmap_odd, &seen);
+	assert_int_equal(n, (0x400000 - (0x100000 + 500 * PG)) / PG / 2);
+	assert_int_equal(seen, (0x400000 - (0x100000 + 500 * PG)) / PG + 1);
+	assert_int_equal(as_area_count(as), 2000 - (size_t)n);
+	as_destroy(as);
+	assert_int_equal(page_free_count(), free0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_placement),
+		cmocka_unit_test(test_split_and_merge),
+		cmocka_unit_test(test_many_areas_and_visit),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

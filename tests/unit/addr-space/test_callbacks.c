@@ -1,0 +1,220 @@
+/*
+ * A backend that owns its frames and watches its areas, the way ipc-shm
+ * does: open() and close() must balance to the number of live areas
+ * through split (protect, partial unmap), fork, unmap, FIXED replacement,
+ * visit and destroy; each piece's pgoff follows its start; fault() is asked
+ * for the right page and the space holds its own reference while mapped.
+ */
+#include "as_test.h"
+#include <string.h>
+
+#define RW (AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER)
+#define NPAGES 16
+
+struct obj {
+	int opens, closes, faults;
+	uint64_t last_pgoff;
+	paddr_t frames[NPAGES];
+};
+
+static void obj_open(struct as_area *a)
+{
+	struct obj *o = as_area_priv(a);
+	o->opens++;
+}
+
+static void obj_close(struct as_area *a)
+{
+	struct obj *o = as_area_priv(a);
+	assert_true(as_area_end(a) > as_area_start(a));
+	o->closes++;
+}
+
+static int obj_fault(struct as_area *a, uint64_t pgoff, unsigned access, paddr_t *pa)
+{
+	struct obj *o = as_area_priv(a);
+	(void)access;
+	o->faults++;
+	o->last_pgoff = pgoff;
+	if (pgoff >= NPAGES)
+		return -EFAULT;
+	*pa = o->frames[pgoff];
+	return 0;
+}
+
+static const struct as_backend obj_backend = {"test-obj", obj_open, obj_close, obj_fault};
+
+/* Attachments = the caller's own count for each successful as_map + opens - closes. */
+static int live(const struct obj *o, int maps)
+{
+	return maps + o->opens - o->closes;
+}
+
+static size_t count_backend_areas(struct addr_space *as);
+
+static enum as_visit count_obj(const struct as_area *a, void *ctx)
+{
+	if (as_area_backend(a) == &obj_backend)
+		(*(size_t *)ctx)++;
+	return AS_VISIT_NEXT;
+}
+
+static size_t count_backend_areas(struct addr_space *as)
+{
+	size_t n = 0;
+	as_visit(as, 0, count_obj, &n);
+	return n;
+}
+
+struct pgoff_check {
+	uintptr_t start;
+	uint64_t pgoff;
+};
+
+static enum as_visit find_pgoff(const struct as_area *a, void *ctx)
+{
+	struct pgoff_check *c = ctx;
+	if (as_area_start(a) == c->start) {
+		c->pgoff = as_area_pgoff(a);
+		return AS_VISIT_STOP;
+	}
+	return AS_VISIT_NEXT;
+}
+
+static uint64_t pgoff_at(struct addr_space *as, uintptr_t start)
+{
+	struct pgoff_check c = {start, ~0ull};
+	as_visit(as, 0, find_pgoff, &c);
+	return c.pgoff;
+}
+
+static enum as_visit unmap_obj_areas(const struct as_area *a, void *ctx)
+{
+	(void)ctx;
+	return as_area_backend(a) == &obj_backend ? AS_VISIT_UNMAP_NEXT : AS_VISIT_NEXT;
+}
+
+static void obj_init(struct obj *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < NPAGES; i++)
+		o->frames[i] = page_alloc_zeroed(0);
+}
+
+static void test_open_close_balance(void **state)
+{
+	static struct obj o;
+	struct addr_space *as, *child;
+	const uintptr_t at = 0x1000000;
+	int maps = 0;
+	size_t free0 = as_test_ram(16);
+	(void)state;
+
+	obj_init(&o);
+	assert_int_equal(as_create(&as), 0);
+
+	/* The first area: as_map calls no open(); the caller counts it. */
+	assert_int_equal(as_map(as, at, 8 * PG, RW, AS_MAP_SHARED | AS_MAP_FIXED, &obj_backend, &o, 4, NULL), 0);
+	maps++;
+	assert_int_equal(o.opens, 0);
+	/* A failed map calls nothing. */
+	assert_int_equal(as_map(as, at, PG, RW, AS_MAP_FIXED_NOREPLACE, &obj_backend, &o, 0, NULL), -EEXIST);
+	assert_int_equal(o.opens + o.closes, 0);
+
+	/* Faults ask for pgoff + index; the space takes its own reference. */
+	assert_int_equal(as_fault(as, at + 3 * PG, AS_ACCESS_WRITE), 0);
+	assert_int_equal(o.last_pgoff, 7);
+	assert_int_equal(page_ref_count(o.frames[7]), 2);
+	paddr_t pa;
+	assert_int_equal(as_query(as, at + 3 * PG, &pa, NULL), 0);
+	assert_int_equal(pa, o.frames[7]);
+
+	/* protect of the middle: two splits, two new pieces, pgoffs following. */
+	assert_int_equal(as_protect(as, at + 2 * PG, 2 * PG, AS_PROT_READ | AS_PROT_USER), 0);
+	assert_int_equal(o.opens, 2);
+	assert_int_equal(o.closes, 0);
+	assert_int_equal(pgoff_at(as, at), 4);
+	assert_int_equal(pgoff_at(as, at + 2 * PG), 6);
+	assert_int_equal(pgoff_at(as, at + 4 * PG), 8);
+	assert_int_equal(count_backend_areas(as), 3);
+	assert_int_equal(live(&o, maps), 3);
+	/* Back to RW: backend areas never merge. */
+	assert_int_equal(as_protect(as, at, 8 * PG, RW), 0);
+	assert_int_equal(count_backend_areas(as), 3);
+
+	/* Partial unmap of the last piece's tail: split, then the tail closes. */
+	assert_int_equal(as_unmap(as, at + 7 * PG, PG), 0);
+	assert_int_equal(live(&o, maps), (int)count_backend_areas(as));
+	/* Unmapping the middle piece whole closes it; its frame reference goes. */
+	assert_int_equal(as_unmap(as, at + 2 * PG, 2 * PG), 0);
+	assert_int_equal(page_ref_count(o.frames[7]), 1);
+	assert_int_equal(live(&o, maps), (int)count_backend_areas(as));
+	assert_int_equal(count_backend_areas(as), 2);
+
+	/* Fork: every copied area is opened. */
+	int opens = o.opens;
+	assert_int_equal(as_fork(as, &child), 0);
+	assert_int_equal(o.opens, opens + 2);
+	assert_int_equal(live(&o, maps), 4);
+
+	/* FIXED replacement over part of one area and all of another: closes and a split. */
+	assert_int_equal(as_map_anon(child, at + PG, 5 * PG, RW, AS_MAP_FIXED, NULL), 0);
+	assert_int_equal(live(&o, maps), (int)(count_backend_areas(as) + count_backend_areas(child)));
+	assert_int_equal(count_backend_areas(child), 2); /* [at, at+1) and [at+6, at+7) pages */
+
+	/* A second attach, adjacent and equal: still two areas (no merging). */
+	assert_int_equal(as_map(as, at + 8 * PG, 2 * PG, RW, AS_MAP_SHARED | AS_MAP_FIXED, &obj_backend, &o, 12, NULL), 0);
+	maps++;
+	assert_int_equal(count_backend_areas(as), 3);
+
+	/* Visit-unmap (as shmdt does): closes what it removes. */
+	assert_int_equal(as_visit(as, 0, unmap_obj_areas, NULL), 3);
+	assert_int_equal(live(&o, maps), (int)count_backend_areas(child));
+
+	/* Destroy closes the rest: everything balances. */
+	as_destroy(child);
+	as_destroy(as);
+	assert_int_equal(live(&o, maps), 0);
+	for (int i = 0; i < NPAGES; i++) {
+		assert_int_equal(page_ref_count(o.frames[i]), 1);
+		page_free(o.frames[i], 0);
+	}
+	assert_int_equal(page_free_count(), free0);
+}
+
+static void test_backend_fault_errors(void **state)
+{
+	static struct obj o;
+	struct addr_space *as;
+	uintptr_t a;
+	size_t free0 = as_test_ram(16);
+	(void)state;
+
+	obj_init(&o);
+	assert_int_equal(as_create(&as), 0);
+	/* An area running past the object's end: the fault fails, the copy helper says -EFAULT. */
+	assert_int_equal(as_map(as, 0, 4 * PG, RW, AS_MAP_SHARED, &obj_backend, &o, NPAGES - 2, &a), 0);
+	assert_int_equal(as_fault(as, a + PG, AS_ACCESS_READ), 0);
+	assert_int_equal(as_fault(as, a + 2 * PG, AS_ACCESS_READ), -EFAULT);
+	char c = 'x';
+	assert_int_equal(as_copy_to_user(as, a + 2 * PG, &c, 1), -EFAULT);
+	/* POPULATE failing in the backend: the map fails, nothing opened or closed. */
+	assert_int_equal(as_map(as, 0, 4 * PG, RW, AS_MAP_SHARED | AS_MAP_POPULATE, &obj_backend, &o,
+				NPAGES - 1, NULL), -EFAULT);
+	assert_int_equal(o.opens + o.closes, 0);
+	assert_int_equal(as_area_count(as), 1);
+	as_destroy(as);
+	assert_int_equal(o.closes, 1);
+	for (int i = 0; i < NPAGES; i++)
+		page_free(o.frames[i], 0);
+	assert_int_equal(page_free_count(), free0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_close_balance),
+		cmocka_unit_test(test_backend_fault_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,265 @@
+/*
+ * The buddy allocator on host memory: counts, alignment, exhaustion and
+ * recovery, splitting and coalescing, reference counts, and the panics that
+ * name a double free or a foreign address.
+ */
+#include "kit_test.h"
+#include "fake_hal.h"
+#include <klib/errno.h>
+#include <page-alloc/page_alloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RANGE_PAGES 4096u /* 16 MiB */
+
+static paddr_t base;
+
+static int setup(void **state)
+{
+	(void)state;
+	page_alloc_reset();
+	base = (paddr_t)(uintptr_t)fake_hal_ram(RANGE_PAGES * PAGE_SIZE, 16u << 20);
+	assert_int_equal(page_alloc_add_range(base, RANGE_PAGES * PAGE_SIZE), 0);
+	return 0;
+}
+
+/* Frames the metadata takes: 32 bytes per frame, rounded up to pages. */
+static size_t meta_pages(size_t pages)
+{
+	return (pages * 32 + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+static void test_counts(void **state)
+{
+	(void)state;
+	assert_int_equal(page_total_count(), RANGE_PAGES - meta_pages(RANGE_PAGES));
+	assert_int_equal(page_free_count(), page_total_count());
+	/* The metadata pages are not handed out, and not "managed" frames. */
+	assert_false(page_is_managed(base));
+	assert_true(page_is_managed(base + RANGE_PAGES * PAGE_SIZE - PAGE_SIZE));
+	assert_false(page_is_managed(base + RANGE_PAGES * PAGE_SIZE));
+}
+
+static int cmp_pa(const void *a, const void *b)
+{
+	paddr_t x = *(const paddr_t *)a, y = *(const paddr_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void test_exhaustion_and_recovery(void **state)
+{
+	size_t total = page_total_count(), n = 0;
+	paddr_t *got = calloc(total + 1, sizeof(paddr_t)), pa;
+	(void)state;
+
+	while ((pa = page_alloc(0)) != PADDR_NONE) {
+		assert_true(n < total);
+		assert_true(pa >= base + meta_pages(RANGE_PAGES) * PAGE_SIZE);
+		assert_true(pa < base + RANGE_PAGES * PAGE_SIZE);
+		assert_int_equal(pa % PAGE_SIZE, 0);
+		got[n++] = pa;
+	}
+	assert_int_equal(n, total);
+	assert_int_equal(page_free_count(), 0);
+	/* Out of memory is an answer, not a crash, for every order. */
+	assert_true(page_alloc(0) == PADDR_NONE);
+	assert_true(page_alloc(5) == PADDR_NONE);
+	assert_true(page_alloc_zeroed(0) == PADDR_NONE);
+	qsort(got, n, sizeof(paddr_t), cmp_pa);
+	for (size_t i = 1; i < n; i++)
+		assert_true(got[i] != got[i - 1]); /* each frame handed out once */
+
+	/* Free in a scrambled order: everything must coalesce again. */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = (i * 7919) % n;
+		paddr_t t = got[i];
+		got[i] = got[j];
+		got[j] = t;
+	}
+	for (size_t i = 0; i < n; i++)
+		page_free(got[i], 0);
+	assert_int_equal(page_free_count(), total);
+	/* The range is 16 MiB aligned: after coalescing, 2^11-page blocks exist again
+	 * (the top 8 MiB half has no metadata in it). */
+	pa = page_alloc(11);
+	assert_true(pa != PADDR_NONE);
+	assert_int_equal(pa, base + (RANGE_PAGES / 2) * PAGE_SIZE);
+	page_free(pa, 11);
+	free(got);
+}
+
+static void test_alignment(void **state)
+{
+	paddr_t blocks[10];
+	(void)state;
+
+	for (unsigned k = 0; k < 10; k++) {
+		blocks[k] = page_alloc(k);
+		assert_true(blocks[k] != PADDR_NONE);
+		assert_int_equal(blocks[k] % (PAGE_SIZE << k), 0);
+	}
+	for (unsigned k = 0; k < 10; k++)
+		page_free(blocks[k], k);
+	assert_int_equal(page_free_count(), page_total_count());
+	/* Larger than the allocator's biggest order, or than any free block. */
+	assert_true(page_alloc(PAGE_MAX_ORDER + 1) == PADDR_NONE);
+	assert_true(page_alloc(12) == PADDR_NONE);
+}
+
+static void test_split_and_coalesce(void **state)
+{
+	size_t free0 = page_free_count();
+	(void)state;
+
+	/* Two order-0 frames from one split are buddies: adjacent, the lower first. */
+	paddr_t a = page_alloc(0), b = page_alloc(0);
+	assert_int_equal(b, a + PAGE_SIZE);
+	assert_int_equal(a % (2 * PAGE_SIZE), 0);
+	assert_int_equal(page_free_count(), free0 - 2);
+	/* Freeing both merges them: an order-1 block at a comes out next. */
+	page_free(a, 0);
+	page_free(b, 0);
+	assert_int_equal(page_alloc(1), a);
+	page_free(a, 1);
+	/* Freeing only one leaves the pair split: order 1 comes from elsewhere. */
+	a = page_alloc(0);
+	b = page_alloc(0);
+	page_free(a, 0);
+	paddr_t c = page_alloc(1);
+	assert_true(c != a);
+	assert_int_equal(page_alloc(0), a); /* the lone half is reused first */
+	page_free(a, 0);
+	page_free(b, 0);
+	page_free(c, 1);
+	assert_int_equal(page_free_count(), free0);
+	/* And the whole upper half merged back into one block. */
+	paddr_t big = page_alloc(11);
+	assert_true(big != PADDR_NONE);
+	page_free(big, 11);
+}
+
+static void test_zeroed(void **state)
+{
+	(void)state;
+	paddr_t pa = page_alloc(2);
+	memset(page_to_virt(pa), 0xaa, 4 * PAGE_SIZE);
+	page_free(pa, 2);
+	paddr_t z = page_alloc_zeroed(2);
+	assert_int_equal(z, pa); /* the same block comes back, cleaned */
+	for (size_t i = 0; i < 4 * PAGE_SIZE; i++)
+		assert_int_equal(((unsigned char *)page_to_virt(z))[i], 0);
+	assert_ptr_equal(page_to_virt(z), (void *)(uintptr_t)z);
+	assert_int_equal(page_from_virt(page_to_virt(z)), z);
+	page_free(z, 2);
+}
+
+static void test_refcounts(void **state)
+{
+	size_t free0 = page_free_count();
+	(void)state;
+
+	paddr_t pa = page_alloc(0);
+	assert_int_equal(page_ref_count(pa), 1);
+	page_ref_get(pa);
+	page_ref_get(pa);
+	assert_int_equal(page_ref_count(pa), 3);
+	assert_false(page_ref_put(pa));
+	assert_false(page_ref_put(pa));
+	assert_int_equal(page_free_count(), free0 - 1);
+	assert_true(page_ref_put(pa)); /* the last one frees it */
+	assert_int_equal(page_free_count(), free0);
+	assert_int_equal(page_ref_count(pa), 0);
+	/* A block's reference count is its first frame's; the last put frees it all. */
+	paddr_t blk = page_alloc(3);
+	page_ref_get(blk);
+	assert_false(page_ref_put(blk));
+	assert_true(page_ref_put(blk));
+	assert_int_equal(page_free_count(), free0);
+	/* page_free ignores the count. */
+	pa = page_alloc(0);
+	page_ref_get(pa);
+	page_free(pa, 0);
+	assert_int_equal(page_free_count(), free0);
+}
+
+static void test_misuse_panics_naming_the_address(void **state)
+{
+	char name[64];
+	(void)state;
+
+	paddr_t pa = page_alloc(0);
+	page_free(pa, 0);
+	expect_panic(page_free(pa, 0));
+	snprintf(name, sizeof(name), "%#llx is free (double free?)", (unsigned long long)pa);
+	assert_true(kit_test_output_has(name));
+	expect_panic(page_ref_get(pa));
+	assert_true(kit_test_output_has("page_ref_get: "));
+	expect_panic(page_ref_put(pa));
+	assert_true(kit_test_output_has("page_ref_put: "));
+
+	static char foreign[8192];
+	paddr_t f = ((paddr_t)(uintptr_t)foreign + PAGE_SIZE - 1) & ~(paddr_t)(PAGE_SIZE - 1);
+	expect_panic(page_free(f, 0));
+	snprintf(name, sizeof(name), "%#llx is not a frame the allocator manages", (unsigned long long)f);
+	assert_true(kit_test_output_has(name));
+
+	paddr_t blk = page_alloc(2);
+	expect_panic(page_free(blk + PAGE_SIZE, 0));
+	assert_true(kit_test_output_has("is not the start of an allocated block"));
+	expect_panic(page_free(blk, 1));
+	assert_true(kit_test_output_has("is a block of order 2, freed as order 1"));
+	expect_panic(page_free(blk + 12, 2));
+	assert_true(kit_test_output_has("is not a frame the allocator manages"));
+	void *obj = kmalloc(32);
+	expect_panic(page_free(page_from_virt(obj) & ~(paddr_t)(PAGE_SIZE - 1), 0));
+	assert_true(kit_test_output_has("belongs to the heap"));
+	kfree(obj);
+	page_free(blk, 2);
+	/* The allocator still works after the caught panics. */
+	assert_int_equal(page_free_count(), page_total_count());
+	assert_true(page_alloc(0) != PADDR_NONE);
+}
+
+static void test_add_range_errors(void **state)
+{
+	(void)state;
+	paddr_t more = (paddr_t)(uintptr_t)fake_hal_ram(64 * PAGE_SIZE, PAGE_SIZE);
+	size_t total = page_total_count();
+
+	assert_int_equal(page_alloc_add_range(more + 1, 16 * PAGE_SIZE), -EINVAL);
+	assert_int_equal(page_alloc_add_range(more, 16 * PAGE_SIZE + 5), -EINVAL);
+	assert_int_equal(page_alloc_add_range(more, PAGE_SIZE), -EINVAL); /* no room beyond metadata */
+	assert_int_equal(page_alloc_add_range(base + PAGE_SIZE, 16 * PAGE_SIZE), -EEXIST);
+	assert_int_equal(page_alloc_add_range(~(paddr_t)(PAGE_SIZE - 1) - PAGE_SIZE, PAGE_SIZE * 4), -EINVAL);
+	assert_int_equal(page_total_count(), total);
+	assert_int_equal(page_alloc_add_range(more, 64 * PAGE_SIZE), 0);
+	assert_int_equal(page_total_count(), total + 63);
+	/* Frames from the second range, once the first is used up, are handed out too. */
+	size_t n = 0;
+	while (page_alloc(0) != PADDR_NONE)
+		n++;
+	assert_int_equal(n, total + 63);
+	/* The ranges table is bounded: the rest is refused, not overrun. */
+	int rc = 0;
+	for (int i = 0; i < CONFIG_PAGE_ALLOC_MAX_RANGES + 1 && rc == 0; i++) {
+		paddr_t r = (paddr_t)(uintptr_t)fake_hal_ram(4 * PAGE_SIZE, PAGE_SIZE);
+		rc = page_alloc_add_range(r, 4 * PAGE_SIZE);
+	}
+	assert_int_equal(rc, -ENOSPC);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_counts, setup),
+		cmocka_unit_test_setup(test_exhaustion_and_recovery, setup),
+		cmocka_unit_test_setup(test_alignment, setup),
+		cmocka_unit_test_setup(test_split_and_coalesce, setup),
+		cmocka_unit_test_setup(test_zeroed, setup),
+		cmocka_unit_test_setup(test_refcounts, setup),
+		cmocka_unit_test_setup(test_misuse_panics_naming_the_address, setup),
+		cmocka_unit_test_setup(test_add_range_errors, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

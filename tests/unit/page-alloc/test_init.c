@@ -1,0 +1,110 @@
+/*
+ * page_alloc_init() takes RAM minus every other region of the memory map,
+ * whatever their alignment and overlaps: checked page by page against a
+ * memory map with firmware, kernel, device tree and initrd ranges in two
+ * banks.
+ */
+#include "kit_test.h"
+#include "fake_hal.h"
+#include <page-alloc/page_alloc.h>
+#include <stdlib.h>
+
+#define BANK0 (16u << 20)
+#define BANK1 (4u << 20)
+
+static struct hal_mem_region map[8];
+static size_t nmap;
+
+static bool page_is_taken(uint64_t pa)
+{
+	for (size_t i = 0; i < nmap; i++)
+		if (map[i].type != HAL_MEM_RAM && map[i].base < pa + PAGE_SIZE &&
+		    pa < map[i].base + map[i].size)
+			return true;
+	return false;
+}
+
+static bool page_is_ram(uint64_t pa)
+{
+	for (size_t i = 0; i < nmap; i++)
+		if (map[i].type == HAL_MEM_RAM && map[i].base <= pa && pa + PAGE_SIZE <= map[i].base + map[i].size)
+			return true;
+	return false;
+}
+
+/* What the allocator should manage: each run of free pages minus its metadata. */
+static size_t expected_total(void)
+{
+	size_t total = 0;
+
+	for (size_t b = 0; b < nmap; b++) {
+		if (map[b].type != HAL_MEM_RAM)
+			continue;
+		size_t run = 0;
+		for (uint64_t pa = map[b].base; pa <= map[b].base + map[b].size; pa += PAGE_SIZE) {
+			bool ok = pa < map[b].base + map[b].size && page_is_ram(pa) && !page_is_taken(pa);
+			if (ok) {
+				run++;
+				continue;
+			}
+			size_t meta = (run * 32 + PAGE_SIZE - 1) / PAGE_SIZE;
+			if (run > meta)
+				total += run - meta;
+			run = 0;
+		}
+	}
+	return total;
+}
+
+static void test_ram_minus_everything_else(void **state)
+{
+	(void)state;
+	uint64_t r0 = (uint64_t)(uintptr_t)fake_hal_ram(BANK0, 2u << 20);
+	uint64_t r1 = (uint64_t)(uintptr_t)fake_hal_ram(BANK1 + (1u << 20), 2u << 20);
+
+	nmap = 0;
+	map[nmap++] = (struct hal_mem_region){r0, BANK0, HAL_MEM_RAM};
+	map[nmap++] = (struct hal_mem_region){r1, BANK1, HAL_MEM_RAM};
+	map[nmap++] = (struct hal_mem_region){r0, 0x40000, HAL_MEM_RESERVED};
+	map[nmap++] = (struct hal_mem_region){r0 + 0x100123, 0x2000, HAL_MEM_RESERVED};
+	map[nmap++] = (struct hal_mem_region){r0 + 0x200000, 0x35000, HAL_MEM_KERNEL};
+	map[nmap++] = (struct hal_mem_region){r0 + 0xf00800, 0x1000, HAL_MEM_FDT};
+	map[nmap++] = (struct hal_mem_region){r0 + 0x800000, 0x100000, HAL_MEM_INITRD};
+	/* Firmware range straddling the end of bank 1. */
+	map[nmap++] = (struct hal_mem_region){r1 + BANK1 - 0x3000, 0x10000, HAL_MEM_RESERVED};
+	fake_hal_set_regions(map, nmap);
+
+	page_alloc_reset();
+	assert_int_equal(page_alloc_init(), 0);
+	assert_int_equal(page_total_count(), expected_total());
+	assert_int_equal(page_free_count(), page_total_count());
+
+	/* Every frame it hands out is RAM that nothing else owns. */
+	size_t n = 0;
+	paddr_t pa;
+	while ((pa = page_alloc(0)) != PADDR_NONE) {
+		assert_true(page_is_ram(pa));
+		assert_false(page_is_taken(pa));
+		n++;
+	}
+	assert_int_equal(n, page_total_count());
+}
+
+static void test_no_ram_is_an_error(void **state)
+{
+	(void)state;
+	fake_hal_set_regions(NULL, 0);
+	page_alloc_reset();
+	assert_int_equal(page_alloc_init(), -12 /* -ENOMEM */);
+	assert_true(page_alloc(0) == PADDR_NONE);
+	assert_null(kmalloc(16));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ram_minus_everything_else),
+		cmocka_unit_test(test_no_ram_is_an_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

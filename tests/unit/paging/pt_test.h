@@ -1,0 +1,33 @@
+/* Helpers shared by the paging tests: host "RAM" for tables, raw entry reads. */
+#ifndef PT_TEST_H
+#define PT_TEST_H
+
+#include "kit_test.h"
+#include "fake_hal.h"
+#include "mem_test.h"
+#include <paging/paging.h>
+
+#define pt_test_ram mem_test_ram
+
+/* Entry 'idx' of the table page at 'table'. */
+static inline uint64_t raw(paddr_t table, unsigned idx)
+{
+	return ((const uint64_t *)page_to_virt(table))[idx];
+}
+
+/* The table a riscv (Sv39/Sv48) table entry points to. */
+static inline paddr_t sv_next(uint64_t pte)
+{
+	return (pte >> 10) << 12;
+}
+
+/* How many entries of a table page are non-zero. */
+static inline unsigned raw_used(paddr_t table)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < 512; i++)
+		n += raw(table, i) != 0;
+	return n;
+}
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * The other formats, by hand-written raw entries: Sv48 (a fourth level,
+ * upper half at 0xffff800000000000) and AArch64 with the 4 KiB granule
+ * (descriptors 0b11 table/page, 0b01 block; AF 0x400, SH inner 0x300,
+ * AP[2:1] at bits 7:6, nG 0x800, PXN bit 53, UXN bit 54). Then the kernel
+ * table's root entries, shared by every other table.
+ */
+#include "pt_test.h"
+#include <klib/errno.h>
+
+#define A64_PXN (1ull << 53)
+#define A64_UXN (1ull << 54)
+
+static void test_sv48(void **state)
+{
+	struct pt *pt;
+	size_t free0 = pt_test_ram(8);
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_sv48, &pt), 0);
+	assert_string_equal(pt_format_name(pt_format(pt)), "sv48");
+	assert_int_equal(pt_format_va_bits(&pt_format_sv48), 48);
+	/* 0x0000800000000000 is not canonical in Sv48; its sign-extended twin is. */
+	assert_int_equal(pt_map(pt, 0x0000800000000000ull, 0, 4096, PT_READ, 0), -EINVAL);
+	assert_int_equal(pt_map(pt, 0xffff800000201000ull, 0x9000, 4096,
+				PT_READ | PT_WRITE | PT_GLOBAL, 0), 0);
+	paddr_t root = pt_root(pt);
+	assert_int_equal(raw_used(root), 1);
+	paddr_t l2 = sv_next(raw(root, 256));
+	paddr_t l1 = sv_next(raw(l2, 0));
+	paddr_t l0 = sv_next(raw(l1, 1));
+	assert_int_equal(raw(l0, 1), (0x9ull << 10) | 0xe7); /* D A G W R V */
+	assert_int_equal(pt_table_pages(pt), 4);
+	/* A 1 GiB page two levels below the root. */
+	assert_int_equal(pt_map(pt, 0x40000000, 0x80000000, 1u << 30, PT_READ | PT_USER, PT_MAP_HUGE), 0);
+	paddr_t l2b = sv_next(raw(root, 0));
+	assert_int_equal(raw(l2b, 1), (0x80000ull << 10) | 0xd3); /* D A U R V */
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
+static void test_aarch64(void **state)
+{
+	struct pt *pt;
+	size_t free0 = pt_test_ram(8);
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_aarch64_4k, &pt), 0);
+	/* Kernel RWX, global, as a 2 MiB block: PXN clear, UXN set. */
+	assert_int_equal(pt_map(pt, 0x40200000, 0x80200000, 0x200000,
+				PT_READ | PT_WRITE | PT_EXEC | PT_GLOBAL, PT_MAP_HUGE), 0);
+	/* User RW data page: AP=01, nG, never executable. */
+	assert_int_equal(pt_map(pt, 0x1000, 0x5000, 0x1000, PT_READ | PT_WRITE | PT_USER, 0), 0);
+	/* User read-only executable page: AP=11, UXN clear, PXN set. */
+	assert_int_equal(pt_map(pt, 0x2000, 0x6000, 0x1000, PT_READ | PT_EXEC | PT_USER, 0), 0);
+
+	paddr_t root = pt_root(pt);
+	uint64_t e = raw(root, 0);
+	assert_int_equal(e & 0xfff, 0x3); /* table */
+	paddr_t l2 = e & 0x0000fffffffff000ull;
+	paddr_t l1a = raw(l2, 1) & 0x0000fffffffff000ull;
+	assert_int_equal(raw(l1a, 1), A64_UXN | 0x80200000ull | 0x701);
+	paddr_t l1b = raw(l2, 0) & 0x0000fffffffff000ull;
+	paddr_t l0 = raw(l1b, 0) & 0x0000fffffffff000ull;
+	assert_int_equal(raw(l0, 1), A64_PXN | A64_UXN | 0x5000 | 0xf43);
+	assert_int_equal(raw(l0, 2), A64_PXN | 0x6000 | 0xfc3);
+	assert_int_equal(pt_table_pages(pt), 5);
+
+	paddr_t pa;
+	unsigned prot;
+	size_t size;
+	assert_int_equal(pt_query(pt, 0x40234567, &pa, &prot, &size), 0);
+	assert_int_equal(pa, 0x80234567);
+	assert_int_equal(prot, PT_READ | PT_WRITE | PT_EXEC | PT_GLOBAL);
+	assert_int_equal(size, 0x200000);
+	assert_int_equal(pt_query(pt, 0x2000, &pa, &prot, &size), 0);
+	assert_int_equal(prot, PT_READ | PT_EXEC | PT_USER);
+	/* One table covers one half: no upper-half addresses. */
+	assert_int_equal(pt_map(pt, 0xffff000000000000ull, 0, 4096, PT_READ, 0), -EINVAL);
+	/* Splitting a block makes level-0 *page* descriptors (0b11), not blocks. */
+	assert_int_equal(pt_unmap(pt, 0x40200000, 0x1000, NULL, NULL), 0);
+	paddr_t l0b = raw(l1a, 1) & 0x0000fffffffff000ull;
+	assert_int_equal(raw(l0b, 1), A64_UXN | 0x80201000ull | 0x703);
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
+static void test_kernel_entries_are_shared(void **state)
+{
+	struct pt *k, *u1, *u2;
+	size_t free0 = pt_test_ram(8);
+	const uintptr_t io = 0xffffffc000000000ull;
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_sv39, &k), 0);
+	assert_int_equal(pt_map(k, 0x80200000, 0x80200000, 0x4000, PT_READ | PT_EXEC | PT_GLOBAL, 0), 0);
+	assert_int_equal(pt_create(&pt_format_sv39, &u1), 0); /* before the kernel is known */
+	pt_set_kernel(k);
+	assert_ptr_equal(pt_kernel(), k);
+	assert_int_equal(pt_create(&pt_format_sv39, &u2), 0);
+	size_t ktables = pt_table_pages(k);
+
+	/* Both see the kernel's entry and cannot touch it. */
+	assert_int_equal(raw(pt_root(u1), 2), raw(pt_root(k), 2));
+	assert_int_equal(raw(pt_root(u2), 2), raw(pt_root(k), 2));
+	assert_int_equal(pt_table_pages(u2), 1);
+	assert_int_equal(pt_map(u2, 0x80400000, 0, 4096, PT_READ, 0), -EINVAL);
+	assert_int_equal(pt_unmap(u2, 0x80200000, 4096, NULL, NULL), -EINVAL);
+	assert_int_equal(pt_protect(u1, 0x80200000, 4096, PT_READ), -EINVAL);
+	paddr_t pa;
+	assert_int_equal(pt_query(u2, 0x80201000, &pa, NULL, NULL), 0);
+	assert_int_equal(pa, 0x80201000);
+
+	/* A kernel mapping in a new root entry reaches every table at once. */
+	assert_int_equal(pt_map(k, io, 0x10000000, 4096, PT_READ | PT_WRITE | PT_GLOBAL, 0), 0);
+	assert_int_equal(pt_query(u1, io, &pa, NULL, NULL), 0);
+	assert_int_equal(pa, 0x10000000);
+	assert_int_equal(pt_query(u2, io, &pa, NULL, NULL), 0);
+
+	/* User mappings stay private. */
+	assert_int_equal(pt_map(u1, 0x10000, 0x7000, 4096, PT_READ | PT_USER, 0), 0);
+	assert_int_equal(pt_query(u2, 0x10000, &pa, NULL, NULL), -ENOENT);
+	assert_int_equal(pt_query(k, 0x10000, &pa, NULL, NULL), -ENOENT);
+
+	/* Emptying a shared kernel table keeps it (the others still point at it). */
+	ktables = pt_table_pages(k);
+	assert_int_equal(pt_unmap(k, io, 4096, NULL, NULL), 0);
+	assert_int_equal(pt_table_pages(k), ktables - 1); /* its leaf table went, not the shared one */
+	assert_int_equal(raw(pt_root(u1), 256), raw(pt_root(k), 256));
+	assert_int_equal(pt_query(u1, io, &pa, NULL, NULL), -ENOENT);
+
+	pt_destroy(u1);
+	pt_destroy(u2);
+	assert_int_equal(pt_table_pages(k), ktables - 1); /* destroying users left the kernel's alone */
+	expect_panic(pt_destroy(k));
+	assert_true(kit_test_output_has("kernel page table"));
+	pt_set_kernel(NULL);
+	pt_destroy(k);
+	assert_int_equal(page_free_count(), free0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sv48),
+		cmocka_unit_test(test_aarch64),
+		cmocka_unit_test(test_kernel_entries_are_shared),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,210 @@
+/*
+ * Engine behaviour beyond layouts: argument checking, "none" entries that
+ * keep their frames, walking, running out of table pages without changing
+ * anything, and TLB flushes reaching the hal only for tables in use.
+ */
+#include "pt_test.h"
+#include <klib/errno.h>
+
+static void test_bad_arguments(void **state)
+{
+	struct pt *pt;
+	size_t free0 = pt_test_ram(4);
+	(void)state;
+
+	assert_int_equal(pt_create(NULL, &pt), -EINVAL);
+	assert_int_equal(pt_create(&pt_format_sv39, &pt), 0);
+	assert_int_equal(pt_map(pt, 0x1001, 0x2000, 4096, PT_READ, 0), -EINVAL);
+	assert_int_equal(pt_map(pt, 0x1000, 0x2001, 4096, PT_READ, 0), -EINVAL);
+	assert_int_equal(pt_map(pt, 0x1000, 0x2000, 4095, PT_READ, 0), -EINVAL);
+	assert_int_equal(pt_map(pt, 0x1000, 0x2000, 0, PT_READ, 0), -EINVAL);
+	assert_int_equal(pt_map(pt, 0x1000, 0x2000, 4096, PT_WRITE, 0), -EINVAL); /* W without R */
+	assert_int_equal(pt_map(pt, 0x1000, 0x2000, 4096, 0x100, 0), -EINVAL);
+	assert_int_equal(pt_map(pt, 0x1000, 0x2000, 4096, PT_READ, 0x80), -EINVAL);
+	assert_int_equal(pt_map(pt, 0x4000000000ull, 0, 4096, PT_READ, 0), -EINVAL); /* not canonical */
+	/* Across the hole between the halves. */
+	assert_int_equal(pt_map(pt, 0x3ffffff000ull, 0, 0x2000, PT_READ, 0), -EINVAL);
+	assert_int_equal(pt_map(pt, 0x1000, ~0ull & ~0xfffull, 0x2000, PT_READ, 0), -EINVAL);
+	assert_int_equal(pt_unmap(pt, 0x1000, 0x1001, NULL, NULL), -EINVAL);
+	assert_int_equal(pt_protect(pt, 0x1000, 0x1000, PT_WRITE), -EINVAL);
+	assert_int_equal(pt_query(pt, 0x4000000000ull, NULL, NULL, NULL), -ENOENT);
+	/* The very top page of the address space is a fine page. */
+	assert_int_equal(pt_map(pt, ~0ull & ~0xfffull, 0x3000, 0x1000, PT_READ, 0), 0);
+	assert_int_equal(pt_unmap(pt, ~0ull & ~0xfffull, 0x1000, NULL, NULL), 0);
+	assert_int_equal(pt_table_pages(pt), 1);
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
+static int count_pages(void *ctx, uintptr_t va, paddr_t pa, size_t size, unsigned prot)
+{
+	unsigned *n = ctx;
+	(void)va;
+	(void)pa;
+	(void)size;
+	(void)prot;
+	(*n)++;
+	return 0;
+}
+
+struct walked {
+	uintptr_t va[4];
+	size_t size[4];
+	unsigned prot[4];
+	int n;
+};
+
+static int record(void *ctx, uintptr_t va, paddr_t pa, size_t size, unsigned prot)
+{
+	struct walked *w = ctx;
+	(void)pa;
+	w->va[w->n] = va;
+	w->size[w->n] = size;
+	w->prot[w->n] = prot;
+	return ++w->n == 4;
+}
+
+static void test_none_entries_and_walk(void **state)
+{
+	struct pt *pt;
+	size_t free0 = pt_test_ram(4);
+	unsigned n = 0, prot;
+	paddr_t pa;
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_sv39, &pt), 0);
+	assert_int_equal(pt_map(pt, 0x10000, 0x50000, 0x4000, PT_READ | PT_WRITE | PT_USER, 0), 0);
+	/* No access at all: invalid to the MMU, but the frame stays in the entry. */
+	assert_int_equal(pt_protect(pt, 0x11000, 0x2000, 0), 0);
+	assert_int_equal(pt_query(pt, 0x11000, &pa, &prot, NULL), 0);
+	assert_int_equal(pa, 0x51000);
+	assert_int_equal(prot, 0);
+	paddr_t l0 = sv_next(raw(sv_next(raw(pt_root(pt), 0)), 0));
+	assert_int_equal(raw(l0, 0x11) & 1, 0); /* V clear */
+	assert_int_equal(pt_walk(pt, 0, 0x100000, count_pages, &n), 0);
+	assert_int_equal(n, 4);
+	/* And back. */
+	assert_int_equal(pt_protect(pt, 0x11000, 0x1000, PT_READ | PT_USER), 0);
+	assert_int_equal(pt_query(pt, 0x11000, &pa, &prot, NULL), 0);
+	assert_int_equal(prot, PT_READ | PT_USER);
+	/* Walks report in order and stop when told. */
+	assert_int_equal(pt_map(pt, 0x200000, 0x400000, 0x200000, PT_READ, PT_MAP_HUGE), 0);
+	struct walked w = {0};
+	assert_int_equal(pt_walk(pt, 0x11000, 0x400000, record, &w), 1);
+	assert_int_equal(w.n, 4);
+	assert_int_equal(w.va[0], 0x11000);
+	assert_int_equal(w.prot[0], PT_READ | PT_USER);
+	assert_int_equal(w.va[1], 0x12000);
+	assert_int_equal(w.prot[1], 0);
+	assert_int_equal(w.va[2], 0x13000);
+	assert_int_equal(w.prot[2], PT_READ | PT_WRITE | PT_USER);
+	assert_int_equal(w.va[3], 0x200000);
+	assert_int_equal(w.size[3], 0x200000);
+	assert_int_equal(pt_walk(pt, 0, 0, count_pages, &n), -EINVAL);
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
+static int snapshot(void *ctx, uintptr_t va, paddr_t pa, size_t size, unsigned prot)
+{
+	uint64_t *h = ctx;
+	*h = *h * 1000003 ^ va ^ pa * 7 ^ size * 13 ^ prot;
+	return 0;
+}
+
+static uint64_t digest(struct pt *pt)
+{
+	uint64_t h = 1;
+	assert_int_equal(pt_walk(pt, 0, 0x4000000000ull, snapshot, &h), 0);
+	return h;
+}
+
+/* Leave exactly 'left' frames free; returns the ballast to give back. */
+static size_t squeeze(paddr_t *ballast, size_t left)
+{
+	size_t n = 0;
+	while (page_free_count() > left)
+		ballast[n++] = page_alloc(0);
+	return n;
+}
+
+static void test_out_of_table_pages_changes_nothing(void **state)
+{
+	struct pt *pt;
+	size_t free0 = pt_test_ram(4);
+	static paddr_t ballast[1024];
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_sv39, &pt), 0);
+	assert_int_equal(pt_map(pt, 0x40000000, 0x1000000, 0x3000, PT_READ, 0), 0);
+	assert_int_equal(pt_map(pt, 0x600000, 0x2000000, 0x200000, PT_READ, PT_MAP_HUGE), 0);
+	uint64_t before = digest(pt);
+	size_t tables = pt_table_pages(pt);
+
+	for (size_t left = 0; left < 4; left++) {
+		/* 8 MiB + 4 KiB from 0x803ff000 needs a level-1 table and five leaf tables. */
+		size_t nb = squeeze(ballast, left);
+		assert_int_equal(pt_map(pt, 0x803ff000, 0x3ff000, 0x801000, PT_READ, 0), -ENOMEM);
+		assert_int_equal(digest(pt), before);
+		assert_int_equal(pt_table_pages(pt), tables);
+		assert_int_equal(page_free_count(), left);
+		/* Unmapping part of the 2 MiB page needs a table to split it. */
+		if (left == 0) {
+			assert_int_equal(pt_unmap(pt, 0x601000, 0x1000, NULL, NULL), -ENOMEM);
+			assert_int_equal(pt_protect(pt, 0x601000, 0x1000, PT_READ | PT_WRITE), -ENOMEM);
+			assert_int_equal(digest(pt), before);
+		}
+		while (nb)
+			page_free(ballast[--nb], 0);
+	}
+	/* With memory, the same calls work. */
+	assert_int_equal(pt_map(pt, 0x5ff000, 0x3ff000, 0x2000, PT_READ, 0), -EEXIST);
+	assert_int_equal(digest(pt), before);
+	assert_int_equal(pt_table_pages(pt), tables);
+	assert_int_equal(pt_map(pt, 0x803ff000, 0x3ff000, 0x801000, PT_READ, 0), 0);
+	assert_int_equal(pt_table_pages(pt), tables + 6);
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
+static void test_flushes_reach_the_hal(void **state)
+{
+	struct pt *a, *b;
+	size_t free0 = pt_test_ram(4);
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_sv39, &a), 0);
+	assert_int_equal(pt_create(&pt_format_sv39, &b), 0);
+	pt_activate(a);
+	assert_int_equal(fake_hal_root, pt_root(a));
+	unsigned f0 = fake_hal_flushes;
+	assert_int_equal(pt_map(a, 0x1000, 0x1000, 0x1000, PT_READ, 0), 0);
+	assert_int_equal(fake_hal_flushes, f0 + 1);
+	assert_int_equal(pt_protect(a, 0x1000, 0x1000, PT_READ | PT_WRITE), 0);
+	assert_int_equal(fake_hal_flushes, f0 + 2);
+	assert_int_equal(pt_unmap(a, 0x1000, 0x1000, NULL, NULL), 0);
+	assert_int_equal(fake_hal_flushes, f0 + 3);
+	/* A table no CPU uses needs no flush: its activation flushes. */
+	assert_int_equal(pt_map(b, 0x1000, 0x1000, 0x1000, PT_READ, 0), 0);
+	assert_int_equal(pt_unmap(b, 0x1000, 0x1000, NULL, NULL), 0);
+	assert_int_equal(fake_hal_flushes, f0 + 3);
+	pt_activate(b);
+	expect_panic(pt_destroy(b));
+	assert_true(kit_test_output_has("is active"));
+	pt_activate(a);
+	pt_destroy(b);
+	/* The CPU keeps using a, so a stays: its root is all that is left. */
+	assert_int_equal(pt_table_pages(a), 1);
+	assert_int_equal(page_free_count(), free0 - 2); /* its root, and the heap page of its struct */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_none_entries_and_walk),
+		cmocka_unit_test(test_out_of_table_pages_changes_nothing),
+		cmocka_unit_test(test_flushes_reach_the_hal),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
