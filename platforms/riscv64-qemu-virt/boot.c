@@ -3,6 +3,7 @@
  * up the console, then hand over to the shared start-up (kit_start).
  */
 #include <kit/kit.h>
+#include <klib/compiler.h>
 #include <hal/mmu.h>
 #include <hal/power.h>
 #include "hart.h"
