@@ -1,0 +1,2 @@
+#include "kit_test.h"
+int main(void){return 0;}
