@@ -74,6 +74,13 @@ static void test_at_overlap_without_remap_is_einval_with_remap_replaces(void **s
 	assert_int_equal(p_at(ns, &p, other, BASE - P, 0), BASE - P); /* adjacent is fine */
 	assert_int_equal(p_at(ns, &p, id, BASE - 2 * P, 0), -EINVAL); /* [..BASE+P) overlaps */
 	assert_int_equal(p_nattch(ns, id), 1);
+	/* The overlap is checked before the range: EINVAL, not EPERM or ENOMEM. */
+	assert_int_equal(p_at(ns, &p, other, FAKE_USER_BASE, 0), FAKE_USER_BASE);
+	assert_int_equal(p_at(ns, &p, id, FAKE_USER_BASE - P, 0), -EINVAL);
+	assert_int_equal(p_at(ns, &p, other, FAKE_USER_TOP - P, 0), FAKE_USER_TOP - P);
+	assert_int_equal(p_at(ns, &p, id, FAKE_USER_TOP - 2 * P, 0), -EINVAL);
+	assert_int_equal(p_dt(ns, &p, FAKE_USER_BASE), 0);
+	assert_int_equal(p_dt(ns, &p, FAKE_USER_TOP - P), 0);
 	/* Write through the old mapping, replace its middle page, read the new one. */
 	assert_int_equal(p_poke(&p, BASE + P, 0x5a), 0);
 	assert_int_equal(p_at(ns, &p, other, BASE + P, SHM_REMAP), BASE + P);

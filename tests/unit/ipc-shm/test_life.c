@@ -25,8 +25,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (parent.c.as)
+	if (parent.c.as && ns)
 		fake_proc_exit(ns, &parent);
+	else if (parent.c.as)
+		as_destroy(parent.c.as);
 	if (ns)
 		shm_ns_destroy(ns);
 	assert_true(fake_all_clean());
