@@ -124,6 +124,22 @@ static void test_get_size_out_of_shmmin_shmmax_is_einval_before_limits(void **st
 	assert_int_equal(p_get(ns, &user, IPC_PRIVATE, 1, 0600), -ENOSPC);
 }
 
+/* Measured on Linux 6.18 with shmmax = ULONG_MAX: the page count overflows. */
+static void test_get_size_whose_page_count_overflows_is_enospc(void **state)
+{
+	struct shm_limits l;
+	(void)state;
+
+	shm_ns_get_limits(ns, &l);
+	l.shmmax = ~0ul;
+	shm_ns_set_limits(ns, &l);
+	assert_int_equal(p_get(ns, &user, IPC_PRIVATE, ~(size_t)0, 0600), -ENOSPC);
+	assert_int_equal(p_get(ns, &user, IPC_PRIVATE, ~(size_t)0 - P + 2, 0600), -ENOSPC);
+	/* Beyond the largest shmem file (LLONG_MAX): EINVAL, also as measured. */
+	assert_int_equal(p_get(ns, &user, IPC_PRIVATE, ~(size_t)0 - 2 * P, 0600), -EINVAL);
+	assert_true(p_get(ns, &user, IPC_PRIVATE, (size_t)INT64_MAX, 0600) >= 0);
+}
+
 static void test_get_shmall_exceeded_in_pages_is_enospc(void **state)
 {
 	(void)state;
@@ -261,6 +277,7 @@ int main(void)
 		T(test_get_existing_key_size_zero_is_fine),
 		T(test_get_permission_failure_on_existing_key_is_eacces),
 		T(test_get_size_out_of_shmmin_shmmax_is_einval_before_limits),
+		T(test_get_size_whose_page_count_overflows_is_enospc),
 		T(test_get_shmall_exceeded_in_pages_is_enospc),
 		T(test_get_shmmni_reached_is_enospc),
 		T(test_get_no_memory_is_enomem),
