@@ -35,21 +35,25 @@ struct shm_pages {
 };
 
 struct shm_seg {
-	struct shm_ns *ns;
-	void *lock;
-	size_t segsz;          /* as requested, not rounded */
-	unsigned long npages;  /* segsz in whole pages */
-
-	/* Guarded by ns->lock. */
+	/*
+	 * Guarded by ns->lock. First, so that a lookup by key or id and its
+	 * checks read one cache line.
+	 */
 	struct shm_seg *hash_next;
-	struct list_node creator_link; /* on shm_task.created, or alone */
-	bool orphan;                   /* the creator has exited */
-	int id;
 	int32_t key;
-	uint16_t seq;
+	int id;
 	uint32_t uid, gid, cuid, cgid, mode;
+	uint16_t seq;
+	bool orphan;           /* the creator has exited */
+	size_t segsz;          /* as requested, not rounded (never changes) */
+	struct list_node creator_link; /* on shm_task.created, or alone */
 	int64_t ctime;
 	int32_t cpid;
+
+	/* Never change. */
+	struct shm_ns *ns;
+	void *lock;
+	unsigned long npages; /* segsz in whole pages */
 
 	/* Guarded by seg->lock. */
 	unsigned long nattch;
