@@ -68,7 +68,8 @@ static void shm_seg_free(struct shm_seg *seg)
 
 /*
  * A new segment (Linux's newseg, ns->lock held): the size checks (EINVAL
- * before ENOSPC), memory (ENOMEM), then an id (ENOSPC at SHMMNI).
+ * before ENOSPC), memory (ENOMEM), the backing file's size limit (EINVAL),
+ * then an id (ENOSPC at SHMMNI).
  */
 int shm_seg_create(struct shm_ns *ns, const struct shm_caller *c, int32_t key, size_t size,
 		   int flags)
@@ -86,6 +87,10 @@ int shm_seg_create(struct shm_ns *ns, const struct shm_caller *c, int32_t key, s
 	seg = shm_seg_alloc(ns);
 	if (!seg)
 		return -ENOMEM;
+	if (size > INT64_MAX) { /* beyond shmem's largest file (MAX_LFS_FILESIZE) */
+		shm_seg_free(seg);
+		return -EINVAL;
+	}
 
 	seg->key = key;
 	seg->mode = (unsigned)flags & 0777;
