@@ -203,25 +203,17 @@ struct shm_ctl_where {
 	bool user;
 };
 
-static int shm_copy_in(const struct shm_caller *c, const struct shm_ctl_where *u, void *dst,
-		       size_t n)
+/* Copy n bytes between the kernel buffer k and the caller's buffer, either way. */
+static int shm_copy(const struct shm_caller *c, const struct shm_ctl_where *u, void *k, size_t n,
+		    bool out)
 {
+	if (u->user && out)
+		return as_copy_to_user(c->as, u->ubuf, k, n) ? -EFAULT : 0;
 	if (u->user)
-		return as_copy_from_user(c->as, dst, u->ubuf, n) ? -EFAULT : 0;
+		return as_copy_from_user(c->as, k, u->ubuf, n) ? -EFAULT : 0;
 	if (!u->kbuf)
 		return -EFAULT;
-	memcpy(dst, u->kbuf, n);
-	return 0;
-}
-
-static int shm_copy_out(const struct shm_caller *c, const struct shm_ctl_where *u,
-			const void *src, size_t n)
-{
-	if (u->user)
-		return as_copy_to_user(c->as, u->ubuf, src, n) ? -EFAULT : 0;
-	if (!u->kbuf)
-		return -EFAULT;
-	memcpy(u->kbuf, src, n);
+	memcpy(out ? u->kbuf : k, out ? k : u->kbuf, n);
 	return 0;
 }
 
@@ -234,11 +226,11 @@ static int shm_ctl_common(struct shm_ns *ns, const struct shm_caller *c, int id,
 
 	if (cmd < 0 || id < 0)
 		return -EINVAL;
-	if (cmd == IPC_SET && shm_copy_in(c, u, &b.ds, sizeof(b.ds)))
+	if (cmd == IPC_SET && shm_copy(c, u, &b.ds, sizeof(b.ds), false))
 		return -EFAULT;
 	ret = shm_ctl_do(ns, c, id, cmd, &b);
 	out = shm_ctl_out_size(cmd);
-	if (ret >= 0 && out && shm_copy_out(c, u, &b, out))
+	if (ret >= 0 && out && shm_copy(c, u, &b, out, true))
 		return -EFAULT;
 	return ret;
 }

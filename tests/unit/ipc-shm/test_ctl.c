@@ -313,42 +313,19 @@ static void test_ctl_shm_lock_and_unlock_owner_or_ipc_lock_idempotent(void **sta
 /* The structures and numbers are Linux's, checked against the host's UAPI headers. */
 static void test_ctl_structures_are_laid_out_as_linux(void **state)
 {
-#define O(s, f) {#s "." #f, offsetof(struct s, f), sizeof(((struct s *)0)->f)}
 	static const struct linux_abi_field ours[] = {
-		O(ipc64_perm, key), O(ipc64_perm, uid), O(ipc64_perm, gid), O(ipc64_perm, cuid),
-		O(ipc64_perm, cgid), O(ipc64_perm, mode), O(ipc64_perm, seq), O(ipc64_perm, __unused1),
-		O(ipc64_perm, __unused2),
-		O(shmid64_ds, shm_perm), O(shmid64_ds, shm_segsz), O(shmid64_ds, shm_atime),
-		O(shmid64_ds, shm_dtime), O(shmid64_ds, shm_ctime), O(shmid64_ds, shm_cpid),
-		O(shmid64_ds, shm_lpid), O(shmid64_ds, shm_nattch), O(shmid64_ds, __unused4),
-		O(shmid64_ds, __unused5),
-		O(shminfo64, shmmax), O(shminfo64, shmmin), O(shminfo64, shmmni), O(shminfo64, shmseg),
-		O(shminfo64, shmall), O(shminfo64, __unused4),
-		O(shm_info, used_ids), O(shm_info, shm_tot), O(shm_info, shm_rss), O(shm_info, shm_swp),
-		O(shm_info, swap_attempts), O(shm_info, swap_successes),
-		{"sizeof ipc64_perm", 0, sizeof(struct ipc64_perm)},
-		{"sizeof shmid64_ds", 0, sizeof(struct shmid64_ds)},
-		{"sizeof shminfo64", 0, sizeof(struct shminfo64)},
-		{"sizeof shm_info", 0, sizeof(struct shm_info)},
+		LINUX_ABI_FIELDS(LINUX_ABI_FIELD) LINUX_ABI_STRUCTS(LINUX_ABI_SIZE)
 	};
-	static const long values[] = {
-		IPC_PRIVATE, IPC_CREAT, IPC_EXCL, SHM_HUGETLB, SHM_RDONLY, SHM_RND, SHM_REMAP, SHM_EXEC,
-		IPC_RMID, IPC_SET, IPC_STAT, IPC_INFO, SHM_LOCK, SHM_UNLOCK, SHM_STAT, SHM_INFO,
-		SHM_STAT_ANY, SHMMIN,
-	};
-	size_t n = 0;
+	static const long values[] = {LINUX_ABI_VALUES(LINUX_ABI_VALUE)};
 	(void)state;
 
-	for (; linux_abi_fields[n].name; n++) {
-		assert_true(n < ARRAY_SIZE(ours));
-		assert_string_equal(ours[n].name, linux_abi_fields[n].name);
-		assert_int_equal(ours[n].offset, linux_abi_fields[n].offset);
-		assert_int_equal(ours[n].size, linux_abi_fields[n].size);
+	for (size_t i = 0; i < ARRAY_SIZE(ours); i++) {
+		assert_string_equal(ours[i].name, linux_abi_fields[i].name);
+		assert_int_equal(ours[i].offset, linux_abi_fields[i].offset);
+		assert_int_equal(ours[i].size, linux_abi_fields[i].size);
 	}
-	assert_int_equal(n, ARRAY_SIZE(ours));
 	for (size_t i = 0; i < ARRAY_SIZE(values); i++)
 		assert_int_equal(values[i], linux_abi_values[i]);
-#undef O
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
