@@ -1,0 +1,164 @@
+/*
+ * System V shared memory with Linux's semantics (shmget, shmat, shmdt,
+ * shmctl), for a kernel that supplies address spaces (addr-space) and page
+ * frames (page-alloc). Nothing else: who calls comes in as a struct
+ * shm_caller, locks and the clock come in through struct shm_ops.
+ *
+ * A namespace (Linux's IPC namespace) holds segments. A segment's frames are
+ * allocated on first touch. An attachment is an area of the caller's address
+ * space whose backend belongs to ipc-shm: its open/close callbacks keep
+ * shm_nattch exactly as Linux counts it (one per area, so split pieces, fork
+ * copies and partial unmaps count the way they do on Linux), and there is no
+ * table of attachments besides the address spaces themselves.
+ *
+ * Every call returns a value or a negative Linux errno, with Linux's order
+ * of checks, so results compare directly with Linux's system calls.
+ *
+ * Lock order (outermost first; shm_ops creates each lock with its name, for
+ * a lock-order checker):
+ *
+ *   1. the address space's lock (addr-space, taken inside as_*() calls; the
+ *      backend callbacks below it run with it held)
+ *   2. "shm_ns"  one per namespace: ids, keys, limits, every segment's
+ *                permissions, key and creator
+ *   3. "shm_seg" one per segment: nattch, atime, dtime, lpid, the frames
+ *   4. page-alloc's own locks (frames and the heap are allocated under 2, 3)
+ *
+ * No function of this header is called with a shm lock held, and no shm lock
+ * is held while calling into addr-space, so the order above is the only one.
+ * Critical sections never sleep except inside page-alloc.
+ */
+#ifndef IPC_SHM_SHM_H
+#define IPC_SHM_SHM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <addr-space/addr_space.h>
+#include <ipc-shm/shm_abi.h>
+#include <klib/list.h>
+
+struct shm_ns;
+
+/* Run-time limits: Linux's /proc/sys/kernel/shm{max,all,mni,_rmid_forced}. */
+struct shm_limits {
+	unsigned long shmmax; /* bytes: largest segment */
+	unsigned long shmall; /* pages: all segments together */
+	unsigned long shmmni; /* segments; at most CONFIG_IPC_SHM_IDS */
+	bool rmid_forced;     /* Linux's shm_rmid_forced */
+};
+
+/* What the integrator provides: locks, the clock, the current process. */
+struct shm_ops {
+	void *ctx; /* passed to every callback */
+	/* A new lock named "shm_ns" or "shm_seg" (see the order above); NULL if out of memory. */
+	void *(*lock_create)(void *ctx, const char *name);
+	void (*lock_destroy)(void *ctx, void *lock);
+	void (*lock)(void *ctx, void *lock);
+	void (*unlock)(void *ctx, void *lock);
+	/* Realtime clock in seconds (shm_atime, shm_dtime, shm_ctime). */
+	int64_t (*now)(void *ctx);
+	/*
+	 * The pid (thread-group id) of the process running now. The backend
+	 * callbacks use it for shm_lpid: as_fork() runs them in the parent,
+	 * as_destroy() at exit in the exiting process, as Linux's 'current'.
+	 */
+	int32_t (*current_pid)(void *ctx);
+};
+
+/* Capabilities that bypass checks (Linux's CAP_IPC_OWNER, CAP_SYS_ADMIN, CAP_IPC_LOCK). */
+#define SHM_CAP_IPC_OWNER 0x1u /* permission bits */
+#define SHM_CAP_SYS_ADMIN 0x2u /* owner rule of IPC_SET and IPC_RMID */
+#define SHM_CAP_IPC_LOCK  0x4u /* owner rule and memlock limit of SHM_LOCK/SHM_UNLOCK */
+
+/*
+ * The segments a process created, for shm_rmid_forced (Linux keeps the same
+ * list in task_struct). Embed one per process, initialise it with
+ * shm_task_init(), and call shm_task_exit() before the process goes away or
+ * moves to another namespace. A task belongs to one namespace at a time.
+ */
+struct shm_task {
+	struct list_node created;
+};
+
+/* Who is calling. Only read during the call. */
+struct shm_caller {
+	int32_t pid; /* thread-group id: cpid, lpid */
+	uint32_t euid, egid;
+	const uint32_t *groups; /* supplementary groups, any order */
+	size_t ngroups;
+	unsigned caps;          /* SHM_CAP_* */
+	/* RLIMIT_MEMLOCK in bytes: SHM_LOCK without SHM_CAP_IPC_LOCK fails with EPERM at 0. */
+	unsigned long memlock_limit;
+	struct addr_space *as;  /* where shm_at maps and shm_dt unmaps */
+	struct shm_task *task;  /* the creator record; NULL: never orphaned */
+};
+
+/* The Kconfig defaults (CONFIG_IPC_SHM_SHMMAX, _SHMALL, _SHMMNI, _RMID_FORCED). */
+void shm_default_limits(struct shm_limits *out);
+
+/*
+ * A namespace with 'limits' (NULL: the defaults) and 'ops', which must
+ * outlive it. -EINVAL for limits shm_ns_set_limits() would refuse or missing
+ * ops, -ENOMEM.
+ */
+int shm_ns_create(struct shm_ns **out, const struct shm_limits *limits, const struct shm_ops *ops);
+
+/*
+ * Remove every segment as IPC_RMID would (attached ones live on, marked
+ * SHM_DEST, until their last detach); the namespace itself is freed with its
+ * last segment. Call it once every task of the namespace has called
+ * shm_task_exit() and no call into it is running.
+ */
+void shm_ns_destroy(struct shm_ns *ns);
+
+/*
+ * Change the limits at run time, as writing /proc/sys/kernel/shm* does.
+ * shmmni above CONFIG_IPC_SHM_IDS is -EINVAL (Linux: above IPCMNI). Lowering
+ * a limit below the current usage only stops new segments. Turning
+ * rmid_forced on destroys the unattached segments whose creator has exited.
+ */
+int shm_ns_set_limits(struct shm_ns *ns, const struct shm_limits *limits);
+void shm_ns_get_limits(struct shm_ns *ns, struct shm_limits *out);
+
+/* shmget(): an id, or -EEXIST, -EINVAL, -EACCES, -ENOENT, -ENOSPC, -ENOMEM. */
+int shm_get(struct shm_ns *ns, const struct shm_caller *c, int32_t key, size_t size, int flags);
+
+/*
+ * shmat() in c->as: the attach address, or -EINVAL, -EACCES, -ENOMEM (no
+ * room, or beyond as_user_top()), -EPERM (below as_user_base()).
+ */
+intptr_t shm_at(struct shm_ns *ns, const struct shm_caller *c, int id, uintptr_t addr, int flags);
+
+/*
+ * shmdt() in c->as: 0 or -EINVAL. Like Linux it finds attachments by their
+ * backend, so it detaches segments of any namespace ('ns' is not consulted).
+ */
+int shm_dt(struct shm_ns *ns, const struct shm_caller *c, uintptr_t addr);
+
+/*
+ * shmctl() with a kernel buffer: struct shmid64_ds for IPC_STAT, SHM_STAT,
+ * SHM_STAT_ANY (out) and IPC_SET (in), struct shminfo64 for IPC_INFO, struct
+ * shm_info for SHM_INFO, unused otherwise. A NULL buffer fails with -EFAULT
+ * where Linux's copy to or from user space would.
+ */
+int shm_ctl(struct shm_ns *ns, const struct shm_caller *c, int id, int cmd, void *buf);
+
+/*
+ * The system call: shmctl() with a user address in c->as, copied with
+ * as_copy_to_user/as_copy_from_user; an address the caller cannot write (read
+ * for IPC_SET) gives -EFAULT at the point Linux's copy would fail.
+ */
+int shm_ctl_user(struct shm_ns *ns, const struct shm_caller *c, int id, int cmd, uintptr_t ubuf);
+
+void shm_task_init(struct shm_task *task);
+
+/*
+ * The process behind 'task' exits (Linux's exit_shm). Its attachments go
+ * with its address space (as_destroy: exit and exec need nothing else from
+ * ipc-shm); the segments it created become orphans, and with rmid_forced the
+ * unattached ones are destroyed.
+ */
+void shm_task_exit(struct shm_ns *ns, struct shm_task *task);
+
+#endif

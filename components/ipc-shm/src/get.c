@@ -1,0 +1,30 @@
+/*
+ * shmget: Linux's ipcget. IPC_PRIVATE always makes a new segment; a key is
+ * looked up first, and for an existing one the checks run in Linux's order:
+ * IPC_CREAT|IPC_EXCL (EEXIST), then the size (EINVAL), then permissions
+ * (EACCES) against every octal digit of the flags.
+ */
+#include "shm_internal.h"
+#include <klib/errno.h>
+
+int shm_get(struct shm_ns *ns, const struct shm_caller *c, int32_t key, size_t size, int flags)
+{
+	struct shm_seg *seg;
+	int ret;
+
+	shm_ns_lock(ns);
+	if (key == IPC_PRIVATE)
+		ret = shm_seg_create(ns, c, key, size, flags);
+	else if (!(seg = shm_ids_find_key(&ns->ids, key)))
+		ret = (flags & IPC_CREAT) ? shm_seg_create(ns, c, key, size, flags) : -ENOENT;
+	else if ((flags & IPC_CREAT) && (flags & IPC_EXCL))
+		ret = -EEXIST;
+	else if (seg->segsz < size)
+		ret = -EINVAL;
+	else if (!shm_perm_ok(seg, c, flags))
+		ret = -EACCES;
+	else
+		ret = seg->id;
+	shm_ns_unlock(ns);
+	return ret;
+}

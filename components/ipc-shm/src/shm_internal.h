@@ -1,0 +1,145 @@
+/*
+ * ipc-shm's private structures, shared by its source files.
+ *
+ * Which lock guards what (order: namespace, then segment):
+ *   ns->lock   the id table, the key hash, the limits, shm_tot, 'dying', and
+ *              in every segment: key, id, seq, permissions and mode, ctime,
+ *              the creator link and 'orphan'. A segment is created and
+ *              destroyed only under it.
+ *   seg->lock  nattch, atime, dtime, lpid and the page store.
+ *
+ * Lifetime: a segment lives while it is in the id table, and leaves it (and
+ * is freed) under the namespace lock with nattch == 0. nattch grows from 0
+ * only under the namespace lock (shm_at's pin), so a zero read there stays
+ * zero. Every area of an attachment holds one count, so the backend
+ * callbacks use as_area_priv() without a lookup and never see a freed one.
+ */
+#ifndef IPC_SHM_SHM_INTERNAL_H
+#define IPC_SHM_SHM_INTERNAL_H
+
+#include <ipc-shm/shm.h>
+#include <klib/compiler.h>
+
+#define SHM_IDS          CONFIG_IPC_SHM_IDS /* index table size (Linux's ipc_mni) */
+#define SHM_CHUNK_SHIFT  9                  /* the table grows in chunks of 512 */
+#define SHM_CHUNK        (1 << SHM_CHUNK_SHIFT)
+#define SHM_NCHUNKS      ((SHM_IDS + SHM_CHUNK - 1) / SHM_CHUNK)
+#define SHM_MIN_CYCLE    MIN(64, SHM_IDS)   /* Linux's ipc_min_cycle */
+#define SHM_HASH_MIN_BITS 6
+
+_Static_assert(SHM_IDS >= 1 && SHM_IDS <= SHM_ID_SEQ_MULT, "CONFIG_IPC_SHM_IDS must be 1..32768");
+
+/* Frames of a segment: a radix tree of 512-slot nodes, filled on first touch. */
+struct shm_pages {
+	uint64_t *root; /* NULL until the first frame */
+};
+
+struct shm_seg {
+	/*
+	 * Guarded by ns->lock. First, so that a lookup by key or id and its
+	 * checks read one cache line.
+	 */
+	struct shm_seg *hash_next;
+	int32_t key;
+	int id;
+	uint32_t uid, gid, cuid, cgid, mode;
+	uint16_t seq;
+	bool orphan;           /* the creator has exited */
+	size_t segsz;          /* as requested, not rounded (never changes) */
+	struct list_node creator_link; /* on shm_task.created, or alone */
+	int64_t ctime;
+	int32_t cpid;
+
+	/* Never change. */
+	struct shm_ns *ns;
+	void *lock;
+	unsigned long npages; /* segsz in whole pages */
+
+	/* Guarded by seg->lock. */
+	unsigned long nattch;
+	int64_t atime, dtime;
+	int32_t lpid;
+	struct shm_pages pages;
+};
+
+struct shm_ids {
+	struct shm_seg **chunk[SHM_NCHUNKS]; /* index -> segment, chunks made on demand */
+	uint64_t used[(SHM_IDS + 63) / 64];  /* indexes in use */
+	int in_use;
+	int max_idx;  /* highest index in use, -1 if none */
+	int last_idx; /* the index given out last (Linux's ids->last_idx) */
+	int next_idx; /* where the cyclic search starts (the idr's idr_next) */
+	unsigned seq; /* sequence number of new ids */
+	struct shm_seg **hash; /* segments with a non-private key, chained */
+	unsigned hash_bits;
+	unsigned nkeys;
+};
+
+struct shm_ns {
+	const struct shm_ops *ops;
+	void *lock;
+	struct shm_limits limits;
+	unsigned long shm_tot; /* pages of all segments */
+	unsigned long rss;     /* frames allocated, updated atomically */
+	bool dying;            /* shm_ns_destroy() ran: freed with its last segment */
+	struct shm_ids ids;
+};
+
+static inline void shm_ns_lock(struct shm_ns *ns)
+{
+	ns->ops->lock(ns->ops->ctx, ns->lock);
+}
+
+static inline void shm_ns_unlock(struct shm_ns *ns)
+{
+	ns->ops->unlock(ns->ops->ctx, ns->lock);
+}
+
+static inline void shm_seg_lock(struct shm_seg *seg)
+{
+	seg->ns->ops->lock(seg->ns->ops->ctx, seg->lock);
+}
+
+static inline void shm_seg_unlock(struct shm_seg *seg)
+{
+	seg->ns->ops->unlock(seg->ns->ops->ctx, seg->lock);
+}
+
+static inline int64_t shm_now(struct shm_ns *ns)
+{
+	return ns->ops->now(ns->ops->ctx);
+}
+
+/* ids.c: indexes, ids and keys (ns->lock held). */
+int shm_ids_init(struct shm_ids *ids);
+void shm_ids_fini(struct shm_ids *ids);
+struct shm_seg *shm_ids_find_idx(struct shm_ids *ids, int idx);
+struct shm_seg *shm_ids_find_id(struct shm_ids *ids, int id);
+struct shm_seg *shm_ids_find_key(struct shm_ids *ids, int32_t key);
+int shm_ids_add(struct shm_ids *ids, struct shm_seg *seg, int limit);
+void shm_ids_remove(struct shm_ids *ids, struct shm_seg *seg);
+void shm_ids_make_private(struct shm_ids *ids, struct shm_seg *seg);
+int shm_ids_maxidx(const struct shm_ids *ids);
+
+/* pages.c: the frames of a segment (seg->lock held). */
+int shm_pages_get(struct shm_pages *pg, unsigned long npages, uint64_t pgoff, paddr_t *pa,
+		  bool *allocated);
+unsigned long shm_pages_free(struct shm_pages *pg, unsigned long npages);
+
+/* seg.c: permissions, creation, destruction. */
+bool shm_perm_ok(const struct shm_seg *seg, const struct shm_caller *c, int flag);
+bool shm_is_owner(const struct shm_seg *seg, const struct shm_caller *c);
+int shm_seg_create(struct shm_ns *ns, const struct shm_caller *c, int32_t key, size_t size,
+		   int flags);
+bool shm_may_destroy(const struct shm_ns *ns, const struct shm_seg *seg, unsigned long nattch);
+unsigned long shm_seg_nattch(struct shm_seg *seg);
+void shm_seg_destroy(struct shm_ns *ns, struct shm_seg *seg);
+void shm_seg_rmid(struct shm_ns *ns, struct shm_seg *seg);
+void shm_ns_unlock_release(struct shm_ns *ns);
+
+/* attach.c: the backend of attachments, and dropping attach counts. */
+extern const struct as_backend shm_backend;
+enum shm_stamp { SHM_STAMP_NONE, SHM_STAMP_ATTACH, SHM_STAMP_DETACH };
+void shm_seg_drop(struct shm_seg *seg, unsigned long n, enum shm_stamp stamp, int32_t pid);
+
+#endif

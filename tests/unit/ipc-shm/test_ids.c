@@ -1,0 +1,160 @@
+/*
+ * Ids: index + sequence * 32768, handed out as Linux's cyclic idr does, so
+ * the numbers a program sees are Linux's; stale and removed ids are EINVAL;
+ * lookups by id and by key hold up to 32768 segments.
+ */
+#include "kit_test.h"
+#include "fake.h"
+#include <klib/errno.h>
+
+#define P PAGE_SIZE
+
+static struct shm_ns *ns;
+static struct fake_proc p;
+
+static int setup(void **state)
+{
+	struct shm_limits l;
+	(void)state;
+
+	shm_default_limits(&l);
+	l.shmmni = CONFIG_IPC_SHM_IDS;
+	ns = fake_ns(&l);
+	fake_proc_init(&p, 1, 0, 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fake_proc_exit(ns, &p);
+	shm_ns_destroy(ns);
+	assert_true(fake_all_clean());
+	return 0;
+}
+
+static int new_seg(void)
+{
+	return p_get(ns, &p, IPC_PRIVATE, P, 0600);
+}
+
+static void rmid(int id)
+{
+	assert_int_equal(p_ctl(ns, &p, id, IPC_RMID, NULL), 0);
+}
+
+/* The sequence a fresh Linux 6.18 IPC namespace gave the same calls (unshare -i). */
+static void test_ids_are_index_plus_sequence_times_32768_as_on_linux(void **state)
+{
+	int ids[70], a;
+	(void)state;
+
+	for (int i = 0; i < 70; i++)
+		assert_int_equal(ids[i] = new_seg(), i);
+	for (int i = 0; i < 70; i++)
+		rmid(ids[i]);
+	for (int i = 0; i < 5; i++) {
+		int id = new_seg();
+
+		assert_int_equal(id, 32768 + i);
+		rmid(id);
+	}
+	a = new_seg();
+	assert_int_equal(a, 32773);
+	for (int i = 0; i < 130; i++) {
+		int id = new_seg();
+		static const int linux_ids[] = {32774, 32775, 32776};
+
+		if (i < 3)
+			assert_int_equal(id, linux_ids[i]);
+		if (i >= 126)
+			assert_int_equal(id, 98310 + (i - 126));
+		assert_int_equal(id % 32768, (unsigned)id % SHM_ID_SEQ_MULT);
+		rmid(id);
+	}
+	rmid(a);
+}
+
+static void test_ids_stale_id_is_einval(void **state)
+{
+	struct shmid64_ds ds;
+	int id, stale;
+	(void)state;
+
+	/* Cycle until index 0 comes back with a new sequence number. */
+	id = new_seg();
+	rmid(id);
+	for (int i = 1; i < 64; i++)
+		rmid(new_seg());
+	stale = id;
+	id = new_seg();
+	assert_int_equal(id % 32768, stale % 32768);
+	assert_int_not_equal(id, stale);
+	assert_int_equal(p_ctl(ns, &p, stale, IPC_STAT, &ds), -EINVAL);
+	assert_int_equal(p_at(ns, &p, stale, 0, 0), -EINVAL);
+	assert_int_equal(p_ctl(ns, &p, stale, IPC_RMID, NULL), -EINVAL);
+	assert_int_equal(p_ctl(ns, &p, stale, SHM_LOCK, NULL), -EINVAL);
+	assert_int_equal(p_ctl(ns, &p, id + 32768 * 7, IPC_STAT, &ds), -EINVAL);
+	assert_int_equal(p_ctl(ns, &p, id, IPC_STAT, &ds), 0);
+}
+
+static void test_ids_removed_id_is_einval(void **state)
+{
+	struct shmid64_ds ds;
+	int id = new_seg();
+	(void)state;
+
+	rmid(id);
+	assert_int_equal(p_ctl(ns, &p, id, IPC_STAT, &ds), -EINVAL);
+	assert_int_equal(p_ctl(ns, &p, id, IPC_SET, &ds), -EINVAL);
+	assert_int_equal(p_ctl(ns, &p, id, IPC_RMID, NULL), -EINVAL);
+	assert_int_equal(p_ctl(ns, &p, id, SHM_STAT, &ds), -EINVAL);
+	assert_int_equal(p_at(ns, &p, id, 0, 0), -EINVAL);
+	assert_int_equal(p_ctl(ns, &p, 12345, IPC_STAT, &ds), -EINVAL); /* never existed */
+}
+
+static void test_ids_indexes_not_reused_at_once(void **state)
+{
+	int first = new_seg(), second;
+	(void)state;
+
+	rmid(first);
+	second = new_seg();
+	assert_int_not_equal(second % 32768, first % 32768);
+	assert_int_not_equal(second, first);
+}
+
+/* 32768 segments: every id and key found, the table full, then emptied. */
+static void test_ids_lookup_by_id_and_key_up_to_32768_segments(void **state)
+{
+	static int ids[CONFIG_IPC_SHM_IDS];
+	struct shminfo64 info;
+	(void)state;
+
+	for (int i = 0; i < CONFIG_IPC_SHM_IDS; i++)
+		assert_true((ids[i] = p_get(ns, &p, 1000 + i, 1, IPC_CREAT | 0600)) >= 0);
+	assert_int_equal(p_get(ns, &p, IPC_PRIVATE, 1, 0600), -ENOSPC);
+	for (int i = 0; i < CONFIG_IPC_SHM_IDS; i += 97) {
+		assert_int_equal(p_get(ns, &p, 1000 + i, 0, 0), ids[i]);
+		assert_int_equal(p_stat(ns, ids[i]).shm_perm.key, 1000 + i);
+	}
+	assert_int_equal(p_ctl(ns, &p, 0, IPC_INFO, &info), CONFIG_IPC_SHM_IDS - 1);
+	for (int i = 0; i < CONFIG_IPC_SHM_IDS; i++)
+		rmid(ids[i]);
+	assert_int_equal(p_get(ns, &p, 1000, 0, 0), -ENOENT);
+	assert_int_equal(p_ctl(ns, &p, 0, IPC_INFO, &info), 0);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_ids_are_index_plus_sequence_times_32768_as_on_linux),
+		T(test_ids_stale_id_is_einval),
+		T(test_ids_removed_id_is_einval),
+		T(test_ids_indexes_not_reused_at_once),
+		T(test_ids_lookup_by_id_and_key_up_to_32768_segments),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
