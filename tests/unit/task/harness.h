@@ -1,0 +1,35 @@
+/*
+ * Running real tasks in a unit test: the host hal (timer signal as the tick,
+ * real context switches), guarded mmap stacks, and task_init() so the test's
+ * main() becomes the task "main". Plus a shared event log and a bound on
+ * every wait, so a broken scheduler fails a test instead of hanging it.
+ */
+#ifndef TASK_TEST_HARNESS_H
+#define TASK_TEST_HARNESS_H
+
+#include <stdint.h>
+#include <task/task.h>
+
+/* Once per test binary, before the first task call. */
+void harness_boot(void);
+
+/* hal_time_ns() 30 s from now: loops waiting for an event give up there. */
+uint64_t harness_give_up(void);
+/* Fail the test (from the main task) if 'deadline' has passed. */
+void harness_check_deadline(uint64_t deadline, const char *what);
+
+/* An append-only log of small integers, safe from any task. */
+#define HARNESS_LOG_MAX 4096
+extern int harness_log[HARNESS_LOG_MAX];
+void harness_log_reset(void);
+void harness_log_add(int v);
+int harness_log_len(void);
+/* Compare the log with 'want' (n entries), printing both on a mismatch. */
+void harness_log_expect(const int *want, int n);
+
+/* Create a joinable task or fail the test. */
+struct task *harness_spawn(const char *name, task_fn_t fn, void *arg, int nice);
+/* Join it and return its status, or fail the test. */
+int harness_join(struct task *t);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * The round-robin policy with real tasks and the real tick: CPU-bound tasks
+ * that never yield share the CPU in turns, in a fixed cyclic order, each
+ * turn lasting exactly CONFIG_TASK_RR_SLICE_TICKS ticks. Ticks are counted
+ * by the tick handler itself, so this holds however late the host delivers
+ * the timer signal.
+ */
+#include "harness.h"
+#include "kit_test.h"
+#include <hal/time.h>
+#include <stdio.h>
+
+#define SPINNERS 3
+#define TURNS 8 /* turns each spinner must get */
+
+struct turn {
+	int who;
+	uint64_t first_tick;
+};
+
+static struct turn turns[SPINNERS * TURNS + SPINNERS];
+static int nturns;
+static volatile int last_runner = -1;
+static int my_turns[SPINNERS];
+static uint64_t give_up;
+
+/* Spin without ever yielding, noting each time the CPU came back to us. */
+static int spin(void *arg)
+{
+	int me = (int)(intptr_t)arg;
+
+	while (hal_time_ns() < give_up) {
+		/* Tick and runner read with preemption off: one consistent view. */
+		preempt_disable();
+		if (last_runner != me) {
+			last_runner = me;
+			if (nturns < (int)ARRAY_SIZE(turns))
+				turns[nturns++] = (struct turn){me, task_ticks()};
+			my_turns[me]++;
+		}
+		int done = 1;
+		for (int i = 0; i < SPINNERS; i++)
+			done &= my_turns[i] >= TURNS;
+		preempt_enable();
+		if (done)
+			break;
+	}
+	return 0;
+}
+
+static void test_cpu_bound_tasks_take_turns_of_one_slice(void **state)
+{
+	struct task *t[SPINNERS];
+	(void)state;
+
+	nturns = 0;
+	give_up = harness_give_up();
+	for (int i = 0; i < SPINNERS; i++)
+		t[i] = harness_spawn("spin", spin, (void *)(intptr_t)i, 0);
+	for (int i = 0; i < SPINNERS; i++)
+		harness_join(t[i]);
+	harness_check_deadline(give_up, "every spinner to get its turns");
+
+	/* The first turns go in creation order, then the cycle repeats. */
+	for (int i = 0; i < nturns; i++)
+		if (turns[i].who != i % SPINNERS)
+			fail_msg("turn %d went to spinner %d, expected %d", i, turns[i].who, i % SPINNERS);
+	/* Every turn lasts exactly one slice, but the first (it may start
+	 * between ticks) and the last round (each spinner sees that all are
+	 * done and ends at once, handing the CPU to the next). */
+	for (int i = 1; i + SPINNERS < nturns; i++) {
+		uint64_t len = turns[i + 1].first_tick - turns[i].first_tick;
+		if (len != CONFIG_TASK_RR_SLICE_TICKS)
+			fail_msg("turn %d of spinner %d lasted %llu ticks, the slice is %d", i, turns[i].who,
+				 (unsigned long long)len, CONFIG_TASK_RR_SLICE_TICKS);
+	}
+	assert_true(nturns >= SPINNERS * TURNS);
+	assert_string_equal(task_sched_name(), "round-robin");
+}
+
+/* A task alone on the CPU keeps it: its slice ends with nobody to take over. */
+static int lone(void *arg)
+{
+	uint64_t start = task_ticks();
+	struct task_info info;
+	(void)arg;
+
+	while (task_ticks() < start + 4 * CONFIG_TASK_RR_SLICE_TICKS && hal_time_ns() < give_up)
+		;
+	task_get_info(task_current(), &info);
+	return (int)info.preemptions;
+}
+
+static void test_a_lone_task_is_not_preempted(void **state)
+{
+	struct task *t;
+	(void)state;
+
+	give_up = harness_give_up();
+	t = harness_spawn("lone", lone, NULL, 0);
+	assert_int_equal(harness_join(t), 0);
+	harness_check_deadline(give_up, "four slices of ticks");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cpu_bound_tasks_take_turns_of_one_slice),
+		cmocka_unit_test(test_a_lone_task_is_not_preempted),
+	};
+	harness_boot();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
