@@ -14,8 +14,8 @@
 #include <klib/string.h>
 #include "task_internal.h"
 
-/* Below this, a stack could not even hold the first frames and a trap. */
-#define TASK_MIN_STACK 2048u
+/* Smallest stack block: the record, the first frames and a trap frame. */
+#define TASK_MIN_BLOCK 8192u
 
 hal_spinlock_t task_life_lock = HAL_SPINLOCK_INIT;
 
@@ -111,7 +111,7 @@ int task_create(struct task **out, const char *name, task_fn_t fn, void *arg,
 		attr = &defaults;
 	size = ALIGN_UP(attr->stack_size ? attr->stack_size : (size_t)CONFIG_TASK_STACK_SIZE, 4096);
 	if (!fn || attr->nice < TASK_NICE_MIN || attr->nice > TASK_NICE_MAX ||
-	    size < ALIGN_UP(sizeof(struct task), 16) + TASK_MIN_STACK || (!out && !attr->detached))
+	    size < TASK_MIN_BLOCK || (!out && !attr->detached))
 		return -EINVAL;
 	if (!this_cpu()->current)
 		return -EAGAIN;

@@ -31,7 +31,7 @@ typedef int (*task_fn_t)(void *arg);
 #define TASK_NICE_MAX 19
 
 struct task_attr {
-	size_t stack_size; /* bytes of stack block; 0: CONFIG_TASK_STACK_SIZE */
+	size_t stack_size; /* bytes of stack block, at least 8192; 0: CONFIG_TASK_STACK_SIZE */
 	int nice;          /* -20 (most CPU) .. 19 (least); used by the fair scheduler */
 	bool detached;     /* nobody joins it: freed when it ends */
 };
@@ -43,8 +43,8 @@ int task_init(void);
  * A new task running fn(arg), ready to run (it does not preempt the caller).
  * attr may be NULL (defaults). Returns 0 and stores the task in *out (may be
  * NULL for detached tasks), or -EINVAL (no fn, nice out of range, stack_size
- * too small for the task record), -ENOMEM (no stack), -EAGAIN (before
- * task_init).
+ * below 8192, out NULL for a joinable task), -ENOMEM (no stack), -EAGAIN
+ * (before task_init).
  */
 int task_create(struct task **out, const char *name, task_fn_t fn, void *arg,
 		const struct task_attr *attr);
