@@ -8,6 +8,7 @@
 #define TASK_TEST_HARNESS_H
 
 #include <stdint.h>
+#include <hal/time.h>
 #include <task/task.h>
 
 /* Once per test binary, before the first task call. */
@@ -17,6 +18,14 @@ void harness_boot(void);
 uint64_t harness_give_up(void);
 /* Fail the test (from the main task) if 'deadline' has passed. */
 void harness_check_deadline(uint64_t deadline, const char *what);
+
+/*
+ * Yield until 'cond' holds, for at most 30 s; check 'cond' afterwards. Works
+ * in any task (a helper task reports failure through its exit status).
+ */
+#define HARNESS_YIELD_UNTIL(cond)                                                 \
+	for (uint64_t give_up_ = harness_give_up(); !(cond) && hal_time_ns() < give_up_;) \
+		task_yield()
 
 /* An append-only log of small integers, safe from any task. */
 #define HARNESS_LOG_MAX 4096

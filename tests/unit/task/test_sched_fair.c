@@ -17,11 +17,12 @@
 #define MS 1000000ull
 
 static volatile int stop;
+static uint64_t give_up;
 
 static int hog(void *arg)
 {
 	(void)arg;
-	while (!stop)
+	while (!stop && hal_time_ns() < give_up)
 		;
 	return 0;
 }
@@ -40,10 +41,11 @@ static void test_cpu_time_in_proportion_to_weight(void **state)
 	static const int nice[] = {-5, 0, 5};
 	static const double weight[] = {3121, 1024, 335};
 	struct task *t[3];
-	uint64_t give_up = harness_give_up(), rt[3] = {0}, sum = 0;
+	uint64_t rt[3] = {0}, sum = 0;
 	(void)state;
 
 	stop = 0;
+	give_up = harness_give_up();
 	for (int i = 0; i < 3; i++)
 		t[i] = harness_spawn("hog", hog, NULL, nice[i]);
 	/* Main sleeps (it is not competing) until they had 1.2 s together. */

@@ -58,15 +58,11 @@ static void test_past_deadline_returns_at_once(void **state)
 	assert_true(wq_empty(&wq));
 }
 
-static volatile int waiting;
-
 static int fifo_waiter(void *arg)
 {
 	unsigned long flags = hal_spin_lock_irqsave(&lock);
-	int rc;
+	int rc = wq_wait(&wq, &lock, TASK_FOREVER);
 
-	waiting++;
-	rc = wq_wait(&wq, &lock, TASK_FOREVER);
 	wq_unlock(&lock, flags);
 	harness_log_add((int)(intptr_t)arg);
 	return rc;
@@ -76,17 +72,13 @@ static void test_waiters_wake_in_fifo_order(void **state)
 {
 	static const int want[] = {1, 2, 3};
 	struct task *t[3];
-	uint64_t give_up = harness_give_up();
 	(void)state;
 
-	waiting = 0;
 	harness_log_reset();
 	for (int i = 0; i < 3; i++) {
 		t[i] = harness_spawn("waiter", fifo_waiter, (void *)(intptr_t)(i + 1), 0);
-		while (waiting < i + 1) { /* one at a time: a known queue order */
-			harness_check_deadline(give_up, "the waiter to wait");
-			task_yield();
-		}
+		HARNESS_YIELD_UNTIL(list_count(&wq.waiters) == (size_t)i + 1); /* one at a time */
+		assert_int_equal(list_count(&wq.waiters), i + 1);
 	}
 	for (int i = 0; i < 3; i++)
 		assert_ptr_equal(wake_one(), t[i]);
@@ -105,17 +97,13 @@ static int wake_all_waiter(void *arg)
 static void test_wake_all_wakes_everyone(void **state)
 {
 	struct task *t[5];
-	uint64_t give_up = harness_give_up();
 	unsigned long flags;
 	(void)state;
 
-	waiting = 0;
 	for (int i = 0; i < 5; i++)
 		t[i] = harness_spawn("waiter", wake_all_waiter, NULL, 0);
-	while (waiting < 5) {
-		harness_check_deadline(give_up, "five waiters");
-		task_yield();
-	}
+	HARNESS_YIELD_UNTIL(list_count(&wq.waiters) == 5);
+	assert_int_equal(list_count(&wq.waiters), 5);
 	flags = hal_spin_lock_irqsave(&lock);
 	assert_int_equal(wq_wake_all(&wq), 5);
 	wq_unlock(&lock, flags);
@@ -143,25 +131,17 @@ static int early_waiter(void *arg)
 static void test_early_wakeup_leaves_no_stale_timer(void **state)
 {
 	struct task *t;
-	uint64_t give_up = harness_give_up();
 	(void)state;
 
 	phase = 0;
 	t = harness_spawn("early", early_waiter, NULL, 0);
-	while (!wake_one()) {
-		harness_check_deadline(give_up, "the first wait");
-		task_yield();
-	}
-	while (phase != 1) {
-		harness_check_deadline(give_up, "the second wait");
-		task_yield();
-	}
+	HARNESS_YIELD_UNTIL(!wq_empty(&wq));
+	assert_ptr_equal(wake_one(), t);
+	HARNESS_YIELD_UNTIL(phase == 1 && !wq_empty(&wq));
+	assert_int_equal(phase, 1);
 	task_sleep_ns(40 * MS); /* well past the first deadline */
 	phase = 2;
-	while (!wake_one()) {
-		harness_check_deadline(give_up, "the second wait to be queued");
-		task_yield();
-	}
+	assert_ptr_equal(wake_one(), t);
 	assert_int_equal(harness_join(t), 0);
 }
 
