@@ -29,7 +29,11 @@ struct task_cpu task_cpu0 = {
 /* Charge the CPU time since t->exec_start to the running task t. */
 static void account(struct task_cpu *cpu, struct task *t, uint64_t now)
 {
-	uint64_t delta = now - t->exec_start;
+	uint64_t delta;
+
+	if (!TASK_ACCOUNTING)
+		return;
+	delta = now - t->exec_start;
 
 	t->exec_start = now;
 	t->runtime_ns += delta;
@@ -48,7 +52,9 @@ static void switch_space(struct task_cpu *cpu, struct task *next)
 void sched_switch(struct task_cpu *cpu, enum sched_why why)
 {
 	struct task *prev = cpu->current, *next;
-	uint64_t now = hal_time_ns();
+	/* The clock is read only when something needs it: it can cost as much
+	 * as the rest of the switch. */
+	uint64_t now = TASK_ACCOUNTING ? hal_time_ns() : 0;
 
 	account(cpu, prev, now);
 	if (prev->state == TASK_RUNNING) {
@@ -67,8 +73,8 @@ void sched_switch(struct task_cpu *cpu, enum sched_why why)
 	}
 	if (why == SCHED_PREEMPT)
 		prev->preemptions++;
-	if (prev == cpu->idle)
-		cpu->next_tick = now + TICK_NS; /* the tick starts again with real work */
+	if (prev == cpu->idle) /* the tick starts again with real work */
+		cpu->next_tick = (TASK_ACCOUNTING ? now : hal_time_ns()) + TICK_NS;
 	next->state = TASK_RUNNING;
 	next->exec_start = now;
 	next->switches_in++;

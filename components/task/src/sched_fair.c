@@ -17,6 +17,10 @@
  */
 #include "task_internal.h"
 
+#ifndef CONFIG_TASK_ACCOUNTING
+#error "the fair policy charges CPU time: it needs CONFIG_TASK_ACCOUNTING"
+#endif
+
 #define NICE0_WEIGHT 1024u
 #define GRAN_NS ((uint64_t)CONFIG_TASK_FAIR_SLICE_US * 1000u)
 

@@ -236,7 +236,7 @@ void task_get_info(const struct task *t, struct task_info *info)
 {
 	struct task_cpu *cpu = this_cpu();
 	unsigned long flags = hal_spin_lock_irqsave(&cpu->lock);
-	uint64_t running = t == cpu->current ? hal_time_ns() - t->exec_start : 0;
+	uint64_t running = TASK_ACCOUNTING && t == cpu->current ? hal_time_ns() - t->exec_start : 0;
 
 	*info = (struct task_info){
 		.id = t->id,

@@ -88,6 +88,12 @@ extern hal_spinlock_t task_life_lock;
 
 #define TICK_NS (1000000000ull / CONFIG_TASK_TICK_HZ)
 
+#ifdef CONFIG_TASK_ACCOUNTING
+#define TASK_ACCOUNTING 1
+#else
+#define TASK_ACCOUNTING 0
+#endif
+
 /* sched.c: the core. */
 enum sched_why { SCHED_NEW, SCHED_WAKEUP, SCHED_YIELD, SCHED_PREEMPT, SCHED_BLOCK };
 /* With cpu->lock held, interrupts off; returns with it released, interrupts still off. */

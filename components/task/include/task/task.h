@@ -83,7 +83,7 @@ struct task_info {
 	unsigned long id;
 	const char *name;
 	int nice;
-	uint64_t runtime_ns;    /* CPU time charged to the task */
+	uint64_t runtime_ns;    /* CPU time charged to the task (0 without CONFIG_TASK_ACCOUNTING) */
 	uint64_t switches_in;   /* times it was switched to */
 	uint64_t preemptions;   /* times the tick (or a wakeup) switched it out */
 };
