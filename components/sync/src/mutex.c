@@ -23,6 +23,10 @@ int mutex_lock_at(struct mutex *m, uint64_t deadline, const char *file, int line
 	unsigned long flags;
 	int rc = 0;
 
+	if (!self) {
+		SYNC_REPORT("mutex_lock at %s:%d: '%s' used before task_init", file, line, m->dep.name);
+		return -EAGAIN;
+	}
 	lockdep_check(&m->dep, file, line);
 	flags = hal_spin_lock_irqsave(&m->lock);
 	if (m->owner == self) {

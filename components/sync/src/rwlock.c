@@ -48,6 +48,10 @@ int rwlock_write_lock_at(struct rwlock *l, uint64_t deadline, const char *file, 
 	unsigned long flags;
 	int rc = 0;
 
+	if (!self) {
+		SYNC_REPORT("rwlock_write_lock at %s:%d: '%s' used before task_init", file, line, l->dep.name);
+		return -EAGAIN;
+	}
 	lockdep_check(&l->dep, file, line);
 	flags = hal_spin_lock_irqsave(&l->lock);
 	if (l->writer == self) {

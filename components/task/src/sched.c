@@ -41,6 +41,21 @@ static void account(struct task_cpu *cpu, struct task *t, uint64_t now)
 		sched_policy_charge(&cpu->rq, t, delta);
 }
 
+/*
+ * A stack without a guard page (the default allocators) is overrun
+ * silently; debug builds at least notice at the next switch, while the
+ * damage is fresh. The main task runs on the boot stack, which has no canary.
+ */
+static void check_stack(const struct task *t)
+{
+#ifdef CONFIG_DEBUG
+	if (t->block && *(const uint64_t *)t->block != TASK_STACK_CANARY)
+		panic("task '%s' overran its stack (%zu-byte block at %p)", t->name, t->block_size, t->block);
+#else
+	(void)t;
+#endif
+}
+
 static void switch_space(struct task_cpu *cpu, struct task *next)
 {
 	if (next->space && next->space != cpu->active_space) {
@@ -57,6 +72,7 @@ void sched_switch(struct task_cpu *cpu, enum sched_why why)
 	uint64_t now = TASK_ACCOUNTING ? hal_time_ns() : 0;
 
 	account(cpu, prev, now);
+	check_stack(prev);
 	if (prev->state == TASK_RUNNING) {
 		prev->state = TASK_READY;
 		if (prev != cpu->idle)

@@ -65,6 +65,7 @@ static struct task *task_alloc(size_t size, const char *name, int nice)
 		return NULL;
 	t = (struct task *)(block + size - rec);
 	memset(t, 0, sizeof(*t));
+	*(uint64_t *)(void *)block = TASK_STACK_CANARY;
 	t->block = block;
 	t->block_size = size;
 	t->stack_ops = ops;

@@ -88,6 +88,9 @@ extern hal_spinlock_t task_life_lock;
 
 #define TICK_NS (1000000000ull / CONFIG_TASK_TICK_HZ)
 
+/* Written at the lowest word of every stack block, checked on each switch in debug builds. */
+#define TASK_STACK_CANARY 0x57ac4ca7a11de4d5ull
+
 #ifdef CONFIG_TASK_ACCOUNTING
 #define TASK_ACCOUNTING 1
 #else

@@ -9,6 +9,7 @@
 #include <klib/errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "host.h"
@@ -165,7 +166,11 @@ static void test_names_ids_and_local_storage(void **state)
 	harness_join(b);
 }
 
-/* Writing just below a task's stack block must fault: the guard is there. */
+/*
+ * Writing just below a task's stack block must fault: the guard is there.
+ * The lowest word of the block is the debug canary: overwriting it is
+ * reported at the next switch.
+ */
 static int touch_below_stack(void *arg)
 {
 	uint8_t *block = *(uint8_t **)arg; /* the lowest byte of this task's own block */
@@ -173,41 +178,77 @@ static int touch_below_stack(void *arg)
 
 	if ((uintptr_t)&probe < (uintptr_t)block)
 		return 2; /* not running on that block at all */
-	block[0] = 1;            /* the lowest stack byte: fine */
+	block[sizeof(uint64_t)] = 1; /* the lowest byte above the canary: fine */
 	if (getenv("PROBE_GUARD"))
-		block[-1] = 1;   /* the guard: must fault */
+		block[-1] = 1; /* the guard: must fault */
+	if (getenv("PROBE_CANARY")) {
+		block[0] ^= 1; /* the canary: reported at the next switch */
+		task_yield();
+	}
 	return 0;
 }
 
-static int run_child(bool below)
+/* Run the probe in a child process; its exit status, its stderr in 'err'. */
+static int run_child(const char *probe, char *err, size_t errlen)
 {
-	int status;
-	pid_t pid = fork();
+	int status, fds[2];
+	ssize_t n, got = 0;
+	pid_t pid;
 
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
 	if (pid == 0) {
 		struct task *t;
-		if (below)
-			setenv("PROBE_GUARD", "1", 1);
+		/* Die of the fault or the abort: cmocka would catch them and go on
+		 * running the parent's tests in this child. */
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		signal(SIGABRT, SIG_DFL);
+		dup2(fds[1], 2);
+		if (probe)
+			setenv(probe, "1", 1);
 		/* The block is allocated by task_create; it tells us where. */
 		if (task_create(&t, "probe", touch_below_stack, &last_block, NULL) < 0)
 			_exit(10);
 		_exit(task_join(t, &status) == 0 ? status : 11);
 	}
 	assert_true(pid > 0);
+	close(fds[1]);
+	while (got + 1 < (ssize_t)errlen && (n = read(fds[0], err + got, errlen - 1 - (size_t)got)) > 0)
+		got += n;
+	err[got] = 0;
+	close(fds[0]);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	return status;
 }
 
 static void test_guard_page_under_every_stack(void **state)
 {
+	char err[8192];
 	int ok, bad;
 	(void)state;
 
-	ok = run_child(false);
+	ok = run_child(NULL, err, sizeof(err));
 	assert_true(WIFEXITED(ok) && WEXITSTATUS(ok) == 0);
-	bad = run_child(true);
+	bad = run_child("PROBE_GUARD", err, sizeof(err));
 	/* SIGSEGV, or ASan's report (abort_on_error: SIGABRT). */
 	assert_true(WIFSIGNALED(bad) || (WIFEXITED(bad) && WEXITSTATUS(bad) != 0));
+}
+
+static void test_stack_canary_catches_an_overrun(void **state)
+{
+	char err[8192];
+	int st;
+	(void)state;
+
+#ifdef CONFIG_DEBUG
+	st = run_child("PROBE_CANARY", err, sizeof(err));
+	assert_false(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	if (!strstr(err, "task 'probe' overran its stack"))
+		fail_msg("no overrun report; the child said:\n%s", err);
+#else
+	(void)st, (void)err;
+#endif
 }
 
 /* The address-space hook: called when the space changes, not otherwise. */
@@ -267,6 +308,7 @@ int main(void)
 		T(test_many_tasks_each_stack_freed_once),
 		T(test_names_ids_and_local_storage),
 		T(test_guard_page_under_every_stack),
+		T(test_stack_canary_catches_an_overrun),
 		T(test_space_switch_hook),
 	};
 	harness_boot();

@@ -36,7 +36,8 @@ struct mutex {
 	} while (0)
 void mutex_init_key(struct mutex *m, const char *name, const void *key);
 
-/* 0, or -ETIMEDOUT (the _until form), -EDEADLK (already the owner). */
+/* 0, or -ETIMEDOUT (the _until form), -EDEADLK (already the owner),
+ * -EAGAIN (before task_init: there is no task to own it). */
 #define mutex_lock(m)            mutex_lock_at((m), TASK_FOREVER, __FILE__, __LINE__)
 #define mutex_lock_until(m, dl)  mutex_lock_at((m), (dl), __FILE__, __LINE__)
 /* 0, or -EBUSY. */

@@ -33,7 +33,8 @@ struct rwlock {
 	} while (0)
 void rwlock_init_key(struct rwlock *l, const char *name, const void *key);
 
-/* 0, or -ETIMEDOUT (_until), -EDEADLK (write-locking a lock you write-hold). */
+/* 0, or -ETIMEDOUT (_until), -EDEADLK (write-locking a lock you write-hold),
+ * -EAGAIN (write-locking before task_init). */
 #define rwlock_read_lock(l)           rwlock_read_lock_at((l), TASK_FOREVER, __FILE__, __LINE__)
 #define rwlock_read_lock_until(l, d)  rwlock_read_lock_at((l), (d), __FILE__, __LINE__)
 #define rwlock_write_lock(l)          rwlock_write_lock_at((l), TASK_FOREVER, __FILE__, __LINE__)
