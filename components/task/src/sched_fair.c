@@ -15,7 +15,7 @@
  * The queue is a list sorted by virtual runtime: O(n) insertion, fine for
  * the tens of tasks a unikernel runs; a tree would make it O(log n).
  */
-#include "task_internal.h"
+#include "sched_queue.h"
 
 #ifndef CONFIG_TASK_ACCOUNTING
 #error "the fair policy charges CPU time: it needs CONFIG_TASK_ACCOUNTING"
@@ -41,9 +41,7 @@ static unsigned nice_to_weight(int nice)
 
 void sched_policy_init(struct sched_rq *rq)
 {
-	list_init(&rq->queue);
-	rq->nr_ready = 0;
-	rq->min_vruntime = 0;
+	sched_queue_init(rq);
 }
 
 void sched_policy_task_init(struct task *t)
@@ -96,14 +94,10 @@ void sched_policy_enqueue(struct sched_rq *rq, struct task *t, enum sched_why wh
 
 struct task *sched_policy_pick(struct sched_rq *rq)
 {
-	struct list_node *n = list_pop(&rq->queue);
-	struct task *t;
+	struct task *t = sched_queue_pop(rq); /* the least virtual runtime: the list is sorted */
 
-	if (!n)
-		return NULL;
-	rq->nr_ready--;
-	t = list_entry(n, struct task, rq_node);
-	rq->min_vruntime = MAX(rq->min_vruntime, t->vruntime);
+	if (t)
+		rq->min_vruntime = MAX(rq->min_vruntime, t->vruntime);
 	return t;
 }
 

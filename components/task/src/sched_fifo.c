@@ -3,15 +3,14 @@
  * the running task keeps the CPU until it blocks, yields or exits. The tick
  * never preempts, so the timer is armed only for sleep deadlines.
  */
-#include "task_internal.h"
+#include "sched_queue.h"
 
 const char sched_policy_name[] = "fifo";
 const bool sched_policy_ticks = false;
 
 void sched_policy_init(struct sched_rq *rq)
 {
-	list_init(&rq->queue);
-	rq->nr_ready = 0;
+	sched_queue_init(rq);
 }
 
 void sched_policy_task_init(struct task *t)
@@ -27,18 +26,12 @@ void sched_policy_set_nice(struct task *t, int nice)
 void sched_policy_enqueue(struct sched_rq *rq, struct task *t, enum sched_why why)
 {
 	(void)why;
-	list_add_tail(&rq->queue, &t->rq_node);
-	rq->nr_ready++;
+	sched_queue_push(rq, t);
 }
 
 struct task *sched_policy_pick(struct sched_rq *rq)
 {
-	struct list_node *n = list_pop(&rq->queue);
-
-	if (!n)
-		return NULL;
-	rq->nr_ready--;
-	return list_entry(n, struct task, rq_node);
+	return sched_queue_pop(rq);
 }
 
 void sched_policy_charge(struct sched_rq *rq, struct task *t, uint64_t delta_ns)

@@ -5,15 +5,14 @@
  * queue. A task that yields, blocks or is preempted starts its next turn
  * with a full slice.
  */
-#include "task_internal.h"
+#include "sched_queue.h"
 
 const char sched_policy_name[] = "round-robin";
 const bool sched_policy_ticks = true;
 
 void sched_policy_init(struct sched_rq *rq)
 {
-	list_init(&rq->queue);
-	rq->nr_ready = 0;
+	sched_queue_init(rq);
 }
 
 void sched_policy_task_init(struct task *t)
@@ -30,18 +29,12 @@ void sched_policy_enqueue(struct sched_rq *rq, struct task *t, enum sched_why wh
 {
 	(void)why;
 	t->slice_left = CONFIG_TASK_RR_SLICE_TICKS;
-	list_add_tail(&rq->queue, &t->rq_node);
-	rq->nr_ready++;
+	sched_queue_push(rq, t);
 }
 
 struct task *sched_policy_pick(struct sched_rq *rq)
 {
-	struct list_node *n = list_pop(&rq->queue);
-
-	if (!n)
-		return NULL;
-	rq->nr_ready--;
-	return list_entry(n, struct task, rq_node);
+	return sched_queue_pop(rq);
 }
 
 void sched_policy_charge(struct sched_rq *rq, struct task *t, uint64_t delta_ns)

@@ -154,31 +154,20 @@ static int worker(void *arg)
 	return 0;
 }
 
-static volatile int workers_done;
-
-static int hog(void *arg)
-{
-	(void)arg;
-	while (!workers_done && hal_time_ns() < give_up)
-		;
-	return 0;
-}
-
 static void test_mutual_exclusion_under_preemption(void **state)
 {
 	struct task *t[WORKERS], *h;
 	(void)state;
 
-	workers_done = 0;
 	counter = increments = 0;
 	violations = preempted_in_cs = contended = 0;
 	give_up = harness_give_up();
 	for (int i = 0; i < WORKERS; i++)
 		t[i] = harness_spawn("worker", worker, NULL, 0);
-	h = harness_spawn("hog", hog, NULL, 0);
+	h = harness_hog(0);
 	for (int i = 0; i < WORKERS; i++)
 		harness_join(t[i]);
-	workers_done = 1;
+	harness_hogs_stop();
 	harness_join(h);
 	harness_check_deadline(give_up, "preemptions inside the critical section");
 	assert_int_equal(violations, 0);

@@ -164,25 +164,13 @@ static int stress(void *arg)
 	return 0;
 }
 
-/* Always ready: a writer waiting to be preempted has someone to yield to. */
-static volatile int stress_done;
-
-static int hog(void *arg)
-{
-	(void)arg;
-	while (!stress_done && hal_time_ns() < give_up)
-		;
-	return 0;
-}
-
 static void test_readers_never_see_a_half_done_write(void **state)
 {
 	struct task *t[STRESS_TASKS], *h;
 	(void)state;
 
-	stress_done = 0;
 	give_up = harness_give_up();
-	h = harness_spawn("hog", hog, NULL, 0);
+	h = harness_hog(0); /* a writer waiting to be preempted has someone to yield to */
 	a = b = 0;
 	torn_reads = overlaps = writers_inside = readers_inside = 0;
 	give_up = harness_give_up();
@@ -190,7 +178,7 @@ static void test_readers_never_see_a_half_done_write(void **state)
 		t[i] = harness_spawn("stress", stress, (void *)(intptr_t)i, 0);
 	for (int i = 0; i < STRESS_TASKS; i++)
 		harness_join(t[i]);
-	stress_done = 1;
+	harness_hogs_stop();
 	harness_join(h);
 	harness_check_deadline(give_up, "the stress rounds");
 	assert_int_equal(torn_reads, 0);

@@ -67,6 +67,29 @@ void harness_log_expect(const int *want, int n)
 	}
 }
 
+static volatile int hogs_stop;
+static uint64_t hogs_give_up;
+
+static int hog(void *arg)
+{
+	(void)arg;
+	while (!hogs_stop && hal_time_ns() < hogs_give_up)
+		;
+	return 0;
+}
+
+struct task *harness_hog(int nice)
+{
+	hogs_stop = 0;
+	hogs_give_up = harness_give_up();
+	return harness_spawn("hog", hog, NULL, nice);
+}
+
+void harness_hogs_stop(void)
+{
+	hogs_stop = 1;
+}
+
 struct task *harness_spawn(const char *name, task_fn_t fn, void *arg, int nice)
 {
 	struct task_attr attr = {.nice = nice};

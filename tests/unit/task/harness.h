@@ -36,6 +36,14 @@ int harness_log_len(void);
 /* Compare the log with 'want' (n entries), printing both on a mismatch. */
 void harness_log_expect(const int *want, int n);
 
+/*
+ * A CPU hog: always ready, touching nothing, so a task waiting to be
+ * preempted always has someone to be preempted for (and the fair scheduler
+ * has CPU time to share). Runs until harness_hogs_stop() or 30 s.
+ */
+struct task *harness_hog(int nice);
+void harness_hogs_stop(void);
+
 /* Create a joinable task or fail the test. */
 struct task *harness_spawn(const char *name, task_fn_t fn, void *arg, int nice);
 /* Join it and return its status, or fail the test. */

@@ -16,17 +16,6 @@
 
 #define MS 1000000ull
 
-static volatile int stop;
-static uint64_t give_up;
-
-static int hog(void *arg)
-{
-	(void)arg;
-	while (!stop && hal_time_ns() < give_up)
-		;
-	return 0;
-}
-
 static uint64_t runtime(struct task *t)
 {
 	struct task_info info;
@@ -41,13 +30,11 @@ static void test_cpu_time_in_proportion_to_weight(void **state)
 	static const int nice[] = {-5, 0, 5};
 	static const double weight[] = {3121, 1024, 335};
 	struct task *t[3];
-	uint64_t rt[3] = {0}, sum = 0;
+	uint64_t give_up = harness_give_up(), rt[3] = {0}, sum = 0;
 	(void)state;
 
-	stop = 0;
-	give_up = harness_give_up();
 	for (int i = 0; i < 3; i++)
-		t[i] = harness_spawn("hog", hog, NULL, nice[i]);
+		t[i] = harness_hog(nice[i]);
 	/* Main sleeps (it is not competing) until they had 1.2 s together. */
 	while (sum < 1200 * MS) {
 		harness_check_deadline(give_up, "1.2 s of CPU for the three tasks");
@@ -58,7 +45,7 @@ static void test_cpu_time_in_proportion_to_weight(void **state)
 			sum += rt[i];
 		}
 	}
-	stop = 1;
+	harness_hogs_stop();
 	for (int i = 0; i < 3; i++)
 		harness_join(t[i]);
 
