@@ -34,7 +34,6 @@ static void account(struct task_cpu *cpu, struct task *t, uint64_t now)
 	if (!TASK_ACCOUNTING)
 		return;
 	delta = now - t->exec_start;
-
 	t->exec_start = now;
 	t->runtime_ns += delta;
 	if (t != cpu->idle)
