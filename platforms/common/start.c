@@ -17,6 +17,9 @@
 #ifdef CONFIG_ADDR_SPACE
 #include <addr-space/addr_space.h>
 #endif
+#ifdef CONFIG_TASK
+#include <task/task.h>
+#endif
 
 void kit_start(void)
 {
@@ -34,6 +37,12 @@ void kit_start(void)
 #endif
 #ifdef CONFIG_ADDR_SPACE
 	as_init();
+#endif
+#ifdef CONFIG_TASK
+	/* From here the boot flow is the task "main": app_main runs in it,
+	 * with interrupts on and the scheduler going. sync needs no set-up. */
+	if ((rc = task_init()) < 0)
+		panic("task_init failed: %s", kstrerror(rc));
 #endif
 	hal_power_off(app_main());
 }

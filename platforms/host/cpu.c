@@ -1,70 +1,111 @@
 /*
- * "Interrupts" on the host are the timer signal: disabling them blocks it in
- * this thread's signal mask, and waiting for one is sigsuspend().
+ * "Interrupts" on the host are the timer signal.
+ *
+ * Blocking a signal costs a system call, far too much for code that turns
+ * interrupts off around every context switch, so they are masked in
+ * software, the way a CPU holds an interrupt pending while its interrupt
+ * enable is clear: hal_irq_disable() only sets a flag; a signal that arrives
+ * while it is set is recorded, and the handler runs when the flag is
+ * cleared. The signal itself is never blocked (hal_cpu_wait aside, for an
+ * atomic check-and-sleep), so the process signal mask is the same in every
+ * task and a task switch from inside the signal handler needs no signal-mask
+ * bookkeeping: the resumed task restores its own interrupt flag.
  */
 #include <hal/cpu.h>
 #include <signal.h>
 #include "host.h"
+
+static volatile sig_atomic_t irq_off = 1; /* like a CPU out of reset */
+static volatile sig_atomic_t irq_pending;
+
+/* The handler runs on this thread: compiler ordering is all that is needed. */
+static inline void signal_barrier(void)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+/* Enable interrupts, first running any that came while they were off. */
+static void irq_enable_and_replay(void)
+{
+	for (;;) {
+		signal_barrier();
+		irq_off = 0;
+		signal_barrier();
+		if (!irq_pending)
+			return;
+		irq_off = 1;
+		signal_barrier();
+		irq_pending = 0;
+		host_timer_interrupt();
+	}
+}
+
+void host_irq_signal(void)
+{
+	if (irq_off) {
+		irq_pending = 1;
+		return;
+	}
+	irq_off = 1;
+	signal_barrier();
+	irq_pending = 0;
+	host_timer_interrupt();
+	irq_enable_and_replay();
+}
 
 unsigned hal_cpu_id(void)
 {
 	return 0;
 }
 
-static sigset_t irq_set(void)
-{
-	sigset_t s;
-
-	sigemptyset(&s);
-	sigaddset(&s, HOST_TIMER_SIGNAL);
-	return s;
-}
-
 unsigned long hal_irq_save(void)
 {
-	sigset_t s = irq_set(), old;
+	unsigned long was_on = !irq_off;
 
-	pthread_sigmask(SIG_BLOCK, &s, &old);
-	return sigismember(&old, HOST_TIMER_SIGNAL) ? 0 : 1;
+	irq_off = 1;
+	signal_barrier();
+	return was_on;
 }
 
 void hal_irq_restore(unsigned long flags)
 {
 	if (flags)
-		hal_irq_enable();
+		irq_enable_and_replay();
 }
 
 void hal_irq_enable(void)
 {
-	sigset_t s = irq_set();
-
-	pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+	irq_enable_and_replay();
 }
 
 void hal_irq_disable(void)
 {
-	sigset_t s = irq_set();
-
-	pthread_sigmask(SIG_BLOCK, &s, NULL);
+	irq_off = 1;
+	signal_barrier();
 }
 
 bool hal_irq_enabled(void)
 {
-	sigset_t cur;
-
-	pthread_sigmask(SIG_SETMASK, NULL, &cur);
-	return !sigismember(&cur, HOST_TIMER_SIGNAL);
+	return !irq_off;
 }
 
 void hal_cpu_wait(void)
 {
-	sigset_t cur;
+	sigset_t block, old, wait;
 
-	/* Atomically let the timer signal in and sleep until a signal arrives;
-	 * its handler has run when this returns. */
-	pthread_sigmask(SIG_SETMASK, NULL, &cur);
-	sigdelset(&cur, HOST_TIMER_SIGNAL);
-	sigsuspend(&cur);
+	/* Block the signal so it cannot slip in between the check and the
+	 * sleep; sigsuspend lets it in and sleeps in one step. Its handler has
+	 * run when sigsuspend returns (and only recorded it if interrupts are
+	 * off). */
+	sigemptyset(&block);
+	sigaddset(&block, HOST_TIMER_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	if (!irq_pending) {
+		wait = old;
+		sigdelset(&wait, HOST_TIMER_SIGNAL);
+		sigsuspend(&wait);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void hal_cpu_relax(void)

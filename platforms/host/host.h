@@ -12,4 +12,14 @@ void host_time_init(void);
 void host_memmap_init(void);
 void host_trap_init(void);
 
+/* The timer signal arrived (cpu.c: runs or holds the interrupt). */
+void host_irq_signal(void);
+/* The timer interrupt (time.c): calls the registered handler. */
+void host_timer_interrupt(void);
+
+#ifdef CONFIG_TASK
+/* Task stacks from mmap with a PROT_NONE guard below each (task_stack.c). */
+extern const struct task_stack_ops host_task_stack_ops;
+#endif
+
 #endif

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "host.h"
+#ifdef CONFIG_TASK
+#include <task/stack.h>
+#endif
 
 static uint64_t entry_ns;
 static char cmdline[1024];
@@ -30,7 +33,6 @@ uint64_t hal_boot_entry_ns(void)
 
 int main(int argc, char **argv)
 {
-	sigset_t irq;
 	size_t used = 0;
 
 	host_time_init();
@@ -47,13 +49,11 @@ int main(int argc, char **argv)
 		used += (size_t)n;
 	}
 
-	/* Like a CPU out of reset: interrupts start disabled. */
-	sigemptyset(&irq);
-	sigaddset(&irq, HOST_TIMER_SIGNAL);
-	sigprocmask(SIG_BLOCK, &irq, NULL);
-
 	setvbuf(stdout, NULL, _IONBF, 0);
 	host_memmap_init();
 	host_trap_init();
+#ifdef CONFIG_TASK
+	task_set_stack_ops(&host_task_stack_ops);
+#endif
 	kit_start();
 }

@@ -1,8 +1,10 @@
 /*
  * Time = clock_gettime(CLOCK_MONOTONIC) since the process started; the
- * one-shot timer is a POSIX timer that raises the timer signal.
+ * one-shot timer is a POSIX timer that raises the timer signal, which
+ * cpu.c turns into an interrupt (held pending while interrupts are off).
  */
 #include <hal/time.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -21,11 +23,19 @@ static uint64_t now(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void on_timer_signal(int sig)
+void host_timer_interrupt(void)
 {
-	(void)sig;
 	if (timer_fn)
 		timer_fn(timer_arg);
+}
+
+static void on_timer_signal(int sig)
+{
+	int saved = errno; /* the interrupted code may be about to read it */
+
+	(void)sig;
+	host_irq_signal();
+	errno = saved;
 }
 
 void host_time_init(void)
@@ -34,11 +44,11 @@ void host_time_init(void)
 	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = HOST_TIMER_SIGNAL};
 
 	base_ns = now(CLOCK_MONOTONIC);
-	/* The handler runs with the signal blocked, as an interrupt handler runs
-	 * with interrupts off. */
+	/* Not blocked while its handler runs (SA_NODEFER): a handler that
+	 * switches tasks leaves the signal mask as every task expects it. A
+	 * signal nested in the handler finds interrupts off and stays pending. */
 	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, HOST_TIMER_SIGNAL);
-	sa.sa_flags = SA_RESTART;
+	sa.sa_flags = SA_RESTART | SA_NODEFER;
 	if (sigaction(HOST_TIMER_SIGNAL, &sa, NULL) != 0 ||
 	    timer_create(CLOCK_MONOTONIC, &ev, &timer) != 0) {
 		perror("host: timer setup");

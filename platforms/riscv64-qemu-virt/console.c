@@ -12,6 +12,7 @@
 #define UART_LSR 5 /* line status */
 #define LSR_DR   0x01
 #define LSR_THRE 0x20
+#define LSR_TEMT 0x40 /* transmitter completely empty */
 
 static volatile uint8_t *uart_reg(unsigned reg)
 {
@@ -42,4 +43,12 @@ int hal_console_getc(void)
 	if (!(*uart_reg(UART_LSR) & LSR_DR))
 		return -1;
 	return *uart_reg(UART_RBR);
+}
+
+/* Wait until every character written has left the UART (before power-off). */
+void riscv_console_flush(void)
+{
+	if (riscv_board.uart_base)
+		while (!(*uart_reg(UART_LSR) & LSR_TEMT))
+			;
 }

@@ -131,6 +131,11 @@ int hal_mmu_init(void)
 		return rc;
 	}
 	pt_set_kernel(pt);
+#ifdef CONFIG_TASK
+	/* Task stacks get guard pages from here on (kstack.c), in the upper
+	 * half well above the devices: 128 GiB into it. */
+	riscv_kstack_init(io_base + (1ul << 37));
+#endif
 	/* Nothing may print between the switch and the pointer update: the UART moves. */
 	uintptr_t uart = io_addr(riscv_board.uart_base), test = io_addr(riscv_board.test_base);
 	uintptr_t rtc = io_addr(riscv_board.rtc_base);

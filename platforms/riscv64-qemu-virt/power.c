@@ -11,6 +11,7 @@
 void hal_power_off(int status)
 {
 	csr_clear(sstatus, SSTATUS_SIE);
+	riscv_console_flush();
 	if (status != 0) {
 		unsigned code = status < 0 || status > 255 ? 1u : (unsigned)status;
 		if (riscv_board.test_base)

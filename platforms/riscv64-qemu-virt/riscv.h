@@ -69,6 +69,8 @@ extern struct riscv_board riscv_board;
 int riscv_dt_scan(void);
 void riscv_memmap_init(void);
 void riscv_memmap_add(uint64_t base, uint64_t size, enum hal_mem_type type);
+void riscv_kstack_init(uintptr_t base);
+void riscv_console_flush(void);
 void riscv_timer_interrupt(void);
 
 /* What the kernel table has at addr (for fault reports). */

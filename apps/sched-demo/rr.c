@@ -1,0 +1,104 @@
+/*
+ * Round-robin: CPU-bound tasks that never yield take turns in a fixed
+ * cyclic order, each turn exactly CONFIG_TASK_RR_SLICE_TICKS ticks (ticks
+ * are counted by the tick handler, so a slow or loaded host changes how
+ * long a tick is, not how many a turn lasts). A task sees its turn when it
+ * first runs in it; if the host stops QEMU for longer than a tick right
+ * after a switch, a whole turn can pass unseen, so each turn also records
+ * how many switches the spinners had: only consecutive turns with exactly
+ * one switch between them are judged, and most of them must be. Prints each
+ * turn and each task's ticks.
+ */
+#include <klib/printf.h>
+#include <task/preempt.h>
+#include "demo.h"
+
+#define SPINNERS 3
+#define TURNS 10
+
+struct turn {
+	int who;
+	uint64_t first_tick, switches;
+};
+
+static struct task *spinners[SPINNERS];
+static struct turn turns[SPINNERS * TURNS * 2];
+static int nturns, my_turns[SPINNERS];
+static volatile int last_runner = -1;
+
+static uint64_t spinner_switches(void)
+{
+	struct task_info info;
+	uint64_t n = 0;
+
+	for (int i = 0; i < SPINNERS; i++) {
+		task_get_info(spinners[i], &info);
+		n += info.switches_in;
+	}
+	return n;
+}
+
+static int spin(void *arg)
+{
+	int me = (int)(intptr_t)arg, done = 0;
+
+	while (!done) {
+		preempt_disable();
+		if (last_runner != me) {
+			last_runner = me;
+			if (nturns < (int)(sizeof(turns) / sizeof(turns[0])))
+				turns[nturns++] = (struct turn){me, task_ticks(), spinner_switches()};
+			my_turns[me]++;
+		}
+		done = 1;
+		for (int i = 0; i < SPINNERS; i++)
+			done &= my_turns[i] >= TURNS;
+		preempt_enable();
+	}
+	return 0;
+}
+
+bool demo_policy(void)
+{
+	uint64_t ticks[SPINNERS] = {0}, lo, hi;
+	int good = 1, judged = 0, pairs = 0;
+	bool ok = true;
+
+	preempt_disable(); /* all exist before any runs */
+	for (int i = 0; i < SPINNERS; i++)
+		spinners[i] = demo_spawn("spinner", spin, (void *)(intptr_t)i, 0);
+	preempt_enable();
+	for (int i = 0; i < SPINNERS; i++)
+		demo_join(spinners[i]);
+
+	kprintf("  turns (task:ticks):");
+	for (int i = 0; i + 1 < nturns; i++) {
+		uint64_t len = turns[i + 1].first_tick - turns[i].first_tick;
+
+		kprintf(" %d:%llu", turns[i].who, (unsigned long long)len);
+		/* The first turn may start between ticks; in the last round each
+		 * spinner sees that all are done and ends at once. */
+		if (i == 0 || i + SPINNERS >= nturns)
+			continue;
+		pairs++;
+		if (turns[i + 1].switches != turns[i].switches + 1)
+			continue; /* a turn passed unseen in between */
+		judged++;
+		good &= turns[i + 1].who == (turns[i].who + 1) % SPINNERS && len == CONFIG_TASK_RR_SLICE_TICKS;
+		ticks[turns[i].who] += len;
+	}
+	kprintf("\n");
+	ok &= demo_verdict(good && judged * 3 >= pairs * 2,
+			   "policy round-robin: %d of %d turns judged, each in cyclic order and %d ticks long",
+			   judged, pairs, CONFIG_TASK_RR_SLICE_TICKS);
+	lo = hi = ticks[0];
+	for (int i = 1; i < SPINNERS; i++) {
+		lo = ticks[i] < lo ? ticks[i] : lo;
+		hi = ticks[i] > hi ? ticks[i] : hi;
+	}
+	ok &= demo_verdict(hi - lo <= (uint64_t)(pairs - judged + 1) * CONFIG_TASK_RR_SLICE_TICKS,
+			   "policy round-robin: ticks per task %llu %llu %llu (equal, to a slice per unseen turn)",
+			   (unsigned long long)ticks[0], (unsigned long long)ticks[1],
+			   (unsigned long long)ticks[2]);
+	return ok;
+}

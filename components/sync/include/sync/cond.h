@@ -1,0 +1,35 @@
+/*
+ * Condition variable, used with a mutex. cond_wait atomically releases the
+ * mutex and sleeps; it takes the mutex again before returning, whatever the
+ * result. A signal sent after the waiter released the mutex is never lost.
+ * Waiters wake in FIFO order. As with any condition variable, re-check the
+ * condition in a loop: another task may have changed it first.
+ */
+#ifndef SYNC_COND_H
+#define SYNC_COND_H
+
+#include <stdint.h>
+#include <hal/spinlock.h>
+#include <sync/mutex.h>
+#include <task/wait.h>
+
+struct cond {
+	hal_spinlock_t lock; /* guards waiters */
+	struct wait_queue waiters;
+	const char *name;
+};
+
+#define COND_INIT(var, name) {HAL_SPINLOCK_INIT, WAIT_QUEUE_INIT((var).waiters), (name)}
+
+void cond_init(struct cond *c, const char *name);
+
+/* 0 when signalled, -ETIMEDOUT (the _until form), -EPERM: the caller does
+ * not hold m (returns at once). */
+#define cond_wait(c, m)           cond_wait_at((c), (m), TASK_FOREVER, __FILE__, __LINE__)
+#define cond_wait_until(c, m, dl) cond_wait_at((c), (m), (dl), __FILE__, __LINE__)
+int cond_wait_at(struct cond *c, struct mutex *m, uint64_t deadline, const char *file, int line);
+
+void cond_signal(struct cond *c);
+void cond_broadcast(struct cond *c);
+
+#endif

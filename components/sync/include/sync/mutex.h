@@ -1,0 +1,53 @@
+/*
+ * Sleeping mutex with an owner. Waiters queue in FIFO order and unlock
+ * hands the mutex straight to the first of them, so no task can overtake a
+ * waiter. Task context only (never in an interrupt handler).
+ *
+ * Unlocking a mutex the caller does not hold returns -EPERM and leaves it
+ * locked; debug builds also report it, naming the mutex and both tasks
+ * (and panic with CONFIG_SYNC_DEBUG_PANIC). Locking a mutex the caller
+ * already holds returns -EDEADLK (reported the same way) instead of hanging.
+ *
+ *	static struct mutex ids_lock = MUTEX_INIT(ids_lock, "shm_ids");
+ *	mutex_init(&seg->lock, "shm_seg");   // class: this line
+ */
+#ifndef SYNC_MUTEX_H
+#define SYNC_MUTEX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <hal/spinlock.h>
+#include <sync/lockdep.h>
+#include <task/wait.h>
+
+struct mutex {
+	hal_spinlock_t lock; /* guards owner and waiters */
+	struct task *owner;
+	struct wait_queue waiters;
+	struct lock_dep dep;
+};
+
+#define MUTEX_INIT(var, name) {HAL_SPINLOCK_INIT, 0, WAIT_QUEUE_INIT((var).waiters), LOCK_DEP_INIT(name)}
+
+#define mutex_init(m, name)                                   \
+	do {                                                  \
+		static char sync_class_key_;                  \
+		mutex_init_key((m), (name), &sync_class_key_); \
+	} while (0)
+void mutex_init_key(struct mutex *m, const char *name, const void *key);
+
+/* 0, or -ETIMEDOUT (the _until form), -EDEADLK (already the owner),
+ * -EAGAIN (before task_init: there is no task to own it). */
+#define mutex_lock(m)            mutex_lock_at((m), TASK_FOREVER, __FILE__, __LINE__)
+#define mutex_lock_until(m, dl)  mutex_lock_at((m), (dl), __FILE__, __LINE__)
+/* 0, or -EBUSY. */
+#define mutex_trylock(m)         mutex_trylock_at((m), __FILE__, __LINE__)
+int mutex_lock_at(struct mutex *m, uint64_t deadline, const char *file, int line);
+int mutex_trylock_at(struct mutex *m, const char *file, int line);
+/* 0, or -EPERM (not the owner). */
+int mutex_unlock(struct mutex *m);
+
+/* The owner, or NULL (a snapshot). */
+struct task *mutex_owner(struct mutex *m);
+
+#endif

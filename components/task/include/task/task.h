@@ -1,0 +1,116 @@
+/*
+ * Tasks: kernel threads of control, each with its own stack, scheduled on
+ * the boot CPU by the policy chosen in Kconfig (FIFO, round-robin or fair).
+ *
+ * task_init() turns the running flow (kit_start, on the boot stack) into the
+ * task "main", starts the idle task and the timer tick, and enables
+ * interrupts. A task ends by returning from its function or by task_exit();
+ * a joinable task's stack is freed by task_join(), a detached task's as soon
+ * as it has switched away for the last time.
+ *
+ * Time is hal_time_ns(); deadlines are absolute; TASK_FOREVER never comes.
+ * Functions that may sleep must be called from a task, with interrupts
+ * enabled and preemption allowed.
+ */
+#ifndef TASK_TASK_H
+#define TASK_TASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <task/preempt.h>
+#include <task/stack.h>
+#include <task/wait.h>
+
+struct task; /* opaque */
+
+typedef int (*task_fn_t)(void *arg);
+
+#define TASK_NAME_MAX 16 /* bytes, with the NUL; longer names are cut */
+#define TASK_NICE_MIN (-20)
+#define TASK_NICE_MAX 19
+
+struct task_attr {
+	size_t stack_size; /* bytes of stack block, at least 8192; 0: CONFIG_TASK_STACK_SIZE */
+	int nice;          /* -20 (most CPU) .. 19 (least); used by the fair scheduler */
+	bool detached;     /* nobody joins it: freed when it ends */
+};
+
+/* Returns 0, or -EBUSY if called twice. */
+int task_init(void);
+
+/*
+ * A new task running fn(arg), ready to run (it does not preempt the caller).
+ * attr may be NULL (defaults). Returns 0 and stores the task in *out (may be
+ * NULL for detached tasks), or -EINVAL (no fn, nice out of range, stack_size
+ * below 8192, out NULL for a joinable task), -ENOMEM (no stack), -EAGAIN
+ * (before task_init).
+ */
+int task_create(struct task **out, const char *name, task_fn_t fn, void *arg,
+		const struct task_attr *attr);
+
+/* End the calling task with 'status' (as returning it from its function). */
+__attribute__((noreturn)) void task_exit(int status);
+
+/*
+ * Wait for 't' to end, store its status (if status is not NULL) and free it.
+ * -EDEADLK: t is the caller; -EINVAL: t is detached, the main or idle task,
+ * or already being joined.
+ */
+int task_join(struct task *t, int *status);
+
+/* Nobody will join 't': it is freed when it ends (now, if it has). -EINVAL as task_join. */
+int task_detach(struct task *t);
+
+/* Let other ready tasks run (under every policy, FIFO included). */
+void task_yield(void);
+
+/* Sleep until hal_time_ns() >= deadline (timer-driven: the CPU idles meanwhile). */
+void task_sleep_until(uint64_t deadline_ns);
+void task_sleep_ns(uint64_t ns);
+
+/* The running task (NULL before task_init). */
+struct task *task_current(void);
+
+const char *task_name(const struct task *t);
+unsigned long task_id(const struct task *t);
+
+/* -20..19, Linux's nice scale: each step is about 1.25x the CPU share under
+ * the fair scheduler. -EINVAL out of range. Takes effect from now on. */
+int task_set_nice(struct task *t, int nice);
+
+struct task_info {
+	unsigned long id;
+	const char *name;
+	int nice;
+	uint64_t runtime_ns;    /* CPU time charged to the task (0 without CONFIG_TASK_ACCOUNTING) */
+	uint64_t switches_in;   /* times it was switched to */
+	uint64_t preemptions;   /* times the tick (or a wakeup) switched it out */
+};
+void task_get_info(const struct task *t, struct task_info *info);
+
+/* Timer ticks since task_init (the FIFO scheduler needs none: only sleeps arm the timer). */
+uint64_t task_ticks(void);
+
+/* "fifo", "round-robin" or "fair". */
+const char *task_sched_name(void);
+
+/*
+ * Address spaces: 't' runs in 'space', and activate(space) is called when
+ * the CPU switches to 't' from a task in another space (on riscv64 it writes
+ * satp). A task without a space (the default, space NULL) runs in whichever
+ * space is active, as Linux kernel threads borrow the last one. Whoever
+ * destroys a space must first make sure it is not task_active_space().
+ * -EINVAL: a space without an activate function.
+ */
+int task_set_space(struct task *t, void *space, void (*activate)(void *space));
+void *task_active_space(void);
+
+/*
+ * CONFIG_TASK_LOCAL_SIZE bytes of per-task storage, zeroed at creation, for
+ * a layer above task (sync's lock-order checker keeps the locks a task holds
+ * there). NULL if the size is 0.
+ */
+void *task_local(struct task *t);
+
+#endif
