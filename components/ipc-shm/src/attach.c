@@ -134,6 +134,10 @@ static int shm_map(struct addr_space *as, struct shm_seg *seg, uintptr_t addr, b
 	unsigned mflags = AS_MAP_SHARED | (len >= SHM_HUGE_SIZE ? AS_MAP_HUGE : 0);
 	int err;
 
+	/* Linux opens the file read-only for SHM_RDONLY: mprotect can never add write. */
+	if (!(prot & AS_PROT_WRITE))
+		mflags |= AS_MAP_NEVER_WRITE;
+
 	if (!fixed)
 		return shm_map_anywhere(as, seg, len, prot, mflags, out);
 	if (flags & SHM_REMAP) {
