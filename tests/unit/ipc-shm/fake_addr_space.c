@@ -258,7 +258,7 @@ int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, uns
 		return -EACCES;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (fixed && (addr < FAKE_USER_BASE || addr > FAKE_USER_TOP - len))
-		return -EINVAL;
+		return -ENOMEM; /* as the real one: a range beyond the task size */
 	fake_lock_acquire(&as->lock);
 	pthread_mutex_lock(&globals_mu);
 	err = fail_next_map;

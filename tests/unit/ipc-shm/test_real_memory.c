@@ -4,11 +4,12 @@
  * realtime clock (host_ops.c). Where the other ipc-shm tests read the
  * addr-space contract through fakes, these run it.
  *
- * User accesses go the way the hardware takes them: a walk of the Sv39 table
- * from the root as_activate() installed (mmu_walk), and on a missing or
- * forbidding entry a page fault through the hook as_init() installed in the
- * hal, then the retried access. So "a write through one space is read
- * through the other" means two walks of two tables reaching one frame.
+ * User accesses go the way the hardware takes them (support/user_access.h):
+ * a walk of the Sv39 table from the root as_activate() installed, and on a
+ * missing or forbidding entry a page fault through the hook as_init()
+ * installed in the hal, then the retried access. So "a write through one
+ * space is read through the other" means two walks of two tables reaching
+ * one frame.
  *
  * Every test ends with everything gone: each space destroyed, the namespace
  * destroyed, no lock left, and page_free_count() exactly where it started
@@ -18,6 +19,7 @@
 #include "kit_test.h"
 #include "mem_test.h"
 #include "host_ops.h"
+#include "user_access.h"
 #include <addr-space/addr_space.h>
 #include <ipc-shm/shm.h>
 #include <klib/errno.h>
@@ -28,13 +30,6 @@
 #define UR      (AS_PROT_READ | AS_PROT_USER)
 #define URW     (AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER)
 
-/* Sv39 page-table entries, as the MMU reads them. */
-#define PTE_V (1ull << 0)
-#define PTE_R (1ull << 1)
-#define PTE_W (1ull << 2)
-#define PTE_X (1ull << 3)
-#define PTE_U (1ull << 4)
-
 struct proc {
 	struct shm_caller c;
 	struct shm_task task;
@@ -44,9 +39,9 @@ static struct shm_ns *ns;
 static size_t free0;
 static long locks0;
 /*
- * What the CPU runs in between user accesses, as a kernel switches to its
- * own table: a space may not be destroyed while active. Made after the
- * reset of RAM and never destroyed (the next reset drops it).
+ * What the CPU switches to before a space is destroyed (a space may not be
+ * destroyed while active), as a kernel switches to its own table at exit.
+ * Made after the reset of RAM and never destroyed (the next reset drops it).
  */
 static struct addr_space *idle;
 
@@ -98,6 +93,7 @@ static void proc_fork(struct proc *child, const struct proc *parent, int32_t pid
 static void proc_exit(struct proc *p)
 {
 	host_shm_set_pid(p->c.pid);
+	as_activate(idle);
 	as_destroy(p->c.as);
 	p->c.as = NULL;
 	shm_task_exit(ns, &p->task);
@@ -139,75 +135,27 @@ static unsigned long nattch(int id)
 	return p_stat(id).shm_nattch;
 }
 
-/* The hardware's walk of the table 'as' runs in: the leaf entry for va and its frame, or -EFAULT. */
-static int mmu_walk(struct addr_space *as, uintptr_t va, paddr_t *pa, uint64_t *leaf)
+/* A user access by p, failing the test if it faults for good. */
+static int user_access_by(struct proc *p, uintptr_t va, bool write, uint8_t *byte)
 {
-	paddr_t table;
+	int rc;
 
-	as_activate(as); /* the root the MMU would be given */
-	table = fake_hal_root;
-	as_activate(idle);
-	for (int level = 2; level >= 0; level--) {
-		unsigned shift = PAGE_SHIFT + 9 * (unsigned)level;
-		uint64_t pte = ((const uint64_t *)page_to_virt(table))[(va >> shift) & 511];
-
-		if (!(pte & PTE_V))
-			return -EFAULT;
-		table = (pte >> 10) << PAGE_SHIFT;
-		if (pte & (PTE_R | PTE_W | PTE_X)) {
-			*pa = table + (va & ((1ul << shift) - 1));
-			*leaf = pte;
-			return 0;
-		}
-	}
-	return -EFAULT; /* a table entry at the last level is malformed */
-}
-
-/*
- * A user-mode access of one byte at va: walk; if the entry is missing or
- * forbids it, take the page fault the hardware would raise and retry once
- * it was resolved. Returns 0, or the fault handler's errno.
- */
-static int user_access(struct proc *p, uintptr_t va, bool write, uint8_t *byte)
-{
-	uint64_t need = PTE_U | (write ? PTE_W : PTE_R);
-
-	for (int tries = 0; tries < 3; tries++) {
-		paddr_t pa;
-		uint64_t pte;
-		int rc;
-
-		if (mmu_walk(p->c.as, va, &pa, &pte) == 0 && (pte & need) == need) {
-			uint8_t *cell = page_to_virt(pa);
-
-			if (write)
-				*cell = *byte;
-			else
-				*byte = *cell;
-			return 0;
-		}
-		host_shm_set_pid(p->c.pid);
-		as_activate(p->c.as); /* the trap hook resolves faults in the active space */
-		rc = fake_hal_fault_handler(&(struct hal_fault){
-			.addr = va, .access = write ? HAL_ACCESS_WRITE : HAL_ACCESS_READ, .user = true});
-		as_activate(idle);
-		if (rc)
-			return rc;
-	}
-	fail_msg("fault at %#lx resolved but the access still faults", (unsigned long)va);
-	return -EFAULT;
+	host_shm_set_pid(p->c.pid);
+	rc = user_access(p->c.as, va, write, byte);
+	assert_int_not_equal(rc, -EAGAIN); /* resolved, yet the access still faults */
+	return rc;
 }
 
 static int user_store(struct proc *p, uintptr_t va, uint8_t v)
 {
-	return user_access(p, va, true, &v);
+	return user_access_by(p, va, true, &v);
 }
 
 static uint8_t user_load(struct proc *p, uintptr_t va)
 {
 	uint8_t v = 0xee;
 
-	assert_int_equal(user_access(p, va, false, &v), 0);
+	assert_int_equal(user_access_by(p, va, false, &v), 0);
 	return v;
 }
 
@@ -217,7 +165,7 @@ static paddr_t frame_of(struct proc *p, uintptr_t va)
 	paddr_t walked, queried;
 	uint64_t pte;
 
-	assert_int_equal(mmu_walk(p->c.as, va, &walked, &pte), 0);
+	assert_int_equal(user_mmu_walk(p->c.as, va, &walked, &pte), 0);
 	assert_int_equal(as_query(p->c.as, va, &queried, NULL), 0);
 	assert_int_equal(walked, queried);
 	return walked & ~(paddr_t)(P - 1);
@@ -454,9 +402,9 @@ static void test_rdonly_write_faults_eacces_and_cannot_be_made_writable(void **s
 		paddr_t pa;
 		uint64_t pte;
 
-		assert_int_equal(mmu_walk(reader.c.as, r, &pa, &pte), 0);
-		assert_false(pte & PTE_W);
-		assert_true(pte & PTE_U);
+		assert_int_equal(user_mmu_walk(reader.c.as, r, &pa, &pte), 0);
+		assert_false(pte & SV39_W);
+		assert_true(pte & SV39_U);
 	}
 	ds = p_stat(id);
 	assert_int_equal(ds.shm_nattch, 3); /* the exec piece split it */
@@ -717,6 +665,7 @@ static void test_destroying_everything_returns_every_frame(void **state)
 		if (i == 2)
 			continue;
 		host_shm_set_pid(procs[i].c.pid);
+		as_activate(idle);
 		as_destroy(procs[i].c.as);
 	}
 }
