@@ -1,8 +1,13 @@
 /*
  * ipc-shm's side: the component over the real page-alloc, paging and
  * addr-space, with host memory as RAM. One process: one address space
- * (active, with the page-fault hook installed), pid 1, root. A touch is a
- * user store as the hardware makes it (support/user_access.c): a walk of
+ * (active, with the page-fault hook installed), pid 1, root, with a small
+ * program image mapped and touched at the bottom of the user range, as a
+ * process has (text, data, stack: Linux's side has them too), so an attach
+ * lands next to page tables that exist, as on Linux. BENCH_SHM_BARE=1
+ * leaves the space empty: then every attach of the cycle also allocates two
+ * page tables and every detach scans and frees them. A touch is a user
+ * store as the hardware makes it (support/user_access.c): a walk of
  * the Sv39 table, a page fault into as_fault() through the hal hook, the
  * retried store; the trap's own entry and exit are not modelled.
  *
@@ -22,7 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KIT_RAM (512ul << 20)
+#define KIT_RAM   (256ul << 20)
+#define KIT_IMAGE (256ul << 10) /* the process's own pages */
 
 static struct shm_ns *ns;
 static struct shm_task task;
@@ -38,8 +44,25 @@ void klib_port_panic(void)
 	abort();
 }
 
+/* Text, data and stack of the process, every page touched. */
+static const char *kit_map_image(void)
+{
+	uintptr_t image;
+
+	if (as_map_anon(caller.as, 0, KIT_IMAGE, AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER, 0, &image))
+		return "no room for the program image";
+	for (uintptr_t va = image; va < image + KIT_IMAGE; va += PAGE_SIZE) {
+		uint8_t one = 1;
+
+		if (user_access(caller.as, va, true, &one) != 0)
+			return "cannot touch the program image";
+	}
+	return NULL;
+}
+
 static const char *kit_init(void)
 {
+	const char *bare = getenv("BENCH_SHM_BARE"), *why;
 	struct shm_limits limits;
 	void *ram = fake_hal_ram(KIT_RAM, 2ul << 20);
 
@@ -53,6 +76,8 @@ static const char *kit_init(void)
 		return "as_create failed";
 	as_init();
 	as_activate(caller.as);
+	if ((!bare || strcmp(bare, "1")) && (why = kit_map_image()))
+		return why;
 	shm_task_init(&task);
 	caller.task = &task;
 	shm_default_limits(&limits);

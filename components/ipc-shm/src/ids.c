@@ -14,11 +14,6 @@
 #include <klib/panic.h>
 #include <page-alloc/page_alloc.h>
 
-static bool shm_ids_used(const struct shm_ids *ids, int idx)
-{
-	return ids->used[idx / 64] >> (idx % 64) & 1;
-}
-
 static void shm_ids_set_used(struct shm_ids *ids, int idx, bool used)
 {
 	uint64_t bit = (uint64_t)1 << (idx % 64);
@@ -29,30 +24,33 @@ static void shm_ids_set_used(struct shm_ids *ids, int idx, bool used)
 		ids->used[idx / 64] &= ~bit;
 }
 
-/* The first free index in [from, to), or -1. */
+/* The first free index in [from, to), or -1: a word of the bitmap at a time. */
 static int shm_ids_first_free(const struct shm_ids *ids, int from, int to)
 {
-	for (int i = from; i < to; i++) {
-		if (i % 64 == 0 && ids->used[i / 64] == ~(uint64_t)0) {
-			i += 63; /* a full word */
-			continue;
+	for (int w = from / 64; w * 64 < to; w++) {
+		uint64_t free = ~ids->used[w];
+
+		if (w == from / 64)
+			free &= ~(uint64_t)0 << (from % 64);
+		if (free) {
+			int idx = w * 64 + __builtin_ctzll(free);
+
+			return idx < to ? idx : -1;
 		}
-		if (!shm_ids_used(ids, i))
-			return i;
 	}
 	return -1;
 }
 
-/* The highest index in use at or below 'from', or -1. */
+/* The highest index in use at or below 'from', or -1: a word at a time. */
 static int shm_ids_last_used(const struct shm_ids *ids, int from)
 {
-	for (int i = from; i >= 0; i--) {
-		if (i % 64 == 63 && ids->used[i / 64] == 0) {
-			i -= 63; /* an empty word */
-			continue;
-		}
-		if (shm_ids_used(ids, i))
-			return i;
+	for (int w = from / 64; from >= 0 && w >= 0; w--) {
+		uint64_t used = ids->used[w];
+
+		if (w == from / 64 && from % 64 != 63)
+			used &= ((uint64_t)1 << (from % 64 + 1)) - 1;
+		if (used)
+			return w * 64 + 63 - __builtin_clzll(used);
 	}
 	return -1;
 }
