@@ -624,6 +624,48 @@ static void test_out_of_memory_fails_cleanly_and_recovers(void **state)
 }
 
 /*
+ * fork with too little memory, at every point where it can run out: memory
+ * comes back one frame at a time until as_fork succeeds. Each failure
+ * leaves the count as it was (the copies made so far are closed again).
+ */
+static void test_fork_without_memory_fails_cleanly_at_every_point(void **state)
+{
+	static struct hoard h;
+	struct proc parent, child;
+	uintptr_t v[3];
+	int id, failures = 0, rc;
+	(void)state;
+
+	proc_init(&parent, 120, 1000);
+	id = p_get(&parent, IPC_PRIVATE, 600 * P, 0600);
+	for (int i = 0; i < 3; i++) {
+		v[i] = p_at(&parent, id, 0, 0);
+		assert_int_equal(user_store(&parent, v[i] + 599 * P, (uint8_t)i), 0);
+	}
+	hoard_all(&h);
+	host_shm_set_pid(120);
+	while ((rc = as_fork(parent.c.as, &child.c.as)) != 0) {
+		assert_int_equal(rc, -ENOMEM);
+		assert_int_equal(nattch(id), 3);
+		assert_true(h.nframes > 0);
+		page_free(h.frames[--h.nframes], 0);
+		failures++;
+	}
+	assert_true(failures > 2); /* the space, its table, an area... */
+	assert_int_equal(nattch(id), 6);
+	hoard_release(&h);
+	assert_int_equal(frame_of(&parent, v[2] + 599 * P), frame_of(&child, v[2] + 599 * P));
+	child.c.pid = 121;
+	child.c.task = NULL;
+	host_shm_set_pid(121);
+	as_activate(idle);
+	as_destroy(child.c.as);
+	assert_int_equal(nattch(id), 3);
+	assert_int_equal(shm_ctl(ns, &parent.c, id, IPC_RMID, NULL), 0);
+	proc_exit(&parent);
+}
+
+/*
  * Teardown in the worst order, as when processes leave an IPC namespace
  * (unshare/setns) and it is destroyed while they still have its segments
  * attached: the segments live on, marked; the last detach frees the last
@@ -685,6 +727,7 @@ int main(void)
 		T(test_ctl_user_copies_through_the_real_space),
 		T(test_large_segment_attaches_lazily_on_a_2mib_boundary),
 		T(test_out_of_memory_fails_cleanly_and_recovers),
+		T(test_fork_without_memory_fails_cleanly_at_every_point),
 		T(test_destroying_everything_returns_every_frame),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
