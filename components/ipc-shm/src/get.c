@@ -15,7 +15,7 @@ int shm_get(struct shm_ns *ns, const struct shm_caller *c, int32_t key, size_t s
 	shm_ns_lock(ns);
 	if (key == IPC_PRIVATE)
 		ret = shm_seg_create(ns, c, key, size, flags);
-	else if (!(p = shm_ids_find_key(&ns->ids, key, &id)))
+	else if (!(p = shm_keys_find(&ns->ids, key, &id)))
 		ret = (flags & IPC_CREAT) ? shm_seg_create(ns, c, key, size, flags) : -ENOENT;
 	else if ((flags & IPC_CREAT) && (flags & IPC_EXCL))
 		ret = -EEXIST;

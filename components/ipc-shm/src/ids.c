@@ -96,19 +96,6 @@ struct shm_seg *shm_ids_find_id(struct shm_ids *ids, int id)
 	return seg;
 }
 
-/* The record of the segment with 'key' and its id in *id, or NULL: the segment itself is not read. */
-const struct shm_perm *shm_ids_find_key(struct shm_ids *ids, int32_t key, int *id)
-{
-	int idx = shm_keys_find(ids, key);
-	const struct shm_perm *p;
-
-	if (idx < 0)
-		return NULL;
-	p = shm_ids_perm(ids, idx);
-	*id = (int)((unsigned)p->seq << SHM_ID_SEQ_SHIFT) + idx;
-	return p;
-}
-
 /* The chunks of both arrays that hold index idx: made together if missing, or neither. */
 static int shm_ids_chunk(struct shm_ids *ids, int idx)
 {

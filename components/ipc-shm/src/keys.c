@@ -54,14 +54,23 @@ int shm_keys_init(struct shm_ids *ids)
 	return ids->keys ? 0 : -ENOMEM;
 }
 
-int shm_keys_find(const struct shm_ids *ids, int32_t key)
+/* The record of the segment with 'key' and its id in *id, or NULL: the segment itself is not read. */
+const struct shm_perm *shm_keys_find(const struct shm_ids *ids, int32_t key, int *id)
 {
 	uint32_t h = shm_key_hash(key), mask = (1u << ids->key_bits) - 1, slot;
 
-	for (unsigned s = shm_keys_home(h, ids->key_bits); (slot = ids->keys[s]); s = (s + 1) & mask)
-		if (slot >> 16 == SHM_SLOT_TAG(h) && shm_ids_perm(ids, shm_slot_idx(slot))->key == key)
-			return shm_slot_idx(slot);
-	return -1;
+	for (unsigned s = shm_keys_home(h, ids->key_bits); (slot = ids->keys[s]); s = (s + 1) & mask) {
+		const struct shm_perm *p;
+
+		if (slot >> 16 != SHM_SLOT_TAG(h))
+			continue;
+		p = shm_ids_perm(ids, shm_slot_idx(slot));
+		if (p->key == key) {
+			*id = (int)((unsigned)p->seq << SHM_ID_SEQ_SHIFT) + shm_slot_idx(slot);
+			return p;
+		}
+	}
+	return NULL;
 }
 
 /* Put a slot at the first empty place from its home (there is one: never full). */

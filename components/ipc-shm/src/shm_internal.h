@@ -124,7 +124,6 @@ int shm_ids_init(struct shm_ids *ids);
 void shm_ids_fini(struct shm_ids *ids);
 struct shm_seg *shm_ids_find_idx(struct shm_ids *ids, int idx);
 struct shm_seg *shm_ids_find_id(struct shm_ids *ids, int id);
-const struct shm_perm *shm_ids_find_key(struct shm_ids *ids, int32_t key, int *id);
 int shm_ids_add(struct shm_ids *ids, struct shm_seg *seg, const struct shm_perm *perm, int limit);
 void shm_ids_remove(struct shm_ids *ids, struct shm_seg *seg);
 void shm_ids_make_private(struct shm_ids *ids, struct shm_seg *seg);
@@ -138,7 +137,7 @@ static inline struct shm_perm *shm_ids_perm(const struct shm_ids *ids, int idx)
 
 /* keys.c: the key index, key -> index (ns->lock held). */
 int shm_keys_init(struct shm_ids *ids);
-int shm_keys_find(const struct shm_ids *ids, int32_t key);
+const struct shm_perm *shm_keys_find(const struct shm_ids *ids, int32_t key, int *id);
 int shm_keys_reserve(struct shm_ids *ids);
 void shm_keys_insert(struct shm_ids *ids, int32_t key, int idx);
 void shm_keys_delete(struct shm_ids *ids, int32_t key, int idx);
