@@ -1,6 +1,6 @@
 /*
  * struct shm_ops for host programs running ipc-shm over the real memory
- * components (test_real_memory.c, bench/ipc-shm): pthread mutexes, the
+ * components (test_real_*.c, bench/ipc-shm): pthread mutexes, the
  * realtime clock in seconds, and a per-thread current pid the program sets.
  */
 #ifndef IPC_SHM_TEST_HOST_OPS_H
