@@ -21,7 +21,7 @@
  * A side or a figure given: only that one (for perf record and the like).
  *
  * Linux's side needs root for the 32768-segment lookups (a fresh IPC
- * namespace with shmmni = 32768); without it those rows say "skipped".
+ * namespace with shmmni = 32768); without it those rows show "-".
  */
 #include "bench_side.h"
 #include <stdbool.h>
