@@ -7,6 +7,7 @@
 #   make debug                       start halted, wait for gdb-multiarch on GDB_PORT
 #   make test                        every unit and boot test (what CI runs)
 #   make bench                       host micro-benchmarks (docs/benchmarks.md)
+#   make bench-shm [BENCH_ARGS=n]    ipc-shm and Linux's shm syscalls side by side
 #   make menuconfig|savedefconfig|olddefconfig   edit the build's configuration
 #   make defconfig CONFIG=configs/x_defconfig    (re)load a defconfig into its build dir
 #   make APP_DIR=/path/to/app CONFIG=/path/to/app/defconfig run   an app outside the tree
@@ -26,7 +27,7 @@ PY       := /usr/bin/python3
 GENERATOR := $(if $(shell command -v ninja),-G Ninja,)
 JOBS     ?= $(shell nproc)
 
-.PHONY: all build configure run run-uboot debug test unit-test bench setup menuconfig guiconfig \
+.PHONY: all build configure run run-uboot debug test unit-test bench bench-shm setup menuconfig guiconfig \
 	savedefconfig olddefconfig defconfig clean help
 
 all: build
@@ -72,6 +73,15 @@ bench: setup
 		-DKIT_BENCH=ON > build/bench.configure.log 2>&1 || { cat build/bench.configure.log; exit 1; }
 	@cmake --build build/bench -j $(JOBS) --target bench-memory
 	@build/bench/bench/memory/bench-memory
+
+# ipc-shm against Linux's syscalls in one run, without sanitizers or debug
+# checks (bench/defconfig); as root, Linux's side gets its own IPC namespace.
+bench-shm: setup
+	@mkdir -p build
+	@cmake -S . -B build/bench-shm $(GENERATOR) -DKIT_DEFCONFIG=$(abspath bench/defconfig) \
+		-DKIT_BENCH=ON > build/bench-shm.configure.log 2>&1 || { cat build/bench-shm.configure.log; exit 1; }
+	@cmake --build build/bench-shm -j $(JOBS) --target bench-ipc-shm
+	@build/bench-shm/bench/ipc-shm/bench-ipc-shm $(BENCH_ARGS)
 
 # Only the unit tests of one component: make unit-test LABEL=klib
 unit-test: setup

@@ -7,7 +7,7 @@
 #include <paging/paging.h>
 #include "as_lock.h"
 
-#define AS_AREA_FLAGS (AS_MAP_SHARED | AS_MAP_HUGE) /* what an area remembers of as_map's flags */
+#define AS_AREA_FLAGS (AS_MAP_SHARED | AS_MAP_HUGE | AS_MAP_NEVER_WRITE) /* what an area remembers of as_map's flags */
 
 struct as_area {
 	struct rb_node node;   /* in as->areas, by start */

@@ -12,7 +12,8 @@
 #include <klib/panic.h>
 
 #define AS_PROT_ALL (AS_PROT_READ | AS_PROT_WRITE | AS_PROT_EXEC | AS_PROT_USER)
-#define AS_MAP_ALL  (AS_MAP_SHARED | AS_MAP_FIXED | AS_MAP_FIXED_NOREPLACE | AS_MAP_POPULATE | AS_MAP_HUGE)
+#define AS_MAP_ALL  (AS_MAP_SHARED | AS_MAP_FIXED | AS_MAP_FIXED_NOREPLACE | AS_MAP_POPULATE | AS_MAP_HUGE | \
+		     AS_MAP_NEVER_WRITE)
 
 uintptr_t as_user_base(void)
 {
@@ -129,6 +130,8 @@ static int check_map_args(uintptr_t addr, size_t *len, unsigned prot, unsigned f
 		return -EINVAL;
 	if (!backend->fault)
 		return -EINVAL; /* nothing could ever fill its pages */
+	if ((flags & AS_MAP_NEVER_WRITE) && (prot & AS_PROT_WRITE))
+		return -EACCES;
 	return 0;
 }
 
@@ -255,15 +258,22 @@ int as_unmap(struct addr_space *as, uintptr_t addr, size_t len)
 	return rc;
 }
 
-/* Is every page of [addr, end) inside some area? */
-static bool fully_mapped(struct addr_space *as, uintptr_t addr, uintptr_t end)
+/*
+ * May [addr, end) get 'prot'? -ENOMEM if a page of it is in no area (a hole),
+ * -EACCES if an area in it may never be writable and prot writes (Linux's
+ * mprotect checks VM_MAYWRITE per area; here all are checked first, so that
+ * a failure changes nothing).
+ */
+static int protect_check(struct addr_space *as, uintptr_t addr, uintptr_t end, unsigned prot)
 {
 	for (struct as_area *a = area_first_above(as, addr); addr < end; a = area_next(a)) {
 		if (!a || a->start > addr)
-			return false;
+			return -ENOMEM;
+		if ((a->flags & AS_MAP_NEVER_WRITE) && (prot & AS_PROT_WRITE))
+			return -EACCES;
 		addr = a->end;
 	}
-	return true;
+	return 0;
 }
 
 int as_protect(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot)
@@ -283,7 +293,9 @@ int as_protect(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot)
 		return -ENOMEM;
 	}
 	as_lock(&as->lock);
-	rc = fully_mapped(as, addr, end) ? split_range(as, addr, end, &sp) : -ENOMEM;
+	rc = protect_check(as, addr, end, prot);
+	if (rc == 0)
+		rc = split_range(as, addr, end, &sp);
 	for (struct as_area *a = area_first_above(as, addr); rc == 0 && a && a->start < end;
 	     a = area_next(a)) {
 		a->prot = prot;

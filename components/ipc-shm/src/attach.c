@@ -134,12 +134,16 @@ static int shm_map(struct addr_space *as, struct shm_seg *seg, uintptr_t addr, b
 	unsigned mflags = AS_MAP_SHARED | (len >= SHM_HUGE_SIZE ? AS_MAP_HUGE : 0);
 	int err;
 
+	/* Linux opens the file read-only for SHM_RDONLY: mprotect can never add write. */
+	if (!(prot & AS_PROT_WRITE))
+		mflags |= AS_MAP_NEVER_WRITE;
+
 	if (!fixed)
 		return shm_map_anywhere(as, seg, len, prot, mflags, out);
 	if (flags & SHM_REMAP) {
 		mflags |= AS_MAP_FIXED;
 	} else {
-		if (addr && (addr + seg->segsz < addr || as_overlaps(as, addr, seg->segsz)))
+		if (addr && (addr + seg->perm->segsz < addr || as_overlaps(as, addr, seg->perm->segsz)))
 			return -EINVAL;
 		mflags |= AS_MAP_FIXED_NOREPLACE;
 	}
@@ -192,7 +196,7 @@ intptr_t shm_at(struct shm_ns *ns, const struct shm_caller *c, int id, uintptr_t
 	seg = shm_ids_find_id(&ns->ids, id);
 	if (!seg) {
 		err = -EINVAL;
-	} else if (!shm_perm_ok(seg, c, want)) {
+	} else if (!shm_perm_ok(seg->perm, c, want)) {
 		err = -EACCES;
 	} else {
 		shm_seg_lock(seg);

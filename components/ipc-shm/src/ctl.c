@@ -50,14 +50,14 @@ static int shm_ctl_shm_info(struct shm_ns *ns, struct shm_info *out)
 
 static void shm_ctl_fill(struct shm_seg *seg, struct shmid64_ds *out)
 {
-	out->shm_perm.key = seg->key;
-	out->shm_perm.uid = seg->uid;
-	out->shm_perm.gid = seg->gid;
-	out->shm_perm.cuid = seg->cuid;
-	out->shm_perm.cgid = seg->cgid;
-	out->shm_perm.mode = seg->mode;
-	out->shm_perm.seq = seg->seq;
-	out->shm_segsz = seg->segsz;
+	out->shm_perm.key = seg->perm->key;
+	out->shm_perm.uid = seg->perm->uid;
+	out->shm_perm.gid = seg->perm->gid;
+	out->shm_perm.cuid = seg->perm->cuid;
+	out->shm_perm.cgid = seg->perm->cgid;
+	out->shm_perm.mode = seg->perm->mode;
+	out->shm_perm.seq = seg->perm->seq;
+	out->shm_segsz = seg->perm->segsz;
 	out->shm_ctime = (long)seg->ctime;
 	out->shm_cpid = seg->cpid;
 	shm_seg_lock(seg);
@@ -87,7 +87,7 @@ static int shm_ctl_stat(struct shm_ns *ns, const struct shm_caller *c, int id, i
 		seg = shm_ids_find_idx(&ns->ids, id & (SHM_ID_SEQ_MULT - 1));
 	if (!seg) {
 		ret = -EINVAL;
-	} else if (cmd != SHM_STAT_ANY && !shm_perm_ok(seg, c, 0444)) {
+	} else if (cmd != SHM_STAT_ANY && !shm_perm_ok(seg->perm, c, 0444)) {
 		ret = -EACCES;
 	} else {
 		shm_ctl_fill(seg, out);
@@ -102,9 +102,9 @@ static int shm_ctl_set(struct shm_ns *ns, struct shm_seg *seg, const struct shmi
 {
 	if (in->shm_perm.uid == (uint32_t)-1 || in->shm_perm.gid == (uint32_t)-1)
 		return -EINVAL;
-	seg->uid = in->shm_perm.uid;
-	seg->gid = in->shm_perm.gid;
-	seg->mode = (seg->mode & ~0777u) | (in->shm_perm.mode & 0777u);
+	seg->perm->uid = in->shm_perm.uid;
+	seg->perm->gid = in->shm_perm.gid;
+	seg->perm->mode = (uint16_t)((seg->perm->mode & ~0777u) | (in->shm_perm.mode & 0777u));
 	seg->ctime = shm_now(ns);
 	return 0;
 }
@@ -120,7 +120,7 @@ static int shm_ctl_down(struct shm_ns *ns, const struct shm_caller *c, int id, i
 	seg = shm_ids_find_id(&ns->ids, id);
 	if (!seg)
 		ret = -EINVAL;
-	else if (!shm_is_owner(seg, c) && !(c->caps & SHM_CAP_SYS_ADMIN))
+	else if (!shm_is_owner(seg->perm, c) && !(c->caps & SHM_CAP_SYS_ADMIN))
 		ret = -EPERM;
 	else if (cmd == IPC_RMID)
 		shm_seg_rmid(ns, seg);
@@ -145,12 +145,12 @@ static int shm_ctl_lock(struct shm_ns *ns, const struct shm_caller *c, int id, i
 	if (!seg)
 		ret = -EINVAL;
 	else if (!(c->caps & SHM_CAP_IPC_LOCK) &&
-		 (!shm_is_owner(seg, c) || (cmd == SHM_LOCK && c->memlock_limit == 0)))
+		 (!shm_is_owner(seg->perm, c) || (cmd == SHM_LOCK && c->memlock_limit == 0)))
 		ret = -EPERM;
 	else if (cmd == SHM_LOCK)
-		seg->mode |= SHM_LOCKED;
+		seg->perm->mode |= SHM_LOCKED;
 	else
-		seg->mode &= ~(uint32_t)SHM_LOCKED;
+		seg->perm->mode &= (uint16_t)~SHM_LOCKED;
 	shm_ns_unlock(ns);
 	return ret;
 }

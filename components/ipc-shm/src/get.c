@@ -9,22 +9,22 @@
 
 int shm_get(struct shm_ns *ns, const struct shm_caller *c, int32_t key, size_t size, int flags)
 {
-	struct shm_seg *seg;
-	int ret;
+	const struct shm_perm *p;
+	int ret, id;
 
 	shm_ns_lock(ns);
 	if (key == IPC_PRIVATE)
 		ret = shm_seg_create(ns, c, key, size, flags);
-	else if (!(seg = shm_ids_find_key(&ns->ids, key)))
+	else if (!(p = shm_keys_find(&ns->ids, key, &id)))
 		ret = (flags & IPC_CREAT) ? shm_seg_create(ns, c, key, size, flags) : -ENOENT;
 	else if ((flags & IPC_CREAT) && (flags & IPC_EXCL))
 		ret = -EEXIST;
-	else if (seg->segsz < size)
+	else if (p->segsz < size)
 		ret = -EINVAL;
-	else if (!shm_perm_ok(seg, c, flags))
+	else if (!shm_perm_ok(p, c, flags))
 		ret = -EACCES;
 	else
-		ret = seg->id;
+		ret = id;
 	shm_ns_unlock(ns);
 	return ret;
 }

@@ -22,22 +22,22 @@ static bool shm_in_group(const struct shm_caller *c, uint32_t gid)
  * one class applies: owner if euid is uid or cuid, else group if the caller
  * is in gid or cgid, else other; a denied owner is not retried as group.
  */
-bool shm_perm_ok(const struct shm_seg *seg, const struct shm_caller *c, int flag)
+bool shm_perm_ok(const struct shm_perm *p, const struct shm_caller *c, int flag)
 {
 	unsigned want = ((unsigned)flag >> 6 | (unsigned)flag >> 3 | (unsigned)flag) & 07;
-	unsigned granted = seg->mode;
+	unsigned granted = p->mode;
 
-	if (c->euid == seg->cuid || c->euid == seg->uid)
+	if (c->euid == p->cuid || c->euid == p->uid)
 		granted >>= 6;
-	else if (shm_in_group(c, seg->cgid) || shm_in_group(c, seg->gid))
+	else if (shm_in_group(c, p->cgid) || shm_in_group(c, p->gid))
 		granted >>= 3;
 	return !(want & ~granted & 07) || (c->caps & SHM_CAP_IPC_OWNER);
 }
 
 /* The owner rule of IPC_SET, IPC_RMID, SHM_LOCK and SHM_UNLOCK (capabilities apart). */
-bool shm_is_owner(const struct shm_seg *seg, const struct shm_caller *c)
+bool shm_is_owner(const struct shm_perm *p, const struct shm_caller *c)
 {
-	return c->euid == seg->uid || c->euid == seg->cuid;
+	return c->euid == p->uid || c->euid == p->cuid;
 }
 
 static struct shm_seg *shm_seg_alloc(struct shm_ns *ns)
@@ -92,15 +92,13 @@ int shm_seg_create(struct shm_ns *ns, const struct shm_caller *c, int32_t key, s
 		return -EINVAL;
 	}
 
-	seg->key = key;
-	seg->mode = (unsigned)flags & 0777;
-	seg->uid = seg->cuid = c->euid;
-	seg->gid = seg->cgid = c->egid;
-	seg->segsz = size;
 	seg->npages = npages;
 	seg->cpid = c->pid;
 	seg->ctime = shm_now(ns);
-	id = shm_ids_add(&ns->ids, seg, (int)MIN(ns->limits.shmmni, (unsigned long)SHM_IDS));
+	id = shm_ids_add(&ns->ids, seg,
+			 &(struct shm_perm){.key = key, .mode = (uint16_t)(flags & 0777), .uid = c->euid,
+					    .gid = c->egid, .cuid = c->euid, .cgid = c->egid, .segsz = size},
+			 (int)MIN(ns->limits.shmmni, (unsigned long)SHM_IDS));
 	if (id < 0) {
 		shm_seg_free(seg);
 		return id;
@@ -117,7 +115,7 @@ int shm_seg_create(struct shm_ns *ns, const struct shm_caller *c, int32_t key, s
  */
 bool shm_may_destroy(const struct shm_ns *ns, const struct shm_seg *seg, unsigned long nattch)
 {
-	return nattch == 0 && (ns->limits.rmid_forced || (seg->mode & SHM_DEST));
+	return nattch == 0 && (ns->limits.rmid_forced || (seg->perm->mode & SHM_DEST));
 }
 
 unsigned long shm_seg_nattch(struct shm_seg *seg)
@@ -146,7 +144,7 @@ void shm_seg_destroy(struct shm_ns *ns, struct shm_seg *seg)
 void shm_seg_rmid(struct shm_ns *ns, struct shm_seg *seg)
 {
 	if (shm_seg_nattch(seg)) {
-		seg->mode |= SHM_DEST;
+		seg->perm->mode |= SHM_DEST;
 		shm_ids_make_private(&ns->ids, seg);
 	} else {
 		shm_seg_destroy(ns, seg);

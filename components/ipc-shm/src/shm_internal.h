@@ -2,10 +2,10 @@
  * ipc-shm's private structures, shared by its source files.
  *
  * Which lock guards what (order: namespace, then segment):
- *   ns->lock   the id table, the key hash, the limits, shm_tot, 'dying', and
- *              in every segment: key, id, seq, permissions and mode, ctime,
- *              the creator link and 'orphan'. A segment is created and
- *              destroyed only under it.
+ *   ns->lock   the id table, the permission records (key, seq, mode, ids,
+ *              size), the key index, the limits, shm_tot, 'dying', and in
+ *              every segment: id, ctime, the creator link and 'orphan'. A
+ *              segment is created and destroyed only under it.
  *   seg->lock  nattch, atime, dtime, lpid and the page store.
  *
  * Lifetime: a segment lives while it is in the id table, and leaves it (and
@@ -25,7 +25,6 @@
 #define SHM_CHUNK        (1 << SHM_CHUNK_SHIFT)
 #define SHM_NCHUNKS      ((SHM_IDS + SHM_CHUNK - 1) / SHM_CHUNK)
 #define SHM_MIN_CYCLE    MIN(64, SHM_IDS)   /* Linux's ipc_min_cycle */
-#define SHM_HASH_MIN_BITS 6
 
 _Static_assert(SHM_IDS >= 1 && SHM_IDS <= SHM_ID_SEQ_MULT, "CONFIG_IPC_SHM_IDS must be 1..32768");
 
@@ -34,18 +33,27 @@ struct shm_pages {
 	uint64_t *root; /* NULL until the first frame */
 };
 
-struct shm_seg {
-	/*
-	 * Guarded by ns->lock. First, so that a lookup by key or id and its
-	 * checks read one cache line.
-	 */
-	struct shm_seg *hash_next;
+/*
+ * What a lookup by key or id checks, kept apart from the segment in a dense
+ * per-namespace array (index -> record, 32 bytes, two to a cache line), so
+ * that shmget among thousands of segments reads a small table and these
+ * records, not the segments. Guarded by ns->lock.
+ */
+struct shm_perm {
 	int32_t key;
-	int id;
-	uint32_t uid, gid, cuid, cgid, mode;
 	uint16_t seq;
+	uint16_t mode; /* the 0777 bits, SHM_DEST, SHM_LOCKED */
+	uint32_t uid, gid, cuid, cgid;
+	size_t segsz;  /* as requested, not rounded (never changes) */
+};
+
+_Static_assert(sizeof(struct shm_perm) <= 32, "two permission records to a cache line");
+
+struct shm_seg {
+	/* Guarded by ns->lock. */
+	struct shm_perm *perm; /* its record in ns->ids; never moves while the segment lives */
+	int id;
 	bool orphan;           /* the creator has exited */
-	size_t segsz;          /* as requested, not rounded (never changes) */
 	struct list_node creator_link; /* on shm_task.created, or alone */
 	int64_t ctime;
 	int32_t cpid;
@@ -63,15 +71,16 @@ struct shm_seg {
 };
 
 struct shm_ids {
-	struct shm_seg **chunk[SHM_NCHUNKS]; /* index -> segment, chunks made on demand */
-	uint64_t used[(SHM_IDS + 63) / 64];  /* indexes in use */
+	struct shm_seg **chunk[SHM_NCHUNKS];  /* index -> segment, chunks made on demand */
+	struct shm_perm *perm[SHM_NCHUNKS];   /* index -> its record, in the same chunks */
+	uint64_t used[(SHM_IDS + 63) / 64];   /* indexes in use */
 	int in_use;
 	int max_idx;  /* highest index in use, -1 if none */
 	int last_idx; /* the index given out last (Linux's ids->last_idx) */
 	int next_idx; /* where the cyclic search starts (the idr's idr_next) */
 	unsigned seq; /* sequence number of new ids */
-	struct shm_seg **hash; /* segments with a non-private key, chained */
-	unsigned hash_bits;
+	uint32_t *keys;   /* the key index (keys.c) */
+	unsigned key_bits; /* it has 2^key_bits slots */
 	unsigned nkeys;
 };
 
@@ -110,16 +119,28 @@ static inline int64_t shm_now(struct shm_ns *ns)
 	return ns->ops->now(ns->ops->ctx);
 }
 
-/* ids.c: indexes, ids and keys (ns->lock held). */
+/* ids.c: indexes, ids and permission records (ns->lock held). */
 int shm_ids_init(struct shm_ids *ids);
 void shm_ids_fini(struct shm_ids *ids);
 struct shm_seg *shm_ids_find_idx(struct shm_ids *ids, int idx);
 struct shm_seg *shm_ids_find_id(struct shm_ids *ids, int id);
-struct shm_seg *shm_ids_find_key(struct shm_ids *ids, int32_t key);
-int shm_ids_add(struct shm_ids *ids, struct shm_seg *seg, int limit);
+int shm_ids_add(struct shm_ids *ids, struct shm_seg *seg, const struct shm_perm *perm, int limit);
 void shm_ids_remove(struct shm_ids *ids, struct shm_seg *seg);
 void shm_ids_make_private(struct shm_ids *ids, struct shm_seg *seg);
 int shm_ids_maxidx(const struct shm_ids *ids);
+
+/* The record of index idx, which is in use. */
+static inline struct shm_perm *shm_ids_perm(const struct shm_ids *ids, int idx)
+{
+	return &ids->perm[idx >> SHM_CHUNK_SHIFT][idx & (SHM_CHUNK - 1)];
+}
+
+/* keys.c: the key index, key -> index (ns->lock held). */
+int shm_keys_init(struct shm_ids *ids);
+const struct shm_perm *shm_keys_find(const struct shm_ids *ids, int32_t key, int *id);
+int shm_keys_reserve(struct shm_ids *ids);
+void shm_keys_insert(struct shm_ids *ids, int32_t key, int idx);
+void shm_keys_delete(struct shm_ids *ids, int32_t key, int idx);
 
 /* pages.c: the frames of a segment (seg->lock held). */
 int shm_pages_get(struct shm_pages *pg, unsigned long npages, uint64_t pgoff, paddr_t *pa,
@@ -127,8 +148,8 @@ int shm_pages_get(struct shm_pages *pg, unsigned long npages, uint64_t pgoff, pa
 unsigned long shm_pages_free(struct shm_pages *pg, unsigned long npages);
 
 /* seg.c: permissions, creation, destruction. */
-bool shm_perm_ok(const struct shm_seg *seg, const struct shm_caller *c, int flag);
-bool shm_is_owner(const struct shm_seg *seg, const struct shm_caller *c);
+bool shm_perm_ok(const struct shm_perm *p, const struct shm_caller *c, int flag);
+bool shm_is_owner(const struct shm_perm *p, const struct shm_caller *c);
 int shm_seg_create(struct shm_ns *ns, const struct shm_caller *c, int32_t key, size_t size,
 		   int flags);
 bool shm_may_destroy(const struct shm_ns *ns, const struct shm_seg *seg, unsigned long nattch);

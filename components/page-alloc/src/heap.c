@@ -1,8 +1,9 @@
 /*
  * The kernel heap. Requests up to 2^CONFIG_PAGE_ALLOC_HEAP_MAX_SHIFT bytes
  * are rounded up to a power of two (a size class) and served from "slabs":
- * single pages cut into equal objects, the free ones chained through their
- * first word. Slabs with a free object sit on their class's list; a slab
+ * single pages cut into equal objects, carved off in order as first needed,
+ * the freed ones chained through their first word. Slabs with a free object
+ * sit on their class's list; a slab
  * whose last object comes back returns its page at once, so an idle heap
  * holds no frames. Larger requests get a whole block of frames.
  *
@@ -42,24 +43,25 @@ static size_t class_size(unsigned c)
 	return (size_t)1 << (c + MIN_SHIFT);
 }
 
-/* Turn a fresh frame into a slab of class c, every object free. */
+/*
+ * Turn a fresh frame into a slab of class c. Its objects are carved off in
+ * order as they are first needed, so a new slab costs the same whatever the
+ * class (a heap that keeps emptying and refilling a slab pays no per-object
+ * set-up); objects that come back are chained through their first word.
+ */
 static void slab_init(struct page_frame *f, unsigned c)
 {
-	char *page = page_to_virt(page_frame_addr(f));
-	size_t size = class_size(c), n = PAGE_SIZE / size;
-
-	for (size_t i = 0; i < n; i++) {
-		void **obj = (void **)(page + i * size);
-#ifdef CONFIG_PAGE_ALLOC_DEBUG
-		memset(obj, POISON, size);
-#endif
-		*obj = i + 1 < n ? page + (i + 1) * size : NULL;
-	}
 	f->state = PF_SLAB;
 	f->order = (uint8_t)c;
 	f->inuse = 0;
-	f->free_obj = page;
+	f->carved = 0;
+	f->free_obj = NULL;
 	list_add(&partial[c], &f->link);
+}
+
+static size_t slab_objects(unsigned c)
+{
+	return PAGE_SIZE / class_size(c);
 }
 
 static void *slab_alloc(size_t size)
@@ -80,10 +82,14 @@ static void *slab_alloc(size_t size)
 		slab_init(f, c);
 	}
 	f = list_entry(partial[c].next, struct page_frame, link);
-	obj = f->free_obj;
-	f->free_obj = *obj;
+	if (f->free_obj) {
+		obj = f->free_obj;
+		f->free_obj = *obj;
+	} else {
+		obj = (void **)((char *)page_to_virt(page_frame_addr(f)) + f->carved++ * class_size(c));
+	}
 	f->inuse++;
-	if (!f->free_obj)
+	if (!f->free_obj && f->carved == slab_objects(c))
 		list_del(&f->link); /* full: off the list until an object comes back */
 	return obj;
 }
@@ -108,14 +114,14 @@ static void slab_free(struct page_frame *f, void *p)
 	char *page = page_to_virt(page_frame_addr(f));
 	size_t size = class_size(f->order);
 
-	if ((size_t)((char *)p - page) % size)
+	if ((size_t)((char *)p - page) % size || (size_t)((char *)p - page) / size >= f->carved)
 		page_panic_locked("kfree: %p is not the start of a heap object", p);
 #ifdef CONFIG_PAGE_ALLOC_DEBUG
 	check_not_free(f, p, size);
 	memset(p, POISON, size);
 #endif
-	if (!f->free_obj)
-		list_add(&partial[f->order], &f->link);
+	if (!f->free_obj && f->carved == slab_objects(f->order))
+		list_add(&partial[f->order], &f->link); /* it was full */
 	*(void **)p = f->free_obj;
 	f->free_obj = p;
 	if (--f->inuse == 0) {

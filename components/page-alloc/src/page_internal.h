@@ -23,8 +23,11 @@ enum page_state {
  */
 struct page_frame {
 	struct list_node link;
-	void *free_obj;  /* PF_SLAB: first free object */
-	uint32_t refs;   /* PF_USED / PF_LARGE: references */
+	void *free_obj;  /* PF_SLAB: first object freed and not handed out again */
+	union {
+		uint32_t refs;   /* PF_USED / PF_LARGE: references */
+		uint32_t carved; /* PF_SLAB: objects ever handed out (the rest follow them, untouched) */
+	};
 	uint16_t inuse;  /* PF_SLAB: objects handed out */
 	uint8_t order;   /* block order of a first frame; PF_SLAB: size class */
 	uint8_t state;

@@ -40,9 +40,19 @@ bool pt_table_empty(paddr_t table)
 {
 	const uint64_t *t = pt_table(table);
 
-	for (unsigned i = 0; i < PT_ENTRIES; i++)
-		if (t[i])
+	/*
+	 * A cache line (8 entries) at a time, without a branch per entry: an
+	 * empty table (every unmap of its last page asks) is read at memory
+	 * speed, and a used one still stops at its first used line.
+	 */
+	for (unsigned i = 0; i < PT_ENTRIES; i += 8) {
+		uint64_t any = 0;
+
+		for (unsigned j = 0; j < 8; j++)
+			any |= t[i + j];
+		if (any)
 			return false;
+	}
 	return true;
 }
 

@@ -1,7 +1,8 @@
 /*
  * Areas: placement (hint, alignment, FIXED, FIXED_NOREPLACE), splitting by
  * unmap and protect of any sub-range, merging of equal anonymous
- * neighbours, visiting, many areas, and argument errors.
+ * neighbours, areas that may never be writable, visiting, many areas, and
+ * argument errors.
  */
 #include "as_test.h"
 
@@ -122,6 +123,51 @@ static void test_split_and_merge(void **state)
 	assert_int_equal(page_free_count(), free0);
 }
 
+/* AS_MAP_NEVER_WRITE: Linux's missing VM_MAYWRITE (shmat with SHM_RDONLY). */
+static void test_never_write(void **state)
+{
+	struct addr_space *as, *child;
+	struct area_view v[8];
+	const unsigned RX = R | AS_PROT_EXEC;
+	size_t free0 = as_test_ram(16);
+	uintptr_t a;
+	(void)state;
+
+	assert_int_equal(as_create(&as), 0);
+	assert_int_equal(as_map_anon(as, 0x100000, 4 * PG, RW, AS_MAP_FIXED | AS_MAP_NEVER_WRITE, NULL),
+			 -EACCES);
+	assert_int_equal(as_area_count(as), 0);
+	assert_int_equal(as_map_anon(as, 0x0fe000, 2 * PG, RW, AS_MAP_FIXED, NULL), 0);
+	assert_int_equal(as_map_anon(as, 0x100000, 4 * PG, R, AS_MAP_FIXED | AS_MAP_SHARED |
+				     AS_MAP_NEVER_WRITE, &a), 0);
+	assert_int_equal(as_fault(as, a, AS_ACCESS_WRITE), -EACCES);
+	/* Other changes are fine, and split pieces keep the flag. */
+	assert_int_equal(as_protect(as, a + PG, PG, RX), 0);
+	assert_int_equal(as_test_areas(as, v, 8), 4);
+	for (int i = 1; i < 4; i++)
+		assert_true(v[i].flags & AS_MAP_NEVER_WRITE);
+	assert_false(v[0].flags & AS_MAP_NEVER_WRITE);
+	assert_int_equal(as_protect(as, a + PG, PG, RW), -EACCES);
+	assert_int_equal(as_protect(as, a + 2 * PG, 2 * PG, RW), -EACCES);
+	/* A range that starts in a writable area fails as a whole and changes nothing. */
+	assert_int_equal(as_protect(as, 0x0fe000, 3 * PG, RW), -EACCES);
+	assert_int_equal(as_protect(as, 0x0fe000, 3 * PG, R), 0);
+	assert_int_equal(as_test_areas(as, v, 8), 4);
+	assert_int_equal(v[0].prot, R);
+	assert_int_equal(v[1].prot, R);
+	assert_int_equal(v[2].prot, RX);
+	assert_int_equal(v[3].prot, R);
+	/* A hole before it is still -ENOMEM: the first problem in address order wins. */
+	assert_int_equal(as_protect(as, 0x0fc000, 8 * PG, RW), -ENOMEM);
+	/* Fork copies keep it. */
+	assert_int_equal(as_fork(as, &child), 0);
+	assert_int_equal(as_protect(child, a, 4 * PG, RW), -EACCES);
+	assert_int_equal(as_fault(child, a + 3 * PG, AS_ACCESS_WRITE), -EACCES);
+	as_destroy(child);
+	as_destroy(as);
+	assert_int_equal(page_free_count(), free0);
+}
+
 static enum as_visit unmap_odd(const struct as_area *a, void *ctx)
 {
 	int *seen = ctx;
@@ -162,6 +208,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_placement),
 		cmocka_unit_test(test_split_and_merge),
+		cmocka_unit_test(test_never_write),
 		cmocka_unit_test(test_many_areas_and_visit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

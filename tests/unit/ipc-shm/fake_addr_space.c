@@ -9,6 +9,8 @@
  *    every copy; every area that goes calls close() exactly once.
  *  - Areas are never merged again (Linux does not merge areas whose backend
  *    has close(), so a split attachment stays split: nattch counts pieces).
+ *  - AS_MAP_NEVER_WRITE areas refuse AS_PROT_WRITE (as_map, as_protect:
+ *    -EACCES), checked over the whole range before anything changes.
  *  - A fault asks the backend for the frame of pgoff + page index and takes
  *    its own reference while the page is mapped; unmapping drops it before
  *    close() runs. AS_MAP_HUGE is recorded and mapped with 4 KiB pages.
@@ -252,9 +254,11 @@ int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, uns
 
 	if (!len || !backend || (addr & (PAGE_SIZE - 1)) || len > FAKE_USER_TOP)
 		return -EINVAL;
+	if ((flags & AS_MAP_NEVER_WRITE) && (prot & AS_PROT_WRITE))
+		return -EACCES;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (fixed && (addr < FAKE_USER_BASE || addr > FAKE_USER_TOP - len))
-		return -EINVAL;
+		return -ENOMEM; /* as the real one: a range beyond the task size */
 	fake_lock_acquire(&as->lock);
 	pthread_mutex_lock(&globals_mu);
 	err = fail_next_map;
@@ -304,14 +308,16 @@ int as_protect(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot)
 	if ((addr & (PAGE_SIZE - 1)) || !len || end < addr)
 		return -EINVAL;
 	fake_lock_acquire(&as->lock);
-	for (struct as_area *a = area_find(as, addr); a && at < end; a = a->next) {
+	for (struct as_area *a = area_find(as, addr); a && at < end && !err; a = a->next) {
 		if (a->start > at)
 			break;
+		if ((a->flags & AS_MAP_NEVER_WRITE) && (prot & AS_PROT_WRITE))
+			err = -EACCES;
 		at = a->end;
 	}
-	if (at < end) {
+	if (!err && at < end) {
 		err = -ENOMEM; /* a hole, as Linux's mprotect */
-	} else {
+	} else if (!err) {
 		split_at(as, addr);
 		split_at(as, end);
 		for (struct as_area *a = area_find(as, addr); a && a->start < end; a = a->next)

@@ -119,6 +119,26 @@ static void test_at_permissions_r_for_rdonly_rw_otherwise_x_for_exec(void **stat
 	fake_proc_exit(ns, &q);
 }
 
+/* Linux maps SHM_RDONLY from a read-only file: mprotect cannot add write (EACCES), exec is fine. */
+static void test_at_rdonly_attachment_never_becomes_writable(void **state)
+{
+	const unsigned r = AS_PROT_READ | AS_PROT_USER;
+	intptr_t a = p_at(ns, &p, id, 0, SHM_RDONLY);
+	intptr_t w = p_at(ns, &p, id, 0, 0);
+	(void)state;
+
+	assert_true(a > 0 && w > 0);
+	assert_true(fake_as_last_map_flags() & AS_MAP_SHARED);
+	assert_int_equal(as_protect(p.c.as, (uintptr_t)a, P, r | AS_PROT_WRITE), -EACCES);
+	assert_int_equal(as_protect(p.c.as, (uintptr_t)a, 3 * P, r | AS_PROT_EXEC), 0);
+	assert_int_equal(p_poke(&p, (uintptr_t)a, 1), -EFAULT);
+	/* A writable attachment can be made read-only and writable again. */
+	assert_int_equal(as_protect(p.c.as, (uintptr_t)w, P, r), 0);
+	assert_int_equal(as_protect(p.c.as, (uintptr_t)w, P, r | AS_PROT_WRITE), 0);
+	assert_int_equal(p_poke(&p, (uintptr_t)w, 1), 0);
+	assert_int_equal(p_nattch(ns, id), 3); /* the writable one was split in two */
+}
+
 static void test_at_one_process_attaches_many_times_each_counts(void **state)
 {
 	intptr_t a[5];
@@ -259,6 +279,7 @@ int main(void)
 		T(test_at_shm_remap_with_null_or_rounded_to_zero_address_is_einval),
 		T(test_at_overlap_without_remap_is_einval_with_remap_replaces),
 		T(test_at_permissions_r_for_rdonly_rw_otherwise_x_for_exec),
+		T(test_at_rdonly_attachment_never_becomes_writable),
 		T(test_at_one_process_attaches_many_times_each_counts),
 		T(test_at_marked_segment_can_still_be_attached_by_id),
 		T(test_at_failed_attach_changes_nothing),

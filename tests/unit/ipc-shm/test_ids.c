@@ -145,6 +145,65 @@ static void test_ids_lookup_by_id_and_key_up_to_32768_segments(void **state)
 	assert_int_equal(p_ctl(ns, &p, 0, IPC_INFO, &info), 0);
 }
 
+/*
+ * The key index under churn, against a plain array: the table growing from
+ * 64 slots, deletions shifting entries back (by IPC_RMID, and by IPC_RMID of
+ * an attached segment, which only takes its key away), keys reused at once.
+ * The keys are the worst case for keys.c's Fibonacci hash: key = h * the
+ * inverse of 0x9e3779b1, so h is the hash itself (never 0: that key would
+ * be IPC_PRIVATE). All share one tag (low 16 bits 1); each family of 64 has
+ * consecutive hashes, so one long probe run of equal tags that only the key
+ * comparison tells apart. The first family (the one churned hardest) counts
+ * down from the top of the hash range: its run starts in the table's last
+ * slots and wraps to its first ones.
+ */
+static void test_ids_keys_found_through_growth_deletion_and_reuse(void **state)
+{
+	enum { NKEYS = 2048, STEPS = 20000 };
+	static int32_t keys[NKEYS];
+	static int ids[NKEYS]; /* 0: no segment has the key (ids here are never 0: see below) */
+	uint32_t x = 7;
+	intptr_t att;
+	(void)state;
+
+	assert_true(new_seg() == 0); /* takes id 0, so a live key's id is never 0 */
+	for (uint32_t i = 0; i < NKEYS; i++) {
+		uint32_t family = i / 64, j = i % 64;
+		uint32_t hash = family ? family * 0x08000000u + 0x04000001u + j * 0x10000u
+				       : 0xffff0001u - j * 0x10000u;
+
+		keys[i] = (int32_t)(hash * 0x0e8b2f51u); /* 0x9e3779b1 * 0x0e8b2f51 = 1 mod 2^32 */
+	}
+	for (int step = 0; step < STEPS; step++) {
+		bool all = step % 1000 == 999;
+		int k;
+
+		x = x * 1103515245u + 12345u;
+		k = (int)(x >> 8) % (step < STEPS / 2 ? NKEYS : NKEYS / 8);
+		if (!ids[k]) {
+			ids[k] = p_get(ns, &p, keys[k], 1, IPC_CREAT | IPC_EXCL | 0600);
+			assert_true(ids[k] > 0);
+		} else if (x & 0x10000) {
+			rmid(ids[k]);
+			ids[k] = 0;
+		} else {
+			/* Attached: removal only takes the key away; the detach then frees it. */
+			att = p_at(ns, &p, ids[k], 0, 0);
+			assert_true(att > 0);
+			rmid(ids[k]);
+			assert_int_equal(p_stat(ns, ids[k]).shm_perm.key, IPC_PRIVATE);
+			assert_int_equal(p_dt(ns, &p, (uintptr_t)att), 0);
+			ids[k] = 0;
+		}
+		/* k's family after every step (a lost entry may turn up again after an insert), all now and then. */
+		for (int i = all ? 0 : k / 64 * 64, end = all ? NKEYS : k / 64 * 64 + 64; i < end; i++)
+			assert_int_equal(p_get(ns, &p, keys[i], 0, 0), ids[i] ? ids[i] : -ENOENT);
+	}
+	for (int i = 0; i < NKEYS; i++)
+		if (ids[i])
+			rmid(ids[i]);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -155,6 +214,7 @@ int main(void)
 		T(test_ids_removed_id_is_einval),
 		T(test_ids_indexes_not_reused_at_once),
 		T(test_ids_lookup_by_id_and_key_up_to_32768_segments),
+		T(test_ids_keys_found_through_growth_deletion_and_reuse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -145,6 +145,11 @@ static void test_misuse_panics_naming_the_pointer(void **state)
 #endif
 	expect_panic(kfree((char *)p + 8));
 	assert_true(kit_test_output_has("is not the start of a heap object"));
+	/* The object after p in its slab was never handed out. */
+	assert_ptr_equal((char *)keep + 32, p);
+	expect_panic(kfree((char *)p + 32));
+	snprintf(name, sizeof(name), "kfree: %p is not the start of a heap object", (void *)((char *)p + 32));
+	assert_true(kit_test_output_has(name));
 	expect_panic(kfree(&on_stack));
 	snprintf(name, sizeof(name), "kfree: %p was not allocated by kmalloc", (void *)&on_stack);
 	assert_true(kit_test_output_has(name));

@@ -49,6 +49,13 @@ struct as_area;
 #define AS_MAP_FIXED_NOREPLACE 0x04u /* exactly at addr; -EEXIST if anything is there */
 #define AS_MAP_POPULATE        0x08u /* fault every page in now, not on first touch */
 #define AS_MAP_HUGE            0x10u /* use 2 MiB / 1 GiB pages where aligned */
+/*
+ * The area may never be writable (Linux: a shared mapping without VM_MAYWRITE,
+ * as of a read-only file or shmat with SHM_RDONLY): as_map with AS_PROT_WRITE
+ * and as_protect adding it fail with -EACCES. Split pieces and fork copies
+ * keep it.
+ */
+#define AS_MAP_NEVER_WRITE     0x20u
 
 /* Kinds of access, for as_fault() (same values as hal_access). */
 #define AS_ACCESS_READ  1u
@@ -105,7 +112,8 @@ void as_destroy(struct addr_space *as);
  * in now; if that runs out of memory the map fails and changes nothing,
  * unless it replaced an old range (AS_MAP_FIXED), in which case the new
  * area stays and fills on demand. Out of [as_user_base(), as_user_top()):
- * -ENOMEM, as Linux says for a range beyond the task size.
+ * -ENOMEM, as Linux says for a range beyond the task size. AS_PROT_WRITE with
+ * AS_MAP_NEVER_WRITE: -EACCES.
  */
 int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, unsigned flags,
 	   const struct as_backend *backend, void *priv, uint64_t pgoff, uintptr_t *out);
@@ -123,8 +131,10 @@ int as_unmap(struct addr_space *as, uintptr_t addr, size_t len);
 
 /*
  * Change protection of a fully mapped range (-ENOMEM if it has a hole, as
- * Linux's mprotect), splitting areas at its ends (open() for each new piece)
- * and merging equal private anonymous neighbours afterwards.
+ * Linux's mprotect; -EACCES if it would make an AS_MAP_NEVER_WRITE area
+ * writable), splitting areas at its ends (open() for each new piece) and
+ * merging equal private anonymous neighbours afterwards. A failure changes
+ * nothing.
  */
 int as_protect(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot);
 
