@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -28,9 +29,8 @@
 
 struct worker {
 	pid_t pid;
-	const char *role;
-	uint32_t index;
-	int status;             /* wait status, once reaped */
+	bool producer;
+	uint32_t index;         /* among the producers or the consumers */
 };
 
 /* What the parent learnt about the segment's life. */
@@ -47,6 +47,7 @@ struct seg_facts {
 static const char *const fault_names[] = {
 	[FAULT_NONE] = "none", [FAULT_DROP] = "drop", [FAULT_CORRUPT] = "corrupt",
 	[FAULT_DUPLICATE] = "duplicate", [FAULT_REORDER] = "reorder", [FAULT_KEEP] = "keep",
+	[FAULT_CRASH] = "crash",
 };
 
 __attribute__((noreturn)) static void usage(const char *why)
@@ -54,7 +55,7 @@ __attribute__((noreturn)) static void usage(const char *why)
 	fprintf(stderr, "shm_demo: %s\n"
 		"usage: shm_demo [-p producers 1-%d] [-c consumers 1-%d] [-n messages per producer]\n"
 		"                [-s ring slots 1-%d] [-b max payload bytes 1-%d]\n"
-		"                [-x fault: drop|corrupt|duplicate|reorder|keep]\n"
+		"                [-x fault: drop|corrupt|duplicate|reorder|keep|crash]\n"
 		"producers * messages is at most %u\n",
 		why, DEMO_MAX_PRODUCERS, DEMO_MAX_CONSUMERS, DEMO_MAX_SLOTS, DEMO_MAX_PAYLOAD,
 		DEMO_MAX_MESSAGES);
@@ -156,11 +157,14 @@ static pid_t spawn(struct demo_shared *sh, struct worker *w)
 {
 	pid_t pid = fork();
 
-	if (pid == 0) {
-		int st = w->role[0] == 'p' ? producer_main(sh, w->index) : consumer_main(sh, w->index);
-		_exit(st);
-	}
+	if (pid == 0)
+		_exit(w->producer ? producer_main(sh, w->index) : consumer_main(sh, w->index));
 	return pid;
+}
+
+static const char *role(const struct worker *w)
+{
+	return w->producer ? "producer" : "consumer";
 }
 
 static struct worker *find(struct worker *w, int n, pid_t pid)
@@ -191,7 +195,6 @@ static int reap(struct demo_shared *sh, struct worker *w, int n)
 		x = find(w, n, pid);
 		if (!x)
 			continue;
-		x->status = st;
 		left--;
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 			ok++;
@@ -199,10 +202,10 @@ static int reap(struct demo_shared *sh, struct worker *w, int n)
 		}
 		ring_stop(&sh->ring);
 		if (WIFSIGNALED(st))
-			say("shm_demo: %s %u killed by SIG%s", x->role, x->index,
+			say("shm_demo: %s %u killed by SIG%s", role(x), x->index,
 			    sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
 		else
-			say("shm_demo: %s %u exited with status %d", x->role, x->index,
+			say("shm_demo: %s %u exited with status %d", role(x), x->index,
 			    WEXITSTATUS(st));
 	}
 	return ok;
@@ -220,13 +223,11 @@ static int run_workers(struct demo_shared *sh, int id, struct seg_facts *f)
 		return 0;
 	}
 	for (int i = 0; i < n; i++) {
-		bool prod = (uint32_t)i < cfg->producers;
-
-		w[i].role = prod ? "producer" : "consumer";
-		w[i].index = prod ? (uint32_t)i : (uint32_t)i - cfg->producers;
+		w[i].producer = (uint32_t)i < cfg->producers;
+		w[i].index = w[i].producer ? (uint32_t)i : (uint32_t)i - cfg->producers;
 		w[i].pid = spawn(sh, &w[i]);
 		if (w[i].pid < 0) {
-			say("shm_demo: fork of %s %u -> %s", w[i].role, w[i].index, errno_name(errno));
+			say("shm_demo: fork of %s %u -> %s", role(&w[i]), w[i].index, errno_name(errno));
 			break;
 		}
 		forked++;
@@ -341,6 +342,8 @@ int main(int argc, char **argv)
 	    cfg.messages, plural(cfg.messages), cfg.slots, plural(cfg.slots), cfg.payload_max);
 	if (cfg.fault != FAULT_NONE)
 		say("shm_demo: injecting fault '%s': this run must FAIL", fault_names[cfg.fault]);
+	if (cfg.fault == FAULT_CRASH)
+		setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 }); /* no core file of the crash */
 	long before = segments_in_use();
 	sh = create(&cfg, f.size, &id);
 	if (!sh) {

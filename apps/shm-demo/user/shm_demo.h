@@ -44,6 +44,7 @@ enum demo_fault {
 	FAULT_DUPLICATE, /* producer 0 sends sequence 0 in place of 1 */
 	FAULT_REORDER,   /* producer 0 sends sequences 2 and 3 swapped */
 	FAULT_KEEP,      /* the parent "forgets" IPC_RMID until after the check */
+	FAULT_CRASH,     /* producer 0 dies of SIGSEGV holding a claimed slot */
 };
 
 struct demo_config {

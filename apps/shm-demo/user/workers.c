@@ -30,6 +30,17 @@ static uint32_t seq_of(const struct demo_config *cfg, uint32_t id, uint32_t i)
 	return i;
 }
 
+/* A real store to address 0: the kernel must kill this process with
+ * SIGSEGV. (The empty asm hides the null pointer from the compiler, which
+ * would otherwise emit a trap instruction instead.) */
+static void crash(void)
+{
+	volatile int *p;
+
+	__asm__ volatile("" : "=r"(p) : "0"(0));
+	*p = 1;
+}
+
 int producer_main(struct demo_shared *sh, uint32_t id)
 {
 	const struct demo_config *cfg = &sh->cfg;
@@ -44,6 +55,8 @@ int producer_main(struct demo_shared *sh, uint32_t id)
 
 		if (ring_reserve(&sh->ring, &s, &ticket) != RING_OK)
 			return DEMO_EXIT_STOPPED;
+		if (cfg->fault == FAULT_CRASH && id == 0 && i == cfg->messages / 2)
+			crash(); /* consumers now wait for this ticket until the ring stops */
 		s->producer = id;
 		s->seq = seq;
 		len = payload_fill(s->payload, id, seq, cfg->payload_max, &sum);
