@@ -8,9 +8,10 @@
  *   shm_demo [-p producers] [-c consumers] [-n messages] [-s slots]
  *            [-b max-payload] [-x fault]
  *
- * Every line it prints is the same on every run and kernel, except the
- * one marked "timing", which no test matches. Exit status: 0 PASS, 1 FAIL,
- * 2 bad arguments.
+ * Without -x, every line it prints is a function of the arguments alone,
+ * the same on every run and kernel, except the one marked "timing", which
+ * no test matches. -x injects a fault (see enum demo_fault): the run must
+ * then FAIL. Exit status: 0 PASS, 1 FAIL, 2 bad arguments.
  */
 #define _GNU_SOURCE
 #include "shm_demo.h"
