@@ -27,6 +27,11 @@
 
 #include <sched.h>
 
+/* An atomic that is not lock-free takes a lock private to each process
+ * (libatomic's), which would synchronise nothing between processes. */
+_Static_assert(ATOMIC_LONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2 &&
+	       sizeof(long) == sizeof(uint64_t), "the ring needs lock-free 64-bit atomics");
+
 static struct ring_slot *slot_at(struct ring *r, uint64_t ticket)
 {
 	unsigned char *base = (unsigned char *)r + r->slots_off;
