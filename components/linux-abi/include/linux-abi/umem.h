@@ -1,0 +1,48 @@
+/*
+ * A process's anonymous memory through Linux's system calls: mmap, munmap,
+ * mprotect and brk, over an address space (addr-space). Only anonymous
+ * mappings exist (no files); everything else answers as Linux would for a
+ * process that has no such file.
+ *
+ * Each call returns what the system call returns: an address or 0, or a
+ * negative Linux errno, with Linux's checks in Linux's order (mm/mmap.c,
+ * mm/mprotect.c, arch/riscv sys_mmap).
+ */
+#ifndef LINUX_ABI_UMEM_H
+#define LINUX_ABI_UMEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <addr-space/addr_space.h>
+
+/* Linux's values (asm-generic/mman-common.h, mman.h). */
+#define UMEM_PROT_READ  0x1
+#define UMEM_PROT_WRITE 0x2
+#define UMEM_PROT_EXEC  0x4
+#define UMEM_MAP_SHARED          0x01
+#define UMEM_MAP_PRIVATE         0x02
+#define UMEM_MAP_SHARED_VALIDATE 0x03
+#define UMEM_MAP_FIXED           0x10
+#define UMEM_MAP_ANONYMOUS       0x20
+#define UMEM_MAP_NORESERVE       0x4000
+#define UMEM_MAP_POPULATE        0x8000
+#define UMEM_MAP_FIXED_NOREPLACE 0x100000
+
+/* The program break of one process. */
+struct umem_brk {
+	uintptr_t start; /* end of the program's data (page-aligned up): the first break */
+	uintptr_t cur;   /* current break (not page-aligned) */
+	uintptr_t limit; /* the break may not pass this (RLIMIT_DATA-like); 0: as_user_top() */
+};
+
+/* After exec: the break starts at 'end' (the end of the highest load). */
+void umem_brk_init(struct umem_brk *b, uintptr_t end);
+
+long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int flags, int fd,
+	       uint64_t off);
+long umem_munmap(struct addr_space *as, uintptr_t addr, size_t len);
+long umem_mprotect(struct addr_space *as, uintptr_t addr, size_t len, int prot);
+/* brk(2) as the raw system call: the new break, or the old one on failure. */
+long umem_brk(struct umem_brk *b, struct addr_space *as, uintptr_t newbrk);
+
+#endif
