@@ -11,6 +11,7 @@
 void host_time_init(void);
 void host_memmap_init(void);
 void host_trap_init(void);
+void host_boot_init(void);
 
 /* The timer signal arrived (cpu.c: runs or holds the interrupt). */
 void host_irq_signal(void);

@@ -47,5 +47,6 @@ void riscv_boot(unsigned long hartid, uint64_t fdt_pa, uint64_t entry_ticks)
 	if (rc < 0)
 		early_fail("riscv64: device tree nests too deep or is corrupt\n");
 	riscv_memmap_init();
+	riscv_chosen_init();
 	kit_start();
 }

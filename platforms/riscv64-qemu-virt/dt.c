@@ -41,24 +41,14 @@ static void add_regs(const struct fdt *f, int node, const struct level *parent,
 		riscv_memmap_add(base, size, type);
 }
 
-static uint64_t prop_number(const struct fdt *f, int node, const char *name, bool *found)
-{
-	int len;
-	const void *p = fdt_prop(f, node, name, &len);
-
-	*found = p && (len == 4 || len == 8);
-	return *found ? fdt_read_cells(p, len / 4) : 0;
-}
-
+/* Only found here: chosen.c reads them once the memory map is complete. */
 static void scan_chosen(const struct fdt *f, int node)
 {
-	bool have_start, have_end;
-	uint64_t start = prop_number(f, node, "linux,initrd-start", &have_start);
-	uint64_t end = prop_number(f, node, "linux,initrd-end", &have_end);
+	struct riscv_chosen *c = &riscv_board.chosen;
 
-	riscv_board.cmdline = fdt_prop_str(f, node, "bootargs");
-	if (have_start && have_end && end > start)
-		riscv_memmap_add(start, end - start, HAL_MEM_INITRD);
+	c->bootargs = fdt_prop(f, node, "bootargs", &c->bootargs_len);
+	c->initrd_start = fdt_prop(f, node, "linux,initrd-start", &c->initrd_start_len);
+	c->initrd_end = fdt_prop(f, node, "linux,initrd-end", &c->initrd_end_len);
 }
 
 static void scan_device(const struct fdt *f, int node, const struct level *parent)
@@ -116,7 +106,5 @@ int riscv_dt_scan(void)
 	}
 	for (int i = 0; fdt_mem_rsv(f, i, &base, &size) == 0; i++)
 		riscv_memmap_add(base, size, HAL_MEM_RESERVED);
-	if (!riscv_board.cmdline)
-		riscv_board.cmdline = "";
 	return riscv_board.timebase_hz ? 0 : -2;
 }

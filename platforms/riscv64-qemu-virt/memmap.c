@@ -1,7 +1,8 @@
 /*
  * The memory map from the device tree: RAM from the /memory nodes; taken
  * ranges from /reserved-memory (OpenSBI's own region is there), the
- * reservation block, the image itself, the device tree and any initrd.
+ * reservation block, the image itself, the device tree and any initrd
+ * (chosen.c).
  */
 #include <hal/memmap.h>
 #include <klib/compiler.h>

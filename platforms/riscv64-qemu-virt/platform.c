@@ -6,11 +6,6 @@ const char *hal_platform_name(void)
 	return "riscv64-qemu-virt";
 }
 
-const char *hal_boot_cmdline(void)
-{
-	return riscv_board.cmdline ? riscv_board.cmdline : "";
-}
-
 uint64_t hal_boot_entry_ns(void)
 {
 	uint64_t hz = riscv_board.timebase_hz, t = riscv_board.entry_ticks;

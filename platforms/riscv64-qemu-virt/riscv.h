@@ -51,6 +51,12 @@ void sbi_set_timer(uint64_t stime);
 bool sbi_probe(unsigned long ext);
 void sbi_shutdown(bool failure);
 
+/* /chosen's properties as the device tree has them (dt.c); chosen.c checks them. */
+struct riscv_chosen {
+	const void *bootargs, *initrd_start, *initrd_end; /* NULL: absent */
+	int bootargs_len, initrd_start_len, initrd_end_len;
+};
+
 /* Set up by boot.c from the device tree. */
 struct riscv_board {
 	struct fdt fdt;
@@ -62,13 +68,14 @@ struct riscv_board {
 	uintptr_t rtc_base;  /* goldfish RTC: wall clock */
 	unsigned long boot_hart;
 	uint64_t entry_ticks;
-	const char *cmdline;
+	struct riscv_chosen chosen;
 };
 extern struct riscv_board riscv_board;
 
 int riscv_dt_scan(void);
 void riscv_memmap_init(void);
 void riscv_memmap_add(uint64_t base, uint64_t size, enum hal_mem_type type);
+void riscv_chosen_init(void);
 void riscv_kstack_init(uintptr_t base);
 void riscv_console_flush(void);
 void riscv_timer_interrupt(void);

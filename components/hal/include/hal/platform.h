@@ -1,4 +1,4 @@
-/* What the platform knows about this boot. */
+/* What the platform knows about this boot (the command line and initrd: hal/boot.h). */
 #ifndef HAL_PLATFORM_H
 #define HAL_PLATFORM_H
 
@@ -6,9 +6,6 @@
 
 /* "riscv64-qemu-virt", "host", ... */
 const char *hal_platform_name(void);
-
-/* The kernel command line (device tree /chosen/bootargs, or argv on the host); "" if none. */
-const char *hal_boot_cmdline(void);
 
 /* hal_time_ns() at the first instruction of the image. */
 uint64_t hal_boot_entry_ns(void);
