@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Write an initrd: a cpio "newc" archive of files, the format Linux's
+initramfs and components/process/src/cpio.c read.
+
+    mkinitrd.py -o out.cpio [--name NAME=PATH]... [PATH...]
+
+A plain PATH is stored under its basename; --name stores PATH as NAME
+(e.g. bin/prog: the directories above it get entries of their own, as
+Linux's unpacker needs). Entries follow the order of the arguments.
+A file is stored with mode 0100755 if it is executable, else 0100644.
+The output is the same for the same inputs: mtime 0, uid and gid 0,
+inode numbers counting from 1 in order. Only the standard library is used.
+"""
+
+import os
+import stat
+import sys
+import tempfile
+
+MAGIC = b"070701"        # newc, no checksum
+TRAILER = "TRAILER!!!"
+S_IFDIR = 0o040000
+S_IFREG = 0o100000
+MAX_FIELD = 0xFFFFFFFF   # every header field is 8 hex digits
+
+
+def die(msg):
+    print(f"mkinitrd.py: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def pad4(n):
+    return (4 - n % 4) % 4
+
+
+def entry(ino, mode, name, data=b"", nlink=1):
+    """One header, name and data, each padded to 4 bytes as newc wants."""
+    raw = name.encode() + b"\0"
+    fields = [ino, mode, 0, 0, nlink, 0, len(data), 0, 0, 0, 0, len(raw), 0]
+    head = MAGIC + b"".join(b"%08X" % f for f in fields) + raw
+    return head + b"\0" * pad4(len(head)) + data + b"\0" * pad4(len(data))
+
+
+def clean_name(name, arg):
+    """The name as stored: relative, no empty, '.' or '..' parts."""
+    parts = name.strip("/").split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        die(f"{arg}: '{name}' is not a usable name in the archive (no empty, '.' or '..' parts)")
+    if parts == [TRAILER]:
+        die(f"{arg}: '{TRAILER}' would end the archive early")
+    return "/".join(parts)
+
+
+def parse_args(argv):
+    """-o OUT, then --name NAME=PATH and PATH in the order given (argparse
+    would not keep the two kinds in one order)."""
+    out, files, it, options = None, [], iter(argv), True
+    for arg in it:
+        if options and arg in ("-h", "--help"):
+            print(__doc__.strip())
+            sys.exit(0)
+        elif options and arg == "--":
+            options = False
+        elif options and (arg in ("-o", "--name") or arg.startswith(("-o", "--name="))):
+            opt, value = (arg, next(it, None)) if arg in ("-o", "--name") else \
+                ("-o", arg[2:]) if arg.startswith("-o") else ("--name", arg[len("--name="):])
+            if value is None:
+                die(f"{opt} needs a value")
+            if opt == "-o":
+                out = value
+                continue
+            name, sep, path = value.partition("=")
+            if not sep or not name or not path:
+                die(f"--name {value}: expected NAME=PATH")
+            files.append((clean_name(name, f"--name {value}"), path))
+        elif options and arg.startswith("-") and arg != "-":
+            die(f"unknown option {arg} (see --help)")
+        else:
+            files.append((clean_name(os.path.basename(arg.rstrip("/")), arg), arg))
+    if not out:
+        die("no output: give -o out.cpio (see --help)")
+    if not files:
+        die("nothing to put in the archive: give PATH or --name NAME=PATH")
+    return out, files
+
+
+def read_file(path):
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            die(f"{path}: not a regular file (only files go into the initrd)")
+        if st.st_size > MAX_FIELD:
+            die(f"{path}: {st.st_size} bytes, more than a newc archive can hold (4 GiB - 1)")
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        die(f"{path}: {e.strerror}")
+    return data, 0o755 if st.st_mode & 0o111 else 0o644
+
+
+def archive(files):
+    out, kind = [], {}  # kind: name -> "dir" or "file", for clashes
+    for name, path in files:
+        parts = name.split("/")
+        for i in range(1, len(parts)):  # parent directories first
+            d = "/".join(parts[:i])
+            if kind.get(d) == "file":
+                die(f"{path}: '{d}' is a file in the archive, it cannot hold '{name}'")
+            if d not in kind:
+                kind[d] = "dir"
+                out.append(entry(len(kind), S_IFDIR | 0o755, d, nlink=2))
+        if name in kind:
+            die(f"{path}: '{name}' is already in the archive")
+        data, perm = read_file(path)
+        kind[name] = "file"
+        out.append(entry(len(kind), S_IFREG | perm, name, data))
+    out.append(entry(0, 0, TRAILER, nlink=1))
+    return b"".join(out)
+
+
+def write_atomically(path, data):
+    """A failed run leaves no half archive for make to take as up to date."""
+    d = os.path.dirname(os.path.abspath(path))
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=d, prefix=".mkinitrd-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as e:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+        die(f"{path}: {e.strerror}")
+
+
+def main():
+    out, files = parse_args(sys.argv[1:])
+    write_atomically(out, archive(files))
+
+
+if __name__ == "__main__":
+    main()
