@@ -7,7 +7,9 @@
  * the firmware, the image or the device tree, is reported and ignored:
  * reading it would fault or return someone else's bytes. A good range
  * becomes a taken region (HAL_MEM_INITRD), which keeps page-alloc off its
- * frames; the kernel page table maps all RAM, so it stays readable.
+ * frames; the kernel page table maps all RAM but reserved ranges, so it
+ * stays readable. (A reservation-block entry of exactly the initrd, which
+ * U-Boot's booti adds, becomes that region.)
  *
  * The command line is copied out of the device tree, so nothing depends on
  * the tree's memory staying as it is.
@@ -75,6 +77,12 @@ static void initrd_refuse(uint64_t start, uint64_t end, const char *why, const c
 		 (unsigned long long)end, why, what);
 }
 
+/* The boot loader reserved exactly the initrd (U-Boot does): not a clash. */
+static bool same_reservation(const struct hal_mem_region *r, uint64_t start, uint64_t end)
+{
+	return r->type == HAL_MEM_RESERVED && r->base == start && r->size == end - start;
+}
+
 /* Whether [start, end) can be the initrd; says why not when it cannot. */
 static bool initrd_ok(uint64_t start, uint64_t end)
 {
@@ -96,7 +104,8 @@ static bool initrd_ok(uint64_t start, uint64_t end)
 		return false;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (r[i].type != HAL_MEM_RAM && r[i].base < end && start < r[i].base + r[i].size) {
+		if (r[i].type != HAL_MEM_RAM && r[i].base < end && start < r[i].base + r[i].size &&
+		    !same_reservation(&r[i], start, end)) {
 			initrd_refuse(start, end, "overlaps the ", region_name(r[i].type));
 			return false;
 		}
@@ -118,7 +127,7 @@ static void chosen_initrd(const struct riscv_chosen *c)
 	    !chosen_number(c->initrd_end, c->initrd_end_len, "linux,initrd-end", &end) ||
 	    !initrd_ok(start, end))
 		return;
-	riscv_memmap_add(start, end - start, HAL_MEM_INITRD);
+	riscv_memmap_claim(start, end - start, HAL_MEM_INITRD);
 	initrd = hal_phys_to_virt(start);
 	initrd_size = (size_t)(end - start);
 }

@@ -33,6 +33,25 @@ void riscv_memmap_add(uint64_t base, uint64_t size, enum hal_mem_type type)
 		ram_size += size;
 }
 
+/*
+ * A range the boot loader also listed as reserved (U-Boot's booti puts the
+ * initrd in the reservation block) changes type rather than appearing twice:
+ * reserved ranges stay unmapped (mmu.c), and this one must stay readable.
+ */
+void riscv_memmap_claim(uint64_t base, uint64_t size, enum hal_mem_type type)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < nregions; i++)
+		if (regions[i].type == HAL_MEM_RESERVED && regions[i].base == base &&
+		    regions[i].size == size) {
+			regions[i].type = type;
+			found = true;
+		}
+	if (!found)
+		riscv_memmap_add(base, size, type);
+}
+
 /* The device tree's ranges are in (riscv_dt_scan); add the image and the tree itself. */
 void riscv_memmap_init(void)
 {

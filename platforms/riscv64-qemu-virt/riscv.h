@@ -75,6 +75,7 @@ extern struct riscv_board riscv_board;
 int riscv_dt_scan(void);
 void riscv_memmap_init(void);
 void riscv_memmap_add(uint64_t base, uint64_t size, enum hal_mem_type type);
+void riscv_memmap_claim(uint64_t base, uint64_t size, enum hal_mem_type type);
 void riscv_chosen_init(void);
 void riscv_kstack_init(uintptr_t base);
 void riscv_console_flush(void);
