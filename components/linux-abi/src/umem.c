@@ -39,10 +39,10 @@
  * with -EOPNOTSUPP. On riscv64: no MAP_32BIT; MAP_HUGE_2MB (21 << 26) and
  * MAP_HUGE_1GB (30 << 26) are in it.
  */
-#define UMEM_LEGACY_MAP_MASK                                                                  \
-	(UMEM_MAP_SHARED | UMEM_MAP_PRIVATE | UMEM_MAP_FIXED | UMEM_MAP_ANONYMOUS |           \
-	 0x0800 /* DENYWRITE */ | 0x1000 /* EXECUTABLE */ | 0x4000000 /* UNINITIALIZED */ | \
-	 0x0100 /* GROWSDOWN */ | UMEM_MAP_LOCKED | UMEM_MAP_NORESERVE | UMEM_MAP_POPULATE | \
+#define UMEM_LEGACY_MAP_MASK                                                                       \
+	(UMEM_MAP_SHARED | UMEM_MAP_PRIVATE | UMEM_MAP_FIXED | UMEM_MAP_ANONYMOUS |                \
+	 0x0800 /* DENYWRITE */ | 0x1000 /* EXECUTABLE */ | 0x4000000 /* UNINITIALIZED */ |        \
+	 0x0100 /* GROWSDOWN */ | UMEM_MAP_LOCKED | UMEM_MAP_NORESERVE | UMEM_MAP_POPULATE |       \
 	 UMEM_MAP_NONBLOCK | 0x20000 /* STACK */ | UMEM_MAP_HUGETLB | (21u << 26) | (30u << 26))
 
 #define UMEM_PAGE_MASK ((uintptr_t)PAGE_SIZE - 1)
@@ -90,7 +90,7 @@ static long umem_mmap_fd(int fd, unsigned flags)
  * Otherwise the first free range at or above the hint, then anywhere.
  */
 static long umem_place(struct addr_space *as, uintptr_t addr, size_t len, bool fixed,
-		       uintptr_t *out)
+                       uintptr_t *out)
 {
 	uintptr_t base = as_user_base(), top = as_user_top();
 	int rc;
@@ -145,20 +145,23 @@ static long umem_mmap_anon_type(unsigned flags)
 }
 
 /*
- * as_map's flags for a mapping Linux would populate (MAP_POPULATE without
- * MAP_NONBLOCK, or MAP_LOCKED). A PROT_NONE area has nothing to populate.
+ * AS_MAP_POPULATE for a mapping Linux populates: MAP_POPULATE without
+ * MAP_NONBLOCK, or MAP_LOCKED (pages never leave memory here, so that is all
+ * MAP_LOCKED does). A PROT_NONE area has nothing to fill; as_map would try
+ * (its area is AS_PROT_USER, not AS_PROT_NONE) and fail with -EACCES.
  */
 static unsigned umem_populate_flag(unsigned flags, unsigned prot)
 {
-	bool want = (flags & (UMEM_MAP_POPULATE | UMEM_MAP_NONBLOCK)) == UMEM_MAP_POPULATE ||
-		    (flags & UMEM_MAP_LOCKED);
-
-	return want && (prot & (UMEM_PROT_READ | UMEM_PROT_WRITE | UMEM_PROT_EXEC)) ? AS_MAP_POPULATE
-										      : 0;
+	if (!(prot & (UMEM_PROT_READ | UMEM_PROT_WRITE | UMEM_PROT_EXEC)))
+		return 0;
+	if ((flags & (UMEM_MAP_POPULATE | UMEM_MAP_NONBLOCK)) == UMEM_MAP_POPULATE ||
+	    (flags & UMEM_MAP_LOCKED))
+		return AS_MAP_POPULATE;
+	return 0;
 }
 
 long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int flags, int fd,
-	       uint64_t off)
+               uint64_t off)
 {
 	unsigned f = (unsigned)flags, p = (unsigned)prot, asflags;
 	/* riscv64's offset is a signed off_t, shifted arithmetically into pgoff. */
@@ -227,10 +230,10 @@ long umem_munmap(struct addr_space *as, uintptr_t addr, size_t len)
  * (any in the range / the one at start) gives -EINVAL, none -ENOMEM.
  */
 static long umem_mprotect_grows(struct addr_space *as, uintptr_t start, uintptr_t end,
-				unsigned grows)
+                                unsigned grows)
 {
 	bool found = grows == UMEM_PROT_GROWSDOWN ? as_overlaps(as, start, end - start)
-						  : as_overlaps(as, start, PAGE_SIZE);
+	                                          : as_overlaps(as, start, PAGE_SIZE);
 
 	return found ? -EINVAL : -ENOMEM;
 }
@@ -284,7 +287,7 @@ static bool umem_brk_grow(struct addr_space *as, uintptr_t oldpg, uintptr_t newp
 	if (oldpg < as_user_base() || as_overlaps(as, oldpg, newpg - oldpg + PAGE_SIZE))
 		return false;
 	return as_map_anon(as, oldpg, newpg - oldpg, AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
-			   AS_MAP_FIXED_NOREPLACE, NULL) == 0;
+	                   AS_MAP_FIXED_NOREPLACE, NULL) == 0;
 }
 
 long umem_brk(struct umem_brk *b, struct addr_space *as, uintptr_t newbrk)

@@ -32,7 +32,8 @@ static void test_mmap_anonymous(void **state)
 	assert_string_equal(get(as, a + 2 * PG), "hello");
 
 	/* The length rounds up to whole pages. */
-	assert_int_equal(umem_mmap(as, 0x600000, PG + 1, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0), 0x600000);
+	assert_int_equal(umem_mmap(as, 0x600000, PG + 1, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
+	                 0x600000);
 	assert_int_equal(area_at(as, 0x600000).start, 0x600000);
 	assert_int_equal(area_at(as, 0x600000).end, 0x602000);
 	/* Read-only: reads work, writes fault. */
@@ -54,7 +55,7 @@ static void test_mmap_anonymous(void **state)
 
 /* Every failing mmap below must leave the space exactly as it was. */
 static void expect_mmap(struct addr_space *as, long want, uintptr_t addr, size_t len, int prot,
-			int flags, int fd, uint64_t off)
+                        int flags, int fd, uint64_t off)
 {
 	size_t areas = as_area_count(as), frames = page_free_count();
 
@@ -84,11 +85,12 @@ static void test_mmap_errors_in_linux_order(void **state)
 	expect_mmap(as, -ENOMEM, 0, SIZE_MAX, RW, ANON_PRIV, -1, 0);
 	expect_mmap(as, -ENOMEM, 0, SIZE_MAX - PG, RW, UMEM_MAP_ANONYMOUS /* no type */, -1, 0);
 	expect_mmap(as, -ENOMEM, 0, top - base + PG, RW, ANON_PRIV, -1, 0);
-	/* riscv64's offset is a signed off_t: -4096 is page ULONG_MAX, and one more page overflows. */
+	/* riscv64's offset is a signed off_t: -4096 is page ULONG_MAX; one page more overflows. */
 	expect_mmap(as, -EOVERFLOW, 0, PG, RW, ANON_PRIV, -1, (uint64_t)-4096);
 	/* The address: past the top, unaligned, below mmap_min_addr; before the type. */
 	expect_mmap(as, -ENOMEM, top - PG, 2 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0);
-	expect_mmap(as, -ENOMEM, top - PG + 1, 2 * PG, RW, UMEM_MAP_ANONYMOUS | UMEM_MAP_FIXED, -1, 0);
+	expect_mmap(as, -ENOMEM, top - PG + 1, 2 * PG, RW, UMEM_MAP_ANONYMOUS | UMEM_MAP_FIXED, -1,
+	            0);
 	expect_mmap(as, -ENOMEM, top, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0);
 	expect_mmap(as, -EINVAL, base + 1, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0);
 	expect_mmap(as, -EINVAL, base + 1, PG, RW, UMEM_MAP_ANONYMOUS | UMEM_MAP_FIXED, -1, 0);
@@ -106,7 +108,7 @@ static void test_mmap_errors_in_linux_order(void **state)
 	expect_mmap(as, -ENODEV, 0, PG, RW, UMEM_MAP_SHARED_VALIDATE | UMEM_MAP_POPULATE, 2, 0);
 	expect_mmap(as, -EOPNOTSUPP, 0, PG, RW, UMEM_MAP_SHARED_VALIDATE | 0x400, 1, 0);
 	expect_mmap(as, -EOPNOTSUPP, base, PG, RW,
-		    UMEM_MAP_SHARED_VALIDATE | UMEM_MAP_FIXED_NOREPLACE, 1, 0);
+	            UMEM_MAP_SHARED_VALIDATE | UMEM_MAP_FIXED_NOREPLACE, 1, 0);
 	expect_mmap(as, -EINVAL, 0, PG, RW, 0, 2, 0);
 	expect_mmap(as, -ENOMEM, top, PG, RW, UMEM_MAP_PRIVATE | UMEM_MAP_FIXED, 0, 0);
 	assert_int_equal(as_area_count(as), 0);
@@ -122,8 +124,9 @@ static void test_mmap_fixed_replaces(void **state)
 	assert_int_equal(put(as, x + PG, "old"), 0);
 	assert_int_equal(put(as, x + 2 * PG, "old2"), 0);
 	/* A fixed map over the middle: the old pages there are gone, the rest stays. */
-	assert_int_equal(umem_mmap(as, x + PG, PG, UMEM_PROT_READ, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
-			 (long)(x + PG));
+	assert_int_equal(
+	    umem_mmap(as, x + PG, PG, UMEM_PROT_READ, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
+	    (long)(x + PG));
 	assert_string_equal(get(as, x + PG), "");
 	assert_int_equal(prot_at(as, x + PG), AS_PROT_READ | AS_PROT_USER);
 	assert_string_equal(get(as, x), "keep");
@@ -132,7 +135,7 @@ static void test_mmap_fixed_replaces(void **state)
 	assert_int_equal(as_area_count(as), 3);
 	/* Over a hole and an area at once. */
 	assert_int_equal(umem_mmap(as, x + 3 * PG, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
-			 (long)(x + 3 * PG));
+	                 (long)(x + 3 * PG));
 	assert_string_equal(get(as, x + 2 * PG), "old2");
 	assert_int_equal(area_at(as, x + 6 * PG).end, x + 7 * PG);
 }
@@ -143,19 +146,20 @@ static void test_mmap_fixed_noreplace(void **state)
 	uintptr_t x = 0x400000;
 
 	assert_int_equal(umem_mmap(as, x, 2 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED_NOREPLACE, -1, 0),
-			 (long)x);
+	                 (long)x);
 	assert_int_equal(put(as, x + PG, "mine"), 0);
 	/* Any overlap: -EEXIST, before the type is looked at, and nothing changes. */
 	expect_mmap(as, -EEXIST, x + PG, 2 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED_NOREPLACE, -1, 0);
 	expect_mmap(as, -EEXIST, x - PG, 2 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED_NOREPLACE, -1, 0);
 	expect_mmap(as, -EEXIST, x, PG, RW, UMEM_MAP_ANONYMOUS | UMEM_MAP_FIXED_NOREPLACE, -1, 0);
 	/* NOREPLACE wins over FIXED. */
-	expect_mmap(as, -EEXIST, x, PG, RW,
-		    ANON_PRIV | UMEM_MAP_FIXED | UMEM_MAP_FIXED_NOREPLACE, -1, 0);
+	expect_mmap(as, -EEXIST, x, PG, RW, ANON_PRIV | UMEM_MAP_FIXED | UMEM_MAP_FIXED_NOREPLACE,
+	            -1, 0);
 	assert_string_equal(get(as, x + PG), "mine");
 	/* Right next to it is free. */
-	assert_int_equal(umem_mmap(as, x + 2 * PG, PG, RW, ANON_PRIV | UMEM_MAP_FIXED_NOREPLACE, -1, 0),
-			 (long)(x + 2 * PG));
+	assert_int_equal(
+	    umem_mmap(as, x + 2 * PG, PG, RW, ANON_PRIV | UMEM_MAP_FIXED_NOREPLACE, -1, 0),
+	    (long)(x + 2 * PG));
 }
 
 static void test_mmap_hint(void **state)
@@ -165,7 +169,8 @@ static void test_mmap_hint(void **state)
 
 	/* A free hint is taken as is; an unaligned one rounds down. */
 	assert_int_equal(umem_mmap(as, x, 2 * PG, RW, ANON_PRIV, -1, 0), (long)x);
-	assert_int_equal(umem_mmap(as, x + 4 * PG + 123, PG, RW, ANON_PRIV, -1, 0), (long)(x + 4 * PG));
+	assert_int_equal(umem_mmap(as, x + 4 * PG + 123, PG, RW, ANON_PRIV, -1, 0),
+	                 (long)(x + 4 * PG));
 	assert_int_equal(put(as, x, "first"), 0);
 	/* A taken hint is only a hint: the map goes elsewhere and replaces nothing. */
 	long r = umem_mmap(as, x, 2 * PG, RW, ANON_PRIV, -1, 0);
@@ -266,9 +271,9 @@ static void test_munmap(void **state)
 	uintptr_t base = as_user_base(), top = as_user_top(), x = 0x400000;
 	size_t frames = page_free_count();
 
-	assert_int_equal(umem_mmap(as, x, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED | UMEM_MAP_POPULATE,
-				   -1, 0),
-			 (long)x);
+	assert_int_equal(
+	    umem_mmap(as, x, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED | UMEM_MAP_POPULATE, -1, 0),
+	    (long)x);
 	assert_int_equal(put(as, x + 3 * PG, "last"), 0);
 	/* Bad ranges: -EINVAL, nothing unmapped. */
 	assert_int_equal(umem_munmap(as, x + 1, PG), -EINVAL);
@@ -293,7 +298,8 @@ static void test_munmap(void **state)
 	assert_int_equal(umem_munmap(as, x - PG, 8 * PG), 0);
 	assert_int_equal(as_area_count(as), 0);
 	/* Starting below the base reaches the areas above it. */
-	assert_int_equal(umem_mmap(as, base, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0), (long)base);
+	assert_int_equal(umem_mmap(as, base, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
+	                 (long)base);
 	assert_int_equal(umem_munmap(as, 0, base + PG), 0);
 	assert_int_equal(as_area_count(as), 0);
 	/* The populated frames came back (tables may stay until destroy). */
@@ -352,10 +358,10 @@ static void test_mprotect_never_writable(void **state)
 
 	/* An area that may never be written (shmat with SHM_RDONLY), next to a normal one. */
 	assert_int_equal(as_map_anon(as, x, 2 * PG, AS_PROT_READ | AS_PROT_USER,
-				     AS_MAP_SHARED | AS_MAP_NEVER_WRITE | AS_MAP_FIXED, NULL),
-			 0);
+	                             AS_MAP_SHARED | AS_MAP_NEVER_WRITE | AS_MAP_FIXED, NULL),
+	                 0);
 	assert_int_equal(umem_mmap(as, x + 2 * PG, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
-			 (long)(x + 2 * PG));
+	                 (long)(x + 2 * PG));
 	assert_int_equal(umem_mprotect(as, x, PG, RW), -EACCES);
 	assert_int_equal(umem_mprotect(as, x, 3 * PG, UMEM_PROT_WRITE), -EACCES);
 	assert_int_equal(prot_at(as, x + 2 * PG), AS_RW);
@@ -372,7 +378,7 @@ static void test_destroy_returns_everything(void **state)
 
 	for (int i = 0; i < 16; i++) {
 		uintptr_t a = map_ok(as, 0, (size_t)(i + 1) * PG, RW,
-				     (i % 2 ? ANON_SHARED : ANON_PRIV) | UMEM_MAP_POPULATE);
+		                     (i % 2 ? ANON_SHARED : ANON_PRIV) | UMEM_MAP_POPULATE);
 		assert_int_equal(put(as, a, "x"), 0);
 		if (i % 3 == 0)
 			assert_int_equal(umem_mprotect(as, a, PG, UMEM_PROT_READ), 0);
@@ -388,18 +394,18 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, umem_setup, umem_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_mmap_anonymous),
-		T(test_mmap_errors_in_linux_order),
-		T(test_mmap_fixed_replaces),
-		T(test_mmap_fixed_noreplace),
-		T(test_mmap_hint),
-		T(test_prot_none),
-		T(test_populate),
-		T(test_shared_and_private_across_fork),
-		T(test_munmap),
-		T(test_mprotect),
-		T(test_mprotect_never_writable),
-		T(test_destroy_returns_everything),
+	    T(test_mmap_anonymous),
+	    T(test_mmap_errors_in_linux_order),
+	    T(test_mmap_fixed_replaces),
+	    T(test_mmap_fixed_noreplace),
+	    T(test_mmap_hint),
+	    T(test_prot_none),
+	    T(test_populate),
+	    T(test_shared_and_private_across_fork),
+	    T(test_munmap),
+	    T(test_mprotect),
+	    T(test_mprotect_never_writable),
+	    T(test_destroy_returns_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,7 @@
  */
 #include "umem_test.h"
 
-#define END 0x412345ul /* end of the program's data */
+#define END   0x412345ul /* end of the program's data */
 #define START 0x413000ul
 
 static void test_init_and_query(void **state)
@@ -75,7 +75,8 @@ static void test_refuses_to_overlap(void **state)
 	struct umem_brk b;
 
 	umem_brk_init(&b, START);
-	assert_int_equal(umem_mmap(as, other, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0), (long)other);
+	assert_int_equal(umem_mmap(as, other, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
+	                 (long)other);
 	assert_int_equal(put(as, other, "other"), 0);
 	/* Up to the mapping, or to the page just before it: refused, the old break returned. */
 	assert_int_equal(umem_brk(&b, as, other + 5 * PG), START);
@@ -90,7 +91,7 @@ static void test_refuses_to_overlap(void **state)
 	/* A mapping placed inside the break's way later blocks it the same. */
 	assert_int_equal(umem_brk(&b, as, START), START);
 	assert_int_equal(umem_mmap(as, START + 2 * PG, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
-			 (long)(START + 2 * PG));
+	                 (long)(START + 2 * PG));
 	assert_int_equal(umem_brk(&b, as, START + 3 * PG), START);
 	assert_int_equal(umem_brk(&b, as, START + PG), START + PG);
 }
@@ -159,12 +160,12 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, umem_setup, umem_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_init_and_query),
-		T(test_grow_and_shrink),
-		T(test_refuses_to_overlap),
-		T(test_shrink_needs_an_area),
-		T(test_limit),
-		T(test_brk_and_fork),
+	    T(test_init_and_query),
+	    T(test_grow_and_shrink),
+	    T(test_refuses_to_overlap),
+	    T(test_shrink_needs_an_area),
+	    T(test_limit),
+	    T(test_brk_and_fork),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
