@@ -38,6 +38,15 @@ struct umem_brk {
 /* After exec: the break starts at 'end' (the end of the highest load). */
 void umem_brk_init(struct umem_brk *b, uintptr_t end);
 
+/*
+ * mmap(2). Anonymous memory only: fds 0..2 are the console, which cannot be
+ * mapped (-ENODEV, as a tty on Linux); any other fd is -EBADF. Every area is
+ * a user area (AS_PROT_USER); MAP_SHARED areas stay shared across as_fork().
+ * Unknown prot bits are ignored, as Linux's mmap does; mprotect refuses them.
+ * A fixed address below as_user_base() (mmap_min_addr) is -EPERM, as for a
+ * Linux process without CAP_SYS_RAWIO; past as_user_top() it is -ENOMEM.
+ * Differences from Linux are listed at the top of src/umem.c.
+ */
 long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int flags, int fd,
 	       uint64_t off);
 long umem_munmap(struct addr_space *as, uintptr_t addr, size_t len);

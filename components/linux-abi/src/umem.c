@@ -1,0 +1,314 @@
+/*
+ * A process's anonymous memory as Linux's mmap, munmap, mprotect and brk
+ * answer it on riscv64, over an address space. The checks follow
+ * arch/riscv/kernel/sys_riscv.c (riscv_sys_mmap), mm/mmap.c (ksys_mmap_pgoff,
+ * do_mmap, __get_unmapped_area, brk), mm/vma.c (do_vmi_munmap) and
+ * mm/mprotect.c (do_mprotect_pkey), in their order, so that a bad call gets
+ * the errno Linux gives first.
+ *
+ * The kernel this mimics: TASK_SIZE is as_user_top() and mmap_min_addr is
+ * as_user_base(); there are no files, no hugetlbfs and no MAP_DROPPABLE
+ * (Linux before 6.11); the process has no CAP_SYS_RAWIO (a fixed mapping
+ * below mmap_min_addr is -EPERM). Only fds 0..2 exist, and they are the
+ * console: a tty, which has no mmap (-ENODEV).
+ *
+ * Where this differs from Linux, on purpose:
+ * - mprotect over a hole fails with -ENOMEM and changes nothing (as_protect
+ *   is atomic); Linux changes the areas before the hole first.
+ * - MAP_POPULATE that runs out of memory makes mmap fail with -ENOMEM (no
+ *   overcommit here, and a later fault would have nothing to give either);
+ *   Linux ignores the failure and lets the fault or the OOM killer decide.
+ * - Placement is bottom-up from the hint, then from as_user_base(); Linux
+ *   places top-down below the stack. Only the addresses differ.
+ */
+#include <linux-abi/umem.h>
+#include <klib/errno.h>
+#include <page-alloc/page_alloc.h>
+
+/* Further Linux values (asm-generic/mman-common.h, linux/mman.h). */
+#define UMEM_PROT_SEM       0x8
+#define UMEM_PROT_GROWSDOWN 0x01000000
+#define UMEM_PROT_GROWSUP   0x02000000
+#define UMEM_MAP_TYPE       0x0f
+#define UMEM_MAP_LOCKED     0x2000
+#define UMEM_MAP_NONBLOCK   0x10000
+#define UMEM_MAP_HUGETLB    0x40000
+/*
+ * LEGACY_MAP_MASK: flags every mmap implementation has always accepted (and
+ * MAP_SHARED silently ignores the rest); MAP_SHARED_VALIDATE refuses any other
+ * with -EOPNOTSUPP. On riscv64: no MAP_32BIT; MAP_HUGE_2MB (21 << 26) and
+ * MAP_HUGE_1GB (30 << 26) are in it.
+ */
+#define UMEM_LEGACY_MAP_MASK                                                                       \
+	(UMEM_MAP_SHARED | UMEM_MAP_PRIVATE | UMEM_MAP_FIXED | UMEM_MAP_ANONYMOUS |                \
+	 0x0800 /* DENYWRITE */ | 0x1000 /* EXECUTABLE */ | 0x4000000 /* UNINITIALIZED */ |        \
+	 0x0100 /* GROWSDOWN */ | UMEM_MAP_LOCKED | UMEM_MAP_NORESERVE | UMEM_MAP_POPULATE |       \
+	 UMEM_MAP_NONBLOCK | 0x20000 /* STACK */ | UMEM_MAP_HUGETLB | (21u << 26) | (30u << 26))
+
+#define UMEM_PAGE_MASK ((uintptr_t)PAGE_SIZE - 1)
+
+/* Round up to a page; 0 when that overflows (Linux's PAGE_ALIGN wraps too). */
+static uintptr_t umem_page_up(uintptr_t x)
+{
+	return (x + UMEM_PAGE_MASK) & ~UMEM_PAGE_MASK;
+}
+
+/*
+ * Linux's prot as an area's: riscv has no write-only pages, so PROT_WRITE
+ * means read and write (riscv_sys_mmap and arch_calc_vm_prot_bits). PROT_NONE
+ * areas are still user areas, just without access.
+ */
+static unsigned umem_as_prot(unsigned prot)
+{
+	unsigned p = AS_PROT_USER;
+
+	if (prot & (UMEM_PROT_READ | UMEM_PROT_WRITE))
+		p |= AS_PROT_READ;
+	if (prot & UMEM_PROT_WRITE)
+		p |= AS_PROT_WRITE;
+	if (prot & UMEM_PROT_EXEC)
+		p |= AS_PROT_EXEC;
+	return p;
+}
+
+/*
+ * ksys_mmap_pgoff: the file behind fd. There are no files; 0..2 are the
+ * console, which exists (so the checks go on, and end at -ENODEV).
+ */
+static long umem_mmap_fd(int fd, unsigned flags)
+{
+	if (fd < 0 || fd > 2)
+		return -EBADF;
+	if (flags & UMEM_MAP_HUGETLB)
+		return -EINVAL; /* not a hugetlbfs file */
+	return 0;
+}
+
+/*
+ * __get_unmapped_area: where [addr, addr + len) goes. Fixed: exactly there,
+ * if it fits below the top, is aligned and is not below mmap_min_addr.
+ * Otherwise the first free range at or above the hint, then anywhere.
+ */
+static long umem_place(struct addr_space *as, uintptr_t addr, size_t len, bool fixed,
+                       uintptr_t *out)
+{
+	uintptr_t base = as_user_base(), top = as_user_top();
+	int rc;
+
+	if (len > top - base)
+		return -ENOMEM;
+	if (fixed) {
+		if (addr > top - len)
+			return -ENOMEM;
+		if (addr & UMEM_PAGE_MASK)
+			return -EINVAL;
+		if (addr < base)
+			return -EPERM; /* security_mmap_addr: below mmap_min_addr */
+		*out = addr;
+		return 0;
+	}
+	rc = as_find_free(as, len, PAGE_SIZE, addr, out);
+	if (rc && addr > base)
+		rc = as_find_free(as, len, PAGE_SIZE, base, out);
+	return rc;
+}
+
+/* do_mmap's switch on the mapping type of a console fd: it has no mmap. */
+static long umem_mmap_console_type(unsigned flags)
+{
+	switch (flags & UMEM_MAP_TYPE) {
+	case UMEM_MAP_SHARED:
+		flags &= UMEM_LEGACY_MAP_MASK;
+		/* fallthrough */
+	case UMEM_MAP_SHARED_VALIDATE:
+		if (flags & ~UMEM_LEGACY_MAP_MASK)
+			return -EOPNOTSUPP;
+		/* fallthrough */
+	case UMEM_MAP_PRIVATE:
+		return -ENODEV;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* do_mmap's switch for anonymous memory: AS_MAP_SHARED, 0 (private) or -EINVAL. */
+static long umem_mmap_anon_type(unsigned flags)
+{
+	switch (flags & UMEM_MAP_TYPE) {
+	case UMEM_MAP_SHARED:
+		return AS_MAP_SHARED;
+	case UMEM_MAP_PRIVATE:
+		return 0;
+	default:
+		return -EINVAL; /* MAP_SHARED_VALIDATE too: Linux has no anonymous case for it */
+	}
+}
+
+/*
+ * AS_MAP_POPULATE for a mapping Linux populates: MAP_POPULATE without
+ * MAP_NONBLOCK, or MAP_LOCKED (pages never leave memory here, so that is all
+ * MAP_LOCKED does). A PROT_NONE area has nothing to fill; as_map would try
+ * (its area is AS_PROT_USER, not AS_PROT_NONE) and fail with -EACCES.
+ */
+static unsigned umem_populate_flag(unsigned flags, unsigned prot)
+{
+	if (!(prot & (UMEM_PROT_READ | UMEM_PROT_WRITE | UMEM_PROT_EXEC)))
+		return 0;
+	if ((flags & (UMEM_MAP_POPULATE | UMEM_MAP_NONBLOCK)) == UMEM_MAP_POPULATE ||
+	    (flags & UMEM_MAP_LOCKED))
+		return AS_MAP_POPULATE;
+	return 0;
+}
+
+long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int flags, int fd,
+               uint64_t off)
+{
+	unsigned f = (unsigned)flags, p = (unsigned)prot, asflags;
+	/* riscv64's offset is a signed off_t, shifted arithmetically into pgoff. */
+	uint64_t pgoff = (uint64_t)((int64_t)off >> PAGE_SHIFT);
+	bool fixed = f & (UMEM_MAP_FIXED | UMEM_MAP_FIXED_NOREPLACE);
+	bool console = !(f & UMEM_MAP_ANONYMOUS);
+	long rc;
+
+	if (off & UMEM_PAGE_MASK)
+		return -EINVAL;
+	if (console)
+		rc = umem_mmap_fd(fd, f);
+	else
+		rc = f & UMEM_MAP_HUGETLB ? -EINVAL : 0; /* no huge page sizes (hstate_sizelog) */
+	if (rc)
+		return rc;
+	if (len == 0)
+		return -EINVAL;
+	if (!fixed) {
+		/* round_hint_to_min: down to a page, and not below mmap_min_addr. */
+		addr &= ~UMEM_PAGE_MASK;
+		if (addr && addr < as_user_base())
+			addr = as_user_base();
+	}
+	len = umem_page_up(len);
+	if (len == 0)
+		return -ENOMEM;
+	if (pgoff + len / PAGE_SIZE < pgoff)
+		return -EOVERFLOW;
+	rc = umem_place(as, addr, len, fixed, &addr);
+	if (rc)
+		return rc;
+	if ((f & UMEM_MAP_FIXED_NOREPLACE) && as_overlaps(as, addr, len))
+		return -EEXIST;
+	rc = console ? umem_mmap_console_type(f) : umem_mmap_anon_type(f);
+	if (rc < 0)
+		return rc;
+	asflags = (unsigned)rc | umem_populate_flag(f, p);
+	if (f & UMEM_MAP_FIXED_NOREPLACE)
+		asflags |= AS_MAP_FIXED_NOREPLACE;
+	else if (f & UMEM_MAP_FIXED)
+		asflags |= AS_MAP_FIXED;
+	/* Not fixed: addr is the free range found above, a hint that still holds. */
+	rc = as_map_anon(as, addr, len, umem_as_prot(p), asflags, &addr);
+	return rc ? rc : (long)addr;
+}
+
+long umem_munmap(struct addr_space *as, uintptr_t addr, size_t len)
+{
+	uintptr_t top = as_user_top(), base = as_user_base(), end;
+
+	if ((addr & UMEM_PAGE_MASK) || addr > top || len > top - addr)
+		return -EINVAL;
+	end = addr + umem_page_up(len);
+	if (end == addr)
+		return -EINVAL;
+	/* Nothing can be mapped below the base: that part is a hole, and holes are fine. */
+	if (addr < base)
+		addr = base;
+	return end > addr ? as_unmap(as, addr, end - addr) : 0;
+}
+
+/*
+ * PROT_GROWSDOWN / PROT_GROWSUP extend the change to the start / end of a
+ * stack area that grows. No area here grows: an area where Linux looks
+ * (any in the range / the one at start) gives -EINVAL, none -ENOMEM.
+ */
+static long umem_mprotect_grows(struct addr_space *as, uintptr_t start, uintptr_t end,
+                                unsigned grows)
+{
+	bool found = grows == UMEM_PROT_GROWSDOWN ? as_overlaps(as, start, end - start)
+	                                          : as_overlaps(as, start, PAGE_SIZE);
+
+	return found ? -EINVAL : -ENOMEM;
+}
+
+long umem_mprotect(struct addr_space *as, uintptr_t start, size_t len, int prot)
+{
+	unsigned p = (unsigned)prot;
+	unsigned grows = p & (UMEM_PROT_GROWSDOWN | UMEM_PROT_GROWSUP);
+	uintptr_t end;
+
+	p &= ~grows;
+	if (grows == (UMEM_PROT_GROWSDOWN | UMEM_PROT_GROWSUP))
+		return -EINVAL;
+	if (start & UMEM_PAGE_MASK)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	len = umem_page_up(len);
+	end = start + len;
+	if (end <= start)
+		return -ENOMEM;
+	/* arch_validate_prot: PROT_SEM is accepted (and means nothing). */
+	if (p & ~(unsigned)(UMEM_PROT_READ | UMEM_PROT_WRITE | UMEM_PROT_EXEC | UMEM_PROT_SEM))
+		return -EINVAL;
+	if (grows)
+		return umem_mprotect_grows(as, start, end, grows);
+	if (start < as_user_base() || end > as_user_top())
+		return -ENOMEM; /* a range no area can cover has a hole */
+	return as_protect(as, start, len, umem_as_prot(p));
+}
+
+void umem_brk_init(struct umem_brk *b, uintptr_t end)
+{
+	b->start = end < as_user_top() ? umem_page_up(end) : as_user_top();
+	b->cur = b->start;
+	b->limit = 0;
+}
+
+/* Shrinking: Linux wants some area in the part given back, else it refuses. */
+static bool umem_brk_shrink(struct addr_space *as, uintptr_t newpg, uintptr_t oldpg)
+{
+	return as_overlaps(as, newpg, oldpg - newpg) && as_unmap(as, newpg, oldpg - newpg) == 0;
+}
+
+/*
+ * Growing: the new pages and one page past them must be free (Linux keeps a
+ * gap page before the next mapping), and must be mappable.
+ */
+static bool umem_brk_grow(struct addr_space *as, uintptr_t oldpg, uintptr_t newpg)
+{
+	if (oldpg < as_user_base() || as_overlaps(as, oldpg, newpg - oldpg + PAGE_SIZE))
+		return false;
+	return as_map_anon(as, oldpg, newpg - oldpg, AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
+	                   AS_MAP_FIXED_NOREPLACE, NULL) == 0;
+}
+
+long umem_brk(struct umem_brk *b, struct addr_space *as, uintptr_t newbrk)
+{
+	uintptr_t top = as_user_top();
+	uintptr_t limit = b->limit && b->limit < top ? b->limit : top;
+	uintptr_t newpg, oldpg;
+	bool ok;
+
+	/* brk(0), and anything below the start: just report the break. */
+	if (newbrk < b->start || newbrk > limit)
+		return (long)b->cur;
+	newpg = umem_page_up(newbrk);
+	oldpg = umem_page_up(b->cur);
+	if (newpg == oldpg)
+		ok = true;
+	else if (newbrk <= b->cur)
+		ok = umem_brk_shrink(as, newpg, oldpg);
+	else
+		ok = umem_brk_grow(as, oldpg, newpg);
+	if (ok)
+		b->cur = newbrk;
+	return (long)b->cur;
+}
