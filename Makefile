@@ -4,6 +4,11 @@
 #   make run                         boot the default image in QEMU
 #   make run PLATFORM=host APP=hello pick another platform/app
 #   make run-uboot                   the same image through OpenSBI -> U-Boot -> booti
+#   make run APP=linux PROG=./prog ARGS="a b"   a static Linux program in an initrd
+#                                    (build/<config>/initrd.cpio, /prog), command line
+#                                    "init=/prog -- a b"
+#   make run INITRD=x.cpio APPEND="..."          any initrd and kernel command line
+#                                    (APPEND also overrides PROG's command line)
 #   make debug                       start halted, wait for gdb-multiarch on GDB_PORT
 #   make test                        every unit and boot test (what CI runs)
 #   make bench                       host micro-benchmarks (docs/benchmarks.md)
@@ -27,13 +32,29 @@ PY       := /usr/bin/python3
 GENERATOR := $(if $(shell command -v ninja),-G Ninja,)
 JOBS     ?= $(shell nproc)
 
-.PHONY: all build configure run run-uboot debug test unit-test bench bench-shm setup menuconfig guiconfig \
+# What the image gets besides itself: an initrd and a kernel command line
+# (run.py hands them to QEMU, or to the host image as KIT_INITRD/KIT_CMDLINE).
+# PROG puts one program in a fresh initrd and names it as init.
+ifdef PROG
+ifdef INITRD
+$(error give PROG (a program, put into an initrd here) or INITRD (a ready initrd), not both)
+endif
+INITRD   := $(BUILD)/initrd.cpio
+APPEND   ?= $(strip init=/$(notdir $(PROG)) -- $(ARGS))
+else ifeq ($(origin ARGS),command line)
+$(error ARGS are the arguments of PROG: give PROG too, or the whole command line as APPEND)
+endif
+squote    = '$(subst ','\'',$(1))'
+RUN_ARGS := $(if $(INITRD),--initrd $(call squote,$(INITRD))) \
+	$(if $(APPEND),--append $(call squote,$(APPEND)))
+
+.PHONY: all build configure initrd run run-uboot debug test unit-test bench bench-shm setup menuconfig guiconfig \
 	savedefconfig olddefconfig defconfig clean help
 
 all: build
 
 help:
-	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
 
 setup:
 	@scripts/setup.sh
@@ -48,14 +69,22 @@ configure: setup
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-run: build
-	@$(PY) scripts/run.py $(BUILD)
+# PROG's initrd, written at every run (a few ms): PROG may be another file
+# of the same name since the last one.
+initrd: build
+ifdef PROG
+	@test -f $(call squote,$(PROG)) || { echo "make: PROG=$(PROG): no such file"; exit 2; }
+	@python3 scripts/mkinitrd.py -o $(call squote,$(INITRD)) $(call squote,$(PROG))
+endif
 
-run-uboot: build
-	@$(PY) scripts/run.py --boot uboot $(BUILD)
+run: initrd
+	@$(PY) scripts/run.py $(RUN_ARGS) $(BUILD)
 
-debug: build
-	@$(PY) scripts/run.py --gdb $(GDB_PORT) $(BUILD)
+run-uboot: initrd
+	@$(PY) scripts/run.py --boot uboot $(RUN_ARGS) $(BUILD)
+
+debug: initrd
+	@$(PY) scripts/run.py --gdb $(GDB_PORT) $(RUN_ARGS) $(BUILD)
 
 # Unit tests (host, ASan+UBSan) and boot tests of every configs/*_defconfig.
 test: setup

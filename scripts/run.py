@@ -5,6 +5,10 @@
     run.py --boot uboot BUILD_DIR        OpenSBI -> U-Boot -> booti, no typing
     run.py --gdb 1234 BUILD_DIR          wait for gdb-multiarch on port 1234
     run.py --check BUILD_DIR             boot test: match the app's expected lines
+    run.py --initrd FILE --append STRING BUILD_DIR
+                                         hand the image an initrd and a kernel command line
+                                         (QEMU -initrd/-append; the host image gets them as
+                                         KIT_INITRD/KIT_CMDLINE)
 
 BUILD_DIR/run.json (written by the platform's CMake) says what the image is
 and how the platform runs it. Only the standard library is used.
@@ -22,6 +26,7 @@ import tempfile
 import time
 
 UBOOT_LOAD_ADDR = 0x84000000  # U-Boot's kernel_addr_r on qemu-riscv64; booti moves it to 0x80200000
+FW_JUMP_FDT_ADDR = 0x82200000  # where Debian's generic fw_jump copies the device tree
 
 
 def die(msg, status=2):
@@ -58,7 +63,32 @@ def uboot_dtb(info, workdir):
     return dtb
 
 
-def command(info, boot, gdb_port, workdir, extra):
+def ram_bytes(info):
+    """The machine's RAM from its '-m' option (QEMU's default suffix is M)."""
+    m = info["machine"]
+    size = m[m.index("-m") + 1] if "-m" in m else "128M"
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    return int(size[:-1]) * units[size[-1].upper()] if size[-1].upper() in units else int(size) << 20
+
+
+def check_initrd_place(info, fw_name, boot, initrd):
+    """QEMU puts -initrd min(RAM/2, 128 MiB) above the -kernel entry
+    (0x80200000) and lets later writes land on it without a word: refuse
+    the two overlaps that happen with small RAM."""
+    start = 0x80200000 + min(ram_bytes(info) // 2, 128 << 20)
+    end = start + os.path.getsize(initrd)
+    more_ram = "give the machine more RAM (CONFIG_QEMU_MEMORY_MB)"
+    # fw_jump copies the device tree to 0x82200000; QEMU's is a few KiB.
+    if fw_name == "fw_jump" and start < FW_JUMP_FDT_ADDR + (64 << 10) and FW_JUMP_FDT_ADDR < end:
+        die(f"QEMU loads the initrd at {start:#x}-{end:#x}, where fw_jump puts the device tree "
+            f"({FW_JUMP_FDT_ADDR:#x}): {more_ram}" + ("" if boot == "uboot" else " or use --boot fw_dynamic"))
+    image_end = UBOOT_LOAD_ADDR + os.path.getsize(info["image"])
+    if boot == "uboot" and start < image_end and UBOOT_LOAD_ADDR < end:
+        die(f"QEMU loads the initrd at {start:#x}-{end:#x}, over the image preloaded for U-Boot "
+            f"at {UBOOT_LOAD_ADDR:#x}-{image_end:#x}: {more_ram} or boot without U-Boot")
+
+
+def command(info, boot, gdb_port, workdir, extra, initrd=None, append=None):
     if info["kind"] == "host":
         return [info["image"], *extra]
     need(info["qemu"], "qemu-system-misc")
@@ -74,6 +104,13 @@ def command(info, boot, gdb_port, workdir, extra):
                 "-device", f"loader,file={info['image']},addr={UBOOT_LOAD_ADDR:#x},force-raw=on"]
     else:
         cmd += ["-kernel", info["image"]]
+    # QEMU writes both into the device tree's /chosen, which U-Boot's booti
+    # passes on untouched (no initrd argument, no bootargs in its env).
+    if initrd:
+        check_initrd_place(info, fw_name, boot, initrd)
+        cmd += ["-initrd", initrd]
+    if append is not None:
+        cmd += ["-append", append]
     if gdb_port:
         cmd += ["-S", "-gdb", f"tcp::{gdb_port}"]
     return cmd + extra
@@ -171,14 +208,27 @@ def main():
     ap.add_argument("--expect", help="expected-lines file (default: the app's, from run.json)")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds before a run counts as hung")
     ap.add_argument("--log", help="with --check: also save the output here")
-    ap.add_argument("extra", nargs="*", help="extra arguments for QEMU (or the host image)")
+    ap.add_argument("--initrd", metavar="FILE", help="initial ramdisk (QEMU -initrd; host: KIT_INITRD)")
+    ap.add_argument("--append", metavar="STRING",
+                    help="kernel command line (QEMU -append; host: KIT_CMDLINE)")
+    ap.add_argument("extra", nargs="*", help="extra arguments for QEMU (the host image takes none)")
     args = ap.parse_args()
 
     info = load_run_json(args.build_dir)
     if args.boot != "default" and info["kind"] != "qemu":
         die(f"--boot {args.boot} only applies to QEMU images, not {info['platform']}")
+    initrd = None
+    if args.initrd is not None:
+        if not os.path.isfile(args.initrd):
+            die(f"--initrd {args.initrd}: no such file")
+        initrd = os.path.abspath(args.initrd)
+    if info["kind"] == "host":  # the host image reads both from its environment
+        if initrd:
+            os.environ["KIT_INITRD"] = initrd
+        if args.append is not None:
+            os.environ["KIT_CMDLINE"] = args.append
     with tempfile.TemporaryDirectory(prefix="kit-run-") as workdir:
-        cmd = command(info, args.boot, args.gdb, workdir, args.extra)
+        cmd = command(info, args.boot, args.gdb, workdir, args.extra, initrd, args.append)
         if args.check:
             sys.exit(run_check(cmd, info, args.timeout, args.expect or info.get("expect"), args.log))
         if args.gdb:
