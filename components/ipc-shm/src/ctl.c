@@ -132,8 +132,10 @@ static int shm_ctl_down(struct shm_ns *ns, const struct shm_caller *c, int id, i
 
 /*
  * Linux's shmctl_do_lock. Without the IPC_LOCK capability: the owner only,
- * and SHM_LOCK not with a zero memlock limit. Both are idempotent. (Frames
- * are never swapped here, so the flag is all there is to lock.)
+ * and SHM_LOCK not with a zero memlock limit; then SHM_LOCK charges the
+ * caller's real uid (memlock.c: ENOMEM past RLIMIT_MEMLOCK). Both are
+ * idempotent. (Frames are never swapped here, so the flag and the charge are
+ * all there is to locking.)
  */
 static int shm_ctl_lock(struct shm_ns *ns, const struct shm_caller *c, int id, int cmd)
 {
@@ -147,10 +149,12 @@ static int shm_ctl_lock(struct shm_ns *ns, const struct shm_caller *c, int id, i
 	else if (!(c->caps & SHM_CAP_IPC_LOCK) &&
 		 (!shm_is_owner(seg->perm, c) || (cmd == SHM_LOCK && c->memlock_limit == 0)))
 		ret = -EPERM;
-	else if (cmd == SHM_LOCK)
+	else if (cmd == SHM_LOCK && (ret = shm_memlock_charge(ns, seg, c)) == 0)
 		seg->perm->mode |= SHM_LOCKED;
-	else
+	else if (cmd == SHM_UNLOCK) {
+		shm_memlock_refund(ns, seg);
 		seg->perm->mode &= (uint16_t)~SHM_LOCKED;
+	}
 	shm_ns_unlock(ns);
 	return ret;
 }

@@ -36,6 +36,7 @@ int shm_ns_create(struct shm_ns **out, const struct shm_limits *limits, const st
 	if (!ns)
 		return -ENOMEM;
 	ns->ops = ops;
+	list_init(&ns->memlock_users);
 	if (limits)
 		ns->limits = *limits;
 	else

@@ -134,6 +134,7 @@ unsigned long shm_seg_nattch(struct shm_seg *seg)
  */
 void shm_seg_destroy(struct shm_ns *ns, struct shm_seg *seg)
 {
+	shm_memlock_refund(ns, seg);
 	ns->shm_tot -= seg->npages;
 	shm_ids_remove(&ns->ids, seg);
 	list_del(&seg->creator_link);
@@ -157,6 +158,7 @@ static void shm_ns_free(struct shm_ns *ns)
 	const struct shm_ops *ops = ns->ops;
 
 	shm_ids_fini(&ns->ids);
+	shm_memlock_fini(ns);
 	ops->lock_destroy(ops->ctx, ns->lock);
 	kfree(ns);
 }

@@ -68,6 +68,10 @@ struct shm_seg {
 	int64_t atime, dtime;
 	int32_t lpid;
 	struct shm_pages pages;
+
+	/* Guarded by ns->lock: SHM_LOCK's charge (memlock.c). */
+	bool lock_charged;
+	uint32_t lock_uid;
 };
 
 struct shm_ids {
@@ -91,8 +95,14 @@ struct shm_ns {
 	unsigned long shm_tot; /* pages of all segments */
 	unsigned long rss;     /* frames allocated, updated atomically */
 	bool dying;            /* shm_ns_destroy() ran: freed with its last segment */
+	struct list_node memlock_users; /* pages locked per real uid (memlock.c) */
 	struct shm_ids ids;
 };
+
+/* memlock.c, with ns->lock held: charge/refund SHM_LOCK's pages to a user. */
+int shm_memlock_charge(struct shm_ns *ns, struct shm_seg *seg, const struct shm_caller *c);
+void shm_memlock_refund(struct shm_ns *ns, struct shm_seg *seg);
+void shm_memlock_fini(struct shm_ns *ns);
 
 static inline void shm_ns_lock(struct shm_ns *ns)
 {

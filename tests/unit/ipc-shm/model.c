@@ -110,8 +110,29 @@ void m_count(struct model *m, long result)
 		m->st.ok++;
 }
 
+unsigned long *m_locked(struct model *m, uint32_t uid)
+{
+	for (unsigned i = 0; i < 8; i++)
+		if (m->locked[i].pages && m->locked[i].uid == uid)
+			return &m->locked[i].pages;
+	for (unsigned i = 0; i < 8; i++)
+		if (!m->locked[i].pages) {
+			m->locked[i].uid = uid;
+			return &m->locked[i].pages;
+		}
+	abort(); /* more uids than the profiles have */
+}
+
+void m_unlock_charge(struct model *m, struct m_seg *s)
+{
+	if (s->lock_charged)
+		*m_locked(m, s->lock_uid) -= s->npages;
+	s->lock_charged = false;
+}
+
 void m_destroy(struct model *m, struct m_seg *s)
 {
+	m_unlock_charge(m, s);
 	s->live = false;
 	m->used[s->id % 32768] = false;
 	m->in_use--;
@@ -315,6 +336,7 @@ static void m_spawn(struct model *m, struct m_proc *p, unsigned profile)
 		       profiles[profile].gid);
 	p->fp.c.caps = profiles[profile].caps;
 	p->fp.c.memlock_limit = profiles[profile].memlock;
+	p->fp.c.uid = profiles[profile].uid;
 	if (profiles[profile].group) {
 		p->fp.groups[0] = profiles[profile].group;
 		p->fp.c.ngroups = 1;

@@ -34,6 +34,8 @@ struct m_seg {
 	uint32_t touched; /* pages that have a frame */
 	uint8_t data[MAXPG];
 	bool dropped; /* lost attach counts in this operation */
+	bool lock_charged; /* SHM_LOCK charged lock_uid's locked pages */
+	uint32_t lock_uid;
 };
 
 struct m_att {
@@ -64,7 +66,15 @@ struct model {
 	long serials;
 	struct model_stats st;
 	char what[200];
+	struct {
+		uint32_t uid;
+		unsigned long pages;
+	} locked[8]; /* pages locked per real uid (Linux's user_shm_lock) */
 };
+
+/* The locked-page count of a uid (a new slot at 0 if it has none). */
+unsigned long *m_locked(struct model *m, uint32_t uid);
+void m_unlock_charge(struct model *m, struct m_seg *s);
 
 struct m_profile {
 	uint32_t uid, gid, group;

@@ -231,6 +231,10 @@ void op_ctl(struct model *m, struct m_proc *p, uint64_t *r)
 	else if ((cmd == SHM_LOCK || cmd == SHM_UNLOCK) && !(c->caps & SHM_CAP_IPC_LOCK) &&
 		 (!m_owner(s, c) || (cmd == SHM_LOCK && !c->memlock_limit)))
 		want = -EPERM;
+	else if (cmd == SHM_LOCK && !s->lock_charged && !(c->caps & SHM_CAP_IPC_LOCK) &&
+		 *m_locked(m, c->uid) + s->npages >
+			 (c->memlock_limit == ~0ul ? ~0ul : c->memlock_limit >> 12))
+		want = -ENOMEM;
 	else if (cmd == IPC_SET && (b.ds.shm_perm.uid == (uint32_t)-1 || b.ds.shm_perm.gid == (uint32_t)-1))
 		want = -EINVAL;
 	else if (cmd == SHM_STAT || cmd == SHM_STAT_ANY)
@@ -259,9 +263,15 @@ void op_ctl(struct model *m, struct m_proc *p, uint64_t *r)
 		}
 		break;
 	case SHM_LOCK:
+		if (!s->lock_charged) {
+			*m_locked(m, c->uid) += s->npages;
+			s->lock_charged = true;
+			s->lock_uid = c->uid;
+		}
 		s->mode |= SHM_LOCKED;
 		break;
 	default:
+		m_unlock_charge(m, s);
 		s->mode &= ~(uint32_t)SHM_LOCKED;
 		break;
 	}

@@ -310,6 +310,44 @@ static void test_ctl_shm_lock_and_unlock_owner_or_ipc_lock_idempotent(void **sta
 	assert_int_equal(p_ctl(ns, &other, id, SHM_UNLOCK, NULL), 0);
 }
 
+/*
+ * SHM_LOCK charges the segment's pages to the caller's real uid: past its
+ * RLIMIT_MEMLOCK that is ENOMEM (Linux's user_shm_lock), unless it has
+ * IPC_LOCK; SHM_UNLOCK and the segment's end give the pages back.
+ */
+static void test_ctl_shm_lock_counts_pages_per_user_against_memlock(void **state)
+{
+	int id2 = p_get(ns, &owner, 78, 3 * P, IPC_CREAT | 0600);
+
+	(void)state;
+	owner.c.uid = 100;
+	owner.c.memlock_limit = 4 * P;                    /* 2 + 3 pages do not fit */
+	assert_int_equal(p_ctl(ns, &owner, id, SHM_LOCK, NULL), 0);
+	assert_int_equal(p_ctl(ns, &owner, id2, SHM_LOCK, NULL), -ENOMEM);
+	assert_int_equal(p_stat(ns, id2).shm_perm.mode, 0600);
+	owner.c.memlock_limit = 5 * P;                    /* exactly fits */
+	assert_int_equal(p_ctl(ns, &owner, id2, SHM_LOCK, NULL), 0);
+	assert_int_equal(p_ctl(ns, &owner, id2, SHM_LOCK, NULL), 0); /* charged once */
+	/* Another user's count is its own; a limit below one segment still refuses. */
+	owner.c.uid = 101;
+	owner.c.memlock_limit = P;
+	assert_int_equal(p_ctl(ns, &owner, id2, SHM_UNLOCK, NULL), 0); /* refunds uid 100 */
+	assert_int_equal(p_ctl(ns, &owner, id2, SHM_LOCK, NULL), -ENOMEM);
+	owner.c.caps = SHM_CAP_IPC_LOCK;                  /* bypasses the limit, still counts */
+	assert_int_equal(p_ctl(ns, &owner, id2, SHM_LOCK, NULL), 0);
+	owner.c.caps = 0;
+	/* Removing a locked segment refunds its user: uid 100 has 2 pages locked again. */
+	assert_int_equal(p_ctl(ns, &owner, id2, IPC_RMID, NULL), 0);
+	owner.c.uid = 100;
+	owner.c.memlock_limit = 5 * P;
+	id2 = p_get(ns, &owner, 79, 3 * P, IPC_CREAT | 0600);
+	assert_int_equal(p_ctl(ns, &owner, id2, SHM_LOCK, NULL), 0);
+	assert_int_equal(p_ctl(ns, &owner, id2, IPC_RMID, NULL), 0);
+	owner.c.memlock_limit = ~0ul;                     /* unlimited */
+	assert_int_equal(p_ctl(ns, &owner, id, SHM_UNLOCK, NULL), 0);
+	assert_int_equal(p_ctl(ns, &owner, id, SHM_LOCK, NULL), 0);
+}
+
 /* The structures and numbers are Linux's, checked against the host's UAPI headers. */
 static void test_ctl_structures_are_laid_out_as_linux(void **state)
 {
@@ -334,6 +372,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_ctl_negative_cmd_or_id_or_unknown_cmd_is_einval),
+		T(test_ctl_shm_lock_counts_pages_per_user_against_memlock),
 		T(test_ctl_ipc_stat_needs_read_permission),
 		T(test_ctl_ipc_stat_bad_buffer_is_efault),
 		T(test_ctl_ipc_set_bad_buffer_is_efault_before_the_id),

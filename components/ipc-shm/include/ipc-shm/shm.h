@@ -88,8 +88,13 @@ struct shm_caller {
 	const uint32_t *groups; /* supplementary groups, any order */
 	size_t ngroups;
 	unsigned caps;          /* SHM_CAP_* */
-	/* RLIMIT_MEMLOCK in bytes: SHM_LOCK without SHM_CAP_IPC_LOCK fails with EPERM at 0. */
+	/*
+	 * RLIMIT_MEMLOCK in bytes (~0ul: unlimited). Without SHM_CAP_IPC_LOCK,
+	 * SHM_LOCK fails with EPERM at 0, and with ENOMEM when the pages locked
+	 * by the caller's real uid would pass it (Linux's user_shm_lock).
+	 */
 	unsigned long memlock_limit;
+	uint32_t uid;           /* real uid: whose locked pages SHM_LOCK counts */
 	struct addr_space *as;  /* where shm_at maps and shm_dt unmaps */
 	struct shm_task *task;  /* the creator record; NULL: never orphaned */
 };
