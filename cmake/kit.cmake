@@ -31,9 +31,12 @@ if(CONFIG_ARCH_RISCV64)
   # not rely on linker relaxation (lld does not implement it).
   if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
     set(_march rv64imac_zicsr_zifencei)
+    set(KIT_RISCV_MARCH_FPU rv64imafdc_zicsr_zifencei)
   else()
     set(_march rv64imac)
+    set(KIT_RISCV_MARCH_FPU rv64imafdc)
   endif()
+  # Only the code that saves and restores user FP registers is built with it.
   target_compile_options(kit_config INTERFACE
     -ffreestanding -fno-stack-protector -fno-pic -fno-pie
     -ffunction-sections -fdata-sections -fno-omit-frame-pointer

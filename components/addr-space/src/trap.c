@@ -11,7 +11,12 @@ static struct addr_space *active; /* one CPU runs the kernel so far */
 
 void as_activate(struct addr_space *as)
 {
-	pt_activate(as->pt);
+	struct pt *kernel = pt_kernel();
+
+	if (as)
+		pt_activate(as->pt);
+	else if (kernel)
+		pt_activate(kernel); /* no user space: the kernel's own table */
 	active = as;
 }
 

@@ -260,10 +260,17 @@ int task_set_space(struct task *t, void *space, void (*activate)(void *space))
 	flags = hal_spin_lock_irqsave(&cpu->lock);
 	t->space = space;
 	t->activate = activate;
-	/* The running task moves at once; others when they are switched to. */
+	/*
+	 * The running task moves at once; others when they are switched to.
+	 * A running task leaving its space for none has switched the CPU to a
+	 * table of its own choosing (the kernel's): forget the old space, so
+	 * a later space allocated at the same address is still activated.
+	 */
 	if (t == cpu->current && space && space != cpu->active_space) {
 		cpu->active_space = space;
 		activate(space);
+	} else if (t == cpu->current && !space) {
+		cpu->active_space = NULL;
 	}
 	hal_spin_unlock_irqrestore(&cpu->lock, flags);
 	return 0;

@@ -100,7 +100,9 @@ const char *task_sched_name(void);
  * the CPU switches to 't' from a task in another space (on riscv64 it writes
  * satp). A task without a space (the default, space NULL) runs in whichever
  * space is active, as Linux kernel threads borrow the last one. Whoever
- * destroys a space must first make sure it is not task_active_space().
+ * destroys a space must first make sure it is not task_active_space(): the
+ * running task gives its space up by switching the CPU to another table
+ * itself (as_activate(NULL)) and then setting its space to NULL.
  * -EINVAL: a space without an activate function.
  */
 int task_set_space(struct task *t, void *space, void (*activate)(void *space));

@@ -1,0 +1,80 @@
+/*
+ * User mode: run a user context until it traps back into the kernel.
+ *
+ * The kernel keeps each user thread's registers in a struct
+ * hal_user_context (the integer and floating-point registers and the pc).
+ * hal_user_run() loads them, drops to user mode in whichever address space
+ * is active, and returns on the first trap from user mode: a system call, a
+ * fault, or an interrupt (already handled when it returns). The kernel side
+ * is therefore a plain loop in a task, on its kernel stack:
+ *
+ *	for (;;) {
+ *		switch (hal_user_run(&uc, &trap)) {
+ *		case HAL_USER_SYSCALL: ...hal_user_set_return(&uc, do_syscall(...)); break;
+ *		case HAL_USER_PAGE_FAULT: ...as_fault(), or kill the process; break;
+ *		...
+ *		}
+ *	}
+ *
+ * A platform that can run user code sets CONFIG_HAL_USER.
+ */
+#ifndef HAL_USER_H
+#define HAL_USER_H
+
+#include <stdint.h>
+#include <hal/trap.h>
+
+/*
+ * Opaque to callers: the platform's layout (riscv64: x1..x31, pc, the trap
+ * CSRs, f0..f31 and fcsr, and the kernel's own stack pointer while the
+ * context runs). Embed it; initialise it with hal_user_init().
+ */
+struct hal_user_context {
+	_Alignas(16) uint64_t words[80];
+};
+
+enum hal_user_event {
+	HAL_USER_SYSCALL,    /* the system-call instruction; the pc is past it */
+	HAL_USER_PAGE_FAULT, /* trap->addr, trap->access: resolve it or signal SIGSEGV */
+	HAL_USER_INTERRUPT,  /* an interrupt came; it has been handled */
+	HAL_USER_ILLEGAL,    /* illegal instruction: SIGILL */
+	HAL_USER_BREAKPOINT, /* SIGTRAP */
+	HAL_USER_MISALIGNED, /* misaligned access the hardware refused: SIGBUS */
+	HAL_USER_ACCESS,     /* access fault outside paging (PMP, bus): SIGSEGV */
+};
+
+struct hal_user_trap {
+	uintptr_t addr;         /* faulting address (page faults, misaligned, access) */
+	enum hal_access access; /* what the faulting instruction tried */
+	uintptr_t pc;           /* where the trap was taken */
+	unsigned long cause;    /* the architecture's trap cause (scause), for messages */
+};
+
+/* A fresh context: every register zero, starting at pc with stack pointer sp. */
+void hal_user_init(struct hal_user_context *uc, uintptr_t pc, uintptr_t sp);
+
+/*
+ * Run 'uc' in user mode until it traps. Call it from a task with interrupts
+ * enabled; it returns with them enabled.
+ */
+enum hal_user_event hal_user_run(struct hal_user_context *uc, struct hal_user_trap *trap);
+
+/* The registers a kernel touches by meaning, not by number. */
+uintptr_t hal_user_pc(const struct hal_user_context *uc);
+void hal_user_set_pc(struct hal_user_context *uc, uintptr_t pc);
+uintptr_t hal_user_sp(const struct hal_user_context *uc);
+void hal_user_set_sp(struct hal_user_context *uc, uintptr_t sp);
+void hal_user_set_tls(struct hal_user_context *uc, uintptr_t tls);
+
+/* The system call being made: its number and arguments 0..5. */
+unsigned long hal_user_syscall_nr(const struct hal_user_context *uc);
+unsigned long hal_user_syscall_arg(const struct hal_user_context *uc, unsigned i);
+/* What the system call returns to user mode (a value or -errno). */
+void hal_user_set_return(struct hal_user_context *uc, long value);
+
+/* Integer register n by the architecture's numbering (for fault reports). */
+uint64_t hal_user_reg(const struct hal_user_context *uc, unsigned n);
+/* Architecture register names for reports ("ra", "sp", ...); NULL past the last. */
+const char *hal_user_reg_name(unsigned n);
+
+#endif
