@@ -1,0 +1,24 @@
+/* The kernel command line of apps/linux: which program runs first, with what. */
+#ifndef LINUX_APP_CMDLINE_H
+#define LINUX_APP_CMDLINE_H
+
+#include <stddef.h>
+
+#define CMDLINE_MAX_ARGS 64
+
+/*
+ * "init=/prog -- arg1 arg2": words before "--" are kernel options (init=
+ * names the program; other NAME=value words go to the program's
+ * environment, as Linux passes unknown ones), words after it are the
+ * program's arguments. Splits 'buf' in place. 0, or -E2BIG past
+ * CMDLINE_MAX_ARGS words, -EINVAL without init=.
+ */
+struct cmdline {
+	const char *init;
+	const char *argv[CMDLINE_MAX_ARGS + 2]; /* argv[0] = init, NULL-terminated */
+	const char *envp[CMDLINE_MAX_ARGS + 4];
+};
+
+int cmdline_parse(char *buf, struct cmdline *out);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * apps/linux: a kernel that runs one static Linux riscv64 program (and
+ * whatever it forks and execs) from the initrd, then powers off with its
+ * exit status. It reports the free page frames before the first process
+ * starts and after the last one is gone, so a leak shows as a difference.
+ */
+#include <kit/kit.h>
+#include <hal/boot.h>
+#include <hal/platform.h>
+#include <klib/errno.h>
+#include <klib/printf.h>
+#include <klib/string.h>
+#include <linux-abi/linux_abi.h>
+#include <page-alloc/page_alloc.h>
+#include <process/cpio.h>
+#include <process/process.h>
+#include "cmdline.h"
+
+static const void *initrd;
+static size_t initrd_size;
+
+static int initrd_file(const char *path, const void **data, size_t *size)
+{
+	struct cpio_entry e;
+	const char *why = NULL;
+	int rc;
+
+	if (!initrd)
+		return -ENOENT;
+	rc = cpio_find(initrd, initrd_size, path, &e, &why);
+	if (rc == -EINVAL)
+		kprintf("linux: the initrd is corrupt: %s\n", why ? why : "?");
+	if (rc < 0)
+		return rc == -EINVAL ? -EIO : rc;
+	if ((e.mode & CPIO_S_IFMT) == CPIO_S_IFDIR)
+		return -EACCES; /* Linux: execve of a directory */
+	if ((e.mode & CPIO_S_IFMT) != CPIO_S_IFREG)
+		return -EACCES;
+	*data = e.data;
+	*size = e.size;
+	return 0;
+}
+
+static void describe(int st, char *buf, size_t n)
+{
+	if ((st & 0x7f) == 0)
+		ksnprintf(buf, n, "exited with status %d", (st >> 8) & 0xff);
+	else
+		ksnprintf(buf, n, "killed by signal %d", st & 0x7f);
+}
+
+int app_main(void)
+{
+	static char cmdbuf[4096];
+	struct cmdline cl;
+	size_t free_boot, free_end, len, segs;
+	int rc, st = 0;
+	char how[48];
+
+	len = strlen(hal_boot_cmdline());
+	if (len >= sizeof(cmdbuf)) {
+		kprintf("linux: the kernel command line is %zu bytes; at most %zu fit\n", len,
+			sizeof(cmdbuf) - 1);
+		return 1;
+	}
+	memcpy(cmdbuf, hal_boot_cmdline(), len + 1);
+	if ((rc = cmdline_parse(cmdbuf, &cl)) < 0) {
+		kprintf(rc == -E2BIG ? "linux: more than %d program arguments on the command line\n"
+				     : "linux: no program to run: the kernel command line needs init=/path "
+				       "(make run APP=linux PROG=...)\n", CMDLINE_MAX_ARGS);
+		return 1;
+	}
+	if (hal_boot_initrd(&initrd, &initrd_size) < 0) {
+		kprintf("linux: no initrd: boot with -initrd (make run APP=linux PROG=...)\n");
+		return 1;
+	}
+	free_boot = page_free_count();
+	if ((rc = linux_abi_init()) < 0) {
+		kprintf("linux: setting up the system-call layer failed: %s\n", kstrerror(rc));
+		return 1;
+	}
+	process_set_files(initrd_file);
+	kprintf("linux: initrd %zu bytes; running %s; frames free at boot: %zu\n", initrd_size, cl.init,
+		free_boot);
+	if (!process_start_init(cl.init, cl.argv, cl.envp, &rc)) {
+		kprintf("linux: cannot run %s: %s (%s)\n", cl.init, kstrerror(rc), kstrerrorname(rc));
+		return 127;
+	}
+	process_wait_all(&st);
+	segs = linux_abi_shm_segments();
+	linux_abi_shutdown();
+	free_end = page_free_count();
+	describe(st, how, sizeof(how));
+	kprintf("linux: %s %s; shm segments left: %zu; frames free at shutdown: %zu (%s)\n", cl.init,
+		how, segs, free_end,
+		free_end == free_boot ? "all returned" : "DIFFERENT FROM BOOT");
+	if ((st & 0x7f) == 0)
+		return (st >> 8) & 0xff;
+	return 128 + (st & 0x7f);
+}

@@ -1,0 +1,178 @@
+/*
+ * The layer's glue with process: per-process state through fork, exec,
+ * exit and reaping, the dispatcher, and user-memory helpers.
+ */
+#include <klib/errno.h>
+#include <klib/string.h>
+#include <linux-abi/linux_abi.h>
+#include <page-alloc/page_alloc.h>
+#include <process/sysno.h>
+#include "abi_internal.h"
+
+static void rlimit_defaults(struct lx_rlimit *r)
+{
+	for (unsigned i = 0; i < LX_RLIM_NLIMITS; i++)
+		r[i] = (struct lx_rlimit){LX_RLIM_INFINITY, LX_RLIM_INFINITY};
+	/* Linux's defaults for the first process (include/asm-generic/resource.h). */
+	r[LX_RLIMIT_STACK].cur = 8ul << 20;
+	r[LX_RLIMIT_CORE].cur = 0;
+	r[LX_RLIMIT_NOFILE] = (struct lx_rlimit){1024, 4096};
+	r[LX_RLIMIT_MEMLOCK] = (struct lx_rlimit){8ul << 20, 8ul << 20};
+}
+
+/* The first process's state, made on demand (process_start_init has no parent to copy). */
+static struct lx_proc *state_new(void)
+{
+	struct lx_proc *s = kzalloc(sizeof(*s));
+
+	if (!s)
+		return NULL;
+	cred_init_root(&s->cred);
+	rlimit_defaults(s->rlim);
+	s->umask = 022;
+	s->fds = 7;
+	return s;
+}
+
+static long dispatch(struct process *p, unsigned long nr, const unsigned long args[6])
+{
+	static long (*const groups[])(struct process *, unsigned long, const unsigned long *) = {
+		lx_sys_io, lx_sys_mem, lx_sys_proc, lx_sys_id, lx_sys_time, lx_sys_signal, lx_sys_shm,
+	};
+	long rc;
+
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		if ((rc = groups[i](p, nr, args)) != -ENOSYS)
+			return rc;
+	sysno_report_unknown(nr);
+	return -ENOSYS;
+}
+
+static int on_fork(struct process *parent, struct process *child)
+{
+	struct lx_proc *s = kmalloc(sizeof(*s));
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	memcpy(s, lx(parent), sizeof(*s));
+	if ((rc = cred_copy(&s->cred, &lx(parent)->cred)) < 0) {
+		kfree(s);
+		return rc;
+	}
+	s->clear_child_tid = 0;
+	child->abi = s;
+	lx_shm_init_task(child);
+	return 0;
+}
+
+static void on_exec(struct process *p, uintptr_t brk_start)
+{
+	umem_brk_init(&lx(p)->brk, brk_start);
+	/* Handled signals go back to their default action; ignored ones stay ignored. */
+	for (unsigned i = 0; i < LX_NSIG; i++) {
+		uint64_t handler;
+
+		memcpy(&handler, lx(p)->sigaction[i], sizeof(handler));
+		if (handler != 1) /* SIG_IGN */
+			memset(lx(p)->sigaction[i], 0, sizeof(lx(p)->sigaction[i]));
+	}
+}
+
+static void on_exit(struct process *p)
+{
+	lx_shm_exit(p);
+}
+
+static void on_release(struct process *p)
+{
+	if (!p->abi)
+		return;
+	cred_free(&lx(p)->cred);
+	kfree(p->abi);
+	p->abi = NULL;
+}
+
+static void on_ids(struct process *p, uint32_t ids[4])
+{
+	if (!p->abi && !(p->abi = state_new()))
+		return; /* exec fails later for want of memory anyway */
+	if (p->pid == 1)
+		lx_shm_init_task(p);
+	ids[0] = lx(p)->cred.ruid;
+	ids[1] = lx(p)->cred.euid;
+	ids[2] = lx(p)->cred.rgid;
+	ids[3] = lx(p)->cred.egid;
+}
+
+static const struct process_abi linux_abi = {
+	.syscall = dispatch,
+	.fork = on_fork,
+	.exec = on_exec,
+	.exit = on_exit,
+	.release = on_release,
+	.ids = on_ids,
+};
+
+int linux_abi_init(void)
+{
+	int rc = lx_shm_setup();
+
+	if (rc < 0)
+		return rc;
+	process_set_abi(&linux_abi);
+	return 0;
+}
+
+int lx_copy_in(struct process *p, void *dst, uintptr_t src, size_t len)
+{
+	return as_copy_from_user(p->as, dst, src, len);
+}
+
+int lx_copy_out(struct process *p, uintptr_t dst, const void *src, size_t len)
+{
+	return as_copy_to_user(p->as, dst, src, len);
+}
+
+long lx_strdup_in(struct process *p, uintptr_t src, size_t max, char **out)
+{
+	size_t cap = 256, len = 0;
+	char *buf = kmalloc(cap);
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		/* Up to the end of the page: the next one may not be mapped. */
+		size_t chunk = PAGE_SIZE - ((src + len) & (PAGE_SIZE - 1));
+		int rc;
+
+		if (len + chunk > cap) {
+			size_t ncap = cap * 2 > len + chunk ? cap * 2 : len + chunk;
+			char *n = kmalloc(ncap);
+
+			if (!n) {
+				kfree(buf);
+				return -ENOMEM;
+			}
+			memcpy(n, buf, len);
+			kfree(buf);
+			buf = n;
+			cap = ncap;
+		}
+		if ((rc = lx_copy_in(p, buf + len, src + len, chunk)) < 0) {
+			kfree(buf);
+			return rc;
+		}
+		for (size_t i = 0; i < chunk; i++) {
+			if (buf[len + i] == '\0') {
+				*out = buf;
+				return (long)(len + i);
+			}
+			if (len + i + 1 >= max) {
+				kfree(buf);
+				return -ENAMETOOLONG;
+			}
+		}
+		len += chunk;
+	}
+}

@@ -1,0 +1,65 @@
+/* Shared inside linux-abi: the per-process state and the system calls by group. */
+#ifndef LINUX_ABI_INTERNAL_H
+#define LINUX_ABI_INTERNAL_H
+
+#include <stdint.h>
+#include <linux-abi/cred.h>
+#include <linux-abi/umem.h>
+#include <process/process.h>
+#ifdef CONFIG_IPC_SHM
+#include <ipc-shm/shm.h>
+#endif
+
+#define LX_NSIG 64
+#define LX_RLIM_NLIMITS 16
+#define LX_RLIM_INFINITY (~0ull)
+#define LX_RLIMIT_CORE 4
+#define LX_RLIMIT_STACK 3
+#define LX_RLIMIT_NOFILE 7
+#define LX_RLIMIT_MEMLOCK 8
+
+struct lx_rlimit {
+	uint64_t cur, max;
+};
+
+/* A process's state that Linux keeps and process does not (process->abi). */
+struct lx_proc {
+	struct cred cred;
+	struct umem_brk brk;
+	struct lx_rlimit rlim[LX_RLIM_NLIMITS];
+	uint8_t sigaction[LX_NSIG][24]; /* struct sigaction as given, for oldact */
+	uint64_t sigmask;
+	uint32_t umask;
+	uintptr_t clear_child_tid;
+	unsigned fds;                   /* bit n: fd n (0..2, the console) is open */
+#ifdef CONFIG_IPC_SHM
+	struct shm_task shm;
+#endif
+};
+
+static inline struct lx_proc *lx(struct process *p)
+{
+	return p->abi;
+}
+
+/* User memory of p (errors: -EFAULT). */
+int lx_copy_in(struct process *p, void *dst, uintptr_t src, size_t len);
+int lx_copy_out(struct process *p, uintptr_t dst, const void *src, size_t len);
+/* A NUL-terminated user string into a new kmalloc'd buffer: its length, or
+ * -EFAULT, -ENAMETOOLONG (longer than max - 1), -ENOMEM. */
+long lx_strdup_in(struct process *p, uintptr_t src, size_t max, char **out);
+
+/* The groups of system calls; each returns -ENOSYS for a number not its own. */
+long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a);
+long lx_sys_id(struct process *p, unsigned long nr, const unsigned long *a);
+long lx_sys_mem(struct process *p, unsigned long nr, const unsigned long *a);
+long lx_sys_io(struct process *p, unsigned long nr, const unsigned long *a);
+long lx_sys_time(struct process *p, unsigned long nr, const unsigned long *a);
+long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a);
+long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a);
+
+void lx_shm_exit(struct process *p);
+int lx_shm_setup(void);
+void lx_shm_init_task(struct process *p);
+
+#endif

@@ -1,0 +1,290 @@
+/* Process calls: exit, clone (fork), execve, wait4, kill, pids, limits, uname, getrandom. */
+#include <klib/errno.h>
+#include <klib/printf.h>
+#include <klib/string.h>
+#include <page-alloc/page_alloc.h>
+#include <task/task.h>
+#include "abi_internal.h"
+#include "nr.h"
+
+#define CSIGNAL              0x000000ff
+#define CLONE_VM             0x00000100
+#define CLONE_PARENT_SETTID  0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID   0x01000000
+#define SIGCHLD 17
+#define WNOHANG   1
+#define WUNTRACED 2
+#define WCONTINUED 8
+#define __WALL    0x40000000
+#define __WCLONE  0x80000000
+#define __WNOTHREAD 0x20000000
+#define PATH_MAX 4096
+#define MAX_ARG_STRLEN (32 * PAGE_SIZE) /* Linux: one string */
+#define MAX_ARG_STRINGS 0x7fffffff
+#define ARG_BYTES_MAX (2ul << 20)      /* a quarter of the 8 MiB stack, as exec's own check */
+
+struct clone_args {
+	unsigned long flags;
+	uintptr_t newsp, ctid;
+};
+
+/* Before the child runs: what clone promises it. */
+static void clone_prepare(struct process *c, void *arg)
+{
+	const struct clone_args *ca = arg;
+	int32_t v = c->pid;
+
+	if (ca->newsp)
+		hal_user_set_sp(&c->uc, ca->newsp);
+	if (ca->flags & CLONE_CHILD_SETTID)
+		as_copy_to_user(c->as, ca->ctid, &v, sizeof(v)); /* a bad address: Linux ignores it too */
+	if (ca->flags & CLONE_CHILD_CLEARTID)
+		lx(c)->clear_child_tid = ca->ctid;
+}
+
+static long do_clone(struct process *p, const unsigned long *a)
+{
+	struct clone_args ca = {.flags = a[0], .newsp = a[1], .ctid = a[4]};
+	unsigned long known = CSIGNAL | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
+	long pid;
+	int32_t v;
+
+	if (ca.flags & ~known) {
+		/* Threads, vfork and namespaces: not in this kernel. */
+		kprintf("[%d] %s: clone flags 0x%lx not supported (only fork: SIGCHLD and the TID flags)\n",
+			p->pid, p->comm, ca.flags & ~known);
+		return -EINVAL;
+	}
+	pid = process_fork(p, clone_prepare, &ca);
+	v = (int32_t)pid;
+	if (pid > 0 && (ca.flags & CLONE_PARENT_SETTID))
+		lx_copy_out(p, a[2], &v, sizeof(v));
+	return pid;
+}
+
+static void free_strv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		kfree(v[i]);
+	kfree(v);
+}
+
+/* argv or envp from user memory: a NULL-terminated kernel copy, or -errno. */
+static long copy_strv(struct process *p, uintptr_t uv, char ***out, size_t *bytes)
+{
+	size_t n = 0, cap = 16;
+	char **v = kzalloc(cap * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (; uv; n++) {
+		uint64_t ptr;
+		long len;
+
+		if (n + 1 >= cap) {
+			char **nv = kzalloc(cap * 2 * sizeof(*nv));
+			if (!nv)
+				goto nomem;
+			memcpy(nv, v, n * sizeof(*v));
+			kfree(v);
+			v = nv;
+			cap *= 2;
+		}
+		if (lx_copy_in(p, &ptr, uv + n * 8, 8) < 0) {
+			free_strv(v);
+			return -EFAULT;
+		}
+		if (!ptr)
+			break;
+		if ((len = lx_strdup_in(p, ptr, MAX_ARG_STRLEN, &v[n])) < 0) {
+			free_strv(v);
+			return len == -ENAMETOOLONG ? -E2BIG : len;
+		}
+		*bytes += (size_t)len + 1 + 8;
+		if (*bytes > ARG_BYTES_MAX) {
+			free_strv(v);
+			return -E2BIG;
+		}
+	}
+	*out = v;
+	return 0;
+nomem:
+	free_strv(v);
+	return -ENOMEM;
+}
+
+static long do_execve(struct process *p, const unsigned long *a)
+{
+	char *path = NULL, **argv = NULL, **envp = NULL;
+	size_t bytes = 0;
+	long rc;
+
+	if ((rc = lx_strdup_in(p, a[0], PATH_MAX, &path)) < 0)
+		return rc;
+	if ((rc = copy_strv(p, a[1], &argv, &bytes)) < 0 || (rc = copy_strv(p, a[2], &envp, &bytes)) < 0)
+		goto out;
+	rc = path[0] ? process_exec(p, path, (const char *const *)argv, (const char *const *)envp)
+		     : -ENOENT;
+out:
+	kfree(path);
+	free_strv(argv);
+	free_strv(envp);
+	return rc; /* on success, a0 of the new program: Linux starts it with 0 */
+}
+
+static long do_wait4(struct process *p, const unsigned long *a)
+{
+	int32_t pid = (int32_t)a[0];
+	unsigned long options = a[2];
+	int status = 0;
+	long rc;
+
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+		return -EINVAL;
+	if (pid == INT32_MIN) /* Linux: -INT_MIN overflows */
+		return -ESRCH;
+	rc = process_wait(p, pid, options & WNOHANG, &status);
+	if (rc > 0 && a[1] && lx_copy_out(p, a[1], &status, sizeof(status)) < 0)
+		return -EFAULT;
+	if (rc > 0 && a[3]) { /* struct rusage: all zero (no accounting per process yet) */
+		uint8_t ru[144] = {0};
+		if (lx_copy_out(p, a[3], ru, sizeof(ru)) < 0)
+			return -EFAULT;
+	}
+	return rc;
+}
+
+static long do_kill(struct process *p, int32_t pid, int sig)
+{
+	if (sig < 0 || sig > LX_NSIG)
+		return -EINVAL;
+	if (pid == 0 || pid == -1)
+		pid = p->pid; /* one process group; broadcasting would take the caller's siblings */
+	if (pid < 0)
+		pid = -pid;
+	return process_kill(pid, sig);
+}
+
+static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t unew, uintptr_t uold)
+{
+	struct lx_proc *s = lx(p);
+	struct lx_rlimit nl;
+
+	if (res >= LX_RLIM_NLIMITS)
+		return -EINVAL;
+	if (unew) {
+		if (lx_copy_in(p, &nl, unew, sizeof(nl)) < 0)
+			return -EFAULT;
+		if (nl.cur > nl.max)
+			return -EINVAL;
+	}
+	if (pid != 0 && pid != p->pid)
+		return process_find(pid) ? -EPERM : -ESRCH; /* another process's limits: not here */
+	if (uold && lx_copy_out(p, uold, &s->rlim[res], sizeof(s->rlim[res])) < 0)
+		return -EFAULT;
+	if (unew) {
+		/* Raising the hard limit needs CAP_SYS_RESOURCE (24). */
+		if (nl.max > s->rlim[res].max && !cred_capable(&s->cred, 24))
+			return -EPERM;
+		s->rlim[res] = nl;
+	}
+	return 0;
+}
+
+static long do_uname(struct process *p, uintptr_t ubuf)
+{
+	static const char *const fields[6] = {"Linux", "unikit", "6.1.0-unikit", "#1 unikit",
+					      "riscv64", "(none)"};
+	char buf[6 * 65];
+
+	memset(buf, 0, sizeof(buf));
+	for (int i = 0; i < 6; i++)
+		kstrlcpy(buf + i * 65, fields[i], 65);
+	return lx_copy_out(p, ubuf, buf, sizeof(buf));
+}
+
+static long do_getrandom(struct process *p, uintptr_t ubuf, size_t len, unsigned flags)
+{
+	uint8_t chunk[256];
+	size_t done = 0;
+
+	if (flags & ~7u || (flags & 6u) == 6u) /* NONBLOCK|RANDOM|INSECURE; RANDOM with INSECURE */
+		return -EINVAL;
+	if (len > 33554431)
+		len = 33554431; /* Linux caps one call */
+	while (done < len) {
+		size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+
+		for (size_t i = 0; i < n; i += 8) {
+			uint64_t r = process_random();
+			memcpy(chunk + i, &r, n - i < 8 ? n - i : 8);
+		}
+		if (lx_copy_out(p, ubuf + done, chunk, n) < 0)
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return (long)done;
+}
+
+long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
+{
+	switch (nr) {
+	case NR_exit:
+	case NR_exit_group:
+		process_exit(p, (int)((a[0] & 0xff) << 8));
+	case NR_clone:
+		return do_clone(p, a);
+	case NR_execve:
+		return do_execve(p, a);
+	case NR_wait4:
+		return do_wait4(p, a);
+	case NR_kill:
+		return do_kill(p, (int32_t)a[0], (int)a[1]);
+	case NR_tkill:
+	case NR_tgkill:
+		return do_kill(p, (int32_t)(nr == NR_tgkill ? a[1] : a[0]), (int)(nr == NR_tgkill ? a[2] : a[1]));
+	case NR_getpid:
+	case NR_gettid:
+		return p->pid;
+	case NR_getppid: {
+		unsigned long fl = process_lock();
+		long ppid = p->parent ? p->parent->pid : 0;
+		process_unlock(fl);
+		return ppid;
+	}
+	case NR_getpgid:
+	case NR_getsid:
+		return 1; /* one session and process group, led by the first process */
+	case NR_setpgid:
+	case NR_setsid:
+		return -EPERM;
+	case NR_set_tid_address:
+		lx(p)->clear_child_tid = a[0];
+		return p->pid;
+	case NR_set_robust_list:
+		return a[1] == 24 ? 0 : -EINVAL; /* sizeof(struct robust_list_head) */
+	case NR_sched_yield:
+		task_yield();
+		return 0;
+	case NR_prlimit64:
+		return do_prlimit(p, (int32_t)a[0], (unsigned)a[1], a[2], a[3]);
+	case NR_getrlimit:
+		return do_prlimit(p, 0, (unsigned)a[0], 0, a[1]);
+	case NR_setrlimit:
+		return do_prlimit(p, 0, (unsigned)a[0], a[1], 0);
+	case NR_uname:
+		return do_uname(p, a[0]);
+	case NR_getrandom:
+		return do_getrandom(p, a[0], a[1], (unsigned)a[2]);
+	case NR_umask: {
+		long old = lx(p)->umask;
+		lx(p)->umask = (uint32_t)a[0] & 0777;
+		return old;
+	}
+	case NR_prctl:
+		return -EINVAL;
+	default:
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,163 @@
+/*
+ * System V shared memory calls: ipc-shm does the work; this supplies its
+ * locks, clock and caller. The locks are raw irq-safe spinlocks: ipc-shm's
+ * critical sections never sleep, and its backend callbacks run under the
+ * address space's lock, itself a spinlock for now (addr-space/src/as_lock.h).
+ */
+#include <hal/spinlock.h>
+#include <hal/time.h>
+#include <klib/errno.h>
+#include <linux-abi/linux_abi.h>
+#include <page-alloc/page_alloc.h>
+#include "abi_internal.h"
+#include "nr.h"
+
+#ifdef CONFIG_IPC_SHM
+
+struct lx_lock {
+	hal_spinlock_t spin;
+	unsigned long flags;
+	const char *name;
+};
+
+static struct shm_ns *ns;
+
+static void *lock_create(void *ctx, const char *name)
+{
+	struct lx_lock *l = kzalloc(sizeof(*l));
+
+	(void)ctx;
+	if (l) {
+		hal_spin_init(&l->spin);
+		l->name = name;
+	}
+	return l;
+}
+
+static void lock_destroy(void *ctx, void *lock)
+{
+	(void)ctx;
+	kfree(lock);
+}
+
+static void lock(void *ctx, void *lock)
+{
+	struct lx_lock *l = lock;
+	unsigned long flags = hal_spin_lock_irqsave(&l->spin);
+
+	(void)ctx;
+	l->flags = flags;
+}
+
+static void unlock(void *ctx, void *lock)
+{
+	struct lx_lock *l = lock;
+
+	(void)ctx;
+	hal_spin_unlock_irqrestore(&l->spin, l->flags);
+}
+
+static int64_t now(void *ctx)
+{
+	(void)ctx;
+	return (int64_t)(hal_time_realtime_ns() / 1000000000ull);
+}
+
+static int32_t current_pid(void *ctx)
+{
+	struct process *p = process_current();
+
+	(void)ctx;
+	return p ? p->pid : 0;
+}
+
+static const struct shm_ops ops = {
+	.lock_create = lock_create, .lock_destroy = lock_destroy, .lock = lock, .unlock = unlock,
+	.now = now, .current_pid = current_pid,
+};
+
+int lx_shm_setup(void)
+{
+	return shm_ns_create(&ns, NULL, &ops);
+}
+
+static void caller_of(struct process *p, struct shm_caller *c)
+{
+	const struct cred *cr = &lx(p)->cred;
+
+	*c = (struct shm_caller){
+		.pid = p->pid, .euid = cr->euid, .egid = cr->egid,
+		.groups = cr->groups, .ngroups = cr->ngroups,
+		.memlock_limit = lx(p)->rlim[LX_RLIMIT_MEMLOCK].cur,
+		.uid = cr->ruid, .as = p->as, .task = &lx(p)->shm,
+	};
+	if (cred_capable(cr, CRED_CAP_IPC_OWNER))
+		c->caps |= SHM_CAP_IPC_OWNER;
+	if (cred_capable(cr, CRED_CAP_SYS_ADMIN))
+		c->caps |= SHM_CAP_SYS_ADMIN;
+	if (cred_capable(cr, CRED_CAP_IPC_LOCK))
+		c->caps |= SHM_CAP_IPC_LOCK;
+}
+
+long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a)
+{
+	struct shm_caller c;
+
+	switch (nr) {
+	case NR_shmget: case NR_shmat: case NR_shmdt: case NR_shmctl:
+		break;
+	default:
+		return -ENOSYS;
+	}
+	caller_of(p, &c);
+	switch (nr) {
+	case NR_shmget:
+		return shm_get(ns, &c, (int32_t)a[0], a[1], (int)a[2]);
+	case NR_shmat:
+		return shm_at(ns, &c, (int)a[0], a[1], (int)a[2]);
+	case NR_shmdt:
+		return shm_dt(ns, &c, a[0]);
+	default:
+		return shm_ctl_user(ns, &c, (int)a[0], (int)a[1], a[2]);
+	}
+}
+
+void lx_shm_init_task(struct process *p)
+{
+	shm_task_init(&lx(p)->shm);
+}
+
+void lx_shm_exit(struct process *p)
+{
+	shm_task_exit(ns, &lx(p)->shm);
+}
+
+size_t linux_abi_shm_segments(void)
+{
+	struct shm_info info;
+	struct shm_caller c = {.caps = SHM_CAP_IPC_OWNER | SHM_CAP_SYS_ADMIN};
+
+	return shm_ctl(ns, &c, 0, SHM_INFO, &info) >= 0 ? info.used_ids : 0;
+}
+
+void linux_abi_shutdown(void)
+{
+	if (ns)
+		shm_ns_destroy(ns);
+	ns = NULL;
+}
+
+#else /* no ipc-shm: the calls do not exist */
+
+int lx_shm_setup(void) { return 0; }
+long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a)
+{
+	(void)p; (void)nr; (void)a;
+	return -ENOSYS;
+}
+void lx_shm_init_task(struct process *p) { (void)p; }
+void lx_shm_exit(struct process *p) { (void)p; }
+size_t linux_abi_shm_segments(void) { return 0; }
+void linux_abi_shutdown(void) {}
+
+#endif

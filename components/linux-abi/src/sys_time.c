@@ -1,0 +1,112 @@
+/* Clocks and sleeping. */
+#include <hal/time.h>
+#include <klib/errno.h>
+#include <task/task.h>
+#include "abi_internal.h"
+#include "nr.h"
+
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define TIMER_ABSTIME 1
+#define NSEC 1000000000ull
+
+struct lx_timespec {
+	int64_t sec, nsec;
+};
+
+static int clock_now(int clk, uint64_t *ns)
+{
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		*ns = hal_time_realtime_ns();
+		return 0;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+	case CLOCK_PROCESS_CPUTIME_ID: /* no per-process CPU clock yet: time since boot */
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = hal_time_ns();
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static long put_ts(struct process *p, uintptr_t u, uint64_t ns)
+{
+	struct lx_timespec ts = {(int64_t)(ns / NSEC), (int64_t)(ns % NSEC)};
+
+	return lx_copy_out(p, u, &ts, sizeof(ts));
+}
+
+static long get_ts(struct process *p, uintptr_t u, uint64_t *ns)
+{
+	struct lx_timespec ts;
+
+	if (lx_copy_in(p, &ts, u, sizeof(ts)) < 0)
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || (uint64_t)ts.nsec >= NSEC)
+		return -EINVAL;
+	*ns = (uint64_t)ts.sec > UINT64_MAX / NSEC - 1 ? UINT64_MAX : (uint64_t)ts.sec * NSEC + (uint64_t)ts.nsec;
+	return 0;
+}
+
+static long do_sleep(struct process *p, int clk, int flags, uintptr_t ureq, uintptr_t urem)
+{
+	uint64_t req, now, mono;
+	long rc;
+
+	(void)urem; /* sleeps are not interrupted by signals here: nothing remains */
+	if ((rc = get_ts(p, ureq, &req)) < 0)
+		return rc;
+	if ((rc = clock_now(clk, &now)) < 0)
+		return rc;
+	mono = hal_time_ns();
+	if (flags & TIMER_ABSTIME)
+		req = req > now ? req - now : 0;
+	task_sleep_until(req > UINT64_MAX - mono ? TASK_FOREVER : mono + req);
+	return 0;
+}
+
+long lx_sys_time(struct process *p, unsigned long nr, const unsigned long *a)
+{
+	uint64_t ns;
+	long rc;
+
+	switch (nr) {
+	case NR_clock_gettime:
+		if ((rc = clock_now((int)a[0], &ns)) < 0)
+			return rc;
+		return put_ts(p, a[1], ns);
+	case NR_clock_getres:
+		if ((rc = clock_now((int)a[0], &ns)) < 0)
+			return rc;
+		return a[1] ? put_ts(p, a[1], 1) : 0;
+	case NR_gettimeofday:
+		if (a[0]) {
+			int64_t tv[2];
+			ns = hal_time_realtime_ns();
+			tv[0] = (int64_t)(ns / NSEC);
+			tv[1] = (int64_t)(ns % NSEC / 1000);
+			if (lx_copy_out(p, a[0], tv, sizeof(tv)) < 0)
+				return -EFAULT;
+		}
+		return 0;
+	case NR_nanosleep:
+		return do_sleep(p, CLOCK_MONOTONIC, 0, a[0], a[1]);
+	case NR_clock_nanosleep:
+		if (a[0] == CLOCK_THREAD_CPUTIME_ID)
+			return -EINVAL;
+		return do_sleep(p, (int)a[0], (int)a[1], a[2], a[3]);
+	default:
+		return -ENOSYS;
+	}
+}

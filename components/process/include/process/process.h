@@ -1,0 +1,144 @@
+/*
+ * User processes: a pid, a parent and children, one address space, one
+ * task that runs the user context, and what the parent's wait4() reads
+ * when it ends. Built on addr-space (the space), task (the thread of
+ * control, wait queues) and hal/user.h (user mode).
+ *
+ * What the programs may ask of the kernel is not decided here: a system-call
+ * layer (linux-abi) registers struct process_abi, and keeps its own
+ * per-process state (credentials, program break, signal actions, ...) in
+ * process->abi.
+ *
+ * Each process is one task running process_run(): user mode until a trap,
+ * then a system call, a page fault resolved by as_fault(), or a fatal
+ * signal. A process ends by exit (its status) or by a signal (a user fault
+ * that cannot be served is SIGSEGV; kill() sends others); either way its
+ * address space goes at once (ipc-shm's nattch drops with it), and the
+ * parent's wait4() collects the rest. Children of an exiting process go to
+ * the first process (pid 1); a process whose parent no longer waits for
+ * anything is reaped when it ends.
+ *
+ * Locking: one lock guards the process tree (pids, parents, states);
+ * process_lock()/process_unlock() give it to the syscall layer.
+ */
+#ifndef PROCESS_PROCESS_H
+#define PROCESS_PROCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <addr-space/addr_space.h>
+#include <hal/user.h>
+#include <klib/list.h>
+#include <process/elf.h>
+#include <task/wait.h>
+
+struct task;
+
+enum process_state {
+	PROCESS_RUNNING,
+	PROCESS_ZOMBIE, /* ended; the parent's wait4() has not collected it */
+};
+
+struct process {
+	int32_t pid;
+	struct process *parent;
+	struct list_node children; /* its children (struct process.sibling) */
+	struct list_node sibling;
+	struct list_node all;      /* every process, by pid order of creation */
+	enum process_state state;
+	int wstatus;               /* Linux wait status, once a zombie */
+	int kill_signal;           /* a fatal signal to act on at the next trap; 0: none */
+	struct addr_space *as;
+	struct task *task;
+	struct wait_queue child_exit; /* the process waits here for its children */
+	struct hal_user_context uc;
+	char comm[16];                /* the program's name, as Linux's comm */
+	void *abi;                    /* the system-call layer's per-process state */
+};
+
+/* What the system-call layer provides (process_set_abi). */
+struct process_abi {
+	/* A system call: the value for user mode (may not return: exit, execve). */
+	long (*syscall)(struct process *p, unsigned long nr, const unsigned long args[6]);
+	/* fork(): make child->abi from parent->abi. 0 or -errno (fork fails). */
+	int (*fork)(struct process *parent, struct process *child);
+	/* exec succeeded: the new program's break starts at brk_start. */
+	void (*exec)(struct process *p, uintptr_t brk_start);
+	/* The process ends: release what needs the process (its space still exists). */
+	void (*exit)(struct process *p);
+	/* The process is reaped: free p->abi. */
+	void (*release)(struct process *p);
+	/* The ids exec puts in the auxiliary vector (AT_UID, AT_EUID, AT_GID, AT_EGID). */
+	void (*ids)(struct process *p, uint32_t ids[4]);
+};
+
+/* Where programs come from: the file at 'path' (an initrd). 0 or -ENOENT, ... */
+typedef int (*process_file_fn)(const char *path, const void **data, size_t *size);
+
+void process_set_abi(const struct process_abi *abi);
+void process_set_files(process_file_fn find);
+
+/*
+ * Start the first process (pid 1) running 'path' with argv/envp
+ * (NULL-terminated). Returns it, running, or NULL and a message saying why
+ * (*err: the negative errno).
+ */
+struct process *process_start_init(const char *path, const char *const *argv,
+				   const char *const *envp, int *err);
+
+/*
+ * Wait until every process has ended and been reaped (pid 1's status is
+ * returned through *init_status as a wait status). Called by the kernel's
+ * main task.
+ */
+void process_wait_all(int *init_status);
+
+/* The process the calling task runs, or NULL for a kernel task. */
+struct process *process_current(void);
+
+/* The task body of every process (user mode and traps). */
+int process_run(void *arg);
+
+/*
+ * fork(): a copy of 'parent' whose system call returns 0. prepare(child,
+ * arg), if given, runs before the child can run (clone's TID writes, a new
+ * stack pointer). The child's pid, or -errno.
+ */
+long process_fork(struct process *parent, void (*prepare)(struct process *child, void *arg),
+		  void *arg);
+
+/* 64 bits from a splitmix64 stream stirred by the clock (AT_RANDOM,
+ * getrandom): unpredictable enough for a test kernel, not cryptographic. */
+uint64_t process_random(void);
+
+/*
+ * execve(): replace p's program. Reads the file, builds a new space and
+ * stack; only then drops the old space (so a failure leaves p as it was).
+ * 0 (the caller returns to the new program), or -ENOENT, -ENOEXEC
+ * (message says why), -E2BIG, -ENOMEM, -EFAULT.
+ */
+int process_exec(struct process *p, const char *path, const char *const *argv,
+		 const char *const *envp);
+
+/* exit_group(): end p with a wait status (exit code << 8, or the signal). Never returns. */
+__attribute__((noreturn)) void process_exit(struct process *p, int wstatus);
+
+/*
+ * wait4(): collect a child. pid > 0 that child, -1 any (0 and < -1: the
+ * caller's process group, which is everyone here). 'nohang': 0 when none
+ * has ended. Returns the pid and *wstatus, or -ECHILD.
+ */
+long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus);
+
+/* kill(): 'sig' (1..64) ends process 'pid' at its next trap; 0 just checks. -ESRCH. */
+int process_kill(int32_t pid, int sig);
+
+struct process *process_find(int32_t pid); /* with process_lock held */
+unsigned long process_lock(void);
+void process_unlock(unsigned long flags);
+
+/* Counts, for the kernel's shutdown report. */
+size_t process_count(void);
+
+#endif

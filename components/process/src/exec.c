@@ -1,0 +1,179 @@
+/*
+ * execve: load a static ELF program into a fresh address space and lay out
+ * its initial stack as Linux does. Everything is built on the side; the
+ * old program is dropped only once the new one is complete, so a failed
+ * exec leaves the process exactly as it was (Linux's point of no return).
+ */
+#include <klib/errno.h>
+#include <klib/log.h>
+#include <klib/printf.h>
+#include <klib/string.h>
+#include <page-alloc/page_alloc.h>
+#include <process/ustack.h>
+#include <task/task.h>
+#include "process_internal.h"
+
+#define STACK_SIZE (8ul << 20)  /* Linux's default RLIMIT_STACK, reserved, filled on demand */
+#define STACK_SLACK 1024        /* room for alignment and padding past the counted bytes */
+/* riscv64 AT_HWCAP: one bit per single-letter extension the kernel vouches for (IMAFDC). */
+#define RISCV_HWCAP ((1ul << ('i' - 'a')) | (1ul << ('m' - 'a')) | (1ul << ('a' - 'a')) | \
+		     (1ul << ('f' - 'a')) | (1ul << ('d' - 'a')) | (1ul << ('c' - 'a')))
+
+struct loaded {
+	struct addr_space *as;
+	uintptr_t entry, sp, brk;
+};
+
+static uintptr_t page_down(uintptr_t v) { return v & ~(PAGE_SIZE - 1); }
+static uintptr_t page_up(uintptr_t v) { return (v + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
+
+/* One PT_LOAD: map it writable, copy the file bytes, then set its protection. */
+static int load_segment(struct addr_space *as, const struct elf_load *l, uint64_t bias,
+			const uint8_t *file)
+{
+	uintptr_t va = l->vaddr + bias, start = page_down(va), end = page_up(va + l->memsz);
+	int rc;
+
+	rc = as_map_anon(as, start, end - start, AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
+			 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
+	if (rc < 0)
+		return rc;
+	if (l->filesz && (rc = as_copy_to_user(as, va, file + l->offset, l->filesz)) < 0)
+		return rc;
+	return as_protect(as, start, end - start, l->prot | AS_PROT_USER);
+}
+
+static size_t strings_size(const char *const *v, size_t *count)
+{
+	size_t bytes = 0, n = 0;
+
+	for (; v && v[n]; n++)
+		bytes += strlen(v[n]) + 1;
+	*count = n;
+	return bytes;
+}
+
+/* The initial stack: built in a kernel buffer, copied to the top of the stack area. */
+static int build_stack(struct addr_space *as, const struct elf_image *img, uint64_t bias,
+		       const char *path, const char *const *argv, const char *const *envp,
+		       const uint32_t ids[4], uintptr_t *sp)
+{
+	uintptr_t top = as_user_top() & ~15ul;
+	size_t argc, envc, bytes, size;
+	struct auxv_entry auxv[USTACK_RISCV64_AUXV];
+	struct ustack_exec_info info = {
+		.phdr = img->phdr + bias, .phnum = img->phnum, .entry = img->entry + bias,
+		.page_size = PAGE_SIZE, .hwcap = RISCV_HWCAP, .clktck = 100,
+		.uid = ids[0], .euid = ids[1], .gid = ids[2], .egid = ids[3],
+	};
+	uint64_t rnd[2] = {process_random(), process_random()};
+	struct ustack_args a = {
+		.argv = argv, .envp = envp, .execfn = path, .random = (const uint8_t *)rnd,
+	};
+	struct ustack_layout lay;
+	void *buf;
+	int rc;
+
+	bytes = strings_size(argv, &argc) + strings_size(envp, &envc) + strlen(path) + 1;
+	bytes += (argc + envc + 3) * 8 + sizeof(auxv) * 2 + 16 + STACK_SLACK;
+	if (bytes > STACK_SIZE / 4) /* Linux: arguments may use a quarter of the stack limit */
+		return -E2BIG;
+	size = page_up(bytes);
+	rc = as_map_anon(as, top - STACK_SIZE, STACK_SIZE,
+			 AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
+			 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
+	if (rc < 0)
+		return rc;
+	a.nauxv = ustack_riscv64_auxv(auxv, &info);
+	a.auxv = auxv;
+	if (!(buf = kmalloc(size)))
+		return -ENOMEM;
+	rc = ustack_build(buf, size, top, &a, &lay);
+	if (rc == 0)
+		rc = as_copy_to_user(as, top - size, buf, size);
+	kfree(buf);
+	*sp = lay.sp;
+	return rc;
+}
+
+static int load(struct process *p, const char *path, const char *const *argv,
+		const char *const *envp, struct loaded *out)
+{
+	struct elf_image *img;
+	const void *file;
+	const char *why = NULL;
+	uint32_t ids[4] = {0, 0, 0, 0};
+	uint64_t bias = 0, end = 0;
+	size_t size;
+	int rc;
+
+	if (!process_files)
+		return -ENOENT;
+	if ((rc = process_files(path, &file, &size)) < 0)
+		return rc;
+	if (!(img = kmalloc(sizeof(*img))))
+		return -ENOMEM;
+	rc = elf_parse(file, size, PAGE_SIZE, as_user_top() - STACK_SIZE, img, &why);
+	if (rc < 0) {
+		kprintf("exec %s: not a program this kernel runs: %s\n", path, why ? why : "?");
+		goto out;
+	}
+	/* static-pie: at two thirds of user space, as Linux's ELF_ET_DYN_BASE. */
+	if (img->type == ELF_ET_DYN)
+		bias = ((as_user_top() / 3 * 2) & ~(img->max_align - 1)) - img->lo;
+	if ((rc = as_create(&out->as)) < 0)
+		goto out;
+	for (unsigned i = 0; i < img->nloads && rc == 0; i++) {
+		rc = load_segment(out->as, &img->loads[i], bias, file);
+		if (img->loads[i].vaddr + img->loads[i].memsz > end)
+			end = img->loads[i].vaddr + img->loads[i].memsz;
+	}
+	if (process_abi_ops && process_abi_ops->ids)
+		process_abi_ops->ids(p, ids);
+	if (rc == 0)
+		rc = build_stack(out->as, img, bias, path, argv, envp, ids, &out->sp);
+	if (rc < 0) {
+		as_destroy(out->as);
+		goto out;
+	}
+	out->entry = img->entry + bias;
+	out->brk = page_up(end + bias);
+out:
+	kfree(img);
+	return rc;
+}
+
+static void activate(void *space)
+{
+	as_activate(space);
+}
+
+static void set_comm(struct process *p, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	kstrlcpy(p->comm, base, sizeof(p->comm));
+}
+
+int process_exec(struct process *p, const char *path, const char *const *argv,
+		 const char *const *envp)
+{
+	struct addr_space *old = p->as;
+	struct loaded l;
+	int rc = load(p, path, argv, envp, &l);
+
+	if (rc < 0)
+		return rc;
+	/* The point of no return. */
+	p->as = l.as;
+	if (p->task && p->task == task_current())
+		task_set_space(p->task, l.as, activate);
+	if (old)
+		as_destroy(old); /* its shm attachments close: nattch drops */
+	hal_user_init(&p->uc, l.entry, l.sp);
+	set_comm(p, path);
+	if (process_abi_ops && process_abi_ops->exec)
+		process_abi_ops->exec(p, l.brk);
+	return 0;
+}

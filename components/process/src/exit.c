@@ -1,0 +1,160 @@
+/*
+ * exit, wait4 and kill.
+ *
+ * An exiting process gives up its address space at once (as Linux's
+ * exit_mm: shm attachments are counted down here, not when the parent
+ * collects the status), hands its children to pid 1, becomes a zombie and
+ * wakes its parent. The parent's wait4() frees what is left.
+ */
+#include <klib/errno.h>
+#include <klib/printf.h>
+#include <page-alloc/page_alloc.h>
+#include <task/task.h>
+#include "process_internal.h"
+
+static struct wait_queue all_gone = WAIT_QUEUE_INIT(all_gone);
+static int init_wstatus;
+
+static void release(struct process *p)
+{
+	if (process_abi_ops && process_abi_ops->release)
+		process_abi_ops->release(p);
+	kfree(p);
+}
+
+/* With the tree lock held: give p's children to pid 1 (or let them reap themselves). */
+static void reparent_children(struct process *p, struct list_node *orphans)
+{
+	struct process *init = process_find(1), *c, *tmp;
+
+	if (init == p || (init && init->state != PROCESS_RUNNING))
+		init = NULL;
+	list_for_each_entry_safe(c, tmp, &p->children, sibling) {
+		list_del(&c->sibling);
+		c->parent = init;
+		if (init) {
+			list_add_tail(&init->children, &c->sibling);
+		} else {
+			list_init(&c->sibling);
+			if (c->state == PROCESS_ZOMBIE) { /* nobody will wait for it */
+				process_reap_locked(c);
+				list_add_tail(orphans, &c->sibling);
+			}
+		}
+	}
+	if (init && !list_empty(&init->children))
+		wq_wake_all(&init->child_exit); /* it may have inherited zombies */
+}
+
+void process_exit(struct process *p, int wstatus)
+{
+	struct list_node orphans = LIST_HEAD_INIT(orphans);
+	struct process *c, *tmp;
+	unsigned long flags;
+	bool self_reap;
+
+	if (process_abi_ops && process_abi_ops->exit)
+		process_abi_ops->exit(p);
+	/* Leave the space before destroying it: run on the kernel's table. */
+	as_activate(NULL);
+	task_set_space(task_current(), NULL, NULL);
+	as_destroy(p->as);
+	p->as = NULL;
+
+	flags = hal_spin_lock_irqsave(process_tree_lock());
+	reparent_children(p, &orphans);
+	p->wstatus = wstatus;
+	p->state = PROCESS_ZOMBIE;
+	if (p->pid == 1)
+		init_wstatus = wstatus;
+	self_reap = !p->parent;
+	if (self_reap)
+		process_reap_locked(p);
+	else
+		wq_wake_all(&p->parent->child_exit);
+	wq_wake_all(&all_gone);
+	hal_spin_unlock_irqrestore(process_tree_lock(), flags);
+
+	list_for_each_entry_safe(c, tmp, &orphans, sibling)
+		release(c);
+	if (self_reap)
+		release(p);
+	task_exit(0);
+}
+
+static bool matches(const struct process *c, int32_t pid)
+{
+	return pid <= 0 || c->pid == pid; /* one process group: 0 and -pgid mean any */
+}
+
+long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus)
+{
+	hal_spinlock_t *lock = process_tree_lock();
+	unsigned long flags = hal_spin_lock_irqsave(lock);
+	struct process *c, *found;
+	bool any;
+	long rc;
+
+	for (;;) {
+		any = false;
+		found = NULL;
+		list_for_each_entry(c, &p->children, sibling) {
+			if (!matches(c, pid))
+				continue;
+			any = true;
+			if (c->state == PROCESS_ZOMBIE) {
+				found = c;
+				break;
+			}
+		}
+		if (found || !any || nohang)
+			break;
+		if (__atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE)) {
+			hal_spin_unlock_irqrestore(lock, flags);
+			return -EINTR;
+		}
+		wq_wait(&p->child_exit, lock, TASK_FOREVER);
+	}
+	if (found) {
+		*wstatus = found->wstatus;
+		rc = found->pid;
+		process_reap_locked(found);
+	} else {
+		rc = any ? 0 : -ECHILD;
+	}
+	hal_spin_unlock_irqrestore(lock, flags);
+	if (found)
+		release(found);
+	return rc;
+}
+
+int process_kill(int32_t pid, int sig)
+{
+	unsigned long flags;
+	struct process *p;
+	int rc = 0;
+
+	if (sig < 0 || sig > 64)
+		return -EINVAL;
+	flags = process_lock();
+	p = process_find(pid);
+	if (!p || p->state != PROCESS_RUNNING) {
+		rc = p ? 0 : -ESRCH; /* a zombie exists: Linux's kill succeeds */
+	} else if (sig) {
+		__atomic_store_n(&p->kill_signal, sig, __ATOMIC_RELEASE);
+		wq_wake_all(&p->child_exit); /* a wait4 in progress gives up */
+	}
+	process_unlock(flags);
+	return rc;
+}
+
+void process_wait_all(int *init_status)
+{
+	hal_spinlock_t *lock = process_tree_lock();
+	unsigned long flags = hal_spin_lock_irqsave(lock);
+
+	while (process_count_locked() != 0)
+		wq_wait(&all_gone, lock, TASK_FOREVER);
+	hal_spin_unlock_irqrestore(lock, flags);
+	*init_status = init_wstatus;
+}

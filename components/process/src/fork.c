@@ -1,0 +1,41 @@
+/*
+ * fork: a new process with a copy of the parent's address space (private
+ * areas copy-on-write, shared ones, shm attachments included, shared: their
+ * backends see open() and count the child) and of its registers, whose
+ * system call returns 0.
+ */
+#include <klib/errno.h>
+#include <klib/string.h>
+#include "process_internal.h"
+
+long process_fork(struct process *parent, void (*prepare)(struct process *child, void *arg),
+		  void *arg)
+{
+	struct process *child = process_alloc(parent);
+	int rc;
+
+	if (!child)
+		return -EAGAIN; /* Linux: out of pids or task structures */
+	memcpy(child->comm, parent->comm, sizeof(child->comm));
+	child->uc = parent->uc;
+	hal_user_set_return(&child->uc, 0);
+	if ((rc = as_fork(parent->as, &child->as)) < 0)
+		goto fail;
+	if (process_abi_ops && process_abi_ops->fork &&
+	    (rc = process_abi_ops->fork(parent, child)) < 0)
+		goto fail_as;
+	if (prepare)
+		prepare(child, arg);
+	if ((rc = process_start_task(child)) < 0)
+		goto fail_abi;
+	return child->pid;
+
+fail_abi:
+	if (process_abi_ops && process_abi_ops->release)
+		process_abi_ops->release(child);
+fail_as:
+	as_destroy(child->as);
+fail:
+	process_discard(child);
+	return rc;
+}

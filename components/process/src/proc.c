@@ -1,0 +1,146 @@
+/*
+ * The process table: pids, the tree of parents and children, and the lock
+ * that guards both. Pids count up from 1 and are not reused while the
+ * counter lasts (2^31), as a demanding reader of logs would want.
+ */
+#include <hal/spinlock.h>
+#include <hal/time.h>
+#include <klib/errno.h>
+#include <klib/string.h>
+#include <page-alloc/page_alloc.h>
+#include <task/task.h>
+#include "process_internal.h"
+
+static hal_spinlock_t tree_lock = HAL_SPINLOCK_INIT;
+static struct list_node all_processes = LIST_HEAD_INIT(all_processes);
+static int32_t next_pid = 1;
+static size_t nprocesses;
+
+const struct process_abi *process_abi_ops;
+process_file_fn process_files;
+
+void process_set_abi(const struct process_abi *abi)
+{
+	process_abi_ops = abi;
+}
+
+void process_set_files(process_file_fn find)
+{
+	process_files = find;
+}
+
+unsigned long process_lock(void)
+{
+	return hal_spin_lock_irqsave(&tree_lock);
+}
+
+void process_unlock(unsigned long flags)
+{
+	hal_spin_unlock_irqrestore(&tree_lock, flags);
+}
+
+hal_spinlock_t *process_tree_lock(void)
+{
+	return &tree_lock;
+}
+
+struct process *process_find(int32_t pid)
+{
+	struct process *p;
+
+	list_for_each_entry(p, &all_processes, all)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+struct process *process_alloc(struct process *parent)
+{
+	struct process *p = kzalloc(sizeof(*p));
+	unsigned long flags;
+
+	if (!p)
+		return NULL;
+	list_init(&p->children);
+	wq_init(&p->child_exit);
+	p->state = PROCESS_RUNNING;
+	flags = process_lock();
+	if (next_pid <= 0) { /* 2^31 processes: out of pids */
+		process_unlock(flags);
+		kfree(p);
+		return NULL;
+	}
+	p->pid = next_pid++;
+	p->parent = parent;
+	if (parent)
+		list_add_tail(&parent->children, &p->sibling);
+	else
+		list_init(&p->sibling);
+	list_add_tail(&all_processes, &p->all);
+	nprocesses++;
+	process_unlock(flags);
+	return p;
+}
+
+void process_discard(struct process *p)
+{
+	unsigned long flags = process_lock();
+
+	list_del(&p->all);
+	list_del(&p->sibling);
+	nprocesses--;
+	process_unlock(flags);
+	kfree(p);
+}
+
+void process_reap_locked(struct process *p)
+{
+	list_del(&p->all);
+	list_del(&p->sibling);
+	nprocesses--;
+}
+
+size_t process_count_locked(void)
+{
+	return nprocesses;
+}
+
+size_t process_count(void)
+{
+	unsigned long flags = process_lock();
+	size_t n = nprocesses;
+
+	process_unlock(flags);
+	return n;
+}
+
+struct process *process_current(void)
+{
+	struct task *t = task_current();
+	struct process *p;
+	unsigned long flags;
+	struct process *found = NULL;
+
+	flags = process_lock();
+	list_for_each_entry(p, &all_processes, all)
+		if (p->task == t && p->state == PROCESS_RUNNING) {
+			found = p;
+			break;
+		}
+	process_unlock(flags);
+	return found;
+}
+
+/* splitmix64 over the clock: unpredictable enough for AT_RANDOM and load
+ * biases of a test kernel; not a cryptographic source (see getrandom). */
+uint64_t process_random(void)
+{
+	static uint64_t state;
+	uint64_t z;
+
+	state += 0x9e3779b97f4a7c15ull ^ hal_time_ns();
+	z = state;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}

@@ -1,0 +1,24 @@
+/* Shared inside the process component. */
+#ifndef PROCESS_INTERNAL_H
+#define PROCESS_INTERNAL_H
+
+#include <hal/spinlock.h>
+#include <process/process.h>
+
+extern const struct process_abi *process_abi_ops;
+extern process_file_fn process_files;
+
+/* A new process (RUNNING, pid assigned, in the tree under 'parent'), or NULL. */
+struct process *process_alloc(struct process *parent);
+/* Undo process_alloc of a process that never ran. */
+void process_discard(struct process *p);
+/* Start p's task (detached, in p's space). 0 or -errno. */
+int process_start_task(struct process *p);
+/* Processes in the table (zombies included), with the tree lock held. */
+size_t process_count_locked(void);
+/* The tree lock itself, for wait queues. */
+hal_spinlock_t *process_tree_lock(void);
+/* Take a zombie (or a never-run process) out of the table, lock held. */
+void process_reap_locked(struct process *p);
+
+#endif
