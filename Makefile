@@ -18,7 +18,7 @@
 #   make APP_DIR=/path/to/app CONFIG=/path/to/app/defconfig run   an app outside the tree
 
 PLATFORM ?= riscv64-qemu-virt
-APP      ?= hello
+APP      ?= shm-demo
 ifdef APP_DIR
 CONFIG   ?= $(APP_DIR)/$(PLATFORM)_defconfig
 NAME     ?= $(PLATFORM)_$(notdir $(abspath $(APP_DIR)))

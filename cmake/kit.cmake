@@ -76,8 +76,12 @@ endfunction()
 
 # kit_app(SOURCES ... [DEPS ...]): the application, linked into the image.
 # DEPS names the components the app calls; a disabled one is a clear error.
+# kit_app(SOURCES ... DEPS ... [INITRD file APPEND "command line"]): INITRD and
+# APPEND are what the image boots with by default (run.json; make run).
 function(kit_app)
-  cmake_parse_arguments(A "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(A "" "INITRD;APPEND" "SOURCES;DEPS" ${ARGN})
+  set_property(GLOBAL PROPERTY KIT_RUN_INITRD "${A_INITRD}")
+  set_property(GLOBAL PROPERTY KIT_RUN_APPEND "${A_APPEND}")
   add_library(app STATIC ${A_SOURCES})
   target_link_libraries(app PUBLIC kit_config kit_start ${A_DEPS})
   set_property(GLOBAL APPEND PROPERTY KIT_REQUIRED_TARGETS ${A_DEPS})

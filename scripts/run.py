@@ -217,6 +217,11 @@ def main():
     info = load_run_json(args.build_dir)
     if args.boot != "default" and info["kind"] != "qemu":
         die(f"--boot {args.boot} only applies to QEMU images, not {info['platform']}")
+    # The app's own initrd and command line (run.json) unless others are given.
+    if args.initrd is None and info.get("initrd"):
+        args.initrd = info["initrd"]
+        if args.append is None and info.get("append"):
+            args.append = info["append"]
     initrd = None
     if args.initrd is not None:
         if not os.path.isfile(args.initrd):

@@ -33,6 +33,9 @@ entry:
 	la	t0, riscv_trap_entry
 	csrw	stvec, t0              /* direct mode: every trap reports, even this early */
 	csrw	sscratch, zero
+	/* User mode may read time, cycle and instret (rdtime, rdcycle, rdinstret). */
+	li	t0, 7
+	csrw	scounteren, t0
 	mv	tp, zero
 	.option push
 	.option norelax
