@@ -14,7 +14,7 @@
 #include <page-alloc/page_alloc.h>
 #include <process/cpio.h>
 #include <process/process.h>
-#include "cmdline.h"
+#include <process/cmdline.h>
 
 static const void *initrd;
 static size_t initrd_size;

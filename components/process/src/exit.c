@@ -62,6 +62,7 @@ void process_exit(struct process *p, int wstatus)
 	p->as = NULL;
 
 	flags = hal_spin_lock_irqsave(process_tree_lock());
+	task_set_owner(task_current(), NULL); /* p may be freed before this task ends */
 	reparent_children(p, &orphans);
 	p->wstatus = wstatus;
 	p->state = PROCESS_ZOMBIE;

@@ -116,19 +116,7 @@ size_t process_count(void)
 
 struct process *process_current(void)
 {
-	struct task *t = task_current();
-	struct process *p;
-	unsigned long flags;
-	struct process *found = NULL;
-
-	flags = process_lock();
-	list_for_each_entry(p, &all_processes, all)
-		if (p->task == t && p->state == PROCESS_RUNNING) {
-			found = p;
-			break;
-		}
-	process_unlock(flags);
-	return found;
+	return task_owner(task_current());
 }
 
 /* splitmix64 over the clock: unpredictable enough for AT_RANDOM and load

@@ -104,6 +104,7 @@ int process_start_task(struct process *p)
 	rc = task_create(&t, p->comm, process_run, p, &attr);
 	if (rc == 0) {
 		p->task = t;
+		task_set_owner(t, p);
 		rc = task_set_space(t, p->as, activate);
 	}
 	preempt_enable();

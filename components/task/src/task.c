@@ -281,6 +281,16 @@ void *task_active_space(void)
 	return this_cpu()->active_space;
 }
 
+void task_set_owner(struct task *t, void *owner)
+{
+	t->owner = owner;
+}
+
+void *task_owner(const struct task *t)
+{
+	return t ? t->owner : NULL;
+}
+
 void *task_local(struct task *t)
 {
 #if CONFIG_TASK_LOCAL_SIZE > 0

@@ -46,6 +46,7 @@ struct task {
 
 	void *space;
 	void (*activate)(void *space);
+	void *owner; /* task_set_owner() */
 
 	task_fn_t fn;
 	void *arg;

@@ -109,6 +109,13 @@ int task_set_space(struct task *t, void *space, void (*activate)(void *space));
 void *task_active_space(void);
 
 /*
+ * One pointer for whatever runs the task (process: its struct process), so
+ * that "the current process" is task_owner(task_current()). NULL by
+ * default; task_owner(NULL) is NULL.
+ */
+void task_set_owner(struct task *t, void *owner);
+void *task_owner(const struct task *t);
+/*
  * CONFIG_TASK_LOCAL_SIZE bytes of per-task storage, zeroed at creation, for
  * a layer above task (sync's lock-order checker keeps the locks a task holds
  * there). NULL if the size is 0.

@@ -1,7 +1,7 @@
 #include <stdbool.h>
 #include <klib/errno.h>
 #include <klib/string.h>
-#include "cmdline.h"
+#include <process/cmdline.h>
 
 static char *next_word(char **s)
 {

@@ -1,6 +1,6 @@
-/* The kernel command line of apps/linux: which program runs first, with what. */
-#ifndef LINUX_APP_CMDLINE_H
-#define LINUX_APP_CMDLINE_H
+/* The kernel command line of a kernel that runs Linux programs: which program runs first, with what. */
+#ifndef PROCESS_CMDLINE_H
+#define PROCESS_CMDLINE_H
 
 #include <stddef.h>
 
