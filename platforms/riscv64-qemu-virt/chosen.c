@@ -34,13 +34,14 @@ static void chosen_cmdline(const struct riscv_chosen *c)
 	if (!p)
 		return;
 	if (c->bootargs_len <= 0 || p[c->bootargs_len - 1] != '\0') {
-		klog_err("boot", "/chosen/bootargs is not a NUL-terminated string: command line ignored");
+		klog_err("boot", "/chosen/bootargs is not a NUL-terminated string: "
+			 "command line ignored");
 		return;
 	}
 	n = strlen(p);
 	if (n >= sizeof(cmdline)) {
-		klog_err("boot", "the command line is %zu bytes, over the %zu of CONFIG_RISCV_CMDLINE_SIZE: "
-			 "ignored", n, sizeof(cmdline) - 1);
+		klog_err("boot", "the command line is %zu bytes, over the %zu of "
+			 "CONFIG_RISCV_CMDLINE_SIZE: ignored", n, sizeof(cmdline) - 1);
 		return;
 	}
 	memcpy(cmdline, p, n + 1);

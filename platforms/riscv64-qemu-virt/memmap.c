@@ -5,7 +5,6 @@
  * (chosen.c).
  */
 #include <hal/memmap.h>
-#include <klib/compiler.h>
 #include <klib/panic.h>
 #include <klib/string.h>
 #include "riscv.h"
@@ -57,8 +56,9 @@ void riscv_memmap_init(void)
 {
 	riscv_memmap_add((uintptr_t)__kernel_start, (uintptr_t)(__kernel_end - __kernel_start),
 			 HAL_MEM_KERNEL);
-	riscv_memmap_add(riscv_board.fdt_pa, ALIGN_UP((uint64_t)riscv_board.fdt.size, 4096),
-			 HAL_MEM_FDT);
+	/* Its exact extent: page-alloc leaves out partly covered frames by itself,
+	 * and an initrd may start right after it (chosen.c checks for overlap). */
+	riscv_memmap_add(riscv_board.fdt_pa, riscv_board.fdt.size, HAL_MEM_FDT);
 	layout = (struct hal_kernel_layout){
 		.text_start = (uintptr_t)__text_start, .text_end = (uintptr_t)__text_end,
 		.rodata_start = (uintptr_t)__rodata_start, .rodata_end = (uintptr_t)__rodata_end,
