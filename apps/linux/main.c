@@ -82,15 +82,17 @@ int app_main(void)
 	process_set_files(initrd_file);
 	kprintf("linux: initrd %zu bytes; running %s; frames free at boot: %zu\n", initrd_size, cl.init,
 		free_boot);
-	if (!process_start_init(cl.init, cl.argv, cl.envp, &rc)) {
+	if (process_start_init(cl.init, cl.argv, cl.envp, &rc)) {
+		process_wait_all(&st);
+		describe(st, how, sizeof(how));
+	} else {
 		kprintf("linux: cannot run %s: %s (%s)\n", cl.init, kstrerror(rc), kstrerrorname(rc));
-		return 127;
+		st = 127 << 8; /* a shell's "command not found" */
+		ksnprintf(how, sizeof(how), "did not start");
 	}
-	process_wait_all(&st);
 	segs = linux_abi_shm_segments();
 	linux_abi_shutdown();
 	free_end = page_free_count();
-	describe(st, how, sizeof(how));
 	kprintf("linux: %s %s; shm segments left: %zu; frames free at shutdown: %zu (%s)\n", cl.init,
 		how, segs, free_end,
 		free_end == free_boot ? "all returned" : "DIFFERENT FROM BOOT");
