@@ -52,7 +52,7 @@ static void describe(int st, char *buf, size_t n)
 int app_main(void)
 {
 	static char cmdbuf[4096];
-	struct cmdline cl;
+	static struct cmdline cl; /* CONFIG_PROCESS_CMDLINE_MAX_ARGS pointers: not on the stack */
 	size_t free_boot, free_end, len, segs;
 	int rc, st = 0;
 	char how[48];

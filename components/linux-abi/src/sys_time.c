@@ -15,12 +15,28 @@
 #define CLOCK_BOOTTIME 7
 #define TIMER_ABSTIME 1
 #define NSEC 1000000000ull
+#ifdef CONFIG_TASK_ACCOUNTING
+#define TASK_ACCOUNTING_ON 1
+#else
+#define TASK_ACCOUNTING_ON 0 /* no per-task runtime: the CPU clocks read time since boot */
+#endif
 
 struct lx_timespec {
 	int64_t sec, nsec;
 };
 
-static int clock_now(int clk, uint64_t *ns)
+/* CPU time the process's task has had (the task's accounting, when on). */
+static uint64_t cpu_time(struct process *p)
+{
+	struct task_info info;
+
+	if (!p->task)
+		return 0;
+	task_get_info(p->task, &info);
+	return info.runtime_ns;
+}
+
+static int clock_now(struct process *p, int clk, uint64_t *ns)
 {
 	switch (clk) {
 	case CLOCK_REALTIME:
@@ -31,9 +47,11 @@ static int clock_now(int clk, uint64_t *ns)
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
-	case CLOCK_PROCESS_CPUTIME_ID: /* no per-process CPU clock yet: time since boot */
-	case CLOCK_THREAD_CPUTIME_ID:
 		*ns = hal_time_ns();
+		return 0;
+	case CLOCK_PROCESS_CPUTIME_ID: /* one thread per process: the same clock */
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = TASK_ACCOUNTING_ON ? cpu_time(p) : hal_time_ns();
 		return 0;
 	default:
 		return -EINVAL;
@@ -67,7 +85,7 @@ static long do_sleep(struct process *p, int clk, int flags, uintptr_t ureq, uint
 	(void)urem; /* sleeps are not interrupted by signals here: nothing remains */
 	if ((rc = get_ts(p, ureq, &req)) < 0)
 		return rc;
-	if ((rc = clock_now(clk, &now)) < 0)
+	if ((rc = clock_now(p, clk, &now)) < 0)
 		return rc;
 	mono = hal_time_ns();
 	if (flags & TIMER_ABSTIME)
@@ -83,11 +101,11 @@ long lx_sys_time(struct process *p, unsigned long nr, const unsigned long *a)
 
 	switch (nr) {
 	case NR_clock_gettime:
-		if ((rc = clock_now((int)a[0], &ns)) < 0)
+		if ((rc = clock_now(p, (int)a[0], &ns)) < 0)
 			return rc;
 		return put_ts(p, a[1], ns);
 	case NR_clock_getres:
-		if ((rc = clock_now((int)a[0], &ns)) < 0)
+		if ((rc = clock_now(p, (int)a[0], &ns)) < 0)
 			return rc;
 		return a[1] ? put_ts(p, a[1], 1) : 0;
 	case NR_gettimeofday:

@@ -14,16 +14,25 @@
 
 static struct wait_queue all_gone = WAIT_QUEUE_INIT(all_gone);
 static int init_wstatus;
+/*
+ * Ended processes nobody will wait4 for (no parent): process_wait_all()
+ * joins their tasks and frees them. Their tasks are joinable, like every
+ * process's: a process is freed only once its task has ended, so its
+ * kernel stack is back by the time anyone counts frames.
+ */
+static struct list_node unwaited = LIST_HEAD_INIT(unwaited);
 
 static void release(struct process *p)
 {
+	if (p->task)
+		task_join(p->task, NULL); /* it may be finishing task_exit() right now */
 	if (process_abi_ops && process_abi_ops->release)
 		process_abi_ops->release(p);
 	kfree(p);
 }
 
-/* With the tree lock held: give p's children to pid 1 (or let them reap themselves). */
-static void reparent_children(struct process *p, struct list_node *orphans)
+/* With the tree lock held: give p's children to pid 1 (or to nobody). */
+static void reparent_children(struct process *p)
 {
 	struct process *init = process_find(1), *c, *tmp;
 
@@ -38,7 +47,7 @@ static void reparent_children(struct process *p, struct list_node *orphans)
 			list_init(&c->sibling);
 			if (c->state == PROCESS_ZOMBIE) { /* nobody will wait for it */
 				process_reap_locked(c);
-				list_add_tail(orphans, &c->sibling);
+				list_add_tail(&unwaited, &c->sibling);
 			}
 		}
 	}
@@ -48,10 +57,7 @@ static void reparent_children(struct process *p, struct list_node *orphans)
 
 void process_exit(struct process *p, int wstatus)
 {
-	struct list_node orphans = LIST_HEAD_INIT(orphans);
-	struct process *c, *tmp;
 	unsigned long flags;
-	bool self_reap;
 
 	if (process_abi_ops && process_abi_ops->exit)
 		process_abi_ops->exit(p);
@@ -62,24 +68,20 @@ void process_exit(struct process *p, int wstatus)
 	p->as = NULL;
 
 	flags = hal_spin_lock_irqsave(process_tree_lock());
-	task_set_owner(task_current(), NULL); /* p may be freed before this task ends */
-	reparent_children(p, &orphans);
+	task_set_owner(task_current(), NULL); /* p may be freed once this task ends */
+	reparent_children(p);
 	p->wstatus = wstatus;
 	p->state = PROCESS_ZOMBIE;
 	if (p->pid == 1)
 		init_wstatus = wstatus;
-	self_reap = !p->parent;
-	if (self_reap)
-		process_reap_locked(p);
-	else
+	if (p->parent) {
 		wq_wake_all(&p->parent->child_exit);
+	} else {
+		process_reap_locked(p);
+		list_add_tail(&unwaited, &p->sibling);
+	}
 	wq_wake_all(&all_gone);
 	hal_spin_unlock_irqrestore(process_tree_lock(), flags);
-
-	list_for_each_entry_safe(c, tmp, &orphans, sibling)
-		release(c);
-	if (self_reap)
-		release(p);
 	task_exit(0);
 }
 
@@ -153,9 +155,19 @@ void process_wait_all(int *init_status)
 {
 	hal_spinlock_t *lock = process_tree_lock();
 	unsigned long flags = hal_spin_lock_irqsave(lock);
+	struct process *p;
 
-	while (process_count_locked() != 0)
+	for (;;) {
+		while ((p = list_first_entry(&unwaited, struct process, sibling))) {
+			list_del(&p->sibling);
+			hal_spin_unlock_irqrestore(lock, flags);
+			release(p);
+			flags = hal_spin_lock_irqsave(lock);
+		}
+		if (process_count_locked() == 0)
+			break;
 		wq_wait(&all_gone, lock, TASK_FOREVER);
+	}
 	hal_spin_unlock_irqrestore(lock, flags);
 	*init_status = init_wstatus;
 }

@@ -95,7 +95,7 @@ static void activate(void *space)
 
 int process_start_task(struct process *p)
 {
-	struct task_attr attr = {.detached = true};
+	struct task_attr attr = {.detached = false}; /* joined when the process is freed (exit.c) */
 	struct task *t;
 	int rc;
 

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#define CMDLINE_MAX_ARGS 64
+#define CMDLINE_MAX_ARGS CONFIG_PROCESS_CMDLINE_MAX_ARGS
 
 /*
  * "init=/prog -- arg1 arg2": words before "--" are kernel options (init=

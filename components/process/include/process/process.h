@@ -90,7 +90,8 @@ struct process *process_start_init(const char *path, const char *const *argv,
 /*
  * Wait until every process has ended and been reaped (pid 1's status is
  * returned through *init_status as a wait status). Called by the kernel's
- * main task.
+ * main task, which also frees the processes nobody waits for (pid 1, and
+ * orphans once pid 1 is gone): call it whenever processes run.
  */
 void process_wait_all(int *init_status);
 
