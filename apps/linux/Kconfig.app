@@ -3,6 +3,7 @@ config APP_LINUX
 	depends on HAL_USER && PAGING
 	select ADDR_SPACE
 	select TASK
+	select SYNC
 	select PROCESS
 	select PROCESS_RUN
 	select LINUX_ABI

@@ -3,6 +3,7 @@ config APP_SHM_DEMO
 	depends on HAL_USER && PAGING
 	select ADDR_SPACE
 	select TASK
+	select SYNC
 	select IPC_SHM
 	select PROCESS
 	select PROCESS_RUN

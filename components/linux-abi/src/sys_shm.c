@@ -1,43 +1,69 @@
 /*
  * System V shared memory calls: ipc-shm does the work; this supplies its
- * locks, clock and caller. The locks are raw irq-safe spinlocks: ipc-shm's
- * critical sections never sleep, and its backend callbacks run under the
- * address space's lock, itself a spinlock for now (addr-space/src/as_lock.h).
+ * locks, clock and caller.
+ *
+ * The locks: with sync (CONFIG_SYNC), mutexes of two lock-order classes,
+ * "shm_ns" and "shm_seg", so the checker sees the order ipc-shm documents
+ * (the space's lock, then shm_ns, then shm_seg) and would name any call path
+ * that took them the other way round -- the AB/BA the original kernel
+ * deadlocked on. Without sync, raw irq-safe spinlocks: ipc-shm's critical
+ * sections never sleep.
  */
 #include <hal/spinlock.h>
 #include <hal/time.h>
 #include <klib/errno.h>
+#include <klib/string.h>
 #include <linux-abi/linux_abi.h>
 #include <page-alloc/page_alloc.h>
+#ifdef CONFIG_SYNC
+#include <sync/mutex.h>
+#endif
 #include "abi_internal.h"
 #include "nr.h"
 
 #ifdef CONFIG_IPC_SHM
 
+static struct shm_ns *ns;
+
+#ifdef CONFIG_SYNC
+static char ns_class, seg_class; /* one lock-order class per name */
+
+static void *lock_create(void *ctx, const char *name)
+{
+	struct mutex *m = kzalloc(sizeof(*m));
+
+	(void)ctx;
+	if (m)
+		mutex_init_key(m, name, strcmp(name, "shm_ns") == 0 ? &ns_class : &seg_class);
+	return m;
+}
+
+static void lock(void *ctx, void *l)
+{
+	(void)ctx;
+	mutex_lock(l);
+}
+
+static void unlock(void *ctx, void *l)
+{
+	(void)ctx;
+	mutex_unlock(l);
+}
+#else
 struct lx_lock {
 	hal_spinlock_t spin;
 	unsigned long flags;
-	const char *name;
 };
-
-static struct shm_ns *ns;
 
 static void *lock_create(void *ctx, const char *name)
 {
 	struct lx_lock *l = kzalloc(sizeof(*l));
 
 	(void)ctx;
-	if (l) {
+	(void)name;
+	if (l)
 		hal_spin_init(&l->spin);
-		l->name = name;
-	}
 	return l;
-}
-
-static void lock_destroy(void *ctx, void *lock)
-{
-	(void)ctx;
-	kfree(lock);
 }
 
 static void lock(void *ctx, void *lock)
@@ -55,6 +81,13 @@ static void unlock(void *ctx, void *lock)
 
 	(void)ctx;
 	hal_spin_unlock_irqrestore(&l->spin, l->flags);
+}
+#endif
+
+static void lock_destroy(void *ctx, void *lock)
+{
+	(void)ctx;
+	kfree(lock);
 }
 
 static int64_t now(void *ctx)
