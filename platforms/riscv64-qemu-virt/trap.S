@@ -23,6 +23,7 @@
 	.balign 4
 	.globl riscv_trap_entry
 riscv_trap_entry:
+#ifdef CONFIG_HAL_USER_MODE
 	/*
 	 * sscratch is 0 in S-mode and the user context while user code runs
 	 * (user_entry.S): a non-zero swap result means the trap came from U-mode.
@@ -31,6 +32,7 @@ riscv_trap_entry:
 	beqz	tp, 2f
 	j	riscv_user_trap
 2:	csrrw	tp, sscratch, tp        /* tp back, sscratch 0 again */
+#endif
 	sd	t0, HART_T0(gp)
 	sd	sp, HART_SP(gp)
 	ld	t0, HART_STACK_BOTTOM(gp)
