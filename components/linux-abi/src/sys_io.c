@@ -1,6 +1,7 @@
 /*
- * Files, as far as this kernel has them: fds 0, 1 and 2 are the console
- * (reads see end of file, writes go to the console), and there is no file
+ * Files, as far as this kernel has them: fds 0, 1 and 2 are the console,
+ * open for reading and writing as a terminal is (reads see end of file,
+ * writes go to the console), and there is no file
  * system for programs to open (the initrd is only where programs come
  * from). Every other fd is -EBADF.
  */
@@ -36,13 +37,14 @@ static long console_write(struct process *p, uintptr_t ubuf, size_t len)
 	return (long)done;
 }
 
+/* Like a terminal opened read-write on 0, 1 and 2: any of them writes to it. */
 static long do_write(struct process *p, long fd, uintptr_t ubuf, size_t len)
 {
 	if (!fd_ok(p, fd))
 		return -EBADF;
 	if ((long)len < 0)
 		return -EINVAL;
-	return fd == 0 ? -EBADF : console_write(p, ubuf, len); /* stdin is read-only */
+	return console_write(p, ubuf, len);
 }
 
 static long do_writev(struct process *p, long fd, uintptr_t uiov, long cnt)
@@ -107,7 +109,7 @@ long lx_sys_io(struct process *p, unsigned long nr, const unsigned long *a)
 		return do_writev(p, fd, a[1], (long)a[2]);
 	case NR_read:
 	case NR_readv:
-		return fd_ok(p, fd) ? (fd == 0 ? 0 : -EBADF) : -EBADF; /* the console has no input here */
+		return fd_ok(p, fd) ? 0 : -EBADF; /* the console has no input here: end of file */
 	case NR_close:
 		if (!fd_ok(p, fd))
 			return -EBADF;

@@ -157,13 +157,26 @@ static long do_wait4(struct process *p, const unsigned long *a)
 
 static long do_kill(struct process *p, int32_t pid, int sig)
 {
+	int rc, self;
+
 	if (sig < 0 || sig > LX_NSIG)
 		return -EINVAL;
-	if (pid == 0 || pid == -1)
-		pid = p->pid; /* one process group; broadcasting would take the caller's siblings */
-	if (pid < 0)
-		pid = -pid;
-	return process_kill(pid, sig);
+	if (pid == -1) /* everyone the caller may signal but pid 1 and itself */
+		return process_kill_all(sig, p->pid);
+	/*
+	 * Linux's init has no default actions: a signal it does not handle
+	 * (and it handles none here) is dropped, SIGKILL included. So pid 1
+	 * is found (kill succeeds) but nothing happens to it.
+	 */
+	if (pid == 1)
+		return process_kill(1, 0);
+	if (pid > 0)
+		return process_kill(pid, sig);
+	/* 0 or -pgid: the process group, and there is one (led by pid 1):
+	 * everyone, the caller included, which acts on it at its next trap. */
+	rc = process_kill_all(sig, p->pid);
+	self = p->pid == 1 ? 0 : process_kill(p->pid, sig);
+	return rc == 0 || self == 0 ? 0 : rc;
 }
 
 static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t unew, uintptr_t uold)

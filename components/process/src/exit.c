@@ -151,6 +151,28 @@ int process_kill(int32_t pid, int sig)
 	return rc;
 }
 
+int process_kill_all(int sig, int32_t except)
+{
+	unsigned long flags;
+	struct process *p;
+	int n = 0;
+
+	if (sig < 0 || sig > 64)
+		return -EINVAL;
+	flags = process_lock();
+	list_for_each_entry(p, process_all_list(), all) {
+		if (p->pid == 1 || p->pid == except || p->state != PROCESS_RUNNING)
+			continue;
+		n++;
+		if (sig) {
+			__atomic_store_n(&p->kill_signal, sig, __ATOMIC_RELEASE);
+			wq_wake_all(&p->child_exit);
+		}
+	}
+	process_unlock(flags);
+	return n ? 0 : -ESRCH;
+}
+
 void process_wait_all(int *init_status)
 {
 	hal_spinlock_t *lock = process_tree_lock();

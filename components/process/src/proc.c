@@ -44,6 +44,11 @@ hal_spinlock_t *process_tree_lock(void)
 	return &tree_lock;
 }
 
+struct list_node *process_all_list(void)
+{
+	return &all_processes;
+}
+
 struct process *process_find(int32_t pid)
 {
 	struct process *p;

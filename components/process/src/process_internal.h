@@ -14,6 +14,8 @@ struct process *process_alloc(struct process *parent);
 void process_discard(struct process *p);
 /* Start p's task (detached, in p's space). 0 or -errno. */
 int process_start_task(struct process *p);
+/* The table itself (struct process.all), with the tree lock held. */
+struct list_node *process_all_list(void);
 /* Processes in the table (zombies included), with the tree lock held. */
 size_t process_count_locked(void);
 /* The tree lock itself, for wait queues. */

@@ -135,6 +135,9 @@ long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus);
 /* kill(): 'sig' (1..64) ends process 'pid' at its next trap; 0 just checks. -ESRCH. */
 int process_kill(int32_t pid, int sig);
 
+/* kill(-1, sig): every process but pid 1 and 'except' (the caller). 0, or -ESRCH if none. */
+int process_kill_all(int sig, int32_t except);
+
 struct process *process_find(int32_t pid); /* with process_lock held */
 unsigned long process_lock(void);
 void process_unlock(unsigned long flags);
