@@ -6,8 +6,8 @@
 
 COMMAND prints the transcript on stdout, possibly among other lines (a boot
 log): the transcript is every line from the program's start line to its
-summary line, less the kernel's own messages inside it (lines starting with
-"kernel: ", which the image prints when it kills a process for a fault).
+summary line, less the kernel's own log lines inside it ("[W] process: ...",
+the klib log format: the image logs a process it kills for a fault).
 It must equal REF line for line. DEV (optional) lists known,
 explained deviations of this source from Linux: pairs of lines
 
@@ -28,6 +28,7 @@ Only the standard library is used.
 """
 
 import argparse
+import re
 import difflib
 import os
 import shutil
@@ -37,7 +38,7 @@ import tempfile
 
 START = "shm_conformance: start"
 END = "summary:"
-KERNEL = "kernel: "  # the image's own reports (a fault that killed a child): not the program's
+KERNEL = re.compile(r"^\[[EWID]\] [\w-]+: ")  # the image's own log lines: not the program's
 
 
 def fail(msg):
@@ -47,7 +48,7 @@ def fail(msg):
 
 def extract(out):
     """The transcript lines inside 'out' (serial consoles may add \\r)."""
-    lines = [line.rstrip("\r") for line in out.splitlines() if not line.startswith(KERNEL)]
+    lines = [line.rstrip("\r") for line in out.splitlines() if not KERNEL.match(line)]
     if START not in lines:
         return None
     lines = lines[lines.index(START):]

@@ -1,6 +1,6 @@
 /* Process calls: exit, clone (fork), execve, wait4, kill, pids, limits, uname, getrandom. */
 #include <klib/errno.h>
-#include <klib/printf.h>
+#include <klib/log.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
 #include <task/task.h>
@@ -52,8 +52,8 @@ static long do_clone(struct process *p, const unsigned long *a)
 
 	if (ca.flags & ~known) {
 		/* Threads, vfork and namespaces: not in this kernel. */
-		kprintf("[%d] %s: clone flags 0x%lx not supported (only fork: SIGCHLD and the TID flags)\n",
-			p->pid, p->comm, ca.flags & ~known);
+		klog_warn("linux-abi", "[%d] %s: clone flags 0x%lx not supported (only fork: SIGCHLD and "
+			  "the TID flags)", p->pid, p->comm, ca.flags & ~known);
 		return -EINVAL;
 	}
 	pid = process_fork(p, clone_prepare, &ca);

@@ -115,7 +115,7 @@ static int load(struct process *p, const char *path, const char *const *argv,
 		return -ENOMEM;
 	rc = elf_parse(file, size, PAGE_SIZE, as_user_top() - STACK_SIZE, img, &why);
 	if (rc < 0) {
-		kprintf("exec %s: not a program this kernel runs: %s\n", path, why ? why : "?");
+		klog_err("process", "exec %s: not a program this kernel runs: %s", path, why ? why : "?");
 		goto out;
 	}
 	/* static-pie: at two thirds of user space, as Linux's ELF_ET_DYN_BASE. */

@@ -6,7 +6,7 @@
  * default action would end it. The kernel carries on.
  */
 #include <klib/errno.h>
-#include <klib/printf.h>
+#include <klib/log.h>
 #include <process/sysno.h>
 #include <task/task.h>
 #include "process_internal.h"
@@ -24,9 +24,9 @@ static const char *access_name(enum hal_access a)
 /* Linux prints nothing by default; a kit user debugging a program wants one line. */
 static void report_fault(struct process *p, const struct hal_user_trap *t, const char *what, int sig)
 {
-	kprintf("kernel: [%d] %s: %s (%s of 0x%lx at pc 0x%lx, cause %lu): killed by signal %d\n", p->pid,
-		p->comm, what, access_name(t->access), (unsigned long)t->addr, (unsigned long)t->pc,
-		t->cause, sig);
+	klog_warn("process", "[%d] %s: %s (%s of 0x%lx at pc 0x%lx, cause %lu): killed by signal %d",
+		  p->pid, p->comm, what, access_name(t->access), (unsigned long)t->addr,
+		  (unsigned long)t->pc, t->cause, sig);
 }
 
 static void do_syscall(struct process *p)
