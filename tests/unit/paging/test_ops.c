@@ -128,6 +128,48 @@ static size_t squeeze(paddr_t *ballast, size_t left)
 	return n;
 }
 
+/*
+ * One page at a time (the page-fault path, which has a fast path of its
+ * own): over an existing page or inside a huge leaf it is -EEXIST and
+ * changes nothing, unless PT_MAP_REPLACE, which replaces just that page.
+ */
+static void test_single_page_over_mapped_pages(void **state)
+{
+	struct pt *pt;
+	size_t free0 = pt_test_ram(4);
+	paddr_t pa;
+	size_t size;
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_sv39, &pt), 0);
+	assert_int_equal(pt_map(pt, 0x10000, 0x50000, 0x2000, PT_READ, 0), 0);
+	assert_int_equal(pt_map(pt, 0x10000, 0x90000, 0x1000, PT_READ | PT_WRITE, 0), -EEXIST);
+	assert_int_equal(pt_query(pt, 0x10000, &pa, NULL, NULL), 0);
+	assert_int_equal(pa, 0x50000);
+	assert_int_equal(pt_map(pt, 0x11000, 0x91000, 0x1000, PT_READ, PT_MAP_REPLACE), 0);
+	assert_int_equal(pt_query(pt, 0x11000, &pa, NULL, NULL), 0);
+	assert_int_equal(pa, 0x91000);
+	assert_int_equal(pt_query(pt, 0x10000, &pa, NULL, NULL), 0);
+	assert_int_equal(pa, 0x50000);
+	/* Inside a 2 MiB leaf: refused, then replaced by splitting it. */
+	assert_int_equal(pt_map(pt, 0x200000, 0x400000, 0x200000, PT_READ, PT_MAP_HUGE), 0);
+	assert_int_equal(pt_map(pt, 0x201000, 0x7000, 0x1000, PT_READ, 0), -EEXIST);
+	assert_int_equal(pt_query(pt, 0x201000, &pa, NULL, &size), 0);
+	assert_int_equal(size, 0x200000);
+	assert_int_equal(pt_map(pt, 0x201000, 0x7000, 0x1000, PT_READ, PT_MAP_REPLACE), 0);
+	assert_int_equal(pt_query(pt, 0x201000, &pa, NULL, &size), 0);
+	assert_int_equal(pa, 0x7000);
+	assert_int_equal(size, 0x1000);
+	assert_int_equal(pt_query(pt, 0x202000, &pa, NULL, NULL), 0);
+	assert_int_equal(pa, 0x402000);
+	/* A page where no table exists yet goes through the general path. */
+	assert_int_equal(pt_map(pt, 0x40000000, 0x8000, 0x1000, PT_READ, 0), 0);
+	assert_int_equal(pt_query(pt, 0x40000000, &pa, NULL, NULL), 0);
+	assert_int_equal(pa, 0x8000);
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
 static void test_out_of_table_pages_changes_nothing(void **state)
 {
 	struct pt *pt;
@@ -203,6 +245,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_none_entries_and_walk),
+		cmocka_unit_test(test_single_page_over_mapped_pages),
 		cmocka_unit_test(test_out_of_table_pages_changes_nothing),
 		cmocka_unit_test(test_flushes_reach_the_hal),
 	};
