@@ -26,7 +26,7 @@ static long do_wait4(struct process *p, const unsigned long *a)
 	return rc;
 }
 
-static long getppid(struct process *p)
+static long parent_pid(struct process *p)
 {
 	unsigned long flags = process_lock();
 	long ppid = p->parent ? p->parent->pid : 0;
@@ -52,7 +52,7 @@ static long core_syscall(struct process *p, unsigned long nr, const unsigned lon
 	case NR_getpid:
 		return p->pid;
 	case NR_getppid:
-		return getppid(p);
+		return parent_pid(p);
 	case NR_sched_yield:
 		task_yield();
 		return 0;
