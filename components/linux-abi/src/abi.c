@@ -95,10 +95,17 @@ static void on_release(struct process *p)
 
 static void on_ids(struct process *p, uint32_t ids[4])
 {
-	if (!p->abi && !(p->abi = state_new()))
-		return; /* exec fails later for want of memory anyway */
-	if (p->pid == 1)
+	/*
+	 * A process without state is one process_start_init made: its state
+	 * (the shm creator record with it) is born here, once. Every later
+	 * exec keeps it, as Linux keeps the segments a task created on its
+	 * list across exec.
+	 */
+	if (!p->abi) {
+		if (!(p->abi = state_new()))
+			return; /* exec fails later for want of memory anyway */
 		lx_shm_init_task(p);
+	}
 	ids[0] = lx(p)->cred.ruid;
 	ids[1] = lx(p)->cred.euid;
 	ids[2] = lx(p)->cred.rgid;
