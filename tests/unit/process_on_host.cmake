@@ -28,6 +28,9 @@ add_library(linux-abi-run STATIC ${_src})
 target_include_directories(linux-abi-run PUBLIC ${_dir}/include)
 target_link_libraries(linux-abi-run PUBLIC kit_config klib hal page-alloc addr-space task
   process-run ipc-shm)
+if(TARGET sync)
+  target_link_libraries(linux-abi-run PUBLIC sync) # ipc-shm's locks are sync mutexes then
+endif()
 
 # The fake user mode and the tests' environment (support/proc_test.h). An
 # object library: process-run calls the fake's hal_user_*(), the fake calls

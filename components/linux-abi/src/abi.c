@@ -119,6 +119,7 @@ static const struct process_abi linux_abi = {
 	.exit = on_exit,
 	.release = on_release,
 	.ids = on_ids,
+	.signal_kills = lx_signal_kills,
 };
 
 int linux_abi_init(void)

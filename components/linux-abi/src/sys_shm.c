@@ -2,12 +2,14 @@
  * System V shared memory calls: ipc-shm does the work; this supplies its
  * locks, clock and caller.
  *
- * The locks: with sync (CONFIG_SYNC), mutexes of two lock-order classes,
+ * The locks: where the address space's lock is a mutex (ADDR_SPACE_MUTEX,
+ * which needs sync), mutexes of two lock-order classes,
  * "shm_ns" and "shm_seg", so the checker sees the order ipc-shm documents
  * (the space's lock, then shm_ns, then shm_seg) and would name any call path
  * that took them the other way round -- the AB/BA the original kernel
- * deadlocked on. Without sync, raw irq-safe spinlocks: ipc-shm's critical
- * sections never sleep.
+ * deadlocked on. Otherwise raw irq-safe spinlocks, as the space's lock is
+ * then: ipc-shm's critical sections never sleep, and its callbacks run under
+ * the space's spinlock.
  */
 #include <hal/spinlock.h>
 #include <hal/time.h>
@@ -15,7 +17,7 @@
 #include <klib/string.h>
 #include <linux-abi/linux_abi.h>
 #include <page-alloc/page_alloc.h>
-#ifdef CONFIG_SYNC
+#if defined(CONFIG_SYNC) && defined(CONFIG_ADDR_SPACE_MUTEX)
 #include <sync/mutex.h>
 #endif
 #include "abi_internal.h"
@@ -25,7 +27,7 @@
 
 static struct shm_ns *ns;
 
-#ifdef CONFIG_SYNC
+#if defined(CONFIG_SYNC) && defined(CONFIG_ADDR_SPACE_MUTEX)
 static char ns_class, seg_class; /* one lock-order class per name */
 
 static void *lock_create(void *ctx, const char *name)

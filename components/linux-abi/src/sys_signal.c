@@ -59,6 +59,30 @@ static long do_sigprocmask(struct process *p, int how, uintptr_t uset, uintptr_t
 	return 0;
 }
 
+/*
+ * What kill() does to p, by its action for sig: SIG_IGN, and the default
+ * action of the signals Linux ignores by default (SIGCHLD, SIGCONT, SIGURG,
+ * SIGWINCH), drop it; the stop signals are dropped too (no job control
+ * here); every other default action ends the process. A handler cannot
+ * run here, so a handled signal ends the process as its default would:
+ * documented in docs/linux-programs.md.
+ */
+bool lx_signal_kills(struct process *p, int sig)
+{
+	uint64_t handler;
+
+	if (sig == SIGKILL)
+		return true;
+	if (sig == SIGSTOP || (sig >= 20 && sig <= 22)) /* SIGTSTP, SIGTTIN, SIGTTOU */
+		return false;
+	memcpy(&handler, lx(p)->sigaction[sig - 1], sizeof(handler));
+	if (handler == 1) /* SIG_IGN */
+		return false;
+	if (handler == 0 && (sig == 17 || sig == 18 || sig == 23 || sig == 28))
+		return false; /* ignored by default */
+	return true;
+}
+
 long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a)
 {
 	switch (nr) {

@@ -131,6 +131,12 @@ long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus)
 	return rc;
 }
 
+static bool kills(struct process *p, int sig)
+{
+	return !process_abi_ops || !process_abi_ops->signal_kills ||
+	       process_abi_ops->signal_kills(p, sig);
+}
+
 int process_kill(int32_t pid, int sig)
 {
 	unsigned long flags;
@@ -143,7 +149,7 @@ int process_kill(int32_t pid, int sig)
 	p = process_find(pid);
 	if (!p || p->state != PROCESS_RUNNING) {
 		rc = p ? 0 : -ESRCH; /* a zombie exists: Linux's kill succeeds */
-	} else if (sig) {
+	} else if (sig && kills(p, sig)) {
 		__atomic_store_n(&p->kill_signal, sig, __ATOMIC_RELEASE);
 		wq_wake_all(&p->child_exit); /* a wait4 in progress gives up */
 	}
@@ -164,7 +170,7 @@ int process_kill_all(int sig, int32_t except)
 		if (p->pid == 1 || p->pid == except || p->state != PROCESS_RUNNING)
 			continue;
 		n++;
-		if (sig) {
+		if (sig && kills(p, sig)) {
 			__atomic_store_n(&p->kill_signal, sig, __ATOMIC_RELEASE);
 			wq_wake_all(&p->child_exit);
 		}

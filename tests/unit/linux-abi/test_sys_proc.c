@@ -280,6 +280,80 @@ static void test_execve_from_user_memory(void **state)
 	assert_int_equal(ex.status, EXITED(9));
 }
 
+/*
+ * kill() by the target's action (inherited through fork): SIGCHLD and
+ * SIGCONT are ignored by default, SIG_IGN drops SIGTERM, SIGUSR1's default
+ * ends the child; the child keeps running until then.
+ */
+#define NR_rt_sigaction 134
+#define SIGUSR1 10
+#define SIGTERM 15
+#define SIGCONT 18
+static struct {
+	long sigaction, child, k_chld, k_cont, k_term, alive, k_usr1, status;
+} sg;
+
+static enum hal_user_event signals(struct fake_user *u, struct hal_user_trap *t)
+{
+	static const uint64_t ign[3] = {1 /* SIG_IGN */, 0, 0};
+
+	switch (u->step++) {
+	case 0:
+		fake_user_write(SCRATCH(u) + 64, ign, sizeof(ign));
+		return SYS(u, NR_rt_sigaction, SIGTERM, SCRATCH(u) + 64, 0, 8);
+	case 1:
+		sg.sigaction = fake_ret(u);
+		return SYS(u, NR_clone, SIGCHLD);
+	case 2:
+		if (fake_ret(u) == 0) {
+			u->step = 100;
+			return SYS(u, NR_sched_yield, 0);
+		}
+		sg.child = fake_ret(u);
+		return SYS(u, NR_kill, sg.child, SIGCHLD);
+	case 3:
+		sg.k_chld = fake_ret(u);
+		return SYS(u, NR_kill, sg.child, SIGCONT);
+	case 4:
+		sg.k_cont = fake_ret(u);
+		return SYS(u, NR_kill, sg.child, SIGTERM);
+	case 5:
+		sg.k_term = fake_ret(u);
+		return SYS(u, NR_sched_yield, 0); /* let the child reach a trap */
+	case 6:
+		return SYS(u, NR_wait4, sg.child, SCRATCH(u), WNOHANG);
+	case 7:
+		sg.alive = fake_ret(u) == 0;
+		return SYS(u, NR_kill, sg.child, SIGUSR1);
+	case 8:
+		sg.k_usr1 = fake_ret(u);
+		return SYS(u, NR_wait4, sg.child, SCRATCH(u), 0);
+	case 9:
+		sg.status = fake_ret(u) == sg.child ? (long)abi_read_u32(SCRATCH(u)) : fake_ret(u);
+		return SYS(u, NR_exit_group, 0);
+
+	case 100: /* the child: yield forever, until a signal ends it */
+		AGAIN(u);
+		return SYS(u, NR_sched_yield, 0);
+	}
+	return fake_trap(u, t, HAL_USER_ILLEGAL);
+}
+
+static void test_kill_follows_the_signal_action(void **state)
+{
+	(void)state;
+	proc_test_program("/signals", signals);
+	abi_run("/signals", NULL);
+	assert_int_equal(sg.sigaction, 0);
+	assert_true(sg.child > 0);
+	assert_int_equal(sg.k_chld, 0);
+	assert_int_equal(sg.k_cont, 0);
+	assert_int_equal(sg.k_term, 0);
+	assert_true(sg.alive);         /* none of the three ended it */
+	assert_int_equal(sg.k_usr1, 0);
+	assert_int_equal(sg.status, SIGUSR1); /* killed by SIGUSR1: status is the signal */
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -294,6 +368,7 @@ int main(void)
 		cmocka_unit_test_setup(test_exit_status_encoding, setup),
 		cmocka_unit_test_setup(test_wait4_and_unknown_calls, setup),
 		cmocka_unit_test_setup(test_execve_from_user_memory, setup),
+		cmocka_unit_test_setup(test_kill_follows_the_signal_action, setup),
 	};
 
 	proc_test_boot();

@@ -71,6 +71,12 @@ struct process_abi {
 	void (*release)(struct process *p);
 	/* The ids exec puts in the auxiliary vector (AT_UID, AT_EUID, AT_GID, AT_EGID). */
 	void (*ids)(struct process *p, uint32_t ids[4]);
+	/*
+	 * Does 'sig' from kill() end p (its action: default, ignored, a
+	 * handler)? Called with the tree lock held. NULL: every signal does.
+	 * Faults are fatal whatever this says.
+	 */
+	bool (*signal_kills)(struct process *p, int sig);
 };
 
 /* Where programs come from: the file at 'path' (an initrd). 0 or -ENOENT, ... */
@@ -132,7 +138,10 @@ __attribute__((noreturn)) void process_exit(struct process *p, int wstatus);
  */
 long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus);
 
-/* kill(): 'sig' (1..64) ends process 'pid' at its next trap; 0 just checks. -ESRCH. */
+/*
+ * kill(): 'sig' (1..64) ends process 'pid' at its next trap, unless the
+ * layer's signal_kills() says p ignores it; 0 just checks. -ESRCH.
+ */
 int process_kill(int32_t pid, int sig);
 
 /* kill(-1, sig): every process but pid 1 and 'except' (the caller). 0, or -ESRCH if none. */
