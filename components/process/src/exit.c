@@ -59,13 +59,13 @@ void process_exit(struct process *p, int wstatus)
 {
 	unsigned long flags;
 
-	if (process_abi_ops && process_abi_ops->exit)
-		process_abi_ops->exit(p);
 	/* Leave the space before destroying it: run on the kernel's table. */
 	as_activate(NULL);
 	task_set_space(task_current(), NULL, NULL);
-	as_destroy(p->as);
+	as_destroy(p->as); /* Linux's exit_mm: every attachment closes */
 	p->as = NULL;
+	if (process_abi_ops && process_abi_ops->exit)
+		process_abi_ops->exit(p); /* then exit_shm and the like */
 
 	flags = hal_spin_lock_irqsave(process_tree_lock());
 	task_set_owner(task_current(), NULL); /* p may be freed once this task ends */

@@ -87,8 +87,8 @@ static void on_exec(struct process *p, uintptr_t brk_start)
 static void on_exit(struct process *p)
 {
 	count(&core_abi_counts.exits);
-	if (!p->as)
-		count(&core_abi_counts.exit_without_space);
+	if (p->as)
+		count(&core_abi_counts.exit_with_space);
 }
 
 static void on_release(struct process *p)
@@ -134,7 +134,7 @@ int core_run(const char *path)
 	 * was made at its exec, the others' at fork). */
 	assert_int_equal(core_abi_counts.exits, core_abi_counts.forks + 1);
 	assert_int_equal(core_abi_counts.releases, core_abi_counts.forks + 1);
-	assert_int_equal(core_abi_counts.exit_without_space, 0);
+	assert_int_equal(core_abi_counts.exit_with_space, 0);
 	assert_int_equal(core_abi_counts.release_foreign, 0);
 	/* Spaces, page tables, process records: every frame is back. */
 	assert_int_equal(page_free_count(), free0);

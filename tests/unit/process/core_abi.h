@@ -27,7 +27,7 @@
 
 struct core_abi_counts {
 	int forks, execs, exits, releases;
-	int exit_without_space; /* exit() hooks called after the space was gone */
+	int exit_with_space; /* exit() hooks called before the space was gone (Linux: exit_mm first) */
 	int release_foreign;    /* release() of state another process made */
 };
 extern struct core_abi_counts core_abi_counts;

@@ -65,7 +65,7 @@ struct process_abi {
 	int (*fork)(struct process *parent, struct process *child);
 	/* exec succeeded: the new program's break starts at brk_start. */
 	void (*exec)(struct process *p, uintptr_t brk_start);
-	/* The process ends: release what needs the process (its space still exists). */
+	/* The process ends, its space already gone (as Linux: exit_mm, then exit_shm). */
 	void (*exit)(struct process *p);
 	/* The process is reaped: free p->abi. */
 	void (*release)(struct process *p);
