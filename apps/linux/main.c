@@ -51,16 +51,15 @@ static void describe(int st, char *buf, size_t n)
 
 int app_main(void)
 {
-	static char cmdbuf[4096];
+	char *cmdbuf;
 	static struct cmdline cl; /* CONFIG_PROCESS_CMDLINE_MAX_ARGS pointers: not on the stack */
 	size_t free_boot, free_end, len, segs;
 	int rc, st = 0;
 	char how[48];
 
 	len = strlen(hal_boot_cmdline());
-	if (len >= sizeof(cmdbuf)) {
-		kprintf("linux: the kernel command line is %zu bytes; at most %zu fit\n", len,
-			sizeof(cmdbuf) - 1);
+	if (!(cmdbuf = kmalloc(len + 1))) { /* split in place, kept for the program's life */
+		kprintf("linux: no memory for the kernel command line (%zu bytes)\n", len);
 		return 1;
 	}
 	memcpy(cmdbuf, hal_boot_cmdline(), len + 1);

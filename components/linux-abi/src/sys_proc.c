@@ -21,8 +21,7 @@
 #define __WNOTHREAD 0x20000000
 #define PATH_MAX 4096
 #define MAX_ARG_STRLEN (32 * PAGE_SIZE) /* Linux: one string */
-#define MAX_ARG_STRINGS 0x7fffffff
-#define ARG_BYTES_MAX (2ul << 20)      /* a quarter of the 8 MiB stack, as exec's own check */
+#define ARG_BYTES_MAX (((uintptr_t)CONFIG_PROCESS_STACK_MB << 20) / 4) /* as exec: a quarter of the stack */
 
 struct clone_args {
 	unsigned long flags;

@@ -13,7 +13,8 @@
 #include <task/task.h>
 #include "process_internal.h"
 
-#define STACK_SIZE (8ul << 20)  /* Linux's default RLIMIT_STACK, reserved, filled on demand */
+/* The stack area, reserved and filled on demand (Linux's default RLIMIT_STACK is 8 MiB). */
+#define STACK_SIZE ((uintptr_t)CONFIG_PROCESS_STACK_MB << 20)
 #define STACK_SLACK 1024        /* room for alignment and padding past the counted bytes */
 /* riscv64 AT_HWCAP: one bit per single-letter extension the kernel vouches for (IMAFDC). */
 #define RISCV_HWCAP ((1ul << ('i' - 'a')) | (1ul << ('m' - 'a')) | (1ul << ('a' - 'a')) | \
