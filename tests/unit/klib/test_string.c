@@ -45,14 +45,17 @@ static void test_memmove_overlaps(void **state)
 
 static void test_memset_and_memcmp(void **state)
 {
-	unsigned char a[70], b[70];
+	unsigned char a[220], b[220];
 	(void)state;
 
+	/* Every alignment, and lengths through the byte head, the eight-word
+	 * loop, the word tail and the byte tail; the reference is a byte loop. */
 	for (size_t off = 0; off < 8; off++)
-		for (size_t n = 0; n < 60; n++) {
-			memset(a, 1, sizeof(a));
-			memset(b, 1, sizeof(b));
-			memset(b + off, 0xab, n);
+		for (size_t n = 0; n < 200; n++) {
+			for (size_t i = 0; i < sizeof(a); i++)
+				a[i] = b[i] = 1;
+			for (size_t i = 0; i < n; i++)
+				b[off + i] = 0xab;
 			assert_ptr_equal(klib_memset(a + off, 0xab, n), a + off);
 			assert_memory_equal(a, b, sizeof(a));
 		}
