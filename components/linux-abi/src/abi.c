@@ -93,7 +93,7 @@ static void on_release(struct process *p)
 	p->abi = NULL;
 }
 
-static void on_ids(struct process *p, uint32_t ids[4])
+static int on_ids(struct process *p, uint32_t ids[4])
 {
 	/*
 	 * A process without state is one process_start_init made: its state
@@ -103,13 +103,14 @@ static void on_ids(struct process *p, uint32_t ids[4])
 	 */
 	if (!p->abi) {
 		if (!(p->abi = state_new()))
-			return; /* exec fails later for want of memory anyway */
+			return -ENOMEM;
 		lx_shm_init_task(p);
 	}
 	ids[0] = lx(p)->cred.ruid;
 	ids[1] = lx(p)->cred.euid;
 	ids[2] = lx(p)->cred.rgid;
 	ids[3] = lx(p)->cred.egid;
+	return 0;
 }
 
 static const struct process_abi linux_abi = {

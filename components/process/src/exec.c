@@ -129,8 +129,8 @@ static int load(struct process *p, const char *path, const char *const *argv,
 		if (img->loads[i].vaddr + img->loads[i].memsz > end)
 			end = img->loads[i].vaddr + img->loads[i].memsz;
 	}
-	if (process_abi_ops && process_abi_ops->ids)
-		process_abi_ops->ids(p, ids);
+	if (rc == 0 && process_abi_ops && process_abi_ops->ids)
+		rc = process_abi_ops->ids(p, ids);
 	if (rc == 0)
 		rc = build_stack(out->as, img, bias, path, argv, envp, ids, &out->sp);
 	if (rc < 0) {

@@ -105,11 +105,12 @@ static void on_release(struct process *p)
 }
 
 /* The first process has no parent to copy: its state is made at its exec. */
-static void on_ids(struct process *p, uint32_t ids[4])
+static int on_ids(struct process *p, uint32_t ids[4])
 {
-	if (!p->abi)
-		p->abi = state_new(p);
+	if (!p->abi && !(p->abi = state_new(p)))
+		return -ENOMEM;
 	ids[0] = ids[1] = ids[2] = ids[3] = 0;
+	return 0;
 }
 
 static const struct process_abi core_abi = {

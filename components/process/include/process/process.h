@@ -69,8 +69,12 @@ struct process_abi {
 	void (*exit)(struct process *p);
 	/* The process is reaped: free p->abi. */
 	void (*release)(struct process *p);
-	/* The ids exec puts in the auxiliary vector (AT_UID, AT_EUID, AT_GID, AT_EGID). */
-	void (*ids)(struct process *p, uint32_t ids[4]);
+	/*
+	 * The ids exec puts in the auxiliary vector (AT_UID, AT_EUID, AT_GID,
+	 * AT_EGID); the first exec of a process without a parent is where the
+	 * layer makes its state. 0, or -errno (the exec fails, nothing changed).
+	 */
+	int (*ids)(struct process *p, uint32_t ids[4]);
 	/*
 	 * Does 'sig' from kill() end p (its action: default, ignored, a
 	 * handler)? Called with the tree lock held. NULL: every signal does.
