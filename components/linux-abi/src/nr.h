@@ -1,4 +1,4 @@
-/* Linux riscv64 system call numbers used by linux-abi (asm-generic/unistd.h; generated from
+/* Linux riscv64 system call numbers linux-abi implements (asm-generic/unistd.h; taken from
  * components/process/src/sysno.c's table). */
 #ifndef LINUX_ABI_NR_H
 #define LINUX_ABI_NR_H
@@ -20,7 +20,6 @@
 #define NR_exit_group           94
 #define NR_wait4                260
 #define NR_clone                220
-#define NR_clone3               435
 #define NR_execve               221
 #define NR_kill                 129
 #define NR_tkill                130
@@ -30,7 +29,6 @@
 #define NR_gettid               178
 #define NR_set_tid_address      96
 #define NR_set_robust_list      99
-#define NR_get_robust_list      100
 #define NR_sched_yield          124
 #define NR_nanosleep            101
 #define NR_clock_gettime        113
@@ -47,7 +45,6 @@
 #define NR_mremap               216
 #define NR_rt_sigaction         134
 #define NR_rt_sigprocmask       135
-#define NR_rt_sigreturn         139
 #define NR_sigaltstack          132
 #define NR_getuid               174
 #define NR_geteuid              175
@@ -69,8 +66,6 @@
 #define NR_getrlimit            163
 #define NR_setrlimit            164
 #define NR_umask                166
-#define NR_futex                98
-#define NR_rseq                 293
 #define NR_shmget               194
 #define NR_shmctl               195
 #define NR_shmat                196
@@ -79,15 +74,6 @@
 #define NR_setpgid              154
 #define NR_getsid               156
 #define NR_setsid               157
-#define NR_sysinfo              179
-#define NR_times                153
 #define NR_prctl                167
-#define NR_riscv_hwprobe        258
-#define NR_sched_getaffinity    123
-#define NR_ppoll                73
-#define NR_pipe2                59
-#define NR_dup                  23
-#define NR_dup3                 24
-#define NR_fcntl                25
 
 #endif

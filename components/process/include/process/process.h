@@ -155,7 +155,7 @@ struct process *process_find(int32_t pid); /* with process_lock held */
 unsigned long process_lock(void);
 void process_unlock(unsigned long flags);
 
-/* Counts, for the kernel's shutdown report. */
+/* Processes in the table, zombies included (tests wait for 0). */
 size_t process_count(void);
 
 #endif
