@@ -39,7 +39,7 @@
  * them (the tests run each one and expect FAIL). */
 enum demo_fault {
 	FAULT_NONE,
-	FAULT_DROP,      /* consumer 0 throws its first message away */
+	FAULT_DROP,      /* the consumer that takes the first message (ticket 0) throws it away */
 	FAULT_CORRUPT,   /* producer 0 flips a payload bit after summing it */
 	FAULT_DUPLICATE, /* producer 0 sends sequence 0 in place of 1 */
 	FAULT_REORDER,   /* producer 0 sends sequences 2 and 3 swapped */
