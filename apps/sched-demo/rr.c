@@ -6,10 +6,16 @@
  * first runs in it; if the host stops QEMU for longer than a tick right
  * after a switch, a whole turn can pass unseen, so each turn also records
  * how many switches the spinners had: only consecutive turns with exactly
- * one switch between them are judged, and most of them must be; and a stall
- * between a switch and the spinner's first look shifts a tick from one turn
- * to the one before, so most judged turns must be exact and none more than a
- * tick off. Prints each turn and each task's ticks.
+ * one switch between them are judged, and most of them must be. A turn can
+ * also read a tick off in two ways, both from host stalls: a stall between a
+ * switch and the spinner's first look shifts a tick from one turn to the one
+ * before; and after a stall the tick keeps its phase, so the next tick can
+ * follow within microseconds, while the spinner still holds preemption off
+ * for the switch the first one asked for, and that turn reads one long on
+ * its own. Stalls hit tasks at random, a wrong slice hits one task every
+ * turn: so no judged turn may be more than a tick off, at most a third of
+ * each task's judged turns may be off at all, and the tasks' totals may
+ * differ by those stray ticks. Prints each turn and each task's ticks.
  */
 #include <klib/printf.h>
 #include <task/preempt.h>
@@ -64,6 +70,7 @@ bool demo_policy(void)
 {
 	uint64_t ticks[SPINNERS] = {0}, lo, hi;
 	int good = 1, judged = 0, pairs = 0, exact = 0;
+	int task_judged[SPINNERS] = {0}, task_off[SPINNERS] = {0};
 	bool ok = true;
 
 	preempt_disable(); /* all exist before any runs */
@@ -89,14 +96,20 @@ bool demo_policy(void)
 		/* The order must be exact. A turn's length is read when the
 		 * spinner first runs in it, so a host that stalls QEMU right
 		 * after a switch makes one turn read a tick short and the one
-		 * before a tick long: most turns must be exact, none further off. */
+		 * before a tick long, and a catch-up tick can land in a turn
+		 * whose switch is pending: most turns must be exact, none
+		 * further off. */
 		good &= turns[i + 1].who == (turns[i].who + 1) % SPINNERS &&
 			len + 1 >= CONFIG_TASK_RR_SLICE_TICKS && len <= CONFIG_TASK_RR_SLICE_TICKS + 1;
 		exact += len == CONFIG_TASK_RR_SLICE_TICKS;
+		task_judged[turns[i].who]++;
+		task_off[turns[i].who] += len != CONFIG_TASK_RR_SLICE_TICKS;
 		ticks[turns[i].who] += len;
 	}
 	kprintf("\n");
-	ok &= demo_verdict(good && judged * 3 >= pairs * 2 && exact * 3 >= judged * 2,
+	for (int i = 0; i < SPINNERS; i++)
+		good &= task_off[i] * 3 <= task_judged[i];
+	ok &= demo_verdict(good && judged * 3 >= pairs * 2,
 			   "policy round-robin: %d of %d turns judged, each in cyclic order and %d ticks long",
 			   judged, pairs, CONFIG_TASK_RR_SLICE_TICKS);
 	kprintf("  (%d of the %d judged turns read exactly %d ticks; the others one off, "
@@ -106,8 +119,12 @@ bool demo_policy(void)
 		lo = ticks[i] < lo ? ticks[i] : lo;
 		hi = ticks[i] > hi ? ticks[i] : hi;
 	}
-	ok &= demo_verdict(hi - lo <= (uint64_t)(pairs - judged + 1) * CONFIG_TASK_RR_SLICE_TICKS,
-			   "policy round-robin: ticks per task %llu %llu %llu (equal, to a slice per unseen turn)",
+	/* One task may have had one judged turn more than another (a slice),
+	 * an unseen turn hides a slice, and each inexact turn moved a tick. */
+	ok &= demo_verdict(hi - lo <= (uint64_t)(pairs - judged + 1) * CONFIG_TASK_RR_SLICE_TICKS +
+					  (uint64_t)(judged - exact),
+			   "policy round-robin: ticks per task %llu %llu %llu (equal, to a slice per unseen "
+			   "turn and a tick per inexact one)",
 			   (unsigned long long)ticks[0], (unsigned long long)ticks[1],
 			   (unsigned long long)ticks[2]);
 	return ok;
