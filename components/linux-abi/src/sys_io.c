@@ -8,8 +8,8 @@
 #include <hal/console.h>
 #include <klib/errno.h>
 #include <klib/string.h>
+#include <linux-arch/unistd.h>
 #include "abi_internal.h"
-#include "nr.h"
 
 #define TCGETS 0x5401
 #define AT_EMPTY_PATH 0x1000

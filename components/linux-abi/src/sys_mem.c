@@ -1,7 +1,7 @@
 /* Memory calls: umem.h over the process's space. */
 #include <klib/errno.h>
+#include <linux-arch/unistd.h>
 #include "abi_internal.h"
-#include "nr.h"
 
 long lx_sys_mem(struct process *p, unsigned long nr, const unsigned long *a)
 {

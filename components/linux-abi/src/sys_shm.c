@@ -20,8 +20,8 @@
 #if defined(CONFIG_SYNC) && defined(CONFIG_ADDR_SPACE_MUTEX)
 #include <sync/mutex.h>
 #endif
+#include <linux-arch/unistd.h>
 #include "abi_internal.h"
-#include "nr.h"
 
 #ifdef CONFIG_IPC_SHM
 

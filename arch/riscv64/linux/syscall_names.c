@@ -4,10 +4,9 @@
  * only, no renameat), with riscv_hwprobe (258) and riscv_flush_icache (259)
  * in the architecture's slots, up to listns (470, Linux 6.18).
  */
-#include <process/sysno.h>
-#include <klib/log.h>
+#include <process/linux_arch.h>
 
-static const char *const names[SYSNO_COUNT] = {
+const char *const linux_arch_syscall_names[LINUX_ARCH_NR_SYSCALLS] = {
 	[0] = "io_setup",
 	[1] = "io_destroy",
 	[2] = "io_submit",
@@ -336,23 +335,3 @@ static const char *const names[SYSNO_COUNT] = {
 	[469] = "file_setattr",
 	[470] = "listns",
 };
-
-/* One bit per number seen, and the last bit for every number past the table. */
-static unsigned long reported[(SYSNO_COUNT + 1 + 63) / 64];
-
-const char *sysno_name(unsigned long nr)
-{
-	return nr < SYSNO_COUNT ? names[nr] : NULL;
-}
-
-bool sysno_report_unknown(unsigned long nr)
-{
-	unsigned long bit = nr < SYSNO_COUNT ? nr : SYSNO_COUNT;
-	unsigned long mask = 1ul << (bit % 64);
-	const char *name = sysno_name(nr);
-
-	if (__atomic_fetch_or(&reported[bit / 64], mask, __ATOMIC_RELAXED) & mask)
-		return false;
-	klog_warn("process", "unknown syscall %lu (%s)", nr, name ? name : "not a riscv64 Linux call");
-	return true;
-}

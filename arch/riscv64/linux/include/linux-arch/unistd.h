@@ -1,7 +1,12 @@
-/* Linux riscv64 system call numbers linux-abi implements (asm-generic/unistd.h; taken from
- * components/process/src/sysno.c's table). */
-#ifndef LINUX_ABI_NR_H
-#define LINUX_ABI_NR_H
+/*
+ * The riscv64 numbers of the Linux system calls linux-abi implements (Linux's
+ * include/uapi/asm-generic/unistd.h, as riscv64 builds it; the same numbers
+ * as syscall_names.c). linux-abi dispatches on these names: another
+ * architecture gives the same names its own numbers in its own
+ * linux-arch/unistd.h.
+ */
+#ifndef LINUX_ARCH_UNISTD_H
+#define LINUX_ARCH_UNISTD_H
 
 #define NR_read                 63
 #define NR_write                64
