@@ -35,6 +35,18 @@ def fail_on_warnings(kconf, what):
         sys.exit(f"kconfig: {what}: refusing a configuration with warnings (see above)")
 
 
+def drop_stale(kconf, what):
+    """A build directory's .config is written by this script, so a symbol in
+    it that the Kconfig files no longer define was renamed or removed since:
+    drop it (as olddefconfig does) and say so, instead of refusing the build.
+    A defconfig gets no such leniency."""
+    stale = [w for w in kconf.warnings if "undefined symbol" in w]
+    for w in stale:
+        print(f"kconfig: {what}: dropped (no longer in Kconfig): {w.split('undefined symbol')[-1].strip()}",
+              file=sys.stderr)
+    kconf.warnings[:] = [w for w in kconf.warnings if w not in stale]
+
+
 def check_assignments(kconf, what):
     """kconfiglib quietly drops a value whose dependencies are not met; a
     defconfig that asks for an impossible combination must fail instead."""
@@ -134,6 +146,7 @@ def main():
     if not os.path.isfile(args.config):
         sys.exit(f"kconfig: {args.config} does not exist; load a defconfig first")
     kconf.load_config(args.config)
+    drop_stale(kconf, args.config)
     fail_on_warnings(kconf, args.config)
 
     if args.command == "savedefconfig":
