@@ -1,16 +1,17 @@
 /*
  * Task stacks with guard pages (task/stack.h), built on the kernel page
- * table. RAM is mapped 1:1 and a hole cannot be punched into that mapping
- * without losing the frame under it, so each stack gets a second mapping in
- * a region of the upper half kept for stacks: its frames, preceded by
- * CONFIG_RISCV_KSTACK_GUARD_PAGES unmapped pages. Running off the bottom of
- * a stack then faults on the guard, and the trap entry (which knows the
- * running stack's bottom, see context.S) reports the overflow from the
- * emergency stack. The guard costs address space, not memory.
+ * table. RAM is in the direct map and a hole cannot be punched into that
+ * mapping without losing the frame under it, so each stack gets a second
+ * mapping in the architecture's region for stacks (arch/memory.h): its
+ * frames, preceded by CONFIG_KSTACK_GUARD_PAGES unmapped pages. Running off
+ * the bottom of a stack then faults on the guard, and the trap entry (which
+ * knows the running stack's bottom, hal_stack_set_bottom) reports the
+ * overflow from an emergency stack. The guard costs address space, not
+ * memory.
  *
  * The region is handed out page by page from a bitmap, first fit; it is
- * small (CONFIG_RISCV_KSTACK_REGION_MB), so a scan is cheap next to
- * creating a task.
+ * small (CONFIG_KSTACK_REGION_MB), so a scan is cheap next to creating a
+ * task.
  */
 #include <hal/spinlock.h>
 #include <klib/compiler.h>
@@ -18,10 +19,10 @@
 #include <page-alloc/page_alloc.h>
 #include <paging/paging.h>
 #include <task/stack.h>
-#include "riscv.h"
+#include "kmap.h"
 
-#define GUARD_PAGES  CONFIG_RISCV_KSTACK_GUARD_PAGES
-#define REGION_PAGES ((size_t)CONFIG_RISCV_KSTACK_REGION_MB << (20 - PAGE_SHIFT))
+#define GUARD_PAGES  CONFIG_KSTACK_GUARD_PAGES
+#define REGION_PAGES ((size_t)CONFIG_KSTACK_REGION_MB << (20 - PAGE_SHIFT))
 #define WORD_BITS    64
 
 static unsigned long used[REGION_PAGES / WORD_BITS]; /* 1: page taken (stack or guard) */
@@ -117,8 +118,8 @@ static const struct task_stack_ops kstack_ops = {
 	.free = kstack_free,
 };
 
-/* Called once the kernel page table is live, before task_init(). */
-void riscv_kstack_init(uintptr_t base)
+/* Called once the kernel page table is built, before task_init(). */
+void kstack_init(uintptr_t base)
 {
 	region_base = base;
 	task_set_stack_ops(&kstack_ops);

@@ -15,26 +15,20 @@
 #include <signal.h>
 #include "host.h"
 
-static volatile sig_atomic_t irq_off = 1; /* like a CPU out of reset */
+_Static_assert(sizeof(sig_atomic_t) == sizeof(int), "host_irq_off is a sig_atomic_t");
+volatile int host_irq_off = 1; /* like a CPU out of reset */
 static volatile sig_atomic_t irq_pending;
 
-/* The handler runs on this thread: compiler ordering is all that is needed. */
-static inline void signal_barrier(void)
-{
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-}
-
-/* Enable interrupts, first running any that came while they were off. */
-static void irq_enable_and_replay(void)
+void host_irq_enable_and_replay(void)
 {
 	for (;;) {
-		signal_barrier();
-		irq_off = 0;
-		signal_barrier();
+		host_signal_barrier();
+		host_irq_off = 0;
+		host_signal_barrier();
 		if (!irq_pending)
 			return;
-		irq_off = 1;
-		signal_barrier();
+		host_irq_off = 1;
+		host_signal_barrier();
 		irq_pending = 0;
 		host_timer_interrupt();
 	}
@@ -42,51 +36,15 @@ static void irq_enable_and_replay(void)
 
 void host_irq_signal(void)
 {
-	if (irq_off) {
+	if (host_irq_off) {
 		irq_pending = 1;
 		return;
 	}
-	irq_off = 1;
-	signal_barrier();
+	host_irq_off = 1;
+	host_signal_barrier();
 	irq_pending = 0;
 	host_timer_interrupt();
-	irq_enable_and_replay();
-}
-
-unsigned hal_cpu_id(void)
-{
-	return 0;
-}
-
-unsigned long hal_irq_save(void)
-{
-	unsigned long was_on = !irq_off;
-
-	irq_off = 1;
-	signal_barrier();
-	return was_on;
-}
-
-void hal_irq_restore(unsigned long flags)
-{
-	if (flags)
-		irq_enable_and_replay();
-}
-
-void hal_irq_enable(void)
-{
-	irq_enable_and_replay();
-}
-
-void hal_irq_disable(void)
-{
-	irq_off = 1;
-	signal_barrier();
-}
-
-bool hal_irq_enabled(void)
-{
-	return !irq_off;
+	host_irq_enable_and_replay();
 }
 
 void hal_cpu_wait(void)
@@ -106,13 +64,4 @@ void hal_cpu_wait(void)
 		sigsuspend(&wait);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-}
-
-void hal_cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__asm__ __volatile__("pause" ::: "memory");
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield" ::: "memory");
-#endif
 }

@@ -1,4 +1,4 @@
-/* Host platform internals. */
+/* The host architecture's internals, and what its board (platforms/host) calls. */
 #ifndef HOST_PLATFORM_H
 #define HOST_PLATFORM_H
 

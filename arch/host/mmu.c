@@ -15,10 +15,10 @@ void hal_mmu_flush_range(uintptr_t va, size_t len)
 	(void)len;
 }
 
-void hal_mmu_switch(uint64_t root_pa, unsigned mode)
+void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
 {
-	(void)root_pa;
-	(void)mode;
+	(void)user_root_pa;
+	(void)asid;
 }
 
 int hal_mmu_init(void)

@@ -2,6 +2,7 @@
  * Time = clock_gettime(CLOCK_MONOTONIC) since the process started; the
  * one-shot timer is a POSIX timer that raises the timer signal, which
  * cpu.c turns into an interrupt (held pending while interrupts are off).
+ * The wall clock is the board's (platforms/host/rtc.c).
  */
 #include <hal/time.h>
 #include <errno.h>
@@ -64,11 +65,6 @@ uint64_t hal_time_ns(void)
 uint64_t hal_time_freq_hz(void)
 {
 	return 1000000000ull;
-}
-
-uint64_t hal_time_realtime_ns(void)
-{
-	return now(CLOCK_REALTIME);
 }
 
 void hal_timer_set_handler(hal_timer_handler_t fn, void *arg)

@@ -31,6 +31,9 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
 	/* Page-fault error code bit 1: the access was a write. */
 	if (uc->uc_mcontext.gregs[REG_ERR] & 2)
 		access = HAL_ACCESS_WRITE;
+#elif defined(__aarch64__)
+	/* The write bit (ESR's WnR) sits in a signal-frame record: reported as a read. */
+	pc = (uintptr_t)uc->uc_mcontext.pc;
 #else
 	(void)uc;
 #endif

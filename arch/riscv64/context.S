@@ -6,7 +6,7 @@
  * they are clobbered by the call. gp and tp are global to the hart and left
  * alone.
  */
-#include "hart.h"
+#include <arch/cpu.h>
 
 #define FRAME 112
 #define CTX_STACK_BASE 8 /* offsetof(struct hal_context, stack_base) */
@@ -40,7 +40,7 @@ hal_context_exit:
 	ld	sp, 0(a1)
 	/*
 	 * The trap entry checks sp against the running stack's bottom to catch
-	 * overflows (hart.h): point it at the resumed stack. A context with no
+	 * overflows (arch/cpu.h): point it at the resumed stack. A context with no
 	 * known base is the boot flow, on the boot stack. Interrupts are off
 	 * here, so no trap can see the old bottom with the new sp.
 	 */

@@ -1,28 +1,36 @@
 /*
- * Time from the rdtime counter (timebase-frequency from the device tree),
- * the one-shot timer through SBI TIME, and wall-clock time from QEMU's
- * goldfish RTC.
+ * Time from the time CSR (rdtime, counting at the device tree's
+ * timebase-frequency) and the one-shot timer through SBI TIME. The wall
+ * clock (hal_time_realtime_ns) is the board's RTC.
  */
+#include <arch/board.h>
+#include <arch/sbi.h>
+#include <hal/platform.h>
 #include <hal/time.h>
 #include "riscv.h"
 
+static uint64_t timebase_hz;
 static hal_timer_handler_t timer_fn;
 static void *timer_arg;
 
+extern uint64_t riscv_entry_ticks; /* boot.c */
+
+void riscv_time_init(uint64_t hz)
+{
+	timebase_hz = hz;
+}
+
 static uint64_t ticks_to_ns(uint64_t t)
 {
-	uint64_t hz = riscv_board.timebase_hz;
-
 	/* Split so neither product can overflow for any realistic uptime. */
-	return t / hz * 1000000000ull + t % hz * 1000000000ull / hz;
+	return t / timebase_hz * 1000000000ull + t % timebase_hz * 1000000000ull / timebase_hz;
 }
 
 static uint64_t ns_to_ticks(uint64_t ns)
 {
-	uint64_t hz = riscv_board.timebase_hz;
-
 	/* Round up: the timer must never fire before the deadline. */
-	return ns / 1000000000ull * hz + (ns % 1000000000ull * hz + 999999999ull) / 1000000000ull;
+	return ns / 1000000000ull * timebase_hz +
+	       (ns % 1000000000ull * timebase_hz + 999999999ull) / 1000000000ull;
 }
 
 uint64_t hal_time_ns(void)
@@ -32,19 +40,12 @@ uint64_t hal_time_ns(void)
 
 uint64_t hal_time_freq_hz(void)
 {
-	return riscv_board.timebase_hz;
+	return timebase_hz;
 }
 
-uint64_t hal_time_realtime_ns(void)
+uint64_t hal_boot_entry_ns(void)
 {
-	volatile uint32_t *rtc = (volatile uint32_t *)riscv_board.rtc_base;
-	uint32_t lo, hi;
-
-	if (!rtc)
-		return 0;
-	lo = rtc[0]; /* reading TIME_LOW latches TIME_HIGH */
-	hi = rtc[1];
-	return (uint64_t)hi << 32 | lo;
+	return ticks_to_ns(riscv_entry_ticks);
 }
 
 void hal_timer_set_handler(hal_timer_handler_t fn, void *arg)

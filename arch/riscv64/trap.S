@@ -5,17 +5,18 @@
  * a handler may redirect the return) and returns with sret.
  *
  * Stack overflow: a trap taken with less than a frame of stack left above
- * the current stack's bottom (hart.h) would fault again on the guard page
+ * the current stack's bottom (arch/cpu.h) would fault again on the guard page
  * below it, forever. So before touching the stack the entry compares sp with
  * that bottom, using the hart's scratch slots (through gp, keeping sscratch
  * free for the user-mode entry), and in that case builds the frame on the
  * hart's emergency stack instead; riscv_trap() sees the interrupted sp and
  * reports the overflow.
  *
- * Layout (see riscv.h): x0..x31 at 8*i (x0's slot holds nothing), then sepc,
- * sstatus, scause, stval. 36 words = 288 bytes, a multiple of 16.
+ * Layout (struct riscv_trap_frame, riscv.h): x0..x31 at 8*i (x0's slot
+ * holds nothing), then sepc, sstatus, scause, stval. 36 words = 288 bytes,
+ * a multiple of 16.
  */
-#include "hart.h"
+#include <arch/cpu.h>
 
 #define FRAME_SIZE (36 * 8)
 

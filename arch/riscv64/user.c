@@ -6,34 +6,43 @@
  */
 #include <hal/cpu.h>
 #include <hal/user.h>
+#include <klib/string.h>
+#include <stddef.h>
 #include "riscv.h"
 
-enum { U_PC = 32, U_SSTATUS, U_SCAUSE, U_STVAL, U_KSP, U_KGP, U_F0, U_FCSR = U_F0 + 32 };
-_Static_assert(U_FCSR < sizeof(((struct hal_user_context *)0)->words) / 8, "user context layout");
+#define UC_OFFSET_IS(field, off)                                                                   \
+	_Static_assert(offsetof(struct hal_user_context, field) == (off), #field)
+UC_OFFSET_IS(x, UC_X(0));
+UC_OFFSET_IS(pc, UC_PC);
+UC_OFFSET_IS(sstatus, UC_SSTATUS);
+UC_OFFSET_IS(scause, UC_SCAUSE);
+UC_OFFSET_IS(stval, UC_STVAL);
+UC_OFFSET_IS(ksp, UC_KSP);
+UC_OFFSET_IS(kgp, UC_KGP);
+UC_OFFSET_IS(f, UC_F(0));
+UC_OFFSET_IS(fcsr, UC_FCSR);
+
+enum { REG_SP = 2, REG_TP = 4, REG_A0 = 10, REG_A7 = 17 };
 
 void riscv_user_enter(struct hal_user_context *uc);
 
-enum {
-	EXC_INST_MISALIGNED = 0, EXC_INST_ACCESS = 1, EXC_ILLEGAL = 2, EXC_BREAKPOINT = 3,
-	EXC_LOAD_MISALIGNED = 4, EXC_LOAD_ACCESS = 5, EXC_STORE_MISALIGNED = 6,
-	EXC_STORE_ACCESS = 7, EXC_ECALL_U = 8, EXC_INST_PAGE_FAULT = 12,
-	EXC_LOAD_PAGE_FAULT = 13, EXC_STORE_PAGE_FAULT = 15,
-};
-
 void hal_user_init(struct hal_user_context *uc, uintptr_t pc, uintptr_t sp)
 {
-	for (unsigned i = 0; i < sizeof(uc->words) / sizeof(uc->words[0]); i++)
-		uc->words[i] = 0;
-	uc->words[U_PC] = pc;
-	uc->words[2] = sp;
+	memset(uc, 0, sizeof(*uc));
+	uc->pc = pc;
+	uc->x[REG_SP] = sp;
 }
 
 static enum hal_access access_of(unsigned long code)
 {
 	switch (code) {
-	case EXC_INST_MISALIGNED: case EXC_INST_ACCESS: case EXC_INST_PAGE_FAULT:
+	case EXC_INST_MISALIGNED:
+	case EXC_INST_ACCESS:
+	case EXC_INST_PAGE_FAULT:
 		return HAL_ACCESS_EXEC;
-	case EXC_LOAD_MISALIGNED: case EXC_LOAD_ACCESS: case EXC_LOAD_PAGE_FAULT:
+	case EXC_LOAD_MISALIGNED:
+	case EXC_LOAD_ACCESS:
+	case EXC_LOAD_PAGE_FAULT:
 		return HAL_ACCESS_READ;
 	default:
 		return HAL_ACCESS_WRITE;
@@ -42,12 +51,12 @@ static enum hal_access access_of(unsigned long code)
 
 static enum hal_user_event decode(struct hal_user_context *uc, struct hal_user_trap *trap)
 {
-	unsigned long scause = uc->words[U_SCAUSE];
+	unsigned long scause = uc->scause;
 	unsigned long code = scause & ~SCAUSE_INTERRUPT;
 
 	trap->cause = scause;
-	trap->pc = uc->words[U_PC];
-	trap->addr = uc->words[U_STVAL];
+	trap->pc = uc->pc;
+	trap->addr = uc->stval;
 	trap->access = access_of(code);
 	if (scause & SCAUSE_INTERRUPT) {
 		if (code == IRQ_S_TIMER)
@@ -56,15 +65,19 @@ static enum hal_user_event decode(struct hal_user_context *uc, struct hal_user_t
 	}
 	switch (code) {
 	case EXC_ECALL_U:
-		uc->words[U_PC] += 4; /* return past the ecall */
+		uc->pc += 4; /* return past the ecall */
 		return HAL_USER_SYSCALL;
-	case EXC_INST_PAGE_FAULT: case EXC_LOAD_PAGE_FAULT: case EXC_STORE_PAGE_FAULT:
+	case EXC_INST_PAGE_FAULT:
+	case EXC_LOAD_PAGE_FAULT:
+	case EXC_STORE_PAGE_FAULT:
 		return HAL_USER_PAGE_FAULT;
 	case EXC_ILLEGAL:
 		return HAL_USER_ILLEGAL;
 	case EXC_BREAKPOINT:
 		return HAL_USER_BREAKPOINT;
-	case EXC_INST_MISALIGNED: case EXC_LOAD_MISALIGNED: case EXC_STORE_MISALIGNED:
+	case EXC_INST_MISALIGNED:
+	case EXC_LOAD_MISALIGNED:
+	case EXC_STORE_MISALIGNED:
 		return HAL_USER_MISALIGNED;
 	default:
 		return HAL_USER_ACCESS;
@@ -84,33 +97,53 @@ enum hal_user_event hal_user_run(struct hal_user_context *uc, struct hal_user_tr
 	return ev;
 }
 
-uintptr_t hal_user_pc(const struct hal_user_context *uc) { return uc->words[U_PC]; }
-void hal_user_set_pc(struct hal_user_context *uc, uintptr_t pc) { uc->words[U_PC] = pc; }
-uintptr_t hal_user_sp(const struct hal_user_context *uc) { return uc->words[2]; }
-void hal_user_set_sp(struct hal_user_context *uc, uintptr_t sp) { uc->words[2] = sp; }
-void hal_user_set_tls(struct hal_user_context *uc, uintptr_t tls) { uc->words[4] = tls; }
+uintptr_t hal_user_pc(const struct hal_user_context *uc)
+{
+	return uc->pc;
+}
+
+void hal_user_set_pc(struct hal_user_context *uc, uintptr_t pc)
+{
+	uc->pc = pc;
+}
+
+uintptr_t hal_user_sp(const struct hal_user_context *uc)
+{
+	return uc->x[REG_SP];
+}
+
+void hal_user_set_sp(struct hal_user_context *uc, uintptr_t sp)
+{
+	uc->x[REG_SP] = sp;
+}
+
+void hal_user_set_tls(struct hal_user_context *uc, uintptr_t tls)
+{
+	uc->x[REG_TP] = tls;
+}
 
 /* Linux riscv64: the number in a7, arguments in a0..a5, the result in a0. */
-unsigned long hal_user_syscall_nr(const struct hal_user_context *uc) { return uc->words[17]; }
+unsigned long hal_user_syscall_nr(const struct hal_user_context *uc)
+{
+	return uc->x[REG_A7];
+}
 
 unsigned long hal_user_syscall_arg(const struct hal_user_context *uc, unsigned i)
 {
-	return i < 6 ? uc->words[10 + i] : 0;
+	return i < 6 ? uc->x[REG_A0 + i] : 0;
 }
 
-void hal_user_set_return(struct hal_user_context *uc, long value) { uc->words[10] = (uint64_t)value; }
+void hal_user_set_return(struct hal_user_context *uc, long value)
+{
+	uc->x[REG_A0] = (uint64_t)value;
+}
 
 uint64_t hal_user_reg(const struct hal_user_context *uc, unsigned n)
 {
-	return n < 32 ? uc->words[n] : 0;
+	return n < 32 ? uc->x[n] : 0;
 }
 
 const char *hal_user_reg_name(unsigned n)
 {
-	static const char *const abi[32] = {
-		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
-		"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
-		"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
-	};
-	return n < 32 ? abi[n] : 0;
+	return n < 32 ? riscv_reg_names[n] : NULL;
 }

@@ -1,11 +1,5 @@
-/*
- * Console: the NS16550 UART named by the device tree, written directly (no
- * trap into firmware per character); before the device tree is read, or if
- * it names no UART, the SBI legacy putchar. OpenSBI has already programmed
- * the line settings, so the UART needs no set-up here.
- */
-#include <hal/console.h>
-#include "riscv.h"
+/* NS16550 UART, polled (drivers/ns16550.h). */
+#include <drivers/ns16550.h>
 
 #define UART_RBR 0 /* receive buffer (read) */
 #define UART_THR 0 /* transmit holding (write) */
@@ -14,41 +8,33 @@
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40 /* transmitter completely empty */
 
-static volatile uint8_t *uart_reg(unsigned reg)
+static volatile uint8_t *reg(struct ns16550 *u, unsigned r)
 {
-	return (volatile uint8_t *)(riscv_board.uart_base + (reg << riscv_board.uart_shift));
+	return u->base + (r << u->reg_shift);
 }
 
-void hal_console_putc(char c)
+void ns16550_init(struct ns16550 *u, void *base, unsigned reg_shift)
 {
-	if (!riscv_board.uart_base) {
-		sbi_legacy_putchar(c);
-		return;
-	}
-	while (!(*uart_reg(UART_LSR) & LSR_THRE))
+	u->base = base;
+	u->reg_shift = reg_shift;
+}
+
+void ns16550_putc(struct ns16550 *u, char c)
+{
+	while (!(*reg(u, UART_LSR) & LSR_THRE))
 		;
-	*uart_reg(UART_THR) = (uint8_t)c;
+	*reg(u, UART_THR) = (uint8_t)c;
 }
 
-void hal_console_write(const char *s, size_t len)
+int ns16550_getc(struct ns16550 *u)
 {
-	while (len--)
-		hal_console_putc(*s++);
-}
-
-int hal_console_getc(void)
-{
-	if (!riscv_board.uart_base)
+	if (!(*reg(u, UART_LSR) & LSR_DR))
 		return -1;
-	if (!(*uart_reg(UART_LSR) & LSR_DR))
-		return -1;
-	return *uart_reg(UART_RBR);
+	return *reg(u, UART_RBR);
 }
 
-/* Wait until every character written has left the UART (before power-off). */
-void riscv_console_flush(void)
+void ns16550_flush(struct ns16550 *u)
 {
-	if (riscv_board.uart_base)
-		while (!(*uart_reg(UART_LSR) & LSR_TEMT))
-			;
+	while (!(*reg(u, UART_LSR) & LSR_TEMT))
+		;
 }

@@ -24,7 +24,8 @@ struct pt_format {
 	unsigned levels;       /* the root is level levels - 1 */
 	unsigned va_bits;      /* significant virtual address bits */
 	bool sign_extended;    /* the upper half (addresses with the top bits set) exists */
-	unsigned hw_mode;      /* for hal_mmu_switch (satp.MODE on riscv64) */
+	bool split_halves;     /* the hardware has one root per half (TTBR0/TTBR1): a table
+				* covers one half and borrows no kernel entries */
 	unsigned pa_shift;     /* an entry's address field is (pa >> pa_shift) & addr_mask */
 	uint64_t addr_mask;
 	uint64_t table_bits;   /* a table entry is its address field | table_bits */

@@ -4,12 +4,12 @@
  * dt.c only finds the properties: the /memory nodes may come after /chosen
  * in the tree, so the initrd is checked here, once the memory map is
  * complete. A range that is not wholly inside mapped RAM, or that overlaps
- * the firmware, the image or the device tree, is reported and ignored:
- * reading it would fault or return someone else's bytes. A good range
- * becomes a taken region (HAL_MEM_INITRD), which keeps page-alloc off its
- * frames; the kernel page table maps all RAM but reserved ranges, so it
- * stays readable. (A reservation-block entry of exactly the initrd, which
- * U-Boot's booti adds, becomes that region.)
+ * the firmware, the image, the device tree or a device, is reported and
+ * ignored: reading it would fault or return someone else's bytes. A good
+ * range becomes a taken region (HAL_MEM_INITRD), which keeps page-alloc off
+ * its frames; the kernel maps all RAM but reserved ranges and the image in
+ * its direct map, so it stays readable. (A reservation-block entry of
+ * exactly the initrd, which U-Boot's booti adds, becomes that region.)
  *
  * The command line is copied out of the device tree, so nothing depends on
  * the tree's memory staying as it is.
@@ -20,13 +20,13 @@
 #include <klib/errno.h>
 #include <klib/log.h>
 #include <klib/string.h>
-#include "riscv.h"
+#include "boot_fdt_internal.h"
 
-static char cmdline[CONFIG_RISCV_CMDLINE_SIZE];
+static char cmdline[CONFIG_BOOT_CMDLINE_SIZE];
 static const void *initrd;
 static size_t initrd_size;
 
-static void chosen_cmdline(const struct riscv_chosen *c)
+static void chosen_cmdline(const struct boot_chosen *c)
 {
 	const char *p = c->bootargs;
 	size_t n;
@@ -41,7 +41,7 @@ static void chosen_cmdline(const struct riscv_chosen *c)
 	n = strlen(p);
 	if (n >= sizeof(cmdline)) {
 		klog_err("boot", "the command line is %zu bytes, over the %zu of "
-			 "CONFIG_RISCV_CMDLINE_SIZE: ignored", n, sizeof(cmdline) - 1);
+			 "CONFIG_BOOT_CMDLINE_SIZE: ignored", n, sizeof(cmdline) - 1);
 		return;
 	}
 	memcpy(cmdline, p, n + 1);
@@ -67,6 +67,8 @@ static const char *region_name(enum hal_mem_type t)
 		return "device tree";
 	case HAL_MEM_INITRD:
 		return "another initrd";
+	case HAL_MEM_MMIO:
+		return "registers of a device";
 	default:
 		return "firmware's reserved memory";
 	}
@@ -95,7 +97,7 @@ static bool initrd_ok(uint64_t start, uint64_t end)
 		initrd_refuse(start, end, end < start ? "ends before it starts" : "is empty", "");
 		return false;
 	}
-	/* mmu.c maps the whole pages of each bank. */
+	/* The kernel maps the whole pages of each bank. */
 	for (size_t i = 0; i < n; i++)
 		if (r[i].type == HAL_MEM_RAM && start >= ALIGN_UP(r[i].base, 4096) &&
 		    end <= ALIGN_DOWN(r[i].base + r[i].size, 4096))
@@ -113,7 +115,7 @@ static bool initrd_ok(uint64_t start, uint64_t end)
 	return true;
 }
 
-static void chosen_initrd(const struct riscv_chosen *c)
+static void chosen_initrd(const struct boot_chosen *c)
 {
 	uint64_t start, end;
 
@@ -128,15 +130,15 @@ static void chosen_initrd(const struct riscv_chosen *c)
 	    !chosen_number(c->initrd_end, c->initrd_end_len, "linux,initrd-end", &end) ||
 	    !initrd_ok(start, end))
 		return;
-	riscv_memmap_claim(start, end - start, HAL_MEM_INITRD);
+	boot_mem_claim(start, end - start, HAL_MEM_INITRD);
 	initrd = hal_phys_to_virt(start);
 	initrd_size = (size_t)(end - start);
 }
 
-void riscv_chosen_init(void)
+void boot_chosen_init(void)
 {
-	chosen_cmdline(&riscv_board.chosen);
-	chosen_initrd(&riscv_board.chosen);
+	chosen_cmdline(&boot_fdt_state.chosen);
+	chosen_initrd(&boot_fdt_state.chosen);
 }
 
 const char *hal_boot_cmdline(void)

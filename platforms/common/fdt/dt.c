@@ -1,20 +1,38 @@
 /*
- * One pass over the device tree for everything the platform needs: the
- * timebase, RAM and reserved ranges, the UART / test finisher / RTC, and
- * /chosen (command line, initrd). A single walk keeps boot fast: repeated
- * whole-tree searches cost milliseconds under QEMU.
+ * One pass over the device tree for everything a board needs: RAM and
+ * reserved ranges, the timebase, /chosen (command line, initrd), and each
+ * other node for the board to recognise its devices. A single walk keeps
+ * boot fast: repeated whole-tree searches cost milliseconds under QEMU.
  */
+#include <klib/errno.h>
 #include <klib/string.h>
-#include <hal/memmap.h>
-#include "riscv.h"
+#include "boot_fdt_internal.h"
 
 #define MAX_DEPTH 16
+
+struct boot_fdt_state boot_fdt_state;
 
 struct level {
 	int node;
 	uint32_t ac, sc; /* cells this node's children use for "reg" */
 	bool reserved;   /* this node is /reserved-memory */
 };
+
+int boot_fdt_init(uint64_t pa)
+{
+	boot_fdt_state.pa = pa;
+	return fdt_init(&boot_fdt_state.fdt, hal_phys_to_virt(pa), 0) < 0 ? -EINVAL : 0;
+}
+
+const struct fdt *boot_fdt(void)
+{
+	return &boot_fdt_state.fdt;
+}
+
+uint64_t boot_fdt_timebase_hz(void)
+{
+	return boot_fdt_state.timebase_hz;
+}
 
 static bool name_is(const char *name, const char *want)
 {
@@ -23,55 +41,46 @@ static bool name_is(const char *name, const char *want)
 	return strncmp(name, want, n) == 0 && (name[n] == '\0' || name[n] == '@');
 }
 
-static uintptr_t first_reg(const struct fdt *f, int node, const struct level *parent)
+int boot_fdt_reg(const struct fdt *f, int node, uint32_t addr_cells, uint32_t size_cells,
+                 uint64_t *base, uint64_t *size)
 {
-	uint64_t addr, size;
-
-	if (fdt_reg_cells(f, node, parent->ac, parent->sc, 0, &addr, &size) < 0)
-		return 0;
-	return (uintptr_t)addr;
+	return fdt_reg_cells(f, node, addr_cells, size_cells, 0, base, size) < 0 ? -ENOENT : 0;
 }
 
 static void add_regs(const struct fdt *f, int node, const struct level *parent,
-		     enum hal_mem_type type)
+                     enum hal_mem_type type)
 {
 	uint64_t base, size;
 
 	for (int i = 0; fdt_reg_cells(f, node, parent->ac, parent->sc, i, &base, &size) == 0; i++)
-		riscv_memmap_add(base, size, type);
+		boot_mem_add(base, size, type);
 }
 
 /* Only found here: chosen.c reads them once the memory map is complete. */
 static void scan_chosen(const struct fdt *f, int node)
 {
-	struct riscv_chosen *c = &riscv_board.chosen;
+	struct boot_chosen *c = &boot_fdt_state.chosen;
 
 	c->bootargs = fdt_prop(f, node, "bootargs", &c->bootargs_len);
 	c->initrd_start = fdt_prop(f, node, "linux,initrd-start", &c->initrd_start_len);
 	c->initrd_end = fdt_prop(f, node, "linux,initrd-end", &c->initrd_end_len);
 }
 
-static void scan_device(const struct fdt *f, int node, const struct level *parent)
+/* The Devicetree Specification's timebase-frequency: /cpus's, else the first cpu's (the walk meets
+ * /cpus first). */
+static void scan_timebase(const struct fdt *f, int node)
 {
-	uint32_t v;
+	uint32_t tb;
 
-	if (!riscv_board.uart_base && fdt_is_compatible(f, node, "ns16550a")) {
-		riscv_board.uart_base = first_reg(f, node, parent);
-		riscv_board.uart_shift = fdt_prop_u32(f, node, "reg-shift", &v) ? v : 0;
-	} else if (!riscv_board.test_base && (fdt_is_compatible(f, node, "sifive,test1") ||
-					      fdt_is_compatible(f, node, "sifive,test0"))) {
-		riscv_board.test_base = first_reg(f, node, parent);
-	} else if (!riscv_board.rtc_base && fdt_is_compatible(f, node, "google,goldfish-rtc")) {
-		riscv_board.rtc_base = first_reg(f, node, parent);
-	}
+	if (!boot_fdt_state.timebase_hz && fdt_prop_u32(f, node, "timebase-frequency", &tb))
+		boot_fdt_state.timebase_hz = tb;
 }
 
-int riscv_dt_scan(void)
+int boot_fdt_scan(boot_fdt_node_fn device)
 {
-	const struct fdt *f = &riscv_board.fdt;
+	const struct fdt *f = &boot_fdt_state.fdt;
 	struct level stack[MAX_DEPTH];
 	int depth = 0, node = fdt_root(f);
-	uint32_t tb;
 	uint64_t base, size;
 
 	for (; node >= 0; node = fdt_next_node_depth(f, node, &depth)) {
@@ -79,7 +88,7 @@ int riscv_dt_scan(void)
 		struct level *me, *parent;
 
 		if (depth < 0 || depth >= MAX_DEPTH || !name)
-			return -1;
+			return -EINVAL;
 		me = &stack[depth];
 		parent = depth ? &stack[depth - 1] : NULL;
 		me->node = node;
@@ -93,18 +102,15 @@ int riscv_dt_scan(void)
 			add_regs(f, node, parent, HAL_MEM_RAM);
 		else if (parent->reserved)
 			add_regs(f, node, parent, HAL_MEM_RESERVED);
-		else if (depth == 1 && name_is(name, "cpus") &&
-			 fdt_prop_u32(f, node, "timebase-frequency", &tb))
-			riscv_board.timebase_hz = tb;
-		else if (depth == 2 && !riscv_board.timebase_hz && name_is(name, "cpu") &&
-			 fdt_prop_u32(f, node, "timebase-frequency", &tb))
-			riscv_board.timebase_hz = tb;
+		else if ((depth == 1 && name_is(name, "cpus")) ||
+		         (depth == 2 && name_is(name, "cpu")))
+			scan_timebase(f, node);
 		else if (depth == 1 && name_is(name, "chosen"))
 			scan_chosen(f, node);
 		else
-			scan_device(f, node, parent);
+			device(f, node, parent->ac, parent->sc);
 	}
 	for (int i = 0; fdt_mem_rsv(f, i, &base, &size) == 0; i++)
-		riscv_memmap_add(base, size, HAL_MEM_RESERVED);
-	return riscv_board.timebase_hz ? 0 : -2;
+		boot_mem_add(base, size, HAL_MEM_RESERVED);
+	return 0;
 }

@@ -1,0 +1,16 @@
+/*
+ * What the riscv64 architecture needs from a board's boot code
+ * (platforms/<board>/), besides kit/board.h's contract.
+ */
+#ifndef ARCH_BOARD_H
+#define ARCH_BOARD_H
+
+#include <stdint.h>
+
+/*
+ * The frequency of the time CSR (the device tree's timebase-frequency).
+ * Called once, before anything reads the clock or arms the timer.
+ */
+void riscv_time_init(uint64_t timebase_hz);
+
+#endif
