@@ -1,8 +1,10 @@
 /*
  * Contexts on the host (hal/context.h): the registers are switched by
- * context_x86_64.S. Under AddressSanitizer every switch is announced to it
- * (start/finish_switch_fiber), so it knows which stack is live: without that
- * it would take a switched-to stack for a wild one and report nonsense.
+ * context_<cpu>.S, one file per host CPU (x86_64, aarch64), which also
+ * lays out a new context's first frame. Under AddressSanitizer every
+ * switch is announced to it (start/finish_switch_fiber), so it knows which
+ * stack is live: without that it would take a switched-to stack for a wild
+ * one and report nonsense.
  */
 #include <hal/context.h>
 #include <klib/compiler.h>
@@ -23,12 +25,8 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
-#if !defined(__x86_64__)
-#error "the host platform's context switch is written for x86_64"
-#endif
-
 void host_context_swap(void **save_sp, void *load_sp);
-void host_context_start(void);
+void *host_context_prepare(void *top, void (*entry)(void *), void *arg);
 KIT_NORETURN void host_context_enter(void (*entry)(void *), void *arg);
 
 /* The context being left, read by the one resumed (one CPU: no race). */
@@ -72,16 +70,9 @@ void hal_context_init(struct hal_context *ctx, void *stack_base, size_t stack_si
 		      void (*entry)(void *arg), void *arg)
 {
 	uintptr_t top = ALIGN_DOWN((uintptr_t)stack_base + stack_size, 16);
-	/* r15 r14 r13 r12 rbx rbp, return address, then 16 bytes of zeros: the
-	 * start routine runs with sp = top - 16, 16-byte aligned. */
-	uint64_t *frame = (uint64_t *)(top - 9 * sizeof(uint64_t));
+	void *sp = host_context_prepare((void *)top, entry, arg);
 
-	for (int i = 0; i < 9; i++)
-		frame[i] = 0;
-	frame[2] = (uintptr_t)arg;   /* r13 */
-	frame[3] = (uintptr_t)entry; /* r12 */
-	frame[6] = (uintptr_t)host_context_start;
-	*ctx = (struct hal_context){.sp = frame, .stack_base = stack_base, .stack_size = stack_size};
+	*ctx = (struct hal_context){.sp = sp, .stack_base = stack_base, .stack_size = stack_size};
 }
 
 void hal_context_switch(struct hal_context *from, struct hal_context *to)

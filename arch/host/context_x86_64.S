@@ -29,9 +29,32 @@ host_context_swap:
 	.size host_context_swap, . - host_context_swap
 
 /*
- * First instruction of a new context (its return address, see context.c):
- * r12 holds the entry function and r13 its argument; the stack pointer is
- * 16-byte aligned here, as the call below needs.
+ * void *host_context_prepare(void *top, void (*entry)(void *), void *arg):
+ * lay out a new context's first frame under top (16-byte aligned) and
+ * return its stack pointer. The frame is what host_context_swap pops:
+ * r15 r14 r13 r12 rbx rbp, the return address, then 16 bytes of zeros, so
+ * host_context_start runs with its stack pointer 16-byte aligned.
+ */
+	.globl host_context_prepare
+	.type host_context_prepare, @function
+host_context_prepare:
+	leaq	-72(%rdi), %rax
+	xorl	%ecx, %ecx
+1:	movq	$0, (%rax,%rcx,8)
+	incl	%ecx
+	cmpl	$9, %ecx
+	jne	1b
+	movq	%rdx, 16(%rax)         /* r13: the argument */
+	movq	%rsi, 24(%rax)         /* r12: the entry function */
+	leaq	host_context_start(%rip), %rcx
+	movq	%rcx, 48(%rax)         /* the return address */
+	ret
+	.size host_context_prepare, . - host_context_prepare
+
+/*
+ * First instruction of a new context (its return address): r12 holds the
+ * entry function and r13 its argument; the stack pointer is 16-byte
+ * aligned here, as the call below needs.
  */
 	.globl host_context_start
 	.type host_context_start, @function
