@@ -70,7 +70,7 @@ static long do_writev(struct process *p, long fd, uintptr_t uiov, long cnt)
 	return total;
 }
 
-/* struct stat of riscv64 (asm-generic): 128 bytes. The console: a tty-like char device. */
+/* struct stat as asm-generic lays it out: 128 bytes. The console: a tty-like char device. */
 static long stat_console(struct process *p, uintptr_t ust)
 {
 	uint8_t st[128];

@@ -1,7 +1,7 @@
 /*
  * The calling CPU: its id, its interrupt enable, and waiting for interrupts.
- * "Interrupts" are whatever asynchronous events the architecture delivers:
- * on riscv64 the supervisor interrupt enable; on the host, the timer signal.
+ * "Interrupts" are whatever asynchronous events the architecture delivers,
+ * masked by its interrupt enable; on the host, the timer signal.
  *
  * Implemented by the architecture, inline, in <arch/cpu.h>
  * (arch/<arch>/include/arch/cpu.h): these are on every lock's path, so a
@@ -9,8 +9,8 @@
  * (task, interrupt handler, interrupts off) and never sleeps:
  *
  *   unsigned hal_cpu_id(void)
- *	Hardware id of the calling CPU (the hart id on riscv64; any hart may
- *	boot). Stable while the caller cannot migrate.
+ *	Hardware id of the calling CPU (the id the firmware knows it by; any
+ *	CPU may be the boot CPU). Stable while the caller cannot migrate.
  *   unsigned long hal_irq_save(void)
  *	Disable interrupts on this CPU; returns the previous state for
  *	hal_irq_restore() (an opaque value: only pass it back).

@@ -5,7 +5,7 @@
  * new architecture adds its own files there rather than #ifdefs here.
  *
  * arch/<arch>/linux/include/linux-arch/abi.h defines:
- *   LINUX_ARCH_NAME          uname's machine ("riscv64")
+ *   LINUX_ARCH_NAME          uname's machine (the -m of uname -m)
  *   LINUX_ARCH_ELF_MACHINE   the e_machine of the programs the kernel runs
  *   LINUX_ARCH_PLATFORM      the AT_PLATFORM string, or NULL for none
  *   LINUX_ARCH_HWCAP         AT_HWCAP

@@ -15,7 +15,8 @@
 
 /*
  * Implemented by the board: read what the boot loader handed over
- * (boot_arg: the device tree's physical address on riscv64; 0 if none),
+ * (boot_arg: the device tree's physical address where the architecture's
+ * boot protocol passes one; 0 if none),
  * fill the memory map (hal/memmap.h) with RAM, taken ranges and the device
  * registers it drives, call arch_memmap_ready(), bring up its console, and
  * call kit_start(). Never returns.
