@@ -12,7 +12,8 @@
  * - the image at its linked address in 2 MiB pages, read, write and
  *   execute (with paging, arch/common/kmap.c replaces the whole table by a
  *   W^X one);
- * - the gigapages of the direct map that hold the device tree.
+ * - the direct map's two gigapages from the device tree's start, which
+ *   hold any tree.
  * Once the board has read its memory map, arch_memmap_ready() adds, at the
  * linked addresses, the direct map's gigapages of every RAM bank and the
  * I/O window's gigapages of every device. Without paging this table is the
@@ -20,6 +21,7 @@
  */
 #include <arch/csr.h>
 #include <arch/memory.h>
+#include <arch/board.h>
 #include <arch/sbi.h>
 #include <hal/memmap.h>
 #include <kit/board.h>
@@ -34,9 +36,8 @@
 #define PTE_A (1ul << 6)
 #define PTE_D (1ul << 7)
 /* clang-format on */
-#define SIZE_2M   (1ul << 21)
-#define SIZE_1G   (1ul << 30)
-#define FDT_MAGIC 0xd00dfeed
+#define SIZE_2M (1ul << 21)
+#define SIZE_1G (1ul << 30)
 
 extern char _start[], __kernel_end[];
 
@@ -65,18 +66,13 @@ static uint64_t leaf(uint64_t pa, uint64_t prot)
 	return pa >> 12 << 10 | prot | PTE_V | PTE_A | PTE_D | PTE_G;
 }
 
-static void early_fail(const char *msg)
+void riscv_boot_fail(const char *msg)
 {
 	for (; *msg; msg++)
 		sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, (unsigned char)*msg, 0, 0);
 	sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN, SBI_SRST_REASON_FAILURE, 0);
 	for (;;)
 		__asm__ __volatile__("wfi");
-}
-
-static uint32_t be32(const volatile uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 /* The gigapages of the window at 'base' that cover physical [pa, pa + size). */
@@ -90,22 +86,18 @@ struct early_map riscv_early_map(uint64_t fdt_pa)
 {
 	uintptr_t pa = (uintptr_t)_start, va = linked_start;
 	uintptr_t size = (uintptr_t)(__kernel_end - _start);
-	const volatile uint8_t *fdt = (const volatile uint8_t *)(uintptr_t)fdt_pa;
-	uint64_t fdt_size;
 
 	if ((va - pa) & (SIZE_2M - 1))
-		early_fail("riscv64: the image must be loaded at a 2 MiB boundary\n");
+		riscv_boot_fail("riscv64: the image must be loaded at a 2 MiB boundary\n");
 	if (size > SIZE_1G - (va & (SIZE_1G - 1)))
-		early_fail("riscv64: the image does not fit its gigabyte of address space\n");
+		riscv_boot_fail("riscv64: the image does not fit its gigabyte of address space\n");
 	boot_root[vpn(va, 2)] = (uintptr_t)boot_image >> 12 << 10 | PTE_V;
 	for (uintptr_t off = 0; off < size; off += SIZE_2M)
 		boot_image[vpn(va + off, 1)] = leaf(pa + off, PTE_R | PTE_W | PTE_X);
-	/* Its header says how big the tree is; a bad one is reported later, by the board. */
-	fdt_size = fdt_pa < ARCH_DMAP_SIZE && be32(fdt) == FDT_MAGIC ? be32(fdt + 4) : 1;
-	if (fdt_pa >= ARCH_DMAP_SIZE || fdt_size > ARCH_DMAP_SIZE - fdt_pa)
-		early_fail(
-		    "riscv64: the device tree (a1) is not in the direct map's first 128 GiB\n");
-	map_gigapages(ARCH_DMAP_BASE, fdt_pa, fdt_size);
+	/* A tree is far smaller than a gigabyte: two gigapages hold it wherever it starts. */
+	if (fdt_pa > ARCH_DMAP_SIZE - SIZE_1G)
+		riscv_boot_fail("riscv64: the device tree (a1) is beyond the direct map\n");
+	map_gigapages(ARCH_DMAP_BASE, fdt_pa, SIZE_1G);
 	riscv_kernel_offset = va - pa;
 	riscv_kernel_satp = SATP_MODE_SV39 << SATP_MODE_SHIFT | (uintptr_t)boot_root >> 12;
 	return (struct early_map){riscv_kernel_satp, va - pa};
@@ -117,14 +109,10 @@ void arch_memmap_ready(void)
 	size_t n = hal_mem_regions(&r);
 
 	/* The board's memory map keeps RAM and devices inside their windows (hal/memmap.h). */
-	for (size_t i = 0; i < n; i++) {
-		uint64_t end = r[i].base + r[i].size;
-
-		if (r[i].type == HAL_MEM_MMIO && end <= HAL_IO_LIMIT)
-			map_gigapages(ARCH_IO_BASE, r[i].base, r[i].size);
-		else if (r[i].type == HAL_MEM_RAM && end <= HAL_PHYS_LIMIT)
-			map_gigapages(ARCH_DMAP_BASE, r[i].base, r[i].size);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (r[i].type == HAL_MEM_RAM || r[i].type == HAL_MEM_MMIO)
+			map_gigapages(r[i].type == HAL_MEM_RAM ? ARCH_DMAP_BASE : ARCH_IO_BASE,
+			              r[i].base, r[i].size);
 	/* Invalid entries may have been cached: the new ones must be seen. */
 	__asm__ __volatile__("sfence.vma" ::: "memory");
 }

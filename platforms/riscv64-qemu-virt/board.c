@@ -6,7 +6,6 @@
  * memory map, and starts the kit.
  */
 #include <arch/board.h>
-#include <arch/sbi.h>
 #include <drivers/goldfish_rtc.h>
 #include <hal/platform.h>
 #include <hal/time.h>
@@ -32,16 +31,6 @@ const char *hal_platform_name(void)
 uint64_t hal_time_realtime_ns(void)
 {
 	return virt_board.rtc ? goldfish_rtc_read_ns(virt_board.rtc) : 0;
-}
-
-KIT_NORETURN static void early_fail(const char *msg)
-{
-	/* No console yet beyond SBI: say what went wrong, then fail the run. */
-	while (*msg)
-		sbi_legacy_putchar(*msg++);
-	sbi_shutdown(true);
-	for (;;)
-		__asm__ __volatile__("wfi");
 }
 
 /* The device's registers join the memory map; returns where they are, 0 if it has none. */
@@ -78,11 +67,13 @@ static void *io(uint64_t pa)
 KIT_NORETURN void board_start(uint64_t fdt_pa)
 {
 	if (boot_fdt_init(fdt_pa) < 0)
-		early_fail("riscv64-qemu-virt: no valid device tree in a1 (bad magic or header)\n");
+		riscv_boot_fail(
+		    "riscv64-qemu-virt: no valid device tree in a1 (bad magic or header)\n");
 	if (boot_fdt_scan(scan_device) < 0)
-		early_fail("riscv64-qemu-virt: the device tree nests too deep or is corrupt\n");
+		riscv_boot_fail(
+		    "riscv64-qemu-virt: the device tree nests too deep or is corrupt\n");
 	if (!boot_fdt_timebase_hz())
-		early_fail("riscv64-qemu-virt: the device tree has no timebase-frequency\n");
+		riscv_boot_fail("riscv64-qemu-virt: the device tree has no timebase-frequency\n");
 	riscv_time_init(boot_fdt_timebase_hz());
 	boot_mem_done();
 	arch_memmap_ready();

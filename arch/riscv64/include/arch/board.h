@@ -6,6 +6,14 @@
 #define ARCH_BOARD_H
 
 #include <stdint.h>
+#include <klib/compiler.h>
+
+/*
+ * Say what is wrong through the SBI console and shut down as a failure:
+ * for the boot, before the board's console exists. Works before
+ * translation is on too (early.c uses it there).
+ */
+KIT_NORETURN void riscv_boot_fail(const char *msg);
 
 /*
  * The frequency of the time CSR (the device tree's timebase-frequency).
