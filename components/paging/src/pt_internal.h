@@ -10,6 +10,7 @@
 #define PAGING_INTERNAL_H
 
 #include <paging/paging.h>
+#include <hal/memmap.h>
 #include <klib/list.h>
 
 #define PT_ENTRIES     512u
@@ -45,9 +46,10 @@ struct pt {
 	struct list_node link;  /* every table, for kernel entry propagation */
 };
 
+/* A table page's address: the architecture's translation, inline (every walk step takes one). */
 static inline uint64_t *pt_table(paddr_t pa)
 {
-	return page_to_virt(pa);
+	return hal_phys_to_virt(pa);
 }
 
 static inline unsigned pt_index(uint64_t va, unsigned level)
