@@ -19,9 +19,9 @@
  * I/O window's gigapages of every device. Without paging this table is the
  * kernel's for good.
  */
+#include <arch/board.h>
 #include <arch/csr.h>
 #include <arch/memory.h>
-#include <arch/board.h>
 #include <arch/sbi.h>
 #include <hal/memmap.h>
 #include <kit/board.h>
@@ -41,9 +41,9 @@
 
 extern char _start[], __kernel_end[];
 
+/* The root, and the table of the image's gigabyte (2 MiB pages). */
 static uint64_t boot_root[512] __attribute__((aligned(4096)));
-static uint64_t boot_image[512]
-    __attribute__((aligned(4096))); /* the image's gigabyte, 2 MiB pages */
+static uint64_t boot_image[512] __attribute__((aligned(4096)));
 
 uintptr_t riscv_kernel_offset;
 unsigned long riscv_kernel_satp;

@@ -33,14 +33,15 @@ uint64_t hal_time_realtime_ns(void)
 	return virt_board.rtc ? goldfish_rtc_read_ns(virt_board.rtc) : 0;
 }
 
-/* The device's registers join the memory map; returns where they are, 0 if it has none. */
+/* The device's registers join the memory map; returns where they are, 0 if it has none we can
+ * reach. */
 static uint64_t take(const struct fdt *f, int node, uint32_t ac, uint32_t sc)
 {
 	uint64_t base, size;
 
-	if (boot_fdt_reg(f, node, ac, sc, &base, &size) < 0 || !size)
+	if (boot_fdt_reg(f, node, ac, sc, &base, &size) < 0 || !size ||
+	    !boot_mem_add(base, size, HAL_MEM_MMIO))
 		return 0;
-	boot_mem_add(base, size, HAL_MEM_MMIO);
 	return base;
 }
 

@@ -39,14 +39,17 @@ static uint64_t clip(uint64_t base, uint64_t size, uint64_t limit, const char *w
 	return size;
 }
 
-void boot_mem_add(uint64_t base, uint64_t size, enum hal_mem_type type)
+bool boot_mem_add(uint64_t base, uint64_t size, enum hal_mem_type type)
 {
+	uint64_t kept = size;
+
 	if (type == HAL_MEM_RAM)
-		size = clip(base, size, HAL_PHYS_LIMIT, "RAM");
+		kept = clip(base, size, HAL_PHYS_LIMIT, "RAM");
 	else if (type == HAL_MEM_MMIO)
-		size = clip(base, size, HAL_IO_LIMIT, "a device's registers");
-	if (size)
-		add(base, size, type);
+		kept = clip(base, size, HAL_IO_LIMIT, "a device's registers");
+	if (kept)
+		add(base, kept, type);
+	return kept == size;
 }
 
 /*

@@ -20,6 +20,7 @@
 #ifndef KIT_BOOT_FDT_H
 #define KIT_BOOT_FDT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <hal/memmap.h>
 #include <klib/fdt.h>
@@ -49,11 +50,12 @@ int boot_fdt_reg(const struct fdt *f, int node, uint32_t addr_cells, uint32_t si
 /*
  * Add a region to the memory map. RAM beyond the direct map
  * (HAL_PHYS_LIMIT) and devices beyond the I/O window (HAL_IO_LIMIT) are
- * reported and left out (clipped). More regions than
+ * reported and left out (clipped). Returns whether the whole region is in
+ * the map (a device that is not must not be used). More regions than
  * CONFIG_BOOT_MEM_REGIONS stop the boot with a message: dropping a
  * reserved range would let the allocator hand it out.
  */
-void boot_mem_add(uint64_t base, uint64_t size, enum hal_mem_type type);
+bool boot_mem_add(uint64_t base, uint64_t size, enum hal_mem_type type);
 
 /* The image (hal_kernel_layout) and the tree join the map. */
 void boot_mem_done(void);
