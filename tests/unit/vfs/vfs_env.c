@@ -26,8 +26,9 @@ static int rank_of(const char *name)
 		const char *name;
 		int rank;
 	} ranks[] = {
-	    {"vfs_file", 1},    {"vfs_rename", 2}, {"vfs_dir", 3},       {"vfs_inode", 4},
-	    {"tmpfs_pages", 6}, {"vfs_tree", 7},   {"vfs_fdtable", 100}, {"vfs_fs", 100},
+	    {"vfs_file", 1},  {"vfs_rename", 2},    {"vfs_dir", 3},
+	    {"vfs_inode", 4}, {"tmpfs_pages", 6},   {"vfs_tree", 7},
+	    {"devfs_tty", 8}, {"vfs_fdtable", 100}, {"vfs_fs", 100},
 	};
 
 	for (size_t i = 0; i < sizeof(ranks) / sizeof(ranks[0]); i++)
