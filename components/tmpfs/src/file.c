@@ -231,4 +231,5 @@ const struct vfs_file_ops tmpfs_file_fops = {
     .write = tmpfs_write,
     .llseek = tmpfs_llseek,
     .fsync = tmpfs_fsync,
+    .direct = true, /* as Linux's tmpfs since 6.6: the same copies, no cache to bypass */
 };

@@ -334,5 +334,7 @@ int vfs_getattr(const struct vfs_path *p, struct vfs_stat *st)
 	st->has_btime = true;
 	vfs_inode_unlock(inode);
 	st->mnt_flags = p->mnt->flags;
+	st->mnt_id = p->mnt->id;
+	st->mount_root = p->dentry == p->mnt->root;
 	return 0;
 }

@@ -303,8 +303,13 @@ int vfs_link(struct vfs_fs *fs, const struct vfs_path *odir, const char *opath,
 	struct vfs_inode *dir;
 	int rc, rofs;
 
-	if ((rc = vfs_lookup(fs, odir, opath, follow ? VFS_LOOKUP_FOLLOW : 0, cr, &old)) < 0)
+	if (!opath && odir) {
+		old = *odir;
+		vfs_path_get(&old);
+	} else if ((rc = vfs_lookup(fs, odir, opath, follow ? VFS_LOOKUP_FOLLOW : 0, cr, &old)) <
+	           0) {
 		return rc;
+	}
 	if ((rc = vfs_walk_parent(fs, ndir, npath, cr, &par)) < 0)
 		goto out_old;
 	dir = par.dir.dentry->inode;

@@ -4,12 +4,21 @@
  * leaving the table is released after the table's lock is dropped.
  */
 #include <klib/errno.h>
+#include <klib/panic.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
 #include <vfs/fdtable.h>
 #include "vfs_internal.h"
 
 #define FDT_MIN 64 /* slots of a new table, as Linux's NR_OPEN_DEFAULT */
+
+/* A slot taken by an open in progress (vfs_fd_reserve): not open, not free. */
+#define RESERVED ((struct vfs_file *)1)
+
+static bool is_open(const struct vfs_file *f)
+{
+	return f && f != RESERVED;
+}
 
 struct vfs_fdtable {
 	unsigned refs; /* atomic: sharers (CLONE_FILES) */
@@ -71,10 +80,11 @@ struct vfs_fdtable *vfs_fdt_copy(struct vfs_fdtable *t)
 		vfs_fdt_put(c);
 	}
 	for (unsigned fd = 0; fd < t->size; fd++)
-		if ((c->files[fd] = t->files[fd]))
-			vfs_file_get(c->files[fd]);
+		if (is_open(t->files[fd])) /* one being opened stays the parent's */
+			vfs_file_get(c->files[fd] = t->files[fd]);
 	memcpy(c->cloexec, t->cloexec, words(t->size) * sizeof(uint64_t));
-	c->next = t->next;
+	while (c->next < c->size && c->files[c->next])
+		c->next++;
 	vfs_unlock(t->lock);
 	return c;
 }
@@ -90,7 +100,7 @@ void vfs_fdt_put(struct vfs_fdtable *t)
 	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	for (unsigned fd = 0; fd < t->size; fd++)
-		if (t->files[fd])
+		if (is_open(t->files[fd]))
 			vfs_file_put(t->files[fd]);
 	kfree(t->files);
 	kfree(t->cloexec);
@@ -134,20 +144,20 @@ static void set_cloexec(struct vfs_fdtable *t, unsigned fd, bool on)
 		t->cloexec[fd / 64] &= ~(1ull << (fd % 64));
 }
 
-int vfs_fd_install(struct vfs_fdtable *t, struct vfs_file *f, unsigned min, unsigned limit,
-                   bool cloexec)
+int vfs_fd_reserve(struct vfs_fdtable *t, unsigned min, unsigned limit)
 {
 	unsigned fd;
 	int rc = 0;
 
+	if (limit > CONFIG_VFS_NR_OPEN)
+		limit = CONFIG_VFS_NR_OPEN;
 	vfs_lock(t->lock);
 	for (fd = MAX(min, t->next); fd < t->size && t->files[fd]; fd++)
 		;
 	if (fd >= limit)
 		rc = -EMFILE;
 	else if ((rc = grow(t, fd)) == 0) {
-		t->files[fd] = f;
-		set_cloexec(t, fd, cloexec);
+		t->files[fd] = RESERVED;
 		if (min <= t->next)
 			t->next = fd + 1;
 	}
@@ -155,13 +165,42 @@ int vfs_fd_install(struct vfs_fdtable *t, struct vfs_file *f, unsigned min, unsi
 	return rc < 0 ? rc : (int)fd;
 }
 
+void vfs_fd_fill(struct vfs_fdtable *t, int fd, struct vfs_file *f, bool cloexec)
+{
+	vfs_lock(t->lock);
+	kassert(t->files[fd] == RESERVED);
+	t->files[fd] = f;
+	set_cloexec(t, (unsigned)fd, cloexec);
+	vfs_unlock(t->lock);
+}
+
+void vfs_fd_unreserve(struct vfs_fdtable *t, int fd)
+{
+	vfs_lock(t->lock);
+	kassert(t->files[fd] == RESERVED);
+	t->files[fd] = NULL;
+	if ((unsigned)fd < t->next)
+		t->next = (unsigned)fd;
+	vfs_unlock(t->lock);
+}
+
+int vfs_fd_install(struct vfs_fdtable *t, struct vfs_file *f, unsigned min, unsigned limit,
+                   bool cloexec)
+{
+	int fd = vfs_fd_reserve(t, min, limit);
+
+	if (fd >= 0)
+		vfs_fd_fill(t, fd, f, cloexec);
+	return fd;
+}
+
 struct vfs_file *vfs_fd_get(struct vfs_fdtable *t, int fd)
 {
 	struct vfs_file *f = NULL;
 
 	vfs_lock(t->lock);
-	if (fd >= 0 && (unsigned)fd < t->size && (f = t->files[fd]))
-		vfs_file_get(f);
+	if (fd >= 0 && (unsigned)fd < t->size && is_open(t->files[fd]))
+		vfs_file_get(f = t->files[fd]);
 	vfs_unlock(t->lock);
 	return f;
 }
@@ -183,7 +222,7 @@ int vfs_fd_close(struct vfs_fdtable *t, int fd)
 	struct vfs_file *f = NULL;
 
 	vfs_lock(t->lock);
-	if (fd >= 0 && (unsigned)fd < t->size)
+	if (fd >= 0 && (unsigned)fd < t->size && is_open(t->files[fd]))
 		f = take(t, (unsigned)fd);
 	vfs_unlock(t->lock);
 	if (!f)
@@ -197,11 +236,13 @@ int vfs_fd_dup2(struct vfs_fdtable *t, int oldfd, int newfd, unsigned limit, boo
 	struct vfs_file *f, *old = NULL;
 	int rc = newfd;
 
-	if (newfd < 0 || (unsigned)newfd >= limit)
+	if (newfd < 0 || (unsigned)newfd >= limit || (unsigned)newfd >= CONFIG_VFS_NR_OPEN)
 		return -EBADF;
 	vfs_lock(t->lock);
-	if (oldfd < 0 || (unsigned)oldfd >= t->size || !(f = t->files[oldfd]))
+	if (oldfd < 0 || (unsigned)oldfd >= t->size || !is_open(f = t->files[oldfd]))
 		rc = -EBADF;
+	else if ((unsigned)newfd < t->size && t->files[newfd] == RESERVED)
+		rc = -EBUSY;
 	else if (oldfd != newfd && (rc = grow(t, (unsigned)newfd)) == 0) {
 		vfs_file_get(f);
 		old = t->files[newfd];
@@ -223,7 +264,7 @@ int vfs_fd_get_cloexec(struct vfs_fdtable *t, int fd)
 	int rc = -EBADF;
 
 	vfs_lock(t->lock);
-	if (fd >= 0 && (unsigned)fd < t->size && t->files[fd])
+	if (fd >= 0 && (unsigned)fd < t->size && is_open(t->files[fd]))
 		rc = (t->cloexec[fd / 64] >> (fd % 64)) & 1;
 	vfs_unlock(t->lock);
 	return rc;
@@ -234,7 +275,7 @@ int vfs_fd_set_cloexec(struct vfs_fdtable *t, int fd, bool cloexec)
 	int rc = -EBADF;
 
 	vfs_lock(t->lock);
-	if (fd >= 0 && (unsigned)fd < t->size && t->files[fd]) {
+	if (fd >= 0 && (unsigned)fd < t->size && is_open(t->files[fd])) {
 		set_cloexec(t, (unsigned)fd, cloexec);
 		rc = 0;
 	}
@@ -250,7 +291,7 @@ void vfs_fdt_exec(struct vfs_fdtable *t)
 
 		vfs_lock(t->lock);
 		done = fd >= t->size;
-		if (!done && t->files[fd] && ((t->cloexec[fd / 64] >> (fd % 64)) & 1))
+		if (!done && is_open(t->files[fd]) && ((t->cloexec[fd / 64] >> (fd % 64)) & 1))
 			f = take(t, fd);
 		vfs_unlock(t->lock);
 		if (done)
@@ -266,7 +307,7 @@ unsigned vfs_fdt_list(struct vfs_fdtable *t, int *fds, unsigned max)
 
 	vfs_lock(t->lock);
 	for (unsigned fd = 0; fd < t->size; fd++)
-		if (t->files[fd]) {
+		if (is_open(t->files[fd])) {
 			if (n < max)
 				fds[n] = (int)fd;
 			n++;

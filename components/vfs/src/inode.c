@@ -158,9 +158,30 @@ int vfs_permission(const struct vfs_path *p, unsigned mask, const struct vfs_cre
 	return vfs_inode_permission(inode, mask, cr);
 }
 
+int vfs_access(const struct vfs_path *p, unsigned mask, const struct vfs_cred *cr)
+{
+	struct vfs_inode *inode = p->dentry->inode;
+	uint32_t mode = vfs_mode(inode);
+	int rc;
+
+	if ((mask & VFS_MAY_EXEC) && VFS_S_ISREG(mode) && (p->mnt->flags & VFS_MNT_NOEXEC))
+		return -EACCES;
+	if ((rc = vfs_inode_permission(inode, mask, cr)) < 0 || !(mask & VFS_MAY_WRITE))
+		return rc;
+	if (VFS_S_ISCHR(mode) || VFS_S_ISBLK(mode) || (mode & VFS_S_IFMT) == VFS_S_IFIFO ||
+	    (mode & VFS_S_IFMT) == VFS_S_IFSOCK)
+		return 0;
+	return vfs_may_write_mnt(p->mnt);
+}
+
 struct vfs_inode *vfs_path_inode(const struct vfs_path *p)
 {
 	return p->dentry->inode;
+}
+
+unsigned vfs_path_mnt_flags(const struct vfs_path *p)
+{
+	return p->mnt->flags;
 }
 
 static int64_t ts_cmp(const struct vfs_timespec *a, const struct vfs_timespec *b)

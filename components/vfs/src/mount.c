@@ -77,6 +77,9 @@ static int mount_new(const char *type, const char *options, unsigned flags, stru
 	}
 	m->flags = flags;
 	list_init(&m->link);
+	vfs_tree_lock();
+	m->id = ++vfs_g.next_mnt_id;
+	vfs_tree_unlock();
 	*out = m;
 	return 0;
 }

@@ -327,6 +327,18 @@ static int open_last(struct vfs_parent *par, void *ctx, char **link)
 	return rc;
 }
 
+int vfs_open_check_flags(unsigned flags)
+{
+	if (flags & VFS_O_PATH)
+		flags &= O_PATH_FLAGS;
+	if ((flags & (VFS_O_DIRECTORY | VFS_O_CREAT)) == (VFS_O_DIRECTORY | VFS_O_CREAT))
+		return -EINVAL;
+	if ((flags & O_TMPFILE_BIT) &&
+	    (!(flags & VFS_O_DIRECTORY) || (flags & VFS_O_ACCMODE) == VFS_O_RDONLY))
+		return -EINVAL;
+	return 0;
+}
+
 /* build_open_flags for openat (not openat2: unknown flags were stripped by the caller). */
 static int open_flags(struct open_ctx *c, unsigned flags, uint32_t mode, struct vfs_fs *fs)
 {
@@ -334,17 +346,16 @@ static int open_flags(struct open_ctx *c, unsigned flags, uint32_t mode, struct 
 	                                     VFS_MAY_READ | VFS_MAY_WRITE,
 	                                     VFS_MAY_READ | VFS_MAY_WRITE};
 
+	int rc;
+
 	flags &= ~VFS_O_CLOEXEC;
 	if (flags & VFS_O_PATH)
 		flags &= O_PATH_FLAGS;
 	c->acc = acc_mode[flags & VFS_O_ACCMODE];
-	if ((flags & (VFS_O_DIRECTORY | VFS_O_CREAT)) == (VFS_O_DIRECTORY | VFS_O_CREAT))
-		return -EINVAL;
-	if (flags & O_TMPFILE_BIT) {
-		if (!(flags & VFS_O_DIRECTORY) || !(c->acc & VFS_MAY_WRITE))
-			return -EINVAL;
+	if ((rc = vfs_open_check_flags(flags)) < 0)
+		return rc;
+	if (flags & O_TMPFILE_BIT)
 		return -EOPNOTSUPP; /* unnamed files: not yet */
-	}
 	if (flags & VFS_O_PATH)
 		c->acc = 0;
 	if (flags & VFS_O_TRUNC)

@@ -26,6 +26,7 @@ void vfs_iter_kernel(struct vfs_iter *it, void *buf, size_t len)
 	it->copy = kernel_copy;
 	it->ctx = buf;
 	it->len = len;
+	it->bad = 0;
 }
 
 /* Reads and writes of files without a stream of their own share one offset, moved whole. */
@@ -56,6 +57,8 @@ static long read_checks(struct vfs_file *f, struct vfs_iter *it)
 		return -EISDIR;
 	if (!f->ops || !f->ops->read)
 		return -EINVAL;
+	if (it->bad)
+		return it->bad;
 	if (it->len > MAX_RW_COUNT)
 		it->len = MAX_RW_COUNT;
 	return 0;
@@ -67,6 +70,8 @@ static long write_checks(struct vfs_file *f, struct vfs_iter *it)
 		return -EBADF;
 	if (!f->ops || !f->ops->write)
 		return -EINVAL;
+	if (it->bad)
+		return it->bad;
 	if (it->len > MAX_RW_COUNT)
 		it->len = MAX_RW_COUNT;
 	return 0;
@@ -109,10 +114,12 @@ long vfs_pread(struct vfs_file *f, struct vfs_iter *it, int64_t pos)
 	uint64_t p = (uint64_t)pos;
 	long rc;
 
+	if (f->mode & VFS_FMODE_PATH)
+		return -EBADF;
 	if (pos < 0)
 		return -EINVAL;
 	if (!f->ops || f->ops->stream)
-		return (f->mode & VFS_FMODE_PATH) ? -EBADF : -ESPIPE;
+		return -ESPIPE;
 	if ((rc = read_checks(f, it)) < 0)
 		return rc;
 	return f->ops->read(f, it, &p);
@@ -124,10 +131,12 @@ long vfs_pwrite(struct vfs_file *f, struct vfs_iter *it, int64_t pos, const stru
 	uint64_t p = (uint64_t)pos;
 	long rc;
 
+	if (f->mode & VFS_FMODE_PATH)
+		return -EBADF;
 	if (pos < 0)
 		return -EINVAL;
 	if (!f->ops || f->ops->stream)
-		return (f->mode & VFS_FMODE_PATH) ? -EBADF : -ESPIPE;
+		return -ESPIPE;
 	if ((rc = write_checks(f, it)) < 0)
 		return rc;
 	/* Linux (unlike POSIX) writes O_APPEND files at their end even here. */

@@ -40,6 +40,7 @@ struct vfs_mount {
 	struct vfs_mount *parent;      /* NULL: the root of the tree */
 	struct vfs_dentry *mountpoint; /* in parent (a reference) */
 	unsigned flags;                /* VFS_MNT_* */
+	uint64_t id;                   /* its number, for statx */
 
 	/* Guarded by the tree lock. */
 	struct list_node link; /* the mount list, newest last */
@@ -61,6 +62,7 @@ struct vfs_globals {
 	struct list_node types;
 	struct vfs_mount *root;
 	uint64_t next_dev;
+	uint64_t next_mnt_id;
 };
 
 extern struct vfs_globals vfs_g;

@@ -161,7 +161,7 @@ static int faulty_copy(struct vfs_iter *it, size_t off, void *k, size_t n, bool 
 static void test_partial(void **state)
 {
 	struct vfs_file *f = open_dev("/dev/zero", VFS_O_RDONLY);
-	struct vfs_iter it = {faulty_copy, (void *)(uintptr_t)512, 2000};
+	struct vfs_iter it = {.copy = faulty_copy, .ctx = (void *)(uintptr_t)512, .len = 2000};
 
 	(void)state;
 	assert_int_equal(vfs_read(f, &it), 512);

@@ -125,6 +125,36 @@ static void test_fork_share(void **state)
 	vfs_fdt_put(t);
 }
 
+/* An fd taken for an open in progress: not open, not free; dup2 onto it is EBUSY. */
+static void test_reserve(void **state)
+{
+	struct vfs_fdtable *t = vfs_fdt_new(), *c;
+	struct vfs_file *f;
+	int fd;
+
+	(void)state;
+	assert_int_equal(install(t, 0, 1024, false), 0);
+	fd = vfs_fd_reserve(t, 0, 1024);
+	assert_int_equal(fd, 1);
+	assert_null(vfs_fd_get(t, 1));
+	assert_int_equal(vfs_fd_close(t, 1), -EBADF);
+	assert_int_equal(vfs_fd_dup2(t, 0, 1, 1024, false), -EBUSY);
+	assert_int_equal(install(t, 0, 1024, false), 2);
+	assert_int_equal(vfs_fd_reserve(t, 0, 3), -EMFILE);
+	assert_non_null(c = vfs_fdt_copy(t)); /* a fork meanwhile: the child has no such fd */
+	assert_int_equal(install(c, 0, 1024, false), 1);
+	vfs_fdt_put(c);
+	vfs_fd_fill(t, fd, new_file(), true);
+	assert_non_null(f = vfs_fd_get(t, 1));
+	vfs_file_put(f);
+	assert_int_equal(vfs_fd_get_cloexec(t, 1), 1);
+	fd = vfs_fd_reserve(t, 0, 1024);
+	assert_int_equal(fd, 3);
+	vfs_fd_unreserve(t, fd);
+	assert_int_equal(install(t, 0, 1024, false), 3);
+	vfs_fdt_put(t);
+}
+
 /* Every allocation failing in turn: NULL or -ENOMEM, and nothing leaks (teardown checks). */
 static void test_enomem(void **state)
 {
@@ -155,6 +185,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_lowest, vfs_test_setup, vfs_test_teardown),
 	    cmocka_unit_test_setup_teardown(test_dup2, vfs_test_setup, vfs_test_teardown),
 	    cmocka_unit_test_setup_teardown(test_fork_share, vfs_test_setup, vfs_test_teardown),
+	    cmocka_unit_test_setup_teardown(test_reserve, vfs_test_setup, vfs_test_teardown),
 	    cmocka_unit_test_setup_teardown(test_enomem, vfs_test_setup, vfs_test_teardown),
 	};
 

@@ -45,6 +45,18 @@ void vfs_fdt_put(struct vfs_fdtable *t);
 int vfs_fd_install(struct vfs_fdtable *t, struct vfs_file *f, unsigned min, unsigned limit,
                    bool cloexec);
 
+/*
+ * Linux's order: an fd is taken before the file is opened (get_unused_fd,
+ * so a full table is -EMFILE before any open error). vfs_fd_reserve takes
+ * the lowest free fd >= min below 'limit' (-EMFILE, -ENOMEM);
+ * vfs_fd_fill puts the file there (the table takes the reference);
+ * vfs_fd_unreserve gives it back. A reserved fd is not open: reads see
+ * -EBADF, dup2 onto it -EBUSY (as Linux's).
+ */
+int vfs_fd_reserve(struct vfs_fdtable *t, unsigned min, unsigned limit);
+void vfs_fd_fill(struct vfs_fdtable *t, int fd, struct vfs_file *f, bool cloexec);
+void vfs_fd_unreserve(struct vfs_fdtable *t, int fd);
+
 /* The file at fd with a new reference, or NULL (not open). */
 struct vfs_file *vfs_fd_get(struct vfs_fdtable *t, int fd);
 
@@ -53,7 +65,8 @@ int vfs_fd_close(struct vfs_fdtable *t, int fd);
 
 /*
  * dup2/dup3: fd 'newfd' refers to oldfd's file (closing what was there).
- * -EBADF (oldfd not open, newfd negative or >= limit), -ENOMEM. newfd, or
+ * -EBADF (oldfd not open, newfd negative or >= limit), -EBUSY (newfd is
+ * reserved by an open in progress), -ENOMEM. newfd, or
  * oldfd == newfd: newfd with nothing changed (dup2's rule; dup3 refuses
  * that case itself, with -EINVAL, before calling).
  */

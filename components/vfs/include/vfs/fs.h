@@ -123,6 +123,8 @@ struct vfs_file_ops {
 	long (*ioctl)(struct vfs_file *f, unsigned cmd, void *arg);
 	/* Reads and writes at an offset of their own (pread) are refused (-ESPIPE). */
 	bool stream;
+	/* O_DIRECT is accepted (else open and F_SETFL with it are -EINVAL). */
+	bool direct;
 	/* The terminal ioctls work (isatty). */
 	bool tty;
 };

@@ -178,6 +178,8 @@ struct vfs_stat {
 	struct vfs_timespec atime, mtime, ctime, btime;
 	bool has_btime;     /* the file system records a birth time */
 	uint32_t mnt_flags; /* VFS_MNT_* of the mount (statx attributes) */
+	uint64_t mnt_id;    /* the mount's number (statx's stx_mnt_id) */
+	bool mount_root;    /* the path is the root of its mount */
 };
 
 /* Device numbers as Linux's kernel keeps them (12-bit major, 20-bit minor). */
@@ -231,11 +233,15 @@ struct vfs_statfs {
  * ranks below the inode locks held meanwhile). copy() moves n bytes
  * between kernel memory k and offset off of the buffer, to the buffer when
  * to_buf: 0, or -EFAULT (the bytes before the bad one may have moved).
+ * 'bad', if not 0, is the error of a buffer that cannot be used at all
+ * (Linux's access_ok, a bad iovec): the call returns it after the file's
+ * own checks, where Linux's would.
  */
 struct vfs_iter {
 	int (*copy)(struct vfs_iter *it, size_t off, void *k, size_t n, bool to_buf);
 	void *ctx;
 	size_t len;
+	int bad;
 };
 
 /* An iterator over kernel memory. */
@@ -274,6 +280,8 @@ void vfs_shutdown(void);
 void vfs_path_get(const struct vfs_path *p);
 void vfs_path_put(struct vfs_path *p);
 struct vfs_inode *vfs_path_inode(const struct vfs_path *p);
+/* The VFS_MNT_* flags of the mount p is on. */
+unsigned vfs_path_mnt_flags(const struct vfs_path *p);
 
 /*
  * Resolve 'path' from 'dir' (NULL: fs's working directory; absolute paths
@@ -299,6 +307,13 @@ int vfs_open(struct vfs_fs *fs, const struct vfs_path *dir, const char *path, un
              uint32_t mode, const struct vfs_cred *cr, struct vfs_file **out);
 
 /*
+ * The checks of open's flags alone (build_open_flags), which Linux makes
+ * before it even reads the path: -EINVAL for O_DIRECTORY with O_CREAT, and
+ * O_TMPFILE without O_DIRECTORY or write access.
+ */
+int vfs_open_check_flags(unsigned flags);
+
+/*
  * The file an execve() runs, opened for the kernel to read as Linux's
  * do_open_execat does: the walk's errors (links followed), then -EACCES
  * for anything but a regular file, a file on a noexec mount, or one the
@@ -322,7 +337,10 @@ int vfs_unlink(struct vfs_fs *fs, const struct vfs_path *dir, const char *path,
 int vfs_rmdir(struct vfs_fs *fs, const struct vfs_path *dir, const char *path,
               const struct vfs_cred *cr);
 
-/* linkat() (follow: AT_SYMLINK_FOLLOW); renameat2() with VFS_RENAME_* flags. */
+/*
+ * linkat() (follow: AT_SYMLINK_FOLLOW; opath NULL: odir itself, as
+ * AT_EMPTY_PATH); renameat2() with VFS_RENAME_* flags.
+ */
 int vfs_link(struct vfs_fs *fs, const struct vfs_path *odir, const char *opath,
              const struct vfs_path *ndir, const char *npath, bool follow,
              const struct vfs_cred *cr);
@@ -368,6 +386,14 @@ int vfs_utimes(const struct vfs_path *p, const struct vfs_timespec *times,
  * (generic_permission plus read-only mounts). 0, -EACCES, -EROFS.
  */
 int vfs_permission(const struct vfs_path *p, unsigned mask, const struct vfs_cred *cr);
+
+/*
+ * faccessat's check (do_faccessat): execution of a regular file on a
+ * noexec mount is -EACCES, then the permission bits, then -EROFS for a
+ * write to a read-only mount (devices and fifos excepted). cr carries the
+ * ids the caller chose (real ones, unless AT_EACCESS).
+ */
+int vfs_access(const struct vfs_path *p, unsigned mask, const struct vfs_cred *cr);
 
 /* ---- fs structs: root, working directory, umask (CLONE_FS shares one) ---- */
 
