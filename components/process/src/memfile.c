@@ -53,9 +53,9 @@ static void mem_close(void *file)
 }
 
 static const struct process_files mem_ops = {
-	.open = mem_open,
-	.read = mem_read,
-	.close = mem_close,
+    .open = mem_open,
+    .read = mem_read,
+    .close = mem_close,
 };
 
 void process_set_files(process_file_fn find)
