@@ -2,7 +2,8 @@
  * Mounts: a file system's root put over a directory. The walk asks
  * vfs_mount_on() at every directory it enters whose dentry carries mounts;
  * a mount over a mount point stacks (its parent is the mount on top), so
- * the walk ends on the newest. Mounts stay until vfs_shutdown().
+ * the walk ends on the newest. A mount nothing uses can be taken off
+ * (vfs_umount); the rest go at vfs_shutdown().
  */
 #include <klib/errno.h>
 #include <klib/string.h>
@@ -107,14 +108,17 @@ int vfs_mount(struct vfs_fs *fs, const char *path, const char *type, const char 
 	struct vfs_mount *m;
 	int rc;
 
-	if (!(cr->caps & VFS_CAP_SYS_ADMIN))
-		return -EPERM;
-	if (!vfs_fstype_find(type))
-		return -ENODEV;
-	rc = vfs_lookup(fs, NULL, path, VFS_LOOKUP_FOLLOW | VFS_LOOKUP_DIRECTORY, cr, &p);
-	if (rc < 0)
+	if ((rc = vfs_lookup(fs, NULL, path, VFS_LOOKUP_FOLLOW, cr, &p)) < 0)
 		return rc;
-	if ((rc = mount_new(type, options, mnt_flags, &m)) < 0) {
+	if (!(cr->caps & VFS_CAP_SYS_ADMIN))
+		rc = -EPERM;
+	else if (!vfs_fstype_find(type))
+		rc = -ENODEV;
+	else if (!VFS_S_ISDIR(vfs_mode(p.dentry->inode)))
+		rc = -ENOTDIR; /* every file system here has a directory at its root */
+	else
+		rc = mount_new(type, options, mnt_flags, &m);
+	if (rc < 0) {
 		vfs_path_put(&p);
 		return rc;
 	}
@@ -135,6 +139,57 @@ int vfs_mount(struct vfs_fs *fs, const char *path, const char *type, const char 
 		vfs_path_put(&p);
 	}
 	return rc;
+}
+
+/*
+ * A mount is busy when anything but the mount itself (and the caller's
+ * walk) holds a name in it: a dentry lives only while referenced, so a
+ * live dentry below the root, or a second reference to the root, is an
+ * open file, a working directory, a mapping, a walk, or a mount on top.
+ * Tree lock held.
+ */
+static bool mount_busy(struct vfs_mount *m)
+{
+	return !list_empty(&m->root->children) ||
+	       __atomic_load_n(&m->root->refs, __ATOMIC_RELAXED) > 2 || m->root->mounted;
+}
+
+int vfs_umount(struct vfs_fs *fs, const char *path, bool follow, const struct vfs_cred *cr)
+{
+	struct vfs_path p;
+	struct vfs_mount *m;
+	int rc;
+
+	if ((rc = vfs_lookup(fs, NULL, path, follow ? VFS_LOOKUP_FOLLOW : 0, cr, &p)) < 0)
+		return rc;
+	m = p.mnt;
+	if (!(cr->caps & VFS_CAP_SYS_ADMIN))
+		rc = -EPERM;
+	else if (p.dentry != m->root)
+		rc = -EINVAL; /* not the root of a mount */
+	else if (!m->parent)
+		rc = -EBUSY; /* the root of the tree */
+	if (rc < 0) {
+		vfs_path_put(&p);
+		return rc;
+	}
+	vfs_tree_lock();
+	if (mount_busy(m))
+		rc = -EBUSY;
+	else
+		list_del(&m->link);
+	vfs_tree_unlock();
+	vfs_path_put(&p);
+	if (rc < 0)
+		return rc;
+	vfs_tree_lock();
+	m->mountpoint->mounted--;
+	vfs_tree_unlock();
+	vfs_dentry_put(m->mountpoint);
+	vfs_dentry_put(m->root);
+	sb_free(m->sb);
+	kfree(m);
+	return 0;
 }
 
 /* Newest first: a mount's mount point lives in an older file system. */

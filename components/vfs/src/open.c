@@ -53,6 +53,10 @@ int vfs_file_new(const struct vfs_path *p, unsigned flags, struct vfs_file **out
 		else
 			f->ops = inode->fops;
 	}
+	/* do_dentry_open: O_DIRECT only where the file can do it. */
+	if (rc == 0 && !(flags & VFS_O_PATH) && (flags & VFS_O_DIRECT) &&
+	    !(f->ops && f->ops->direct))
+		rc = -EINVAL;
 	if (rc == 0 && f->ops && f->ops->open)
 		rc = f->ops->open(inode, f);
 	if (rc < 0) {
@@ -112,7 +116,7 @@ bool vfs_file_is_tty(const struct vfs_file *f)
 	return f->ops && f->ops->tty;
 }
 
-/* fcntl's setfl: O_NOATIME only for the owner; the other status flags simply change. */
+/* fcntl's setfl: O_NOATIME only for the owner, O_DIRECT where it works; the rest simply change. */
 int vfs_file_set_flags(struct vfs_file *f, unsigned flags, const struct vfs_cred *cr)
 {
 	const unsigned setfl =
@@ -122,6 +126,9 @@ int vfs_file_set_flags(struct vfs_file *f, unsigned flags, const struct vfs_cred
 	if ((flags & VFS_O_NOATIME) && !(f->flags & VFS_O_NOATIME) && !vfs_is_owner(f->inode, cr) &&
 	    !(cr->caps & VFS_CAP_FOWNER))
 		return -EPERM;
+	if ((flags & VFS_O_DIRECT) && (vfs_mode(f->inode) & VFS_S_IFMT) != VFS_S_IFIFO &&
+	    !(f->ops && f->ops->direct))
+		return -EINVAL;
 	old = __atomic_load_n(&f->flags, __ATOMIC_RELAXED);
 	do
 		next = (old & ~setfl) | (flags & setfl);

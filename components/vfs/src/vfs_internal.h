@@ -32,7 +32,7 @@ struct vfs_dentry {
 	unsigned mounted; /* mounts on it */
 };
 
-/* A file system mounted somewhere; never freed before vfs_shutdown(). */
+/* A file system mounted somewhere, until vfs_umount() or vfs_shutdown(). */
 struct vfs_mount {
 	/* Never change. */
 	struct vfs_sb *sb;

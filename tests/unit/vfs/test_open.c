@@ -167,6 +167,8 @@ static void test_devices(void **state)
 	assert_int_equal(vfs_pread(f, &it, 0), -ESPIPE);
 	assert_int_equal(vfs_lseek(f, 0, VFS_SEEK_SET), -ESPIPE);
 	vfs_file_put(f);
+	/* O_DIRECT: only where the file says it works (tmpfs does; this driver does not). */
+	assert_int_equal(T_touch("/c", VFS_O_RDONLY | VFS_O_DIRECT, 0, NULL), -EINVAL);
 	assert_int_equal(vfs_mknod(T_fs, NULL, "/fifo", VFS_S_IFIFO | 0666, 0, &T_root), 0);
 	assert_int_equal(T_touch("/fifo", VFS_O_RDONLY, 0, NULL), -ENXIO);
 	assert_int_equal(vfs_mknod(T_fs, NULL, "/dir", VFS_S_IFDIR | 0755, 0, &T_root), -EPERM);

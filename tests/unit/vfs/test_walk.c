@@ -174,6 +174,27 @@ static void test_mounts(void **state)
 	assert_int_equal(vfs_mount(T_fs, "/mnt", "fakefs", NULL, 0, &user), -EPERM);
 	assert_int_equal(vfs_rmdir(T_fs, NULL, "/mnt", &T_root), -EBUSY);
 	assert_int_equal(vfs_rename(T_fs, NULL, "/mnt", NULL, "/moved", 0, &T_root), -EBUSY);
+	/* umount: the top one first; busy while anything holds a name in it. */
+	assert_int_equal(vfs_umount(T_fs, "/mnt", true, &user), -EPERM);
+	assert_int_equal(vfs_umount(T_fs, "/", true, &T_root), -EBUSY);
+	assert_int_equal(vfs_umount(T_fs, "/nothere", true, &T_root), -ENOENT);
+	assert_int_equal(vfs_umount(T_fs, "/mnt", true, &T_root), 0);
+	assert_int_equal(T_lookup("/mnt/top", 0, NULL), 0); /* the first mount shows again */
+	assert_int_equal(vfs_umount(T_fs, "/mnt/top", true, &T_root), -EINVAL);
+	assert_int_equal(vfs_chdir(T_fs, "/mnt/top", &T_root), 0);
+	assert_int_equal(vfs_umount(T_fs, "/mnt", true, &T_root), -EBUSY);
+	assert_int_equal(vfs_chdir(T_fs, "/", &T_root), 0);
+	{
+		struct vfs_file *f;
+
+		assert_int_equal(T_open("/mnt", VFS_O_RDONLY, 0, NULL, &f), 0);
+		assert_int_equal(vfs_umount(T_fs, "/mnt", true, &T_root), -EBUSY);
+		vfs_file_put(f);
+	}
+	assert_int_equal(vfs_umount(T_fs, "/mnt", true, &T_root), 0);
+	assert_int_equal(T_lookup("/mnt/under", 0, NULL), 0); /* the directory's own entries */
+	assert_int_equal(vfs_rmdir(T_fs, NULL, "/mnt/under", &T_root), 0);
+	assert_int_equal(vfs_rmdir(T_fs, NULL, "/mnt", &T_root), 0);
 }
 
 static void test_getcwd(void **state)

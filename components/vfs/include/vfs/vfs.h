@@ -10,8 +10,8 @@
  *     directory, a mount point). Names are looked up in the file system
  *     when no live dentry has them: there is no cache of unused entries
  *     and no negative entries, so nothing goes stale;
- *   - a mount puts a file system's root over a directory. Mounts last
- *     until vfs_shutdown() (there is no umount yet);
+ *   - a mount puts a file system's root over a directory, until
+ *     vfs_umount() or vfs_shutdown();
  *   - a path is a (mount, dentry) pair; a file is an open path with an
  *     offset and flags, shared by the fds that dup() made (vfs/fdtable.h);
  *   - a struct vfs_fs is what Linux's fs_struct is: root, working
@@ -260,13 +260,22 @@ int vfs_init(const struct vfs_ops *ops);
 int vfs_mount_root(const char *type, const char *options, unsigned mnt_flags);
 
 /*
- * Mount 'type' over the directory 'path' (resolved from fs; it must
- * exist). Needs VFS_CAP_SYS_ADMIN (-EPERM); -ENODEV, -ENOTDIR, -ENOENT, the
- * walk's errors, the file system's. Mounting over a mount point stacks
+ * Mount 'type' over the directory 'path' (resolved from fs, links
+ * followed; it must exist). In Linux's order: the walk's errors, -EPERM
+ * (no VFS_CAP_SYS_ADMIN), -ENODEV (no such type), -ENOTDIR, the file
+ * system's (-EINVAL for bad options). Mounting over a mount point stacks
  * the new file system on top, as Linux does.
  */
 int vfs_mount(struct vfs_fs *fs, const char *path, const char *type, const char *options,
-              unsigned mnt_flags, const struct vfs_cred *cr);
+	      unsigned mnt_flags, const struct vfs_cred *cr);
+
+/*
+ * umount: take the mount whose root 'path' is off the tree and free its
+ * file system. The walk's errors, -EPERM, -EINVAL (not the root of a
+ * mount), -EBUSY (the tree's root, or something uses the mount: an open
+ * file, a working directory, a mapping, a mount on top).
+ */
+int vfs_umount(struct vfs_fs *fs, const char *path, bool follow, const struct vfs_cred *cr);
 
 /*
  * Tear everything down (host tests, kernel shutdown): every mount, every
