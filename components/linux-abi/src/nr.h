@@ -20,6 +20,8 @@
 #define NR_dup3                 24
 #define NR_fcntl                25
 #define NR_mknodat              33
+#define NR_umount2              39
+#define NR_mount                40
 #define NR_mkdirat              34
 #define NR_unlinkat             35
 #define NR_symlinkat            36

@@ -2,8 +2,9 @@
  * Calls on paths (and their fd twins): openat, mkdirat, mknodat, unlinkat,
  * symlinkat, linkat, renameat2, readlinkat, fchmodat(2), fchmod,
  * fchownat, fchown, faccessat(2), truncate, ftruncate, utimensat, chdir,
- * fchdir, getcwd, umask. Each copies its path (-EFAULT, -ENAMETOOLONG at
- * PATH_MAX, -ENOENT if empty where Linux's getname refuses that), finds
+ * fchdir, getcwd, umask, mount (new mounts only), umount2. Each copies its
+ * path (-EFAULT, -ENAMETOOLONG at PATH_MAX, -ENOENT if empty where Linux's
+ * getname refuses that), finds
  * the *at directory as path_init does (an absolute path ignores it;
  * AT_FDCWD is the working directory; else -EBADF, -ENOTDIR), and calls
  * the vfs with the caller's credentials.
@@ -488,6 +489,97 @@ static long do_getcwd(struct process *p, uintptr_t ubuf, unsigned long size)
 	return rc;
 }
 
+/* mount(2)'s flags (Linux's MS_*) as the vfs's, or -EINVAL for what only real mounts do. */
+#define MS_RDONLY       0x1ul
+#define MS_NOSUID       0x2ul
+#define MS_NODEV        0x4ul
+#define MS_NOEXEC       0x8ul
+#define MS_REMOUNT      0x20ul
+#define MS_NOATIME      0x400ul
+#define MS_NODIRATIME   0x800ul
+#define MS_BIND         0x1000ul
+#define MS_MOVE         0x2000ul
+#define MS_SILENT       0x8000ul
+#define MS_RELATIME     (1ul << 21)
+#define MS_STRICTATIME  (1ul << 24)
+#define MS_MGC_MSK      0xffff0000ul
+#define MS_MGC_VAL      0xc0ed0000ul
+#define MS_PROPAGATION  0x1f0000ul /* UNBINDABLE, PRIVATE, SLAVE, SHARED, REC... */
+#define MNT_FORCE       1
+#define MNT_DETACH      2
+#define MNT_EXPIRE      4
+#define UMOUNT_NOFOLLOW 8
+
+static unsigned mnt_flags_of(unsigned long flags)
+{
+	unsigned m = VFS_MNT_RELATIME;
+
+	if (flags & MS_RDONLY)
+		m |= VFS_MNT_RDONLY;
+	if (flags & MS_NOSUID)
+		m |= VFS_MNT_NOSUID;
+	if (flags & MS_NODEV)
+		m |= VFS_MNT_NODEV;
+	if (flags & MS_NOEXEC)
+		m |= VFS_MNT_NOEXEC;
+	if (flags & MS_NOATIME)
+		m = (m & ~VFS_MNT_RELATIME) | VFS_MNT_NOATIME;
+	else if (flags & MS_STRICTATIME)
+		m &= ~VFS_MNT_RELATIME;
+	return m;
+}
+
+/* mount(2) of a new file system (do_new_mount); remounts, binds and moves are not here. */
+static long do_mount(struct process *p, const unsigned long *a)
+{
+	unsigned long flags = a[3];
+	char *source = NULL, *target = NULL, *type = NULL, *data = NULL;
+	struct vfs_cred cr;
+	long rc = 0;
+
+	if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
+		flags &= ~MS_MGC_MSK;
+	if (a[2] && (rc = lx_strdup_in(p, a[2], PAGE_SIZE, &type)) < 0)
+		goto out;
+	if (a[0] && (rc = lx_strdup_in(p, a[0], PAGE_SIZE, &source)) < 0)
+		goto out;
+	if (a[4] && (rc = lx_strdup_in(p, a[4], PAGE_SIZE, &data)) < 0)
+		goto out;
+	if ((rc = copy_path(p, a[1], false, &target)) < 0)
+		goto out;
+	lx_vfs_cred(p, &cr);
+	if (!cred_capable(&lx(p)->cred, CRED_CAP_SYS_ADMIN))
+		rc = -EPERM;
+	else if (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_PROPAGATION))
+		rc = -EINVAL; /* only new mounts here */
+	else if (!type)
+		rc = -EINVAL;
+	else
+		rc = vfs_mount(lx(p)->fs, target, type, data, mnt_flags_of(flags), &cr);
+out:
+	kfree(source);
+	kfree(target);
+	kfree(type);
+	kfree(data);
+	return rc;
+}
+
+static long do_umount(struct process *p, uintptr_t utarget, unsigned long flags)
+{
+	struct vfs_cred cr;
+	char *target;
+	long rc;
+
+	if (flags & ~(unsigned long)(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
+		return -EINVAL;
+	if ((rc = copy_path(p, utarget, false, &target)) < 0)
+		return rc;
+	lx_vfs_cred(p, &cr);
+	rc = vfs_umount(lx(p)->fs, target, !(flags & UMOUNT_NOFOLLOW), &cr);
+	kfree(target);
+	return rc;
+}
+
 long lx_sys_file(struct process *p, unsigned long nr, const unsigned long *a)
 {
 	struct attr_args x = {.mode = (uint32_t)a[1], .uid = (uint32_t)a[1], .gid = (uint32_t)a[2]};
@@ -538,6 +630,10 @@ long lx_sys_file(struct process *p, unsigned long nr, const unsigned long *a)
 		return do_getcwd(p, a[0], a[1]);
 	case NR_umask:
 		return vfs_fs_umask(lx(p)->fs, (uint32_t)a[0] & 0777);
+	case NR_mount:
+		return do_mount(p, a);
+	case NR_umount2:
+		return do_umount(p, a[0], a[1]);
 	default:
 		return -ENOSYS;
 	}
