@@ -1,8 +1,8 @@
 /*
  * Dentries: names in use. There is no cache: a dentry exists while it is
  * referenced and is freed with its last reference, so the file system is
- * asked again for a name nobody holds (a lookup in a memory file system is
- * as cheap as a cache). What a dentry does give is identity: while two
+ * asked again for a name nobody holds (for tmpfs, a search of the
+ * directory's tree of names). What a dentry does give is identity: while two
  * walkers hold a name they hold the same dentry, which mounts, renames of
  * working directories and getcwd rely on.
  *
