@@ -267,7 +267,7 @@ int vfs_mount_root(const char *type, const char *options, unsigned mnt_flags);
  * the new file system on top, as Linux does.
  */
 int vfs_mount(struct vfs_fs *fs, const char *path, const char *type, const char *options,
-	      unsigned mnt_flags, const struct vfs_cred *cr);
+              unsigned mnt_flags, const struct vfs_cred *cr);
 
 /*
  * umount: take the mount whose root 'path' is off the tree and free its
