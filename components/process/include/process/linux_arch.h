@@ -11,8 +11,9 @@
  *   LINUX_ARCH_HWCAP         AT_HWCAP
  *   LINUX_ARCH_AUXV_MAX      most entries linux_arch_auxv() writes
  *   LINUX_ARCH_NR_SYSCALLS   size of linux_arch_syscall_names[]
- * and linux-arch/unistd.h the numbers (NR_read, ...) of the calls linux-abi
- * implements. The C files there define the two symbols below.
+ * linux-arch/unistd.h the numbers (NR_read, ...) of the calls linux-abi
+ * implements, and linux-arch/stat.h the layouts of struct stat and struct
+ * statfs. The C files there define the two symbols below.
  */
 #ifndef PROCESS_LINUX_ARCH_H
 #define PROCESS_LINUX_ARCH_H
