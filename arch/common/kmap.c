@@ -9,7 +9,8 @@
  * - the image at its linked addresses, W^X: text read+exec, rodata
  *   read-only, data, bss and stack read-write, the boot stack's guard page
  *   unmapped;
- * - each device of the memory map (HAL_MEM_MMIO) at ARCH_IO_BASE + pa;
+ * - each device of the memory map (HAL_MEM_MMIO) at ARCH_IO_BASE + pa, as
+ *   device memory;
  * - with tasks, a region for task stacks with guard pages (kstack.c).
  * Everything is global: this is the kernel half of every address space.
  * The boot table it replaces maps the same addresses to the same frames
@@ -100,7 +101,7 @@ static int map_devices(struct pt *pt)
 		if (r[i].type == HAL_MEM_MMIO)
 			rc = pt_map(pt, ARCH_IO_BASE + outer_base(&r[i]), outer_base(&r[i]),
 			            outer_end(&r[i]) - outer_base(&r[i]),
-			            PT_READ | PT_WRITE | PT_GLOBAL, 0);
+			            PT_READ | PT_WRITE | PT_GLOBAL | PT_DEVICE, 0);
 	return rc;
 }
 

@@ -34,7 +34,7 @@ int as_create(struct addr_space **out)
 	if (!as)
 		return -ENOMEM;
 	/* Host tests have no kernel table: their spaces are plain Sv39 tables in memory. */
-	rc = pt_create(k ? pt_format(k) : &pt_format_sv39, &as->pt);
+	rc = pt_create(k ? pt_format_user(pt_format(k)) : &pt_format_sv39, &as->pt);
 	if (rc) {
 		kfree(as);
 		return rc;

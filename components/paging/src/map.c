@@ -32,25 +32,6 @@ static bool leaf_here(const struct map_op *op, unsigned level, uint64_t va, uint
 	return ((va | (va + op->delta)) & (size - 1)) == 0 && last - va == size - 1;
 }
 
-/*
- * Turn the huge leaf in *entry (at 'level') into a table of leaves one level
- * down that map the same frames with the same permissions.
- */
-static int split_leaf(struct pt *pt, uint64_t *entry, unsigned level)
-{
-	const struct pt_format *f = pt->fmt;
-	paddr_t table = pt_table_alloc(pt), pa = pte_pa(f, *entry);
-	uint64_t bits = f->leaf_bits(f->prot(*entry), level - 1), *t;
-
-	if (table == PADDR_NONE)
-		return -ENOMEM;
-	t = pt_table(table);
-	for (unsigned i = 0; i < PT_ENTRIES; i++)
-		t[i] = pte_addr(f, pa + i * PT_LEVEL_SIZE(level - 1)) | bits;
-	*entry = pte_addr(f, table) | f->table_bits;
-	return 0;
-}
-
 /* Install a table entry, through the kernel propagation when it is a kernel root entry. */
 static void set_table_entry(struct pt *pt, uint64_t *t, unsigned idx, unsigned level, uint64_t pte)
 {
@@ -58,6 +39,28 @@ static void set_table_entry(struct pt *pt, uint64_t *t, unsigned idx, unsigned l
 		pt_set_root_entry(pt, idx, pte);
 	else
 		t[idx] = pte;
+}
+
+/*
+ * Turn the huge leaf in entry idx of t (at 'level', covering va) into a
+ * table of leaves one level down that map the same frames with the same
+ * permissions.
+ */
+static int split_leaf(struct pt *pt, uint64_t *t, unsigned idx, unsigned level, uint64_t va)
+{
+	const struct pt_format *f = pt->fmt;
+	uint64_t old = t[idx];
+	paddr_t table = pt_table_alloc(pt), pa = pte_pa(f, old);
+	uint64_t bits = f->leaf_bits(f->prot(old), level - 1), *nt;
+
+	if (table == PADDR_NONE)
+		return -ENOMEM;
+	nt = pt_table(table);
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		nt[i] = pte_addr(f, pa + i * PT_LEVEL_SIZE(level - 1)) | bits;
+	pt_break(pt, t, idx, level, va);
+	set_table_entry(pt, t, idx, level, pte_addr(f, table) | f->table_bits);
+	return 0;
 }
 
 /* 'fresh': the table was created by this call, so it is empty. */
@@ -95,11 +98,9 @@ static int prepare(struct map_op *op, paddr_t table, unsigned level, uint64_t va
 			if (k == PTE_LEAF) {
 				if (!(op->flags & PT_MAP_REPLACE))
 					return -EEXIST;
-				rc = split_leaf(op->pt, &t[idx], level);
+				rc = split_leaf(op->pt, t, idx, level, va);
 				if (rc)
 					return rc;
-				if (level == pt_top(op->pt))
-					pt_set_root_entry(op->pt, idx, t[idx]);
 			} else if (k == PTE_EMPTY) {
 				paddr_t child = pt_table_alloc(op->pt);
 				if (child == PADDR_NONE)
@@ -126,6 +127,9 @@ static void write_leaves(struct map_op *op, paddr_t table, unsigned level, uint6
 		/* The hot loop: one store per 4 KiB page. */
 		unsigned i = pt_index(va, 0), end = i + (unsigned)((last - va) >> 12);
 		uint64_t bits = op->leaf[0], pa = va + op->delta;
+		if (op->flags & PT_MAP_REPLACE)
+			for (unsigned j = i; j <= end; j++)
+				pt_break(op->pt, t, j, 0, va + ((uint64_t)(j - i) << 12));
 		for (; i <= end; i++, pa += PAGE_SIZE)
 			t[i] = pte_addr(f, pa) | bits;
 		return;
@@ -146,6 +150,7 @@ static void write_leaves(struct map_op *op, paddr_t table, unsigned level, uint6
 
 		if (leaf_here(op, level, va, cl)) {
 			uint64_t old = t[idx];
+			pt_break(op->pt, t, idx, level, va);
 			t[idx] = pte_addr(f, va + op->delta) | op->leaf[level];
 			if (level == pt_top(op->pt))
 				pt_set_root_entry(op->pt, idx, t[idx]);
@@ -206,6 +211,7 @@ static int map_one_page(struct pt *pt, uint64_t va, uint64_t pa, unsigned prot, 
 	slot = &pt_table(table)[pt_index(va, 0)];
 	if (*slot && !(flags & PT_MAP_REPLACE))
 		return -EEXIST;
+	pt_break(pt, pt_table(table), pt_index(va, 0), 0, va);
 	*slot = pte_addr(f, pa) | f->leaf_bits(prot, 0);
 	pt_flush(pt, va, PAGE_SIZE, false);
 	return 0;
@@ -250,11 +256,9 @@ int pt_split_at(struct pt *pt, uint64_t va)
 		if (k == PTE_LEAF) {
 			if ((va & (PT_LEVEL_SIZE(level) - 1)) == 0)
 				return 0;
-			int rc = split_leaf(pt, &t[idx], level);
+			int rc = split_leaf(pt, t, idx, level, va);
 			if (rc)
 				return rc;
-			if (level == pt_top(pt))
-				pt_set_root_entry(pt, idx, t[idx]);
 		}
 		table = pte_pa(f, t[idx]);
 	}

@@ -180,6 +180,11 @@ const char *pt_format_name(const struct pt_format *fmt)
 	return fmt->name;
 }
 
+const struct pt_format *pt_format_user(const struct pt_format *fmt)
+{
+	return fmt->user ? fmt->user : fmt;
+}
+
 unsigned pt_format_va_bits(const struct pt_format *fmt)
 {
 	return fmt->va_bits;
@@ -226,17 +231,37 @@ void pt_flush(const struct pt *pt, uint64_t va, uint64_t len, bool tables_freed)
 		hal_mmu_flush_range((uintptr_t)va, (size_t)len);
 }
 
+void pt_break(struct pt *pt, uint64_t *t, unsigned idx, unsigned level, uint64_t va)
+{
+	const struct pt_format *f = pt->fmt;
+	uint64_t pte = t[idx], size = PT_LEVEL_SIZE(level);
+	enum pte_kind k = pte ? f->kind(pte, level) : PTE_EMPTY;
+
+	/* Empty and "none" entries are invalid: no TLB holds them. */
+	if (!f->break_before_make || k == PTE_EMPTY || (k == PTE_LEAF && !f->prot(pte)))
+		return;
+	if (level == pt_top(pt))
+		pt_set_root_entry(pt, idx, 0);
+	else
+		t[idx] = 0;
+	pt_flush(pt, va & ~(size - 1), size, k == PTE_TABLE);
+}
+
 int pt_check_prot(unsigned prot)
 {
-	if (prot & ~(PT_READ | PT_WRITE | PT_EXEC | PT_USER | PT_GLOBAL))
+	if (prot & ~(PT_READ | PT_WRITE | PT_EXEC | PT_USER | PT_GLOBAL | PT_DEVICE))
 		return -EINVAL;
 	if ((prot & PT_WRITE) && !(prot & PT_READ))
 		return -EINVAL; /* reserved on riscv, inexpressible on AArch64 */
+	if ((prot & PT_DEVICE) && (prot & PT_EXEC))
+		return -EINVAL; /* instruction fetches from device registers */
 	return 0;
 }
 
 static bool va_valid(const struct pt_format *f, uint64_t va)
 {
+	if (f->upper_half)
+		return va >> f->va_bits == ~0ull >> f->va_bits;
 	if (!f->sign_extended)
 		return va >> f->va_bits == 0;
 	uint64_t top = va >> (f->va_bits - 1);

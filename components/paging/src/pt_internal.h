@@ -25,8 +25,15 @@ struct pt_format {
 	unsigned levels;       /* the root is level levels - 1 */
 	unsigned va_bits;      /* significant virtual address bits */
 	bool sign_extended;    /* the upper half (addresses with the top bits set) exists */
+	bool upper_half;       /* the table covers the upper half only (TTBR1): every address
+				* has its top 64 - va_bits bits set */
 	bool split_halves;     /* the hardware has one root per half (TTBR0/TTBR1): a table
 				* covers one half and borrows no kernel entries */
+	bool break_before_make; /* a valid entry may only become another translation (another
+				 * frame, a table for a block) through an invalid one and a TLB
+				 * flush (AArch64: "break-before-make") */
+	const struct pt_format *user; /* the format of user tables beside a kernel table of this
+				       * one; NULL: this one */
 	unsigned pa_shift;     /* an entry's address field is (pa >> pa_shift) & addr_mask */
 	uint64_t addr_mask;
 	uint64_t table_bits;   /* a table entry is its address field | table_bits */
@@ -95,5 +102,17 @@ int pt_split_at(struct pt *pt, uint64_t va);
 
 /* Flush the TLB for a change to [va, va + len) if the table may be in use. */
 void pt_flush(const struct pt *pt, uint64_t va, uint64_t len, bool tables_freed);
+
+/*
+ * Before *entry (entry idx of a table at 'level', covering va) is rewritten
+ * to translate differently: on a break_before_make format, a valid entry of
+ * a table that may be in use is made invalid and flushed from the TLB
+ * first, so that no TLB ever holds the old and the new translation at once
+ * (the architecture forbids that: it may give either, or a conflict abort).
+ * Anything running from the range faults until the new entry is written, so
+ * this is never done to the range that holds the running code, its stack or
+ * the table itself (the kernel builds its table before installing it).
+ */
+void pt_break(struct pt *pt, uint64_t *t, unsigned idx, unsigned level, uint64_t va);
 
 #endif

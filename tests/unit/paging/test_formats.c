@@ -174,6 +174,127 @@ static void test_split_halves_borrow_nothing(void **state)
 	assert_int_equal(page_free_count(), free0);
 }
 
+#define A64_ADDR 0x0000fffffffff000ull
+
+static uint64_t *slot_of(paddr_t table, unsigned idx)
+{
+	return &((uint64_t *)page_to_virt(table))[idx];
+}
+
+/* TTBR1's table: the top 2^48 bytes, indexed by the same bits; device memory in it. */
+static void test_aarch64_upper(void **state)
+{
+	struct pt *pt;
+	size_t free0 = pt_test_ram(8);
+	paddr_t pa;
+	unsigned prot;
+	(void)state;
+
+	assert_ptr_equal(pt_format_user(&pt_format_aarch64_4k_upper), &pt_format_aarch64_4k);
+	assert_ptr_equal(pt_format_user(&pt_format_aarch64_4k), &pt_format_aarch64_4k);
+	assert_ptr_equal(pt_format_user(&pt_format_sv39), &pt_format_sv39);
+	assert_int_equal(pt_create(&pt_format_aarch64_4k_upper, &pt), 0);
+	assert_string_equal(pt_format_name(pt_format(pt)), "aarch64-4k-upper");
+	/* No lower-half address, none between the halves, no wrap past the top. */
+	assert_int_equal(pt_map(pt, 0x1000, 0x1000, 4096, PT_READ, 0), -EINVAL);
+	assert_int_equal(pt_map(pt, 0xfffe000000000000ull, 0x1000, 4096, PT_READ, 0), -EINVAL);
+	assert_int_equal(pt_map(pt, 0xfffffffffffff000ull, 0x1000, 0x2000, PT_READ, 0), -EINVAL);
+	/* The image at the top: root entry 511, then 510, then a 2 MiB block. */
+	assert_int_equal(pt_map(pt, 0xffffffff80000000ull, 0x40200000, 0x200000,
+				PT_READ | PT_EXEC | PT_GLOBAL, PT_MAP_HUGE), 0);
+	paddr_t l2 = raw(pt_root(pt), 511) & A64_ADDR;
+	paddr_t l1 = raw(l2, 510) & A64_ADDR;
+	assert_int_equal(raw(l1, 0), A64_UXN | 0x40200000ull | 0x781);
+	/* Device registers: AttrIndx 1, never executable, and read back as such. */
+	assert_int_equal(pt_map(pt, 0xffff008009000000ull, 0x09000000, 4096,
+				PT_READ | PT_WRITE | PT_GLOBAL | PT_DEVICE, 0), 0);
+	l2 = raw(pt_root(pt), 1) & A64_ADDR;
+	l1 = raw(l2, 0) & A64_ADDR;
+	paddr_t l0 = raw(l1, 72) & A64_ADDR;
+	assert_int_equal(raw(l0, 0), A64_PXN | A64_UXN | 0x09000000ull | 0x707);
+	assert_int_equal(pt_query(pt, 0xffff008009000010ull, &pa, &prot, NULL), 0);
+	assert_int_equal(pa, 0x09000010);
+	assert_int_equal(prot, PT_READ | PT_WRITE | PT_GLOBAL | PT_DEVICE);
+	assert_int_equal(pt_query(pt, 0xffffffff80001000ull, &pa, &prot, NULL), 0);
+	assert_int_equal(prot, PT_READ | PT_EXEC | PT_GLOBAL);
+	assert_int_equal(pt_map(pt, 0xffff008009001000ull, 0x09001000, 4096,
+				PT_READ | PT_EXEC | PT_GLOBAL | PT_DEVICE, 0), -EINVAL);
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
+static uint64_t *watched; /* the entry the flush hook reads */
+static uint64_t seen[8];  /* its value at each flush */
+static unsigned nseen;
+
+static void record(uintptr_t va, size_t len)
+{
+	(void)va;
+	(void)len;
+	if (nseen < 8)
+		seen[nseen++] = *watched;
+}
+
+/*
+ * A valid AArch64 entry becomes another translation only through an
+ * invalid one: at the flush before the new store, the entry reads 0.
+ * Sv39 stores the new entry at once: its flush sees it.
+ */
+static void test_break_before_make(void **state)
+{
+	struct pt *pt, *sv;
+	size_t free0 = pt_test_ram(12);
+	uint64_t none = 0;
+	(void)state;
+
+	watched = &none;
+	assert_int_equal(pt_create(&pt_format_aarch64_4k, &pt), 0);
+	pt_activate(pt);
+	fake_hal_flush_hook = record;
+	/* A block, then one of its pages made read-only: the block splits. */
+	assert_int_equal(pt_map(pt, 0x200000, 0x400000, 0x200000, PT_READ | PT_WRITE | PT_USER,
+				PT_MAP_HUGE), 0);
+	paddr_t l1 = raw(raw(pt_root(pt), 0) & A64_ADDR, 0) & A64_ADDR;
+	watched = slot_of(l1, 1);
+	nseen = 0;
+	assert_int_equal(pt_protect(pt, 0x201000, 4096, PT_READ | PT_USER), 0);
+	assert_true(nseen >= 2);
+	assert_int_equal(seen[0], 0);
+	assert_int_equal(raw(l1, 1) & 3, 3); /* now a table */
+	/* Copy-on-write: a present page takes another frame. */
+	paddr_t l0 = raw(l1, 1) & A64_ADDR;
+	watched = slot_of(l0, 1);
+	nseen = 0;
+	assert_int_equal(pt_map(pt, 0x201000, 0x9000, 4096, PT_READ | PT_WRITE | PT_USER,
+				PT_MAP_REPLACE), 0);
+	assert_int_equal(nseen, 2);
+	assert_int_equal(seen[0], 0);
+	assert_int_equal(raw(l0, 1) & A64_ADDR, 0x9000);
+	/* The same through the general path: two pages, each broken first. */
+	watched = slot_of(l0, 2);
+	nseen = 0;
+	assert_int_equal(pt_map(pt, 0x202000, 0xa000, 0x2000, PT_READ | PT_USER, PT_MAP_REPLACE), 0);
+	assert_int_equal(seen[0], 0);
+	assert_int_equal(raw(l0, 2) & A64_ADDR, 0xa000);
+
+	assert_int_equal(pt_create(&pt_format_sv39, &sv), 0);
+	pt_activate(sv);
+	assert_int_equal(pt_map(sv, 0x1000, 0x5000, 4096, PT_READ | PT_USER, 0), 0);
+	paddr_t s0 = sv_next(raw(sv_next(raw(pt_root(sv), 0)), 0));
+	watched = slot_of(s0, 1);
+	nseen = 0;
+	assert_int_equal(pt_map(sv, 0x1000, 0x6000, 4096, PT_READ | PT_USER, PT_MAP_REPLACE), 0);
+	assert_int_equal(nseen, 1);
+	assert_int_equal(seen[0], raw(s0, 1));
+	assert_int_equal(sv_next(seen[0]), 0x6000);
+
+	fake_hal_flush_hook = NULL;
+	pt_activate(NULL);
+	pt_destroy(pt);
+	pt_destroy(sv);
+	assert_int_equal(page_free_count(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +302,8 @@ int main(void)
 		cmocka_unit_test(test_aarch64),
 		cmocka_unit_test(test_kernel_entries_are_shared),
 		cmocka_unit_test(test_split_halves_borrow_nothing),
+		cmocka_unit_test(test_aarch64_upper),
+		cmocka_unit_test(test_break_before_make),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

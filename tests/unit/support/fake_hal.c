@@ -19,6 +19,7 @@ void hal_cpu_wait(void)
 }
 
 unsigned fake_hal_flushes;
+void (*fake_hal_flush_hook)(uintptr_t va, size_t len);
 uint64_t fake_hal_root;
 hal_fault_handler_t fake_hal_fault_handler;
 
@@ -52,13 +53,15 @@ const struct hal_kernel_layout *hal_kernel_layout(void)
 void hal_mmu_flush_all(void)
 {
 	fake_hal_flushes++;
+	if (fake_hal_flush_hook)
+		fake_hal_flush_hook(0, 0);
 }
 
 void hal_mmu_flush_range(uintptr_t va, size_t len)
 {
-	(void)va;
-	(void)len;
 	fake_hal_flushes++;
+	if (fake_hal_flush_hook)
+		fake_hal_flush_hook(va, len);
 }
 
 void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)

@@ -15,6 +15,8 @@
 void fake_hal_set_regions(const struct hal_mem_region *r, size_t n);
 
 extern unsigned fake_hal_flushes;   /* hal_mmu_flush_all + hal_mmu_flush_range calls */
+/* Called at each flush, if set: (va, len) of a range, (0, 0) for hal_mmu_flush_all. */
+extern void (*fake_hal_flush_hook)(uintptr_t va, size_t len);
 extern uint64_t fake_hal_root;      /* last hal_mmu_switch() root */
 extern hal_fault_handler_t fake_hal_fault_handler;
 

@@ -26,10 +26,15 @@
 struct pt;
 struct pt_format;
 
-/* The formats the engine speaks. */
+/*
+ * The formats the engine speaks. AArch64 has a root per half: the user's
+ * table (TTBR0, addresses below 2^48) is pt_format_aarch64_4k, the kernel's
+ * (TTBR1, the top 2^48 bytes) pt_format_aarch64_4k_upper.
+ */
 extern const struct pt_format pt_format_sv39;
 extern const struct pt_format pt_format_sv48;
 extern const struct pt_format pt_format_aarch64_4k;
+extern const struct pt_format pt_format_aarch64_4k_upper;
 
 /* Permissions of a mapping (combine). */
 #define PT_READ   0x01u
@@ -37,6 +42,13 @@ extern const struct pt_format pt_format_aarch64_4k;
 #define PT_EXEC   0x04u
 #define PT_USER   0x08u
 #define PT_GLOBAL 0x10u /* present in every address space (kernel mappings) */
+/*
+ * Device registers: no caching, no speculative or merged accesses, never
+ * executable (AArch64's Device-nGnRE). Formats without memory types in
+ * their entries (Sv39, Sv48: the platform's PMAs say which addresses are
+ * devices) accept it and do not record it.
+ */
+#define PT_DEVICE 0x20u
 
 /* Flags of pt_map(). */
 #define PT_MAP_HUGE    0x01u /* allow 2 MiB / 1 GiB pages where aligned */
@@ -49,6 +61,13 @@ extern const struct pt_format pt_format_aarch64_4k;
 /* The format's name ("sv39", ...) and how many virtual address bits it translates. */
 const char *pt_format_name(const struct pt_format *fmt);
 unsigned pt_format_va_bits(const struct pt_format *fmt);
+
+/*
+ * The format of user tables beside a kernel table of format fmt: fmt itself
+ * where one root translates both halves; pt_format_aarch64_4k beside
+ * pt_format_aarch64_4k_upper.
+ */
+const struct pt_format *pt_format_user(const struct pt_format *fmt);
 
 /* A new, empty table of the given format. */
 int pt_create(const struct pt_format *fmt, struct pt **out);
