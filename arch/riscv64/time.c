@@ -7,6 +7,7 @@
 #include <arch/sbi.h>
 #include <hal/platform.h>
 #include <hal/time.h>
+#include "../common/ticks.h"
 #include "riscv.h"
 
 static uint64_t timebase_hz;
@@ -20,22 +21,9 @@ void riscv_time_init(uint64_t hz)
 	timebase_hz = hz;
 }
 
-static uint64_t ticks_to_ns(uint64_t t)
-{
-	/* Split so neither product can overflow for any realistic uptime. */
-	return t / timebase_hz * 1000000000ull + t % timebase_hz * 1000000000ull / timebase_hz;
-}
-
-static uint64_t ns_to_ticks(uint64_t ns)
-{
-	/* Round up: the timer must never fire before the deadline. */
-	return ns / 1000000000ull * timebase_hz +
-	       (ns % 1000000000ull * timebase_hz + 999999999ull) / 1000000000ull;
-}
-
 uint64_t hal_time_ns(void)
 {
-	return ticks_to_ns(rdtime());
+	return ticks_to_ns(rdtime(), timebase_hz);
 }
 
 uint64_t hal_time_freq_hz(void)
@@ -45,7 +33,7 @@ uint64_t hal_time_freq_hz(void)
 
 uint64_t hal_boot_entry_ns(void)
 {
-	return ticks_to_ns(riscv_entry_ticks);
+	return ticks_to_ns(riscv_entry_ticks, timebase_hz);
 }
 
 void hal_timer_set_handler(hal_timer_handler_t fn, void *arg)
@@ -56,7 +44,7 @@ void hal_timer_set_handler(hal_timer_handler_t fn, void *arg)
 
 void hal_timer_arm(uint64_t deadline_ns)
 {
-	sbi_set_timer(ns_to_ticks(deadline_ns));
+	sbi_set_timer(ns_to_ticks(deadline_ns, timebase_hz));
 	csr_set(sie, SIE_STIE);
 }
 
