@@ -2,7 +2,7 @@
 """Run a built image, interactively or as a boot test.
 
     run.py BUILD_DIR                     boot it; exit with the image's status
-    run.py --boot uboot BUILD_DIR        OpenSBI -> U-Boot -> booti, no typing
+    run.py --boot uboot BUILD_DIR        (OpenSBI ->) U-Boot -> booti, no typing
     run.py --gdb 1234 BUILD_DIR          wait for gdb-multiarch on port 1234
     run.py --check BUILD_DIR             boot test: match the app's expected lines
     run.py --initrd FILE --append STRING BUILD_DIR
@@ -44,20 +44,30 @@ def load_run_json(build_dir):
         return json.load(f)
 
 
-def uboot_dtb(info, workdir):
+def uboot_dtb(info, workdir, initrd=None, append=None):
     """QEMU's own device tree for this machine, plus a /config node that makes
     U-Boot boot our image at once: bootdelay -2 (no countdown, no key check)
-    and a bootcmd running booti on the image QEMU preloaded into RAM."""
+    and a bootcmd running booti on the image QEMU preloaded into RAM.
+    Where U-Boot is the machine's firmware (uboot_as "bios": aarch64), QEMU
+    does not load an initrd nor write a command line for it: the initrd is
+    preloaded too and named to booti, and the command line goes into
+    /chosen here."""
     need("fdtput", "device-tree-compiler")
     dtb = os.path.join(workdir, "uboot.dtb")
     subprocess.run([info["qemu"], *info["machine"], "-machine", f"dumpdtb={dtb}",
                     "-display", "none"], check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     uboot_load = int(info["uboot_load_addr"], 0)
-    bootcmd = f"echo unikit: booti from {uboot_load:#x}; booti {uboot_load:#x} - ${{fdtcontroladdr}}"
+    rd = "-"
+    if initrd and info.get("uboot_as") == "bios":
+        rd = f"{int(info['uboot_initrd_addr'], 0):#x}:{os.path.getsize(initrd):#x}"
+    bootcmd = f"echo unikit: booti from {uboot_load:#x}; booti {uboot_load:#x} {rd} ${{fdtcontroladdr}}"
     subprocess.run(["fdtput", "-c", dtb, "/config"], check=True)
     subprocess.run(["fdtput", "-t", "u", dtb, "/config", "bootdelay", "0xfffffffe"], check=True)
     subprocess.run(["fdtput", "-t", "s", dtb, "/config", "bootcmd", bootcmd], check=True)
+    if append is not None and info.get("uboot_as") == "bios":
+        subprocess.run(["fdtput", "-c", dtb, "/chosen"], check=True)
+        subprocess.run(["fdtput", "-t", "s", dtb, "/chosen", "bootargs", append], check=True)
     return dtb
 
 
@@ -87,26 +97,43 @@ def check_initrd_place(info, fw_name, boot, initrd):
             f"at {uboot_load:#x}-{image_end:#x}: {more_ram} or boot without U-Boot")
 
 
+def loader(path, addr):
+    return ["-device", f"loader,file={path},addr={int(addr, 0):#x},force-raw=on"]
+
+
 def command(info, boot, gdb_port, workdir, extra, initrd=None, append=None):
     if info["kind"] == "host":
         return [info["image"], *extra]
-    need(info["qemu"], "qemu-system-misc")
-    fw_name = info["firmware"] if boot == "default" else ("fw_jump" if boot == "uboot" else boot)
-    fw = os.path.join(info["opensbi_dir"], f"{fw_name}.bin")
-    if not os.path.isfile(fw):
-        die(f"{fw} not found: install the Debian package opensbi")
-    cmd = [info["qemu"], *info["machine"], "-nographic", "-no-reboot", "-bios", fw]
+    need(info["qemu"], info.get("qemu_package", "qemu-system-misc"))
+    opensbi = info["firmware"] != "none"
+    if not opensbi and boot in ("fw_jump", "fw_dynamic"):
+        die(f"--boot {boot}: {info['platform']} has no OpenSBI firmware (--boot uboot, or none)")
+    cmd = [info["qemu"], *info["machine"], "-nographic", "-no-reboot"]
+    if opensbi:
+        fw_name = info["firmware"] if boot == "default" else ("fw_jump" if boot == "uboot" else boot)
+        fw = os.path.join(info["opensbi_dir"], f"{fw_name}.bin")
+        if not os.path.isfile(fw):
+            die(f"{fw} not found: install the Debian package opensbi")
+        cmd += ["-bios", fw]
     if boot == "uboot":
         if not os.path.isfile(info["uboot"]):
             die(f"{info['uboot']} not found: install the Debian package u-boot-qemu")
-        cmd += ["-kernel", info["uboot"], "-dtb", uboot_dtb(info, workdir),
-                "-device", f"loader,file={info['image']},addr={int(info['uboot_load_addr'], 0):#x},force-raw=on"]
+        dtb = uboot_dtb(info, workdir, initrd, append)
+        if info.get("uboot_as") == "bios":
+            # U-Boot is the machine's firmware: QEMU only preloads what booti takes.
+            cmd += ["-bios", info["uboot"], "-dtb", dtb, *loader(info["image"], info["uboot_load_addr"])]
+            if initrd:
+                cmd += loader(initrd, info["uboot_initrd_addr"])
+            initrd = append = None
+        else:
+            cmd += ["-kernel", info["uboot"], "-dtb", dtb, *loader(info["image"], info["uboot_load_addr"])]
     else:
         cmd += ["-kernel", info["image"]]
     # QEMU writes both into the device tree's /chosen, which U-Boot's booti
     # passes on untouched (no initrd argument, no bootargs in its env).
     if initrd:
-        check_initrd_place(info, fw_name, boot, initrd)
+        if opensbi:
+            check_initrd_place(info, fw_name, boot, initrd)
         cmd += ["-initrd", initrd]
     if append is not None:
         cmd += ["-append", append]
