@@ -5,6 +5,9 @@
     run.py --boot uboot BUILD_DIR        (OpenSBI ->) U-Boot -> booti, no typing
     run.py --gdb 1234 BUILD_DIR          wait for gdb-multiarch on port 1234
     run.py --check BUILD_DIR             boot test: match the app's expected lines
+    run.py --check --skip-missing BUILD_DIR
+                                         the same, but a missing QEMU or U-Boot skips the test
+                                         (exit status 77, CTest's SKIP_RETURN_CODE) with a message
     run.py --initrd FILE --append STRING BUILD_DIR
                                          hand the image an initrd and a kernel command line
                                          (QEMU -initrd/-append; the host image gets them as
@@ -31,9 +34,20 @@ def die(msg, status=2):
     sys.exit(status)
 
 
+SKIP_STATUS = 77  # CTest's SKIP_RETURN_CODE for the boot tests
+skip_missing = False
+
+
+def missing(what):
+    if skip_missing:
+        print(f"SKIPPED: {what}", flush=True)
+        sys.exit(SKIP_STATUS)
+    die(what)
+
+
 def need(tool, package):
     if not shutil.which(tool):
-        die(f"'{tool}' not found: install the Debian package {package} (scripts/setup.sh does)")
+        missing(f"'{tool}' not found: install the Debian package {package} (scripts/setup.sh does)")
 
 
 def load_run_json(build_dir):
@@ -117,7 +131,7 @@ def command(info, boot, gdb_port, workdir, extra, initrd=None, append=None):
         cmd += ["-bios", fw]
     if boot == "uboot":
         if not os.path.isfile(info["uboot"]):
-            die(f"{info['uboot']} not found: install the Debian package u-boot-qemu")
+            missing(f"{info['uboot']} not found: install the Debian package u-boot-qemu")
         dtb = uboot_dtb(info, workdir, initrd, append)
         if info.get("uboot_as") == "bios":
             # U-Boot is the machine's firmware: QEMU only preloads what booti takes.
@@ -231,6 +245,8 @@ def main():
                     help="how to start a QEMU image (default: the configured OpenSBI firmware)")
     ap.add_argument("--gdb", type=int, metavar="PORT", help="start halted, gdb server on PORT")
     ap.add_argument("--check", action="store_true", help="boot test: match the expected lines")
+    ap.add_argument("--skip-missing", action="store_true",
+                    help=f"a missing QEMU or U-Boot skips the run (exit status {SKIP_STATUS})")
     ap.add_argument("--expect", help="expected-lines file (default: the app's, from run.json)")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds before a run counts as hung")
     ap.add_argument("--log", help="with --check: also save the output here")
@@ -240,6 +256,8 @@ def main():
     ap.add_argument("extra", nargs="*", help="extra arguments for QEMU (the host image takes none)")
     args = ap.parse_args()
 
+    global skip_missing
+    skip_missing = args.skip_missing
     info = load_run_json(args.build_dir)
     if args.boot != "default" and info["kind"] != "qemu":
         die(f"--boot {args.boot} only applies to QEMU images, not {info['platform']}")

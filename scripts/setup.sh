@@ -7,8 +7,9 @@ set -euo pipefail
 
 packages=(
   qemu-system-misc      # qemu-system-riscv64
+  qemu-system-arm       # qemu-system-aarch64
   opensbi               # fw_jump.bin / fw_dynamic.bin
-  u-boot-qemu           # qemu-riscv64_smode/u-boot.bin
+  u-boot-qemu           # qemu-riscv64_smode/u-boot.bin, qemu_arm64/u-boot.bin
   u-boot-tools          # mkimage
   device-tree-compiler  # fdtput, for the U-Boot boot path
   libcmocka-dev         # unit tests

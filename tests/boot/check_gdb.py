@@ -2,19 +2,27 @@
 """`make debug` works: start the image halted with a gdb server (run.py --gdb),
 attach gdb-multiarch, stop at app_main, and kill the target.
 
-    check_gdb.py BUILD_DIR
+    check_gdb.py [--skip-missing] BUILD_DIR
+
+--skip-missing: a missing QEMU skips the test (exit status 77) instead of
+failing it.
 """
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 
-build = sys.argv[1]
+skip_missing = sys.argv[1] == "--skip-missing"
+build = sys.argv[-1]
 root = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 with open(os.path.join(build, "run.json")) as f:
     info = json.load(f)
+if skip_missing and info["kind"] == "qemu" and not shutil.which(info["qemu"]):
+    print(f"SKIPPED: {info['qemu']} not found (scripts/setup.sh installs it)")
+    sys.exit(77)  # the test's SKIP_RETURN_CODE
 with socket.socket() as s:  # a free port, so parallel tests do not collide
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
