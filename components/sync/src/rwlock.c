@@ -134,7 +134,7 @@ int rwlock_write_unlock(struct rwlock *l)
 	unsigned long flags = hal_spin_lock_irqsave(&l->lock);
 
 	if (l->writer != self) {
-		struct task *writer = l->writer;
+		KIT_UNUSED struct task *writer = l->writer; /* only read by SYNC_REPORT */
 		hal_spin_unlock_irqrestore(&l->lock, flags);
 		SYNC_REPORT("rwlock_write_unlock: task '%s' does not write-hold '%s' (writer: %s)",
 			    sync_task_name(self), l->dep.name, sync_task_name(writer));
