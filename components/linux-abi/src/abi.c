@@ -120,7 +120,8 @@ static const struct process_abi linux_abi = {
 	.exit = on_exit,
 	.release = on_release,
 	.ids = on_ids,
-	.signal_kills = lx_signal_kills,
+	.signal_action = lx_signal_action,
+	.may_signal = lx_may_signal,
 };
 
 int linux_abi_init(void)

@@ -59,7 +59,8 @@ long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a);
 
 void lx_shm_exit(struct process *p);
-bool lx_signal_kills(struct process *p, int sig);
+enum process_sig_action lx_signal_action(struct process *p, int sig);
+bool lx_may_signal(struct process *from, struct process *to);
 int lx_shm_setup(void);
 void lx_shm_init_task(struct process *p);
 

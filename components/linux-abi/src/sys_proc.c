@@ -1,4 +1,5 @@
-/* Process calls: exit, clone (fork), execve, wait4, kill, pids, limits, uname, getrandom. */
+/* Process calls: exit, clone (fork), execve, wait4, kill, pids, groups and sessions, limits,
+ * uname, getrandom. */
 #include <klib/errno.h>
 #include <klib/log.h>
 #include <klib/string.h>
@@ -154,28 +155,14 @@ static long do_wait4(struct process *p, const unsigned long *a)
 	return rc;
 }
 
-static long do_kill(struct process *p, int32_t pid, int sig)
+/* tkill/tgkill: one thread, which here is one process (tid = pid). Linux's do_tkill. */
+static long do_tkill(struct process *p, int32_t tgid, int32_t tid, int sig, bool with_tgid)
 {
-	int rc, self;
-
-	if (sig < 0 || sig > LX_NSIG)
+	if (tid <= 0 || (with_tgid && tgid <= 0))
 		return -EINVAL;
-	if (pid == -1) /* everyone the caller may signal but pid 1 and itself */
-		return process_kill_all(sig, p->pid);
-	/*
-	 * Linux's init has no default actions: a signal it does not handle
-	 * (and it handles none here) is dropped, SIGKILL included. So pid 1
-	 * is found (kill succeeds) but nothing happens to it.
-	 */
-	if (pid == 1)
-		return process_kill(1, 0);
-	if (pid > 0)
-		return process_kill(pid, sig);
-	/* 0 or -pgid: the process group, and there is one (led by pid 1):
-	 * everyone, the caller included, which acts on it at its next trap. */
-	rc = process_kill_all(sig, p->pid);
-	self = p->pid == 1 ? 0 : process_kill(p->pid, sig);
-	return rc == 0 || self == 0 ? 0 : rc;
+	if (with_tgid && tgid != tid)
+		return -ESRCH; /* that thread is not in that thread group */
+	return process_kill(p, tid, sig);
 }
 
 static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t unew, uintptr_t uold)
@@ -252,10 +239,11 @@ long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_wait4:
 		return do_wait4(p, a);
 	case NR_kill:
-		return do_kill(p, (int32_t)a[0], (int)a[1]);
+		return process_kill(p, (int32_t)a[0], (int)a[1]);
 	case NR_tkill:
+		return do_tkill(p, 0, (int32_t)a[0], (int)a[1], false);
 	case NR_tgkill:
-		return do_kill(p, (int32_t)(nr == NR_tgkill ? a[1] : a[0]), (int)(nr == NR_tgkill ? a[2] : a[1]));
+		return do_tkill(p, (int32_t)a[0], (int32_t)a[1], (int)a[2], true);
 	case NR_getpid:
 	case NR_gettid:
 		return p->pid;
@@ -266,11 +254,13 @@ long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 		return ppid;
 	}
 	case NR_getpgid:
+		return process_getpgid(p, (int32_t)a[0]);
 	case NR_getsid:
-		return 1; /* one session and process group, led by the first process */
+		return process_getsid(p, (int32_t)a[0]);
 	case NR_setpgid:
+		return process_setpgid(p, (int32_t)a[0], (int32_t)a[1]);
 	case NR_setsid:
-		return -EPERM;
+		return process_setsid(p);
 	case NR_set_tid_address:
 		lx(p)->clear_child_tid = a[0];
 		return p->pid;

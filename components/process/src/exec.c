@@ -161,13 +161,17 @@ int process_exec(struct process *p, const char *path, const char *const *argv,
 		 const char *const *envp)
 {
 	struct addr_space *old = p->as;
+	unsigned long flags;
 	struct loaded l;
 	int rc = load(p, path, argv, envp, &l);
 
 	if (rc < 0)
 		return rc;
 	/* The point of no return. */
+	flags = process_lock();
 	p->as = l.as;
+	p->execed = true; /* setpgid() on it is EACCES from now on */
+	process_unlock(flags);
 	if (p->task && p->task == task_current())
 		task_set_space(p->task, l.as, activate);
 	if (old)

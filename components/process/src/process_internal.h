@@ -8,8 +8,11 @@
 extern const struct process_abi *process_abi_ops;
 extern process_file_fn process_files;
 
-/* A new process (RUNNING, pid assigned, in the tree under 'parent'), or NULL. */
+/* A new process (NEW: pid assigned, in the tree under 'parent', group and
+ * session inherited, not yet found by pid or signalled), or NULL. */
 struct process *process_alloc(struct process *parent);
+/* Make a NEW process visible (RUNNING): kill, wait4 and the OOM killer see it now. */
+void process_publish(struct process *p);
 /* Undo process_alloc of a process that never ran. */
 void process_discard(struct process *p);
 /* Start p's task (detached, in p's space). 0 or -errno. */
@@ -22,5 +25,8 @@ size_t process_count_locked(void);
 hal_spinlock_t *process_tree_lock(void);
 /* Take a zombie (or a never-run process) out of the table, lock held. */
 void process_reap_locked(struct process *p);
+
+/* signal.c: p is to die of 'sig' (Linux's group exit); tree lock held. */
+void process_make_fatal_locked(struct process *p, int sig);
 
 #endif

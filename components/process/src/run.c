@@ -80,7 +80,8 @@ int process_run(void *arg)
 	int sig;
 
 	for (;;) {
-		if ((sig = __atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE)) != 0)
+		/* On every way back to user mode: a fatal signal ends the process here. */
+		if ((sig = __atomic_load_n(&p->sig_fatal, __ATOMIC_ACQUIRE)) != 0)
 			process_exit(p, sig & 0x7f);
 		sig = handle_trap(p, hal_user_run(&p->uc, &trap), &trap);
 		if (sig)
@@ -96,6 +97,7 @@ static void activate(void *space)
 int process_start_task(struct process *p)
 {
 	struct task_attr attr = {.detached = false}; /* joined when the process is freed (exit.c) */
+	unsigned long flags;
 	struct task *t;
 	int rc;
 
@@ -103,7 +105,9 @@ int process_start_task(struct process *p)
 	preempt_disable();
 	rc = task_create(&t, p->comm, process_run, p, &attr);
 	if (rc == 0) {
+		flags = process_lock(); /* kill() reads it to interrupt the task */
 		p->task = t;
+		process_unlock(flags);
 		task_set_owner(t, p);
 		rc = task_set_space(t, p->as, activate);
 	}

@@ -16,6 +16,7 @@
 /* Linux capability numbers (include/uapi/linux/capability.h) used here. */
 #define CRED_CAP_CHOWN      0
 #define CRED_CAP_DAC_OVERRIDE 1
+#define CRED_CAP_KILL       5
 #define CRED_CAP_SETGID     6
 #define CRED_CAP_SETUID     7
 #define CRED_CAP_IPC_LOCK   14
