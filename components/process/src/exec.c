@@ -3,40 +3,45 @@
  * its initial stack as Linux does. Everything is built on the side; the
  * old program is dropped only once the new one is complete, so a failed
  * exec leaves the process exactly as it was (Linux's point of no return).
+ *
+ * The steps follow Linux's do_execveat_common: the program is found
+ * (process_exec_open), the arguments counted and limited
+ * (process_exec_args), each string copied onto the new stack
+ * (exec_args.c), and only then is the file read as a program
+ * (process_exec_run). Kernel memory stays the same whatever the arguments:
+ * they live in the new program's stack pages, as in Linux.
  */
 #include <klib/errno.h>
 #include <klib/log.h>
 #include <klib/printf.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
-#include <process/ustack.h>
 #include <task/task.h>
-#include "process_internal.h"
+#include "exec_internal.h"
 
-/* The stack area, reserved and filled on demand (Linux's default RLIMIT_STACK is 8 MiB). */
-#define STACK_SIZE ((uintptr_t)CONFIG_PROCESS_STACK_MB << 20)
-#define STACK_SLACK 1024        /* room for alignment and padding past the counted bytes */
 /* riscv64 AT_HWCAP: one bit per single-letter extension the kernel vouches for (IMAFDC). */
-#define RISCV_HWCAP ((1ul << ('i' - 'a')) | (1ul << ('m' - 'a')) | (1ul << ('a' - 'a')) | \
-		     (1ul << ('f' - 'a')) | (1ul << ('d' - 'a')) | (1ul << ('c' - 'a')))
+#define RISCV_HWCAP                                                                                \
+	((1ul << ('i' - 'a')) | (1ul << ('m' - 'a')) | (1ul << ('a' - 'a')) |                      \
+	 (1ul << ('f' - 'a')) | (1ul << ('d' - 'a')) | (1ul << ('c' - 'a')))
 
-struct loaded {
-	struct addr_space *as;
-	uintptr_t entry, sp, brk;
-};
-
-static uintptr_t page_down(uintptr_t v) { return v & ~(PAGE_SIZE - 1); }
-static uintptr_t page_up(uintptr_t v) { return (v + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
+static uintptr_t page_down(uintptr_t v)
+{
+	return v & ~(PAGE_SIZE - 1);
+}
+static uintptr_t page_up(uintptr_t v)
+{
+	return (v + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
 
 /* One PT_LOAD: map it writable, copy the file bytes, then set its protection. */
 static int load_segment(struct addr_space *as, const struct elf_load *l, uint64_t bias,
-			const uint8_t *file)
+                        const uint8_t *file)
 {
 	uintptr_t va = l->vaddr + bias, start = page_down(va), end = page_up(va + l->memsz);
 	int rc;
 
 	rc = as_map_anon(as, start, end - start, AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
-			 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
+	                 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
 	if (rc < 0)
 		return rc;
 	if (l->filesz && (rc = as_copy_to_user(as, va, file + l->offset, l->filesz)) < 0)
@@ -44,103 +49,96 @@ static int load_segment(struct addr_space *as, const struct elf_load *l, uint64_
 	return as_protect(as, start, end - start, l->prot | AS_PROT_USER);
 }
 
-static size_t strings_size(const char *const *v, size_t *count)
+int process_exec_open(struct process *p, const char *path, struct process_exec **out)
 {
-	size_t bytes = 0, n = 0;
-
-	for (; v && v[n]; n++)
-		bytes += strlen(v[n]) + 1;
-	*count = n;
-	return bytes;
-}
-
-/* The initial stack: built in a kernel buffer, copied to the top of the stack area. */
-static int build_stack(struct addr_space *as, const struct elf_image *img, uint64_t bias,
-		       const char *path, const char *const *argv, const char *const *envp,
-		       const uint32_t ids[4], uintptr_t *sp)
-{
-	uintptr_t top = as_user_top() & ~15ul;
-	size_t argc, envc, bytes, size;
-	struct auxv_entry auxv[USTACK_RISCV64_AUXV];
-	struct ustack_exec_info info = {
-		.phdr = img->phdr + bias, .phnum = img->phnum, .entry = img->entry + bias,
-		.page_size = PAGE_SIZE, .hwcap = RISCV_HWCAP, .clktck = 100,
-		.uid = ids[0], .euid = ids[1], .gid = ids[2], .egid = ids[3],
-	};
-	uint64_t rnd[2] = {process_random(), process_random()};
-	struct ustack_args a = {
-		.argv = argv, .envp = envp, .execfn = path, .random = (const uint8_t *)rnd,
-	};
-	struct ustack_layout lay;
-	void *buf;
-	int rc;
-
-	bytes = strings_size(argv, &argc) + strings_size(envp, &envc) + strlen(path) + 1;
-	bytes += (argc + envc + 3) * 8 + sizeof(auxv) * 2 + 16 + STACK_SLACK;
-	if (bytes > STACK_SIZE / 4) /* Linux: arguments may use a quarter of the stack limit */
-		return -E2BIG;
-	size = page_up(bytes);
-	rc = as_map_anon(as, top - STACK_SIZE, STACK_SIZE,
-			 AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
-			 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
-	if (rc < 0)
-		return rc;
-	a.nauxv = ustack_riscv64_auxv(auxv, &info);
-	a.auxv = auxv;
-	if (!(buf = kmalloc(size)))
-		return -ENOMEM;
-	rc = ustack_build(buf, size, top, &a, &lay);
-	if (rc == 0)
-		rc = as_copy_to_user(as, top - size, buf, size);
-	kfree(buf);
-	*sp = lay.sp;
-	return rc;
-}
-
-static int load(struct process *p, const char *path, const char *const *argv,
-		const char *const *envp, struct loaded *out)
-{
-	struct elf_image *img;
-	const void *file;
-	const char *why = NULL;
-	uint32_t ids[4] = {0, 0, 0, 0};
-	uint64_t bias = 0, end = 0;
-	size_t size;
+	struct process_exec *x;
 	int rc;
 
 	if (!process_files)
 		return -ENOENT;
-	if ((rc = process_files(path, &file, &size)) < 0)
-		return rc;
-	if (!(img = kmalloc(sizeof(*img))))
+	if (!(x = kzalloc(sizeof(*x))))
 		return -ENOMEM;
-	rc = elf_parse(file, size, PAGE_SIZE, as_user_top() - STACK_SIZE, img, &why);
+	x->p = p;
+	x->path = path;
+	x->top = as_user_top() & ~15ul;
+	if ((rc = process_files(path, &x->file, &x->size)) < 0)
+		goto fail;
+	rc = -ENOMEM;
+	if (!(x->bounce = kmalloc(PAGE_SIZE)) || (rc = as_create(&x->as)) < 0)
+		goto fail;
+	/* The stack area, reserved and filled on demand; the strings go in first. */
+	rc = as_map_anon(x->as, x->top - EXEC_STACK_SIZE, EXEC_STACK_SIZE,
+	                 AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
+	                 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
+	if (rc < 0)
+		goto fail;
+	*out = x;
+	return 0;
+fail:
+	process_exec_abort(x);
+	return rc;
+}
+
+void process_exec_abort(struct process_exec *x)
+{
+	if (!x)
+		return;
+	if (x->as)
+		as_destroy(x->as);
+	kfree(x->bounce);
+	kfree(x);
+}
+
+/* The program's segments; its entry point and the start of its break. */
+static int load_program(struct process_exec *x, struct elf_image *img, uint64_t *bias,
+                        uintptr_t *brk)
+{
+	const char *why = NULL;
+	uint64_t end = 0;
+	int rc;
+
+	rc = elf_parse(x->file, x->size, PAGE_SIZE, as_user_top() - EXEC_STACK_SIZE, img, &why);
 	if (rc < 0) {
-		klog_err("process", "exec %s: not a program this kernel runs: %s", path, why ? why : "?");
-		goto out;
+		klog_err("process", "exec %s: not a program this kernel runs: %s", x->path,
+		         why ? why : "?");
+		return rc;
 	}
 	/* static-pie: at two thirds of user space, as Linux's ELF_ET_DYN_BASE. */
+	*bias = 0;
 	if (img->type == ELF_ET_DYN)
-		bias = ((as_user_top() / 3 * 2) & ~(img->max_align - 1)) - img->lo;
-	if ((rc = as_create(&out->as)) < 0)
-		goto out;
+		*bias = ((as_user_top() / 3 * 2) & ~(img->max_align - 1)) - img->lo;
 	for (unsigned i = 0; i < img->nloads && rc == 0; i++) {
-		rc = load_segment(out->as, &img->loads[i], bias, file);
+		rc = load_segment(x->as, &img->loads[i], *bias, x->file);
 		if (img->loads[i].vaddr + img->loads[i].memsz > end)
 			end = img->loads[i].vaddr + img->loads[i].memsz;
 	}
-	if (rc == 0 && process_abi_ops && process_abi_ops->ids)
-		rc = process_abi_ops->ids(p, ids);
-	if (rc == 0)
-		rc = build_stack(out->as, img, bias, path, argv, envp, ids, &out->sp);
-	if (rc < 0) {
-		as_destroy(out->as);
-		goto out;
-	}
-	out->entry = img->entry + bias;
-	out->brk = page_up(end + bias);
-out:
-	kfree(img);
+	*brk = page_up(end + *bias);
+	return rc;
+}
+
+/* The auxiliary vector and the tables below the strings; sets *sp. */
+static int finish_stack(struct process_exec *x, const struct elf_image *img, uint64_t bias,
+                        const uint32_t ids[4], uintptr_t *sp)
+{
+	struct auxv_entry auxv[USTACK_RISCV64_AUXV];
+	struct ustack_exec_info info = {
+	    .phdr = img->phdr + bias,
+	    .phnum = img->phnum,
+	    .entry = img->entry + bias,
+	    .page_size = PAGE_SIZE,
+	    .hwcap = RISCV_HWCAP,
+	    .clktck = 100,
+	    .uid = ids[0],
+	    .euid = ids[1],
+	    .gid = ids[2],
+	    .egid = ids[3],
+	};
+	uint64_t rnd[2] = {process_random(), process_random()};
+	struct ustack_args a = {.execfn = x->path, .random = (const uint8_t *)rnd, .auxv = auxv};
+	int rc;
+
+	a.nauxv = ustack_riscv64_auxv(auxv, &info);
+	rc = exec_write_tables(x, &a, sp);
 	return rc;
 }
 
@@ -157,28 +155,80 @@ static void set_comm(struct process *p, const char *path)
 	kstrlcpy(p->comm, base, sizeof(p->comm));
 }
 
-int process_exec(struct process *p, const char *path, const char *const *argv,
-		 const char *const *envp)
+int process_exec_run(struct process_exec *x)
 {
+	struct process *p = x->p;
 	struct addr_space *old = p->as;
+	uint32_t ids[4] = {0, 0, 0, 0};
+	struct elf_image *img;
 	unsigned long flags;
-	struct loaded l;
-	int rc = load(p, path, argv, envp, &l);
+	uintptr_t sp, brk, entry;
+	uint64_t bias;
+	int rc;
 
+	/* Linux: a program run with no arguments gets an empty argv[0]. */
+	if (x->argc == 0) {
+		if ((rc = process_exec_push(x, "")) < 0)
+			goto out;
+		x->argc = 1;
+	}
+	rc = -EINVAL;
+	if (x->pushed != x->argc + x->envc)
+		goto out; /* the caller pushed fewer strings than it counted */
+	rc = -ENOMEM;
+	if (!(img = kmalloc(sizeof(*img))))
+		goto out;
+	rc = load_program(x, img, &bias, &brk);
+	if (rc == 0 && process_abi_ops && process_abi_ops->ids)
+		rc = process_abi_ops->ids(p, ids);
+	if (rc == 0)
+		rc = finish_stack(x, img, bias, ids, &sp);
+	entry = img->entry + bias;
+	kfree(img);
 	if (rc < 0)
-		return rc;
-	/* The point of no return. */
+		goto out;
+	/* The point of no return. Under the tree lock: the OOM killer reads p->as. */
 	flags = process_lock();
-	p->as = l.as;
+	p->as = x->as;
 	p->execed = true; /* setpgid() on it is EACCES from now on */
 	process_unlock(flags);
+	x->as = NULL;
 	if (p->task && p->task == task_current())
-		task_set_space(p->task, l.as, activate);
+		task_set_space(p->task, p->as, activate);
 	if (old)
 		as_destroy(old); /* its shm attachments close: nattch drops */
-	hal_user_init(&p->uc, l.entry, l.sp);
-	set_comm(p, path);
+	hal_user_init(&p->uc, entry, sp);
+	set_comm(p, x->path);
 	if (process_abi_ops && process_abi_ops->exec)
-		process_abi_ops->exec(p, l.brk);
-	return 0;
+		process_abi_ops->exec(p, brk);
+out:
+	process_exec_abort(x);
+	return rc;
+}
+
+int process_exec(struct process *p, const char *path, const char *const *argv,
+                 const char *const *envp)
+{
+	size_t argc = 0, envc = 0;
+	struct process_exec *x;
+	int rc;
+
+	while (argv && argv[argc])
+		argc++;
+	while (envp && envp[envc])
+		envc++;
+	if ((rc = process_exec_open(p, path, &x)) < 0)
+		return rc;
+	if ((rc = process_exec_args(x, argc, envc, USTACK_STK_LIM)) < 0)
+		goto fail;
+	for (size_t i = envc; i-- > 0;)
+		if ((rc = process_exec_push(x, envp[i])) < 0)
+			goto fail;
+	for (size_t i = argc; i-- > 0;)
+		if ((rc = process_exec_push(x, argv[i])) < 0)
+			goto fail;
+	return process_exec_run(x);
+fail:
+	process_exec_abort(x);
+	return rc;
 }

@@ -175,11 +175,45 @@ long process_fork(struct process *parent, void (*prepare)(struct process *child,
 uint64_t process_random(void);
 
 /*
- * execve(): replace p's program. Reads the file, builds a new space and
- * stack; only then drops the old space (so a failure leaves p as it was).
- * 0 (the caller returns to the new program), or -ENOENT, -ENOEXEC
- * (message says why), -E2BIG, -ENOMEM, -EFAULT.
+ * execve(): replace p's program, in Linux's steps and with its errnos in
+ * its order (fs/exec.c). Everything is built in a new space on the side;
+ * the old one goes only at the end, so a failure leaves p as it was.
+ *
+ *   process_exec_open(p, path, &x)   find the program: -ENOENT, -EACCES
+ *                                    (not a regular file), -ENOMEM. 'path'
+ *                                    must stay until run or abort.
+ *   process_exec_args(x, argc, envc, stack_limit)
+ *                                    Linux's limit for the strings
+ *                                    (ustack_arg_limit: the stack rlimit,
+ *                                    the counts): -E2BIG; also pushes the
+ *                                    path.
+ *   process_exec_push_user(x, ustr)  one string from p's memory, the
+ *   process_exec_push(x, s)          environment last to first, then the
+ *                                    arguments last to first: -EFAULT,
+ *                                    -E2BIG (past the limit, or a string
+ *                                    of 32 pages with its NUL), -EINTR (p
+ *                                    is to die), -ENOMEM.
+ *   process_exec_run(x)              read the file as a program and switch
+ *                                    to it: 0 (the caller returns to the new
+ *                                    program) or -ENOEXEC (a message says
+ *                                    why), -ENOMEM, -EINVAL (fewer strings
+ *                                    pushed than counted). Frees x.
+ *   process_exec_abort(x)            give up (after any step but run).
+ *
+ * Strings go straight onto the new program's stack: the kernel memory an
+ * exec holds is one page and this record, whatever its arguments. A
+ * program given no arguments gets an empty argv[0], as in Linux. Task
+ * context of p; may sleep.
  */
+struct process_exec;
+int process_exec_open(struct process *p, const char *path, struct process_exec **out);
+int process_exec_args(struct process_exec *x, size_t argc, size_t envc, uint64_t stack_limit);
+int process_exec_push_user(struct process_exec *x, uintptr_t ustr);
+int process_exec_push(struct process_exec *x, const char *s);
+int process_exec_run(struct process_exec *x);
+void process_exec_abort(struct process_exec *x);
+
+/* All the steps, with kernel strings (NULL-terminated) and an 8 MiB stack limit. */
 int process_exec(struct process *p, const char *path, const char *const *argv,
 		 const char *const *envp);
 
