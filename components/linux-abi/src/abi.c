@@ -136,13 +136,24 @@ int linux_abi_init(void)
 
 int lx_copy_in(struct process *p, void *dst, uintptr_t src, size_t len)
 {
-	return as_copy_from_user(p->as, dst, src, len);
+	int rc;
+
+	while ((rc = as_copy_from_user(p->as, dst, src, len)) == -ENOMEM)
+		if (process_oom(p) < 0)
+			break; /* p is to die: the call's result does not matter */
+	return rc ? -EFAULT : 0;
 }
 
 int lx_copy_out(struct process *p, uintptr_t dst, const void *src, size_t len)
 {
-	return as_copy_to_user(p->as, dst, src, len);
+	int rc;
+
+	while ((rc = as_copy_to_user(p->as, dst, src, len)) == -ENOMEM)
+		if (process_oom(p) < 0)
+			break;
+	return rc ? -EFAULT : 0;
 }
+
 
 long lx_strdup_in(struct process *p, uintptr_t src, size_t max, char **out)
 {

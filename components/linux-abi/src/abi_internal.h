@@ -42,7 +42,11 @@ static inline struct lx_proc *lx(struct process *p)
 	return p->abi;
 }
 
-/* User memory of p (errors: -EFAULT). */
+/*
+ * User memory of p (errors: -EFAULT). A page that cannot be filled for
+ * want of memory goes to the OOM killer and the copy is tried again, as a
+ * fault in Linux's copy_to_user would.
+ */
 int lx_copy_in(struct process *p, void *dst, uintptr_t src, size_t len);
 int lx_copy_out(struct process *p, uintptr_t dst, const void *src, size_t len);
 /* A NUL-terminated user string into a new kmalloc'd buffer: its length, or

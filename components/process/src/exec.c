@@ -49,6 +49,15 @@ static int load_segment(struct addr_space *as, const struct elf_load *l, uint64_
 	return as_protect(as, start, end - start, l->prot | AS_PROT_USER);
 }
 
+/* The space being built is charged to p while it is (Linux: acct_arg_size). */
+static void set_exec_space(struct process *p, struct addr_space *as)
+{
+	unsigned long flags = process_lock();
+
+	p->exec_as = as;
+	process_unlock(flags);
+}
+
 int process_exec_open(struct process *p, const char *path, struct process_exec **out)
 {
 	struct process_exec *x;
@@ -66,6 +75,7 @@ int process_exec_open(struct process *p, const char *path, struct process_exec *
 	rc = -ENOMEM;
 	if (!(x->bounce = kmalloc(PAGE_SIZE)) || (rc = as_create(&x->as)) < 0)
 		goto fail;
+	set_exec_space(p, x->as);
 	/* The stack area, reserved and filled on demand; the strings go in first. */
 	rc = as_map_anon(x->as, x->top - EXEC_STACK_SIZE, EXEC_STACK_SIZE,
 	                 AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
@@ -83,6 +93,7 @@ void process_exec_abort(struct process_exec *x)
 {
 	if (!x)
 		return;
+	set_exec_space(x->p, NULL);
 	if (x->as)
 		as_destroy(x->as);
 	kfree(x->bounce);
@@ -190,13 +201,19 @@ int process_exec_run(struct process_exec *x)
 	/* The point of no return. Under the tree lock: the OOM killer reads p->as. */
 	flags = process_lock();
 	p->as = x->as;
+	p->exec_as = NULL;
 	p->execed = true; /* setpgid() on it is EACCES from now on */
+	p->releasing = old != NULL; /* the old space: memory on its way back */
 	process_unlock(flags);
 	x->as = NULL;
 	if (p->task && p->task == task_current())
 		task_set_space(p->task, p->as, activate);
-	if (old)
+	if (old) {
 		as_destroy(old); /* its shm attachments close: nattch drops */
+		flags = process_lock();
+		process_oom_released_locked(p);
+		process_unlock(flags);
+	}
 	hal_user_init(&p->uc, entry, sp);
 	set_comm(p, x->path);
 	if (process_abi_ops && process_abi_ops->exec)

@@ -7,10 +7,12 @@
  * pointer vectors are then written by walking the strings on the new
  * stack, again a page at a time. So an exec costs the kernel one page
  * however many arguments it has; the arguments cost the new program its
- * own stack pages.
+ * own stack pages, charged to the process that execs (the OOM killer sees
+ * them, as Linux's acct_arg_size does).
  *
- * A fatal signal ends a long copy with -EINTR (Linux: fatal_signal_pending
- * in copy_strings).
+ * A copy that finds no free frame goes to the OOM killer and is tried
+ * again; a fatal signal ends a long copy with -EINTR (Linux:
+ * fatal_signal_pending in copy_strings).
  */
 #include <klib/errno.h>
 #include <klib/string.h>
@@ -31,16 +33,24 @@ static bool dying(void)
 	return task_interrupts(task_current()) & TASK_INTR_FATAL;
 }
 
+/* as_copy_*, with the OOM killer's help when a page finds no frame. */
 static int copy_in(struct process_exec *x, struct addr_space *as, void *dst, uintptr_t src,
                    size_t n)
 {
-	(void)x;
-	return as_copy_from_user(as, dst, src, n);
+	int rc;
+
+	while ((rc = as_copy_from_user(as, dst, src, n)) == -ENOMEM && process_oom(x->p) == 0)
+		;
+	return rc;
 }
 
 static int copy_out(struct process_exec *x, uintptr_t dst, const void *src, size_t n)
 {
-	return as_copy_to_user(x->as, dst, src, n);
+	int rc;
+
+	while ((rc = as_copy_to_user(x->as, dst, src, n)) == -ENOMEM && process_oom(x->p) == 0)
+		;
+	return rc;
 }
 
 /* Room for a string of len bytes (its NUL included) below the others: Linux's checks. */

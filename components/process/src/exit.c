@@ -58,12 +58,23 @@ static void reparent_children(struct process *p)
 void process_exit(struct process *p, int wstatus)
 {
 	unsigned long flags;
+	struct addr_space *as;
 
 	/* Leave the space before destroying it: run on the kernel's table. */
 	as_activate(NULL);
 	task_set_space(task_current(), NULL, NULL);
-	as_destroy(p->as); /* Linux's exit_mm: every attachment closes */
+	/* Out of sight of the OOM killer first: it reads other processes' spaces. */
+	flags = hal_spin_lock_irqsave(process_tree_lock());
+	as = p->as;
 	p->as = NULL;
+	p->releasing = true;
+	hal_spin_unlock_irqrestore(process_tree_lock(), flags);
+	as_destroy(as); /* Linux's exit_mm: every attachment closes */
+	/* The memory is back: the OOM killer's waiters go on (before anything
+	 * below, which may need a lock one of them holds). */
+	flags = hal_spin_lock_irqsave(process_tree_lock());
+	process_oom_released_locked(p);
+	hal_spin_unlock_irqrestore(process_tree_lock(), flags);
 	if (process_abi_ops && process_abi_ops->exit)
 		process_abi_ops->exit(p); /* then exit_shm and the like */
 

@@ -28,5 +28,7 @@ void process_reap_locked(struct process *p);
 
 /* signal.c: p is to die of 'sig' (Linux's group exit); tree lock held. */
 void process_make_fatal_locked(struct process *p, int sig);
+/* oom.c: p's space is gone (exit); tree lock held. Wakes the OOM killer's waiters. */
+void process_oom_released_locked(struct process *p);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * The life of a process's task: user mode until a trap, then whatever the
  * trap asks for. A page fault is first offered to the address space (a lazy
- * page, a copy-on-write copy); one it cannot serve is SIGSEGV, as are the
- * other user faults with their own signals, and the process ends as Linux's
+ * page, a copy-on-write copy); one that finds no free frame goes to the OOM
+ * killer and runs again; one it cannot serve is SIGSEGV, as are the other
+ * user faults with their own signals, and the process ends as Linux's
  * default action would end it. The kernel carries on.
  */
 #include <klib/errno.h>
@@ -46,6 +47,8 @@ static void do_syscall(struct process *p)
 
 static int handle_trap(struct process *p, enum hal_user_event ev, const struct hal_user_trap *t)
 {
+	int rc;
+
 	switch (ev) {
 	case HAL_USER_SYSCALL:
 		do_syscall(p);
@@ -53,8 +56,14 @@ static int handle_trap(struct process *p, enum hal_user_event ev, const struct h
 	case HAL_USER_INTERRUPT:
 		return 0;
 	case HAL_USER_PAGE_FAULT:
-		if (as_fault(p->as, t->addr, (unsigned)t->access) == 0)
+		rc = as_fault(p->as, t->addr, (unsigned)t->access);
+		if (rc == 0)
 			return 0;
+		if (rc == -ENOMEM) {
+			/* No frame: the OOM killer frees one (or ends p); the access runs again. */
+			process_oom(p);
+			return 0;
+		}
 		report_fault(p, t, "segmentation fault", SIGSEGV);
 		return SIGSEGV;
 	case HAL_USER_ILLEGAL:

@@ -10,17 +10,18 @@
  * process->abi.
  *
  * Each process is one task running process_run(): user mode until a trap,
- * then a system call, a page fault resolved by as_fault(), or a fatal
- * signal. A process ends by exit (its status) or by a signal (a user fault
- * that cannot be served is SIGSEGV; kill() sends others); either way its
- * address space goes at once (ipc-shm's nattch drops with it), and the
- * parent's wait4() collects the rest. Children of an exiting process go to the
+ * then a system call, a page fault resolved by as_fault() (or, when no
+ * frame is left, by the OOM killer), or a fatal signal. A process ends by
+ * exit (its status) or by a signal (a user fault that cannot be served is
+ * SIGSEGV; kill() and the OOM killer send others); either way its address
+ * space goes at once (ipc-shm's nattch drops with it), and the parent's
+ * wait4() collects the rest. Children of an exiting process go to the
  * first process (pid 1); a process whose parent no longer waits for
  * anything is reaped when it ends.
  *
  * A fatal signal raises TASK_INTR_FATAL on the process's task
  * (task/task.h): every wait a system call makes for an unbounded time is
- * killable (wait4, the layer's sleeps), returns
+ * killable (wait4, the OOM killer's wait, the layer's sleeps), returns
  * -EINTR, and the process ends on its way back to user mode.
  *
  * Locking: one lock, the tree lock, guards the process tree (pids,
@@ -85,8 +86,11 @@ struct process {
 	uint64_t sig_pending;      /* PROCESS_SIGBIT(n): signal n */
 	int sig_fatal;             /* the signal the process ends by, once one was fatal; 0: none.
 				    * Its own task reads it without the lock (atomic). */
+	bool oom_victim;           /* the OOM killer chose it */
+	bool releasing;            /* exiting, its space being destroyed (tree lock) */
 
-	struct addr_space *as;
+	struct addr_space *as;     /* changed under the tree lock (the OOM killer reads it) */
+	struct addr_space *exec_as; /* the space an exec in progress builds (tree lock) */
 	struct task *task;         /* set under the tree lock before it first runs */
 	struct wait_queue child_exit; /* the process waits here for its children */
 	struct hal_user_context uc;
@@ -269,6 +273,19 @@ int32_t process_getpgid(struct process *p, int32_t pid);
 int32_t process_getsid(struct process *p, int32_t pid);
 int process_setpgid(struct process *p, int32_t pid, int32_t pgid);
 int32_t process_setsid(struct process *p);
+
+/*
+ * The OOM killer (Linux's out_of_memory, mm/oom_kill.c): p found no free
+ * frame for a page it needs. If a process is already dying with its
+ * memory, wait (killable) until it has let go of it; otherwise choose the
+ * process with the most resident pages (its pages plus its page tables,
+ * Linux's oom_badness; no oom_score_adj here), never pid 1, send it
+ * SIGKILL and wait for it likewise. Ties go to the later process, as in
+ * Linux's scan. If nothing else can be killed, p itself is. Returns 0: try
+ * the allocation again; -EINTR: p is to die. Task context, no locks held;
+ * may sleep.
+ */
+int process_oom(struct process *p);
 
 /* With process_lock held; NULL for a process being made. */
 struct process *process_find(int32_t pid);
