@@ -9,6 +9,19 @@
 #include <process/sysno.h>
 #include "abi_internal.h"
 
+/*
+ * Linux's RLIMIT_NPROC for the first process: half of max_threads, which
+ * fork_init() sizes so that thread stacks take at most an eighth of RAM
+ * (RAM / (THREAD_SIZE * 8), THREAD_SIZE being 16 KiB on riscv64, at least
+ * 20). 512 with 128 MiB.
+ */
+static uint64_t nproc_default(void)
+{
+	uint64_t threads = (uint64_t)page_total_count() * PAGE_SIZE / ((16u << 10) * 8);
+
+	return (threads < 20 ? 20 : threads) / 2;
+}
+
 static void rlimit_defaults(struct lx_rlimit *r)
 {
 	for (unsigned i = 0; i < LX_RLIM_NLIMITS; i++)
@@ -18,6 +31,7 @@ static void rlimit_defaults(struct lx_rlimit *r)
 	r[LX_RLIMIT_CORE].cur = 0;
 	r[LX_RLIMIT_NOFILE] = (struct lx_rlimit){1024, 4096};
 	r[LX_RLIMIT_MEMLOCK] = (struct lx_rlimit){8ul << 20, 8ul << 20};
+	r[LX_RLIMIT_NPROC].cur = r[LX_RLIMIT_NPROC].max = nproc_default();
 }
 
 /* The first process's state, made on demand (process_start_init has no parent to copy). */
@@ -48,12 +62,48 @@ static long dispatch(struct process *p, unsigned long nr, const unsigned long ar
 	return -ENOSYS;
 }
 
+struct uid_count {
+	uint32_t uid;
+	uint64_t n;
+};
+
+static void count_uid(struct process *q, void *ctx)
+{
+	struct uid_count *c = ctx;
+
+	if (q->abi && lx(q)->cred.ruid == c->uid)
+		c->n++;
+}
+
+/*
+ * Linux's RLIMIT_NPROC check in copy_process: the processes of the real
+ * uid (zombies included, the child to be too) may not exceed the limit,
+ * unless the uid is root or the parent has CAP_SYS_RESOURCE or
+ * CAP_SYS_ADMIN. The child has no state yet, so it is not counted here.
+ */
+static int nproc_check(struct process *parent)
+{
+	struct lx_proc *ps = lx(parent);
+	struct uid_count c = {ps->cred.ruid, 0};
+
+	if (ps->rlim[LX_RLIMIT_NPROC].cur == LX_RLIM_INFINITY)
+		return 0;
+	process_for_each(count_uid, &c);
+	if (c.n + 1 <= ps->rlim[LX_RLIMIT_NPROC].cur || c.uid == 0 ||
+	    cred_capable(&ps->cred, CRED_CAP_SYS_RESOURCE) ||
+	    cred_capable(&ps->cred, CRED_CAP_SYS_ADMIN))
+		return 0;
+	return -EAGAIN;
+}
+
 static int on_fork(struct process *parent, struct process *child)
 {
-	struct lx_proc *s = kmalloc(sizeof(*s));
+	struct lx_proc *s;
 	int rc;
 
-	if (!s)
+	if ((rc = nproc_check(parent)) < 0)
+		return rc;
+	if (!(s = kmalloc(sizeof(*s))))
 		return -ENOMEM;
 	memcpy(s, lx(parent), sizeof(*s));
 	if ((rc = cred_copy(&s->cred, &lx(parent)->cred)) < 0) {

@@ -15,6 +15,7 @@
 #define LX_RLIM_INFINITY (~0ull)
 #define LX_RLIMIT_CORE 4
 #define LX_RLIMIT_STACK 3
+#define LX_RLIMIT_NPROC 6
 #define LX_RLIMIT_NOFILE 7
 #define LX_RLIMIT_MEMLOCK 8
 

@@ -59,6 +59,16 @@ struct process *process_find(int32_t pid)
 	return NULL;
 }
 
+void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx)
+{
+	unsigned long flags = process_lock();
+	struct process *p;
+
+	list_for_each_entry(p, &all_processes, all)
+		fn(p, ctx);
+	process_unlock(flags);
+}
+
 struct process *process_alloc(struct process *parent)
 {
 	struct process *p = kzalloc(sizeof(*p));

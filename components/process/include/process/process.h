@@ -275,6 +275,13 @@ int process_setpgid(struct process *p, int32_t pid, int32_t pgid);
 int32_t process_setsid(struct process *p);
 
 /*
+ * Visit every process in the table (zombies and processes being made
+ * included) with the tree lock held; fn must not sleep. For counts a layer
+ * keeps by its own state (RLIMIT_NPROC by real uid).
+ */
+void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx);
+
+/*
  * The OOM killer (Linux's out_of_memory, mm/oom_kill.c): p found no free
  * frame for a page it needs. If a process is already dying with its
  * memory, wait (killable) until it has let go of it; otherwise choose the
