@@ -204,6 +204,10 @@ int lx_copy_out(struct process *p, uintptr_t dst, const void *src, size_t len)
 	return rc ? -EFAULT : 0;
 }
 
+bool lx_access_ok(uintptr_t addr, size_t len)
+{
+	return len <= as_user_top() && addr <= as_user_top() - len;
+}
 
 long lx_strdup_in(struct process *p, uintptr_t src, size_t max, char **out)
 {

@@ -50,6 +50,8 @@ static inline struct lx_proc *lx(struct process *p)
  */
 int lx_copy_in(struct process *p, void *dst, uintptr_t src, size_t len);
 int lx_copy_out(struct process *p, uintptr_t dst, const void *src, size_t len);
+/* Linux's access_ok(): [addr, addr + len) lies below the top of user space. */
+bool lx_access_ok(uintptr_t addr, size_t len);
 /* A NUL-terminated user string into a new kmalloc'd buffer: its length, or
  * -EFAULT, -ENAMETOOLONG (longer than max - 1), -ENOMEM. */
 long lx_strdup_in(struct process *p, uintptr_t src, size_t max, char **out);

@@ -8,6 +8,7 @@
 #include <hal/console.h>
 #include <klib/errno.h>
 #include <klib/string.h>
+#include <page-alloc/page_alloc.h>
 #include "abi_internal.h"
 #include "nr.h"
 
@@ -15,6 +16,7 @@
 #define AT_EMPTY_PATH 0x1000
 #define IOV_MAX 1024
 #define S_IFCHR 0020000
+#define PATH_MAX 4096
 
 static bool fd_ok(struct process *p, long fd)
 {
@@ -37,27 +39,66 @@ static long console_write(struct process *p, uintptr_t ubuf, size_t len)
 	return (long)done;
 }
 
-/* Like a terminal opened read-write on 0, 1 and 2: any of them writes to it. */
+/*
+ * Like a terminal opened read-write on 0, 1 and 2: any of them writes to
+ * it. Linux's vfs_write: the fd, then access_ok() on the whole buffer (a
+ * kernel address is -EFAULT even for 0 bytes), then the copy.
+ */
 static long do_write(struct process *p, long fd, uintptr_t ubuf, size_t len)
 {
 	if (!fd_ok(p, fd))
 		return -EBADF;
-	if ((long)len < 0)
-		return -EINVAL;
+	if (!lx_access_ok(ubuf, len))
+		return -EFAULT;
 	return console_write(p, ubuf, len);
 }
 
-static long do_writev(struct process *p, long fd, uintptr_t uiov, long cnt)
+/* The console has no input: end of file. A buffer is still checked as Linux's vfs_read does. */
+static long do_read(struct process *p, long fd, uintptr_t ubuf, size_t len)
 {
-	long total = 0;
-
 	if (!fd_ok(p, fd))
 		return -EBADF;
+	return lx_access_ok(ubuf, len) ? 0 : -EFAULT;
+}
+
+/*
+ * Linux's import_iovec: the count, then every entry read and checked
+ * (access_ok, a negative length) before any transfer.
+ */
+static long check_iov(struct process *p, uintptr_t uiov, long cnt)
+{
 	if (cnt < 0 || cnt > IOV_MAX)
 		return -EINVAL;
 	for (long i = 0; i < cnt; i++) {
 		uint64_t iov[2];
-		long rc;
+
+		if (lx_copy_in(p, iov, uiov + (uintptr_t)i * 16, sizeof(iov)) < 0)
+			return -EFAULT;
+		if ((int64_t)iov[1] < 0)
+			return -EINVAL;
+		if (!lx_access_ok(iov[0], iov[1]))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static long do_readv(struct process *p, long fd, uintptr_t uiov, long cnt)
+{
+	if (!fd_ok(p, fd))
+		return -EBADF;
+	return check_iov(p, uiov, cnt); /* then end of file: 0 */
+}
+
+static long do_writev(struct process *p, long fd, uintptr_t uiov, long cnt)
+{
+	long total = 0, rc;
+
+	if (!fd_ok(p, fd))
+		return -EBADF;
+	if ((rc = check_iov(p, uiov, cnt)) < 0)
+		return rc;
+	for (long i = 0; i < cnt; i++) {
+		uint64_t iov[2];
 
 		if (lx_copy_in(p, iov, uiov + (uintptr_t)i * 16, sizeof(iov)) < 0)
 			return total ? total : -EFAULT;
@@ -68,6 +109,18 @@ static long do_writev(struct process *p, long fd, uintptr_t uiov, long cnt)
 		total += rc;
 	}
 	return total;
+}
+
+/* A path argument: Linux's getname (-EFAULT, -ENAMETOOLONG, "" is -ENOENT); none exists here. */
+static long no_such_path(struct process *p, uintptr_t upath)
+{
+	char *path;
+	long len = lx_strdup_in(p, upath, PATH_MAX, &path);
+
+	if (len < 0)
+		return len;
+	kfree(path);
+	return -ENOENT;
 }
 
 /* struct stat of riscv64 (asm-generic): 128 bytes. The console: a tty-like char device. */
@@ -89,6 +142,9 @@ static long do_newfstatat(struct process *p, long dirfd, uintptr_t upath, uintpt
 {
 	char c;
 
+	/* Linux 6.11+: fstatat(fd, NULL, buf, AT_EMPTY_PATH) is fstat(fd). */
+	if (!upath && flags == AT_EMPTY_PATH && dirfd >= 0)
+		return fd_ok(p, dirfd) ? stat_console(p, ust) : -EBADF;
 	if (lx_copy_in(p, &c, upath, 1) < 0)
 		return -EFAULT;
 	if (c != '\0')
@@ -108,8 +164,9 @@ long lx_sys_io(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_writev:
 		return do_writev(p, fd, a[1], (long)a[2]);
 	case NR_read:
+		return do_read(p, fd, a[1], a[2]);
 	case NR_readv:
-		return fd_ok(p, fd) ? 0 : -EBADF; /* the console has no input here: end of file */
+		return do_readv(p, fd, a[1], (long)a[2]);
 	case NR_close:
 		if (!fd_ok(p, fd))
 			return -EBADF;
@@ -126,7 +183,7 @@ long lx_sys_io(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_openat:
 	case NR_readlinkat:
 	case NR_faccessat:
-		return -ENOENT;
+		return no_such_path(p, a[1]);
 	case NR_getcwd:
 		if (a[1] < 2)
 			return -ERANGE;

@@ -138,6 +138,12 @@ long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_rt_sigpending:
 		return do_sigpending(p, a[0], a[1]);
 	case NR_sigaltstack:
+		/* A new stack is read (Linux's EFAULT) but not kept: no handler runs on it. */
+		if (a[0]) {
+			uint64_t ss[3];
+			if (lx_copy_in(p, ss, a[0], sizeof(ss)) < 0)
+				return -EFAULT;
+		}
 		if (a[1]) { /* the old stack: none (ss_flags SS_DISABLE) */
 			uint64_t ss[3] = {0, 2, 0};
 			if (lx_copy_out(p, a[1], ss, sizeof(ss)) < 0)

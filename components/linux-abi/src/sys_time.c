@@ -127,6 +127,11 @@ long lx_sys_time(struct process *p, unsigned long nr, const unsigned long *a)
 			if (lx_copy_out(p, a[0], tv, sizeof(tv)) < 0)
 				return -EFAULT;
 		}
+		if (a[1]) { /* struct timezone: UTC, no DST (Linux's sys_tz untouched) */
+			int32_t tz[2] = {0, 0};
+			if (lx_copy_out(p, a[1], tz, sizeof(tz)) < 0)
+				return -EFAULT;
+		}
 		return 0;
 	case NR_nanosleep:
 		return do_sleep(p, CLOCK_MONOTONIC, 0, a[0], a[1]);
