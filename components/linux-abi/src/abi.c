@@ -13,7 +13,7 @@
  * Linux's RLIMIT_NPROC for the first process: half of max_threads, which
  * fork_init() sizes so that thread stacks take at most an eighth of RAM
  * (RAM / (THREAD_SIZE * 8), THREAD_SIZE being 16 KiB on riscv64, at least
- * 20). 512 with 128 MiB.
+ * 20): about 500 with 128 MiB of RAM.
  */
 static uint64_t nproc_default(void)
 {
