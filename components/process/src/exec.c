@@ -4,13 +4,15 @@
  * old program is dropped only once the new one is complete, so a failed
  * exec leaves the process exactly as it was (Linux's point of no return).
  *
- * The steps follow Linux's do_execveat_common: the program is found
- * (process_exec_open), the arguments counted and limited
- * (process_exec_args), each string copied onto the new stack
- * (exec_args.c), and only then is the file read as a program
- * (process_exec_run). Kernel memory stays the same whatever the arguments:
- * they live in the new program's stack pages, as in Linux.
+ * The steps follow Linux's do_execveat_common: the program is opened
+ * through the files' interface (process_exec_open), the arguments counted
+ * and limited (process_exec_args), each string copied onto the new stack
+ * (exec_args.c), and only then is the file read as a program and its
+ * segments mapped (process_exec_run). Kernel memory stays the same
+ * whatever the arguments: they live in the new program's stack pages, as
+ * in Linux.
  */
+#include <klib/compiler.h>
 #include <klib/errno.h>
 #include <klib/log.h>
 #include <klib/printf.h>
@@ -33,20 +35,93 @@ static uintptr_t page_up(uintptr_t v)
 	return (v + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 }
 
-/* One PT_LOAD: map it writable, copy the file bytes, then set its protection. */
-static int load_segment(struct addr_space *as, const struct elf_load *l, uint64_t bias,
-                        const uint8_t *file)
+/* Read exactly len bytes at off (the ELF checks said they are there). */
+static int xread(const struct process_exec *x, uint64_t off, void *buf, size_t len)
+{
+	long n = process_file_ops->read(x->file, off, buf, len);
+
+	if (n < 0)
+		return (int)n;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+/* Copy file bytes into the new space through the bounce page (the strings are all pushed). */
+static int copy_from_file(struct process_exec *x, uintptr_t va, uint64_t off, uint64_t len)
+{
+	int rc = 0;
+
+	for (uint64_t done = 0; rc == 0 && done < len; done += PAGE_SIZE) {
+		size_t n = (size_t)MIN((uint64_t)PAGE_SIZE, len - done);
+
+		if ((rc = xread(x, off + done, x->bounce, n)) == 0)
+			rc = exec_copy_out(x, va + done, x->bounce, n);
+	}
+	return rc;
+}
+
+static int zero_user(struct process_exec *x, uintptr_t va, size_t len)
+{
+	static const uint8_t zeros[64];
+	int rc = 0;
+
+	for (size_t done = 0; rc == 0 && done < len; done += sizeof(zeros))
+		rc = exec_copy_out(x, va + done, zeros, MIN(sizeof(zeros), len - done));
+	return rc;
+}
+
+/*
+ * One PT_LOAD. With the files' map(): the pages holding file bytes are the
+ * file's own (private: shared read-only until written), the rest of the
+ * last one zeroed (copying that page), and anonymous pages after them, as
+ * Linux's elf_load. Otherwise anonymous memory with the bytes copied in.
+ */
+static int load_segment(struct process_exec *x, const struct elf_load *l, uint64_t bias)
 {
 	uintptr_t va = l->vaddr + bias, start = page_down(va), end = page_up(va + l->memsz);
+	uintptr_t fend = page_up(va + l->filesz);
+	unsigned prot = l->prot | AS_PROT_USER, rw = AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER;
 	int rc;
 
-	rc = as_map_anon(as, start, end - start, AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
-	                 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
-	if (rc < 0)
-		return rc;
-	if (l->filesz && (rc = as_copy_to_user(as, va, file + l->offset, l->filesz)) < 0)
-		return rc;
-	return as_protect(as, start, end - start, l->prot | AS_PROT_USER);
+	if (!process_file_ops->map || !l->filesz) {
+		rc = as_map_anon(x->as, start, end - start, rw,
+		                 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
+		if (rc == 0 && l->filesz)
+			rc = copy_from_file(x, va, l->offset, l->filesz);
+		return rc < 0 ? rc : as_protect(x->as, start, end - start, prot);
+	}
+	/* Writable for the zeroing of the last file page's tail, if there is a tail. */
+	if (l->memsz > l->filesz && fend > va + l->filesz)
+		prot |= AS_PROT_WRITE;
+	rc = process_file_ops->map(x->file, x->as, start, fend - start, page_down(l->offset), prot);
+	if (rc == 0 && fend > va + l->filesz && l->memsz > l->filesz)
+		rc = zero_user(x, va + l->filesz, fend - (va + l->filesz));
+	if (rc == 0 && end > fend)
+		rc = as_map_anon(x->as, fend, end - fend, rw,
+		                 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
+	if (rc == 0)
+		rc = as_protect(x->as, start, end - start, l->prot | AS_PROT_USER);
+	return rc;
+}
+
+/* The ELF and program headers: the file's first page, or as much as the headers need. */
+static int parse(const struct process_exec *x, struct elf_image *img, const char **why)
+{
+	size_t len = (size_t)MIN((uint64_t)PAGE_SIZE, x->size), need = 0;
+	uint64_t top = as_user_top() - EXEC_STACK_SIZE;
+	uint8_t *head;
+	int rc;
+
+	for (;;) {
+		if (!(head = kmalloc(len ? len : 1)))
+			return -ENOMEM;
+		rc = xread(x, 0, head, len);
+		if (rc == 0)
+			rc = elf_parse_head(head, len, x->size, PAGE_SIZE, top, img, why, &need);
+		kfree(head);
+		if (rc != -EAGAIN || need <= len)
+			return rc;
+		len = need;
+	}
 }
 
 /* The space being built is charged to p while it is (Linux: acct_arg_size). */
@@ -63,15 +138,17 @@ int process_exec_open(struct process *p, const char *path, struct process_exec *
 	struct process_exec *x;
 	int rc;
 
-	if (!process_files)
+	if (!process_file_ops)
 		return -ENOENT;
 	if (!(x = kzalloc(sizeof(*x))))
 		return -ENOMEM;
 	x->p = p;
 	x->path = path;
 	x->top = as_user_top() & ~15ul;
-	if ((rc = process_files(path, &x->file, &x->size)) < 0)
+	if ((rc = process_file_ops->open(p, path, &x->file, &x->size)) < 0) {
+		x->file = NULL; /* the open's error: nothing to close */
 		goto fail;
+	}
 	rc = -ENOMEM;
 	if (!(x->bounce = kmalloc(PAGE_SIZE)) || (rc = as_create(&x->as)) < 0)
 		goto fail;
@@ -96,6 +173,8 @@ void process_exec_abort(struct process_exec *x)
 	set_exec_space(x->p, NULL);
 	if (x->as)
 		as_destroy(x->as);
+	if (x->file)
+		process_file_ops->close(x->file); /* the new space's mappings hold their own */
 	kfree(x->bounce);
 	kfree(x);
 }
@@ -108,10 +187,10 @@ static int load_program(struct process_exec *x, struct elf_image *img, uint64_t 
 	uint64_t end = 0;
 	int rc;
 
-	rc = elf_parse(x->file, x->size, PAGE_SIZE, as_user_top() - EXEC_STACK_SIZE, img, &why);
-	if (rc < 0) {
-		klog_err("process", "exec %s: not a program this kernel runs: %s", x->path,
-		         why ? why : "?");
+	if ((rc = parse(x, img, &why)) < 0) {
+		if (rc == -ENOEXEC)
+			klog_err("process", "exec %s: not a program this kernel runs: %s", x->path,
+			         why ? why : "?");
 		return rc;
 	}
 	/* static-pie: at two thirds of user space, as Linux's ELF_ET_DYN_BASE. */
@@ -119,7 +198,7 @@ static int load_program(struct process_exec *x, struct elf_image *img, uint64_t 
 	if (img->type == ELF_ET_DYN)
 		*bias = ((as_user_top() / 3 * 2) & ~(img->max_align - 1)) - img->lo;
 	for (unsigned i = 0; i < img->nloads && rc == 0; i++) {
-		rc = load_segment(x->as, &img->loads[i], *bias, x->file);
+		rc = load_segment(x, &img->loads[i], *bias);
 		if (img->loads[i].vaddr + img->loads[i].memsz > end)
 			end = img->loads[i].vaddr + img->loads[i].memsz;
 	}
@@ -202,7 +281,7 @@ int process_exec_run(struct process_exec *x)
 	flags = process_lock();
 	p->as = x->as;
 	p->exec_as = NULL;
-	p->execed = true; /* setpgid() on it is EACCES from now on */
+	p->execed = true;           /* setpgid() on it is EACCES from now on */
 	p->releasing = old != NULL; /* the old space: memory on its way back */
 	process_unlock(flags);
 	x->as = NULL;

@@ -44,7 +44,7 @@ static int copy_in(struct process_exec *x, struct addr_space *as, void *dst, uin
 	return rc;
 }
 
-static int copy_out(struct process_exec *x, uintptr_t dst, const void *src, size_t n)
+int exec_copy_out(struct process_exec *x, uintptr_t dst, const void *src, size_t n)
 {
 	int rc;
 
@@ -69,7 +69,7 @@ static int push_kernel(struct process_exec *x, const char *s)
 	size_t len = strlen(s) + 1;
 	int rc = take(x, len);
 
-	return rc ? rc : copy_out(x, x->pos, s, len);
+	return rc ? rc : exec_copy_out(x, x->pos, s, len);
 }
 
 int process_exec_args(struct process_exec *x, size_t argc, size_t envc, uint64_t stack_limit)
@@ -137,11 +137,11 @@ int process_exec_push_user(struct process_exec *x, uintptr_t ustr)
 			return -EINTR;
 		if (copy_in(x, x->p->as, x->bounce, ustr + done, n) < 0)
 			return -EFAULT;
-		if ((rc = copy_out(x, x->pos + done, x->bounce, n)) < 0)
+		if ((rc = exec_copy_out(x, x->pos + done, x->bounce, n)) < 0)
 			return rc;
 	}
 	/* Its NUL where it was measured, whatever the old program changed meanwhile. */
-	if ((rc = copy_out(x, x->pos + len - 1, "", 1)) < 0)
+	if ((rc = exec_copy_out(x, x->pos + len - 1, "", 1)) < 0)
 		return rc;
 	x->pushed++;
 	return 0;
@@ -159,7 +159,7 @@ static void emit(struct words *w, uint64_t v)
 {
 	if (w->fill == PAGE_SIZE) {
 		if (w->rc == 0)
-			w->rc = copy_out(w->x, w->va, w->x->bounce, w->fill);
+			w->rc = exec_copy_out(w->x, w->va, w->x->bounce, w->fill);
 		w->va += w->fill;
 		w->fill = 0;
 	}
@@ -222,11 +222,11 @@ int exec_write_tables(struct process_exec *x, const struct ustack_args *a, uintp
 	if (w.rc == 0)
 		w.rc = strings.rc;
 	if (w.rc == 0 && w.fill)
-		w.rc = copy_out(x, w.va, x->bounce, w.fill);
+		w.rc = exec_copy_out(x, w.va, x->bounce, w.fill);
 	if (w.rc == 0)
-		w.rc = copy_out(x, l.random, a->random, 16);
+		w.rc = exec_copy_out(x, l.random, a->random, 16);
 	if (w.rc == 0 && a->platform)
-		w.rc = copy_out(x, l.platform, a->platform, strlen(a->platform) + 1);
+		w.rc = exec_copy_out(x, l.platform, a->platform, strlen(a->platform) + 1);
 	*sp = l.sp;
 	return w.rc;
 }

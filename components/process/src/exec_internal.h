@@ -16,10 +16,10 @@
  * process_exec_run/abort; never shared.
  */
 struct process_exec {
-	struct process *p; /* who execs: its space holds the user strings */
-	const char *path;  /* the caller's, until run or abort */
-	const void *file;  /* the program, from process_set_files() */
-	size_t size;
+	struct process *p;     /* who execs: its space holds the user strings */
+	const char *path;      /* the caller's, until run or abort */
+	void *file;            /* the program, opened with process_file_ops */
+	uint64_t size;         /* its size when opened */
 	struct addr_space *as; /* the new space: the stack area, then the program */
 	uint64_t top;          /* the stack's top, 16-byte aligned */
 	uint64_t pos;          /* the lowest string so far */
@@ -29,6 +29,13 @@ struct process_exec {
 	size_t pushed;         /* strings pushed after the path */
 	uint8_t *bounce;       /* one page that every copy goes through */
 };
+
+/*
+ * as_copy_to_user into the new space; a page that finds no free frame goes
+ * to the OOM killer and the copy is tried again. 0, -EFAULT, or -ENOMEM
+ * (x's process is the one to die). Task context of x's process; may sleep.
+ */
+int exec_copy_out(struct process_exec *x, uintptr_t dst, const void *src, size_t n);
 
 /* The vectors and the random bytes below the strings (create_elf_tables); the initial sp. */
 int exec_write_tables(struct process_exec *x, const struct ustack_args *a, uintptr_t *sp);

@@ -141,8 +141,29 @@ struct process_abi {
 /* Where programs come from: the file at 'path' (an initrd). 0 or -ENOENT, ... */
 typedef int (*process_file_fn)(const char *path, const void **data, size_t *size);
 
+/*
+ * Where programs come from, as files (linux-abi: the vfs). exec opens the
+ * file as the process p (its credentials, its working directory), reads
+ * the headers, and maps the segments with map() (private: read-only pages
+ * shared with the file until written) or, without map, reads them into
+ * anonymous memory.
+ */
+struct process_files {
+	/* Open 'path' for p's execve: 0, *file and *size, or -ENOENT, -EACCES, ... */
+	int (*open)(struct process *p, const char *path, void **file, uint64_t *size);
+	/* Bytes read at 'off' (fewer only at the end of the file), or -errno. */
+	long (*read)(void *file, uint64_t off, void *buf, size_t len);
+	/* Map [va, va + len) of 'as' from file offset 'off' (both page-aligned), private, 'prot' (AS_PROT_*). */
+	int (*map)(void *file, struct addr_space *as, uintptr_t va, size_t len, uint64_t off,
+		   unsigned prot);
+	void (*close)(void *file);
+};
+
 void process_set_abi(const struct process_abi *abi);
+/* Programs from whole files in memory (a table, an initrd read in place). */
 void process_set_files(process_file_fn find);
+/* Programs from files (replaces process_set_files). */
+void process_set_file_ops(const struct process_files *ops);
 
 /*
  * Start the first process (pid 1) running 'path' with argv/envp
@@ -183,9 +204,11 @@ uint64_t process_random(void);
  * its order (fs/exec.c). Everything is built in a new space on the side;
  * the old one goes only at the end, so a failure leaves p as it was.
  *
- *   process_exec_open(p, path, &x)   find the program: -ENOENT, -EACCES
- *                                    (not a regular file), -ENOMEM. 'path'
- *                                    must stay until run or abort.
+ *   process_exec_open(p, path, &x)   open the program through the files'
+ *                                    interface (process_set_file_ops): its
+ *                                    errors (-ENOENT, -EACCES, -ELOOP, ...),
+ *                                    -ENOMEM. 'path' must stay until run or
+ *                                    abort.
  *   process_exec_args(x, argc, envc, stack_limit)
  *                                    Linux's limit for the strings
  *                                    (ustack_arg_limit: the stack rlimit,
@@ -197,10 +220,13 @@ uint64_t process_random(void);
  *                                    -E2BIG (past the limit, or a string
  *                                    of 32 pages with its NUL), -EINTR (p
  *                                    is to die), -ENOMEM.
- *   process_exec_run(x)              read the file as a program and switch
- *                                    to it: 0 (the caller returns to the new
- *                                    program) or -ENOEXEC (a message says
- *                                    why), -ENOMEM, -EINVAL (fewer strings
+ *   process_exec_run(x)              read the file's headers, map its
+ *                                    segments (the file's pages, private,
+ *                                    with the files' map(); else copied)
+ *                                    and switch to it: 0 (the caller
+ *                                    returns to the new program) or
+ *                                    -ENOEXEC (a message says why), -EIO,
+ *                                    -ENOMEM, -EINVAL (fewer strings
  *                                    pushed than counted). Frees x.
  *   process_exec_abort(x)            give up (after any step but run).
  *
