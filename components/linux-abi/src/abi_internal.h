@@ -89,6 +89,13 @@ void lx_files_exec(struct lx_proc *s);
 void lx_files_exit(struct lx_proc *s);
 /* The caller's credentials for the vfs: fsuid, fsgid, groups, capabilities, RLIMIT_FSIZE. */
 void lx_vfs_cred(struct process *p, struct vfs_cred *out);
+/*
+ * Linux's send_sig(SIGXFSZ, current): a write or truncate went past
+ * RLIMIT_FSIZE (the vfs set *xfsz). What it does is p's action for it:
+ * dropped when ignored, pending while blocked, else p ends (core). Not
+ * under the vfs's locks (it takes process's tree lock); does not sleep.
+ */
+void lx_send_xfsz(struct process *p);
 /* The file at fd, with a reference, or NULL (-EBADF). */
 struct vfs_file *lx_fget(struct process *p, int fd);
 /* The kernel's random bytes: the one source of getrandom, AT_RANDOM's callers and /dev/urandom. */

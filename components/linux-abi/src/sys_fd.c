@@ -135,8 +135,8 @@ static void uio_done(struct uio *u)
 
 /*
  * The I/O calls share one shape: the file (-EBADF), the buffer, the vfs.
- * A write past RLIMIT_FSIZE is -EFBIG; Linux also sends SIGXFSZ there,
- * which this layer does not do yet (no signal delivery: issue 11).
+ * A write past RLIMIT_FSIZE is -EFBIG and sends SIGXFSZ, as Linux's
+ * generic_write_check_limits.
  */
 enum io { IO_READ, IO_WRITE, IO_PREAD, IO_PWRITE };
 
@@ -144,6 +144,7 @@ static long do_io(struct process *p, int fd, struct uio *u, enum io op, int64_t 
 {
 	struct vfs_file *f = lx_fget(p, fd);
 	struct vfs_cred cr;
+	bool xfsz = false;
 	long rc;
 
 	if (!f) {
@@ -156,16 +157,18 @@ static long do_io(struct process *p, int fd, struct uio *u, enum io op, int64_t 
 		rc = vfs_read(f, &u->it);
 		break;
 	case IO_WRITE:
-		rc = vfs_write(f, &u->it, &cr, NULL);
+		rc = vfs_write(f, &u->it, &cr, &xfsz);
 		break;
 	case IO_PREAD:
 		rc = vfs_pread(f, &u->it, pos);
 		break;
 	default:
-		rc = vfs_pwrite(f, &u->it, pos, &cr, NULL);
+		rc = vfs_pwrite(f, &u->it, pos, &cr, &xfsz);
 	}
 	vfs_file_put(f);
 	uio_done(u);
+	if (xfsz)
+		lx_send_xfsz(p);
 	return rc;
 }
 
