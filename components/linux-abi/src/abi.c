@@ -5,6 +5,7 @@
 #include <klib/errno.h>
 #include <klib/string.h>
 #include <linux-abi/linux_abi.h>
+#include <linux-arch/abi.h>
 #include <page-alloc/page_alloc.h>
 #include <process/sysno.h>
 #include "abi_internal.h"
@@ -12,12 +13,13 @@
 /*
  * Linux's RLIMIT_NPROC for the first process: half of max_threads, which
  * fork_init() sizes so that thread stacks take at most an eighth of RAM
- * (RAM / (THREAD_SIZE * 8), THREAD_SIZE being 16 KiB on riscv64, at least
- * 20): about 500 with 128 MiB of RAM.
+ * (RAM / (THREAD_SIZE * 8), the architecture's THREAD_SIZE, at least 20):
+ * about 500 with 128 MiB of RAM and 16 KiB stacks.
  */
 static uint64_t nproc_default(void)
 {
-	uint64_t threads = (uint64_t)page_total_count() * PAGE_SIZE / ((16u << 10) * 8);
+	uint64_t threads =
+	    (uint64_t)page_total_count() * PAGE_SIZE / ((uint64_t)LINUX_ARCH_THREAD_SIZE * 8);
 
 	return (threads < 20 ? 20 : threads) / 2;
 }

@@ -11,8 +11,8 @@
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
 #include <vfs/fs.h>
+#include <linux-arch/unistd.h>
 #include "abi_internal.h"
-#include "nr.h"
 
 #define IOV_MAX         1024 /* UIO_MAXIOV */
 #define MAX_RW          0x7ffff000ul

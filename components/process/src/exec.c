@@ -18,13 +18,9 @@
 #include <klib/printf.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
+#include <process/linux_arch.h>
 #include <task/task.h>
 #include "exec_internal.h"
-
-/* riscv64 AT_HWCAP: one bit per single-letter extension the kernel vouches for (IMAFDC). */
-#define RISCV_HWCAP                                                                                \
-	((1ul << ('i' - 'a')) | (1ul << ('m' - 'a')) | (1ul << ('a' - 'a')) |                      \
-	 (1ul << ('f' - 'a')) | (1ul << ('d' - 'a')) | (1ul << ('c' - 'a')))
 
 static uintptr_t page_down(uintptr_t v)
 {
@@ -210,13 +206,13 @@ static int load_program(struct process_exec *x, struct elf_image *img, uint64_t 
 static int finish_stack(struct process_exec *x, const struct elf_image *img, uint64_t bias,
                         const uint32_t ids[4], uintptr_t *sp)
 {
-	struct auxv_entry auxv[USTACK_RISCV64_AUXV];
+	struct auxv_entry auxv[LINUX_ARCH_AUXV_MAX];
 	struct ustack_exec_info info = {
 	    .phdr = img->phdr + bias,
 	    .phnum = img->phnum,
 	    .entry = img->entry + bias,
 	    .page_size = PAGE_SIZE,
-	    .hwcap = RISCV_HWCAP,
+	    .hwcap = LINUX_ARCH_HWCAP,
 	    .clktck = 100,
 	    .uid = ids[0],
 	    .euid = ids[1],
@@ -224,10 +220,15 @@ static int finish_stack(struct process_exec *x, const struct elf_image *img, uin
 	    .egid = ids[3],
 	};
 	uint64_t rnd[2] = {process_random(), process_random()};
-	struct ustack_args a = {.execfn = x->path, .random = (const uint8_t *)rnd, .auxv = auxv};
+	struct ustack_args a = {
+	    .execfn = x->path,
+	    .platform = LINUX_ARCH_PLATFORM,
+	    .random = (const uint8_t *)rnd,
+	    .auxv = auxv,
+	};
 	int rc;
 
-	a.nauxv = ustack_riscv64_auxv(auxv, &info);
+	a.nauxv = linux_arch_auxv(auxv, &info);
 	rc = exec_write_tables(x, &a, sp);
 	return rc;
 }

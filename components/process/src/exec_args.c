@@ -17,15 +17,22 @@
 #include <klib/errno.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
+#include <process/linux_arch.h>
 #include <task/task.h>
 #include "exec_internal.h"
 
+/* The AT_PLATFORM string's bytes below the strings (some architectures have none). */
+static uint64_t platform_room(const char *platform)
+{
+	return platform ? strlen(platform) + 1 : 0;
+}
+
 /* Room below the strings that the tables need, at most: the vectors, the auxiliary vector, the
- * random bytes and two alignments. */
+ * platform string, the random bytes and two alignments. */
 static uint64_t tables_room(size_t argc, size_t envc)
 {
-	return ((uint64_t)(argc ? argc : 1) + envc + 3 + 2 * (USTACK_RISCV64_AUXV + 1)) * 8 + 16 +
-	       32;
+	return ((uint64_t)(argc ? argc : 1) + envc + 3 + 2 * (LINUX_ARCH_AUXV_MAX + 1)) * 8 +
+	       platform_room(LINUX_ARCH_PLATFORM) + 16 + 32;
 }
 
 static bool dying(void)
@@ -163,7 +170,7 @@ static void emit(struct words *w, uint64_t v)
 		w->va += w->fill;
 		w->fill = 0;
 	}
-	memcpy(w->x->bounce + w->fill, &v, 8); /* riscv64 is little-endian, as the user reads it */
+	memcpy(w->x->bounce + w->fill, &v, 8); /* the user reads it in the kernel's byte order */
 	w->fill += 8;
 }
 
