@@ -22,6 +22,13 @@
 #define LX_RLIMIT_NOFILE 7
 #define LX_RLIMIT_MEMLOCK 8
 
+/*
+ * Open flags between the architecture's numbers (linux-arch/fcntl.h) and
+ * the vfs's, which are asm-generic's: aarch64 permutes four bits. Pure.
+ */
+unsigned lx_open_flags_in(unsigned user);
+unsigned lx_open_flags_out(unsigned vfs);
+
 struct lx_rlimit {
 	uint64_t cur, max;
 };

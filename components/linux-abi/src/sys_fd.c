@@ -246,6 +246,7 @@ static long do_fcntl(struct process *p, int fd, unsigned cmd, unsigned long arg)
 {
 	struct vfs_file *f = lx_fget(p, fd);
 	struct vfs_cred cr;
+	unsigned fl;
 	long rc;
 
 	if (!f)
@@ -268,12 +269,12 @@ static long do_fcntl(struct process *p, int fd, unsigned cmd, unsigned long arg)
 		rc = vfs_fd_set_cloexec(lx(p)->files, fd, arg & FD_CLOEXEC);
 		break;
 	case F_GETFL:
-		rc = vfs_file_flags(f);
+		rc = lx_open_flags_out(vfs_file_flags(f));
 		break;
 	case F_SETFL:
 		lx_vfs_cred(p, &cr);
-		rc = vfs_file_set_flags(f, (unsigned)arg | ((arg & O_NDELAY) ? VFS_O_NONBLOCK : 0),
-		                        &cr);
+		fl = lx_open_flags_in((unsigned)arg | ((arg & O_NDELAY) ? VFS_O_NONBLOCK : 0));
+		rc = vfs_file_set_flags(f, fl, &cr);
 		break;
 	default:
 		rc = -EINVAL; /* locks, leases, owners, seals, pipe sizes: not here */

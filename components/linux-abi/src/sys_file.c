@@ -13,6 +13,7 @@
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
 #include <vfs/fs.h>
+#include <linux-arch/fcntl.h>
 #include <linux-arch/unistd.h>
 #include "abi_internal.h"
 
@@ -103,6 +104,41 @@ static unsigned nofile(struct process *p)
 	return n > CONFIG_VFS_NR_OPEN ? CONFIG_VFS_NR_OPEN : (unsigned)n;
 }
 
+/* The four flags whose numbers an architecture may choose: theirs, then the vfs's. */
+static const unsigned arch_open_flags[4][2] = {
+    {LINUX_ARCH_O_DIRECT, VFS_O_DIRECT},
+    {LINUX_ARCH_O_LARGEFILE, VFS_O_LARGEFILE},
+    {LINUX_ARCH_O_DIRECTORY, VFS_O_DIRECTORY},
+    {LINUX_ARCH_O_NOFOLLOW, VFS_O_NOFOLLOW},
+};
+
+_Static_assert((LINUX_ARCH_O_DIRECT | LINUX_ARCH_O_LARGEFILE | LINUX_ARCH_O_DIRECTORY |
+                LINUX_ARCH_O_NOFOLLOW) ==
+                   (VFS_O_DIRECT | VFS_O_LARGEFILE | VFS_O_DIRECTORY | VFS_O_NOFOLLOW),
+               "the architecture's open flags are the same four bits, permuted");
+
+static unsigned open_flags_map(unsigned flags, int from)
+{
+	unsigned out = flags;
+
+	for (int i = 0; i < 4; i++)
+		out &= ~arch_open_flags[i][from];
+	for (int i = 0; i < 4; i++)
+		if (flags & arch_open_flags[i][from])
+			out |= arch_open_flags[i][!from];
+	return out;
+}
+
+unsigned lx_open_flags_in(unsigned user)
+{
+	return open_flags_map(user, 0);
+}
+
+unsigned lx_open_flags_out(unsigned vfs)
+{
+	return open_flags_map(vfs, 1);
+}
+
 /* do_sys_openat2: flags, name, an fd, then the open itself. */
 static long do_openat(struct process *p, int dirfd, uintptr_t upath, unsigned flags, uint32_t mode)
 {
@@ -111,7 +147,7 @@ static long do_openat(struct process *p, int dirfd, uintptr_t upath, unsigned fl
 	struct at at;
 	int fd, rc;
 
-	flags &= VALID_OPEN_FLAGS;
+	flags = lx_open_flags_in(flags & VALID_OPEN_FLAGS);
 	if ((rc = vfs_open_check_flags(flags)) < 0)
 		return rc;
 	if ((rc = copy_path(p, upath, false, &at.path)) < 0)
