@@ -1,0 +1,28 @@
+/*
+ * The aarch64 Linux ABI (Linux's arch/arm64), as the program loader and the
+ * system-call layer need it. Read through process/linux_arch.h, which says
+ * what each definition means; the numbers of the system calls are in
+ * linux-arch/unistd.h, the open flags that differ from asm-generic's in
+ * linux-arch/fcntl.h.
+ */
+#ifndef LINUX_ARCH_ABI_H
+#define LINUX_ARCH_ABI_H
+
+#define LINUX_ARCH_NAME        "aarch64" /* uname's machine */
+#define LINUX_ARCH_ELF_MACHINE 183       /* EM_AARCH64 */
+#define LINUX_ARCH_PLATFORM    "aarch64" /* ELF_PLATFORM (arch/arm64/include/asm/elf.h) */
+
+/*
+ * AT_HWCAP (arch/arm64/include/uapi/asm/hwcap.h): FP and ASIMD, which
+ * every ARMv8-A CPU this runs on has and which the user entry saves and
+ * restores (user_entry.S). Nothing else: the optional instructions (AES,
+ * SHA, CRC32, atomics, ...) are not read from the ID registers yet, and
+ * HWCAP_CPUID would promise emulated ID-register reads from EL0.
+ */
+#define LINUX_ARCH_HWCAP ((1ul << 0) | (1ul << 1))
+
+#define LINUX_ARCH_THREAD_SIZE (16u << 10) /* THREAD_SIZE: max_threads, RLIMIT_NPROC's default */
+#define LINUX_ARCH_AUXV_MAX    20  /* entries linux_arch_auxv() writes, AT_NULL not counted */
+#define LINUX_ARCH_NR_SYSCALLS 471 /* one past the highest number named (listns, Linux 6.18) */
+
+#endif
