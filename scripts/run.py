@@ -80,8 +80,8 @@ def uboot_dtb(info, workdir, initrd=None, append=None):
     subprocess.run(["fdtput", "-t", "u", dtb, "/config", "bootdelay", "0xfffffffe"], check=True)
     subprocess.run(["fdtput", "-t", "s", dtb, "/config", "bootcmd", bootcmd], check=True)
     if append is not None and info.get("uboot_as") == "bios":
-        subprocess.run(["fdtput", "-c", dtb, "/chosen"], check=True)
-        subprocess.run(["fdtput", "-t", "s", dtb, "/chosen", "bootargs", append], check=True)
+        # -p: QEMU's tree has a /chosen already (stdout-path); create it only if not.
+        subprocess.run(["fdtput", "-p", "-t", "s", dtb, "/chosen", "bootargs", append], check=True)
     return dtb
 
 
