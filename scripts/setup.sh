@@ -27,7 +27,9 @@ packages=(
   gdb-multiarch         # make debug
 )
 # The host platform's context switch of the other host CPU, cross-built and
-# run under qemu-user (tests/unit/task: task.context-<cpu>).
+# run under qemu-user (tests/unit/task: task.context-<cpu>); on amd64 the
+# aarch64 compiler also builds the aarch64 images' Linux programs (arm64's
+# native gcc is aarch64-linux-gnu-gcc already).
 case "$(dpkg --print-architecture)" in
   amd64) packages+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross) ;;
   arm64) packages+=(gcc-x86-64-linux-gnu libc6-dev-amd64-cross) ;;
