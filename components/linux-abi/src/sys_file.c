@@ -282,6 +282,16 @@ static long do_renameat2(struct process *p, const unsigned long *a)
 	return rc;
 }
 
+#ifdef NR_renameat
+/* sys_renameat: renameat2 without flags, for the architectures that kept it (arm64). */
+static long do_renameat(struct process *p, const unsigned long *a)
+{
+	const unsigned long b[6] = {a[0], a[1], a[2], a[3], 0, 0};
+
+	return do_renameat2(p, b);
+}
+#endif
+
 static long do_readlinkat(struct process *p, int dirfd, uintptr_t upath, uintptr_t ubuf, long size)
 {
 	struct vfs_cred cr;
@@ -645,6 +655,10 @@ long lx_sys_file(struct process *p, unsigned long nr, const unsigned long *a)
 		return do_linkat(p, a);
 	case NR_renameat2:
 		return do_renameat2(p, a);
+#ifdef NR_renameat /* __ARCH_WANT_RENAMEAT: linux-arch/unistd.h says whether it exists */
+	case NR_renameat:
+		return do_renameat(p, a);
+#endif
 	case NR_readlinkat:
 		return do_readlinkat(p, fd, a[1], a[2], (long)a[3]);
 	case NR_fchmodat:

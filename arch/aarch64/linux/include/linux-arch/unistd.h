@@ -1,9 +1,9 @@
 /*
  * The aarch64 numbers of the Linux system calls linux-abi implements (Linux's
  * include/uapi/asm-generic/unistd.h, as arm64 builds it; the same numbers
- * as syscall_names.c). They are riscv64's: the two differ only in calls
- * linux-abi does not implement (arm64 has renameat, riscv64 its
- * riscv_hwprobe and riscv_flush_icache).
+ * as syscall_names.c). They are riscv64's, plus renameat (38), which
+ * arm64 kept and riscv64 has not (glibc's rename() calls it); riscv64's
+ * own riscv_hwprobe and riscv_flush_icache are not here.
  */
 #ifndef LINUX_ARCH_UNISTD_H
 #define LINUX_ARCH_UNISTD_H
@@ -54,6 +54,7 @@
 #define NR_msync                227
 #define NR_syncfs               267
 #define NR_renameat2            276
+#define NR_renameat             38  /* arm64 only: __ARCH_WANT_RENAMEAT */
 #define NR_statx                291
 #define NR_faccessat2           439
 #define NR_fchmodat2            452
