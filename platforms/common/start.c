@@ -8,6 +8,9 @@
 #include <hal/power.h>
 #include <klib/errno.h>
 #include <klib/panic.h>
+#ifdef CONFIG_RANDOM
+#include <random/random.h>
+#endif
 #ifdef CONFIG_PAGE_ALLOC
 #include <page-alloc/page_alloc.h>
 #endif
@@ -26,6 +29,10 @@ void kit_start(void)
 	int rc = 0;
 
 	(void)rc;
+#ifdef CONFIG_RANDOM
+	/* First: it needs only the hal, and the boot loader's seed should not wait. */
+	random_init();
+#endif
 #ifdef CONFIG_PAGE_ALLOC
 	if ((rc = page_alloc_init()) < 0)
 		panic("page-alloc: no usable RAM in the memory map (%d)", rc);

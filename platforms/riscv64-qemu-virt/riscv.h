@@ -55,6 +55,8 @@ void sbi_shutdown(bool failure);
 struct riscv_chosen {
 	const void *bootargs, *initrd_start, *initrd_end; /* NULL: absent */
 	int bootargs_len, initrd_start_len, initrd_end_len;
+	void *rng_seed, *kaslr_seed; /* written over once read: seeds must not outlive their use */
+	int rng_seed_len, kaslr_seed_len;
 };
 
 /* Set up by boot.c from the device tree. */
