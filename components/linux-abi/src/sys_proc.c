@@ -1,8 +1,10 @@
 /* Process calls: exit, clone (fork), execve, wait4, kill, pids, limits, uname, getrandom. */
+#include <klib/compiler.h>
 #include <klib/errno.h>
 #include <klib/log.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
+#include <random/random.h>
 #include <task/task.h>
 #include "abi_internal.h"
 #include "nr.h"
@@ -216,27 +218,64 @@ static long do_uname(struct process *p, uintptr_t ubuf)
 	return lx_copy_out(p, ubuf, buf, sizeof(buf));
 }
 
-static long do_getrandom(struct process *p, uintptr_t ubuf, size_t len, unsigned flags)
+/* getrandom's flags (uapi/linux/random.h) and the most one call returns (MAX_RW_COUNT). */
+#define GRND_NONBLOCK 0x0001
+#define GRND_RANDOM   0x0002
+#define GRND_INSECURE 0x0004
+#define LX_MAX_RW_COUNT 0x7ffff000ul
+
+/*
+ * Copy a stream of output out, page by page of the user range so that a
+ * fault leaves an exact count (Linux's copy_to_iter is exact to the byte
+ * before the fault; the copies here fail a page at a time). Stops early,
+ * with what it copied, when a fatal signal is pending (Linux checks
+ * signal_pending every page).
+ */
+static long getrandom_copy(struct process *p, uintptr_t ubuf, size_t len)
 {
+	struct random_stream st;
 	uint8_t chunk[256];
 	size_t done = 0;
 
-	if (flags & ~7u || (flags & 6u) == 6u) /* NONBLOCK|RANDOM|INSECURE; RANDOM with INSECURE */
-		return -EINVAL;
-	if (len > 33554431)
-		len = 33554431; /* Linux caps one call */
+	random_stream_start(&st);
 	while (done < len) {
-		size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+		uintptr_t at = ubuf + done;
+		size_t to_page = PAGE_SIZE - (at & (PAGE_SIZE - 1));
+		size_t n = MIN(MIN(len - done, sizeof(chunk)), to_page);
 
-		for (size_t i = 0; i < n; i += 8) {
-			uint64_t r = process_random();
-			memcpy(chunk + i, &r, n - i < 8 ? n - i : 8);
-		}
-		if (lx_copy_out(p, ubuf + done, chunk, n) < 0)
-			return done ? (long)done : -EFAULT;
+		random_stream_read(&st, chunk, n);
+		if (lx_copy_out(p, at, chunk, n) < 0)
+			break;
 		done += n;
+		if ((done & (PAGE_SIZE - 1)) == 0 && __atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE))
+			break;
 	}
-	return (long)done;
+	random_stream_end(&st);
+	kmemzero_explicit(chunk, sizeof(chunk));
+	return done ? (long)done : -EFAULT;
+}
+
+/* Linux's getrandom(2) (drivers/char/random.c), its checks in its order. */
+static long do_getrandom(struct process *p, uintptr_t ubuf, size_t len, unsigned flags)
+{
+	if (flags & ~(unsigned)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	/* Insecure and blocking at once make no sense. */
+	if ((flags & (GRND_INSECURE | GRND_RANDOM)) == (GRND_INSECURE | GRND_RANDOM))
+		return -EINVAL;
+	if (!random_ready() && !(flags & GRND_INSECURE)) {
+		if (flags & GRND_NONBLOCK)
+			return -EAGAIN;
+		if (random_wait_ready() < 0)
+			return -EAGAIN; /* a clock with no jitter at all: see random_wait_ready */
+	}
+	/* import_ubuf: the length capped, then access_ok over the user range. */
+	len = MIN(len, LX_MAX_RW_COUNT);
+	if (ubuf > as_user_top() || len > as_user_top() - ubuf)
+		return -EFAULT;
+	if (len == 0)
+		return 0;
+	return getrandom_copy(p, ubuf, len);
 }
 
 long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)

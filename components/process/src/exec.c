@@ -10,6 +10,7 @@
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
 #include <process/ustack.h>
+#include <random/random.h>
 #include <task/task.h>
 #include "process_internal.h"
 
@@ -67,14 +68,15 @@ static int build_stack(struct addr_space *as, const struct elf_image *img, uint6
 		.page_size = PAGE_SIZE, .hwcap = RISCV_HWCAP, .clktck = 100,
 		.uid = ids[0], .euid = ids[1], .gid = ids[2], .egid = ids[3],
 	};
-	uint64_t rnd[2] = {process_random(), process_random()};
+	uint8_t rnd[16];
 	struct ustack_args a = {
-		.argv = argv, .envp = envp, .execfn = path, .random = (const uint8_t *)rnd,
+		.argv = argv, .envp = envp, .execfn = path, .random = rnd,
 	};
 	struct ustack_layout lay;
 	void *buf;
 	int rc;
 
+	random_bytes(rnd, sizeof(rnd)); /* AT_RANDOM: Linux's get_random_bytes, ready or not */
 	bytes = strings_size(argv, &argc) + strings_size(envp, &envc) + strlen(path) + 1;
 	bytes += (argc + envc + 3) * 8 + sizeof(auxv) * 2 + 16 + STACK_SLACK;
 	if (bytes > STACK_SIZE / 4) /* Linux: arguments may use a quarter of the stack limit */

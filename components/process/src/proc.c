@@ -4,7 +4,6 @@
  * counter lasts (2^31), as a demanding reader of logs would want.
  */
 #include <hal/spinlock.h>
-#include <hal/time.h>
 #include <klib/errno.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
@@ -122,18 +121,4 @@ size_t process_count(void)
 struct process *process_current(void)
 {
 	return task_owner(task_current());
-}
-
-/* splitmix64 over the clock: unpredictable enough for AT_RANDOM and load
- * biases of a test kernel; not a cryptographic source (see getrandom). */
-uint64_t process_random(void)
-{
-	static uint64_t state;
-	uint64_t z;
-
-	state += 0x9e3779b97f4a7c15ull ^ hal_time_ns();
-	z = state;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
 }

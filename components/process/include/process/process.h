@@ -119,10 +119,6 @@ int process_run(void *arg);
 long process_fork(struct process *parent, void (*prepare)(struct process *child, void *arg),
 		  void *arg);
 
-/* 64 bits from a splitmix64 stream stirred by the clock (AT_RANDOM,
- * getrandom): unpredictable enough for a test kernel, not cryptographic. */
-uint64_t process_random(void);
-
 /*
  * execve(): replace p's program. Reads the file, builds a new space and
  * stack; only then drops the old space (so a failure leaves p as it was).
