@@ -100,8 +100,9 @@ bench: setup
 	@mkdir -p build
 	@cmake -S . -B build/bench $(GENERATOR) -DKIT_DEFCONFIG=$(abspath tests/unit/defconfig) \
 		-DKIT_BENCH=ON > build/bench.configure.log 2>&1 || { cat build/bench.configure.log; exit 1; }
-	@cmake --build build/bench -j $(JOBS) --target bench-memory
+	@cmake --build build/bench -j $(JOBS) --target bench-memory bench-placement
 	@build/bench/bench/memory/bench-memory
+	@build/bench/bench/addr-space/bench-placement
 
 # ipc-shm against Linux's syscalls in one run, without sanitizers or debug
 # checks (bench/defconfig); as root, Linux's side gets its own IPC namespace.
