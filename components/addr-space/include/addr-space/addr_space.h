@@ -19,10 +19,27 @@
  * address space first, then the owner's), and must not call back into the
  * same space.
  *
+ * Placement (Linux's get_unmapped_area): an area mapped without a fixed
+ * address goes at the hint if that range is free; otherwise, in the default
+ * top-down layout, into the highest free range below the space's mmap base
+ * (under the stack, as_set_layout), falling back to the lowest one above
+ * as_unmapped_base(); in the legacy bottom-up layout, into the lowest free
+ * range at or above the mmap base. A range qualifies if its free gap is at
+ * least len + align - PAGE_SIZE long, as in Linux's vm_unmapped_area. The
+ * search is O(log n) in the number of areas: the area tree keeps the
+ * longest gap of each subtree.
+ *
+ * Area limit (Linux's vm.max_map_count, CONFIG_AS_MAX_MAP_COUNT): as_map
+ * fails with -ENOMEM when the space already has more areas than the limit;
+ * as_protect when a split would be made at or past it; as_unmap, and a
+ * fixed map replacing a range, when the range would cut a hole in one area
+ * while the space is at the limit. Splits an unmap pays back itself may
+ * pass it, as in Linux.
+ *
  * Errors are negative Linux errnos: -EINVAL bad arguments, -ENOMEM out of
- * memory or no free range, -EEXIST overlap with AS_MAP_FIXED_NOREPLACE,
- * -EFAULT no area at an address, -EACCES an access the area's protection
- * forbids.
+ * memory, no free range or the area limit, -EEXIST overlap with
+ * AS_MAP_FIXED_NOREPLACE, -EFAULT no area at an address, -EACCES an access
+ * the area's protection forbids.
  */
 #ifndef ADDR_SPACE_ADDR_SPACE_H
 #define ADDR_SPACE_ADDR_SPACE_H
@@ -94,10 +111,9 @@ void as_destroy(struct addr_space *as);
 /*
  * Map [addr, addr + len) with 'prot' and 'flags', backed by 'backend' with
  * private data 'priv', the first page being page 'pgoff' of the object. len
- * is rounded up to whole pages. Without a FIXED flag, addr is a hint (0: any)
- * and the area goes in the first free range that fits at or above it (then
- * from as_user_base()). On success *out (if not NULL) is the start. A failed
- * map changes nothing.
+ * is rounded up to whole pages. Without a FIXED flag, addr is a hint (0: none)
+ * and the area goes where the placement rules above put it. On success *out
+ * (if not NULL) is the start. A failed map changes nothing.
  *
  * As Linux's mmap, as_map() does not call open() for the area it creates:
  * the caller counts that one itself, once as_map() succeeded. Every later
@@ -153,8 +169,29 @@ int as_populate(struct addr_space *as, uintptr_t addr, size_t len);
  */
 int as_fork(struct addr_space *parent, struct addr_space **child);
 
-/* A free range of len bytes aligned to 'align' (a power of two >= PAGE_SIZE), at or above hint. */
+/*
+ * Where as_map would put len bytes aligned to 'align' (a power of two >=
+ * PAGE_SIZE) with this hint (0: none), by the placement rules above.
+ * -ENOMEM if nothing fits. Takes and drops the space's lock.
+ */
 int as_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t hint, uintptr_t *out);
+
+/*
+ * The space's layout for placement (Linux's mm->mmap_base and MMF_TOPDOWN):
+ * top-down below mmap_base, or with bottom_up (Linux's legacy layout, used
+ * when the stack limit is unlimited) upward from it. A new space is top-down
+ * from as_user_top(); as_fork copies the layout. -EINVAL for a base outside
+ * [as_user_base(), as_user_top()] or not page-aligned. Process context (takes
+ * the space's lock).
+ */
+int as_set_layout(struct addr_space *as, uintptr_t mmap_base, bool bottom_up);
+uintptr_t as_mmap_base(struct addr_space *as, bool *bottom_up);
+
+/* Linux's TASK_UNMAPPED_BASE: a third of the user range, where bottom-up placement starts. */
+uintptr_t as_unmapped_base(void);
+
+/* The most areas a space may have (CONFIG_AS_MAX_MAP_COUNT, Linux's vm.max_map_count). */
+size_t as_max_map_count(void);
 
 /* Does any area overlap [addr, addr + len)? */
 bool as_overlaps(struct addr_space *as, uintptr_t addr, size_t len);
