@@ -48,6 +48,12 @@ static long dispatch(struct process *p, unsigned long nr, const unsigned long ar
 	return -ENOSYS;
 }
 
+/* exec's layout keeps the soft stack limit free under the stack (Linux's mmap_base). */
+static uint64_t stack_limit(struct process *p)
+{
+	return lx(p)->rlim[LX_RLIMIT_STACK].cur;
+}
+
 static int on_fork(struct process *parent, struct process *child)
 {
 	struct lx_proc *s = kmalloc(sizeof(*s));
@@ -121,6 +127,7 @@ static const struct process_abi linux_abi = {
 	.release = on_release,
 	.ids = on_ids,
 	.signal_kills = lx_signal_kills,
+	.stack_limit = stack_limit,
 };
 
 int linux_abi_init(void)

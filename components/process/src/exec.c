@@ -1,14 +1,17 @@
 /*
  * execve: load a static ELF program into a fresh address space and lay out
- * its initial stack as Linux does. Everything is built on the side; the
- * old program is dropped only once the new one is complete, so a failed
- * exec leaves the process exactly as it was (Linux's point of no return).
+ * its initial stack as Linux does, where Linux's layout puts things
+ * (process/layout.h: stack top, mmap base, break, randomized as
+ * randomize_va_space says). Everything is built on the side; the old
+ * program is dropped only once the new one is complete, so a failed exec
+ * leaves the process exactly as it was (Linux's point of no return).
  */
 #include <klib/errno.h>
 #include <klib/log.h>
 #include <klib/printf.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
+#include <process/layout.h>
 #include <process/ustack.h>
 #include <random/random.h>
 #include <task/task.h>
@@ -57,10 +60,10 @@ static size_t strings_size(const char *const *v, size_t *count)
 
 /* The initial stack: built in a kernel buffer, copied to the top of the stack area. */
 static int build_stack(struct addr_space *as, const struct elf_image *img, uint64_t bias,
-		       const char *path, const char *const *argv, const char *const *envp,
-		       const uint32_t ids[4], uintptr_t *sp)
+		       const struct layout *l, const char *path, const char *const *argv,
+		       const char *const *envp, const uint32_t ids[4], uintptr_t *sp)
 {
-	uintptr_t top = as_user_top() & ~15ul;
+	uintptr_t top = l->stack_top;
 	size_t argc, envc, bytes, size;
 	struct auxv_entry auxv[USTACK_RISCV64_AUXV];
 	struct ustack_exec_info info = {
@@ -70,7 +73,7 @@ static int build_stack(struct addr_space *as, const struct elf_image *img, uint6
 	};
 	uint8_t rnd[16];
 	struct ustack_args a = {
-		.argv = argv, .envp = envp, .execfn = path, .random = rnd,
+		.argv = argv, .envp = envp, .execfn = path, .random = rnd, .pad = l->stack_pad,
 	};
 	struct ustack_layout lay;
 	void *buf;
@@ -81,7 +84,7 @@ static int build_stack(struct addr_space *as, const struct elf_image *img, uint6
 	bytes += (argc + envc + 3) * 8 + sizeof(auxv) * 2 + 16 + STACK_SLACK;
 	if (bytes > STACK_SIZE / 4) /* Linux: arguments may use a quarter of the stack limit */
 		return -E2BIG;
-	size = page_up(bytes);
+	size = page_up(bytes + a.pad);
 	rc = as_map_anon(as, top - STACK_SIZE, STACK_SIZE,
 			 AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
 			 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
@@ -99,10 +102,43 @@ static int build_stack(struct addr_space *as, const struct elf_image *img, uint6
 	return rc;
 }
 
+static uint64_t layout_rnd(void *ctx)
+{
+	(void)ctx;
+	return random_u64();
+}
+
+/* The new program's layout: Linux's rules, the process's stack limit, the randomization in force. */
+static void pick_layout(struct process *p, struct layout_params *lp, struct layout *l)
+{
+	*lp = (struct layout_params){
+		.user_base = as_user_base(), .user_top = as_user_top(),
+		.unmapped_base = as_unmapped_base(), .stack_rlimit = STACK_SIZE,
+		.randomize = process_randomize_va_space(), .mmap_rnd_bits = CONFIG_PROCESS_MMAP_RND_BITS,
+		.rnd = layout_rnd,
+	};
+	if (process_abi_ops && process_abi_ops->stack_limit)
+		lp->stack_rlimit = process_abi_ops->stack_limit(p);
+	layout_pick(lp, l);
+}
+
+/* A static-pie program goes where an mmap of its whole span would (Linux: a load bias of 0). */
+static int place_dyn(struct addr_space *as, const struct elf_image *img, uint64_t *bias)
+{
+	uintptr_t at;
+	int rc = as_find_free(as, img->hi - img->lo, img->max_align, 0, &at);
+
+	if (rc == 0)
+		*bias = at - img->lo;
+	return rc;
+}
+
 static int load(struct process *p, const char *path, const char *const *argv,
 		const char *const *envp, struct loaded *out)
 {
 	struct elf_image *img;
+	struct layout_params lp;
+	struct layout l;
 	const void *file;
 	const char *why = NULL;
 	uint32_t ids[4] = {0, 0, 0, 0};
@@ -114,33 +150,34 @@ static int load(struct process *p, const char *path, const char *const *argv,
 		return -ENOENT;
 	if ((rc = process_files(path, &file, &size)) < 0)
 		return rc;
+	if (process_abi_ops && process_abi_ops->ids && (rc = process_abi_ops->ids(p, ids)) < 0)
+		return rc;
 	if (!(img = kmalloc(sizeof(*img))))
 		return -ENOMEM;
-	rc = elf_parse(file, size, PAGE_SIZE, as_user_top() - STACK_SIZE, img, &why);
+	pick_layout(p, &lp, &l);
+	rc = elf_parse(file, size, PAGE_SIZE, l.stack_top - STACK_SIZE, img, &why);
 	if (rc < 0) {
 		klog_err("process", "exec %s: not a program this kernel runs: %s", path, why ? why : "?");
 		goto out;
 	}
-	/* static-pie: at two thirds of user space, as Linux's ELF_ET_DYN_BASE. */
-	if (img->type == ELF_ET_DYN)
-		bias = ((as_user_top() / 3 * 2) & ~(img->max_align - 1)) - img->lo;
 	if ((rc = as_create(&out->as)) < 0)
 		goto out;
+	rc = as_set_layout(out->as, l.mmap_base, l.bottom_up);
+	if (rc == 0 && img->type == ELF_ET_DYN)
+		rc = place_dyn(out->as, img, &bias);
 	for (unsigned i = 0; i < img->nloads && rc == 0; i++) {
 		rc = load_segment(out->as, &img->loads[i], bias, file);
 		if (img->loads[i].vaddr + img->loads[i].memsz > end)
 			end = img->loads[i].vaddr + img->loads[i].memsz;
 	}
-	if (rc == 0 && process_abi_ops && process_abi_ops->ids)
-		rc = process_abi_ops->ids(p, ids);
 	if (rc == 0)
-		rc = build_stack(out->as, img, bias, path, argv, envp, ids, &out->sp);
+		rc = build_stack(out->as, img, bias, &l, path, argv, envp, ids, &out->sp);
 	if (rc < 0) {
 		as_destroy(out->as);
 		goto out;
 	}
 	out->entry = img->entry + bias;
-	out->brk = page_up(end + bias);
+	out->brk = layout_brk(&lp, end + bias, img->type == ELF_ET_DYN);
 out:
 	kfree(img);
 	return rc;

@@ -122,3 +122,18 @@ struct process *process_current(void)
 {
 	return task_owner(task_current());
 }
+
+static int randomize_va_space = CONFIG_PROCESS_RANDOMIZE_VA_SPACE;
+
+int process_set_randomize_va_space(int level)
+{
+	if (level < 0 || level > 2)
+		return -EINVAL;
+	__atomic_store_n(&randomize_va_space, level, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int process_randomize_va_space(void)
+{
+	return __atomic_load_n(&randomize_va_space, __ATOMIC_RELAXED);
+}

@@ -100,6 +100,7 @@ static void test_exec(void **state)
 
 	(void)state;
 	memcpy(&entry, elf + 24, sizeof(entry)); /* e_entry: a static, not a PIE, program */
+	process_set_randomize_va_space(0); /* MARK is in both programs' stacks */
 	proc_test_program("/first", first);
 	proc_test_program("/second", second);
 	proc_test_file("/not_elf", not_elf, sizeof(not_elf) - 1);

@@ -81,6 +81,12 @@ struct process_abi {
 	 * Faults are fatal whatever this says.
 	 */
 	bool (*signal_kills)(struct process *p, int sig);
+	/*
+	 * RLIMIT_STACK's soft limit, which exec's layout keeps free under the
+	 * stack (LAYOUT_RLIM_INFINITY: Linux's legacy bottom-up layout). Called
+	 * by exec after ids(). NULL: the stack area's size (PROCESS_STACK_MB).
+	 */
+	uint64_t (*stack_limit)(struct process *p);
 };
 
 /* Where programs come from: the file at 'path' (an initrd). 0 or -ENOENT, ... */
@@ -118,6 +124,15 @@ int process_run(void *arg);
  */
 long process_fork(struct process *parent, void (*prepare)(struct process *child, void *arg),
 		  void *arg);
+
+/*
+ * Linux's kernel.randomize_va_space for the execs that follow: 0, 1 or 2
+ * (process/layout.h says what each randomizes). Starts at
+ * CONFIG_PROCESS_RANDOMIZE_VA_SPACE; the kernel command line's
+ * "norandmaps" sets 0 (struct cmdline). -EINVAL outside 0..2. Any context.
+ */
+int process_set_randomize_va_space(int level);
+int process_randomize_va_space(void);
 
 /*
  * execve(): replace p's program. Reads the file, builds a new space and
