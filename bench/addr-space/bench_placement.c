@@ -8,7 +8,8 @@
  * merge: each is an area, as each shmat is), then a second round of
  * placements after every other area is unmapped (the space full of holes
  * a free-area search must look past). Printed: ns per placement for the
- * first 1000, the last 1000, and all N; the hole round likewise. Each
+ * first 1000, the last 1000, and all N; the hole round likewise; and ns per
+ * unmap of those N/2 areas. Each
  * figure is the median of RUNS runs. Nothing is faulted in: the page table
  * only gets its splits, so the figure is the area bookkeeping.
  *
@@ -77,7 +78,7 @@ static void place(struct addr_space *as, uintptr_t *at)
 }
 
 /* N placements into an empty space, then N/2 into its holes; ns per placement. */
-static void one_run(size_t n, uintptr_t *at, double out[4])
+static void one_run(size_t n, uintptr_t *at, double out[5])
 {
 	struct addr_space *as;
 	double t0, t1, t2, t3, t4;
@@ -105,6 +106,7 @@ static void one_run(size_t n, uintptr_t *at, double out[4])
 	out[1] = (t3 - t2) / 1000;
 	out[2] = (t3 - t0) / (double)n;
 	out[3] = (now_ns() - t4) / (double)(n / 2);
+	out[4] = (t4 - t3) / (double)(n / 2);
 	as_destroy(as);
 }
 
@@ -119,21 +121,22 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-placement: page_alloc_add_range failed\n");
 		return 1;
 	}
-	printf("%8s %14s %14s %14s %16s   (ns per placement, median of %d)\n", "areas",
-	       "first 1000", "last 1000", "all", "into the holes", RUNS);
+	printf("%8s %12s %12s %12s %16s %10s   (ns per call, median of %d)\n", "areas",
+	       "first 1000", "last 1000", "all", "into the holes", "unmap", RUNS);
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]) && sizes[s] <= max; s++) {
-		double r[4][RUNS], v[4];
+		double r[5][RUNS], v[5];
 
 		for (int run = 0; run < RUNS; run++) {
-			double o[4];
+			double o[5];
 
 			one_run(sizes[s], at, o);
-			for (int k = 0; k < 4; k++)
+			for (int k = 0; k < 5; k++)
 				r[k][run] = o[k];
 		}
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < 5; k++)
 			v[k] = median(r[k]);
-		printf("%8zu %14.0f %14.0f %14.0f %16.0f\n", sizes[s], v[0], v[1], v[2], v[3]);
+		printf("%8zu %12.0f %12.0f %12.0f %16.0f %10.0f\n", sizes[s], v[0], v[1], v[2],
+		       v[3], v[4]);
 		fflush(stdout);
 	}
 	return 0;
