@@ -19,18 +19,21 @@ static struct as_area *to_area(struct rb_node *n)
 	return n ? rb_entry(n, struct as_area, node) : NULL;
 }
 
-static void area_summary(struct rb_node *n)
+static bool area_summary(struct rb_node *n)
 {
 	struct as_area *a = to_area(n), *l = to_area(n->left), *r = to_area(n->right);
-	uintptr_t gap = 0;
+	uintptr_t lo = l ? l->sub_lo : a->start, hi = r ? r->sub_hi : a->end, gap = 0;
+	bool changed;
 
-	a->sub_lo = l ? l->sub_lo : a->start;
-	a->sub_hi = r ? r->sub_hi : a->end;
 	if (l)
 		gap = MAX(l->sub_gap, a->start - l->sub_hi);
 	if (r)
 		gap = MAX(gap, MAX(r->sub_gap, r->sub_lo - a->end));
+	changed = lo != a->sub_lo || hi != a->sub_hi || gap != a->sub_gap;
+	a->sub_lo = lo;
+	a->sub_hi = hi;
 	a->sub_gap = gap;
+	return changed;
 }
 
 const struct rb_augment area_augment = {.update = area_summary};

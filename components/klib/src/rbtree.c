@@ -7,7 +7,11 @@
  * Augmentation: a rotation changes the subtrees of exactly two nodes, and
  * the rotated pair's top covers the same set as before, so updating the
  * two (lower first) keeps every summary right; linking or unlinking a node
- * changes the sets of its ancestors only, updated by one walk to the root.
+ * changes the sets of its ancestors only, updated by a walk up that stops
+ * at the first summary that comes out unchanged (its ancestors were
+ * computed from it, so they still hold). A node whose stored summary says
+ * nothing yet (a new leaf, a successor moved into an erased node's place)
+ * is never a reason to stop.
  */
 #include <klib/rbtree.h>
 
@@ -66,10 +70,19 @@ static void rotate_right(struct rb_root *root, struct rb_node *x, const struct r
 	augment(aug, x, y);
 }
 
+/* Update n and its ancestors up to the first unchanged one; 'force': n's stored summary is stale. */
+static void propagate(struct rb_node *n, const struct rb_augment *aug, bool force)
+{
+	for (; n; n = n->parent) {
+		if (!aug->update(n) && !force)
+			return;
+		force = false;
+	}
+}
+
 void rb_augment_path(struct rb_node *n, const struct rb_augment *aug)
 {
-	for (; n; n = n->parent)
-		aug->update(n);
+	propagate(n, aug, false);
 }
 
 static void insert_fixup(struct rb_root *root, struct rb_node *n, const struct rb_augment *aug)
@@ -114,7 +127,7 @@ void rb_insert_fixup(struct rb_root *root, struct rb_node *n)
 
 void rb_insert_augmented(struct rb_root *root, struct rb_node *n, const struct rb_augment *aug)
 {
-	rb_augment_path(n, aug);
+	propagate(n, aug, true);
 	insert_fixup(root, n, aug);
 }
 
@@ -170,7 +183,7 @@ static void erase_fixup(struct rb_root *root, struct rb_node *x, struct rb_node 
 
 static void erase(struct rb_root *root, struct rb_node *z, const struct rb_augment *aug)
 {
-	struct rb_node *x, *parent;
+	struct rb_node *x, *parent, *moved = NULL;
 	bool removed_red;
 
 	if (!z->left || !z->right) {
@@ -186,6 +199,7 @@ static void erase(struct rb_root *root, struct rb_node *z, const struct rb_augme
 			y = y->left;
 		removed_red = y->red;
 		x = y->right;
+		moved = y;
 		if (y->parent == z) {
 			parent = y;
 		} else {
@@ -199,9 +213,17 @@ static void erase(struct rb_root *root, struct rb_node *z, const struct rb_augme
 		y->left->parent = y;
 		y->red = z->red;
 	}
-	/* Every node whose subtree lost z is on the path up from parent (y, moved, included). */
-	if (aug)
-		rb_augment_path(parent, aug);
+	/*
+	 * Every node whose subtree lost z is on the path up from parent; y,
+	 * moved into z's place, has a summary from its old place, so the walk
+	 * up goes through it whatever it finds below.
+	 */
+	if (aug) {
+		if (parent != moved)
+			propagate(parent, aug, false);
+		if (moved)
+			propagate(moved, aug, true);
+	}
 	if (!removed_red)
 		erase_fixup(root, x, parent, aug);
 }

@@ -153,15 +153,17 @@ static struct aitem *aentry(const struct rb_node *n)
 	return n ? rb_entry(n, struct aitem, node) : NULL;
 }
 
-static void max_update(struct rb_node *n)
+static bool max_update(struct rb_node *n)
 {
 	struct aitem *it = aentry(n), *l = aentry(n->left), *r = aentry(n->right);
+	int old = it->max;
 
 	it->max = it->val;
 	if (l && l->max > it->max)
 		it->max = l->max;
 	if (r && r->max > it->max)
 		it->max = r->max;
+	return it->max != old;
 }
 
 static const struct rb_augment max_aug = {.update = max_update};
