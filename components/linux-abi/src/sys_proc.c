@@ -192,6 +192,8 @@ static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t u
 			return -EFAULT;
 		if (nl.cur > nl.max)
 			return -EINVAL;
+		if (res == LX_RLIMIT_NOFILE && nl.max > CONFIG_VFS_NR_OPEN)
+			return -EPERM; /* fs.nr_open */
 	}
 	if (pid != 0 && pid != p->pid)
 		return process_find(pid) ? -EPERM : -ESRCH; /* another process's limits: not here */
@@ -328,11 +330,6 @@ long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 		return do_uname(p, a[0]);
 	case NR_getrandom:
 		return do_getrandom(p, a[0], a[1], (unsigned)a[2]);
-	case NR_umask: {
-		long old = lx(p)->umask;
-		lx(p)->umask = (uint32_t)a[0] & 0777;
-		return old;
-	}
 	case NR_prctl:
 		return -EINVAL;
 	default:
