@@ -79,13 +79,18 @@ static void crng_from_base(uint8_t *out, size_t n)
 	hal_spin_unlock(&base.lock);
 }
 
+/* The calling CPU's id; the unit tests build this file with their own, to play several CPUs. */
+#ifndef RANDOM_CPU_ID
+#define RANDOM_CPU_ID() hal_cpu_id()
+#endif
+
 /*
  * Which state this CPU uses: see random.h for what an SMP kernel provides.
  * Called with interrupts off, so the task cannot move to another CPU.
  */
 static struct crng_cpu *crng_this_cpu(void)
 {
-	return &cpus[hal_cpu_id() % CONFIG_RANDOM_CPUS];
+	return &cpus[RANDOM_CPU_ID() % CONFIG_RANDOM_CPUS];
 }
 
 /* A key for one request's stream (Linux's crng_make_state). */

@@ -2,7 +2,6 @@
 #include <hal/boot.h>
 #include <hal/cpu.h>
 #include <hal/time.h>
-#include <stdbool.h>
 #include <string.h>
 
 enum fake_clock fake_clock_mode = FAKE_CLOCK_JITTERY;
@@ -11,7 +10,6 @@ unsigned fake_cpu;
 uint8_t fake_seed[64];
 size_t fake_seed_len;
 static uint32_t lcg = 12345;
-static bool irq_on = true;
 
 uint64_t hal_time_ns(void)
 {
@@ -36,24 +34,15 @@ size_t hal_boot_entropy(void *buf, size_t len)
 	return n;
 }
 
-unsigned hal_cpu_id(void)
+unsigned fake_cpu_id(void)
 {
 	return fake_cpu;
 }
 
-unsigned long hal_irq_save(void)
-{
-	unsigned long was = irq_on;
+/* The host architecture's inline interrupt flag (arch/host/include/arch/cpu.h). */
+volatile int host_irq_off;
 
-	irq_on = false;
-	return was;
-}
-
-void hal_irq_restore(unsigned long flags)
+void host_irq_enable_and_replay(void)
 {
-	irq_on = flags != 0;
-}
-
-void hal_cpu_relax(void)
-{
+	host_irq_off = 0; /* nothing is ever pending */
 }

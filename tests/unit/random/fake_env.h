@@ -1,6 +1,8 @@
 /*
- * random's dependencies, faked (hal/cpu.h, hal/time.h, hal/boot.h): a clock
- * the test drives, boot entropy the test chooses, a CPU id the test sets.
+ * random's dependencies, faked (hal/time.h, hal/boot.h, the host's inline
+ * interrupt flag): a clock the test drives, boot entropy the test chooses,
+ * and a CPU id the test sets (random is built here with RANDOM_CPU_ID
+ * calling fake_cpu_id: hal_cpu_id is inline on the host, always 0).
  * Everything is deterministic, so two runs given the same inputs must
  * produce the same output, and any difference comes from the inputs.
  */
@@ -18,8 +20,10 @@ enum fake_clock {
 
 extern enum fake_clock fake_clock_mode;
 extern uint64_t fake_clock_ns; /* the next reading (before this read's step) */
-extern unsigned fake_cpu;      /* what hal_cpu_id() returns */
+extern unsigned fake_cpu;      /* the CPU random thinks it runs on */
 extern uint8_t fake_seed[64];  /* what hal_boot_entropy() hands out, once */
 extern size_t fake_seed_len;
+
+unsigned fake_cpu_id(void);
 
 #endif

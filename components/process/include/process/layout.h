@@ -25,8 +25,8 @@
  * the mmap base; 2 also the break. Entropy is Linux riscv64's (18 bits of
  * pages for the stack, CONFIG_PROCESS_MMAP_RND_BITS for the mmap base, 1 GiB
  * for the break), each range capped at an eighth of the user range so that
- * the pieces always fit (at 2 GiB: 16 bits, 256 MiB), as Linux caps
- * mmap_rnd_bits by its address-space size.
+ * the pieces always fit (Sv39's 256 GiB: Linux's own values; 2 GiB: 16 bits,
+ * 256 MiB), as Linux bounds mmap_rnd_bits by its address-space size.
  *
  * Pure functions of their arguments: the random values come from 'rnd'
  * (random_u64 in the kernel, a fake in tests). Any context.
