@@ -27,6 +27,7 @@ struct addr_space {
 	size_t nareas;
 	uintptr_t mmap_base;    /* placement's limit (as_set_layout) */
 	bool bottom_up;         /* Linux's legacy layout: upward from mmap_base */
+	size_t resident;       /* pages mapped by non-linear areas (Linux's RSS) */
 	as_lock_t lock;
 };
 
