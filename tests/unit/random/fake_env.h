@@ -1,8 +1,9 @@
 /*
  * random's dependencies, faked (hal/time.h, hal/boot.h, the host's inline
  * interrupt flag): a clock the test drives, boot entropy the test chooses,
- * and a CPU id the test sets (random is built here with RANDOM_CPU_ID
- * calling fake_cpu_id: hal_cpu_id is inline on the host, always 0).
+ * and a CPU id the test sets (test_crng.c builds crng.c with RANDOM_CPU_ID
+ * calling fake_cpu_id; the random library test_random.c links asks
+ * hal_cpu_id, inline on the host and always 0).
  * Everything is deterministic, so two runs given the same inputs must
  * produce the same output, and any difference comes from the inputs.
  */

@@ -9,8 +9,9 @@
  * of the clock alone (two boots that read the same clock but got different
  * seeds must differ, the same seed must give the same output); entropy
  * added after readiness reaches the output at the next reseed, not before;
- * CPUs draw from states of their own; random_below is in range and unbiased
- * enough to notice a broken generator.
+ * random_below is in range and unbiased enough to notice a broken
+ * generator. The keys' construction (fast key erasure, per-CPU chains) is
+ * test_crng.c's.
  */
 #include "kit_test.h"
 #include "fake_env.h"
@@ -189,7 +190,6 @@ static void reseed_scenario(uint8_t *out, bool extra)
 	random_bytes(out, 32);
 	fake_clock_ns += (uint64_t)CONFIG_RANDOM_RESEED_SECONDS * 1000000000u;
 	random_bytes(out + 32, 32);
-	fake_cpu = 1; /* a CPU whose first key comes after the reseed */
 	random_bytes(out + 64, 32);
 }
 
@@ -213,29 +213,6 @@ static void test_reseed_brings_new_entropy(void **state)
 	assert_memory_equal(plain, extra, 32);               /* not yet reseeded */
 	assert_memory_not_equal(plain + 32, extra + 32, 32); /* reseeded from the pool */
 	assert_memory_not_equal(plain + 64, extra + 64, 32);
-}
-
-/* CPUs 0..3 and 5 (which shares 1's state when there are 4): all outputs distinct. */
-static void s_cpus(uint8_t *out)
-{
-	static const unsigned cpu[] = {0, 1, 2, 3, 5, 0, 1};
-
-	seed_with(3, 32);
-	random_init();
-	for (size_t i = 0; i < sizeof(cpu) / sizeof(cpu[0]); i++) {
-		fake_cpu = cpu[i];
-		random_bytes(out + 32 * i, 32);
-		for (size_t j = 0; j < i; j++)
-			child_check(memcmp(out + 32 * i, out + 32 * j, 32) != 0);
-	}
-}
-
-static void test_per_cpu(void **state)
-{
-	uint8_t out[OUT_MAX];
-
-	(void)state;
-	run(s_cpus, out);
 }
 
 /* 1 MiB of one stream: every byte value about 4096 times (a loose bound no real generator misses).
@@ -305,7 +282,6 @@ int main(void)
 	    cmocka_unit_test(test_jitter_credit),
 	    cmocka_unit_test(test_output_comes_from_the_seed_not_the_clock),
 	    cmocka_unit_test(test_reseed_brings_new_entropy),
-	    cmocka_unit_test(test_per_cpu),
 	    cmocka_unit_test(test_stream),
 	    cmocka_unit_test(test_below),
 	};
