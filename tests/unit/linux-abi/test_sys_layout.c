@@ -4,7 +4,9 @@
  * up from the program); with randomize_va_space 0 the addresses are Linux's
  * exact ones and equal from run to run; with 2, two runs of one program get
  * different stack, mmap and break addresses, each inside its range; an
- * unlimited stack limit gives the legacy bottom-up layout.
+ * unlimited stack limit gives the legacy bottom-up layout. The 16 AT_RANDOM
+ * bytes differ from exec to exec whatever randomize_va_space says (they
+ * are the generator's, as Linux's get_random_bytes).
  */
 #include "abi_test.h"
 #include <process/layout.h>
@@ -15,12 +17,36 @@
 #define MiB          (1ul << 20)
 #define RUNS         3
 
+#define AT_NULL   0
+#define AT_RANDOM 25
+
 struct run {
 	uint64_t brk0, grown, map, map2, sp0;
+	uint8_t at_random[16];
 };
 
 static struct run runs[RUNS];
 static int run_no;
+
+/* The bytes AT_RANDOM points to, found past argv and envp on the initial stack. */
+static void read_at_random(uint64_t sp, uint8_t out[16])
+{
+	uint64_t argc, w[2], va;
+
+	assert_int_equal(fake_user_read(&argc, sp, 8), 0);
+	va = sp + 8 * (argc + 2);
+	do {
+		assert_int_equal(fake_user_read(w, va, 8), 0);
+		va += 8;
+	} while (w[0]);
+	for (;; va += 16) {
+		assert_int_equal(fake_user_read(w, va, 16), 0);
+		assert_true(w[0] != AT_NULL);
+		if (w[0] == AT_RANDOM)
+			break;
+	}
+	assert_int_equal(fake_user_read(out, w[1], 16), 0);
+}
 
 static enum hal_user_event prog(struct fake_user *u, struct hal_user_trap *t)
 {
@@ -29,6 +55,7 @@ static enum hal_user_event prog(struct fake_user *u, struct hal_user_trap *t)
 	switch (u->step++) {
 	case 0:
 		r->sp0 = u->sp0;
+		read_at_random(u->sp0, r->at_random);
 		return SYS(u, NR_mmap, 0, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		           -1, 0);
 	case 1:
@@ -81,6 +108,7 @@ static void test_no_randomization_is_linux_exact_and_repeatable(void **state)
 	assert_int_equal(runs[1].map, runs[0].map);
 	assert_int_equal(runs[1].sp0, runs[0].sp0);
 	assert_int_equal(runs[1].brk0, runs[0].brk0);
+	assert_memory_not_equal(runs[0].at_random, runs[1].at_random, 16);
 }
 
 static void test_randomization_moves_everything(void **state)
@@ -104,6 +132,8 @@ static void test_randomization_moves_everything(void **state)
 	assert_true(runs[0].sp0 != runs[1].sp0 || runs[1].sp0 != runs[2].sp0);
 	assert_true(runs[0].map != runs[1].map || runs[1].map != runs[2].map);
 	assert_true(runs[0].brk0 != runs[1].brk0 || runs[1].brk0 != runs[2].brk0);
+	assert_memory_not_equal(runs[0].at_random, runs[1].at_random, 16);
+	assert_memory_not_equal(runs[1].at_random, runs[2].at_random, 16);
 }
 
 /* setrlimit(RLIMIT_STACK, unlimited) then exec: Linux's legacy layout, bottom-up. */
