@@ -66,6 +66,11 @@ static bool gap_fits(struct gap_query *q, uintptr_t lo, uintptr_t hi)
 	return true;
 }
 
+/* Counts the nodes a search enters: tests/unit/addr-space/test_place_cost.c bounds it. */
+#ifndef AS_PLACE_VISIT
+#define AS_PLACE_VISIT() ((void)0)
+#endif
+
 /*
  * Search subtree n, which lies between the end of the area before it (lo)
  * and the start of the area after it (hi): the gaps [lo, first start),
@@ -76,6 +81,7 @@ static bool gap_search(struct gap_query *q, struct rb_node *n, uintptr_t lo, uin
 	struct as_area *a = to_area(n);
 	uintptr_t best;
 
+	AS_PLACE_VISIT();
 	if (!a)
 		return gap_fits(q, lo, hi);
 	if (hi <= q->low || lo >= q->high)
