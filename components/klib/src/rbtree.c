@@ -70,7 +70,7 @@ static void rotate_right(struct rb_root *root, struct rb_node *x, const struct r
 	augment(aug, x, y);
 }
 
-/* Update n and its ancestors up to the first unchanged one; 'force': n's stored summary is stale. */
+/* Update n and its ancestors up to the first unchanged one; 'force': n's summary is stale. */
 static void propagate(struct rb_node *n, const struct rb_augment *aug, bool force)
 {
 	for (; n; n = n->parent) {

@@ -17,20 +17,20 @@
  * process_exec_run/abort; never shared.
  */
 struct process_exec {
-	struct process *p;     /* who execs: its space holds the user strings */
-	const char *path;      /* the caller's, until run or abort */
-	void *file;            /* the program, opened with process_file_ops */
-	uint64_t size;         /* its size when opened */
-	struct addr_space *as; /* the new space: the stack area, then the program */
+	struct process *p;       /* who execs: its space holds the user strings */
+	const char *path;        /* the caller's, until run or abort */
+	void *file;              /* the program, opened with process_file_ops */
+	uint64_t size;           /* its size when opened */
+	struct addr_space *as;   /* the new space: the stack area, then the program */
 	struct layout_params lp; /* the layout's inputs (the break is picked from them at run) */
-	uint64_t top;          /* the stack's top, 16-byte aligned; 0 until process_exec_args */
-	uint32_t stack_pad;    /* below the strings (Linux's arch_align_stack) */
-	uint64_t pos;          /* the lowest string so far */
-	uint64_t argmin;       /* pos may not go below it: -E2BIG (Linux's bprm->argmin) */
-	uint64_t execfn;       /* where the path went */
-	size_t argc, envc;     /* counted by process_exec_args */
-	size_t pushed;         /* strings pushed after the path */
-	uint8_t *bounce;       /* one page that every copy goes through */
+	uint64_t top;            /* the stack's top, 16-byte aligned; 0 until process_exec_args */
+	uint32_t stack_pad;      /* below the strings (Linux's arch_align_stack) */
+	uint64_t pos;            /* the lowest string so far */
+	uint64_t argmin;         /* pos may not go below it: -E2BIG (Linux's bprm->argmin) */
+	uint64_t execfn;         /* where the path went */
+	size_t argc, envc;       /* counted by process_exec_args */
+	size_t pushed;           /* strings pushed after the path */
+	uint8_t *bounce;         /* one page that every copy goes through */
 };
 
 /*

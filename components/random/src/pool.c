@@ -131,5 +131,5 @@ void random_init(void)
 	kmemzero_explicit(seed, sizeof(seed));
 	jitter(JITTER_BOOT_SAMPLES, false);
 	klog_info("random", "%zu bytes of boot entropy (%u bits credited); %s", n, bits,
-		  random_ready() ? "ready" : "not ready: waits for timer jitter");
+	          random_ready() ? "ready" : "not ready: waits for timer jitter");
 }

@@ -64,7 +64,7 @@ static void scan_chosen(const struct fdt *f, int node)
 	c->bootargs = fdt_prop(f, node, "bootargs", &c->bootargs_len);
 	c->initrd_start = fdt_prop(f, node, "linux,initrd-start", &c->initrd_start_len);
 	c->initrd_end = fdt_prop(f, node, "linux,initrd-end", &c->initrd_end_len);
-	/* The tree is in RAM, writable through the boot-time direct map: chosen.c erases the seeds. */
+	/* The tree is in RAM, writable through the boot-time direct map: chosen.c wipes seeds. */
 	c->rng_seed = (void *)fdt_prop(f, node, "rng-seed", &c->rng_seed_len);
 	c->kaslr_seed = (void *)fdt_prop(f, node, "kaslr-seed", &c->kaslr_seed_len);
 }
