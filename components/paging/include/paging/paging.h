@@ -102,9 +102,13 @@ size_t pt_table_pages(const struct pt *pt);
 /*
  * Make this table the kernel's: every other table of the same format, now
  * and later, shares its root entries (a new kernel root entry reaches them
- * all), so the kernel stays mapped whichever table is active. A table may
- * not change those borrowed entries (-EINVAL), and the kernel table is
- * never destroyed. NULL forgets the kernel table (host tests).
+ * all), so the kernel stays mapped whichever table is active. A table that
+ * maps inside a shared root entry gets its own table under it, which shares
+ * the kernel's entries one level down instead (and the kernel's later
+ * changes there): under Sv48 user programs at 64 KiB and a kernel at 2 GiB
+ * meet in root entry 0. A table may not change the kernel's entries
+ * (-EINVAL), and the kernel table is never destroyed. NULL forgets the
+ * kernel table (host tests).
  */
 void pt_set_kernel(struct pt *pt);
 struct pt *pt_kernel(void);
