@@ -42,6 +42,18 @@ entry:
 	la	gp, riscv_hart0        /* per-hart data for the trap entry (hart.h) */
 	.option pop
 
+	/*
+	 * The boot stack lies below .bss (linker.ld): C runs on it before .bss
+	 * is cleared, first to check that .bss is inside RAM at all. The loader
+	 * only wrote text and data; a .bss past the end of RAM (a static stack
+	 * pool bigger than the machine) would fault while being cleared, before
+	 * anything could say why.
+	 */
+	la	sp, __boot_stack_top
+	mv	fp, zero
+	mv	a0, s1
+	call	riscv_check_image_fits
+
 	/* Zero .bss; the linker script aligns both ends to 8 bytes. */
 	la	t0, __bss_start
 	la	t1, __bss_end
@@ -50,8 +62,6 @@ entry:
 	addi	t0, t0, 8
 	j	1b
 2:
-	la	sp, __boot_stack_top
-	mv	fp, zero
 	mv	a0, s0
 	mv	a1, s1
 	mv	a2, s2
