@@ -67,29 +67,42 @@ static uint64_t ram_end_at(const struct fdt *f, uint64_t pa)
 
 /*
  * From start.S, on the boot stack, before .bss is cleared: nothing in .bss
- * may be touched yet. The loader checked only what it wrote (text, data);
- * .bss must be in RAM too, or clearing it faults with no console to say why.
- * A tree it cannot read is left for riscv_boot to report.
+ * may be touched yet. The loader checked only what it wrote (text, data),
+ * so two things are checked here: that .bss is in RAM (clearing it would
+ * fault with no console to say why), and that the firmware did not put the
+ * device tree where .bss goes (clearing it would erase the tree: OpenSBI's
+ * fw_jump puts it at 0x82200000 whatever the image's size). A tree it
+ * cannot read is left for riscv_boot to report.
  */
 void riscv_check_image_fits(uint64_t fdt_pa)
 {
 	uintptr_t start = (uintptr_t)__kernel_start, end = (uintptr_t)__kernel_end;
+	uintptr_t bss = (uintptr_t)__bss_start;
 	uint64_t ram_end;
 	struct fdt f;
-	char msg[256];
+	char msg[320];
 
 	if (fdt_init(&f, (const void *)(uintptr_t)fdt_pa, 0) < 0)
 		return;
 	ram_end = ram_end_at(&f, start);
-	if (ram_end >= end)
-		return;
-	ksnprintf(msg, sizeof(msg),
-		  "riscv64: the image does not fit in RAM: it spans 0x%lx-0x%lx (%lu KiB, of which "
-		  ".bss %lu KiB), RAM there ends at 0x%llx. Give the machine more memory "
-		  "(CONFIG_QEMU_MEMORY_MB) or make .bss smaller (a static stack pool?).\n",
-		  (unsigned long)start, (unsigned long)end, (unsigned long)(end - start) >> 10,
-		  (unsigned long)(__bss_end - __bss_start) >> 10, (unsigned long long)ram_end);
-	early_fail(&f, msg);
+	if (ram_end < end) {
+		ksnprintf(msg, sizeof(msg),
+			  "riscv64: the image does not fit in RAM: it spans 0x%lx-0x%lx (%lu KiB, of "
+			  "which .bss %lu KiB), RAM there ends at 0x%llx. Give the machine more memory "
+			  "(CONFIG_QEMU_MEMORY_MB) or make .bss smaller (a static stack pool?).\n",
+			  (unsigned long)start, (unsigned long)end, (unsigned long)(end - start) >> 10,
+			  (unsigned long)(__bss_end - __bss_start) >> 10, (unsigned long long)ram_end);
+		early_fail(&f, msg);
+	}
+	if (fdt_pa < end && fdt_pa + f.size > bss) {
+		ksnprintf(msg, sizeof(msg),
+			  "riscv64: the firmware put the device tree at 0x%llx, inside the image's .bss "
+			  "(0x%lx-0x%lx), which is about to be cleared (OpenSBI's fw_jump always puts it "
+			  "at 0x82200000, fw_dynamic near the end of RAM). Give the machine more memory, "
+			  "boot with fw_dynamic (CONFIG_QEMU_FW_DYNAMIC) or make .bss smaller.\n",
+			  (unsigned long long)fdt_pa, (unsigned long)bss, (unsigned long)end);
+		early_fail(&f, msg);
+	}
 }
 
 void riscv_boot(unsigned long hartid, uint64_t fdt_pa, uint64_t entry_ticks)
