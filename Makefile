@@ -12,6 +12,7 @@
 #   make debug                       start halted, wait for gdb-multiarch on GDB_PORT
 #   make test                        every unit and boot test (what CI runs)
 #   make randconfig-test [N=10] [SEED=s]  random valid configurations, built and booted
+#   make fuzz [FUZZ_SECONDS=600]     every fuzz target, that long each
 #   make bench                       host micro-benchmarks (docs/benchmarks.md)
 #   make bench-shm [BENCH_ARGS=n]    ipc-shm and Linux's shm syscalls side by side
 #   make menuconfig|savedefconfig|olddefconfig   edit the build's configuration
@@ -49,14 +50,14 @@ squote    = '$(subst ','\'',$(1))'
 RUN_ARGS := $(if $(INITRD),--initrd $(call squote,$(INITRD))) \
 	$(if $(APPEND),--append $(call squote,$(APPEND)))
 
-.PHONY: all build configure initrd run run-uboot debug test unit-test randconfig-test bench bench-shm setup \
+.PHONY: all build configure initrd run run-uboot debug test unit-test randconfig-test fuzz bench bench-shm setup \
 	menuconfig guiconfig \
 	savedefconfig olddefconfig defconfig clean help
 
 all: build
 
 help:
-	@sed -n '2,19p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,20p' Makefile | sed 's/^# \{0,1\}//'
 
 setup:
 	@scripts/setup.sh
@@ -88,7 +89,7 @@ run-uboot: initrd
 debug: initrd
 	@$(PY) scripts/run.py --gdb $(GDB_PORT) $(RUN_ARGS) $(BUILD)
 
-# The test tree: unit tests (host, ASan+UBSan), boot tests of
+# The test tree: unit tests (host, ASan+UBSan), fuzz targets, boot tests of
 # every configs/*_defconfig (debug and release), RANDCONFIG_N random
 # configurations (default 10; RANDCONFIG_SEED fixes the first seed).
 TEST_CONFIGURE = mkdir -p build && cmake -S . -B build/tests $(GENERATOR) \
@@ -100,6 +101,15 @@ test: setup
 	@$(TEST_CONFIGURE)
 	@cmake --build build/tests -j $(JOBS)
 	@ctest --test-dir build/tests --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# Every libFuzzer target for FUZZ_SECONDS each (default 600), JOBS at a time;
+# one summary line per target (docs/reliability.md).
+fuzz: setup
+	@$(TEST_CONFIGURE)
+	@cmake --build build/tests -j $(JOBS)
+	@rm -f build/tests/fuzz/*/summary.txt
+	@KIT_FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600) ctest --test-dir build/tests -L '^fuzz$$' \
+		--output-on-failure -j $(JOBS); status=$$?; cat build/tests/fuzz/*/summary.txt; exit $$status
 
 # N random but valid configurations, each built and, where its app has a
 # known check, booted (scripts/randconfig.py; docs/reliability.md). A failure
