@@ -58,6 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t *input;
 static size_t input_size;
+static void *initrd; /* the programs, as the file system gets them */
+static size_t initrd_size;
 static unsigned starts; /* programs started in this run: only the first one reads the input */
 
 static uintptr_t scratch(const struct fake_user *u)
@@ -227,6 +229,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	proc_test_boot();
 	proc_test_program("/fuzz", program);
 	proc_test_file("/notelf", not_elf, sizeof(not_elf));
+	if (!(initrd = proc_test_cpio(&initrd_size)))
+		abort();
 	return 0;
 }
 
@@ -240,8 +244,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	input_size = size;
 	starts = 0;
 	kit_test_output_reset(); /* a panic shows this run's kernel messages */
-	if (linux_abi_init() != 0) {
-		fprintf(stderr, "fuzz_syscalls: linux_abi_init failed\n");
+	if (linux_abi_init() != 0 || linux_abi_load_initrd(initrd, initrd_size) != 0) {
+		fprintf(stderr, "fuzz_syscalls: linux_abi_init or linux_abi_load_initrd failed\n");
 		abort();
 	}
 	input_started = time(NULL);
