@@ -18,7 +18,9 @@ extern char __boot_stack_bottom[], __kernel_start[], __kernel_end[], __bss_start
 /* The boot hart's trap-entry data (hart.h); in .data, so it is valid before .bss is cleared. */
 char riscv_overflow_stack[CONFIG_RISCV_OVERFLOW_STACK_SIZE] KIT_ALIGNED(16);
 struct riscv_hart riscv_hart0 = {
-	.overflow_top = (unsigned long)(riscv_overflow_stack + CONFIG_RISCV_OVERFLOW_STACK_SIZE),
+	/* The ABI's 16-byte alignment, whatever size Kconfig was given. */
+	.overflow_top =
+	    (unsigned long)(riscv_overflow_stack + ALIGN_DOWN(CONFIG_RISCV_OVERFLOW_STACK_SIZE, 16)),
 };
 
 void riscv_check_image_fits(uint64_t fdt_pa);
