@@ -11,6 +11,8 @@
 #                                    (APPEND also overrides PROG's command line)
 #   make debug                       start halted, wait for gdb-multiarch on GDB_PORT
 #   make test                        every unit and boot test (what CI runs)
+#   make randconfig-test [N=10] [SEED=s]  random valid configurations, built and booted
+#   make fuzz [FUZZ_SECONDS=600]     every fuzz target, that long each
 #   make bench                       host micro-benchmarks (docs/benchmarks.md)
 #   make bench-shm [BENCH_ARGS=n]    ipc-shm and Linux's shm syscalls side by side
 #   make menuconfig|savedefconfig|olddefconfig   edit the build's configuration
@@ -57,13 +59,14 @@ squote    = '$(subst ','\'',$(1))'
 RUN_ARGS := $(if $(INITRD),--initrd $(call squote,$(INITRD))) \
 	$(if $(APPEND),--append $(call squote,$(APPEND)))
 
-.PHONY: all build configure initrd run run-uboot debug test unit-test bench bench-shm setup menuconfig guiconfig \
+.PHONY: all build configure initrd run run-uboot debug test unit-test randconfig-test fuzz bench bench-shm setup \
+	menuconfig guiconfig \
 	savedefconfig olddefconfig defconfig clean help
 
 all: build
 
 help:
-	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,20p' Makefile | sed 's/^# \{0,1\}//'
 
 setup:
 	@scripts/setup.sh
@@ -96,14 +99,33 @@ run-uboot: initrd
 debug: initrd
 	@$(PY) scripts/run.py --gdb $(GDB_PORT) $(RUN_ARGS) $(BUILD)
 
-# Unit tests (host, ASan+UBSan) and boot tests of every configs/*_defconfig.
+# The test tree: unit tests (host, ASan+UBSan), fuzz targets, boot tests of
+# every configs/*_defconfig (debug and release), RANDCONFIG_N random
+# configurations (default 10; RANDCONFIG_SEED fixes the first seed).
+TEST_CONFIGURE = mkdir -p build && cmake -S . -B build/tests $(GENERATOR) \
+	-DKIT_DEFCONFIG=$(abspath tests/unit/defconfig) -DKIT_TESTS=ON -DKIT_SANITIZE=ON \
+	-DKIT_RANDCONFIG_N=$(or $(RANDCONFIG_N),10) -DKIT_RANDCONFIG_SEED=$(RANDCONFIG_SEED) \
+	> build/tests.configure.log 2>&1 || { cat build/tests.configure.log; exit 1; }
+
 test: setup
-	@mkdir -p build
-	@cmake -S . -B build/tests $(GENERATOR) -DKIT_DEFCONFIG=$(abspath tests/unit/defconfig) \
-		-DKIT_TESTS=ON -DKIT_SANITIZE=ON > build/tests.configure.log 2>&1 \
-		|| { cat build/tests.configure.log; exit 1; }
+	@$(TEST_CONFIGURE)
 	@cmake --build build/tests -j $(JOBS)
 	@ctest --test-dir build/tests --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# Every libFuzzer target for FUZZ_SECONDS each (default 600), JOBS at a time;
+# one summary line per target (docs/reliability.md).
+fuzz: setup
+	@$(TEST_CONFIGURE)
+	@cmake --build build/tests -j $(JOBS)
+	@rm -f build/tests/fuzz/*/summary.txt
+	@KIT_FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600) ctest --test-dir build/tests -L '^fuzz$$' \
+		--output-on-failure -j $(JOBS); status=$$?; cat build/tests/fuzz/*/summary.txt; exit $$status
+
+# N random but valid configurations, each built and, where its app has a
+# known check, booted (scripts/randconfig.py; docs/reliability.md). A failure
+# prints its seed: make randconfig-test SEED=<seed> N=1 replays it.
+randconfig-test: setup
+	@$(PY) scripts/randconfig.py -n $(or $(N),10) $(if $(SEED),--seed $(SEED)) --jobs $(JOBS)
 
 # Host micro-benchmarks, without sanitizers (figures in docs/benchmarks.md).
 bench: setup
@@ -125,10 +147,7 @@ bench-shm: setup
 
 # Only the unit tests of one component: make unit-test LABEL=klib
 unit-test: setup
-	@mkdir -p build
-	@cmake -S . -B build/tests $(GENERATOR) -DKIT_DEFCONFIG=$(abspath tests/unit/defconfig) \
-		-DKIT_TESTS=ON -DKIT_SANITIZE=ON > build/tests.configure.log 2>&1 \
-		|| { cat build/tests.configure.log; exit 1; }
+	@$(TEST_CONFIGURE)
 	@cmake --build build/tests -j $(JOBS)
 	@ctest --test-dir build/tests --output-on-failure -j $(JOBS) -L '$(or $(LABEL),unit)'
 

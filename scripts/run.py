@@ -4,7 +4,8 @@
     run.py BUILD_DIR                     boot it; exit with the image's status
     run.py --boot uboot BUILD_DIR        OpenSBI -> U-Boot -> booti, no typing
     run.py --gdb 1234 BUILD_DIR          wait for gdb-multiarch on port 1234
-    run.py --check BUILD_DIR             boot test: match the app's expected lines
+    run.py --check BUILD_DIR             boot test: match the app's expected lines (QEMU
+                                         gets the expected file's '# qemu-args:' too)
     run.py --initrd FILE --append STRING BUILD_DIR
                                          hand the image an initrd and a kernel command line
                                          (QEMU -initrd/-append; the host image gets them as
@@ -115,26 +116,55 @@ def command(info, boot, gdb_port, workdir, extra, initrd=None, append=None):
     return cmd + extra
 
 
-def read_expectations(path):
-    """Regexes in order, and the expected exit status ('# exit-status: N')."""
-    lines, status = [], 0
+def read_config(build_dir):
+    """The bool options set in the image's .config (CONFIG_FOO=y)."""
+    try:
+        with open(os.path.join(build_dir, ".config")) as f:
+            return set(re.findall(r"^(CONFIG_\w+)=y$", f.read(), re.M))
+    except FileNotFoundError:
+        return set()
+
+
+def read_expectations(path, config=frozenset()):
+    """Regexes in order, and the expected exit status ('# exit-status: N').
+    Lines between '# if CONFIG_FOO' (or '# if !CONFIG_FOO') and '# endif'
+    count only when the image's configuration has (or lacks) that option."""
+    lines, status, live = [], 0, [True]
     if not path:
         return lines, status
     with open(path) as f:
         for raw in f:
             line = raw.rstrip("\n")
             m = re.match(r"#\s*exit-status:\s*(\d+)", line)
-            if m:
+            cond = re.match(r"#\s*if\s+(!?)(CONFIG_\w+)\s*$", line)
+            if cond:
+                live.append(live[-1] and ((cond.group(2) in config) != (cond.group(1) == "!")))
+            elif re.match(r"#\s*endif\s*$", line) and len(live) > 1:
+                live.pop()
+            elif m:
                 status = int(m.group(1))
-            elif line.strip() and not line.startswith("#"):
+            elif line.strip() and not line.startswith("#") and live[-1]:
                 lines.append(line)
     return lines, status
 
 
-def check(output, expect_path, status, timed_out, timeout):
+def check_qemu_args(path):
+    """QEMU options the expected lines were written for ('# qemu-args: ...'):
+    an app that judges its own timing asks for an exact guest clock."""
+    if not path:
+        return []
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"#\s*qemu-args:\s*(.+)", line)
+            if m:
+                return m.group(1).split()
+    return []
+
+
+def check(output, expect_path, status, timed_out, timeout, config=frozenset()):
     """Return a list of failure messages (empty when the run passed)."""
     out_lines = output.replace("\r", "").split("\n")
-    regexes, want_status = read_expectations(expect_path)
+    regexes, want_status = read_expectations(expect_path, config)
     problems = []
     if timed_out:
         problems.append(f"the image did not finish within {timeout} s (a hang?)")
@@ -155,7 +185,7 @@ def check(output, expect_path, status, timed_out, timeout):
     return problems
 
 
-def run_check(cmd, info, timeout, expect_path, log_path):
+def run_check(cmd, info, timeout, expect_path, log_path, config):
     print("run.py:", " ".join(cmd), flush=True)
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -187,7 +217,7 @@ def run_check(cmd, info, timeout, expect_path, log_path):
     if log_path:
         with open(log_path, "w") as f:
             f.write(output)
-    problems = check(output, expect_path, status, timed_out, timeout)
+    problems = check(output, expect_path, status, timed_out, timeout, config)
     name = f"{info['platform']}/{info['app']}"
     if problems:
         for p in problems:
@@ -231,10 +261,13 @@ def main():
             os.environ["KIT_INITRD"] = initrd
         if args.append is not None:
             os.environ["KIT_CMDLINE"] = args.append
+    expect = args.expect or info.get("expect")
+    if args.check and info["kind"] == "qemu":
+        args.extra = check_qemu_args(expect) + args.extra
     with tempfile.TemporaryDirectory(prefix="kit-run-") as workdir:
         cmd = command(info, args.boot, args.gdb, workdir, args.extra, initrd, args.append)
         if args.check:
-            sys.exit(run_check(cmd, info, args.timeout, args.expect or info.get("expect"), args.log))
+            sys.exit(run_check(cmd, info, args.timeout, expect, args.log, read_config(args.build_dir)))
         if args.gdb:
             print(f"run.py: waiting for gdb on port {args.gdb}:\n"
                   f"  gdb-multiarch {info.get('elf', info['image'])} -ex 'target remote :{args.gdb}'",

@@ -16,7 +16,9 @@ extern char __data_start[], __data_end[], __kernel_start[], __kernel_end[];
 /* The boot hart's trap-entry data (arch/cpu.h); in .data, so it is valid before .bss is cleared. */
 char riscv_overflow_stack[CONFIG_RISCV_OVERFLOW_STACK_SIZE] KIT_ALIGNED(16);
 struct riscv_hart riscv_hart0 = {
-    .overflow_top = (unsigned long)(riscv_overflow_stack + CONFIG_RISCV_OVERFLOW_STACK_SIZE),
+    /* The ABI's 16-byte alignment, whatever size Kconfig was given. */
+    .overflow_top =
+        (unsigned long)(riscv_overflow_stack + ALIGN_DOWN(CONFIG_RISCV_OVERFLOW_STACK_SIZE, 16)),
 };
 
 static const struct hal_kernel_layout layout = {

@@ -47,6 +47,15 @@ entry:
 	mv	tp, zero
 	mv	gp, zero
 
+	/*
+	 * The boot stack lies below .bss (linker.ld): C runs on it before .bss
+	 * is cleared, first to check that .bss is inside RAM and clear of the
+	 * device tree (early.c), which the loader did not check.
+	 */
+	la	sp, __boot_stack_top
+	mv	a0, s1
+	call	riscv_early_check
+
 	/* Zero .bss; the linker script aligns both ends to 8 bytes. */
 	la	t0, __bss_start
 	la	t1, __bss_end

@@ -54,6 +54,7 @@ static int copy_path(struct process *p, uintptr_t upath, bool empty_ok, char **o
 		return (int)len;
 	if (len == 0 && !empty_ok) {
 		kfree(*out);
+		*out = NULL; /* callers free what they got on every path (do_mount) */
 		return -ENOENT;
 	}
 	return 0;

@@ -16,6 +16,9 @@
 
 /* Smallest stack block: the record, the first frames and a trap frame. */
 #define TASK_MIN_BLOCK 8192u
+/* Kconfig keeps TASK_LOCAL_SIZE small enough for this (the record is at the block's top). */
+_Static_assert(sizeof(struct task) + 3072 <= TASK_MIN_BLOCK,
+	       "the task record leaves less than 3 KiB of stack in the smallest block");
 
 hal_spinlock_t task_life_lock = HAL_SPINLOCK_INIT;
 
