@@ -21,7 +21,7 @@ int cond_wait_at(struct cond *c, struct mutex *m, uint64_t deadline, const char 
 	unsigned long flags;
 	int rc;
 
-	if (mutex_owner(m) != task_current()) {
+	if (!task_current() || mutex_owner(m) != task_current()) {
 		SYNC_REPORT("cond_wait at %s:%d on '%s': task '%s' does not hold mutex '%s'", file, line,
 			    c->name, sync_task_name(task_current()), m->dep.name);
 		return -EPERM;

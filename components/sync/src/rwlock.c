@@ -87,11 +87,18 @@ int rwlock_read_trylock_at(struct rwlock *l, const char *file, int line)
 
 int rwlock_write_trylock_at(struct rwlock *l, const char *file, int line)
 {
-	unsigned long flags = hal_spin_lock_irqsave(&l->lock);
+	struct task *self = task_current();
+	unsigned long flags;
 	int rc = -EBUSY;
 
+	if (!self) { /* as mutex_trylock: a NULL writer would be no writer */
+		SYNC_REPORT("rwlock_write_trylock at %s:%d: '%s' used before task_init", file, line,
+			    l->dep.name);
+		return -EAGAIN;
+	}
+	flags = hal_spin_lock_irqsave(&l->lock);
 	if (!l->writer && l->readers == 0) {
-		l->writer = task_current();
+		l->writer = self;
 		rc = 0;
 	}
 	hal_spin_unlock_irqrestore(&l->lock, flags);
@@ -133,7 +140,7 @@ int rwlock_write_unlock(struct rwlock *l)
 	struct task *self = task_current();
 	unsigned long flags = hal_spin_lock_irqsave(&l->lock);
 
-	if (l->writer != self) {
+	if (!self || l->writer != self) {
 		struct task *writer = l->writer;
 		hal_spin_unlock_irqrestore(&l->lock, flags);
 		SYNC_REPORT("rwlock_write_unlock: task '%s' does not write-hold '%s' (writer: %s)",
