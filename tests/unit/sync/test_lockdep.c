@@ -243,6 +243,44 @@ static void test_siblings_share_a_class(void **state)
 	mutex_unlock(&other);
 }
 
+/*
+ * Releasing a lock that is not the last one taken leaves exactly the others
+ * held: after X, Y and the release of X, the task holds Y alone, so taking
+ * D learns "Y before D" and nothing about X, and once Y is released too it
+ * holds nothing.
+ */
+static struct mutex rel_x = MUTEX_INIT(rel_x, "rel_x");
+static struct mutex rel_y = MUTEX_INIT(rel_y, "rel_y");
+static struct mutex rel_d = MUTEX_INIT(rel_d, "rel_d");
+static struct mutex rel_e = MUTEX_INIT(rel_e, "rel_e");
+
+static void test_release_out_of_order_keeps_the_others_held(void **state)
+{
+	(void)state;
+	mutex_lock(&rel_x);
+	mutex_lock(&rel_y);
+	mutex_unlock(&rel_x);
+	mutex_lock(&rel_d);
+	mutex_unlock(&rel_d);
+	mutex_unlock(&rel_y);
+
+	/* Nothing is held now: E, then E before X, learn no "X before E". */
+	kit_test_output_reset();
+	mutex_lock(&rel_e);
+	mutex_unlock(&rel_e);
+	mutex_lock(&rel_e);
+	mutex_lock(&rel_x);
+	mutex_unlock(&rel_x);
+	mutex_unlock(&rel_e);
+	assert_false(kit_test_output_has("inversion"));
+	/* Y was still held when D was taken. */
+	mutex_lock(&rel_d);
+	expect_panic(mutex_lock(&rel_y));
+	assert_true(kit_test_output_has("holding 'rel_y'"));
+	assert_true(kit_test_output_has("taking  'rel_d'"));
+	mutex_unlock(&rel_d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_locks_of_other_tasks_add_no_order),
 		cmocka_unit_test(test_trylock_adds_no_order),
 		cmocka_unit_test(test_siblings_share_a_class),
+		cmocka_unit_test(test_release_out_of_order_keeps_the_others_held),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);
