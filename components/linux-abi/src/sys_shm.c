@@ -19,6 +19,7 @@
 #include <page-alloc/page_alloc.h>
 #if defined(CONFIG_SYNC) && defined(CONFIG_ADDR_SPACE_MUTEX)
 #include <sync/mutex.h>
+#include <task/task.h>
 #endif
 #include "abi_internal.h"
 #include "nr.h"
@@ -50,6 +51,12 @@ static void unlock(void *ctx, void *l)
 {
 	(void)ctx;
 	mutex_unlock(l);
+}
+
+static bool held(void *ctx, void *l)
+{
+	(void)ctx;
+	return mutex_owner(l) == task_current();
 }
 #else
 struct lx_lock {
@@ -84,6 +91,15 @@ static void unlock(void *ctx, void *lock)
 	(void)ctx;
 	hal_spin_unlock_irqrestore(&l->spin, l->flags);
 }
+
+/* One CPU: a spinlock taken with interrupts off is held by whoever runs. */
+static bool held(void *ctx, void *lock)
+{
+	struct lx_lock *l = lock;
+
+	(void)ctx;
+	return hal_spin_is_locked(&l->spin);
+}
 #endif
 
 static void lock_destroy(void *ctx, void *lock)
@@ -108,7 +124,7 @@ static int32_t current_pid(void *ctx)
 
 static const struct shm_ops ops = {
 	.lock_create = lock_create, .lock_destroy = lock_destroy, .lock = lock, .unlock = unlock,
-	.now = now, .current_pid = current_pid,
+	.now = now, .current_pid = current_pid, .held = held,
 };
 
 int lx_shm_setup(void)
