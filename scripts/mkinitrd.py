@@ -2,14 +2,17 @@
 """Write an initrd: a cpio "newc" archive of files, the format Linux's
 initramfs and components/process/src/cpio.c read.
 
-    mkinitrd.py -o out.cpio [--name NAME=PATH]... [PATH...]
+    mkinitrd.py -o out.cpio [--no-etc] [--name NAME=PATH]... [PATH...]
 
 A plain PATH is stored under its basename; --name stores PATH as NAME
 (e.g. bin/prog: the directories above it get entries of their own, as
 Linux's unpacker needs). Entries follow the order of the arguments.
 A file is stored with mode 0100755 if it is executable, else 0100644.
-The output is the same for the same inputs: mtime 0, uid and gid 0,
-inode numbers counting from 1 in order. Only the standard library is used.
+Then, unless --no-etc, the files of a minimal /etc the archive does not
+already have: passwd and group (root, and nobody as glibc's getpwnam
+finds it), hostname. The output is the same for the same inputs: mtime 0,
+uid and gid 0, inode numbers counting from 1 in order. Only the standard
+library is used.
 """
 
 import os
@@ -19,6 +22,14 @@ import tempfile
 
 MAGIC = b"070701"        # newc, no checksum
 TRAILER = "TRAILER!!!"
+# A minimal /etc: the accounts Linux test suites look up (LTP's "nobody"),
+# with Debian's ids, and the node name uname reports.
+ETC = [
+    ("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n"
+                   b"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"),
+    ("etc/group", b"root:x:0:\nnobody:x:65534:\n"),
+    ("etc/hostname", b"unikit\n"),
+]
 S_IFDIR = 0o040000
 S_IFREG = 0o100000
 MAX_FIELD = 0xFFFFFFFF   # every header field is 8 hex digits
@@ -54,13 +65,15 @@ def clean_name(name, arg):
 def parse_args(argv):
     """-o OUT, then --name NAME=PATH and PATH in the order given (argparse
     would not keep the two kinds in one order)."""
-    out, files, it, options = None, [], iter(argv), True
+    out, files, it, options, etc = None, [], iter(argv), True, True
     for arg in it:
         if options and arg in ("-h", "--help"):
             print(__doc__.strip())
             sys.exit(0)
         elif options and arg == "--":
             options = False
+        elif options and arg == "--no-etc":
+            etc = False
         elif options and (arg in ("-o", "--name") or arg.startswith(("-o", "--name="))):
             opt, value = (arg, next(it, None)) if arg in ("-o", "--name") else \
                 ("-o", arg[2:]) if arg.startswith("-o") else ("--name", arg[len("--name="):])
@@ -81,7 +94,7 @@ def parse_args(argv):
         die("no output: give -o out.cpio (see --help)")
     if not files:
         die("nothing to put in the archive: give PATH or --name NAME=PATH")
-    return out, files
+    return out, files, etc
 
 
 def read_file(path):
@@ -98,9 +111,13 @@ def read_file(path):
     return data, 0o755 if st.st_mode & 0o111 else 0o644
 
 
-def archive(files):
+def archive(files, etc):
     out, kind = [], {}  # kind: name -> "dir" or "file", for clashes
-    for name, path in files:
+    entries = [(name, path, None) for name, path in files]
+    if etc:
+        given = {name for name, _ in files}
+        entries += [(name, None, data) for name, data in ETC if name not in given]
+    for name, path, content in entries:
         parts = name.split("/")
         for i in range(1, len(parts)):  # parent directories first
             d = "/".join(parts[:i])
@@ -111,7 +128,7 @@ def archive(files):
                 out.append(entry(len(kind), S_IFDIR | 0o755, d, nlink=2))
         if name in kind:
             die(f"{path}: '{name}' is already in the archive")
-        data, perm = read_file(path)
+        data, perm = (content, 0o644) if path is None else read_file(path)
         kind[name] = "file"
         out.append(entry(len(kind), S_IFREG | perm, name, data))
     out.append(entry(0, 0, TRAILER, nlink=1))
@@ -135,8 +152,8 @@ def write_atomically(path, data):
 
 
 def main():
-    out, files = parse_args(sys.argv[1:])
-    write_atomically(out, archive(files))
+    out, files, etc = parse_args(sys.argv[1:])
+    write_atomically(out, archive(files, etc))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 /*
  * apps/linux: a kernel that runs one static Linux riscv64 program (and
- * whatever it forks and execs) from the initrd, then powers off with its
- * exit status. It reports the free page frames before the first process
- * starts and after the last one is gone, so a leak shows as a difference.
+ * whatever it forks and execs), then powers off with its exit status. The
+ * initrd is unpacked into the root tmpfs; programs run from there. It
+ * reports the free page frames before the file system is set up and after
+ * the last process is gone and everything is unmounted, so a leak shows as
+ * a difference.
  */
 #include <kit/kit.h>
 #include <hal/boot.h>
@@ -12,34 +14,11 @@
 #include <klib/string.h>
 #include <linux-abi/linux_abi.h>
 #include <page-alloc/page_alloc.h>
-#include <process/cpio.h>
 #include <process/process.h>
 #include <process/cmdline.h>
 
 static const void *initrd;
 static size_t initrd_size;
-
-static int initrd_file(const char *path, const void **data, size_t *size)
-{
-	struct cpio_entry e;
-	const char *why = NULL;
-	int rc;
-
-	if (!initrd)
-		return -ENOENT;
-	rc = cpio_find(initrd, initrd_size, path, &e, &why);
-	if (rc == -EINVAL)
-		kprintf("linux: the initrd is corrupt: %s\n", why ? why : "?");
-	if (rc < 0)
-		return rc == -EINVAL ? -EIO : rc;
-	if ((e.mode & CPIO_S_IFMT) == CPIO_S_IFDIR)
-		return -EACCES; /* Linux: execve of a directory */
-	if ((e.mode & CPIO_S_IFMT) != CPIO_S_IFREG)
-		return -EACCES;
-	*data = e.data;
-	*size = e.size;
-	return 0;
-}
 
 static void describe(int st, char *buf, size_t n)
 {
@@ -78,7 +57,11 @@ int app_main(void)
 		kprintf("linux: setting up the system-call layer failed: %s\n", kstrerror(rc));
 		return 1;
 	}
-	process_set_files(initrd_file);
+	if ((rc = linux_abi_load_initrd(initrd, initrd_size)) < 0) {
+		kprintf("linux: the initrd is not a cpio newc archive this kernel can unpack\n");
+		linux_abi_shutdown();
+		return 1;
+	}
 	kprintf("linux: initrd %zu bytes; running %s; frames free at boot: %zu\n", initrd_size, cl.init,
 		free_boot);
 	if (process_start_init(cl.init, cl.argv, cl.envp, &rc)) {

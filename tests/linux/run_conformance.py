@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Run one source of a conformance transcript and compare it with the reference.
 
-    run_conformance.py --expected REF [--deviations DEV] [--host-root]
-                       [--log OUT] [--timeout S] -- COMMAND...
+    run_conformance.py --expected REF [--deviations DEV] [--host-root [--mount-ns]]
+                       [--start LINE] [--log OUT] [--timeout S] -- COMMAND...
 
 COMMAND prints the transcript on stdout, possibly among other lines (a boot
 log): the transcript is every line from the program's start line to its
@@ -18,7 +18,9 @@ and such a line is accepted in place of the reference line (and counted).
 
 --host-root: the program runs here and drops privileges in children, so it
 needs root; it also gets its own IPC namespace (unshare --ipc), so segments
-of other programs on the machine cannot change what it sees.
+of other programs on the machine cannot change what it sees. --mount-ns: and
+its own mount namespace (unshare --mount), for a program that mounts.
+--start: the program's first line (default "shm_conformance: start").
 
 On a mismatch it names the first differing line and shows a diff; the
 transcript is kept in OUT (default: a temporary file). --update writes the
@@ -36,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 
-START = "shm_conformance: start"
+START = "shm_conformance: start"  # --start changes it
 END = "summary:"
 KERNEL = re.compile(r"^\[[EWID]\] [\w-]+: ")  # the image's own log lines: not the program's
 
@@ -46,12 +48,12 @@ def fail(msg):
     sys.exit(1)
 
 
-def extract(out):
+def extract(out, start):
     """The transcript lines inside 'out' (serial consoles may add \\r)."""
     lines = [line.rstrip("\r") for line in out.splitlines() if not KERNEL.match(line)]
-    if START not in lines:
+    if start not in lines:
         return None
-    lines = lines[lines.index(START):]
+    lines = lines[lines.index(start):]
     for i, line in enumerate(lines):
         if line.startswith(END):
             return lines[:i + 1]
@@ -98,6 +100,8 @@ def main():
     ap.add_argument("--expected", required=True)
     ap.add_argument("--deviations")
     ap.add_argument("--host-root", action="store_true")
+    ap.add_argument("--mount-ns", action="store_true")
+    ap.add_argument("--start", default=START)
     ap.add_argument("--log")
     ap.add_argument("--timeout", type=int, default=300)
     ap.add_argument("--update", action="store_true", help="write the transcript to --expected")
@@ -111,7 +115,7 @@ def main():
                  "unprivileged uids in children (CI runs as root; run 'make test' as root)")
         if not shutil.which("unshare"):
             fail("'unshare' not found: install the Debian package util-linux")
-        cmd = ["unshare", "--ipc", "--"] + cmd
+        cmd = ["unshare", "--ipc"] + (["--mount"] if args.mount_ns else []) + ["--"] + cmd
     try:
         run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              timeout=args.timeout, errors="replace")
@@ -121,13 +125,13 @@ def main():
         fail(f"cannot run {cmd[0]}: {e}")
 
     log = args.log or tempfile.mkstemp(prefix="conformance-", suffix=".txt")[1]
-    got = extract(run.stdout)
+    got = extract(run.stdout, args.start)
     with open(log, "w") as f:
         f.write("\n".join(got or []) + "\n")
     if got is None:
         print(run.stdout[-4000:])
         print(run.stderr[-4000:], file=sys.stderr)
-        fail(f"no '{START}' line in the output of: {' '.join(cmd)}")
+        fail(f"no '{args.start}' line in the output of: {' '.join(cmd)}")
     allowed = load_deviations(args.deviations)
     if args.update:
         linux = {dev: ref for ref, devs in allowed.items() for dev in devs}

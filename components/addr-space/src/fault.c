@@ -72,9 +72,12 @@ static int fill(struct as_area *a, uintptr_t va, unsigned access)
 	if (area_is_cow(a) && (access & AS_ACCESS_WRITE)) {
 		/* Private view of someone else's page, written at once: copy now. */
 		paddr_t fresh = page_alloc(0);
+		if (fresh != PADDR_NONE)
+			memcpy(page_to_virt(fresh), page_to_virt(pa), PAGE_SIZE);
+		if (a->backend->fault_gives_ref)
+			page_ref_put(pa);
 		if (fresh == PADDR_NONE)
 			return -ENOMEM;
-		memcpy(page_to_virt(fresh), page_to_virt(pa), PAGE_SIZE);
 		rc = map_page(a, va, fresh, prot, 0);
 		if (rc)
 			page_free(fresh, 0);
@@ -83,7 +86,8 @@ static int fill(struct as_area *a, uintptr_t va, unsigned access)
 	/* Shared, or private but only read so far: map the backend's frame. */
 	if (area_is_cow(a))
 		prot &= ~PT_WRITE;
-	page_ref_get(pa);
+	if (!a->backend->fault_gives_ref)
+		page_ref_get(pa);
 	rc = map_page(a, va, pa, prot, 0);
 	if (rc)
 		page_ref_put(pa);

@@ -29,15 +29,35 @@ static struct lx_proc *state_new(void)
 		return NULL;
 	cred_init_root(&s->cred);
 	rlimit_defaults(s->rlim);
-	s->umask = 022;
-	s->fds = 7;
+	if (lx_files_first(s) < 0) {
+		cred_free(&s->cred);
+		kfree(s);
+		return NULL;
+	}
 	return s;
+}
+
+struct lx_proc *lx_state(struct process *p)
+{
+	/*
+	 * A process without state is one process_start_init made: its state
+	 * (the shm creator record with it) is born here, once. Every later
+	 * exec keeps it, as Linux keeps the segments a task created on its
+	 * list across exec.
+	 */
+	if (!p->abi) {
+		if (!(p->abi = state_new()))
+			return NULL;
+		lx_shm_init_task(p);
+	}
+	return p->abi;
 }
 
 static long dispatch(struct process *p, unsigned long nr, const unsigned long args[6])
 {
 	static long (*const groups[])(struct process *, unsigned long, const unsigned long *) = {
-		lx_sys_io, lx_sys_mem, lx_sys_proc, lx_sys_id, lx_sys_time, lx_sys_signal, lx_sys_shm,
+		lx_sys_fd,  lx_sys_file,   lx_sys_stat, lx_sys_mem, lx_sys_proc,
+		lx_sys_id,  lx_sys_time,   lx_sys_signal, lx_sys_shm,
 	};
 	long rc;
 
@@ -60,6 +80,11 @@ static int on_fork(struct process *parent, struct process *child)
 		kfree(s);
 		return rc;
 	}
+	if ((rc = lx_files_fork(s, lx(parent))) < 0) {
+		cred_free(&s->cred);
+		kfree(s);
+		return rc;
+	}
 	s->clear_child_tid = 0;
 	child->abi = s;
 	lx_shm_init_task(child);
@@ -69,6 +94,7 @@ static int on_fork(struct process *parent, struct process *child)
 static void on_exec(struct process *p, uintptr_t brk_start)
 {
 	umem_brk_init(&lx(p)->brk, brk_start);
+	lx_files_exec(lx(p));
 	/* Handled signals go back to their default action; ignored ones stay ignored. */
 	for (unsigned i = 0; i < LX_NSIG; i++) {
 		uint64_t handler;
@@ -79,15 +105,18 @@ static void on_exec(struct process *p, uintptr_t brk_start)
 	}
 }
 
+/* As Linux's do_exit: exit_shm, then exit_files and exit_fs. */
 static void on_exit(struct process *p)
 {
 	lx_shm_exit(p);
+	lx_files_exit(lx(p));
 }
 
 static void on_release(struct process *p)
 {
 	if (!p->abi)
 		return;
+	lx_files_exit(lx(p)); /* a fork that failed before its child ran */
 	cred_free(&lx(p)->cred);
 	kfree(p->abi);
 	p->abi = NULL;
@@ -95,17 +124,8 @@ static void on_release(struct process *p)
 
 static int on_ids(struct process *p, uint32_t ids[4])
 {
-	/*
-	 * A process without state is one process_start_init made: its state
-	 * (the shm creator record with it) is born here, once. Every later
-	 * exec keeps it, as Linux keeps the segments a task created on its
-	 * list across exec.
-	 */
-	if (!p->abi) {
-		if (!(p->abi = state_new()))
-			return -ENOMEM;
-		lx_shm_init_task(p);
-	}
+	if (!lx_state(p))
+		return -ENOMEM;
 	ids[0] = lx(p)->cred.ruid;
 	ids[1] = lx(p)->cred.euid;
 	ids[2] = lx(p)->cred.rgid;
@@ -125,12 +145,22 @@ static const struct process_abi linux_abi = {
 
 int linux_abi_init(void)
 {
-	int rc = lx_shm_setup();
+	int rc = lx_fs_setup();
 
 	if (rc < 0)
 		return rc;
+	if ((rc = lx_shm_setup()) < 0) {
+		lx_fs_shutdown();
+		return rc;
+	}
 	process_set_abi(&linux_abi);
 	return 0;
+}
+
+void linux_abi_shutdown(void)
+{
+	lx_shm_shutdown();
+	lx_fs_shutdown();
 }
 
 int lx_copy_in(struct process *p, void *dst, uintptr_t src, size_t len)

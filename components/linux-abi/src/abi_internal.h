@@ -6,6 +6,8 @@
 #include <linux-abi/cred.h>
 #include <linux-abi/umem.h>
 #include <process/process.h>
+#include <vfs/fdtable.h>
+#include <vfs/vfs.h>
 #ifdef CONFIG_IPC_SHM
 #include <ipc-shm/shm.h>
 #endif
@@ -13,6 +15,7 @@
 #define LX_NSIG 64
 #define LX_RLIM_NLIMITS 16
 #define LX_RLIM_INFINITY (~0ull)
+#define LX_RLIMIT_FSIZE 1
 #define LX_RLIMIT_CORE 4
 #define LX_RLIMIT_STACK 3
 #define LX_RLIMIT_NOFILE 7
@@ -29,9 +32,9 @@ struct lx_proc {
 	struct lx_rlimit rlim[LX_RLIM_NLIMITS];
 	uint8_t sigaction[LX_NSIG][24]; /* struct sigaction as given, for oldact */
 	uint64_t sigmask;
-	uint32_t umask;
 	uintptr_t clear_child_tid;
-	unsigned fds;                   /* bit n: fd n (0..2, the console) is open */
+	struct vfs_fdtable *files;      /* fds (CLONE_FILES will share it) */
+	struct vfs_fs *fs;              /* root, cwd, umask (CLONE_FS will share it) */
 #ifdef CONFIG_IPC_SHM
 	struct shm_task shm;
 #endif
@@ -53,14 +56,45 @@ long lx_strdup_in(struct process *p, uintptr_t src, size_t max, char **out);
 long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_id(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_mem(struct process *p, unsigned long nr, const unsigned long *a);
-long lx_sys_io(struct process *p, unsigned long nr, const unsigned long *a);
+long lx_sys_file(struct process *p, unsigned long nr, const unsigned long *a);
+long lx_sys_fd(struct process *p, unsigned long nr, const unsigned long *a);
+long lx_sys_stat(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_time(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a);
 
+/* locks.c: locks named by their lock-order class (shm_ops, vfs_ops). */
+void *lx_lock_create(const char *name);
+void lx_lock_destroy(void *lock);
+void lx_lock(void *lock);
+void lx_unlock(void *lock);
+/* Does the running task hold it? (shm_ops.held: ipc-shm's debug checks) */
+bool lx_lock_held(void *lock);
+
+/*
+ * fs.c: the file system. lx_fs_setup mounts the tree (vfs, tmpfs, devfs);
+ * a process's files and fs struct are made for the first process, copied
+ * at fork, thinned at exec (close-on-exec), dropped at exit.
+ */
+int lx_fs_setup(void);
+void lx_fs_shutdown(void);
+int lx_files_first(struct lx_proc *s);
+int lx_files_fork(struct lx_proc *child, const struct lx_proc *parent);
+void lx_files_exec(struct lx_proc *s);
+void lx_files_exit(struct lx_proc *s);
+/* The caller's credentials for the vfs: fsuid, fsgid, groups, capabilities, RLIMIT_FSIZE. */
+void lx_vfs_cred(struct process *p, struct vfs_cred *out);
+/* The file at fd, with a reference, or NULL (-EBADF). */
+struct vfs_file *lx_fget(struct process *p, int fd);
+/* The kernel's random bytes: the one source of getrandom, AT_RANDOM's callers and /dev/urandom. */
+void lx_random_bytes(void *buf, size_t len);
+/* The process's state, made the first time (the first process has no parent to copy). */
+struct lx_proc *lx_state(struct process *p);
+
 void lx_shm_exit(struct process *p);
 bool lx_signal_kills(struct process *p, int sig);
 int lx_shm_setup(void);
+void lx_shm_shutdown(void);
 void lx_shm_init_task(struct process *p);
 
 #endif

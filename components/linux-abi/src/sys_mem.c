@@ -1,7 +1,37 @@
-/* Memory calls: umem.h over the process's space. */
+/* Memory calls: umem.h over the process's space; a file mapping's file from the fd table. */
 #include <klib/errno.h>
+#include <vfs/mmap.h>
 #include "abi_internal.h"
 #include "nr.h"
+
+static int map_file(const struct umem_file *uf, struct addr_space *as, uintptr_t addr, size_t len,
+                    unsigned prot, unsigned flags, uint64_t pgoff, uintptr_t *out)
+{
+	return vfs_mmap(as, uf->priv, addr, len, prot, flags, pgoff, out);
+}
+
+static long do_mmap(struct process *p, const unsigned long *a)
+{
+	struct vfs_file *f = NULL;
+	struct umem_file uf, *file = NULL;
+	long rc;
+
+	if (!(a[3] & UMEM_MAP_ANONYMOUS) && (f = lx_fget(p, (int)a[4])) &&
+	    !(vfs_file_flags(f) & VFS_O_PATH)) {
+		uf = (struct umem_file){
+		    .readable = vfs_file_readable(f),
+		    .writable = vfs_file_writable(f),
+		    .noexec = vfs_path_mnt_flags(vfs_file_path(f)) & VFS_MNT_NOEXEC,
+		    .map = vfs_file_mappable(f) ? map_file : NULL,
+		    .priv = f,
+		};
+		file = &uf;
+	}
+	rc = umem_mmap(p->as, a[0], a[1], (int)a[2], (int)a[3], file, a[5]);
+	if (f)
+		vfs_file_put(f); /* the area holds its own reference */
+	return rc;
+}
 
 long lx_sys_mem(struct process *p, unsigned long nr, const unsigned long *a)
 {
@@ -9,11 +39,13 @@ long lx_sys_mem(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_brk:
 		return umem_brk(&lx(p)->brk, p->as, a[0]);
 	case NR_mmap:
-		return umem_mmap(p->as, a[0], a[1], (int)a[2], (int)a[3], (int)a[4], a[5]);
+		return do_mmap(p, a);
 	case NR_munmap:
 		return umem_munmap(p->as, a[0], a[1]);
 	case NR_mprotect:
 		return umem_mprotect(p->as, a[0], a[1], (int)a[2]);
+	case NR_msync:
+		return umem_msync(p->as, a[0], a[1], (int)a[2]);
 	case NR_madvise:
 		/* Advice only; MADV_DONTNEED on private memory would need zapping pages. */
 		return (a[0] & 4095) ? -EINVAL : 0;

@@ -190,6 +190,8 @@ static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t u
 			return -EFAULT;
 		if (nl.cur > nl.max)
 			return -EINVAL;
+		if (res == LX_RLIMIT_NOFILE && nl.max > CONFIG_VFS_NR_OPEN)
+			return -EPERM; /* fs.nr_open */
 	}
 	if (pid != 0 && pid != p->pid)
 		return process_find(pid) ? -EPERM : -ESRCH; /* another process's limits: not here */
@@ -228,10 +230,7 @@ static long do_getrandom(struct process *p, uintptr_t ubuf, size_t len, unsigned
 	while (done < len) {
 		size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
 
-		for (size_t i = 0; i < n; i += 8) {
-			uint64_t r = process_random();
-			memcpy(chunk + i, &r, n - i < 8 ? n - i : 8);
-		}
+		lx_random_bytes(chunk, n);
 		if (lx_copy_out(p, ubuf + done, chunk, n) < 0)
 			return done ? (long)done : -EFAULT;
 		done += n;
@@ -289,11 +288,6 @@ long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 		return do_uname(p, a[0]);
 	case NR_getrandom:
 		return do_getrandom(p, a[0], a[1], (unsigned)a[2]);
-	case NR_umask: {
-		long old = lx(p)->umask;
-		lx(p)->umask = (uint32_t)a[0] & 0777;
-		return old;
-	}
 	case NR_prctl:
 		return -EINVAL;
 	default:

@@ -1,26 +1,9 @@
-/*
- * System V shared memory calls: ipc-shm does the work; this supplies its
- * locks, clock and caller.
- *
- * The locks: where the address space's lock is a mutex (ADDR_SPACE_MUTEX,
- * which needs sync), mutexes of two lock-order classes,
- * "shm_ns" and "shm_seg", so the checker sees the order ipc-shm documents
- * (the space's lock, then shm_ns, then shm_seg) and would name any call path
- * that took them the other way round -- the AB/BA the original kernel
- * deadlocked on. Otherwise raw irq-safe spinlocks, as the space's lock is
- * then: ipc-shm's critical sections never sleep, and its callbacks run under
- * the space's spinlock.
- */
-#include <hal/spinlock.h>
+/* System V shared memory calls: ipc-shm does the work; this supplies its locks (locks.c), clock and caller. */
 #include <hal/time.h>
 #include <klib/errno.h>
 #include <klib/string.h>
 #include <linux-abi/linux_abi.h>
 #include <page-alloc/page_alloc.h>
-#if defined(CONFIG_SYNC) && defined(CONFIG_ADDR_SPACE_MUTEX)
-#include <sync/mutex.h>
-#include <task/task.h>
-#endif
 #include "abi_internal.h"
 #include "nr.h"
 
@@ -28,84 +11,34 @@
 
 static struct shm_ns *ns;
 
-#if defined(CONFIG_SYNC) && defined(CONFIG_ADDR_SPACE_MUTEX)
-static char ns_class, seg_class; /* one lock-order class per name */
-
 static void *lock_create(void *ctx, const char *name)
 {
-	struct mutex *m = kzalloc(sizeof(*m));
-
 	(void)ctx;
-	if (m)
-		mutex_init_key(m, name, strcmp(name, "shm_ns") == 0 ? &ns_class : &seg_class);
-	return m;
+	return lx_lock_create(name);
+}
+
+static void lock_destroy(void *ctx, void *lock)
+{
+	(void)ctx;
+	lx_lock_destroy(lock);
 }
 
 static void lock(void *ctx, void *l)
 {
 	(void)ctx;
-	mutex_lock(l);
+	lx_lock(l);
 }
 
 static void unlock(void *ctx, void *l)
 {
 	(void)ctx;
-	mutex_unlock(l);
+	lx_unlock(l);
 }
 
 static bool held(void *ctx, void *l)
 {
 	(void)ctx;
-	return mutex_owner(l) == task_current();
-}
-#else
-struct lx_lock {
-	hal_spinlock_t spin;
-	unsigned long flags;
-};
-
-static void *lock_create(void *ctx, const char *name)
-{
-	struct lx_lock *l = kzalloc(sizeof(*l));
-
-	(void)ctx;
-	(void)name;
-	if (l)
-		hal_spin_init(&l->spin);
-	return l;
-}
-
-static void lock(void *ctx, void *lock)
-{
-	struct lx_lock *l = lock;
-	unsigned long flags = hal_spin_lock_irqsave(&l->spin);
-
-	(void)ctx;
-	l->flags = flags;
-}
-
-static void unlock(void *ctx, void *lock)
-{
-	struct lx_lock *l = lock;
-
-	(void)ctx;
-	hal_spin_unlock_irqrestore(&l->spin, l->flags);
-}
-
-/* One CPU: a spinlock taken with interrupts off is held by whoever runs. */
-static bool held(void *ctx, void *lock)
-{
-	struct lx_lock *l = lock;
-
-	(void)ctx;
-	return hal_spin_is_locked(&l->spin);
-}
-#endif
-
-static void lock_destroy(void *ctx, void *lock)
-{
-	(void)ctx;
-	kfree(lock);
+	return lx_lock_held(l);
 }
 
 static int64_t now(void *ctx)
@@ -191,7 +124,7 @@ size_t linux_abi_shm_segments(void)
 	return shm_ctl(ns, &c, 0, SHM_INFO, &info) >= 0 ? info.used_ids : 0;
 }
 
-void linux_abi_shutdown(void)
+void lx_shm_shutdown(void)
 {
 	if (ns)
 		shm_ns_destroy(ns);
@@ -209,6 +142,6 @@ long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a)
 void lx_shm_init_task(struct process *p) { (void)p; }
 void lx_shm_exit(struct process *p) { (void)p; }
 size_t linux_abi_shm_segments(void) { return 0; }
-void linux_abi_shutdown(void) {}
+void lx_shm_shutdown(void) {}
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * A process's anonymous memory as Linux's mmap, munmap, mprotect and brk
+ * A process's memory as Linux's mmap, munmap, mprotect, msync and brk
  * answer it on riscv64, over an address space. The checks follow
  * arch/riscv/kernel/sys_riscv.c (riscv_sys_mmap), mm/mmap.c (ksys_mmap_pgoff,
  * do_mmap, __get_unmapped_area, brk), mm/vma.c (do_vmi_munmap) and
@@ -7,10 +7,10 @@
  * the errno Linux gives first.
  *
  * The kernel this mimics: TASK_SIZE is as_user_top() and mmap_min_addr is
- * as_user_base(); there are no files, no hugetlbfs and no MAP_DROPPABLE
- * (Linux before 6.11); the process has no CAP_SYS_RAWIO (a fixed mapping
- * below mmap_min_addr is -EPERM). Only fds 0..2 exist, and they are the
- * console: a tty, which has no mmap (-ENODEV).
+ * as_user_base(); no hugetlbfs and no MAP_DROPPABLE (Linux before 6.11);
+ * the process has no CAP_SYS_RAWIO (a fixed mapping below mmap_min_addr
+ * is -EPERM). Files come in as struct umem_file: what the caller found
+ * behind the fd (its access mode, a noexec mount, how to map it).
  *
  * Where this differs from Linux, on purpose:
  * - mprotect over a hole fails with -ENOMEM and changes nothing (as_protect
@@ -46,6 +46,7 @@
 	 UMEM_MAP_NONBLOCK | 0x20000 /* STACK */ | UMEM_MAP_HUGETLB | (21u << 26) | (30u << 26))
 
 #define UMEM_PAGE_MASK ((uintptr_t)PAGE_SIZE - 1)
+#define UMEM_MAX_FILESIZE 0x7fffffffffffffffull /* MAX_LFS_FILESIZE */
 
 /* Round up to a page; 0 when that overflows (Linux's PAGE_ALIGN wraps too). */
 static uintptr_t umem_page_up(uintptr_t x)
@@ -69,19 +70,6 @@ static unsigned umem_as_prot(unsigned prot)
 	if (prot & UMEM_PROT_EXEC)
 		p |= AS_PROT_EXEC;
 	return p;
-}
-
-/*
- * ksys_mmap_pgoff: the file behind fd. There are no files; 0..2 are the
- * console, which exists (so the checks go on, and end at -ENODEV).
- */
-static long umem_mmap_fd(int fd, unsigned flags)
-{
-	if (fd < 0 || fd > 2)
-		return -EBADF;
-	if (flags & UMEM_MAP_HUGETLB)
-		return -EINVAL; /* not a hugetlbfs file */
-	return 0;
 }
 
 /*
@@ -113,9 +101,17 @@ static long umem_place(struct addr_space *as, uintptr_t addr, size_t len, bool f
 	return rc;
 }
 
-/* do_mmap's switch on the mapping type of a console fd: it has no mmap. */
-static long umem_mmap_console_type(unsigned flags)
+/*
+ * do_mmap's switch on the mapping type of a file: the flags a shared
+ * mapping may carry, the file's access mode against prot, noexec mounts,
+ * a file without mmap. AS_MAP_SHARED (plus AS_MAP_NEVER_WRITE for a file
+ * not open for writing: Linux's missing VM_MAYWRITE), 0 (private) or
+ * -errno.
+ */
+static long umem_mmap_file_type(const struct umem_file *file, unsigned flags, unsigned prot)
 {
+	long type = AS_MAP_SHARED;
+
 	switch (flags & UMEM_MAP_TYPE) {
 	case UMEM_MAP_SHARED:
 		flags &= UMEM_LEGACY_MAP_MASK;
@@ -123,12 +119,24 @@ static long umem_mmap_console_type(unsigned flags)
 	case UMEM_MAP_SHARED_VALIDATE:
 		if (flags & ~UMEM_LEGACY_MAP_MASK)
 			return -EOPNOTSUPP;
-		/* fallthrough */
+		if ((prot & UMEM_PROT_WRITE) && !file->writable)
+			return -EACCES;
+		if (!file->writable)
+			type |= AS_MAP_NEVER_WRITE;
+		break;
 	case UMEM_MAP_PRIVATE:
-		return -ENODEV;
+		type = 0;
+		break;
 	default:
 		return -EINVAL;
 	}
+	if (!file->readable)
+		return -EACCES;
+	if (file->noexec && (prot & UMEM_PROT_EXEC))
+		return -EPERM;
+	if (!file->map)
+		return -ENODEV;
+	return type;
 }
 
 /* do_mmap's switch for anonymous memory: AS_MAP_SHARED, 0 (private) or -EINVAL. */
@@ -160,24 +168,22 @@ static unsigned umem_populate_flag(unsigned flags, unsigned prot)
 	return 0;
 }
 
-long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int flags, int fd,
-               uint64_t off)
+long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int flags,
+	       const struct umem_file *file, uint64_t off)
 {
 	unsigned f = (unsigned)flags, p = (unsigned)prot, asflags;
 	/* riscv64's offset is a signed off_t, shifted arithmetically into pgoff. */
 	uint64_t pgoff = (uint64_t)((int64_t)off >> PAGE_SHIFT);
 	bool fixed = f & (UMEM_MAP_FIXED | UMEM_MAP_FIXED_NOREPLACE);
-	bool console = !(f & UMEM_MAP_ANONYMOUS);
+	bool anon = f & UMEM_MAP_ANONYMOUS;
 	long rc;
 
 	if (off & UMEM_PAGE_MASK)
 		return -EINVAL;
-	if (console)
-		rc = umem_mmap_fd(fd, f);
-	else
-		rc = f & UMEM_MAP_HUGETLB ? -EINVAL : 0; /* no huge page sizes (hstate_sizelog) */
-	if (rc)
-		return rc;
+	if (!anon && !file)
+		return -EBADF;
+	if (f & UMEM_MAP_HUGETLB)
+		return -EINVAL; /* no hugetlbfs file, no huge page sizes (hstate_sizelog) */
 	if (len == 0)
 		return -EINVAL;
 	if (!fixed) {
@@ -196,7 +202,10 @@ long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int 
 		return rc;
 	if ((f & UMEM_MAP_FIXED_NOREPLACE) && as_overlaps(as, addr, len))
 		return -EEXIST;
-	rc = console ? umem_mmap_console_type(f) : umem_mmap_anon_type(f);
+	/* file_mmap_ok: the range must fit below the largest file offset. */
+	if (!anon && pgoff > (UMEM_MAX_FILESIZE - len) >> PAGE_SHIFT)
+		return -EOVERFLOW;
+	rc = anon ? umem_mmap_anon_type(f) : umem_mmap_file_type(file, f, p);
 	if (rc < 0)
 		return rc;
 	asflags = (unsigned)rc | umem_populate_flag(f, p);
@@ -205,7 +214,10 @@ long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int 
 	else if (f & UMEM_MAP_FIXED)
 		asflags |= AS_MAP_FIXED;
 	/* Not fixed: addr is the free range found above, a hint that still holds. */
-	rc = as_map_anon(as, addr, len, umem_as_prot(p), asflags, &addr);
+	if (anon)
+		rc = as_map_anon(as, addr, len, umem_as_prot(p), asflags, &addr);
+	else
+		rc = file->map(file, as, addr, len, umem_as_prot(p), asflags, pgoff, &addr);
 	return rc ? rc : (long)addr;
 }
 
@@ -263,6 +275,51 @@ long umem_mprotect(struct addr_space *as, uintptr_t start, size_t len, int prot)
 	if (start < as_user_base() || end > as_user_top())
 		return -ENOMEM; /* a range no area can cover has a hole */
 	return as_protect(as, start, len, umem_as_prot(p));
+}
+
+#define UMEM_MS_ASYNC      1
+#define UMEM_MS_INVALIDATE 2
+#define UMEM_MS_SYNC       4
+
+struct msync_walk {
+	uintptr_t at, end;
+	bool async_only, hole;
+};
+
+/* msync's walk over the areas: a gap before one is a hole (ENOMEM at the end, or at once for MS_ASYNC). */
+static enum as_visit msync_area(const struct as_area *area, void *ctx)
+{
+	struct msync_walk *w = ctx;
+
+	if (as_area_start(area) > w->at) {
+		w->hole = true;
+		if (w->async_only || as_area_start(area) >= w->end)
+			return AS_VISIT_STOP;
+	}
+	w->at = as_area_end(area);
+	return w->at >= w->end ? AS_VISIT_STOP : AS_VISIT_NEXT;
+}
+
+long umem_msync(struct addr_space *as, uintptr_t start, size_t len, int flags)
+{
+	unsigned f = (unsigned)flags;
+	struct msync_walk w = {.at = start, .async_only = f == UMEM_MS_ASYNC};
+
+	if (f & ~(unsigned)(UMEM_MS_ASYNC | UMEM_MS_INVALIDATE | UMEM_MS_SYNC))
+		return -EINVAL;
+	if (start & UMEM_PAGE_MASK)
+		return -EINVAL;
+	if ((f & UMEM_MS_ASYNC) && (f & UMEM_MS_SYNC))
+		return -EINVAL;
+	len = umem_page_up(len);
+	w.end = start + len;
+	if (w.end < start)
+		return -ENOMEM;
+	if (w.end == start)
+		return 0;
+	as_visit(as, start, msync_area, &w);
+	/* No area reached the end: the rest is a hole. Nothing needs writing back. */
+	return (w.hole || w.at < w.end) ? -ENOMEM : 0;
 }
 
 void umem_brk_init(struct umem_brk *b, uintptr_t end)

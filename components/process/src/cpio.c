@@ -13,7 +13,8 @@
 
 /* Field i (0..12) of the header: ino, mode, uid, gid, nlink, mtime,
  * filesize, devmajor, devminor, rdevmajor, rdevminor, namesize, check. */
-enum { F_INO, F_MODE, F_UID, F_GID, F_NLINK, F_MTIME, F_SIZE, F_NAMESIZE = 11, F_CHECK };
+enum { F_INO, F_MODE, F_UID, F_GID, F_NLINK, F_MTIME, F_SIZE, F_RDEVMAJOR = 9, F_RDEVMINOR,
+       F_NAMESIZE, F_CHECK };
 
 static int hex8(const uint8_t *p, uint32_t *out)
 {
@@ -99,7 +100,7 @@ int cpio_next(struct cpio_iter *it, struct cpio_entry *e)
 	*e = (struct cpio_entry){
 		.name = name, .data = it->base + data_off, .size = f[F_SIZE], .mode = f[F_MODE],
 		.uid = f[F_UID], .gid = f[F_GID], .nlink = f[F_NLINK], .mtime = f[F_MTIME],
-		.ino = f[F_INO],
+		.ino = f[F_INO], .rdev_major = f[F_RDEVMAJOR], .rdev_minor = f[F_RDEVMINOR],
 	};
 	/* The next header starts 4-aligned after the data. next <= size, and
 	 * an archive in memory is far below SIZE_MAX, so this cannot wrap. */

@@ -51,9 +51,13 @@ static void read_phdr(const uint8_t *p, struct phdr *ph)
 	ph->align = rd(p + 48, 8);
 }
 
-/* The ELF header: a 64-bit little-endian RISC-V executable. */
-static const char *check_header(const uint8_t *f, size_t size, struct elf_image *img,
-				uint64_t *phoff)
+/*
+ * The ELF header: a 64-bit little-endian RISC-V executable. f holds the
+ * first 'size' bytes of a file of 'file_size' bytes; the program headers
+ * must lie inside f (*need says how much of the file they need).
+ */
+static const char *check_header(const uint8_t *f, size_t size, uint64_t file_size,
+				struct elf_image *img, uint64_t *phoff, uint64_t *need)
 {
 	static const uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
 
@@ -83,13 +87,16 @@ static const char *check_header(const uint8_t *f, size_t size, struct elf_image 
 		return "no program headers";
 	if (img->phnum > PHNUM_MAX)
 		return "too many program headers";
-	if (*phoff > size || (size - *phoff) / ELF_PHDR_SIZE < img->phnum)
+	if (*phoff > file_size || (file_size - *phoff) / ELF_PHDR_SIZE < img->phnum)
 		return "program headers beyond the end of the file";
+	*need = *phoff + (uint64_t)img->phnum * ELF_PHDR_SIZE;
+	if (*need > size)
+		return "program headers beyond the part of the file read";
 	return NULL;
 }
 
 /* One PT_LOAD, checked against the file, the page size and the previous one. */
-static const char *add_load(struct elf_image *img, const struct phdr *ph, size_t size,
+static const char *add_load(struct elf_image *img, const struct phdr *ph, uint64_t size,
 			    uint64_t page)
 {
 	if (ph->filesz > ph->memsz)
@@ -124,7 +131,7 @@ static const char *add_load(struct elf_image *img, const struct phdr *ph, size_t
 	return NULL;
 }
 
-static const char *read_phdrs(const uint8_t *f, size_t size, uint64_t phoff, uint64_t page,
+static const char *read_phdrs(const uint8_t *f, uint64_t size, uint64_t phoff, uint64_t page,
 			      struct elf_image *img)
 {
 	for (unsigned i = 0; i < img->phnum; i++) {
@@ -178,24 +185,29 @@ static const char *check_layout(struct elf_image *img, uint64_t phoff, uint64_t 
 	return NULL;
 }
 
-int elf_parse(const void *file, size_t size, uint64_t page, uint64_t user_top,
-	      struct elf_image *img, const char **why)
+int elf_parse_head(const void *head, size_t head_size, uint64_t file_size, uint64_t page,
+		   uint64_t user_top, struct elf_image *img, const char **why, size_t *need)
 {
-	const uint8_t *f = file;
+	const uint8_t *f = head;
 	const char *err;
-	uint64_t phoff = 0;
+	uint64_t phoff = 0, phend = 0;
 
 	if (why)
 		*why = NULL;
-	if (!file || !img || !IS_POW2(page) || !IS_ALIGNED(user_top, page) || user_top <= page) {
+	if (!head || !img || !IS_POW2(page) || !IS_ALIGNED(user_top, page) || user_top <= page ||
+	    head_size > file_size) {
 		if (why)
 			*why = "bad arguments to elf_parse";
 		return -EINVAL;
 	}
 	*img = (struct elf_image){.max_align = page};
-	err = check_header(f, size, img, &phoff);
+	err = check_header(f, head_size, file_size, img, &phoff, &phend);
+	if (err && phend > head_size && need) {
+		*need = (size_t)phend; /* the headers are further in: read that much and ask again */
+		return -EAGAIN;
+	}
 	if (!err)
-		err = read_phdrs(f, size, phoff, page, img);
+		err = read_phdrs(f, file_size, phoff, page, img);
 	if (!err)
 		err = check_layout(img, phoff, page, user_top);
 	if (err) {
@@ -204,4 +216,10 @@ int elf_parse(const void *file, size_t size, uint64_t page, uint64_t user_top,
 		return -ENOEXEC;
 	}
 	return 0;
+}
+
+int elf_parse(const void *file, size_t size, uint64_t page, uint64_t user_top,
+	      struct elf_image *img, const char **why)
+{
+	return elf_parse_head(file, size, size, page, user_top, img, why, NULL);
 }

@@ -4,6 +4,7 @@
  * old program is dropped only once the new one is complete, so a failed
  * exec leaves the process exactly as it was (Linux's point of no return).
  */
+#include <klib/compiler.h>
 #include <klib/errno.h>
 #include <klib/log.h>
 #include <klib/printf.h>
@@ -28,20 +29,102 @@ struct loaded {
 static uintptr_t page_down(uintptr_t v) { return v & ~(PAGE_SIZE - 1); }
 static uintptr_t page_up(uintptr_t v) { return (v + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
 
-/* One PT_LOAD: map it writable, copy the file bytes, then set its protection. */
+/* The file being run, as exec sees it. */
+struct xfile {
+	void *file;
+	uint64_t size;
+};
+
+/* Read exactly len bytes at off (the ELF checks said they are there). */
+static int xread(const struct xfile *x, uint64_t off, void *buf, size_t len)
+{
+	long n = process_file_ops->read(x->file, off, buf, len);
+
+	if (n < 0)
+		return (int)n;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+/* Copy file bytes into the space, a bounce page at a time. */
+static int copy_from_file(struct addr_space *as, const struct xfile *x, uintptr_t va,
+			  uint64_t off, uint64_t len)
+{
+	void *buf = kmalloc(PAGE_SIZE);
+	int rc = buf ? 0 : -ENOMEM;
+
+	for (uint64_t done = 0; rc == 0 && done < len; done += PAGE_SIZE) {
+		size_t n = (size_t)MIN((uint64_t)PAGE_SIZE, len - done);
+
+		if ((rc = xread(x, off + done, buf, n)) == 0)
+			rc = as_copy_to_user(as, va + done, buf, n);
+	}
+	kfree(buf);
+	return rc;
+}
+
+static int zero_user(struct addr_space *as, uintptr_t va, size_t len)
+{
+	static const uint8_t zeros[64];
+	int rc = 0;
+
+	for (size_t done = 0; rc == 0 && done < len; done += sizeof(zeros))
+		rc = as_copy_to_user(as, va + done, zeros, MIN(sizeof(zeros), len - done));
+	return rc;
+}
+
+/*
+ * One PT_LOAD. With the files' map(): the pages holding file bytes are the
+ * file's own (private: shared read-only until written), the rest of the
+ * last one zeroed (copying that page), and anonymous pages after them, as
+ * Linux's elf_load. Otherwise anonymous memory with the bytes copied in.
+ */
 static int load_segment(struct addr_space *as, const struct elf_load *l, uint64_t bias,
-			const uint8_t *file)
+			const struct xfile *x)
 {
 	uintptr_t va = l->vaddr + bias, start = page_down(va), end = page_up(va + l->memsz);
+	uintptr_t fend = page_up(va + l->filesz);
+	unsigned prot = l->prot | AS_PROT_USER, rw = AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER;
 	int rc;
 
-	rc = as_map_anon(as, start, end - start, AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
-			 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
-	if (rc < 0)
-		return rc;
-	if (l->filesz && (rc = as_copy_to_user(as, va, file + l->offset, l->filesz)) < 0)
-		return rc;
-	return as_protect(as, start, end - start, l->prot | AS_PROT_USER);
+	if (!process_file_ops->map || !l->filesz) {
+		rc = as_map_anon(as, start, end - start, rw, AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE,
+				 NULL);
+		if (rc == 0 && l->filesz)
+			rc = copy_from_file(as, x, va, l->offset, l->filesz);
+		return rc < 0 ? rc : as_protect(as, start, end - start, prot);
+	}
+	/* Writable for the zeroing of the last file page's tail, if there is a tail. */
+	if (l->memsz > l->filesz && fend > va + l->filesz)
+		prot |= AS_PROT_WRITE;
+	rc = process_file_ops->map(x->file, as, start, fend - start, page_down(l->offset), prot);
+	if (rc == 0 && fend > va + l->filesz && l->memsz > l->filesz)
+		rc = zero_user(as, va + l->filesz, fend - (va + l->filesz));
+	if (rc == 0 && end > fend)
+		rc = as_map_anon(as, fend, end - fend, rw, AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
+	if (rc == 0)
+		rc = as_protect(as, start, end - start, l->prot | AS_PROT_USER);
+	return rc;
+}
+
+/* The ELF and program headers: the file's first page, or as much as the headers need. */
+static int parse(const struct xfile *x, struct elf_image *img, const char **why)
+{
+	size_t len = (size_t)MIN((uint64_t)PAGE_SIZE, x->size), need = 0;
+	uint64_t top = as_user_top() - STACK_SIZE;
+	uint8_t *head;
+	int rc;
+
+	for (;;) {
+		if (!(head = kmalloc(len ? len : 1)))
+			return -ENOMEM;
+		rc = xread(x, 0, head, len);
+		if (rc == 0)
+			rc = elf_parse_head(head, len, x->size, PAGE_SIZE, top, img, why, &need);
+		kfree(head);
+		if (rc != -EAGAIN || need <= len)
+			return rc;
+		len = need;
+	}
 }
 
 static size_t strings_size(const char *const *v, size_t *count)
@@ -101,22 +184,24 @@ static int load(struct process *p, const char *path, const char *const *argv,
 		const char *const *envp, struct loaded *out)
 {
 	struct elf_image *img;
-	const void *file;
+	struct xfile x;
 	const char *why = NULL;
 	uint32_t ids[4] = {0, 0, 0, 0};
 	uint64_t bias = 0, end = 0;
-	size_t size;
 	int rc;
 
-	if (!process_files)
+	if (!process_file_ops)
 		return -ENOENT;
-	if ((rc = process_files(path, &file, &size)) < 0)
+	if ((rc = process_file_ops->open(p, path, &x.file, &x.size)) < 0)
 		return rc;
-	if (!(img = kmalloc(sizeof(*img))))
-		return -ENOMEM;
-	rc = elf_parse(file, size, PAGE_SIZE, as_user_top() - STACK_SIZE, img, &why);
-	if (rc < 0) {
-		klog_err("process", "exec %s: not a program this kernel runs: %s", path, why ? why : "?");
+	if (!(img = kmalloc(sizeof(*img)))) {
+		rc = -ENOMEM;
+		goto out_file;
+	}
+	if ((rc = parse(&x, img, &why)) < 0) {
+		if (rc == -ENOEXEC)
+			klog_err("process", "exec %s: not a program this kernel runs: %s", path,
+				 why ? why : "?");
 		goto out;
 	}
 	/* static-pie: at two thirds of user space, as Linux's ELF_ET_DYN_BASE. */
@@ -125,7 +210,7 @@ static int load(struct process *p, const char *path, const char *const *argv,
 	if ((rc = as_create(&out->as)) < 0)
 		goto out;
 	for (unsigned i = 0; i < img->nloads && rc == 0; i++) {
-		rc = load_segment(out->as, &img->loads[i], bias, file);
+		rc = load_segment(out->as, &img->loads[i], bias, &x);
 		if (img->loads[i].vaddr + img->loads[i].memsz > end)
 			end = img->loads[i].vaddr + img->loads[i].memsz;
 	}
@@ -141,6 +226,8 @@ static int load(struct process *p, const char *path, const char *const *argv,
 	out->brk = page_up(end + bias);
 out:
 	kfree(img);
+out_file:
+	process_file_ops->close(x.file);
 	return rc;
 }
 

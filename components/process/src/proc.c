@@ -17,16 +17,16 @@ static int32_t next_pid = 1;
 static size_t nprocesses;
 
 const struct process_abi *process_abi_ops;
-process_file_fn process_files;
+const struct process_files *process_file_ops;
 
 void process_set_abi(const struct process_abi *abi)
 {
 	process_abi_ops = abi;
 }
 
-void process_set_files(process_file_fn find)
+void process_set_file_ops(const struct process_files *ops)
 {
-	process_files = find;
+	process_file_ops = ops;
 }
 
 unsigned long process_lock(void)

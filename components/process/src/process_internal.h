@@ -6,7 +6,7 @@
 #include <process/process.h>
 
 extern const struct process_abi *process_abi_ops;
-extern process_file_fn process_files;
+extern const struct process_files *process_file_ops;
 
 /* A new process (RUNNING, pid assigned, in the tree under 'parent'), or NULL. */
 struct process *process_alloc(struct process *parent);

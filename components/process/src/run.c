@@ -1,9 +1,10 @@
 /*
  * The life of a process's task: user mode until a trap, then whatever the
  * trap asks for. A page fault is first offered to the address space (a lazy
- * page, a copy-on-write copy); one it cannot serve is SIGSEGV, as are the
- * other user faults with their own signals, and the process ends as Linux's
- * default action would end it. The kernel carries on.
+ * page, a copy-on-write copy); one it cannot serve is SIGSEGV (SIGBUS when
+ * a mapped file has no page to give), the other user faults have their own
+ * signals, and the process ends as Linux's default action would end it. The
+ * kernel carries on.
  */
 #include <klib/errno.h>
 #include <klib/log.h>
@@ -44,6 +45,25 @@ static void do_syscall(struct process *p)
 	hal_user_set_return(&p->uc, ret);
 }
 
+/*
+ * A fault the space cannot serve: SIGSEGV for no area or a forbidden
+ * access; SIGBUS when the area's backend has no page to give (a mapped
+ * file's page past its end, or no room for it), as Linux's VM_FAULT_SIGBUS.
+ */
+static int page_fault(struct process *p, const struct hal_user_trap *t)
+{
+	int rc = as_fault(p->as, t->addr, (unsigned)t->access);
+
+	if (rc == 0)
+		return 0;
+	if (rc == -EFAULT || rc == -EACCES || rc == -ENOMEM) {
+		report_fault(p, t, "segmentation fault", SIGSEGV);
+		return SIGSEGV;
+	}
+	report_fault(p, t, "bus error", SIGBUS);
+	return SIGBUS;
+}
+
 static int handle_trap(struct process *p, enum hal_user_event ev, const struct hal_user_trap *t)
 {
 	switch (ev) {
@@ -53,10 +73,7 @@ static int handle_trap(struct process *p, enum hal_user_event ev, const struct h
 	case HAL_USER_INTERRUPT:
 		return 0;
 	case HAL_USER_PAGE_FAULT:
-		if (as_fault(p->as, t->addr, (unsigned)t->access) == 0)
-			return 0;
-		report_fault(p, t, "segmentation fault", SIGSEGV);
-		return SIGSEGV;
+		return page_fault(p, t);
 	case HAL_USER_ILLEGAL:
 		report_fault(p, t, "illegal instruction", SIGILL);
 		return SIGILL;

@@ -42,7 +42,9 @@ static int obj_fault(struct as_area *a, uint64_t pgoff, unsigned access, paddr_t
 	return 0;
 }
 
-static const struct as_backend obj_backend = {"test-obj", obj_open, obj_close, obj_fault};
+static const struct as_backend obj_backend = {
+	.name = "test-obj", .open = obj_open, .close = obj_close, .fault = obj_fault,
+};
 
 /* Attachments = the caller's own count for each successful as_map + opens - closes. */
 static int live(const struct obj *o, int maps)
@@ -210,11 +212,56 @@ static void test_backend_fault_errors(void **state)
 	assert_int_equal(page_free_count(), free0);
 }
 
+/* A backend whose fault() hands over a reference (a file: truncation may drop its own meanwhile). */
+static int ref_fault(struct as_area *a, uint64_t pgoff, unsigned access, paddr_t *pa)
+{
+	int rc = obj_fault(a, pgoff, access, pa);
+
+	if (rc == 0)
+		page_ref_get(*pa);
+	return rc;
+}
+
+static const struct as_backend ref_backend = {
+	.name = "test-ref", .open = obj_open, .close = obj_close, .fault = ref_fault,
+	.fault_gives_ref = true,
+};
+
+static void test_fault_gives_ref(void **state)
+{
+	static struct obj o;
+	struct addr_space *as;
+	uintptr_t a;
+	size_t free0 = as_test_ram(16);
+	(void)state;
+
+	obj_init(&o);
+	assert_int_equal(as_create(&as), 0);
+	/* Shared: the mapping keeps the reference fault() gave, and takes no other. */
+	assert_int_equal(as_map(as, 0, 2 * PG, RW, AS_MAP_SHARED, &ref_backend, &o, 0, &a), 0);
+	assert_int_equal(as_fault(as, a, AS_ACCESS_WRITE), 0);
+	assert_int_equal(page_ref_count(o.frames[0]), 2);
+	/* Private, written at once: a copy; the handed reference is dropped. */
+	assert_int_equal(as_map(as, 0, 2 * PG, RW, AS_MAP_PRIVATE, &ref_backend, &o, 1, &a), 0);
+	assert_int_equal(as_fault(as, a, AS_ACCESS_WRITE), 0);
+	assert_int_equal(page_ref_count(o.frames[1]), 1);
+	/* Private, read: the backend's frame, read-only, holding the handed reference. */
+	assert_int_equal(as_fault(as, a + PG, AS_ACCESS_READ), 0);
+	assert_int_equal(page_ref_count(o.frames[2]), 2);
+	as_destroy(as);
+	for (int i = 0; i < NPAGES; i++) {
+		assert_int_equal(page_ref_count(o.frames[i]), 1);
+		page_free(o.frames[i], 0);
+	}
+	assert_int_equal(page_free_count(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_close_balance),
 		cmocka_unit_test(test_backend_fault_errors),
+		cmocka_unit_test(test_fault_gives_ref),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

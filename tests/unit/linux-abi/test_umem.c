@@ -10,7 +10,7 @@
 /* mmap's answer as an address, for the calls that must succeed. */
 static uintptr_t map_ok(struct addr_space *as, uintptr_t addr, size_t len, int prot, int flags)
 {
-	long r = umem_mmap(as, addr, len, prot, flags, -1, 0);
+	long r = umem_mmap(as, addr, len, prot, flags, NULL, 0);
 
 	assert_true(r > 0);
 	return (uintptr_t)r;
@@ -32,7 +32,7 @@ static void test_mmap_anonymous(void **state)
 	assert_string_equal(get(as, a + 2 * PG), "hello");
 
 	/* The length rounds up to whole pages. */
-	assert_int_equal(umem_mmap(as, 0x600000, PG + 1, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
+	assert_int_equal(umem_mmap(as, 0x600000, PG + 1, RW, ANON_PRIV | UMEM_MAP_FIXED, NULL, 0),
 	                 0x600000);
 	assert_int_equal(area_at(as, 0x600000).start, 0x600000);
 	assert_int_equal(area_at(as, 0x600000).end, 0x602000);
@@ -50,7 +50,15 @@ static void test_mmap_anonymous(void **state)
 	uintptr_t u = map_ok(as, 0, PG, UMEM_PROT_READ | 0x10 | 0x1000000, ANON_PRIV);
 	assert_int_equal(prot_at(as, u), AS_PROT_READ | AS_PROT_USER);
 	/* Anonymous memory ignores the (aligned) offset. */
-	assert_true(umem_mmap(as, 0, PG, RW, ANON_PRIV, -1, 0x5000) > 0);
+	assert_true(umem_mmap(as, 0, PG, RW, ANON_PRIV, NULL, 0x5000) > 0);
+}
+
+/* The files behind fds in these tests: 0..2 a terminal (no mmap), any other fd not open. */
+static const struct umem_file console = {.readable = true, .writable = true};
+
+static const struct umem_file *F(int fd)
+{
+	return fd >= 0 && fd <= 2 ? &console : NULL;
 }
 
 /* Every failing mmap below must leave the space exactly as it was. */
@@ -59,7 +67,7 @@ static void expect_mmap(struct addr_space *as, long want, uintptr_t addr, size_t
 {
 	size_t areas = as_area_count(as), frames = page_free_count();
 
-	assert_int_equal(umem_mmap(as, addr, len, prot, flags, fd, off), want);
+	assert_int_equal(umem_mmap(as, addr, len, prot, flags, F(fd), off), want);
 	assert_int_equal(as_area_count(as), areas);
 	assert_int_equal(page_free_count(), frames);
 }
@@ -119,13 +127,13 @@ static void test_mmap_fixed_replaces(void **state)
 	struct addr_space *as = fixture_as(state);
 	uintptr_t x = 0x400000;
 
-	assert_int_equal(umem_mmap(as, x, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0), (long)x);
+	assert_int_equal(umem_mmap(as, x, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED, NULL, 0), (long)x);
 	assert_int_equal(put(as, x, "keep"), 0);
 	assert_int_equal(put(as, x + PG, "old"), 0);
 	assert_int_equal(put(as, x + 2 * PG, "old2"), 0);
 	/* A fixed map over the middle: the old pages there are gone, the rest stays. */
 	assert_int_equal(
-	    umem_mmap(as, x + PG, PG, UMEM_PROT_READ, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
+	    umem_mmap(as, x + PG, PG, UMEM_PROT_READ, ANON_PRIV | UMEM_MAP_FIXED, NULL, 0),
 	    (long)(x + PG));
 	assert_string_equal(get(as, x + PG), "");
 	assert_int_equal(prot_at(as, x + PG), AS_PROT_READ | AS_PROT_USER);
@@ -134,7 +142,7 @@ static void test_mmap_fixed_replaces(void **state)
 	assert_int_equal(prot_at(as, x + 2 * PG), AS_RW);
 	assert_int_equal(as_area_count(as), 3);
 	/* Over a hole and an area at once. */
-	assert_int_equal(umem_mmap(as, x + 3 * PG, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
+	assert_int_equal(umem_mmap(as, x + 3 * PG, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED, NULL, 0),
 	                 (long)(x + 3 * PG));
 	assert_string_equal(get(as, x + 2 * PG), "old2");
 	assert_int_equal(area_at(as, x + 6 * PG).end, x + 7 * PG);
@@ -145,7 +153,7 @@ static void test_mmap_fixed_noreplace(void **state)
 	struct addr_space *as = fixture_as(state);
 	uintptr_t x = 0x400000;
 
-	assert_int_equal(umem_mmap(as, x, 2 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED_NOREPLACE, -1, 0),
+	assert_int_equal(umem_mmap(as, x, 2 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED_NOREPLACE, NULL, 0),
 	                 (long)x);
 	assert_int_equal(put(as, x + PG, "mine"), 0);
 	/* Any overlap: -EEXIST, before the type is looked at, and nothing changes. */
@@ -158,7 +166,7 @@ static void test_mmap_fixed_noreplace(void **state)
 	assert_string_equal(get(as, x + PG), "mine");
 	/* Right next to it is free. */
 	assert_int_equal(
-	    umem_mmap(as, x + 2 * PG, PG, RW, ANON_PRIV | UMEM_MAP_FIXED_NOREPLACE, -1, 0),
+	    umem_mmap(as, x + 2 * PG, PG, RW, ANON_PRIV | UMEM_MAP_FIXED_NOREPLACE, NULL, 0),
 	    (long)(x + 2 * PG));
 }
 
@@ -168,21 +176,21 @@ static void test_mmap_hint(void **state)
 	uintptr_t x = 0x800000, base = as_user_base(), top = as_user_top();
 
 	/* A free hint is taken as is; an unaligned one rounds down. */
-	assert_int_equal(umem_mmap(as, x, 2 * PG, RW, ANON_PRIV, -1, 0), (long)x);
-	assert_int_equal(umem_mmap(as, x + 4 * PG + 123, PG, RW, ANON_PRIV, -1, 0),
+	assert_int_equal(umem_mmap(as, x, 2 * PG, RW, ANON_PRIV, NULL, 0), (long)x);
+	assert_int_equal(umem_mmap(as, x + 4 * PG + 123, PG, RW, ANON_PRIV, NULL, 0),
 	                 (long)(x + 4 * PG));
 	assert_int_equal(put(as, x, "first"), 0);
 	/* A taken hint is only a hint: the map goes elsewhere and replaces nothing. */
-	long r = umem_mmap(as, x, 2 * PG, RW, ANON_PRIV, -1, 0);
+	long r = umem_mmap(as, x, 2 * PG, RW, ANON_PRIV, NULL, 0);
 	assert_true(r > 0 && (uintptr_t)r != x);
 	assert_false((uintptr_t)r < x + 2 * PG && (uintptr_t)r + 2 * PG > x);
 	assert_string_equal(get(as, x), "first");
 	/* Hints below the base or out of range still map, inside the range. */
-	r = umem_mmap(as, PG, PG, RW, ANON_PRIV, -1, 0);
+	r = umem_mmap(as, PG, PG, RW, ANON_PRIV, NULL, 0);
 	assert_true((uintptr_t)r >= base && (uintptr_t)r < top);
-	r = umem_mmap(as, top - PG, 4 * PG, RW, ANON_PRIV, -1, 0);
+	r = umem_mmap(as, top - PG, 4 * PG, RW, ANON_PRIV, NULL, 0);
 	assert_true((uintptr_t)r >= base && (uintptr_t)r + 4 * PG <= top);
-	r = umem_mmap(as, UINTPTR_MAX - 5, PG, RW, ANON_PRIV, -1, 0);
+	r = umem_mmap(as, UINTPTR_MAX - 5, PG, RW, ANON_PRIV, NULL, 0);
 	assert_true((uintptr_t)r >= base && (uintptr_t)r < top);
 	/* No room anywhere: -ENOMEM. */
 	expect_mmap(as, -ENOMEM, 0, top - base, RW, ANON_PRIV, -1, 0);
@@ -272,7 +280,7 @@ static void test_munmap(void **state)
 	size_t frames = page_free_count();
 
 	assert_int_equal(
-	    umem_mmap(as, x, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED | UMEM_MAP_POPULATE, -1, 0),
+	    umem_mmap(as, x, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED | UMEM_MAP_POPULATE, NULL, 0),
 	    (long)x);
 	assert_int_equal(put(as, x + 3 * PG, "last"), 0);
 	/* Bad ranges: -EINVAL, nothing unmapped. */
@@ -298,7 +306,7 @@ static void test_munmap(void **state)
 	assert_int_equal(umem_munmap(as, x - PG, 8 * PG), 0);
 	assert_int_equal(as_area_count(as), 0);
 	/* Starting below the base reaches the areas above it. */
-	assert_int_equal(umem_mmap(as, base, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
+	assert_int_equal(umem_mmap(as, base, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, NULL, 0),
 	                 (long)base);
 	assert_int_equal(umem_munmap(as, 0, base + PG), 0);
 	assert_int_equal(as_area_count(as), 0);
@@ -311,7 +319,7 @@ static void test_mprotect(void **state)
 	struct addr_space *as = fixture_as(state);
 	uintptr_t top = as_user_top(), x = 0x400000;
 
-	assert_int_equal(umem_mmap(as, x, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0), (long)x);
+	assert_int_equal(umem_mmap(as, x, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED, NULL, 0), (long)x);
 	assert_int_equal(put(as, x + PG, "data"), 0);
 	/* Linux's order: grows flags, alignment, length 0, overflow, prot bits, then areas. */
 	assert_int_equal(umem_mprotect(as, x, PG, UMEM_PROT_READ | 0x03000000), -EINVAL);
@@ -360,7 +368,7 @@ static void test_mprotect_never_writable(void **state)
 	assert_int_equal(as_map_anon(as, x, 2 * PG, AS_PROT_READ | AS_PROT_USER,
 	                             AS_MAP_SHARED | AS_MAP_NEVER_WRITE | AS_MAP_FIXED, NULL),
 	                 0);
-	assert_int_equal(umem_mmap(as, x + 2 * PG, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
+	assert_int_equal(umem_mmap(as, x + 2 * PG, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, NULL, 0),
 	                 (long)(x + 2 * PG));
 	assert_int_equal(umem_mprotect(as, x, PG, RW), -EACCES);
 	assert_int_equal(umem_mprotect(as, x, 3 * PG, UMEM_PROT_WRITE), -EACCES);
@@ -372,6 +380,75 @@ static void test_mprotect_never_writable(void **state)
 }
 
 /* Many operations, then destroy: the teardown requires every frame back. */
+/* A file the test maps: its pages are anonymous memory; what map() was asked is recorded. */
+static struct {
+	unsigned prot, flags;
+	uint64_t pgoff;
+	int calls;
+} mapped;
+
+static int map_test_file(const struct umem_file *f, struct addr_space *as, uintptr_t addr,
+			 size_t len, unsigned prot, unsigned flags, uint64_t pgoff, uintptr_t *out)
+{
+	(void)f;
+	mapped.prot = prot;
+	mapped.flags = flags;
+	mapped.pgoff = pgoff;
+	mapped.calls++;
+	return as_map(as, addr, len, prot, flags, &as_backend_anon, NULL, pgoff, out);
+}
+
+static void test_mmap_files(void **state)
+{
+	struct addr_space *as = fixture_as(state);
+	struct umem_file ro = {.readable = true, .map = map_test_file};
+	struct umem_file wo = {.writable = true, .map = map_test_file};
+	struct umem_file noexec = {.readable = true, .writable = true, .noexec = true,
+				   .map = map_test_file};
+	long r;
+
+	/* Shared and writable needs a file open for writing; private does not. */
+	assert_int_equal(umem_mmap(as, 0, PG, RW, UMEM_MAP_SHARED, &ro, 0), -EACCES);
+	r = umem_mmap(as, 0, 2 * PG, UMEM_PROT_READ, UMEM_MAP_SHARED, &ro, 3 * PG);
+	assert_true(r > 0);
+	assert_int_equal(mapped.pgoff, 3);
+	assert_int_equal(mapped.flags, AS_MAP_SHARED | AS_MAP_NEVER_WRITE);
+	assert_int_equal(umem_mprotect(as, (uintptr_t)r, PG, RW), -EACCES); /* never writable */
+	r = umem_mmap(as, 0, PG, RW, UMEM_MAP_PRIVATE, &ro, 0);
+	assert_true(r > 0);
+	assert_int_equal(mapped.flags, 0);
+	/* Every mapping needs read access; PROT_EXEC on a noexec mount is EPERM. */
+	assert_int_equal(umem_mmap(as, 0, PG, UMEM_PROT_READ, UMEM_MAP_PRIVATE, &wo, 0), -EACCES);
+	assert_int_equal(umem_mmap(as, 0, PG, UMEM_PROT_READ | UMEM_PROT_EXEC, UMEM_MAP_SHARED,
+				   &noexec, 0), -EPERM);
+	assert_int_equal(umem_mmap(as, 0, PG, UMEM_PROT_READ, UMEM_MAP_SHARED_VALIDATE | 0x400, &ro, 0),
+			 -EOPNOTSUPP);
+	/* file_mmap_ok: the range must end below the largest file offset. */
+	assert_int_equal(umem_mmap(as, 0, 2 * PG, UMEM_PROT_READ, UMEM_MAP_PRIVATE, &ro,
+				   0x7ffffffffffff000ull), -EOVERFLOW);
+	assert_int_equal(mapped.calls, 2);
+}
+
+/* msync: flags, alignment, holes; nothing to write back. */
+static void test_msync(void **state)
+{
+	struct addr_space *as = fixture_as(state);
+	uintptr_t x = map_ok(as, 0, 4 * PG, RW, ANON_PRIV);
+
+	assert_int_equal(umem_msync(as, x, 4 * PG, 4 /* MS_SYNC */), 0);
+	assert_int_equal(umem_msync(as, x, 1, 1 /* MS_ASYNC */), 0);
+	assert_int_equal(umem_msync(as, x + 1, PG, 4), -EINVAL);
+	assert_int_equal(umem_msync(as, x, PG, 5), -EINVAL);
+	assert_int_equal(umem_msync(as, x, PG, 8), -EINVAL);
+	assert_int_equal(umem_msync(as, x, 0, 4), 0);
+	assert_int_equal(umem_munmap(as, x + PG, PG), 0);
+	assert_int_equal(umem_msync(as, x, 4 * PG, 4), -ENOMEM);
+	assert_int_equal(umem_msync(as, x, 4 * PG, 1), -ENOMEM);
+	assert_int_equal(umem_msync(as, x + 2 * PG, 2 * PG, 1), 0);
+	assert_int_equal(umem_msync(as, x + 2 * PG, 3 * PG, 4), -ENOMEM); /* past the end */
+	assert_int_equal(umem_msync(as, x, (size_t)-PG, 4), -ENOMEM);
+}
+
 static void test_destroy_returns_everything(void **state)
 {
 	struct addr_space *as = fixture_as(state), *c;
@@ -405,6 +482,8 @@ int main(void)
 	    T(test_munmap),
 	    T(test_mprotect),
 	    T(test_mprotect_never_writable),
+	    T(test_mmap_files),
+	    T(test_msync),
 	    T(test_destroy_returns_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -75,7 +75,7 @@ static void test_refuses_to_overlap(void **state)
 	struct umem_brk b;
 
 	umem_brk_init(&b, START);
-	assert_int_equal(umem_mmap(as, other, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
+	assert_int_equal(umem_mmap(as, other, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, NULL, 0),
 	                 (long)other);
 	assert_int_equal(put(as, other, "other"), 0);
 	/* Up to the mapping, or to the page just before it: refused, the old break returned. */
@@ -90,7 +90,7 @@ static void test_refuses_to_overlap(void **state)
 	assert_int_equal(umem_brk(&b, as, other - PG + 1), other - PG);
 	/* A mapping placed inside the break's way later blocks it the same. */
 	assert_int_equal(umem_brk(&b, as, START), START);
-	assert_int_equal(umem_mmap(as, START + 2 * PG, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, -1, 0),
+	assert_int_equal(umem_mmap(as, START + 2 * PG, PG, RW, ANON_PRIV | UMEM_MAP_FIXED, NULL, 0),
 	                 (long)(START + 2 * PG));
 	assert_int_equal(umem_brk(&b, as, START + 3 * PG), START);
 	assert_int_equal(umem_brk(&b, as, START + PG), START + PG);

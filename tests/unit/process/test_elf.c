@@ -292,6 +292,31 @@ static void check_sane(const struct elf_image *img, size_t size)
 	assert_true(img->lo < img->hi);
 }
 
+/* A program read from a file: only its head in memory; loads checked against the whole file. */
+static void test_head_of_file(void **state)
+{
+	uint8_t f[IMG_SIZE];
+	struct elf_image img;
+	const char *why;
+	size_t need = 0;
+	(void)state;
+
+	good_exec(f);
+	/* The headers are in the first 300 bytes; the data segment is past them, in the file. */
+	assert_int_equal(elf_parse_head(f, 300, sizeof(f), PAGE, USER_TOP, &img, &why, &need), 0);
+	assert_int_equal(img.nloads, 2);
+	/* Headers past the head: how much to read, then success with that much. */
+	assert_int_equal(elf_parse_head(f, 100, sizeof(f), PAGE, USER_TOP, &img, &why, &need),
+			 -EAGAIN);
+	assert_int_equal(need, 64 + 3 * ELF_PHDR_SIZE);
+	assert_int_equal(elf_parse_head(f, need, sizeof(f), PAGE, USER_TOP, &img, &why, &need), 0);
+	/* Without 'need' that is a malformed file; a load past the file's end is one too. */
+	assert_int_equal(elf_parse_head(f, 100, sizeof(f), PAGE, USER_TOP, &img, &why, NULL), -ENOEXEC);
+	assert_int_equal(elf_parse_head(f, 300, 0x2400, PAGE, USER_TOP, &img, &why, &need), -ENOEXEC);
+	assert_string_equal(why, "PT_LOAD data beyond the end of the file");
+	assert_int_equal(elf_parse_head(f, 300, 200, PAGE, USER_TOP, &img, &why, &need), -EINVAL);
+}
+
 static void test_every_bit_flip_and_cut(void **state)
 {
 	uint8_t good[IMG_SIZE];
@@ -364,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_too_many_loads),
 		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_head_of_file),
 		cmocka_unit_test(test_every_bit_flip_and_cut),
 		cmocka_unit_test(test_real_static_program),
 	};

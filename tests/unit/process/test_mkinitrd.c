@@ -1,7 +1,8 @@
 /*
  * scripts/mkinitrd.py, read back by the cpio reader: the build wrote
  * MKINITRD_CPIO from an executable (stored under its basename), a 5-byte
- * file (as etc/greeting, so etc gets an entry first) and an empty file, and
+ * file (as etc/greeting, so etc gets an entry first) and an empty file,
+ * then the minimal /etc the script adds (passwd, group, hostname), and
  * MKINITRD_CPIO_AGAIN from the same files later. Names, modes, sizes,
  * inode numbers and contents must come back exactly, in argument order,
  * with nothing after the trailer, and the two runs must be identical.
@@ -48,6 +49,18 @@ static const struct want wants[] = {
 	{"etc", 0040755, NULL},
 	{"etc/greeting", 0100644, MKINITRD_DATA},
 	{"mkinitrd-empty", 0100644, MKINITRD_EMPTY},
+	/* The minimal /etc, after the given files (etc/ exists by then). */
+	{"etc/passwd", 0100644, NULL},
+	{"etc/group", 0100644, NULL},
+	{"etc/hostname", 0100644, NULL},
+};
+#define FIRST_ETC 4
+
+/* What the minimal /etc holds: root and nobody with Debian's ids, the node name. */
+static const char *const etc_content[] = {
+	"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
+	"root:x:0:\nnobody:x:65534:\n",
+	"unikit\n",
 };
 #define NWANT (sizeof(wants) / sizeof(wants[0]))
 
@@ -67,6 +80,13 @@ static void test_entries_in_order(void **state)
 		assert_int_equal(e.mtime, 0);
 		assert_int_equal(e.uid, 0);
 		assert_int_equal(e.gid, 0);
+		if (i >= FIRST_ETC) {
+			const char *want = etc_content[i - FIRST_ETC];
+
+			assert_int_equal(e.size, strlen(want));
+			assert_memory_equal(e.data, want, e.size);
+			continue;
+		}
 		if (!wants[i].source) {
 			assert_int_equal(e.size, 0);
 			continue;

@@ -22,8 +22,18 @@ static uint32_t read_u32(uintptr_t va)
 }
 
 /* One child per way of ending; v[1] (copied at fork) says which. */
-enum { SEGV_NO_AREA, ILLEGAL, BREAKPOINT, MISALIGNED, ACCESS, SEGV_READ_ONLY, LAZY, NCASES };
+enum { SEGV_NO_AREA, ILLEGAL, BREAKPOINT, MISALIGNED, ACCESS, SEGV_READ_ONLY, BUS_NO_PAGE, LAZY,
+	NCASES };
 static long fault_status[NCASES];
+
+/* A backend with no page to give (a mapped file's page past its end): SIGBUS. */
+static int no_page(struct as_area *a, uint64_t pgoff, unsigned access, paddr_t *pa)
+{
+	(void)a, (void)pgoff, (void)access, (void)pa;
+	return -ENXIO;
+}
+
+static const struct as_backend no_page_backend = {.name = "no-page", .fault = no_page};
 
 static enum hal_user_event fault_child(struct fake_user *u, struct hal_user_trap *t)
 {
@@ -42,6 +52,11 @@ static enum hal_user_event fault_child(struct fake_user *u, struct hal_user_trap
 		return fake_trap(u, t, HAL_USER_ACCESS);
 	case SEGV_READ_ONLY:
 		return fake_fault(u, t, TEXT + 8, HAL_ACCESS_WRITE);
+	case BUS_NO_PAGE:
+		if (as_map(as_active(), UNMAPPED, 4096, AS_PROT_READ | AS_PROT_USER, AS_MAP_SHARED |
+			   AS_MAP_FIXED, &no_page_backend, NULL, 0, NULL) != 0)
+			return SYS(u, NR_exit, 3);
+		return fake_fault(u, t, UNMAPPED, HAL_ACCESS_READ);
 	}
 	/* LAZY: an interrupt, then a fault on a stack page never touched; then it is there. */
 	switch (u->step++) {
@@ -93,11 +108,13 @@ static void test_faults_become_signals(void **state)
 	assert_int_equal(fault_status[MISALIGNED], KILLED(7));
 	assert_int_equal(fault_status[ACCESS], KILLED(11));
 	assert_int_equal(fault_status[SEGV_READ_ONLY], KILLED(11));
+	assert_int_equal(fault_status[BUS_NO_PAGE], KILLED(7));
 	assert_int_equal(fault_status[LAZY], EXITED(0));
 	/* One line each for whoever debugs the program. */
 	assert_true(kit_test_output_has("segmentation fault (read of 0x40000000"));
 	assert_true(kit_test_output_has("segmentation fault (write of 0x10008"));
 	assert_true(kit_test_output_has("illegal instruction"));
+	assert_true(kit_test_output_has("bus error (read of 0x40000000"));
 	assert_true(kit_test_output_has("killed by signal 7"));
 }
 

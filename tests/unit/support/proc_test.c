@@ -110,6 +110,53 @@ void proc_test_program(const char *path, fake_user_fn fn)
 	fake_user_program(path, fn);
 }
 
+/* One newc header, name and data, each padded to 4 bytes (scripts/mkinitrd.py's format). */
+static size_t cpio_entry(char *out, const char *name, uint32_t mode, const void *data, size_t size,
+			 uint32_t ino)
+{
+	size_t n = (size_t)sprintf(out, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+				   ino, mode, 0u, 0u, 1u, 0u, (unsigned)size, 0u, 0u, 0u, 0u,
+				   (unsigned)strlen(name) + 1, 0u);
+
+	memcpy(out + n, name, strlen(name) + 1);
+	n += strlen(name) + 1;
+	while (n % 4)
+		out[n++] = 0;
+	if (size)
+		memcpy(out + n, data, size);
+	n += size;
+	while (n % 4)
+		out[n++] = 0;
+	return n;
+}
+
+void *proc_test_cpio(size_t *size)
+{
+	size_t cap = 4096, n = 0;
+	char *buf, *p;
+	uint32_t ino = 1;
+
+	for (unsigned i = 0; i < nfiles; i++)
+		cap += 2 * (files[i].size + strlen(files[i].path) + 256);
+	if (!(buf = malloc(cap)))
+		return NULL;
+	for (unsigned i = 0; i < nfiles; i++) {
+		char name[256];
+
+		/* The directories above it first, as an unpacker needs them. */
+		snprintf(name, sizeof(name), "%s", files[i].path + (files[i].path[0] == '/'));
+		for (p = strchr(name, '/'); p; p = strchr(p + 1, '/')) {
+			*p = '\0';
+			n += cpio_entry(buf + n, name, 040755, NULL, 0, ino++);
+			*p = '/';
+		}
+		n += cpio_entry(buf + n, name, 0100755, files[i].data, files[i].size, ino++);
+	}
+	n += cpio_entry(buf + n, "TRAILER!!!", 0, NULL, 0, 0);
+	*size = n;
+	return buf;
+}
+
 const void *proc_test_elf(size_t *size)
 {
 	*size = elf_size;

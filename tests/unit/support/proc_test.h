@@ -29,6 +29,8 @@ void proc_test_program(const char *path, fake_user_fn fn);
 void proc_test_file(const char *path, const void *data, size_t size);
 /* The static program's bytes. */
 const void *proc_test_elf(size_t *size);
+/* Every file given so far as a cpio newc archive (an initrd; malloc'd, the caller frees). */
+void *proc_test_cpio(size_t *size);
 
 /* process_start_init(path, argv, no environment), which must succeed. */
 struct process *proc_test_start(const char *path, const char *const *argv);

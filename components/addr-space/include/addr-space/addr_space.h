@@ -91,6 +91,13 @@ struct as_backend {
 	 * backend keeps its own. Return 0 or a negative errno (the fault fails).
 	 */
 	int (*fault)(struct as_area *area, uint64_t pgoff, unsigned access, paddr_t *pa);
+	/*
+	 * fault() hands the caller a reference of its own, which the space
+	 * keeps for the mapping (instead of taking one) or drops. For owners
+	 * that may drop their own reference meanwhile (a file truncated while
+	 * one of its pages is being mapped).
+	 */
+	bool fault_gives_ref;
 };
 
 /* Built-in backends. */

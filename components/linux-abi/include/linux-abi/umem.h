@@ -1,8 +1,7 @@
 /*
- * A process's anonymous memory through Linux's system calls: mmap, munmap,
- * mprotect and brk, over an address space (addr-space). Only anonymous
- * mappings exist (no files); everything else answers as Linux would for a
- * process that has no such file.
+ * A process's memory through Linux's system calls: mmap (anonymous, and
+ * files through struct umem_file), munmap, mprotect, msync and brk, over
+ * an address space (addr-space).
  *
  * Each call returns what the system call returns: an address or 0, or a
  * negative Linux errno, with Linux's checks in Linux's order (mm/mmap.c,
@@ -11,6 +10,7 @@
 #ifndef LINUX_ABI_UMEM_H
 #define LINUX_ABI_UMEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <addr-space/addr_space.h>
@@ -39,18 +39,41 @@ struct umem_brk {
 void umem_brk_init(struct umem_brk *b, uintptr_t end);
 
 /*
- * mmap(2). Anonymous memory only: fds 0..2 are the console, which cannot be
- * mapped (-ENODEV, as a tty on Linux); any other fd is -EBADF. Every area is
- * a user area (AS_PROT_USER); MAP_SHARED areas stay shared across as_fork().
- * Unknown prot bits are ignored, as Linux's mmap does; mprotect refuses them.
- * A fixed address below as_user_base() (mmap_min_addr) is -EPERM, as for a
- * Linux process without CAP_SYS_RAWIO; past as_user_top() it is -ENOMEM.
- * Differences from Linux are listed at the top of src/umem.c.
+ * What a non-anonymous mmap maps: the file the caller found behind the fd.
+ * map() makes the area (as as_map, with the file's backend: vfs_mmap);
+ * NULL for a file that cannot be mapped (-ENODEV, as a tty).
  */
-long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int flags, int fd,
-	       uint64_t off);
+struct umem_file {
+	bool readable, writable; /* opened for reading / writing */
+	bool noexec;             /* on a noexec mount: PROT_EXEC is -EPERM */
+	int (*map)(const struct umem_file *f, struct addr_space *as, uintptr_t addr, size_t len,
+		   unsigned prot, unsigned flags, uint64_t pgoff, uintptr_t *out);
+	void *priv;
+};
+
+/*
+ * mmap(2). 'file' is NULL for MAP_ANONYMOUS; for a mapping of an fd the
+ * caller could not resolve it is NULL too (-EBADF, in Linux's place among
+ * the checks). Shared mappings of a file not open for writing can never
+ * become writable (AS_MAP_NEVER_WRITE); private ones copy on write. Every
+ * area is a user area (AS_PROT_USER); MAP_SHARED areas stay shared across
+ * as_fork(). Unknown prot bits are ignored, as Linux's mmap does; mprotect
+ * refuses them. A fixed address below as_user_base() (mmap_min_addr) is
+ * -EPERM, as for a Linux process without CAP_SYS_RAWIO; past
+ * as_user_top() it is -ENOMEM. Differences from Linux are listed at the
+ * top of src/umem.c.
+ */
+long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int flags,
+	       const struct umem_file *file, uint64_t off);
 long umem_munmap(struct addr_space *as, uintptr_t addr, size_t len);
 long umem_mprotect(struct addr_space *as, uintptr_t addr, size_t len, int prot);
+/*
+ * msync(2): -EINVAL (flags, an unaligned start, MS_ASYNC with MS_SYNC),
+ * -ENOMEM if the range has holes (checked area by area as Linux does).
+ * Mapped files here live in memory: there is nothing to write back.
+ */
+long umem_msync(struct addr_space *as, uintptr_t start, size_t len, int flags);
+
 /* brk(2) as the raw system call: the new break, or the old one on failure. */
 long umem_brk(struct umem_brk *b, struct addr_space *as, uintptr_t newbrk);
 

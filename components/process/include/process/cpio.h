@@ -21,12 +21,17 @@
 #define CPIO_S_IFDIR 0040000
 #define CPIO_S_IFREG 0100000
 #define CPIO_S_IFLNK 0120000
+#define CPIO_S_IFCHR 0020000
+#define CPIO_S_IFBLK 0060000
+#define CPIO_S_IFIFO 0010000
+#define CPIO_S_IFSOCK 0140000
 
 struct cpio_entry {
 	const char *name;               /* as stored: "bin/prog", "./bin/prog" */
 	const void *data;               /* file contents, or a symlink's target */
 	size_t size;
 	uint32_t mode, uid, gid, nlink, mtime, ino;
+	uint32_t rdev_major, rdev_minor; /* device files */
 };
 
 struct cpio_iter {

@@ -60,4 +60,14 @@ struct elf_image {
 int elf_parse(const void *file, size_t size, uint64_t page, uint64_t user_top,
 	      struct elf_image *img, const char **why);
 
+/*
+ * The same for a program read from a file of 'file_size' bytes, of which
+ * 'head' holds the first 'head_size': loads are checked against the whole
+ * file, the program headers must be in the head. If they are further in
+ * and 'need' is not NULL, -EAGAIN and *need = the bytes to read (at most
+ * e_phoff + 64 KiB) before asking again.
+ */
+int elf_parse_head(const void *head, size_t head_size, uint64_t file_size, uint64_t page,
+		   uint64_t user_top, struct elf_image *img, const char **why, size_t *need);
+
 #endif

@@ -86,8 +86,29 @@ struct process_abi {
 /* Where programs come from: the file at 'path' (an initrd). 0 or -ENOENT, ... */
 typedef int (*process_file_fn)(const char *path, const void **data, size_t *size);
 
+/*
+ * Where programs come from, as files (linux-abi: the vfs). exec opens the
+ * file as the process p (its credentials, its working directory), reads
+ * the headers, and maps the segments with map() (private: read-only pages
+ * shared with the file until written) or, without map, reads them into
+ * anonymous memory.
+ */
+struct process_files {
+	/* Open 'path' for p's execve: 0, *file and *size, or -ENOENT, -EACCES, ... */
+	int (*open)(struct process *p, const char *path, void **file, uint64_t *size);
+	/* Bytes read at 'off' (fewer only at the end of the file), or -errno. */
+	long (*read)(void *file, uint64_t off, void *buf, size_t len);
+	/* Map [va, va + len) of 'as' from file offset 'off' (both page-aligned), private, 'prot' (AS_PROT_*). */
+	int (*map)(void *file, struct addr_space *as, uintptr_t va, size_t len, uint64_t off,
+		   unsigned prot);
+	void (*close)(void *file);
+};
+
 void process_set_abi(const struct process_abi *abi);
+/* Programs from whole files in memory (a table, an initrd read in place). */
 void process_set_files(process_file_fn find);
+/* Programs from files (replaces process_set_files). */
+void process_set_file_ops(const struct process_files *ops);
 
 /*
  * Start the first process (pid 1) running 'path' with argv/envp
@@ -124,10 +145,11 @@ long process_fork(struct process *parent, void (*prepare)(struct process *child,
 uint64_t process_random(void);
 
 /*
- * execve(): replace p's program. Reads the file, builds a new space and
- * stack; only then drops the old space (so a failure leaves p as it was).
- * 0 (the caller returns to the new program), or -ENOENT, -ENOEXEC
- * (message says why), -E2BIG, -ENOMEM, -EFAULT.
+ * execve(): replace p's program. Opens the file (process_set_file_ops),
+ * builds a new space and stack; only then drops the old space (so a
+ * failure leaves p as it was). 0 (the caller returns to the new program),
+ * or the open's errors (-ENOENT, -EACCES, ...), -ENOEXEC (message says
+ * why), -E2BIG, -ENOMEM, -EFAULT.
  */
 int process_exec(struct process *p, const char *path, const char *const *argv,
 		 const char *const *envp);

@@ -1,0 +1,280 @@
+/*
+ * The file system of the Linux environment: the vfs with this layer's
+ * locks and clock; the tree a Linux program expects (tmpfs at /, /dev with
+ * devfs's nodes, /dev/shm and /tmp); each process's files and fs struct
+ * through fork, exec and exit; programs read and mapped from the tree
+ * for execve.
+ */
+#include <devfs/devfs.h>
+#include <hal/time.h>
+#include <klib/errno.h>
+#include <klib/log.h>
+#include <klib/string.h>
+#include <linux-abi/linux_abi.h>
+#include <page-alloc/page_alloc.h>
+#include <tmpfs/tmpfs.h>
+#include <vfs/fs.h>
+#include <vfs/mmap.h>
+#include "abi_internal.h"
+
+#define CRED_CAP_DAC_READ_SEARCH 2
+#define CRED_CAP_FOWNER          3
+#define CRED_CAP_FSETID          4
+#define CRED_CAP_MKNOD           27
+
+static void *ops_lock_create(void *ctx, const char *name)
+{
+	(void)ctx;
+	return lx_lock_create(name);
+}
+
+static void ops_lock_destroy(void *ctx, void *lock)
+{
+	(void)ctx;
+	lx_lock_destroy(lock);
+}
+
+static void ops_lock(void *ctx, void *lock)
+{
+	(void)ctx;
+	lx_lock(lock);
+}
+
+static void ops_unlock(void *ctx, void *lock)
+{
+	(void)ctx;
+	lx_unlock(lock);
+}
+
+static void ops_now(void *ctx, struct vfs_timespec *out)
+{
+	uint64_t ns = hal_time_realtime_ns();
+
+	(void)ctx;
+	out->sec = (int64_t)(ns / 1000000000ull);
+	out->nsec = (int64_t)(ns % 1000000000ull);
+}
+
+static const struct vfs_ops vfs_glue = {
+    .lock_create = ops_lock_create,
+    .lock_destroy = ops_lock_destroy,
+    .lock = ops_lock,
+    .unlock = ops_unlock,
+    .now = ops_now,
+};
+
+/*
+ * The one place the kernel's random bytes come from (getrandom,
+ * /dev/random and /dev/urandom): process_random() today.
+ */
+void lx_random_bytes(void *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t r = process_random();
+
+		memcpy((uint8_t *)buf + i, &r, len - i < 8 ? len - i : 8);
+	}
+}
+
+static const struct vfs_cred boot_cred = {.caps = ~0u, .fsize_limit = VFS_NO_LIMIT};
+
+/* The mounts of a Linux system, as systemd or an init script makes them. */
+static int mount_tree(void)
+{
+	static const struct {
+		const char *dir, *options;
+		uint32_t mode;
+		unsigned flags;
+	} mounts[] = {
+	    {"/dev", "mode=0755", 0755, VFS_MNT_NOSUID | VFS_MNT_RELATIME},
+	    {"/dev/shm", NULL, 01777, VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_RELATIME},
+	    {"/tmp", NULL, 01777, VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_RELATIME},
+	};
+	struct vfs_fs *fs;
+	int rc = 0;
+
+	if ((rc = vfs_mount_root("tmpfs", "mode=0755", VFS_MNT_RELATIME)) < 0)
+		return rc;
+	if (!(fs = vfs_fs_new()))
+		return -ENOMEM;
+	vfs_fs_umask(fs, 0);
+	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]) && rc == 0; i++) {
+		rc = vfs_mkdir(fs, NULL, mounts[i].dir, mounts[i].mode, &boot_cred);
+		if (rc == 0 || rc == -EEXIST)
+			rc = vfs_mount(fs, mounts[i].dir, "tmpfs", mounts[i].options,
+			               mounts[i].flags, &boot_cred);
+		if (rc == 0 && i == 0)
+			rc = devfs_populate(fs, "/dev", &boot_cred);
+	}
+	vfs_fs_put(fs);
+	return rc;
+}
+
+static const struct process_files exec_files;
+
+int lx_fs_setup(void)
+{
+	int rc;
+
+	if ((rc = vfs_init(&vfs_glue)) < 0)
+		return rc;
+	if ((rc = tmpfs_register()) < 0 || (rc = devfs_init(lx_random_bytes)) < 0 ||
+	    (rc = mount_tree()) < 0) {
+		klog_err("linux-abi", "mounting the file system failed: %s", kstrerror(rc));
+		lx_fs_shutdown();
+		return rc;
+	}
+	process_set_file_ops(&exec_files);
+	return 0;
+}
+
+void lx_fs_shutdown(void)
+{
+	devfs_fini();
+	vfs_shutdown();
+}
+
+/* ---- A process's files ---- */
+
+/* The first process: the root as cwd, /dev/console on 0, 1 and 2 (Linux's console_on_rootfs). */
+int lx_files_first(struct lx_proc *s)
+{
+	struct vfs_file *console;
+
+	if (!(s->fs = vfs_fs_new()))
+		return -ENOMEM;
+	if (!(s->files = vfs_fdt_new())) {
+		vfs_fs_put(s->fs);
+		s->fs = NULL;
+		return -ENOMEM;
+	}
+	if (vfs_open(s->fs, NULL, "/dev/console", VFS_O_RDWR, 0, &boot_cred, &console) < 0) {
+		klog_warn("linux-abi", "unable to open an initial console");
+		return 0;
+	}
+	for (int fd = 0; fd < 3; fd++) {
+		vfs_file_get(console);
+		if (vfs_fd_install(s->files, console, 0, 3, false) < 0)
+			vfs_file_put(console);
+	}
+	vfs_file_put(console);
+	return 0;
+}
+
+int lx_files_fork(struct lx_proc *child, const struct lx_proc *parent)
+{
+	child->files = vfs_fdt_copy(parent->files);
+	child->fs = vfs_fs_copy(parent->fs);
+	if (child->files && child->fs)
+		return 0;
+	if (child->files)
+		vfs_fdt_put(child->files);
+	if (child->fs)
+		vfs_fs_put(child->fs);
+	child->files = NULL;
+	child->fs = NULL;
+	return -ENOMEM;
+}
+
+void lx_files_exec(struct lx_proc *s)
+{
+	vfs_fdt_exec(s->files);
+}
+
+void lx_files_exit(struct lx_proc *s)
+{
+	if (s->files)
+		vfs_fdt_put(s->files);
+	if (s->fs)
+		vfs_fs_put(s->fs);
+	s->files = NULL;
+	s->fs = NULL;
+}
+
+void lx_vfs_cred(struct process *p, struct vfs_cred *out)
+{
+	const struct cred *c = &lx(p)->cred;
+	static const struct {
+		unsigned cap, vfs;
+	} caps[] = {
+	    {CRED_CAP_CHOWN, VFS_CAP_CHOWN},
+	    {CRED_CAP_DAC_OVERRIDE, VFS_CAP_DAC_OVERRIDE},
+	    {CRED_CAP_DAC_READ_SEARCH, VFS_CAP_DAC_READ_SEARCH},
+	    {CRED_CAP_FOWNER, VFS_CAP_FOWNER},
+	    {CRED_CAP_FSETID, VFS_CAP_FSETID},
+	    {CRED_CAP_MKNOD, VFS_CAP_MKNOD},
+	    {CRED_CAP_SYS_ADMIN, VFS_CAP_SYS_ADMIN},
+	};
+	uint64_t fsize = lx(p)->rlim[LX_RLIMIT_FSIZE].cur;
+
+	*out = (struct vfs_cred){
+	    .uid = c->fsuid,
+	    .gid = c->fsgid,
+	    .groups = c->groups,
+	    .ngroups = c->ngroups,
+	    .fsize_limit = fsize == LX_RLIM_INFINITY ? VFS_NO_LIMIT : fsize,
+	};
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		if (cred_capable(c, caps[i].cap))
+			out->caps |= caps[i].vfs;
+}
+
+struct vfs_file *lx_fget(struct process *p, int fd)
+{
+	return vfs_fd_get(lx(p)->files, fd);
+}
+
+/* ---- Programs for execve ---- */
+
+static int exec_open(struct process *p, const char *path, void **file, uint64_t *size)
+{
+	struct vfs_cred cr;
+	struct vfs_file *f;
+	int rc;
+
+	if (!lx_state(p))
+		return -ENOMEM;
+	lx_vfs_cred(p, &cr);
+	if ((rc = vfs_open_exec(lx(p)->fs, path, &cr, &f)) < 0)
+		return rc;
+	*file = f;
+	*size = vfs_inode_size(vfs_file_inode(f));
+	return 0;
+}
+
+static long exec_read(void *file, uint64_t off, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		struct vfs_iter it;
+		long n;
+
+		vfs_iter_kernel(&it, (char *)buf + done, len - done);
+		if ((n = vfs_pread(file, &it, (int64_t)(off + done))) < 0)
+			return n;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (long)done;
+}
+
+static int exec_map(void *file, struct addr_space *as, uintptr_t va, size_t len, uint64_t off,
+                    unsigned prot)
+{
+	return vfs_mmap(as, file, va, len, prot, AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE,
+	                off / PAGE_SIZE, NULL);
+}
+
+static void exec_close(void *file)
+{
+	vfs_file_put(file);
+}
+
+static const struct process_files exec_files = {
+    .open = exec_open,
+    .read = exec_read,
+    .map = exec_map,
+    .close = exec_close,
+};

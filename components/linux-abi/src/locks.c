@@ -1,0 +1,120 @@
+/*
+ * The locks linux-abi gives the components it integrates (ipc-shm's
+ * shm_ops, the vfs's vfs_ops): each lock is created with a name, which is
+ * its class for the lock-order checker.
+ *
+ * Where the address space's lock is a mutex (ADDR_SPACE_MUTEX, which
+ * needs sync), they are sync mutexes, one lock-order class per name, so
+ * the checker sees the orders ipc-shm and the vfs document (the space's
+ * lock, then shm_ns, then shm_seg; vfs_file ... vfs_tree) and would name
+ * any call path that took two classes the other way round. Otherwise they
+ * are raw irq-safe spinlocks, as the space's lock is then: critical
+ * sections never sleep, and backend callbacks run under the space's
+ * spinlock.
+ */
+#include <hal/spinlock.h>
+#include <klib/string.h>
+#include <page-alloc/page_alloc.h>
+#if defined(CONFIG_SYNC) && defined(CONFIG_ADDR_SPACE_MUTEX)
+#include <sync/mutex.h>
+#include <task/task.h>
+#endif
+#include "abi_internal.h"
+
+#if defined(CONFIG_SYNC) && defined(CONFIG_ADDR_SPACE_MUTEX)
+
+/*
+ * The lock-order class of a name: the address of its slot in this table.
+ * Names past the table share the last slot (their order is then checked
+ * as one class's, which can only report more, never less).
+ */
+#define CLASSES 32
+static struct {
+	const char *name;
+} classes[CLASSES];
+static hal_spinlock_t classes_lock = HAL_SPINLOCK_INIT;
+
+static const void *class_of(const char *name)
+{
+	unsigned long flags = hal_spin_lock_irqsave(&classes_lock);
+	unsigned i;
+
+	for (i = 0; i < CLASSES - 1 && classes[i].name; i++)
+		if (strcmp(classes[i].name, name) == 0)
+			break;
+	if (!classes[i].name)
+		classes[i].name = name;
+	hal_spin_unlock_irqrestore(&classes_lock, flags);
+	return &classes[i];
+}
+
+void *lx_lock_create(const char *name)
+{
+	struct mutex *m = kzalloc(sizeof(*m));
+
+	if (m)
+		mutex_init_key(m, name, class_of(name));
+	return m;
+}
+
+void lx_lock(void *l)
+{
+	mutex_lock(l);
+}
+
+void lx_unlock(void *l)
+{
+	mutex_unlock(l);
+}
+
+bool lx_lock_held(void *l)
+{
+	return mutex_owner(l) == task_current();
+}
+
+#else
+
+struct lx_spin {
+	hal_spinlock_t spin;
+	unsigned long flags;
+};
+
+void *lx_lock_create(const char *name)
+{
+	struct lx_spin *l = kzalloc(sizeof(*l));
+
+	(void)name;
+	if (l)
+		hal_spin_init(&l->spin);
+	return l;
+}
+
+void lx_lock(void *lock)
+{
+	struct lx_spin *l = lock;
+	unsigned long flags = hal_spin_lock_irqsave(&l->spin);
+
+	l->flags = flags;
+}
+
+void lx_unlock(void *lock)
+{
+	struct lx_spin *l = lock;
+
+	hal_spin_unlock_irqrestore(&l->spin, l->flags);
+}
+
+/* One CPU: a spinlock taken with interrupts off is held by whoever runs. */
+bool lx_lock_held(void *lock)
+{
+	struct lx_spin *l = lock;
+
+	return hal_spin_is_locked(&l->spin);
+}
+
+#endif
+
+void lx_lock_destroy(void *lock)
+{
+	kfree(lock);
+}

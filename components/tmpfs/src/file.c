@@ -1,0 +1,235 @@
+/*
+ * Regular files and symbolic links: reads and writes through the page
+ * tree, sizes, holes, and the pages mappings ask for (mm/shmem.c:
+ * shmem_file_read_iter, shmem_file_write_iter, shmem_setattr's truncation,
+ * shmem_fault, shmem_file_llseek). Reads and writes hold the inode's lock
+ * and copy user memory with it; only pages_lock is taken under a page
+ * fault, and never across a copy.
+ */
+#include <klib/errno.h>
+#include <klib/string.h>
+#include "tmpfs_internal.h"
+
+static const char zeros[512];
+
+static void set_blocks(struct tmpfs_inode *ti)
+{
+	__atomic_store_n(&ti->v.blocks, ti->file.npages * (PAGE_SIZE / 512), __ATOMIC_RELAXED);
+}
+
+/* Page pgoff with a reference for the caller; allocated (and charged) if 'alloc'. */
+static int page_get(struct tmpfs_inode *ti, uint64_t pgoff, bool alloc, paddr_t *pa)
+{
+	struct tmpfs_sb *ts = TSB(&ti->v);
+	int rc;
+
+	vfs_lock(ti->file.pages_lock);
+	rc = tmpfs_pages_lookup(&ti->file.pages, pgoff, pa);
+	if (rc == -ENOENT && alloc) {
+		if (!tmpfs_charge(&ts->used_blocks, ts->max_blocks, 1)) {
+			rc = -ENOSPC;
+		} else if ((*pa = page_alloc_zeroed(0)) == PADDR_NONE) {
+			tmpfs_uncharge(&ts->used_blocks, 1);
+			rc = -ENOMEM;
+		} else if ((rc = tmpfs_pages_insert(&ti->file.pages, pgoff, *pa)) < 0) {
+			page_free(*pa, 0);
+			tmpfs_uncharge(&ts->used_blocks, 1);
+		} else {
+			ti->file.npages++;
+			set_blocks(ti);
+		}
+	}
+	if (rc == 0)
+		page_ref_get(*pa);
+	vfs_unlock(ti->file.pages_lock);
+	return rc;
+}
+
+static int copy_zeros(struct vfs_iter *it, size_t off, size_t n)
+{
+	int rc = 0;
+
+	for (size_t done = 0; done < n && rc == 0; done += sizeof(zeros))
+		rc = it->copy(it, off + done, (void *)zeros, MIN(sizeof(zeros), n - done), true);
+	return rc;
+}
+
+static long tmpfs_read(struct vfs_file *f, struct vfs_iter *it, uint64_t *pos)
+{
+	struct tmpfs_inode *ti = TI(f->inode);
+	size_t done = 0, len;
+	uint64_t size;
+	int rc = 0;
+
+	vfs_inode_lock(&ti->v);
+	size = vfs_inode_size(&ti->v);
+	len = *pos >= size ? 0 : (size_t)MIN((uint64_t)it->len, size - *pos);
+	while (done < len && rc == 0) {
+		uint64_t p = *pos + done;
+		size_t off = p % PAGE_SIZE, n = MIN(PAGE_SIZE - off, len - done);
+		paddr_t pa;
+
+		if (page_get(ti, p / PAGE_SIZE, false, &pa) == 0) {
+			rc = it->copy(it, done, (char *)page_to_virt(pa) + off, n, true);
+			page_ref_put(pa);
+		} else {
+			rc = copy_zeros(it, done, n); /* a hole */
+		}
+		if (rc == 0)
+			done += n;
+	}
+	vfs_file_accessed(f);
+	vfs_inode_unlock(&ti->v);
+	*pos += done;
+	return done ? (long)done : rc;
+}
+
+static long tmpfs_write(struct vfs_file *f, struct vfs_iter *it, uint64_t *pos,
+                        const struct vfs_cred *cr, bool *xfsz)
+{
+	struct tmpfs_inode *ti = TI(f->inode);
+	struct vfs_timespec now;
+	size_t done = 0;
+	long len, rc = 0;
+
+	vfs_inode_lock(&ti->v);
+	if ((len = vfs_write_checks(f, pos, it->len, cr, xfsz)) <= 0) {
+		vfs_inode_unlock(&ti->v);
+		return len;
+	}
+	vfs_write_kill_suid(&ti->v, cr);
+	vfs_now(&now);
+	ti->v.mtime = ti->v.ctime = now;
+	while (done < (size_t)len && rc == 0) {
+		uint64_t p = *pos + done;
+		size_t off = p % PAGE_SIZE, n = MIN(PAGE_SIZE - off, (size_t)len - done);
+		paddr_t pa;
+
+		if ((rc = page_get(ti, p / PAGE_SIZE, true, &pa)) < 0)
+			break;
+		rc = it->copy(it, done, (char *)page_to_virt(pa) + off, n, false);
+		page_ref_put(pa);
+		if (rc < 0)
+			break;
+		done += n;
+		if (p + n > vfs_inode_size(&ti->v))
+			vfs_inode_set_size(&ti->v, p + n);
+	}
+	vfs_inode_unlock(&ti->v);
+	*pos += done;
+	return done ? (long)done : rc;
+}
+
+static void put_page_cb(void *ctx, paddr_t pa)
+{
+	(*(uint64_t *)ctx)++;
+	page_ref_put(pa);
+}
+
+/* Shrinking drops the pages past the end and zeroes the tail of the last one. */
+static int tmpfs_setsize(struct vfs_inode *inode, uint64_t size)
+{
+	struct tmpfs_inode *ti = TI(inode);
+	uint64_t dropped = 0;
+	paddr_t pa;
+
+	if (size < vfs_inode_size(inode)) {
+		vfs_lock(ti->file.pages_lock);
+		tmpfs_pages_truncate(&ti->file.pages, (size + PAGE_SIZE - 1) / PAGE_SIZE,
+		                     put_page_cb, &dropped);
+		ti->file.npages -= dropped;
+		set_blocks(ti);
+		if ((size % PAGE_SIZE) &&
+		    tmpfs_pages_lookup(&ti->file.pages, size / PAGE_SIZE, &pa) == 0)
+			memset((char *)page_to_virt(pa) + size % PAGE_SIZE, 0,
+			       PAGE_SIZE - size % PAGE_SIZE);
+		vfs_unlock(ti->file.pages_lock);
+		tmpfs_uncharge(&TSB(inode)->used_blocks, dropped);
+	}
+	vfs_inode_set_size(inode, size);
+	return 0;
+}
+
+/* A mapping's page: past the end is -ENXIO (SIGBUS); holes are filled (shmem_fault). */
+static int tmpfs_get_page(struct vfs_inode *inode, uint64_t pgoff, paddr_t *pa)
+{
+	uint64_t size = vfs_inode_size(inode);
+
+	if (pgoff >= (size + PAGE_SIZE - 1) / PAGE_SIZE)
+		return -ENXIO;
+	return page_get(TI(inode), pgoff, true, pa);
+}
+
+void tmpfs_file_destroy(struct tmpfs_inode *ti)
+{
+	uint64_t dropped = 0;
+
+	tmpfs_pages_truncate(&ti->file.pages, 0, put_page_cb, &dropped);
+	tmpfs_uncharge(&TSB(&ti->v)->used_blocks, dropped);
+}
+
+/* shmem_file_llseek: real holes for SEEK_DATA and SEEK_HOLE. */
+static int64_t tmpfs_llseek(struct vfs_file *f, int64_t off, int whence)
+{
+	struct tmpfs_inode *ti = TI(f->inode);
+	uint64_t size, pg;
+	int64_t r;
+
+	if (whence != VFS_SEEK_DATA && whence != VFS_SEEK_HOLE)
+		return vfs_generic_llseek(f, off, whence);
+	if (off < 0)
+		return -ENXIO;
+	vfs_inode_lock(&ti->v);
+	size = vfs_inode_size(&ti->v);
+	if ((uint64_t)off >= size) {
+		vfs_inode_unlock(&ti->v);
+		return -ENXIO;
+	}
+	vfs_lock(ti->file.pages_lock);
+	pg = tmpfs_pages_next(&ti->file.pages, (uint64_t)off / PAGE_SIZE, whence == VFS_SEEK_DATA);
+	vfs_unlock(ti->file.pages_lock);
+	vfs_inode_unlock(&ti->v);
+	if (pg == UINT64_MAX || pg >= (size + PAGE_SIZE - 1) / PAGE_SIZE)
+		r = whence == VFS_SEEK_DATA ? -ENXIO : (int64_t)size;
+	else
+		r = MAX(off, (int64_t)(pg * PAGE_SIZE));
+	if (r >= 0)
+		f->pos = (uint64_t)r;
+	return r;
+}
+
+static int tmpfs_fsync(struct vfs_file *f)
+{
+	(void)f;
+	return 0; /* nothing below memory to write to */
+}
+
+static long tmpfs_readlink(struct vfs_inode *inode, char *buf, size_t size)
+{
+	struct tmpfs_inode *ti = TI(inode);
+	size_t len = strlen(ti->link.target);
+
+	if (len > size)
+		len = size;
+	memcpy(buf, ti->link.target, len);
+	return (long)len;
+}
+
+const struct vfs_inode_ops tmpfs_file_ops = {
+    .setsize = tmpfs_setsize,
+    .get_page = tmpfs_get_page,
+};
+
+const struct vfs_inode_ops tmpfs_link_ops = {
+    .readlink = tmpfs_readlink,
+};
+
+const struct vfs_inode_ops tmpfs_special_ops = {0};
+
+const struct vfs_file_ops tmpfs_file_fops = {
+    .read = tmpfs_read,
+    .write = tmpfs_write,
+    .llseek = tmpfs_llseek,
+    .fsync = tmpfs_fsync,
+    .direct = true, /* as Linux's tmpfs since 6.6: the same copies, no cache to bypass */
+};

@@ -1,0 +1,135 @@
+/* vfs_env.h: pthread locks with a lock-order check, a settable clock. */
+#include "vfs_env.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vfs_timespec vfs_env_time = {1700000000, 0};
+long vfs_env_locks, vfs_env_order_errors;
+
+struct env_lock {
+	pthread_mutex_t m;
+	const char *name;
+	int rank;
+};
+
+/*
+ * Ranks of vfs/vfs.h's order; a lock may be taken only if no lock held
+ * ranks above it. Two locks of one rank may nest where the header says so
+ * (directories parent first, inodes in address order). "Alone" locks
+ * (rank 100) must be taken with nothing held, and nothing under them.
+ */
+static int rank_of(const char *name)
+{
+	static const struct {
+		const char *name;
+		int rank;
+	} ranks[] = {
+	    {"vfs_file", 1},  {"vfs_rename", 2},    {"vfs_dir", 3},
+	    {"vfs_inode", 4}, {"tmpfs_pages", 6},   {"vfs_tree", 7},
+	    {"devfs_tty", 8}, {"vfs_fdtable", 100}, {"vfs_fs", 100},
+	};
+
+	for (size_t i = 0; i < sizeof(ranks) / sizeof(ranks[0]); i++)
+		if (strcmp(ranks[i].name, name) == 0)
+			return ranks[i].rank;
+	fprintf(stderr, "vfs_env: a lock of unknown class '%s'\n", name);
+	abort();
+}
+
+#define MAX_HELD 16
+static __thread struct env_lock *held[MAX_HELD];
+static __thread int nheld;
+
+static void check_order(struct env_lock *l)
+{
+	for (int i = 0; i < nheld; i++) {
+		struct env_lock *h = held[i];
+		bool bad = h->rank > l->rank || (h->rank == 100) || (l->rank == 100) ||
+		           (h->rank == l->rank && l->rank != 3 && l->rank != 4);
+
+		if (bad && vfs_env_order_errors++ == 0)
+			fprintf(stderr,
+			        "vfs_env: lock order broken: '%s' taken while holding '%s'\n",
+			        l->name, h->name);
+	}
+}
+
+static void *lock_create(void *ctx, const char *name)
+{
+	struct env_lock *l = calloc(1, sizeof(*l));
+
+	(void)ctx;
+	if (!l)
+		return NULL;
+	pthread_mutex_init(&l->m, NULL);
+	l->name = name;
+	l->rank = rank_of(name);
+	vfs_env_locks++;
+	return l;
+}
+
+static void lock_destroy(void *ctx, void *lock)
+{
+	struct env_lock *l = lock;
+
+	(void)ctx;
+	pthread_mutex_destroy(&l->m);
+	free(l);
+	vfs_env_locks--;
+}
+
+static void lock(void *ctx, void *lock)
+{
+	struct env_lock *l = lock;
+
+	(void)ctx;
+	check_order(l);
+	pthread_mutex_lock(&l->m);
+	if (nheld < MAX_HELD)
+		held[nheld++] = l;
+}
+
+static void unlock(void *ctx, void *lock)
+{
+	struct env_lock *l = lock;
+
+	(void)ctx;
+	for (int i = nheld - 1; i >= 0; i--)
+		if (held[i] == l) {
+			memmove(&held[i], &held[i + 1], (size_t)(nheld - i - 1) * sizeof(held[0]));
+			nheld--;
+			break;
+		}
+	pthread_mutex_unlock(&l->m);
+}
+
+static void now(void *ctx, struct vfs_timespec *out)
+{
+	(void)ctx;
+	*out = vfs_env_time;
+}
+
+static const struct vfs_ops ops = {
+    .lock_create = lock_create,
+    .lock_destroy = lock_destroy,
+    .lock = lock,
+    .unlock = unlock,
+    .now = now,
+};
+
+void vfs_env_init(void)
+{
+	assert_int_equal(vfs_init(&ops), 0);
+}
+
+struct vfs_cred vfs_env_root(void)
+{
+	return (struct vfs_cred){.caps = ~0u, .fsize_limit = VFS_NO_LIMIT};
+}
+
+struct vfs_cred vfs_env_user(uint32_t uid, uint32_t gid)
+{
+	return (struct vfs_cred){.uid = uid, .gid = gid, .fsize_limit = VFS_NO_LIMIT};
+}

@@ -1,0 +1,28 @@
+/*
+ * The vfs's environment in host tests: vfs_ops over pthread mutexes, each
+ * named with its class, every acquisition checked against the lock order
+ * of vfs/vfs.h (no lock may be taken while a lock later in the order is
+ * held; vfs_env.c), and a clock the test sets.
+ */
+#ifndef VFS_ENV_H
+#define VFS_ENV_H
+
+#include "kit_test.h"
+#include <vfs/fdtable.h>
+#include <vfs/fs.h>
+
+/* The clock (wall time) the vfs reads; tests move it. */
+extern struct vfs_timespec vfs_env_time;
+/* Locks created and not yet destroyed. */
+extern long vfs_env_locks;
+/* Acquisitions that broke the order (the first one is printed). */
+extern long vfs_env_order_errors;
+
+/* vfs_init with the environment. */
+void vfs_env_init(void);
+
+/* Credentials: root (every capability), or a user without any. */
+struct vfs_cred vfs_env_root(void);
+struct vfs_cred vfs_env_user(uint32_t uid, uint32_t gid);
+
+#endif
