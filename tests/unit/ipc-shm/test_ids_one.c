@@ -53,6 +53,7 @@ static void test_ids_one_entry_is_the_limit(void **state)
 {
 	struct shm_limits l;
 	struct shminfo64 info;
+	struct shmid64_ds ds;
 	int id;
 	(void)state;
 
@@ -65,6 +66,12 @@ static void test_ids_one_entry_is_the_limit(void **state)
 	assert_int_equal(p_get(ns, &p, IPC_PRIVATE, P, 0600), -ENOSPC);
 	assert_int_equal(p_get(ns, &p, 6, P, IPC_CREAT | 0600), -ENOSPC);
 	assert_int_equal(p_get(ns, &p, 5, P, 0600), id);
+	/* Indexes past the table are no segment, whatever the id's other bits. */
+	assert_int_equal(p_ctl(ns, &p, 1, SHM_STAT_ANY, &ds), -EINVAL);
+	assert_int_equal(p_ctl(ns, &p, 32767, SHM_STAT_ANY, &ds), -EINVAL);
+	assert_int_equal(p_ctl(ns, &p, 32768 + 511, IPC_STAT, &ds), -EINVAL);
+	assert_int_equal(p_at(ns, &p, 32767, 0, 0), -EINVAL);
+	assert_int_equal(p_ctl(ns, &p, 0, SHM_STAT_ANY, &ds), id);
 	assert_int_equal(p_ctl(ns, &p, 0, IPC_INFO, &info), 0);
 	assert_int_equal(info.shmmni, 1);
 	assert_int_equal(p_ctl(ns, &p, id, IPC_RMID, NULL), 0);
