@@ -9,13 +9,17 @@ struct task;
 /*
  * A lock used the wrong way, found by a debug check: print the message,
  * then panic (CONFIG_SYNC_DEBUG_PANIC) or carry on as a warning. Compiled
- * out of non-debug builds; the API still returns its errno there.
+ * out of non-debug builds; the API still returns its errno there. The
+ * arguments stay inside sizeof there: never evaluated, still type-checked
+ * against the format, and variables kept only for the message count as
+ * used (-Wunused-variable in release builds otherwise).
  */
 #ifdef CONFIG_DEBUG
 void sync_report(const char *fmt, ...) KIT_PRINTF(1, 2);
 #define SYNC_REPORT(...) sync_report(__VA_ARGS__)
 #else
-#define SYNC_REPORT(...) ((void)0)
+int sync_report_unused(const char *fmt, ...) KIT_PRINTF(1, 2); /* declared only */
+#define SYNC_REPORT(...) ((void)sizeof(sync_report_unused(__VA_ARGS__)))
 #endif
 
 /* The name of a task for messages ("(none)" for NULL). */
