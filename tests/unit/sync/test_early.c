@@ -10,17 +10,30 @@
 #include "harness.h"
 #include "kit_test.h"
 #include <klib/errno.h>
+#include <stdio.h>
 #include <sync/cond.h>
 #include <sync/mutex.h>
 #include <sync/rwlock.h>
 #include <sync/spinlock.h>
 
-/* A misuse: its errno, and its report where the build has reports. */
+#ifdef CONFIG_DEBUG
+/* " (returns -EAGAIN)": how a report names the errno of the call. */
+static const char *returns(int rc)
+{
+	static char buf[32];
+
+	snprintf(buf, sizeof(buf), "(returns -%s)", kstrerrorname(rc));
+	return buf;
+}
+#endif
+
+/* A misuse: its errno, and its report (naming the errno) where the build has reports. */
 #if defined(CONFIG_SYNC_DEBUG_PANIC)
 #define EXPECT_MISUSE(call, rc, msg)                                                               \
 	do {                                                                                       \
 		expect_panic(call);                                                                \
 		assert_true(kit_test_output_has(msg));                                             \
+		assert_true(kit_test_output_has(returns(rc)));                                     \
 	} while (0)
 #elif defined(CONFIG_DEBUG)
 #define EXPECT_MISUSE(call, rc, msg)                                                               \
@@ -28,6 +41,7 @@
 		kit_test_output_reset();                                                           \
 		assert_int_equal(call, rc);                                                        \
 		assert_true(kit_test_output_has(msg));                                             \
+		assert_true(kit_test_output_has(returns(rc)));                                     \
 	} while (0)
 #else
 #define EXPECT_MISUSE(call, rc, msg) assert_int_equal(call, rc)
