@@ -8,6 +8,7 @@
 #include "harness.h"
 #include "kit_test.h"
 #include <stdio.h>
+#include <string.h>
 #include <sync/mutex.h>
 #include <sync/rwlock.h>
 #include <sync/spinlock.h>
@@ -30,6 +31,16 @@ static int a_then_b(void *arg)
 	mutex_unlock(&lock_b);
 	mutex_unlock(&lock_a);
 	return 0;
+}
+
+/* How often 'needle' is in the console output. */
+static int count(const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = kit_test_output; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
 }
 
 static void expect_site(const char *what, const char *name, int line)
@@ -58,6 +69,7 @@ static void test_ab_ba_is_caught_without_a_deadlock(void **state)
 	expect_site("taking ", "lock_a", line_a2);
 	expect_site("holding", "lock_a", line_a1);
 	expect_site("taking ", "lock_b", line_b1);
+	assert_int_equal(count("holding '"), 2); /* now, and the one earlier edge: no more */
 	assert_null(mutex_owner(&lock_a)); /* reported before taking it */
 	mutex_unlock(&lock_b);
 
@@ -93,6 +105,7 @@ static void test_cycles_of_three(void **state)
 	mutex_unlock(&lock_z);
 	assert_true(kit_test_output_has("holding 'lock_z'"));
 	assert_true(kit_test_output_has("taking  'lock_x'"));
+	assert_int_equal(count("holding '"), 3); /* now, and the two earlier edges */
 	/* ... and the whole earlier path: x before y, y before z. */
 	assert_true(kit_test_output_has("holding 'lock_x'"));
 	assert_true(kit_test_output_has("taking  'lock_y'"));
@@ -204,6 +217,35 @@ static void test_trylock_adds_no_order(void **state)
 	assert_false(kit_test_output_has("inversion"));
 }
 
+/*
+ * ... but a lock taken with a trylock is held like any other: what is taken
+ * while it is held comes after it. For each kind of trylock.
+ */
+static struct mutex try_m = MUTEX_INIT(try_m, "try_m"), after_m = MUTEX_INIT(after_m, "after_m");
+static struct rwlock try_r = RWLOCK_INIT(try_r, "try_r"), try_w = RWLOCK_INIT(try_w, "try_w");
+
+static void test_a_trylocked_lock_is_held(void **state)
+{
+	(void)state;
+	assert_int_equal(mutex_trylock(&try_m), 0);
+	assert_int_equal(rwlock_read_trylock(&try_r), 0);
+	assert_int_equal(rwlock_write_trylock(&try_w), 0);
+	mutex_lock(&after_m); /* after each of the three */
+	mutex_unlock(&after_m);
+	rwlock_write_unlock(&try_w);
+	rwlock_read_unlock(&try_r);
+	mutex_unlock(&try_m);
+
+	mutex_lock(&after_m);
+	expect_panic(mutex_lock(&try_m));
+	assert_true(kit_test_output_has("holding 'try_m'"));
+	expect_panic(rwlock_read_lock(&try_r));
+	assert_true(kit_test_output_has("holding 'try_r'"));
+	expect_panic(rwlock_write_lock(&try_w));
+	assert_true(kit_test_output_has("holding 'try_w'"));
+	mutex_unlock(&after_m);
+}
+
 /* Locks made at one init site are one class: their mutual order is not checked. */
 static void make_sibling(struct mutex *m, const char *name)
 {
@@ -284,14 +326,15 @@ static void test_release_out_of_order_keeps_the_others_held(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ab_ba_is_caught_without_a_deadlock),
-		cmocka_unit_test(test_cycles_of_three),
-		cmocka_unit_test(test_spinlocks_are_checked_too),
-		cmocka_unit_test(test_consistent_order_is_quiet),
-		cmocka_unit_test(test_locks_of_other_tasks_add_no_order),
-		cmocka_unit_test(test_trylock_adds_no_order),
-		cmocka_unit_test(test_siblings_share_a_class),
-		cmocka_unit_test(test_release_out_of_order_keeps_the_others_held),
+	    cmocka_unit_test(test_ab_ba_is_caught_without_a_deadlock),
+	    cmocka_unit_test(test_cycles_of_three),
+	    cmocka_unit_test(test_spinlocks_are_checked_too),
+	    cmocka_unit_test(test_consistent_order_is_quiet),
+	    cmocka_unit_test(test_locks_of_other_tasks_add_no_order),
+	    cmocka_unit_test(test_trylock_adds_no_order),
+	    cmocka_unit_test(test_a_trylocked_lock_is_held),
+	    cmocka_unit_test(test_siblings_share_a_class),
+	    cmocka_unit_test(test_release_out_of_order_keeps_the_others_held),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);
