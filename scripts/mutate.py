@@ -26,6 +26,7 @@ go to build/mutate/results/COMPONENT-SEED.json; --recheck (with --seed)
 runs again only the mutants that survived there, after new tests.
 """
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -301,6 +302,20 @@ def mutants_of(src):
     return [m for m in out if m.after is not None]
 
 
+def pick(every, seed, n):
+    """The n mutants whose hash with the seed is lowest: a mutant's chance
+    depends on itself and the seed alone, so editing one part of the sources
+    leaves the sample of the others as it was."""
+    seen, ranked = {}, []
+    for m in every:
+        k = m.key()
+        seen[k] = seen.get(k, 0) + 1  # the same change twice in a file
+        digest = hashlib.sha256(repr((seed, k, seen[k])).encode()).digest()
+        ranked.append((digest, m))
+    ranked.sort(key=lambda x: x[0])
+    return [m for _, m in ranked[:n]] if n else every
+
+
 def component_sources(comp):
     d = os.path.join(ROOT, "components", comp, "src")
     if not os.path.isdir(d):
@@ -493,7 +508,7 @@ def main():
     if args.file:
         srcs = [s for s in srcs if s.path.endswith("/" + args.file) or os.path.abspath(args.file) == s.path]
     every = [m for s in srcs for m in mutants_of(s)]
-    sample = every if args.n == 0 or args.n >= len(every) else random.Random(seed).sample(every, args.n)
+    sample = pick(every, seed, args.n)
     sample.sort(key=lambda m: (m.path, m.line, m.start, m.op, m.new))
     print(f"mutate: {args.component}, seed {seed}: {len(sample)} of {len(every)} mutants")
     if args.list:
@@ -524,7 +539,7 @@ def main():
     signal.signal(signal.SIGHUP, on_term)
     try:
         JOURNAL.recover()
-        return run(args, seed, bdir, srcs, sample, eq)
+        return run(args, seed, bdir, srcs, sample, eq, every)
     except KeyboardInterrupt:
         print("\nmutate: interrupted; sources restored")
         return 130
@@ -532,7 +547,7 @@ def main():
         os.unlink(lock)
 
 
-def run(args, seed, bdir, srcs, sample, eq):
+def run(args, seed, bdir, srcs, sample, eq, every):
     print("mutate: building " + os.path.relpath(bdir, ROOT))
     configure(bdir, args.jobs)
     ok, log = build(bdir, args.jobs)
@@ -565,14 +580,21 @@ def run(args, seed, bdir, srcs, sample, eq):
     results = os.path.join(bdir, "results", f"{args.component}-{seed}.json")
     earlier = {}
     if args.recheck:
+        # The earlier run's mutants, by what they change: its verdicts stand
+        # where they were kills, the survivors run again.
         try:
             with open(results) as f:
                 earlier = {tuple(r["key"]): r for r in json.load(f)["mutants"]}
         except OSError:
             sys.exit(f"mutate: no earlier run of {args.component} with seed {seed} ({results})")
-        missing = len(set(earlier) - {m.key() for m in sample})
-        if missing:
-            print(f"mutate: {missing} mutants of the earlier run are gone (their source lines changed)")
+        now = {}
+        for m in every:
+            now.setdefault(m.key(), m)
+        sample = [now[k] for k in earlier if k in now]
+        gone = [k for k in earlier if k not in now]
+        for k in gone:
+            print(f"mutate: gone since the earlier run (its line changed): {k[0]}: `{k[1]}` -> `{k[2]}`"
+                  f" ({earlier[k]['verdict']})")
     verdicts = []  # (mutant, "killed" | "survived" | "stillborn", killing test)
     start = time.monotonic()
     for i, m in enumerate(sample, 1):
