@@ -246,6 +246,31 @@ static void test_a_trylocked_lock_is_held(void **state)
 	mutex_unlock(&after_m);
 }
 
+/* A released spinlock is no longer held: nothing taken afterwards comes after it. */
+static struct spinlock rel_s = SPINLOCK_INIT("rel_s"), rel_t = SPINLOCK_INIT("rel_t");
+static struct mutex after_st = MUTEX_INIT(after_st, "after_st");
+
+static void test_a_released_spinlock_is_not_held(void **state)
+{
+	unsigned long flags;
+	(void)state;
+
+	spin_lock(&rel_s);
+	spin_unlock(&rel_s);
+	flags = spin_lock_irqsave(&rel_t);
+	spin_unlock_irqrestore(&rel_t, flags);
+	mutex_lock(&after_st);
+	mutex_unlock(&after_st);
+	kit_test_output_reset();
+	mutex_lock(&after_st); /* the other way round: fine, as nothing was learnt */
+	spin_lock(&rel_s);
+	flags = spin_lock_irqsave(&rel_t);
+	spin_unlock_irqrestore(&rel_t, flags);
+	spin_unlock(&rel_s);
+	mutex_unlock(&after_st);
+	assert_false(kit_test_output_has("inversion"));
+}
+
 /* Locks made at one init site are one class: their mutual order is not checked. */
 static void make_sibling(struct mutex *m, const char *name)
 {
@@ -333,6 +358,7 @@ int main(void)
 	    cmocka_unit_test(test_locks_of_other_tasks_add_no_order),
 	    cmocka_unit_test(test_trylock_adds_no_order),
 	    cmocka_unit_test(test_a_trylocked_lock_is_held),
+	    cmocka_unit_test(test_a_released_spinlock_is_not_held),
 	    cmocka_unit_test(test_siblings_share_a_class),
 	    cmocka_unit_test(test_release_out_of_order_keeps_the_others_held),
 	};

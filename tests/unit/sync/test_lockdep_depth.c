@@ -13,6 +13,15 @@ static void test_lockdep_too_many_held_stops_the_checker(void **state)
 	(void)state;
 	lockdep_full_check_before(&a, &b);
 	kit_test_output_reset();
+	for (int i = 0; i < N - 1; i++) { /* exactly the limit: still checked */
+		mutex_init_key(&m[i], "nested", &keys[i]);
+		mutex_lock(&m[i]);
+	}
+	for (int i = N - 1; i-- > 0;)
+		assert_int_equal(mutex_unlock(&m[i]), 0);
+	if (kit_test_output_has("stopped"))
+		fail_msg("the checker stopped at CONFIG_SYNC_LOCKDEP_DEPTH locks:\n%s",
+		         kit_test_output);
 	for (int i = 0; i < N; i++) {
 		mutex_init_key(&m[i], "nested", &keys[i]);
 		mutex_lock(&m[i]);
