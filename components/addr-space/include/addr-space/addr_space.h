@@ -209,10 +209,12 @@ int as_visit(struct addr_space *as, uintptr_t from, as_visitor_t visit, void *ct
  * [locks]
  * Copy between the kernel and user addresses of 'as': 0, or -EFAULT for an
  * address with no access (no area, an area without AS_PROT_USER, or a
- * protection that forbids it). Pages are faulted in (and copy-on-write
- * pages copied) as needed; the copy goes through the kernel's view of the
- * frames, so it works whichever space is active. On -EFAULT the bytes
- * before the bad page have been copied.
+ * protection that forbids it: the kernel writes only where the user may
+ * write), or -ENOMEM when a page could not be filled for want of a frame
+ * (the caller may free memory and retry). Pages are faulted in (and
+ * copy-on-write pages copied) as needed; the copy goes through the
+ * kernel's view of the frames, so it works whichever space is active. On
+ * an error the bytes before the bad page have been copied.
  */
 int as_copy_to_user(struct addr_space *as, uintptr_t dst, const void *src, size_t len);
 int as_copy_from_user(struct addr_space *as, void *dst, uintptr_t src, size_t len);
@@ -225,8 +227,9 @@ int as_copy_from_user(struct addr_space *as, void *dst, uintptr_t src, size_t le
  */
 int as_query(struct addr_space *as, uintptr_t va, paddr_t *pa, unsigned *prot);
 
-/* [free] Make 'as' the space of the calling CPU (satp on riscv64); NULL: the kernel's table
- * alone. task's switch calls it with interrupts off and the CPU's scheduler lock held. */
+/* [free] Make 'as' the space of the calling CPU (its user half, hal_mmu_switch); NULL: the
+ * kernel's table alone. task's switch calls it with interrupts off and the CPU's scheduler lock
+ * held. */
 void as_activate(struct addr_space *as);
 
 /* [free] The space last activated on the calling CPU, or NULL. */
@@ -252,6 +255,14 @@ struct addr_space *as_area_space(const struct as_area *area);
 
 /* [locks] Counts, for tests and statistics. */
 size_t as_area_count(struct addr_space *as);
+/*
+ * [free] Pages mapped by the space's non-linear areas, shared and copy-on-write
+ * pages counted in every space that maps them (Linux's RSS: what the OOM
+ * killer weighs), and the page-table pages of the space. Snapshots read
+ * without the space's lock: any context, even with other locks held.
+ */
+size_t as_resident_pages(struct addr_space *as);
+size_t as_table_pages(struct addr_space *as);
 
 /* [free] Lowest and highest (exclusive) user addresses areas may use. */
 uintptr_t as_user_base(void);

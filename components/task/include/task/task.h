@@ -81,6 +81,13 @@ void task_yield(void);
  * meanwhile). Task; sleeps unless the deadline has passed. */
 void task_sleep_until(uint64_t deadline_ns);
 void task_sleep_ns(uint64_t ns);
+/*
+ * The same, ended early by an interruption in 'intr' (TASK_WAIT_KILLABLE,
+ * TASK_WAIT_INTERRUPTIBLE; task/wait.h): 0 once the deadline has come (even
+ * if an interruption came too, as Linux's nanosleep), else -EINTR (at once
+ * if one is already raised).
+ */
+int task_sleep_until_intr(uint64_t deadline_ns, unsigned intr);
 
 /* Any context, no lock, never sleeps: the accessors below too. */
 /* The running task (NULL before task_init). */
@@ -114,8 +121,8 @@ const char *task_sched_name(void);
 
 /*
  * Address spaces: 't' runs in 'space', and activate(space) is called when
- * the CPU switches to 't' from a task in another space (on riscv64 it writes
- * satp). A task without a space (the default, space NULL) runs in whichever
+ * the CPU switches to 't' from a task in another space (as_activate: it
+ * switches the CPU's user half). A task without a space (the default, space NULL) runs in whichever
  * space is active, as Linux kernel threads borrow the last one. Whoever
  * destroys a space must first make sure it is not task_active_space(): the
  * running task gives its space up by switching the CPU to another table
@@ -126,6 +133,24 @@ const char *task_sched_name(void);
  */
 int task_set_space(struct task *t, void *space, void (*activate)(void *space));
 void *task_active_space(void);
+
+/*
+ * Interruptions (TASK_INTR_*, task/wait.h): how a layer above task cuts a
+ * task's sleep short. process raises TASK_INTR_FATAL when a process is to
+ * die (SIGKILL, a fatal signal, the OOM killer) and will raise
+ * TASK_INTR_SIGNAL for a signal a handler must see; task knows nothing of
+ * signals. task_interrupt() raises 'intr' on 't' and, if t sleeps in a wait
+ * that one of them ends, wakes it (that wait returns -EINTR). Raised
+ * interruptions stay until task_interrupt_clear() (the layer clears
+ * TASK_INTR_SIGNAL once nothing is pending; TASK_INTR_FATAL stays until
+ * the task ends). Any context, interrupt handlers included; takes the CPU's
+ * lock, so callers may hold the lock of a wait queue (lock order: that
+ * lock, then the CPU's). task_interrupts() reads the raised set (a
+ * snapshot).
+ */
+void task_interrupt(struct task *t, unsigned intr);
+void task_interrupt_clear(struct task *t, unsigned intr);
+unsigned task_interrupts(const struct task *t);
 
 /*
  * One pointer for whatever runs the task (process: its struct process), so
