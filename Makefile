@@ -13,6 +13,7 @@
 #   make test                        every unit and boot test (what CI runs)
 #   make randconfig-test [N=10] [SEED=s]  random valid configurations, built and booted
 #   make fuzz [FUZZ_SECONDS=600]     every fuzz target, that long each
+#   make mutate COMPONENT=sync [SEED=n] [N=50] [RECHECK=1]   mutation testing (docs/testing.md)
 #   make bench                       host micro-benchmarks (docs/benchmarks.md)
 #   make bench-shm [BENCH_ARGS=n]    ipc-shm and Linux's shm syscalls side by side
 #   make menuconfig|savedefconfig|olddefconfig   edit the build's configuration
@@ -61,12 +62,13 @@ RUN_ARGS := $(if $(INITRD),--initrd $(call squote,$(INITRD))) \
 
 .PHONY: all build configure initrd run run-uboot debug test unit-test randconfig-test fuzz bench bench-shm setup \
 	menuconfig guiconfig \
+.PHONY: all build configure initrd run run-uboot debug test unit-test mutate bench bench-shm setup menuconfig guiconfig \
 	savedefconfig olddefconfig defconfig clean help
 
 all: build
 
 help:
-	@sed -n '2,20p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,21p' Makefile | sed 's/^# \{0,1\}//'
 
 setup:
 	@scripts/setup.sh
@@ -126,6 +128,12 @@ fuzz: setup
 # prints its seed: make randconfig-test SEED=<seed> N=1 replays it.
 randconfig-test: setup
 	@$(PY) scripts/randconfig.py -n $(or $(N),10) $(if $(SEED),--seed $(SEED)) --jobs $(JOBS)
+# Mutation testing of one component against the unit tests that link it, in
+# build/mutate (minutes per component; not part of make test).
+mutate: setup
+	@test -n "$(COMPONENT)" || { echo "make mutate: name a COMPONENT= (a directory of components/)"; exit 2; }
+	@$(PY) scripts/mutate.py $(COMPONENT) --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) $(if $(N),-n $(N)) \
+		$(if $(RECHECK),--recheck)
 
 # Host micro-benchmarks, without sanitizers (figures in docs/benchmarks.md).
 bench: setup

@@ -22,6 +22,18 @@ int sync_report_unused(const char *fmt, ...) KIT_PRINTF(1, 2); /* declared only 
 #define SYNC_REPORT(...) ((void)sizeof(sync_report_unused(__VA_ARGS__)))
 #endif
 
+/*
+ * A call used the wrong way returns 'err': SYNC_MISUSE reports it as above,
+ * naming that errno (so the report says what a build that carries on gets),
+ * and is 'err'.
+ */
+#ifdef CONFIG_DEBUG
+int sync_misuse(int err, const char *fmt, ...) KIT_PRINTF(2, 3);
+#define SYNC_MISUSE(err, ...) sync_misuse((err), __VA_ARGS__)
+#else
+#define SYNC_MISUSE(err, ...) ((void)sizeof(sync_report_unused(__VA_ARGS__)), (err))
+#endif
+
 /* The name of a task for messages ("(none)" for NULL). */
 const char *sync_task_name(const struct task *t);
 
