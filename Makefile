@@ -1,8 +1,10 @@
-# Thin front end over CMake. Everything here is also reachable with cmake
-# directly; see docs/getting-started.md.
+# unikit's front end: a thin layer over CMake; everything here is also
+# reachable with cmake directly (docs/getting-started.md). `make help` prints
+# this comment.
 #
-#   make run                         boot the default image in QEMU
-#   make run PLATFORM=host APP=hello pick another platform/app
+#   make run                         build and boot the default image in QEMU
+#   make build                       build it only (build/<platform>_<app>/)
+#   make run PLATFORM=host APP=hello pick another platform/app (make list shows them)
 #   make run-uboot                   the same image through OpenSBI -> U-Boot -> booti
 #   make run APP=linux PROG=./prog ARGS="a b"   a static Linux program in an initrd
 #                                    (build/<config>/initrd.cpio, /prog), command line
@@ -11,11 +13,21 @@
 #                                    (APPEND also overrides PROG's command line)
 #   make debug                       start halted, wait for gdb-multiarch on GDB_PORT
 #   make test                        every unit and boot test (what CI runs)
+#   make unit-test LABEL=klib        one label's tests (a component's), building only those
 #   make bench                       host micro-benchmarks (docs/benchmarks.md)
 #   make bench-shm [BENCH_ARGS=n]    ipc-shm and Linux's shm syscalls side by side
-#   make menuconfig|savedefconfig|olddefconfig   edit the build's configuration
+#   make menuconfig|guiconfig|savedefconfig|olddefconfig   edit the build's configuration
 #   make defconfig CONFIG=configs/x_defconfig    (re)load a configuration into its build dir
-#   make APP_DIR=/path/to/app CONFIG=/path/to/app/defconfig run   an app outside the tree
+#   make run EXTRA_CONFIG=frag.config            a fragment applied to the build's .config
+#   make run CONFIG_LOG_LEVEL=3                  one option applied to it (any CONFIG_X=...)
+#   make APP_DIR=/path/to/app run    an app outside the tree (its <platform>_defconfig)
+#   make clean                       remove build/
+#
+# Variables: PLATFORM (board), APP (app fragment), CONFIG (a defconfig, or
+# fragments a.config,b.config), APP_DIR (an app outside the tree), BUILD (the
+# build directory), EXTRA_CONFIG, CONFIG_<X>=<value>, JOBS (parallel jobs),
+# GDB_PORT, LABEL and CTEST_ARGS (tests), PROG/ARGS/INITRD/APPEND (what the
+# image boots with), BENCH_ARGS.
 
 PLATFORM ?= riscv64-qemu-virt
 APP      ?= shm-demo
@@ -36,6 +48,12 @@ CONFIG_FILES := $(if $(or $(wildcard $(CONFIG)),$(findstring $(comma),$(CONFIG))
 	$(subst $(comma), ,$(CONFIG)),\
 	configs/boards/$(word 1,$(call pair,$(CONFIG))).config configs/apps/$(word 2,$(call pair,$(CONFIG))).config)
 BUILD    ?= build/$(NAME)
+BOARDS    = $(sort $(patsubst configs/boards/%.config,%,$(wildcard configs/boards/*.config)))
+APPS      = $(sort $(patsubst configs/apps/%.config,%,$(wildcard configs/apps/*.config)))
+# CONFIG_X=value on the make command line: applied to the build's .config
+# (cmake -DCONFIG_X=value; cmake/kconfig.cmake).
+CMDLINE_CONFIG  = $(foreach v,$(filter CONFIG_%,$(.VARIABLES)),\
+	$(if $(filter command line,$(origin $(v))),$(call squote,-D$(v)=$($(v)))))
 GDB_PORT ?= 1234
 PY       := /usr/bin/python3
 GENERATOR := $(if $(shell command -v ninja),-G Ninja,)
@@ -63,18 +81,23 @@ RUN_ARGS := $(if $(INITRD),--initrd $(call squote,$(INITRD))) \
 all: build
 
 help:
-	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,/^$$/s/^# \{0,1\}//p' Makefile
 
 setup:
 	@scripts/setup.sh
 
 configure: setup
 	@mkdir -p build
-	@for f in $(CONFIG_FILES); do test -f $$f || { echo "make: no such configuration: $$f" \
-		"(boards: configs/boards/, apps: configs/apps/)"; exit 2; }; done
+	@for f in $(CONFIG_FILES); do test -f $$f || { echo "make: no such configuration: $$f"; \
+		echo "  boards (PLATFORM=):" $(BOARDS); echo "  apps (APP=):" $(APPS); \
+		echo "  (make list shows every configuration)"; exit 2; }; done
+	@for f in $(subst $(comma), ,$(EXTRA_CONFIG)); do test -f $$f || { \
+		echo "make: EXTRA_CONFIG: no such file: $$f"; exit 2; }; done
 	@cmake -S . -B $(BUILD) $(GENERATOR) -DKIT_DEFCONFIG=$(subst $() ,$(comma),$(abspath $(CONFIG_FILES))) \
-		$(if $(APP_DIR),-DKIT_APP_DIR=$(abspath $(APP_DIR))) > $(BUILD).configure.log 2>&1 \
-		|| { cat $(BUILD).configure.log; exit 1; }
+		$(if $(APP_DIR),-DKIT_APP_DIR=$(abspath $(APP_DIR))) $(CMDLINE_CONFIG) \
+		$(if $(EXTRA_CONFIG),-DKIT_EXTRA_CONFIG=$(subst $() ,$(comma),$(abspath $(subst $(comma), ,$(EXTRA_CONFIG))))) \
+		> $(BUILD).configure.log 2>&1 || { cat $(BUILD).configure.log; exit 1; }
+	@grep -h '^kconfig: \(applied\|the app\)' $(BUILD).configure.log || true
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
