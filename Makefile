@@ -12,6 +12,7 @@
 #   make run INITRD=x.cpio APPEND="..."          any initrd and kernel command line
 #                                    (APPEND also overrides PROG's command line)
 #   make debug                       start halted, wait for gdb-multiarch on GDB_PORT
+#                                    (the host image: under gdbserver)
 #   make test                        every unit and boot test (what CI runs)
 #   make unit-test LABEL=klib        one label's tests (a component's), building only those
 #   make bench                       host micro-benchmarks (docs/benchmarks.md)
@@ -155,6 +156,8 @@ unit-test: setup
 	@ctest --test-dir build/tests --output-on-failure -j $(JOBS) -L '$(or $(LABEL),unit)'
 
 menuconfig guiconfig savedefconfig olddefconfig: configure
+	@$(if $(filter guiconfig,$@),test -n "$$DISPLAY$$WAYLAND_DISPLAY" || { echo "make guiconfig:" \
+		"no display (DISPLAY is not set); make menuconfig works in a terminal"; exit 2; })
 	@cmake --build $(BUILD) --target $@
 
 # Load CONFIG into its build directory, replacing local menuconfig changes.
