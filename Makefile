@@ -146,14 +146,18 @@ bench-shm: setup
 	@cmake --build build/bench-shm -j $(JOBS) --target bench-ipc-shm
 	@build/bench-shm/bench/ipc-shm/bench-ipc-shm $(BENCH_ARGS)
 
-# Only the unit tests of one component: make unit-test LABEL=klib
+# Only the tests of one label: make unit-test LABEL=klib. A component's
+# label builds only its tests (the unit-<component> target); another label
+# (boot, linux, kconfig, ...) builds the whole test tree.
 unit-test: setup
 	@mkdir -p build
 	@cmake -S . -B build/tests $(GENERATOR) -DKIT_DEFCONFIG=$(abspath tests/unit/defconfig) \
 		-DKIT_TESTS=ON -DKIT_SANITIZE=ON > build/tests.configure.log 2>&1 \
 		|| { cat build/tests.configure.log; exit 1; }
-	@cmake --build build/tests -j $(JOBS)
-	@ctest --test-dir build/tests --output-on-failure -j $(JOBS) -L '$(or $(LABEL),unit)'
+	@if grep -qx '$(LABEL)' build/tests/unit-labels.txt; then \
+		cmake --build build/tests -j $(JOBS) --target unit-$(LABEL); \
+	else cmake --build build/tests -j $(JOBS); fi
+	@ctest --test-dir build/tests --output-on-failure -j $(JOBS) -L '^$(or $(LABEL),unit)$$'
 
 menuconfig guiconfig savedefconfig olddefconfig: configure
 	@$(if $(filter guiconfig,$@),test -n "$$DISPLAY$$WAYLAND_DISPLAY" || { echo "make guiconfig:" \
