@@ -48,6 +48,12 @@ function(kit_component name)
   endif()
   set_property(GLOBAL APPEND PROPERTY KIT_ENABLED_COMPONENTS ${name})
   set_property(GLOBAL APPEND PROPERTY KIT_REQUIRED_TARGETS ${C_DEPS})
+  # Its own log level (Kconfig.log: <NAME>_LOG_LEVEL, -1 for LOG_LEVEL).
+  string(TOUPPER ${name} sym)
+  string(REPLACE "-" "_" sym ${sym})
+  if(C_SOURCES AND DEFINED CONFIG_${sym}_LOG_LEVEL AND NOT CONFIG_${sym}_LOG_LEVEL EQUAL -1)
+    target_compile_definitions(${name} PRIVATE KLOG_LEVEL=${CONFIG_${sym}_LOG_LEVEL})
+  endif()
 endfunction()
 
 # kit_app(SOURCES ... [DEPS ...]): the application, linked into the image.

@@ -15,7 +15,8 @@ work or stop with a message that says what to do:
   set            CONFIG_X=value applied to a .config (make CONFIG_X=...):
                  applied; out of range, unknown or malformed: refused.
   cmake-d        cmake -DCONFIG_X=value reaches the .config and config.h
-                 (it used to be shadowed by the generated value).
+                 (it used to be shadowed by the generated value); a
+                 component's own log level reaches its compile lines only.
 """
 import os
 import re
@@ -114,17 +115,26 @@ with tempfile.TemporaryDirectory() as tmp:
             failures.append("the fragment's CONFIG_DEBUG=n is not in .config")
     elif case == "cmake-d":
         b = f"{tmp}/b"
-        r = subprocess.run(["cmake", "-S", root, "-B", b, "-DCONFIG_LOG_LEVEL=3",
+        r = subprocess.run(["cmake", "-S", root, "-B", b, "-DCONFIG_LOG_LEVEL=1",
+                            "-DCONFIG_PAGE_ALLOC_LOG_LEVEL=3",
                             f"-DKIT_DEFCONFIG={root}/configs/boards/host.config,{root}/configs/apps/hello.config"],
                            capture_output=True, text=True)
         print(r.stdout[-2000:] + r.stderr[-2000:])
         if r.returncode != 0:
             sys.exit("FAILED: configuring with -DCONFIG_LOG_LEVEL=3 failed")
         with open(f"{b}/generated/kit/config.h") as f:
-            if "#define CONFIG_LOG_LEVEL 3" not in f.read():
-                failures.append("-DCONFIG_LOG_LEVEL=3 did not reach config.h")
+            if "#define CONFIG_LOG_LEVEL 1" not in f.read():
+                failures.append("-DCONFIG_LOG_LEVEL=1 did not reach config.h")
+        import json
+        with open(f"{b}/compile_commands.json") as f:
+            commands = json.load(f)
+        for c in commands:
+            comp = "/components/page-alloc/" in c["file"]
+            has = "-DKLOG_LEVEL=3" in c["command"]
+            if comp != has and "/components/" in c["file"]:
+                failures.append(f"{c['file']}: -DKLOG_LEVEL=3 {'missing' if comp else 'present'}")
         with open(f"{b}/CMakeCache.txt") as f:
-            if re.search(r"^CONFIG_LOG_LEVEL", f.read(), re.M):
+            if re.search(r"^CONFIG_(PAGE_ALLOC_)?LOG_LEVEL", f.read(), re.M):
                 failures.append("CONFIG_LOG_LEVEL stayed in the CMake cache (it would be applied again)")
     else:
         sys.exit(f"unknown case {case}")

@@ -91,7 +91,7 @@ static void test_preempt_disable_holds_the_cpu_and_nests(void **state)
 static void test_sleeping_with_preemption_disabled_is_caught(void **state)
 {
 	(void)state;
-#ifdef CONFIG_DEBUG
+#ifdef CONFIG_ASSERT
 	preempt_disable();
 	expect_panic(task_yield());
 	assert_true(kit_test_output_has("would sleep with preemption disabled"));
