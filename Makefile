@@ -22,6 +22,8 @@
 #   make run EXTRA_CONFIG=frag.config            a fragment applied to the build's .config
 #   make run CONFIG_LOG_LEVEL=3                  one option applied to it (any CONFIG_X=...)
 #   make APP_DIR=/path/to/app run    an app outside the tree (its <platform>_defconfig)
+#   make list                        boards, apps, defconfigs, build directories
+#   make size                        ROM and RAM per component of the image (its linker map)
 #   make clean                       remove build/
 #
 # Variables: PLATFORM (board), APP (app fragment), CONFIG (a defconfig, or
@@ -77,7 +79,7 @@ RUN_ARGS := $(if $(INITRD),--initrd $(call squote,$(INITRD))) \
 	$(if $(APPEND),--append $(call squote,$(APPEND)))
 
 .PHONY: all build configure initrd run run-uboot debug test unit-test bench bench-shm setup menuconfig guiconfig \
-	savedefconfig olddefconfig defconfig clean help
+	savedefconfig olddefconfig defconfig clean help list size
 
 all: build
 
@@ -168,6 +170,12 @@ menuconfig guiconfig savedefconfig olddefconfig: configure
 defconfig: setup
 	@rm -f $(BUILD)/.config $(BUILD)/.defconfig-loaded
 	@$(MAKE) --no-print-directory configure
+
+list:
+	@$(PY) scripts/list.py .
+
+size: build
+	@$(PY) scripts/size.py $(BUILD)
 
 clean:
 	rm -rf build
