@@ -21,7 +21,10 @@
 #   make defconfig CONFIG=configs/x_defconfig    (re)load a configuration into its build dir
 #   make run EXTRA_CONFIG=frag.config            a fragment applied to the build's .config
 #   make run CONFIG_LOG_LEVEL=3                  one option applied to it (any CONFIG_X=...)
-#   make APP_DIR=/path/to/app run    an app outside the tree (its <platform>_defconfig)
+#   make run APP_DIR=/path/to/app    an app outside the tree (its app.config on the board's)
+#   make new-app NAME=x [DIR=../x]   the skeleton of such an app, for every board
+#   make check-app APP_DIR=dir [PLATFORMS="a b"]  build and boot it on every board,
+#                                    matching its expected.txt (docs/apps.md)
 #   make list                        boards, apps, defconfigs, build directories
 #   make size                        ROM and RAM per component of the image (its linker map)
 #   make clean                       remove build/
@@ -34,8 +37,12 @@
 
 PLATFORM ?= riscv64-qemu-virt
 APP      ?= shm-demo
+comma    := ,
 ifdef APP_DIR
-CONFIG   ?= $(APP_DIR)/$(PLATFORM)_defconfig
+# An app outside the tree (docs/apps.md): the board's fragment plus the app's
+# app.config, or <dir>/<platform>_defconfig where the app has one.
+CONFIG   ?= $(if $(wildcard $(APP_DIR)/$(PLATFORM)_defconfig),$(APP_DIR)/$(PLATFORM)_defconfig,\
+	configs/boards/$(PLATFORM).config$(comma)$(APP_DIR)/app.config)
 NAME     ?= $(PLATFORM)_$(notdir $(abspath $(APP_DIR)))
 else
 CONFIG   ?= configs/$(PLATFORM)_$(APP)_defconfig
@@ -45,7 +52,6 @@ endif
 # configs/apps/): configs grow as boards + apps. configs/<board>_<app>_defconfig
 # names that pair unless such a file exists (a pair that needs more); any
 # other CONFIG is a defconfig file, or fragments separated by commas.
-comma    := ,
 pair      = $(subst _, ,$(patsubst %_defconfig,%,$(notdir $(1))))
 CONFIG_FILES := $(if $(or $(wildcard $(CONFIG)),$(findstring $(comma),$(CONFIG)),$(filter-out configs/%_defconfig,$(CONFIG))),\
 	$(subst $(comma), ,$(CONFIG)),\
@@ -79,7 +85,7 @@ RUN_ARGS := $(if $(INITRD),--initrd $(call squote,$(INITRD))) \
 	$(if $(APPEND),--append $(call squote,$(APPEND)))
 
 .PHONY: all build configure initrd run run-uboot debug test unit-test bench bench-shm setup menuconfig guiconfig \
-	savedefconfig olddefconfig defconfig clean help list size
+	savedefconfig olddefconfig defconfig clean help list size new-app check-app
 
 all: build
 
@@ -91,9 +97,12 @@ setup:
 
 configure: setup
 	@mkdir -p build
+	@$(if $(APP_DIR),test -f $(APP_DIR)/CMakeLists.txt || { echo "make: APP_DIR=$(APP_DIR) has no" \
+		"CMakeLists.txt (docs/apps.md; make new-app NAME=x makes an app)"; exit 2; })
 	@for f in $(CONFIG_FILES); do test -f $$f || { echo "make: no such configuration: $$f"; \
 		echo "  boards (PLATFORM=):" $(BOARDS); echo "  apps (APP=):" $(APPS); \
-		echo "  (make list shows every configuration)"; exit 2; }; done
+		echo "  (make list shows every configuration; an app outside the tree needs an" \
+		"app.config: docs/apps.md)"; exit 2; }; done
 	@for f in $(subst $(comma), ,$(EXTRA_CONFIG)); do test -f $$f || { \
 		echo "make: EXTRA_CONFIG: no such file: $$f"; exit 2; }; done
 	@cmake -S . -B $(BUILD) $(GENERATOR) -DKIT_DEFCONFIG=$(subst $() ,$(comma),$(abspath $(CONFIG_FILES))) \
@@ -176,6 +185,14 @@ list:
 
 size: build
 	@$(PY) scripts/size.py $(BUILD)
+
+new-app:
+	@test -n "$(NAME)" -a "$(origin NAME)" = "command line" || { echo "make new-app: give the app's NAME="; exit 2; }
+	@$(PY) scripts/new_app.py --root . --name $(NAME) $(if $(DIR),--dir $(DIR))
+
+check-app: setup
+	@test -n "$(APP_DIR)" || { echo "make check-app: give the app's folder, APP_DIR="; exit 2; }
+	@$(PY) scripts/check_app.py --root . --app-dir $(APP_DIR) --jobs $(JOBS) $(if $(PLATFORMS),--boards '$(PLATFORMS)')
 
 clean:
 	rm -rf build

@@ -76,8 +76,11 @@ function(kit_check_targets)
   list(REMOVE_DUPLICATES req)
   foreach(t IN LISTS req)
     if(NOT TARGET ${t})
-      message(FATAL_ERROR "'${t}' is needed but not enabled in the configuration "
-                          "(enable it in menuconfig, or fix the Kconfig dependency)")
+      string(TOUPPER ${t} sym)
+      string(REPLACE "-" "_" sym ${sym})
+      message(FATAL_ERROR "'${t}' is needed (DEPS) but not enabled in the configuration: set "
+                          "CONFIG_${sym}=y (an app outside the tree: in its app.config; or make menuconfig), "
+                          "or fix the Kconfig dependency")
     endif()
   endforeach()
 endfunction()
