@@ -28,7 +28,7 @@ static void test_kassert_is_compiled_out(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kassert_is_compiled_out),
+	    cmocka_unit_test(test_kassert_is_compiled_out),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,7 +24,7 @@ static void test_messages_above_the_level_are_left_out(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_messages_above_the_level_are_left_out),
+	    cmocka_unit_test(test_messages_above_the_level_are_left_out),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

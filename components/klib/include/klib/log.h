@@ -24,10 +24,10 @@
 #define klog_info(tag, ...)  klog_emit_(2, "I", tag, __VA_ARGS__)
 #define klog_debug(tag, ...) klog_emit_(3, "D", tag, __VA_ARGS__)
 
-#define klog_emit_(level, lvl, tag, ...)                  \
-	do {                                              \
-		if ((level) <= KLOG_LEVEL)                \
-			klog_line(lvl, tag, __VA_ARGS__); \
+#define klog_emit_(level, lvl, tag, ...)                                                           \
+	do {                                                                                       \
+		if ((level) <= KLOG_LEVEL)                                                         \
+			klog_line(lvl, tag, __VA_ARGS__);                                          \
 	} while (0)
 
 void klog_line(const char *lvl, const char *tag, const char *fmt, ...) KIT_PRINTF(3, 4);
