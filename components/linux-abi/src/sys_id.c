@@ -50,6 +50,31 @@ static long do_setgroups(struct process *p, int n, uintptr_t ulist)
 	return rc;
 }
 
+/*
+ * The set*id calls, under process's tree lock: other processes read these
+ * credentials there (kill's permission check, RLIMIT_NPROC's count). None
+ * of them allocates or sleeps.
+ */
+static long set_ids(struct process *p, unsigned long nr, uint32_t x, uint32_t y, uint32_t z)
+{
+	struct cred *c = &lx(p)->cred;
+	unsigned long flags = process_lock();
+	long rc;
+
+	switch (nr) {
+	case NR_setuid: rc = cred_setuid(c, x); break;
+	case NR_setgid: rc = cred_setgid(c, x); break;
+	case NR_setreuid: rc = cred_setreuid(c, x, y); break;
+	case NR_setregid: rc = cred_setregid(c, x, y); break;
+	case NR_setresuid: rc = cred_setresuid(c, x, y, z); break;
+	case NR_setresgid: rc = cred_setresgid(c, x, y, z); break;
+	case NR_setfsuid: rc = cred_setfsuid(c, x); break;
+	default: rc = cred_setfsgid(c, x); break;
+	}
+	process_unlock(flags);
+	return rc;
+}
+
 long lx_sys_id(struct process *p, unsigned long nr, const unsigned long *a)
 {
 	struct cred *c = &lx(p)->cred;
@@ -62,14 +87,15 @@ long lx_sys_id(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_getegid: return c->egid;
 	case NR_getresuid: return put3(p, a, c->ruid, c->euid, c->suid);
 	case NR_getresgid: return put3(p, a, c->rgid, c->egid, c->sgid);
-	case NR_setuid: return cred_setuid(c, x);
-	case NR_setgid: return cred_setgid(c, x);
-	case NR_setreuid: return cred_setreuid(c, x, y);
-	case NR_setregid: return cred_setregid(c, x, y);
-	case NR_setresuid: return cred_setresuid(c, x, y, z);
-	case NR_setresgid: return cred_setresgid(c, x, y, z);
-	case NR_setfsuid: return cred_setfsuid(c, x);
-	case NR_setfsgid: return cred_setfsgid(c, x);
+	case NR_setuid:
+	case NR_setgid:
+	case NR_setreuid:
+	case NR_setregid:
+	case NR_setresuid:
+	case NR_setresgid:
+	case NR_setfsuid:
+	case NR_setfsgid:
+		return set_ids(p, nr, x, y, z);
 	case NR_getgroups: return do_getgroups(p, (int)a[0], a[1]);
 	case NR_setgroups: return do_setgroups(p, (int)a[0], a[1]);
 	default: return -ENOSYS;

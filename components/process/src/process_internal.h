@@ -8,8 +8,11 @@
 extern const struct process_abi *process_abi_ops;
 extern const struct process_files *process_file_ops;
 
-/* A new process (RUNNING, pid assigned, in the tree under 'parent'), or NULL. */
+/* A new process (NEW: pid assigned, in the tree under 'parent', group and
+ * session inherited, not yet found by pid or signalled), or NULL. */
 struct process *process_alloc(struct process *parent);
+/* Make a NEW process visible (RUNNING): kill, wait4 and the OOM killer see it now. */
+void process_publish(struct process *p);
 /* Undo process_alloc of a process that never ran. */
 void process_discard(struct process *p);
 /* Start p's task (detached, in p's space). 0 or -errno. */
@@ -22,5 +25,10 @@ size_t process_count_locked(void);
 hal_spinlock_t *process_tree_lock(void);
 /* Take a zombie (or a never-run process) out of the table, lock held. */
 void process_reap_locked(struct process *p);
+
+/* signal.c: p is to die of 'sig' (Linux's group exit); tree lock held. */
+void process_make_fatal_locked(struct process *p, int sig);
+/* oom.c: p's space is gone (exit); tree lock held. Wakes the OOM killer's waiters. */
+void process_oom_released_locked(struct process *p);
 
 #endif
