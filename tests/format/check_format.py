@@ -10,8 +10,9 @@ clone of main (where there is no other branch to compare with):
    `clang-format --dry-run -Werror`, except the files listed in
    tests/format/unformatted.txt: those not formatted yet, kept as they are
    until one formatting commit does them all, so that no other change has
-   to carry unrelated reformatting. The list may only shrink: a listed file
-   that is now clean, or gone, must leave it. New files are never listed.
+   to carry unrelated reformatting. The list only shrinks: a listed file
+   that is now clean, or gone, is named (a note, not a failure, so that a
+   merge that formats one does not fail main). New files are never listed.
    This part needs no git history.
 
 2. On a branch, the lines changed since the base (the merge-base of HEAD
@@ -85,14 +86,19 @@ def main():
         with open(os.path.join(root, LIST)) as f:
             listed = [line.strip() for line in f if line.strip() and not line.startswith("#")]
     problems = []
+    stale = []
     for path in files:
         ok = path not in bad
         if path in listed and ok:
-            problems.append(f"{path} is formatted now: remove it from {LIST}")
+            stale.append(f"{path} is formatted now: remove it from {LIST}")
         elif path not in listed and not ok:
             problems.append(f"{path} does not follow .clang-format: run clang-format -i {path}")
     for path in sorted(set(listed) - set(files)):
-        problems.append(f"{path} is listed in {LIST} but no longer exists: remove it")
+        stale.append(f"{path} is listed in {LIST} but no longer exists: remove it")
+    # A stale line costs nothing but a file not held whole yet; failing on it
+    # would fail main whenever a merge formats or removes a listed file.
+    for s in stale:
+        print("format: note:", s)
     print(f"format: {len(files) - len(listed)} of {len(files)} C files checked whole "
           f"({len(listed)} listed as not formatted yet)")
 
