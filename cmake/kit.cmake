@@ -30,6 +30,16 @@ endif()
 # model, freestanding or hosted, sanitizers.
 include(${KIT_ROOT}/arch/${CONFIG_ARCH_NAME}/arch.cmake)
 
+# After the architecture's flags, so that the option is what decides
+# (klib's stack_protector.c has the failure path and, freestanding, the guard).
+if(CONFIG_STACK_PROTECTOR_STRONG)
+  target_compile_options(kit_config INTERFACE -fstack-protector-strong)
+elseif(CONFIG_STACK_PROTECTOR)
+  target_compile_options(kit_config INTERFACE -fstack-protector)
+else()
+  target_compile_options(kit_config INTERFACE -fno-stack-protector)
+endif()
+
 # kit_component(<name> [SOURCES ...] [DEPS ...])
 # A component is a static library (an interface library when it has no
 # sources) with its public headers in include/<name>/. DEPS are the components
