@@ -26,6 +26,7 @@ int cond_wait_at(struct cond *c, struct mutex *m, uint64_t deadline, const char 
 			    c->name, sync_task_name(task_current()), m->dep.name);
 		return -EPERM;
 	}
+	sync_might_sleep("cond_wait", c->name, file, line);
 	flags = hal_spin_lock_irqsave(&c->lock);
 	mutex_unlock(m); /* interrupts stay off: nothing can run before we queue */
 	rc = wq_wait(&c->waiters, &c->lock, deadline);

@@ -27,6 +27,7 @@ int mutex_lock_at(struct mutex *m, uint64_t deadline, const char *file, int line
 		SYNC_REPORT("mutex_lock at %s:%d: '%s' used before task_init", file, line, m->dep.name);
 		return -EAGAIN;
 	}
+	sync_might_sleep("mutex_lock", m->dep.name, file, line);
 	lockdep_check(&m->dep, file, line);
 	flags = hal_spin_lock_irqsave(&m->lock);
 	if (m->owner == self) {

@@ -18,6 +18,19 @@ void sync_report(const char *fmt, ...) KIT_PRINTF(1, 2);
 #define SYNC_REPORT(...) ((void)0)
 #endif
 
+/*
+ * Before a call that may sleep, even where this one will not (the lock is
+ * free): sleeping with preemption disabled (a spinlock held) is a bug that
+ * shows only under contention, so debug builds report it at every call, as
+ * Linux's might_sleep(). what/name/file/line say which call and where
+ * (file NULL: the call records no place).
+ */
+#ifdef CONFIG_DEBUG
+void sync_might_sleep(const char *what, const char *name, const char *file, int line);
+#else
+#define sync_might_sleep(what, name, file, line) ((void)0)
+#endif
+
 /* The name of a task for messages ("(none)" for NULL). */
 const char *sync_task_name(const struct task *t);
 
