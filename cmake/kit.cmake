@@ -40,6 +40,16 @@ if(KIT_LINKER_FLAGS)
   list(APPEND KIT_PARTIAL_LINK ${KIT_LINKER_FLAGS})
 endif()
 
+# After the architecture's flags, so that the option is what decides
+# (klib's stack_protector.c has the failure path and, freestanding, the guard).
+if(CONFIG_STACK_PROTECTOR_STRONG)
+  target_compile_options(kit_config INTERFACE -fstack-protector-strong)
+elseif(CONFIG_STACK_PROTECTOR)
+  target_compile_options(kit_config INTERFACE -fstack-protector)
+else()
+  target_compile_options(kit_config INTERFACE -fno-stack-protector)
+endif()
+
 # kit_component(<name> [SOURCES ...] [DEPS ...])
 # A component is a static library (an interface library when it has no
 # sources) with its public headers in include/<name>/. DEPS are the components
@@ -67,6 +77,12 @@ function(kit_component name)
   endif()
   set_property(GLOBAL APPEND PROPERTY KIT_ENABLED_COMPONENTS ${name})
   set_property(GLOBAL APPEND PROPERTY KIT_REQUIRED_TARGETS ${C_DEPS})
+  # Its own log level (Kconfig.log: <NAME>_LOG_LEVEL, -1 for LOG_LEVEL).
+  string(TOUPPER ${name} sym)
+  string(REPLACE "-" "_" sym ${sym})
+  if(C_SOURCES AND DEFINED CONFIG_${sym}_LOG_LEVEL AND NOT CONFIG_${sym}_LOG_LEVEL EQUAL -1)
+    target_compile_definitions(${name} PRIVATE KLOG_LEVEL=${CONFIG_${sym}_LOG_LEVEL})
+  endif()
 endfunction()
 
 # kit_app(SOURCES ... [DEPS ...]): the application, linked into the image.
@@ -89,8 +105,11 @@ function(kit_check_targets)
   list(REMOVE_DUPLICATES req)
   foreach(t IN LISTS req)
     if(NOT TARGET ${t})
-      message(FATAL_ERROR "'${t}' is needed but not enabled in the configuration "
-                          "(enable it in menuconfig, or fix the Kconfig dependency)")
+      string(TOUPPER ${t} sym)
+      string(REPLACE "-" "_" sym ${sym})
+      message(FATAL_ERROR "'${t}' is needed (DEPS) but not enabled in the configuration: set "
+                          "CONFIG_${sym}=y (an app outside the tree: in its app.config; or make menuconfig), "
+                          "or fix the Kconfig dependency")
     endif()
   endforeach()
 endfunction()

@@ -3,9 +3,10 @@
 
     run.py BUILD_DIR                     boot it; exit with the image's status
     run.py --boot uboot BUILD_DIR        OpenSBI -> U-Boot -> booti, no typing
-    run.py --gdb 1234 BUILD_DIR          wait for gdb-multiarch on port 1234
-    run.py --check BUILD_DIR             boot test: match the app's expected lines (QEMU
-                                         gets the expected file's '# qemu-args:' too)
+    run.py --gdb 1234 BUILD_DIR          wait for gdb-multiarch on port 1234 (QEMU's gdb stub;
+                                         a host image runs under gdbserver)
+    run.py --check BUILD_DIR             boot test: match the app's expected lines
+                                         (QEMU gets the expected file's '# qemu-args:' too)
     run.py --initrd FILE --append STRING BUILD_DIR
                                          hand the image an initrd and a kernel command line
                                          (QEMU -initrd/-append; the host image gets them as
@@ -90,6 +91,9 @@ def check_initrd_place(info, fw_name, boot, initrd):
 
 def command(info, boot, gdb_port, workdir, extra, initrd=None, append=None):
     if info["kind"] == "host":
+        if gdb_port:  # a Linux process: gdbserver plays QEMU's gdb stub
+            need("gdbserver", "gdbserver")
+            return ["gdbserver", f"localhost:{gdb_port}", info["image"], *extra]
         return [info["image"], *extra]
     need(info["qemu"], "qemu-system-misc")
     fw_name = info["firmware"] if boot == "default" else ("fw_jump" if boot == "uboot" else boot)
@@ -269,8 +273,11 @@ def main():
         if args.check:
             sys.exit(run_check(cmd, info, args.timeout, expect, args.log, read_config(args.build_dir)))
         if args.gdb:
-            print(f"run.py: waiting for gdb on port {args.gdb}:\n"
-                  f"  gdb-multiarch {info.get('elf', info['image'])} -ex 'target remote :{args.gdb}'",
+            # The host image's timer is a signal gdb would stop at on every tick.
+            host = " -ex 'handle SIGALRM nostop noprint pass'" if info["kind"] == "host" else ""
+            print(f"run.py: waiting for gdb on port {args.gdb}"
+                  f"{' (the host image, under gdbserver)' if host else ''}:\n"
+                  f"  gdb-multiarch {info.get('elf', info['image'])} -ex 'target remote :{args.gdb}'{host}",
                   flush=True)
         status = subprocess.call(cmd)
         if status != 0:

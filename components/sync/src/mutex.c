@@ -26,6 +26,7 @@ int mutex_lock_at(struct mutex *m, uint64_t deadline, const char *file, int line
 	if (!self)
 		return SYNC_MISUSE(-EAGAIN, "mutex_lock at %s:%d: '%s' used before task_init", file,
 		                   line, m->dep.name);
+	sync_might_sleep("mutex_lock", m->dep.name, file, line);
 	lockdep_check(&m->dep, file, line);
 	flags = hal_spin_lock_irqsave(&m->lock);
 	if (m->owner == self) {

@@ -2,6 +2,7 @@
 #include <klib/errno.h>
 #include <klib/panic.h>
 #include <klib/printf.h>
+#include <task/preempt.h>
 #include <task/task.h>
 #include <stdarg.h>
 #include "sync_internal.h"
@@ -41,5 +42,23 @@ int sync_misuse(int err, const char *fmt, ...)
 	report(err, fmt, ap);
 	va_end(ap);
 	return err;
+}
+
+void sync_might_sleep(const char *what, const char *name, const char *file, int line)
+{
+	struct task *self = task_current();
+	unsigned count;
+
+	if (!self)
+		return; /* before task_init: the callers report it themselves */
+	count = preempt_count();
+	if (count && file)
+		sync_report("%s at %s:%d on '%s' may sleep, but task '%s' runs with preemption "
+		            "disabled (count %u: a spinlock held?)",
+		            what, file, line, name, sync_task_name(self), count);
+	else if (count)
+		sync_report("%s on '%s' may sleep, but task '%s' runs with preemption disabled "
+		            "(count %u: a spinlock held?)",
+		            what, name, sync_task_name(self), count);
 }
 #endif

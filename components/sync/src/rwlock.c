@@ -30,6 +30,7 @@ int rwlock_read_lock_at(struct rwlock *l, uint64_t deadline, const char *file, i
 	unsigned long flags;
 	int rc = 0;
 
+	sync_might_sleep("rwlock_read_lock", l->dep.name, file, line);
 	lockdep_check(&l->dep, file, line);
 	flags = hal_spin_lock_irqsave(&l->lock);
 	if (read_free(l))
@@ -52,6 +53,7 @@ int rwlock_write_lock_at(struct rwlock *l, uint64_t deadline, const char *file, 
 		return SYNC_MISUSE(-EAGAIN,
 		                   "rwlock_write_lock at %s:%d: '%s' used before task_init", file,
 		                   line, l->dep.name);
+	sync_might_sleep("rwlock_write_lock", l->dep.name, file, line);
 	lockdep_check(&l->dep, file, line);
 	flags = hal_spin_lock_irqsave(&l->lock);
 	if (l->writer == self) {

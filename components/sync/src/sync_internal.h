@@ -34,6 +34,19 @@ int sync_misuse(int err, const char *fmt, ...) KIT_PRINTF(2, 3);
 #define SYNC_MISUSE(err, ...) ((void)sizeof(sync_report_unused(__VA_ARGS__)), (err))
 #endif
 
+/*
+ * Before a call that may sleep, even where this one will not (the lock is
+ * free): sleeping with preemption disabled (a spinlock held) is a bug that
+ * shows only under contention, so debug builds report it at every call, as
+ * Linux's might_sleep(). what/name/file/line say which call and where
+ * (file NULL: the call records no place).
+ */
+#ifdef CONFIG_DEBUG
+void sync_might_sleep(const char *what, const char *name, const char *file, int line);
+#else
+#define sync_might_sleep(what, name, file, line) ((void)0)
+#endif
+
 /* The name of a task for messages ("(none)" for NULL). */
 const char *sync_task_name(const struct task *t);
 

@@ -27,6 +27,15 @@
  * No function of this header is called with a shm lock held, and no shm lock
  * is held while calling into addr-space, so the order above is the only one.
  * Critical sections never sleep except inside page-alloc.
+ *
+ * Calling context, for every function below unless it says otherwise: a
+ * task (never an interrupt handler), holding no shm lock and not the
+ * caller's address-space lock (the functions take them, and hold none on
+ * return). They may sleep wherever the integrator's locks or addr-space's
+ * do (sync mutexes: ADDR_SPACE_MUTEX, linux-abi's shm_ops), so then they
+ * must not be called with a spinlock held or preemption disabled; debug
+ * builds report such a call at its first lock (sync's may-sleep check),
+ * whether or not the lock was contended.
  */
 #ifndef IPC_SHM_SHM_H
 #define IPC_SHM_SHM_H

@@ -3,7 +3,8 @@
  * mutex and sleeps; it takes the mutex again before returning, whatever the
  * result. A signal sent after the waiter released the mutex is never lost.
  * Waiters wake in FIFO order. As with any condition variable, re-check the
- * condition in a loop: another task may have changed it first.
+ * condition in a loop: another task may have changed it first. cond_wait
+ * sleeps: task context, no spin_lock held (debug builds report it).
  */
 #ifndef SYNC_COND_H
 #define SYNC_COND_H

@@ -1,7 +1,9 @@
 /*
  * Sleeping mutex with an owner. Waiters queue in FIFO order and unlock
  * hands the mutex straight to the first of them, so no task can overtake a
- * waiter. Task context only (never in an interrupt handler).
+ * waiter. Task context only (never in an interrupt handler). mutex_lock
+ * may sleep: never call it with preemption disabled (a spin_lock held);
+ * debug builds report that at every call, even when the mutex is free.
  *
  * Unlocking a mutex the caller does not hold returns -EPERM and leaves it
  * locked; debug builds also report it, naming the mutex and both tasks

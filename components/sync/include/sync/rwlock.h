@@ -3,8 +3,9 @@
  * waits, new readers queue behind it (writers do not starve); when a writer
  * unlocks, every waiting reader is let in at once before the next writer
  * (readers do not starve either). Handoff is direct, as for mutexes. Task
- * context only. Read and write acquisitions share the lock's class in the
- * lock-order checker.
+ * context only; the lock calls may sleep, so never with a spin_lock held
+ * (debug builds report it at every call). Read and write acquisitions
+ * share the lock's class in the lock-order checker.
  *
  * Per function below, as in sync/mutex.h: context, sleeping, and the lock's
  * state on entry and exit. A read lock has no owner, so readers may take it

@@ -1,7 +1,9 @@
 /*
  * Counting semaphore. sem_up hands a unit straight to the longest waiter if
  * there is one (FIFO, no overtaking). sem_up may be called from an
- * interrupt handler; the down operations sleep and need a task.
+ * interrupt handler; the down operations sleep and need a task, with
+ * preemption enabled (no spin_lock held; debug builds report it at every
+ * call).
  */
 #ifndef SYNC_SEMAPHORE_H
 #define SYNC_SEMAPHORE_H

@@ -3,7 +3,8 @@
  * spin_lock disables preemption while held (a task preempted while holding
  * it would make every other taker spin to no end); the _irqsave forms also
  * disable interrupts, for locks an interrupt handler takes too. Never sleep
- * while holding one (debug builds catch it).
+ * while holding one: debug builds report every call that may sleep (a
+ * mutex_lock, sem_down, ...) made under one, even if it would not sleep.
  */
 #ifndef SYNC_SPINLOCK_H
 #define SYNC_SPINLOCK_H
