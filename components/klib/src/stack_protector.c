@@ -3,12 +3,14 @@
  * compiler copies into each protected frame, and the function it calls
  * when the copy changed before the return.
  *
- * Freestanding, the architectures we build for (riscv64 with GCC and
- * Clang) read one global guard, __stack_chk_guard. It is fixed: nothing at
- * boot gives entropy to draw it from, so it catches an overflow by mistake
- * rather than an attacker. Its low byte is zero, as glibc's, so that an
- * overflow by a string copy stops at it. Hosted, the C library keeps the
- * guard (a thread-local one on x86_64) and we only replace its
+ * Freestanding, GCC and Clang read one global guard, __stack_chk_guard,
+ * on the boards built so far (a port whose compiler reads a per-thread
+ * guard by default must give the option that selects the global one, or
+ * the guard itself, in its arch.cmake). It is fixed: nothing at boot gives
+ * entropy to draw it from, so it catches an overflow by mistake rather
+ * than an attacker. Its low byte is zero, as glibc's, so that an overflow
+ * by a string copy stops at it. Hosted, the C library keeps the guard (a
+ * thread-local one on some machines) and we only replace its
  * __stack_chk_fail, so that the run fails as every other panic does.
  */
 #include <stdint.h>

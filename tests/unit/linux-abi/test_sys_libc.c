@@ -1,8 +1,8 @@
 /*
  * Process calls the way a C library and a shell make them: glibc's fork
  * (clone with the TID flags and a child tid pointer), kill(0, sig) for the
- * caller's process group, and setrlimit lowering a hard limit for good
- * without privilege.
+ * caller's process group, setrlimit lowering a hard limit for good
+ * without privilege, and the limits a program finds at its start.
  */
 #include "abi_test.h"
 #include <string.h>
@@ -236,6 +236,63 @@ static void test_setrlimit_without_privilege_only_lowers_the_hard_limit(void **s
 	assert_int_equal(rl.old.max, 128);
 }
 
+/*
+ * The first process starts with Linux's limits (include/asm-generic/resource.h,
+ * INIT_RLIMITS): what a program reads before it changes any.
+ */
+#define RLIMIT_CPU     0
+#define RLIMIT_STACK   3
+#define RLIMIT_CORE    4
+#define RLIMIT_MEMLOCK 8
+#define RLIM_INFINITY  (~0ull)
+
+static const struct {
+	int res;
+	struct rlim want;
+} init_limits[] = {
+    {RLIMIT_CPU, {RLIM_INFINITY, RLIM_INFINITY}},
+    {RLIMIT_STACK, {8ull << 20, RLIM_INFINITY}},
+    {RLIMIT_CORE, {0, RLIM_INFINITY}},
+    {RLIMIT_NOFILE, {1024, 4096}},
+    {RLIMIT_MEMLOCK, {8ull << 20, 8ull << 20}}, /* MLOCK_LIMIT since Linux 5.16 */
+};
+#define N_INIT_LIMITS (sizeof(init_limits) / sizeof(init_limits[0]))
+static struct rlim init_got[N_INIT_LIMITS];
+static long init_rc[N_INIT_LIMITS];
+
+static enum hal_user_event read_limits(struct fake_user *u, struct hal_user_trap *t)
+{
+	uintptr_t buf = SCRATCH(u);
+	unsigned i = u->step++;
+
+	if (i > 0) {
+		init_rc[i - 1] = fake_ret(u);
+		fake_user_read(&init_got[i - 1], buf, sizeof(struct rlim));
+	}
+	if (i < N_INIT_LIMITS)
+		return SYS(u, NR_prlimit64, 0, init_limits[i].res, 0, buf);
+	if (i == N_INIT_LIMITS)
+		return SYS(u, NR_exit_group, 0);
+	return fake_trap(u, t, HAL_USER_ILLEGAL);
+}
+
+static void test_the_first_process_has_linux_default_limits(void **state)
+{
+	(void)state;
+	proc_test_program("/read-limits", read_limits);
+	assert_int_equal(abi_run("/read-limits", NULL), 0);
+	for (unsigned i = 0; i < N_INIT_LIMITS; i++) {
+		assert_int_equal(init_rc[i], 0);
+		if (init_got[i].cur != init_limits[i].want.cur ||
+		    init_got[i].max != init_limits[i].want.max)
+			fail_msg("limit %d: {%#llx, %#llx}, Linux starts with {%#llx, %#llx}",
+			         init_limits[i].res, (unsigned long long)init_got[i].cur,
+			         (unsigned long long)init_got[i].max,
+			         (unsigned long long)init_limits[i].want.cur,
+			         (unsigned long long)init_limits[i].want.max);
+	}
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -251,6 +308,7 @@ int main(void)
 	    T(test_kill_zero_signals_the_callers_group),
 	    T(test_glibc_fork_sets_the_child_tid),
 	    T(test_setrlimit_without_privilege_only_lowers_the_hard_limit),
+	    T(test_the_first_process_has_linux_default_limits),
 	};
 
 	proc_test_boot();
