@@ -1,6 +1,6 @@
 /*
  * Linux's exec layout (process/layout.h), from mm/util.c and
- * fs/binfmt_elf.c, with the riscv64 constants.
+ * fs/binfmt_elf.c, with the architecture's constants (linux-arch/abi.h).
  */
 #include <process/layout.h>
 

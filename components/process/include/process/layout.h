@@ -1,8 +1,9 @@
 /*
- * Where a new program's pieces go: Linux's exec layout on riscv64
+ * Where a new program's pieces go: Linux's exec layout on 64-bit
  * (fs/binfmt_elf.c load_elf_binary, mm/util.c arch_pick_mmap_layout,
- * mmap_base, randomize_stack_top, arch_randomize_brk; arch/riscv's
- * STACK_RND_MASK, arch_align_stack, ELF_ET_DYN_BASE):
+ * mmap_base, randomize_stack_top, arch_randomize_brk; the architecture's
+ * STACK_RND_MASK (LINUX_ARCH_STACK_RND_BITS), arch_align_stack,
+ * ELF_ET_DYN_BASE):
  *
  *   user_top ┬─ (random gap, randomize >= 1: up to the stack's entropy)
  *            ├─ stack_top: the stack area grows down from here
@@ -22,7 +23,7 @@
  *
  * randomize is Linux's kernel.randomize_va_space: 0 nothing random; 1 the
  * stack top, the stack's start within its first page (arch_align_stack) and
- * the mmap base; 2 also the break. Entropy is Linux riscv64's (18 bits of
+ * the mmap base; 2 also the break. Entropy is Linux's (LINUX_ARCH_STACK_RND_BITS of
  * pages for the stack, CONFIG_PROCESS_MMAP_RND_BITS for the mmap base, 1 GiB
  * for the break), each range capped at an eighth of the user range so that
  * the pieces always fit (Sv39's 256 GiB: Linux's own values; 2 GiB: 16 bits,
@@ -37,6 +38,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux-arch/abi.h>
 
 #define LAYOUT_RLIM_INFINITY (~0ull)
 
@@ -58,10 +60,10 @@ struct layout {
 };
 
 #define LAYOUT_PAGE       4096u
-#define LAYOUT_STACK_BITS 18u            /* riscv64's STACK_RND_MASK 0x3ffff */
-#define LAYOUT_BRK_RANGE  (1ull << 30)   /* arch_randomize_brk on 64-bit */
-#define LAYOUT_GUARD_GAP  (256ull << 12) /* stack_guard_gap: 256 pages */
-#define LAYOUT_MIN_GAP    (128ull << 20) /* mm/util.c MIN_GAP */
+#define LAYOUT_STACK_BITS ((unsigned)LINUX_ARCH_STACK_RND_BITS) /* the architecture's */
+#define LAYOUT_BRK_RANGE  (1ull << 30)                          /* arch_randomize_brk on 64-bit */
+#define LAYOUT_GUARD_GAP  (256ull << 12)                        /* stack_guard_gap: 256 pages */
+#define LAYOUT_MIN_GAP    (128ull << 20)                        /* mm/util.c MIN_GAP */
 
 /* The stack top and the mmap base (before anything is loaded: Linux's setup_new_exec). */
 void layout_pick(const struct layout_params *p, struct layout *out);

@@ -13,6 +13,8 @@
  *                            which sizes max_threads and so RLIMIT_NPROC
  *   LINUX_ARCH_AUXV_MAX      most entries linux_arch_auxv() writes
  *   LINUX_ARCH_NR_SYSCALLS   size of linux_arch_syscall_names[]
+ *   LINUX_ARCH_STACK_RND_BITS  log2 of the pages exec may move the stack
+ *                            top by (Linux's STACK_RND_MASK; process/layout.h)
  * linux-arch/unistd.h the numbers (NR_read, ...) of the calls linux-abi
  * implements, and linux-arch/stat.h the layouts of struct stat and struct
  * statfs. The C files there define the two symbols below.
