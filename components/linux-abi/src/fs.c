@@ -82,18 +82,18 @@ static const struct vfs_cred boot_cred = {.caps = ~0u, .fsize_limit = VFS_NO_LIM
 static int mount_tree(void)
 {
 	static const struct {
-		const char *dir, *options;
+		const char *source, *dir, *options;
 		uint32_t mode;
 		unsigned flags;
 	} mounts[] = {
-	    {"/dev", "mode=0755", 0755, VFS_MNT_NOSUID | VFS_MNT_RELATIME},
-	    {"/dev/shm", NULL, 01777, VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_RELATIME},
-	    {"/tmp", NULL, 01777, VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_RELATIME},
+	    {"devtmpfs", "/dev", "mode=0755", 0755, VFS_MNT_NOSUID | VFS_MNT_RELATIME},
+	    {"tmpfs", "/dev/shm", NULL, 01777, VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_RELATIME},
+	    {"tmpfs", "/tmp", NULL, 01777, VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_RELATIME},
 	};
 	struct vfs_fs *fs;
 	int rc = 0;
 
-	if ((rc = vfs_mount_root("tmpfs", "mode=0755", VFS_MNT_RELATIME)) < 0)
+	if ((rc = vfs_mount_root("rootfs", "tmpfs", "mode=0755", VFS_MNT_RELATIME)) < 0)
 		return rc;
 	if (!(fs = vfs_fs_new()))
 		return -ENOMEM;
@@ -101,8 +101,8 @@ static int mount_tree(void)
 	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]) && rc == 0; i++) {
 		rc = vfs_mkdir(fs, NULL, mounts[i].dir, mounts[i].mode, &boot_cred);
 		if (rc == 0 || rc == -EEXIST)
-			rc = vfs_mount(fs, mounts[i].dir, "tmpfs", mounts[i].options,
-			               mounts[i].flags, &boot_cred);
+			rc = vfs_mount(fs, mounts[i].source, mounts[i].dir, "tmpfs",
+			               mounts[i].options, mounts[i].flags, &boot_cred);
 		if (rc == 0 && i == 0)
 			rc = devfs_populate(fs, "/dev", &boot_cred);
 	}

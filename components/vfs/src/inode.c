@@ -119,11 +119,16 @@ static int mode_check(struct vfs_inode *inode, unsigned mask, const struct vfs_c
 	return (mask & ~mode) ? -EACCES : 0;
 }
 
-/* generic_permission: the mode bits, then what the capabilities override. */
+/*
+ * inode_permission: the file system's own rule if it has one, else
+ * generic_permission: the mode bits, then what the capabilities override.
+ */
 int vfs_inode_permission(struct vfs_inode *inode, unsigned mask, const struct vfs_cred *cr)
 {
 	uint32_t mode = vfs_mode(inode);
 
+	if (inode->ops && inode->ops->permission)
+		return inode->ops->permission(inode, mask, cr);
 	if (mode_check(inode, mask, cr) == 0)
 		return 0;
 	if (VFS_S_ISDIR(mode)) {

@@ -82,7 +82,7 @@ static void test_options(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(vfs_mount_root("tmpfs", bad[i], 0), -EINVAL);
+		assert_int_equal(vfs_mount_root(NULL, "tmpfs", bad[i], 0), -EINVAL);
 	tmpfs_test_mount("size=50%,mode=0700,uid=5,gid=6,nr_inodes=2k,,size=1m");
 	vfs_fs_root(T_fs, &root);
 	assert_int_equal(vfs_statfs(&root, &sfs), 0);
@@ -94,7 +94,7 @@ static void test_options(void **state)
 	assert_int_equal(st.uid, 5);
 	assert_int_equal(st.gid, 6);
 	assert_int_equal(vfs_mkdir(T_fs, NULL, "/m", 0755, &T_root), 0);
-	assert_int_equal(vfs_mount(T_fs, "/m", "tmpfs", "size=0,nr_inodes=0", 0, &T_root), 0);
+	assert_int_equal(vfs_mount(T_fs, NULL, "/m", "tmpfs", "size=0,nr_inodes=0", 0, &T_root), 0);
 	assert_int_equal(vfs_lookup(T_fs, NULL, "/m", 0, &T_root, &root), 0);
 	assert_int_equal(vfs_statfs(&root, &sfs), 0);
 	assert_int_equal(sfs.blocks, 0); /* no limit */

@@ -104,6 +104,13 @@ struct vfs_inode_ops {
 	 * space's lock held: it must not take "vfs_dir" or "vfs_inode".
 	 */
 	int (*get_page)(struct vfs_inode *inode, uint64_t pgoff, paddr_t *pa);
+	/*
+	 * Access by 'cr' ('mask': VFS_MAY_*) in place of the mode bits and
+	 * capabilities (Linux's i_op->permission; NULL: generic_permission).
+	 * 0 or -EACCES. The read-only mount check still comes first. Called
+	 * with no lock held, by every walk that searches the directory too.
+	 */
+	int (*permission)(struct vfs_inode *inode, unsigned mask, const struct vfs_cred *cr);
 };
 
 /* What an open file does (NULL: the operation is not supported). */
@@ -136,6 +143,12 @@ struct vfs_sb_ops {
 	/* The superblock goes (vfs_shutdown): free what fill_super made, the root's reference gone.
 	 */
 	void (*put_super)(struct vfs_sb *sb);
+	/*
+	 * /proc/mounts: the file system's options after the mount's, each
+	 * with a leading ',' ("size=1024k"); NULL: none. Called with the
+	 * tree lock held: it may only read the superblock.
+	 */
+	void (*show_options)(struct vfs_sb *sb, vfs_sink_t sink, void *ctx);
 };
 
 struct vfs_sb {
