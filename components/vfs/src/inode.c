@@ -125,10 +125,15 @@ static int mode_check(struct vfs_inode *inode, unsigned mask, const struct vfs_c
  */
 int vfs_inode_permission(struct vfs_inode *inode, unsigned mask, const struct vfs_cred *cr)
 {
-	uint32_t mode = vfs_mode(inode);
-
 	if (inode->ops && inode->ops->permission)
 		return inode->ops->permission(inode, mask, cr);
+	return vfs_generic_permission(inode, mask, cr);
+}
+
+int vfs_generic_permission(struct vfs_inode *inode, unsigned mask, const struct vfs_cred *cr)
+{
+	uint32_t mode = vfs_mode(inode);
+
 	if (mode_check(inode, mask, cr) == 0)
 		return 0;
 	if (VFS_S_ISDIR(mode)) {

@@ -332,8 +332,14 @@ static void ff_show_options(struct vfs_sb *sb, vfs_sink_t sink, void *ctx)
 }
 
 static const struct vfs_inode_ops ff_file_ops = {.setsize = ff_setsize};
-static const struct vfs_inode_ops ff_guarded_ops = {.setsize = ff_setsize,
-                                                    .permission = ff_permission};
+static bool ff_revalidate(struct vfs_inode *inode)
+{
+	(void)inode;
+	return !fakefs.stale;
+}
+
+static const struct vfs_inode_ops ff_guarded_ops = {
+    .setsize = ff_setsize, .permission = ff_permission, .revalidate = ff_revalidate};
 static const struct vfs_inode_ops ff_link_ops = {.readlink = ff_readlink};
 static const struct vfs_file_ops ff_file_fops = {
     .read = ff_read,

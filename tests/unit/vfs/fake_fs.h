@@ -19,12 +19,14 @@ struct fakefs_stats {
 	unsigned inodes; /* alive */
 	int fail_next;   /* the next directory operation returns this, if non-zero */
 	/*
-	 * Files created while 'guard' is set have a permission op: it counts
-	 * its calls, records the mask, and returns guard_rc.
+	 * Files created while 'guard' is set have a permission op (it counts
+	 * its calls, records the mask, and returns guard_rc) and a revalidate
+	 * op (true unless 'stale').
 	 */
 	bool guard;
 	int guard_rc;
 	unsigned guard_calls, guard_mask;
+	bool stale; /* their revalidate op says a live name is no longer good */
 };
 extern struct fakefs_stats fakefs;
 

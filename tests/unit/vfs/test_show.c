@@ -133,6 +133,38 @@ static void test_permission_op(void **state)
 	assert_int_equal(fakefs.guard_calls, 2);
 }
 
+/* A name the file system says is stale is dropped and looked up again (d_revalidate). */
+static void test_revalidate(void **state)
+{
+	struct vfs_file *f;
+	struct vfs_path p;
+	unsigned lookups;
+
+	(void)state;
+	fakefs.guard = true;
+	assert_int_equal(T_touch("/r", VFS_O_CREAT | VFS_O_WRONLY, 0644, NULL), 0);
+	fakefs.guard = false;
+	assert_int_equal(T_open("/r", VFS_O_RDONLY, 0, NULL, &f), 0);
+	lookups = fakefs.lookups;
+	assert_int_equal(vfs_lookup(T_fs, NULL, "/r", 0, &T_root, &p), 0);
+	assert_int_equal(fakefs.lookups, lookups); /* the live name, as it is */
+	assert_ptr_equal(vfs_path_inode(&p), vfs_file_inode(f));
+	vfs_path_put(&p);
+	fakefs.stale = true;
+	assert_int_equal(vfs_lookup(T_fs, NULL, "/r", 0, &T_root, &p), 0);
+	assert_int_equal(fakefs.lookups, lookups + 1); /* asked again */
+	vfs_path_put(&p);
+	fakefs.stale = false;
+	/* The open file keeps the name it had, now marked removed. */
+	{
+		char buf[32];
+
+		assert_int_equal(vfs_path_name(vfs_file_path(f), buf, sizeof(buf)), 12);
+		assert_string_equal(buf, "/r (deleted)");
+	}
+	vfs_file_put(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +172,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_mounts, vfs_test_setup, vfs_test_teardown),
 	    cmocka_unit_test_setup_teardown(test_fstypes, vfs_test_setup, vfs_test_teardown),
 	    cmocka_unit_test_setup_teardown(test_permission_op, vfs_test_setup, vfs_test_teardown),
+	    cmocka_unit_test_setup_teardown(test_revalidate, vfs_test_setup, vfs_test_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -87,7 +87,12 @@ struct vfs_inode_ops {
 	 */
 	int (*rename)(struct vfs_inode *odir, const char *oname, struct vfs_inode *ndir,
 	              const char *nname, unsigned flags);
-	/* A symbolic link's target: its length (bytes copied: at most size, no NUL). */
+	/*
+	 * A symbolic link's target: its length (bytes copied: at most size, no
+	 * NUL). A walk reads as many bytes as the inode's size says; a link
+	 * whose size is 0 has a target made when read (procfs) and is read
+	 * with room for VFS_PATH_MAX - 1 bytes.
+	 */
 	long (*readlink)(struct vfs_inode *inode, char *buf, size_t size);
 	/*
 	 * Entries from position *pos on, each given to emit with the position
@@ -111,6 +116,14 @@ struct vfs_inode_ops {
 	 * with no lock held, by every walk that searches the directory too.
 	 */
 	int (*permission)(struct vfs_inode *inode, unsigned mask, const struct vfs_cred *cr);
+	/*
+	 * May a live name of this inode still be used (Linux's d_revalidate)?
+	 * Asked when a walk finds the name in use; false drops the name from
+	 * the tree (holders keep their reference to a removed name) and the
+	 * file system is asked for the name again. procfs: is its process
+	 * still there. Called with no lock but perhaps the directory's held.
+	 */
+	bool (*revalidate)(struct vfs_inode *inode);
 };
 
 /* What an open file does (NULL: the operation is not supported). */
@@ -182,6 +195,11 @@ int vfs_inode_init(struct vfs_inode *inode, struct vfs_sb *sb, uint64_t ino, uin
 void vfs_inode_fini(struct vfs_inode *inode);
 void vfs_inode_get(struct vfs_inode *inode);
 void vfs_inode_put(struct vfs_inode *inode);
+/*
+ * generic_permission: the mode bits, then the capabilities that override
+ * them; for a permission op that adds to Linux's rule. 0 or -EACCES.
+ */
+int vfs_generic_permission(struct vfs_inode *inode, unsigned mask, const struct vfs_cred *cr);
 void vfs_inode_lock(struct vfs_inode *inode);
 void vfs_inode_unlock(struct vfs_inode *inode);
 uint64_t vfs_inode_size(const struct vfs_inode *inode);

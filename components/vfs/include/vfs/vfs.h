@@ -43,8 +43,10 @@
  *   7. "vfs_tree"    one, global: the dentry tree (parents, names, children,
  *                    flags), the mount list, dentry reference drops
  *   8. page-alloc's own locks
- *   "vfs_fdtable" and "vfs_fs" (fd tables, fs structs) are taken alone:
- *   nothing is called while holding them but the heap and reference gets.
+ *   "vfs_fdtable" and "vfs_fs" (fd tables, fs structs) are innermost:
+ *   nothing is called while holding them but the heap and reference gets
+ *   (others may be held when they are taken: procfs looks up a process's
+ *   fds with a directory's lock held).
  *
  * Sleeping: every call below may sleep (it takes mutexes and allocates)
  * and must be made from a task, with none of the locks above held, unless
