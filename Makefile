@@ -14,7 +14,7 @@
 #   make bench                       host micro-benchmarks (docs/benchmarks.md)
 #   make bench-shm [BENCH_ARGS=n]    ipc-shm and Linux's shm syscalls side by side
 #   make menuconfig|savedefconfig|olddefconfig   edit the build's configuration
-#   make defconfig CONFIG=configs/x_defconfig    (re)load a defconfig into its build dir
+#   make defconfig CONFIG=configs/x_defconfig    (re)load a configuration into its build dir
 #   make APP_DIR=/path/to/app CONFIG=/path/to/app/defconfig run   an app outside the tree
 
 PLATFORM ?= riscv64-qemu-virt
@@ -26,6 +26,15 @@ else
 CONFIG   ?= configs/$(PLATFORM)_$(APP)_defconfig
 NAME     ?= $(patsubst %_defconfig,%,$(notdir $(CONFIG)))
 endif
+# A configuration is the board's fragment plus the app's (configs/boards/,
+# configs/apps/): configs grow as boards + apps. configs/<board>_<app>_defconfig
+# names that pair unless such a file exists (a pair that needs more); any
+# other CONFIG is a defconfig file, or fragments separated by commas.
+comma    := ,
+pair      = $(subst _, ,$(patsubst %_defconfig,%,$(notdir $(1))))
+CONFIG_FILES := $(if $(or $(wildcard $(CONFIG)),$(findstring $(comma),$(CONFIG)),$(filter-out configs/%_defconfig,$(CONFIG))),\
+	$(subst $(comma), ,$(CONFIG)),\
+	configs/boards/$(word 1,$(call pair,$(CONFIG))).config configs/apps/$(word 2,$(call pair,$(CONFIG))).config)
 BUILD    ?= build/$(NAME)
 GDB_PORT ?= 1234
 PY       := /usr/bin/python3
@@ -61,8 +70,9 @@ setup:
 
 configure: setup
 	@mkdir -p build
-	@test -f $(CONFIG) || { echo "make: no such defconfig: $(CONFIG) (see configs/)"; exit 2; }
-	@cmake -S . -B $(BUILD) $(GENERATOR) -DKIT_DEFCONFIG=$(abspath $(CONFIG)) \
+	@for f in $(CONFIG_FILES); do test -f $$f || { echo "make: no such configuration: $$f" \
+		"(boards: configs/boards/, apps: configs/apps/)"; exit 2; }; done
+	@cmake -S . -B $(BUILD) $(GENERATOR) -DKIT_DEFCONFIG=$(subst $() ,$(comma),$(abspath $(CONFIG_FILES))) \
 		$(if $(APP_DIR),-DKIT_APP_DIR=$(abspath $(APP_DIR))) > $(BUILD).configure.log 2>&1 \
 		|| { cat $(BUILD).configure.log; exit 1; }
 

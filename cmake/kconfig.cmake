@@ -32,27 +32,38 @@ function(kit_kconfig)
   endif()
 endfunction()
 
+# KIT_DEFCONFIG is one defconfig, or fragments separated by commas (or
+# semicolons) loaded in order, a later one overriding an earlier one: the
+# board's and the app's (configs/boards/, configs/apps/).
 set(_stamp ${CMAKE_BINARY_DIR}/.defconfig-loaded)
 if(KIT_DEFCONFIG)
-  get_filename_component(KIT_DEFCONFIG ${KIT_DEFCONFIG} ABSOLUTE)
-  if(NOT EXISTS ${KIT_DEFCONFIG})
-    message(FATAL_ERROR "KIT_DEFCONFIG=${KIT_DEFCONFIG} does not exist")
-  endif()
-  file(SHA256 ${KIT_DEFCONFIG} _hash)
-  set(_want "${KIT_DEFCONFIG} ${_hash} ${KIT_APP_DIR}")
+  string(REPLACE "," ";" _fragments "${KIT_DEFCONFIG}")
+  set(_want "${KIT_APP_DIR}")
+  set(_args)
+  set(_files)
+  foreach(f IN LISTS _fragments)
+    get_filename_component(f ${f} ABSOLUTE)
+    if(NOT EXISTS ${f})
+      message(FATAL_ERROR "KIT_DEFCONFIG: ${f} does not exist")
+    endif()
+    file(SHA256 ${f} _hash)
+    string(APPEND _want " ${f} ${_hash}")
+    list(APPEND _args --defconfig ${f})
+    list(APPEND _files ${f})
+  endforeach()
   set(_have "")
   if(EXISTS ${_stamp})
     file(READ ${_stamp} _have)
   endif()
   if(NOT EXISTS ${KIT_DOTCONFIG} OR NOT _have STREQUAL _want)
-    kit_kconfig(defconfig --defconfig ${KIT_DEFCONFIG})
+    kit_kconfig(defconfig ${_args})
     file(WRITE ${_stamp} "${_want}")
   endif()
 elseif(NOT EXISTS ${KIT_DOTCONFIG})
   message(FATAL_ERROR
     "No .config in ${CMAKE_BINARY_DIR}.\n"
-    "Configure with -DKIT_DEFCONFIG=configs/<platform>_<app>_defconfig, "
-    "or use the Makefile: make PLATFORM=... APP=...")
+    "Configure with -DKIT_DEFCONFIG=configs/boards/<board>.config,configs/apps/<app>.config "
+    "(or any defconfig), or use the Makefile: make PLATFORM=... APP=...")
 endif()
 
 kit_kconfig(sync --header ${KIT_GEN_DIR}/kit/config.h --cmake ${KIT_GEN_DIR}/config.cmake)
@@ -64,7 +75,7 @@ execute_process(
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
   ${_kconfig_files} ${KIT_DOTCONFIG} ${KIT_ROOT}/cmake/kconfig.py)
 if(KIT_DEFCONFIG)
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${KIT_DEFCONFIG})
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_files})
 endif()
 
 # The toolchain follows the configured architecture. A build directory keeps
@@ -74,7 +85,7 @@ set(_tc_compiler clang)
 if(CONFIG_TOOLCHAIN_GCC)
   set(_tc_compiler gcc)
 endif()
-set(_tc ${KIT_ROOT}/cmake/toolchain/${CONFIG_ARCH_NAME}-${_tc_compiler}.cmake)
+set(_tc ${KIT_ROOT}/arch/${CONFIG_ARCH_NAME}/toolchain/${_tc_compiler}.cmake)
 if(NOT CMAKE_TOOLCHAIN_FILE)
   set(CMAKE_TOOLCHAIN_FILE ${_tc} CACHE FILEPATH "toolchain chosen from the Kconfig arch")
 elseif(DEFINED KIT_TOOLCHAIN_CHOSEN AND NOT KIT_TOOLCHAIN_CHOSEN STREQUAL _tc)

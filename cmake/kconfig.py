@@ -35,6 +35,18 @@ def fail_on_warnings(kconf, what):
         sys.exit(f"kconfig: {what}: refusing a configuration with warnings (see above)")
 
 
+def drop_stale(kconf, what):
+    """A build directory's .config is written by this script, so a symbol in
+    it that the Kconfig files no longer define was renamed or removed since:
+    drop it (as olddefconfig does) and say so, instead of refusing the build.
+    A defconfig gets no such leniency."""
+    stale = [w for w in kconf.warnings if "undefined symbol" in w]
+    for w in stale:
+        print(f"kconfig: {what}: dropped (no longer in Kconfig): {w.split('undefined symbol')[-1].strip()}",
+              file=sys.stderr)
+    kconf.warnings[:] = [w for w in kconf.warnings if w not in stale]
+
+
 def check_assignments(kconf, what):
     """kconfiglib quietly drops a value whose dependencies are not met; a
     defconfig that asks for an impossible combination must fail instead."""
@@ -106,7 +118,9 @@ def main():
     ap.add_argument("command", choices=["defconfig", "sync", "savedefconfig", "olddefconfig", "deps"])
     ap.add_argument("--srctree", required=True)
     ap.add_argument("--config", required=True, help="the .config of a build directory")
-    ap.add_argument("--defconfig", help="defconfig to load (defconfig) or write (savedefconfig)")
+    ap.add_argument("--defconfig", action="append",
+                    help="defconfig to load (defconfig; repeat it to merge fragments in order) "
+                         "or write (savedefconfig)")
     ap.add_argument("--header", help="config.h to write (sync)")
     ap.add_argument("--cmake", help="CMake fragment to write (sync)")
     args = ap.parse_args()
@@ -121,23 +135,31 @@ def main():
         return
 
     if args.command == "defconfig":
-        if not args.defconfig or not os.path.isfile(args.defconfig):
-            sys.exit(f"kconfig: no such defconfig: {args.defconfig}")
-        kconf.load_config(args.defconfig)
-        fail_on_warnings(kconf, args.defconfig)
-        check_assignments(kconf, args.defconfig)
+        if not args.defconfig:
+            sys.exit("kconfig: defconfig needs --defconfig FILE")
+        # Fragments merge in order: each sets only what it names, and a later
+        # one overrides an earlier one (the app's fragment a board default).
+        kconf.warn_assign_override = False
+        for i, path in enumerate(args.defconfig):
+            if not os.path.isfile(path):
+                sys.exit(f"kconfig: no such defconfig: {path}")
+            kconf.load_config(path, replace=(i == 0))
+            fail_on_warnings(kconf, path)
+        what = " + ".join(args.defconfig)
+        check_assignments(kconf, what)
         os.makedirs(os.path.dirname(os.path.abspath(args.config)), exist_ok=True)
         kconf.write_config(args.config, save_old=False)
-        print(f"kconfig: loaded {args.defconfig}")
+        print(f"kconfig: loaded {what}")
         return
 
     if not os.path.isfile(args.config):
         sys.exit(f"kconfig: {args.config} does not exist; load a defconfig first")
     kconf.load_config(args.config)
+    drop_stale(kconf, args.config)
     fail_on_warnings(kconf, args.config)
 
     if args.command == "savedefconfig":
-        out = args.defconfig or os.path.join(os.path.dirname(args.config), "defconfig")
+        out = args.defconfig[0] if args.defconfig else os.path.join(os.path.dirname(args.config), "defconfig")
         kconf.write_min_config(out)
         print(f"kconfig: minimal config written to {out}")
     elif args.command == "olddefconfig":

@@ -1,6 +1,7 @@
-# Build conventions shared by every component, platform and app:
-# compiler flags per architecture, and the helpers kit_component(), kit_app()
-# and kit_image() that keep each CMakeLists.txt a few lines long.
+# Build conventions shared by every component, platform and app: the common
+# compiler flags (the architecture adds its own), and the helpers
+# kit_component(), kit_app(), kit_image() and kit_sources_ifdef() that keep
+# each CMakeLists.txt a few lines long.
 
 set(CMAKE_C_STANDARD 11)
 set(CMAKE_C_STANDARD_REQUIRED ON)
@@ -25,34 +26,9 @@ else()
   target_compile_options(kit_config INTERFACE -O2)
 endif()
 
-if(CONFIG_ARCH_RISCV64)
-  # Kernel code keeps off the FPU (user FP state is saved explicitly), uses the
-  # medany model so it links anywhere in the 2 GiB above 0x80000000, and does
-  # not rely on linker relaxation (lld does not implement it).
-  if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
-    set(_march rv64imac_zicsr_zifencei)
-    set(KIT_RISCV_MARCH_FPU rv64imafdc_zicsr_zifencei)
-  else()
-    set(_march rv64imac)
-    set(KIT_RISCV_MARCH_FPU rv64imafdc)
-  endif()
-  # Only the code that saves and restores user FP registers is built with it.
-  target_compile_options(kit_config INTERFACE
-    -ffreestanding -fno-stack-protector -fno-pic -fno-pie
-    -ffunction-sections -fdata-sections -fno-omit-frame-pointer
-    -march=${_march} -mabi=lp64 -mcmodel=medany -mno-relax)
-  target_link_options(kit_config INTERFACE
-    ${KIT_LINKER_FLAGS} -nostdlib -static -Wl,--gc-sections
-    -march=${_march} -mabi=lp64)
-elseif(CONFIG_ARCH_HOST)
-  option(KIT_SANITIZE "Build host code with AddressSanitizer and UBSan" OFF)
-  target_compile_definitions(kit_config INTERFACE _GNU_SOURCE)
-  if(KIT_SANITIZE)
-    set(_san -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-    target_compile_options(kit_config INTERFACE ${_san})
-    target_link_options(kit_config INTERFACE ${_san})
-  endif()
-endif()
+# The architecture's own flags (arch/<arch>/arch.cmake): -march, the code
+# model, freestanding or hosted, sanitizers.
+include(${KIT_ROOT}/arch/${CONFIG_ARCH_NAME}/arch.cmake)
 
 # kit_component(<name> [SOURCES ...] [DEPS ...])
 # A component is a static library (an interface library when it has no
@@ -100,7 +76,17 @@ function(kit_check_targets)
   endforeach()
 endfunction()
 
-# kit_image(): the app, the platform and every linked component in one binary.
+# kit_sources_ifdef(<target> <CONFIG_X> <files...>): sources built only when
+# the option is set, one line per option (as Zephyr's
+# zephyr_library_sources_ifdef).
+macro(kit_sources_ifdef target option)
+  if(${option})
+    target_sources(${target} PRIVATE ${ARGN})
+  endif()
+endmacro()
+
+# kit_image(): the app, the board, the architecture, the drivers and every
+# linked component in one binary.
 # The platform's kit_platform_image() adds the linker script, the flat binary
 # and the description of how to run it (run.json).
 function(kit_image)
@@ -111,8 +97,14 @@ function(kit_image)
   add_executable(image ${KIT_GEN_DIR}/kit_components.c)
   # klib calls back into the start-up code (klib_port_*), which calls the
   # platform: a group lets GNU ld resolve those cycles (lld needs no help).
+  set(base)
+  foreach(t platform arch drivers boot_fdt)
+    if(TARGET ${t})
+      list(APPEND base ${t})
+    endif()
+  endforeach()
   target_link_libraries(image PRIVATE kit_config
-    -Wl,--start-group app kit_start platform ${linked} -Wl,--end-group)
+    -Wl,--start-group app kit_start ${base} ${linked} -Wl,--end-group)
   target_link_options(image PRIVATE -Wl,-Map=${CMAKE_BINARY_DIR}/image.map)
   kit_platform_image(image)
 endfunction()

@@ -25,9 +25,6 @@ import sys
 import tempfile
 import time
 
-UBOOT_LOAD_ADDR = 0x84000000  # U-Boot's kernel_addr_r on qemu-riscv64; booti moves it to 0x80200000
-FW_JUMP_FDT_ADDR = 0x82200000  # where Debian's generic fw_jump copies the device tree
-
 
 def die(msg, status=2):
     print(f"run.py: {msg}", file=sys.stderr)
@@ -56,7 +53,8 @@ def uboot_dtb(info, workdir):
     subprocess.run([info["qemu"], *info["machine"], "-machine", f"dumpdtb={dtb}",
                     "-display", "none"], check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
-    bootcmd = f"echo unikit: booti from {UBOOT_LOAD_ADDR:#x}; booti {UBOOT_LOAD_ADDR:#x} - ${{fdtcontroladdr}}"
+    uboot_load = int(info["uboot_load_addr"], 0)
+    bootcmd = f"echo unikit: booti from {uboot_load:#x}; booti {uboot_load:#x} - ${{fdtcontroladdr}}"
     subprocess.run(["fdtput", "-c", dtb, "/config"], check=True)
     subprocess.run(["fdtput", "-t", "u", dtb, "/config", "bootdelay", "0xfffffffe"], check=True)
     subprocess.run(["fdtput", "-t", "s", dtb, "/config", "bootcmd", bootcmd], check=True)
@@ -72,20 +70,21 @@ def ram_bytes(info):
 
 
 def check_initrd_place(info, fw_name, boot, initrd):
-    """QEMU puts -initrd min(RAM/2, 128 MiB) above the -kernel entry
-    (0x80200000) and lets later writes land on it without a word: refuse
-    the two overlaps that happen with small RAM."""
-    start = 0x80200000 + min(ram_bytes(info) // 2, 128 << 20)
+    """QEMU puts -initrd min(RAM/2, 128 MiB) above the -kernel entry (the
+    board's load address) and lets later writes land on it without a word:
+    refuse the two overlaps that happen with small RAM."""
+    fdt_addr, uboot_load = int(info["fw_jump_fdt_addr"], 0), int(info["uboot_load_addr"], 0)
+    start = int(info["load_addr"], 0) + min(ram_bytes(info) // 2, 128 << 20)
     end = start + os.path.getsize(initrd)
     more_ram = "give the machine more RAM (CONFIG_QEMU_MEMORY_MB)"
-    # fw_jump copies the device tree to 0x82200000; QEMU's is a few KiB.
-    if fw_name == "fw_jump" and start < FW_JUMP_FDT_ADDR + (64 << 10) and FW_JUMP_FDT_ADDR < end:
+    # fw_jump copies the device tree there; QEMU's is a few KiB.
+    if fw_name == "fw_jump" and start < fdt_addr + (64 << 10) and fdt_addr < end:
         die(f"QEMU loads the initrd at {start:#x}-{end:#x}, where fw_jump puts the device tree "
-            f"({FW_JUMP_FDT_ADDR:#x}): {more_ram}" + ("" if boot == "uboot" else " or use --boot fw_dynamic"))
-    image_end = UBOOT_LOAD_ADDR + os.path.getsize(info["image"])
-    if boot == "uboot" and start < image_end and UBOOT_LOAD_ADDR < end:
+            f"({fdt_addr:#x}): {more_ram}" + ("" if boot == "uboot" else " or use --boot fw_dynamic"))
+    image_end = uboot_load + os.path.getsize(info["image"])
+    if boot == "uboot" and start < image_end and uboot_load < end:
         die(f"QEMU loads the initrd at {start:#x}-{end:#x}, over the image preloaded for U-Boot "
-            f"at {UBOOT_LOAD_ADDR:#x}-{image_end:#x}: {more_ram} or boot without U-Boot")
+            f"at {uboot_load:#x}-{image_end:#x}: {more_ram} or boot without U-Boot")
 
 
 def command(info, boot, gdb_port, workdir, extra, initrd=None, append=None):
@@ -101,7 +100,7 @@ def command(info, boot, gdb_port, workdir, extra, initrd=None, append=None):
         if not os.path.isfile(info["uboot"]):
             die(f"{info['uboot']} not found: install the Debian package u-boot-qemu")
         cmd += ["-kernel", info["uboot"], "-dtb", uboot_dtb(info, workdir),
-                "-device", f"loader,file={info['image']},addr={UBOOT_LOAD_ADDR:#x},force-raw=on"]
+                "-device", f"loader,file={info['image']},addr={int(info['uboot_load_addr'], 0):#x},force-raw=on"]
     else:
         cmd += ["-kernel", info["image"]]
     # QEMU writes both into the device tree's /chosen, which U-Boot's booti

@@ -25,6 +25,12 @@ packages=(
   qemu-user             # qemu-riscv64: the Linux side of tests/linux
   gdb-multiarch         # make debug
 )
+# The host platform's context switch of the other host CPU, cross-built and
+# run under qemu-user (tests/unit/task: task.context-<cpu>).
+case "$(dpkg --print-architecture)" in
+  amd64) packages+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross) ;;
+  arm64) packages+=(gcc-x86-64-linux-gnu libc6-dev-amd64-cross) ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

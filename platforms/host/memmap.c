@@ -1,6 +1,7 @@
 /*
  * "Physical memory" on the host is one anonymous mapping of
- * CONFIG_HOST_RAM_MB; addresses in it are its own physical addresses.
+ * CONFIG_HOST_RAM_MB; addresses in it are its own physical addresses
+ * (arch/host/include/arch/memory.h).
  */
 #include <hal/memmap.h>
 #include <stdio.h>
@@ -35,16 +36,6 @@ size_t hal_mem_regions(const struct hal_mem_region **regions)
 uint64_t hal_mem_ram_size(void)
 {
 	return ram.size;
-}
-
-void *hal_phys_to_virt(uint64_t pa)
-{
-	return (void *)(uintptr_t)pa;
-}
-
-uint64_t hal_virt_to_phys(const void *va)
-{
-	return (uint64_t)(uintptr_t)va;
 }
 
 const struct hal_kernel_layout *hal_kernel_layout(void)

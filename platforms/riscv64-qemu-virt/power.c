@@ -3,21 +3,20 @@
  * QEMU's "pass" exit, whatever the reason, so a failure is written to the
  * sifive,test finisher first: QEMU then exits with that status.
  */
+#include <arch/sbi.h>
+#include <drivers/sifive_test.h>
+#include <hal/cpu.h>
 #include <hal/power.h>
-#include "riscv.h"
-
-#define FINISHER_FAIL 0x3333
+#include "board.h"
 
 void hal_power_off(int status)
 {
-	csr_clear(sstatus, SSTATUS_SIE);
-	riscv_console_flush();
-	if (status != 0) {
-		unsigned code = status < 0 || status > 255 ? 1u : (unsigned)status;
-		if (riscv_board.test_base)
-			*(volatile uint32_t *)riscv_board.test_base = code << 16 | FINISHER_FAIL;
-	}
+	hal_irq_disable();
+	virt_console_flush();
+	if (status != 0 && virt_board.test)
+		sifive_test_finish(virt_board.test,
+		                   status < 0 || status > 255 ? 1u : (unsigned)status);
 	sbi_shutdown(status != 0);
 	for (;;)
-		__asm__ __volatile__("wfi");
+		hal_cpu_wait();
 }

@@ -11,12 +11,7 @@ static struct addr_space *active; /* one CPU runs the kernel so far */
 
 void as_activate(struct addr_space *as)
 {
-	struct pt *kernel = pt_kernel();
-
-	if (as)
-		pt_activate(as->pt);
-	else if (kernel)
-		pt_activate(kernel); /* no user space: the kernel's own table */
+	pt_activate(as ? as->pt : NULL); /* NULL: no user half, the kernel's table alone */
 	active = as;
 }
 

@@ -11,8 +11,8 @@
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
 #include <vfs/fs.h>
+#include <linux-arch/unistd.h>
 #include "abi_internal.h"
-#include "nr.h"
 
 #define IOV_MAX         1024 /* UIO_MAXIOV */
 #define MAX_RW          0x7ffff000ul
@@ -67,7 +67,7 @@ static int uio_copy(struct vfs_iter *it, size_t off, void *k, size_t n, bool to_
 	return 0;
 }
 
-/* access_ok: the range lies in user space (riscv's __access_ok). */
+/* access_ok: the range lies in user space (Linux's __access_ok). */
 static bool access_ok(uintptr_t addr, size_t len)
 {
 	uintptr_t top = as_user_top();

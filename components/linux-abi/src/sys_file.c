@@ -13,8 +13,8 @@
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
 #include <vfs/fs.h>
+#include <linux-arch/unistd.h>
 #include "abi_internal.h"
-#include "nr.h"
 
 #define AT_FDCWD                 -100
 #define AT_SYMLINK_NOFOLLOW      0x100

@@ -1,8 +1,8 @@
 /* The uid/gid family: cred.h does the rules, this moves the values. */
 #include <klib/errno.h>
 #include <page-alloc/page_alloc.h>
+#include <linux-arch/unistd.h>
 #include "abi_internal.h"
-#include "nr.h"
 
 static long put3(struct process *p, const unsigned long *a, uint32_t r, uint32_t e, uint32_t s)
 {

@@ -1,8 +1,8 @@
 /* Memory calls: umem.h over the process's space; a file mapping's file from the fd table. */
 #include <klib/errno.h>
+#include <linux-arch/unistd.h>
 #include <vfs/mmap.h>
 #include "abi_internal.h"
-#include "nr.h"
 
 static int map_file(const struct umem_file *uf, struct addr_space *as, uintptr_t addr, size_t len,
                     unsigned prot, unsigned flags, uint64_t pgoff, uintptr_t *out)

@@ -4,8 +4,9 @@
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
 #include <task/task.h>
+#include <linux-arch/abi.h>
+#include <linux-arch/unistd.h>
 #include "abi_internal.h"
-#include "nr.h"
 
 #define CSIGNAL              0x000000ff
 #define CLONE_VM             0x00000100
@@ -209,7 +210,7 @@ static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t u
 static long do_uname(struct process *p, uintptr_t ubuf)
 {
 	static const char *const fields[6] = {"Linux", "unikit", "6.1.0-unikit", "#1 unikit",
-					      "riscv64", "(none)"};
+					      LINUX_ARCH_NAME, "(none)"};
 	char buf[6 * 65];
 
 	memset(buf, 0, sizeof(buf));

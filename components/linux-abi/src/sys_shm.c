@@ -4,8 +4,8 @@
 #include <klib/string.h>
 #include <linux-abi/linux_abi.h>
 #include <page-alloc/page_alloc.h>
+#include <linux-arch/unistd.h>
 #include "abi_internal.h"
-#include "nr.h"
 
 #ifdef CONFIG_IPC_SHM
 

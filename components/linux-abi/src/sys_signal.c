@@ -6,8 +6,8 @@
  */
 #include <klib/errno.h>
 #include <klib/string.h>
+#include <linux-arch/unistd.h>
 #include "abi_internal.h"
-#include "nr.h"
 
 #define SIGKILL 9
 #define SIGSTOP 19

@@ -1,15 +1,16 @@
 /*
- * fstat, newfstatat, statx, statfs and fstatfs, with the structures of
- * riscv64 Linux (asm-generic's struct stat and struct statfs, struct statx)
- * filled as fs/stat.c (cp_new_stat, cp_statx, vfs_statx) and fs/statfs.c
- * fill them.
+ * fstat, newfstatat, statx, statfs and fstatfs, with the structures of the
+ * architecture's Linux (struct stat and struct statfs from
+ * linux-arch/stat.h, struct statx, the same everywhere) filled as
+ * fs/stat.c (cp_new_stat, cp_statx, vfs_statx) and fs/statfs.c fill them.
  */
 #include <klib/errno.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
 #include <vfs/fs.h>
+#include <linux-arch/stat.h>
+#include <linux-arch/unistd.h>
 #include "abi_internal.h"
-#include "nr.h"
 
 #define AT_FDCWD              -100
 #define AT_SYMLINK_NOFOLLOW   0x100
@@ -27,25 +28,6 @@
 #define STATX_ATTR_MOUNT_ROOT 0x2000u
 #define STATX_ATTR_VERITY     0x100000u
 #define STATX_ATTR_DAX        0x200000u
-
-/* struct stat of asm-generic (riscv64), 128 bytes. */
-struct lx_stat {
-	uint64_t dev, ino;
-	uint32_t mode, nlink, uid, gid;
-	uint64_t rdev, pad1;
-	int64_t size;
-	int32_t blksize, pad2;
-	int64_t blocks;
-	int64_t atime;
-	uint64_t atime_nsec;
-	int64_t mtime;
-	uint64_t mtime_nsec;
-	int64_t ctime;
-	uint64_t ctime_nsec;
-	uint32_t unused[2];
-};
-
-_Static_assert(sizeof(struct lx_stat) == 128, "struct stat of riscv64 is 128 bytes");
 
 struct lx_statx_ts {
 	int64_t sec;
@@ -71,17 +53,6 @@ struct lx_statx {
 };
 
 _Static_assert(sizeof(struct lx_statx) == 256, "struct statx is 256 bytes");
-
-/* struct statfs of asm-generic on 64-bit, 120 bytes. */
-struct lx_statfs {
-	int64_t type, bsize;
-	uint64_t blocks, bfree, bavail, files, ffree;
-	int32_t fsid[2];
-	int64_t namelen, frsize, flags;
-	int64_t spare[4];
-};
-
-_Static_assert(sizeof(struct lx_statfs) == 120, "struct statfs of riscv64 is 120 bytes");
 
 /* new_encode_dev: the 32-bit device number user space sees. */
 static uint64_t encode_dev(uint64_t dev)

@@ -2,8 +2,8 @@
 #include <hal/time.h>
 #include <klib/errno.h>
 #include <task/task.h>
+#include <linux-arch/unistd.h>
 #include "abi_internal.h"
-#include "nr.h"
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1

@@ -1,10 +1,10 @@
 /*
  * A process's memory as Linux's mmap, munmap, mprotect, msync and brk
- * answer it on riscv64, over an address space. The checks follow
- * arch/riscv/kernel/sys_riscv.c (riscv_sys_mmap), mm/mmap.c (ksys_mmap_pgoff,
- * do_mmap, __get_unmapped_area, brk), mm/vma.c (do_vmi_munmap) and
- * mm/mprotect.c (do_mprotect_pkey), in their order, so that a bad call gets
- * the errno Linux gives first.
+ * answer it on a 64-bit architecture, over an address space. The checks
+ * follow the architecture's sys_mmap (which only shifts the offset),
+ * mm/mmap.c (ksys_mmap_pgoff, do_mmap, __get_unmapped_area, brk), mm/vma.c
+ * (do_vmi_munmap) and mm/mprotect.c (do_mprotect_pkey), in their order, so
+ * that a bad call gets the errno Linux gives first.
  *
  * The kernel this mimics: TASK_SIZE is as_user_top() and mmap_min_addr is
  * as_user_base(); no hugetlbfs and no MAP_DROPPABLE (Linux before 6.11);
@@ -36,8 +36,8 @@
 /*
  * LEGACY_MAP_MASK: flags every mmap implementation has always accepted (and
  * MAP_SHARED silently ignores the rest); MAP_SHARED_VALIDATE refuses any other
- * with -EOPNOTSUPP. On riscv64: no MAP_32BIT; MAP_HUGE_2MB (21 << 26) and
- * MAP_HUGE_1GB (30 << 26) are in it.
+ * with -EOPNOTSUPP. No MAP_32BIT (x86_64 alone has it); MAP_HUGE_2MB
+ * (21 << 26) and MAP_HUGE_1GB (30 << 26) are in it.
  */
 #define UMEM_LEGACY_MAP_MASK                                                                       \
 	(UMEM_MAP_SHARED | UMEM_MAP_PRIVATE | UMEM_MAP_FIXED | UMEM_MAP_ANONYMOUS |                \
@@ -55,9 +55,10 @@ static uintptr_t umem_page_up(uintptr_t x)
 }
 
 /*
- * Linux's prot as an area's: riscv has no write-only pages, so PROT_WRITE
- * means read and write (riscv_sys_mmap and arch_calc_vm_prot_bits). PROT_NONE
- * areas are still user areas, just without access.
+ * Linux's prot as an area's: page tables have no write-only pages (paging
+ * refuses them), so PROT_WRITE means read and write, as Linux's page
+ * protections make it on every architecture it shares with the kit.
+ * PROT_NONE areas are still user areas, just without access.
  */
 static unsigned umem_as_prot(unsigned prot)
 {
@@ -172,7 +173,7 @@ long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int 
 	       const struct umem_file *file, uint64_t off)
 {
 	unsigned f = (unsigned)flags, p = (unsigned)prot, asflags;
-	/* riscv64's offset is a signed off_t, shifted arithmetically into pgoff. */
+	/* The offset is a signed off_t, shifted arithmetically into pgoff. */
 	uint64_t pgoff = (uint64_t)((int64_t)off >> PAGE_SHIFT);
 	bool fixed = f & (UMEM_MAP_FIXED | UMEM_MAP_FIXED_NOREPLACE);
 	bool anon = f & UMEM_MAP_ANONYMOUS;

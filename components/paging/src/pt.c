@@ -3,12 +3,15 @@
  * table whose upper entries every other table shares, activation and TLB
  * flushes through the hal.
  *
- * Sharing the kernel: pt_set_kernel() marks one table as the kernel's. Its
- * root entries are copied into every other table (now and whenever the
- * kernel adds one), so a trap taken while a user table is active finds the
- * kernel mapped. Those borrowed entries are off limits to the borrowing
- * table, and the kernel never frees a table directly below its root, which
- * keeps the copies valid.
+ * Sharing the kernel: pt_set_kernel() marks one table as the kernel's. Where
+ * one root translates both halves (riscv64, x86-64), its root entries are
+ * copied into every other table of its format (now and whenever the kernel
+ * adds one), so a trap taken while a user table is active finds the kernel
+ * mapped. Those borrowed entries are off limits to the borrowing table, and
+ * the kernel never frees a table directly below its root, which keeps the
+ * copies valid. Where the hardware has a root per half (a split_halves
+ * format: AArch64's TTBR0/TTBR1), the kernel's table is installed once and
+ * nothing is copied.
  */
 #include "pt_internal.h"
 #include <hal/mmu.h>
@@ -87,6 +90,12 @@ static void borrow(struct pt *pt, unsigned idx, uint64_t pte)
 	pt->shared[idx / 64] |= 1ull << (idx % 64);
 }
 
+/* Does this table carry copies of the kernel's root entries? (tables_lock held) */
+static bool shares_kernel(const struct pt *pt)
+{
+	return kernel_pt && pt != kernel_pt && pt->fmt == kernel_pt->fmt && !pt->fmt->split_halves;
+}
+
 static void borrow_all(struct pt *pt)
 {
 	const uint64_t *k = pt_table(kernel_pt->root);
@@ -105,7 +114,7 @@ void pt_set_root_entry(struct pt *pt, unsigned idx, uint64_t pte)
 		return;
 	unsigned long flags = hal_spin_lock_irqsave(&tables_lock);
 	list_for_each_entry(other, &all_tables, link)
-		if (other != pt && other->fmt == pt->fmt)
+		if (other != pt && shares_kernel(other))
 			borrow(other, idx, pte);
 	hal_spin_unlock_irqrestore(&tables_lock, flags);
 }
@@ -126,7 +135,7 @@ int pt_create(const struct pt_format *fmt, struct pt **out)
 		return -ENOMEM;
 	}
 	unsigned long flags = hal_spin_lock_irqsave(&tables_lock);
-	if (kernel_pt && kernel_pt->fmt == fmt)
+	if (shares_kernel(pt))
 		borrow_all(pt);
 	list_add_tail(&all_tables, &pt->link);
 	hal_spin_unlock_irqrestore(&tables_lock, flags);
@@ -189,7 +198,7 @@ void pt_set_kernel(struct pt *pt)
 	kernel_pt = pt;
 	if (pt)
 		list_for_each_entry(other, &all_tables, link)
-			if (other != pt && other->fmt == pt->fmt)
+			if (other != pt && shares_kernel(other))
 				borrow_all(other);
 	hal_spin_unlock_irqrestore(&tables_lock, flags);
 }
@@ -202,7 +211,8 @@ struct pt *pt_kernel(void)
 void pt_activate(struct pt *pt)
 {
 	active_pt = pt;
-	hal_mmu_switch(pt->root, pt->fmt->hw_mode);
+	/* The kernel's table is the kernel half, already installed: no user half. */
+	hal_mmu_switch(pt && pt != kernel_pt ? pt->root : 0, 0);
 }
 
 void pt_flush(const struct pt *pt, uint64_t va, uint64_t len, bool tables_freed)

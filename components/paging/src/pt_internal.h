@@ -10,6 +10,7 @@
 #define PAGING_INTERNAL_H
 
 #include <paging/paging.h>
+#include <hal/memmap.h>
 #include <klib/list.h>
 
 #define PT_ENTRIES     512u
@@ -24,7 +25,8 @@ struct pt_format {
 	unsigned levels;       /* the root is level levels - 1 */
 	unsigned va_bits;      /* significant virtual address bits */
 	bool sign_extended;    /* the upper half (addresses with the top bits set) exists */
-	unsigned hw_mode;      /* for hal_mmu_switch (satp.MODE on riscv64) */
+	bool split_halves;     /* the hardware has one root per half (TTBR0/TTBR1): a table
+				* covers one half and borrows no kernel entries */
 	unsigned pa_shift;     /* an entry's address field is (pa >> pa_shift) & addr_mask */
 	uint64_t addr_mask;
 	uint64_t table_bits;   /* a table entry is its address field | table_bits */
@@ -44,9 +46,10 @@ struct pt {
 	struct list_node link;  /* every table, for kernel entry propagation */
 };
 
+/* A table page's address: the architecture's translation, inline (every walk step takes one). */
 static inline uint64_t *pt_table(paddr_t pa)
 {
-	return page_to_virt(pa);
+	return hal_phys_to_virt(pa);
 }
 
 static inline unsigned pt_index(uint64_t va, unsigned level)

@@ -75,8 +75,8 @@ static const char *check_header(const uint8_t *f, size_t size, uint64_t file_siz
 	img->type = (uint16_t)rd(f + 16, 2);
 	if (img->type != ELF_ET_EXEC && img->type != ELF_ET_DYN)
 		return "not an executable (e_type is neither ET_EXEC nor ET_DYN)";
-	if (rd(f + 18, 2) != ELF_EM_RISCV)
-		return "not a RISC-V program (e_machine)";
+	if (rd(f + 18, 2) != ELF_MACHINE)
+		return "not a program for this architecture (e_machine is not " LINUX_ARCH_NAME "'s)";
 	img->entry = rd(f + 24, 8);
 	*phoff = rd(f + 32, 8);
 	img->flags = (uint32_t)rd(f + 48, 4);

@@ -10,6 +10,7 @@
 #include <klib/printf.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
+#include <process/linux_arch.h>
 #include <process/ustack.h>
 #include <task/task.h>
 #include "process_internal.h"
@@ -17,9 +18,6 @@
 /* The stack area, reserved and filled on demand (Linux's default RLIMIT_STACK is 8 MiB). */
 #define STACK_SIZE ((uintptr_t)CONFIG_PROCESS_STACK_MB << 20)
 #define STACK_SLACK 1024        /* room for alignment and padding past the counted bytes */
-/* riscv64 AT_HWCAP: one bit per single-letter extension the kernel vouches for (IMAFDC). */
-#define RISCV_HWCAP ((1ul << ('i' - 'a')) | (1ul << ('m' - 'a')) | (1ul << ('a' - 'a')) | \
-		     (1ul << ('f' - 'a')) | (1ul << ('d' - 'a')) | (1ul << ('c' - 'a')))
 
 struct loaded {
 	struct addr_space *as;
@@ -144,15 +142,16 @@ static int build_stack(struct addr_space *as, const struct elf_image *img, uint6
 {
 	uintptr_t top = as_user_top() & ~15ul;
 	size_t argc, envc, bytes, size;
-	struct auxv_entry auxv[USTACK_RISCV64_AUXV];
+	struct auxv_entry auxv[LINUX_ARCH_AUXV_MAX];
 	struct ustack_exec_info info = {
 		.phdr = img->phdr + bias, .phnum = img->phnum, .entry = img->entry + bias,
-		.page_size = PAGE_SIZE, .hwcap = RISCV_HWCAP, .clktck = 100,
+		.page_size = PAGE_SIZE, .hwcap = LINUX_ARCH_HWCAP, .clktck = 100,
 		.uid = ids[0], .euid = ids[1], .gid = ids[2], .egid = ids[3],
 	};
 	uint64_t rnd[2] = {process_random(), process_random()};
 	struct ustack_args a = {
 		.argv = argv, .envp = envp, .execfn = path, .random = (const uint8_t *)rnd,
+		.platform = LINUX_ARCH_PLATFORM,
 	};
 	struct ustack_layout lay;
 	void *buf;
@@ -168,7 +167,7 @@ static int build_stack(struct addr_space *as, const struct elf_image *img, uint6
 			 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
 	if (rc < 0)
 		return rc;
-	a.nauxv = ustack_riscv64_auxv(auxv, &info);
+	a.nauxv = linux_arch_auxv(auxv, &info);
 	a.auxv = auxv;
 	if (!(buf = kmalloc(size)))
 		return -ENOMEM;

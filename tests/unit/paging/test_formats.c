@@ -3,7 +3,9 @@
  * upper half at 0xffff800000000000) and AArch64 with the 4 KiB granule
  * (descriptors 0b11 table/page, 0b01 block; AF 0x400, SH inner 0x300,
  * AP[2:1] at bits 7:6, nG 0x800, PXN bit 53, UXN bit 54). Then the kernel
- * table's root entries, shared by every other table.
+ * table's root entries, shared by every other table where one root
+ * translates both halves, and by none where the hardware has a root per
+ * half (AArch64).
  */
 #include "pt_test.h"
 #include <klib/errno.h>
@@ -139,12 +141,46 @@ static void test_kernel_entries_are_shared(void **state)
 	assert_int_equal(page_free_count(), free0);
 }
 
+/* AArch64's kernel table is TTBR1's: user tables (TTBR0's) borrow nothing from it. */
+static void test_split_halves_borrow_nothing(void **state)
+{
+	struct pt *k, *u1, *u2;
+	size_t free0 = pt_test_ram(8);
+	paddr_t pa;
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_aarch64_4k, &k), 0);
+	assert_int_equal(pt_map(k, 0x40200000, 0x40200000, 0x4000, PT_READ | PT_EXEC | PT_GLOBAL, 0),
+			 0);
+	assert_int_equal(pt_create(&pt_format_aarch64_4k, &u1), 0);
+	pt_set_kernel(k);
+	assert_int_equal(pt_create(&pt_format_aarch64_4k, &u2), 0);
+	/* No copies, before or after, and a new kernel root entry reaches no one. */
+	assert_int_equal(raw_used(pt_root(u1)), 0);
+	assert_int_equal(raw_used(pt_root(u2)), 0);
+	assert_int_equal(pt_map(k, 0x8000000000ull, 0x9000, 4096, PT_READ | PT_GLOBAL, 0), 0);
+	assert_int_equal(raw_used(pt_root(u1)), 0);
+	assert_int_equal(pt_query(u2, 0x40201000, &pa, NULL, NULL), -ENOENT);
+	/* The same addresses are the user table's own to map. */
+	assert_int_equal(pt_map(u2, 0x40200000, 0x7000, 4096, PT_READ | PT_USER, 0), 0);
+	assert_int_equal(pt_query(u2, 0x40200000, &pa, NULL, NULL), 0);
+	assert_int_equal(pa, 0x7000);
+	assert_int_equal(pt_query(k, 0x40200000, &pa, NULL, NULL), 0);
+	assert_int_equal(pa, 0x40200000);
+	pt_destroy(u1);
+	pt_destroy(u2);
+	pt_set_kernel(NULL);
+	pt_destroy(k);
+	assert_int_equal(page_free_count(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sv48),
 		cmocka_unit_test(test_aarch64),
 		cmocka_unit_test(test_kernel_entries_are_shared),
+		cmocka_unit_test(test_split_halves_borrow_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,7 +36,7 @@ static void ehdr(uint8_t *f, uint16_t type, uint64_t entry, uint64_t phoff, uint
 	f[5] = 1;       /* little-endian */
 	f[6] = 1;       /* EV_CURRENT */
 	put(f + 16, type, 2);
-	put(f + 18, ELF_EM_RISCV, 2);
+	put(f + 18, ELF_MACHINE, 2);
 	put(f + 20, 1, 4);
 	put(f + 24, entry, 8);
 	put(f + 32, phoff, 8);
@@ -192,7 +192,7 @@ static const struct bad_case bad_cases[] = {
 	{"version", bad_version, "version"},
 	{"ET_REL", relocatable, "e_type"},
 	{"ET_CORE", core_file, "e_type"},
-	{"x86_64", x86_64, "RISC-V"},
+	{"x86_64", x86_64, "e_machine"},
 	{"e_phentsize", phentsize, "e_phentsize"},
 	{"e_phnum 0", no_phdrs, "no program headers"},
 	{"e_phnum too big", too_many_phdrs, "too many"},

@@ -8,6 +8,7 @@
  */
 #include "kit_test.h"
 #include <klib/errno.h>
+#include <process/linux_arch.h>
 #include <process/ustack.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,7 @@ static bool zero(uint64_t from, uint64_t to)
 
 static void test_riscv64_auxv(void **state)
 {
-	struct auxv_entry v[USTACK_RISCV64_AUXV];
+	struct auxv_entry v[LINUX_ARCH_AUXV_MAX];
 	struct ustack_exec_info info = {
 		.phdr = 0x10040, .phnum = 7, .entry = 0x10554, .page_size = 4096, .hwcap = 0x112d,
 		.clktck = 100, .cache = {1, 2, 3, 4, 5, 6, 7, 8}, .uid = 1, .euid = 2, .gid = 3,
@@ -66,8 +67,8 @@ static void test_riscv64_auxv(void **state)
 	};
 	(void)state;
 
-	assert_int_equal(ustack_riscv64_auxv(v, &info), USTACK_RISCV64_AUXV);
-	for (size_t i = 0; i < USTACK_RISCV64_AUXV; i++) {
+	assert_int_equal(linux_arch_auxv(v, &info), LINUX_ARCH_AUXV_MAX);
+	for (size_t i = 0; i < LINUX_ARCH_AUXV_MAX; i++) {
 		if (v[i].type != types[i] || v[i].value != values[i])
 			fail_msg("entry %zu: (%lu, %#lx), want (%lu, %#lx)", i, (unsigned long)v[i].type,
 				 (unsigned long)v[i].value, (unsigned long)types[i],
@@ -75,7 +76,7 @@ static void test_riscv64_auxv(void **state)
 	}
 	info.minsigstksz = 2048;
 	info.secure = true;
-	ustack_riscv64_auxv(v, &info);
+	linux_arch_auxv(v, &info);
 	assert_int_equal(v[9].type, AT_MINSIGSTKSZ);
 	assert_int_equal(v[9].value, 2048);
 	assert_int_equal(v[23].value, 1);
@@ -84,9 +85,9 @@ static void test_riscv64_auxv(void **state)
 /* Strings at the top, random bytes, and the vectors at sp (see ustack.h). */
 static void test_layout(void **state)
 {
-	struct auxv_entry aux[USTACK_RISCV64_AUXV];
+	struct auxv_entry aux[LINUX_ARCH_AUXV_MAX];
 	struct ustack_exec_info info = {.page_size = 4096, .entry = 0x10554};
-	size_t n = ustack_riscv64_auxv(aux, &info);
+	size_t n = linux_arch_auxv(aux, &info);
 	struct ustack_args a = {small_argv, small_envp, "/bin/prog", NULL, rnd, 0, aux, n};
 	struct ustack_layout l;
 	(void)state;
@@ -159,9 +160,9 @@ static void test_layout_pad_platform(void **state)
 
 static void test_sizes(void **state)
 {
-	struct auxv_entry aux[USTACK_RISCV64_AUXV];
+	struct auxv_entry aux[LINUX_ARCH_AUXV_MAX];
 	struct ustack_exec_info info = {.page_size = 4096};
-	size_t n = ustack_riscv64_auxv(aux, &info);
+	size_t n = linux_arch_auxv(aux, &info);
 	struct ustack_args a = {small_argv, small_envp, "/bin/prog", NULL, rnd, 0, aux, n};
 	struct ustack_layout l;
 	(void)state;

@@ -5,7 +5,18 @@
 
 static const struct hal_mem_region *regions;
 static size_t nregions;
-static bool irq_on = true;
+
+/* The host architecture's inline interrupt flag (arch/host/include/arch/cpu.h), on. */
+volatile int host_irq_off;
+
+void host_irq_enable_and_replay(void)
+{
+	host_irq_off = 0; /* nothing is ever pending */
+}
+
+void hal_cpu_wait(void)
+{
+}
 
 unsigned fake_hal_flushes;
 uint64_t fake_hal_root;
@@ -33,60 +44,9 @@ uint64_t hal_mem_ram_size(void)
 	return total;
 }
 
-void *hal_phys_to_virt(uint64_t pa)
-{
-	return (void *)(uintptr_t)pa;
-}
-
-uint64_t hal_virt_to_phys(const void *va)
-{
-	return (uint64_t)(uintptr_t)va;
-}
-
 const struct hal_kernel_layout *hal_kernel_layout(void)
 {
 	return NULL;
-}
-
-unsigned hal_cpu_id(void)
-{
-	return 0;
-}
-
-unsigned long hal_irq_save(void)
-{
-	unsigned long was = irq_on;
-
-	irq_on = false;
-	return was;
-}
-
-void hal_irq_restore(unsigned long flags)
-{
-	irq_on = flags != 0;
-}
-
-void hal_irq_enable(void)
-{
-	irq_on = true;
-}
-
-void hal_irq_disable(void)
-{
-	irq_on = false;
-}
-
-bool hal_irq_enabled(void)
-{
-	return irq_on;
-}
-
-void hal_cpu_wait(void)
-{
-}
-
-void hal_cpu_relax(void)
-{
 }
 
 void hal_mmu_flush_all(void)
@@ -101,10 +61,10 @@ void hal_mmu_flush_range(uintptr_t va, size_t len)
 	fake_hal_flushes++;
 }
 
-void hal_mmu_switch(uint64_t root_pa, unsigned mode)
+void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
 {
-	(void)mode;
-	fake_hal_root = root_pa;
+	(void)asid;
+	fake_hal_root = user_root_pa;
 }
 
 int hal_mmu_init(void)

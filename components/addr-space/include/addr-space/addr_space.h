@@ -199,7 +199,7 @@ int as_copy_from_user(struct addr_space *as, void *dst, uintptr_t src, size_t le
  */
 int as_query(struct addr_space *as, uintptr_t va, paddr_t *pa, unsigned *prot);
 
-/* Make 'as' the space of the calling CPU (satp on riscv64); NULL: the kernel's table alone. */
+/* Make 'as' the space of the calling CPU (its user half, hal_mmu_switch); NULL: the kernel's table alone. */
 void as_activate(struct addr_space *as);
 
 /* The space last activated on the calling CPU, or NULL. */

@@ -1,11 +1,34 @@
 /*
- * The MMU of the calling CPU: TLB maintenance, the translation root, the
+ * The MMU of the calling CPU: TLB maintenance, the translation roots, the
  * kernel's own page table, and the stack bound that trap entry checks.
+ * Implemented by the architecture.
  *
- * paging calls the flush and switch functions after changing a table; the
- * platform builds the kernel table with paging (hal_mmu_init). On the host
- * platform the process runs in Linux's page table: the flushes and switch
- * do nothing and hal_mmu_init() says -ENOSYS.
+ * Two halves. The kernel half (the upper half of the address space) is one
+ * table, installed once per CPU by hal_mmu_init(). The user half is the
+ * table of the address space the CPU runs, switched by hal_mmu_switch() and
+ * tagged with an address-space id so that, where the hardware keeps
+ * translations apart by id, a switch need not flush the TLB. How the halves
+ * meet the hardware:
+ *   riscv64   satp holds one root for both: a user table carries copies of
+ *             the kernel's root entries (paging keeps them in step) and
+ *             satp.ASID is the id; with no user space, the kernel's table.
+ *   aarch64   TTBR1_EL1 holds the kernel table for good, TTBR0_EL1 the user
+ *             table with the ASID in its top bits: nothing is copied.
+ *   x86-64    CR3 holds one root for both, like riscv64, with the PCID.
+ * paging knows which (a format whose halves are split borrows nothing).
+ *
+ * Ids: 0 is valid everywhere. No allocator hands out others yet, and the
+ * riscv64 switch flushes the whole TLB, so reusing 0 for every space is
+ * correct; an allocator (with SMP) makes the flush unnecessary.
+ *
+ * On the host platform the process runs in Linux's page table: the flushes
+ * and the switch do nothing and hal_mmu_init() says -ENOSYS.
+ *
+ * Every function here is for the calling CPU only, may be called with
+ * interrupts on or off, and never sleeps. A change to a table another CPU
+ * may be using needs that CPU's TLB flushed too: with SMP, a remote flush of
+ * a range of one space (hal_mmu_flush_range's cross-CPU form, over an IPI)
+ * joins this header; there is one CPU so far.
  */
 #ifndef HAL_MMU_H
 #define HAL_MMU_H
@@ -16,15 +39,17 @@
 /* Drop every cached translation of the calling CPU. */
 void hal_mmu_flush_all(void);
 
-/* Drop the cached translations of [va, va + len) (all of them if that is cheaper). */
+/* Drop the cached translations of [va, va + len), in every address space (all of them if that is
+ * cheaper). */
 void hal_mmu_flush_range(uintptr_t va, size_t len);
 
 /*
- * Translate through the table whose root is at root_pa, in the
- * architecture's mode 'mode' (satp.MODE on riscv64: 8 Sv39, 9 Sv48), and
- * flush the TLB. Mode 0 turns translation off.
+ * Translate the user half through the table whose root is at user_root_pa
+ * (a table of the kernel table's format), tagged 'asid'; 0 for
+ * user_root_pa: no user half, the kernel's table alone. Earlier writes to
+ * the table are visible to the walker afterwards.
  */
-void hal_mmu_switch(uint64_t root_pa, unsigned mode);
+void hal_mmu_switch(uint64_t user_root_pa, unsigned asid);
 
 /*
  * Build the kernel's page table (W^X image, unmapped guard pages, RAM,

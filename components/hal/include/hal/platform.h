@@ -4,10 +4,10 @@
 
 #include <stdint.h>
 
-/* "riscv64-qemu-virt", "host", ... */
+/* CONFIG_PLATFORM_NAME: the board's name. Implemented by the board. */
 const char *hal_platform_name(void);
 
-/* hal_time_ns() at the first instruction of the image. */
+/* hal_time_ns() at the first instruction of the image. Implemented by the architecture's entry. */
 uint64_t hal_boot_entry_ns(void);
 
 #endif

@@ -16,7 +16,7 @@
  *		}
  *	}
  *
- * A platform that can run user code sets CONFIG_HAL_USER.
+ * An architecture that can run user code sets CONFIG_HAL_USER.
  */
 #ifndef HAL_USER_H
 #define HAL_USER_H
@@ -25,13 +25,13 @@
 #include <hal/trap.h>
 
 /*
- * Opaque to callers: the platform's layout (riscv64: x1..x31, pc, the trap
+ * struct hal_user_context comes from the architecture (<arch/user.h>): its
+ * size and layout are the architecture's (riscv64: x1..x31, pc, the trap
  * CSRs, f0..f31 and fcsr, and the kernel's own stack pointer while the
- * context runs). Embed it; initialise it with hal_user_init().
+ * context runs). Opaque to callers: embed it; initialise it with
+ * hal_user_init().
  */
-struct hal_user_context {
-	_Alignas(16) uint64_t words[80];
-};
+#include <arch/user.h>
 
 enum hal_user_event {
 	HAL_USER_SYSCALL,    /* the system-call instruction; the pc is past it */
@@ -47,7 +47,7 @@ struct hal_user_trap {
 	uintptr_t addr;         /* faulting address (page faults, misaligned, access) */
 	enum hal_access access; /* what the faulting instruction tried */
 	uintptr_t pc;           /* where the trap was taken */
-	unsigned long cause;    /* the architecture's trap cause (scause), for messages */
+	unsigned long cause;    /* the architecture's trap cause (riscv64's scause), for messages */
 };
 
 /* A fresh context: every register zero, starting at pc with stack pointer sp. */

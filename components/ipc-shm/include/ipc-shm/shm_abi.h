@@ -1,8 +1,9 @@
 /*
  * The Linux ABI of System V shared memory: flag and command numbers, and the
  * structures shmctl() copies to and from user space, laid out exactly as
- * Linux's asm-generic (riscv64) shmid64_ds, ipc64_perm, shminfo64 and
- * shm_info on a 64-bit target, so a syscall layer copies them unchanged.
+ * Linux's asm-generic shmid64_ds, ipc64_perm, shminfo64 and shm_info on a
+ * 64-bit target (x86_64's are the same), so a syscall layer copies them
+ * unchanged.
  * The names are Linux's on purpose: user programs and man pages use them.
  */
 #ifndef IPC_SHM_SHM_ABI_H
@@ -98,7 +99,7 @@ struct shm_info {
 };
 
 #if __SIZEOF_LONG__ == 8
-/* Offsets checked against riscv64-linux-gnu's <linux/shm.h> (and x86_64's, the same). */
+/* Offsets checked against the cross compilers' <linux/shm.h> (asm-generic's and x86_64's). */
 _Static_assert(sizeof(struct ipc64_perm) == 48, "ipc64_perm layout");
 _Static_assert(offsetof(struct ipc64_perm, seq) == 24, "ipc64_perm layout");
 _Static_assert(offsetof(struct ipc64_perm, __unused1) == 32, "ipc64_perm layout");

@@ -1,5 +1,5 @@
 /*
- * Linux errno numbers (asm-generic, used by riscv64, arm64 and x86_64), so a
+ * Linux errno numbers (asm-generic's, which x86_64 uses too), so a
  * result compares directly with what Linux returns. APIs return them negated.
  * The spellings match glibc's, so a host build may include <errno.h> too.
  */

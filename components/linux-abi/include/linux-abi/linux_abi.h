@@ -1,5 +1,6 @@
 /*
- * The Linux system-call layer for user processes (riscv64 numbers): it
+ * The Linux system-call layer for user processes (the architecture's
+ * numbers, linux-arch/unistd.h): it
  * registers itself with process (process_set_abi) and answers the calls
  * static glibc programs make. docs/linux-programs.md lists them.
  *

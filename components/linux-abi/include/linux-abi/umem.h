@@ -5,7 +5,7 @@
  *
  * Each call returns what the system call returns: an address or 0, or a
  * negative Linux errno, with Linux's checks in Linux's order (mm/mmap.c,
- * mm/mprotect.c, arch/riscv sys_mmap).
+ * mm/mprotect.c, the architectures' sys_mmap).
  */
 #ifndef LINUX_ABI_UMEM_H
 #define LINUX_ABI_UMEM_H

@@ -59,7 +59,7 @@ int pt_create(const struct pt_format *fmt, struct pt **out);
  */
 void pt_destroy(struct pt *pt);
 
-/* Physical address of the root table (what satp / TTBR point at). */
+/* Physical address of the root table (what satp, TTBR or CR3 point at). */
 paddr_t pt_root(const struct pt *pt);
 const struct pt_format *pt_format(const struct pt *pt);
 
@@ -100,16 +100,22 @@ int pt_walk(const struct pt *pt, uintptr_t va, size_t len, pt_walk_fn fn, void *
 size_t pt_table_pages(const struct pt *pt);
 
 /*
- * Make this table the kernel's: every other table of the same format, now
- * and later, shares its root entries (a new kernel root entry reaches them
- * all), so the kernel stays mapped whichever table is active. A table may
- * not change those borrowed entries (-EINVAL), and the kernel table is
- * never destroyed. NULL forgets the kernel table (host tests).
+ * Make this table the kernel's. Unless the format's hardware has a root
+ * per half (AArch64), every other table of the same format, now and later,
+ * shares its root entries (a new kernel root entry reaches them all), so
+ * the kernel stays mapped whichever table is active. A table may not change
+ * those borrowed entries (-EINVAL), and the kernel table is never
+ * destroyed. NULL forgets the kernel table (host tests). Installing it is
+ * the architecture's business (hal/mmu.h).
  */
 void pt_set_kernel(struct pt *pt);
 struct pt *pt_kernel(void);
 
-/* Switch the calling CPU to this table (satp / TTBR) and flush its TLB. */
+/*
+ * Make this table the calling CPU's user half (hal_mmu_switch); NULL or the
+ * kernel's table: no user half. Changes to the active table flush this
+ * CPU's TLB.
+ */
 void pt_activate(struct pt *pt);
 
 #endif

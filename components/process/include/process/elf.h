@@ -1,5 +1,6 @@
 /*
- * ELF64 front end of the program loader: check a static riscv64 program
+ * ELF64 front end of the program loader: check a static program of the
+ * architecture (e_machine LINUX_ARCH_ELF_MACHINE, process/linux_arch.h)
  * (ET_EXEC, or static-pie: ET_DYN without PT_INTERP) held in memory and
  * describe what to map, without mapping anything.
  *
@@ -16,10 +17,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux-arch/abi.h>
 
 #define ELF_ET_EXEC 2
 #define ELF_ET_DYN  3
-#define ELF_EM_RISCV 243
+#define ELF_MACHINE LINUX_ARCH_ELF_MACHINE /* the only e_machine accepted */
 #define ELF_PHDR_SIZE 56        /* sizeof(Elf64_Phdr): AT_PHENT */
 
 /* Protection of a segment, as the mmap PROT_* bits. */
@@ -39,7 +41,7 @@ struct elf_load {
 
 struct elf_image {
 	uint16_t type;          /* ELF_ET_EXEC or ELF_ET_DYN (static-pie) */
-	uint32_t flags;         /* e_flags (riscv: float ABI, RVC, RVE, TSO) */
+	uint32_t flags;         /* e_flags (the architecture's: float ABI, ...) */
 	uint64_t entry;         /* e_entry: AT_ENTRY */
 	uint64_t phdr;          /* where the program headers are in memory: AT_PHDR */
 	uint16_t phnum;         /* AT_PHNUM */

@@ -1,17 +1,19 @@
 /*
- * Linux riscv64 system call numbers by name, for messages: a kernel that
- * meets a call it does not implement returns -ENOSYS and says once which one
- * it was ("unknown syscall 122 (sched_setaffinity)").
+ * Linux system call numbers by name, for messages: a kernel that meets a
+ * call it does not implement returns -ENOSYS and says once which one it was
+ * ("unknown syscall 122 (sched_setaffinity)"). The names are the
+ * architecture's (process/linux_arch.h).
  */
 #ifndef PROCESS_SYSNO_H
 #define PROCESS_SYSNO_H
 
 #include <stdbool.h>
+#include <linux-arch/abi.h>
 
-/* One past the highest number named (listns, 470, Linux 6.18). */
-#define SYSNO_COUNT 471
+/* One past the highest number named. */
+#define SYSNO_COUNT LINUX_ARCH_NR_SYSCALLS
 
-/* "write" for 64; NULL for a number riscv64 Linux does not define. */
+/* "write" for the number of write; NULL for a number the architecture's Linux does not define. */
 const char *sysno_name(unsigned long nr);
 
 /*

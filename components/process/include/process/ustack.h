@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Auxiliary vector types (Linux include/uapi/linux/auxvec.h, riscv asm/auxvec.h). */
+/* Auxiliary vector types (Linux include/uapi/linux/auxvec.h and the architectures' asm/auxvec.h). */
 #define AT_NULL              0
 #define AT_IGNORE            1
 #define AT_PHDR              3
@@ -66,7 +66,7 @@ struct ustack_args {
 	const char *const *argv;        /* NULL-terminated; NULL: no arguments */
 	const char *const *envp;        /* NULL-terminated; NULL: empty */
 	const char *execfn;             /* the path given to execve */
-	const char *platform;           /* AT_PLATFORM's string; NULL on riscv64 */
+	const char *platform;           /* AT_PLATFORM's string (LINUX_ARCH_PLATFORM); NULL: none */
 	const uint8_t *random;          /* the 16 bytes AT_RANDOM points to */
 	uint32_t pad;                   /* bytes dropped below the strings before
 					 * aligning (Linux: random, < 8192; 0: none) */
@@ -92,7 +92,7 @@ struct ustack_layout {
 int ustack_build(void *stack, size_t size, uint64_t top, const struct ustack_args *a,
 		 struct ustack_layout *out);
 
-/* What riscv64 Linux puts in the auxiliary vector of a static program. */
+/* What Linux puts in the auxiliary vector of a static program, for linux_arch_auxv(). */
 struct ustack_exec_info {
 	uint64_t phdr, phnum, entry;    /* from the ELF image, after the load bias */
 	uint64_t page_size, hwcap, clktck;
@@ -102,16 +102,5 @@ struct ustack_exec_info {
 	uint32_t uid, euid, gid, egid;
 	bool secure;
 };
-
-#define USTACK_RISCV64_AUXV 26
-
-/*
- * Fill 'out' (USTACK_RISCV64_AUXV entries) in riscv64 Linux's order: the
- * ARCH_DLINFO block (vDSO, caches, AT_MINSIGSTKSZ) first, then AT_HWCAP,
- * AT_PAGESZ, AT_CLKTCK, AT_PHDR, AT_PHENT, AT_PHNUM, AT_BASE (0: no
- * interpreter), AT_FLAGS, AT_ENTRY, the ids, AT_SECURE, AT_RANDOM and
- * AT_EXECFN. No AT_RSEQ_*: this kernel has no rseq. Returns the count.
- */
-size_t ustack_riscv64_auxv(struct auxv_entry *out, const struct ustack_exec_info *info);
 
 #endif

@@ -8,8 +8,9 @@
  *   - the default, chosen in Kconfig: frames from page-alloc
  *     (TASK_STACK_PAGE_ALLOC) or a static pool (TASK_STACK_POOL), no guard;
  *   - the host platform registers blocks from mmap with a PROT_NONE guard;
- *   - on riscv64 the integrator registers an allocator built on the kernel
- *     page table (map the block, leave the page(s) below it unmapped).
+ *   - an architecture with an MMU registers an allocator built on the
+ *     kernel page table (arch/common/kstack.c: map the block, leave the
+ *     page(s) below it unmapped).
  */
 #ifndef TASK_STACK_H
 #define TASK_STACK_H

@@ -97,8 +97,8 @@ const char *task_sched_name(void);
 
 /*
  * Address spaces: 't' runs in 'space', and activate(space) is called when
- * the CPU switches to 't' from a task in another space (on riscv64 it writes
- * satp). A task without a space (the default, space NULL) runs in whichever
+ * the CPU switches to 't' from a task in another space (as_activate: it
+ * switches the CPU's user half). A task without a space (the default, space NULL) runs in whichever
  * space is active, as Linux kernel threads borrow the last one. Whoever
  * destroys a space must first make sure it is not task_active_space(): the
  * running task gives its space up by switching the CPU to another table

@@ -93,7 +93,7 @@ struct vfs_fs;
 #define VFS_S_ISBLK(m) (((m)&VFS_S_IFMT) == VFS_S_IFBLK)
 
 /*
- * Open flags: the values of Linux's asm-generic/fcntl.h (riscv64's). An
+ * Open flags: the values of Linux's asm-generic/fcntl.h. An
  * architecture whose numbers differ (aarch64's O_DIRECTORY, O_NOFOLLOW,
  * O_DIRECT, O_LARGEFILE) translates them in its system-call layer.
  */

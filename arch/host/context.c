@@ -1,0 +1,102 @@
+/*
+ * Contexts on the host (hal/context.h): the registers are switched by
+ * context_<cpu>.S, one file per host CPU (x86_64, aarch64), which also
+ * lays out a new context's first frame. Under AddressSanitizer every
+ * switch is announced to it (start/finish_switch_fiber), so it knows which
+ * stack is live: without that it would take a switched-to stack for a wild
+ * one and report nonsense.
+ */
+#include <hal/context.h>
+#include <klib/compiler.h>
+#include <klib/panic.h>
+#include <stdint.h>
+#include "host.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HOST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HOST_ASAN 1
+#endif
+#endif
+
+#ifdef HOST_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+void host_context_swap(void **save_sp, void *load_sp);
+void *host_context_prepare(void *top, void (*entry)(void *), void *arg);
+KIT_NORETURN void host_context_enter(void (*entry)(void *), void *arg);
+
+/* The context being left, read by the one resumed (one CPU: no race). */
+static struct hal_context *switch_from;
+
+static void san_leave(struct hal_context *from, const struct hal_context *to)
+{
+#ifdef HOST_ASAN
+	/* A NULL handle tells ASan the stack being left dies. */
+	__sanitizer_start_switch_fiber(from ? &from->san : NULL, to->stack_base, to->stack_size);
+#else
+	(void)from, (void)to;
+#endif
+}
+
+static void san_arrive(void *handle)
+{
+#ifdef HOST_ASAN
+	const void *bottom;
+	size_t size;
+
+	__sanitizer_finish_switch_fiber(handle, &bottom, &size);
+	/* The boot stack's bounds are learnt the first time it is left. */
+	if (switch_from && !switch_from->stack_base) {
+		switch_from->stack_base = (void *)bottom;
+		switch_from->stack_size = size;
+	}
+#else
+	(void)handle;
+#endif
+}
+
+void host_context_enter(void (*entry)(void *), void *arg)
+{
+	san_arrive(NULL);
+	entry(arg);
+	panic("hal_context: the entry function of a context returned");
+}
+
+void hal_context_init(struct hal_context *ctx, void *stack_base, size_t stack_size,
+		      void (*entry)(void *arg), void *arg)
+{
+	uintptr_t top = ALIGN_DOWN((uintptr_t)stack_base + stack_size, 16);
+	void *sp = host_context_prepare((void *)top, entry, arg);
+
+	*ctx = (struct hal_context){.sp = sp, .stack_base = stack_base, .stack_size = stack_size};
+}
+
+void hal_context_switch(struct hal_context *from, struct hal_context *to)
+{
+	switch_from = from;
+	san_leave(from, to);
+	host_context_swap(&from->sp, to->sp);
+	san_arrive(from->san);
+}
+
+void hal_context_exit(struct hal_context *from, struct hal_context *to)
+{
+	static void *dead_sp;
+
+#ifdef HOST_ASAN
+	/* Frames that never returned leave poisoned shadow behind; whoever
+	 * gets this memory next must not inherit it. */
+	if (from->stack_base)
+		__asan_unpoison_memory_region(from->stack_base, from->stack_size);
+#else
+	(void)from;
+#endif
+	switch_from = NULL;
+	san_leave(NULL, to);
+	host_context_swap(&dead_sp, to->sp);
+	__builtin_unreachable();
+}

@@ -1,0 +1,32 @@
+/*
+ * The host process lives in Linux's page table: there is no TLB to manage
+ * and no kernel page table to build (hal/mmu.h).
+ */
+#include <hal/mmu.h>
+#include <klib/errno.h>
+
+void hal_mmu_flush_all(void)
+{
+}
+
+void hal_mmu_flush_range(uintptr_t va, size_t len)
+{
+	(void)va;
+	(void)len;
+}
+
+void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
+{
+	(void)user_root_pa;
+	(void)asid;
+}
+
+int hal_mmu_init(void)
+{
+	return -ENOSYS;
+}
+
+void hal_stack_set_bottom(uintptr_t bottom)
+{
+	(void)bottom;
+}

@@ -1,0 +1,95 @@
+/*
+ * Time = clock_gettime(CLOCK_MONOTONIC) since the process started; the
+ * one-shot timer is a POSIX timer that raises the timer signal, which
+ * cpu.c turns into an interrupt (held pending while interrupts are off).
+ * The wall clock is the board's (platforms/host/rtc.c).
+ */
+#include <hal/time.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include "host.h"
+
+static uint64_t base_ns;
+static timer_t timer;
+static hal_timer_handler_t timer_fn;
+static void *timer_arg;
+
+static uint64_t now(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void host_timer_interrupt(void)
+{
+	if (timer_fn)
+		timer_fn(timer_arg);
+}
+
+static void on_timer_signal(int sig)
+{
+	int saved = errno; /* the interrupted code may be about to read it */
+
+	(void)sig;
+	host_irq_signal();
+	errno = saved;
+}
+
+void host_time_init(void)
+{
+	struct sigaction sa = {.sa_handler = on_timer_signal};
+	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = HOST_TIMER_SIGNAL};
+
+	base_ns = now(CLOCK_MONOTONIC);
+	/* Not blocked while its handler runs (SA_NODEFER): a handler that
+	 * switches tasks leaves the signal mask as every task expects it. A
+	 * signal nested in the handler finds interrupts off and stays pending. */
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART | SA_NODEFER;
+	if (sigaction(HOST_TIMER_SIGNAL, &sa, NULL) != 0 ||
+	    timer_create(CLOCK_MONOTONIC, &ev, &timer) != 0) {
+		perror("host: timer setup");
+		exit(2);
+	}
+}
+
+uint64_t hal_time_ns(void)
+{
+	return now(CLOCK_MONOTONIC) - base_ns;
+}
+
+uint64_t hal_time_freq_hz(void)
+{
+	return 1000000000ull;
+}
+
+void hal_timer_set_handler(hal_timer_handler_t fn, void *arg)
+{
+	timer_fn = fn;
+	timer_arg = arg;
+}
+
+void hal_timer_arm(uint64_t deadline_ns)
+{
+	uint64_t abs = deadline_ns + base_ns;
+	struct itimerspec its = {
+		.it_value = {.tv_sec = (time_t)(abs / 1000000000ull),
+			     .tv_nsec = (long)(abs % 1000000000ull)},
+	};
+
+	/* A zero it_value would disarm: a deadline at the epoch is "now". */
+	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+		its.it_value.tv_nsec = 1;
+	timer_settime(timer, TIMER_ABSTIME, &its, NULL);
+}
+
+void hal_timer_cancel(void)
+{
+	struct itimerspec its = {0};
+
+	timer_settime(timer, 0, &its, NULL);
+}

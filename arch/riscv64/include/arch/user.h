@@ -1,0 +1,33 @@
+/*
+ * riscv64's user context (hal/user.h): what user_entry.S saves and loads.
+ * The offsets are plain numbers for the assembly; user.c checks them
+ * against the struct.
+ */
+#ifndef ARCH_USER_H
+#define ARCH_USER_H
+
+/* clang-format off */
+#define UC_X(n)    ((n) * 8)          /* x1..x31; x0's slot holds nothing */
+#define UC_PC      (32 * 8)
+#define UC_SSTATUS (33 * 8)
+#define UC_SCAUSE  (34 * 8)
+#define UC_STVAL   (35 * 8)
+#define UC_KSP     (36 * 8)           /* the kernel's sp while the context runs */
+#define UC_KGP     (37 * 8)           /* the kernel's gp (its hart) */
+#define UC_F(n)    ((38 + (n)) * 8)   /* f0..f31 */
+#define UC_FCSR    (70 * 8)
+/* clang-format on */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct hal_user_context {
+	_Alignas(16) uint64_t x[32];
+	uint64_t pc, sstatus, scause, stval;
+	uint64_t ksp, kgp;
+	uint64_t f[32];
+	uint64_t fcsr;
+};
+#endif
+
+#endif

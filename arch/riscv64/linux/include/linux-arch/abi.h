@@ -1,0 +1,27 @@
+/*
+ * The riscv64 Linux ABI (Linux's arch/riscv), as the program loader and the
+ * system-call layer need it. Read through process/linux_arch.h, which says
+ * what each definition means; the numbers of the system calls are in
+ * linux-arch/unistd.h.
+ */
+#ifndef LINUX_ARCH_ABI_H
+#define LINUX_ARCH_ABI_H
+
+#define LINUX_ARCH_NAME        "riscv64" /* uname's machine */
+#define LINUX_ARCH_ELF_MACHINE 243       /* EM_RISCV */
+#define LINUX_ARCH_PLATFORM    NULL      /* riscv64 Linux gives no AT_PLATFORM */
+
+/*
+ * AT_HWCAP: one bit per single-letter extension the kernel vouches for
+ * (arch/riscv/include/uapi/asm/hwcap.h): IMAFDC. F and D because the user
+ * entry saves and restores the FP registers; nothing else (no V: vector
+ * state is not switched).
+ */
+#define LINUX_ARCH_HWCAP                                                                           \
+	((1ul << ('i' - 'a')) | (1ul << ('m' - 'a')) | (1ul << ('a' - 'a')) |                      \
+	 (1ul << ('f' - 'a')) | (1ul << ('d' - 'a')) | (1ul << ('c' - 'a')))
+
+#define LINUX_ARCH_AUXV_MAX    26  /* entries linux_arch_auxv() writes, AT_NULL not counted */
+#define LINUX_ARCH_NR_SYSCALLS 471 /* one past the highest number named (listns, Linux 6.18) */
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * The MMU of the calling hart (hal/mmu.h): TLB maintenance, satp, and the
+ * stack bound the trap entry checks. The kernel's tables themselves are
+ * built elsewhere: the boot table by early.c, the W^X one with paging by
+ * arch/common/kmap.c, which asks here for the format and hands back the root.
+ *
+ * satp holds one root for both halves: a user table carries copies of the
+ * kernel's root entries (paging keeps them in step), and with no user space
+ * the kernel's own table is installed.
+ */
+#include <hal/mmu.h>
+#include "riscv.h"
+#ifdef CONFIG_PAGING
+#include <paging/paging.h>
+#include "../common/kmap.h"
+#endif
+
+#ifdef CONFIG_RISCV_SV48
+#define SATP_MODE SATP_MODE_SV48
+#else
+#define SATP_MODE SATP_MODE_SV39
+#endif
+
+static inline void sfence_vma_all(void)
+{
+	__asm__ __volatile__("sfence.vma" ::: "memory");
+}
+
+void hal_mmu_flush_all(void)
+{
+	sfence_vma_all();
+}
+
+void hal_mmu_flush_range(uintptr_t va, size_t len)
+{
+	uintptr_t p = va & ~(uintptr_t)4095, end = va + len;
+
+	if (len / 4096 > CONFIG_RISCV_TLB_FLUSH_PAGES) {
+		sfence_vma_all();
+		return;
+	}
+	for (; p < end; p += 4096)
+		__asm__ __volatile__("sfence.vma %0, zero" ::"r"(p) : "memory");
+}
+
+static void satp_write(unsigned long satp)
+{
+	/* Order earlier table writes before the walker can use the new root. */
+	sfence_vma_all();
+	csr_write(satp, satp);
+	/* ASIDs are not allocated yet (every space is 0): nothing cached may survive. */
+	sfence_vma_all();
+}
+
+void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
+{
+	if (!user_root_pa) {
+		satp_write(riscv_kernel_satp);
+		return;
+	}
+	satp_write(SATP_MODE << SATP_MODE_SHIFT |
+	           ((unsigned long)asid & SATP_ASID_MASK) << SATP_ASID_SHIFT | user_root_pa >> 12);
+}
+
+void hal_stack_set_bottom(uintptr_t bottom)
+{
+	riscv_hart_self()->stack_bottom = bottom;
+}
+
+#ifdef CONFIG_PAGING
+const struct pt_format *arch_kernel_format(void)
+{
+#ifdef CONFIG_RISCV_SV48
+	return &pt_format_sv48;
+#else
+	return &pt_format_sv39;
+#endif
+}
+
+void arch_mmu_set_kernel(paddr_t root)
+{
+	riscv_kernel_satp = SATP_MODE << SATP_MODE_SHIFT | root >> 12;
+	satp_write(riscv_kernel_satp);
+}
+#endif

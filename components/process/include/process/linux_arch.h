@@ -1,0 +1,36 @@
+/*
+ * What one architecture's Linux ABI fixes, for the generic program loader
+ * (elf.c, exec.c) and the system-call layer (linux-abi): the architecture
+ * provides it in arch/<arch>/linux/, CONFIG_LINUX_ARCH names which, and a
+ * new architecture adds its own files there rather than #ifdefs here.
+ *
+ * arch/<arch>/linux/include/linux-arch/abi.h defines:
+ *   LINUX_ARCH_NAME          uname's machine (the -m of uname -m)
+ *   LINUX_ARCH_ELF_MACHINE   the e_machine of the programs the kernel runs
+ *   LINUX_ARCH_PLATFORM      the AT_PLATFORM string, or NULL for none
+ *   LINUX_ARCH_HWCAP         AT_HWCAP
+ *   LINUX_ARCH_AUXV_MAX      most entries linux_arch_auxv() writes
+ *   LINUX_ARCH_NR_SYSCALLS   size of linux_arch_syscall_names[]
+ * linux-arch/unistd.h the numbers (NR_read, ...) of the calls linux-abi
+ * implements, and linux-arch/stat.h the layouts of struct stat and struct
+ * statfs. The C files there define the two symbols below.
+ */
+#ifndef PROCESS_LINUX_ARCH_H
+#define PROCESS_LINUX_ARCH_H
+
+#include <stddef.h>
+#include <linux-arch/abi.h>
+#include <process/ustack.h>
+
+/*
+ * Fill 'out' (LINUX_ARCH_AUXV_MAX entries) with the auxiliary vector the
+ * architecture's Linux gives a static program, in its order, without
+ * AT_NULL; AT_RANDOM and AT_EXECFN have value 0 (ustack_build fills them).
+ * Returns the count. Pure: any context.
+ */
+size_t linux_arch_auxv(struct auxv_entry *out, const struct ustack_exec_info *info);
+
+/* Names by number, for messages; NULL where the architecture has no call. */
+extern const char *const linux_arch_syscall_names[LINUX_ARCH_NR_SYSCALLS];
+
+#endif
