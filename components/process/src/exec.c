@@ -247,17 +247,20 @@ int process_exec(struct process *p, const char *path, const char *const *argv,
 		 const char *const *envp)
 {
 	struct addr_space *old = p->as;
+	unsigned long flags;
 	struct loaded l;
 	int rc = load(p, path, argv, envp, &l);
 
 	if (rc < 0)
 		return rc;
 	/* The point of no return. */
+	flags = process_lock();
 	p->as = l.as;
+	process_unlock(flags);
 	if (p->task && p->task == task_current())
 		task_set_space(p->task, l.as, activate);
 	if (old)
-		as_destroy(old); /* its shm attachments close: nattch drops */
+		process_as_retire(p, old); /* its shm attachments close: nattch drops */
 	hal_user_init(&p->uc, l.entry, l.sp);
 	set_comm(p, path);
 	if (process_abi_ops && process_abi_ops->exec)

@@ -62,8 +62,7 @@ void process_exit(struct process *p, int wstatus)
 	/* Leave the space before destroying it: run on the kernel's table. */
 	as_activate(NULL);
 	task_set_space(task_current(), NULL, NULL);
-	as_destroy(p->as); /* Linux's exit_mm: every attachment closes */
-	p->as = NULL;
+	process_as_retire(p, p->as); /* Linux's exit_mm: every attachment closes */
 	if (process_abi_ops && process_abi_ops->exit)
 		process_abi_ops->exit(p); /* then exit_shm and the like */
 

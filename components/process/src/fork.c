@@ -34,7 +34,7 @@ fail_abi:
 	if (process_abi_ops && process_abi_ops->release)
 		process_abi_ops->release(child);
 fail_as:
-	as_destroy(child->as);
+	process_as_retire(child, child->as);
 fail:
 	process_discard(child);
 	return rc;

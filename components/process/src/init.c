@@ -15,7 +15,7 @@ struct process *process_start_init(const char *path, const char *const *argv,
 	}
 	if ((rc = process_exec(p, path, argv, envp)) < 0 || (rc = process_start_task(p)) < 0) {
 		if (p->as)
-			as_destroy(p->as);
+			process_as_retire(p, p->as);
 		if (process_abi_ops && process_abi_ops->release)
 			process_abi_ops->release(p);
 		process_discard(p);

@@ -22,5 +22,11 @@ size_t process_count_locked(void);
 hal_spinlock_t *process_tree_lock(void);
 /* Take a zombie (or a never-run process) out of the table, lock held. */
 void process_reap_locked(struct process *p);
+/*
+ * p gives up space 'as' (exit, exec, a failed fork or start): it stops
+ * being p->as, the /proc readers using it finish (process_as_get), and it
+ * is destroyed. Task context, no lock held.
+ */
+void process_as_retire(struct process *p, struct addr_space *as);
 
 #endif

@@ -50,6 +50,8 @@ struct process {
 	int wstatus;               /* Linux wait status, once a zombie */
 	int kill_signal;           /* a fatal signal to act on at the next trap; 0: none */
 	struct addr_space *as;
+	unsigned as_users;            /* /proc readers of 'as' (process_as_get), tree lock */
+	struct wait_queue as_idle;    /* the process waits here for them to finish */
 	struct task *task;
 	struct wait_queue child_exit; /* the process waits here for its children */
 	struct hal_user_context uc;
@@ -179,5 +181,29 @@ void process_unlock(unsigned long flags);
 
 /* Processes in the table, zombies included (tests wait for 0). */
 size_t process_count(void);
+
+/*
+ * For /proc: the lowest pid above 'after' in the table (zombies
+ * included), or 0; the pid given out last (0 before the first). Task
+ * context; takes the tree lock.
+ */
+int32_t process_next_pid(int32_t after);
+int32_t process_last_pid(void);
+
+/*
+ * Another process's address space, for /proc (maps, memory figures),
+ * Linux's get_task_mm/mmput: process_as_get gives pid's space and keeps
+ * the process from destroying it (exit, exec, a fork that failed wait for
+ * every user) until process_as_put; NULL for no such process, a zombie,
+ * or a space on its way out. Between the two, use the space only through
+ * addr-space's calls, which take its lock. Task context; takes the tree
+ * lock; process_as_put may wake the process.
+ */
+struct process_as_ref {
+	struct process *p;
+	struct addr_space *as;
+};
+struct addr_space *process_as_get(int32_t pid, struct process_as_ref *ref);
+void process_as_put(struct process_as_ref *ref);
 
 #endif
