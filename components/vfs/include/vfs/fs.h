@@ -124,6 +124,13 @@ struct vfs_inode_ops {
 	 * still there. Called with no lock but perhaps the directory's held.
 	 */
 	bool (*revalidate)(struct vfs_inode *inode);
+	/*
+	 * lookup's -ENOENT is final for making the name too: mkdir, mknod,
+	 * symlink, link and open(O_CREAT) fail with it before any permission
+	 * check (Linux's file systems whose lookup returns -ENOENT rather than
+	 * a negative entry: /proc).
+	 */
+	bool final_lookup;
 };
 
 /* What an open file does (NULL: the operation is not supported). */
