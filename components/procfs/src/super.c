@@ -19,7 +19,7 @@
 
 const struct procfs_ops *pfs_ops;
 
-static const struct vfs_inode_ops pfs_dir_iops, pfs_file_iops, pfs_link_iops;
+static const struct vfs_inode_ops pfs_dir_iops, pfs_sysfs_dir_iops, pfs_file_iops, pfs_link_iops;
 static const struct vfs_file_ops pfs_dir_fops = {.llseek = vfs_generic_llseek};
 
 /* Inode numbers as a function of the parent's and the name (FNV-1a), so getdents and stat agree. */
@@ -56,7 +56,7 @@ int pfs_inode_new(struct vfs_sb *sb, const struct pfs_entry *e, int32_t pid, uin
 	if (!pi)
 		return -ENOMEM;
 	if (VFS_S_ISDIR(e->mode)) {
-		iops = &pfs_dir_iops;
+		iops = sb->magic == PROCFS_SYSFS_MAGIC ? &pfs_sysfs_dir_iops : &pfs_dir_iops;
 		fops = &pfs_dir_fops;
 	} else if (VFS_S_ISLNK(e->mode)) {
 		iops = &pfs_link_iops;
@@ -86,7 +86,7 @@ static void pfs_destroy_inode(struct vfs_inode *inode)
 	kfree(pi);
 }
 
-/* Files of a process belong to its effective ids (task_dump_owner). */
+/* Files of a process belong to its effective ids, or to root if it is not dumpable (task_dump_owner). */
 static int pfs_owner(struct pfs_inode *pi)
 {
 	struct procfs_proc *p = kmalloc(sizeof(*p));
@@ -95,8 +95,8 @@ static int pfs_owner(struct pfs_inode *pi)
 	if (!p)
 		return -ENOMEM;
 	if ((rc = pfs_ops->proc(pfs_ops->ctx, pi->pid, p)) == 0) {
-		pi->v.uid = p->uid[1];
-		pi->v.gid = p->gid[1];
+		pi->v.uid = p->dumpable ? p->uid[1] : 0;
+		pi->v.gid = p->dumpable ? p->gid[1] : 0;
 	}
 	kfree(p);
 	return rc;
@@ -336,10 +336,15 @@ static bool pfs_revalidate(struct vfs_inode *inode)
 	return pfs_owner(pi) == 0;
 }
 
+/* /proc's lookups answer ENOENT, creation included; /sys's leave creation to EPERM. */
 static const struct vfs_inode_ops pfs_dir_iops = {.lookup = pfs_lookup,
                                                   .readdir = pfs_readdir,
                                                   .permission = pfs_permission,
-                                                  .revalidate = pfs_revalidate};
+                                                  .revalidate = pfs_revalidate,
+                                                  .final_lookup = true};
+static const struct vfs_inode_ops pfs_sysfs_dir_iops = {.lookup = pfs_lookup,
+                                                        .readdir = pfs_readdir,
+                                                        .permission = pfs_permission};
 static const struct vfs_inode_ops pfs_file_iops = {.permission = pfs_permission,
                                                    .revalidate = pfs_revalidate};
 static const struct vfs_inode_ops pfs_link_iops = {
@@ -372,10 +377,10 @@ static int pfs_fill(struct vfs_sb *sb, const char *options, const struct pfs_ent
 
 	if (options && *options)
 		return -EINVAL; /* hidepid=, subset= and gid= are not supported */
+	sb->magic = magic; /* first: the root's operations depend on it */
 	if ((rc = pfs_inode_new(sb, root, 0, 1, &pi)) < 0)
 		return rc;
 	sb->ops = &pfs_sb_ops;
-	sb->magic = magic;
 	sb->root = &pi->v;
 	return 0;
 }

@@ -330,6 +330,7 @@ struct fproc *T_proc_add(int32_t pid, const char *comm, char state)
 		p->used = true;
 		p->info.pid = pid;
 		p->info.state = state;
+		p->info.dumpable = true;
 		p->info.umask = 022;
 		p->info.threads = 1;
 		p->info.exit_signal = 17;

@@ -79,6 +79,23 @@ static void test_stat(void **state)
 	assert_non_null(strstr(names, "stat"));
 	free(names);
 	expect_file("/proc/5/task/5/comm", "prog\n");
+	/* A process that is not dumpable (it changed ids) has its files owned by root. */
+	{
+		struct vfs_path path;
+		struct vfs_stat st;
+
+		assert_int_equal(vfs_lookup(T_fs, NULL, "/proc/5/status", 0, &T_root, &path), 0);
+		assert_int_equal(vfs_getattr(&path, &st), 0);
+		assert_int_equal(st.uid, 1001);
+		T_proc(5)->info.dumpable = false;
+		vfs_path_put(&path);
+		assert_int_equal(vfs_lookup(T_fs, NULL, "/proc/5/status", 0, &T_root, &path), 0);
+		assert_int_equal(vfs_getattr(&path, &st), 0);
+		assert_int_equal(st.uid, 0);
+		assert_int_equal(st.gid, 0);
+		vfs_path_put(&path);
+		T_proc(5)->info.dumpable = true;
+	}
 	/* A zombie: no memory left; its files still read. */
 	T_proc(5)->info.state = 'Z';
 	T_proc(5)->info.has_mm = false;

@@ -82,6 +82,7 @@ struct procfs_proc {
 	char state;              /* Linux's letter: R, S, D, T, t, X, Z */
 	char comm[16];           /* NUL-terminated */
 	uint32_t uid[4], gid[4]; /* real, effective, saved, file system */
+	bool dumpable;           /* else its files belong to root (task_dump_owner) */
 	uint32_t umask;          /* (uint32_t)-1: none (a zombie) */
 	uint32_t fd_size;        /* slots of its fd table (FDSize) */
 	unsigned threads;
