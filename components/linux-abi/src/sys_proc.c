@@ -209,13 +209,16 @@ static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t u
 
 static long do_uname(struct process *p, uintptr_t ubuf)
 {
-	static const char *const fields[6] = {"Linux", "unikit", "6.1.0-unikit", "#1 unikit",
-					      LINUX_ARCH_NAME, "(none)"};
-	char buf[6 * 65];
+	static const char *const fields[6] = {"Linux", NULL, LX_UTS_RELEASE, LX_UTS_VERSION,
+					      LINUX_ARCH_NAME, NULL};
+	char buf[6 * LX_UTS_LEN];
 
 	memset(buf, 0, sizeof(buf));
 	for (int i = 0; i < 6; i++)
-		kstrlcpy(buf + i * 65, fields[i], 65);
+		if (fields[i])
+			kstrlcpy(buf + i * LX_UTS_LEN, fields[i], LX_UTS_LEN);
+	/* nodename and domainname: kernel.hostname and kernel.domainname */
+	lx_uts(buf + 1 * LX_UTS_LEN, buf + 5 * LX_UTS_LEN);
 	return lx_copy_out(p, ubuf, buf, sizeof(buf));
 }
 
