@@ -32,6 +32,7 @@ static long do_getgroups(struct process *p, int size, uintptr_t ulist)
 static long do_setgroups(struct process *p, int n, uintptr_t ulist)
 {
 	uint32_t *g = NULL;
+	unsigned long flags;
 	long rc;
 
 	/* Linux's order: the privilege first, then the count, then the copy. */
@@ -45,15 +46,95 @@ static long do_setgroups(struct process *p, int n, uintptr_t ulist)
 		kfree(g);
 		return -EFAULT;
 	}
+	flags = process_lock(); /* /proc reads the groups of others under it */
 	rc = cred_setgroups(&lx(p)->cred, g, (size_t)n);
+	process_unlock(flags);
 	kfree(g);
 	return rc;
+}
+
+/*
+ * commit_creds: a process whose effective or file system ids change, or
+ * that gains a capability, is no longer dumpable (suid_dumpable 0): its
+ * /proc files belong to root and others may not inspect it.
+ */
+static void commit_creds(struct process *p, const struct cred *old)
+{
+	const struct cred *c = &lx(p)->cred;
+
+	if (c->euid != old->euid || c->egid != old->egid || c->fsuid != old->fsuid ||
+	    c->fsgid != old->fsgid || (c->cap_permitted & ~old->cap_permitted))
+		lx(p)->dumpable = false;
+}
+
+static long set_ids(struct process *p, unsigned long nr, const unsigned long *a)
+{
+	struct cred *c = &lx(p)->cred, old = *c;
+	uint32_t x = (uint32_t)a[0], y = (uint32_t)a[1], z = (uint32_t)a[2];
+	long rc;
+
+	switch (nr) {
+	case NR_setuid: rc = cred_setuid(c, x); break;
+	case NR_setgid: rc = cred_setgid(c, x); break;
+	case NR_setreuid: rc = cred_setreuid(c, x, y); break;
+	case NR_setregid: rc = cred_setregid(c, x, y); break;
+	case NR_setresuid: rc = cred_setresuid(c, x, y, z); break;
+	case NR_setresgid: rc = cred_setresgid(c, x, y, z); break;
+	case NR_setfsuid: rc = cred_setfsuid(c, x); break;
+	case NR_setfsgid: rc = cred_setfsgid(c, x); break;
+	default: return -ENOSYS;
+	}
+	commit_creds(p, &old);
+	return rc;
+}
+
+/*
+ * capget (kernel/capability.c): the version handshake (an unknown one is
+ * answered with _LINUX_CAPABILITY_VERSION_3 and EINVAL, or 0 for a mere
+ * probe without data), then pid's sets (0: the caller's), as one (v1) or
+ * two (v2, v3) 32-bit halves.
+ */
+static long do_capget(struct process *p, uintptr_t uhdr, uintptr_t udata)
+{
+	enum { V1 = 0x19980330, V2 = 0x20071026, V3 = 0x20080522 };
+	uint32_t hdr[2], data[6] = {0};
+	unsigned long flags;
+	struct process *t;
+	unsigned halves;
+	int32_t pid;
+
+	if (lx_copy_in(p, hdr, uhdr, sizeof(hdr)) < 0)
+		return -EFAULT;
+	if (hdr[0] != V1 && hdr[0] != V2 && hdr[0] != V3) {
+		hdr[0] = V3;
+		if (lx_copy_out(p, uhdr, hdr, 4) < 0)
+			return -EFAULT;
+		return udata ? -EINVAL : 0;
+	}
+	if (!udata)
+		return 0;
+	halves = hdr[0] == V1 ? 1 : 2;
+	if ((pid = (int32_t)hdr[1]) < 0)
+		return -EINVAL;
+	flags = process_lock();
+	t = pid == 0 ? p : process_find(pid);
+	if (t && t->abi) {
+		const struct cred *c = &lx(t)->cred;
+
+		for (unsigned i = 0; i < halves; i++) {
+			data[i * 3] = (uint32_t)(c->cap_effective >> (32 * i));
+			data[i * 3 + 1] = (uint32_t)(c->cap_permitted >> (32 * i));
+		}
+	}
+	process_unlock(flags);
+	if (!t)
+		return -ESRCH;
+	return lx_copy_out(p, udata, data, halves * 12) < 0 ? -EFAULT : 0;
 }
 
 long lx_sys_id(struct process *p, unsigned long nr, const unsigned long *a)
 {
 	struct cred *c = &lx(p)->cred;
-	uint32_t x = (uint32_t)a[0], y = (uint32_t)a[1], z = (uint32_t)a[2];
 
 	switch (nr) {
 	case NR_getuid: return c->ruid;
@@ -62,16 +143,9 @@ long lx_sys_id(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_getegid: return c->egid;
 	case NR_getresuid: return put3(p, a, c->ruid, c->euid, c->suid);
 	case NR_getresgid: return put3(p, a, c->rgid, c->egid, c->sgid);
-	case NR_setuid: return cred_setuid(c, x);
-	case NR_setgid: return cred_setgid(c, x);
-	case NR_setreuid: return cred_setreuid(c, x, y);
-	case NR_setregid: return cred_setregid(c, x, y);
-	case NR_setresuid: return cred_setresuid(c, x, y, z);
-	case NR_setresgid: return cred_setresgid(c, x, y, z);
-	case NR_setfsuid: return cred_setfsuid(c, x);
-	case NR_setfsgid: return cred_setfsgid(c, x);
 	case NR_getgroups: return do_getgroups(p, (int)a[0], a[1]);
 	case NR_setgroups: return do_setgroups(p, (int)a[0], a[1]);
-	default: return -ENOSYS;
+	case NR_capget: return do_capget(p, a[0], a[1]);
+	default: return set_ids(p, nr, a);
 	}
 }

@@ -222,6 +222,39 @@ static long do_uname(struct process *p, uintptr_t ubuf)
 	return lx_copy_out(p, ubuf, buf, sizeof(buf));
 }
 
+/* prctl: what /proc depends on (dumpable, the name); anything else is -EINVAL. */
+static long do_prctl(struct process *p, int option, unsigned long arg2)
+{
+	enum { PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15, PR_GET_NAME = 16 };
+	char comm[16];
+
+	switch (option) {
+	case PR_GET_DUMPABLE:
+		return lx(p)->dumpable;
+	case PR_SET_DUMPABLE:
+		if (arg2 > 1) /* SUID_DUMP_DISABLE or SUID_DUMP_USER */
+			return -EINVAL;
+		lx(p)->dumpable = arg2;
+		return 0;
+	case PR_SET_NAME:
+		memset(comm, 0, sizeof(comm));
+		for (size_t i = 0; i + 1 < sizeof(comm); i++) { /* strncpy_from_user, 15 bytes */
+			if (lx_copy_in(p, &comm[i], arg2 + i, 1) < 0)
+				return -EFAULT;
+			if (!comm[i])
+				break;
+		}
+		memcpy(p->comm, comm, sizeof(comm));
+		return 0;
+	case PR_GET_NAME:
+		memcpy(comm, p->comm, sizeof(comm));
+		comm[sizeof(comm) - 1] = '\0';
+		return lx_copy_out(p, arg2, comm, sizeof(comm));
+	default:
+		return -EINVAL;
+	}
+}
+
 static long do_getrandom(struct process *p, uintptr_t ubuf, size_t len, unsigned flags)
 {
 	uint8_t chunk[256];
@@ -293,7 +326,7 @@ long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_getrandom:
 		return do_getrandom(p, a[0], a[1], (unsigned)a[2]);
 	case NR_prctl:
-		return -EINVAL;
+		return do_prctl(p, (int)a[0], a[1]);
 	default:
 		return -ENOSYS;
 	}
