@@ -147,16 +147,19 @@ unsigned area_pte_prot(const struct as_area *a)
 
 static void put_frames(void *ctx, uintptr_t va, paddr_t pa, size_t size)
 {
-	(void)ctx;
+	struct addr_space *as = ctx;
+
 	(void)va;
 	for (size_t off = 0; off < size; off += PAGE_SIZE)
 		page_ref_put(pa + off);
+	as->resident -= size / PAGE_SIZE;
 }
 
 void area_unmap_pages(struct as_area *a, uintptr_t start, uintptr_t end)
 {
 	/* Cannot fail: the callers split the page table at both ends first. */
-	int rc = pt_unmap(a->as->pt, start, end - start, area_is_linear(a) ? NULL : put_frames, NULL);
+	int rc = pt_unmap(a->as->pt, start, end - start, area_is_linear(a) ? NULL : put_frames,
+			  a->as);
 
 	kverify(rc == 0);
 }

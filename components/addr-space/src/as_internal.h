@@ -23,6 +23,7 @@ struct addr_space {
 	struct pt *pt;
 	struct rb_root areas;
 	size_t nareas;
+	size_t resident;       /* pages mapped by non-linear areas (Linux's RSS) */
 	as_lock_t lock;
 };
 

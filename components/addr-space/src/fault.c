@@ -26,7 +26,11 @@ bool as_access_allowed(unsigned prot, unsigned access)
 
 static int map_page(struct as_area *a, uintptr_t va, paddr_t pa, unsigned prot, unsigned flags)
 {
-	return pt_map(a->as->pt, va, pa, PAGE_SIZE, prot, flags);
+	int rc = pt_map(a->as->pt, va, pa, PAGE_SIZE, prot, flags);
+
+	if (rc == 0 && !(flags & PT_MAP_REPLACE) && !area_is_linear(a))
+		a->as->resident++;
+	return rc;
 }
 
 /* A private copy of the frame at 'old' replaces it at va. */
@@ -175,13 +179,17 @@ static int user_frame(struct addr_space *as, uintptr_t va, unsigned access, padd
 {
 	struct as_area *a = area_find(as, va);
 	unsigned pprot;
+	int rc;
 
 	if (!a || !(a->prot & AS_PROT_USER))
 		return -EFAULT;
 	if (pt_query(as->pt, va, pa, &pprot, NULL) == 0 &&
 	    (!(access & AS_ACCESS_WRITE) || (pprot & PT_WRITE)) && as_access_allowed(a->prot, access))
 		return 0;
-	if (as_fault_locked(as, a, va, access) != 0 || pt_query(as->pt, va, pa, NULL, NULL) != 0)
+	rc = as_fault_locked(as, a, va, access);
+	if (rc == -ENOMEM)
+		return rc; /* no frame: not the user's fault (the caller may free some, retry) */
+	if (rc != 0 || pt_query(as->pt, va, pa, NULL, NULL) != 0)
 		return -EFAULT;
 	return 0;
 }

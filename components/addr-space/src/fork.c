@@ -21,9 +21,11 @@ static int copy_page(void *ctx, uintptr_t va, paddr_t pa, size_t size, unsigned 
 	if (c->cow)
 		prot &= ~PT_WRITE;
 	rc = pt_map(c->child->pt, va, pa, size, prot, 0);
-	if (rc == 0)
+	if (rc == 0) {
 		for (size_t off = 0; off < size; off += PAGE_SIZE)
 			page_ref_get(pa + off);
+		c->child->resident += size / PAGE_SIZE;
+	}
 	return rc;
 }
 

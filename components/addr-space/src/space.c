@@ -44,6 +44,16 @@ int as_create(struct addr_space **out)
 	return 0;
 }
 
+size_t as_resident_pages(struct addr_space *as)
+{
+	return __atomic_load_n(&as->resident, __ATOMIC_RELAXED);
+}
+
+size_t as_table_pages(struct addr_space *as)
+{
+	return pt_table_pages(as->pt);
+}
+
 void as_destroy(struct addr_space *as)
 {
 	struct as_area *a;

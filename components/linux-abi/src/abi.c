@@ -5,9 +5,24 @@
 #include <klib/errno.h>
 #include <klib/string.h>
 #include <linux-abi/linux_abi.h>
+#include <linux-arch/abi.h>
 #include <page-alloc/page_alloc.h>
 #include <process/sysno.h>
 #include "abi_internal.h"
+
+/*
+ * Linux's RLIMIT_NPROC for the first process: half of max_threads, which
+ * fork_init() sizes so that thread stacks take at most an eighth of RAM
+ * (RAM / (THREAD_SIZE * 8), the architecture's THREAD_SIZE, at least 20):
+ * about 500 with 128 MiB of RAM and 16 KiB stacks.
+ */
+static uint64_t nproc_default(void)
+{
+	uint64_t threads =
+	    (uint64_t)page_total_count() * PAGE_SIZE / ((uint64_t)LINUX_ARCH_THREAD_SIZE * 8);
+
+	return (threads < 20 ? 20 : threads) / 2;
+}
 
 static void rlimit_defaults(struct lx_rlimit *r)
 {
@@ -18,6 +33,7 @@ static void rlimit_defaults(struct lx_rlimit *r)
 	r[LX_RLIMIT_CORE].cur = 0;
 	r[LX_RLIMIT_NOFILE] = (struct lx_rlimit){1024, 4096};
 	r[LX_RLIMIT_MEMLOCK] = (struct lx_rlimit){8ul << 20, 8ul << 20};
+	r[LX_RLIMIT_NPROC].cur = r[LX_RLIMIT_NPROC].max = nproc_default();
 }
 
 /* The first process's state, made on demand (process_start_init has no parent to copy). */
@@ -69,12 +85,48 @@ static long dispatch(struct process *p, unsigned long nr, const unsigned long ar
 	return -ENOSYS;
 }
 
+struct uid_count {
+	uint32_t uid;
+	uint64_t n;
+};
+
+static void count_uid(struct process *q, void *ctx)
+{
+	struct uid_count *c = ctx;
+
+	if (q->abi && lx(q)->cred.ruid == c->uid)
+		c->n++;
+}
+
+/*
+ * Linux's RLIMIT_NPROC check in copy_process: the processes of the real
+ * uid (zombies included, the child to be too) may not exceed the limit,
+ * unless the uid is root or the parent has CAP_SYS_RESOURCE or
+ * CAP_SYS_ADMIN. The child has no state yet, so it is not counted here.
+ */
+static int nproc_check(struct process *parent)
+{
+	struct lx_proc *ps = lx(parent);
+	struct uid_count c = {ps->cred.ruid, 0};
+
+	if (ps->rlim[LX_RLIMIT_NPROC].cur == LX_RLIM_INFINITY)
+		return 0;
+	process_for_each(count_uid, &c);
+	if (c.n + 1 <= ps->rlim[LX_RLIMIT_NPROC].cur || c.uid == 0 ||
+	    cred_capable(&ps->cred, CRED_CAP_SYS_RESOURCE) ||
+	    cred_capable(&ps->cred, CRED_CAP_SYS_ADMIN))
+		return 0;
+	return -EAGAIN;
+}
+
 static int on_fork(struct process *parent, struct process *child)
 {
-	struct lx_proc *s = kmalloc(sizeof(*s));
+	struct lx_proc *s;
 	int rc;
 
-	if (!s)
+	if ((rc = nproc_check(parent)) < 0)
+		return rc;
+	if (!(s = kmalloc(sizeof(*s))))
 		return -ENOMEM;
 	memcpy(s, lx(parent), sizeof(*s));
 	if ((rc = cred_copy(&s->cred, &lx(parent)->cred)) < 0) {
@@ -146,7 +198,8 @@ static const struct process_abi linux_abi = {
 	.exit = on_exit,
 	.release = on_release,
 	.ids = on_ids,
-	.signal_kills = lx_signal_kills,
+	.signal_action = lx_signal_action,
+	.may_signal = lx_may_signal,
 };
 
 int linux_abi_init(void)
@@ -171,12 +224,27 @@ void linux_abi_shutdown(void)
 
 int lx_copy_in(struct process *p, void *dst, uintptr_t src, size_t len)
 {
-	return as_copy_from_user(p->as, dst, src, len);
+	int rc;
+
+	while ((rc = as_copy_from_user(p->as, dst, src, len)) == -ENOMEM)
+		if (process_oom(p) < 0)
+			break; /* p is to die: the call's result does not matter */
+	return rc ? -EFAULT : 0;
 }
 
 int lx_copy_out(struct process *p, uintptr_t dst, const void *src, size_t len)
 {
-	return as_copy_to_user(p->as, dst, src, len);
+	int rc;
+
+	while ((rc = as_copy_to_user(p->as, dst, src, len)) == -ENOMEM)
+		if (process_oom(p) < 0)
+			break;
+	return rc ? -EFAULT : 0;
+}
+
+bool lx_access_ok(uintptr_t addr, size_t len)
+{
+	return len <= as_user_top() && addr <= as_user_top() - len;
 }
 
 long lx_strdup_in(struct process *p, uintptr_t src, size_t max, char **out)

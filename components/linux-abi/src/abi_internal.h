@@ -19,6 +19,7 @@
 #define LX_RLIMIT_FSIZE 1
 #define LX_RLIMIT_CORE 4
 #define LX_RLIMIT_STACK 3
+#define LX_RLIMIT_NPROC 6
 #define LX_RLIMIT_NOFILE 7
 #define LX_RLIMIT_MEMLOCK 8
 
@@ -60,9 +61,15 @@ static inline struct lx_proc *lx(struct process *p)
 	return p->abi;
 }
 
-/* User memory of p (errors: -EFAULT). */
+/*
+ * User memory of p (errors: -EFAULT). A page that cannot be filled for
+ * want of memory goes to the OOM killer and the copy is tried again, as a
+ * fault in Linux's copy_to_user would.
+ */
 int lx_copy_in(struct process *p, void *dst, uintptr_t src, size_t len);
 int lx_copy_out(struct process *p, uintptr_t dst, const void *src, size_t len);
+/* Linux's access_ok(): [addr, addr + len) lies below the top of user space. */
+bool lx_access_ok(uintptr_t addr, size_t len);
 /* A NUL-terminated user string into a new kmalloc'd buffer: its length, or
  * -EFAULT, -ENAMETOOLONG (longer than max - 1), -ENOMEM. */
 long lx_strdup_in(struct process *p, uintptr_t src, size_t max, char **out);
@@ -98,6 +105,13 @@ void lx_files_exit(struct lx_proc *s);
 void lx_files_exec_done(struct lx_proc *s);
 /* The caller's credentials for the vfs: fsuid, fsgid, groups, capabilities, RLIMIT_FSIZE. */
 void lx_vfs_cred(struct process *p, struct vfs_cred *out);
+/*
+ * Linux's send_sig(SIGXFSZ, current): a write or truncate went past
+ * RLIMIT_FSIZE (the vfs set *xfsz). What it does is p's action for it:
+ * dropped when ignored, pending while blocked, else p ends (core). Not
+ * under the vfs's locks (it takes process's tree lock); does not sleep.
+ */
+void lx_send_xfsz(struct process *p);
 /* The file at fd, with a reference, or NULL (-EBADF). */
 struct vfs_file *lx_fget(struct process *p, int fd);
 /* The kernel's random bytes: the one source of getrandom, AT_RANDOM's callers and /dev/urandom. */
@@ -118,7 +132,8 @@ struct shm_ns *lx_shm_ns(void);
 uint64_t lx_shm_pages(void);
 
 void lx_shm_exit(struct process *p);
-bool lx_signal_kills(struct process *p, int sig);
+enum process_sig_action lx_signal_action(struct process *p, int sig);
+bool lx_may_signal(struct process *from, struct process *to);
 int lx_shm_setup(void);
 void lx_shm_shutdown(void);
 void lx_shm_init_task(struct process *p);

@@ -22,6 +22,7 @@
 #define CRED_CAP_FOWNER          3
 #define CRED_CAP_FSETID          4
 #define CRED_CAP_MKNOD           27
+#define LX_SIGXFSZ               25
 
 static void *ops_lock_create(void *ctx, const char *name)
 {
@@ -269,6 +270,11 @@ void lx_vfs_cred(struct process *p, struct vfs_cred *out)
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
 		if (cred_capable(c, caps[i].cap))
 			out->caps |= caps[i].vfs;
+}
+
+void lx_send_xfsz(struct process *p)
+{
+	process_kill(NULL, p->pid, LX_SIGXFSZ);
 }
 
 struct vfs_file *lx_fget(struct process *p, int fd)

@@ -37,7 +37,26 @@ struct uio {
 	uintptr_t base;
 	uint64_t (*iov)[2]; /* kmalloc'd; NULL: one range at base */
 	unsigned nseg;
+	bool oom; /* a copy found no free frame (io() calls the OOM killer) */
 };
+
+/*
+ * One copy, made with the file's locks held (the offset lock, the inode's,
+ * the terminal's). A page that finds no free frame must not wait for the
+ * OOM killer's victim here: the victim may be asleep on one of those locks
+ * and could never exit. The copy fails as Linux's does when a kernel-mode
+ * fault runs out of memory (-EFAULT), and io() runs the OOM killer once the
+ * locks are dropped.
+ */
+static int uio_user(struct uio *u, uintptr_t ua, void *k, size_t n, bool to_buf)
+{
+	int rc =
+	    to_buf ? as_copy_to_user(u->p->as, ua, k, n) : as_copy_from_user(u->p->as, k, ua, n);
+
+	if (rc == -ENOMEM)
+		u->oom = true;
+	return rc ? -EFAULT : 0;
+}
 
 static int uio_copy(struct vfs_iter *it, size_t off, void *k, size_t n, bool to_buf)
 {
@@ -45,8 +64,7 @@ static int uio_copy(struct vfs_iter *it, size_t off, void *k, size_t n, bool to_
 	char *kb = k;
 
 	if (!u->iov)
-		return to_buf ? lx_copy_out(u->p, u->base + off, kb, n)
-		              : lx_copy_in(u->p, kb, u->base + off, n);
+		return uio_user(u, u->base + off, kb, n, to_buf);
 	for (unsigned i = 0; i < u->nseg && n; i++) {
 		size_t len = (size_t)u->iov[i][1], chunk;
 		int rc;
@@ -56,8 +74,7 @@ static int uio_copy(struct vfs_iter *it, size_t off, void *k, size_t n, bool to_
 			continue;
 		}
 		chunk = MIN(len - off, n);
-		rc = to_buf ? lx_copy_out(u->p, u->iov[i][0] + off, kb, chunk)
-		            : lx_copy_in(u->p, kb, u->iov[i][0] + off, chunk);
+		rc = uio_user(u, u->iov[i][0] + off, kb, chunk, to_buf);
 		if (rc < 0)
 			return rc;
 		kb += chunk;
@@ -67,18 +84,10 @@ static int uio_copy(struct vfs_iter *it, size_t off, void *k, size_t n, bool to_
 	return 0;
 }
 
-/* access_ok: the range lies in user space (Linux's __access_ok). */
-static bool access_ok(uintptr_t addr, size_t len)
-{
-	uintptr_t top = as_user_top();
-
-	return len <= top && addr <= top - len;
-}
-
 static void uio_init(struct uio *u, struct process *p, uintptr_t buf, size_t len)
 {
 	*u = (struct uio){.it = {.copy = uio_copy, .len = len}, .p = p, .base = buf};
-	if (!access_ok(buf, len))
+	if (!lx_access_ok(buf, len))
 		u->it.bad = -EFAULT;
 }
 
@@ -110,7 +119,7 @@ static void uio_vec(struct uio *u, struct process *p, uintptr_t uiov, long cnt)
 		}
 		if (u->iov[i][1] > MAX_RW - total)
 			u->iov[i][1] = MAX_RW - total;
-		if (!access_ok(u->iov[i][0], u->iov[i][1])) {
+		if (!lx_access_ok(u->iov[i][0], u->iov[i][1])) {
 			u->it.bad = -EFAULT;
 			return;
 		}
@@ -126,8 +135,8 @@ static void uio_done(struct uio *u)
 
 /*
  * The I/O calls share one shape: the file (-EBADF), the buffer, the vfs.
- * A write past RLIMIT_FSIZE is -EFBIG; Linux also sends SIGXFSZ there,
- * which this layer does not do yet (no signal delivery: issue 11).
+ * A write past RLIMIT_FSIZE is -EFBIG and sends SIGXFSZ, as Linux's
+ * generic_write_check_limits.
  */
 enum io { IO_READ, IO_WRITE, IO_PREAD, IO_PWRITE };
 
@@ -135,6 +144,7 @@ static long do_io(struct process *p, int fd, struct uio *u, enum io op, int64_t 
 {
 	struct vfs_file *f = lx_fget(p, fd);
 	struct vfs_cred cr;
+	bool xfsz = false;
 	long rc;
 
 	if (!f) {
@@ -147,29 +157,40 @@ static long do_io(struct process *p, int fd, struct uio *u, enum io op, int64_t 
 		rc = vfs_read(f, &u->it);
 		break;
 	case IO_WRITE:
-		rc = vfs_write(f, &u->it, &cr, NULL);
+		rc = vfs_write(f, &u->it, &cr, &xfsz);
 		break;
 	case IO_PREAD:
 		rc = vfs_pread(f, &u->it, pos);
 		break;
 	default:
-		rc = vfs_pwrite(f, &u->it, pos, &cr, NULL);
+		rc = vfs_pwrite(f, &u->it, pos, &cr, &xfsz);
 	}
 	vfs_file_put(f);
 	uio_done(u);
+	if (xfsz)
+		lx_send_xfsz(p);
 	return rc;
 }
 
+/*
+ * A call whose copy found no free frame and so moved nothing runs the OOM
+ * killer, with no lock held, and is made again, as Linux's fault handler
+ * retries after out_of_memory(); one that moved some bytes returns them.
+ */
 static long io(struct process *p, const unsigned long *a, enum io op, bool vec)
 {
 	struct uio u;
 	int64_t pos = (int64_t)a[3];
+	long rc;
 
-	if (vec)
-		uio_vec(&u, p, a[1], (long)a[2]);
-	else
-		uio_init(&u, p, a[1], a[2]);
-	return do_io(p, (int)a[0], &u, op, pos);
+	do {
+		if (vec)
+			uio_vec(&u, p, a[1], (long)a[2]);
+		else
+			uio_init(&u, p, a[1], a[2]);
+		rc = do_io(p, (int)a[0], &u, op, pos);
+	} while (rc == -EFAULT && u.oom && process_oom(p) == 0);
+	return rc;
 }
 
 static long do_lseek(struct process *p, int fd, int64_t off, unsigned long whence)

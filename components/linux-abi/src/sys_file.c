@@ -297,9 +297,15 @@ static long apply(struct process *p, const struct vfs_path *path, enum attr_op o
 		return vfs_chmod(path, x->mode, &cr);
 	case CHOWN:
 		return vfs_chown(path, x->uid, x->gid, &cr);
-	case TRUNCATE:
-		/* Linux also sends SIGXFSZ past RLIMIT_FSIZE (no signal delivery yet: issue 11). */
-		return vfs_truncate(path, x->size, &cr, NULL);
+	case TRUNCATE: {
+		/* Past RLIMIT_FSIZE: -EFBIG and SIGXFSZ, as Linux's inode_newsize_ok. */
+		bool xfsz = false;
+		long rc = vfs_truncate(path, x->size, &cr, &xfsz);
+
+		if (xfsz)
+			lx_send_xfsz(p);
+		return rc;
+	}
 	default:
 		return vfs_utimes(path, x->times, &cr);
 	}
@@ -369,6 +375,7 @@ static long do_ftruncate(struct process *p, int fd, int64_t size)
 {
 	struct vfs_cred cr;
 	struct vfs_file *f;
+	bool xfsz = false;
 	long rc;
 
 	if (size < 0)
@@ -376,8 +383,10 @@ static long do_ftruncate(struct process *p, int fd, int64_t size)
 	if (!(f = lx_fget(p, fd)))
 		return -EBADF;
 	lx_vfs_cred(p, &cr);
-	rc = (vfs_file_flags(f) & VFS_O_PATH) ? -EBADF : vfs_ftruncate(f, size, &cr, NULL);
+	rc = (vfs_file_flags(f) & VFS_O_PATH) ? -EBADF : vfs_ftruncate(f, size, &cr, &xfsz);
 	vfs_file_put(f);
+	if (xfsz)
+		lx_send_xfsz(p); /* as truncate's */
 	return rc;
 }
 

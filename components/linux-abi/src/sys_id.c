@@ -46,7 +46,7 @@ static long do_setgroups(struct process *p, int n, uintptr_t ulist)
 		kfree(g);
 		return -EFAULT;
 	}
-	flags = process_lock(); /* /proc reads the groups of others under it */
+	flags = process_lock(); /* /proc reads others' groups under it; kmalloc's lock nests inside */
 	rc = cred_setgroups(&lx(p)->cred, g, (size_t)n);
 	process_unlock(flags);
 	kfree(g);
@@ -67,10 +67,15 @@ static void commit_creds(struct process *p, const struct cred *old)
 		lx(p)->dumpable = false;
 }
 
-static long set_ids(struct process *p, unsigned long nr, const unsigned long *a)
+/*
+ * The set*id calls, under process's tree lock: other processes read these
+ * credentials there (kill's permission check, RLIMIT_NPROC's count, /proc).
+ * None of them allocates or sleeps.
+ */
+static long set_ids(struct process *p, unsigned long nr, uint32_t x, uint32_t y, uint32_t z)
 {
 	struct cred *c = &lx(p)->cred, old = *c;
-	uint32_t x = (uint32_t)a[0], y = (uint32_t)a[1], z = (uint32_t)a[2];
+	unsigned long flags = process_lock();
 	long rc;
 
 	switch (nr) {
@@ -81,10 +86,10 @@ static long set_ids(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_setresuid: rc = cred_setresuid(c, x, y, z); break;
 	case NR_setresgid: rc = cred_setresgid(c, x, y, z); break;
 	case NR_setfsuid: rc = cred_setfsuid(c, x); break;
-	case NR_setfsgid: rc = cred_setfsgid(c, x); break;
-	default: return -ENOSYS;
+	default: rc = cred_setfsgid(c, x); break;
 	}
 	commit_creds(p, &old);
+	process_unlock(flags);
 	return rc;
 }
 
@@ -135,6 +140,7 @@ static long do_capget(struct process *p, uintptr_t uhdr, uintptr_t udata)
 long lx_sys_id(struct process *p, unsigned long nr, const unsigned long *a)
 {
 	struct cred *c = &lx(p)->cred;
+	uint32_t x = (uint32_t)a[0], y = (uint32_t)a[1], z = (uint32_t)a[2];
 
 	switch (nr) {
 	case NR_getuid: return c->ruid;
@@ -143,9 +149,18 @@ long lx_sys_id(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_getegid: return c->egid;
 	case NR_getresuid: return put3(p, a, c->ruid, c->euid, c->suid);
 	case NR_getresgid: return put3(p, a, c->rgid, c->egid, c->sgid);
+	case NR_setuid:
+	case NR_setgid:
+	case NR_setreuid:
+	case NR_setregid:
+	case NR_setresuid:
+	case NR_setresgid:
+	case NR_setfsuid:
+	case NR_setfsgid:
+		return set_ids(p, nr, x, y, z);
 	case NR_getgroups: return do_getgroups(p, (int)a[0], a[1]);
 	case NR_setgroups: return do_setgroups(p, (int)a[0], a[1]);
 	case NR_capget: return do_capget(p, a[0], a[1]);
-	default: return set_ids(p, nr, a);
+	default: return -ENOSYS;
 	}
 }

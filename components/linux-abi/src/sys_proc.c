@@ -1,8 +1,10 @@
-/* Process calls: exit, clone (fork), execve, wait4, kill, pids, limits, uname, getrandom. */
+/* Process calls: exit, clone (fork), execve, wait4, kill, pids, groups and sessions, limits,
+ * uname, getrandom. */
 #include <klib/errno.h>
 #include <klib/log.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
+#include <process/ustack.h>
 #include <task/task.h>
 #include <linux-arch/abi.h>
 #include <linux-arch/unistd.h>
@@ -21,8 +23,6 @@
 #define __WCLONE  0x80000000
 #define __WNOTHREAD 0x20000000
 #define PATH_MAX 4096
-#define MAX_ARG_STRLEN (32 * PAGE_SIZE) /* Linux: one string */
-#define ARG_BYTES_MAX (((uintptr_t)CONFIG_PROCESS_STACK_MB << 20) / 4) /* as exec: a quarter of the stack */
 
 struct clone_args {
 	unsigned long flags;
@@ -63,73 +63,79 @@ static long do_clone(struct process *p, const unsigned long *a)
 	return pid;
 }
 
-static void free_strv(char **v)
+/* A pointer of a user argv/envp array. */
+static long get_ptr(struct process *p, uintptr_t uv, size_t i, uintptr_t *ptr)
 {
-	for (size_t i = 0; v && v[i]; i++)
-		kfree(v[i]);
-	kfree(v);
+	uint64_t v;
+
+	if (lx_copy_in(p, &v, uv + i * 8, 8) < 0)
+		return -EFAULT;
+	*ptr = v;
+	return 0;
 }
 
-/* argv or envp from user memory: a NULL-terminated kernel copy, or -errno. */
-static long copy_strv(struct process *p, uintptr_t uv, char ***out, size_t *bytes)
+/* Linux's count(): the pointers up to NULL; -EFAULT, -E2BIG past MAX_ARG_STRINGS, -EINTR. */
+static long count_ptrs(struct process *p, uintptr_t uv)
 {
-	size_t n = 0, cap = 16;
-	char **v = kzalloc(cap * sizeof(*v));
+	uintptr_t ptr;
+	size_t n = 0;
 
-	if (!v)
-		return -ENOMEM;
 	for (; uv; n++) {
-		uint64_t ptr;
-		long len;
-
-		if (n + 1 >= cap) {
-			char **nv = kzalloc(cap * 2 * sizeof(*nv));
-			if (!nv)
-				goto nomem;
-			memcpy(nv, v, n * sizeof(*v));
-			kfree(v);
-			v = nv;
-			cap *= 2;
-		}
-		if (lx_copy_in(p, &ptr, uv + n * 8, 8) < 0) {
-			free_strv(v);
+		if (get_ptr(p, uv, n, &ptr) < 0)
 			return -EFAULT;
-		}
 		if (!ptr)
 			break;
-		if ((len = lx_strdup_in(p, ptr, MAX_ARG_STRLEN, &v[n])) < 0) {
-			free_strv(v);
-			return len == -ENAMETOOLONG ? -E2BIG : len;
-		}
-		*bytes += (size_t)len + 1 + 8;
-		if (*bytes > ARG_BYTES_MAX) {
-			free_strv(v);
+		if (n >= USTACK_ARG_STRINGS_MAX)
 			return -E2BIG;
-		}
+		if (n % 1024 == 1023 && (task_interrupts(task_current()) & TASK_INTR_FATAL))
+			return -EINTR; /* a long count ends when the caller is to die */
 	}
-	*out = v;
-	return 0;
-nomem:
-	free_strv(v);
-	return -ENOMEM;
+	return (long)n;
 }
 
+/* Linux's copy_strings: n strings of the array, last first, onto the new stack. */
+static long push_strings(struct process *p, struct process_exec *x, uintptr_t uv, size_t n)
+{
+	uintptr_t ptr;
+	long rc;
+
+	while (n-- > 0) {
+		if (get_ptr(p, uv, n, &ptr) < 0)
+			return -EFAULT;
+		if ((rc = process_exec_push_user(x, ptr)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * execve in Linux's order (do_execveat_common): the path (-EFAULT,
+ * -ENAMETOOLONG, "" is -ENOENT), the program (-ENOENT), the counts of argv
+ * and envp (-EFAULT, -E2BIG), the limit from RLIMIT_STACK (-E2BIG), the
+ * strings (-EFAULT, -E2BIG), and only then the file as a program.
+ */
 static long do_execve(struct process *p, const unsigned long *a)
 {
-	char *path = NULL, **argv = NULL, **envp = NULL;
-	size_t bytes = 0;
-	long rc;
+	struct process_exec *x;
+	long rc, argc, envc;
+	char *path = NULL;
 
 	if ((rc = lx_strdup_in(p, a[0], PATH_MAX, &path)) < 0)
 		return rc;
-	if ((rc = copy_strv(p, a[1], &argv, &bytes)) < 0 || (rc = copy_strv(p, a[2], &envp, &bytes)) < 0)
+	rc = -ENOENT;
+	if (!path[0] || (rc = process_exec_open(p, path, &x)) < 0)
 		goto out;
-	rc = path[0] ? process_exec(p, path, (const char *const *)argv, (const char *const *)envp)
-		     : -ENOENT;
+	if ((rc = argc = count_ptrs(p, a[1])) < 0 || (rc = envc = count_ptrs(p, a[2])) < 0 ||
+	    (rc = process_exec_args(x, (size_t)argc, (size_t)envc,
+				    lx(p)->rlim[LX_RLIMIT_STACK].cur)) < 0 ||
+	    (rc = push_strings(p, x, a[2], (size_t)envc)) < 0 ||
+	    (rc = push_strings(p, x, a[1], (size_t)argc)) < 0) {
+		process_exec_abort(x);
+		goto out;
+	}
+	rc = process_exec_run(x);
 out:
 	kfree(path);
-	free_strv(argv);
-	free_strv(envp);
 	return rc; /* on success, a0 of the new program: Linux starts it with 0 */
 }
 
@@ -155,28 +161,14 @@ static long do_wait4(struct process *p, const unsigned long *a)
 	return rc;
 }
 
-static long do_kill(struct process *p, int32_t pid, int sig)
+/* tkill/tgkill: one thread, which here is one process (tid = pid). Linux's do_tkill. */
+static long do_tkill(struct process *p, int32_t tgid, int32_t tid, int sig, bool with_tgid)
 {
-	int rc, self;
-
-	if (sig < 0 || sig > LX_NSIG)
+	if (tid <= 0 || (with_tgid && tgid <= 0))
 		return -EINVAL;
-	if (pid == -1) /* everyone the caller may signal but pid 1 and itself */
-		return process_kill_all(sig, p->pid);
-	/*
-	 * Linux's init has no default actions: a signal it does not handle
-	 * (and it handles none here) is dropped, SIGKILL included. So pid 1
-	 * is found (kill succeeds) but nothing happens to it.
-	 */
-	if (pid == 1)
-		return process_kill(1, 0);
-	if (pid > 0)
-		return process_kill(pid, sig);
-	/* 0 or -pgid: the process group, and there is one (led by pid 1):
-	 * everyone, the caller included, which acts on it at its next trap. */
-	rc = process_kill_all(sig, p->pid);
-	self = p->pid == 1 ? 0 : process_kill(p->pid, sig);
-	return rc == 0 || self == 0 ? 0 : rc;
+	if (with_tgid && tgid != tid)
+		return -ESRCH; /* that thread is not in that thread group */
+	return process_kill(p, tid, sig);
 }
 
 static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t unew, uintptr_t uold)
@@ -288,10 +280,11 @@ long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_wait4:
 		return do_wait4(p, a);
 	case NR_kill:
-		return do_kill(p, (int32_t)a[0], (int)a[1]);
+		return process_kill(p, (int32_t)a[0], (int)a[1]);
 	case NR_tkill:
+		return do_tkill(p, 0, (int32_t)a[0], (int)a[1], false);
 	case NR_tgkill:
-		return do_kill(p, (int32_t)(nr == NR_tgkill ? a[1] : a[0]), (int)(nr == NR_tgkill ? a[2] : a[1]));
+		return do_tkill(p, (int32_t)a[0], (int32_t)a[1], (int)a[2], true);
 	case NR_getpid:
 	case NR_gettid:
 		return p->pid;
@@ -302,11 +295,13 @@ long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 		return ppid;
 	}
 	case NR_getpgid:
+		return process_getpgid(p, (int32_t)a[0]);
 	case NR_getsid:
-		return 1; /* one session and process group, led by the first process */
+		return process_getsid(p, (int32_t)a[0]);
 	case NR_setpgid:
+		return process_setpgid(p, (int32_t)a[0], (int32_t)a[1]);
 	case NR_setsid:
-		return -EPERM;
+		return process_setsid(p);
 	case NR_set_tid_address:
 		lx(p)->clear_child_tid = a[0];
 		return p->pid;

@@ -173,19 +173,6 @@ static int stat_at(struct process *p, int dirfd, uintptr_t upath, unsigned flags
 	return rc;
 }
 
-static long do_newfstatat(struct process *p, const unsigned long *a)
-{
-	unsigned flags = (unsigned)a[3];
-	struct vfs_stat st;
-	int rc;
-
-	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH))
-		return -EINVAL;
-	if ((rc = stat_at(p, (int)a[0], a[1], flags, &st)) < 0)
-		return rc;
-	return put_stat(p, &st, a[2]);
-}
-
 static long do_fstat(struct process *p, int fd, uintptr_t ubuf)
 {
 	struct vfs_file *f = lx_fget(p, fd);
@@ -197,6 +184,22 @@ static long do_fstat(struct process *p, int fd, uintptr_t ubuf)
 	rc = vfs_getattr(vfs_file_path(f), &st);
 	vfs_file_put(f);
 	return rc < 0 ? rc : put_stat(p, &st, ubuf);
+}
+
+static long do_newfstatat(struct process *p, const unsigned long *a)
+{
+	unsigned flags = (unsigned)a[3];
+	struct vfs_stat st;
+	int rc;
+
+	/* Linux 6.11+ (vfs_fstatat): fstatat(fd, NULL, buf, AT_EMPTY_PATH) is fstat(fd). */
+	if (!a[1] && flags == AT_EMPTY_PATH && (int)a[0] >= 0)
+		return do_fstat(p, (int)a[0], a[2]);
+	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH))
+		return -EINVAL;
+	if ((rc = stat_at(p, (int)a[0], a[1], flags, &st)) < 0)
+		return rc;
+	return put_stat(p, &st, a[2]);
 }
 
 static long do_statx(struct process *p, const unsigned long *a)

@@ -77,12 +77,16 @@ static long get_ts(struct process *p, uintptr_t u, uint64_t *ns)
 	return 0;
 }
 
+/*
+ * nanosleep/clock_nanosleep: an interruptible sleep, as Linux's. A signal
+ * that ends it (today only a fatal one: the process dies on its way out)
+ * makes it -EINTR with the time left in *urem for a relative sleep.
+ */
 static long do_sleep(struct process *p, int clk, int flags, uintptr_t ureq, uintptr_t urem)
 {
-	uint64_t req, now, mono;
+	uint64_t req, now, mono, deadline, left;
 	long rc;
 
-	(void)urem; /* sleeps are not interrupted by signals here: nothing remains */
 	if ((rc = get_ts(p, ureq, &req)) < 0)
 		return rc;
 	if ((rc = clock_now(p, clk, &now)) < 0)
@@ -90,8 +94,14 @@ static long do_sleep(struct process *p, int clk, int flags, uintptr_t ureq, uint
 	mono = hal_time_ns();
 	if (flags & TIMER_ABSTIME)
 		req = req > now ? req - now : 0;
-	task_sleep_until(req > UINT64_MAX - mono ? TASK_FOREVER : mono + req);
-	return 0;
+	deadline = req > UINT64_MAX - mono ? TASK_FOREVER : mono + req;
+	if (task_sleep_until_intr(deadline, TASK_WAIT_INTERRUPTIBLE) == 0)
+		return 0;
+	now = hal_time_ns();
+	left = deadline > now ? deadline - now : 0;
+	if (urem && !(flags & TIMER_ABSTIME) && put_ts(p, urem, left) < 0)
+		return -EFAULT;
+	return -EINTR;
 }
 
 long lx_sys_time(struct process *p, unsigned long nr, const unsigned long *a)
@@ -115,6 +125,11 @@ long lx_sys_time(struct process *p, unsigned long nr, const unsigned long *a)
 			tv[0] = (int64_t)(ns / NSEC);
 			tv[1] = (int64_t)(ns % NSEC / 1000);
 			if (lx_copy_out(p, a[0], tv, sizeof(tv)) < 0)
+				return -EFAULT;
+		}
+		if (a[1]) { /* struct timezone: UTC, no DST (Linux's sys_tz untouched) */
+			int32_t tz[2] = {0, 0};
+			if (lx_copy_out(p, a[1], tz, sizeof(tz)) < 0)
 				return -EFAULT;
 		}
 		return 0;

@@ -3,6 +3,14 @@
  * its initial stack as Linux does. Everything is built on the side; the
  * old program is dropped only once the new one is complete, so a failed
  * exec leaves the process exactly as it was (Linux's point of no return).
+ *
+ * The steps follow Linux's do_execveat_common: the program is opened
+ * through the files' interface (process_exec_open), the arguments counted
+ * and limited (process_exec_args), each string copied onto the new stack
+ * (exec_args.c), and only then is the file read as a program and its
+ * segments mapped (process_exec_run). Kernel memory stays the same
+ * whatever the arguments: they live in the new program's stack pages, as
+ * in Linux.
  */
 #include <klib/compiler.h>
 #include <klib/errno.h>
@@ -11,30 +19,20 @@
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
 #include <process/linux_arch.h>
-#include <process/ustack.h>
 #include <task/task.h>
-#include "process_internal.h"
+#include "exec_internal.h"
 
-/* The stack area, reserved and filled on demand (Linux's default RLIMIT_STACK is 8 MiB). */
-#define STACK_SIZE ((uintptr_t)CONFIG_PROCESS_STACK_MB << 20)
-#define STACK_SLACK 1024        /* room for alignment and padding past the counted bytes */
-
-struct loaded {
-	struct addr_space *as;
-	uintptr_t entry, sp, brk;
-};
-
-static uintptr_t page_down(uintptr_t v) { return v & ~(PAGE_SIZE - 1); }
-static uintptr_t page_up(uintptr_t v) { return (v + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
-
-/* The file being run, as exec sees it. */
-struct xfile {
-	void *file;
-	uint64_t size;
-};
+static uintptr_t page_down(uintptr_t v)
+{
+	return v & ~(PAGE_SIZE - 1);
+}
+static uintptr_t page_up(uintptr_t v)
+{
+	return (v + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
 
 /* Read exactly len bytes at off (the ELF checks said they are there). */
-static int xread(const struct xfile *x, uint64_t off, void *buf, size_t len)
+static int xread(const struct process_exec *x, uint64_t off, void *buf, size_t len)
 {
 	long n = process_file_ops->read(x->file, off, buf, len);
 
@@ -43,30 +41,27 @@ static int xread(const struct xfile *x, uint64_t off, void *buf, size_t len)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
-/* Copy file bytes into the space, a bounce page at a time. */
-static int copy_from_file(struct addr_space *as, const struct xfile *x, uintptr_t va,
-			  uint64_t off, uint64_t len)
+/* Copy file bytes into the new space through the bounce page (the strings are all pushed). */
+static int copy_from_file(struct process_exec *x, uintptr_t va, uint64_t off, uint64_t len)
 {
-	void *buf = kmalloc(PAGE_SIZE);
-	int rc = buf ? 0 : -ENOMEM;
+	int rc = 0;
 
 	for (uint64_t done = 0; rc == 0 && done < len; done += PAGE_SIZE) {
 		size_t n = (size_t)MIN((uint64_t)PAGE_SIZE, len - done);
 
-		if ((rc = xread(x, off + done, buf, n)) == 0)
-			rc = as_copy_to_user(as, va + done, buf, n);
+		if ((rc = xread(x, off + done, x->bounce, n)) == 0)
+			rc = exec_copy_out(x, va + done, x->bounce, n);
 	}
-	kfree(buf);
 	return rc;
 }
 
-static int zero_user(struct addr_space *as, uintptr_t va, size_t len)
+static int zero_user(struct process_exec *x, uintptr_t va, size_t len)
 {
 	static const uint8_t zeros[64];
 	int rc = 0;
 
 	for (size_t done = 0; rc == 0 && done < len; done += sizeof(zeros))
-		rc = as_copy_to_user(as, va + done, zeros, MIN(sizeof(zeros), len - done));
+		rc = exec_copy_out(x, va + done, zeros, MIN(sizeof(zeros), len - done));
 	return rc;
 }
 
@@ -76,8 +71,7 @@ static int zero_user(struct addr_space *as, uintptr_t va, size_t len)
  * last one zeroed (copying that page), and anonymous pages after them, as
  * Linux's elf_load. Otherwise anonymous memory with the bytes copied in.
  */
-static int load_segment(struct addr_space *as, const struct elf_load *l, uint64_t bias,
-			const struct xfile *x)
+static int load_segment(struct process_exec *x, const struct elf_load *l, uint64_t bias)
 {
 	uintptr_t va = l->vaddr + bias, start = page_down(va), end = page_up(va + l->memsz);
 	uintptr_t fend = page_up(va + l->filesz);
@@ -85,30 +79,31 @@ static int load_segment(struct addr_space *as, const struct elf_load *l, uint64_
 	int rc;
 
 	if (!process_file_ops->map || !l->filesz) {
-		rc = as_map_anon(as, start, end - start, rw, AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE,
-				 NULL);
+		rc = as_map_anon(x->as, start, end - start, rw,
+		                 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
 		if (rc == 0 && l->filesz)
-			rc = copy_from_file(as, x, va, l->offset, l->filesz);
-		return rc < 0 ? rc : as_protect(as, start, end - start, prot);
+			rc = copy_from_file(x, va, l->offset, l->filesz);
+		return rc < 0 ? rc : as_protect(x->as, start, end - start, prot);
 	}
 	/* Writable for the zeroing of the last file page's tail, if there is a tail. */
 	if (l->memsz > l->filesz && fend > va + l->filesz)
 		prot |= AS_PROT_WRITE;
-	rc = process_file_ops->map(x->file, as, start, fend - start, page_down(l->offset), prot);
+	rc = process_file_ops->map(x->file, x->as, start, fend - start, page_down(l->offset), prot);
 	if (rc == 0 && fend > va + l->filesz && l->memsz > l->filesz)
-		rc = zero_user(as, va + l->filesz, fend - (va + l->filesz));
+		rc = zero_user(x, va + l->filesz, fend - (va + l->filesz));
 	if (rc == 0 && end > fend)
-		rc = as_map_anon(as, fend, end - fend, rw, AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
+		rc = as_map_anon(x->as, fend, end - fend, rw,
+		                 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
 	if (rc == 0)
-		rc = as_protect(as, start, end - start, l->prot | AS_PROT_USER);
+		rc = as_protect(x->as, start, end - start, l->prot | AS_PROT_USER);
 	return rc;
 }
 
 /* The ELF and program headers: the file's first page, or as much as the headers need. */
-static int parse(const struct xfile *x, struct elf_image *img, const char **why)
+static int parse(const struct process_exec *x, struct elf_image *img, const char **why)
 {
 	size_t len = (size_t)MIN((uint64_t)PAGE_SIZE, x->size), need = 0;
-	uint64_t top = as_user_top() - STACK_SIZE;
+	uint64_t top = as_user_top() - EXEC_STACK_SIZE;
 	uint8_t *head;
 	int rc;
 
@@ -125,108 +120,116 @@ static int parse(const struct xfile *x, struct elf_image *img, const char **why)
 	}
 }
 
-static size_t strings_size(const char *const *v, size_t *count)
+/* The space being built is charged to p while it is (Linux: acct_arg_size). */
+static void set_exec_space(struct process *p, struct addr_space *as)
 {
-	size_t bytes = 0, n = 0;
+	unsigned long flags = process_lock();
 
-	for (; v && v[n]; n++)
-		bytes += strlen(v[n]) + 1;
-	*count = n;
-	return bytes;
+	p->exec_as = as;
+	process_unlock(flags);
 }
 
-/* The initial stack: built in a kernel buffer, copied to the top of the stack area. */
-static int build_stack(struct addr_space *as, const struct elf_image *img, uint64_t bias,
-		       const char *path, const char *const *argv, const char *const *envp,
-		       const uint32_t ids[4], uintptr_t *sp)
+int process_exec_open(struct process *p, const char *path, struct process_exec **out)
 {
-	uintptr_t top = as_user_top() & ~15ul;
-	size_t argc, envc, bytes, size;
-	struct auxv_entry auxv[LINUX_ARCH_AUXV_MAX];
-	struct ustack_exec_info info = {
-		.phdr = img->phdr + bias, .phnum = img->phnum, .entry = img->entry + bias,
-		.page_size = PAGE_SIZE, .hwcap = LINUX_ARCH_HWCAP, .clktck = 100,
-		.uid = ids[0], .euid = ids[1], .gid = ids[2], .egid = ids[3],
-	};
-	uint64_t rnd[2] = {process_random(), process_random()};
-	struct ustack_args a = {
-		.argv = argv, .envp = envp, .execfn = path, .random = (const uint8_t *)rnd,
-		.platform = LINUX_ARCH_PLATFORM,
-	};
-	struct ustack_layout lay;
-	void *buf;
-	int rc;
-
-	bytes = strings_size(argv, &argc) + strings_size(envp, &envc) + strlen(path) + 1;
-	bytes += (argc + envc + 3) * 8 + sizeof(auxv) * 2 + 16 + STACK_SLACK;
-	if (bytes > STACK_SIZE / 4) /* Linux: arguments may use a quarter of the stack limit */
-		return -E2BIG;
-	size = page_up(bytes);
-	rc = as_map_anon(as, top - STACK_SIZE, STACK_SIZE,
-			 AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
-			 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
-	if (rc < 0)
-		return rc;
-	a.nauxv = linux_arch_auxv(auxv, &info);
-	a.auxv = auxv;
-	if (!(buf = kmalloc(size)))
-		return -ENOMEM;
-	rc = ustack_build(buf, size, top, &a, &lay);
-	if (rc == 0)
-		rc = as_copy_to_user(as, top - size, buf, size);
-	kfree(buf);
-	*sp = lay.sp;
-	return rc;
-}
-
-static int load(struct process *p, const char *path, const char *const *argv,
-		const char *const *envp, struct loaded *out)
-{
-	struct elf_image *img;
-	struct xfile x;
-	const char *why = NULL;
-	uint32_t ids[4] = {0, 0, 0, 0};
-	uint64_t bias = 0, end = 0;
+	struct process_exec *x;
 	int rc;
 
 	if (!process_file_ops)
 		return -ENOENT;
-	if ((rc = process_file_ops->open(p, path, &x.file, &x.size)) < 0)
-		return rc;
-	if (!(img = kmalloc(sizeof(*img)))) {
-		rc = -ENOMEM;
-		goto out_file;
+	if (!(x = kzalloc(sizeof(*x))))
+		return -ENOMEM;
+	x->p = p;
+	x->path = path;
+	x->top = as_user_top() & ~15ul;
+	if ((rc = process_file_ops->open(p, path, &x->file, &x->size)) < 0) {
+		x->file = NULL; /* the open's error: nothing to close */
+		goto fail;
 	}
-	if ((rc = parse(&x, img, &why)) < 0) {
+	rc = -ENOMEM;
+	if (!(x->bounce = kmalloc(PAGE_SIZE)) || (rc = as_create(&x->as)) < 0)
+		goto fail;
+	set_exec_space(p, x->as);
+	/* The stack area, reserved and filled on demand; the strings go in first. */
+	rc = as_map_anon(x->as, x->top - EXEC_STACK_SIZE, EXEC_STACK_SIZE,
+	                 AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
+	                 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
+	if (rc < 0)
+		goto fail;
+	*out = x;
+	return 0;
+fail:
+	process_exec_abort(x);
+	return rc;
+}
+
+void process_exec_abort(struct process_exec *x)
+{
+	if (!x)
+		return;
+	set_exec_space(x->p, NULL);
+	if (x->as)
+		as_destroy(x->as);
+	if (x->file)
+		process_file_ops->close(x->file); /* the new space's mappings hold their own */
+	kfree(x->bounce);
+	kfree(x);
+}
+
+/* The program's segments; its entry point and the start of its break. */
+static int load_program(struct process_exec *x, struct elf_image *img, uint64_t *bias,
+                        uintptr_t *brk)
+{
+	const char *why = NULL;
+	uint64_t end = 0;
+	int rc;
+
+	if ((rc = parse(x, img, &why)) < 0) {
 		if (rc == -ENOEXEC)
-			klog_err("process", "exec %s: not a program this kernel runs: %s", path,
-				 why ? why : "?");
-		goto out;
+			klog_err("process", "exec %s: not a program this kernel runs: %s", x->path,
+			         why ? why : "?");
+		return rc;
 	}
 	/* static-pie: at two thirds of user space, as Linux's ELF_ET_DYN_BASE. */
+	*bias = 0;
 	if (img->type == ELF_ET_DYN)
-		bias = ((as_user_top() / 3 * 2) & ~(img->max_align - 1)) - img->lo;
-	if ((rc = as_create(&out->as)) < 0)
-		goto out;
+		*bias = ((as_user_top() / 3 * 2) & ~(img->max_align - 1)) - img->lo;
 	for (unsigned i = 0; i < img->nloads && rc == 0; i++) {
-		rc = load_segment(out->as, &img->loads[i], bias, &x);
+		rc = load_segment(x, &img->loads[i], *bias);
 		if (img->loads[i].vaddr + img->loads[i].memsz > end)
 			end = img->loads[i].vaddr + img->loads[i].memsz;
 	}
-	if (rc == 0 && process_abi_ops && process_abi_ops->ids)
-		rc = process_abi_ops->ids(p, ids);
-	if (rc == 0)
-		rc = build_stack(out->as, img, bias, path, argv, envp, ids, &out->sp);
-	if (rc < 0) {
-		as_destroy(out->as);
-		goto out;
-	}
-	out->entry = img->entry + bias;
-	out->brk = page_up(end + bias);
-out:
-	kfree(img);
-out_file:
-	process_file_ops->close(x.file);
+	*brk = page_up(end + *bias);
+	return rc;
+}
+
+/* The auxiliary vector and the tables below the strings; sets *sp. */
+static int finish_stack(struct process_exec *x, const struct elf_image *img, uint64_t bias,
+                        const uint32_t ids[4], uintptr_t *sp)
+{
+	struct auxv_entry auxv[LINUX_ARCH_AUXV_MAX];
+	struct ustack_exec_info info = {
+	    .phdr = img->phdr + bias,
+	    .phnum = img->phnum,
+	    .entry = img->entry + bias,
+	    .page_size = PAGE_SIZE,
+	    .hwcap = LINUX_ARCH_HWCAP,
+	    .clktck = 100,
+	    .uid = ids[0],
+	    .euid = ids[1],
+	    .gid = ids[2],
+	    .egid = ids[3],
+	};
+	uint64_t rnd[2] = {process_random(), process_random()};
+	struct ustack_args a = {
+	    .execfn = x->path,
+	    .platform = LINUX_ARCH_PLATFORM,
+	    .random = (const uint8_t *)rnd,
+	    .auxv = auxv,
+	};
+	int rc;
+
+	a.nauxv = linux_arch_auxv(auxv, &info);
+	rc = exec_write_tables(x, &a, sp);
 	return rc;
 }
 
@@ -243,27 +246,86 @@ static void set_comm(struct process *p, const char *path)
 	kstrlcpy(p->comm, base, sizeof(p->comm));
 }
 
-int process_exec(struct process *p, const char *path, const char *const *argv,
-		 const char *const *envp)
+int process_exec_run(struct process_exec *x)
 {
+	struct process *p = x->p;
 	struct addr_space *old = p->as;
+	uint32_t ids[4] = {0, 0, 0, 0};
+	struct elf_image *img;
 	unsigned long flags;
-	struct loaded l;
-	int rc = load(p, path, argv, envp, &l);
+	uintptr_t sp, brk, entry;
+	uint64_t bias;
+	int rc;
 
+	/* Linux: a program run with no arguments gets an empty argv[0]. */
+	if (x->argc == 0) {
+		if ((rc = process_exec_push(x, "")) < 0)
+			goto out;
+		x->argc = 1;
+	}
+	rc = -EINVAL;
+	if (x->pushed != x->argc + x->envc)
+		goto out; /* the caller pushed fewer strings than it counted */
+	rc = -ENOMEM;
+	if (!(img = kmalloc(sizeof(*img))))
+		goto out;
+	rc = load_program(x, img, &bias, &brk);
+	if (rc == 0 && process_abi_ops && process_abi_ops->ids)
+		rc = process_abi_ops->ids(p, ids);
+	if (rc == 0)
+		rc = finish_stack(x, img, bias, ids, &sp);
+	entry = img->entry + bias;
+	kfree(img);
 	if (rc < 0)
-		return rc;
-	/* The point of no return. */
+		goto out;
+	/* The point of no return. Under the tree lock: the OOM killer reads p->as. */
 	flags = process_lock();
-	p->as = l.as;
+	p->as = x->as;
+	p->exec_as = NULL;
+	p->execed = true;           /* setpgid() on it is EACCES from now on */
+	p->releasing = old != NULL; /* the old space: memory on its way back */
 	process_unlock(flags);
+	x->as = NULL;
 	if (p->task && p->task == task_current())
-		task_set_space(p->task, l.as, activate);
-	if (old)
-		process_as_retire(p, old); /* its shm attachments close: nattch drops */
-	hal_user_init(&p->uc, l.entry, l.sp);
-	set_comm(p, path);
+		task_set_space(p->task, p->as, activate);
+	if (old) {
+		process_as_retire(p, old); /* /proc's readers finish; shm attachments close */
+		flags = process_lock();
+		process_oom_released_locked(p);
+		process_unlock(flags);
+	}
+	hal_user_init(&p->uc, entry, sp);
+	set_comm(p, x->path);
 	if (process_abi_ops && process_abi_ops->exec)
-		process_abi_ops->exec(p, l.brk);
-	return 0;
+		process_abi_ops->exec(p, brk);
+out:
+	process_exec_abort(x);
+	return rc;
+}
+
+int process_exec(struct process *p, const char *path, const char *const *argv,
+                 const char *const *envp)
+{
+	size_t argc = 0, envc = 0;
+	struct process_exec *x;
+	int rc;
+
+	while (argv && argv[argc])
+		argc++;
+	while (envp && envp[envc])
+		envc++;
+	if ((rc = process_exec_open(p, path, &x)) < 0)
+		return rc;
+	if ((rc = process_exec_args(x, argc, envc, USTACK_STK_LIM)) < 0)
+		goto fail;
+	for (size_t i = envc; i-- > 0;)
+		if ((rc = process_exec_push(x, envp[i])) < 0)
+			goto fail;
+	for (size_t i = argc; i-- > 0;)
+		if ((rc = process_exec_push(x, argv[i])) < 0)
+			goto fail;
+	return process_exec_run(x);
+fail:
+	process_exec_abort(x);
+	return rc;
 }

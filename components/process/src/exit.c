@@ -1,5 +1,5 @@
 /*
- * exit, wait4 and kill.
+ * exit and wait4.
  *
  * An exiting process gives up its address space at once (as Linux's
  * exit_mm: shm attachments are counted down here, not when the parent
@@ -58,11 +58,23 @@ static void reparent_children(struct process *p)
 void process_exit(struct process *p, int wstatus)
 {
 	unsigned long flags;
+	struct addr_space *as;
 
 	/* Leave the space before destroying it: run on the kernel's table. */
 	as_activate(NULL);
 	task_set_space(task_current(), NULL, NULL);
-	process_as_retire(p, p->as); /* Linux's exit_mm: every attachment closes */
+	/* Out of sight of the OOM killer first: it reads other processes' spaces. */
+	flags = hal_spin_lock_irqsave(process_tree_lock());
+	as = p->as;
+	p->as = NULL;
+	p->releasing = true;
+	hal_spin_unlock_irqrestore(process_tree_lock(), flags);
+	process_as_retire(p, as); /* Linux's exit_mm: /proc's readers finish, attachments close */
+	/* The memory is back: the OOM killer's waiters go on (before anything
+	 * below, which may need a lock one of them holds). */
+	flags = hal_spin_lock_irqsave(process_tree_lock());
+	process_oom_released_locked(p);
+	hal_spin_unlock_irqrestore(process_tree_lock(), flags);
 	if (process_abi_ops && process_abi_ops->exit)
 		process_abi_ops->exit(p); /* then exit_shm and the like */
 
@@ -84,9 +96,14 @@ void process_exit(struct process *p, int wstatus)
 	task_exit(0);
 }
 
-static bool matches(const struct process *c, int32_t pid)
+/* Does child c answer wait4(pid) of p? Linux: a pid, any, or a process group. */
+static bool matches(const struct process *p, const struct process *c, int32_t pid)
 {
-	return pid <= 0 || c->pid == pid; /* one process group: 0 and -pgid mean any */
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == -1)
+		return true;
+	return c->pgid == (pid == 0 ? p->pgid : -pid);
 }
 
 long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus)
@@ -101,7 +118,7 @@ long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus)
 		any = false;
 		found = NULL;
 		list_for_each_entry(c, &p->children, sibling) {
-			if (!matches(c, pid))
+			if (!matches(p, c, pid))
 				continue;
 			any = true;
 			if (c->state == PROCESS_ZOMBIE) {
@@ -111,11 +128,12 @@ long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus)
 		}
 		if (found || !any || nohang)
 			break;
-		if (__atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE)) {
+		/* Interruptible, as Linux's do_wait: a fatal signal ends it. */
+		if (wq_wait_intr(&p->child_exit, lock, TASK_FOREVER, TASK_WAIT_INTERRUPTIBLE) ==
+		    -EINTR) {
 			hal_spin_unlock_irqrestore(lock, flags);
 			return -EINTR;
 		}
-		wq_wait(&p->child_exit, lock, TASK_FOREVER);
 	}
 	if (found) {
 		*wstatus = found->wstatus;
@@ -128,54 +146,6 @@ long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus)
 	if (found)
 		release(found);
 	return rc;
-}
-
-static bool kills(struct process *p, int sig)
-{
-	return !process_abi_ops || !process_abi_ops->signal_kills ||
-	       process_abi_ops->signal_kills(p, sig);
-}
-
-int process_kill(int32_t pid, int sig)
-{
-	unsigned long flags;
-	struct process *p;
-	int rc = 0;
-
-	if (sig < 0 || sig > 64)
-		return -EINVAL;
-	flags = process_lock();
-	p = process_find(pid);
-	if (!p || p->state != PROCESS_RUNNING) {
-		rc = p ? 0 : -ESRCH; /* a zombie exists: Linux's kill succeeds */
-	} else if (sig && kills(p, sig)) {
-		__atomic_store_n(&p->kill_signal, sig, __ATOMIC_RELEASE);
-		wq_wake_all(&p->child_exit); /* a wait4 in progress gives up */
-	}
-	process_unlock(flags);
-	return rc;
-}
-
-int process_kill_all(int sig, int32_t except)
-{
-	unsigned long flags;
-	struct process *p;
-	int n = 0;
-
-	if (sig < 0 || sig > 64)
-		return -EINVAL;
-	flags = process_lock();
-	list_for_each_entry(p, process_all_list(), all) {
-		if (p->pid == 1 || p->pid == except || p->state != PROCESS_RUNNING)
-			continue;
-		n++;
-		if (sig && kills(p, sig)) {
-			__atomic_store_n(&p->kill_signal, sig, __ATOMIC_RELEASE);
-			wq_wake_all(&p->child_exit);
-		}
-	}
-	process_unlock(flags);
-	return n ? 0 : -ESRCH;
 }
 
 void process_wait_all(int *init_status)

@@ -2,7 +2,8 @@
  * fork: a new process with a copy of the parent's address space (private
  * areas copy-on-write, shared ones, shm attachments included, shared: their
  * backends see open() and count the child) and of its registers, whose
- * system call returns 0.
+ * system call returns 0. It joins its parent's process group and session.
+ * Until it is complete it is NEW: no pid lookup, kill or wait finds it.
  */
 #include <klib/errno.h>
 #include <klib/string.h>
@@ -26,6 +27,12 @@ long process_fork(struct process *parent, void (*prepare)(struct process *child,
 		goto fail_as;
 	if (prepare)
 		prepare(child, arg);
+	/* A parent that is to die makes no child (Linux: fatal_signal_pending in copy_process). */
+	if (__atomic_load_n(&parent->sig_fatal, __ATOMIC_ACQUIRE)) {
+		rc = -EINTR;
+		goto fail_abi;
+	}
+	process_publish(child);
 	if ((rc = process_start_task(child)) < 0)
 		goto fail_abi;
 	return child->pid;

@@ -13,7 +13,9 @@ struct process *process_start_init(const char *path, const char *const *argv,
 		*err = -ENOMEM;
 		return NULL;
 	}
-	if ((rc = process_exec(p, path, argv, envp)) < 0 || (rc = process_start_task(p)) < 0) {
+	if ((rc = process_exec(p, path, argv, envp)) == 0)
+		process_publish(p);
+	if (rc < 0 || (rc = process_start_task(p)) < 0) {
 		if (p->as)
 			process_as_retire(p, p->as);
 		if (process_abi_ops && process_abi_ops->release)

@@ -55,8 +55,18 @@ struct process *process_find(int32_t pid)
 
 	list_for_each_entry(p, &all_processes, all)
 		if (p->pid == pid)
-			return p;
+			return p->state == PROCESS_NEW ? NULL : p;
 	return NULL;
+}
+
+void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx)
+{
+	unsigned long flags = process_lock();
+	struct process *p;
+
+	list_for_each_entry(p, &all_processes, all)
+		fn(p, ctx);
+	process_unlock(flags);
 }
 
 struct process *process_alloc(struct process *parent)
@@ -69,7 +79,7 @@ struct process *process_alloc(struct process *parent)
 	list_init(&p->children);
 	wq_init(&p->child_exit);
 	wq_init(&p->as_idle);
-	p->state = PROCESS_RUNNING;
+	p->state = PROCESS_NEW;
 	flags = process_lock();
 	if (next_pid <= 0) { /* 2^31 processes: out of pids */
 		process_unlock(flags);
@@ -78,14 +88,25 @@ struct process *process_alloc(struct process *parent)
 	}
 	p->pid = next_pid++;
 	p->parent = parent;
-	if (parent)
+	if (parent) {
 		list_add_tail(&parent->children, &p->sibling);
-	else
-		list_init(&p->sibling);
+		p->pgid = parent->pgid; /* session leadership is not inherited */
+		p->sid = parent->sid;
+	} else {
+		list_init(&p->sibling); /* the first process: group and session 0, as Linux's */
+	}
 	list_add_tail(&all_processes, &p->all);
 	nprocesses++;
 	process_unlock(flags);
 	return p;
+}
+
+void process_publish(struct process *p)
+{
+	unsigned long flags = process_lock();
+
+	p->state = PROCESS_RUNNING;
+	process_unlock(flags);
 }
 
 void process_discard(struct process *p)
@@ -127,7 +148,7 @@ int32_t process_next_pid(int32_t after)
 	struct process *p;
 
 	list_for_each_entry(p, &all_processes, all)
-		if (p->pid > after && (!best || p->pid < best))
+		if (p->state != PROCESS_NEW && p->pid > after && (!best || p->pid < best))
 			best = p->pid;
 	process_unlock(flags);
 	return best;

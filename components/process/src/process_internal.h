@@ -8,8 +8,11 @@
 extern const struct process_abi *process_abi_ops;
 extern const struct process_files *process_file_ops;
 
-/* A new process (RUNNING, pid assigned, in the tree under 'parent'), or NULL. */
+/* A new process (NEW: pid assigned, in the tree under 'parent', group and
+ * session inherited, not yet found by pid or signalled), or NULL. */
 struct process *process_alloc(struct process *parent);
+/* Make a NEW process visible (RUNNING): kill, wait4 and the OOM killer see it now. */
+void process_publish(struct process *p);
 /* Undo process_alloc of a process that never ran. */
 void process_discard(struct process *p);
 /* Start p's task (detached, in p's space). 0 or -errno. */
@@ -28,5 +31,10 @@ void process_reap_locked(struct process *p);
  * is destroyed. Task context, no lock held.
  */
 void process_as_retire(struct process *p, struct addr_space *as);
+
+/* signal.c: p is to die of 'sig' (Linux's group exit); tree lock held. */
+void process_make_fatal_locked(struct process *p, int sig);
+/* oom.c: p's space is gone (exit); tree lock held. Wakes the OOM killer's waiters. */
+void process_oom_released_locked(struct process *p);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * The life of a process's task: user mode until a trap, then whatever the
  * trap asks for. A page fault is first offered to the address space (a lazy
- * page, a copy-on-write copy); one it cannot serve is SIGSEGV (SIGBUS when
- * a mapped file has no page to give), the other user faults have their own
+ * page, a copy-on-write copy); one that finds no free frame goes to the OOM
+ * killer and runs again; one it cannot serve is SIGSEGV (SIGBUS when a
+ * mapped file has no page to give), the other user faults have their own
  * signals, and the process ends as Linux's default action would end it. The
  * kernel carries on.
  */
@@ -49,6 +50,9 @@ static void do_syscall(struct process *p)
  * A fault the space cannot serve: SIGSEGV for no area or a forbidden
  * access; SIGBUS when the area's backend has no page to give (a mapped
  * file's page past its end, or no room for it), as Linux's VM_FAULT_SIGBUS.
+ * No free frame (an anonymous page, a copy-on-write copy, a file's page)
+ * is Linux's VM_FAULT_OOM: the OOM killer frees one (or ends p) and the
+ * access runs again.
  */
 static int page_fault(struct process *p, const struct hal_user_trap *t)
 {
@@ -56,7 +60,11 @@ static int page_fault(struct process *p, const struct hal_user_trap *t)
 
 	if (rc == 0)
 		return 0;
-	if (rc == -EFAULT || rc == -EACCES || rc == -ENOMEM) {
+	if (rc == -ENOMEM) {
+		process_oom(p);
+		return 0;
+	}
+	if (rc == -EFAULT || rc == -EACCES) {
 		report_fault(p, t, "segmentation fault", SIGSEGV);
 		return SIGSEGV;
 	}
@@ -97,7 +105,8 @@ int process_run(void *arg)
 	int sig;
 
 	for (;;) {
-		if ((sig = __atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE)) != 0)
+		/* On every way back to user mode: a fatal signal ends the process here. */
+		if ((sig = __atomic_load_n(&p->sig_fatal, __ATOMIC_ACQUIRE)) != 0)
 			process_exit(p, sig & 0x7f);
 		sig = handle_trap(p, hal_user_run(&p->uc, &trap), &trap);
 		if (sig)
@@ -113,6 +122,7 @@ static void activate(void *space)
 int process_start_task(struct process *p)
 {
 	struct task_attr attr = {.detached = false}; /* joined when the process is freed (exit.c) */
+	unsigned long flags;
 	struct task *t;
 	int rc;
 
@@ -120,7 +130,9 @@ int process_start_task(struct process *p)
 	preempt_disable();
 	rc = task_create(&t, p->comm, process_run, p, &attr);
 	if (rc == 0) {
+		flags = process_lock(); /* kill() reads it to interrupt the task */
 		p->task = t;
+		process_unlock(flags);
 		task_set_owner(t, p);
 		rc = task_set_space(t, p->as, activate);
 	}

@@ -79,25 +79,64 @@ static bool copy_strings(struct cursor *c, const struct ustack_args *a, size_t a
 	return true;
 }
 
-/* Below the strings: pad, align, platform string, random bytes. */
-static bool place_extras(struct cursor *c, const struct ustack_args *a, struct ustack_layout *out)
+int ustack_arg_limit(uint64_t stack_limit, uint64_t argc, uint64_t envc, uint64_t *strings_max)
 {
-	if (!take(c, a->pad))
-		return false;
-	c->cur = ALIGN_DOWN(c->cur, 16);
-	if (c->cur < c->base)
-		return false;
-	out->platform = 0;
-	if (a->platform) {
-		if (!copy_str(c, a->platform))
-			return false;
-		out->platform = c->cur;
-	}
-	if (!take(c, 16))
-		return false;
-	memcpy(at(c, c->cur), a->random, 16);
-	out->random = c->cur;
-	return true;
+	uint64_t limit = USTACK_STK_LIM / 4 * 3, ptrs;
+
+	if (stack_limit / 4 < limit)
+		limit = stack_limit / 4;
+	if (limit < USTACK_ARG_MIN)
+		limit = USTACK_ARG_MIN; /* Linux always allows 32 pages */
+	/* argc 0 gets an empty argv[0], so it needs room for one pointer. */
+	if (argc > USTACK_ARG_STRINGS_MAX || envc > USTACK_ARG_STRINGS_MAX)
+		return -E2BIG;
+	ptrs = ((argc ? argc : 1) + envc) * 8;
+	if (limit <= ptrs)
+		return -E2BIG;
+	*strings_max = limit - ptrs;
+	return 0;
+}
+
+/*
+ * Below the strings (the lowest at out->arg_start): pad, align, platform
+ * string, random bytes, then argc and the vectors at a 16-byte aligned sp.
+ */
+int ustack_layout(uint64_t low, size_t argc, size_t envc, const struct ustack_args *a,
+		  struct ustack_layout *out)
+{
+	uint64_t cur = out->arg_start, words = 1 + (argc + 1) + (envc + 1) + 2 * (a->nauxv + 1);
+	uint64_t plat = a->platform ? strlen(a->platform) + 1 : 0;
+
+	/* Each step checked against 'low' before it is taken: nothing wraps. */
+	if (cur < low || cur - low < a->pad)
+		return -E2BIG;
+	cur = ALIGN_DOWN(cur - a->pad, 16);
+	if (cur < low || cur - low < plat + 16)
+		return -E2BIG;
+	cur -= plat;
+	out->platform = plat ? cur : 0;
+	cur -= 16;
+	out->random = cur;
+	if ((cur - low) / 8 < words)
+		return -E2BIG;
+	out->sp = ALIGN_DOWN(cur - words * 8, 16);
+	if (out->sp < low)
+		return -E2BIG;
+	out->argv = out->sp + 8;
+	out->envp = out->argv + (argc + 1) * 8;
+	out->auxv = out->envp + (envc + 1) * 8;
+	return 0;
+}
+
+uint64_t ustack_auxv_value(const struct auxv_entry *e, const struct ustack_layout *l)
+{
+	if (e->type == AT_RANDOM)
+		return l->random;
+	if (e->type == AT_EXECFN)
+		return l->execfn;
+	if (e->type == AT_PLATFORM)
+		return l->platform;
+	return e->value;
 }
 
 /* n pointers at 'va' to the consecutive strings from 'str', then NULL;
@@ -113,32 +152,23 @@ static uint64_t put_pointers(const struct cursor *c, uint64_t va, const char *co
 	return va + 8;
 }
 
-/* argc, argv[], envp[], auxv[] at the 16-byte aligned sp below 'cur'. */
-static bool place_vectors(struct cursor *c, const struct ustack_args *a, size_t argc, size_t envc,
-			  struct ustack_layout *out)
+/* Everything below the strings, into the buffer. */
+static bool place_tables(struct cursor *c, const struct ustack_args *a, size_t argc, size_t envc,
+			 struct ustack_layout *out)
 {
-	uint64_t words = 1 + (argc + 1) + (envc + 1) + 2 * (a->nauxv + 1);
 	uint64_t va;
 
-	if ((c->cur - c->base) / 8 < words)
+	if (ustack_layout(c->base, argc, envc, a, out) < 0)
 		return false;
-	out->sp = ALIGN_DOWN(c->cur - words * 8, 16);
-	if (out->sp < c->base)
-		return false;
+	if (a->platform)
+		memcpy(at(c, out->platform), a->platform, strlen(a->platform) + 1);
+	memcpy(at(c, out->random), a->random, 16);
 	put_word(c, out->sp, argc);
-	out->argv = out->sp + 8;
-	out->envp = put_pointers(c, out->argv, a->argv, argc, out->arg_start);
-	out->auxv = va = put_pointers(c, out->envp, a->envp, envc, out->env_start);
+	put_pointers(c, out->argv, a->argv, argc, out->arg_start);
+	va = put_pointers(c, out->envp, a->envp, envc, out->env_start);
 	for (size_t i = 0; i < a->nauxv; i++, va += 16) {
-		uint64_t type = a->auxv[i].type, value = a->auxv[i].value;
-		if (type == AT_RANDOM)
-			value = out->random;
-		else if (type == AT_EXECFN)
-			value = out->execfn;
-		else if (type == AT_PLATFORM)
-			value = out->platform;
-		put_word(c, va, type);
-		put_word(c, va + 8, value);
+		put_word(c, va, a->auxv[i].type);
+		put_word(c, va + 8, ustack_auxv_value(&a->auxv[i], out));
 	}
 	put_word(c, va, AT_NULL);
 	put_word(c, va + 8, 0);
@@ -157,8 +187,7 @@ int ustack_build(void *stack, size_t size, uint64_t top, const struct ustack_arg
 
 	/* Every gap of the final layout reads as zero. */
 	memset(stack, 0, size);
-	if (!copy_strings(&c, a, argc, envc, out) || !place_extras(&c, a, out) ||
-	    !place_vectors(&c, a, argc, envc, out))
+	if (!copy_strings(&c, a, argc, envc, out) || !place_tables(&c, a, argc, envc, out))
 		return -E2BIG;
 	return 0;
 }

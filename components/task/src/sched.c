@@ -145,14 +145,20 @@ static void check_may_sleep(struct task_cpu *cpu, const char *what)
 	kassertf(cpu->current != cpu->idle, "%s: the idle task must not sleep", what);
 }
 
-void sched_block(hal_spinlock_t *lock, uint64_t deadline)
+int sched_block(hal_spinlock_t *lock, uint64_t deadline, unsigned intr)
 {
 	struct task_cpu *cpu = this_cpu();
 	struct task *self = cpu->current;
 
 	check_may_sleep(cpu, "sleep");
 	hal_spin_lock(&cpu->lock);
+	/* Checked under the CPU's lock, which task_interrupt takes: none is lost. */
+	if (self->intr & intr) {
+		hal_spin_unlock(&cpu->lock);
+		return -EINTR;
+	}
 	self->state = TASK_BLOCKED;
+	self->sleep_intr = intr;
 	if (deadline != TASK_FOREVER)
 		timer_add_sleeper(cpu, self, deadline);
 	if (lock)
@@ -160,6 +166,7 @@ void sched_block(hal_spinlock_t *lock, uint64_t deadline)
 	sched_switch(cpu, SCHED_BLOCK);
 	if (lock)
 		hal_spin_lock(lock);
+	return 0;
 }
 
 void task_yield(void)
@@ -176,15 +183,26 @@ void task_yield(void)
 	hal_irq_restore(flags);
 }
 
-void task_sleep_until(uint64_t deadline_ns)
+int task_sleep_until_intr(uint64_t deadline_ns, unsigned intr)
 {
 	unsigned long flags;
+	int rc;
 
 	if (deadline_ns <= hal_time_ns())
-		return;
+		return 0;
 	flags = hal_irq_save();
-	sched_block(NULL, deadline_ns);
+	rc = sched_block(NULL, deadline_ns, intr);
 	hal_irq_restore(flags);
+	/* Only the timer or an interruption wakes a sleeper: the deadline decides which (as
+	 * Linux's do_nanosleep, an expired timer wins over a signal). */
+	if (rc == 0 && hal_time_ns() < deadline_ns)
+		rc = -EINTR;
+	return rc;
+}
+
+void task_sleep_until(uint64_t deadline_ns)
+{
+	task_sleep_until_intr(deadline_ns, 0);
 }
 
 void task_sleep_ns(uint64_t ns)

@@ -302,6 +302,31 @@ void *task_active_space(void)
 	return this_cpu()->active_space;
 }
 
+void task_interrupt(struct task *t, unsigned intr)
+{
+	struct task_cpu *cpu = this_cpu();
+	unsigned long flags = hal_spin_lock_irqsave(&cpu->lock);
+
+	t->intr |= intr;
+	if (t->state == TASK_BLOCKED && (t->sleep_intr & intr))
+		sched_wake_locked(cpu, t);
+	hal_spin_unlock_irqrestore(&cpu->lock, flags);
+}
+
+void task_interrupt_clear(struct task *t, unsigned intr)
+{
+	struct task_cpu *cpu = this_cpu();
+	unsigned long flags = hal_spin_lock_irqsave(&cpu->lock);
+
+	t->intr &= ~intr;
+	hal_spin_unlock_irqrestore(&cpu->lock, flags);
+}
+
+unsigned task_interrupts(const struct task *t)
+{
+	return READ_ONCE(t->intr);
+}
+
 void task_set_owner(struct task *t, void *owner)
 {
 	t->owner = owner;

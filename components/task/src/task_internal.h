@@ -30,6 +30,10 @@ struct task {
 	struct list_node timer_node;
 	uint64_t wake_at;
 
+	/* Interruptions (task_interrupt), under the CPU's lock. */
+	unsigned intr;       /* TASK_INTR_* raised and not cleared */
+	unsigned sleep_intr; /* while blocked: the interruptions that end the sleep */
+
 	/* Accounting. */
 	uint64_t exec_start; /* when it last went on the CPU or was charged */
 	uint64_t runtime_ns, switches_in, preemptions;
@@ -109,10 +113,12 @@ void sched_finish_switch(struct task_cpu *cpu);
 bool sched_wake_locked(struct task_cpu *cpu, struct task *t);
 bool sched_wake(struct task *t);
 /*
- * Sleep until woken or 'deadline'. Interrupts off; 'lock' (may be NULL) is
- * held and is released once the task is asleep, then taken again.
+ * Sleep until woken, 'deadline', or an interruption in 'intr' (TASK_INTR_*).
+ * Interrupts off; 'lock' (may be NULL) is held and is released once the
+ * task is asleep, then taken again. -EINTR without sleeping (and without
+ * releasing 'lock') if such an interruption is already raised; else 0.
  */
-void sched_block(hal_spinlock_t *lock, uint64_t deadline);
+int sched_block(hal_spinlock_t *lock, uint64_t deadline, unsigned intr);
 /* Switch now if one is due and allowed (interrupts on, preemption count 0). */
 void sched_preempt_point(void);
 void sched_timer_interrupt(void *arg);

@@ -4,6 +4,8 @@
  * it wakes, under the queue's lock; a waiter that finds its node still
  * queued after it wakes up was not chosen by any waker, so it timed out and
  * removes the node itself. Either way exactly one side owns the outcome.
+ * The same holds for an interruption (task_interrupt): it wakes the task
+ * but leaves the node queued, so the waiter removes it and says -EINTR.
  */
 #include <hal/cpu.h>
 #include <hal/time.h>
@@ -26,20 +28,28 @@ bool wq_empty(const struct wait_queue *wq)
 	return list_empty(&wq->waiters);
 }
 
-int wq_wait(struct wait_queue *wq, hal_spinlock_t *lock, uint64_t deadline)
+int wq_wait_intr(struct wait_queue *wq, hal_spinlock_t *lock, uint64_t deadline, unsigned intr)
 {
 	struct wq_waiter w = {.task = this_cpu()->current};
+	int rc;
 
 	kassertf(!hal_irq_enabled(), "wq_wait needs interrupts disabled (take the lock with _irqsave)");
 	if (deadline != TASK_FOREVER && deadline <= hal_time_ns())
 		return -ETIMEDOUT;
 	list_add_tail(&wq->waiters, &w.node);
-	sched_block(lock, deadline);
-	if (list_linked(&w.node)) {
-		list_del(&w.node);
-		return -ETIMEDOUT;
-	}
-	return 0;
+	rc = sched_block(lock, deadline, intr);
+	if (!list_linked(&w.node))
+		return 0; /* a waker chose us, whatever else happened meanwhile */
+	list_del(&w.node);
+	/* Not chosen: an interruption it sleeps for, or else the deadline, woke it. */
+	if (rc == 0)
+		rc = READ_ONCE(w.task->intr) & intr ? -EINTR : -ETIMEDOUT;
+	return rc;
+}
+
+int wq_wait(struct wait_queue *wq, hal_spinlock_t *lock, uint64_t deadline)
+{
+	return wq_wait_intr(wq, lock, deadline, 0);
 }
 
 struct task *wq_wake_one(struct wait_queue *wq)

@@ -2,7 +2,7 @@
  * Fork: private pages copy-on-write (shared until written, then each side
  * has its own), shared pages stay shared, unfilled pages fill separately,
  * out of memory fails cleanly, and destroying both spaces returns every
- * frame.
+ * frame. The resident-page count follows all of it.
  */
 #include "as_test.h"
 #include <string.h>
@@ -139,12 +139,59 @@ static void test_fork_out_of_memory(void **state)
 	assert_int_equal(page_free_count(), free0);
 }
 
+/*
+ * The resident-page count the OOM killer weighs: pages filled, copied on
+ * write, shared by fork (counted on both sides) and unmapped; linear areas
+ * never count. And a user copy that finds no frame says -ENOMEM, not
+ * -EFAULT, so the caller can free memory and retry.
+ */
+static void test_resident_pages(void **state)
+{
+	struct addr_space *p, *c;
+	static paddr_t ballast[8192];
+	size_t free0 = as_test_ram(16), nb = 0;
+	uintptr_t a;
+	(void)state;
+
+	assert_int_equal(as_create(&p), 0);
+	assert_int_equal(as_resident_pages(p), 0);
+	assert_true(as_table_pages(p) >= 1);
+	assert_int_equal(as_map_anon(p, 0x400000, 8 * PG, RW, AS_MAP_FIXED, &a), 0);
+	assert_int_equal(as_map_linear(p, 0x40000000, 0x80000000, 4 * PG, RW, 0), 0);
+	assert_int_equal(as_resident_pages(p), 0);
+	put(p, a, "zero");
+	put(p, a + 2 * PG, "two");
+	assert_int_equal(as_fault(p, a + 5 * PG, AS_ACCESS_READ), 0);
+	assert_int_equal(as_resident_pages(p), 3);
+	assert_int_equal(as_fork(p, &c), 0);
+	assert_int_equal(as_resident_pages(c), 3);
+	put(c, a, "child"); /* a copy replaces the shared page: still 3 */
+	assert_int_equal(as_resident_pages(c), 3);
+	assert_int_equal(as_resident_pages(p), 3);
+	assert_int_equal(as_unmap(p, a, 3 * PG), 0);
+	assert_int_equal(as_resident_pages(p), 1);
+	as_destroy(c);
+
+	while (page_free_count() > 0)
+		ballast[nb++] = page_alloc(0);
+	assert_int_equal(as_copy_to_user(p, a + 7 * PG, "x", 1), -ENOMEM);
+	assert_int_equal(as_fault(p, a + 7 * PG, AS_ACCESS_WRITE), -ENOMEM);
+	assert_int_equal(as_copy_to_user(p, 0x7000000, "x", 1), -EFAULT); /* no area: EFAULT */
+	while (nb)
+		page_free(ballast[--nb], 0);
+	put(p, a + 7 * PG, "x");
+	assert_int_equal(as_resident_pages(p), 2);
+	as_destroy(p);
+	assert_int_equal(page_free_count(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_private_pages_are_copy_on_write),
 		cmocka_unit_test(test_shared_pages_stay_shared),
 		cmocka_unit_test(test_fork_out_of_memory),
+		cmocka_unit_test(test_resident_pages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,41 +4,49 @@
  * stat's layout, statfs, getdents64), user pointers that fault, paths too
  * long, fds out of range, dup/dup3/fcntl, an offset shared across fork, a
  * MAP_SHARED file mapping shared across fork (LTP's results page),
- * close-on-exec across execve, and execve's EACCES.
+ * close-on-exec across execve, execve's EACCES, and RLIMIT_FSIZE's
+ * SIGXFSZ (fatal by default, EFBIG alone when ignored).
  */
 #include "abi_test.h"
 #include <stdlib.h>
 #include <string.h>
 
-#define NR_getcwd     17
-#define NR_dup        23
-#define NR_dup3       24
-#define NR_fcntl      25
-#define NR_ioctl      29
-#define NR_mkdirat    34
-#define NR_statfs     43
-#define NR_chdir      49
-#define NR_openat     56
-#define NR_close      57
-#define NR_getdents64 61
-#define NR_lseek      62
-#define NR_read       63
-#define NR_write      64
-#define NR_writev     66
-#define NR_pread64    67
-#define NR_fstat      80
-#define NR_newfstatat 79
-#define NR_msync      227
+#define NR_getcwd       17
+#define NR_dup          23
+#define NR_dup3         24
+#define NR_fcntl        25
+#define NR_ioctl        29
+#define NR_mkdirat      34
+#define NR_statfs       43
+#define NR_ftruncate    46
+#define NR_chdir        49
+#define NR_openat       56
+#define NR_close        57
+#define NR_getdents64   61
+#define NR_lseek        62
+#define NR_read         63
+#define NR_write        64
+#define NR_writev       66
+#define NR_pread64      67
+#define NR_pwrite64     68
+#define NR_rt_sigaction 134
+#define NR_prlimit64    261
+#define NR_fstat        80
+#define NR_newfstatat   79
+#define NR_msync        227
 
-#define AT_FDCWD  -100
-#define PATH_MAX  4096
-#define O_RDWR    02
-#define O_CREAT   0100
-#define O_CLOEXEC 02000000
-#define F_GETFD   1
-#define TCGETS    0x5401
-#define BAD       0x40000000ul         /* between the program and its stack: no area */
-#define KERNEL    0xffffffc000000000ul /* past user space: access_ok fails */
+#define AT_FDCWD     -100
+#define PATH_MAX     4096
+#define O_RDWR       02
+#define O_CREAT      0100
+#define O_CLOEXEC    02000000
+#define F_GETFD      1
+#define TCGETS       0x5401
+#define SIGXFSZ      25
+#define SIG_IGN      1
+#define RLIMIT_FSIZE 1
+#define BAD          0x40000000ul         /* between the program and its stack: no area */
+#define KERNEL       0xffffffc000000000ul /* past user space: access_ok fails */
 
 static struct {
 	long fd, wrote, seek, nread, bad_read, kernel_read, ebadf, writev, readback;
@@ -339,11 +347,94 @@ static void test_cloexec_and_exec_permission(void **state)
 	assert_int_equal(x.closed, -EBADF);
 }
 
+/*
+ * RLIMIT_FSIZE 100 (Linux's generic_write_check_limits, inode_newsize_ok):
+ * a write at 100 or a truncate to 200 is EFBIG and sends SIGXFSZ, whose
+ * default action ends the process; ignored, only EFBIG remains, and a
+ * write across the limit is cut short at it.
+ */
+static struct {
+	long write_status, truncate_status, ign_write, ign_across, ign_truncate;
+} fz;
+
+/* The parent forks a child per default-action case, then runs the ignored case itself. */
+static enum hal_user_event fsize(struct fake_user *u, struct hal_user_trap *t)
+{
+	uintptr_t s = SCRATCH(u), buf = s + PG;
+	uint64_t lim[2] = {100, ~0ull}, ign[3] = {SIG_IGN, 0, 0};
+
+	switch (u->step++) {
+	case 0:
+		return SYS(u, NR_clone, SIGCHLD);
+	case 1:
+		if (fake_ret(u) == 0) {
+			u->v[0] = 0; /* write, default action */
+			u->step = 100;
+			return SYS(u, NR_sched_yield, 0);
+		}
+		return SYS(u, NR_wait4, fake_ret(u), s, 0);
+	case 2:
+		fz.write_status = u32_at(s);
+		return SYS(u, NR_clone, SIGCHLD);
+	case 3:
+		if (fake_ret(u) == 0) {
+			u->v[0] = 1; /* truncate, default action */
+			u->step = 100;
+			return SYS(u, NR_sched_yield, 0);
+		}
+		return SYS(u, NR_wait4, fake_ret(u), s, 0);
+	case 4:
+		fz.truncate_status = u32_at(s);
+		u->v[0] = 2; /* SIGXFSZ ignored */
+		u->step = 100;
+		return SYS(u, NR_sched_yield, 0);
+	case 100:
+		put(s, lim, sizeof(lim));
+		return SYS(u, NR_prlimit64, 0, RLIMIT_FSIZE, s, 0);
+	case 101:
+		put(s + 64, ign, sizeof(ign));
+		return SYS(u, NR_rt_sigaction, SIGXFSZ, u->v[0] == 2 ? s + 64 : 0, 0, 8);
+	case 102:
+		put(s + 128, "/tmp/big", 9);
+		return SYS(u, NR_openat, AT_FDCWD, s + 128, O_CREAT | O_RDWR, 0644);
+	case 103:
+		u->v[3] = (uint64_t)fake_ret(u);
+		if (u->v[0] == 1)
+			return SYS(u, NR_ftruncate, u->v[3], 200);
+		return SYS(u, NR_pwrite64, u->v[3], buf, 1, 100);
+	case 104:
+		if (u->v[0] != 2)
+			return SYS(u, NR_exit_group, 1); /* SIGXFSZ should have ended it */
+		fz.ign_write = fake_ret(u);
+		return SYS(u, NR_pwrite64, u->v[3], buf, 10, 95);
+	case 105:
+		fz.ign_across = fake_ret(u);
+		return SYS(u, NR_ftruncate, u->v[3], 200);
+	case 106:
+		fz.ign_truncate = fake_ret(u);
+		return SYS(u, NR_exit_group, 0);
+	}
+	return fake_trap(u, t, HAL_USER_ILLEGAL);
+}
+
+static void test_rlimit_fsize_sends_sigxfsz(void **state)
+{
+	(void)state;
+	proc_test_program("/fsize", fsize);
+	assert_int_equal(abi_run("/fsize", NULL), EXITED(0));
+	assert_int_equal(fz.write_status, KILLED(SIGXFSZ));
+	assert_int_equal(fz.truncate_status, KILLED(SIGXFSZ));
+	assert_int_equal(fz.ign_write, -EFBIG);
+	assert_int_equal(fz.ign_across, 5);
+	assert_int_equal(fz.ign_truncate, -EFBIG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_files),
 	    cmocka_unit_test(test_cloexec_and_exec_permission),
+	    cmocka_unit_test(test_rlimit_fsize_sends_sigxfsz),
 	};
 
 	proc_test_boot();

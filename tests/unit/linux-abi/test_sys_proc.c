@@ -354,6 +354,77 @@ static void test_kill_follows_the_signal_action(void **state)
 	assert_int_equal(sg.status, SIGUSR1); /* killed by SIGUSR1: status is the signal */
 }
 
+/*
+ * RLIMIT_NPROC at fork, as Linux's copy_process: a user's processes (the
+ * caller included) may not exceed it, EAGAIN past it; root is exempt.
+ */
+#define NR_prlimit64 261
+#define RLIMIT_NPROC 6
+static volatile int nproc_release;
+static struct {
+	long root_fork, setuid, forks[3];
+} np;
+
+static enum hal_user_event nproc(struct fake_user *u, struct hal_user_trap *t)
+{
+	static const uint64_t limit[2] = {3, 3};
+
+	switch (u->step++) {
+	case 0:
+		fake_user_write(SCRATCH(u), limit, sizeof(limit));
+		return SYS(u, NR_prlimit64, 0, RLIMIT_NPROC, SCRATCH(u), 0);
+	case 1:
+		return SYS(u, NR_clone, SIGCHLD); /* root: the limit does not apply */
+	case 2:
+		if (fake_ret(u) == 0)
+			return SYS(u, NR_exit_group, 0);
+		np.root_fork = fake_ret(u);
+		return SYS(u, NR_wait4, fake_ret(u), 0, 0);
+	case 3:
+		return SYS(u, NR_setuid, 1000);
+	case 4:
+		np.setuid = fake_ret(u);
+		return SYS(u, NR_clone, SIGCHLD);
+	case 5:
+	case 6:
+	case 7:
+		if (fake_ret(u) == 0) {
+			u->step = 100;
+			return SYS(u, NR_sched_yield, 0);
+		}
+		np.forks[u->step - 6] = fake_ret(u);
+		if (u->step < 8)
+			return SYS(u, NR_clone, SIGCHLD);
+		nproc_release = 1;
+		return SYS(u, NR_wait4, -1, 0, 0);
+	case 8:
+		if (fake_ret(u) > 0)
+			AGAIN(u);
+		return SYS(u, NR_wait4, -1, 0, 0);
+	case 9:
+		return SYS(u, NR_exit_group, 0);
+
+	case 100: /* a child of uid 1000: waits, then exits */
+		if (!nproc_release)
+			AGAIN(u);
+		return nproc_release ? SYS(u, NR_exit_group, 0) : SYS(u, NR_sched_yield, 0);
+	}
+	return fake_trap(u, t, HAL_USER_ILLEGAL);
+}
+
+static void test_rlimit_nproc(void **state)
+{
+	(void)state;
+	nproc_release = 0;
+	proc_test_program("/nproc", nproc);
+	abi_run("/nproc", NULL);
+	assert_true(np.root_fork > 0);
+	assert_int_equal(np.setuid, 0);
+	assert_true(np.forks[0] > 0); /* uid 1000: itself and two children make 3 */
+	assert_true(np.forks[1] > 0);
+	assert_int_equal(np.forks[2], -EAGAIN);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -369,6 +440,7 @@ int main(void)
 		cmocka_unit_test_setup(test_wait4_and_unknown_calls, setup),
 		cmocka_unit_test_setup(test_execve_from_user_memory, setup),
 		cmocka_unit_test_setup(test_kill_follows_the_signal_action, setup),
+		cmocka_unit_test_setup(test_rlimit_nproc, setup),
 	};
 
 	proc_test_boot();

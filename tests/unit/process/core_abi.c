@@ -48,7 +48,7 @@ static long core_syscall(struct process *p, unsigned long nr, const unsigned lon
 	case NR_wait4:
 		return do_wait4(p, a);
 	case NR_kill:
-		return process_kill((int32_t)a[0], (int)a[1]);
+		return process_kill(p, (int32_t)a[0], (int)a[1]);
 	case NR_getpid:
 		return p->pid;
 	case NR_getppid:

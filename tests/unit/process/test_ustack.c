@@ -254,6 +254,36 @@ static void test_matches_the_host_kernel(void **state)
 	free(aux);
 }
 
+/*
+ * execve's limit for the strings, as Linux 6.12's bprm_stack_limits: a
+ * quarter of the stack rlimit, at most 6 MiB, at least 128 KiB, less a
+ * pointer per argument (one at least) and variable. The same figures the
+ * hostile program tests/linux/attack/execbomb.c finds on Linux itself.
+ */
+static void test_arg_limit(void **state)
+{
+	uint64_t max;
+	(void)state;
+
+	assert_int_equal(ustack_arg_limit(8 << 20, 3, 1, &max), 0);
+	assert_int_equal(max, (2 << 20) - 4 * 8);
+	assert_int_equal(ustack_arg_limit(1 << 20, 1, 0, &max), 0);
+	assert_int_equal(max, (256 << 10) - 8);
+	assert_int_equal(ustack_arg_limit(256 << 10, 1, 0, &max), 0); /* 64 KiB: raised to 128 */
+	assert_int_equal(max, (128 << 10) - 8);
+	assert_int_equal(ustack_arg_limit(32 << 20, 1, 0, &max), 0); /* capped at 3/4 of 8 MiB */
+	assert_int_equal(max, (6 << 20) - 8);
+	assert_int_equal(ustack_arg_limit(~0ull, 0, 2, &max), 0); /* argc 0 needs a pointer too */
+	assert_int_equal(max, (6 << 20) - 3 * 8);
+	/* 40 000 pointers to "" fit; pointers alone can fill the limit. */
+	assert_int_equal(ustack_arg_limit(8 << 20, 40001, 1, &max), 0);
+	assert_int_equal(max, (2 << 20) - 40002 * 8);
+	assert_int_equal(ustack_arg_limit(256 << 10, 16384, 0, &max), -E2BIG);
+	assert_int_equal(ustack_arg_limit(256 << 10, 16383, 0, &max), 0);
+	assert_int_equal(max, 8);
+	assert_int_equal(ustack_arg_limit(8 << 20, USTACK_ARG_STRINGS_MAX + 1, 0, &max), -E2BIG);
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +292,7 @@ int main(int argc, char **argv, char **envp)
 		cmocka_unit_test(test_layout_pad_platform),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_matches_the_host_kernel),
+		cmocka_unit_test(test_arg_limit),
 	};
 
 	main_argc = argc;

@@ -3,7 +3,8 @@
  * timeouts (never early), FIFO wakeups, no stale timer after an early
  * wakeup, and no wakeup lost or double-counted when a wakeup races a
  * timeout. Sleep is timer-driven: a sleeper is switched in once, when its
- * deadline has come, never polled.
+ * deadline has come, never polled. Interruptions end the waits made for
+ * them, and only those.
  */
 #include "harness.h"
 #include "kit_test.h"
@@ -248,6 +249,155 @@ static void test_main_sleeps_until_its_deadline(void **state)
 	assert_true(hal_time_ns() >= deadline);
 }
 
+/*
+ * Interruptions (task_interrupt): a wait ends with -EINTR exactly when an
+ * interruption it was made for is raised; a wait made for none, or for
+ * another kind, sleeps on; one raised before the wait ends it without
+ * sleeping; a waker's handover still wins (0).
+ */
+static int wait_intr(uint64_t deadline, unsigned intr)
+{
+	unsigned long flags = hal_spin_lock_irqsave(&lock);
+	int rc = wq_wait_intr(&wq, &lock, deadline, intr);
+
+	wq_unlock(&lock, flags);
+	return rc;
+}
+
+static int intr_waiter(void *arg)
+{
+	return wait_intr(TASK_FOREVER, (unsigned)(uintptr_t)arg);
+}
+
+/* Spawn a waiter for 'intr', raise 'raise' on it once it sleeps; its result. */
+static int interrupted_wait(unsigned intr, unsigned raise, bool then_wake)
+{
+	struct task *t = harness_spawn("intr", intr_waiter, (void *)(uintptr_t)intr, 0);
+
+	HARNESS_YIELD_UNTIL(!wq_empty(&wq));
+	task_interrupt(t, raise);
+	for (int i = 0; i < 5; i++)
+		task_yield(); /* it runs now if the interruption woke it */
+	if (then_wake) {
+		assert_false(wq_empty(&wq)); /* still asleep */
+		assert_ptr_equal(wake_one(), t);
+	}
+	return harness_join(t);
+}
+
+static void test_interruptions_end_only_the_waits_made_for_them(void **state)
+{
+	(void)state;
+	assert_int_equal(interrupted_wait(TASK_WAIT_KILLABLE, TASK_INTR_FATAL, false), -EINTR);
+	assert_int_equal(interrupted_wait(TASK_WAIT_INTERRUPTIBLE, TASK_INTR_FATAL, false), -EINTR);
+	assert_int_equal(interrupted_wait(TASK_WAIT_INTERRUPTIBLE, TASK_INTR_SIGNAL, false),
+			 -EINTR);
+	/* A signal does not end a killable wait; nothing ends an uninterruptible one. */
+	assert_int_equal(interrupted_wait(TASK_WAIT_KILLABLE, TASK_INTR_SIGNAL, true), 0);
+	assert_int_equal(interrupted_wait(0, TASK_INTR_FATAL | TASK_INTR_SIGNAL, true), 0);
+	assert_true(wq_empty(&wq));
+}
+
+static void test_raised_interruption_ends_the_wait_without_sleeping(void **state)
+{
+	struct task_info before, after;
+	(void)state;
+
+	task_interrupt(task_current(), TASK_INTR_SIGNAL);
+	assert_int_equal(task_interrupts(task_current()), TASK_INTR_SIGNAL);
+	task_get_info(task_current(), &before);
+	assert_int_equal(wait_intr(TASK_FOREVER, TASK_WAIT_INTERRUPTIBLE), -EINTR);
+	assert_int_equal(task_sleep_until_intr(TASK_FOREVER, TASK_WAIT_INTERRUPTIBLE), -EINTR);
+	task_get_info(task_current(), &after);
+	assert_int_equal(after.switches_in, before.switches_in); /* never slept */
+	assert_true(wq_empty(&wq));
+	/* Still raised until cleared: a killable wait ignores it and times out. */
+	assert_int_equal(wait_intr(hal_time_ns() + 2 * MS, TASK_WAIT_KILLABLE), -ETIMEDOUT);
+	task_interrupt_clear(task_current(), TASK_INTR_SIGNAL);
+	assert_int_equal(task_interrupts(task_current()), 0);
+	assert_int_equal(wait_intr(hal_time_ns() + 2 * MS, TASK_WAIT_INTERRUPTIBLE), -ETIMEDOUT);
+}
+
+static int intr_sleeper(void *arg)
+{
+	(void)arg;
+	return task_sleep_until_intr(TASK_FOREVER, TASK_WAIT_KILLABLE);
+}
+
+static void test_killable_sleep_ends_at_interruption_or_deadline(void **state)
+{
+	uint64_t deadline = hal_time_ns() + 3 * MS;
+	struct task *t;
+	(void)state;
+
+	assert_int_equal(task_sleep_until_intr(deadline, TASK_WAIT_KILLABLE), 0);
+	assert_true(hal_time_ns() >= deadline);
+	t = harness_spawn("sleeper", intr_sleeper, NULL, 0);
+	task_sleep_ns(2 * MS); /* it sleeps for ever */
+	task_interrupt(t, TASK_INTR_FATAL);
+	assert_int_equal(harness_join(t), -EINTR);
+}
+
+/*
+ * Interruptions racing wakeups and timeouts: every wakeup that chose the
+ * waiter is seen as 0, and no wait is reported interrupted unless the
+ * interruption was raised.
+ */
+static int intr_successes, intr_wrong;
+static struct task *intr_racer;
+
+static int intr_race_waiter(void *arg)
+{
+	uint64_t seed = 0x2468ace;
+	(void)arg;
+
+	for (int i = 0; i < RACE_ROUNDS; i++) {
+		uint64_t deadline = hal_time_ns() + next_rand(&seed) % (200 * US);
+		int rc = wait_intr(deadline, TASK_WAIT_KILLABLE);
+		if (rc == 0)
+			intr_successes++;
+		else if (rc == -EINTR && !(task_interrupts(task_current()) & TASK_INTR_FATAL))
+			intr_wrong++;
+		else if (rc == -ETIMEDOUT && hal_time_ns() < deadline)
+			intr_wrong++;
+		task_interrupt_clear(task_current(), TASK_INTR_FATAL);
+	}
+	racing = 0;
+	return 0;
+}
+
+static int intr_race_interrupter(void *arg)
+{
+	uint64_t seed = 0x1357bdf;
+	(void)arg;
+
+	while (racing) {
+		task_sleep_ns(next_rand(&seed) % (300 * US));
+		task_interrupt(intr_racer, TASK_INTR_FATAL);
+	}
+	return 0;
+}
+
+static void test_interruptions_racing_wakeups_lose_nothing(void **state)
+{
+	struct task *k, *i;
+	(void)state;
+
+	racing = 1;
+	intr_successes = intr_wrong = 0;
+	wakeups = 0;
+	intr_racer = harness_spawn("waiter", intr_race_waiter, NULL, 0);
+	k = harness_spawn("waker", racer_waker, NULL, 0);
+	i = harness_spawn("interrupter", intr_race_interrupter, NULL, 0);
+	/* The interrupter may raise one last time after the waiter is done: join it first. */
+	harness_join(i);
+	harness_join(k);
+	harness_join(intr_racer);
+	assert_int_equal(intr_wrong, 0);
+	assert_int_equal((unsigned long)intr_successes, wakeups);
+	assert_true(intr_successes > 0 && intr_successes < RACE_ROUNDS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +409,10 @@ int main(void)
 		cmocka_unit_test(test_wakeups_racing_timeouts_are_never_lost),
 		cmocka_unit_test(test_sleepers_wake_in_deadline_order_without_polling),
 		cmocka_unit_test(test_main_sleeps_until_its_deadline),
+		cmocka_unit_test(test_interruptions_end_only_the_waits_made_for_them),
+		cmocka_unit_test(test_raised_interruption_ends_the_wait_without_sleeping),
+		cmocka_unit_test(test_killable_sleep_ends_at_interruption_or_deadline),
+		cmocka_unit_test(test_interruptions_racing_wakeups_lose_nothing),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -184,10 +184,12 @@ int as_visit(struct addr_space *as, uintptr_t from, as_visitor_t visit, void *ct
 /*
  * Copy between the kernel and user addresses of 'as': 0, or -EFAULT for an
  * address with no access (no area, an area without AS_PROT_USER, or a
- * protection that forbids it). Pages are faulted in (and copy-on-write
- * pages copied) as needed; the copy goes through the kernel's view of the
- * frames, so it works whichever space is active. On -EFAULT the bytes
- * before the bad page have been copied.
+ * protection that forbids it: the kernel writes only where the user may
+ * write), or -ENOMEM when a page could not be filled for want of a frame
+ * (the caller may free memory and retry). Pages are faulted in (and
+ * copy-on-write pages copied) as needed; the copy goes through the
+ * kernel's view of the frames, so it works whichever space is active. On
+ * an error the bytes before the bad page have been copied.
  */
 int as_copy_to_user(struct addr_space *as, uintptr_t dst, const void *src, size_t len);
 int as_copy_from_user(struct addr_space *as, void *dst, uintptr_t src, size_t len);
@@ -224,6 +226,14 @@ struct addr_space *as_area_space(const struct as_area *area);
 
 /* Counts, for tests and statistics. */
 size_t as_area_count(struct addr_space *as);
+/*
+ * Pages mapped by the space's non-linear areas, shared and copy-on-write
+ * pages counted in every space that maps them (Linux's RSS: what the OOM
+ * killer weighs), and the page-table pages of the space. Snapshots read
+ * without the space's lock: any context, even with other locks held.
+ */
+size_t as_resident_pages(struct addr_space *as);
+size_t as_table_pages(struct addr_space *as);
 
 /* Lowest and highest (exclusive) user addresses areas may use. */
 uintptr_t as_user_base(void);

@@ -9,6 +9,8 @@
  *   LINUX_ARCH_ELF_MACHINE   the e_machine of the programs the kernel runs
  *   LINUX_ARCH_PLATFORM      the AT_PLATFORM string, or NULL for none
  *   LINUX_ARCH_HWCAP         AT_HWCAP
+ *   LINUX_ARCH_THREAD_SIZE   Linux's THREAD_SIZE (kernel stack per thread),
+ *                            which sizes max_threads and so RLIMIT_NPROC
  *   LINUX_ARCH_AUXV_MAX      most entries linux_arch_auxv() writes
  *   LINUX_ARCH_NR_SYSCALLS   size of linux_arch_syscall_names[]
  * linux-arch/unistd.h the numbers (NR_read, ...) of the calls linux-abi

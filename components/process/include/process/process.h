@@ -10,16 +10,25 @@
  * process->abi.
  *
  * Each process is one task running process_run(): user mode until a trap,
- * then a system call, a page fault resolved by as_fault(), or a fatal
- * signal. A process ends by exit (its status) or by a signal (a user fault
- * that cannot be served is SIGSEGV; kill() sends others); either way its
- * address space goes at once (ipc-shm's nattch drops with it), and the
- * parent's wait4() collects the rest. Children of an exiting process go to
- * the first process (pid 1); a process whose parent no longer waits for
+ * then a system call, a page fault resolved by as_fault() (or, when no
+ * frame is left, by the OOM killer), or a fatal signal. A process ends by
+ * exit (its status) or by a signal (a user fault that cannot be served is
+ * SIGSEGV; kill() and the OOM killer send others); either way its address
+ * space goes at once (ipc-shm's nattch drops with it), and the parent's
+ * wait4() collects the rest. Children of an exiting process go to the
+ * first process (pid 1); a process whose parent no longer waits for
  * anything is reaped when it ends.
  *
- * Locking: one lock guards the process tree (pids, parents, states);
- * process_lock()/process_unlock() give it to the syscall layer.
+ * A fatal signal raises TASK_INTR_FATAL on the process's task
+ * (task/task.h): every wait a system call makes for an unbounded time is
+ * killable (wait4, the OOM killer's wait, the layer's sleeps), returns
+ * -EINTR, and the process ends on its way back to user mode.
+ *
+ * Locking: one lock, the tree lock, guards the process tree (pids,
+ * parents, states), process groups and sessions, and pending signals;
+ * process_lock()/process_unlock() give it to the syscall layer. It is a
+ * spinlock taken with interrupts off: nothing under it may sleep. Lock
+ * order: the tree lock, then task's CPU lock (task_interrupt, wakeups).
  */
 #ifndef PROCESS_PROCESS_H
 #define PROCESS_PROCESS_H
@@ -36,27 +45,66 @@
 struct task;
 
 enum process_state {
+	PROCESS_NEW,     /* being made by fork or exec of the first process: not visible yet */
 	PROCESS_RUNNING,
-	PROCESS_ZOMBIE, /* ended; the parent's wait4() has not collected it */
+	PROCESS_ZOMBIE,  /* ended; the parent's wait4() has not collected it */
 };
+
+/* Signal numbers (1..PROCESS_NSIG) as Linux's; the few process itself needs. */
+#define PROCESS_NSIG 64
+#define PROCESS_SIGKILL 9
+#define PROCESS_SIGCONT 18
+#define PROCESS_SIGBIT(sig) (1ull << ((sig) - 1))
 
 struct process {
 	int32_t pid;
+
+	/* The tree, under the tree lock (process_lock). */
 	struct process *parent;
 	struct list_node children; /* its children (struct process.sibling) */
 	struct list_node sibling;
 	struct list_node all;      /* every process, by pid order of creation */
 	enum process_state state;
 	int wstatus;               /* Linux wait status, once a zombie */
-	int kill_signal;           /* a fatal signal to act on at the next trap; 0: none */
-	struct addr_space *as;
-	unsigned as_users;            /* /proc readers of 'as' (process_as_get), tree lock */
-	struct wait_queue as_idle;    /* the process waits here for them to finish */
-	struct task *task;
+
+	/*
+	 * Process group and session (tree lock), as Linux's PIDTYPE_PGID and
+	 * PIDTYPE_SID: inherited over fork, kept over exec. The first process
+	 * starts in group and session 0, as a program Linux's init starts.
+	 */
+	int32_t pgid, sid;
+	bool session_leader;       /* setsid() made its session (Linux: signal->leader) */
+	bool execed;               /* exec'd since its fork (Linux clears PF_FORKNOEXEC) */
+
+	/*
+	 * Signals sent and not yet acted on (tree lock): one set per process
+	 * today; with threads each thread adds its own pending set and mask
+	 * beside this shared one, as Linux's task->pending and
+	 * signal->shared_pending. A signal the process blocks waits here until
+	 * the layer unblocks it (process_signals_changed).
+	 */
+	uint64_t sig_pending;      /* PROCESS_SIGBIT(n): signal n */
+	int sig_fatal;             /* the signal the process ends by, once one was fatal; 0: none.
+				    * Its own task reads it without the lock (atomic). */
+	bool oom_victim;           /* the OOM killer chose it */
+	bool releasing;            /* exiting, its space being destroyed (tree lock) */
+
+	struct addr_space *as;     /* changed under the tree lock (the OOM killer reads it) */
+	unsigned as_users;         /* /proc readers of 'as' (process_as_get), tree lock */
+	struct wait_queue as_idle; /* the process waits here for them to finish */
+	struct addr_space *exec_as; /* the space an exec in progress builds (tree lock) */
+	struct task *task;         /* set under the tree lock before it first runs */
 	struct wait_queue child_exit; /* the process waits here for its children */
 	struct hal_user_context uc;
 	char comm[16];                /* the program's name, as Linux's comm */
 	void *abi;                    /* the system-call layer's per-process state */
+};
+
+/* What a signal does to a process now (struct process_abi.signal_action). */
+enum process_sig_action {
+	PROCESS_SIG_DISCARD, /* ignored (SIG_IGN, or ignored by default): dropped at once */
+	PROCESS_SIG_HOLD,    /* blocked: stays pending until the layer unblocks it */
+	PROCESS_SIG_FATAL,   /* its action ends the process (the default action of most) */
 };
 
 /* What the system-call layer provides (process_set_abi). */
@@ -78,11 +126,18 @@ struct process_abi {
 	 */
 	int (*ids)(struct process *p, uint32_t ids[4]);
 	/*
-	 * Does 'sig' from kill() end p (its action: default, ignored, a
-	 * handler)? Called with the tree lock held. NULL: every signal does.
-	 * Faults are fatal whatever this says.
+	 * What 'sig' (1..64) does to p now, by p's action for it and p's mask
+	 * (Linux's prepare_signal and sig_fatal). With the tree lock held; must
+	 * not sleep. NULL: every signal is fatal. SIGKILL must be FATAL.
 	 */
-	bool (*signal_kills)(struct process *p, int sig);
+	enum process_sig_action (*signal_action)(struct process *p, int sig);
+	/*
+	 * May 'from' signal 'to' by its credentials? Linux's kill_ok_by_cred:
+	 * the sender's real or effective uid is the target's real or saved
+	 * uid, or the sender has CAP_KILL. With the tree lock held; must not
+	 * sleep. NULL: always.
+	 */
+	bool (*may_signal)(struct process *from, struct process *to);
 };
 
 /* Where programs come from: the file at 'path' (an initrd). 0 or -ENOENT, ... */
@@ -147,12 +202,50 @@ long process_fork(struct process *parent, void (*prepare)(struct process *child,
 uint64_t process_random(void);
 
 /*
- * execve(): replace p's program. Opens the file (process_set_file_ops),
- * builds a new space and stack; only then drops the old space (so a
- * failure leaves p as it was). 0 (the caller returns to the new program),
- * or the open's errors (-ENOENT, -EACCES, ...), -ENOEXEC (message says
- * why), -E2BIG, -ENOMEM, -EFAULT.
+ * execve(): replace p's program, in Linux's steps and with its errnos in
+ * its order (fs/exec.c). Everything is built in a new space on the side;
+ * the old one goes only at the end, so a failure leaves p as it was.
+ *
+ *   process_exec_open(p, path, &x)   open the program through the files'
+ *                                    interface (process_set_file_ops): its
+ *                                    errors (-ENOENT, -EACCES, -ELOOP, ...),
+ *                                    -ENOMEM. 'path' must stay until run or
+ *                                    abort.
+ *   process_exec_args(x, argc, envc, stack_limit)
+ *                                    Linux's limit for the strings
+ *                                    (ustack_arg_limit: the stack rlimit,
+ *                                    the counts): -E2BIG; also pushes the
+ *                                    path.
+ *   process_exec_push_user(x, ustr)  one string from p's memory, the
+ *   process_exec_push(x, s)          environment last to first, then the
+ *                                    arguments last to first: -EFAULT,
+ *                                    -E2BIG (past the limit, or a string
+ *                                    of 32 pages with its NUL), -EINTR (p
+ *                                    is to die), -ENOMEM.
+ *   process_exec_run(x)              read the file's headers, map its
+ *                                    segments (the file's pages, private,
+ *                                    with the files' map(); else copied)
+ *                                    and switch to it: 0 (the caller
+ *                                    returns to the new program) or
+ *                                    -ENOEXEC (a message says why), -EIO,
+ *                                    -ENOMEM, -EINVAL (fewer strings
+ *                                    pushed than counted). Frees x.
+ *   process_exec_abort(x)            give up (after any step but run).
+ *
+ * Strings go straight onto the new program's stack: the kernel memory an
+ * exec holds is one page and this record, whatever its arguments. A
+ * program given no arguments gets an empty argv[0], as in Linux. Task
+ * context of p; may sleep.
  */
+struct process_exec;
+int process_exec_open(struct process *p, const char *path, struct process_exec **out);
+int process_exec_args(struct process_exec *x, size_t argc, size_t envc, uint64_t stack_limit);
+int process_exec_push_user(struct process_exec *x, uintptr_t ustr);
+int process_exec_push(struct process_exec *x, const char *s);
+int process_exec_run(struct process_exec *x);
+void process_exec_abort(struct process_exec *x);
+
+/* All the steps, with kernel strings (NULL-terminated) and an 8 MiB stack limit. */
 int process_exec(struct process *p, const char *path, const char *const *argv,
 		 const char *const *envp);
 
@@ -160,22 +253,77 @@ int process_exec(struct process *p, const char *path, const char *const *argv,
 __attribute__((noreturn)) void process_exit(struct process *p, int wstatus);
 
 /*
- * wait4(): collect a child. pid > 0 that child, -1 any (0 and < -1: the
- * caller's process group, which is everyone here). 'nohang': 0 when none
- * has ended. Returns the pid and *wstatus, or -ECHILD.
+ * wait4(): collect a child: pid > 0 that child, -1 any, 0 one of the
+ * caller's process group, < -1 one of group -pid. 'nohang': 0 when none
+ * has ended. Sleeps interruptibly. Returns the pid and *wstatus, -ECHILD
+ * (no such child), or -EINTR (a signal ends the wait: p is to die).
  */
 long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus);
 
 /*
- * kill(): 'sig' (1..64) ends process 'pid' at its next trap, unless the
- * layer's signal_kills() says p ignores it; 0 just checks. -ESRCH.
+ * kill(pid, sig) from 'from' (NULL: the kernel, which may signal anyone),
+ * as Linux's kill_something_info: pid > 0 that process (a zombie too), 0
+ * the sender's process group, -1 every process but pid 1 and the sender,
+ * < -1 process group -pid. sig 0 only checks. Each target is checked as
+ * Linux's check_kill_permission: sig in 0..64 (-EINVAL), then the sender
+ * is the target, or the layer's may_signal() allows it, or it is SIGCONT
+ * to a process of the sender's session (-EPERM). Returns 0 if some target
+ * was signalled; -ESRCH if there was none (INT32_MIN too); for a group,
+ * the last target's error; for -1, the last error other than -EPERM (so 0
+ * when every target refused: Linux's rule). What a signal then does is
+ * the target's action (struct process_abi.signal_action): pid 1 drops
+ * every signal that would end it (Linux's init has no default actions).
+ * A fatal signal wakes the target from any killable wait; it ends at its
+ * next return to user mode. Task context; takes the tree lock.
  */
-int process_kill(int32_t pid, int sig);
+int process_kill(struct process *from, int32_t pid, int sig);
 
-/* kill(-1, sig): every process but pid 1 and 'except' (the caller). 0, or -ESRCH if none. */
-int process_kill_all(int sig, int32_t except);
+/* The signals pending for p (rt_sigpending: the layer masks them with its blocked set). */
+uint64_t process_sigpending(struct process *p);
 
-struct process *process_find(int32_t pid); /* with process_lock held */
+/*
+ * The layer changed p's mask or actions (sigprocmask, sigaction): act on
+ * what is pending now, as Linux does on the way back to user mode: a
+ * signal no longer blocked ends p if fatal, one now ignored is dropped.
+ */
+void process_signals_changed(struct process *p);
+
+/*
+ * Process groups and sessions, Linux's calls with their errnos in Linux's
+ * order (kernel/sys.c). getpgid/getsid: pid 0 is p; the id, or -ESRCH.
+ * setpgid(pid, pgid): pid 0 is p, pgid 0 is pid; -EINVAL (pgid < 0),
+ * -ESRCH (pid is neither p nor a child of p), -EPERM (a child in another
+ * session, the target leads a session, or no group pgid in p's session),
+ * -EACCES (a child that has exec'd). setsid: p's pid, or -EPERM (p leads a
+ * group already: a process group with p's pid exists).
+ */
+int32_t process_getpgid(struct process *p, int32_t pid);
+int32_t process_getsid(struct process *p, int32_t pid);
+int process_setpgid(struct process *p, int32_t pid, int32_t pgid);
+int32_t process_setsid(struct process *p);
+
+/*
+ * Visit every process in the table (zombies and processes being made
+ * included) with the tree lock held; fn must not sleep. For counts a layer
+ * keeps by its own state (RLIMIT_NPROC by real uid).
+ */
+void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx);
+
+/*
+ * The OOM killer (Linux's out_of_memory, mm/oom_kill.c): p found no free
+ * frame for a page it needs. If a process is already dying with its
+ * memory, wait (killable) until it has let go of it; otherwise choose the
+ * process with the most resident pages (its pages plus its page tables,
+ * Linux's oom_badness; no oom_score_adj here), never pid 1, send it
+ * SIGKILL and wait for it likewise. Ties go to the later process, as in
+ * Linux's scan. If nothing else can be killed, p itself is. Returns 0: try
+ * the allocation again; -EINTR: p is to die. Task context, no locks held;
+ * may sleep.
+ */
+int process_oom(struct process *p);
+
+/* With process_lock held; NULL for a process being made. */
+struct process *process_find(int32_t pid);
 unsigned long process_lock(void);
 void process_unlock(unsigned long flags);
 

@@ -92,6 +92,34 @@ struct ustack_layout {
 int ustack_build(void *stack, size_t size, uint64_t top, const struct ustack_args *a,
 		 struct ustack_layout *out);
 
+/* Linux's limits on execve's arguments (fs/exec.c, include/uapi/linux/binfmts.h). */
+#define USTACK_ARG_STRLEN_MAX  (32 * 4096ull) /* MAX_ARG_STRLEN: one string, its NUL included */
+#define USTACK_ARG_STRINGS_MAX 0x7fffffffull  /* MAX_ARG_STRINGS: arguments, and variables */
+#define USTACK_ARG_MIN         (32 * 4096ull) /* what is always allowed, whatever the stack limit */
+#define USTACK_STK_LIM         (8ull << 20)   /* _STK_LIM */
+
+/*
+ * Linux's bprm_stack_limits: how many bytes the strings (the path, the
+ * environment and the arguments, each with its NUL) may take, for a stack
+ * rlimit and the counts: min(stack_limit / 4, 3/4 of _STK_LIM), at least
+ * 128 KiB, less 8 bytes per argument (at least one: argc 0 gets an empty
+ * argv[0]) and per variable. 0 and *strings_max, or -E2BIG.
+ */
+int ustack_arg_limit(uint64_t stack_limit, uint64_t argc, uint64_t envc, uint64_t *strings_max);
+
+/*
+ * The rest of the layout once the strings are in place with the lowest
+ * at out->arg_start (what create_elf_tables computes): fills
+ * out->platform, random, sp, argv, envp and auxv. -E2BIG if it would
+ * reach below 'low'. For a builder that writes the strings itself (execve
+ * copies them straight from the old program into the new stack).
+ */
+int ustack_layout(uint64_t low, size_t argc, size_t envc, const struct ustack_args *a,
+		  struct ustack_layout *out);
+
+/* What auxv entry e holds in the built stack (AT_RANDOM, AT_EXECFN, AT_PLATFORM filled in). */
+uint64_t ustack_auxv_value(const struct auxv_entry *e, const struct ustack_layout *l);
+
 /* What Linux puts in the auxiliary vector of a static program, for linux_arch_auxv(). */
 struct ustack_exec_info {
 	uint64_t phdr, phnum, entry;    /* from the ELF image, after the load bias */

@@ -68,6 +68,13 @@ void task_yield(void);
 /* Sleep until hal_time_ns() >= deadline (timer-driven: the CPU idles meanwhile). */
 void task_sleep_until(uint64_t deadline_ns);
 void task_sleep_ns(uint64_t ns);
+/*
+ * The same, ended early by an interruption in 'intr' (TASK_WAIT_KILLABLE,
+ * TASK_WAIT_INTERRUPTIBLE; task/wait.h): 0 once the deadline has come (even
+ * if an interruption came too, as Linux's nanosleep), else -EINTR (at once
+ * if one is already raised).
+ */
+int task_sleep_until_intr(uint64_t deadline_ns, unsigned intr);
 
 /* The running task (NULL before task_init). */
 struct task *task_current(void);
@@ -126,6 +133,24 @@ const char *task_sched_name(void);
  */
 int task_set_space(struct task *t, void *space, void (*activate)(void *space));
 void *task_active_space(void);
+
+/*
+ * Interruptions (TASK_INTR_*, task/wait.h): how a layer above task cuts a
+ * task's sleep short. process raises TASK_INTR_FATAL when a process is to
+ * die (SIGKILL, a fatal signal, the OOM killer) and will raise
+ * TASK_INTR_SIGNAL for a signal a handler must see; task knows nothing of
+ * signals. task_interrupt() raises 'intr' on 't' and, if t sleeps in a wait
+ * that one of them ends, wakes it (that wait returns -EINTR). Raised
+ * interruptions stay until task_interrupt_clear() (the layer clears
+ * TASK_INTR_SIGNAL once nothing is pending; TASK_INTR_FATAL stays until
+ * the task ends). Any context, interrupt handlers included; takes the CPU's
+ * lock, so callers may hold the lock of a wait queue (lock order: that
+ * lock, then the CPU's). task_interrupts() reads the raised set (a
+ * snapshot).
+ */
+void task_interrupt(struct task *t, unsigned intr);
+void task_interrupt_clear(struct task *t, unsigned intr);
+unsigned task_interrupts(const struct task *t);
 
 /*
  * One pointer for whatever runs the task (process: its struct process), so

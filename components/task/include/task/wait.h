@@ -17,6 +17,29 @@
  * task it wakes: wq_wait returns 0 exactly when a waker removed the caller,
  * even if the deadline passed at the same time; -ETIMEDOUT means no waker
  * chose it. Waiters are woken in FIFO order.
+ *
+ * Interruptible waits. A layer above task (process, for signals) may raise
+ * interruptions on a task (task_interrupt, task/task.h); a wait says which
+ * of them end it, as Linux's task states do:
+ *
+ *	0                        uninterruptible: a waker or the deadline only
+ *	TASK_WAIT_KILLABLE       also TASK_INTR_FATAL (the task is to die:
+ *	                         Linux's TASK_KILLABLE, a pending SIGKILL)
+ *	TASK_WAIT_INTERRUPTIBLE  also TASK_INTR_SIGNAL (something for the task
+ *	                         to act on: Linux's TASK_INTERRUPTIBLE and
+ *	                         signal_pending())
+ *
+ * Such a wait returns -EINTR when one of its interruptions is raised before
+ * or while it sleeps, and the caller unwinds (a system call returns -EINTR
+ * and the process acts on its signal on the way out). Every wait a system
+ * call can make for an unbounded time must be killable at least; waits for
+ * short critical sections (sync's mutexes) stay uninterruptible, as
+ * Linux's mutex_lock. The same snippet, interruptible:
+ *
+ *	while (!condition)
+ *		if ((rc = wq_wait_intr(&obj->wq, &obj->lock, deadline,
+ *				       TASK_WAIT_INTERRUPTIBLE)) < 0)
+ *			break;           // -EINTR or -ETIMEDOUT
  */
 #ifndef TASK_WAIT_H
 #define TASK_WAIT_H
@@ -31,6 +54,14 @@ struct task;
 
 /* A deadline that never comes. Deadlines are absolute, on hal_time_ns(). */
 #define TASK_FOREVER UINT64_MAX
+
+/* Interruptions a task can have raised (task_interrupt). */
+#define TASK_INTR_SIGNAL 0x1u /* an unblocked signal is pending (Linux: TIF_SIGPENDING) */
+#define TASK_INTR_FATAL  0x2u /* the task is to die (Linux: fatal_signal_pending()) */
+
+/* Which interruptions end a wait (Linux's TASK_KILLABLE, TASK_INTERRUPTIBLE). */
+#define TASK_WAIT_KILLABLE      TASK_INTR_FATAL
+#define TASK_WAIT_INTERRUPTIBLE (TASK_INTR_SIGNAL | TASK_INTR_FATAL)
 
 struct wait_queue {
 	struct list_node waiters;
@@ -47,6 +78,15 @@ void wq_init(struct wait_queue *wq);
  * first (at once if it has already passed).
  */
 int wq_wait(struct wait_queue *wq, hal_spinlock_t *lock, uint64_t deadline);
+
+/*
+ * wq_wait that also ends when an interruption in 'intr' (0,
+ * TASK_WAIT_KILLABLE or TASK_WAIT_INTERRUPTIBLE) is raised on the caller:
+ * then -EINTR, at once if one already is (without sleeping or releasing
+ * 'lock'). 0 still means a waker chose the caller, even if an interruption
+ * came at the same time; -ETIMEDOUT the deadline, with none raised.
+ */
+int wq_wait_intr(struct wait_queue *wq, hal_spinlock_t *lock, uint64_t deadline, unsigned intr);
 
 /*
  * Wake the longest waiter / every waiter, with the queue's lock held.

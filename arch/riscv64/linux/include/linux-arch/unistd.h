@@ -87,6 +87,7 @@
 #define NR_rt_sigaction         134
 #define NR_rt_sigprocmask       135
 #define NR_sigaltstack          132
+#define NR_rt_sigpending        136
 #define NR_getuid               174
 #define NR_geteuid              175
 #define NR_getgid               176

@@ -1,0 +1,95 @@
+/*
+ * Process groups and sessions (Linux's kernel/sys.c: setpgid, getpgid,
+ * getsid, setsid), with the tree lock held throughout. A group or session
+ * exists while some process (a zombie too) carries its id.
+ */
+#include <klib/errno.h>
+#include "process_internal.h"
+
+/* A process of group pgid, or NULL: the group does not exist. */
+static struct process *group_member(int32_t pgid)
+{
+	struct process *p;
+
+	list_for_each_entry(p, process_all_list(),
+	                    all) if (p->state != PROCESS_NEW && p->pgid == pgid) return p;
+	return NULL;
+}
+
+int32_t process_getpgid(struct process *p, int32_t pid)
+{
+	unsigned long flags = process_lock();
+	struct process *t = pid ? process_find(pid) : p;
+	int32_t rc = t ? t->pgid : -ESRCH;
+
+	process_unlock(flags);
+	return rc;
+}
+
+int32_t process_getsid(struct process *p, int32_t pid)
+{
+	unsigned long flags = process_lock();
+	struct process *t = pid ? process_find(pid) : p;
+	int32_t rc = t ? t->sid : -ESRCH;
+
+	process_unlock(flags);
+	return rc;
+}
+
+/* Linux's checks of setpgid, in Linux's order. */
+static int setpgid_check(struct process *p, struct process *t, int32_t pid, int32_t pgid)
+{
+	struct process *g;
+
+	if (!t)
+		return -ESRCH;
+	if (t->parent == p) {
+		if (t->sid != p->sid)
+			return -EPERM;
+		if (t->execed)
+			return -EACCES;
+	} else if (t != p) {
+		return -ESRCH;
+	}
+	if (t->session_leader)
+		return -EPERM;
+	if (pgid != pid && (!(g = group_member(pgid)) || g->sid != p->sid))
+		return -EPERM;
+	return 0;
+}
+
+int process_setpgid(struct process *p, int32_t pid, int32_t pgid)
+{
+	unsigned long flags;
+	struct process *t;
+	int rc;
+
+	if (!pid)
+		pid = p->pid;
+	if (!pgid)
+		pgid = pid;
+	if (pgid < 0)
+		return -EINVAL;
+	flags = process_lock();
+	t = process_find(pid);
+	rc = setpgid_check(p, t, pid, pgid);
+	if (rc == 0)
+		t->pgid = pgid;
+	process_unlock(flags);
+	return rc;
+}
+
+int32_t process_setsid(struct process *p)
+{
+	unsigned long flags = process_lock();
+	int32_t rc = -EPERM;
+
+	/* Not if it leads a session already, nor if a group with its pid as id exists. */
+	if (!p->session_leader && !group_member(p->pid)) {
+		p->session_leader = true;
+		p->sid = p->pgid = p->pid;
+		rc = p->pid;
+	}
+	process_unlock(flags);
+	return rc;
+}
