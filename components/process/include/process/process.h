@@ -56,6 +56,17 @@ enum process_state {
 #define PROCESS_SIGCONT 18
 #define PROCESS_SIGBIT(sig) (1ull << ((sig) - 1))
 
+/*
+ * Where exec put the program and its strings, as Linux's mm_struct keeps
+ * them (start_code..env_end; start_stack is where argc is): /proc's stat,
+ * cmdline, environ and the [stack] name. Set by exec at its point of no
+ * return under the tree lock, copied by fork.
+ */
+struct process_layout {
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_stack, arg_start, arg_end, env_start, env_end;
+};
+
 struct process {
 	int32_t pid;
 
@@ -97,6 +108,7 @@ struct process {
 	struct wait_queue child_exit; /* the process waits here for its children */
 	struct hal_user_context uc;
 	char comm[16];                /* the program's name, as Linux's comm */
+	struct process_layout layout; /* tree lock */
 	void *abi;                    /* the system-call layer's per-process state */
 };
 
