@@ -20,6 +20,11 @@ uintptr_t as_user_base(void)
 	return CONFIG_AS_USER_BASE;
 }
 
+uintptr_t as_unmapped_base(void)
+{
+	return (as_user_top() / 3) & ~(uintptr_t)(PAGE_SIZE - 1);
+}
+
 uintptr_t as_user_top(void)
 {
 	return CONFIG_AS_USER_TOP;
@@ -197,7 +202,7 @@ int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, uns
 			remove_range(as, addr, addr + len);
 	} else if (rc == 0) {
 		size_t align = (flags & AS_MAP_HUGE) && area_is_linear(a) ? PT_SIZE_2M : PAGE_SIZE;
-		rc = area_find_free(as, len, align, addr, &addr);
+		rc = area_find_free(as, len, align, addr ? addr : as_unmapped_base(), &addr);
 		if (rc && addr > as_user_base())
 			rc = area_find_free(as, len, align, as_user_base(), &addr);
 	}
@@ -349,7 +354,9 @@ int as_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t hint
 		return -EINVAL;
 	len = (len + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
 	as_lock(&as->lock);
-	rc = area_find_free(as, len, align, hint, out);
+	rc = area_find_free(as, len, align, hint ? hint : as_unmapped_base(), out);
+	if (rc && !hint)
+		rc = area_find_free(as, len, align, as_user_base(), out);
 	as_unlock(&as->lock);
 	return rc;
 }

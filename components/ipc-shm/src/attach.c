@@ -117,7 +117,7 @@ static int shm_map_anywhere(struct addr_space *as, struct shm_seg *seg, size_t l
 	uintptr_t at;
 
 	if (len >= SHM_HUGE_SIZE &&
-	    as_find_free(as, len, SHM_HUGE_SIZE, as_user_base(), &at) == 0 &&
+	    as_find_free(as, len, SHM_HUGE_SIZE, 0, &at) == 0 &&
 	    as_map(as, at, len, prot, flags | AS_MAP_FIXED_NOREPLACE, &shm_backend, seg, 0, out) == 0)
 		return 0;
 	return as_map(as, 0, len, prot, flags, &shm_backend, seg, 0, out);

@@ -18,8 +18,10 @@
  * - MAP_POPULATE that runs out of memory makes mmap fail with -ENOMEM (no
  *   overcommit here, and a later fault would have nothing to give either);
  *   Linux ignores the failure and lets the fault or the OOM killer decide.
- * - Placement is bottom-up from the hint, then from as_user_base(); Linux
- *   places top-down below the stack. Only the addresses differ.
+ * - Placement is Linux's legacy layout (mmap_is_legacy: bottom-up from
+ *   TASK_UNMAPPED_BASE, a third of user space, without randomization),
+ *   not its default top-down one below the stack. Both keep the break
+ *   free to grow; only the addresses differ.
  */
 #include <linux-abi/umem.h>
 #include <klib/errno.h>
@@ -76,7 +78,8 @@ static unsigned umem_as_prot(unsigned prot)
 /*
  * __get_unmapped_area: where [addr, addr + len) goes. Fixed: exactly there,
  * if it fits below the top, is aligned and is not below mmap_min_addr.
- * Otherwise the first free range at or above the hint, then anywhere.
+ * Otherwise the first free range at or above the hint (without one:
+ * as_unmapped_base(), TASK_UNMAPPED_BASE), then anywhere.
  */
 static long umem_place(struct addr_space *as, uintptr_t addr, size_t len, bool fixed,
                        uintptr_t *out)
@@ -96,7 +99,7 @@ static long umem_place(struct addr_space *as, uintptr_t addr, size_t len, bool f
 		*out = addr;
 		return 0;
 	}
-	rc = as_find_free(as, len, PAGE_SIZE, addr, out);
+	rc = as_find_free(as, len, PAGE_SIZE, addr, out); /* addr 0: as_unmapped_base() */
 	if (rc && addr > base)
 		rc = as_find_free(as, len, PAGE_SIZE, base, out);
 	return rc;

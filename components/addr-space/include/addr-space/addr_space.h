@@ -101,9 +101,9 @@ void as_destroy(struct addr_space *as);
 /*
  * Map [addr, addr + len) with 'prot' and 'flags', backed by 'backend' with
  * private data 'priv', the first page being page 'pgoff' of the object. len
- * is rounded up to whole pages. Without a FIXED flag, addr is a hint (0: any)
- * and the area goes in the first free range that fits at or above it (then
- * from as_user_base()). On success *out (if not NULL) is the start. A failed
+ * is rounded up to whole pages. Without a FIXED flag, addr is a hint (0:
+ * as_unmapped_base()) and the area goes in the first free range that fits
+ * at or above it (then from as_user_base()). On success *out (if not NULL) is the start. A failed
  * map changes nothing.
  *
  * As Linux's mmap, as_map() does not call open() for the area it creates:
@@ -160,7 +160,8 @@ int as_populate(struct addr_space *as, uintptr_t addr, size_t len);
  */
 int as_fork(struct addr_space *parent, struct addr_space **child);
 
-/* A free range of len bytes aligned to 'align' (a power of two >= PAGE_SIZE), at or above hint. */
+/* A free range of len bytes aligned to 'align' (a power of two >= PAGE_SIZE), at or above
+ * hint (0: as_unmapped_base(), then anywhere). */
 int as_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t hint, uintptr_t *out);
 
 /* Does any area overlap [addr, addr + len)? */
@@ -238,5 +239,11 @@ size_t as_table_pages(struct addr_space *as);
 /* Lowest and highest (exclusive) user addresses areas may use. */
 uintptr_t as_user_base(void);
 uintptr_t as_user_top(void);
+/*
+ * Where placement without a hint starts: a third of user space, Linux's
+ * TASK_UNMAPPED_BASE of its legacy bottom-up layout. Far above a program
+ * and its break, so mappings leave the break room to grow.
+ */
+uintptr_t as_unmapped_base(void);
 
 #endif
