@@ -276,7 +276,9 @@ static void copy_locked(struct process *p, struct procfs_proc *out)
 		task_get_info(p->task, &ti);
 	out->pid = p->pid;
 	out->ppid = p->parent ? p->parent->pid : 0;
-	out->pgid = out->sid = 1; /* one session and process group here */
+	out->pgid = p->pgid;
+	out->sid = p->sid;
+	out->sig_shared = p->sig_pending; /* kill() pends for the whole process: shared_pending */
 	out->state = state_letter(p, &ti);
 	memcpy(out->comm, p->comm, sizeof(out->comm));
 	out->comm[sizeof(out->comm) - 1] = '\0';
@@ -292,10 +294,22 @@ static void copy_locked(struct process *p, struct procfs_proc *out)
 	out->umask = (uint32_t)-1;
 	if (p->abi)
 		copy_state(lx(p), out);
+	if (p->state != PROCESS_ZOMBIE) {
+		const struct process_layout *l = &p->layout;
+
+		out->start_code = l->start_code, out->end_code = l->end_code;
+		out->start_data = l->start_data, out->end_data = l->end_data;
+		out->start_stack = l->start_stack;
+		out->arg_start = l->arg_start, out->arg_end = l->arg_end;
+		out->env_start = l->env_start, out->env_end = l->env_end;
+		if (p->abi)
+			out->start_brk = lx(p)->brk.start, out->brk = lx(p)->brk.cur;
+	}
 }
 
 struct vm_count {
 	uint64_t pages, exec, data, stack;
+	uint64_t start_stack;
 };
 
 static enum as_visit count_area(const struct as_area *a, void *ctx)
@@ -305,27 +319,41 @@ static enum as_visit count_area(const struct as_area *a, void *ctx)
 	unsigned prot = as_area_prot(a);
 
 	c->pages += pages;
-	if (prot & AS_PROT_EXEC)
+	if (as_area_start(a) <= c->start_stack && as_area_end(a) >= c->start_stack)
+		c->stack += pages; /* Linux's VmStk: the stack area */
+	else if (prot & AS_PROT_EXEC)
 		c->exec += pages;
 	else if ((prot & AS_PROT_WRITE) && !(as_area_flags(a) & AS_MAP_SHARED))
 		c->data += pages; /* Linux's VmData: private, writable, not the stack */
 	return AS_VISIT_NEXT;
 }
 
-/* The memory figures of pid's space (zero for a zombie). */
+/*
+ * The memory figures of pid's space (zero for a zombie). The resident
+ * count is addr-space's (what the OOM killer weighs) less the page-table
+ * pages (VmPTE), not split into anon, file and shmem: all of it is shown
+ * as RssAnon.
+ */
 static void copy_mm(int32_t pid, struct procfs_proc *out)
 {
 	struct process_as_ref ref;
-	struct vm_count c = {0};
+	struct vm_count c = {.start_stack = out->start_stack};
+	size_t tables, resident;
 
 	if (!process_as_get(pid, &ref))
 		return;
 	as_visit(ref.as, 0, count_area, &c);
+	tables = as_table_pages(ref.as);
+	resident = as_resident_pages(ref.as);
 	process_as_put(&ref);
+	out->rss_anon = resident > tables ? resident - tables : 0;
+	out->pte_bytes = (uint64_t)tables * PAGE_SIZE;
 	out->has_mm = true;
 	out->vm_pages = out->vm_peak = c.pages;
 	out->vm_exec = c.exec;
 	out->vm_data = c.data;
+	out->vm_stack = c.stack;
+	out->rss_peak = out->rss_anon;
 }
 
 static int op_proc(void *ctx, int32_t pid, struct procfs_proc *out)
@@ -407,6 +435,7 @@ static long op_read_mem(void *ctx, int32_t pid, uint64_t addr, void *buf, size_t
 struct map_find {
 	struct procfs_map *out;
 	uintptr_t start_brk, brk; /* the process's break (Linux's mm->start_brk, mm->brk) */
+	uintptr_t start_stack;    /* where argc is (mm->start_stack) */
 	bool found;
 };
 
@@ -443,6 +472,8 @@ static void name_area(const struct as_area *a, const struct map_find *m, struct 
 #endif
 	if (m->start_brk && as_area_start(a) <= m->brk && as_area_end(a) >= m->start_brk)
 		kstrlcpy(out->name, "[heap]", out->name_size);
+	else if (as_area_start(a) <= m->start_stack && as_area_end(a) >= m->start_stack)
+		kstrlcpy(out->name, "[stack]", out->name_size);
 }
 
 static enum as_visit find_area(const struct as_area *a, void *ctx)
@@ -478,6 +509,7 @@ static int op_map(void *ctx, int32_t pid, uint64_t addr, struct procfs_map *out)
 		m.start_brk = lx(ref.p)->brk.start;
 		m.brk = lx(ref.p)->brk.cur;
 	}
+	m.start_stack = ref.p->layout.start_stack;
 	process_unlock(flags);
 	as_visit(ref.as, (uintptr_t)addr, find_area, &m);
 	process_as_put(&ref);
