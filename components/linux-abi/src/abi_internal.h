@@ -39,8 +39,9 @@ struct lx_proc {
 	struct vfs_fs *fs;              /* root, cwd, umask (CLONE_FS will share it) */
 	/*
 	 * Linux's signal->oom_score_adj and _min (-1000..1000): kept over fork
-	 * and exec, read and set through /proc/<pid>/oom_score_adj, for the
-	 * OOM killer to weigh. Written by a /proc writer: atomic accesses.
+	 * and exec, read and set through /proc/<pid>/oom_score_adj. process's
+	 * OOM killer does not weigh it yet (process/src/oom.c). Written by a
+	 * /proc writer: atomic accesses.
 	 */
 	int oom_score_adj, oom_score_adj_min;
 	/* Linux's mm dumpable flag: cleared when ids change, set again by exec (proc.c). */

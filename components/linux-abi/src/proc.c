@@ -330,8 +330,8 @@ static enum as_visit count_area(const struct as_area *a, void *ctx)
 
 /*
  * The memory figures of pid's space (zero for a zombie). The resident
- * count is addr-space's (what the OOM killer weighs) less the page-table
- * pages (VmPTE), not split into anon, file and shmem: all of it is shown
+ * count is addr-space's (the OOM killer weighs it with the page-table
+ * pages, VmPTE), not split into anon, file and shmem: all of it is shown
  * as RssAnon.
  */
 static void copy_mm(int32_t pid, struct procfs_proc *out)
@@ -346,7 +346,7 @@ static void copy_mm(int32_t pid, struct procfs_proc *out)
 	tables = as_table_pages(ref.as);
 	resident = as_resident_pages(ref.as);
 	process_as_put(&ref);
-	out->rss_anon = resident > tables ? resident - tables : 0;
+	out->rss_anon = resident;
 	out->pte_bytes = (uint64_t)tables * PAGE_SIZE;
 	out->has_mm = true;
 	out->vm_pages = out->vm_peak = c.pages;
