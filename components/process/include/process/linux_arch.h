@@ -38,7 +38,7 @@ extern const char *const linux_arch_syscall_names[LINUX_ARCH_NR_SYSCALLS];
 /* One CPU, as /proc/cpuinfo describes it. */
 struct linux_arch_cpu {
 	unsigned processor; /* Linux's CPU number: 0, 1, ... */
-	unsigned long hwid; /* the hardware's id for it (riscv64: the hart id) */
+	unsigned long hwid; /* the hardware's id for it (what the architecture's Linux prints) */
 };
 
 /*
