@@ -28,7 +28,7 @@ list(REMOVE_DUPLICATES _src)
 add_library(linux-abi-run STATIC ${_src})
 target_include_directories(linux-abi-run PUBLIC ${_dir}/include)
 target_link_libraries(linux-abi-run PUBLIC kit_config klib hal random page-alloc addr-space task
-  process-run ipc-shm vfs tmpfs devfs)
+  process-run ipc-shm vfs tmpfs devfs procfs)
 if(TARGET sync)
   target_link_libraries(linux-abi-run PUBLIC sync) # ipc-shm's locks are sync mutexes then
 endif()

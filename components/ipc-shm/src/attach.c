@@ -92,6 +92,8 @@ static int shm_area_fault(struct as_area *area, uint64_t pgoff, unsigned access,
 		return -EFAULT;
 	shm_seg_lock(seg);
 	err = shm_pages_get(&seg->pages, seg->npages, pgoff, pa, &allocated);
+	if (!err && allocated)
+		seg->rss++;
 	shm_seg_unlock(seg);
 	if (!err && allocated)
 		__atomic_fetch_add(&seg->ns->rss, 1, __ATOMIC_RELAXED);

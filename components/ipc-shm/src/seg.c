@@ -94,6 +94,7 @@ int shm_seg_create(struct shm_ns *ns, const struct shm_caller *c, int32_t key, s
 	}
 
 	seg->npages = npages;
+	seg->name_key = key;
 	seg->cpid = c->pid;
 	seg->ctime = shm_now(ns);
 	id = shm_ids_add(&ns->ids, seg,

@@ -63,12 +63,14 @@ struct shm_seg {
 	struct shm_ns *ns;
 	void *lock;
 	unsigned long npages; /* segsz in whole pages */
+	int32_t name_key;     /* the key at creation: Linux's file name "SYSV%08x" */
 
 	/* Guarded by seg->lock. */
 	unsigned long nattch;
 	int64_t atime, dtime;
 	int32_t lpid;
 	struct shm_pages pages;
+	unsigned long rss; /* frames in pages */
 
 	/* Guarded by ns->lock: SHM_LOCK's charge (memlock.c). */
 	bool lock_charged;
@@ -82,6 +84,7 @@ struct shm_ids {
 	int in_use;
 	int max_idx;  /* highest index in use, -1 if none */
 	int last_idx; /* the index given out last (Linux's ids->last_idx) */
+	int next_id;  /* kernel.shm_next_id: the id to give next, -1: none */
 	int next_idx; /* where the cyclic search starts (the idr's idr_next) */
 	unsigned seq; /* sequence number of new ids */
 	uint32_t *keys;   /* the key index (keys.c) */

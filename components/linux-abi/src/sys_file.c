@@ -565,7 +565,7 @@ static long do_mount(struct process *p, const unsigned long *a)
 	else if (!type)
 		rc = -EINVAL;
 	else
-		rc = vfs_mount(lx(p)->fs, target, type, data, mnt_flags_of(flags), &cr);
+		rc = vfs_mount(lx(p)->fs, source, target, type, data, mnt_flags_of(flags), &cr);
 out:
 	kfree(source);
 	kfree(target);

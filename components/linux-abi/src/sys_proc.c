@@ -203,14 +203,50 @@ static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t u
 
 static long do_uname(struct process *p, uintptr_t ubuf)
 {
-	static const char *const fields[6] = {"Linux", "unikit", "6.1.0-unikit", "#1 unikit",
-					      LINUX_ARCH_NAME, "(none)"};
-	char buf[6 * 65];
+	static const char *const fields[6] = {"Linux", NULL, LX_UTS_RELEASE, LX_UTS_VERSION,
+					      LINUX_ARCH_NAME, NULL};
+	char buf[6 * LX_UTS_LEN];
 
 	memset(buf, 0, sizeof(buf));
 	for (int i = 0; i < 6; i++)
-		kstrlcpy(buf + i * 65, fields[i], 65);
+		if (fields[i])
+			kstrlcpy(buf + i * LX_UTS_LEN, fields[i], LX_UTS_LEN);
+	/* nodename and domainname: kernel.hostname and kernel.domainname */
+	lx_uts(buf + 1 * LX_UTS_LEN, buf + 5 * LX_UTS_LEN);
 	return lx_copy_out(p, ubuf, buf, sizeof(buf));
+}
+
+/* prctl: what /proc depends on (dumpable, the name); anything else is -EINVAL. */
+static long do_prctl(struct process *p, int option, unsigned long arg2)
+{
+	enum { PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15, PR_GET_NAME = 16 };
+	char comm[16];
+
+	switch (option) {
+	case PR_GET_DUMPABLE:
+		return lx(p)->dumpable;
+	case PR_SET_DUMPABLE:
+		if (arg2 > 1) /* SUID_DUMP_DISABLE or SUID_DUMP_USER */
+			return -EINVAL;
+		lx(p)->dumpable = arg2;
+		return 0;
+	case PR_SET_NAME:
+		memset(comm, 0, sizeof(comm));
+		for (size_t i = 0; i + 1 < sizeof(comm); i++) { /* strncpy_from_user, 15 bytes */
+			if (lx_copy_in(p, &comm[i], arg2 + i, 1) < 0)
+				return -EFAULT;
+			if (!comm[i])
+				break;
+		}
+		memcpy(p->comm, comm, sizeof(comm));
+		return 0;
+	case PR_GET_NAME:
+		memcpy(comm, p->comm, sizeof(comm));
+		comm[sizeof(comm) - 1] = '\0';
+		return lx_copy_out(p, arg2, comm, sizeof(comm));
+	default:
+		return -EINVAL;
+	}
 }
 
 /* getrandom's flags (uapi/linux/random.h) and the most one call returns (MAX_RW_COUNT). */
@@ -328,7 +364,7 @@ long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_getrandom:
 		return do_getrandom(p, a[0], a[1], (unsigned)a[2]);
 	case NR_prctl:
-		return -EINVAL;
+		return do_prctl(p, (int)a[0], a[1]);
 	default:
 		return -ENOSYS;
 	}

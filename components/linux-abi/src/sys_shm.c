@@ -116,6 +116,19 @@ void lx_shm_exit(struct process *p)
 	shm_task_exit(ns, &lx(p)->shm);
 }
 
+struct shm_ns *lx_shm_ns(void)
+{
+	return ns;
+}
+
+uint64_t lx_shm_pages(void)
+{
+	struct shm_info info;
+	struct shm_caller c = {.caps = SHM_CAP_IPC_OWNER | SHM_CAP_SYS_ADMIN};
+
+	return ns && shm_ctl(ns, &c, 0, SHM_INFO, &info) >= 0 ? info.shm_rss : 0;
+}
+
 size_t linux_abi_shm_segments(void)
 {
 	struct shm_info info;
@@ -142,6 +155,7 @@ long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a)
 void lx_shm_init_task(struct process *p) { (void)p; }
 void lx_shm_exit(struct process *p) { (void)p; }
 size_t linux_abi_shm_segments(void) { return 0; }
+uint64_t lx_shm_pages(void) { return 0; }
 void lx_shm_shutdown(void) {}
 
 #endif

@@ -252,7 +252,7 @@ static int load_program(struct process_exec *x, struct elf_image *img, uint64_t 
 
 /* The auxiliary vector and the tables below the strings; sets *sp. */
 static int finish_stack(struct process_exec *x, const struct elf_image *img, uint64_t bias,
-                        const uint32_t ids[4], uintptr_t *sp)
+                        const uint32_t ids[4], struct ustack_layout *l)
 {
 	struct auxv_entry auxv[LINUX_ARCH_AUXV_MAX];
 	struct ustack_exec_info info = {
@@ -279,8 +279,33 @@ static int finish_stack(struct process_exec *x, const struct elf_image *img, uin
 
 	random_bytes(rnd, sizeof(rnd)); /* AT_RANDOM: Linux's get_random_bytes, ready or not */
 	a.nauxv = linux_arch_auxv(auxv, &info);
-	rc = exec_write_tables(x, &a, sp);
+	rc = exec_write_tables(x, &a, l);
 	return rc;
+}
+
+/*
+ * load_elf_binary's start_code..end_data: the executable loads' lowest
+ * start and highest file end, every load's highest start and file end.
+ */
+static void code_and_data(const struct elf_image *img, uint64_t bias, struct process_layout *out)
+{
+	uint64_t start_code = ~0ull, end_code = 0, start_data = 0, end_data = 0;
+
+	for (unsigned i = 0; i < img->nloads; i++) {
+		const struct elf_load *l = &img->loads[i];
+		uint64_t end = l->vaddr + l->filesz;
+
+		if ((l->prot & ELF_PROT_EXEC) && l->vaddr < start_code)
+			start_code = l->vaddr;
+		if ((l->prot & ELF_PROT_EXEC) && end > end_code)
+			end_code = end;
+		start_data = l->vaddr > start_data ? l->vaddr : start_data;
+		end_data = end > end_data ? end : end_data;
+	}
+	out->start_code = start_code + bias;
+	out->end_code = end_code + bias;
+	out->start_data = start_data + bias;
+	out->end_data = end_data + bias;
 }
 
 static void activate(void *space)
@@ -301,9 +326,11 @@ int process_exec_run(struct process_exec *x)
 	struct process *p = x->p;
 	struct addr_space *old = p->as;
 	uint32_t ids[4] = {0, 0, 0, 0};
+	struct process_layout layout;
+	struct ustack_layout stack;
 	struct elf_image *img;
 	unsigned long flags;
-	uintptr_t sp, brk, entry;
+	uintptr_t brk, entry;
 	uint64_t bias;
 	int rc = -EINVAL;
 
@@ -325,8 +352,9 @@ int process_exec_run(struct process_exec *x)
 	if (rc == 0 && process_abi_ops && process_abi_ops->ids)
 		rc = process_abi_ops->ids(p, ids);
 	if (rc == 0)
-		rc = finish_stack(x, img, bias, ids, &sp);
+		rc = finish_stack(x, img, bias, ids, &stack);
 	entry = img->entry + bias;
+	code_and_data(img, bias, &layout);
 	kfree(img);
 	if (rc < 0)
 		goto out;
@@ -335,18 +363,23 @@ int process_exec_run(struct process_exec *x)
 	p->as = x->as;
 	p->exec_as = NULL;
 	p->execed = true;           /* setpgid() on it is EACCES from now on */
+	layout.start_stack = stack.sp;
+	layout.arg_start = stack.arg_start;
+	layout.arg_end = layout.env_start = stack.env_start;
+	layout.env_end = stack.env_end;
+	p->layout = layout;
 	p->releasing = old != NULL; /* the old space: memory on its way back */
 	process_unlock(flags);
 	x->as = NULL;
 	if (p->task && p->task == task_current())
 		task_set_space(p->task, p->as, activate);
 	if (old) {
-		as_destroy(old); /* its shm attachments close: nattch drops */
+		process_as_retire(p, old); /* /proc's readers finish; shm attachments close */
 		flags = process_lock();
 		process_oom_released_locked(p);
 		process_unlock(flags);
 	}
-	hal_user_init(&p->uc, entry, sp);
+	hal_user_init(&p->uc, entry, stack.sp);
 	set_comm(p, x->path);
 	if (process_abi_ops && process_abi_ops->exec)
 		process_abi_ops->exec(p, brk);

@@ -207,7 +207,8 @@ static uint64_t next_string(struct walk *w)
 	return start;
 }
 
-int exec_write_tables(struct process_exec *x, const struct ustack_args *a, uintptr_t *sp)
+int exec_write_tables(struct process_exec *x, const struct ustack_args *a,
+                      struct ustack_layout *out)
 {
 	struct ustack_layout l = {.arg_start = x->pos, .execfn = x->execfn, .env_end = x->execfn};
 	struct words w = {.x = x};
@@ -239,6 +240,6 @@ int exec_write_tables(struct process_exec *x, const struct ustack_args *a, uintp
 		w.rc = exec_copy_out(x, l.random, a->random, 16);
 	if (w.rc == 0 && a->platform)
 		w.rc = exec_copy_out(x, l.platform, a->platform, strlen(a->platform) + 1);
-	*sp = l.sp;
+	*out = l;
 	return w.rc;
 }

@@ -48,7 +48,11 @@ int exec_layout(struct process_exec *x, uint64_t stack_limit);
  */
 int exec_copy_out(struct process_exec *x, uintptr_t dst, const void *src, size_t n);
 
-/* The vectors and the random bytes below the strings (create_elf_tables); the initial sp. */
-int exec_write_tables(struct process_exec *x, const struct ustack_args *a, uintptr_t *sp);
+/*
+ * The vectors and the random bytes below the strings (create_elf_tables);
+ * where the stack (sp: argc) and the strings ended up, into *l.
+ */
+int exec_write_tables(struct process_exec *x, const struct ustack_args *a,
+                      struct ustack_layout *l);
 
 #endif

@@ -110,6 +110,7 @@ void sched_switch(struct task_cpu *cpu, enum sched_why why)
 	next->state = TASK_RUNNING;
 	next->exec_start = now;
 	next->switches_in++;
+	cpu->switches++;
 	cpu->current = next;
 	cpu->prev = prev;
 	switch_space(cpu, next);

@@ -250,6 +250,27 @@ void task_get_info(const struct task *t, struct task_info *info)
 		.runtime_ns = t->runtime_ns + running,
 		.switches_in = t->switches_in,
 		.preemptions = t->preemptions,
+		.activity = t->state == TASK_RUNNING  ? TASK_ACT_RUNNING
+			    : t->state == TASK_READY  ? TASK_ACT_READY
+			    : t->state == TASK_BLOCKED ? TASK_ACT_SLEEPING
+						      : TASK_ACT_EXITED,
+	};
+	hal_spin_unlock_irqrestore(&cpu->lock, flags);
+}
+
+void task_cpu_stats(struct task_cpu_stats *out)
+{
+	struct task_cpu *cpu = this_cpu();
+	unsigned long flags = hal_spin_lock_irqsave(&cpu->lock);
+	struct task *idle = cpu->idle;
+	uint64_t running = TASK_ACCOUNTING && idle && idle == cpu->current
+				   ? hal_time_ns() - idle->exec_start
+				   : 0;
+
+	*out = (struct task_cpu_stats){
+		.idle_ns = idle ? idle->runtime_ns + running : 0,
+		.switches = cpu->switches,
+		.ready = cpu->rq.nr_ready + (cpu->current && cpu->current != idle),
 	};
 	hal_spin_unlock_irqrestore(&cpu->lock, flags);
 }

@@ -108,7 +108,7 @@ static int set_target(struct tmpfs_inode *ti, const char *target)
 	if (len + 1 > PAGE_SIZE)
 		return -ENAMETOOLONG;
 	if (len >= TMPFS_SHORT_SYMLINK) {
-		if (!tmpfs_charge(&TSB(&ti->v)->used_blocks, TSB(&ti->v)->max_blocks, 1))
+		if (!tmpfs_charge_blocks(TSB(&ti->v), 1))
 			return -ENOSPC;
 		ti->v.blocks = PAGE_SIZE / 512;
 	}

@@ -127,8 +127,18 @@ static int mode_check(struct vfs_inode *inode, unsigned mask, const struct vfs_c
 	return (mask & ~mode) ? -EACCES : 0;
 }
 
-/* generic_permission: the mode bits, then what the capabilities override. */
+/*
+ * inode_permission: the file system's own rule if it has one, else
+ * generic_permission: the mode bits, then what the capabilities override.
+ */
 int vfs_inode_permission(struct vfs_inode *inode, unsigned mask, const struct vfs_cred *cr)
+{
+	if (inode->ops && inode->ops->permission)
+		return inode->ops->permission(inode, mask, cr);
+	return vfs_generic_permission(inode, mask, cr);
+}
+
+int vfs_generic_permission(struct vfs_inode *inode, unsigned mask, const struct vfs_cred *cr)
 {
 	uint32_t mode = vfs_mode(inode);
 

@@ -41,6 +41,7 @@ struct vfs_mount {
 	struct vfs_dentry *mountpoint; /* in parent (a reference) */
 	unsigned flags;                /* VFS_MNT_* */
 	uint64_t id;                   /* its number, for statx */
+	char *source;                  /* mount(2)'s source, for /proc/mounts (kmalloc'd) */
 
 	/* Guarded by the tree lock. */
 	struct list_node link; /* the mount list, newest last */
@@ -110,6 +111,9 @@ const struct vfs_fstype *vfs_fstype_find(const char *name);
 /* The mount on top of (mnt, d), or NULL. Tree lock held. */
 struct vfs_mount *vfs_mount_on(struct vfs_mount *mnt, struct vfs_dentry *d);
 void vfs_mounts_free(void);
+
+/* fs_struct.c: p's path from root into the end of buf (VFS_PATH_MAX bytes); NULL if too long. */
+char *vfs_prepend_path(const struct vfs_path *p, const struct vfs_path *root, char *buf);
 
 /* namei.c: the last component of a path, for the calls that create or remove it. */
 enum vfs_last { VFS_LAST_NORM, VFS_LAST_ROOT, VFS_LAST_DOT, VFS_LAST_DOTDOT };

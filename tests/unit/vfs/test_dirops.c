@@ -97,7 +97,7 @@ static void test_link(void **state)
 	assert_int_equal(vfs_link(T_fs, NULL, "/top", NULL, "/d/y", false, &user), -EACCES);
 	/* Across mounts: EXDEV. */
 	assert_int_equal(vfs_mkdir(T_fs, NULL, "/mnt", 0755, &T_root), 0);
-	assert_int_equal(vfs_mount(T_fs, "/mnt", "fakefs", NULL, 0, &T_root), 0);
+	assert_int_equal(vfs_mount(T_fs, NULL, "/mnt", "fakefs", NULL, 0, &T_root), 0);
 	assert_int_equal(vfs_link(T_fs, NULL, "/top", NULL, "/mnt/x", false, &T_root), -EXDEV);
 	/* A link to a link, or (followed) to its target. */
 	assert_int_equal(vfs_symlink(T_fs, "top", NULL, "/sl", &T_root), 0);

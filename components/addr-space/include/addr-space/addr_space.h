@@ -302,5 +302,11 @@ size_t as_table_pages(struct addr_space *as);
 /* [free] Lowest and highest (exclusive) user addresses areas may use. */
 uintptr_t as_user_base(void);
 uintptr_t as_user_top(void);
+/*
+ * Where placement without a hint starts: a third of user space, Linux's
+ * TASK_UNMAPPED_BASE of its legacy bottom-up layout. Far above a program
+ * and its break, so mappings leave the break room to grow.
+ */
+uintptr_t as_unmapped_base(void);
 
 #endif

@@ -56,6 +56,17 @@ enum process_state {
 #define PROCESS_SIGCONT 18
 #define PROCESS_SIGBIT(sig) (1ull << ((sig) - 1))
 
+/*
+ * Where exec put the program and its strings, as Linux's mm_struct keeps
+ * them (start_code..env_end; start_stack is where argc is): /proc's stat,
+ * cmdline, environ and the [stack] name. Set by exec at its point of no
+ * return under the tree lock, copied by fork.
+ */
+struct process_layout {
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_stack, arg_start, arg_end, env_start, env_end;
+};
+
 struct process {
 	int32_t pid;
 
@@ -90,11 +101,14 @@ struct process {
 	bool releasing;            /* exiting, its space being destroyed (tree lock) */
 
 	struct addr_space *as;     /* changed under the tree lock (the OOM killer reads it) */
+	unsigned as_users;         /* /proc readers of 'as' (process_as_get), tree lock */
+	struct wait_queue as_idle; /* the process waits here for them to finish */
 	struct addr_space *exec_as; /* the space an exec in progress builds (tree lock) */
 	struct task *task;         /* set under the tree lock before it first runs */
 	struct wait_queue child_exit; /* the process waits here for its children */
 	struct hal_user_context uc;
 	char comm[16];                /* the program's name, as Linux's comm */
+	struct process_layout layout; /* tree lock */
 	void *abi;                    /* the system-call layer's per-process state */
 };
 
@@ -336,5 +350,29 @@ void process_unlock(unsigned long flags);
 
 /* Processes in the table, zombies included (tests wait for 0). */
 size_t process_count(void);
+
+/*
+ * For /proc: the lowest pid above 'after' in the table (zombies
+ * included), or 0; the pid given out last (0 before the first). Task
+ * context; takes the tree lock.
+ */
+int32_t process_next_pid(int32_t after);
+int32_t process_last_pid(void);
+
+/*
+ * Another process's address space, for /proc (maps, memory figures),
+ * Linux's get_task_mm/mmput: process_as_get gives pid's space and keeps
+ * the process from destroying it (exit, exec, a fork that failed wait for
+ * every user) until process_as_put; NULL for no such process, a zombie,
+ * or a space on its way out. Between the two, use the space only through
+ * addr-space's calls, which take its lock. Task context; takes the tree
+ * lock; process_as_put may wake the process.
+ */
+struct process_as_ref {
+	struct process *p;
+	struct addr_space *as;
+};
+struct addr_space *process_as_get(int32_t pid, struct process_as_ref *ref);
+void process_as_put(struct process_as_ref *ref);
 
 #endif

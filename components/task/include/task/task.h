@@ -101,6 +101,14 @@ unsigned long task_id(const struct task *t);
  * Any context; never sleeps. */
 int task_set_nice(struct task *t, int nice);
 
+/* What a task is doing now (/proc's state letter: R for the first two, S or D when asleep). */
+enum task_activity {
+	TASK_ACT_RUNNING,  /* on the CPU */
+	TASK_ACT_READY,    /* waiting for the CPU */
+	TASK_ACT_SLEEPING, /* blocked: on a wait queue, or until a deadline */
+	TASK_ACT_EXITED,   /* ended */
+};
+
 struct task_info {
 	unsigned long id;
 	const char *name;
@@ -108,9 +116,19 @@ struct task_info {
 	uint64_t runtime_ns;    /* CPU time charged to the task (0 without CONFIG_TASK_ACCOUNTING) */
 	uint64_t switches_in;   /* times it was switched to */
 	uint64_t preemptions;   /* times the tick (or a wakeup) switched it out */
+	enum task_activity activity;
 };
-/* Any context; a snapshot. */
+/* A snapshot of 't' (which must not be freed meanwhile). Any context; takes the CPU's lock. */
 void task_get_info(const struct task *t, struct task_info *info);
+
+/* The CPU's counters since task_init, for /proc/stat, /proc/uptime and /proc/loadavg. */
+struct task_cpu_stats {
+	uint64_t idle_ns;  /* CPU time of the idle task (0 without CONFIG_TASK_ACCOUNTING) */
+	uint64_t switches; /* context switches */
+	unsigned ready;    /* tasks running or ready to run, the idle task apart */
+};
+/* Any context; takes the CPU's lock. */
+void task_cpu_stats(struct task_cpu_stats *out);
 
 /* Timer ticks since task_init (the FIFO scheduler needs none: only sleeps arm the timer).
  * Any context. */
