@@ -13,6 +13,7 @@
 #   make test                        every unit and boot test (what CI runs)
 #   make bench                       host micro-benchmarks (docs/benchmarks.md)
 #   make bench-shm [BENCH_ARGS=n]    ipc-shm and Linux's shm syscalls side by side
+#   make bench-linux [ROUNDS=n]      the kit against Linux 6.12 on the same QEMU machine
 #   make menuconfig|savedefconfig|olddefconfig   edit the build's configuration
 #   make defconfig CONFIG=configs/x_defconfig    (re)load a configuration into its build dir
 #   make APP_DIR=/path/to/app CONFIG=/path/to/app/defconfig run   an app outside the tree
@@ -57,13 +58,14 @@ squote    = '$(subst ','\'',$(1))'
 RUN_ARGS := $(if $(INITRD),--initrd $(call squote,$(INITRD))) \
 	$(if $(APPEND),--append $(call squote,$(APPEND)))
 
-.PHONY: all build configure initrd run run-uboot debug test unit-test bench bench-shm setup menuconfig guiconfig \
+.PHONY: all build configure initrd run run-uboot debug test unit-test bench bench-shm bench-linux setup \
+	menuconfig guiconfig \
 	savedefconfig olddefconfig defconfig clean help
 
 all: build
 
 help:
-	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,19p' Makefile | sed 's/^# \{0,1\}//'
 
 setup:
 	@scripts/setup.sh
@@ -121,6 +123,20 @@ bench-shm: setup
 		-DKIT_BENCH=ON > build/bench-shm.configure.log 2>&1 || { cat build/bench-shm.configure.log; exit 1; }
 	@cmake --build build/bench-shm -j $(JOBS) --target bench-ipc-shm
 	@build/bench-shm/bench/ipc-shm/bench-ipc-shm $(BENCH_ARGS)
+
+# The shm-demo image, debug and release (bench/linux/release.config), against
+# the Linux Image of ../shared/linux-anchor (or KIT_LINUX_ANCHOR) booted with
+# the same QEMU command line and initrd; says so and stops if there is none.
+BENCH_LINUX := build/bench-linux
+bench-linux: setup
+	@if $(PY) bench/linux/bench_linux.py --probe; then \
+	mkdir -p $(BENCH_LINUX) && \
+	$(MAKE) --no-print-directory build BUILD=$(BENCH_LINUX)/kit-debug \
+		CONFIG=configs/boards/riscv64-qemu-virt.config,configs/apps/shm-demo.config && \
+	$(MAKE) --no-print-directory build BUILD=$(BENCH_LINUX)/kit-release \
+		CONFIG=configs/boards/riscv64-qemu-virt.config,configs/apps/shm-demo.config,bench/linux/release.config && \
+	$(PY) bench/linux/bench_linux.py --out $(BENCH_LINUX) --rounds $(or $(ROUNDS),3) \
+		--kit debug=$(BENCH_LINUX)/kit-debug --kit release=$(BENCH_LINUX)/kit-release; fi
 
 # Only the unit tests of one component: make unit-test LABEL=klib
 unit-test: setup
