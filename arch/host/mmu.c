@@ -9,10 +9,16 @@ void hal_mmu_flush_all(void)
 {
 }
 
-void hal_mmu_flush_range(uintptr_t va, size_t len)
+void hal_tlb_flush_range(unsigned asid, uintptr_t va, size_t len)
 {
+	(void)asid;
 	(void)va;
 	(void)len;
+}
+
+void hal_tlb_flush_asid(unsigned asid)
+{
+	(void)asid;
 }
 
 void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)

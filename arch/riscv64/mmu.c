@@ -31,16 +31,35 @@ void hal_mmu_flush_all(void)
 	sfence_vma_all();
 }
 
-void hal_mmu_flush_range(uintptr_t va, size_t len)
+/*
+ * sfence.vma rs1, rs2 (privileged spec 1.12, 4.2.1): rs1 = x0 covers every
+ * address, table entries included; an address covers only the leaf entries
+ * for it. rs2 = x0 covers every address space and global mappings; an ASID
+ * covers that space's non-global entries alone. x0 in rs2 is the register,
+ * not a zero ASID, hence the two forms below.
+ */
+void hal_tlb_flush_asid(unsigned asid)
+{
+	if (asid == HAL_TLB_ANY_ASID)
+		sfence_vma_all();
+	else
+		__asm__ __volatile__("sfence.vma zero, %0" ::"r"((unsigned long)asid) : "memory");
+}
+
+void hal_tlb_flush_range(unsigned asid, uintptr_t va, size_t len)
 {
 	uintptr_t p = va & ~(uintptr_t)4095, end = va + len;
 
 	if (len / 4096 > CONFIG_RISCV_TLB_FLUSH_PAGES) {
-		sfence_vma_all();
+		hal_tlb_flush_asid(asid);
 		return;
 	}
-	for (; p < end; p += 4096)
-		__asm__ __volatile__("sfence.vma %0, zero" ::"r"(p) : "memory");
+	for (; p < end; p += 4096) {
+		if (asid == HAL_TLB_ANY_ASID)
+			__asm__ __volatile__("sfence.vma %0, zero" ::"r"(p) : "memory");
+		else
+			__asm__ __volatile__("sfence.vma %0, %1" ::"r"(p), "r"((unsigned long)asid) : "memory");
+	}
 }
 
 static void satp_write(unsigned long satp)

@@ -212,18 +212,21 @@ void pt_activate(struct pt *pt)
 {
 	active_pt = pt;
 	/* The kernel's table is the kernel half, already installed: no user half. */
-	hal_mmu_switch(pt && pt != kernel_pt ? pt->root : 0, 0);
+	hal_mmu_switch(pt && pt != kernel_pt ? pt->root : 0, pt ? pt->asid : 0);
 }
 
 void pt_flush(const struct pt *pt, uint64_t va, uint64_t len, bool tables_freed)
 {
+	/* The kernel's mappings are in every space (and global). */
+	unsigned asid = pt == kernel_pt ? HAL_TLB_ANY_ASID : pt->asid;
+
 	if (pt != kernel_pt && pt != active_pt)
 		return; /* not in use: its next activation flushes anyway */
 	/* A per-address flush is only promised to drop leaf entries. */
 	if (tables_freed)
-		hal_mmu_flush_all();
+		hal_tlb_flush_asid(asid);
 	else
-		hal_mmu_flush_range((uintptr_t)va, (size_t)len);
+		hal_tlb_flush_range(asid, (uintptr_t)va, (size_t)len);
 }
 
 int pt_check_prot(unsigned prot)

@@ -44,6 +44,7 @@ struct pt {
 	size_t tables;          /* table pages this table owns, root included */
 	uint64_t shared[PT_ENTRIES / 64]; /* root entries borrowed from the kernel table */
 	struct list_node link;  /* every table, for kernel entry propagation */
+	unsigned asid;          /* its translations' tag in the TLB (hal/mmu.h); 0 for every table so far */
 };
 
 /* A table page's address: the architecture's translation, inline (every walk step takes one). */
@@ -94,6 +95,24 @@ void pt_set_root_entry(struct pt *pt, unsigned idx, uint64_t pte);
 int pt_split_at(struct pt *pt, uint64_t va);
 
 /* Flush the TLB for a change to [va, va + len) if the table may be in use. */
+/*
+ * Entries of [va, va + len) changed: flush them from this CPU's TLB if pt is
+ * in use here (leaf entries by address; a freed table: the whole space).
+ */
 void pt_flush(const struct pt *pt, uint64_t va, uint64_t len, bool tables_freed);
+
+/* The span of leaf entries an operation changed, for pt_flush; empty while lo > hi. */
+struct pt_span {
+	uint64_t lo, hi;
+};
+#define PT_SPAN_EMPTY ((struct pt_span){.lo = UINT64_MAX, .hi = 0})
+
+static inline void pt_span_add(struct pt_span *s, uint64_t va, uint64_t size)
+{
+	if (va < s->lo)
+		s->lo = va;
+	if (va + size - 1 > s->hi)
+		s->hi = va + size - 1;
+}
 
 #endif

@@ -26,9 +26,9 @@
  *
  * Every function here is for the calling CPU only, may be called with
  * interrupts on or off, and never sleeps. A change to a table another CPU
- * may be using needs that CPU's TLB flushed too: with SMP, a remote flush of
- * a range of one space (hal_mmu_flush_range's cross-CPU form, over an IPI)
- * joins this header; there is one CPU so far.
+ * may be using needs that CPU's TLB flushed too: that is a remote flush of
+ * a range of one space (the hal_tlb_flush_* calls' cross-CPU form, over an
+ * IPI or SBI RFENCE), a separate primitive; there is one CPU so far.
  */
 #ifndef HAL_MMU_H
 #define HAL_MMU_H
@@ -36,12 +36,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The asid of hal_tlb_flush_*() for a change to the kernel's (global) translations: every space. */
+#define HAL_TLB_ANY_ASID (~0u)
+
 /* Drop every cached translation of the calling CPU. */
 void hal_mmu_flush_all(void);
 
-/* Drop the cached translations of [va, va + len), in every address space (all of them if that is
- * cheaper). */
-void hal_mmu_flush_range(uintptr_t va, size_t len);
+/*
+ * A leaf entry of [va, va + len) in the table tagged 'asid' changed (or
+ * HAL_TLB_ANY_ASID: in the kernel's table): drop the calling CPU's cached
+ * translations of that range, page by page, or all of the space's at once
+ * past the architecture's threshold (CONFIG_RISCV_TLB_FLUSH_PAGES). Only
+ * leaf entries: after freeing a table, hal_tlb_flush_asid().
+ */
+void hal_tlb_flush_range(unsigned asid, uintptr_t va, size_t len);
+
+/*
+ * Drop every translation the calling CPU caches for the space tagged
+ * 'asid', table (non-leaf) entries included, but not the kernel's global
+ * ones; HAL_TLB_ANY_ASID: everything, as hal_mmu_flush_all().
+ */
+void hal_tlb_flush_asid(unsigned asid);
 
 /*
  * Translate the user half through the table whose root is at user_root_pa
