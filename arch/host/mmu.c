@@ -21,6 +21,18 @@ void hal_tlb_flush_asid(unsigned asid)
 	(void)asid;
 }
 
+unsigned hal_asid_get(struct hal_asid *a)
+{
+	(void)a;
+	return 0;
+}
+
+unsigned hal_asid_cached(const struct hal_asid *a)
+{
+	(void)a;
+	return HAL_ASID_NONE;
+}
+
 void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
 {
 	(void)user_root_pa;

@@ -11,6 +11,7 @@
 
 #include <paging/paging.h>
 #include <hal/memmap.h>
+#include <hal/mmu.h>
 #include <klib/list.h>
 
 #define PT_ENTRIES     512u
@@ -44,7 +45,9 @@ struct pt {
 	size_t tables;          /* table pages this table owns, root included */
 	uint64_t shared[PT_ENTRIES / 64]; /* root entries borrowed from the kernel table */
 	struct list_node link;  /* every table, for kernel entry propagation */
-	unsigned asid;          /* its translations' tag in the TLB (hal/mmu.h); 0 for every table so far */
+	struct hal_asid asid;   /* its translations' tag in the TLB, as the hal hands it out */
+	unsigned asid_now;      /* the id of its last activation (hal_asid_get) */
+	bool retired;           /* pt_retire: never active again */
 };
 
 /* A table page's address: the architecture's translation, inline (every walk step takes one). */

@@ -30,6 +30,8 @@ static void test_unmap_flushes_what_was_there(void **state)
 
 	assert_int_equal(pt_create(&pt_format_sv39, &pt), 0);
 	pt_activate(pt);
+	unsigned asid = fake_hal_asid;
+	assert_true(asid != 0); /* the kernel's */
 	fake_hal_flush_reset();
 	/* Nothing mapped (a shmat never touched): nothing to flush. */
 	assert_int_equal(pt_unmap(pt, 0x100000, 0x40000, NULL, NULL), 0);
@@ -40,13 +42,13 @@ static void test_unmap_flushes_what_was_there(void **state)
 	fake_hal_flush_reset();
 	assert_int_equal(pt_unmap(pt, 0, 0x8000, NULL, NULL), 0);
 	assert_int_equal(fake_hal_flush_count, 1);
-	expect_flush(0, FAKE_FLUSH_RANGE, 0, 0x1000, 0x3000);
+	expect_flush(0, FAKE_FLUSH_RANGE, asid, 0x1000, 0x3000);
 
 	/* mprotect of a range with one present page: that page. Again: nothing changes. */
 	fake_hal_flush_reset();
 	assert_int_equal(pt_protect(pt, 0, 0x20000, RW), 0);
 	assert_int_equal(fake_hal_flush_count, 1);
-	expect_flush(0, FAKE_FLUSH_RANGE, 0, 0x10000, 0x1000);
+	expect_flush(0, FAKE_FLUSH_RANGE, asid, 0x10000, 0x1000);
 	assert_int_equal(pt_protect(pt, 0, 0x20000, RW), 0);
 	assert_int_equal(fake_hal_flush_count, 1);
 
@@ -55,7 +57,7 @@ static void test_unmap_flushes_what_was_there(void **state)
 	fake_hal_flush_reset();
 	assert_int_equal(pt_unmap(pt, 0x10000, 0x1000, NULL, NULL), 0);
 	assert_int_equal(fake_hal_flush_count, 1);
-	expect_flush(0, FAKE_FLUSH_ASID, 0, 0, 0);
+	expect_flush(0, FAKE_FLUSH_ASID, asid, 0, 0);
 	pt_activate(NULL);
 	pt_destroy(pt);
 	assert_int_equal(page_free_count(), free0);
@@ -75,6 +77,43 @@ static void test_inactive_table_flushes_nothing(void **state)
 	assert_int_equal(pt_unmap(pt, 0x1000, 0x1000, NULL, NULL), 0);
 	assert_int_equal(fake_hal_flush_count, 0);
 	pt_destroy(pt);
+}
+
+/* With ids a space's entries outlive its switch-out: a change to it while
+ * another space runs flushes under its own id, and switching back flushes
+ * nothing. */
+static void test_inactive_table_that_ran_flushes_under_its_id(void **state)
+{
+	struct pt *a, *b;
+	(void)state;
+
+	pt_test_ram(4);
+	assert_int_equal(pt_create(&pt_format_sv39, &a), 0);
+	assert_int_equal(pt_create(&pt_format_sv39, &b), 0);
+	pt_activate(a);
+	unsigned id_a = fake_hal_asid;
+	assert_int_equal(pt_map(a, 0x1000, 0x1000, 0x2000, PT_READ, 0), 0);
+	pt_activate(b);
+	assert_true(fake_hal_asid != id_a);
+	fake_hal_flush_reset();
+	assert_int_equal(pt_protect(a, 0x2000, 0x1000, RW), 0);
+	assert_int_equal(fake_hal_flush_count, 1);
+	expect_flush(0, FAKE_FLUSH_RANGE, id_a, 0x2000, 0x1000);
+	pt_activate(a);
+	assert_int_equal(fake_hal_asid, id_a);
+	assert_int_equal(fake_hal_flush_count, 1);
+	/* Torn down: never run again, so its unmaps flush nothing. */
+	pt_activate(b);
+	expect_panic(pt_retire(b));
+	pt_retire(a);
+	fake_hal_flush_reset();
+	assert_int_equal(pt_unmap(a, 0, 0x4000, NULL, NULL), 0);
+	assert_int_equal(fake_hal_flush_count, 0);
+	expect_panic(pt_activate(a));
+	assert_true(kit_test_output_has("was retired"));
+	pt_activate(NULL);
+	pt_destroy(a);
+	pt_destroy(b);
 }
 
 static void test_kernel_table_flushes_every_space(void **state)
@@ -100,6 +139,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_unmap_flushes_what_was_there),
 	    cmocka_unit_test(test_inactive_table_flushes_nothing),
+	    cmocka_unit_test(test_inactive_table_that_ran_flushes_under_its_id),
 	    cmocka_unit_test(test_kernel_table_flushes_every_space),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,9 +81,25 @@ void hal_tlb_flush_asid(unsigned asid)
 	log_flush(FAKE_FLUSH_ASID, asid, 0, 0);
 }
 
+/* Ids as a hart with them hands them out: 1, 2, ... in one generation. */
+unsigned fake_hal_asid;
+static unsigned fake_asid_next = 1;
+
+unsigned hal_asid_get(struct hal_asid *a)
+{
+	if (!a->v)
+		a->v = fake_asid_next++;
+	return (unsigned)a->v;
+}
+
+unsigned hal_asid_cached(const struct hal_asid *a)
+{
+	return a->v ? (unsigned)a->v : HAL_ASID_NONE;
+}
+
 void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
 {
-	(void)asid;
+	fake_hal_asid = asid;
 	fake_hal_root = user_root_pa;
 }
 

@@ -30,6 +30,7 @@ extern struct fake_flush fake_hal_flush_log[FAKE_HAL_FLUSH_LOG];
 extern unsigned fake_hal_flush_count; /* entries in the log since the last reset (may exceed the log) */
 void fake_hal_flush_reset(void);
 extern uint64_t fake_hal_root;      /* last hal_mmu_switch() root */
+extern unsigned fake_hal_asid;      /* and its asid (the fake hands out 1, 2, ...: never a rollover) */
 extern hal_fault_handler_t fake_hal_fault_handler;
 
 /* size bytes of zeroed host memory aligned to align (a power of two), never freed; NULL on failure. */
