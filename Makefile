@@ -20,6 +20,7 @@
 #   make unit-test LABEL=klib        one label's tests (a component's), building only those
 #   make bench                       host micro-benchmarks (docs/benchmarks.md)
 #   make bench-shm [BENCH_ARGS=n]    ipc-shm and Linux's shm syscalls side by side
+#   make bench-linux [ROUNDS=n]      the kit against Linux 6.12 on the same QEMU machine
 #   make menuconfig|guiconfig|savedefconfig|olddefconfig   edit the build's configuration
 #   make defconfig CONFIG=configs/x_defconfig    (re)load a configuration into its build dir
 #   make run EXTRA_CONFIG=frag.config            a fragment applied to the build's .config
@@ -88,8 +89,8 @@ RUN_ARGS := $(if $(INITRD),--initrd $(call squote,$(INITRD))) \
 	$(if $(APPEND),--append $(call squote,$(APPEND)))
 
 .PHONY: all build configure initrd run run-uboot debug test unit-test randconfig-test fuzz mutate bench \
-	bench-shm setup menuconfig guiconfig savedefconfig olddefconfig defconfig clean help list size new-app \
-	check-app
+	bench-shm bench-linux setup menuconfig guiconfig savedefconfig olddefconfig defconfig clean help list size \
+	new-app check-app
 
 all: build
 
@@ -186,6 +187,20 @@ bench-shm: setup
 		-DKIT_BENCH=ON > build/bench-shm.configure.log 2>&1 || { cat build/bench-shm.configure.log; exit 1; }
 	@cmake --build build/bench-shm -j $(JOBS) --target bench-ipc-shm
 	@build/bench-shm/bench/ipc-shm/bench-ipc-shm $(BENCH_ARGS)
+
+# The shm-demo image, debug and release (bench/linux/release.config), against
+# the Linux Image of ../shared/linux-anchor (or KIT_LINUX_ANCHOR) booted with
+# the same QEMU command line and initrd; says so and stops if there is none.
+BENCH_LINUX := build/bench-linux
+bench-linux: setup
+	@if $(PY) bench/linux/bench_linux.py --probe; then \
+	mkdir -p $(BENCH_LINUX) && \
+	$(MAKE) --no-print-directory build BUILD=$(BENCH_LINUX)/kit-debug \
+		CONFIG=configs/boards/riscv64-qemu-virt.config,configs/apps/shm-demo.config && \
+	$(MAKE) --no-print-directory build BUILD=$(BENCH_LINUX)/kit-release \
+		CONFIG=configs/boards/riscv64-qemu-virt.config,configs/apps/shm-demo.config,bench/linux/release.config && \
+	$(PY) bench/linux/bench_linux.py --out $(BENCH_LINUX) --rounds $(or $(ROUNDS),3) \
+		--kit debug=$(BENCH_LINUX)/kit-debug --kit release=$(BENCH_LINUX)/kit-release; fi
 
 # Only the tests of one label: make unit-test LABEL=klib. A component's
 # label builds only its tests (the unit-<component> target); another label

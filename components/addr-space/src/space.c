@@ -61,6 +61,7 @@ void as_destroy(struct addr_space *as)
 
 	if (!as)
 		return;
+	pt_retire(as->pt); /* nobody runs in it again: its unmaps need no flush */
 	as_lock(&as->lock);
 	while ((a = area_first_above(as, 0)))
 		area_destroy(a);

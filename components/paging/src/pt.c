@@ -301,18 +301,38 @@ void pt_activate(struct pt *pt)
 {
 	active_pt = pt;
 	/* The kernel's table is the kernel half, already installed: no user half. */
-	hal_mmu_switch(pt && pt != kernel_pt ? pt->root : 0, 0);
+	if (!pt || pt == kernel_pt) {
+		hal_mmu_switch(0, 0);
+		return;
+	}
+	if (pt->retired)
+		panic("pt_activate: table %p was retired", (void *)pt);
+	pt->asid_now = hal_asid_get(&pt->asid);
+	hal_mmu_switch(pt->root, pt->asid_now);
+}
+
+void pt_retire(struct pt *pt)
+{
+	if (pt == active_pt || pt == kernel_pt)
+		panic("pt_retire: table %p is in use", (void *)pt);
+	pt->retired = true;
 }
 
 void pt_flush(const struct pt *pt, uint64_t va, uint64_t len, bool tables_freed)
 {
-	if (pt != kernel_pt && pt != active_pt)
-		return; /* not in use: its next activation flushes anyway */
+	unsigned asid;
+
+	if (pt == kernel_pt)
+		asid = HAL_TLB_ANY_ASID; /* the kernel's mappings are in every space (and global) */
+	else if (pt == active_pt)
+		asid = pt->asid_now;
+	else if (pt->retired || (asid = hal_asid_cached(&pt->asid)) == HAL_ASID_NONE)
+		return; /* nothing of it can be cached: its next activation fences or flushes */
 	/* A per-address flush is only promised to drop leaf entries. */
 	if (tables_freed)
-		hal_mmu_flush_all();
+		hal_tlb_flush_asid(asid);
 	else
-		hal_mmu_flush_range((uintptr_t)va, (size_t)len);
+		hal_tlb_flush_range(asid, (uintptr_t)va, (size_t)len);
 }
 
 int pt_check_prot(unsigned prot)

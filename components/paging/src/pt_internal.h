@@ -11,6 +11,7 @@
 
 #include <paging/paging.h>
 #include <hal/memmap.h>
+#include <hal/mmu.h>
 #include <klib/list.h>
 
 #define PT_ENTRIES     512u
@@ -47,6 +48,9 @@ struct pt {
 	 * table: root entries some table has split). Under tables_lock. */
 	uint64_t split[PT_ENTRIES / 64];
 	struct list_node link;  /* every table, for kernel entry propagation */
+	struct hal_asid asid;   /* its translations' tag in the TLB, as the hal hands it out */
+	unsigned asid_now;      /* the id of its last activation (hal_asid_get) */
+	bool retired;           /* pt_retire: never active again */
 };
 
 /* A table page's address: the architecture's translation, inline (every walk step takes one). */
@@ -114,6 +118,24 @@ void pt_set_entry(struct pt *pt, uint64_t *t, uint64_t va, unsigned level, uint6
 int pt_split_at(struct pt *pt, uint64_t va);
 
 /* Flush the TLB for a change to [va, va + len) if the table may be in use. */
+/*
+ * Entries of [va, va + len) changed: flush them from this CPU's TLB if pt is
+ * in use here (leaf entries by address; a freed table: the whole space).
+ */
 void pt_flush(const struct pt *pt, uint64_t va, uint64_t len, bool tables_freed);
+
+/* The span of leaf entries an operation changed, for pt_flush; empty while lo > hi. */
+struct pt_span {
+	uint64_t lo, hi;
+};
+#define PT_SPAN_EMPTY ((struct pt_span){.lo = UINT64_MAX, .hi = 0})
+
+static inline void pt_span_add(struct pt_span *s, uint64_t va, uint64_t size)
+{
+	if (va < s->lo)
+		s->lo = va;
+	if (va + size - 1 > s->hi)
+		s->hi = va + size - 1;
+}
 
 #endif

@@ -14,8 +14,8 @@ struct task;
  * against the format, and variables kept only for the message count as
  * used (-Wunused-variable in release builds otherwise).
  */
-#ifdef CONFIG_DEBUG
 void sync_report(const char *fmt, ...) KIT_PRINTF(1, 2);
+#ifdef CONFIG_DEBUG
 #define SYNC_REPORT(...) sync_report(__VA_ARGS__)
 #else
 int sync_report_unused(const char *fmt, ...) KIT_PRINTF(1, 2); /* declared only */

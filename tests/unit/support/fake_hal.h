@@ -13,11 +13,26 @@
 #include <hal/mmu.h>
 #include <hal/trap.h>
 #include <stddef.h>
+#include <stdint.h>
 
 void fake_hal_set_regions(const struct hal_mem_region *r, size_t n);
 
-extern unsigned fake_hal_flushes;   /* hal_mmu_flush_all + hal_mmu_flush_range calls */
+extern unsigned fake_hal_flushes;   /* hal_mmu_flush_all + hal_tlb_flush_* calls */
+
+/* The TLB flushes asked for, oldest first: what a change to a table cost the TLB. */
+enum fake_flush_kind { FAKE_FLUSH_ALL, FAKE_FLUSH_ASID, FAKE_FLUSH_RANGE };
+struct fake_flush {
+	enum fake_flush_kind kind;
+	unsigned asid;  /* ASID and RANGE */
+	uintptr_t va;   /* RANGE */
+	size_t len;     /* RANGE */
+};
+#define FAKE_HAL_FLUSH_LOG 64
+extern struct fake_flush fake_hal_flush_log[FAKE_HAL_FLUSH_LOG];
+extern unsigned fake_hal_flush_count; /* entries in the log since the last reset (may exceed the log) */
+void fake_hal_flush_reset(void);
 extern uint64_t fake_hal_root;      /* last hal_mmu_switch() root */
+extern unsigned fake_hal_asid;      /* and its asid (the fake hands out 1, 2, ...: never a rollover) */
 extern hal_fault_handler_t fake_hal_fault_handler;
 
 /* size bytes of zeroed host memory aligned to align (a power of two), never freed; NULL on failure. */

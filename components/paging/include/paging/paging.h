@@ -116,10 +116,19 @@ void pt_set_kernel(struct pt *pt);
 struct pt *pt_kernel(void);
 
 /*
- * Make this table the calling CPU's user half (hal_mmu_switch); NULL or the
- * kernel's table: no user half. Changes to the active table flush this
- * CPU's TLB.
+ * Make this table the calling CPU's user half (hal_mmu_switch, under the
+ * address-space id the hal hands the table); NULL or the kernel's table: no
+ * user half. Changes to the active table, or to one whose id may still be
+ * cached, flush this CPU's TLB under that id.
  */
 void pt_activate(struct pt *pt);
+
+/*
+ * The table is being torn down and will never be activated again, on any
+ * CPU: from now on changes to it flush nothing (no CPU switches to its id
+ * again before a new generation has flushed every TLB). It may not be
+ * active. Saves an exit a flush per unmapped range.
+ */
+void pt_retire(struct pt *pt);
 
 #endif
