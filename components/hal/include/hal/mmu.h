@@ -19,22 +19,26 @@
  *
  * Ids: 0 is valid everywhere. No allocator hands out others yet, and the
  * riscv64 switch flushes the whole TLB, so reusing 0 for every space is
- * correct; an allocator (with SMP) makes the flush unnecessary.
+ * correct; an allocator makes the flush unnecessary (with SMP it must
+ * also retire an id on every CPU that used it).
  *
  * On the host platform the process runs in Linux's page table: the flushes
  * and the switch do nothing and hal_mmu_init() says -ENOSYS.
  *
- * Every function here is for the calling CPU only, may be called with
- * interrupts on or off, and never sleeps. A change to a table another CPU
- * may be using needs that CPU's TLB flushed too: with SMP, a remote flush of
- * a range of one space (hal_mmu_flush_range's cross-CPU form, over an IPI)
- * joins this header; there is one CPU so far.
+ * Every function here but hal_mmu_flush_range_cpus() is for the calling CPU
+ * only, may be called with interrupts on or off, and never sleeps. A change
+ * to a table another CPU may be using needs that CPU's TLB flushed too:
+ * hal_mmu_flush_range_cpus().
  */
 #ifndef HAL_MMU_H
 #define HAL_MMU_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <hal/smp.h>
+
+/* hal_mmu_flush_range_cpus()'s asid for "every address space". */
+#define HAL_ASID_ALL (~0u)
 
 /* Drop every cached translation of the calling CPU. */
 void hal_mmu_flush_all(void);
@@ -42,6 +46,26 @@ void hal_mmu_flush_all(void);
 /* Drop the cached translations of [va, va + len), in every address space (all of them if that is
  * cheaper). */
 void hal_mmu_flush_range(uintptr_t va, size_t len);
+
+/*
+ * Drop the cached translations of [va, va + len) tagged 'asid' (or in every
+ * address space: HAL_ASID_ALL; global kernel mappings are only dropped by
+ * that) on every CPU in cpus, the calling one included if it is in the set.
+ * When it returns, none of them will use a translation of the range cached
+ * before the call: the caller has changed the table, then flushes, then may
+ * free what the old entries pointed at. Bits of CPUs that are not online
+ * are ignored. Like the local flush it may drop more than asked (all of a
+ * CPU's TLB for a long range).
+ *
+ * riscv64: SBI RFENCE remote_sfence_vma(_asid), which OpenSBI completes on
+ * every target before it returns; without RFENCE, a cross-CPU call that
+ * runs sfence.vma on each target. Without CONFIG_SMP (and on the host): the
+ * local flush, if CPU 0 is in the set.
+ *
+ * Task context or interrupts off, not from an interrupt handler (it may
+ * wait for other CPUs like hal_cpu_call); never sleeps.
+ */
+void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len);
 
 /*
  * Translate the user half through the table whose root is at user_root_pa
