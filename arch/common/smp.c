@@ -17,6 +17,15 @@
  *
  * A caller that waits, with interrupts off, runs the calls made to its own
  * CPU meanwhile: two CPUs calling each other cannot deadlock.
+ *
+ * It waits in wfi, not spinning, and the target that finishes last kicks it
+ * awake: under QEMU's single-threaded TCG (-icount) a spinning CPU keeps the
+ * targets from running until its time slice ends (many milliseconds of
+ * guest time per call). The cost is one IPI back per waited call. 'wake'
+ * and 'pending' are a Dekker pair (seq_cst): the caller sets wake, then
+ * reads pending; the target clears its bit, then reads wake; one of them
+ * sees the other, so the last target either kicks or the caller sees the
+ * call done. A kick that comes anyway is harmless.
  */
 #include <hal/cpu.h>
 #include <klib/compiler.h>
@@ -28,6 +37,7 @@ struct cpu_call {
 	hal_cpu_fn fn;
 	void *arg;
 	hal_cpumask_t pending;
+	bool wake; /* the caller waits in wfi: the last target kicks it */
 } KIT_ALIGNED(64);
 
 static struct cpu_call calls[HAL_NR_CPUS];
@@ -62,15 +72,21 @@ void smp_ipi_handle(void)
 
 		from &= from - 1;
 		fn(arg);
-		__atomic_fetch_and(&c->pending, ~HAL_CPU_BIT(self), __ATOMIC_RELEASE);
+		if (!__atomic_and_fetch(&c->pending, ~HAL_CPU_BIT(self), __ATOMIC_SEQ_CST) &&
+		    __atomic_load_n(&c->wake, __ATOMIC_SEQ_CST))
+			arch_ipi_send(HAL_CPU_BIT(src));
 	}
 }
 
 static void wait_done(struct cpu_call *c)
 {
-	while (__atomic_load_n(&c->pending, __ATOMIC_ACQUIRE)) {
+	__atomic_store_n(&c->wake, true, __ATOMIC_SEQ_CST);
+	for (;;) {
+		arch_ipi_ack();
 		smp_ipi_handle();
-		hal_cpu_relax();
+		if (!__atomic_load_n(&c->pending, __ATOMIC_SEQ_CST))
+			return;
+		hal_cpu_wait();
 	}
 }
 
@@ -91,6 +107,7 @@ int hal_cpu_call(hal_cpumask_t cpus, hal_cpu_fn fn, void *arg, bool wait)
 		wait_done(c);
 		c->fn = fn;
 		c->arg = arg;
+		__atomic_store_n(&c->wake, false, __ATOMIC_RELAXED);
 		__atomic_store_n(&c->pending, others, __ATOMIC_RELAXED);
 		for (hal_cpumask_t m = others; m; m &= m - 1)
 			__atomic_fetch_or(&incoming[__builtin_ctzll(m)], HAL_CPU_BIT(self),

@@ -10,14 +10,16 @@
 
 /* Implemented by the architecture: raise an IPI on each CPU of cpus (never the caller). */
 void arch_ipi_send(hal_cpumask_t cpus);
+/* Implemented by the architecture: clear this CPU's pending IPI (it is being looked at now). */
+void arch_ipi_ack(void);
 
 /* The calling CPU (logical id cpu) is up and takes IPIs: it joins the online set. */
 void smp_cpu_online(unsigned cpu);
 
 /*
- * The architecture's IPI handler calls this after acknowledging the IPI
- * (so that one raised meanwhile is not lost): runs the calls made to this
- * CPU. Interrupts off.
+ * The architecture's IPI handler calls this after arch_ipi_ack() (so that
+ * one raised meanwhile is not lost): runs the calls made to this CPU.
+ * Interrupts off.
  */
 void smp_ipi_handle(void);
 

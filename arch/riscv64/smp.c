@@ -10,6 +10,9 @@
  * page-alloc (no guard page under it: those are task stacks' business,
  * arch/common/kstack.c) and its own emergency stack (boot.c).
  *
+ * Remote TLB flushes: SBI RFENCE (CONFIG_RISCV_SBI_RFENCE), else a
+ * cross-CPU call of sfence.vma.
+ *
  * An IPI is the supervisor software interrupt: SBI's send_ipi sets sip.SSIP
  * on the targets; the handler clears it before it looks for work, so an IPI
  * raised while it runs is taken again rather than lost.
@@ -45,13 +48,19 @@ void riscv_secondary_boot(void)
 	hal_stack_set_bottom(h->boot_sp - (PAGE_SIZE << stack_order));
 	csr_set(sie, SIE_SSIE);
 	smp_cpu_online((unsigned)h->cpu);
+	arch_ipi_send(HAL_CPU_BIT(0)); /* the boot CPU waits in wfi for this */
 	secondary_main();
 	panic("smp: the entry of cpu %lu returned", h->cpu);
 }
 
-void riscv_ipi_interrupt(void)
+void arch_ipi_ack(void)
 {
 	csr_clear(sip, SIP_SSIP);
+}
+
+void riscv_ipi_interrupt(void)
+{
+	arch_ipi_ack();
 	smp_ipi_handle();
 }
 
@@ -125,12 +134,42 @@ void riscv_flush_remote(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t 
 		hal_cpu_call(cpus, fence_here, &f, true);
 }
 
+/*
+ * Wait for a started hart to come online. In wfi, not spinning: under
+ * QEMU's single-threaded TCG (-icount) a spinning hart keeps the others
+ * from running until its time slice ends (about 80 ms of guest time per
+ * hart). The hart's IPI wakes this one, and the timer at the deadline does
+ * in case it never comes (interrupts are off: both just stay pending,
+ * the IPI is cleared here, the timer by hal_timer_cancel()). Nothing else
+ * sends this CPU IPIs yet, so clearing sip.SSIP loses nothing.
+ */
+static int wait_online(unsigned cpu, unsigned long hartid)
+{
+	uint64_t deadline = hal_time_ns() + COME_UP_NS;
+	int rc = 0;
+
+	hal_timer_arm(deadline);
+	for (;;) {
+		arch_ipi_ack();
+		if (hal_cpu_online_mask() & HAL_CPU_BIT(cpu))
+			break;
+		if (hal_time_ns() >= deadline) {
+			/* Its stack stays allocated: the hart may still come up and use it. */
+			klog_err("smp", "hart %lu was started but did not come up", hartid);
+			rc = -ETIMEDOUT;
+			break;
+		}
+		hal_cpu_wait();
+	}
+	hal_timer_cancel();
+	return rc;
+}
+
 /* Start one hart as logical CPU 'cpu' and wait until it is online. */
 static int start_hart(unsigned cpu, unsigned long hartid)
 {
 	struct riscv_hart *h = &riscv_harts[cpu];
 	paddr_t stack = page_alloc(stack_order);
-	uint64_t deadline;
 	struct sbiret r;
 
 	if (!stack)
@@ -149,16 +188,7 @@ static int start_hart(unsigned cpu, unsigned long hartid)
 		klog_warn("smp", "hart %lu could not be started (SBI error %ld)", hartid, r.error);
 		return -EIO;
 	}
-	deadline = hal_time_ns() + COME_UP_NS;
-	while (!(hal_cpu_online_mask() & HAL_CPU_BIT(cpu))) {
-		if (hal_time_ns() > deadline) {
-			/* Its stack stays allocated: the hart may still come up and use it. */
-			klog_err("smp", "hart %lu was started but did not come up", hartid);
-			return -ETIMEDOUT;
-		}
-		hal_cpu_relax();
-	}
-	return 0;
+	return wait_online(cpu, hartid);
 }
 
 int hal_smp_start(void (*entry)(void))
@@ -174,7 +204,9 @@ int hal_smp_start(void (*entry)(void))
 		klog_warn("smp", "the firmware cannot start harts (no SBI HSM or IPI): one cpu");
 		return 1;
 	}
+#ifdef CONFIG_RISCV_SBI_RFENCE
 	have_rfence = sbi_probe(SBI_EXT_RFENCE);
+#endif
 	secondary_main = entry;
 	n = board_cpu_hwids(ids, HAL_NR_CPUS);
 	have = n < HAL_NR_CPUS ? n : HAL_NR_CPUS;
