@@ -87,7 +87,10 @@ int hal_cpu_call(hal_cpumask_t cpus, hal_cpu_fn fn, void *arg, bool wait);
  * Interrupt the CPUs in cpus (other than the calling one, and online):
  * each returns from hal_cpu_wait() (wfi) as soon as it can take the
  * interrupt. Nothing else happens on them: what they should do next they
- * read from memory the caller wrote before the kick. Any context.
+ * read from memory the caller wrote before the kick. A kick that reaches a
+ * CPU while it is awake may be absorbed (a CPU waiting in hal_cpu_call
+ * clears its IPI): kick after writing, and read before waiting. Any
+ * context.
  */
 void hal_cpu_kick(hal_cpumask_t cpus);
 #else
