@@ -63,7 +63,9 @@ void hal_mmu_flush_range(uintptr_t va, size_t len);
  * local flush, if CPU 0 is in the set.
  *
  * Task context or interrupts off, not from an interrupt handler (it may
- * wait for other CPUs like hal_cpu_call); never sleeps.
+ * wait for other CPUs like hal_cpu_call, and then hal_cpu_call's rule on
+ * locks held applies; SBI RFENCE reaches the harts in M-mode, whatever
+ * their interrupt enable); never sleeps.
  */
 void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len);
 

@@ -79,7 +79,10 @@ int hal_smp_start(void (*entry)(void));
  * online (nothing runs then). Task context or interrupts off, not from an
  * interrupt handler or fn itself; never sleeps. While it waits it runs the
  * calls other CPUs make to this one, so two CPUs calling each other with
- * interrupts off do not deadlock.
+ * interrupts off do not deadlock. A target that spins with interrupts off
+ * takes no call, though: waiting (wait, or a second call) while holding a
+ * spinlock that a target may be spinning on with interrupts off
+ * deadlocks. Hold no such lock, or make its waiters take interrupts.
  */
 int hal_cpu_call(hal_cpumask_t cpus, hal_cpu_fn fn, void *arg, bool wait);
 
