@@ -11,6 +11,7 @@
 #                                    "init=/prog -- a b"
 #   make run INITRD=x.cpio APPEND="..."          any initrd and kernel command line
 #                                    (APPEND also overrides PROG's command line)
+#   make run SMP=4                   a machine with 4 CPUs (QEMU -smp); also for test, bench-*
 #   make debug                       start halted, wait for gdb-multiarch on GDB_PORT
 #                                    (the host image: under gdbserver)
 #   make test                        every unit and boot test (what CI runs)
@@ -86,7 +87,15 @@ $(error ARGS are the arguments of PROG: give PROG too, or the whole command line
 endif
 squote    = '$(subst ','\'',$(1))'
 RUN_ARGS := $(if $(INITRD),--initrd $(call squote,$(INITRD))) \
-	$(if $(APPEND),--append $(call squote,$(APPEND)))
+	$(if $(APPEND),--append $(call squote,$(APPEND))) $(if $(SMP),--smp $(call squote,$(SMP)))
+
+# SMP=N: the machine's CPU count (QEMU -smp) instead of the configured
+# CONFIG_QEMU_HARTS, for run and debug (run.py --smp, which refuses a host
+# image more than one) and, through run.py's KIT_SMP, for every QEMU boot
+# in test and the benchmarks (host images are left as they are there).
+ifdef SMP
+export KIT_SMP := $(SMP)
+endif
 
 .PHONY: all build configure initrd run run-uboot debug test unit-test randconfig-test fuzz mutate bench \
 	bench-shm bench-linux setup menuconfig guiconfig savedefconfig olddefconfig defconfig clean help list size \

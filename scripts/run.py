@@ -11,6 +11,9 @@
                                          hand the image an initrd and a kernel command line
                                          (QEMU -initrd/-append; the host image gets them as
                                          KIT_INITRD/KIT_CMDLINE)
+    run.py --smp 4 BUILD_DIR             a machine with 4 CPUs (QEMU -smp) instead of the
+                                         configured CONFIG_QEMU_HARTS; the environment's
+                                         KIT_SMP (make ... SMP=4) is the default
 
 BUILD_DIR/run.json (written by the platform's CMake) says what the image is
 and how the platform runs it. Only the standard library is used.
@@ -87,6 +90,18 @@ def check_initrd_place(info, fw_name, boot, initrd):
     if boot == "uboot" and start < image_end and uboot_load < end:
         die(f"QEMU loads the initrd at {start:#x}-{end:#x}, over the image preloaded for U-Boot "
             f"at {uboot_load:#x}-{image_end:#x}: {more_ram} or boot without U-Boot")
+
+
+def with_smp(info, smp):
+    """The machine's options with its CPU count replaced by smp (None: as configured)."""
+    machine = list(info["machine"])
+    if smp is None:
+        return machine
+    if "-smp" in machine:
+        machine[machine.index("-smp") + 1] = str(smp)
+    else:
+        machine += ["-smp", str(smp)]
+    return machine
 
 
 def command(info, boot, gdb_port, workdir, extra, initrd=None, append=None):
@@ -244,10 +259,23 @@ def main():
     ap.add_argument("--initrd", metavar="FILE", help="initial ramdisk (QEMU -initrd; host: KIT_INITRD)")
     ap.add_argument("--append", metavar="STRING",
                     help="kernel command line (QEMU -append; host: KIT_CMDLINE)")
+    ap.add_argument("--smp", metavar="N",
+                    help="CPUs the machine has (QEMU -smp; default: KIT_SMP, else the configuration's)")
     ap.add_argument("extra", nargs="*", help="extra arguments for QEMU (the host image takes none)")
     args = ap.parse_args()
 
     info = load_run_json(args.build_dir)
+    smp, from_env = args.smp, False
+    if smp is None and os.environ.get("KIT_SMP"):
+        smp, from_env = os.environ["KIT_SMP"], True
+    if smp is not None:
+        if not re.fullmatch(r"[1-9]\d*", smp):
+            die(f"{'KIT_SMP=' if from_env else '--smp '}{smp}: a number of CPUs, 1 or more")
+        if info["kind"] == "qemu":
+            info["machine"] = with_smp(info, int(smp))
+        elif not from_env and int(smp) != 1:
+            # KIT_SMP (a whole test run) leaves the host images as they are.
+            die(f"--smp {smp}: the {info['platform']} platform runs on one CPU")
     if args.boot != "default" and info["kind"] != "qemu":
         die(f"--boot {args.boot} only applies to QEMU images, not {info['platform']}")
     # The app's own initrd and command line (run.json) unless others are given.

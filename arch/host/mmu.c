@@ -48,3 +48,11 @@ void hal_stack_set_bottom(uintptr_t bottom)
 {
 	(void)bottom;
 }
+
+void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len)
+{
+	(void)cpus;
+	(void)asid;
+	(void)va;
+	(void)len;
+}

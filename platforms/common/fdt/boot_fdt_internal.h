@@ -16,6 +16,9 @@ struct boot_fdt_state {
 	struct fdt fdt;
 	uint64_t pa;
 	uint64_t timebase_hz;
+#ifdef CONFIG_SMP
+	int cpus; /* /cpus, -1 if the scan met none */
+#endif
 	struct boot_chosen chosen;
 };
 extern struct boot_fdt_state boot_fdt_state;

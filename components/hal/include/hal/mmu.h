@@ -22,22 +22,27 @@
  * run out, when a new generation starts with the whole TLB flushed and
  * every space takes a new id at its next switch. A switch then flushes
  * nothing. 0 is the kernel table's. Without ids (riscv64 harts whose satp
- * keeps no ASID bits, the host) every space is 0 and the switch flushes.
+ * keeps no ASID bits, the host) every space is 0 and the switch flushes. With SMP a rollover must also
+ * retire the ids other CPUs hold (not done yet: user spaces run on the boot
+ * CPU only).
  *
  * On the host platform the process runs in Linux's page table: the flushes
  * and the switch do nothing and hal_mmu_init() says -ENOSYS.
  *
- * Every function here is for the calling CPU only, may be called with
- * interrupts on or off, and never sleeps. A change to a table another CPU
- * may be using needs that CPU's TLB flushed too: that is a remote flush of
- * a range of one space (the hal_tlb_flush_* calls' cross-CPU form, over an
- * IPI or SBI RFENCE), a separate primitive; there is one CPU so far.
+ * Every function here but hal_mmu_flush_range_cpus() is for the calling CPU
+ * only, may be called with interrupts on or off, and never sleeps. A change
+ * to a table another CPU may be using needs that CPU's TLB flushed too:
+ * hal_mmu_flush_range_cpus().
  */
 #ifndef HAL_MMU_H
 #define HAL_MMU_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <hal/smp.h>
+
+/* hal_mmu_flush_range_cpus()'s asid for "every address space". */
+#define HAL_ASID_ALL (~0u)
 
 /* The asid of hal_tlb_flush_*() for a change to the kernel's (global) translations: every space. */
 #define HAL_TLB_ANY_ASID (~0u)
@@ -84,6 +89,28 @@ unsigned hal_asid_get(struct hal_asid *a);
  * A change to an inactive space's table flushes under this id.
  */
 unsigned hal_asid_cached(const struct hal_asid *a);
+
+/*
+ * Drop the cached translations of [va, va + len) tagged 'asid' (or in every
+ * address space: HAL_ASID_ALL; global kernel mappings are only dropped by
+ * that) on every CPU in cpus, the calling one included if it is in the set.
+ * When it returns, none of them will use a translation of the range cached
+ * before the call: the caller has changed the table, then flushes, then may
+ * free what the old entries pointed at. Bits of CPUs that are not online
+ * are ignored. Like the local flush it may drop more than asked (all of a
+ * CPU's TLB for a long range).
+ *
+ * riscv64: SBI RFENCE remote_sfence_vma(_asid), which OpenSBI completes on
+ * every target before it returns; without RFENCE, a cross-CPU call that
+ * runs sfence.vma on each target. Without CONFIG_SMP (and on the host): the
+ * local flush, if CPU 0 is in the set.
+ *
+ * Task context or interrupts off, not from an interrupt handler (it may
+ * wait for other CPUs like hal_cpu_call, and then hal_cpu_call's rule on
+ * locks held applies; SBI RFENCE reaches the harts in M-mode, whatever
+ * their interrupt enable); never sleeps.
+ */
+void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len);
 
 /*
  * Translate the user half through the table whose root is at user_root_pa
