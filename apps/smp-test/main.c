@@ -136,7 +136,7 @@ static unsigned read_everywhere(hal_cpumask_t all, uint64_t want)
 	return n;
 }
 
-/* Point TEST_VA at frame, remotely flush it (asid: HAL_ASID_ALL or the kernel's 0). */
+/* Point TEST_VA at frame, remotely flush it (asid: HAL_TLB_ANY_ASID or the kernel's 0). */
 static void repoint(hal_cpumask_t all, paddr_t frame, unsigned asid, uint64_t want,
                     const char *what)
 {
@@ -170,11 +170,11 @@ static void check_tlb(hal_cpumask_t all)
 	rc = pt_map(pt_kernel(), TEST_VA, f[0], PAGE_SIZE, PT_READ | PT_WRITE, 0);
 	CHECK(rc == 0, "pt_map: %d\n", rc);
 	kprintf("smp-test: %u cpus read the first page\n", read_everywhere(all, 0x5eed0000u));
-	repoint(all, f[1], HAL_ASID_ALL, 0x5eed0001u, "every asid");
+	repoint(all, f[1], HAL_TLB_ANY_ASID, 0x5eed0001u, "every asid");
 	repoint(all, f[2], 0, 0x5eed0002u, "asid 0");
 	rc = pt_unmap(pt_kernel(), TEST_VA, PAGE_SIZE, NULL, NULL);
 	CHECK(rc == 0, "pt_unmap: %d\n", rc);
-	hal_mmu_flush_range_cpus(all, HAL_ASID_ALL, TEST_VA, PAGE_SIZE);
+	hal_mmu_flush_range_cpus(all, HAL_TLB_ANY_ASID, TEST_VA, PAGE_SIZE);
 	for (int i = 0; i < 3; i++)
 		page_free(f[i], 0);
 	/* The kernel keeps a table under each root entry it has used (every space shares them). */

@@ -101,22 +101,6 @@ unsigned hal_asid_cached(const struct hal_asid *a)
 	return (unsigned)(a->v & 0xffff);
 }
 
-void riscv_flush_local(unsigned asid, uintptr_t va, size_t len)
-{
-	uintptr_t p = va & ~(uintptr_t)4095, end = va + len;
-
-	if (asid == HAL_ASID_ALL) {
-		hal_mmu_flush_range(va, len);
-		return;
-	}
-	if (len / 4096 > CONFIG_RISCV_TLB_FLUSH_PAGES) {
-		__asm__ __volatile__("sfence.vma zero, %0" ::"r"((unsigned long)asid) : "memory");
-		return;
-	}
-	for (; p < end; p += 4096)
-		__asm__ __volatile__("sfence.vma %0, %1" ::"r"(p), "r"((unsigned long)asid) : "memory");
-}
-
 void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len)
 {
 	unsigned long flags = hal_irq_save(); /* this CPU stays this CPU */
@@ -126,7 +110,7 @@ void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, s
 	riscv_flush_remote(cpus & hal_cpu_online_mask() & ~self, asid, va, len);
 #endif
 	if (cpus & self)
-		riscv_flush_local(asid, va, len);
+		hal_tlb_flush_range(asid, va, len);
 	hal_irq_restore(flags);
 }
 

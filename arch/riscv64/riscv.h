@@ -54,8 +54,6 @@ void riscv_ipi_interrupt(void);
 /* The remote half of hal_mmu_flush_range_cpus: cpus excludes the caller (smp.c). */
 void riscv_flush_remote(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len);
 #endif
-/* The local half: this hart's TLB entries of the range, of asid or all (mmu.c). */
-void riscv_flush_local(unsigned asid, uintptr_t va, size_t len);
 
 static inline uint64_t rdtime(void)
 {

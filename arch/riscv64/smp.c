@@ -112,14 +112,14 @@ static void fence_window(unsigned long mask, unsigned long base, void *ctx)
 
 	/* size ~0: the whole address space (the SBI specification's "full flush"). */
 	sbi_remote_sfence_vma(mask, base, all ? 0 : f->va, all ? ~0ul : f->len,
-	                      f->asid == HAL_ASID_ALL ? ~0ul : f->asid);
+	                      f->asid == HAL_TLB_ANY_ASID ? ~0ul : f->asid);
 }
 
 static void fence_here(void *arg)
 {
 	const struct fence *f = arg;
 
-	riscv_flush_local(f->asid, f->va, f->len);
+	hal_tlb_flush_range(f->asid, f->va, f->len);
 }
 
 void riscv_flush_remote(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len)

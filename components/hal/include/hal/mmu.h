@@ -41,9 +41,6 @@
 #include <stdint.h>
 #include <hal/smp.h>
 
-/* hal_mmu_flush_range_cpus()'s asid for "every address space". */
-#define HAL_ASID_ALL (~0u)
-
 /* The asid of hal_tlb_flush_*() for a change to the kernel's (global) translations: every space. */
 #define HAL_TLB_ANY_ASID (~0u)
 
@@ -92,7 +89,7 @@ unsigned hal_asid_cached(const struct hal_asid *a);
 
 /*
  * Drop the cached translations of [va, va + len) tagged 'asid' (or in every
- * address space: HAL_ASID_ALL; global kernel mappings are only dropped by
+ * address space: HAL_TLB_ANY_ASID; global kernel mappings are only dropped by
  * that) on every CPU in cpus, the calling one included if it is in the set.
  * When it returns, none of them will use a translation of the range cached
  * before the call: the caller has changed the table, then flushes, then may
