@@ -66,6 +66,31 @@ elseif(NOT EXISTS ${KIT_DOTCONFIG})
     "(or any defconfig), or use the Makefile: make PLATFORM=... APP=...")
 endif()
 
+# Fragments on top of the loaded configuration: KIT_EXTRA_CONFIG (files,
+# separated by commas; make EXTRA_CONFIG=...) and CONFIG_<X> given with -D
+# (make CONFIG_X=y). They are applied to .config once and then dropped from
+# the cache: like a menuconfig change, they stay in .config until the
+# configuration is loaded again. (Left in the cache, a -DCONFIG_X would be
+# shadowed by the generated value and ignored without a word.)
+set(KIT_EXTRA_CONFIG "" CACHE STRING "configuration fragments applied on top of .config (once)")
+set(_extra)
+string(REPLACE "," ";" _extra_files "${KIT_EXTRA_CONFIG}")
+foreach(f IN LISTS _extra_files)
+  get_filename_component(f ${f} ABSOLUTE)
+  list(APPEND _extra --defconfig ${f})
+endforeach()
+get_cmake_property(_cache_vars CACHE_VARIABLES)
+foreach(v IN LISTS _cache_vars)
+  if(v MATCHES "^CONFIG_[A-Za-z0-9_]+$")
+    list(APPEND _extra --set "${v}=${${v}}")
+    unset(${v} CACHE)
+  endif()
+endforeach()
+if(_extra)
+  kit_kconfig(merge ${_extra})
+endif()
+set(KIT_EXTRA_CONFIG "" CACHE STRING "configuration fragments applied on top of .config (once)" FORCE)
+
 kit_kconfig(sync --header ${KIT_GEN_DIR}/kit/config.h --cmake ${KIT_GEN_DIR}/config.cmake)
 include(${KIT_GEN_DIR}/config.cmake)
 

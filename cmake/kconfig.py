@@ -10,6 +10,7 @@ with kconfiglib's own message instead of producing a surprising image.
 
 import argparse
 import os
+import re
 import sys
 
 try:
@@ -47,12 +48,13 @@ def drop_stale(kconf, what):
     kconf.warnings[:] = [w for w in kconf.warnings if w not in stale]
 
 
-def check_assignments(kconf, what):
+def check_assignments(kconf, what, names=None):
     """kconfiglib quietly drops a value whose dependencies are not met; a
-    defconfig that asks for an impossible combination must fail instead."""
+    defconfig that asks for an impossible combination must fail instead.
+    names: only these symbols (what a fragment applied to a .config set)."""
     bad = []
     for sym in kconf.unique_defined_syms:
-        if sym.user_value is None:
+        if sym.user_value is None or (names is not None and sym.name not in names):
             continue
         want = sym.user_value
         if sym.orig_type in (kconfiglib.BOOL, kconfiglib.TRISTATE):
@@ -68,6 +70,112 @@ def check_assignments(kconf, what):
         for b in bad:
             print(f"kconfig: {what}: {b}", file=sys.stderr)
         sys.exit(f"kconfig: {what}: impossible configuration (see above)")
+
+
+def set_one(kconf, assignment):
+    """CONFIG_X=VALUE from a command line: a string needs no quotes there."""
+    name, _, value = assignment.partition("=")
+    sym = kconf.syms.get(name[len("CONFIG_"):]) if name.startswith("CONFIG_") else None
+    if sym is None or not sym.nodes:
+        sys.exit(f"kconfig: {assignment}: no such option {name} (make menuconfig lists them; "
+                 f"'/' searches)")
+    if sym.orig_type == kconfiglib.STRING and len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    if not sym.set_value(value):
+        sys.exit(f"kconfig: {assignment}: not a valid value for this "
+                 f"{kconfiglib.TYPE_TO_STR[sym.orig_type]} option")
+    return sym.name
+
+
+def has_prompt(sym):
+    return any(node.prompt for node in sym.nodes)
+
+
+def check_config(kconf, what):
+    """A .config edited by hand (or by an older Kconfig) may ask for a value
+    out of range or a symbol whose dependencies are off; kconfiglib would
+    quietly put the default back and the build would not be the one asked
+    for. Symbols without a prompt are kconfiglib's to compute: skipped."""
+    bad = []
+    for sym in kconf.unique_defined_syms:
+        if sym.user_value is None or not has_prompt(sym) or sym.choice:
+            continue
+        want = sym.user_value
+        if sym.orig_type in (kconfiglib.BOOL, kconfiglib.TRISTATE):
+            want = kconfiglib.TRI_TO_STR[want]
+            if want == "n":  # "is not set" of a symbol that is off anyway
+                continue
+        if sym.str_value != want:
+            if kconfiglib.expr_value(sym.direct_dep) and sym.ranges:
+                why = "outside its range " + " / ".join(
+                    f"[{kconfiglib.expr_str(lo)}, {kconfiglib.expr_str(hi)}]" for lo, hi, _ in sym.ranges)
+            else:
+                why = "it depends on " + kconfiglib.expr_str(sym.direct_dep)
+            bad.append(f"CONFIG_{sym.name}={want}: {why} (kconfig would make it '{sym.str_value}')")
+    if bad:
+        for b in bad:
+            print(f"kconfig: {what}: {b}", file=sys.stderr)
+        sys.exit(f"kconfig: {what}: fix these values (make menuconfig, or edit the file), "
+                 f"or reload the configuration (make defconfig)")
+
+
+# The board and the app a build directory was loaded with (written with the
+# .config). menuconfig can change both without a word: a board changed there
+# needs another compiler, and an app whose dependency was turned off there
+# falls back to the choice's default (hello).
+ORIGIN = ".kit-origin"
+
+
+def chosen(kconf):
+    app = kconf.named_choices["APP"].selection
+    return {"PLATFORM": kconf.syms["PLATFORM_NAME"].str_value, "APP": app.name if app else ""}
+
+
+def app_name(sym_name):
+    return (sym_name or "none")[len("APP_"):].lower().replace("_", "-")
+
+
+def origin_path(config):
+    return os.path.join(os.path.dirname(os.path.abspath(config)), ORIGIN)
+
+
+def write_origin(kconf, config):
+    write_if_changed(origin_path(config), "".join(f"{k}={v}\n" for k, v in chosen(kconf).items()))
+
+
+def read_origin(config):
+    try:
+        with open(origin_path(config)) as f:
+            return dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line)
+    except FileNotFoundError:
+        return None
+
+
+def check_origin(kconf, config):
+    old, now = read_origin(config), chosen(kconf)
+    build = os.path.dirname(os.path.abspath(config))
+    if old is None:
+        write_origin(kconf, config)
+        return
+    if old.get("PLATFORM") != now["PLATFORM"]:
+        sys.exit(f"kconfig: {build} was configured for the board {old.get('PLATFORM')}, and its .config "
+                 f"now names {now['PLATFORM']} (changed in menuconfig, or by a fragment?). A build directory keeps its "
+                 f"board, whose compiler it was set up with. Choose {old.get('PLATFORM')} again "
+                 f"(make menuconfig) or reload the configuration (make defconfig, dropping local "
+                 f"changes); build another board in a directory of its own "
+                 f"(make run PLATFORM={now['PLATFORM']} APP=...).")
+    if old.get("APP") != now["APP"]:
+        sym = kconf.syms.get(old.get("APP", ""))
+        if sym is not None and sym.visibility == 0:
+            sys.exit(f"kconfig: the app is now {app_name(now['APP'])}, not {app_name(old['APP'])}: "
+                 f"CONFIG_{old['APP']} "
+                     f"depends on {kconfiglib.expr_str(sym.direct_dep)}, which this configuration "
+                     f"no longer has (turned off in menuconfig?), so Kconfig fell back to the "
+                     f"default app. Turn it back on (make menuconfig), or reload the configuration "
+                     f"(make defconfig); to build {app_name(now['APP'])} on purpose, choose it in menuconfig.")
+        print(f"kconfig: the app is now {app_name(now['APP'])} (was {app_name(old.get('APP'))}), as chosen",
+              file=sys.stderr)
+        write_origin(kconf, config)
 
 
 def cmake_value(sym):
@@ -115,12 +223,15 @@ def generate(kconf, header, cmake_out):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("command", choices=["defconfig", "sync", "savedefconfig", "olddefconfig", "deps"])
+    ap.add_argument("command", choices=["defconfig", "merge", "check", "sync", "savedefconfig",
+                                        "olddefconfig", "deps"])
     ap.add_argument("--srctree", required=True)
     ap.add_argument("--config", required=True, help="the .config of a build directory")
     ap.add_argument("--defconfig", action="append",
-                    help="defconfig to load (defconfig; repeat it to merge fragments in order) "
-                         "or write (savedefconfig)")
+                    help="defconfig to load (defconfig; repeat it to merge fragments in order), "
+                         "fragment to apply to .config (merge), or file to write (savedefconfig)")
+    ap.add_argument("--set", action="append", default=[], metavar="CONFIG_X=VALUE",
+                    help="one value to apply to .config (merge)")
     ap.add_argument("--header", help="config.h to write (sync)")
     ap.add_argument("--cmake", help="CMake fragment to write (sync)")
     args = ap.parse_args()
@@ -149,6 +260,7 @@ def main():
         check_assignments(kconf, what)
         os.makedirs(os.path.dirname(os.path.abspath(args.config)), exist_ok=True)
         kconf.write_config(args.config, save_old=False)
+        write_origin(kconf, args.config)
         print(f"kconfig: loaded {what}")
         return
 
@@ -158,6 +270,32 @@ def main():
     drop_stale(kconf, args.config)
     fail_on_warnings(kconf, args.config)
 
+    if args.command == "merge":
+        # Fragments on top of the build directory's .config (make EXTRA_CONFIG=,
+        # CONFIG_X=y on the command line, cmake -DCONFIG_X=y): like a
+        # menuconfig change, they stay until the configuration is reloaded.
+        kconf.warn_assign_override = False
+        names = set()
+        for path in args.defconfig or []:
+            if not os.path.isfile(path):
+                sys.exit(f"kconfig: no such configuration fragment: {path}")
+            kconf.load_config(path, replace=False)
+            fail_on_warnings(kconf, path)
+            with open(path) as f:
+                names |= set(re.findall(r"^(?:# )?CONFIG_(\w+)[= ]", f.read(), re.M))
+        for assignment in args.set:
+            names.add(set_one(kconf, assignment))
+        what = " + ".join((args.defconfig or []) + args.set)
+        check_assignments(kconf, what, names)
+        check_origin(kconf, args.config)
+        kconf.write_config(args.config, save_old=False)
+        print(f"kconfig: applied {what}")
+        return
+
+    check_config(kconf, args.config)
+    check_origin(kconf, args.config)
+    if args.command == "check":
+        return
     if args.command == "savedefconfig":
         out = args.defconfig[0] if args.defconfig else os.path.join(os.path.dirname(args.config), "defconfig")
         kconf.write_min_config(out)

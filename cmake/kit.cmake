@@ -30,17 +30,46 @@ endif()
 # model, freestanding or hosted, sanitizers.
 include(${KIT_ROOT}/arch/${CONFIG_ARCH_NAME}/arch.cmake)
 
+# The command that partial-links objects for cmake/kit_exports.py: the
+# compiler driver with the target's and the linker's flags.
+set(KIT_PARTIAL_LINK ${CMAKE_C_COMPILER})
+if(CMAKE_C_COMPILER_TARGET)
+  list(APPEND KIT_PARTIAL_LINK --target=${CMAKE_C_COMPILER_TARGET})
+endif()
+if(KIT_LINKER_FLAGS)
+  list(APPEND KIT_PARTIAL_LINK ${KIT_LINKER_FLAGS})
+endif()
+
+# After the architecture's flags, so that the option is what decides
+# (klib's stack_protector.c has the failure path and, freestanding, the guard).
+if(CONFIG_STACK_PROTECTOR_STRONG)
+  target_compile_options(kit_config INTERFACE -fstack-protector-strong)
+elseif(CONFIG_STACK_PROTECTOR)
+  target_compile_options(kit_config INTERFACE -fstack-protector)
+else()
+  target_compile_options(kit_config INTERFACE -fno-stack-protector)
+endif()
+
 # kit_component(<name> [SOURCES ...] [DEPS ...])
 # A component is a static library (an interface library when it has no
 # sources) with its public headers in include/<name>/. DEPS are the components
-# whose headers it may include; nothing else is visible to it.
+# whose headers it may include; nothing else is visible to it. The library
+# shows only what those headers declare: after it is built, its objects are
+# linked into one and every other global becomes local (cmake/kit_exports.py),
+# so a component cannot call another's internals, even by declaring them.
 function(kit_component name)
   cmake_parse_arguments(C "" "" "SOURCES;DEPS" ${ARGN})
   if(C_SOURCES)
     add_library(${name} STATIC ${C_SOURCES})
     target_include_directories(${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
     target_link_libraries(${name} PUBLIC kit_config ${C_DEPS})
+    add_custom_command(TARGET ${name} POST_BUILD
+      COMMAND ${KIT_PYTHON} ${KIT_ROOT}/cmake/kit_exports.py localize $<TARGET_FILE:${name}>
+              ${CMAKE_CURRENT_SOURCE_DIR}/include --nm ${CMAKE_NM} --ar ${CMAKE_AR}
+              --objcopy ${CMAKE_OBJCOPY} -- ${KIT_PARTIAL_LINK}
+      VERBATIM)
     set_property(GLOBAL APPEND PROPERTY KIT_LINKED_COMPONENTS ${name})
+    set_property(GLOBAL PROPERTY KIT_COMPONENT_DEPS_${name} ${C_DEPS})
   else()
     add_library(${name} INTERFACE)
     target_include_directories(${name} INTERFACE ${CMAKE_CURRENT_SOURCE_DIR}/include)
@@ -48,6 +77,12 @@ function(kit_component name)
   endif()
   set_property(GLOBAL APPEND PROPERTY KIT_ENABLED_COMPONENTS ${name})
   set_property(GLOBAL APPEND PROPERTY KIT_REQUIRED_TARGETS ${C_DEPS})
+  # Its own log level (Kconfig.log: <NAME>_LOG_LEVEL, -1 for LOG_LEVEL).
+  string(TOUPPER ${name} sym)
+  string(REPLACE "-" "_" sym ${sym})
+  if(C_SOURCES AND DEFINED CONFIG_${sym}_LOG_LEVEL AND NOT CONFIG_${sym}_LOG_LEVEL EQUAL -1)
+    target_compile_definitions(${name} PRIVATE KLOG_LEVEL=${CONFIG_${sym}_LOG_LEVEL})
+  endif()
 endfunction()
 
 # kit_app(SOURCES ... [DEPS ...]): the application, linked into the image.
@@ -70,8 +105,11 @@ function(kit_check_targets)
   list(REMOVE_DUPLICATES req)
   foreach(t IN LISTS req)
     if(NOT TARGET ${t})
-      message(FATAL_ERROR "'${t}' is needed but not enabled in the configuration "
-                          "(enable it in menuconfig, or fix the Kconfig dependency)")
+      string(TOUPPER ${t} sym)
+      string(REPLACE "-" "_" sym ${sym})
+      message(FATAL_ERROR "'${t}' is needed (DEPS) but not enabled in the configuration: set "
+                          "CONFIG_${sym}=y (an app outside the tree: in its app.config; or make menuconfig), "
+                          "or fix the Kconfig dependency")
     endif()
   endforeach()
 endfunction()

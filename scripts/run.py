@@ -2,9 +2,11 @@
 """Run a built image, interactively or as a boot test.
 
     run.py BUILD_DIR                     boot it; exit with the image's status
-    run.py --boot uboot BUILD_DIR        (OpenSBI ->) U-Boot -> booti, no typing
-    run.py --gdb 1234 BUILD_DIR          wait for gdb-multiarch on port 1234
+    run.py --boot uboot BUILD_DIR        OpenSBI -> U-Boot -> booti, no typing
+    run.py --gdb 1234 BUILD_DIR          wait for gdb-multiarch on port 1234 (QEMU's gdb stub;
+                                         a host image runs under gdbserver)
     run.py --check BUILD_DIR             boot test: match the app's expected lines
+                                         (QEMU gets the expected file's '# qemu-args:' too)
     run.py --check --skip-missing BUILD_DIR
                                          the same, but a missing QEMU or U-Boot skips the test
                                          (exit status 77, CTest's SKIP_RETURN_CODE) with a message
@@ -12,6 +14,9 @@
                                          hand the image an initrd and a kernel command line
                                          (QEMU -initrd/-append; the host image gets them as
                                          KIT_INITRD/KIT_CMDLINE)
+    run.py --smp 4 BUILD_DIR             a machine with 4 CPUs (QEMU -smp) instead of the
+                                         configured CONFIG_QEMU_HARTS; the environment's
+                                         KIT_SMP (make ... SMP=4) is the default
 
 BUILD_DIR/run.json (written by the platform's CMake) says what the image is
 and how the platform runs it. Only the standard library is used.
@@ -111,12 +116,27 @@ def check_initrd_place(info, fw_name, boot, initrd):
             f"at {uboot_load:#x}-{image_end:#x}: {more_ram} or boot without U-Boot")
 
 
+def with_smp(info, smp):
+    """The machine's options with its CPU count replaced by smp (None: as configured)."""
+    machine = list(info["machine"])
+    if smp is None:
+        return machine
+    if "-smp" in machine:
+        machine[machine.index("-smp") + 1] = str(smp)
+    else:
+        machine += ["-smp", str(smp)]
+    return machine
+
+
 def loader(path, addr):
     return ["-device", f"loader,file={path},addr={int(addr, 0):#x},force-raw=on"]
 
 
 def command(info, boot, gdb_port, workdir, extra, initrd=None, append=None):
     if info["kind"] == "host":
+        if gdb_port:  # a Linux process: gdbserver plays QEMU's gdb stub
+            need("gdbserver", "gdbserver")
+            return ["gdbserver", f"localhost:{gdb_port}", info["image"], *extra]
         return [info["image"], *extra]
     need(info["qemu"], info.get("qemu_package", "qemu-system-misc"))
     opensbi = info["firmware"] != "none"
@@ -156,26 +176,55 @@ def command(info, boot, gdb_port, workdir, extra, initrd=None, append=None):
     return cmd + extra
 
 
-def read_expectations(path):
-    """Regexes in order, and the expected exit status ('# exit-status: N')."""
-    lines, status = [], 0
+def read_config(build_dir):
+    """The bool options set in the image's .config (CONFIG_FOO=y)."""
+    try:
+        with open(os.path.join(build_dir, ".config")) as f:
+            return set(re.findall(r"^(CONFIG_\w+)=y$", f.read(), re.M))
+    except FileNotFoundError:
+        return set()
+
+
+def read_expectations(path, config=frozenset()):
+    """Regexes in order, and the expected exit status ('# exit-status: N').
+    Lines between '# if CONFIG_FOO' (or '# if !CONFIG_FOO') and '# endif'
+    count only when the image's configuration has (or lacks) that option."""
+    lines, status, live = [], 0, [True]
     if not path:
         return lines, status
     with open(path) as f:
         for raw in f:
             line = raw.rstrip("\n")
             m = re.match(r"#\s*exit-status:\s*(\d+)", line)
-            if m:
+            cond = re.match(r"#\s*if\s+(!?)(CONFIG_\w+)\s*$", line)
+            if cond:
+                live.append(live[-1] and ((cond.group(2) in config) != (cond.group(1) == "!")))
+            elif re.match(r"#\s*endif\s*$", line) and len(live) > 1:
+                live.pop()
+            elif m:
                 status = int(m.group(1))
-            elif line.strip() and not line.startswith("#"):
+            elif line.strip() and not line.startswith("#") and live[-1]:
                 lines.append(line)
     return lines, status
 
 
-def check(output, expect_path, status, timed_out, timeout):
+def check_qemu_args(path):
+    """QEMU options the expected lines were written for ('# qemu-args: ...'):
+    an app that judges its own timing asks for an exact guest clock."""
+    if not path:
+        return []
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"#\s*qemu-args:\s*(.+)", line)
+            if m:
+                return m.group(1).split()
+    return []
+
+
+def check(output, expect_path, status, timed_out, timeout, config=frozenset()):
     """Return a list of failure messages (empty when the run passed)."""
     out_lines = output.replace("\r", "").split("\n")
-    regexes, want_status = read_expectations(expect_path)
+    regexes, want_status = read_expectations(expect_path, config)
     problems = []
     if timed_out:
         problems.append(f"the image did not finish within {timeout} s (a hang?)")
@@ -196,7 +245,7 @@ def check(output, expect_path, status, timed_out, timeout):
     return problems
 
 
-def run_check(cmd, info, timeout, expect_path, log_path):
+def run_check(cmd, info, timeout, expect_path, log_path, config):
     print("run.py:", " ".join(cmd), flush=True)
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -228,7 +277,7 @@ def run_check(cmd, info, timeout, expect_path, log_path):
     if log_path:
         with open(log_path, "w") as f:
             f.write(output)
-    problems = check(output, expect_path, status, timed_out, timeout)
+    problems = check(output, expect_path, status, timed_out, timeout, config)
     name = f"{info['platform']}/{info['app']}"
     if problems:
         for p in problems:
@@ -253,12 +302,25 @@ def main():
     ap.add_argument("--initrd", metavar="FILE", help="initial ramdisk (QEMU -initrd; host: KIT_INITRD)")
     ap.add_argument("--append", metavar="STRING",
                     help="kernel command line (QEMU -append; host: KIT_CMDLINE)")
+    ap.add_argument("--smp", metavar="N",
+                    help="CPUs the machine has (QEMU -smp; default: KIT_SMP, else the configuration's)")
     ap.add_argument("extra", nargs="*", help="extra arguments for QEMU (the host image takes none)")
     args = ap.parse_args()
 
     global skip_missing
     skip_missing = args.skip_missing
     info = load_run_json(args.build_dir)
+    smp, from_env = args.smp, False
+    if smp is None and os.environ.get("KIT_SMP"):
+        smp, from_env = os.environ["KIT_SMP"], True
+    if smp is not None:
+        if not re.fullmatch(r"[1-9]\d*", smp):
+            die(f"{'KIT_SMP=' if from_env else '--smp '}{smp}: a number of CPUs, 1 or more")
+        if info["kind"] == "qemu":
+            info["machine"] = with_smp(info, int(smp))
+        elif not from_env and int(smp) != 1:
+            # KIT_SMP (a whole test run) leaves the host images as they are.
+            die(f"--smp {smp}: the {info['platform']} platform runs on one CPU")
     if args.boot != "default" and info["kind"] != "qemu":
         die(f"--boot {args.boot} only applies to QEMU images, not {info['platform']}")
     # The app's own initrd and command line (run.json) unless others are given.
@@ -276,13 +338,19 @@ def main():
             os.environ["KIT_INITRD"] = initrd
         if args.append is not None:
             os.environ["KIT_CMDLINE"] = args.append
+    expect = args.expect or info.get("expect")
+    if args.check and info["kind"] == "qemu":
+        args.extra = check_qemu_args(expect) + args.extra
     with tempfile.TemporaryDirectory(prefix="kit-run-") as workdir:
         cmd = command(info, args.boot, args.gdb, workdir, args.extra, initrd, args.append)
         if args.check:
-            sys.exit(run_check(cmd, info, args.timeout, args.expect or info.get("expect"), args.log))
+            sys.exit(run_check(cmd, info, args.timeout, expect, args.log, read_config(args.build_dir)))
         if args.gdb:
-            print(f"run.py: waiting for gdb on port {args.gdb}:\n"
-                  f"  gdb-multiarch {info.get('elf', info['image'])} -ex 'target remote :{args.gdb}'",
+            # The host image's timer is a signal gdb would stop at on every tick.
+            host = " -ex 'handle SIGALRM nostop noprint pass'" if info["kind"] == "host" else ""
+            print(f"run.py: waiting for gdb on port {args.gdb}"
+                  f"{' (the host image, under gdbserver)' if host else ''}:\n"
+                  f"  gdb-multiarch {info.get('elf', info['image'])} -ex 'target remote :{args.gdb}'{host}",
                   flush=True)
         status = subprocess.call(cmd)
         if status != 0:

@@ -14,6 +14,7 @@ packages=(
   device-tree-compiler  # fdtput, for the U-Boot boot path
   libcmocka-dev         # unit tests
   python3-kconfiglib    # menuconfig, defconfig, genconfig
+  python3-tk            # make guiconfig (tkinter)
   python3               # /usr/bin/python3 for kconfiglib and scripts
   cmake
   ninja-build
@@ -25,6 +26,8 @@ packages=(
   libc6-dev-riscv64-cross
   qemu-user             # qemu-riscv64: the Linux side of tests/linux
   gdb-multiarch         # make debug
+  gdbserver             # make debug of a host image
+  clang-format          # make test: the formatting of changed files
 )
 # The host platform's context switch of the other host CPU, cross-built and
 # run under qemu-user (tests/unit/task: task.context-<cpu>); on amd64 the

@@ -77,7 +77,7 @@ int app_main(void)
 	uint64_t main_ns = hal_time_ns();
 
 	kprintf("hello from unikit\n");
-	kprintf("platform: %s, boot cpu %u\n", hal_platform_name(), hal_cpu_id());
+	kprintf("platform: %s, boot cpu %lu\n", hal_platform_name(), hal_cpu_hwid());
 	kprintf("ram: %llu MiB\n", (unsigned long long)(hal_mem_ram_size() >> 20));
 	kprintf("components: %s\n", kit_components);
 	kprintf("entry to main: %llu us\n", (unsigned long long)(main_ns - hal_boot_entry_ns()) / 1000);

@@ -48,6 +48,8 @@ int app_main(void)
 				       "(make run APP=linux PROG=...)\n", CMDLINE_MAX_ARGS);
 		return 1;
 	}
+	if (cl.norandmaps)
+		process_set_randomize_va_space(0);
 	if (hal_boot_initrd(&initrd, &initrd_size) < 0) {
 		kprintf("linux: no initrd: boot with -initrd (make run APP=linux PROG=...)\n");
 		return 1;

@@ -17,6 +17,7 @@
 
 _Static_assert(sizeof(sig_atomic_t) == sizeof(int), "host_irq_off is a sig_atomic_t");
 volatile int host_irq_off = 1; /* like a CPU out of reset */
+void *host_cpu_local;
 static volatile sig_atomic_t irq_pending;
 
 void host_irq_enable_and_replay(void)

@@ -9,10 +9,28 @@ void hal_mmu_flush_all(void)
 {
 }
 
-void hal_mmu_flush_range(uintptr_t va, size_t len)
+void hal_tlb_flush_range(unsigned asid, uintptr_t va, size_t len)
 {
+	(void)asid;
 	(void)va;
 	(void)len;
+}
+
+void hal_tlb_flush_asid(unsigned asid)
+{
+	(void)asid;
+}
+
+unsigned hal_asid_get(struct hal_asid *a)
+{
+	(void)a;
+	return 0;
+}
+
+unsigned hal_asid_cached(const struct hal_asid *a)
+{
+	(void)a;
+	return HAL_ASID_NONE;
 }
 
 void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
@@ -29,4 +47,12 @@ int hal_mmu_init(void)
 void hal_stack_set_bottom(uintptr_t bottom)
 {
 	(void)bottom;
+}
+
+void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len)
+{
+	(void)cpus;
+	(void)asid;
+	(void)va;
+	(void)len;
 }

@@ -15,7 +15,7 @@ endif()
 # Only the code that saves and restores user FP registers is built with it.
 set(KIT_RISCV_MARCH_FPU ${KIT_RISCV_MARCH_FPU} CACHE INTERNAL "-march of the user-mode entry")
 target_compile_options(kit_config INTERFACE
-  -ffreestanding -fno-stack-protector -fno-pic -fno-pie
+  -ffreestanding -fno-pic -fno-pie
   -ffunction-sections -fdata-sections -fno-omit-frame-pointer
   -march=${_march} -mabi=lp64 -mcmodel=medany -mno-relax)
 target_link_options(kit_config INTERFACE

@@ -25,7 +25,9 @@
 #include <arch/sbi.h>
 #include <hal/memmap.h>
 #include <kit/board.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* clang-format off */
 #define PTE_V (1ul << 0)
@@ -39,7 +41,7 @@
 #define SIZE_2M (1ul << 21)
 #define SIZE_1G (1ul << 30)
 
-extern char _start[], __kernel_end[];
+extern char _start[], __kernel_end[], __bss_start[], __bss_end[];
 
 /* The root, and the table of the image's gigabyte (2 MiB pages). */
 static uint64_t boot_root[512] __attribute__((aligned(4096)));
@@ -55,6 +57,7 @@ struct early_map {
 	unsigned long satp, offset; /* returned in a0 and a1 */
 };
 struct early_map riscv_early_map(uint64_t fdt_pa);
+void riscv_early_check(uint64_t fdt_pa);
 
 static unsigned vpn(uintptr_t va, unsigned level)
 {
@@ -73,6 +76,187 @@ void riscv_boot_fail(const char *msg)
 	sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN, SBI_SRST_REASON_FAILURE, 0);
 	for (;;)
 		__asm__ __volatile__("wfi");
+}
+
+static void early_puts(const char *s)
+{
+	for (; *s; s++)
+		sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, (unsigned char)*s, 0, 0);
+}
+
+static void early_puthex(uint64_t v)
+{
+	char buf[19];
+	int i = 18;
+
+	buf[i] = '\0';
+	do {
+		unsigned d = (unsigned)(v & 15);
+		buf[--i] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
+		v >>= 4;
+	} while (v);
+	buf[--i] = 'x';
+	buf[--i] = '0';
+	early_puts(buf + i);
+}
+
+static uint32_t fdt32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t fdt_cells(const uint8_t *p, uint32_t n)
+{
+	uint64_t v = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		v = v << 32 | fdt32(p + 4 * i);
+	return v;
+}
+
+/* The tree's strings block, for property names. */
+struct early_strings {
+	const uint8_t *s;
+	uint32_t len;
+};
+
+static bool name_is(const struct early_strings *st, uint32_t off, const char *name)
+{
+	uint32_t i = 0;
+
+	for (; off + i < st->len && name[i]; i++)
+		if (st->s[off + i] != (uint8_t)name[i])
+			return false;
+	return !name[i] && off + i < st->len && st->s[off + i] == 0;
+}
+
+static bool is_memory(const uint8_t *v, uint32_t len)
+{
+	const char *m = "memory";
+
+	for (uint32_t i = 0; i < 7; i++)
+		if (len != 7 || v[i] != (uint8_t)m[i])
+			return false;
+	return true;
+}
+
+/* A top-level node's reg: the end of the range holding pa, or 0. */
+static uint64_t reg_end(const uint8_t *reg, uint32_t len, uint32_t ac, uint32_t sc, uint64_t pa)
+{
+	uint32_t step = 4 * (ac + sc);
+
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return 0;
+	for (uint32_t i = 0; i + step <= len; i += step) {
+		uint64_t base = fdt_cells(reg + i, ac), size = fdt_cells(reg + i + 4 * ac, sc);
+
+		if (pa >= base && pa - base < size)
+			return base + size;
+	}
+	return 0;
+}
+
+/*
+ * The end of the RAM bank holding pa, from the tree's top-level nodes with
+ * device_type "memory"; 0 if none holds it or the tree cannot be read (then
+ * the board reports the tree). Its own small reader: klib's may not run
+ * before .bss is cleared, at the load address.
+ */
+static uint64_t early_ram_end(const uint8_t *t, uint64_t pa)
+{
+	uint32_t size, off, ac = 2, sc = 1, reg_len = 0;
+	struct early_strings st;
+	const uint8_t *reg = NULL;
+	bool memory = false;
+	int depth = 0;
+
+	if (fdt32(t) != 0xd00dfeed)
+		return 0;
+	size = fdt32(t + 4);
+	off = fdt32(t + 8);
+	st.len = fdt32(t + 12);
+	if (size < 40 || off >= size || st.len >= size)
+		return 0;
+	st.s = t + st.len;
+	st.len = size - st.len;
+	while (off + 4 <= size) {
+		uint32_t tok = fdt32(t + off), len, name;
+		uint64_t end;
+
+		off += 4;
+		if (tok == 1) { /* FDT_BEGIN_NODE: its name, padded to 4 bytes */
+			while (off < size && t[off])
+				off++;
+			off = (off + 4) & ~3u;
+			depth++;
+			memory = false;
+			reg = NULL;
+		} else if (tok == 2) { /* FDT_END_NODE */
+			if (depth == 2 && memory && reg &&
+			    (end = reg_end(reg, reg_len, ac, sc, pa)))
+				return end;
+			if (--depth <= 0)
+				return 0;
+		} else if (tok == 3) { /* FDT_PROP: length, name offset, value */
+			if (off + 8 > size || (len = fdt32(t + off)) > size - off - 8)
+				return 0;
+			name = fdt32(t + off + 4);
+			if (depth == 1 && len == 4 && name_is(&st, name, "#address-cells"))
+				ac = fdt32(t + off + 8);
+			else if (depth == 1 && len == 4 && name_is(&st, name, "#size-cells"))
+				sc = fdt32(t + off + 8);
+			else if (depth == 2 && name_is(&st, name, "device_type"))
+				memory = is_memory(t + off + 8, len);
+			else if (depth == 2 && name_is(&st, name, "reg"))
+				reg = t + off + 8, reg_len = len;
+			off = (off + 8 + len + 3) & ~3u;
+		} else if (tok != 4) { /* FDT_END, or not a token */
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * From start.S, translation off, on the boot stack, before .bss is cleared:
+ * nothing in .bss may be touched yet. The loader wrote only text and data,
+ * so two things are checked here: that .bss is in RAM (clearing it would
+ * fault before anything could say why), and that the firmware did not put
+ * the device tree where .bss goes (clearing it would erase the tree:
+ * OpenSBI's fw_jump puts it at 0x82200000, fw_dynamic near the end of RAM,
+ * whatever the image's size). Addresses here are load addresses.
+ */
+void riscv_early_check(uint64_t fdt_pa)
+{
+	uintptr_t start = (uintptr_t)_start, end = (uintptr_t)__kernel_end;
+	uintptr_t bss = (uintptr_t)__bss_start;
+	const uint8_t *t = (const uint8_t *)(uintptr_t)fdt_pa;
+	uint64_t ram_end = early_ram_end(t, start);
+
+	if (ram_end && ram_end < end) {
+		early_puts("riscv64: the image does not fit in RAM: it spans ");
+		early_puthex(start);
+		early_puts("-");
+		early_puthex(end);
+		early_puts(" (.bss ");
+		early_puthex((uint64_t)(__bss_end - __bss_start));
+		early_puts(" bytes), RAM there ends at ");
+		early_puthex(ram_end);
+		riscv_boot_fail(
+		    ". Give the machine more memory (CONFIG_QEMU_MEMORY_MB) or make .bss "
+		    "smaller (a static stack pool?).\n");
+	}
+	if (ram_end && fdt_pa < end && fdt_pa + fdt32(t + 4) > bss) {
+		early_puts("riscv64: the firmware put the device tree at ");
+		early_puthex(fdt_pa);
+		early_puts(", inside the image's .bss (");
+		early_puthex(bss);
+		early_puts("-");
+		early_puthex(end);
+		riscv_boot_fail(
+		    "), which is about to be cleared. Give the machine more memory, boot "
+		    "with fw_dynamic (CONFIG_QEMU_FW_DYNAMIC) or make .bss smaller.\n");
+	}
 }
 
 /* The gigapages of the window at 'base' that cover physical [pa, pa + size). */

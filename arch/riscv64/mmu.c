@@ -8,6 +8,7 @@
  * kernel's root entries (paging keeps them in step), and with no user space
  * the kernel's own table is installed.
  */
+#include <hal/cpu.h>
 #include <hal/mmu.h>
 #include "riscv.h"
 #ifdef CONFIG_PAGING
@@ -31,16 +32,86 @@ void hal_mmu_flush_all(void)
 	sfence_vma_all();
 }
 
-void hal_mmu_flush_range(uintptr_t va, size_t len)
+/*
+ * sfence.vma rs1, rs2 (privileged spec 1.12, 4.2.1): rs1 = x0 covers every
+ * address, table entries included; an address covers only the leaf entries
+ * for it. rs2 = x0 covers every address space and global mappings; an ASID
+ * covers that space's non-global entries alone. x0 in rs2 is the register,
+ * not a zero ASID, hence the two forms below.
+ */
+void hal_tlb_flush_asid(unsigned asid)
+{
+	if (asid == HAL_TLB_ANY_ASID)
+		sfence_vma_all();
+	else
+		__asm__ __volatile__("sfence.vma zero, %0" ::"r"((unsigned long)asid) : "memory");
+}
+
+void hal_tlb_flush_range(unsigned asid, uintptr_t va, size_t len)
 {
 	uintptr_t p = va & ~(uintptr_t)4095, end = va + len;
 
 	if (len / 4096 > CONFIG_RISCV_TLB_FLUSH_PAGES) {
-		sfence_vma_all();
+		hal_tlb_flush_asid(asid);
 		return;
 	}
-	for (; p < end; p += 4096)
-		__asm__ __volatile__("sfence.vma %0, zero" ::"r"(p) : "memory");
+	for (; p < end; p += 4096) {
+		if (asid == HAL_TLB_ANY_ASID)
+			__asm__ __volatile__("sfence.vma %0, zero" ::"r"(p) : "memory");
+		else
+			__asm__ __volatile__("sfence.vma %0, %1" ::"r"(p), "r"((unsigned long)asid)
+			                     : "memory");
+	}
+}
+
+/*
+ * ASIDs (one hart so far): satp keeps asid_bits of them (0 to 16, probed
+ * at boot); 0 is the kernel table's, user spaces get 1 and up. An id is
+ * handed out once per generation, never freed: a destroyed space's stale
+ * entries carry an id nobody switches to until the next generation, which
+ * begins with the whole TLB flushed. With SMP the generation and the
+ * per-hart flush need Linux's kind of care (ids live on other harts).
+ */
+static unsigned asid_bits;
+static uint64_t asid_gen = 1ull << 16; /* generation << 16; the first is 1 */
+static unsigned asid_next = 1;
+
+unsigned hal_asid_get(struct hal_asid *a)
+{
+	if (!asid_bits)
+		return 0;
+	if ((a->v & ~0xffffull) == asid_gen)
+		return (unsigned)(a->v & 0xffff);
+	if (asid_next >> asid_bits) {
+		asid_gen += 1ull << 16;
+		asid_next = 1;
+		sfence_vma_all();
+	}
+	a->v = asid_gen | asid_next++;
+	/* Fresh within the generation, so nothing of it is cached; the fence
+	 * orders the table's earlier writes before the walker's reads. */
+	hal_tlb_flush_asid((unsigned)(a->v & 0xffff));
+	return (unsigned)(a->v & 0xffff);
+}
+
+unsigned hal_asid_cached(const struct hal_asid *a)
+{
+	if (!asid_bits || (a->v & ~0xffffull) != asid_gen)
+		return HAL_ASID_NONE;
+	return (unsigned)(a->v & 0xffff);
+}
+
+void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len)
+{
+	unsigned long flags = hal_irq_save(); /* this CPU stays this CPU */
+	hal_cpumask_t self = HAL_CPU_BIT(hal_cpu_id());
+
+#ifdef CONFIG_SMP
+	riscv_flush_remote(cpus & hal_cpu_online_mask() & ~self, asid, va, len);
+#endif
+	if (cpus & self)
+		hal_tlb_flush_range(asid, va, len);
+	hal_irq_restore(flags);
 }
 
 static void satp_write(unsigned long satp)
@@ -48,18 +119,22 @@ static void satp_write(unsigned long satp)
 	/* Order earlier table writes before the walker can use the new root. */
 	sfence_vma_all();
 	csr_write(satp, satp);
-	/* ASIDs are not allocated yet (every space is 0): nothing cached may survive. */
+	/* Without ASIDs the old space's entries look like the new one's. */
 	sfence_vma_all();
 }
 
 void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
 {
-	if (!user_root_pa) {
-		satp_write(riscv_kernel_satp);
-		return;
-	}
-	satp_write(SATP_MODE << SATP_MODE_SHIFT |
-	           ((unsigned long)asid & SATP_ASID_MASK) << SATP_ASID_SHIFT | user_root_pa >> 12);
+	unsigned long satp = riscv_kernel_satp;
+
+	if (user_root_pa)
+		satp = SATP_MODE << SATP_MODE_SHIFT |
+		       ((unsigned long)asid & SATP_ASID_MASK) << SATP_ASID_SHIFT |
+		       user_root_pa >> 12;
+	if (asid_bits)
+		csr_write(satp, satp); /* every space keeps its own entries: nothing to flush */
+	else
+		satp_write(satp);
 }
 
 void hal_stack_set_bottom(uintptr_t bottom)
@@ -81,5 +156,11 @@ void arch_mmu_set_kernel(paddr_t root)
 {
 	riscv_kernel_satp = SATP_MODE << SATP_MODE_SHIFT | root >> 12;
 	satp_write(riscv_kernel_satp);
+	/* satp.ASID is WARL: the bits that stick are the ones the hart has. */
+	csr_write(satp, riscv_kernel_satp | SATP_ASID_MASK << SATP_ASID_SHIFT);
+	asid_bits =
+	    (unsigned)__builtin_popcountl(csr_read(satp) >> SATP_ASID_SHIFT & SATP_ASID_MASK);
+	csr_write(satp, riscv_kernel_satp);
+	sfence_vma_all();
 }
 #endif

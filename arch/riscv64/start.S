@@ -9,6 +9,7 @@
  * clear .bss, build the boot page table (early.c), turn translation on and
  * continue at the linked addresses.
  */
+#include <arch/cpu.h>
 #include <arch/csr.h>
 
 	.option norvc              /* the header's first word must be a 4-byte jump */
@@ -47,6 +48,15 @@ entry:
 	mv	tp, zero
 	mv	gp, zero
 
+	/*
+	 * The boot stack lies below .bss (linker.ld): C runs on it before .bss
+	 * is cleared, first to check that .bss is inside RAM and clear of the
+	 * device tree (early.c), which the loader did not check.
+	 */
+	la	sp, __boot_stack_top
+	mv	a0, s1
+	call	riscv_early_check
+
 	/* Zero .bss; the linker script aligns both ends to 8 bytes. */
 	la	t0, __bss_start
 	la	t1, __bss_end
@@ -75,7 +85,7 @@ entry:
 	csrw	stvec, t0
 	.option push
 	.option norelax
-	la	gp, riscv_hart0        /* per-hart data for the trap entry (arch/cpu.h) */
+	la	gp, riscv_harts        /* per-hart data for the trap entry (arch/cpu.h) */
 	.option pop
 	la	sp, __boot_stack_top
 	mv	a0, s0                 /* the hart id, from s0 before fp is cleared */
@@ -86,6 +96,51 @@ entry:
 	/* riscv_boot does not return; if it does, stop here visibly. */
 4:	wfi
 	j	4b
+
+#ifdef CONFIG_SMP
+/*
+ * A secondary hart, started by SBI HSM hart_start (smp.c): S-mode,
+ * translation off, a0 = its hart id, a1 = the physical address of its
+ * struct riscv_hart, whose boot_sp smp.c has set. The boot hart has built
+ * the kernel's final page table and cleared .bss long ago, so this only
+ * switches to that table the way the boot hart did (the fetch after the
+ * satp write faults to the linked address in stvec) and sets gp and sp.
+ * la is PC-relative: before translation it yields load addresses, so the
+ * two globals below are read where the image really is.
+ */
+	.pushsection .text
+	.balign 4
+	.globl riscv_secondary_entry
+riscv_secondary_entry:
+	csrw	sie, zero
+	csrci	sstatus, SSTATUS_SIE
+	la	t0, early_trap
+	csrw	stvec, t0
+	csrw	sscratch, zero
+	li	t0, 7
+	csrw	scounteren, t0
+	mv	tp, zero
+	mv	s1, a1
+	la	t0, riscv_kernel_offset
+	ld	t1, 0(t0)              /* linked minus load address */
+	la	t0, riscv_kernel_satp
+	ld	t2, 0(t0)
+	la	t0, 1f
+	add	t0, t0, t1
+	csrw	stvec, t0
+	sfence.vma
+	csrw	satp, t2
+	.balign 4
+1:	la	t0, riscv_trap_entry
+	csrw	stvec, t0
+	add	gp, s1, t1             /* this hart's struct riscv_hart, linked address */
+	ld	sp, HART_BOOT_SP(gp)
+	mv	fp, zero
+	call	riscv_secondary_boot
+2:	wfi
+	j	2b
+	.popsection
+#endif
 
 /*
  * A trap before translation is on cannot reach the kernel's trap entry

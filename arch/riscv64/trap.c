@@ -69,9 +69,9 @@ static void dump_registers(const struct riscv_trap_frame *tf)
 static void report_and_fail(const struct riscv_trap_frame *tf)
 {
 	kprintf("\nunexpected trap: scause=0x%lx (%s) sepc=0x%lx stval=0x%lx\n"
-	        "  sstatus=0x%lx, from %s mode, hart %u\n",
+	        "  sstatus=0x%lx, from %s mode, hart %lu\n",
 	        tf->scause, riscv_cause_name(tf->scause), tf->sepc, tf->stval, tf->sstatus,
-	        tf->sstatus & SSTATUS_SPP ? "S" : "U", hal_cpu_id());
+	        tf->sstatus & SSTATUS_SPP ? "S" : "U", hal_cpu_hwid());
 	dump_registers(tf);
 	panic("unexpected trap (%s) at pc 0x%lx", riscv_cause_name(tf->scause), tf->sepc);
 }
@@ -89,7 +89,7 @@ KIT_NORETURN static void report_overflow(const struct riscv_trap_frame *tf)
 	unsigned long bottom = riscv_hart_self()->stack_bottom;
 
 	/* Any further trap is checked against the stack we are on now. */
-	hal_stack_set_bottom((uintptr_t)riscv_overflow_stack);
+	hal_stack_set_bottom(riscv_hart_self()->overflow_top - CONFIG_RISCV_OVERFLOW_STACK_SIZE);
 	kprintf("\nkernel stack overflow: sp 0x%lx is below the stack bottom 0x%lx "
 	        "(guard page 0x%lx-0x%lx)\n",
 	        tf->x[2], bottom, bottom - 4096, bottom);
@@ -132,6 +132,12 @@ void riscv_trap(struct riscv_trap_frame *tf)
 			riscv_timer_interrupt();
 			return;
 		}
+#ifdef CONFIG_SMP
+		if (code == IRQ_S_SOFT) {
+			riscv_ipi_interrupt();
+			return;
+		}
+#endif
 		report_and_fail(tf);
 	}
 	switch (code) {

@@ -61,6 +61,10 @@ static enum hal_user_event decode(struct hal_user_context *uc, struct hal_user_t
 	if (scause & SCAUSE_INTERRUPT) {
 		if (code == IRQ_S_TIMER)
 			riscv_timer_interrupt(); /* may switch tasks, as from kernel mode */
+#ifdef CONFIG_SMP
+		else if (code == IRQ_S_SOFT)
+			riscv_ipi_interrupt();
+#endif
 		return HAL_USER_INTERRUPT;
 	}
 	switch (code) {

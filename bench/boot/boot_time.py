@@ -56,6 +56,9 @@ def main():
     ap.add_argument("build_dir")
     ap.add_argument("--runs", type=int, default=20)
     args = ap.parse_args()
+    if not os.path.isfile(os.path.join(args.build_dir, "run.json")):
+        sys.exit(f"boot_time.py: {args.build_dir}/run.json not found: build the image first "
+                 f"(make build APP=hello for build/riscv64-qemu-virt_hello)")
     with open(os.path.join(args.build_dir, "run.json")) as f:
         info = json.load(f)
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,6 +8,9 @@
 #include <hal/power.h>
 #include <klib/errno.h>
 #include <klib/panic.h>
+#ifdef CONFIG_RANDOM
+#include <random/random.h>
+#endif
 #ifdef CONFIG_PAGE_ALLOC
 #include <page-alloc/page_alloc.h>
 #endif
@@ -17,8 +20,27 @@
 #ifdef CONFIG_ADDR_SPACE
 #include <addr-space/addr_space.h>
 #endif
+#ifdef CONFIG_SMP
+#include <hal/smp.h>
+#include <klib/compiler.h>
+#include <klib/printf.h>
+#endif
 #ifdef CONFIG_TASK
 #include <task/task.h>
+#endif
+
+#ifdef CONFIG_SMP
+/*
+ * What the other CPUs do once up: take interrupts (IPIs: cross-CPU calls,
+ * kicks) and sleep in between. Tasks still run on the boot CPU alone: the
+ * scheduler's per-CPU run queues are issue 10's next step.
+ */
+KIT_NORETURN static void secondary_idle(void)
+{
+	hal_irq_enable();
+	for (;;)
+		hal_cpu_wait();
+}
 #endif
 
 void kit_start(void)
@@ -26,6 +48,10 @@ void kit_start(void)
 	int rc = 0;
 
 	(void)rc;
+#ifdef CONFIG_RANDOM
+	/* First: it needs only the hal, and the boot loader's seed should not wait. */
+	random_init();
+#endif
 #ifdef CONFIG_PAGE_ALLOC
 	if ((rc = page_alloc_init()) < 0)
 		panic("page-alloc: no usable RAM in the memory map (%d)", rc);
@@ -34,6 +60,12 @@ void kit_start(void)
 	/* The kernel's own page table, where the platform has one (not the host). */
 	if ((rc = hal_mmu_init()) < 0 && rc != -ENOSYS)
 		panic("paging: building the kernel page table failed (%d)", rc);
+#endif
+#ifdef CONFIG_SMP
+	/* After the kernel's final page table: the other CPUs start on it. */
+	if ((rc = hal_smp_start(secondary_idle)) < 0)
+		panic("smp: starting the other cpus failed: %s", kstrerror(rc));
+	kprintf("smp: %d cpus online\n", rc);
 #endif
 #ifdef CONFIG_ADDR_SPACE
 	as_init();

@@ -2,13 +2,14 @@
  * The boot loader's hand-over on the host (hal/boot.h): the command line is
  * the environment variable KIT_CMDLINE, the initrd the file KIT_INITRD
  * names, read into memory once at start-up (host_boot_init). Both stay put
- * for the life of the process.
+ * for the life of the process. Boot entropy is the host's getrandom(2).
  */
 #include <errno.h>
 #include <hal/boot.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include "host.h"
 
 static const char *cmdline = "";
@@ -78,4 +79,15 @@ int hal_boot_initrd(const void **data, size_t *size)
 	*data = initrd;
 	*size = initrd_size;
 	return 0;
+}
+
+size_t hal_boot_entropy(void *buf, size_t len)
+{
+	ssize_t n;
+
+	/* Non-blocking: a host that is not seeded yet gives nothing rather than stall the boot. */
+	do
+		n = getrandom(buf, len, GRND_NONBLOCK);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? 0 : (size_t)n;
 }

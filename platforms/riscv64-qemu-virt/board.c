@@ -60,6 +60,13 @@ static void scan_device(const struct fdt *f, int node, uint32_t ac, uint32_t sc)
 	}
 }
 
+#ifdef CONFIG_SMP
+unsigned board_cpu_hwids(uint64_t *ids, unsigned max)
+{
+	return boot_fdt_cpu_hwids(ids, max);
+}
+#endif
+
 static void *io(uint64_t pa)
 {
 	return pa ? hal_io_addr(pa) : NULL;

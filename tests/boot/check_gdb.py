@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""`make debug` works: start the image halted with a gdb server (run.py --gdb),
+"""`make debug` works: start the image halted with a gdb server (run.py --gdb:
+QEMU's gdb stub, or gdbserver for a host image),
 attach gdb-multiarch, stop at app_main, and kill the target.
 
     check_gdb.py [--skip-missing] BUILD_DIR
@@ -36,9 +37,11 @@ try:
             break
         except OSError:
             time.sleep(0.1)
+    # The host image's timer signal would stop gdb before app_main.
     gdb = subprocess.run(["gdb-multiarch", "-q", "-batch", "-ex", f"target remote :{port}",
+                          "-ex", "handle SIGALRM nostop noprint pass",
                           "-ex", "break app_main", "-ex", "continue", "-ex", "bt 1", "-ex", "kill",
-                          info["elf"]], capture_output=True, text=True, timeout=60)
+                          info.get("elf", info["image"])], capture_output=True, text=True, timeout=60)
     print(gdb.stdout + gdb.stderr)
 finally:
     qemu.kill()

@@ -17,7 +17,7 @@ list(REMOVE_DUPLICATES _src)
 add_library(process-run STATIC ${_src})
 get_target_property(_inc process INTERFACE_INCLUDE_DIRECTORIES)
 target_include_directories(process-run PUBLIC ${_inc})
-target_link_libraries(process-run PUBLIC kit_config klib hal page-alloc addr-space task)
+target_link_libraries(process-run PUBLIC kit_config klib hal random page-alloc addr-space task)
 
 get_target_property(_dir linux-abi SOURCE_DIR)
 get_target_property(_src linux-abi SOURCES)
@@ -27,8 +27,8 @@ list(APPEND _src ${_run})
 list(REMOVE_DUPLICATES _src)
 add_library(linux-abi-run STATIC ${_src})
 target_include_directories(linux-abi-run PUBLIC ${_dir}/include)
-target_link_libraries(linux-abi-run PUBLIC kit_config klib hal page-alloc addr-space task
-  process-run ipc-shm vfs tmpfs devfs)
+target_link_libraries(linux-abi-run PUBLIC kit_config klib hal random page-alloc addr-space task
+  process-run ipc-shm vfs tmpfs devfs procfs)
 if(TARGET sync)
   target_link_libraries(linux-abi-run PUBLIC sync) # ipc-shm's locks are sync mutexes then
 endif()

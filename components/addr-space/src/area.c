@@ -1,7 +1,7 @@
 /*
  * Areas: a red-black tree by start address (areas never overlap, so the
- * order by start is also the order by end), splitting, merging and the
- * search for a free range.
+ * order by start is also the order by end), augmented with the free gaps
+ * of each subtree for place.c's search; splitting and merging.
  */
 #include "as_internal.h"
 #include <klib/compiler.h>
@@ -51,14 +51,14 @@ void area_insert(struct addr_space *as, struct as_area *a)
 		link = a->start < to_area(parent)->start ? &parent->left : &parent->right;
 	}
 	rb_link(&a->node, parent, link);
-	rb_insert_fixup(&as->areas, &a->node);
+	rb_insert_augmented(&as->areas, &a->node, &area_augment);
 	a->as = as;
 	as->nareas++;
 }
 
 void area_remove(struct addr_space *as, struct as_area *a)
 {
-	rb_erase(&as->areas, &a->node);
+	rb_erase_augmented(&as->areas, &a->node, &area_augment);
 	as->nareas--;
 }
 
@@ -72,6 +72,7 @@ void area_split(struct as_area *a, uintptr_t at, struct as_area **spare)
 	b->start = at;
 	b->pgoff = a->pgoff + (at - a->start) / PAGE_SIZE;
 	a->end = at;
+	area_changed(a);
 	area_insert(a->as, b);
 	if (b->backend->open)
 		b->backend->open(b);
@@ -91,33 +92,18 @@ struct as_area *area_merge(struct as_area *a)
 
 	if (mergeable(a, next)) {
 		a->end = next->end;
+		area_changed(a);
 		area_remove(a->as, next);
 		kfree(next);
 	}
 	if (mergeable(prev, a)) {
 		prev->end = a->end;
+		area_changed(prev);
 		area_remove(a->as, a);
 		kfree(a);
 		a = prev;
 	}
 	return a;
-}
-
-int area_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t from, uintptr_t *out)
-{
-	uintptr_t top = as_user_top(), at = ALIGN_UP(MAX(from, as_user_base()), align);
-	struct as_area *a = area_first_above(as, at);
-
-	for (;;) {
-		if (at < from || at > top || top - at < len)
-			return -ENOMEM;
-		if (!a || at + len <= a->start) {
-			*out = at;
-			return 0;
-		}
-		at = ALIGN_UP(a->end, align);
-		a = area_next(a);
-	}
 }
 
 bool area_is_linear(const struct as_area *a)

@@ -12,6 +12,8 @@
 struct as_area {
 	struct rb_node node;   /* in as->areas, by start */
 	uintptr_t start, end;
+	/* Over this node's subtree (place.c): lowest start, highest end, longest gap between two areas. */
+	uintptr_t sub_lo, sub_hi, sub_gap;
 	unsigned prot, flags;
 	const struct as_backend *backend;
 	void *priv;
@@ -21,8 +23,10 @@ struct as_area {
 
 struct addr_space {
 	struct pt *pt;
-	struct rb_root areas;
+	struct rb_root areas;   /* augmented by area_augment */
 	size_t nareas;
+	uintptr_t mmap_base;    /* placement's limit (as_set_layout) */
+	bool bottom_up;         /* Linux's legacy layout: upward from mmap_base */
 	size_t resident;       /* pages mapped by non-linear areas (Linux's RSS) */
 	as_lock_t lock;
 };
@@ -37,7 +41,12 @@ void area_remove(struct addr_space *as, struct as_area *a);
 void area_split(struct as_area *a, uintptr_t at, struct as_area **spare);
 /* Merge a with mergeable neighbours; returns the area that now covers a's range. */
 struct as_area *area_merge(struct as_area *a);
-int area_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t from, uintptr_t *out);
+/* Placement (place.c). */
+extern const struct rb_augment area_augment; /* keeps sub_lo, sub_hi, sub_gap */
+void area_changed(struct as_area *a);         /* a's start or end moved in place */
+int area_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t hint, uintptr_t *out);
+/* May the space get 'more' areas by splitting (Linux's split_vma check, one per split)? */
+bool area_may_split(const struct addr_space *as, unsigned more);
 
 /* What an area's pages look like in the page table. */
 bool area_is_linear(const struct as_area *a);

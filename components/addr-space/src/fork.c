@@ -61,6 +61,8 @@ int as_fork(struct addr_space *parent, struct addr_space **out)
 	if (rc)
 		return rc;
 	as_lock(&parent->lock);
+	child->mmap_base = parent->mmap_base; /* the layout goes with the copy, as mm->mmap_base */
+	child->bottom_up = parent->bottom_up;
 	for (struct as_area *a = area_first_above(parent, 0); a && rc == 0; a = area_next(a))
 		rc = copy_area(parent, a, child);
 	as_unlock(&parent->lock);

@@ -40,6 +40,7 @@ int as_create(struct addr_space **out)
 		return rc;
 	}
 	as_lock_init(&as->lock);
+	as->mmap_base = as_user_top(); /* top-down from the top until as_set_layout says otherwise */
 	*out = as;
 	return 0;
 }
@@ -60,6 +61,7 @@ void as_destroy(struct addr_space *as)
 
 	if (!as)
 		return;
+	pt_retire(as->pt); /* nobody runs in it again: its unmaps need no flush */
 	as_lock(&as->lock);
 	while ((a = area_first_above(as, 0)))
 		area_destroy(a);
@@ -89,6 +91,26 @@ static void spares_put(struct spares *sp)
 static struct as_area **spare(struct spares *sp)
 {
 	return sp->s[0] ? &sp->s[0] : &sp->s[1];
+}
+
+/* How many areas [start, end) would split (0, 1 or 2). */
+static unsigned splits_needed(struct addr_space *as, uintptr_t start, uintptr_t end)
+{
+	struct as_area *a = area_find(as, start), *b = area_find(as, end - 1);
+
+	return (a && a->start < start) + (b && b->end > end);
+}
+
+/*
+ * Linux's munmap (vms_gather_munmap_vmas): at the area limit, a range that
+ * would punch a hole in one area (one more area when done) is -ENOMEM;
+ * splits that the unmap itself pays back are allowed past the limit.
+ */
+static bool unmap_may_split(struct addr_space *as, uintptr_t start, uintptr_t end)
+{
+	struct as_area *a = area_find(as, start);
+
+	return !(a && a->start < start && a->end > end && as->nareas >= as_max_map_count());
 }
 
 /* Split the page table at start and end, and the areas straddling them. */
@@ -189,17 +211,19 @@ int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, uns
 	}
 
 	as_lock(&as->lock);
+	if (rc == 0 && as->nareas > as_max_map_count())
+		rc = -ENOMEM; /* do_mmap's "too many mappings?" */
 	if (rc == 0 && fixed) {
 		replaced = as_overlaps_locked(as, addr, len);
 		if (replaced && (flags & AS_MAP_FIXED_NOREPLACE))
 			rc = -EEXIST;
+		else if (replaced && !unmap_may_split(as, addr, addr + len))
+			rc = -ENOMEM;
 		else if (replaced && (rc = split_range(as, addr, addr + len, &sp)) == 0)
 			remove_range(as, addr, addr + len);
 	} else if (rc == 0) {
 		size_t align = (flags & AS_MAP_HUGE) && area_is_linear(a) ? PT_SIZE_2M : PAGE_SIZE;
 		rc = area_find_free(as, len, align, addr, &addr);
-		if (rc && addr > as_user_base())
-			rc = area_find_free(as, len, align, as_user_base(), &addr);
 	}
 	if (rc == 0) {
 		a->start = addr;
@@ -260,7 +284,7 @@ int as_unmap(struct addr_space *as, uintptr_t addr, size_t len)
 		return -ENOMEM;
 	}
 	as_lock(&as->lock);
-	rc = split_range(as, addr, addr + len, &sp);
+	rc = unmap_may_split(as, addr, addr + len) ? split_range(as, addr, addr + len, &sp) : -ENOMEM;
 	if (rc == 0)
 		remove_range(as, addr, addr + len);
 	as_unlock(&as->lock);
@@ -304,6 +328,8 @@ int as_protect(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot)
 	}
 	as_lock(&as->lock);
 	rc = protect_check(as, addr, end, prot);
+	if (rc == 0 && !area_may_split(as, splits_needed(as, addr, end)))
+		rc = -ENOMEM; /* mprotect's split_vma: each split checks the limit */
 	if (rc == 0)
 		rc = split_range(as, addr, end, &sp);
 	for (struct as_area *a = area_first_above(as, addr); rc == 0 && a && a->start < end;
@@ -339,19 +365,6 @@ int as_visit(struct addr_space *as, uintptr_t from, as_visitor_t visit, void *ct
 	}
 	as_unlock(&as->lock);
 	return unmapped;
-}
-
-int as_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t hint, uintptr_t *out)
-{
-	int rc;
-
-	if (len == 0 || align < PAGE_SIZE || !IS_POW2(align) || !out)
-		return -EINVAL;
-	len = (len + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
-	as_lock(&as->lock);
-	rc = area_find_free(as, len, align, hint, out);
-	as_unlock(&as->lock);
-	return rc;
 }
 
 bool as_overlaps_locked(struct addr_space *as, uintptr_t addr, size_t len)

@@ -92,6 +92,8 @@ static int shm_area_fault(struct as_area *area, uint64_t pgoff, unsigned access,
 		return -EFAULT;
 	shm_seg_lock(seg);
 	err = shm_pages_get(&seg->pages, seg->npages, pgoff, pa, &allocated);
+	if (!err && allocated)
+		seg->rss++;
 	shm_seg_unlock(seg);
 	if (!err && allocated)
 		__atomic_fetch_add(&seg->ns->rss, 1, __ATOMIC_RELAXED);
@@ -115,7 +117,7 @@ static int shm_map_anywhere(struct addr_space *as, struct shm_seg *seg, size_t l
 	uintptr_t at;
 
 	if (len >= SHM_HUGE_SIZE &&
-	    as_find_free(as, len, SHM_HUGE_SIZE, as_user_base(), &at) == 0 &&
+	    as_find_free(as, len, SHM_HUGE_SIZE, 0, &at) == 0 &&
 	    as_map(as, at, len, prot, flags | AS_MAP_FIXED_NOREPLACE, &shm_backend, seg, 0, out) == 0)
 		return 0;
 	return as_map(as, 0, len, prot, flags, &shm_backend, seg, 0, out);
@@ -169,6 +171,7 @@ intptr_t shm_at(struct shm_ns *ns, const struct shm_caller *c, int id, uintptr_t
 	struct shm_seg *seg;
 	int err = 0;
 
+	shm_assert_caller_unlocked(ns);
 	if (id < 0)
 		return -EINVAL;
 	if (addr) {

@@ -62,6 +62,7 @@ int shm_ids_init(struct shm_ids *ids)
 	ids->in_use = 0;
 	ids->max_idx = -1;
 	ids->last_idx = -1;
+	ids->next_id = -1;
 	ids->next_idx = 0;
 	ids->seq = 0;
 	return shm_keys_init(ids);
@@ -80,6 +81,7 @@ struct shm_seg *shm_ids_find_idx(struct shm_ids *ids, int idx)
 {
 	struct shm_seg **chunk;
 
+	shm_assert_ns_held(container_of(ids, struct shm_ns, ids));
 	if (idx < 0 || idx >= SHM_IDS)
 		return NULL;
 	chunk = ids->chunk[idx >> SHM_CHUNK_SHIFT];
@@ -120,34 +122,58 @@ static int shm_ids_chunk(struct shm_ids *ids, int idx)
 /*
  * Give 'seg' an index and id (Linux's ipc_addid + ipc_idr_alloc), and its
  * permission record, a copy of 'perm' with the sequence number filled in.
- * 'limit' is shmmni. -ENOSPC when full, -ENOMEM if a table cannot grow
- * (nothing has changed then).
+ * 'limit' is shmmni. -ENOSPC when full (or no index at or above the one
+ * shm_next_id asks for), -ENOMEM if a table cannot grow (nothing has
+ * changed then, but shm_next_id is spent, as on Linux).
  */
-int shm_ids_add(struct shm_ids *ids, struct shm_seg *seg, const struct shm_perm *perm, int limit)
+/* The cyclic search of ordinary ids (ipc_idr_alloc without next_id). */
+static int shm_ids_cyclic(const struct shm_ids *ids)
 {
 	int max = MIN(MAX(ids->in_use * 3 / 2, SHM_MIN_CYCLE), SHM_IDS);
+	int idx = shm_ids_first_free(ids, ids->next_idx, max);
+
+	if (idx < 0 && ids->next_idx > 0)
+		idx = shm_ids_first_free(ids, 0, max);
+	kverify(idx >= 0); /* fewer than 'max' indexes are in use */
+	return idx;
+}
+
+int shm_ids_add(struct shm_ids *ids, struct shm_seg *seg, const struct shm_perm *perm, int limit)
+{
+	int next_id = ids->next_id;
 	struct shm_perm *p;
+	unsigned seq;
 	int idx;
 
 	if (ids->in_use >= MIN(limit, SHM_IDS))
 		return -ENOSPC;
-	idx = shm_ids_first_free(ids, ids->next_idx, max);
-	if (idx < 0 && ids->next_idx > 0)
-		idx = shm_ids_first_free(ids, 0, max);
-	kverify(idx >= 0); /* fewer than 'max' indexes are in use */
+	/* Linux consumes shm_next_id here, whatever happens next. */
+	ids->next_id = -1;
+	if (next_id >= 0) {
+		idx = shm_ids_first_free(ids, next_id & (SHM_ID_SEQ_MULT - 1), SHM_IDS);
+		if (idx < 0)
+			return -ENOSPC;
+		seq = (unsigned)next_id >> SHM_ID_SEQ_SHIFT;
+	} else {
+		idx = shm_ids_cyclic(ids);
+		seq = idx <= ids->last_idx ? ids->seq + 1 : ids->seq;
+		if (seq >= SHM_SEQ_MAX)
+			seq = 0;
+	}
 	/* The key index first: a table that grew is no change anyone sees. */
 	if ((perm->key != IPC_PRIVATE && shm_keys_reserve(ids)) || shm_ids_chunk(ids, idx))
 		return -ENOMEM;
 
-	ids->next_idx = idx + 1;
-	if (idx <= ids->last_idx && ++ids->seq >= SHM_SEQ_MAX)
-		ids->seq = 0;
-	ids->last_idx = idx;
+	if (next_id < 0) {
+		ids->next_idx = idx + 1;
+		ids->seq = seq;
+		ids->last_idx = idx;
+	}
 	p = shm_ids_perm(ids, idx);
 	*p = *perm;
-	p->seq = (uint16_t)ids->seq;
+	p->seq = (uint16_t)seq;
 	seg->perm = p;
-	seg->id = (int)(ids->seq << SHM_ID_SEQ_SHIFT) + idx;
+	seg->id = (int)(seq << SHM_ID_SEQ_SHIFT) + idx;
 
 	ids->chunk[idx >> SHM_CHUNK_SHIFT][idx & (SHM_CHUNK - 1)] = seg;
 	shm_ids_set_used(ids, idx, true);

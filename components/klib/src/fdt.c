@@ -33,7 +33,8 @@ int fdt_init(struct fdt *f, const void *blob, size_t max)
 	const uint8_t *b = blob;
 	uint32_t size, version;
 
-	if (!blob || be32(b) != FDT_MAGIC)
+	/* The header is 40 bytes: a smaller 'max' cannot even hold it. */
+	if (!blob || (max && max < 40) || be32(b) != FDT_MAGIC)
 		return -EINVAL;
 	size = be32(b + 4);
 	version = be32(b + 20);

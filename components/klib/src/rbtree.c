@@ -3,6 +3,15 @@
  * as presented in CLRS). Invariants: the root is black, a red node has no
  * red child, and every path from a node down to a leaf crosses the same
  * number of black nodes.
+ *
+ * Augmentation: a rotation changes the subtrees of exactly two nodes, and
+ * the rotated pair's top covers the same set as before, so updating the
+ * two (lower first) keeps every summary right; linking or unlinking a node
+ * changes the sets of its ancestors only, updated by a walk up that stops
+ * at the first summary that comes out unchanged (its ancestors were
+ * computed from it, so they still hold). A node whose stored summary says
+ * nothing yet (a new leaf, a successor moved into an erased node's place)
+ * is never a reason to stop.
  */
 #include <klib/rbtree.h>
 
@@ -26,8 +35,16 @@ static void replace_child(struct rb_root *root, struct rb_node *from, struct rb_
 		to->parent = p;
 }
 
+static void augment(const struct rb_augment *aug, struct rb_node *lower, struct rb_node *upper)
+{
+	if (aug) {
+		aug->update(lower);
+		aug->update(upper);
+	}
+}
+
 /* x's right child y becomes x's parent; x keeps y's old left subtree. */
-static void rotate_left(struct rb_root *root, struct rb_node *x)
+static void rotate_left(struct rb_root *root, struct rb_node *x, const struct rb_augment *aug)
 {
 	struct rb_node *y = x->right;
 
@@ -37,9 +54,10 @@ static void rotate_left(struct rb_root *root, struct rb_node *x)
 	replace_child(root, x, y);
 	y->left = x;
 	x->parent = y;
+	augment(aug, x, y);
 }
 
-static void rotate_right(struct rb_root *root, struct rb_node *x)
+static void rotate_right(struct rb_root *root, struct rb_node *x, const struct rb_augment *aug)
 {
 	struct rb_node *y = x->left;
 
@@ -49,9 +67,25 @@ static void rotate_right(struct rb_root *root, struct rb_node *x)
 	replace_child(root, x, y);
 	y->right = x;
 	x->parent = y;
+	augment(aug, x, y);
 }
 
-void rb_insert_fixup(struct rb_root *root, struct rb_node *n)
+/* Update n and its ancestors up to the first unchanged one; 'force': n's summary is stale. */
+static void propagate(struct rb_node *n, const struct rb_augment *aug, bool force)
+{
+	for (; n; n = n->parent) {
+		if (!aug->update(n) && !force)
+			return;
+		force = false;
+	}
+}
+
+void rb_augment_path(struct rb_node *n, const struct rb_augment *aug)
+{
+	propagate(n, aug, false);
+}
+
+static void insert_fixup(struct rb_root *root, struct rb_node *n, const struct rb_augment *aug)
 {
 	/* n is red; the only possible violation is a red parent. */
 	while (is_red(n->parent)) {
@@ -68,26 +102,38 @@ void rb_insert_fixup(struct rb_root *root, struct rb_node *n)
 		}
 		/* Rotate n to the outside, then rotate the grandparent. */
 		if (left && n == p->right) {
-			rotate_left(root, p);
+			rotate_left(root, p, aug);
 			n = p;
 			p = n->parent;
 		} else if (!left && n == p->left) {
-			rotate_right(root, p);
+			rotate_right(root, p, aug);
 			n = p;
 			p = n->parent;
 		}
 		p->red = false;
 		g->red = true;
 		if (left)
-			rotate_right(root, g);
+			rotate_right(root, g, aug);
 		else
-			rotate_left(root, g);
+			rotate_left(root, g, aug);
 	}
 	root->node->red = false;
 }
 
+void rb_insert_fixup(struct rb_root *root, struct rb_node *n)
+{
+	insert_fixup(root, n, NULL);
+}
+
+void rb_insert_augmented(struct rb_root *root, struct rb_node *n, const struct rb_augment *aug)
+{
+	propagate(n, aug, true);
+	insert_fixup(root, n, aug);
+}
+
 /* Restore the black height after removing a black node above x (x may be NULL). */
-static void erase_fixup(struct rb_root *root, struct rb_node *x, struct rb_node *parent)
+static void erase_fixup(struct rb_root *root, struct rb_node *x, struct rb_node *parent,
+                        const struct rb_augment *aug)
 {
 	while (x != root->node && !is_red(x)) {
 		bool left = parent->left == x;
@@ -97,9 +143,9 @@ static void erase_fixup(struct rb_root *root, struct rb_node *x, struct rb_node 
 			w->red = false;
 			parent->red = true;
 			if (left)
-				rotate_left(root, parent);
+				rotate_left(root, parent, aug);
 			else
-				rotate_right(root, parent);
+				rotate_right(root, parent, aug);
 			w = left ? parent->right : parent->left;
 		}
 		if (!is_red(w->left) && !is_red(w->right)) {
@@ -111,22 +157,22 @@ static void erase_fixup(struct rb_root *root, struct rb_node *x, struct rb_node 
 		if (left && !is_red(w->right)) {
 			w->left->red = false;
 			w->red = true;
-			rotate_right(root, w);
+			rotate_right(root, w, aug);
 			w = parent->right;
 		} else if (!left && !is_red(w->left)) {
 			w->right->red = false;
 			w->red = true;
-			rotate_left(root, w);
+			rotate_left(root, w, aug);
 			w = parent->left;
 		}
 		w->red = parent->red;
 		parent->red = false;
 		if (left) {
 			w->right->red = false;
-			rotate_left(root, parent);
+			rotate_left(root, parent, aug);
 		} else {
 			w->left->red = false;
-			rotate_right(root, parent);
+			rotate_right(root, parent, aug);
 		}
 		x = root->node;
 		break;
@@ -135,9 +181,9 @@ static void erase_fixup(struct rb_root *root, struct rb_node *x, struct rb_node 
 		x->red = false;
 }
 
-void rb_erase(struct rb_root *root, struct rb_node *z)
+static void erase(struct rb_root *root, struct rb_node *z, const struct rb_augment *aug)
 {
-	struct rb_node *x, *parent;
+	struct rb_node *x, *parent, *moved = NULL;
 	bool removed_red;
 
 	if (!z->left || !z->right) {
@@ -153,6 +199,7 @@ void rb_erase(struct rb_root *root, struct rb_node *z)
 			y = y->left;
 		removed_red = y->red;
 		x = y->right;
+		moved = y;
 		if (y->parent == z) {
 			parent = y;
 		} else {
@@ -166,8 +213,29 @@ void rb_erase(struct rb_root *root, struct rb_node *z)
 		y->left->parent = y;
 		y->red = z->red;
 	}
+	/*
+	 * Every node whose subtree lost z is on the path up from parent; y,
+	 * moved into z's place, has a summary from its old place, so the walk
+	 * up goes through it whatever it finds below.
+	 */
+	if (aug) {
+		if (parent != moved)
+			propagate(parent, aug, false);
+		if (moved)
+			propagate(moved, aug, true);
+	}
 	if (!removed_red)
-		erase_fixup(root, x, parent);
+		erase_fixup(root, x, parent, aug);
+}
+
+void rb_erase(struct rb_root *root, struct rb_node *z)
+{
+	erase(root, z, NULL);
+}
+
+void rb_erase_augmented(struct rb_root *root, struct rb_node *z, const struct rb_augment *aug)
+{
+	erase(root, z, aug);
 }
 
 struct rb_node *rb_first(const struct rb_root *root)

@@ -164,6 +164,13 @@ size_t kstrlcpy(char *dst, const char *src, size_t size)
 	return len;
 }
 
+void kmemzero_explicit(void *p, size_t n)
+{
+	klib_memset(p, 0, n);
+	/* p escapes into an asm that may read memory: the stores must happen. */
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+}
+
 static int digit_value(char c)
 {
 	if (c >= '0' && c <= '9')

@@ -45,6 +45,7 @@ static struct lx_proc *state_new(void)
 		return NULL;
 	cred_init_root(&s->cred);
 	rlimit_defaults(s->rlim);
+	s->dumpable = true;
 	if (lx_files_first(s) < 0) {
 		cred_free(&s->cred);
 		kfree(s);
@@ -138,6 +139,9 @@ static int on_fork(struct process *parent, struct process *child)
 		return rc;
 	}
 	s->clear_child_tid = 0;
+	s->exe_next = (struct vfs_path){0};
+	if (s->exe.dentry)
+		vfs_path_get(&s->exe);
 	child->abi = s;
 	lx_shm_init_task(child);
 	return 0;
@@ -146,6 +150,8 @@ static int on_fork(struct process *parent, struct process *child)
 static void on_exec(struct process *p, uintptr_t brk_start)
 {
 	umem_brk_init(&lx(p)->brk, brk_start);
+	lx(p)->dumpable = true; /* no set-id programs here: exec always makes it dumpable again */
+	lx_files_exec_done(lx(p));
 	lx_files_exec(lx(p));
 	/* Handled signals go back to their default action; ignored ones stay ignored. */
 	for (unsigned i = 0; i < LX_NSIG; i++) {

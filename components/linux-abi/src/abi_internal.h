@@ -3,6 +3,7 @@
 #define LINUX_ABI_INTERNAL_H
 
 #include <stdint.h>
+#include <klib/compiler.h>
 #include <linux-abi/cred.h>
 #include <linux-abi/umem.h>
 #include <process/process.h>
@@ -43,6 +44,21 @@ struct lx_proc {
 	uintptr_t clear_child_tid;
 	struct vfs_fdtable *files;      /* fds (CLONE_FILES will share it) */
 	struct vfs_fs *fs;              /* root, cwd, umask (CLONE_FS will share it) */
+	/*
+	 * Linux's signal->oom_score_adj and _min (-1000..1000): kept over fork
+	 * and exec, read and set through /proc/<pid>/oom_score_adj. process's
+	 * OOM killer does not weigh it yet (process/src/oom.c). Written by a
+	 * /proc writer: atomic accesses.
+	 */
+	int oom_score_adj, oom_score_adj_min;
+	/* Linux's mm dumpable flag: cleared when ids change, set again by exec (proc.c). */
+	bool dumpable;
+	/*
+	 * The program it runs (/proc/<pid>/exe, Linux's mm->exe_file), and
+	 * the one an exec in progress opened: references, exchanged under the
+	 * tree lock, so /proc readers take their own under it (fs.c).
+	 */
+	struct vfs_path exe, exe_next;
 #ifdef CONFIG_IPC_SHM
 	struct shm_task shm;
 #endif
@@ -82,6 +98,8 @@ void *lx_lock_create(const char *name);
 void lx_lock_destroy(void *lock);
 void lx_lock(void *lock);
 void lx_unlock(void *lock);
+/* Does the running task hold it? (shm_ops.held: ipc-shm's debug checks) */
+bool lx_lock_held(void *lock);
 
 /*
  * fs.c: the file system. lx_fs_setup mounts the tree (vfs, tmpfs, devfs);
@@ -94,6 +112,7 @@ int lx_files_first(struct lx_proc *s);
 int lx_files_fork(struct lx_proc *child, const struct lx_proc *parent);
 void lx_files_exec(struct lx_proc *s);
 void lx_files_exit(struct lx_proc *s);
+void lx_files_exec_done(struct lx_proc *s);
 /* The caller's credentials for the vfs: fsuid, fsgid, groups, capabilities, RLIMIT_FSIZE. */
 void lx_vfs_cred(struct process *p, struct vfs_cred *out);
 /*
@@ -105,10 +124,22 @@ void lx_vfs_cred(struct process *p, struct vfs_cred *out);
 void lx_send_xfsz(struct process *p);
 /* The file at fd, with a reference, or NULL (-EBADF). */
 struct vfs_file *lx_fget(struct process *p, int fd);
-/* The kernel's random bytes: the one source of getrandom, AT_RANDOM's callers and /dev/urandom. */
+/* The kernel's random bytes for /dev/random and /dev/urandom (random_bytes). */
 void lx_random_bytes(void *buf, size_t len);
 /* The process's state, made the first time (the first process has no parent to copy). */
 struct lx_proc *lx_state(struct process *p);
+
+/* proc.c: /proc and /sys (procfs's ops, the layer's sysctls); the uts strings. */
+#define LX_UTS_RELEASE "6.1.0-unikit"
+#define LX_UTS_VERSION "#1 unikit"
+#define LX_UTS_LEN     65
+int lx_proc_setup(void);
+void lx_uts(char nodename[LX_UTS_LEN], char domainname[LX_UTS_LEN]);
+/* sys_shm.c: the namespace, and the frames its segments hold (0 without ipc-shm). */
+#ifdef CONFIG_IPC_SHM
+struct shm_ns *lx_shm_ns(void);
+#endif
+uint64_t lx_shm_pages(void);
 
 void lx_shm_exit(struct process *p);
 enum process_sig_action lx_signal_action(struct process *p, int sig);

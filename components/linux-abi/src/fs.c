@@ -1,17 +1,19 @@
 /*
  * The file system of the Linux environment: the vfs with this layer's
  * locks and clock; the tree a Linux program expects (tmpfs at /, /dev with
- * devfs's nodes, /dev/shm and /tmp); each process's files and fs struct
+ * devfs's nodes, /dev/shm, /tmp, /proc and /sys); each process's files and fs struct
  * through fork, exec and exit; programs read and mapped from the tree
  * for execve.
  */
 #include <devfs/devfs.h>
+#include <procfs/procfs.h>
 #include <hal/time.h>
 #include <klib/errno.h>
 #include <klib/log.h>
 #include <klib/string.h>
 #include <linux-abi/linux_abi.h>
 #include <page-alloc/page_alloc.h>
+#include <random/random.h>
 #include <tmpfs/tmpfs.h>
 #include <vfs/fs.h>
 #include <vfs/mmap.h>
@@ -64,17 +66,10 @@ static const struct vfs_ops vfs_glue = {
     .now = ops_now,
 };
 
-/*
- * The one place the kernel's random bytes come from (getrandom,
- * /dev/random and /dev/urandom): process_random() today.
- */
+/* /dev/random and /dev/urandom: the kernel's generator (components/random). */
 void lx_random_bytes(void *buf, size_t len)
 {
-	for (size_t i = 0; i < len; i += 8) {
-		uint64_t r = process_random();
-
-		memcpy((uint8_t *)buf + i, &r, len - i < 8 ? len - i : 8);
-	}
+	random_bytes(buf, len);
 }
 
 static const struct vfs_cred boot_cred = {.caps = ~0u, .fsize_limit = VFS_NO_LIMIT};
@@ -82,19 +77,24 @@ static const struct vfs_cred boot_cred = {.caps = ~0u, .fsize_limit = VFS_NO_LIM
 /* The mounts of a Linux system, as systemd or an init script makes them. */
 static int mount_tree(void)
 {
+	static const unsigned pseudo = VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_NOEXEC |
+	                               VFS_MNT_RELATIME;
 	static const struct {
-		const char *dir, *options;
+		const char *source, *dir, *type, *options;
 		uint32_t mode;
 		unsigned flags;
 	} mounts[] = {
-	    {"/dev", "mode=0755", 0755, VFS_MNT_NOSUID | VFS_MNT_RELATIME},
-	    {"/dev/shm", NULL, 01777, VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_RELATIME},
-	    {"/tmp", NULL, 01777, VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_RELATIME},
+	    {"devtmpfs", "/dev", "tmpfs", "mode=0755", 0755, VFS_MNT_NOSUID | VFS_MNT_RELATIME},
+	    {"tmpfs", "/dev/shm", "tmpfs", NULL, 01777,
+	     VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_RELATIME},
+	    {"tmpfs", "/tmp", "tmpfs", NULL, 01777, VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_RELATIME},
+	    {"proc", "/proc", "proc", NULL, 0555, pseudo},
+	    {"sysfs", "/sys", "sysfs", NULL, 0555, pseudo},
 	};
 	struct vfs_fs *fs;
 	int rc = 0;
 
-	if ((rc = vfs_mount_root("tmpfs", "mode=0755", VFS_MNT_RELATIME)) < 0)
+	if ((rc = vfs_mount_root("rootfs", "tmpfs", "mode=0755", VFS_MNT_RELATIME)) < 0)
 		return rc;
 	if (!(fs = vfs_fs_new()))
 		return -ENOMEM;
@@ -102,8 +102,8 @@ static int mount_tree(void)
 	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]) && rc == 0; i++) {
 		rc = vfs_mkdir(fs, NULL, mounts[i].dir, mounts[i].mode, &boot_cred);
 		if (rc == 0 || rc == -EEXIST)
-			rc = vfs_mount(fs, mounts[i].dir, "tmpfs", mounts[i].options,
-			               mounts[i].flags, &boot_cred);
+			rc = vfs_mount(fs, mounts[i].source, mounts[i].dir, mounts[i].type,
+			               mounts[i].options, mounts[i].flags, &boot_cred);
 		if (rc == 0 && i == 0)
 			rc = devfs_populate(fs, "/dev", &boot_cred);
 	}
@@ -120,7 +120,7 @@ int lx_fs_setup(void)
 	if ((rc = vfs_init(&vfs_glue)) < 0)
 		return rc;
 	if ((rc = tmpfs_register()) < 0 || (rc = devfs_init(lx_random_bytes)) < 0 ||
-	    (rc = mount_tree()) < 0) {
+	    (rc = lx_proc_setup()) < 0 || (rc = mount_tree()) < 0) {
 		klog_err("linux-abi", "mounting the file system failed: %s", kstrerror(rc));
 		lx_fs_shutdown();
 		return rc;
@@ -132,6 +132,7 @@ int lx_fs_setup(void)
 void lx_fs_shutdown(void)
 {
 	devfs_fini();
+	procfs_fini();
 	vfs_shutdown();
 }
 
@@ -182,14 +183,59 @@ void lx_files_exec(struct lx_proc *s)
 	vfs_fdt_exec(s->files);
 }
 
+/*
+ * The pointers go under the tree lock, where /proc's readers take their
+ * own references (proc.c); the references are dropped after it.
+ */
 void lx_files_exit(struct lx_proc *s)
 {
-	if (s->files)
-		vfs_fdt_put(s->files);
-	if (s->fs)
-		vfs_fs_put(s->fs);
+	struct vfs_fdtable *files;
+	struct vfs_fs *fs;
+	struct vfs_path exe, exe_next;
+	unsigned long flags = process_lock();
+
+	files = s->files, fs = s->fs, exe = s->exe, exe_next = s->exe_next;
 	s->files = NULL;
 	s->fs = NULL;
+	s->exe = s->exe_next = (struct vfs_path){0};
+	process_unlock(flags);
+	if (files)
+		vfs_fdt_put(files);
+	if (fs)
+		vfs_fs_put(fs);
+	if (exe.dentry)
+		vfs_path_put(&exe);
+	if (exe_next.dentry)
+		vfs_path_put(&exe_next);
+}
+
+/* exec succeeded: the program it opened is now the process's exe. */
+void lx_files_exec_done(struct lx_proc *s)
+{
+	struct vfs_path old;
+	unsigned long flags = process_lock();
+
+	old = s->exe;
+	s->exe = s->exe_next;
+	s->exe_next = (struct vfs_path){0};
+	process_unlock(flags);
+	if (old.dentry)
+		vfs_path_put(&old);
+}
+
+/* The program an exec opened, to become the process's exe if the exec succeeds. */
+static void exe_opened(struct lx_proc *s, struct vfs_file *f)
+{
+	struct vfs_path old, p = *vfs_file_path(f);
+	unsigned long flags;
+
+	vfs_path_get(&p);
+	flags = process_lock();
+	old = s->exe_next;
+	s->exe_next = p;
+	process_unlock(flags);
+	if (old.dentry)
+		vfs_path_put(&old);
 }
 
 void lx_vfs_cred(struct process *p, struct vfs_cred *out)
@@ -243,6 +289,7 @@ static int exec_open(struct process *p, const char *path, void **file, uint64_t 
 	lx_vfs_cred(p, &cr);
 	if ((rc = vfs_open_exec(lx(p)->fs, path, &cr, &f)) < 0)
 		return rc;
+	exe_opened(lx(p), f);
 	*file = f;
 	*size = vfs_inode_size(vfs_file_inode(f));
 	return 0;

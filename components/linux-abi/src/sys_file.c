@@ -55,6 +55,7 @@ static int copy_path(struct process *p, uintptr_t upath, bool empty_ok, char **o
 		return (int)len;
 	if (len == 0 && !empty_ok) {
 		kfree(*out);
+		*out = NULL; /* callers free what they got on every path (do_mount) */
 		return -ENOENT;
 	}
 	return 0;
@@ -610,7 +611,7 @@ static long do_mount(struct process *p, const unsigned long *a)
 	else if (!type)
 		rc = -EINVAL;
 	else
-		rc = vfs_mount(lx(p)->fs, target, type, data, mnt_flags_of(flags), &cr);
+		rc = vfs_mount(lx(p)->fs, source, target, type, data, mnt_flags_of(flags), &cr);
 out:
 	kfree(source);
 	kfree(target);

@@ -1,10 +1,12 @@
 /* Process calls: exit, clone (fork), execve, wait4, kill, pids, groups and sessions, limits,
  * uname, getrandom. */
+#include <klib/compiler.h>
 #include <klib/errno.h>
 #include <klib/log.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
 #include <process/ustack.h>
+#include <random/random.h>
 #include <task/task.h>
 #include <linux-arch/abi.h>
 #include <linux-arch/unistd.h>
@@ -201,34 +203,111 @@ static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t u
 
 static long do_uname(struct process *p, uintptr_t ubuf)
 {
-	static const char *const fields[6] = {"Linux", "unikit", "6.1.0-unikit", "#1 unikit",
-					      LINUX_ARCH_NAME, "(none)"};
-	char buf[6 * 65];
+	static const char *const fields[6] = {"Linux", NULL, LX_UTS_RELEASE, LX_UTS_VERSION,
+					      LINUX_ARCH_NAME, NULL};
+	char buf[6 * LX_UTS_LEN];
 
 	memset(buf, 0, sizeof(buf));
 	for (int i = 0; i < 6; i++)
-		kstrlcpy(buf + i * 65, fields[i], 65);
+		if (fields[i])
+			kstrlcpy(buf + i * LX_UTS_LEN, fields[i], LX_UTS_LEN);
+	/* nodename and domainname: kernel.hostname and kernel.domainname */
+	lx_uts(buf + 1 * LX_UTS_LEN, buf + 5 * LX_UTS_LEN);
 	return lx_copy_out(p, ubuf, buf, sizeof(buf));
 }
 
-static long do_getrandom(struct process *p, uintptr_t ubuf, size_t len, unsigned flags)
+/* prctl: what /proc depends on (dumpable, the name); anything else is -EINVAL. */
+static long do_prctl(struct process *p, int option, unsigned long arg2)
 {
+	enum { PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15, PR_GET_NAME = 16 };
+	char comm[16];
+
+	switch (option) {
+	case PR_GET_DUMPABLE:
+		return lx(p)->dumpable;
+	case PR_SET_DUMPABLE:
+		if (arg2 > 1) /* SUID_DUMP_DISABLE or SUID_DUMP_USER */
+			return -EINVAL;
+		lx(p)->dumpable = arg2;
+		return 0;
+	case PR_SET_NAME:
+		memset(comm, 0, sizeof(comm));
+		for (size_t i = 0; i + 1 < sizeof(comm); i++) { /* strncpy_from_user, 15 bytes */
+			if (lx_copy_in(p, &comm[i], arg2 + i, 1) < 0)
+				return -EFAULT;
+			if (!comm[i])
+				break;
+		}
+		memcpy(p->comm, comm, sizeof(comm));
+		return 0;
+	case PR_GET_NAME:
+		memcpy(comm, p->comm, sizeof(comm));
+		comm[sizeof(comm) - 1] = '\0';
+		return lx_copy_out(p, arg2, comm, sizeof(comm));
+	default:
+		return -EINVAL;
+	}
+}
+
+/* getrandom's flags (uapi/linux/random.h) and the most one call returns (MAX_RW_COUNT). */
+#define GRND_NONBLOCK 0x0001
+#define GRND_RANDOM   0x0002
+#define GRND_INSECURE 0x0004
+#define LX_MAX_RW_COUNT 0x7ffff000ul
+
+/*
+ * Copy a stream of output out, page by page of the user range so that a
+ * fault leaves an exact count (Linux's copy_to_iter is exact to the byte
+ * before the fault; the copies here fail a page at a time). Stops early,
+ * with what it copied, when a fatal signal is pending (Linux checks
+ * signal_pending every page).
+ */
+static long getrandom_copy(struct process *p, uintptr_t ubuf, size_t len)
+{
+	struct random_stream st;
 	uint8_t chunk[256];
 	size_t done = 0;
 
-	if (flags & ~7u || (flags & 6u) == 6u) /* NONBLOCK|RANDOM|INSECURE; RANDOM with INSECURE */
-		return -EINVAL;
-	if (len > 33554431)
-		len = 33554431; /* Linux caps one call */
+	random_stream_start(&st);
 	while (done < len) {
-		size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+		uintptr_t at = ubuf + done;
+		size_t to_page = PAGE_SIZE - (at & (PAGE_SIZE - 1));
+		size_t n = MIN(MIN(len - done, sizeof(chunk)), to_page);
 
-		lx_random_bytes(chunk, n);
-		if (lx_copy_out(p, ubuf + done, chunk, n) < 0)
-			return done ? (long)done : -EFAULT;
+		random_stream_read(&st, chunk, n);
+		if (lx_copy_out(p, at, chunk, n) < 0)
+			break;
 		done += n;
+		if ((done & (PAGE_SIZE - 1)) == 0 &&
+		    (task_interrupts(task_current()) & TASK_INTR_FATAL))
+			break;
 	}
-	return (long)done;
+	random_stream_end(&st);
+	kmemzero_explicit(chunk, sizeof(chunk));
+	return done ? (long)done : -EFAULT;
+}
+
+/* Linux's getrandom(2) (drivers/char/random.c), its checks in its order. */
+static long do_getrandom(struct process *p, uintptr_t ubuf, size_t len, unsigned flags)
+{
+	if (flags & ~(unsigned)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	/* Insecure and blocking at once make no sense. */
+	if ((flags & (GRND_INSECURE | GRND_RANDOM)) == (GRND_INSECURE | GRND_RANDOM))
+		return -EINVAL;
+	if (!random_ready() && !(flags & GRND_INSECURE)) {
+		if (flags & GRND_NONBLOCK)
+			return -EAGAIN;
+		if (random_wait_ready() < 0)
+			return -EAGAIN; /* a clock with no jitter at all: see random_wait_ready */
+	}
+	/* import_ubuf: the length capped, then access_ok over the user range. */
+	len = MIN(len, LX_MAX_RW_COUNT);
+	if (ubuf > as_user_top() || len > as_user_top() - ubuf)
+		return -EFAULT;
+	if (len == 0)
+		return 0;
+	return getrandom_copy(p, ubuf, len);
 }
 
 long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
@@ -285,7 +364,7 @@ long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_getrandom:
 		return do_getrandom(p, a[0], a[1], (unsigned)a[2]);
 	case NR_prctl:
-		return -EINVAL;
+		return do_prctl(p, (int)a[0], a[1]);
 	default:
 		return -ENOSYS;
 	}

@@ -35,6 +35,12 @@ static void unlock(void *ctx, void *l)
 	lx_unlock(l);
 }
 
+static bool held(void *ctx, void *l)
+{
+	(void)ctx;
+	return lx_lock_held(l);
+}
+
 static int64_t now(void *ctx)
 {
 	(void)ctx;
@@ -51,7 +57,7 @@ static int32_t current_pid(void *ctx)
 
 static const struct shm_ops ops = {
 	.lock_create = lock_create, .lock_destroy = lock_destroy, .lock = lock, .unlock = unlock,
-	.now = now, .current_pid = current_pid,
+	.now = now, .current_pid = current_pid, .held = held,
 };
 
 int lx_shm_setup(void)
@@ -110,6 +116,19 @@ void lx_shm_exit(struct process *p)
 	shm_task_exit(ns, &lx(p)->shm);
 }
 
+struct shm_ns *lx_shm_ns(void)
+{
+	return ns;
+}
+
+uint64_t lx_shm_pages(void)
+{
+	struct shm_info info;
+	struct shm_caller c = {.caps = SHM_CAP_IPC_OWNER | SHM_CAP_SYS_ADMIN};
+
+	return ns && shm_ctl(ns, &c, 0, SHM_INFO, &info) >= 0 ? info.shm_rss : 0;
+}
+
 size_t linux_abi_shm_segments(void)
 {
 	struct shm_info info;
@@ -136,6 +155,7 @@ long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a)
 void lx_shm_init_task(struct process *p) { (void)p; }
 void lx_shm_exit(struct process *p) { (void)p; }
 size_t linux_abi_shm_segments(void) { return 0; }
+uint64_t lx_shm_pages(void) { return 0; }
 void lx_shm_shutdown(void) {}
 
 #endif

@@ -18,8 +18,10 @@
  * - MAP_POPULATE that runs out of memory makes mmap fail with -ENOMEM (no
  *   overcommit here, and a later fault would have nothing to give either);
  *   Linux ignores the failure and lets the fault or the OOM killer decide.
- * - Placement is bottom-up from the hint, then from as_user_base(); Linux
- *   places top-down below the stack. Only the addresses differ.
+ *
+ * Placement is addr-space's, which is Linux's: the hint if free, else
+ * top-down below the mmap base exec chose (under the stack's gap), so the
+ * break, growing up from the program, never meets the first mmap.
  */
 #include <linux-abi/umem.h>
 #include <klib/errno.h>
@@ -76,13 +78,12 @@ static unsigned umem_as_prot(unsigned prot)
 /*
  * __get_unmapped_area: where [addr, addr + len) goes. Fixed: exactly there,
  * if it fits below the top, is aligned and is not below mmap_min_addr.
- * Otherwise the first free range at or above the hint, then anywhere.
+ * Otherwise where the space's placement puts it (the hint if free).
  */
 static long umem_place(struct addr_space *as, uintptr_t addr, size_t len, bool fixed,
                        uintptr_t *out)
 {
 	uintptr_t base = as_user_base(), top = as_user_top();
-	int rc;
 
 	if (len > top - base)
 		return -ENOMEM;
@@ -96,10 +97,7 @@ static long umem_place(struct addr_space *as, uintptr_t addr, size_t len, bool f
 		*out = addr;
 		return 0;
 	}
-	rc = as_find_free(as, len, PAGE_SIZE, addr, out);
-	if (rc && addr > base)
-		rc = as_find_free(as, len, PAGE_SIZE, base, out);
-	return rc;
+	return as_find_free(as, len, PAGE_SIZE, addr, out);
 }
 
 /*
@@ -198,6 +196,8 @@ long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int 
 		return -ENOMEM;
 	if (pgoff + len / PAGE_SIZE < pgoff)
 		return -EOVERFLOW;
+	if (as_area_count(as) > as_max_map_count())
+		return -ENOMEM; /* too many mappings: do_mmap checks before placing */
 	rc = umem_place(as, addr, len, fixed, &addr);
 	if (rc)
 		return rc;

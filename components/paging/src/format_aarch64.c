@@ -31,6 +31,7 @@
 #define D_PXN   (1ull << 53)
 #define D_UXN   (1ull << 54)
 #define D_NONE  (1ull << 55) /* software: an inaccessible page that keeps its frame */
+#define D_BORROWED (1ull << 56) /* software, also in tables: a copy of a kernel entry */
 
 static uint64_t a64_leaf_bits(unsigned prot, unsigned level)
 {
@@ -109,6 +110,7 @@ const struct pt_format pt_format_aarch64_4k_upper = {
 	.pa_shift = 0,
 	.addr_mask = 0x0000fffffffff000ull,
 	.table_bits = D_VALID | D_TYPE,
+	.borrowed = D_BORROWED,
 	.leaf_bits = a64_leaf_bits,
 	.kind = a64_kind,
 	.prot = a64_prot,

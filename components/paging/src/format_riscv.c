@@ -19,6 +19,7 @@
 #define PTE_A (1ull << 6)
 #define PTE_D (1ull << 7)
 #define PTE_NONE (1ull << 8) /* RSW: an inaccessible page that keeps its frame */
+#define PTE_BORROWED (1ull << 9) /* RSW: a copy of a kernel table's entry */
 
 static uint64_t riscv_leaf_bits(unsigned prot, unsigned level)
 {
@@ -64,6 +65,7 @@ const struct pt_format pt_format_sv39 = {
 	.pa_shift = 2,
 	.addr_mask = 0x003ffffffffffc00ull, /* PPN[2:0], bits 10..53 */
 	.table_bits = PTE_V,
+	.borrowed = PTE_BORROWED,
 	.leaf_bits = riscv_leaf_bits,
 	.kind = riscv_kind,
 	.prot = riscv_prot,
@@ -77,6 +79,7 @@ const struct pt_format pt_format_sv48 = {
 	.pa_shift = 2,
 	.addr_mask = 0x003ffffffffffc00ull,
 	.table_bits = PTE_V,
+	.borrowed = PTE_BORROWED,
 	.leaf_bits = riscv_leaf_bits,
 	.kind = riscv_kind,
 	.prot = riscv_prot,

@@ -32,34 +32,24 @@ static bool leaf_here(const struct map_op *op, unsigned level, uint64_t va, uint
 	return ((va | (va + op->delta)) & (size - 1)) == 0 && last - va == size - 1;
 }
 
-/* Install a table entry, through the kernel propagation when it is a kernel root entry. */
-static void set_table_entry(struct pt *pt, uint64_t *t, unsigned idx, unsigned level, uint64_t pte)
-{
-	if (level == pt_top(pt))
-		pt_set_root_entry(pt, idx, pte);
-	else
-		t[idx] = pte;
-}
-
 /*
- * Turn the huge leaf in entry idx of t (at 'level', covering va) into a
- * table of leaves one level down that map the same frames with the same
- * permissions.
+ * Turn the huge leaf for va at 'level' in t into a table of leaves one level
+ * down that map the same frames with the same permissions.
  */
-static int split_leaf(struct pt *pt, uint64_t *t, unsigned idx, unsigned level, uint64_t va)
+static int split_leaf(struct pt *pt, uint64_t *t, uint64_t va, unsigned level)
 {
 	const struct pt_format *f = pt->fmt;
-	uint64_t old = t[idx];
-	paddr_t table = pt_table_alloc(pt), pa = pte_pa(f, old);
-	uint64_t bits = f->leaf_bits(f->prot(old), level - 1), *nt;
+	uint64_t entry = t[pt_index(va, level)], *nt;
+	paddr_t table = pt_table_alloc(pt), pa = pte_pa(f, entry);
+	uint64_t bits = f->leaf_bits(f->prot(entry), level - 1);
 
 	if (table == PADDR_NONE)
 		return -ENOMEM;
 	nt = pt_table(table);
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
 		nt[i] = pte_addr(f, pa + i * PT_LEVEL_SIZE(level - 1)) | bits;
-	pt_break(pt, t, idx, level, va);
-	set_table_entry(pt, t, idx, level, pte_addr(f, table) | f->table_bits);
+	pt_break(pt, t, pt_index(va, level), level, va);
+	pt_set_entry(pt, t, va, level, pte_addr(f, table) | f->table_bits);
 	return 0;
 }
 
@@ -98,14 +88,15 @@ static int prepare(struct map_op *op, paddr_t table, unsigned level, uint64_t va
 			if (k == PTE_LEAF) {
 				if (!(op->flags & PT_MAP_REPLACE))
 					return -EEXIST;
-				rc = split_leaf(op->pt, t, idx, level, va);
+				rc = split_leaf(op->pt, t, va, level);
 				if (rc)
 					return rc;
 			} else if (k == PTE_EMPTY) {
 				paddr_t child = pt_table_alloc(op->pt);
 				if (child == PADDR_NONE)
 					return -ENOMEM;
-				set_table_entry(op->pt, t, idx, level, pte_addr(f, child) | f->table_bits);
+				pt_set_entry(op->pt, t, va, level,
+				             pte_addr(f, child) | f->table_bits);
 				child_fresh = true;
 			}
 			rc = prepare(op, pte_pa(f, t[idx]), level - 1, va, cl, child_fresh);
@@ -139,7 +130,7 @@ static void write_leaves(struct map_op *op, paddr_t table, unsigned level, uint6
 		/* A run of huge leaves over empty entries (prepare checked): one store each. */
 		uint64_t size = PT_LEVEL_SIZE(level), bits = op->leaf[level];
 		for (; last - va >= size - 1; va += size) {
-			t[pt_index(va, level)] = pte_addr(f, va + op->delta) | bits;
+			pt_set_entry(op->pt, t, va, level, pte_addr(f, va + op->delta) | bits);
 			if (last - va == size - 1)
 				return;
 		}
@@ -151,9 +142,8 @@ static void write_leaves(struct map_op *op, paddr_t table, unsigned level, uint6
 		if (leaf_here(op, level, va, cl)) {
 			uint64_t old = t[idx];
 			pt_break(op->pt, t, idx, level, va);
-			t[idx] = pte_addr(f, va + op->delta) | op->leaf[level];
-			if (level == pt_top(op->pt))
-				pt_set_root_entry(op->pt, idx, t[idx]);
+			pt_set_entry(op->pt, t, va, level,
+			             pte_addr(f, va + op->delta) | op->leaf[level]);
 			if (old && f->kind(old, level) == PTE_TABLE)
 				pt_free_subtree(op->pt, pte_pa(f, old), level - 1);
 		} else {
@@ -180,7 +170,7 @@ static void prune(struct pt *pt, paddr_t table, unsigned level, uint64_t va, uin
 			paddr_t child = pte_pa(f, t[idx]);
 			prune(pt, child, level - 1, va, cl);
 			if (pt_table_empty(child) && pt_may_free(pt, level)) {
-				t[idx] = 0;
+				pt_set_entry(pt, t, va, level, 0);
 				pt_table_free(pt, child);
 			}
 		}
@@ -223,7 +213,7 @@ int pt_map(struct pt *pt, uintptr_t va, paddr_t pa, size_t len, unsigned prot, u
 	uint64_t last = (uint64_t)va + len - 1;
 	int rc;
 
-	if ((rc = pt_check_range(pt, va, len)) || (rc = pt_check_prot(prot)))
+	if ((rc = pt_check_prot(prot)) || (rc = pt_check_range(pt, va, len, true)))
 		return rc;
 	if ((pa & (PAGE_SIZE - 1)) || pa + len - 1 < pa || (flags & ~(PT_MAP_HUGE | PT_MAP_REPLACE)))
 		return -EINVAL;
@@ -251,12 +241,12 @@ int pt_split_at(struct pt *pt, uint64_t va)
 		unsigned idx = pt_index(va, level);
 		enum pte_kind k = f->kind(t[idx], level);
 
-		if (k == PTE_EMPTY)
-			return 0;
+		if (k == PTE_EMPTY || pte_borrowed(f, t[idx]))
+			return 0; /* nothing of ours to split */
 		if (k == PTE_LEAF) {
 			if ((va & (PT_LEVEL_SIZE(level) - 1)) == 0)
 				return 0;
-			int rc = split_leaf(pt, t, idx, level, va);
+			int rc = split_leaf(pt, t, va, level);
 			if (rc)
 				return rc;
 		}

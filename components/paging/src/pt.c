@@ -7,11 +7,21 @@
  * one root translates both halves (riscv64, x86-64), its root entries are
  * copied into every other table of its format (now and whenever the kernel
  * adds one), so a trap taken while a user table is active finds the kernel
- * mapped. Those borrowed entries are off limits to the borrowing table, and
- * the kernel never frees a table directly below its root, which keeps the
- * copies valid. Where the hardware has a root per half (a split_halves
- * format: AArch64's TTBR0/TTBR1), the kernel's table is installed once and
- * nothing is copied.
+ * mapped. A copy carries the format's 'borrowed' bit, which the
+ * hardware ignores: the borrowing table never changes, splits or frees it,
+ * and the kernel never frees a table directly below its root, which keeps
+ * the copies valid.
+ *
+ * One root entry can cover both the kernel and a user range: under Sv48 an
+ * entry is 512 GiB, and riscv64's kernel maps RAM at 2 GiB, just above user
+ * programs. A table that maps into a borrowed root entry therefore splits
+ * it: it gets its own table under that entry, holding the kernel's entries
+ * of that level as borrowed copies, and from then on the kernel's changes at
+ * that level are copied into it as well. Only what the kernel really maps,
+ * at that level's granularity (1 GiB under Sv48), stays off limits.
+ *
+ * Where the hardware has a root per half (a split_halves format: AArch64's
+ * TTBR0/TTBR1), the kernel's table is installed once and nothing is copied.
  */
 #include "pt_internal.h"
 #include <hal/mmu.h>
@@ -64,7 +74,7 @@ void pt_free_subtree(struct pt *pt, paddr_t table, unsigned level)
 	uint64_t *t = pt_table(table);
 
 	for (unsigned i = 0; level > 0 && i < PT_ENTRIES; i++)
-		if (pt->fmt->kind(t[i], level) == PTE_TABLE)
+		if (!pte_borrowed(pt->fmt, t[i]) && pt->fmt->kind(t[i], level) == PTE_TABLE)
 			pt_free_subtree(pt, pte_pa(pt->fmt, t[i]), level - 1);
 	pt_table_free(pt, table);
 }
@@ -74,20 +84,24 @@ bool pt_may_free(const struct pt *pt, unsigned level)
 	return !(pt == kernel_pt && level == pt_top(pt));
 }
 
-static bool is_shared(const struct pt *pt, unsigned idx)
+static bool is_split(const struct pt *pt, unsigned idx)
 {
-	return pt->shared[idx / 64] >> (idx % 64) & 1;
+	return pt->split[idx / 64] >> (idx % 64) & 1;
 }
 
-/* Borrow the kernel's root entry idx, unless this table uses that slot itself. */
-static void borrow(struct pt *pt, unsigned idx, uint64_t pte)
+static void mark_split(struct pt *pt, unsigned idx, bool on)
 {
-	uint64_t *root = pt_table(pt->root);
+	uint64_t bit = 1ull << (idx % 64);
 
-	if (root[idx] && !is_shared(pt, idx))
+	pt->split[idx / 64] = on ? pt->split[idx / 64] | bit : pt->split[idx / 64] & ~bit;
+}
+
+/* Copy the kernel's entry pte into the slot e, unless its table uses that slot itself. */
+static void borrow(const struct pt_format *f, uint64_t *e, uint64_t pte)
+{
+	if (*e && !pte_borrowed(f, *e))
 		return;
-	root[idx] = pte;
-	pt->shared[idx / 64] |= 1ull << (idx % 64);
+	*e = pte ? pte | f->borrowed : 0;
 }
 
 /* Does this table carry copies of the kernel's root entries? (tables_lock held) */
@@ -99,24 +113,98 @@ static bool shares_kernel(const struct pt *pt)
 static void borrow_all(struct pt *pt)
 {
 	const uint64_t *k = pt_table(kernel_pt->root);
+	uint64_t *root = pt_table(pt->root);
 
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
 		if (k[i])
-			borrow(pt, i, k[i]);
+			borrow(pt->fmt, &root[i], k[i]);
 }
 
-void pt_set_root_entry(struct pt *pt, unsigned idx, uint64_t pte)
+/* Called with tables_lock held. */
+static void set_root(struct pt *pt, unsigned idx, uint64_t pte)
+{
+	uint64_t *root = pt_table(pt->root);
+	struct pt *other;
+
+	root[idx] = pte;
+	if (pt == kernel_pt) {
+		list_for_each_entry(other, &all_tables, link)
+			if (shares_kernel(other))
+				borrow(other->fmt, &pt_table(other->root)[idx], pte);
+		return;
+	}
+	mark_split(pt, idx, false);
+	if (!pte && shares_kernel(pt))
+		borrow(pt->fmt, &root[idx], pt_table(kernel_pt->root)[idx]);
+}
+
+/* The kernel changed entry idx below its root entry ri: copy it into the tables that split ri. */
+static void lend_below_root(unsigned ri, unsigned idx, uint64_t pte)
 {
 	struct pt *other;
 
-	pt_table(pt->root)[idx] = pte;
-	if (pt != kernel_pt)
+	list_for_each_entry(other, &all_tables, link) {
+		if (other == kernel_pt || !is_split(other, ri))
+			continue;
+		uint64_t *t = pt_table(pte_pa(other->fmt, pt_table(other->root)[ri]));
+		borrow(other->fmt, &t[idx], pte);
+	}
+}
+
+void pt_set_entry(struct pt *pt, uint64_t *t, uint64_t va, unsigned level, uint64_t pte)
+{
+	unsigned top = pt_top(pt), ri = pt_index(va, top);
+	unsigned long flags;
+
+	if (level < top && !(pt == kernel_pt && level == top - 1)) {
+		t[pt_index(va, level)] = pte; /* nobody else has a copy */
 		return;
-	unsigned long flags = hal_spin_lock_irqsave(&tables_lock);
-	list_for_each_entry(other, &all_tables, link)
-		if (other != pt && shares_kernel(other))
-			borrow(other, idx, pte);
+	}
+	flags = hal_spin_lock_irqsave(&tables_lock);
+	if (level == top) {
+		set_root(pt, ri, pte);
+	} else {
+		t[pt_index(va, level)] = pte;
+		if (is_split(pt, ri))
+			lend_below_root(ri, pt_index(va, level), pte);
+	}
 	hal_spin_unlock_irqrestore(&tables_lock, flags);
+}
+
+/*
+ * Give pt its own table under the borrowed root entry ri, holding the
+ * kernel's entries of that level as borrowed copies. Translations do not
+ * change, but the root entry does: cached walks through it must go.
+ */
+static int split_root(struct pt *pt, unsigned ri)
+{
+	const struct pt_format *f = pt->fmt;
+	uint64_t *root = pt_table(pt->root), *t;
+	paddr_t table = pt_table_alloc(pt);
+	unsigned long flags;
+	int rc = -EINVAL;
+
+	if (table == PADDR_NONE)
+		return -ENOMEM;
+	t = pt_table(table);
+	flags = hal_spin_lock_irqsave(&tables_lock);
+	/* A kernel page covering the whole entry leaves nothing to split off. */
+	if (kernel_pt && pte_borrowed(f, root[ri]) && f->kind(root[ri], pt_top(pt)) == PTE_TABLE) {
+		const uint64_t *k = pt_table(pte_pa(f, root[ri]));
+		for (unsigned i = 0; i < PT_ENTRIES; i++)
+			t[i] = k[i] ? k[i] | f->borrowed : 0;
+		root[ri] = pte_addr(f, table) | f->table_bits;
+		mark_split(pt, ri, true);
+		mark_split(kernel_pt, ri, true);
+		rc = 0;
+	}
+	hal_spin_unlock_irqrestore(&tables_lock, flags);
+	if (rc) {
+		pt_table_free(pt, table);
+		return rc;
+	}
+	pt_flush(pt, 0, 0, true);
+	return 0;
 }
 
 int pt_create(const struct pt_format *fmt, struct pt **out)
@@ -158,7 +246,8 @@ void pt_destroy(struct pt *pt)
 	hal_spin_unlock_irqrestore(&tables_lock, flags);
 	root = pt_table(pt->root);
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
-		if (!is_shared(pt, i) && pt->fmt->kind(root[i], pt_top(pt)) == PTE_TABLE)
+		if (!pte_borrowed(pt->fmt, root[i]) &&
+		    pt->fmt->kind(root[i], pt_top(pt)) == PTE_TABLE)
 			pt_free_subtree(pt, pte_pa(pt->fmt, root[i]), pt_top(pt) - 1);
 	pt_table_free(pt, pt->root);
 	kverify(pt->tables == 0);
@@ -217,18 +306,38 @@ void pt_activate(struct pt *pt)
 {
 	active_pt = pt;
 	/* The kernel's table is the kernel half, already installed: no user half. */
-	hal_mmu_switch(pt && pt != kernel_pt ? pt->root : 0, 0);
+	if (!pt || pt == kernel_pt) {
+		hal_mmu_switch(0, 0);
+		return;
+	}
+	if (pt->retired)
+		panic("pt_activate: table %p was retired", (void *)pt);
+	pt->asid_now = hal_asid_get(&pt->asid);
+	hal_mmu_switch(pt->root, pt->asid_now);
+}
+
+void pt_retire(struct pt *pt)
+{
+	if (pt == active_pt || pt == kernel_pt)
+		panic("pt_retire: table %p is in use", (void *)pt);
+	pt->retired = true;
 }
 
 void pt_flush(const struct pt *pt, uint64_t va, uint64_t len, bool tables_freed)
 {
-	if (pt != kernel_pt && pt != active_pt)
-		return; /* not in use: its next activation flushes anyway */
+	unsigned asid;
+
+	if (pt == kernel_pt)
+		asid = HAL_TLB_ANY_ASID; /* the kernel's mappings are in every space (and global) */
+	else if (pt == active_pt)
+		asid = pt->asid_now;
+	else if (pt->retired || (asid = hal_asid_cached(&pt->asid)) == HAL_ASID_NONE)
+		return; /* nothing of it can be cached: its next activation fences or flushes */
 	/* A per-address flush is only promised to drop leaf entries. */
 	if (tables_freed)
-		hal_mmu_flush_all();
+		hal_tlb_flush_asid(asid);
 	else
-		hal_mmu_flush_range((uintptr_t)va, (size_t)len);
+		hal_tlb_flush_range(asid, (uintptr_t)va, (size_t)len);
 }
 
 void pt_break(struct pt *pt, uint64_t *t, unsigned idx, unsigned level, uint64_t va)
@@ -240,10 +349,7 @@ void pt_break(struct pt *pt, uint64_t *t, unsigned idx, unsigned level, uint64_t
 	/* Empty and "none" entries are invalid: no TLB holds them. */
 	if (!f->break_before_make || k == PTE_EMPTY || (k == PTE_LEAF && !f->prot(pte)))
 		return;
-	if (level == pt_top(pt))
-		pt_set_root_entry(pt, idx, 0);
-	else
-		t[idx] = 0;
+	pt_set_entry(pt, t, va, level, 0);
 	pt_flush(pt, va & ~(size - 1), size, k == PTE_TABLE);
 }
 
@@ -281,18 +387,51 @@ int pt_check_va_range(const struct pt_format *f, uint64_t va, uint64_t len)
 	return 0;
 }
 
-int pt_check_range(const struct pt *pt, uint64_t va, uint64_t len)
+/* Has an entry of table t (at 'level') that [va, last] touches any of 'bits'? */
+static bool touches(const uint64_t *t, unsigned level, uint64_t va, uint64_t last, uint64_t bits)
 {
-	uint64_t last = va + len - 1;
+	for (unsigned i = pt_index(va, level), end = pt_index(last, level);; i++) {
+		if (t[i] & bits)
+			return true;
+		if (i == end)
+			return false;
+	}
+}
+
+/* -EINVAL if [va, last], inside root entry ri, meets the kernel's entries there. */
+static int check_below_root(const struct pt *pt, unsigned ri, uint64_t va, uint64_t last)
+{
+	const struct pt_format *f = pt->fmt;
+	uint64_t e = pt_table(pt->root)[ri];
+	unsigned top = pt_top(pt);
+
+	if (pte_borrowed(f, e)) {
+		if (f->kind(e, top) != PTE_TABLE)
+			return -EINVAL; /* one kernel page covers it all */
+		return touches(pt_table(pte_pa(f, e)), top - 1, va, last, ~0ull) ? -EINVAL : 0;
+	}
+	if (is_split(pt, ri) && touches(pt_table(pte_pa(f, e)), top - 1, va, last, f->borrowed))
+		return -EINVAL;
+	return 0;
+}
+
+int pt_check_range(struct pt *pt, uint64_t va, uint64_t len, bool split)
+{
+	uint64_t last = va + len - 1, *root = pt_table(pt->root);
+	unsigned top = pt_top(pt);
 	int rc = pt_check_va_range(pt->fmt, va, len);
 
-	if (rc)
-		return rc;
-	for (unsigned i = pt_index(va, pt_top(pt));; i++) {
-		if (is_shared(pt, i))
-			return -EINVAL; /* the kernel's */
-		if (i == pt_index(last, pt_top(pt)))
+	while (rc == 0) {
+		uint64_t cl = MIN(last, va | (PT_LEVEL_SIZE(top) - 1));
+		unsigned ri = pt_index(va, top);
+
+		if (split && pte_borrowed(pt->fmt, root[ri]))
+			rc = split_root(pt, ri);
+		if (rc == 0)
+			rc = check_below_root(pt, ri, va, cl);
+		if (cl == last)
 			break;
+		va = cl + 1;
 	}
-	return 0;
+	return rc;
 }

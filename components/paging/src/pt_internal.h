@@ -11,6 +11,7 @@
 
 #include <paging/paging.h>
 #include <hal/memmap.h>
+#include <hal/mmu.h>
 #include <klib/list.h>
 
 #define PT_ENTRIES     512u
@@ -37,6 +38,7 @@ struct pt_format {
 	unsigned pa_shift;     /* an entry's address field is (pa >> pa_shift) & addr_mask */
 	uint64_t addr_mask;
 	uint64_t table_bits;   /* a table entry is its address field | table_bits */
+	uint64_t borrowed;     /* a bit the hardware ignores: the entry is a copy of the kernel's */
 	/* Bits of a leaf with 'prot' at 'level', without the address. A prot with no
 	 * access at all gives a "none" entry: invalid to the hardware, but still
 	 * holding its frame (PROT_NONE keeps pages). */
@@ -49,8 +51,13 @@ struct pt {
 	const struct pt_format *fmt;
 	paddr_t root;
 	size_t tables;          /* table pages this table owns, root included */
-	uint64_t shared[PT_ENTRIES / 64]; /* root entries borrowed from the kernel table */
+	/* Root entries whose own table holds borrowed kernel entries (the kernel
+	 * table: root entries some table has split). Under tables_lock. */
+	uint64_t split[PT_ENTRIES / 64];
 	struct list_node link;  /* every table, for kernel entry propagation */
+	struct hal_asid asid;   /* its translations' tag in the TLB, as the hal hands it out */
+	unsigned asid_now;      /* the id of its last activation (hal_asid_get) */
+	bool retired;           /* pt_retire: never active again */
 };
 
 /* A table page's address: the architecture's translation, inline (every walk step takes one). */
@@ -79,10 +86,22 @@ static inline unsigned pt_top(const struct pt *pt)
 	return pt->fmt->levels - 1;
 }
 
+/* A copy of a kernel table's entry: never changed, split or freed by the table holding it. */
+static inline bool pte_borrowed(const struct pt_format *f, uint64_t pte)
+{
+	return pte & f->borrowed;
+}
+
 /* 0 if [va, va + len) is a page-aligned range of addresses the format has, else -EINVAL. */
 int pt_check_va_range(const struct pt_format *f, uint64_t va, uint64_t len);
-/* The same, and -EINVAL for entries borrowed from the kernel table: what may be changed. */
-int pt_check_range(const struct pt *pt, uint64_t va, uint64_t len);
+/*
+ * The same, and -EINVAL where the range meets the kernel's entries: what pt
+ * may change. With 'split', a borrowed root entry the range enters becomes
+ * pt's own table first (-ENOMEM if there is no page for it), so that pt can
+ * map next to the kernel within that entry; without, nothing is allocated
+ * and pt has nothing in the borrowed entries to change.
+ */
+int pt_check_range(struct pt *pt, uint64_t va, uint64_t len, bool split);
 int pt_check_prot(unsigned prot);
 
 /* A zeroed table page, counted in pt->tables; PADDR_NONE when out of memory. */
@@ -94,14 +113,37 @@ bool pt_table_empty(paddr_t table);
 /* May the table in entry 'level' of pt be freed when it empties? (not the kernel's shared ones) */
 bool pt_may_free(const struct pt *pt, unsigned level);
 
-/* Set a root entry of the kernel table and copy it into every other table. */
-void pt_set_root_entry(struct pt *pt, unsigned idx, uint64_t pte);
+/*
+ * Store the entry for va at 'level' in t, one of pt's tables. The kernel's
+ * root entries go to every other table, and its entries one level down to
+ * the tables that split that root entry; a table that clears a root entry
+ * sees the kernel's there again.
+ */
+void pt_set_entry(struct pt *pt, uint64_t *t, uint64_t va, unsigned level, uint64_t pte);
 
 /* Make va a boundary between leaves: split any huge leaf that straddles it. */
 int pt_split_at(struct pt *pt, uint64_t va);
 
 /* Flush the TLB for a change to [va, va + len) if the table may be in use. */
+/*
+ * Entries of [va, va + len) changed: flush them from this CPU's TLB if pt is
+ * in use here (leaf entries by address; a freed table: the whole space).
+ */
 void pt_flush(const struct pt *pt, uint64_t va, uint64_t len, bool tables_freed);
+
+/* The span of leaf entries an operation changed, for pt_flush; empty while lo > hi. */
+struct pt_span {
+	uint64_t lo, hi;
+};
+#define PT_SPAN_EMPTY ((struct pt_span){.lo = UINT64_MAX, .hi = 0})
+
+static inline void pt_span_add(struct pt_span *s, uint64_t va, uint64_t size)
+{
+	if (va < s->lo)
+		s->lo = va;
+	if (va + size - 1 > s->hi)
+		s->hi = va + size - 1;
+}
 
 /*
  * Before *entry (entry idx of a table at 'level', covering va) is rewritten

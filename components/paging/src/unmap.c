@@ -12,6 +12,7 @@ struct unmap_op {
 	struct pt *pt;
 	pt_unmap_fn fn;
 	void *ctx;
+	struct pt_span changed; /* the leaves cleared */
 	bool tables_freed;
 };
 
@@ -24,15 +25,6 @@ static int split_ends(struct pt *pt, uint64_t va, uint64_t last)
 	return rc;
 }
 
-/* Store a changed entry; a root entry of the kernel goes to every table. */
-static void set_entry(struct pt *pt, uint64_t *t, unsigned idx, unsigned level, uint64_t pte)
-{
-	if (level == pt_top(pt))
-		pt_set_root_entry(pt, idx, pte);
-	else
-		t[idx] = pte;
-}
-
 static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint64_t va, uint64_t last)
 {
 	const struct pt_format *f = op->pt->fmt;
@@ -42,13 +34,17 @@ static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint
 		uint64_t size = PT_LEVEL_SIZE(level), cl = MIN(last, va | (size - 1));
 		unsigned idx = pt_index(va, level);
 		uint64_t pte = t[idx];
+		enum pte_kind k = level == 0 ? (pte ? PTE_LEAF : PTE_EMPTY) : f->kind(pte, level);
 
-		switch (!pte ? PTE_EMPTY : level == 0 ? PTE_LEAF : f->kind(pte, level)) {
+		if (pte_borrowed(f, pte))
+			k = PTE_EMPTY; /* the kernel's: pt_check_range saw none of it in range */
+		switch (k) {
 		case PTE_EMPTY:
 			break;
 		case PTE_LEAF:
 			kassert((va & (size - 1)) == 0 && cl - va == size - 1);
-			set_entry(op->pt, t, idx, level, 0);
+			pt_set_entry(op->pt, t, va, level, 0);
+			pt_span_add(&op->changed, va, size);
 			if (op->fn)
 				op->fn(op->ctx, (uintptr_t)va, pte_pa(f, pte), (size_t)size);
 			break;
@@ -57,7 +53,7 @@ static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint
 			unmap_level(op, child, level - 1, va, cl);
 			/* The whole entry went, or what is left may be nothing. */
 			if (pt_may_free(op->pt, level) && (cl - va == size - 1 || pt_table_empty(child))) {
-				set_entry(op->pt, t, idx, level, 0);
+				pt_set_entry(op->pt, t, va, level, 0);
 				pt_table_free(op->pt, child);
 				op->tables_freed = true;
 			}
@@ -72,26 +68,30 @@ static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint
 
 int pt_split(struct pt *pt, uintptr_t va)
 {
-	int rc = pt_check_range(pt, va, PAGE_SIZE);
+	int rc = pt_check_range(pt, va, PAGE_SIZE, false);
 
 	return rc ? rc : pt_split_at(pt, va);
 }
 
 int pt_unmap(struct pt *pt, uintptr_t va, size_t len, pt_unmap_fn fn, void *ctx)
 {
-	struct unmap_op op = {.pt = pt, .fn = fn, .ctx = ctx};
+	struct unmap_op op = {.pt = pt, .fn = fn, .ctx = ctx, .changed = PT_SPAN_EMPTY};
 	uint64_t last = (uint64_t)va + len - 1;
-	int rc = pt_check_range(pt, va, len);
+	int rc = pt_check_range(pt, va, len, false);
 
 	if (rc || (rc = split_ends(pt, va, last)))
 		return rc;
 	unmap_level(&op, pt->root, pt_top(pt), va, last);
-	pt_flush(pt, va, len, op.tables_freed);
+	/* Only what was there: an unmap of untouched pages (a shmdt after a shmat, say) flushes nothing. */
+	if (op.tables_freed)
+		pt_flush(pt, va, len, true);
+	else if (op.changed.lo <= op.changed.hi)
+		pt_flush(pt, op.changed.lo, op.changed.hi - op.changed.lo + 1, false);
 	return 0;
 }
 
 static void protect_level(struct pt *pt, paddr_t table, unsigned level, uint64_t va, uint64_t last,
-			  unsigned prot)
+			  unsigned prot, struct pt_span *changed)
 {
 	const struct pt_format *f = pt->fmt;
 	uint64_t *t = pt_table(table);
@@ -101,14 +101,20 @@ static void protect_level(struct pt *pt, paddr_t table, unsigned level, uint64_t
 		unsigned idx = pt_index(va, level);
 		uint64_t pte = t[idx];
 
-		switch (f->kind(pte, level)) {
+		switch (pte_borrowed(f, pte) ? PTE_EMPTY : f->kind(pte, level)) {
 		case PTE_EMPTY:
 			break;
-		case PTE_LEAF:
-			set_entry(pt, t, idx, level, pte_addr(f, pte_pa(f, pte)) | f->leaf_bits(prot, level));
+		case PTE_LEAF: {
+			uint64_t new = pte_addr(f, pte_pa(f, pte)) | f->leaf_bits(prot, level);
+
+			if (new != pte) {
+				pt_set_entry(pt, t, va, level, new);
+				pt_span_add(changed, va, cl - va + 1);
+			}
 			break;
+		}
 		case PTE_TABLE:
-			protect_level(pt, pte_pa(f, pte), level - 1, va, cl, prot);
+			protect_level(pt, pte_pa(f, pte), level - 1, va, cl, prot, changed);
 			break;
 		}
 		if (cl == last)
@@ -120,11 +126,14 @@ static void protect_level(struct pt *pt, paddr_t table, unsigned level, uint64_t
 int pt_protect(struct pt *pt, uintptr_t va, size_t len, unsigned prot)
 {
 	uint64_t last = (uint64_t)va + len - 1;
-	int rc = pt_check_range(pt, va, len);
+	int rc = pt_check_range(pt, va, len, false);
 
 	if (rc || (rc = pt_check_prot(prot)) || (rc = split_ends(pt, va, last)))
 		return rc;
-	protect_level(pt, pt->root, pt_top(pt), va, last, prot);
-	pt_flush(pt, va, len, false);
+	struct pt_span changed = PT_SPAN_EMPTY;
+
+	protect_level(pt, pt->root, pt_top(pt), va, last, prot, &changed);
+	if (changed.lo <= changed.hi)
+		pt_flush(pt, changed.lo, changed.hi - changed.lo + 1, false);
 	return 0;
 }

@@ -37,6 +37,8 @@ int cmdline_parse(char *buf, struct cmdline *out)
 			args = true;
 		} else if (strncmp(w, "init=", 5) == 0) {
 			out->init = w + 5;
+		} else if (strcmp(w, "norandmaps") == 0) {
+			out->norandmaps = true;
 		} else if (strchr(w, '=')) {
 			if (envc >= CMDLINE_MAX_ARGS + 2)
 				return -E2BIG;

@@ -1,12 +1,16 @@
 /*
  * execve: load a static ELF program into a fresh address space and lay out
- * its initial stack as Linux does. Everything is built on the side; the
- * old program is dropped only once the new one is complete, so a failed
- * exec leaves the process exactly as it was (Linux's point of no return).
+ * its initial stack as Linux does, where Linux's layout puts things
+ * (process/layout.h: stack top, mmap base, break, randomized as
+ * randomize_va_space says). Everything is built on the side; the old
+ * program is dropped only once the new one is complete, so a failed exec
+ * leaves the process exactly as it was (Linux's point of no return).
  *
  * The steps follow Linux's do_execveat_common: the program is opened
  * through the files' interface (process_exec_open), the arguments counted
- * and limited (process_exec_args), each string copied onto the new stack
+ * and limited and the layout picked with the stack limit they are given
+ * (process_exec_args, Linux's bprm_stack_limits and the randomized stack
+ * top of setup_arg_pages), each string copied onto the new stack
  * (exec_args.c), and only then is the file read as a program and its
  * segments mapped (process_exec_run). Kernel memory stays the same
  * whatever the arguments: they live in the new program's stack pages, as
@@ -18,7 +22,9 @@
 #include <klib/printf.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
+#include <process/layout.h>
 #include <process/linux_arch.h>
+#include <random/random.h>
 #include <task/task.h>
 #include "exec_internal.h"
 
@@ -99,11 +105,14 @@ static int load_segment(struct process_exec *x, const struct elf_load *l, uint64
 	return rc;
 }
 
-/* The ELF and program headers: the file's first page, or as much as the headers need. */
+/*
+ * The ELF and program headers: the file's first page, or as much as the
+ * headers need. A fixed program must end below the stack area.
+ */
 static int parse(const struct process_exec *x, struct elf_image *img, const char **why)
 {
 	size_t len = (size_t)MIN((uint64_t)PAGE_SIZE, x->size), need = 0;
-	uint64_t top = as_user_top() - EXEC_STACK_SIZE;
+	uint64_t top = x->top - EXEC_STACK_SIZE;
 	uint8_t *head;
 	int rc;
 
@@ -140,7 +149,6 @@ int process_exec_open(struct process *p, const char *path, struct process_exec *
 		return -ENOMEM;
 	x->p = p;
 	x->path = path;
-	x->top = as_user_top() & ~15ul;
 	if ((rc = process_file_ops->open(p, path, &x->file, &x->size)) < 0) {
 		x->file = NULL; /* the open's error: nothing to close */
 		goto fail;
@@ -149,17 +157,47 @@ int process_exec_open(struct process *p, const char *path, struct process_exec *
 	if (!(x->bounce = kmalloc(PAGE_SIZE)) || (rc = as_create(&x->as)) < 0)
 		goto fail;
 	set_exec_space(p, x->as);
-	/* The stack area, reserved and filled on demand; the strings go in first. */
-	rc = as_map_anon(x->as, x->top - EXEC_STACK_SIZE, EXEC_STACK_SIZE,
-	                 AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
-	                 AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
-	if (rc < 0)
-		goto fail;
 	*out = x;
 	return 0;
 fail:
 	process_exec_abort(x);
 	return rc;
+}
+
+static uint64_t layout_rnd(void *ctx)
+{
+	(void)ctx;
+	return random_u64();
+}
+
+/*
+ * The new program's layout (Linux's rules, the stack limit, the
+ * randomization in force), and its stack area at the top of it, reserved
+ * and filled on demand: the strings go in first. Called by
+ * process_exec_args, which has the stack limit.
+ */
+int exec_layout(struct process_exec *x, uint64_t stack_limit)
+{
+	struct layout l;
+	int rc;
+
+	x->lp = (struct layout_params){
+	    .user_base = as_user_base(),
+	    .user_top = as_user_top(),
+	    .unmapped_base = as_unmapped_base(),
+	    .stack_rlimit = stack_limit,
+	    .randomize = process_randomize_va_space(),
+	    .mmap_rnd_bits = CONFIG_PROCESS_MMAP_RND_BITS,
+	    .rnd = layout_rnd,
+	};
+	layout_pick(&x->lp, &l);
+	x->top = l.stack_top & ~15ul;
+	x->stack_pad = l.stack_pad;
+	if ((rc = as_set_layout(x->as, l.mmap_base, l.bottom_up)) < 0)
+		return rc;
+	return as_map_anon(x->as, x->top - EXEC_STACK_SIZE, EXEC_STACK_SIZE,
+	                   AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
+	                   AS_MAP_PRIVATE | AS_MAP_FIXED_NOREPLACE, NULL);
 }
 
 void process_exec_abort(struct process_exec *x)
@@ -173,6 +211,17 @@ void process_exec_abort(struct process_exec *x)
 		process_file_ops->close(x->file); /* the new space's mappings hold their own */
 	kfree(x->bounce);
 	kfree(x);
+}
+
+/* A static-pie program goes where an mmap of its whole span would (Linux: a load bias of 0). */
+static int place_dyn(struct process_exec *x, const struct elf_image *img, uint64_t *bias)
+{
+	uintptr_t at;
+	int rc = as_find_free(x->as, img->hi - img->lo, img->max_align, 0, &at);
+
+	if (rc == 0)
+		*bias = at - img->lo;
+	return rc;
 }
 
 /* The program's segments; its entry point and the start of its break. */
@@ -189,22 +238,21 @@ static int load_program(struct process_exec *x, struct elf_image *img, uint64_t 
 			         why ? why : "?");
 		return rc;
 	}
-	/* static-pie: at two thirds of user space, as Linux's ELF_ET_DYN_BASE. */
 	*bias = 0;
-	if (img->type == ELF_ET_DYN)
-		*bias = ((as_user_top() / 3 * 2) & ~(img->max_align - 1)) - img->lo;
+	if (img->type == ELF_ET_DYN && (rc = place_dyn(x, img, bias)) < 0)
+		return rc;
 	for (unsigned i = 0; i < img->nloads && rc == 0; i++) {
 		rc = load_segment(x, &img->loads[i], *bias);
 		if (img->loads[i].vaddr + img->loads[i].memsz > end)
 			end = img->loads[i].vaddr + img->loads[i].memsz;
 	}
-	*brk = page_up(end + *bias);
+	*brk = layout_brk(&x->lp, end + *bias, img->type == ELF_ET_DYN);
 	return rc;
 }
 
 /* The auxiliary vector and the tables below the strings; sets *sp. */
 static int finish_stack(struct process_exec *x, const struct elf_image *img, uint64_t bias,
-                        const uint32_t ids[4], uintptr_t *sp)
+                        const uint32_t ids[4], struct ustack_layout *l)
 {
 	struct auxv_entry auxv[LINUX_ARCH_AUXV_MAX];
 	struct ustack_exec_info info = {
@@ -219,18 +267,45 @@ static int finish_stack(struct process_exec *x, const struct elf_image *img, uin
 	    .gid = ids[2],
 	    .egid = ids[3],
 	};
-	uint64_t rnd[2] = {process_random(), process_random()};
+	uint8_t rnd[16];
 	struct ustack_args a = {
 	    .execfn = x->path,
 	    .platform = LINUX_ARCH_PLATFORM,
-	    .random = (const uint8_t *)rnd,
+	    .random = rnd,
+	    .pad = x->stack_pad,
 	    .auxv = auxv,
 	};
 	int rc;
 
+	random_bytes(rnd, sizeof(rnd)); /* AT_RANDOM: Linux's get_random_bytes, ready or not */
 	a.nauxv = linux_arch_auxv(auxv, &info);
-	rc = exec_write_tables(x, &a, sp);
+	rc = exec_write_tables(x, &a, l);
 	return rc;
+}
+
+/*
+ * load_elf_binary's start_code..end_data: the executable loads' lowest
+ * start and highest file end, every load's highest start and file end.
+ */
+static void code_and_data(const struct elf_image *img, uint64_t bias, struct process_layout *out)
+{
+	uint64_t start_code = ~0ull, end_code = 0, start_data = 0, end_data = 0;
+
+	for (unsigned i = 0; i < img->nloads; i++) {
+		const struct elf_load *l = &img->loads[i];
+		uint64_t end = l->vaddr + l->filesz;
+
+		if ((l->prot & ELF_PROT_EXEC) && l->vaddr < start_code)
+			start_code = l->vaddr;
+		if ((l->prot & ELF_PROT_EXEC) && end > end_code)
+			end_code = end;
+		start_data = l->vaddr > start_data ? l->vaddr : start_data;
+		end_data = end > end_data ? end : end_data;
+	}
+	out->start_code = start_code + bias;
+	out->end_code = end_code + bias;
+	out->start_data = start_data + bias;
+	out->end_data = end_data + bias;
 }
 
 static void activate(void *space)
@@ -251,12 +326,16 @@ int process_exec_run(struct process_exec *x)
 	struct process *p = x->p;
 	struct addr_space *old = p->as;
 	uint32_t ids[4] = {0, 0, 0, 0};
+	struct process_layout layout;
+	struct ustack_layout stack;
 	struct elf_image *img;
 	unsigned long flags;
-	uintptr_t sp, brk, entry;
+	uintptr_t brk, entry;
 	uint64_t bias;
-	int rc;
+	int rc = -EINVAL;
 
+	if (!x->top)
+		goto out; /* process_exec_args was not called: no layout, no stack */
 	/* Linux: a program run with no arguments gets an empty argv[0]. */
 	if (x->argc == 0) {
 		if ((rc = process_exec_push(x, "")) < 0)
@@ -273,8 +352,9 @@ int process_exec_run(struct process_exec *x)
 	if (rc == 0 && process_abi_ops && process_abi_ops->ids)
 		rc = process_abi_ops->ids(p, ids);
 	if (rc == 0)
-		rc = finish_stack(x, img, bias, ids, &sp);
+		rc = finish_stack(x, img, bias, ids, &stack);
 	entry = img->entry + bias;
+	code_and_data(img, bias, &layout);
 	kfree(img);
 	if (rc < 0)
 		goto out;
@@ -283,18 +363,23 @@ int process_exec_run(struct process_exec *x)
 	p->as = x->as;
 	p->exec_as = NULL;
 	p->execed = true;           /* setpgid() on it is EACCES from now on */
+	layout.start_stack = stack.sp;
+	layout.arg_start = stack.arg_start;
+	layout.arg_end = layout.env_start = stack.env_start;
+	layout.env_end = stack.env_end;
+	p->layout = layout;
 	p->releasing = old != NULL; /* the old space: memory on its way back */
 	process_unlock(flags);
 	x->as = NULL;
 	if (p->task && p->task == task_current())
 		task_set_space(p->task, p->as, activate);
 	if (old) {
-		as_destroy(old); /* its shm attachments close: nattch drops */
+		process_as_retire(p, old); /* /proc's readers finish; shm attachments close */
 		flags = process_lock();
 		process_oom_released_locked(p);
 		process_unlock(flags);
 	}
-	hal_user_init(&p->uc, entry, sp);
+	hal_user_init(&p->uc, entry, stack.sp);
 	set_comm(p, x->path);
 	if (process_abi_ops && process_abi_ops->exec)
 		process_abi_ops->exec(p, brk);

@@ -81,11 +81,16 @@ static int push_kernel(struct process_exec *x, const char *s)
 
 int process_exec_args(struct process_exec *x, size_t argc, size_t envc, uint64_t stack_limit)
 {
-	uint64_t max, low = x->top - EXEC_STACK_SIZE + tables_room(argc, envc);
+	uint64_t max, low;
 	int rc = ustack_arg_limit(stack_limit, argc, envc, &max);
 
 	if (rc < 0)
 		return rc;
+	if (x->top)
+		return -EINVAL; /* called twice */
+	if ((rc = exec_layout(x, stack_limit)) < 0)
+		return rc;
+	low = x->top - EXEC_STACK_SIZE + tables_room(argc, envc) + x->stack_pad;
 	x->argc = argc;
 	x->envc = envc;
 	x->pos = x->top - 8;
@@ -202,7 +207,8 @@ static uint64_t next_string(struct walk *w)
 	return start;
 }
 
-int exec_write_tables(struct process_exec *x, const struct ustack_args *a, uintptr_t *sp)
+int exec_write_tables(struct process_exec *x, const struct ustack_args *a,
+                      struct ustack_layout *out)
 {
 	struct ustack_layout l = {.arg_start = x->pos, .execfn = x->execfn, .env_end = x->execfn};
 	struct words w = {.x = x};
@@ -234,6 +240,6 @@ int exec_write_tables(struct process_exec *x, const struct ustack_args *a, uintp
 		w.rc = exec_copy_out(x, l.random, a->random, 16);
 	if (w.rc == 0 && a->platform)
 		w.rc = exec_copy_out(x, l.platform, a->platform, strlen(a->platform) + 1);
-	*sp = l.sp;
+	*out = l;
 	return w.rc;
 }

@@ -60,16 +60,20 @@ void process_exit(struct process *p, int wstatus)
 	unsigned long flags;
 	struct addr_space *as;
 
-	/* Leave the space before destroying it: run on the kernel's table. */
-	as_activate(NULL);
+	/*
+	 * Leave the space before destroying it: run on the kernel's table.
+	 * The task forgets its space first: a preemption between the two
+	 * steps the other way round would switch back to the old table.
+	 */
 	task_set_space(task_current(), NULL, NULL);
+	as_activate(NULL);
 	/* Out of sight of the OOM killer first: it reads other processes' spaces. */
 	flags = hal_spin_lock_irqsave(process_tree_lock());
 	as = p->as;
 	p->as = NULL;
 	p->releasing = true;
 	hal_spin_unlock_irqrestore(process_tree_lock(), flags);
-	as_destroy(as); /* Linux's exit_mm: every attachment closes */
+	process_as_retire(p, as); /* Linux's exit_mm: /proc's readers finish, attachments close */
 	/* The memory is back: the OOM killer's waiters go on (before anything
 	 * below, which may need a lock one of them holds). */
 	flags = hal_spin_lock_irqsave(process_tree_lock());

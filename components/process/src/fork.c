@@ -18,6 +18,7 @@ long process_fork(struct process *parent, void (*prepare)(struct process *child,
 	if (!child)
 		return -EAGAIN; /* Linux: out of pids or task structures */
 	memcpy(child->comm, parent->comm, sizeof(child->comm));
+	child->layout = parent->layout;
 	child->uc = parent->uc;
 	hal_user_set_return(&child->uc, 0);
 	if ((rc = as_fork(parent->as, &child->as)) < 0)
@@ -41,7 +42,7 @@ fail_abi:
 	if (process_abi_ops && process_abi_ops->release)
 		process_abi_ops->release(child);
 fail_as:
-	as_destroy(child->as);
+	process_as_retire(child, child->as);
 fail:
 	process_discard(child);
 	return rc;

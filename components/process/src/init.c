@@ -17,7 +17,7 @@ struct process *process_start_init(const char *path, const char *const *argv,
 		process_publish(p);
 	if (rc < 0 || (rc = process_start_task(p)) < 0) {
 		if (p->as)
-			as_destroy(p->as);
+			process_as_retire(p, p->as);
 		if (process_abi_ops && process_abi_ops->release)
 			process_abi_ops->release(p);
 		process_discard(p);

@@ -4,7 +4,6 @@
  * counter lasts (2^31), as a demanding reader of logs would want.
  */
 #include <hal/spinlock.h>
-#include <hal/time.h>
 #include <klib/errno.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
@@ -78,6 +77,7 @@ struct process *process_alloc(struct process *parent)
 		return NULL;
 	list_init(&p->children);
 	wq_init(&p->child_exit);
+	wq_init(&p->as_idle);
 	p->state = PROCESS_NEW;
 	flags = process_lock();
 	if (next_pid <= 0) { /* 2^31 processes: out of pids */
@@ -140,21 +140,83 @@ size_t process_count(void)
 	return n;
 }
 
+int32_t process_next_pid(int32_t after)
+{
+	unsigned long flags = process_lock();
+	int32_t best = 0;
+	struct process *p;
+
+	list_for_each_entry(p, &all_processes, all)
+		if (p->state != PROCESS_NEW && p->pid > after && (!best || p->pid < best))
+			best = p->pid;
+	process_unlock(flags);
+	return best;
+}
+
+int32_t process_last_pid(void)
+{
+	unsigned long flags = process_lock();
+	int32_t last = next_pid - 1;
+
+	process_unlock(flags);
+	return last;
+}
+
+struct addr_space *process_as_get(int32_t pid, struct process_as_ref *ref)
+{
+	unsigned long flags = process_lock();
+	struct process *p = process_find(pid);
+
+	ref->p = NULL;
+	ref->as = NULL;
+	if (p && p->state == PROCESS_RUNNING && p->as) {
+		p->as_users++;
+		ref->p = p;
+		ref->as = p->as;
+	}
+	process_unlock(flags);
+	return ref->as;
+}
+
+void process_as_put(struct process_as_ref *ref)
+{
+	unsigned long flags = process_lock();
+
+	if (--ref->p->as_users == 0)
+		wq_wake_all(&ref->p->as_idle);
+	process_unlock(flags);
+	ref->p = NULL;
+	ref->as = NULL;
+}
+
+void process_as_retire(struct process *p, struct addr_space *as)
+{
+	unsigned long flags = process_lock();
+
+	if (p->as == as)
+		p->as = NULL;
+	while (p->as_users)
+		wq_wait(&p->as_idle, &tree_lock, TASK_FOREVER);
+	process_unlock(flags);
+	as_destroy(as);
+}
+
 struct process *process_current(void)
 {
 	return task_owner(task_current());
 }
 
-/* splitmix64 over the clock: unpredictable enough for AT_RANDOM and load
- * biases of a test kernel; not a cryptographic source (see getrandom). */
-uint64_t process_random(void)
-{
-	static uint64_t state;
-	uint64_t z;
+static int randomize_va_space = CONFIG_PROCESS_RANDOMIZE_VA_SPACE;
 
-	state += 0x9e3779b97f4a7c15ull ^ hal_time_ns();
-	z = state;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+int process_set_randomize_va_space(int level)
+{
+	if (level < 0 || level > 2)
+		return -EINVAL;
+	__atomic_store_n(&randomize_va_space, level, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int process_randomize_va_space(void)
+{
+	return __atomic_load_n(&randomize_va_space, __ATOMIC_RELAXED);
 }

@@ -25,6 +25,12 @@ size_t process_count_locked(void);
 hal_spinlock_t *process_tree_lock(void);
 /* Take a zombie (or a never-run process) out of the table, lock held. */
 void process_reap_locked(struct process *p);
+/*
+ * p gives up space 'as' (exit, exec, a failed fork or start): it stops
+ * being p->as, the /proc readers using it finish (process_as_get), and it
+ * is destroyed. Task context, no lock held.
+ */
+void process_as_retire(struct process *p, struct addr_space *as);
 
 /* signal.c: p is to die of 'sig' (Linux's group exit); tree lock held. */
 void process_make_fatal_locked(struct process *p, int sig);

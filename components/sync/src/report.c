@@ -1,6 +1,8 @@
 /* How debug checks report a misused lock. */
+#include <klib/errno.h>
 #include <klib/panic.h>
 #include <klib/printf.h>
+#include <task/preempt.h>
 #include <task/task.h>
 #include <stdarg.h>
 #include "sync_internal.h"
@@ -11,17 +13,52 @@ const char *sync_task_name(const struct task *t)
 }
 
 #ifdef CONFIG_DEBUG
-void sync_report(const char *fmt, ...)
+static void report(int err, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	kprintf("\nsync: ");
-	va_start(ap, fmt);
 	kvprintf(fmt, ap);
-	va_end(ap);
+	if (err)
+		kprintf(" (returns -%s)", kstrerrorname(err));
 	kprintf("\n");
 #ifdef CONFIG_SYNC_DEBUG_PANIC
 	panic("sync: lock misuse (see the report above)");
 #endif
+}
+
+void sync_report(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(0, fmt, ap);
+	va_end(ap);
+}
+
+int sync_misuse(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(err, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+void sync_might_sleep(const char *what, const char *name, const char *file, int line)
+{
+	struct task *self = task_current();
+	unsigned count;
+
+	if (!self)
+		return; /* before task_init: the callers report it themselves */
+	count = preempt_count();
+	if (count && file)
+		sync_report("%s at %s:%d on '%s' may sleep, but task '%s' runs with preemption "
+		            "disabled (count %u: a spinlock held?)",
+		            what, file, line, name, sync_task_name(self), count);
+	else if (count)
+		sync_report("%s on '%s' may sleep, but task '%s' runs with preemption disabled "
+		            "(count %u: a spinlock held?)",
+		            what, name, sync_task_name(self), count);
 }
 #endif

@@ -1,6 +1,7 @@
 /* Counting semaphore: a count and a FIFO of waiters; up hands a unit over. */
 #include <klib/errno.h>
 #include <sync/semaphore.h>
+#include "sync_internal.h"
 
 void sem_init(struct semaphore *s, const char *name, unsigned long count)
 {
@@ -12,9 +13,11 @@ void sem_init(struct semaphore *s, const char *name, unsigned long count)
 
 int sem_down_until(struct semaphore *s, uint64_t deadline)
 {
-	unsigned long flags = hal_spin_lock_irqsave(&s->lock);
+	unsigned long flags;
 	int rc = 0;
 
+	sync_might_sleep("sem_down", s->name, NULL, 0);
+	flags = hal_spin_lock_irqsave(&s->lock);
 	if (s->count > 0)
 		s->count--;
 	else

@@ -16,6 +16,9 @@
 
 /* Smallest stack block: the record, the first frames and a trap frame. */
 #define TASK_MIN_BLOCK 8192u
+/* Kconfig keeps TASK_LOCAL_SIZE small enough for this (the record is at the block's top). */
+_Static_assert(sizeof(struct task) + 3072 <= TASK_MIN_BLOCK,
+	       "the task record leaves less than 3 KiB of stack in the smallest block");
 
 hal_spinlock_t task_life_lock = HAL_SPINLOCK_INIT;
 
@@ -136,7 +139,8 @@ void task_exit(int status)
 
 	if (self == &task_main)
 		panic("task_exit: the main task cannot exit; return from app_main to end the run");
-	kassertf(cpu->preempt_count == 0, "task '%s' exits with preemption disabled", self->name);
+	if (unlikely(cpu->preempt_count != 0)) /* every build: the count would stay with the CPU */
+		panic("task '%s' exits with preemption disabled", self->name);
 	hal_irq_disable();
 	self->exit_status = status;
 	hal_spin_lock(&cpu->lock);
@@ -246,6 +250,27 @@ void task_get_info(const struct task *t, struct task_info *info)
 		.runtime_ns = t->runtime_ns + running,
 		.switches_in = t->switches_in,
 		.preemptions = t->preemptions,
+		.activity = t->state == TASK_RUNNING  ? TASK_ACT_RUNNING
+			    : t->state == TASK_READY  ? TASK_ACT_READY
+			    : t->state == TASK_BLOCKED ? TASK_ACT_SLEEPING
+						      : TASK_ACT_EXITED,
+	};
+	hal_spin_unlock_irqrestore(&cpu->lock, flags);
+}
+
+void task_cpu_stats(struct task_cpu_stats *out)
+{
+	struct task_cpu *cpu = this_cpu();
+	unsigned long flags = hal_spin_lock_irqsave(&cpu->lock);
+	struct task *idle = cpu->idle;
+	uint64_t running = TASK_ACCOUNTING && idle && idle == cpu->current
+				   ? hal_time_ns() - idle->exec_start
+				   : 0;
+
+	*out = (struct task_cpu_stats){
+		.idle_ns = idle ? idle->runtime_ns + running : 0,
+		.switches = cpu->switches,
+		.ready = cpu->rq.nr_ready + (cpu->current && cpu->current != idle),
 	};
 	hal_spin_unlock_irqrestore(&cpu->lock, flags);
 }

@@ -77,6 +77,7 @@ struct task_cpu {
 	bool need_resched;
 	struct list_node sleepers;  /* blocked tasks with a deadline, soonest first */
 	uint64_t ticks, next_tick;
+	uint64_t switches;          /* context switches since task_init (/proc/stat's ctxt) */
 	uint64_t armed;             /* deadline the hal timer is set to, or TASK_FOREVER */
 	void *active_space;
 };

@@ -108,7 +108,7 @@ static int set_target(struct tmpfs_inode *ti, const char *target)
 	if (len + 1 > PAGE_SIZE)
 		return -ENAMETOOLONG;
 	if (len >= TMPFS_SHORT_SYMLINK) {
-		if (!tmpfs_charge(&TSB(&ti->v)->used_blocks, TSB(&ti->v)->max_blocks, 1))
+		if (!tmpfs_charge_blocks(TSB(&ti->v), 1))
 			return -ENOSPC;
 		ti->v.blocks = PAGE_SIZE / 512;
 	}
@@ -319,16 +319,17 @@ static long tmpfs_readdir(struct vfs_inode *dir, uint64_t *pos, vfs_filldir_t em
  * A directory that goes with entries still in it (the whole file system
  * at vfs_shutdown, its root's last reference dropped): its subtree, one
  * directory at a time from a work list, so a deep tree does not recurse.
- * A directory is freed once its entries are; the caller frees 'top'.
+ * A directory is freed once its entries are; the caller frees 'top'. The
+ * list's head is top's own node (a head on the stack, stored into the
+ * inodes, is what GCC's -Wdangling-pointer refuses in release builds).
  */
 void tmpfs_dir_destroy(struct tmpfs_inode *top)
 {
-	struct list_node work, *w;
+	struct list_node *work = &top->dir.reap, *w;
+	struct tmpfs_inode *dir = top;
 
-	list_init(&work);
-	list_add_tail(&work, &top->dir.reap);
-	while ((w = list_pop(&work))) {
-		struct tmpfs_inode *dir = container_of(w, struct tmpfs_inode, dir.reap);
+	list_init(work);
+	for (;;) {
 		struct list_node *n;
 
 		while ((n = list_pop(&dir->dir.entries))) {
@@ -339,13 +340,16 @@ void tmpfs_dir_destroy(struct tmpfs_inode *top)
 			if (__atomic_sub_fetch(&child->v.refs, 1, __ATOMIC_ACQ_REL) != 0)
 				continue;
 			if (VFS_S_ISDIR(child->v.mode))
-				list_add_tail(&work, &child->dir.reap); /* its entries first */
+				list_add_tail(work, &child->dir.reap); /* its entries first */
 			else
 				tmpfs_destroy_inode(&child->v);
 		}
 		dir->dir.names.node = NULL;
 		if (dir != top)
 			tmpfs_destroy_inode(&dir->v); /* empty now: no deeper call */
+		if (!(w = list_pop(work)))
+			return;
+		dir = container_of(w, struct tmpfs_inode, dir.reap);
 	}
 }
 

@@ -26,14 +26,14 @@ static int page_get(struct tmpfs_inode *ti, uint64_t pgoff, bool alloc, paddr_t 
 	vfs_lock(ti->file.pages_lock);
 	rc = tmpfs_pages_lookup(&ti->file.pages, pgoff, pa);
 	if (rc == -ENOENT && alloc) {
-		if (!tmpfs_charge(&ts->used_blocks, ts->max_blocks, 1)) {
+		if (!tmpfs_charge_blocks(ts, 1)) {
 			rc = -ENOSPC;
 		} else if ((*pa = page_alloc_zeroed(0)) == PADDR_NONE) {
-			tmpfs_uncharge(&ts->used_blocks, 1);
+			tmpfs_uncharge_blocks(ts, 1);
 			rc = -ENOMEM;
 		} else if ((rc = tmpfs_pages_insert(&ti->file.pages, pgoff, *pa)) < 0) {
 			page_free(*pa, 0);
-			tmpfs_uncharge(&ts->used_blocks, 1);
+			tmpfs_uncharge_blocks(ts, 1);
 		} else {
 			ti->file.npages++;
 			set_blocks(ti);
@@ -144,7 +144,7 @@ static int tmpfs_setsize(struct vfs_inode *inode, uint64_t size)
 			memset((char *)page_to_virt(pa) + size % PAGE_SIZE, 0,
 			       PAGE_SIZE - size % PAGE_SIZE);
 		vfs_unlock(ti->file.pages_lock);
-		tmpfs_uncharge(&TSB(inode)->used_blocks, dropped);
+		tmpfs_uncharge_blocks(TSB(inode), dropped);
 	}
 	vfs_inode_set_size(inode, size);
 	return 0;
@@ -165,7 +165,7 @@ void tmpfs_file_destroy(struct tmpfs_inode *ti)
 	uint64_t dropped = 0;
 
 	tmpfs_pages_truncate(&ti->file.pages, 0, put_page_cb, &dropped);
-	tmpfs_uncharge(&TSB(&ti->v)->used_blocks, dropped);
+	tmpfs_uncharge_blocks(TSB(&ti->v), dropped);
 }
 
 /* shmem_file_llseek: real holes for SEEK_DATA and SEEK_HOLE. */

@@ -3,6 +3,7 @@
  * death (shmem_fill_super, shmem_parse_one, shmem_statfs, shmem_get_inode).
  */
 #include <klib/errno.h>
+#include <klib/printf.h>
 #include <klib/string.h>
 #include "tmpfs_internal.h"
 
@@ -26,6 +27,28 @@ bool tmpfs_charge(uint64_t *used, uint64_t max, uint64_t n)
 void tmpfs_uncharge(uint64_t *used, uint64_t n)
 {
 	__atomic_fetch_sub(used, n, __ATOMIC_RELAXED);
+}
+
+/* Every mount's pages together: what Linux counts as the tmpfs part of Shmem. */
+static uint64_t all_blocks;
+
+bool tmpfs_charge_blocks(struct tmpfs_sb *ts, uint64_t n)
+{
+	if (!tmpfs_charge(&ts->used_blocks, ts->max_blocks, n))
+		return false;
+	__atomic_fetch_add(&all_blocks, n, __ATOMIC_RELAXED);
+	return true;
+}
+
+void tmpfs_uncharge_blocks(struct tmpfs_sb *ts, uint64_t n)
+{
+	tmpfs_uncharge(&ts->used_blocks, n);
+	__atomic_fetch_sub(&all_blocks, n, __ATOMIC_RELAXED);
+}
+
+uint64_t tmpfs_pages_used(void)
+{
+	return __atomic_load_n(&all_blocks, __ATOMIC_RELAXED);
 }
 
 /* memparse: a number with an optional k/m/g suffix (and % for size). */
@@ -105,15 +128,23 @@ static int parse_one(struct opts *o, char *key)
 	return -EINVAL;
 }
 
+/* The limits of a mount without size= and nr_inodes= (shmem_default_max_blocks, _inodes). */
+static uint64_t default_blocks(void)
+{
+	return (page_total_count() * CONFIG_TMPFS_SIZE_PERCENT + 99) / 100;
+}
+
+static uint64_t default_inodes(void)
+{
+	return page_total_count() / 2;
+}
+
 static int parse_options(const char *options, struct opts *o)
 {
-	uint64_t ram = page_total_count();
 	char *buf, *s;
 	int rc = 0;
 
-	*o = (struct opts){.blocks = (ram * CONFIG_TMPFS_SIZE_PERCENT + 99) / 100,
-	                   .inodes = ram / 2,
-	                   .mode = 01777};
+	*o = (struct opts){.blocks = default_blocks(), .inodes = default_inodes(), .mode = 01777};
 	if (!options || !*options)
 		return 0;
 	if (!(buf = kmalloc(strlen(options) + 1)))
@@ -184,7 +215,7 @@ void tmpfs_destroy_inode(struct vfs_inode *inode)
 		vfs_lock_free(ti->file.pages_lock);
 	} else if (VFS_S_ISLNK(inode->mode)) {
 		if (inode->blocks) /* a long target's page */
-			tmpfs_uncharge(&ts->used_blocks, 1);
+			tmpfs_uncharge_blocks(ts, 1);
 		kfree(ti->link.target);
 	}
 	tmpfs_uncharge(&ts->used_inodes, 1);
@@ -217,10 +248,37 @@ static void tmpfs_put_super(struct vfs_sb *sb)
 	sb->priv = NULL;
 }
 
+static void show(vfs_sink_t sink, void *ctx, const char *fmt, unsigned long long v)
+{
+	char buf[48];
+	int n = ksnprintf(buf, sizeof(buf), fmt, v);
+
+	sink(ctx, buf, (size_t)n);
+}
+
+/* shmem_show_options: what differs from the defaults; inode numbers are 64-bit. */
+static void tmpfs_show_options(struct vfs_sb *sb, vfs_sink_t sink, void *ctx)
+{
+	const struct tmpfs_sb *ts = sb->priv;
+
+	if (ts->max_blocks != default_blocks())
+		show(sink, ctx, ",size=%lluk", ts->max_blocks * (PAGE_SIZE / 1024));
+	if (ts->max_inodes != default_inodes())
+		show(sink, ctx, ",nr_inodes=%llu", ts->max_inodes);
+	if (ts->mode != 01777)
+		show(sink, ctx, ",mode=%03llo", ts->mode);
+	if (ts->uid)
+		show(sink, ctx, ",uid=%llu", ts->uid);
+	if (ts->gid)
+		show(sink, ctx, ",gid=%llu", ts->gid);
+	sink(ctx, ",inode64", 8);
+}
+
 static const struct vfs_sb_ops tmpfs_sb_ops = {
     .destroy_inode = tmpfs_destroy_inode,
     .statfs = tmpfs_statfs,
     .put_super = tmpfs_put_super,
+    .show_options = tmpfs_show_options,
 };
 
 static int tmpfs_fill_super(struct vfs_sb *sb, const char *options)
@@ -238,6 +296,9 @@ static int tmpfs_fill_super(struct vfs_sb *sb, const char *options)
 	}
 	ts->max_blocks = o.blocks;
 	ts->max_inodes = o.inodes;
+	ts->mode = o.mode;
+	ts->uid = o.uid;
+	ts->gid = o.gid;
 	sb->priv = ts;
 	sb->ops = &tmpfs_sb_ops;
 	sb->magic = TMPFS_MAGIC;

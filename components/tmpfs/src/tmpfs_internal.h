@@ -22,6 +22,7 @@
 struct tmpfs_sb {
 	uint64_t max_blocks;  /* pages; 0: no limit */
 	uint64_t max_inodes;  /* 0: no limit */
+	uint32_t mode, uid, gid; /* the root's, as mounted (show_options) */
 	uint64_t used_blocks; /* atomic */
 	uint64_t used_inodes; /* atomic */
 	uint64_t next_ino;    /* atomic */
@@ -86,6 +87,9 @@ uint64_t tmpfs_pages_next(const struct tmpfs_pages *pg, uint64_t pgoff, bool pre
 /* super.c */
 bool tmpfs_charge(uint64_t *used, uint64_t max, uint64_t n);
 void tmpfs_uncharge(uint64_t *used, uint64_t n);
+/* Pages against the size limit, counted in tmpfs_pages_used() too. */
+bool tmpfs_charge_blocks(struct tmpfs_sb *ts, uint64_t n);
+void tmpfs_uncharge_blocks(struct tmpfs_sb *ts, uint64_t n);
 /* A new inode of 'mode' (type set); its one reference is the caller's. */
 int tmpfs_inode_new(struct vfs_sb *sb, uint32_t mode, struct tmpfs_inode **out);
 void tmpfs_destroy_inode(struct vfs_inode *inode);

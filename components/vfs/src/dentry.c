@@ -95,6 +95,15 @@ static struct vfs_dentry *find_child(struct vfs_dentry *dir, const char *name, s
 	return NULL;
 }
 
+/* Is a live name still good? The file system may say no (revalidate); not for a mount point. */
+static bool still_valid(struct vfs_dentry *d)
+{
+	const struct vfs_inode_ops *ops = d->inode ? d->inode->ops : NULL;
+
+	return !ops || !ops->revalidate || __atomic_load_n(&d->mounted, __ATOMIC_RELAXED) ||
+	       ops->revalidate(d->inode);
+}
+
 static struct vfs_dentry *live_child(struct vfs_dentry *dir, const char *name)
 {
 	struct vfs_dentry *d;
@@ -102,6 +111,11 @@ static struct vfs_dentry *live_child(struct vfs_dentry *dir, const char *name)
 	vfs_tree_lock();
 	d = find_child(dir, name, strlen(name));
 	vfs_tree_unlock();
+	if (d && !still_valid(d)) {
+		vfs_dentry_delete(d); /* d_invalidate: holders keep a removed name */
+		vfs_dentry_put(d);
+		d = NULL;
+	}
 	return d;
 }
 

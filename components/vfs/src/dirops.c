@@ -99,7 +99,7 @@ static int create_at(struct vfs_fs *fs, const struct vfs_path *start, const char
 		vfs_path_put(&old);
 		rc = -EEXIST;
 	} else if (rc == -ENOENT) {
-		if (par.trailing_slash && !r->want_dir)
+		if ((par.trailing_slash && !r->want_dir) || dir->ops->final_lookup)
 			rc = -ENOENT;
 		else if (rofs)
 			rc = rofs;
@@ -273,6 +273,8 @@ static int link_locked(struct vfs_parent *par, struct vfs_inode *inode, const st
 	struct vfs_dentry *d;
 	int rc;
 
+	if (dir->ops && dir->ops->final_lookup)
+		return -ENOENT;
 	if ((rc = may_create(dir, cr)) < 0)
 		return rc;
 	if (dir->sb != inode->sb)

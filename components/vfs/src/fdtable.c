@@ -301,6 +301,16 @@ void vfs_fdt_exec(struct vfs_fdtable *t)
 	}
 }
 
+unsigned vfs_fdt_size(struct vfs_fdtable *t)
+{
+	unsigned size;
+
+	vfs_lock(t->lock);
+	size = t->size;
+	vfs_unlock(t->lock);
+	return size;
+}
+
 unsigned vfs_fdt_list(struct vfs_fdtable *t, int *fds, unsigned max)
 {
 	unsigned n = 0;

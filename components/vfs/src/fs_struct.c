@@ -146,7 +146,7 @@ static bool prepend(char *buf, char **end, const char *s, size_t len)
  * prepend_path: from p up to root, names joined by '/', into the end of
  * buf (VFS_PATH_MAX bytes). Tree lock held. The start, or NULL if too long.
  */
-static char *path_of(const struct vfs_path *p, const struct vfs_path *root, char *buf)
+char *vfs_prepend_path(const struct vfs_path *p, const struct vfs_path *root, char *buf)
 {
 	struct vfs_mount *mnt = p->mnt;
 	struct vfs_dentry *d = p->dentry;
@@ -194,7 +194,7 @@ long vfs_getcwd(struct vfs_fs *fs, char *out, size_t size)
 	vfs_tree_lock();
 	if (cwd.dentry->deleted)
 		rc = -ENOENT;
-	else if (!(s = path_of(&cwd, &root, buf)))
+	else if (!(s = vfs_prepend_path(&cwd, &root, buf)))
 		rc = -ENAMETOOLONG;
 	else
 		rc = (long)(buf + VFS_PATH_MAX - s);

@@ -66,11 +66,19 @@ void vfs_inode_set_size(struct vfs_inode *inode, uint64_t size)
 	__atomic_store_n(&inode->size, size, __ATOMIC_RELEASE);
 }
 
+/* Linux's lock_two_inodes: a directory before anything else (vfs.h's order), else by address. */
+static bool lock2_swap(const struct vfs_inode *a, const struct vfs_inode *b)
+{
+	bool adir = VFS_S_ISDIR(vfs_mode(a)), bdir = VFS_S_ISDIR(vfs_mode(b));
+
+	return adir == bdir ? (uintptr_t)b < (uintptr_t)a : bdir;
+}
+
 void vfs_inode_lock2(struct vfs_inode *a, struct vfs_inode *b)
 {
 	if (a == b)
 		b = NULL;
-	if (a && b && (uintptr_t)b < (uintptr_t)a) {
+	if (a && b && lock2_swap(a, b)) {
 		struct vfs_inode *t = a;
 		a = b;
 		b = t;
@@ -119,8 +127,18 @@ static int mode_check(struct vfs_inode *inode, unsigned mask, const struct vfs_c
 	return (mask & ~mode) ? -EACCES : 0;
 }
 
-/* generic_permission: the mode bits, then what the capabilities override. */
+/*
+ * inode_permission: the file system's own rule if it has one, else
+ * generic_permission: the mode bits, then what the capabilities override.
+ */
 int vfs_inode_permission(struct vfs_inode *inode, unsigned mask, const struct vfs_cred *cr)
+{
+	if (inode->ops && inode->ops->permission)
+		return inode->ops->permission(inode, mask, cr);
+	return vfs_generic_permission(inode, mask, cr);
+}
+
+int vfs_generic_permission(struct vfs_inode *inode, unsigned mask, const struct vfs_cred *cr)
 {
 	uint32_t mode = vfs_mode(inode);
 

@@ -62,9 +62,19 @@ static void sb_free(struct vfs_sb *sb)
 	kfree(sb);
 }
 
-static int mount_new(const char *type, const char *options, unsigned flags, struct vfs_mount **out)
+static void mount_free(struct vfs_mount *m)
+{
+	vfs_dentry_put(m->root);
+	sb_free(m->sb);
+	kfree(m->source);
+	kfree(m);
+}
+
+static int mount_new(const char *source, const char *type, const char *options, unsigned flags,
+                     struct vfs_mount **out)
 {
 	const struct vfs_fstype *t = vfs_fstype_find(type);
+	size_t len = strlen(source ? source : "none") + 1;
 	struct vfs_mount *m;
 	int rc;
 
@@ -72,7 +82,13 @@ static int mount_new(const char *type, const char *options, unsigned flags, stru
 		return -ENODEV;
 	if (!(m = kzalloc(sizeof(*m))))
 		return -ENOMEM;
+	if (!(m->source = kmalloc(len))) {
+		kfree(m);
+		return -ENOMEM;
+	}
+	memcpy(m->source, source ? source : "none", len);
 	if ((rc = sb_make(t, options, &m->sb, &m->root)) < 0) {
+		kfree(m->source);
 		kfree(m);
 		return rc;
 	}
@@ -85,14 +101,14 @@ static int mount_new(const char *type, const char *options, unsigned flags, stru
 	return 0;
 }
 
-int vfs_mount_root(const char *type, const char *options, unsigned mnt_flags)
+int vfs_mount_root(const char *source, const char *type, const char *options, unsigned mnt_flags)
 {
 	struct vfs_mount *m;
 	int rc;
 
 	if (vfs_g.root)
 		return -EBUSY;
-	if ((rc = mount_new(type, options, mnt_flags, &m)) < 0)
+	if ((rc = mount_new(source, type, options, mnt_flags, &m)) < 0)
 		return rc;
 	vfs_tree_lock();
 	list_add_tail(&vfs_g.mounts, &m->link);
@@ -101,8 +117,8 @@ int vfs_mount_root(const char *type, const char *options, unsigned mnt_flags)
 	return 0;
 }
 
-int vfs_mount(struct vfs_fs *fs, const char *path, const char *type, const char *options,
-              unsigned mnt_flags, const struct vfs_cred *cr)
+int vfs_mount(struct vfs_fs *fs, const char *source, const char *path, const char *type,
+              const char *options, unsigned mnt_flags, const struct vfs_cred *cr)
 {
 	struct vfs_path p;
 	struct vfs_mount *m;
@@ -117,7 +133,7 @@ int vfs_mount(struct vfs_fs *fs, const char *path, const char *type, const char 
 	else if (!VFS_S_ISDIR(vfs_mode(p.dentry->inode)))
 		rc = -ENOTDIR; /* every file system here has a directory at its root */
 	else
-		rc = mount_new(type, options, mnt_flags, &m);
+		rc = mount_new(source, type, options, mnt_flags, &m);
 	if (rc < 0) {
 		vfs_path_put(&p);
 		return rc;
@@ -133,9 +149,7 @@ int vfs_mount(struct vfs_fs *fs, const char *path, const char *type, const char 
 	}
 	vfs_tree_unlock();
 	if (rc < 0) {
-		vfs_dentry_put(m->root);
-		sb_free(m->sb);
-		kfree(m);
+		mount_free(m);
 		vfs_path_put(&p);
 	}
 	return rc;
@@ -186,9 +200,7 @@ int vfs_umount(struct vfs_fs *fs, const char *path, bool follow, const struct vf
 	m->mountpoint->mounted--;
 	vfs_tree_unlock();
 	vfs_dentry_put(m->mountpoint);
-	vfs_dentry_put(m->root);
-	sb_free(m->sb);
-	kfree(m);
+	mount_free(m);
 	return 0;
 }
 
@@ -203,9 +215,7 @@ void vfs_mounts_free(void)
 			m->mountpoint->mounted--;
 			vfs_dentry_put(m->mountpoint);
 		}
-		vfs_dentry_put(m->root);
-		sb_free(m->sb);
-		kfree(m);
+		mount_free(m);
 	}
 	vfs_g.root = NULL;
 }

@@ -134,7 +134,8 @@ int vfs_read_link(struct vfs_inode *inode, char **out)
 
 	if (!inode->ops || !inode->ops->readlink)
 		return -EINVAL;
-	if (size >= VFS_PATH_MAX)
+	/* A size of 0: a target made when read (procfs's links), of any length. */
+	if (size == 0 || size >= VFS_PATH_MAX)
 		size = VFS_PATH_MAX - 1;
 	if (!(buf = kmalloc(size + 1)))
 		return -ENOMEM;

@@ -287,8 +287,8 @@ static int open_create(struct open_ctx *c, struct vfs_parent *par, struct vfs_pa
 	vfs_inode_lock(dir);
 	rc = vfs_walk_last_locked(par, p);
 	if (rc == -ENOENT) {
-		if (dir->nlink == 0)
-			rc = -ENOENT; /* the directory was removed */
+		if (dir->nlink == 0 || dir->ops->final_lookup)
+			rc = -ENOENT; /* the directory was removed, or can hold nothing new */
 		else if (rofs)
 			rc = rofs;
 		else if ((rc = vfs_inode_permission(dir, VFS_MAY_WRITE | VFS_MAY_EXEC, c->cr)) == 0)

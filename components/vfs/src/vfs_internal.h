@@ -41,6 +41,7 @@ struct vfs_mount {
 	struct vfs_dentry *mountpoint; /* in parent (a reference) */
 	unsigned flags;                /* VFS_MNT_* */
 	uint64_t id;                   /* its number, for statx */
+	char *source;                  /* mount(2)'s source, for /proc/mounts (kmalloc'd) */
 
 	/* Guarded by the tree lock. */
 	struct list_node link; /* the mount list, newest last */
@@ -111,6 +112,9 @@ const struct vfs_fstype *vfs_fstype_find(const char *name);
 struct vfs_mount *vfs_mount_on(struct vfs_mount *mnt, struct vfs_dentry *d);
 void vfs_mounts_free(void);
 
+/* fs_struct.c: p's path from root into the end of buf (VFS_PATH_MAX bytes); NULL if too long. */
+char *vfs_prepend_path(const struct vfs_path *p, const struct vfs_path *root, char *buf);
+
 /* namei.c: the last component of a path, for the calls that create or remove it. */
 enum vfs_last { VFS_LAST_NORM, VFS_LAST_ROOT, VFS_LAST_DOT, VFS_LAST_DOTDOT };
 struct vfs_parent {
@@ -143,7 +147,7 @@ int vfs_inode_permission(struct vfs_inode *inode, unsigned mask, const struct vf
 int vfs_may_write_mnt(const struct vfs_mount *mnt);
 bool vfs_cred_in_group(const struct vfs_cred *cr, uint32_t gid);
 bool vfs_is_owner(const struct vfs_inode *inode, const struct vfs_cred *cr);
-/* Lock two inodes in address order (either may be NULL or equal). */
+/* Lock two inodes: a directory first, else in address order (either may be NULL or equal). */
 void vfs_inode_lock2(struct vfs_inode *a, struct vfs_inode *b);
 void vfs_inode_unlock2(struct vfs_inode *a, struct vfs_inode *b);
 

@@ -1,5 +1,6 @@
 /*
- * /chosen: the kernel command line and the initrd (hal/boot.h).
+ * /chosen: the kernel command line, the initrd and the boot loader's random
+ * seeds (hal/boot.h).
  *
  * dt.c only finds the properties: the /memory nodes may come after /chosen
  * in the tree, so the initrd is checked here, once the memory map is
@@ -12,7 +13,9 @@
  * exactly the initrd, which U-Boot's booti adds, becomes that region.)
  *
  * The command line is copied out of the device tree, so nothing depends on
- * the tree's memory staying as it is.
+ * the tree's memory staying as it is. So are rng-seed and kaslr-seed, which
+ * are then zeroed in the tree (Linux erases them too): the seed of the
+ * kernel's generator must not stay readable for the kernel's lifetime.
  */
 #include <hal/boot.h>
 #include <hal/memmap.h>
@@ -25,6 +28,8 @@
 static char cmdline[CONFIG_BOOT_CMDLINE_SIZE];
 static const void *initrd;
 static size_t initrd_size;
+static uint8_t seed[64]; /* XOR-folded: a longer seed still counts, up to 512 bits */
+static size_t seed_len;
 
 static void chosen_cmdline(const struct boot_chosen *c)
 {
@@ -135,10 +140,24 @@ static void chosen_initrd(const struct boot_chosen *c)
 	initrd_size = (size_t)(end - start);
 }
 
+/* Fold a seed property into seed[] and erase it from the tree. */
+static void chosen_seed(void *prop, int len)
+{
+	uint8_t *p = prop;
+
+	for (int i = 0; p && i < len; i++) {
+		seed[seed_len % sizeof(seed)] ^= p[i];
+		seed_len++;
+		p[i] = 0;
+	}
+}
+
 void boot_chosen_init(void)
 {
 	chosen_cmdline(&boot_fdt_state.chosen);
 	chosen_initrd(&boot_fdt_state.chosen);
+	chosen_seed(boot_fdt_state.chosen.rng_seed, boot_fdt_state.chosen.rng_seed_len);
+	chosen_seed(boot_fdt_state.chosen.kaslr_seed, boot_fdt_state.chosen.kaslr_seed_len);
 }
 
 const char *hal_boot_cmdline(void)
@@ -153,4 +172,14 @@ int hal_boot_initrd(const void **data, size_t *size)
 	*data = initrd;
 	*size = initrd_size;
 	return 0;
+}
+
+size_t hal_boot_entropy(void *buf, size_t len)
+{
+	size_t n = MIN(len, MIN(seed_len, sizeof(seed)));
+
+	memcpy(buf, seed, n);
+	kmemzero_explicit(seed, sizeof(seed));
+	seed_len = 0;
+	return n;
 }

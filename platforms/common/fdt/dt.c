@@ -64,6 +64,9 @@ static void scan_chosen(const struct fdt *f, int node)
 	c->bootargs = fdt_prop(f, node, "bootargs", &c->bootargs_len);
 	c->initrd_start = fdt_prop(f, node, "linux,initrd-start", &c->initrd_start_len);
 	c->initrd_end = fdt_prop(f, node, "linux,initrd-end", &c->initrd_end_len);
+	/* The tree is in RAM, writable through the boot-time direct map: chosen.c wipes seeds. */
+	c->rng_seed = (void *)fdt_prop(f, node, "rng-seed", &c->rng_seed_len);
+	c->kaslr_seed = (void *)fdt_prop(f, node, "kaslr-seed", &c->kaslr_seed_len);
 }
 
 /* The Devicetree Specification's timebase-frequency: /cpus's, else the first cpu's (the walk meets
@@ -76,6 +79,36 @@ static void scan_timebase(const struct fdt *f, int node)
 		boot_fdt_state.timebase_hz = tb;
 }
 
+#ifdef CONFIG_SMP
+/* The children of /cpus, read when the architecture starts its CPUs (smp.c). */
+unsigned boot_fdt_cpu_hwids(uint64_t *ids, unsigned max)
+{
+	const struct fdt *f = &boot_fdt_state.fdt;
+	unsigned n = 0;
+	uint32_t ac, sc;
+
+	if (boot_fdt_state.cpus < 0)
+		return 0;
+	fdt_child_cells(f, boot_fdt_state.cpus, &ac, &sc);
+	for (int cpu = fdt_first_child(f, boot_fdt_state.cpus); cpu >= 0;
+	     cpu = fdt_next_sibling(f, cpu)) {
+		const char *type = fdt_prop_str(f, cpu, "device_type");
+		const char *status = fdt_prop_str(f, cpu, "status");
+		uint64_t id, unused;
+
+		if (!type || strcmp(type, "cpu") != 0 || (status && strcmp(status, "okay") != 0 &&
+		                                          strcmp(status, "ok") != 0))
+			continue;
+		if (fdt_reg_cells(f, cpu, ac, sc, 0, &id, &unused) < 0)
+			continue;
+		if (n < max)
+			ids[n] = id;
+		n++;
+	}
+	return n;
+}
+#endif
+
 int boot_fdt_scan(boot_fdt_node_fn device)
 {
 	const struct fdt *f = &boot_fdt_state.fdt;
@@ -83,6 +116,9 @@ int boot_fdt_scan(boot_fdt_node_fn device)
 	int depth = 0, node = fdt_root(f);
 	uint64_t base, size;
 
+#ifdef CONFIG_SMP
+	boot_fdt_state.cpus = -1;
+#endif
 	for (; node >= 0; node = fdt_next_node_depth(f, node, &depth)) {
 		const char *name = fdt_name(f, node), *type;
 		struct level *me, *parent;
@@ -103,8 +139,13 @@ int boot_fdt_scan(boot_fdt_node_fn device)
 		else if (parent->reserved)
 			add_regs(f, node, parent, HAL_MEM_RESERVED);
 		else if ((depth == 1 && name_is(name, "cpus")) ||
-		         (depth == 2 && name_is(name, "cpu")))
+		         (depth == 2 && name_is(name, "cpu"))) {
+#ifdef CONFIG_SMP
+			if (depth == 1)
+				boot_fdt_state.cpus = node;
+#endif
 			scan_timebase(f, node);
+		}
 		else if (depth == 1 && name_is(name, "chosen"))
 			scan_chosen(f, node);
 		else

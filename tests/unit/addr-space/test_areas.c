@@ -11,32 +11,39 @@
 
 static void test_placement(void **state)
 {
-	struct addr_space *as;
-	uintptr_t a, b, c;
+	struct addr_space *as, *child;
+	uintptr_t a, b, c, d, f, top = as_user_top();
+	struct area_view v[16];
+	bool up;
 	size_t free0 = as_test_ram(16);
 	(void)state;
 
 	assert_int_equal(as_create(&as), 0);
+	/* A new space places top-down from the top of the user range (Linux's default layout). */
+	assert_int_equal(as_mmap_base(as, &up), top);
+	assert_false(up);
 	assert_int_equal(as_map_anon(as, 0, 3 * PG, RW, 0, &a), 0);
-	assert_int_equal(a, as_user_base());
+	assert_int_equal(a, top - 3 * PG);
 	assert_int_equal(as_map_anon(as, 0, 1, R, 0, &b), 0); /* rounded up to a page */
-	assert_int_equal(b, a + 3 * PG);
-	/* A hint is a lower bound when free... */
+	assert_int_equal(b, a - PG);
+	/* A free hint is taken as it is... */
 	assert_int_equal(as_map_anon(as, 0x1000000, PG, R, 0, &c), 0);
 	assert_int_equal(c, 0x1000000);
-	/* ...and the next free range above it otherwise. */
+	/* ...a taken one is only a hint: top-down again. */
 	assert_int_equal(as_map_anon(as, 0x1000000, PG, RW, 0, &c), 0);
-	assert_int_equal(c, 0x1001000);
-	/* Alignment. */
-	uintptr_t f;
-	assert_int_equal(as_find_free(as, PG, 0x100000, 0x1000000, &f), 0);
+	assert_int_equal(c, b - PG);
+	/* Alignment: the highest aligned range; a hint is rounded up to it. */
+	assert_int_equal(as_find_free(as, PG, 0x100000, 0, &f), 0);
+	assert_int_equal(f, ALIGN_DOWN(c - PG, 0x100000));
+	assert_int_equal(as_find_free(as, PG, 0x100000, 0x1000001, &f), 0);
 	assert_int_equal(f, 0x1100000);
 	assert_int_equal(as_find_free(as, PG, 3 * PG, 0, &f), -EINVAL);
 	assert_int_equal(as_find_free(as, 0, PG, 0, &f), -EINVAL);
-	assert_int_equal(as_find_free(as, as_user_top(), PG, 0, &f), -ENOMEM);
-	/* A hint near the top that does not fit wraps to the bottom in as_map. */
-	assert_int_equal(as_map_anon(as, as_user_top() - PG, 2 * PG, R, 0, &c), 0);
-	assert_int_equal(c, b + PG);
+	assert_int_equal(as_find_free(as, top, PG, 0, &f), -ENOMEM);
+	assert_int_equal(as_find_free(as, PG, (size_t)1 << (sizeof(size_t) * 8 - 1), 0, &f), -ENOMEM);
+	/* A hint that does not fit below the top is ignored. */
+	assert_int_equal(as_map_anon(as, top - PG, 2 * PG, R, 0, &d), 0);
+	assert_int_equal(d, c - 2 * PG);
 
 	/* FIXED_NOREPLACE refuses overlap; FIXED replaces. */
 	assert_int_equal(as_map_anon(as, a + PG, PG, R, AS_MAP_FIXED_NOREPLACE, NULL), -EEXIST);
@@ -44,22 +51,47 @@ static void test_placement(void **state)
 	assert_false(as_overlaps(as, 0x2000000, PG));
 	assert_int_equal(as_map_anon(as, a + PG, PG, R, AS_MAP_FIXED, &c), 0);
 	assert_int_equal(c, a + PG);
-	struct area_view v[16];
-	/* a split in three; b merged with the R page that wrapped; the two at 0x1000000. */
-	assert_int_equal(as_test_areas(as, v, 16), 6);
-	assert_int_equal(v[0].start, a);
-	assert_int_equal(v[0].end, a + PG);
-	assert_int_equal(v[1].prot, R);
-	assert_int_equal(v[2].start, a + 2 * PG);
+	/* 0x1000000, d, the RW page, b, and a split in three. */
+	assert_int_equal(as_test_areas(as, v, 16), 7);
+	assert_int_equal(v[0].start, 0x1000000);
+	assert_int_equal(v[1].start, d);
+	assert_int_equal(v[3].start, b);
+	assert_int_equal(v[4].start, a);
+	assert_int_equal(v[4].end, a + PG);
+	assert_int_equal(v[5].prot, R);
+	assert_int_equal(v[6].end, top);
 	/* Out of the user range. */
 	assert_int_equal(as_map_anon(as, 0x1000, PG, R, AS_MAP_FIXED, NULL), -ENOMEM);
-	assert_int_equal(as_map_anon(as, as_user_top(), PG, R, AS_MAP_FIXED, NULL), -ENOMEM);
+	assert_int_equal(as_map_anon(as, top, PG, R, AS_MAP_FIXED, NULL), -ENOMEM);
 	assert_int_equal(as_map_anon(as, a + 1, PG, R, AS_MAP_FIXED, NULL), -EINVAL);
 	assert_int_equal(as_map_anon(as, 0, 0, R, 0, NULL), -EINVAL);
 	assert_int_equal(as_map_anon(as, 0, PG, 0x100, 0, NULL), -EINVAL);
 	assert_int_equal(as_map_anon(as, 0, PG, R, 0x400, NULL), -EINVAL);
 	assert_int_equal(as_map(as, 0, PG, R, 0, NULL, NULL, 0, NULL), -EINVAL);
-	assert_int_equal(as_map_anon(as, 0, as_user_top(), R, 0, NULL), -ENOMEM);
+	assert_int_equal(as_map_anon(as, 0, top, R, 0, NULL), -ENOMEM);
+
+	/* A base: placement goes below it. */
+	assert_int_equal(as_set_layout(as, 0x40000000, false), 0);
+	assert_int_equal(as_map_anon(as, 0, PG, R, 0, &c), 0);
+	assert_int_equal(c, 0x40000000 - PG);
+	/* Nothing fits below it: bottom-up from TASK_UNMAPPED_BASE, as Linux falls back. */
+	assert_int_equal(as_set_layout(as, as_user_base(), false), 0);
+	assert_int_equal(as_map_anon(as, 0, PG, RW, 0, &c), 0);
+	assert_int_equal(c, as_unmapped_base());
+	/* The legacy layout: bottom-up from its base. */
+	assert_int_equal(as_set_layout(as, 0x20000000, true), 0);
+	assert_int_equal(as_map_anon(as, 0, PG, R, 0, &c), 0);
+	assert_int_equal(c, 0x20000000);
+	assert_int_equal(as_map_anon(as, 0, PG, RW, 0, &c), 0);
+	assert_int_equal(c, 0x20001000);
+	assert_int_equal(as_set_layout(as, top + PG, false), -EINVAL);
+	assert_int_equal(as_set_layout(as, 0x20000001, false), -EINVAL);
+	assert_int_equal(as_set_layout(as, as_user_base() - PG, false), -EINVAL);
+	/* fork keeps the layout. */
+	assert_int_equal(as_fork(as, &child), 0);
+	assert_int_equal(as_mmap_base(child, &up), 0x20000000);
+	assert_true(up);
+	as_destroy(child);
 	as_destroy(as);
 	assert_int_equal(page_free_count(), free0);
 }

@@ -185,6 +185,63 @@ static void test_resident_pages(void **state)
 	assert_int_equal(page_free_count(), free0);
 }
 
+/* The one flush a change asked the hal for: by address, over [va, va + len). */
+static void expect_one_range_flush(uintptr_t va, size_t len)
+{
+	assert_int_equal(fake_hal_flush_count, 1);
+	assert_int_equal(fake_hal_flush_log[0].kind, FAKE_FLUSH_RANGE);
+	assert_int_equal(fake_hal_flush_log[0].va, va);
+	assert_int_equal(fake_hal_flush_log[0].len, len);
+	fake_hal_flush_reset();
+}
+
+/*
+ * What the active space's TLB pays for fork, copy-on-write, mprotect and
+ * munmap: the pages that were mapped, by address; nothing for pages never
+ * touched.
+ */
+static void test_flushes_by_address(void **state)
+{
+	struct addr_space *parent, *child;
+	uintptr_t a, b;
+	size_t free0 = as_test_ram(16);
+	(void)state;
+
+	assert_int_equal(as_create(&parent), 0);
+	as_activate(parent);
+	assert_int_equal(as_map_anon(parent, 0, 16 * PG, RW, 0, &a), 0);
+	assert_int_equal(as_map_anon(parent, a + 32 * PG, PG, RW, AS_MAP_FIXED, &b), 0);
+	assert_int_equal(as_fault(parent, a + 32 * PG, AS_ACCESS_WRITE), 0); /* keeps the leaf table */
+	assert_int_equal(as_fault(parent, a + 3 * PG, AS_ACCESS_WRITE), 0);
+	assert_int_equal(as_fault(parent, a + 4 * PG, AS_ACCESS_WRITE), 0);
+	fake_hal_flush_reset();
+	/* fork write-protects the parent's two filled pages of the area (and the other area's one). */
+	assert_int_equal(as_fork(parent, &child), 0);
+	assert_int_equal(fake_hal_flush_count, 2);
+	assert_int_equal(fake_hal_flush_log[0].kind, FAKE_FLUSH_RANGE);
+	assert_int_equal(fake_hal_flush_log[1].kind, FAKE_FLUSH_RANGE);
+	assert_true((fake_hal_flush_log[0].va == a + 3 * PG && fake_hal_flush_log[0].len == 2 * PG) ||
+		    (fake_hal_flush_log[1].va == a + 3 * PG && fake_hal_flush_log[1].len == 2 * PG));
+	fake_hal_flush_reset();
+	/* A write to a shared page: the parent gets its own copy, that page flushed. */
+	assert_int_equal(as_fault(parent, a + 4 * PG, AS_ACCESS_WRITE), 0);
+	expect_one_range_flush(a + 4 * PG, PG);
+	/* mprotect of the whole area to read-only: only page 4 was writable (3 is still shared). */
+	assert_int_equal(as_protect(parent, a, 16 * PG, AS_PROT_READ | AS_PROT_USER), 0);
+	expect_one_range_flush(a + 4 * PG, PG);
+	/* munmap of the whole area: the two pages that are there. */
+	assert_int_equal(as_unmap(parent, a, 16 * PG), 0);
+	expect_one_range_flush(a + 3 * PG, 2 * PG);
+	/* Pages never touched: nothing to flush. */
+	assert_int_equal(as_map_anon(parent, a, 16 * PG, RW, AS_MAP_FIXED, &b), 0);
+	assert_int_equal(as_unmap(parent, a, 16 * PG), 0);
+	assert_int_equal(fake_hal_flush_count, 0);
+	as_activate(NULL);
+	as_destroy(child);
+	as_destroy(parent);
+	assert_int_equal(page_free_count(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_shared_pages_stay_shared),
 		cmocka_unit_test(test_fork_out_of_memory),
 		cmocka_unit_test(test_resident_pages),
+		cmocka_unit_test(test_flushes_by_address),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,7 +33,7 @@ static int setup(void **state)
 	vfs_env_init();
 	assert_int_equal(tmpfs_register(), 0);
 	assert_int_equal(devfs_init(counting_random), 0);
-	assert_int_equal(vfs_mount_root("tmpfs", NULL, 0), 0);
+	assert_int_equal(vfs_mount_root(NULL, "tmpfs", NULL, 0), 0);
 	assert_non_null(fs = vfs_fs_new());
 	root = vfs_env_root();
 	assert_int_equal(vfs_mkdir(fs, NULL, "/dev", 0755, &root), 0);

@@ -12,8 +12,10 @@ struct linux_abi_field {
 /*
  * The fields and numbers compared, for F(struct, field) and V(name): the
  * same list expands against Linux's definitions in linux_abi.c and against
- * ipc-shm's in test_ctl.c.
+ * ipc-shm's in test_ctl.c. clang-format stays off them: it re-wraps a
+ * list of macro calls differently at every run and never settles.
  */
+/* clang-format off */
 #define LINUX_ABI_FIELDS(F)                                                                    \
 	F(ipc64_perm, key) F(ipc64_perm, uid) F(ipc64_perm, gid) F(ipc64_perm, cuid)           \
 	F(ipc64_perm, cgid) F(ipc64_perm, mode) F(ipc64_perm, seq) F(ipc64_perm, __unused1)    \
@@ -30,6 +32,7 @@ struct linux_abi_field {
 	V(IPC_PRIVATE) V(IPC_CREAT) V(IPC_EXCL) V(SHM_HUGETLB) V(SHM_RDONLY) V(SHM_RND)        \
 	V(SHM_REMAP) V(SHM_EXEC) V(IPC_RMID) V(IPC_SET) V(IPC_STAT) V(IPC_INFO) V(SHM_LOCK)    \
 	V(SHM_UNLOCK) V(SHM_STAT) V(SHM_INFO) V(SHM_STAT_ANY) V(SHMMIN)
+/* clang-format on */
 
 #define LINUX_ABI_FIELD(s, f) {#s "." #f, offsetof(struct s, f), sizeof(((struct s *)0)->f)},
 #define LINUX_ABI_SIZE(s)     {"sizeof " #s, 0, sizeof(struct s)},

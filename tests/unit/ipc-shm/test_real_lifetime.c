@@ -16,7 +16,8 @@ static void test_ctl_user_copies_through_the_real_space(void **state)
 
 	proc_init(&p, 90, 1000);
 	id = p_get(&p, IPC_PRIVATE, 2 * P, 0600);
-	assert_int_equal(as_map_anon(p.c.as, 0, P, URW, 0, &buf), 0);
+	/* Away from where the attachment goes (top-down), so that nothing follows the segment. */
+	assert_int_equal(as_map_anon(p.c.as, 0x1000000, P, URW, 0, &buf), 0);
 	/* Into a lazy anonymous page: the copy faults it in. */
 	assert_int_equal(shm_ctl_user(ns, &p.c, id, IPC_STAT, buf), 0);
 	assert_int_equal(as_copy_from_user(p.c.as, &ds, buf, sizeof(ds)), 0);

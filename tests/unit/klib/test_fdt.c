@@ -208,6 +208,13 @@ static void test_bad_headers(void **state)
 	put32(blob + 8, 0xfffffff0u); /* structure block outside the blob */
 	assert_int_equal(fdt_init(&f, blob, size), -EINVAL);
 	free(blob);
+
+	/* A buffer shorter than the header, with its size given: no read past it
+	 * (found by tests/fuzz/fuzz_fdt.c; ASan reports a read of the size field). */
+	uint8_t *magic = malloc(4);
+	put32(magic, FDT_MAGIC);
+	assert_int_equal(fdt_init(&f, magic, 4), -EINVAL);
+	free(magic);
 }
 
 /* Walk everything the API offers; the results do not matter, only safety. */

@@ -20,7 +20,7 @@ static void test_kassert_fires_in_debug_builds(void **state)
 	volatile int x = 1;
 	(void)state;
 
-#ifdef CONFIG_DEBUG
+#ifdef CONFIG_ASSERT
 	expect_panic(kassert(x == 2));
 	assert_true(kit_test_output_has("assertion failed: x == 2"));
 	expect_panic(kassertf(x == 3, "x is %d", x));

@@ -2,6 +2,10 @@
  * Red-black tree: thousands of random inserts and erases, with the tree's
  * invariants (order, parent links, no red-red edge, equal black height,
  * red-free root) and its contents against a sorted reference after each one.
+ * Augmented: the same with a per-node summary (the largest value in the
+ * subtree), values also changed in place; after every step each summary
+ * equals the brute-force one, and a search guided by the summaries finds
+ * what a linear scan finds.
  */
 #include "kit_test.h"
 #include <klib/rbtree.h>
@@ -135,11 +139,129 @@ static void test_sorted_inserts_stay_balanced(void **state)
 	check_all();
 }
 
+/* Augmented: each node keeps the largest 'val' of its subtree. */
+struct aitem {
+	struct rb_node node;
+	int key, val, max;
+	bool in;
+};
+
+static struct aitem aitems[N];
+
+static struct aitem *aentry(const struct rb_node *n)
+{
+	return n ? rb_entry(n, struct aitem, node) : NULL;
+}
+
+static bool max_update(struct rb_node *n)
+{
+	struct aitem *it = aentry(n), *l = aentry(n->left), *r = aentry(n->right);
+	int old = it->max;
+
+	it->max = it->val;
+	if (l && l->max > it->max)
+		it->max = l->max;
+	if (r && r->max > it->max)
+		it->max = r->max;
+	return it->max != old;
+}
+
+static const struct rb_augment max_aug = {.update = max_update};
+
+static void ainsert(struct aitem *it)
+{
+	struct rb_node **link = &root.node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		link = it->key < aentry(parent)->key ? &parent->left : &parent->right;
+	}
+	rb_link(&it->node, parent, link);
+	rb_insert_augmented(&root, &it->node, &max_aug);
+	it->in = true;
+}
+
+/* The true maximum of a subtree, checking every stored summary on the way. */
+static int acheck(const struct rb_node *n)
+{
+	if (!n)
+		return -1;
+	int m = aentry(n)->val, l = acheck(n->left), r = acheck(n->right);
+	if (l > m)
+		m = l;
+	if (r > m)
+		m = r;
+	assert_int_equal(aentry(n)->max, m);
+	return m;
+}
+
+/* The first item in key order with val >= t, by the summaries: O(log n). */
+static struct aitem *afind(int t)
+{
+	const struct rb_node *n = root.node;
+
+	while (n) {
+		if (n->left && aentry(n->left)->max >= t)
+			n = n->left;
+		else if (aentry(n)->val >= t)
+			return aentry(n);
+		else if (n->right && aentry(n->right)->max >= t)
+			n = n->right;
+		else
+			return NULL;
+	}
+	return NULL;
+}
+
+static struct aitem *afind_linear(int t)
+{
+	for (struct rb_node *p = rb_first(&root); p; p = rb_next(p))
+		if (aentry(p)->val >= t)
+			return aentry(p);
+	return NULL;
+}
+
+static void test_augmented(void **state)
+{
+	(void)state;
+	srand(99);
+	memset(aitems, 0, sizeof(aitems));
+	root = (struct rb_root)RB_ROOT_INIT;
+	for (int i = 0; i < N; i++) {
+		aitems[i].key = rand() % 5000;
+		aitems[i].val = rand() % 100000;
+	}
+	for (int step = 0; step < 6 * N; step++) {
+		struct aitem *it = &aitems[rand() % N];
+		int op = rand() % 3;
+
+		if (op == 0 && it->in) {
+			rb_erase_augmented(&root, &it->node, &max_aug);
+			it->in = false;
+		} else if (op == 1 && it->in) {
+			it->val = rand() % 100000;
+			rb_augment_path(&it->node, &max_aug);
+		} else if (!it->in) {
+			ainsert(it);
+		}
+		if (step % 5 == 0 || step < 300) {
+			acheck(root.node);
+			int t = rand() % 100001;
+			assert_ptr_equal(afind(t), afind_linear(t));
+		}
+	}
+	while (!rb_empty(&root)) {
+		rb_erase_augmented(&root, root.node, &max_aug);
+		acheck(root.node);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_insert_erase),
 		cmocka_unit_test(test_sorted_inserts_stay_balanced),
+		cmocka_unit_test(test_augmented),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -104,6 +104,7 @@ static enum hal_user_event mem(struct fake_user *u, struct hal_user_trap *t)
 static void test_brk_and_mmap(void **state)
 {
 	(void)state;
+	process_set_randomize_va_space(0); /* the break starts right after the program */
 	proc_test_program("/mem", mem);
 	/* pid 1 ends writing to the memory it made read-only. */
 	assert_int_equal(abi_run("/mem", NULL), KILLED(SIGSEGV));

@@ -1,4 +1,4 @@
-/* The kernel command line: init=, "--", environment words, limits. */
+/* The kernel command line: init=, "--", environment words, norandmaps, limits. */
 #include <kit_test.h>
 #include <klib/errno.h>
 #include <process/cmdline.h>
@@ -40,6 +40,20 @@ static void test_cmdline_name_value_words_go_to_the_environment(void **state)
 	assert_null(cl.envp[4]);
 	assert_string_equal(cl.argv[1], "X=1"); /* after "--": an argument */
 	assert_null(cl.argv[2]);
+	assert_false(cl.norandmaps);
+}
+
+/* Linux's "norandmaps" is a kernel option; after "--" it is the program's argument. */
+static void test_cmdline_norandmaps(void **state)
+{
+	struct cmdline cl;
+
+	(void)state;
+	assert_int_equal(parse("norandmaps init=/x -- norandmaps", &cl), 0);
+	assert_true(cl.norandmaps);
+	assert_string_equal(cl.argv[1], "norandmaps");
+	assert_int_equal(parse("init=/x -- norandmaps", &cl), 0);
+	assert_false(cl.norandmaps);
 }
 
 static void test_cmdline_without_init_is_einval(void **state)
@@ -73,6 +87,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cmdline_init_and_arguments_after_dashes),
 		cmocka_unit_test(test_cmdline_name_value_words_go_to_the_environment),
+		cmocka_unit_test(test_cmdline_norandmaps),
 		cmocka_unit_test(test_cmdline_without_init_is_einval),
 		cmocka_unit_test(test_cmdline_too_many_arguments_is_e2big),
 	};

@@ -18,8 +18,9 @@ static const char not_elf[] = "#!/bin/sh\necho not an ELF\n";
 static struct {
 	long pid, enoent, enoexec, truncated, marker_after, pid_after, v_after;
 	long child, waited, status;
-	uint64_t pc, argc, marker, pid_new;
-	char argv0[32], argv1[32];
+	uint64_t pc, argc, marker, pid_new, sp0;
+	char argv0[32], argv1[32], args[32];
+	struct process_layout layout;
 } x;
 
 static uint32_t read_u32(uintptr_t va)
@@ -39,6 +40,9 @@ static enum hal_user_event second(struct fake_user *u, struct hal_user_trap *t)
 		fake_user_argv(u, 0, x.argv0, sizeof(x.argv0));
 		fake_user_argv(u, 1, x.argv1, sizeof(x.argv1));
 		x.marker = read_u32(MARK);
+		x.sp0 = u->sp0;
+		x.layout = process_current()->layout;
+		fake_user_read(x.args, x.layout.arg_start, sizeof(x.args));
 		return SYS(u, NR_getpid, 0);
 	case 1:
 		x.pid_new = (uint64_t)fake_ret(u);
@@ -100,6 +104,7 @@ static void test_exec(void **state)
 
 	(void)state;
 	memcpy(&entry, elf + 24, sizeof(entry)); /* e_entry: a static, not a PIE, program */
+	process_set_randomize_va_space(0); /* MARK is in both programs' stacks */
 	proc_test_program("/first", first);
 	proc_test_program("/second", second);
 	proc_test_file("/not_elf", not_elf, sizeof(not_elf) - 1);
@@ -122,6 +127,15 @@ static void test_exec(void **state)
 	assert_string_equal(x.argv0, "second");
 	assert_string_equal(x.argv1, "hello");
 	assert_int_equal(x.marker, 0);
+	/* Where exec put things, as /proc shows them: argc at start_stack, "second\0hello\0"
+	 * between arg_start and arg_end, no environment, the code below the data. */
+	assert_int_equal(x.layout.start_stack, x.sp0);
+	assert_int_equal(x.layout.arg_end - x.layout.arg_start, sizeof("second") + sizeof("hello"));
+	assert_memory_equal(x.args, "second\0hello", sizeof("second") + sizeof("hello"));
+	assert_int_equal(x.layout.env_start, x.layout.arg_end);
+	assert_int_equal(x.layout.env_end, x.layout.env_start);
+	assert_true(x.layout.start_code < x.layout.end_code);
+	assert_true(x.layout.end_code <= x.layout.end_data);
 	assert_int_equal(x.pid_new, x.child);
 	assert_int_equal(x.waited, x.child);
 	assert_int_equal(x.status, EXITED(42));

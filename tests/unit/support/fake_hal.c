@@ -50,23 +50,59 @@ const struct hal_kernel_layout *hal_kernel_layout(void)
 	return NULL;
 }
 
-void hal_mmu_flush_all(void)
+struct fake_flush fake_hal_flush_log[FAKE_HAL_FLUSH_LOG];
+unsigned fake_hal_flush_count;
+
+void fake_hal_flush_reset(void)
 {
-	fake_hal_flushes++;
-	if (fake_hal_flush_hook)
-		fake_hal_flush_hook(0, 0);
+	fake_hal_flush_count = 0;
 }
 
-void hal_mmu_flush_range(uintptr_t va, size_t len)
+static void log_flush(enum fake_flush_kind kind, unsigned asid, uintptr_t va, size_t len)
 {
+	if (fake_hal_flush_count < FAKE_HAL_FLUSH_LOG)
+		fake_hal_flush_log[fake_hal_flush_count] =
+			(struct fake_flush){.kind = kind, .asid = asid, .va = va, .len = len};
+	fake_hal_flush_count++;
 	fake_hal_flushes++;
 	if (fake_hal_flush_hook)
 		fake_hal_flush_hook(va, len);
 }
 
+void hal_mmu_flush_all(void)
+{
+	log_flush(FAKE_FLUSH_ALL, 0, 0, 0);
+}
+
+void hal_tlb_flush_range(unsigned asid, uintptr_t va, size_t len)
+{
+	log_flush(FAKE_FLUSH_RANGE, asid, va, len);
+}
+
+void hal_tlb_flush_asid(unsigned asid)
+{
+	log_flush(FAKE_FLUSH_ASID, asid, 0, 0);
+}
+
+/* Ids as a hart with them hands them out: 1, 2, ... in one generation. */
+unsigned fake_hal_asid;
+static unsigned fake_asid_next = 1;
+
+unsigned hal_asid_get(struct hal_asid *a)
+{
+	if (!a->v)
+		a->v = fake_asid_next++;
+	return (unsigned)a->v;
+}
+
+unsigned hal_asid_cached(const struct hal_asid *a)
+{
+	return a->v ? (unsigned)a->v : HAL_ASID_NONE;
+}
+
 void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
 {
-	(void)asid;
+	fake_hal_asid = asid;
 	fake_hal_root = user_root_pa;
 }
 

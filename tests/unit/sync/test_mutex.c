@@ -8,6 +8,8 @@
 #include <hal/time.h>
 #include <klib/errno.h>
 #include <sync/mutex.h>
+#include <sync/semaphore.h>
+#include <sync/spinlock.h>
 
 #define MS 1000000ull
 
@@ -29,6 +31,7 @@ static void test_owner_trylock_and_timeout(void **state)
 {
 	struct task *t;
 	uint64_t deadline;
+	int rc;
 	(void)state;
 
 	assert_int_equal(mutex_lock(&m), 0);
@@ -47,7 +50,8 @@ static void test_owner_trylock_and_timeout(void **state)
 	assert_true(hal_time_ns() >= deadline);
 	assert_ptr_equal(mutex_owner(&m), t);
 	phase = 2;
-	assert_int_equal(mutex_lock(&m), 0); /* handed over at the holder's unlock */
+	KIT_TEST_WAIT("the mutex, handed over at the holder's unlock", rc = mutex_lock(&m));
+	assert_int_equal(rc, 0);
 	assert_int_equal(harness_join(t), 0);
 	assert_int_equal(mutex_trylock(&m), -EBUSY); /* we hold it */
 	assert_int_equal(mutex_unlock(&m), 0);
@@ -66,7 +70,9 @@ static void test_misuse_is_reported(void **state)
 	assert_int_equal(phase, 1);
 #ifdef CONFIG_DEBUG
 	expect_panic(mutex_unlock(&m));
-	assert_true(kit_test_output_has("mutex_unlock: task 'main' does not hold mutex 'test_mutex' (owner: owner)"));
+	assert_true(kit_test_output_has(
+	    "mutex_unlock: task 'main' does not hold mutex 'test_mutex' (owner: owner) "
+	    "(returns -EPERM)"));
 #endif
 	assert_ptr_equal(mutex_owner(&m), t); /* untouched */
 	phase = 2;
@@ -75,9 +81,36 @@ static void test_misuse_is_reported(void **state)
 	assert_int_equal(mutex_lock(&m), 0);
 #ifdef CONFIG_DEBUG
 	expect_panic(mutex_lock(&m));
-	assert_true(kit_test_output_has("already holds mutex 'test_mutex'"));
+	assert_true(kit_test_output_has("already holds mutex 'test_mutex' (returns -EDEADLK)"));
 #endif
 	assert_int_equal(mutex_unlock(&m), 0);
+}
+
+/*
+ * A call that may sleep, made with a spinlock held, is reported although
+ * the lock is free and nothing sleeps this time; without the spinlock the
+ * same calls go through.
+ */
+static void test_may_sleep_under_a_spinlock_is_reported(void **state)
+{
+	static struct spinlock s = SPINLOCK_INIT("test_spin");
+	static struct semaphore sem;
+	(void)state;
+
+	sem_init(&sem, "test_sem", 1);
+#ifdef CONFIG_DEBUG
+	spin_lock(&s);
+	expect_panic(mutex_lock(&m));
+	assert_true(kit_test_output_has("on 'test_mutex' may sleep, but task 'main' runs with "
+	                                "preemption disabled (count 1"));
+	expect_panic(sem_down(&sem));
+	assert_true(kit_test_output_has("sem_down on 'test_sem' may sleep"));
+	spin_unlock(&s);
+	assert_ptr_equal(mutex_owner(&m), NULL); /* reported before taking it */
+#endif
+	assert_int_equal(mutex_lock(&m), 0);
+	assert_int_equal(mutex_unlock(&m), 0);
+	assert_int_equal(sem_down(&sem), 0);
 }
 
 static int fifo_locker(void *arg)
@@ -179,10 +212,11 @@ static void test_mutual_exclusion_under_preemption(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_owner_trylock_and_timeout),
-		cmocka_unit_test(test_misuse_is_reported),
-		cmocka_unit_test(test_waiters_get_the_mutex_in_arrival_order),
-		cmocka_unit_test(test_mutual_exclusion_under_preemption),
+	    cmocka_unit_test(test_owner_trylock_and_timeout),
+	    cmocka_unit_test(test_misuse_is_reported),
+	    cmocka_unit_test(test_may_sleep_under_a_spinlock_is_reported),
+	    cmocka_unit_test(test_waiters_get_the_mutex_in_arrival_order),
+	    cmocka_unit_test(test_mutual_exclusion_under_preemption),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -296,11 +296,46 @@ static void test_space_switch_hook(void **state)
 	assert_int_equal(task_set_space(task_current(), NULL, NULL), 0);
 }
 
+static volatile int sleeper_go;
+
+static int sleeps_then_returns(void *arg)
+{
+	(void)arg;
+	while (!sleeper_go)
+		task_sleep_ns(1000000);
+	return 0;
+}
+
+/* What /proc's state letter reads: running, ready, sleeping; and the CPU's counters. */
+static void test_activity_and_cpu_stats(void **state)
+{
+	struct task_cpu_stats before, after;
+	struct task_info info;
+	struct task *t;
+	(void)state;
+
+	sleeper_go = 0;
+	task_cpu_stats(&before);
+	assert_true(before.ready >= 1); /* this task runs */
+	t = harness_spawn("sleeper", sleeps_then_returns, NULL, 0);
+	task_get_info(t, &info);
+	assert_int_equal(info.activity, TASK_ACT_READY); /* made, not yet run */
+	task_get_info(task_current(), &info);
+	assert_int_equal(info.activity, TASK_ACT_RUNNING);
+	HARNESS_YIELD_UNTIL((task_get_info(t, &info), info.activity == TASK_ACT_SLEEPING));
+	assert_int_equal(info.activity, TASK_ACT_SLEEPING);
+	task_cpu_stats(&after);
+	assert_true(after.switches > before.switches);
+	sleeper_go = 1;
+	assert_int_equal(harness_join(t), 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_join_returns_the_exit_status),
+		T(test_activity_and_cpu_stats),
 		T(test_join_and_detach_refuse_what_they_cannot_do),
 		T(test_detached_task_is_freed_when_it_ends),
 		T(test_detach_after_the_end_frees_at_once),

@@ -5,6 +5,14 @@
 
 #define PG 4096
 
+static void show_to(void *ctx, const char *s, size_t len)
+{
+	char *text = ctx;
+
+	assert_true(strlen(text) + len < 512);
+	strncat(text, s, len);
+}
+
 static void test_size_limit(void **state)
 {
 	struct vfs_file *f, *g;
@@ -19,6 +27,7 @@ static void test_size_limit(void **state)
 	assert_int_equal(T_open("/f", VFS_O_CREAT | VFS_O_RDWR, 0644, &f), 0);
 	/* Four pages fit; a write that needs more stops at the limit, then ENOSPC. */
 	assert_int_equal(T_pwrite(f, buf, 10 * PG, 0), 4 * PG);
+	assert_int_equal(tmpfs_pages_used(), 4); /* what /proc/meminfo's Shmem counts */
 	assert_int_equal(T_pwrite(f, buf, 1, 4 * PG), -ENOSPC);
 	assert_int_equal(T_pwrite(f, buf, 10, 100), 10); /* rewriting a page needs none */
 	assert_int_equal(vfs_ftruncate(f, 100 * PG, &T_root, NULL), 0); /* a hole needs none */
@@ -58,6 +67,7 @@ static void test_size_limit(void **state)
 	assert_int_equal(vfs_unlink(T_fs, NULL, "/l1", &T_root), 0);
 	assert_int_equal(vfs_rmdir(T_fs, NULL, "/d1", &T_root), 0);
 	assert_int_equal(T_free(), free0);
+	assert_int_equal(tmpfs_pages_used(), 0);
 	free(buf);
 }
 
@@ -82,7 +92,7 @@ static void test_options(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(vfs_mount_root("tmpfs", bad[i], 0), -EINVAL);
+		assert_int_equal(vfs_mount_root(NULL, "tmpfs", bad[i], 0), -EINVAL);
 	tmpfs_test_mount("size=50%,mode=0700,uid=5,gid=6,nr_inodes=2k,,size=1m");
 	vfs_fs_root(T_fs, &root);
 	assert_int_equal(vfs_statfs(&root, &sfs), 0);
@@ -94,7 +104,7 @@ static void test_options(void **state)
 	assert_int_equal(st.uid, 5);
 	assert_int_equal(st.gid, 6);
 	assert_int_equal(vfs_mkdir(T_fs, NULL, "/m", 0755, &T_root), 0);
-	assert_int_equal(vfs_mount(T_fs, "/m", "tmpfs", "size=0,nr_inodes=0", 0, &T_root), 0);
+	assert_int_equal(vfs_mount(T_fs, NULL, "/m", "tmpfs", "size=0,nr_inodes=0", 0, &T_root), 0);
 	assert_int_equal(vfs_lookup(T_fs, NULL, "/m", 0, &T_root, &root), 0);
 	assert_int_equal(vfs_statfs(&root, &sfs), 0);
 	assert_int_equal(sfs.blocks, 0); /* no limit */
@@ -102,6 +112,18 @@ static void test_options(void **state)
 	vfs_path_put(&root);
 	assert_int_equal(T_stat("/m", &st), 0);
 	assert_int_equal(st.mode, VFS_S_IFDIR | 01777);
+	/* /proc/mounts shows what differs from the defaults (shmem_show_options). */
+	{
+		char text[512] = "";
+		uint64_t cursor = 0;
+
+		while (vfs_mount_show(&cursor, show_to, text))
+			;
+		assert_string_equal(text,
+		                    "none / tmpfs rw,relatime,size=1024k,nr_inodes=2048,mode=700,"
+		                    "uid=5,gid=6,inode64 0 0\n"
+		                    "none /m tmpfs rw,size=0k,nr_inodes=0,inode64 0 0\n");
+	}
 }
 
 /* Link targets of 128 bytes and more take a page (shmem's short-symlink rule). */

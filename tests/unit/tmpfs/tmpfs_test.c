@@ -9,7 +9,7 @@ static bool mounted;
 void tmpfs_test_mount(const char *options)
 {
 	assert_false(mounted);
-	assert_int_equal(vfs_mount_root("tmpfs", options, VFS_MNT_RELATIME), 0);
+	assert_int_equal(vfs_mount_root(NULL, "tmpfs", options, VFS_MNT_RELATIME), 0);
 	assert_non_null(T_fs = vfs_fs_new());
 	mounted = true;
 }

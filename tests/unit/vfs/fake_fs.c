@@ -73,7 +73,7 @@ static int ff_lookup(struct vfs_inode *dir, const char *name, struct vfs_inode *
 	return 0;
 }
 
-static const struct vfs_inode_ops ff_dir_ops, ff_file_ops, ff_link_ops;
+static const struct vfs_inode_ops ff_dir_ops, ff_file_ops, ff_link_ops, ff_guarded_ops;
 static const struct vfs_file_ops ff_file_fops, ff_dir_fops;
 
 static struct ff_inode *ff_new(struct vfs_sb *sb, uint32_t mode)
@@ -81,6 +81,7 @@ static struct ff_inode *ff_new(struct vfs_sb *sb, uint32_t mode)
 	struct ff_inode *i = calloc(1, sizeof(*i));
 	const struct vfs_inode_ops *ops = VFS_S_ISDIR(mode)   ? &ff_dir_ops
 	                                  : VFS_S_ISLNK(mode) ? &ff_link_ops
+	                                  : fakefs.guard      ? &ff_guarded_ops
 	                                                      : &ff_file_ops;
 
 	if (!i)
@@ -315,7 +316,30 @@ static const struct vfs_inode_ops ff_dir_ops = {
     .rename = ff_rename,
     .readdir = ff_readdir,
 };
+static int ff_permission(struct vfs_inode *inode, unsigned mask, const struct vfs_cred *cr)
+{
+	(void)inode;
+	(void)cr;
+	fakefs.guard_calls++;
+	fakefs.guard_mask = mask;
+	return fakefs.guard_rc;
+}
+
+static void ff_show_options(struct vfs_sb *sb, vfs_sink_t sink, void *ctx)
+{
+	(void)sb;
+	sink(ctx, ",fake", 5);
+}
+
 static const struct vfs_inode_ops ff_file_ops = {.setsize = ff_setsize};
+static bool ff_revalidate(struct vfs_inode *inode)
+{
+	(void)inode;
+	return !fakefs.stale;
+}
+
+static const struct vfs_inode_ops ff_guarded_ops = {
+    .setsize = ff_setsize, .permission = ff_permission, .revalidate = ff_revalidate};
 static const struct vfs_inode_ops ff_link_ops = {.readlink = ff_readlink};
 static const struct vfs_file_ops ff_file_fops = {
     .read = ff_read,
@@ -327,6 +351,7 @@ static const struct vfs_sb_ops ff_sb_ops = {
     .destroy_inode = ff_destroy,
     .statfs = ff_statfs,
     .put_super = ff_put_super,
+    .show_options = ff_show_options,
 };
 
 static int ff_fill_super(struct vfs_sb *sb, const char *options)

@@ -109,7 +109,7 @@ static void test_permissions(void **state)
 	vfs_path_put(&p);
 	/* A read-only mount: EROFS for writes, but EEXIST first. */
 	assert_int_equal(vfs_mkdir(T_fs, NULL, "/ro", 0755, &T_root), 0);
-	assert_int_equal(vfs_mount(T_fs, "/ro", "fakefs", NULL, VFS_MNT_RDONLY, &T_root), 0);
+	assert_int_equal(vfs_mount(T_fs, NULL, "/ro", "fakefs", NULL, VFS_MNT_RDONLY, &T_root), 0);
 	assert_int_equal(T_touch("/ro/x", VFS_O_CREAT, 0644, NULL), -EROFS);
 	assert_int_equal(T_touch("/ro", VFS_O_RDONLY, 0, NULL), 0);
 	assert_int_equal(T_touch("/ro/.", VFS_O_CREAT | VFS_O_EXCL, 0644, NULL), -EEXIST);
@@ -174,7 +174,8 @@ static void test_devices(void **state)
 	assert_int_equal(vfs_mknod(T_fs, NULL, "/dir", VFS_S_IFDIR | 0755, 0, &T_root), -EPERM);
 	assert_int_equal(vfs_mknod(T_fs, NULL, "/bad", 0170000, 0, &T_root), -EINVAL);
 	assert_int_equal(vfs_mkdir(T_fs, NULL, "/nodev", 0755, &T_root), 0);
-	assert_int_equal(vfs_mount(T_fs, "/nodev", "fakefs", NULL, VFS_MNT_NODEV, &T_root), 0);
+	assert_int_equal(vfs_mount(T_fs, NULL, "/nodev", "fakefs", NULL, VFS_MNT_NODEV, &T_root),
+	                 0);
 	assert_int_equal(
 	    vfs_mknod(T_fs, NULL, "/nodev/c", VFS_S_IFCHR | 0666, VFS_MKDEV(1, 3), &T_root), 0);
 	assert_int_equal(T_touch("/nodev/c", VFS_O_RDONLY, 0, NULL), -EACCES);

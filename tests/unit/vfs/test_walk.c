@@ -153,7 +153,7 @@ static void test_mounts(void **state)
 
 	(void)state;
 	mkdirs((const char *const[]){"/mnt", "/mnt/under", NULL});
-	assert_int_equal(vfs_mount(T_fs, "/mnt", "fakefs", NULL, VFS_MNT_NOEXEC, &T_root), 0);
+	assert_int_equal(vfs_mount(T_fs, NULL, "/mnt", "fakefs", NULL, VFS_MNT_NOEXEC, &T_root), 0);
 	assert_int_equal(T_lookup("/mnt/under", 0, NULL), -ENOENT); /* hidden by the mount */
 	assert_int_equal(vfs_mkdir(T_fs, NULL, "/mnt/top", 0755, &T_root), 0);
 	assert_int_equal(ino_of("/mnt/top/..", true), ino_of("/mnt", true));
@@ -164,14 +164,14 @@ static void test_mounts(void **state)
 	assert_int_equal(sfs.flags, 0x20 | VFS_MNT_NOEXEC);
 	vfs_path_put(&p);
 	/* Stacked: the newest mount shows. */
-	assert_int_equal(vfs_mount(T_fs, "/mnt", "fakefs", NULL, 0, &T_root), 0);
+	assert_int_equal(vfs_mount(T_fs, NULL, "/mnt", "fakefs", NULL, 0, &T_root), 0);
 	assert_int_equal(T_lookup("/mnt/top", 0, NULL), -ENOENT);
 	assert_int_equal(ino_of("/mnt/..", true), ino_of("/", true));
 	/* Errors. */
-	assert_int_equal(vfs_mount(T_fs, "/mnt", "nofs", NULL, 0, &T_root), -ENODEV);
-	assert_int_equal(vfs_mount(T_fs, "/nothere", "fakefs", NULL, 0, &T_root), -ENOENT);
-	assert_int_equal(vfs_mount(T_fs, "/mnt", "fakefs", "bad", 0, &T_root), -EINVAL);
-	assert_int_equal(vfs_mount(T_fs, "/mnt", "fakefs", NULL, 0, &user), -EPERM);
+	assert_int_equal(vfs_mount(T_fs, NULL, "/mnt", "nofs", NULL, 0, &T_root), -ENODEV);
+	assert_int_equal(vfs_mount(T_fs, NULL, "/nothere", "fakefs", NULL, 0, &T_root), -ENOENT);
+	assert_int_equal(vfs_mount(T_fs, NULL, "/mnt", "fakefs", "bad", 0, &T_root), -EINVAL);
+	assert_int_equal(vfs_mount(T_fs, NULL, "/mnt", "fakefs", NULL, 0, &user), -EPERM);
 	assert_int_equal(vfs_rmdir(T_fs, NULL, "/mnt", &T_root), -EBUSY);
 	assert_int_equal(vfs_rename(T_fs, NULL, "/mnt", NULL, "/moved", 0, &T_root), -EBUSY);
 	/* umount: the top one first; busy while anything holds a name in it. */
@@ -212,7 +212,7 @@ static void test_getcwd(void **state)
 	assert_int_equal(vfs_rename(T_fs, NULL, "/x", NULL, "/z", 0, &T_root), 0);
 	assert_int_equal(vfs_getcwd(T_fs, buf, sizeof(buf)), 5);
 	assert_string_equal(buf, "/z/y");
-	assert_int_equal(vfs_mount(T_fs, "/m", "fakefs", NULL, 0, &T_root), 0);
+	assert_int_equal(vfs_mount(T_fs, NULL, "/m", "fakefs", NULL, 0, &T_root), 0);
 	assert_int_equal(vfs_mkdir(T_fs, NULL, "/m/in", 0755, &T_root), 0);
 	assert_int_equal(vfs_chdir(T_fs, "/m/in", &T_root), 0);
 	assert_int_equal(vfs_getcwd(T_fs, buf, sizeof(buf)), 6);

@@ -18,6 +18,8 @@ extern long vfs_env_locks;
 /* Acquisitions that broke the order (the first one is printed). */
 extern long vfs_env_order_errors;
 
+/* The locks and clock (for other components under test that take the same kind of ops). */
+extern const struct vfs_ops vfs_env_ops;
 /* vfs_init with the environment. */
 void vfs_env_init(void);
 

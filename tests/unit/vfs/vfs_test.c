@@ -12,7 +12,7 @@ int vfs_test_setup(void **state)
 	vfs_env_order_errors = 0;
 	vfs_env_init();
 	fakefs_register();
-	assert_int_equal(vfs_mount_root("fakefs", NULL, 0), 0);
+	assert_int_equal(vfs_mount_root(NULL, "fakefs", NULL, 0), 0);
 	assert_non_null(T_fs = vfs_fs_new());
 	T_root = vfs_env_root();
 	return 0;

@@ -21,9 +21,27 @@ static inline void host_signal_barrier(void)
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 }
 
+/* One CPU: its per-CPU pointer (hal_cpu_local) is one variable (cpu.c). */
+extern void *host_cpu_local;
+
 static inline unsigned hal_cpu_id(void)
 {
 	return 0;
+}
+
+static inline unsigned long hal_cpu_hwid(void)
+{
+	return 0;
+}
+
+static inline void *hal_cpu_local(void)
+{
+	return host_cpu_local;
+}
+
+static inline void hal_cpu_set_local(void *p)
+{
+	host_cpu_local = p;
 }
 
 static inline unsigned long hal_irq_save(void)

@@ -3,11 +3,14 @@
  * (sstatus.SIE), waiting and the spin-wait hint.
  *
  * Per-hart data. In S-mode gp always points at the running hart's struct
- * riscv_hart (start.S sets it; the kernel is built without gp-relative
- * addressing, so nothing else uses gp, and the user entry saves the user's
- * gp and loads the hart's back). The trap entry keeps its scratch slots and
- * the stack bound it checks here; the hart id lives here too, and so will
- * whatever else is per CPU (a second hart gets its own struct).
+ * riscv_hart (start.S sets it, on the boot hart and on each secondary; the
+ * kernel is built without gp-relative addressing, so nothing else uses gp,
+ * and the user entry saves the user's gp and loads the hart's back). gp
+ * rather than tp: tp is the register the trap entry swaps with sscratch to
+ * tell a trap from user mode, so it cannot hold anything in S-mode. The
+ * trap entry keeps its scratch slots and the stack bound it checks here;
+ * the hart's ids and its per-CPU pointer (hal_cpu_local) live here too.
+ * One block per CPU: riscv_harts[] (boot.c), the boot hart's first.
  * Included by assembly too: offsets are plain numbers.
  */
 #ifndef ARCH_CPU_H
@@ -21,6 +24,7 @@
 #define HART_STACK_BOTTOM 16 /* lowest usable address of the current stack; 0: unchecked */
 #define HART_OVERFLOW_TOP 24 /* top of the emergency stack for overflow reports */
 #define HART_ID           32 /* the hart id the firmware gave (a0 at entry) */
+#define HART_BOOT_SP      56 /* a secondary's first stack (start.S) */
 /* clang-format on */
 
 #ifndef __ASSEMBLER__
@@ -31,13 +35,17 @@ struct riscv_hart {
 	unsigned long stack_bottom;
 	unsigned long overflow_top;
 	unsigned long hartid;
+	unsigned long cpu; /* logical id (hal_cpu_id) */
+	void *local;       /* hal_cpu_local() */
+	unsigned long boot_sp;
 };
 _Static_assert(__builtin_offsetof(struct riscv_hart, stack_bottom) == HART_STACK_BOTTOM &&
                    __builtin_offsetof(struct riscv_hart, overflow_top) == HART_OVERFLOW_TOP &&
-                   __builtin_offsetof(struct riscv_hart, hartid) == HART_ID,
+                   __builtin_offsetof(struct riscv_hart, hartid) == HART_ID &&
+                   __builtin_offsetof(struct riscv_hart, boot_sp) == HART_BOOT_SP,
                "arch/cpu.h offsets");
 
-/* The calling hart's data. Stable while the caller cannot migrate (one hart so far). */
+/* The calling hart's data. Stable while the caller cannot migrate. */
 static inline struct riscv_hart *riscv_hart_self(void)
 {
 	struct riscv_hart *h;
@@ -48,7 +56,26 @@ static inline struct riscv_hart *riscv_hart_self(void)
 
 static inline unsigned hal_cpu_id(void)
 {
-	return (unsigned)riscv_hart_self()->hartid;
+#ifdef CONFIG_SMP
+	return (unsigned)riscv_hart_self()->cpu;
+#else
+	return 0;
+#endif
+}
+
+static inline unsigned long hal_cpu_hwid(void)
+{
+	return riscv_hart_self()->hartid;
+}
+
+static inline void *hal_cpu_local(void)
+{
+	return riscv_hart_self()->local;
+}
+
+static inline void hal_cpu_set_local(void *p)
+{
+	riscv_hart_self()->local = p;
 }
 
 static inline unsigned long hal_irq_save(void)

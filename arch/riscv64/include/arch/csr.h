@@ -19,7 +19,9 @@
 #define SSTATUS_FS         (CSR_UL(3) << 13) /* 1 Initial, 2 Clean, 3 Dirty */
 #define SSTATUS_FS_DIRTY   (CSR_UL(3) << 13)
 #define SSTATUS_FS_CLEAN   (CSR_UL(2) << 13)
+#define SIE_SSIE           (CSR_UL(1) << 1)
 #define SIE_STIE           (CSR_UL(1) << 5)
+#define SIP_SSIP           (CSR_UL(1) << 1)
 #define SCAUSE_INTERRUPT   (CSR_UL(1) << 63)
 #define IRQ_S_SOFT         1
 #define IRQ_S_TIMER        5

@@ -16,11 +16,19 @@
 #define SBI_EXT_BASE            0x10
 #define SBI_EXT_TIME            0x54494D45 /* "TIME" */
 #define SBI_EXT_SRST            0x53525354 /* "SRST" */
+#define SBI_EXT_IPI             0x735049   /* "sPI" */
+#define SBI_EXT_RFENCE          0x52464E43 /* "RFNC" */
+#define SBI_EXT_HSM             0x48534D   /* "HSM" */
 
 #define SBI_BASE_PROBE_EXT      3
 #define SBI_SRST_SHUTDOWN       0
 #define SBI_SRST_REASON_NONE    0
 #define SBI_SRST_REASON_FAILURE 1
+#define SBI_HSM_HART_START      0
+#define SBI_HSM_HART_STATUS     2
+#define SBI_HSM_STARTED         0
+#define SBI_RFENCE_SFENCE_VMA      1
+#define SBI_RFENCE_SFENCE_VMA_ASID 2
 /* clang-format on */
 
 struct sbiret {
@@ -51,5 +59,20 @@ bool sbi_probe(unsigned long ext);
 /* Power off through SRST; failure is the reason given (OpenSBI 1.1 reports either as success to
  * QEMU). */
 void sbi_shutdown(bool failure);
+
+#ifdef CONFIG_SMP
+/*
+ * Harts are named by a window of 64: bit i of hart_mask is hart
+ * hart_mask_base + i (the SBI specification's calling convention).
+ */
+/* Start a stopped hart at start_pa (S-mode, translation off, a0 = hartid, a1 = opaque). */
+struct sbiret sbi_hart_start(unsigned long hartid, unsigned long start_pa, unsigned long opaque);
+struct sbiret sbi_hart_status(unsigned long hartid);
+/* Raise the supervisor software interrupt (sip.SSIP) on the harts. */
+struct sbiret sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base);
+/* sfence.vma of [start, start + size) on the harts (of 'asid' unless it is ~0ul); size ~0ul: all. */
+struct sbiret sbi_remote_sfence_vma(unsigned long hart_mask, unsigned long hart_mask_base,
+                                    unsigned long start, unsigned long size, unsigned long asid);
+#endif
 
 #endif

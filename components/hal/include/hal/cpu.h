@@ -9,8 +9,18 @@
  * (task, interrupt handler, interrupts off) and never sleeps:
  *
  *   unsigned hal_cpu_id(void)
- *	Hardware id of the calling CPU (the id the firmware knows it by; any
- *	CPU may be the boot CPU). Stable while the caller cannot migrate.
+ *	Logical id of the calling CPU: 0 on the boot CPU, below
+ *	hal_cpu_count() (hal/smp.h), so it indexes per-CPU arrays; one load
+ *	(riscv64: from the hart's block in gp), constant 0 without
+ *	CONFIG_SMP. Stable while the caller cannot migrate (interrupts or
+ *	preemption off, or a task pinned to its CPU).
+ *   unsigned long hal_cpu_hwid(void)
+ *	Hardware id of the calling CPU, the one the firmware knows it by
+ *	(riscv64: the hart id; any hart may be the boot CPU).
+ *   void *hal_cpu_local(void), void hal_cpu_set_local(void *p)
+ *	One pointer per CPU, NULL until set, for the component that keeps
+ *	per-CPU state behind it (the scheduler's per-CPU block): O(1),
+ *	without knowing the CPU's id. Set only by the CPU itself.
  *   unsigned long hal_irq_save(void)
  *	Disable interrupts on this CPU; returns the previous state for
  *	hal_irq_restore() (an opaque value: only pass it back).

@@ -27,6 +27,15 @@
  * No function of this header is called with a shm lock held, and no shm lock
  * is held while calling into addr-space, so the order above is the only one.
  * Critical sections never sleep except inside page-alloc.
+ *
+ * Calling context, for every function below unless it says otherwise: a
+ * task (never an interrupt handler), holding no shm lock and not the
+ * caller's address-space lock (the functions take them, and hold none on
+ * return). They may sleep wherever the integrator's locks or addr-space's
+ * do (sync mutexes: ADDR_SPACE_MUTEX, linux-abi's shm_ops), so then they
+ * must not be called with a spinlock held or preemption disabled; debug
+ * builds report such a call at its first lock (sync's may-sleep check),
+ * whether or not the lock was contended.
  */
 #ifndef IPC_SHM_SHM_H
 #define IPC_SHM_SHM_H
@@ -64,6 +73,15 @@ struct shm_ops {
 	 * as_destroy() at exit in the exiting process, as Linux's 'current'.
 	 */
 	int32_t (*current_pid)(void *ctx);
+	/*
+	 * Optional (NULL: unchecked). Does the running task or thread hold
+	 * 'lock'? Debug builds (CONFIG_DEBUG) check the lock rules with it and
+	 * panic, naming the function and the lock, when one is broken: a call of
+	 * this header made with the namespace's lock held (by a lock hook or a
+	 * callback of the integrator's), or an internal step reached without the
+	 * lock it needs.
+	 */
+	bool (*held)(void *ctx, void *lock);
 };
 
 /* Capabilities that bypass checks (Linux's CAP_IPC_OWNER, CAP_SYS_ADMIN, CAP_IPC_LOCK). */
@@ -157,6 +175,52 @@ int shm_ctl(struct shm_ns *ns, const struct shm_caller *c, int id, int cmd, void
 int shm_ctl_user(struct shm_ns *ns, const struct shm_caller *c, int id, int cmd, uintptr_t ubuf);
 
 void shm_task_init(struct shm_task *task);
+
+/* ---- What /proc shows (ipc/shm.c, ipc/util.c, ipc/ipc_sysctl.c) ---- */
+
+/* One segment, as a line of /proc/sysvipc/shm shows it (sysvipc_shm_proc_show). */
+struct shm_seg_info {
+	int32_t key;
+	int id;
+	uint16_t mode;        /* the 0777 bits, SHM_DEST, SHM_LOCKED */
+	size_t segsz;
+	int32_t cpid, lpid;
+	unsigned long nattch;
+	uint32_t uid, gid, cuid, cgid;
+	int64_t atime, dtime, ctime;
+	unsigned long rss;    /* frames the segment holds (touched pages) */
+};
+
+/*
+ * The segment at the lowest index >= *idx (Linux's sysvipc_find_ipc): 0,
+ * *idx its index and *out its fields, or -ENOENT past the last one. Every
+ * segment is seen, whatever the caller's permissions, as on Linux. Takes
+ * the namespace lock, then the segment's; may sleep.
+ */
+int shm_ns_next_seg(struct shm_ns *ns, int *idx, struct shm_seg_info *out);
+
+/*
+ * kernel.shm_next_id (ipc_idr_alloc with CONFIG_CHECKPOINT_RESTORE): the
+ * id the next segment created gets, -1 for none. The next creation that
+ * reaches the id allocation (past the size, SHMALL and SHMMNI checks)
+ * takes it and resets it to -1 whether or not it succeeds: the index
+ * (id % 32768) if free, else the first free index above it (-ENOSPC if
+ * none), with the sequence number id / 32768, and without moving the
+ * cyclic cursor of ordinary ids. Setting takes 0..INT32_MAX or -1
+ * (anything else: -EINVAL); the sysctl itself refuses -1 (its range is
+ * 0..INT_MAX). Take the namespace lock; may sleep.
+ */
+int shm_ns_get_next_id(struct shm_ns *ns);
+int shm_ns_set_next_id(struct shm_ns *ns, int id);
+
+/*
+ * The attachment behind an area of an address space (maps: Linux names it
+ * "/SYSV<key as %08x> (deleted)", inode the id): true, with the key the
+ * segment was created with and its id, if 'area' is one of ipc-shm's.
+ * Called with the area's space locked (as_visit); takes the namespace
+ * lock, which the documented order allows.
+ */
+bool shm_area_seg(const struct as_area *area, int32_t *key, int *id);
 
 /*
  * The process behind 'task' exits (Linux's exit_shm). Its attachments go

@@ -1,7 +1,8 @@
 /*
  * panic() and kassert(). Both print where they fired (file:line) and a
  * message, then stop through klib_port_panic(), which fails the run.
- * kassert() is compiled only with CONFIG_DEBUG; panic() always.
+ * kassert() is compiled only with CONFIG_ASSERT (on by default in debug
+ * builds, and settable on its own); panic() and kverify() always.
  */
 #ifndef KLIB_PANIC_H
 #define KLIB_PANIC_H
@@ -15,7 +16,7 @@ KIT_NORETURN void kpanic_at(const char *file, int line, const char *fmt, ...) KI
 /* Tests that catch a panic (by longjmp out of klib_port_panic) re-arm it with this. */
 void kpanic_reset(void);
 
-#ifdef CONFIG_DEBUG
+#ifdef CONFIG_ASSERT
 #define kassert(cond)                                                       \
 	do {                                                                \
 		if (unlikely(!(cond)))                                      \

@@ -55,6 +55,34 @@ void rb_insert_fixup(struct rb_root *root, struct rb_node *node);
 /* Unlink a node from its tree. */
 void rb_erase(struct rb_root *root, struct rb_node *node);
 
+/*
+ * Augmented trees: each node may keep a summary of its subtree (the largest
+ * free gap below it, as addr-space does; a subtree maximum; a count), which
+ * makes searches by that summary O(log n). 'update' recomputes one node's
+ * summary from the node itself and its children, whose summaries are up to
+ * date whenever the tree calls it, and says whether it changed: the tree
+ * calls it on both nodes of every rotation (lower one first) and up the
+ * path to the root when a node is linked or erased, stopping at the first
+ * node whose summary did not change.
+ *
+ *	rb_link(&item->node, parent, link);
+ *	rb_insert_augmented(root, &item->node, &aug);
+ *	...
+ *	item->end = new_end;                   // key data changed in place:
+ *	rb_augment_path(&item->node, &aug);    // its summary and its ancestors'
+ *
+ * Each call is O(log n). Mixing the plain calls into an augmented tree
+ * leaves summaries stale.
+ */
+struct rb_augment {
+	bool (*update)(struct rb_node *node); /* true: the summary changed */
+};
+
+void rb_insert_augmented(struct rb_root *root, struct rb_node *node, const struct rb_augment *aug);
+void rb_erase_augmented(struct rb_root *root, struct rb_node *node, const struct rb_augment *aug);
+/* Recompute the summaries of node and its ancestors, bottom up, until one is unchanged. */
+void rb_augment_path(struct rb_node *node, const struct rb_augment *aug);
+
 /* In-order traversal; NULL at the ends. */
 struct rb_node *rb_first(const struct rb_root *root);
 struct rb_node *rb_last(const struct rb_root *root);

@@ -38,6 +38,12 @@ char *klib_strrchr(const char *s, int c);
 size_t kstrlcpy(char *dst, const char *src, size_t size);
 
 /*
+ * memset to zero that the compiler may not drop as a dead store: for keys
+ * and random state about to go out of scope (Linux's memzero_explicit).
+ */
+void kmemzero_explicit(void *p, size_t n);
+
+/*
  * Parse an unsigned number in 'base' (0: 0x.. hex, 0.. octal, else decimal).
  * Returns 0 and stores the value, or -EINVAL for no digits / trailing junk
  * (when end is NULL) and -ERANGE on overflow. With 'end', parsing stops at the

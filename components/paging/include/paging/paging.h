@@ -122,19 +122,32 @@ size_t pt_table_pages(const struct pt *pt);
  * Make this table the kernel's. Unless the format's hardware has a root
  * per half (AArch64), every other table of the same format, now and later,
  * shares its root entries (a new kernel root entry reaches them all), so
- * the kernel stays mapped whichever table is active. A table may not change
- * those borrowed entries (-EINVAL), and the kernel table is never
- * destroyed. NULL forgets the kernel table (host tests). Installing it is
- * the architecture's business (hal/mmu.h).
+ * the kernel stays mapped whichever table is active. A table that maps
+ * inside a shared root entry gets its own table under it, which shares the
+ * kernel's entries one level down instead (and the kernel's later changes
+ * there): under Sv48 one root entry covers 512 GiB, so user programs and
+ * anything the kernel maps low can meet in one. A table may not change the
+ * kernel's entries (-EINVAL), and the kernel table is never destroyed. NULL
+ * forgets the kernel table (host tests). Installing it is the
+ * architecture's business (hal/mmu.h).
  */
 void pt_set_kernel(struct pt *pt);
 struct pt *pt_kernel(void);
 
 /*
- * Make this table the calling CPU's user half (hal_mmu_switch); NULL or the
- * kernel's table: no user half. Changes to the active table flush this
- * CPU's TLB.
+ * Make this table the calling CPU's user half (hal_mmu_switch, under the
+ * address-space id the hal hands the table); NULL or the kernel's table: no
+ * user half. Changes to the active table, or to one whose id may still be
+ * cached, flush this CPU's TLB under that id.
  */
 void pt_activate(struct pt *pt);
+
+/*
+ * The table is being torn down and will never be activated again, on any
+ * CPU: from now on changes to it flush nothing (no CPU switches to its id
+ * again before a new generation has flushed every TLB). It may not be
+ * active. Saves an exit a flush per unmapped range.
+ */
+void pt_retire(struct pt *pt);
 
 #endif

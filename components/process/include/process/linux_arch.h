@@ -13,9 +13,11 @@
  *                            which sizes max_threads and so RLIMIT_NPROC
  *   LINUX_ARCH_AUXV_MAX      most entries linux_arch_auxv() writes
  *   LINUX_ARCH_NR_SYSCALLS   size of linux_arch_syscall_names[]
+ *   LINUX_ARCH_STACK_RND_BITS  log2 of the pages exec may move the stack
+ *                            top by (Linux's STACK_RND_MASK; process/layout.h)
  * linux-arch/unistd.h the numbers (NR_read, ...) of the calls linux-abi
  * implements, and linux-arch/stat.h the layouts of struct stat and struct
- * statfs. The C files there define the two symbols below.
+ * statfs. The C files there define the symbols below.
  */
 #ifndef PROCESS_LINUX_ARCH_H
 #define PROCESS_LINUX_ARCH_H
@@ -34,5 +36,19 @@ size_t linux_arch_auxv(struct auxv_entry *out, const struct ustack_exec_info *in
 
 /* Names by number, for messages; NULL where the architecture has no call. */
 extern const char *const linux_arch_syscall_names[LINUX_ARCH_NR_SYSCALLS];
+
+/* One CPU, as /proc/cpuinfo describes it. */
+struct linux_arch_cpu {
+	unsigned processor; /* Linux's CPU number: 0, 1, ... */
+	unsigned long hwid; /* the hardware's id for it (what the architecture's Linux prints) */
+};
+
+/*
+ * /proc/cpuinfo's paragraph of 'cpu' in the architecture's Linux format
+ * (its show_cpuinfo), the blank line after it included, into buf as
+ * ksnprintf would (cut at size, NUL-terminated): the whole length. Pure:
+ * any context.
+ */
+size_t linux_arch_cpuinfo(char *buf, size_t size, const struct linux_arch_cpu *cpu);
 
 #endif

@@ -56,6 +56,17 @@ enum process_state {
 #define PROCESS_SIGCONT 18
 #define PROCESS_SIGBIT(sig) (1ull << ((sig) - 1))
 
+/*
+ * Where exec put the program and its strings, as Linux's mm_struct keeps
+ * them (start_code..env_end; start_stack is where argc is): /proc's stat,
+ * cmdline, environ and the [stack] name. Set by exec at its point of no
+ * return under the tree lock, copied by fork.
+ */
+struct process_layout {
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_stack, arg_start, arg_end, env_start, env_end;
+};
+
 struct process {
 	int32_t pid;
 
@@ -90,11 +101,14 @@ struct process {
 	bool releasing;            /* exiting, its space being destroyed (tree lock) */
 
 	struct addr_space *as;     /* changed under the tree lock (the OOM killer reads it) */
+	unsigned as_users;         /* /proc readers of 'as' (process_as_get), tree lock */
+	struct wait_queue as_idle; /* the process waits here for them to finish */
 	struct addr_space *exec_as; /* the space an exec in progress builds (tree lock) */
 	struct task *task;         /* set under the tree lock before it first runs */
 	struct wait_queue child_exit; /* the process waits here for its children */
 	struct hal_user_context uc;
 	char comm[16];                /* the program's name, as Linux's comm */
+	struct process_layout layout; /* tree lock */
 	void *abi;                    /* the system-call layer's per-process state */
 };
 
@@ -195,9 +209,14 @@ int process_run(void *arg);
 long process_fork(struct process *parent, void (*prepare)(struct process *child, void *arg),
 		  void *arg);
 
-/* 64 bits from a splitmix64 stream stirred by the clock (AT_RANDOM,
- * getrandom): unpredictable enough for a test kernel, not cryptographic. */
-uint64_t process_random(void);
+/*
+ * Linux's kernel.randomize_va_space for the execs that follow: 0, 1 or 2
+ * (process/layout.h says what each randomizes). Starts at
+ * CONFIG_PROCESS_RANDOMIZE_VA_SPACE; the kernel command line's
+ * "norandmaps" sets 0 (struct cmdline). -EINVAL outside 0..2. Any context.
+ */
+int process_set_randomize_va_space(int level);
+int process_randomize_va_space(void);
 
 /*
  * execve(): replace p's program, in Linux's steps and with its errnos in
@@ -212,8 +231,11 @@ uint64_t process_random(void);
  *   process_exec_args(x, argc, envc, stack_limit)
  *                                    Linux's limit for the strings
  *                                    (ustack_arg_limit: the stack rlimit,
- *                                    the counts): -E2BIG; also pushes the
- *                                    path.
+ *                                    the counts): -E2BIG; also picks the
+ *                                    layout for that stack limit
+ *                                    (process/layout.h), reserves the stack
+ *                                    area under its top (-ENOMEM) and
+ *                                    pushes the path. Once (-EINVAL).
  *   process_exec_push_user(x, ustr)  one string from p's memory, the
  *   process_exec_push(x, s)          environment last to first, then the
  *                                    arguments last to first: -EFAULT,
@@ -226,7 +248,8 @@ uint64_t process_random(void);
  *                                    and switch to it: 0 (the caller
  *                                    returns to the new program) or
  *                                    -ENOEXEC (a message says why), -EIO,
- *                                    -ENOMEM, -EINVAL (fewer strings
+ *                                    -ENOMEM, -EINVAL (no
+ *                                    process_exec_args, or fewer strings
  *                                    pushed than counted). Frees x.
  *   process_exec_abort(x)            give up (after any step but run).
  *
@@ -327,5 +350,29 @@ void process_unlock(unsigned long flags);
 
 /* Processes in the table, zombies included (tests wait for 0). */
 size_t process_count(void);
+
+/*
+ * For /proc: the lowest pid above 'after' in the table (zombies
+ * included), or 0; the pid given out last (0 before the first). Task
+ * context; takes the tree lock.
+ */
+int32_t process_next_pid(int32_t after);
+int32_t process_last_pid(void);
+
+/*
+ * Another process's address space, for /proc (maps, memory figures),
+ * Linux's get_task_mm/mmput: process_as_get gives pid's space and keeps
+ * the process from destroying it (exit, exec, a fork that failed wait for
+ * every user) until process_as_put; NULL for no such process, a zombie,
+ * or a space on its way out. Between the two, use the space only through
+ * addr-space's calls, which take its lock. Task context; takes the tree
+ * lock; process_as_put may wake the process.
+ */
+struct process_as_ref {
+	struct process *p;
+	struct addr_space *as;
+};
+struct addr_space *process_as_get(int32_t pid, struct process_as_ref *ref);
+void process_as_put(struct process_as_ref *ref);
 
 #endif

@@ -22,9 +22,17 @@
 #ifndef TMPFS_TMPFS_H
 #define TMPFS_TMPFS_H
 
+#include <stdint.h>
+
 #define TMPFS_MAGIC 0x01021994u
 
 /* Register "tmpfs" with the vfs (after vfs_init). 0 or -EEXIST. */
 int tmpfs_register(void);
+
+/*
+ * Pages charged to every tmpfs together (file pages, long link targets):
+ * the tmpfs part of what Linux's /proc/meminfo calls Shmem. Any context.
+ */
+uint64_t tmpfs_pages_used(void);
 
 #endif

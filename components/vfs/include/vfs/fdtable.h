@@ -79,7 +79,10 @@ int vfs_fd_set_cloexec(struct vfs_fdtable *t, int fd, bool cloexec);
 /* execve: close every close-on-exec fd. */
 void vfs_fdt_exec(struct vfs_fdtable *t);
 
-/* Open fds (tests, /proc/<pid>/fd later): the count; up to max of them into fds. */
+/* Open fds (/proc/<pid>/fd): the count; up to max of them into fds, in order. */
 unsigned vfs_fdt_list(struct vfs_fdtable *t, int *fds, unsigned max);
+
+/* The slots the table has now (Linux's max_fds: /proc/<pid>/status's FDSize). */
+unsigned vfs_fdt_size(struct vfs_fdtable *t);
 
 #endif

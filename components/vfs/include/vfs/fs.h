@@ -87,7 +87,12 @@ struct vfs_inode_ops {
 	 */
 	int (*rename)(struct vfs_inode *odir, const char *oname, struct vfs_inode *ndir,
 	              const char *nname, unsigned flags);
-	/* A symbolic link's target: its length (bytes copied: at most size, no NUL). */
+	/*
+	 * A symbolic link's target: its length (bytes copied: at most size, no
+	 * NUL). A walk reads as many bytes as the inode's size says; a link
+	 * whose size is 0 has a target made when read (procfs) and is read
+	 * with room for VFS_PATH_MAX - 1 bytes.
+	 */
 	long (*readlink)(struct vfs_inode *inode, char *buf, size_t size);
 	/*
 	 * Entries from position *pos on, each given to emit with the position
@@ -104,6 +109,28 @@ struct vfs_inode_ops {
 	 * space's lock held: it must not take "vfs_dir" or "vfs_inode".
 	 */
 	int (*get_page)(struct vfs_inode *inode, uint64_t pgoff, paddr_t *pa);
+	/*
+	 * Access by 'cr' ('mask': VFS_MAY_*) in place of the mode bits and
+	 * capabilities (Linux's i_op->permission; NULL: generic_permission).
+	 * 0 or -EACCES. The read-only mount check still comes first. Called
+	 * with no lock held, by every walk that searches the directory too.
+	 */
+	int (*permission)(struct vfs_inode *inode, unsigned mask, const struct vfs_cred *cr);
+	/*
+	 * May a live name of this inode still be used (Linux's d_revalidate)?
+	 * Asked when a walk finds the name in use; false drops the name from
+	 * the tree (holders keep their reference to a removed name) and the
+	 * file system is asked for the name again. procfs: is its process
+	 * still there. Called with no lock but perhaps the directory's held.
+	 */
+	bool (*revalidate)(struct vfs_inode *inode);
+	/*
+	 * lookup's -ENOENT is final for making the name too: mkdir, mknod,
+	 * symlink, link and open(O_CREAT) fail with it before any permission
+	 * check (Linux's file systems whose lookup returns -ENOENT rather than
+	 * a negative entry: /proc).
+	 */
+	bool final_lookup;
 };
 
 /* What an open file does (NULL: the operation is not supported). */
@@ -136,6 +163,12 @@ struct vfs_sb_ops {
 	/* The superblock goes (vfs_shutdown): free what fill_super made, the root's reference gone.
 	 */
 	void (*put_super)(struct vfs_sb *sb);
+	/*
+	 * /proc/mounts: the file system's options after the mount's, each
+	 * with a leading ',' ("size=1024k"); NULL: none. Called with the
+	 * tree lock held: it may only read the superblock.
+	 */
+	void (*show_options)(struct vfs_sb *sb, vfs_sink_t sink, void *ctx);
 };
 
 struct vfs_sb {
@@ -169,6 +202,11 @@ int vfs_inode_init(struct vfs_inode *inode, struct vfs_sb *sb, uint64_t ino, uin
 void vfs_inode_fini(struct vfs_inode *inode);
 void vfs_inode_get(struct vfs_inode *inode);
 void vfs_inode_put(struct vfs_inode *inode);
+/*
+ * generic_permission: the mode bits, then the capabilities that override
+ * them; for a permission op that adds to Linux's rule. 0 or -EACCES.
+ */
+int vfs_generic_permission(struct vfs_inode *inode, unsigned mask, const struct vfs_cred *cr);
 void vfs_inode_lock(struct vfs_inode *inode);
 void vfs_inode_unlock(struct vfs_inode *inode);
 uint64_t vfs_inode_size(const struct vfs_inode *inode);

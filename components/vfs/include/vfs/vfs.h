@@ -35,7 +35,8 @@
  *                    of which neither is an ancestor of the other only under
  *                    vfs_rename (in address order)
  *   4. "vfs_inode"   any other inode: attributes, size, contents. Two of them
- *                    (rename over a file) in address order
+ *                    (rename over a file) in address order; a rename's
+ *                    source and target, one a directory: the directory first
  *   5. the address space's lock (addr-space): read and write copy user memory
  *                    with 3 or 4 held; a fault on a file mapping comes in here
  *   6. the file systems' own inner locks ("tmpfs_pages"): what a page fault
@@ -43,8 +44,10 @@
  *   7. "vfs_tree"    one, global: the dentry tree (parents, names, children,
  *                    flags), the mount list, dentry reference drops
  *   8. page-alloc's own locks
- *   "vfs_fdtable" and "vfs_fs" (fd tables, fs structs) are taken alone:
- *   nothing is called while holding them but the heap and reference gets.
+ *   "vfs_fdtable" and "vfs_fs" (fd tables, fs structs) are innermost:
+ *   nothing is called while holding them but the heap and reference gets
+ *   (others may be held when they are taken: procfs looks up a process's
+ *   fds with a directory's lock held).
  *
  * Sleeping: every call below may sleep (it takes mutexes and allocates)
  * and must be made from a task, with none of the locks above held, unless
@@ -254,20 +257,22 @@ int vfs_init(const struct vfs_ops *ops);
 
 /*
  * Mount the root file system: a file system of registered type 'type'
- * (vfs/fs.h) with 'options' (its own syntax, NULL: none). 0, -ENODEV (no
- * such type), -EBUSY (a root exists), the file system's errors.
+ * (vfs/fs.h) with 'options' (its own syntax, NULL: none). 'source' is
+ * what /proc/mounts shows in its first column (mount(2)'s source; NULL:
+ * "none"). 0, -ENODEV (no such type), -EBUSY (a root exists), -ENOMEM,
+ * the file system's errors.
  */
-int vfs_mount_root(const char *type, const char *options, unsigned mnt_flags);
+int vfs_mount_root(const char *source, const char *type, const char *options, unsigned mnt_flags);
 
 /*
- * Mount 'type' over the directory 'path' (resolved from fs, links
- * followed; it must exist). In Linux's order: the walk's errors, -EPERM
- * (no VFS_CAP_SYS_ADMIN), -ENODEV (no such type), -ENOTDIR, the file
- * system's (-EINVAL for bad options). Mounting over a mount point stacks
- * the new file system on top, as Linux does.
+ * Mount 'type' from 'source' (as vfs_mount_root) over the directory 'path'
+ * (resolved from fs, links followed; it must exist). In Linux's order: the
+ * walk's errors, -EPERM (no VFS_CAP_SYS_ADMIN), -ENODEV (no such type),
+ * -ENOTDIR, the file system's (-EINVAL for bad options). Mounting over a
+ * mount point stacks the new file system on top, as Linux does.
  */
-int vfs_mount(struct vfs_fs *fs, const char *path, const char *type, const char *options,
-              unsigned mnt_flags, const struct vfs_cred *cr);
+int vfs_mount(struct vfs_fs *fs, const char *source, const char *path, const char *type,
+              const char *options, unsigned mnt_flags, const struct vfs_cred *cr);
 
 /*
  * umount: take the mount whose root 'path' is off the tree and free its
@@ -491,5 +496,33 @@ long vfs_ioctl(struct vfs_file *f, unsigned cmd, void *arg);
 
 /* A file's terminal-ness (isatty): does it answer the terminal ioctls? */
 bool vfs_file_is_tty(const struct vfs_file *f);
+
+/* ---- What /proc shows of the tree (fs/d_path.c, fs/proc_namespace.c, fs/filesystems.c) ---- */
+
+/* Where text goes: called with each run of it. */
+typedef void (*vfs_sink_t)(void *ctx, const char *s, size_t len);
+
+/*
+ * d_path: the path of p from the tree's root into buf, NUL-terminated, as
+ * /proc/<pid>/fd/<n> and maps show an open file; a name that was removed
+ * shows as its last path with " (deleted)" after it. Its length without
+ * the NUL, or -ENAMETOOLONG (more than size - 1 or VFS_PATH_MAX bytes),
+ * -ENOMEM. Takes the tree lock.
+ */
+long vfs_path_name(const struct vfs_path *p, char *buf, size_t size);
+
+/*
+ * /proc/mounts (show_vfsmnt): the line of the first mount whose number is
+ * above *cursor (0: the first mount), in the order of mounting, given to
+ * sink: "source mountpoint type options 0 0\n", with the names' spaces,
+ * tabs, newlines and backslashes as octal escapes, the options "rw" or
+ * "ro", then the mount flags and the file system's own (sb ops
+ * show_options). *cursor becomes that mount's number. false after the
+ * last mount. Takes the tree lock, and calls sink with it held.
+ */
+bool vfs_mount_show(uint64_t *cursor, vfs_sink_t sink, void *ctx);
+
+/* /proc/filesystems: the name of the i-th registered type, in registration order, or NULL. */
+const char *vfs_fstype_name(size_t i);
 
 #endif

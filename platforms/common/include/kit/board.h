@@ -24,6 +24,16 @@
 __attribute__((noreturn)) void board_start(uint64_t boot_arg);
 
 /*
+ * Implemented by the board, with CONFIG_SMP: the hardware ids of the CPUs
+ * the machine has (the boot CPU's among them), in the firmware's order,
+ * at most max of them in ids. Returns how many it has in all (more than
+ * max when some did not fit). Called by the architecture's
+ * hal_smp_start() on the boot CPU, after board_start() has read the
+ * machine's description.
+ */
+unsigned board_cpu_hwids(uint64_t *ids, unsigned max);
+
+/*
  * Implemented by the architecture: the memory map is complete; make every
  * RAM bank and device of it reachable (hal_phys_to_virt, hal_io_addr).
  * Before this only the image and the boot argument's memory are mapped.

@@ -40,6 +40,13 @@ typedef void (*boot_fdt_node_fn)(const struct fdt *f, int node, uint32_t addr_ce
 /* The one pass. 0, or -EINVAL when the tree nests deeper than 16 levels or is corrupt. */
 int boot_fdt_scan(boot_fdt_node_fn device);
 
+/*
+ * With CONFIG_SMP: the "reg" (hart id) of each /cpus/cpu node whose status
+ * is "okay" or absent, in tree order, up to max of them in ids; returns
+ * how many the tree has in all.
+ */
+unsigned boot_fdt_cpu_hwids(uint64_t *ids, unsigned max);
+
 /* /cpus (or the first cpu's) timebase-frequency; 0 when the tree has none. */
 uint64_t boot_fdt_timebase_hz(void);
 

@@ -21,8 +21,9 @@
 	((1ul << ('i' - 'a')) | (1ul << ('m' - 'a')) | (1ul << ('a' - 'a')) |                      \
 	 (1ul << ('f' - 'a')) | (1ul << ('d' - 'a')) | (1ul << ('c' - 'a')))
 
-#define LINUX_ARCH_THREAD_SIZE (16u << 10) /* THREAD_SIZE: max_threads, RLIMIT_NPROC's default */
-#define LINUX_ARCH_AUXV_MAX    26  /* entries linux_arch_auxv() writes, AT_NULL not counted */
-#define LINUX_ARCH_NR_SYSCALLS 471 /* one past the highest number named (listns, Linux 6.18) */
+#define LINUX_ARCH_THREAD_SIZE    (16u << 10) /* THREAD_SIZE: max_threads, RLIMIT_NPROC's default */
+#define LINUX_ARCH_AUXV_MAX       26  /* entries linux_arch_auxv() writes, AT_NULL not counted */
+#define LINUX_ARCH_NR_SYSCALLS    471 /* one past the highest number named (listns, Linux 6.18) */
+#define LINUX_ARCH_STACK_RND_BITS 18  /* STACK_RND_MASK 0x3ffff: pages the stack top moves by */
 
 #endif

@@ -8,6 +8,7 @@
 #ifndef LINUX_ARCH_UNISTD_H
 #define LINUX_ARCH_UNISTD_H
 
+#define NR_capget               90
 #define NR_read                 63
 #define NR_write                64
 #define NR_readv                65
