@@ -20,6 +20,7 @@
 #include <hal/cpu.h>
 #include <hal/memmap.h>
 #include <hal/mmu.h>
+#include <hal/smp.h>
 #include "aarch64.h"
 #ifdef CONFIG_PAGING
 #include <paging/paging.h>
@@ -41,19 +42,75 @@ void hal_mmu_flush_all(void)
 	tlb_flush_all();
 }
 
-void hal_mmu_flush_range(uintptr_t va, size_t len)
+/* The operand of tlbi aside1 and of the by-address forms: ASID in bits 63:48. */
+static uint64_t tlbi_asid(unsigned asid)
+{
+	return (uint64_t)(asid & 0xffff) << TTBR_ASID_SHIFT;
+}
+
+/*
+ * aside1 drops the space's non-global entries and leaves the kernel's
+ * (global) ones; HAL_TLB_ANY_ASID is every entry, as vmalle1.
+ */
+void hal_tlb_flush_asid(unsigned asid)
+{
+	if (asid == HAL_TLB_ANY_ASID) {
+		tlb_flush_all();
+		return;
+	}
+	__asm__ __volatile__("dsb ishst\n\ttlbi aside1, %0\n\tdsb nsh\n\tisb" ::"r"(tlbi_asid(asid))
+	                     : "memory");
+}
+
+/*
+ * The "last level" forms (vale1: that ASID and global entries; vaale1: every
+ * ASID) drop only the leaf entries for an address and keep the walk caches,
+ * which is all hal/mmu.h promises for a range: a freed table gets
+ * hal_tlb_flush_asid().
+ */
+void hal_tlb_flush_range(unsigned asid, uintptr_t va, size_t len)
 {
 	uintptr_t p = va & ~(uintptr_t)4095, end = va + len;
 
 	if (len / 4096 > CONFIG_AARCH64_TLB_FLUSH_PAGES) {
-		tlb_flush_all();
+		hal_tlb_flush_asid(asid);
 		return;
 	}
 	__asm__ __volatile__("dsb ishst" ::: "memory");
-	/* vaae1: every address-space id, and every level of the walk for that address. */
-	for (; p < end; p += 4096)
-		__asm__ __volatile__("tlbi vaae1, %0" ::"r"(TLBI_VA(p)) : "memory");
+	for (; p < end; p += 4096) {
+		if (asid == HAL_TLB_ANY_ASID)
+			__asm__ __volatile__("tlbi vaale1, %0" ::"r"(TLBI_VA(p)) : "memory");
+		else
+			__asm__ __volatile__("tlbi vale1, %0" ::"r"(tlbi_asid(asid) | TLBI_VA(p))
+			                     : "memory");
+	}
 	__asm__ __volatile__("dsb nsh\n\tisb" ::: "memory");
+}
+
+/*
+ * No ASID allocator yet: every user space runs as ASID 0 and the switch
+ * drops ASID 0's entries (tlbi aside1), so hal_asid_cached() can say that
+ * nothing of an inactive space is cached. An allocator like riscv64's
+ * (ID_AA64MMFR0_EL1.ASIDBits gives 8 or 16 bits; TCR_EL1.AS selects 16)
+ * would let the switch stop flushing.
+ */
+unsigned hal_asid_get(struct hal_asid *a)
+{
+	(void)a;
+	return 0;
+}
+
+unsigned hal_asid_cached(const struct hal_asid *a)
+{
+	(void)a;
+	return HAL_ASID_NONE;
+}
+
+/* One CPU (aarch64 has no CONFIG_SMP yet): the local flush, if CPU 0 is in the set. */
+void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len)
+{
+	if (cpus & HAL_CPU_BIT(hal_cpu_id()))
+		hal_tlb_flush_range(asid, va, len);
 }
 
 void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
@@ -61,12 +118,10 @@ void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
 	uint64_t root = user_root_pa ? user_root_pa : hal_virt_to_phys(empty_table);
 
 	__asm__ __volatile__("dsb ishst" ::: "memory");
-	sysreg_write(ttbr0_el1, root | (uint64_t)(asid & 0xffff) << TTBR_ASID_SHIFT);
+	sysreg_write(ttbr0_el1, root | tlbi_asid(asid));
 	isb();
-	/* Ids are not allocated yet (every space is 0): the last space's entries must go. */
-	__asm__ __volatile__(
-	    "tlbi aside1, %0\n\tdsb nsh\n\tisb" ::"r"((uint64_t)(asid & 0xffff) << TTBR_ASID_SHIFT)
-	    : "memory");
+	/* Every space is ASID 0 (hal_asid_get): the last space's entries must go. */
+	__asm__ __volatile__("tlbi aside1, %0\n\tdsb nsh\n\tisb" ::"r"(tlbi_asid(asid)) : "memory");
 }
 
 void hal_stack_set_bottom(uintptr_t bottom)

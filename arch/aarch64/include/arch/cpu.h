@@ -1,13 +1,16 @@
 /*
- * aarch64's part of hal/cpu.h, inline: the CPU id, interrupt masking
- * (PSTATE.I and F through DAIF), waiting and the spin-wait hint.
+ * aarch64's part of hal/cpu.h, inline: the CPU ids and per-CPU pointer,
+ * interrupt masking (PSTATE.I and F through DAIF), waiting and the
+ * spin-wait hint. One CPU so far (no CONFIG_SMP on aarch64): the logical
+ * id is 0, as hal/smp.h's SMP-off stubs assume.
  *
  * Per-CPU data. TPIDR_EL1 always points at the running CPU's struct
  * aarch64_cpu (start.S sets it on the boot CPU; a secondary CPU sets its
  * own). User mode cannot read or change it. The trap entry keeps its
  * scratch slots and the stack bound it checks there; the CPU's hardware
- * id lives there too, and so will whatever else is per CPU (the current
- * task, the GIC redistributor, with SMP: another CPU gets its own struct).
+ * id and hal_cpu_local()'s pointer live there too, and so will whatever
+ * else is per CPU (the GIC redistributor; with SMP, another CPU gets its
+ * own struct).
  * Included by assembly too: offsets are plain numbers.
  */
 #ifndef ARCH_CPU_H
@@ -30,6 +33,7 @@ struct aarch64_cpu {
 	unsigned long stack_bottom;
 	unsigned long overflow_top;
 	unsigned long mpidr;
+	void *local; /* hal_cpu_local() */
 };
 _Static_assert(__builtin_offsetof(struct aarch64_cpu, sp) == CPU_SP &&
                    __builtin_offsetof(struct aarch64_cpu, stack_bottom) == CPU_STACK_BOTTOM &&
@@ -49,11 +53,28 @@ static inline struct aarch64_cpu *aarch64_cpu_self(void)
 /* MPIDR_EL1's Aff3, Aff2, Aff1, Aff0 (bits 39:32 and 23:0): the id firmware calls the CPU by. */
 #define AARCH64_MPIDR_AFFINITY 0xff00ffffffull
 
+/* The logical id: 0, the boot CPU, the only one until aarch64 has CONFIG_SMP. */
 static inline unsigned hal_cpu_id(void)
+{
+	return 0;
+}
+
+/* Aff3 in bits 31:24 above Aff2:Aff1:Aff0, as Linux's /proc/cpuinfo and PSCI's CPU_ON take them. */
+static inline unsigned long hal_cpu_hwid(void)
 {
 	unsigned long id = aarch64_cpu_self()->mpidr;
 
-	return (unsigned)((id >> 32) << 24 | (id & 0xffffff));
+	return (id >> 32) << 24 | (id & 0xffffff);
+}
+
+static inline void *hal_cpu_local(void)
+{
+	return aarch64_cpu_self()->local;
+}
+
+static inline void hal_cpu_set_local(void *p)
+{
+	aarch64_cpu_self()->local = p;
 }
 
 /* IRQ and FIQ together: the GIC signals IRQ, and nothing may arrive as FIQ unseen. */
