@@ -21,8 +21,9 @@
  */
 #define LINUX_ARCH_HWCAP ((1ul << 0) | (1ul << 1))
 
-#define LINUX_ARCH_THREAD_SIZE (16u << 10) /* THREAD_SIZE: max_threads, RLIMIT_NPROC's default */
-#define LINUX_ARCH_AUXV_MAX    20  /* entries linux_arch_auxv() writes, AT_NULL not counted */
-#define LINUX_ARCH_NR_SYSCALLS 471 /* one past the highest number named (listns, Linux 6.18) */
+#define LINUX_ARCH_THREAD_SIZE    (16u << 10) /* THREAD_SIZE: max_threads, RLIMIT_NPROC's default */
+#define LINUX_ARCH_AUXV_MAX       20  /* entries linux_arch_auxv() writes, AT_NULL not counted */
+#define LINUX_ARCH_NR_SYSCALLS    471 /* one past the highest number named (listns, Linux 6.18) */
+#define LINUX_ARCH_STACK_RND_BITS 18  /* STACK_RND_MASK 0x3ffff (4 KiB pages): stack top moves */
 
 #endif

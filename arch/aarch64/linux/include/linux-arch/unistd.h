@@ -9,6 +9,7 @@
 #define LINUX_ARCH_UNISTD_H
 
 /* clang-format off */
+#define NR_capget               90
 #define NR_read                 63
 #define NR_write                64
 #define NR_readv                65
