@@ -24,9 +24,12 @@ import sys
 import tempfile
 
 # What compilers call on their own: memory builtins, libgcc's helpers, and
-# the sanitizers' hooks of an instrumented host build.
+# the sanitizers' hooks of an instrumented host build (a library the fuzz
+# targets instrument, -fsanitize=fuzzer-no-link, also needs the linker's
+# bounds of its coverage sections: __start___sancov_cntrs, ...).
 RUNTIME = re.compile(r"^(memcpy|memset|memmove|memcmp|bcmp|__(clz|ctz|popcount|ffs|parity|bswap)[sd]i2|"
-                     r"__(asan|ubsan|sanitizer|sancov|msan|tsan|lsan)_\w+|__stack_chk_\w+|_GLOBAL_OFFSET_TABLE_)$")
+                     r"__(asan|ubsan|sanitizer|sancov|msan|tsan|lsan)_\w+|__(start|stop)___sancov_\w+|"
+                     r"__stack_chk_\w+|_GLOBAL_OFFSET_TABLE_)$")
 IDENT = re.compile(r"[A-Za-z_]\w*")
 NOT_NAMES = {"if", "while", "for", "return", "sizeof", "typeof", "__typeof__", "__attribute__",
              "_Static_assert", "static_assert", "__asm__", "asm", "_Alignas", "_Alignof", "__extension__"}
