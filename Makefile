@@ -11,6 +11,7 @@
 #                                    (APPEND also overrides PROG's command line)
 #   make debug                       start halted, wait for gdb-multiarch on GDB_PORT
 #   make test                        every unit and boot test (what CI runs)
+#   make mutate COMPONENT=sync [SEED=n] [N=50] [RECHECK=1]   mutation testing (docs/testing.md)
 #   make bench                       host micro-benchmarks (docs/benchmarks.md)
 #   make bench-shm [BENCH_ARGS=n]    ipc-shm and Linux's shm syscalls side by side
 #   make bench-linux [ROUNDS=n]      the kit against Linux 6.12 on the same QEMU machine
@@ -58,14 +59,14 @@ squote    = '$(subst ','\'',$(1))'
 RUN_ARGS := $(if $(INITRD),--initrd $(call squote,$(INITRD))) \
 	$(if $(APPEND),--append $(call squote,$(APPEND)))
 
-.PHONY: all build configure initrd run run-uboot debug test unit-test bench bench-shm bench-linux setup \
-	menuconfig guiconfig \
+.PHONY: all build configure initrd run run-uboot debug test unit-test mutate bench bench-shm bench-linux \
+	setup menuconfig guiconfig \
 	savedefconfig olddefconfig defconfig clean help
 
 all: build
 
 help:
-	@sed -n '2,19p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,20p' Makefile | sed 's/^# \{0,1\}//'
 
 setup:
 	@scripts/setup.sh
@@ -106,6 +107,13 @@ test: setup
 		|| { cat build/tests.configure.log; exit 1; }
 	@cmake --build build/tests -j $(JOBS)
 	@ctest --test-dir build/tests --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# Mutation testing of one component against the unit tests that link it, in
+# build/mutate (minutes per component; not part of make test).
+mutate: setup
+	@test -n "$(COMPONENT)" || { echo "make mutate: name a COMPONENT= (a directory of components/)"; exit 2; }
+	@$(PY) scripts/mutate.py $(COMPONENT) --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) $(if $(N),-n $(N)) \
+		$(if $(RECHECK),--recheck)
 
 # Host micro-benchmarks, without sanitizers (figures in docs/benchmarks.md).
 bench: setup

@@ -30,17 +30,36 @@ endif()
 # model, freestanding or hosted, sanitizers.
 include(${KIT_ROOT}/arch/${CONFIG_ARCH_NAME}/arch.cmake)
 
+# The command that partial-links objects for cmake/kit_exports.py: the
+# compiler driver with the target's and the linker's flags.
+set(KIT_PARTIAL_LINK ${CMAKE_C_COMPILER})
+if(CMAKE_C_COMPILER_TARGET)
+  list(APPEND KIT_PARTIAL_LINK --target=${CMAKE_C_COMPILER_TARGET})
+endif()
+if(KIT_LINKER_FLAGS)
+  list(APPEND KIT_PARTIAL_LINK ${KIT_LINKER_FLAGS})
+endif()
+
 # kit_component(<name> [SOURCES ...] [DEPS ...])
 # A component is a static library (an interface library when it has no
 # sources) with its public headers in include/<name>/. DEPS are the components
-# whose headers it may include; nothing else is visible to it.
+# whose headers it may include; nothing else is visible to it. The library
+# shows only what those headers declare: after it is built, its objects are
+# linked into one and every other global becomes local (cmake/kit_exports.py),
+# so a component cannot call another's internals, even by declaring them.
 function(kit_component name)
   cmake_parse_arguments(C "" "" "SOURCES;DEPS" ${ARGN})
   if(C_SOURCES)
     add_library(${name} STATIC ${C_SOURCES})
     target_include_directories(${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
     target_link_libraries(${name} PUBLIC kit_config ${C_DEPS})
+    add_custom_command(TARGET ${name} POST_BUILD
+      COMMAND ${KIT_PYTHON} ${KIT_ROOT}/cmake/kit_exports.py localize $<TARGET_FILE:${name}>
+              ${CMAKE_CURRENT_SOURCE_DIR}/include --nm ${CMAKE_NM} --ar ${CMAKE_AR}
+              --objcopy ${CMAKE_OBJCOPY} -- ${KIT_PARTIAL_LINK}
+      VERBATIM)
     set_property(GLOBAL APPEND PROPERTY KIT_LINKED_COMPONENTS ${name})
+    set_property(GLOBAL PROPERTY KIT_COMPONENT_DEPS_${name} ${C_DEPS})
   else()
     add_library(${name} INTERFACE)
     target_include_directories(${name} INTERFACE ${CMAKE_CURRENT_SOURCE_DIR}/include)

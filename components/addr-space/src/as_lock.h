@@ -5,7 +5,10 @@
  * sleeping mutex, named "as" for the lock-order checker: a populate of many
  * pages can be preempted, and backend callbacks (ipc-shm's) may take
  * sleeping locks of their own under it. Callers must then be tasks (after
- * task_init), never an interrupt handler.
+ * task_init), never an interrupt handler. A lock that cannot be taken
+ * (before task_init, or the caller already holding it) panics in every
+ * build: going on unlocked would corrupt the space, and returning an error
+ * from every as_*() for a caller's bug would only hide it.
  *
  * Otherwise it is a raw spinlock with interrupts off (hal/spinlock.h), for
  * kernels without tasks and for the host unit tests: nothing may sleep while
@@ -15,6 +18,7 @@
 #define AS_LOCK_H
 
 #ifdef CONFIG_ADDR_SPACE_MUTEX
+#include <klib/compiler.h>
 #include <klib/panic.h>
 #include <sync/mutex.h>
 
@@ -29,17 +33,22 @@ static inline void as_lock(as_lock_t *l)
 {
 	int rc = mutex_lock(l);
 
-	kassertf(rc == 0, "addr-space: locking a space failed (%d): not from a task?", rc);
-	(void)rc;
+	if (unlikely(rc))
+		panic("addr-space: cannot lock a space (%d): before task_init, or already held?", rc);
 }
 
 static inline void as_unlock(as_lock_t *l)
 {
-	mutex_unlock(l);
+	int rc = mutex_unlock(l);
+
+	if (unlikely(rc))
+		panic("addr-space: unlocking a space the task does not hold (%d)", rc);
 }
 
 #else
 #include <hal/spinlock.h>
+#include <klib/compiler.h>
+#include <klib/panic.h>
 
 typedef struct {
 	hal_spinlock_t spin;
@@ -60,6 +69,9 @@ static inline void as_lock(as_lock_t *l)
 
 static inline void as_unlock(as_lock_t *l)
 {
+	/* Every build: a word. Unlocking a free lock would hide a missing lock. */
+	if (unlikely(!hal_spin_is_locked(&l->spin)))
+		panic("addr-space: unlocking a space that is not locked");
 	hal_spin_unlock_irqrestore(&l->spin, l->irq);
 }
 #endif

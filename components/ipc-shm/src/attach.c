@@ -169,6 +169,7 @@ intptr_t shm_at(struct shm_ns *ns, const struct shm_caller *c, int id, uintptr_t
 	struct shm_seg *seg;
 	int err = 0;
 
+	shm_assert_caller_unlocked(ns);
 	if (id < 0)
 		return -EINVAL;
 	if (addr) {

@@ -228,6 +228,7 @@ static int shm_ctl_common(struct shm_ns *ns, const struct shm_caller *c, int id,
 	size_t out;
 	int ret;
 
+	shm_assert_caller_unlocked(ns);
 	if (cmd < 0 || id < 0)
 		return -EINVAL;
 	if (cmd == IPC_SET && shm_copy(c, u, &b.ds, sizeof(b.ds), false))

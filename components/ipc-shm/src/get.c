@@ -12,6 +12,7 @@ int shm_get(struct shm_ns *ns, const struct shm_caller *c, int32_t key, size_t s
 	const struct shm_perm *p;
 	int ret, id;
 
+	shm_assert_caller_unlocked(ns);
 	shm_ns_lock(ns);
 	if (key == IPC_PRIVATE)
 		ret = shm_seg_create(ns, c, key, size, flags);

@@ -80,6 +80,7 @@ struct shm_seg *shm_ids_find_idx(struct shm_ids *ids, int idx)
 {
 	struct shm_seg **chunk;
 
+	shm_assert_ns_held(container_of(ids, struct shm_ns, ids));
 	if (idx < 0 || idx >= SHM_IDS)
 		return NULL;
 	chunk = ids->chunk[idx >> SHM_CHUNK_SHIFT];

@@ -36,6 +36,7 @@ int shm_memlock_charge(struct shm_ns *ns, struct shm_seg *seg, const struct shm_
 	struct memlock_user *u;
 	unsigned long limit = c->memlock_limit;
 
+	shm_assert_ns_held(ns);
 	if (seg->lock_charged)
 		return 0;
 	if (!(u = user_find(ns, c->uid, true)))

@@ -76,6 +76,7 @@ int shm_ns_set_limits(struct shm_ns *ns, const struct shm_limits *limits)
 {
 	bool forced_on;
 
+	shm_assert_caller_unlocked(ns);
 	if (!shm_limits_valid(limits))
 		return -EINVAL;
 	shm_ns_lock(ns);
@@ -89,6 +90,7 @@ int shm_ns_set_limits(struct shm_ns *ns, const struct shm_limits *limits)
 
 void shm_ns_get_limits(struct shm_ns *ns, struct shm_limits *out)
 {
+	shm_assert_caller_unlocked(ns);
 	shm_ns_lock(ns);
 	*out = ns->limits;
 	shm_ns_unlock(ns);
@@ -106,6 +108,7 @@ void shm_task_init(struct shm_task *task)
  */
 void shm_task_exit(struct shm_ns *ns, struct shm_task *task)
 {
+	shm_assert_caller_unlocked(ns);
 	shm_ns_lock(ns);
 	while (!list_empty(&task->created)) {
 		struct shm_seg *seg = list_entry(list_pop(&task->created), struct shm_seg,
@@ -127,6 +130,7 @@ static void shm_ns_rmid(struct shm_ns *ns, struct shm_seg *seg)
 
 void shm_ns_destroy(struct shm_ns *ns)
 {
+	shm_assert_caller_unlocked(ns);
 	shm_ns_lock(ns);
 	shm_ns_each(ns, shm_ns_rmid);
 	ns->dying = true;

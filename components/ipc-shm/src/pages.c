@@ -55,9 +55,10 @@ int shm_pages_get(struct shm_pages *pg, unsigned long npages, uint64_t pgoff, pa
 {
 	unsigned levels = shm_pages_levels(npages);
 	uint64_t root_slot = (uint64_t)(uintptr_t)pg->root;
-	uint64_t *node = shm_pages_child(&root_slot, shm_pages_root_slots(npages, levels));
-	uint64_t *slot;
+	uint64_t *node, *slot;
 
+	shm_assert_seg_held(container_of(pg, struct shm_seg, pages));
+	node = shm_pages_child(&root_slot, shm_pages_root_slots(npages, levels));
 	if (!node)
 		return -ENOMEM;
 	pg->root = node;

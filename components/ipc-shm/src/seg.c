@@ -78,6 +78,7 @@ int shm_seg_create(struct shm_ns *ns, const struct shm_caller *c, int32_t key, s
 	struct shm_seg *seg;
 	int id;
 
+	shm_assert_ns_held(ns);
 	if (size < SHMMIN || size > ns->limits.shmmax)
 		return -EINVAL;
 	if (npages << PAGE_SHIFT < size) /* the rounding overflowed */
@@ -134,6 +135,7 @@ unsigned long shm_seg_nattch(struct shm_seg *seg)
  */
 void shm_seg_destroy(struct shm_ns *ns, struct shm_seg *seg)
 {
+	shm_assert_ns_held(ns);
 	shm_memlock_refund(ns, seg);
 	ns->shm_tot -= seg->npages;
 	shm_ids_remove(&ns->ids, seg);

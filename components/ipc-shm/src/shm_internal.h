@@ -19,6 +19,7 @@
 
 #include <ipc-shm/shm.h>
 #include <klib/compiler.h>
+#include <klib/panic.h>
 
 #define SHM_IDS          CONFIG_IPC_SHM_IDS /* index table size (Linux's ipc_mni) */
 #define SHM_CHUNK_SHIFT  9                  /* the table grows in chunks of 512 */
@@ -128,6 +129,32 @@ static inline int64_t shm_now(struct shm_ns *ns)
 {
 	return ns->ops->now(ns->ops->ctx);
 }
+
+/*
+ * The lock rules, checked in debug builds through shm_ops.held when the
+ * integrator gives it (without it, every lock counts as held and none as
+ * held by a caller).
+ */
+static inline bool shm_held(const struct shm_ns *ns, void *lock)
+{
+	return !ns->ops->held || ns->ops->held(ns->ops->ctx, lock);
+}
+
+static inline bool shm_held_by_caller(const struct shm_ns *ns)
+{
+	return ns->ops->held && ns->ops->held(ns->ops->ctx, ns->lock);
+}
+
+#define shm_assert_ns_held(ns) \
+	kassertf(shm_held((ns), (ns)->lock), "ipc-shm: %s needs the shm_ns lock held", __func__)
+#define shm_assert_seg_held(seg) \
+	kassertf(shm_held((seg)->ns, (seg)->lock), "ipc-shm: %s needs the shm_seg lock held", __func__)
+/* shm.h's rule: no function of the header is called with a shm lock held. */
+#define shm_assert_caller_unlocked(ns)                                                           \
+	kassertf(!shm_held_by_caller(ns),                                                        \
+		 "ipc-shm: %s called with the shm_ns lock held (no shm lock may be held across a " \
+		 "call into ipc-shm)",                                                           \
+		 __func__)
 
 /* ids.c: indexes, ids and permission records (ns->lock held). */
 int shm_ids_init(struct shm_ids *ids);

@@ -75,6 +75,8 @@ void *lx_lock_create(const char *name);
 void lx_lock_destroy(void *lock);
 void lx_lock(void *lock);
 void lx_unlock(void *lock);
+/* Does the running task hold it? (shm_ops.held: ipc-shm's debug checks) */
+bool lx_lock_held(void *lock);
 
 /*
  * fs.c: the file system. lx_fs_setup mounts the tree (vfs, tmpfs, devfs);

@@ -17,6 +17,7 @@
 #include <page-alloc/page_alloc.h>
 #if defined(CONFIG_SYNC) && defined(CONFIG_ADDR_SPACE_MUTEX)
 #include <sync/mutex.h>
+#include <task/task.h>
 #endif
 #include "abi_internal.h"
 
@@ -66,6 +67,11 @@ void lx_unlock(void *l)
 	mutex_unlock(l);
 }
 
+bool lx_lock_held(void *l)
+{
+	return mutex_owner(l) == task_current();
+}
+
 #else
 
 struct lx_spin {
@@ -96,6 +102,14 @@ void lx_unlock(void *lock)
 	struct lx_spin *l = lock;
 
 	hal_spin_unlock_irqrestore(&l->spin, l->flags);
+}
+
+/* One CPU: a spinlock taken with interrupts off is held by whoever runs. */
+bool lx_lock_held(void *lock)
+{
+	struct lx_spin *l = lock;
+
+	return hal_spin_is_locked(&l->spin);
 }
 
 #endif

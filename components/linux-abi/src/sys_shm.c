@@ -35,6 +35,12 @@ static void unlock(void *ctx, void *l)
 	lx_unlock(l);
 }
 
+static bool held(void *ctx, void *l)
+{
+	(void)ctx;
+	return lx_lock_held(l);
+}
+
 static int64_t now(void *ctx)
 {
 	(void)ctx;
@@ -51,7 +57,7 @@ static int32_t current_pid(void *ctx)
 
 static const struct shm_ops ops = {
 	.lock_create = lock_create, .lock_destroy = lock_destroy, .lock = lock, .unlock = unlock,
-	.now = now, .current_pid = current_pid,
+	.now = now, .current_pid = current_pid, .held = held,
 };
 
 int lx_shm_setup(void)

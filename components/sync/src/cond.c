@@ -21,11 +21,10 @@ int cond_wait_at(struct cond *c, struct mutex *m, uint64_t deadline, const char 
 	unsigned long flags;
 	int rc;
 
-	if (mutex_owner(m) != task_current()) {
-		SYNC_REPORT("cond_wait at %s:%d on '%s': task '%s' does not hold mutex '%s'", file, line,
-			    c->name, sync_task_name(task_current()), m->dep.name);
-		return -EPERM;
-	}
+	if (!task_current() || mutex_owner(m) != task_current())
+		return SYNC_MISUSE(
+		    -EPERM, "cond_wait at %s:%d on '%s': task '%s' does not hold mutex '%s'", file,
+		    line, c->name, sync_task_name(task_current()), m->dep.name);
 	flags = hal_spin_lock_irqsave(&c->lock);
 	mutex_unlock(m); /* interrupts stay off: nothing can run before we queue */
 	rc = wq_wait(&c->waiters, &c->lock, deadline);

@@ -23,17 +23,16 @@ int mutex_lock_at(struct mutex *m, uint64_t deadline, const char *file, int line
 	unsigned long flags;
 	int rc = 0;
 
-	if (!self) {
-		SYNC_REPORT("mutex_lock at %s:%d: '%s' used before task_init", file, line, m->dep.name);
-		return -EAGAIN;
-	}
+	if (!self)
+		return SYNC_MISUSE(-EAGAIN, "mutex_lock at %s:%d: '%s' used before task_init", file,
+		                   line, m->dep.name);
 	lockdep_check(&m->dep, file, line);
 	flags = hal_spin_lock_irqsave(&m->lock);
 	if (m->owner == self) {
 		hal_spin_unlock_irqrestore(&m->lock, flags);
-		SYNC_REPORT("mutex_lock at %s:%d: task '%s' already holds mutex '%s'", file, line,
-			    sync_task_name(self), m->dep.name);
-		return -EDEADLK;
+		return SYNC_MISUSE(-EDEADLK,
+		                   "mutex_lock at %s:%d: task '%s' already holds mutex '%s'", file,
+		                   line, sync_task_name(self), m->dep.name);
 	}
 	if (!m->owner)
 		m->owner = self;
@@ -47,11 +46,16 @@ int mutex_lock_at(struct mutex *m, uint64_t deadline, const char *file, int line
 
 int mutex_trylock_at(struct mutex *m, const char *file, int line)
 {
-	unsigned long flags = hal_spin_lock_irqsave(&m->lock);
+	struct task *self = task_current();
+	unsigned long flags;
 	int rc = -EBUSY;
 
+	if (!self) /* a NULL owner would be no owner: the mutex taken twice */
+		return SYNC_MISUSE(-EAGAIN, "mutex_trylock at %s:%d: '%s' used before task_init",
+		                   file, line, m->dep.name);
+	flags = hal_spin_lock_irqsave(&m->lock);
 	if (!m->owner) {
-		m->owner = task_current();
+		m->owner = self;
 		rc = 0;
 	}
 	hal_spin_unlock_irqrestore(&m->lock, flags);
@@ -66,11 +70,11 @@ int mutex_unlock(struct mutex *m)
 	unsigned long flags = hal_spin_lock_irqsave(&m->lock);
 
 	owner = m->owner;
-	if (owner != self) {
+	if (!self || owner != self) { /* before task_init, NULL == NULL would "unlock" a free mutex */
 		hal_spin_unlock_irqrestore(&m->lock, flags);
-		SYNC_REPORT("mutex_unlock: task '%s' does not hold mutex '%s' (owner: %s)",
-			    sync_task_name(self), m->dep.name, sync_task_name(owner));
-		return -EPERM;
+		return SYNC_MISUSE(-EPERM,
+		                   "mutex_unlock: task '%s' does not hold mutex '%s' (owner: %s)",
+		                   sync_task_name(self), m->dep.name, sync_task_name(owner));
 	}
 	lockdep_released(&m->dep);
 	m->owner = wq_wake_one(&m->waiters);

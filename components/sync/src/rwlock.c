@@ -48,17 +48,17 @@ int rwlock_write_lock_at(struct rwlock *l, uint64_t deadline, const char *file, 
 	unsigned long flags;
 	int rc = 0;
 
-	if (!self) {
-		SYNC_REPORT("rwlock_write_lock at %s:%d: '%s' used before task_init", file, line, l->dep.name);
-		return -EAGAIN;
-	}
+	if (!self)
+		return SYNC_MISUSE(-EAGAIN,
+		                   "rwlock_write_lock at %s:%d: '%s' used before task_init", file,
+		                   line, l->dep.name);
 	lockdep_check(&l->dep, file, line);
 	flags = hal_spin_lock_irqsave(&l->lock);
 	if (l->writer == self) {
 		hal_spin_unlock_irqrestore(&l->lock, flags);
-		SYNC_REPORT("rwlock_write_lock at %s:%d: task '%s' already write-holds '%s'", file, line,
-			    sync_task_name(self), l->dep.name);
-		return -EDEADLK;
+		return SYNC_MISUSE(-EDEADLK,
+		                   "rwlock_write_lock at %s:%d: task '%s' already write-holds '%s'",
+		                   file, line, sync_task_name(self), l->dep.name);
 	}
 	if (!l->writer && l->readers == 0)
 		l->writer = self;
@@ -87,11 +87,17 @@ int rwlock_read_trylock_at(struct rwlock *l, const char *file, int line)
 
 int rwlock_write_trylock_at(struct rwlock *l, const char *file, int line)
 {
-	unsigned long flags = hal_spin_lock_irqsave(&l->lock);
+	struct task *self = task_current();
+	unsigned long flags;
 	int rc = -EBUSY;
 
+	if (!self) /* as mutex_trylock: a NULL writer would be no writer */
+		return SYNC_MISUSE(-EAGAIN,
+		                   "rwlock_write_trylock at %s:%d: '%s' used before task_init",
+		                   file, line, l->dep.name);
+	flags = hal_spin_lock_irqsave(&l->lock);
 	if (!l->writer && l->readers == 0) {
-		l->writer = task_current();
+		l->writer = self;
 		rc = 0;
 	}
 	hal_spin_unlock_irqrestore(&l->lock, flags);
@@ -117,9 +123,9 @@ int rwlock_read_unlock(struct rwlock *l)
 
 	if (l->readers == 0) {
 		hal_spin_unlock_irqrestore(&l->lock, flags);
-		SYNC_REPORT("rwlock_read_unlock: '%s' is not read-locked (task '%s')", l->dep.name,
-			    sync_task_name(task_current()));
-		return -EPERM;
+		return SYNC_MISUSE(-EPERM,
+		                   "rwlock_read_unlock: '%s' is not read-locked (task '%s')",
+		                   l->dep.name, sync_task_name(task_current()));
 	}
 	lockdep_released(&l->dep);
 	if (--l->readers == 0)
@@ -133,12 +139,12 @@ int rwlock_write_unlock(struct rwlock *l)
 	struct task *self = task_current();
 	unsigned long flags = hal_spin_lock_irqsave(&l->lock);
 
-	if (l->writer != self) {
+	if (!self || l->writer != self) {
 		struct task *writer = l->writer;
 		hal_spin_unlock_irqrestore(&l->lock, flags);
-		SYNC_REPORT("rwlock_write_unlock: task '%s' does not write-hold '%s' (writer: %s)",
-			    sync_task_name(self), l->dep.name, sync_task_name(writer));
-		return -EPERM;
+		return SYNC_MISUSE(
+		    -EPERM, "rwlock_write_unlock: task '%s' does not write-hold '%s' (writer: %s)",
+		    sync_task_name(self), l->dep.name, sync_task_name(writer));
 	}
 	lockdep_released(&l->dep);
 	l->writer = NULL;

@@ -63,13 +63,30 @@ static void switch_space(struct task_cpu *cpu, struct task *next)
 	}
 }
 
+/*
+ * The caller's side of the switch, checked in every build (a flag and a
+ * word): with interrupts on, the tick could enter the scheduler in the
+ * middle of the switch; without the CPU's lock, a wakeup on another path
+ * could queue a task that is still running.
+ */
+static void check_switch(struct task_cpu *cpu)
+{
+	bool irq = hal_irq_enabled(), locked = hal_spin_is_locked(&cpu->lock);
+
+	if (unlikely(irq || !locked))
+		panic("sched_switch: interrupts %s, CPU lock %s (it needs them off and held)",
+		      irq ? "on" : "off", locked ? "held" : "free");
+}
+
 void sched_switch(struct task_cpu *cpu, enum sched_why why)
 {
 	struct task *prev = cpu->current, *next;
+	uint64_t now;
+
+	check_switch(cpu);
 	/* The clock is read only when something needs it: it can cost as much
 	 * as the rest of the switch. */
-	uint64_t now = TASK_ACCOUNTING ? hal_time_ns() : 0;
-
+	now = TASK_ACCOUNTING ? hal_time_ns() : 0;
 	account(cpu, prev, now);
 	check_stack(prev);
 	if (prev->state == TASK_RUNNING) {
@@ -135,13 +152,19 @@ bool sched_wake(struct task *t)
 	return woke;
 }
 
+/*
+ * Checked in every build: each is a load, and each mistake stops the CPU
+ * for every task (the preemption count is the CPU's, not the task's).
+ */
 static void check_may_sleep(struct task_cpu *cpu, const char *what)
 {
 	if (!cpu->current)
 		panic("%s called before task_init", what);
-	kassertf(cpu->preempt_count == 0, "%s: task '%s' would sleep with preemption disabled (count %u)",
-		 what, cpu->current->name, cpu->preempt_count);
-	kassertf(cpu->current != cpu->idle, "%s: the idle task must not sleep", what);
+	if (unlikely(cpu->preempt_count != 0))
+		panic("%s: task '%s' would sleep with preemption disabled (count %u)", what,
+		      cpu->current->name, cpu->preempt_count);
+	if (unlikely(cpu->current == cpu->idle))
+		panic("%s: the idle task must not sleep", what);
 }
 
 int sched_block(hal_spinlock_t *lock, uint64_t deadline, unsigned intr)

@@ -33,7 +33,10 @@ int wq_wait_intr(struct wait_queue *wq, hal_spinlock_t *lock, uint64_t deadline,
 	struct wq_waiter w = {.task = this_cpu()->current};
 	int rc;
 
-	kassertf(!hal_irq_enabled(), "wq_wait needs interrupts disabled (take the lock with _irqsave)");
+	/* Every build: with interrupts on, a wakeup could come between the
+	 * caller's check of its condition and the sleep, and be lost. */
+	if (unlikely(hal_irq_enabled()))
+		panic("wq_wait needs interrupts disabled (take the lock with _irqsave)");
 	if (deadline != TASK_FOREVER && deadline <= hal_time_ns())
 		return -ETIMEDOUT;
 	list_add_tail(&wq->waiters, &w.node);

@@ -41,7 +41,11 @@ struct fake_lock {
 	pthread_mutex_t mu;
 	int rank; /* 1 address space, 2 shm_ns, 3 shm_seg: must be taken in increasing order */
 	const char *name;
+	pthread_t owner; /* valid while owned */
+	int owned;
 };
+/* Does this thread hold l? (shm_ops.held) */
+bool fake_lock_held(struct fake_lock *l);
 void fake_lock_init(struct fake_lock *l, const char *name);
 void fake_lock_fini(struct fake_lock *l);
 void fake_lock_acquire(struct fake_lock *l);

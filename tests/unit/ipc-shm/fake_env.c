@@ -34,6 +34,7 @@ void fake_lock_init(struct fake_lock *l, const char *name)
 	pthread_mutex_init(&l->mu, NULL);
 	l->rank = lock_rank(name);
 	l->name = name;
+	l->owned = 0;
 	__atomic_fetch_add(&locks_live, 1, __ATOMIC_RELAXED);
 }
 
@@ -56,6 +57,8 @@ void fake_lock_acquire(struct fake_lock *l)
 	if (nheld == MAX_HELD)
 		abort();
 	pthread_mutex_lock(&l->mu);
+	l->owner = pthread_self();
+	__atomic_store_n(&l->owned, 1, __ATOMIC_RELEASE);
 	held[nheld++] = l->rank;
 }
 
@@ -66,7 +69,13 @@ void fake_lock_release(struct fake_lock *l)
 		abort();
 	}
 	nheld--;
+	__atomic_store_n(&l->owned, 0, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&l->mu);
+}
+
+bool fake_lock_held(struct fake_lock *l)
+{
+	return __atomic_load_n(&l->owned, __ATOMIC_ACQUIRE) && pthread_equal(l->owner, pthread_self());
 }
 
 long fake_locks_live(void)
@@ -104,6 +113,12 @@ static void env_unlock(void *ctx, void *lock)
 	fake_lock_release(lock);
 }
 
+static bool env_held(void *ctx, void *lock)
+{
+	(void)ctx;
+	return fake_lock_held(lock);
+}
+
 static int64_t env_now(void *ctx)
 {
 	(void)ctx;
@@ -123,6 +138,7 @@ const struct shm_ops fake_shm_ops = {
 	.unlock = env_unlock,
 	.now = env_now,
 	.current_pid = env_current_pid,
+	.held = env_held,
 };
 
 void fake_set_time(int64_t seconds)

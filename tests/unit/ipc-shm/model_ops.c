@@ -375,10 +375,12 @@ void op_exit(struct model *m, struct m_proc *p, bool exec)
 	p->alive = false;
 }
 
+/* New limits: shmmni past the id table (4096 with a small one) is -EINVAL, and changes nothing. */
 void op_limits(struct model *m, uint64_t *r)
 {
 	static const unsigned long mni[] = {3, 6, 4096}, all[] = {12, 64, 100000};
 	bool was_forced = m->lim.rmid_forced;
+	struct shm_limits old = m->lim;
 
 	switch (take(r, 4)) {
 	case 0:
@@ -396,6 +398,11 @@ void op_limits(struct model *m, uint64_t *r)
 	}
 	snprintf(m->what, sizeof(m->what), "limits mni %lu all %lu max %lu forced %d",
 		 m->lim.shmmni, m->lim.shmall, m->lim.shmmax, m->lim.rmid_forced);
+	if (m->lim.shmmni > IDS) {
+		EXPECT(m, shm_ns_set_limits(m->ns, &m->lim), -EINVAL);
+		m->lim = old;
+		return;
+	}
 	EXPECT(m, shm_ns_set_limits(m->ns, &m->lim), 0);
 	for (int i = 0; i < NSEG && m->lim.rmid_forced && !was_forced; i++)
 		if (m->seg[i].live && m->seg[i].orphan && m->seg[i].nattch == 0)

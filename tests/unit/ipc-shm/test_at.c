@@ -190,6 +190,10 @@ static void test_at_failed_attach_changes_nothing(void **state)
 	assert_int_equal(p_at(ns, &p, id, FAKE_USER_BASE - P, 0), -EPERM);
 	fake_as_fail_next_map(-ENOMEM);
 	assert_int_equal(p_at(ns, &p, id, 0, 0), -ENOMEM);
+	/* Another thread mapped the range between the overlap check and the map:
+	 * shmat's answer is the overlap's, EINVAL, not the space's EEXIST. */
+	fake_as_fail_next_map(-EEXIST);
+	assert_int_equal(p_at(ns, &p, id, BASE + 16 * P, 0), -EINVAL);
 	fake_proc_init(&q, 77, 300, 300);
 	assert_int_equal(p_at(ns, &q, id, 0, 0), -EACCES);
 	after = p_stat(ns, id);

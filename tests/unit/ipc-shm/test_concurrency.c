@@ -177,7 +177,7 @@ static void test_concurrent_callers_keep_the_lock_order_and_the_counts(void **st
 		assert_int_equal(pthread_create(&th[t], NULL, run, &w[t]), 0);
 	}
 	for (int t = 0; t < THREADS; t++)
-		pthread_join(th[t], NULL);
+		KIT_TEST_WAIT("a worker thread to finish", pthread_join(th[t], NULL));
 
 	for (int i = 0; i < THREADS - 1; i++)
 		as_visit(procs[i].c.as, 0, count_shm_area, &areas);

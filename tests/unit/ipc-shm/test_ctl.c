@@ -286,6 +286,45 @@ static void test_ctl_ipc_info_and_shm_info_return_the_highest_index_limits_and_u
 	assert_int_equal(p_ctl(ns, &other, 0, IPC_INFO, &info), 3);
 }
 
+/*
+ * The results are Linux's whole structures: every byte the caller's buffer
+ * holds afterwards is the kernel's, the unused and swap fields zero (a copy
+ * one byte short of the structure would leave the caller's last byte).
+ */
+static void test_ctl_results_fill_the_whole_structure(void **state)
+{
+	struct shm_info usage, want_usage;
+	struct shminfo64 info, want_info;
+	struct shmid64_ds ds;
+	(void)state;
+
+	memset(&usage, 0xa5, sizeof(usage));
+	assert_int_equal(p_ctl(ns, &other, 0, SHM_INFO, &usage), 0);
+	memset(&want_usage, 0, sizeof(want_usage));
+	want_usage.used_ids = 1;
+	want_usage.shm_tot = 2;
+	assert_memory_equal(&usage, &want_usage, sizeof(usage));
+
+	memset(&info, 0xa5, sizeof(info));
+	assert_int_equal(p_ctl(ns, &other, 0, IPC_INFO, &info), 0);
+	memset(&want_info, 0, sizeof(want_info));
+	want_info.shmmax = CONFIG_IPC_SHM_SHMMAX;
+	want_info.shmmin = 1;
+	want_info.shmmni = want_info.shmseg = CONFIG_IPC_SHM_SHMMNI;
+	want_info.shmall = CONFIG_IPC_SHM_SHMALL;
+	assert_memory_equal(&info, &want_info, sizeof(info));
+
+	memset(&ds, 0xa5, sizeof(ds));
+	assert_int_equal(p_ctl(ns, &owner, id, IPC_STAT, &ds), 0);
+	assert_int_equal(ds.shm_perm.__pad2, 0);
+	assert_int_equal(ds.shm_perm.__unused1, 0);
+	assert_int_equal(ds.shm_perm.__unused2, 0);
+	assert_int_equal(ds.__unused4, 0);
+	assert_int_equal(ds.__unused5, 0);
+	assert_int_equal(ds.shm_nattch, 0);
+	assert_int_equal(ds.shm_segsz, 2 * P);
+}
+
 static void test_ctl_shm_lock_and_unlock_owner_or_ipc_lock_idempotent(void **state)
 {
 	(void)state;
@@ -372,6 +411,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_ctl_negative_cmd_or_id_or_unknown_cmd_is_einval),
+		T(test_ctl_results_fill_the_whole_structure),
 		T(test_ctl_shm_lock_counts_pages_per_user_against_memlock),
 		T(test_ctl_ipc_stat_needs_read_permission),
 		T(test_ctl_ipc_stat_bad_buffer_is_efault),

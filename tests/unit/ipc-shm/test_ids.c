@@ -157,9 +157,14 @@ static void test_ids_lookup_by_id_and_key_up_to_32768_segments(void **state)
  * down from the top of the hash range: its run starts in the table's last
  * slots and wraps to its first ones.
  */
+/* As many keys as the id table holds besides segment 0, up to 2048, in
+ * families of up to 64 that share a hash. */
+#define NKEYS  (CONFIG_IPC_SHM_IDS > 2049 ? 2048 : CONFIG_IPC_SHM_IDS - 1)
+#define FAMILY (NKEYS < 64 ? NKEYS : 64)
+
 static void test_ids_keys_found_through_growth_deletion_and_reuse(void **state)
 {
-	enum { NKEYS = 2048, STEPS = 20000 };
+	enum { STEPS = 20000 };
 	static int32_t keys[NKEYS];
 	static int ids[NKEYS]; /* 0: no segment has the key (ids here are never 0: see below) */
 	uint32_t x = 7;
@@ -168,7 +173,7 @@ static void test_ids_keys_found_through_growth_deletion_and_reuse(void **state)
 
 	assert_true(new_seg() == 0); /* takes id 0, so a live key's id is never 0 */
 	for (uint32_t i = 0; i < NKEYS; i++) {
-		uint32_t family = i / 64, j = i % 64;
+		uint32_t family = i / FAMILY, j = i % FAMILY;
 		uint32_t hash = family ? family * 0x08000000u + 0x04000001u + j * 0x10000u
 				       : 0xffff0001u - j * 0x10000u;
 
@@ -196,7 +201,8 @@ static void test_ids_keys_found_through_growth_deletion_and_reuse(void **state)
 			ids[k] = 0;
 		}
 		/* k's family after every step (a lost entry may turn up again after an insert), all now and then. */
-		for (int i = all ? 0 : k / 64 * 64, end = all ? NKEYS : k / 64 * 64 + 64; i < end; i++)
+		for (int i = all ? 0 : k / FAMILY * FAMILY, end = all ? NKEYS : MIN(k / FAMILY * FAMILY + FAMILY, NKEYS);
+		     i < end; i++)
 			assert_int_equal(p_get(ns, &p, keys[i], 0, 0), ids[i] ? ids[i] : -ENOENT);
 	}
 	for (int i = 0; i < NKEYS; i++)

@@ -2,7 +2,9 @@
  * A fake hal for unit tests of components above it (page-alloc, paging,
  * addr-space): interrupts are a flag, the memory map is whatever the test
  * sets, "physical" addresses are host addresses, and the MMU calls are
- * counted so tests can see TLB flushes happen.
+ * counted so tests can see TLB flushes happen. With ADDR_SPACE_MUTEX it also
+ * runs tasks, cooperatively, and the test is the task "main" from the start
+ * (fake_hal_tasks.c).
  */
 #ifndef FAKE_HAL_H
 #define FAKE_HAL_H

@@ -41,4 +41,26 @@ extern jmp_buf *kit_test_panic_jmp;
 		kpanic_reset();                                      \
 	} while (0)
 
+/*
+ * Waits that may never end. A test that waits for something another task or
+ * thread has to bring (a join, a lock handed over, a wakeup) marks the wait;
+ * if it has not ended after kit_test_wait_seconds(), a watchdog thread prints
+ * what was waited for, where, and the console output so far, and fails the
+ * test binary at once instead of leaving it hanging until CTest's timeout.
+ *
+ *	KIT_TEST_WAIT("the holder's unlock", rc = mutex_lock(&m));
+ *
+ * Marks nest and may come from any task or thread.
+ */
+#define KIT_TEST_WAIT(what, stmt)                                                                  \
+	do {                                                                                       \
+		int kit_wait_ = kit_test_wait_begin((what), __FILE__, __LINE__);                   \
+		stmt;                                                                              \
+		kit_test_wait_end(kit_wait_);                                                      \
+	} while (0)
+int kit_test_wait_begin(const char *what, const char *file, int line);
+void kit_test_wait_end(int wait);
+/* 15, or the environment's KIT_TEST_WAIT_S (a slow machine, a debugger). */
+unsigned kit_test_wait_seconds(void);
+
 #endif

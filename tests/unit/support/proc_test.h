@@ -34,7 +34,7 @@ void *proc_test_cpio(size_t *size);
 
 /* process_start_init(path, argv, no environment), which must succeed. */
 struct process *proc_test_start(const char *path, const char *const *argv);
-/* Wait (30 s at most) until no process is left; process_wait_all()'s status. */
+/* Wait (kit_test_wait_seconds() at most: KIT_TEST_WAIT) until no process is left; process_wait_all()'s status. */
 int proc_test_wait_all(void);
 
 /*

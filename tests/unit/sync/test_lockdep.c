@@ -8,6 +8,7 @@
 #include "harness.h"
 #include "kit_test.h"
 #include <stdio.h>
+#include <string.h>
 #include <sync/mutex.h>
 #include <sync/rwlock.h>
 #include <sync/spinlock.h>
@@ -30,6 +31,16 @@ static int a_then_b(void *arg)
 	mutex_unlock(&lock_b);
 	mutex_unlock(&lock_a);
 	return 0;
+}
+
+/* How often 'needle' is in the console output. */
+static int count(const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = kit_test_output; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
 }
 
 static void expect_site(const char *what, const char *name, int line)
@@ -58,6 +69,7 @@ static void test_ab_ba_is_caught_without_a_deadlock(void **state)
 	expect_site("taking ", "lock_a", line_a2);
 	expect_site("holding", "lock_a", line_a1);
 	expect_site("taking ", "lock_b", line_b1);
+	assert_int_equal(count("holding '"), 2); /* now, and the one earlier edge: no more */
 	assert_null(mutex_owner(&lock_a)); /* reported before taking it */
 	mutex_unlock(&lock_b);
 
@@ -93,6 +105,7 @@ static void test_cycles_of_three(void **state)
 	mutex_unlock(&lock_z);
 	assert_true(kit_test_output_has("holding 'lock_z'"));
 	assert_true(kit_test_output_has("taking  'lock_x'"));
+	assert_int_equal(count("holding '"), 3); /* now, and the two earlier edges */
 	/* ... and the whole earlier path: x before y, y before z. */
 	assert_true(kit_test_output_has("holding 'lock_x'"));
 	assert_true(kit_test_output_has("taking  'lock_y'"));
@@ -204,6 +217,60 @@ static void test_trylock_adds_no_order(void **state)
 	assert_false(kit_test_output_has("inversion"));
 }
 
+/*
+ * ... but a lock taken with a trylock is held like any other: what is taken
+ * while it is held comes after it. For each kind of trylock.
+ */
+static struct mutex try_m = MUTEX_INIT(try_m, "try_m"), after_m = MUTEX_INIT(after_m, "after_m");
+static struct rwlock try_r = RWLOCK_INIT(try_r, "try_r"), try_w = RWLOCK_INIT(try_w, "try_w");
+
+static void test_a_trylocked_lock_is_held(void **state)
+{
+	(void)state;
+	assert_int_equal(mutex_trylock(&try_m), 0);
+	assert_int_equal(rwlock_read_trylock(&try_r), 0);
+	assert_int_equal(rwlock_write_trylock(&try_w), 0);
+	mutex_lock(&after_m); /* after each of the three */
+	mutex_unlock(&after_m);
+	rwlock_write_unlock(&try_w);
+	rwlock_read_unlock(&try_r);
+	mutex_unlock(&try_m);
+
+	mutex_lock(&after_m);
+	expect_panic(mutex_lock(&try_m));
+	assert_true(kit_test_output_has("holding 'try_m'"));
+	expect_panic(rwlock_read_lock(&try_r));
+	assert_true(kit_test_output_has("holding 'try_r'"));
+	expect_panic(rwlock_write_lock(&try_w));
+	assert_true(kit_test_output_has("holding 'try_w'"));
+	mutex_unlock(&after_m);
+}
+
+/* A released spinlock is no longer held: nothing taken afterwards comes after it. */
+static struct spinlock rel_s = SPINLOCK_INIT("rel_s"), rel_t = SPINLOCK_INIT("rel_t");
+static struct mutex after_st = MUTEX_INIT(after_st, "after_st");
+
+static void test_a_released_spinlock_is_not_held(void **state)
+{
+	unsigned long flags;
+	(void)state;
+
+	spin_lock(&rel_s);
+	spin_unlock(&rel_s);
+	flags = spin_lock_irqsave(&rel_t);
+	spin_unlock_irqrestore(&rel_t, flags);
+	mutex_lock(&after_st);
+	mutex_unlock(&after_st);
+	kit_test_output_reset();
+	mutex_lock(&after_st); /* the other way round: fine, as nothing was learnt */
+	spin_lock(&rel_s);
+	flags = spin_lock_irqsave(&rel_t);
+	spin_unlock_irqrestore(&rel_t, flags);
+	spin_unlock(&rel_s);
+	mutex_unlock(&after_st);
+	assert_false(kit_test_output_has("inversion"));
+}
+
 /* Locks made at one init site are one class: their mutual order is not checked. */
 static void make_sibling(struct mutex *m, const char *name)
 {
@@ -243,16 +310,57 @@ static void test_siblings_share_a_class(void **state)
 	mutex_unlock(&other);
 }
 
+/*
+ * Releasing a lock that is not the last one taken leaves exactly the others
+ * held: after X, Y and the release of X, the task holds Y alone, so taking
+ * D learns "Y before D" and nothing about X, and once Y is released too it
+ * holds nothing.
+ */
+static struct mutex rel_x = MUTEX_INIT(rel_x, "rel_x");
+static struct mutex rel_y = MUTEX_INIT(rel_y, "rel_y");
+static struct mutex rel_d = MUTEX_INIT(rel_d, "rel_d");
+static struct mutex rel_e = MUTEX_INIT(rel_e, "rel_e");
+
+static void test_release_out_of_order_keeps_the_others_held(void **state)
+{
+	(void)state;
+	mutex_lock(&rel_x);
+	mutex_lock(&rel_y);
+	mutex_unlock(&rel_x);
+	mutex_lock(&rel_d);
+	mutex_unlock(&rel_d);
+	mutex_unlock(&rel_y);
+
+	/* Nothing is held now: E, then E before X, learn no "X before E". */
+	kit_test_output_reset();
+	mutex_lock(&rel_e);
+	mutex_unlock(&rel_e);
+	mutex_lock(&rel_e);
+	mutex_lock(&rel_x);
+	mutex_unlock(&rel_x);
+	mutex_unlock(&rel_e);
+	assert_false(kit_test_output_has("inversion"));
+	/* Y was still held when D was taken. */
+	mutex_lock(&rel_d);
+	expect_panic(mutex_lock(&rel_y));
+	assert_true(kit_test_output_has("holding 'rel_y'"));
+	assert_true(kit_test_output_has("taking  'rel_d'"));
+	mutex_unlock(&rel_d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ab_ba_is_caught_without_a_deadlock),
-		cmocka_unit_test(test_cycles_of_three),
-		cmocka_unit_test(test_spinlocks_are_checked_too),
-		cmocka_unit_test(test_consistent_order_is_quiet),
-		cmocka_unit_test(test_locks_of_other_tasks_add_no_order),
-		cmocka_unit_test(test_trylock_adds_no_order),
-		cmocka_unit_test(test_siblings_share_a_class),
+	    cmocka_unit_test(test_ab_ba_is_caught_without_a_deadlock),
+	    cmocka_unit_test(test_cycles_of_three),
+	    cmocka_unit_test(test_spinlocks_are_checked_too),
+	    cmocka_unit_test(test_consistent_order_is_quiet),
+	    cmocka_unit_test(test_locks_of_other_tasks_add_no_order),
+	    cmocka_unit_test(test_trylock_adds_no_order),
+	    cmocka_unit_test(test_a_trylocked_lock_is_held),
+	    cmocka_unit_test(test_a_released_spinlock_is_not_held),
+	    cmocka_unit_test(test_siblings_share_a_class),
+	    cmocka_unit_test(test_release_out_of_order_keeps_the_others_held),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,13 +16,14 @@ void harness_boot(void)
 
 uint64_t harness_give_up(void)
 {
-	return hal_time_ns() + 30ull * 1000000000ull;
+	/* Twice the watchdog's limit: a wait it watches fails there first. */
+	return hal_time_ns() + 2ull * kit_test_wait_seconds() * 1000000000ull;
 }
 
 void harness_check_deadline(uint64_t deadline, const char *what)
 {
 	if (hal_time_ns() > deadline)
-		fail_msg("gave up after 30 s waiting for: %s", what);
+		fail_msg("gave up after %u s waiting for: %s", 2 * kit_test_wait_seconds(), what);
 }
 
 void harness_log_reset(void)
@@ -102,8 +103,11 @@ struct task *harness_spawn(const char *name, task_fn_t fn, void *arg, int nice)
 
 int harness_join(struct task *t)
 {
-	int status = -1;
+	char what[64];
+	int status = -1, rc;
 
-	assert_int_equal(task_join(t, &status), 0);
+	snprintf(what, sizeof(what), "task '%s' to end (task_join)", task_name(t));
+	KIT_TEST_WAIT(what, rc = task_join(t, &status));
+	assert_int_equal(rc, 0);
 	return status;
 }

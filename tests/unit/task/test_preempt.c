@@ -91,12 +91,13 @@ static void test_preempt_disable_holds_the_cpu_and_nests(void **state)
 static void test_sleeping_with_preemption_disabled_is_caught(void **state)
 {
 	(void)state;
-#ifdef CONFIG_DEBUG
-	preempt_disable();
+	preempt_disable(); /* caught in every build */
 	expect_panic(task_yield());
 	assert_true(kit_test_output_has("would sleep with preemption disabled"));
 	expect_panic(task_sleep_ns(1000));
+	assert_true(kit_test_output_has("sleep: task 'main' would sleep with preemption disabled (count 1)"));
 	preempt_enable();
+#ifdef CONFIG_DEBUG
 	expect_panic(preempt_enable());
 	assert_true(kit_test_output_has("preempt_enable without preempt_disable"));
 #endif

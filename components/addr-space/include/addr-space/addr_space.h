@@ -19,6 +19,20 @@
  * address space first, then the owner's), and must not call back into the
  * same space.
  *
+ * Context, per function below:
+ *   [locks]  takes the space's lock and releases it before returning: called
+ *            without it (from a callback of the same space it would deadlock)
+ *            and without a spinlock. With ADDR_SPACE_MUTEX (kernels that run
+ *            processes) the lock is a sleeping mutex: a task only (before
+ *            task_init it panics, in every build), and the call may sleep.
+ *            Without it the lock is a spinlock taken with interrupts off: any
+ *            context, and the call never sleeps.
+ *   [free]   takes no lock and never sleeps: any context.
+ *   [held]   only where the space's lock is held: in a backend callback or
+ *            a visitor, on the area it was given.
+ * Functions that allocate (areas, page tables, frames) use page-alloc, which
+ * never sleeps.
+ *
  * Errors are negative Linux errnos: -EINVAL bad arguments, -ENOMEM out of
  * memory or no free range, -EEXIST overlap with AS_MAP_FIXED_NOREPLACE,
  * -EFAULT no area at an address, -EACCES an access the area's protection
@@ -62,6 +76,8 @@ struct as_area;
 #define AS_ACCESS_WRITE 2u
 #define AS_ACCESS_EXEC  4u
 
+/* Its callbacks run [held]: with the space's lock held (so they may sleep only
+ * with ADDR_SPACE_MUTEX), and must not call into the same space. */
 struct as_backend {
 	const char *name;
 	/* A new area refers to the object behind 'area' (split piece, fork copy). */
@@ -89,16 +105,18 @@ extern const struct as_backend as_backend_anon;   /* zero-filled, private or sha
 extern const struct as_backend as_backend_linear; /* priv = (void *)(pa - va) offset */
 
 /*
+ * [free]
  * An empty space (user range only; the kernel table's entries are shared by
  * all, see pt_set_kernel). Its table has the kernel table's format, or Sv39
  * where there is no kernel table (host tests).
  */
 int as_create(struct addr_space **out);
 
-/* Unmap everything (close() for each area), free every frame and table. */
+/* [locks] Unmap everything (close() for each area), free every frame and table. NULL: nothing. */
 void as_destroy(struct addr_space *as);
 
 /*
+ * [locks]
  * Map [addr, addr + len) with 'prot' and 'flags', backed by 'backend' with
  * private data 'priv', the first page being page 'pgoff' of the object. len
  * is rounded up to whole pages. Without a FIXED flag, addr is a hint (0: any)
@@ -125,18 +143,19 @@ void as_destroy(struct addr_space *as);
 int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, unsigned flags,
 	   const struct as_backend *backend, void *priv, uint64_t pgoff, uintptr_t *out);
 
-/* Anonymous memory: as_map() with as_backend_anon. */
+/* [locks] Anonymous memory: as_map() with as_backend_anon. */
 int as_map_anon(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, unsigned flags,
 		uintptr_t *out);
 
-/* Linear memory: va..va+len maps pa..pa+len. */
+/* [locks] Linear memory: va..va+len maps pa..pa+len. */
 int as_map_linear(struct addr_space *as, uintptr_t va, paddr_t pa, size_t len, unsigned prot,
 		  unsigned flags);
 
-/* Unmap any page-aligned range, splitting areas at its ends. Unmapped holes are fine. */
+/* [locks] Unmap any page-aligned range, splitting areas at its ends. Unmapped holes are fine. */
 int as_unmap(struct addr_space *as, uintptr_t addr, size_t len);
 
 /*
+ * [locks]
  * Change protection of a fully mapped range (-ENOMEM if it has a hole, as
  * Linux's mprotect; -EACCES if it would make an AS_MAP_NEVER_WRITE area
  * writable), splitting areas at its ends (open() for each new piece) and
@@ -146,31 +165,36 @@ int as_unmap(struct addr_space *as, uintptr_t addr, size_t len);
 int as_protect(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot);
 
 /*
+ * [locks]
  * Resolve a fault: fill a lazy page, or report why not (-EFAULT: no area,
  * -EACCES: protection). Called by the trap handler, or directly in tests.
  */
 int as_fault(struct addr_space *as, uintptr_t va, unsigned access);
 
-/* Fault in every page of [addr, addr + len) now. */
+/* [locks] Fault in every page of [addr, addr + len) now. */
 int as_populate(struct addr_space *as, uintptr_t addr, size_t len);
 
 /*
+ * [locks]
  * A copy of 'parent' for fork: shared areas map the same frames, private ones
  * are copy-on-write. Backends see open() for every copied area.
  */
 int as_fork(struct addr_space *parent, struct addr_space **child);
 
-/* A free range of len bytes aligned to 'align' (a power of two >= PAGE_SIZE), at or above hint. */
+/* [locks] A free range of len bytes aligned to 'align' (a power of two >= PAGE_SIZE), at or
+ * above hint. */
 int as_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t hint, uintptr_t *out);
 
-/* Does any area overlap [addr, addr + len)? */
+/* [locks] Does any area overlap [addr, addr + len)? */
 bool as_overlaps(struct addr_space *as, uintptr_t addr, size_t len);
 
 /*
+ * [locks]
  * Visit every area that ends above 'from', in address order, under the
  * space's lock. The visitor's answer may unmap the area it was shown (with
  * close() as for as_unmap) and may stop the walk. Returns the number of
- * areas unmapped. The area pointer is valid only during the call.
+ * areas unmapped. The area pointer is valid only during the call; the
+ * visitor runs [held], as a backend callback does.
  */
 enum as_visit {
 	AS_VISIT_NEXT,
@@ -182,6 +206,7 @@ typedef enum as_visit (*as_visitor_t)(const struct as_area *area, void *ctx);
 int as_visit(struct addr_space *as, uintptr_t from, as_visitor_t visit, void *ctx);
 
 /*
+ * [locks]
  * Copy between the kernel and user addresses of 'as': 0, or -EFAULT for an
  * address with no access (no area, an area without AS_PROT_USER, or a
  * protection that forbids it: the kernel writes only where the user may
@@ -195,26 +220,30 @@ int as_copy_to_user(struct addr_space *as, uintptr_t dst, const void *src, size_
 int as_copy_from_user(struct addr_space *as, void *dst, uintptr_t src, size_t len);
 
 /*
+ * [locks]
  * What is mapped at va: 0, the frame (plus va's offset in the page) and the
  * access the page allows right now (a copy-on-write page reads back without
  * AS_PROT_WRITE until its first write), or -EFAULT. Does not fault pages in.
  */
 int as_query(struct addr_space *as, uintptr_t va, paddr_t *pa, unsigned *prot);
 
-/* Make 'as' the space of the calling CPU (its user half, hal_mmu_switch); NULL: the kernel's table alone. */
+/* [free] Make 'as' the space of the calling CPU (its user half, hal_mmu_switch); NULL: the
+ * kernel's table alone. task's switch calls it with interrupts off and the CPU's scheduler lock
+ * held. */
 void as_activate(struct addr_space *as);
 
-/* The space last activated on the calling CPU, or NULL. */
+/* [free] The space last activated on the calling CPU, or NULL. */
 struct addr_space *as_active(void);
 
 /*
+ * [free]
  * Install the page-fault hook (hal/trap.h): a fault on a user address of the
  * active space is resolved with as_fault(); any other fault is left to the
  * platform's report. Called once by kit_start().
  */
 int as_init(void);
 
-/* An area's attributes (for backends and visitors). */
+/* [held] An area's attributes (for backends and visitors). */
 uintptr_t as_area_start(const struct as_area *area);
 uintptr_t as_area_end(const struct as_area *area);
 unsigned as_area_prot(const struct as_area *area);
@@ -224,10 +253,10 @@ void *as_area_priv(const struct as_area *area);
 const struct as_backend *as_area_backend(const struct as_area *area);
 struct addr_space *as_area_space(const struct as_area *area);
 
-/* Counts, for tests and statistics. */
+/* [locks] Counts, for tests and statistics. */
 size_t as_area_count(struct addr_space *as);
 /*
- * Pages mapped by the space's non-linear areas, shared and copy-on-write
+ * [free] Pages mapped by the space's non-linear areas, shared and copy-on-write
  * pages counted in every space that maps them (Linux's RSS: what the OOM
  * killer weighs), and the page-table pages of the space. Snapshots read
  * without the space's lock: any context, even with other locks held.
@@ -235,7 +264,7 @@ size_t as_area_count(struct addr_space *as);
 size_t as_resident_pages(struct addr_space *as);
 size_t as_table_pages(struct addr_space *as);
 
-/* Lowest and highest (exclusive) user addresses areas may use. */
+/* [free] Lowest and highest (exclusive) user addresses areas may use. */
 uintptr_t as_user_base(void);
 uintptr_t as_user_top(void);
 

@@ -64,6 +64,15 @@ struct shm_ops {
 	 * as_destroy() at exit in the exiting process, as Linux's 'current'.
 	 */
 	int32_t (*current_pid)(void *ctx);
+	/*
+	 * Optional (NULL: unchecked). Does the running task or thread hold
+	 * 'lock'? Debug builds (CONFIG_DEBUG) check the lock rules with it and
+	 * panic, naming the function and the lock, when one is broken: a call of
+	 * this header made with the namespace's lock held (by a lock hook or a
+	 * callback of the integrator's), or an internal step reached without the
+	 * lock it needs.
+	 */
+	bool (*held)(void *ctx, void *lock);
 };
 
 /* Capabilities that bypass checks (Linux's CAP_IPC_OWNER, CAP_SYS_ADMIN, CAP_IPC_LOCK). */

@@ -21,14 +21,20 @@ struct cond {
 
 #define COND_INIT(var, name) {HAL_SPINLOCK_INIT, WAIT_QUEUE_INIT((var).waiters), (name)}
 
+/* Any context; c must not be in use. */
 void cond_init(struct cond *c, const char *name);
 
-/* 0 when signalled, -ETIMEDOUT (the _until form), -EPERM: the caller does
- * not hold m (returns at once). */
+/*
+ * Task; sleeps. Entry: the caller holds m (and no spinlock). Exit: m held
+ * again, whatever the result. 0 when signalled, -ETIMEDOUT (the _until
+ * form), -EPERM: the caller does not hold m, or before task_init (returns
+ * at once, m unchanged).
+ */
 #define cond_wait(c, m)           cond_wait_at((c), (m), TASK_FOREVER, __FILE__, __LINE__)
 #define cond_wait_until(c, m, dl) cond_wait_at((c), (m), (dl), __FILE__, __LINE__)
 int cond_wait_at(struct cond *c, struct mutex *m, uint64_t deadline, const char *file, int line);
 
+/* Task or interrupt handler; never sleeps; with or without m held. */
 void cond_signal(struct cond *c);
 void cond_broadcast(struct cond *c);
 

@@ -7,6 +7,13 @@
  * locked; debug builds also report it, naming the mutex and both tasks
  * (and panic with CONFIG_SYNC_DEBUG_PANIC). Locking a mutex the caller
  * already holds returns -EDEADLK (reported the same way) instead of hanging.
+ * Before task_init there is no task to own a mutex: every call but
+ * mutex_owner fails (-EAGAIN, -EPERM for unlock), in every build.
+ *
+ * Per function below: the context it may be called from, whether it may
+ * sleep, and the state of the mutex on entry and on exit. "Task" means a
+ * task after task_init, never an interrupt handler; a call that may sleep
+ * needs interrupts and preemption enabled and no spinlock held.
  *
  *	static struct mutex ids_lock = MUTEX_INIT(ids_lock, "shm_ids");
  *	mutex_init(&seg->lock, "shm_seg");   // class: this line
@@ -36,18 +43,29 @@ struct mutex {
 	} while (0)
 void mutex_init_key(struct mutex *m, const char *name, const void *key);
 
-/* 0, or -ETIMEDOUT (the _until form), -EDEADLK (already the owner),
- * -EAGAIN (before task_init: there is no task to own it). */
+/*
+ * Task; may sleep. Entry: the caller does not hold m. Exit: m held if 0.
+ * 0, or -ETIMEDOUT (the _until form), -EDEADLK (already the owner),
+ * -EAGAIN (before task_init: there is no task to own it).
+ */
 #define mutex_lock(m)            mutex_lock_at((m), TASK_FOREVER, __FILE__, __LINE__)
 #define mutex_lock_until(m, dl)  mutex_lock_at((m), (dl), __FILE__, __LINE__)
-/* 0, or -EBUSY. */
+/*
+ * Task, any interrupt or preemption state; never sleeps. Exit: m held if 0.
+ * 0, or -EBUSY (held, by the caller too), -EAGAIN (before task_init).
+ */
 #define mutex_trylock(m)         mutex_trylock_at((m), __FILE__, __LINE__)
 int mutex_lock_at(struct mutex *m, uint64_t deadline, const char *file, int line);
 int mutex_trylock_at(struct mutex *m, const char *file, int line);
-/* 0, or -EPERM (not the owner). */
+/*
+ * Task; never sleeps, but may switch at once to a woken waiter with a better
+ * claim (fair scheduler) when preemption is enabled. Entry: the caller holds
+ * m. Exit: m held by its first waiter, or free. 0, or -EPERM (not the owner,
+ * or before task_init; m unchanged).
+ */
 int mutex_unlock(struct mutex *m);
 
-/* The owner, or NULL (a snapshot). */
+/* Any context; never sleeps, takes no lock. The owner, or NULL (a snapshot). */
 struct task *mutex_owner(struct mutex *m);
 
 #endif

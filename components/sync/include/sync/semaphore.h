@@ -19,14 +19,20 @@ struct semaphore {
 
 #define SEMAPHORE_INIT(var, name, n) {HAL_SPINLOCK_INIT, (n), WAIT_QUEUE_INIT((var).waiters), (name)}
 
+/* Any context; s must not be in use. */
 void sem_init(struct semaphore *s, const char *name, unsigned long count);
-/* Take a unit: 0, or -ETIMEDOUT when the deadline passes first. */
+/*
+ * Take a unit. Task; sleeps when none is free (before task_init that is a
+ * panic, in every build). 0, or -ETIMEDOUT when the deadline passes first.
+ */
 int sem_down(struct semaphore *s);
 int sem_down_until(struct semaphore *s, uint64_t deadline);
-/* 0, or -EAGAIN when no unit is free. */
+/* Any context; never sleeps. 0, or -EAGAIN when no unit is free. */
 int sem_trydown(struct semaphore *s);
-/* Give a unit back: 0, or -EOVERFLOW if the count is at its maximum. */
+/* Give a unit back. Any context, interrupt handlers included; never sleeps.
+ * 0, or -EOVERFLOW if the count is at its maximum. */
 int sem_up(struct semaphore *s);
+/* Any context; a snapshot. */
 unsigned long sem_count(struct semaphore *s);
 
 #endif

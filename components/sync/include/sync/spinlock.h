@@ -25,6 +25,13 @@ struct spinlock {
 	} while (0)
 void spin_init_key(struct spinlock *l, const char *name, const void *key);
 
+/*
+ * Any context (before task_init too); never sleeps; spins. spin_lock: not
+ * from an interrupt handler if a task takes the same lock with interrupts
+ * on (use the _irqsave form there). Entry: l not held by the caller (it
+ * would spin for ever). Exit: l held; preemption (spin_lock) or interrupts
+ * (_irqsave) disabled until the matching unlock, which restores them.
+ */
 #define spin_lock(l)         spin_lock_at((l), __FILE__, __LINE__)
 #define spin_lock_irqsave(l) spin_lock_irqsave_at((l), __FILE__, __LINE__)
 void spin_lock_at(struct spinlock *l, const char *file, int line);

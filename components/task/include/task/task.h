@@ -11,6 +11,13 @@
  * Time is hal_time_ns(); deadlines are absolute; TASK_FOREVER never comes.
  * Functions that may sleep must be called from a task, with interrupts
  * enabled and preemption allowed.
+ *
+ * Per function below: the context it may be called from ("task": a task
+ * after task_init; "any": an interrupt handler and the boot flow before
+ * task_init too), whether it may sleep, and the locks held on entry and
+ * exit. No function here is called with, or returns with, a lock of the
+ * caller's held unless it says so; none takes a sleeping lock. Sleeping
+ * with preemption disabled, or in the idle task, panics in every build.
  */
 #ifndef TASK_TASK_H
 #define TASK_TASK_H
@@ -36,7 +43,8 @@ struct task_attr {
 	bool detached;     /* nobody joins it: freed when it ends */
 };
 
-/* Returns 0, or -EBUSY if called twice. */
+/* The boot flow, once, interrupts disabled; never sleeps; enables interrupts.
+ * Returns 0, or -EBUSY if called twice. */
 int task_init(void);
 
 /*
@@ -44,28 +52,33 @@ int task_init(void);
  * attr may be NULL (defaults). Returns 0 and stores the task in *out (may be
  * NULL for detached tasks), or -EINVAL (no fn, nice out of range, stack_size
  * below 8192, out NULL for a joinable task), -ENOMEM (no stack), -EAGAIN
- * (before task_init).
+ * (before task_init). Task, interrupts enabled (the stack allocator's
+ * context); never sleeps.
  */
 int task_create(struct task **out, const char *name, task_fn_t fn, void *arg,
 		const struct task_attr *attr);
 
-/* End the calling task with 'status' (as returning it from its function). */
+/* End the calling task with 'status' (as returning it from its function).
+ * Task (not main), preemption enabled, no lock held; does not return. */
 __attribute__((noreturn)) void task_exit(int status);
 
 /*
  * Wait for 't' to end, store its status (if status is not NULL) and free it.
  * -EDEADLK: t is the caller; -EINVAL: t is detached, the main or idle task,
- * or already being joined.
+ * or already being joined. Task; sleeps until t ends.
  */
 int task_join(struct task *t, int *status);
 
-/* Nobody will join 't': it is freed when it ends (now, if it has). -EINVAL as task_join. */
+/* Nobody will join 't': it is freed when it ends (now, if it has). -EINVAL as
+ * task_join. Task; never sleeps. */
 int task_detach(struct task *t);
 
-/* Let other ready tasks run (under every policy, FIFO included). */
+/* Let other ready tasks run (under every policy, FIFO included). Task,
+ * preemption enabled; switches away (a no-op before task_init). */
 void task_yield(void);
 
-/* Sleep until hal_time_ns() >= deadline (timer-driven: the CPU idles meanwhile). */
+/* Sleep until hal_time_ns() >= deadline (timer-driven: the CPU idles
+ * meanwhile). Task; sleeps unless the deadline has passed. */
 void task_sleep_until(uint64_t deadline_ns);
 void task_sleep_ns(uint64_t ns);
 /*
@@ -76,6 +89,7 @@ void task_sleep_ns(uint64_t ns);
  */
 int task_sleep_until_intr(uint64_t deadline_ns, unsigned intr);
 
+/* Any context, no lock, never sleeps: the accessors below too. */
 /* The running task (NULL before task_init). */
 struct task *task_current(void);
 
@@ -83,7 +97,8 @@ const char *task_name(const struct task *t);
 unsigned long task_id(const struct task *t);
 
 /* -20..19, Linux's nice scale: each step is about 1.25x the CPU share under
- * the fair scheduler. -EINVAL out of range. Takes effect from now on. */
+ * the fair scheduler. -EINVAL out of range. Takes effect from now on.
+ * Any context; never sleeps. */
 int task_set_nice(struct task *t, int nice);
 
 struct task_info {
@@ -94,12 +109,14 @@ struct task_info {
 	uint64_t switches_in;   /* times it was switched to */
 	uint64_t preemptions;   /* times the tick (or a wakeup) switched it out */
 };
+/* Any context; a snapshot. */
 void task_get_info(const struct task *t, struct task_info *info);
 
-/* Timer ticks since task_init (the FIFO scheduler needs none: only sleeps arm the timer). */
+/* Timer ticks since task_init (the FIFO scheduler needs none: only sleeps arm the timer).
+ * Any context. */
 uint64_t task_ticks(void);
 
-/* "fifo", "round-robin" or "fair". */
+/* "fifo", "round-robin" or "fair". Any context. */
 const char *task_sched_name(void);
 
 /*
@@ -110,7 +127,9 @@ const char *task_sched_name(void);
  * destroys a space must first make sure it is not task_active_space(): the
  * running task gives its space up by switching the CPU to another table
  * itself (as_activate(NULL)) and then setting its space to NULL.
- * -EINVAL: a space without an activate function.
+ * -EINVAL: a space without an activate function. Task; never sleeps;
+ * activate() is called with interrupts off and the CPU's scheduler lock
+ * held, so it must not sleep or take a lock of its own.
  */
 int task_set_space(struct task *t, void *space, void (*activate)(void *space));
 void *task_active_space(void);
@@ -136,14 +155,14 @@ unsigned task_interrupts(const struct task *t);
 /*
  * One pointer for whatever runs the task (process: its struct process), so
  * that "the current process" is task_owner(task_current()). NULL by
- * default; task_owner(NULL) is NULL.
+ * default; task_owner(NULL) is NULL. Any context; never sleep.
  */
 void task_set_owner(struct task *t, void *owner);
 void *task_owner(const struct task *t);
 /*
  * CONFIG_TASK_LOCAL_SIZE bytes of per-task storage, zeroed at creation, for
  * a layer above task (sync's lock-order checker keeps the locks a task holds
- * there). NULL if the size is 0.
+ * there). NULL if the size is 0. Any context; never sleeps.
  */
 void *task_local(struct task *t);
 

@@ -73,9 +73,10 @@ void wq_init(struct wait_queue *wq);
 
 /*
  * Sleep on 'wq' until woken or until 'deadline'. Called from a task with
- * 'lock' held and interrupts disabled (hal_spin_lock_irqsave); returns with
- * it held again. 0: woken by wq_wake_*; -ETIMEDOUT: the deadline passed
- * first (at once if it has already passed).
+ * 'lock' held and interrupts disabled (hal_spin_lock_irqsave; with them on
+ * it panics, in every build); returns with it held again. 0: woken by
+ * wq_wake_*; -ETIMEDOUT: the deadline passed first (at once if it has
+ * already passed).
  */
 int wq_wait(struct wait_queue *wq, hal_spinlock_t *lock, uint64_t deadline);
 

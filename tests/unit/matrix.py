@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""The unit tests under another configuration: tests/unit/defconfig with a
+few symbols changed, built once in its own directory (only the tests of the
+labels that matter), then run.
+
+    matrix.py VARIANT BUILD_DIR [--jobs N]
+
+Variants (docs/testing.md):
+  kernel   the locks of every kernel that runs processes (ADDR_SPACE_MUTEX:
+           address spaces and ipc-shm's locks are sync mutexes, watched by
+           the lock-order checker) and a small, odd-sized shm id table
+  release  no debug checks (DEBUG=n): what only kverify guards, and the
+           errnos a release build returns where a debug build panics
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+VARIANTS = {
+    "kernel": ({"ADDR_SPACE_MUTEX": "y", "IPC_SHM_IDS": "100"},
+               ["addr-space", "ipc-shm", "linux-abi", "process", "vfs", "tmpfs", "devfs", "sync"]),
+    "release": ({"DEBUG": "n"}, None),  # every label
+}
+
+
+def defconfig(changes):
+    """tests/unit/defconfig with 'changes' applied, each symbol once."""
+    out, seen = [], set()
+    with open(os.path.join(ROOT, "tests", "unit", "defconfig")) as f:
+        for line in f.read().splitlines():
+            m = re.match(r"^(?:# )?CONFIG_([A-Z0-9_]+)[= ]", line)
+            if m and m.group(1) in changes:
+                continue
+            out.append(line)
+    for sym, val in changes.items():
+        out.append(f"# CONFIG_{sym} is not set" if val == "n" else f"CONFIG_{sym}={val}")
+        seen.add(sym)
+    return "\n".join(out) + "\n"
+
+
+def targets_of(bdir):
+    r = subprocess.run(["ninja", "-C", bdir, "-t", "targets", "all"], capture_output=True, text=True)
+    return [line.split(":")[0] for line in r.stdout.splitlines()] if r.returncode == 0 else []
+
+
+def run(cmd, log):
+    with open(log, "a") as f:
+        f.write("$ " + " ".join(cmd) + "\n")
+        f.flush()
+        return subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT).returncode
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("variant", choices=sorted(VARIANTS))
+    ap.add_argument("build_dir")
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+    changes, labels = VARIANTS[args.variant]
+    bdir = os.path.abspath(args.build_dir)
+    os.makedirs(bdir, exist_ok=True)
+    log = os.path.join(bdir, "matrix.log")
+    open(log, "w").close()
+    dc = os.path.join(bdir, "variant_defconfig")
+    text = defconfig(changes)
+    if not os.path.exists(dc) or open(dc).read() != text:
+        with open(dc, "w") as f:
+            f.write(text)
+    print(f"matrix {args.variant}: " + " ".join(f"{k}={v}" for k, v in changes.items()))
+    gen = ["-G", "Ninja"] if shutil.which("ninja") else []
+    if run(["cmake", "-S", ROOT, "-B", bdir, *gen, "-DKIT_DEFCONFIG=" + dc, "-DKIT_TESTS=ON",
+            "-DKIT_SANITIZE=ON", "-DKIT_MATRIX=OFF"], log):
+        print(open(log).read()[-4000:])
+        return f"matrix {args.variant}: configuring failed"
+    label_re = "|".join(f"^{re.escape(lb)}$" for lb in labels) if labels else "^unit$"
+    shown = subprocess.run(["ctest", "--test-dir", bdir, "--show-only=json-v1", "-L", label_re],
+                           capture_output=True, text=True, check=True).stdout
+    tests = json.loads(shown)["tests"]
+    # Build what the tests run: their executables (not built yet, CTest names
+    # none: kit_unit_test's <c>.<x> runs unit-<c>-<x>, <c>.fuzz fuzz-<c>) and
+    # the libraries the checks (exports.*) read.
+    known = set(targets_of(bdir))
+    targets, unknown = set(), []
+    for t in tests:
+        args_in_build = [a for a in t.get("command", []) if a.startswith(bdir) and not a.endswith(".py")]
+        mine = {re.sub(r"^lib(.*)\.a$", r"\1", os.path.basename(a)) for a in args_in_build}
+        comp, _, short = t["name"].partition(".")
+        mine |= {f"unit-{comp}-{short}", f"{short}-{comp}"}  # kit_unit_test's; ipc-shm.fuzz's
+        found = mine & known
+        if found:
+            targets |= found
+        else:
+            unknown.append(t["name"])
+    if unknown:  # not by the convention: build everything rather than guess
+        print("matrix: building all for " + " ".join(unknown))
+        targets = {"all"}
+    if run(["cmake", "--build", bdir, "-j", str(args.jobs), "--target", *sorted(targets)], log):
+        print(open(log).read()[-6000:])
+        return f"matrix {args.variant}: the build failed"
+    names = "|".join(re.escape(t["name"]) for t in tests)
+    r = subprocess.run(["ctest", "--test-dir", bdir, "-R", f"^({names})$", "-j", str(args.jobs),
+                        "--output-on-failure"], capture_output=True, text=True)
+    print(r.stdout[-8000:] + r.stderr[-2000:])
+    return r.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
