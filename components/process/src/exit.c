@@ -60,9 +60,13 @@ void process_exit(struct process *p, int wstatus)
 	unsigned long flags;
 	struct addr_space *as;
 
-	/* Leave the space before destroying it: run on the kernel's table. */
-	as_activate(NULL);
+	/*
+	 * Leave the space before destroying it: run on the kernel's table.
+	 * The task forgets its space first: a preemption between the two
+	 * steps the other way round would switch back to the old table.
+	 */
 	task_set_space(task_current(), NULL, NULL);
+	as_activate(NULL);
 	/* Out of sight of the OOM killer first: it reads other processes' spaces. */
 	flags = hal_spin_lock_irqsave(process_tree_lock());
 	as = p->as;
