@@ -66,11 +66,19 @@ void vfs_inode_set_size(struct vfs_inode *inode, uint64_t size)
 	__atomic_store_n(&inode->size, size, __ATOMIC_RELEASE);
 }
 
+/* Linux's lock_two_inodes: a directory before anything else (vfs.h's order), else by address. */
+static bool lock2_swap(const struct vfs_inode *a, const struct vfs_inode *b)
+{
+	bool adir = VFS_S_ISDIR(vfs_mode(a)), bdir = VFS_S_ISDIR(vfs_mode(b));
+
+	return adir == bdir ? (uintptr_t)b < (uintptr_t)a : bdir;
+}
+
 void vfs_inode_lock2(struct vfs_inode *a, struct vfs_inode *b)
 {
 	if (a == b)
 		b = NULL;
-	if (a && b && (uintptr_t)b < (uintptr_t)a) {
+	if (a && b && lock2_swap(a, b)) {
 		struct vfs_inode *t = a;
 		a = b;
 		b = t;

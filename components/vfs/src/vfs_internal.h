@@ -143,7 +143,7 @@ int vfs_inode_permission(struct vfs_inode *inode, unsigned mask, const struct vf
 int vfs_may_write_mnt(const struct vfs_mount *mnt);
 bool vfs_cred_in_group(const struct vfs_cred *cr, uint32_t gid);
 bool vfs_is_owner(const struct vfs_inode *inode, const struct vfs_cred *cr);
-/* Lock two inodes in address order (either may be NULL or equal). */
+/* Lock two inodes: a directory first, else in address order (either may be NULL or equal). */
 void vfs_inode_lock2(struct vfs_inode *a, struct vfs_inode *b);
 void vfs_inode_unlock2(struct vfs_inode *a, struct vfs_inode *b);
 

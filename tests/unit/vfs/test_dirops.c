@@ -1,5 +1,6 @@
 /* mkdir, unlink, rmdir, link, rename: results and Linux's order of errors. */
 #include "vfs_test.h"
+#include "vfs_internal.h" /* vfs_inode_lock2 */
 
 static struct vfs_cred user, other;
 
@@ -172,6 +173,31 @@ static void test_rename(void **state)
 	}
 }
 
+/*
+ * Two inodes locked together (a rename's source and target): a directory
+ * before a file whatever their addresses, as Linux's lock_two_inodes and
+ * vfs.h's order ("vfs_dir" before "vfs_inode"). The file here sits below
+ * the directory in memory, so address order alone would take it first.
+ */
+static void test_lock2_takes_the_directory_first(void **state)
+{
+	struct vfs_inode in[3];
+
+	(void)state;
+	assert_int_equal(vfs_inode_init(&in[0], NULL, 90, VFS_S_IFREG | 0644, NULL, NULL), 0);
+	assert_int_equal(vfs_inode_init(&in[1], NULL, 91, VFS_S_IFDIR | 0755, NULL, NULL), 0);
+	assert_int_equal(vfs_inode_init(&in[2], NULL, 92, VFS_S_IFREG | 0644, NULL, NULL), 0);
+	vfs_inode_lock2(&in[0], &in[1]);
+	vfs_inode_unlock2(&in[0], &in[1]);
+	vfs_inode_lock2(&in[1], &in[0]);
+	vfs_inode_unlock2(&in[1], &in[0]);
+	vfs_inode_lock2(&in[2], &in[0]); /* two files: in address order */
+	vfs_inode_unlock2(&in[2], &in[0]);
+	assert_int_equal(vfs_env_order_errors, 0);
+	for (int i = 0; i < 3; i++)
+		vfs_inode_fini(&in[i]);
+}
+
 struct names {
 	char buf[256];
 	int n, max;
@@ -229,6 +255,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sticky, vfs_test_setup, vfs_test_teardown),
 	    cmocka_unit_test_setup_teardown(test_link, vfs_test_setup, vfs_test_teardown),
 	    cmocka_unit_test_setup_teardown(test_rename, vfs_test_setup, vfs_test_teardown),
+	    cmocka_unit_test_setup_teardown(test_lock2_takes_the_directory_first, vfs_test_setup,
+	                                    vfs_test_teardown),
 	    cmocka_unit_test_setup_teardown(test_getdents, vfs_test_setup, vfs_test_teardown),
 	};
 

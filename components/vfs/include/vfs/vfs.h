@@ -35,7 +35,8 @@
  *                    of which neither is an ancestor of the other only under
  *                    vfs_rename (in address order)
  *   4. "vfs_inode"   any other inode: attributes, size, contents. Two of them
- *                    (rename over a file) in address order
+ *                    (rename over a file) in address order; a rename's
+ *                    source and target, one a directory: the directory first
  *   5. the address space's lock (addr-space): read and write copy user memory
  *                    with 3 or 4 held; a fault on a file mapping comes in here
  *   6. the file systems' own inner locks ("tmpfs_pages"): what a page fault
