@@ -147,10 +147,11 @@ debug: initrd
 
 # The test tree: unit tests (host, ASan+UBSan), fuzz targets, boot tests of
 # every configs/*_defconfig (debug and release), RANDCONFIG_N random
-# configurations (default 10; RANDCONFIG_SEED fixes the first seed).
+# configurations (default 10, seeds from RANDCONFIG_SEED, default 1000;
+# RANDCONFIG_SEED=random draws new ones).
 TEST_CONFIGURE = mkdir -p build && cmake -S . -B build/tests $(GENERATOR) \
 	-DKIT_DEFCONFIG=$(abspath tests/unit/defconfig) -DKIT_TESTS=ON -DKIT_SANITIZE=ON \
-	-DKIT_RANDCONFIG_N=$(or $(RANDCONFIG_N),10) -DKIT_RANDCONFIG_SEED=$(RANDCONFIG_SEED) \
+	-DKIT_RANDCONFIG_N=$(or $(RANDCONFIG_N),10) -DKIT_RANDCONFIG_SEED=$(or $(RANDCONFIG_SEED),1000) \
 	> build/tests.configure.log 2>&1 || { cat build/tests.configure.log; exit 1; }
 
 test: setup

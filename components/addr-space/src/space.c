@@ -15,14 +15,15 @@
 #define AS_MAP_ALL  (AS_MAP_SHARED | AS_MAP_FIXED | AS_MAP_FIXED_NOREPLACE | AS_MAP_POPULATE | AS_MAP_HUGE | \
 		     AS_MAP_NEVER_WRITE)
 
+/* Kconfig takes any hex value; areas are whole pages, so the bounds are rounded inwards. */
 uintptr_t as_user_base(void)
 {
-	return CONFIG_AS_USER_BASE;
+	return ALIGN_UP((uintptr_t)CONFIG_AS_USER_BASE, PAGE_SIZE);
 }
 
 uintptr_t as_user_top(void)
 {
-	return CONFIG_AS_USER_TOP;
+	return ALIGN_DOWN((uintptr_t)CONFIG_AS_USER_TOP, PAGE_SIZE);
 }
 
 int as_create(struct addr_space **out)

@@ -93,6 +93,8 @@ static int make_file(struct unpack *u, const struct cpio_entry *e)
 		return rc;
 	rc = write_all(f, e->data, e->size);
 	vfs_file_put(f);
+	if (rc < 0) /* no half-written program left to run: a clear ENOENT, not ENOEXEC */
+		vfs_unlink(u->fs, NULL, u->path, &root);
 	return rc;
 }
 

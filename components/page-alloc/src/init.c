@@ -2,7 +2,7 @@
  * page_alloc_init(): every frame of RAM that nothing else owns. Each RAM
  * bank of the hal memory map is cut around every other region (firmware,
  * kernel image, device tree, initrd); what is left, shrunk to whole pages,
- * goes to the allocator.
+ * goes to the allocator, largest piece first.
  */
 #include <page-alloc/page_alloc.h>
 #include <hal/memmap.h>
@@ -25,27 +25,10 @@ static const struct hal_mem_region *first_taken(const struct hal_mem_region *r, 
 	return best;
 }
 
-static void add_piece(uint64_t base, uint64_t end)
+/* Every usable piece of RAM, whole pages, to fn(base, end, arg) in address order. */
+static void for_each_piece(const struct hal_mem_region *r, size_t n,
+			   void (*fn)(uint64_t base, uint64_t end, void *arg), void *arg)
 {
-	uint64_t b = ALIGN_UP(base, PAGE_SIZE), e = ALIGN_DOWN(end, PAGE_SIZE);
-	int rc;
-
-	if (e <= b)
-		return;
-	rc = page_alloc_add_range(b, e - b);
-	if (rc == -ENOSPC)
-		klog_warn("page-alloc", "more than %d RAM ranges: [%#llx, %#llx) left unused",
-			  CONFIG_PAGE_ALLOC_MAX_RANGES, (unsigned long long)b, (unsigned long long)e);
-	else if (rc < 0 && rc != -EINVAL) /* -EINVAL: too small to be worth its metadata */
-		klog_warn("page-alloc", "range [%#llx, %#llx) refused: %d", (unsigned long long)b,
-			  (unsigned long long)e, rc);
-}
-
-int page_alloc_init(void)
-{
-	const struct hal_mem_region *r;
-	size_t n = hal_mem_regions(&r);
-
 	for (size_t i = 0; i < n; i++) {
 		uint64_t at = r[i].base, end = r[i].base + r[i].size;
 
@@ -53,14 +36,77 @@ int page_alloc_init(void)
 			continue;
 		while (at < end) {
 			const struct hal_mem_region *t = first_taken(r, n, at, end);
-			if (!t) {
-				add_piece(at, end);
+			uint64_t stop = t ? MAX(at, t->base) : end;
+			uint64_t b = ALIGN_UP(at, PAGE_SIZE), e = ALIGN_DOWN(stop, PAGE_SIZE);
+
+			if (e > b)
+				fn(b, e, arg);
+			if (!t)
 				break;
-			}
-			if (t->base > at)
-				add_piece(at, t->base);
 			at = MAX(at, t->base + t->size);
 		}
 	}
+}
+
+/*
+ * The allocator holds CONFIG_PAGE_ALLOC_MAX_RANGES pieces at most, so they
+ * are handed over largest first: a limit that is too small loses the
+ * crumbs around the firmware and the initrd, never the bulk of RAM. Each
+ * round picks the largest piece ordered after the previous pick (by size
+ * down, then address up), so ties and repeats need no array.
+ */
+struct pick {
+	uint64_t prev_b, prev_e; /* the previous pick; prev_e == 0 before the first */
+	uint64_t b, e;           /* the best candidate so far; e == 0 if none */
+};
+
+static bool before(uint64_t b1, uint64_t e1, uint64_t b2, uint64_t e2)
+{
+	return e1 - b1 > e2 - b2 || (e1 - b1 == e2 - b2 && b1 < b2);
+}
+
+static void consider(uint64_t b, uint64_t e, void *arg)
+{
+	struct pick *p = arg;
+
+	if (p->prev_e && !before(p->prev_b, p->prev_e, b, e))
+		return; /* already handed over, or it would have been */
+	if (!p->e || before(b, e, p->b, p->e)) {
+		p->b = b;
+		p->e = e;
+	}
+}
+
+static void warn_left(uint64_t b, uint64_t e, void *arg)
+{
+	struct pick *p = arg;
+
+	if (!p->prev_e || (!before(b, e, p->prev_b, p->prev_e) && !(b == p->prev_b && e == p->prev_e)))
+		klog_warn("page-alloc", "more than %d RAM ranges: [%#llx, %#llx) left unused",
+			  CONFIG_PAGE_ALLOC_MAX_RANGES, (unsigned long long)b, (unsigned long long)e);
+}
+
+int page_alloc_init(void)
+{
+	const struct hal_mem_region *r;
+	size_t n = hal_mem_regions(&r);
+	struct pick p = {0};
+	int rc = 0;
+
+	while (rc != -ENOSPC) {
+		p.e = 0;
+		for_each_piece(r, n, consider, &p);
+		if (!p.e)
+			return page_total_count() ? 0 : -ENOMEM;
+		rc = page_alloc_add_range(p.b, p.e - p.b);
+		if (rc < 0 && rc != -EINVAL && rc != -ENOSPC) /* -EINVAL: smaller than its metadata */
+			klog_warn("page-alloc", "range [%#llx, %#llx) refused: %d",
+				  (unsigned long long)p.b, (unsigned long long)p.e, rc);
+		if (rc != -ENOSPC) {
+			p.prev_b = p.b;
+			p.prev_e = p.e;
+		}
+	}
+	for_each_piece(r, n, warn_left, &p);
 	return page_total_count() ? 0 : -ENOMEM;
 }

@@ -330,8 +330,8 @@ int process_exec_run(struct process_exec *x)
 	struct ustack_layout stack;
 	struct elf_image *img;
 	unsigned long flags;
-	uintptr_t brk, entry;
-	uint64_t bias;
+	uintptr_t brk = 0, entry; /* set by load_program: GCC 12 cannot see it through the error paths */
+	uint64_t bias = 0;
 	int rc = -EINVAL;
 
 	if (!x->top)

@@ -12,6 +12,7 @@
  * debugging facilities (the lock-order checker) are not Linux's
  * CONFIG_LOCKDEP, which tools like LTP read as "slow kernel".
  */
+#include <klib/crc32.h>
 #include <klib/errno.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
@@ -65,19 +66,6 @@ static const char config_text[] =
 static uint8_t *gz;
 static size_t gz_len;
 
-uint32_t pfs_crc32(uint32_t crc, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	crc = ~crc;
-	while (n--) {
-		crc ^= *b++;
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
-	}
-	return ~crc;
-}
-
 static uint8_t *put_le(uint8_t *o, uint32_t v, int bytes)
 {
 	for (int i = 0; i < bytes; i++)
@@ -111,7 +99,7 @@ int pfs_config_init(void)
 		o += n;
 		done += n;
 	}
-	o = put_le(o, pfs_crc32(0, in, len), 4);
+	o = put_le(o, kcrc32(0, in, len), 4);
 	o = put_le(o, (uint32_t)len, 4);
 	gz_len = (size_t)(o - gz);
 	return 0;

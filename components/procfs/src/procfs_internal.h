@@ -174,7 +174,5 @@ int pfs_config_init(void);
 void pfs_config_fini(void);
 uint64_t pfs_config_size(void);
 bool pfs_show_config(struct pfs_seq *s, uint64_t *idx);
-/* CRC-32 (IEEE 802.3, gzip's) of n bytes, continuing from crc (0 to start). */
-uint32_t pfs_crc32(uint32_t crc, const void *p, size_t n);
 
 #endif

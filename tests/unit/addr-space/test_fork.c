@@ -210,8 +210,8 @@ static void test_flushes_by_address(void **state)
 	assert_int_equal(as_create(&parent), 0);
 	as_activate(parent);
 	assert_int_equal(as_map_anon(parent, 0, 16 * PG, RW, 0, &a), 0);
-	assert_int_equal(as_map_anon(parent, a + 32 * PG, PG, RW, AS_MAP_FIXED, &b), 0);
-	assert_int_equal(as_fault(parent, a + 32 * PG, AS_ACCESS_WRITE), 0); /* keeps the leaf table */
+	assert_int_equal(as_map_anon(parent, a - 32 * PG, PG, RW, AS_MAP_FIXED, &b), 0);
+	assert_int_equal(as_fault(parent, a - 32 * PG, AS_ACCESS_WRITE), 0); /* keeps the leaf table */
 	assert_int_equal(as_fault(parent, a + 3 * PG, AS_ACCESS_WRITE), 0);
 	assert_int_equal(as_fault(parent, a + 4 * PG, AS_ACCESS_WRITE), 0);
 	fake_hal_flush_reset();

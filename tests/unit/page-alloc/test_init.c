@@ -100,11 +100,44 @@ static void test_no_ram_is_an_error(void **state)
 	assert_null(kmalloc(16));
 }
 
+/*
+ * More pieces than the allocator can hold: the largest are kept, so a
+ * small CONFIG_PAGE_ALLOC_MAX_RANGES loses crumbs, never the bulk of RAM.
+ * The bank starts with MAX_RANGES + 4 pieces of 15 pages (a reserved page
+ * after each) and ends with one large piece at the highest address.
+ */
+static void test_largest_pieces_kept(void **state)
+{
+	(void)state;
+	enum { SMALL = CONFIG_PAGE_ALLOC_MAX_RANGES + 4, STEP = 16 * PAGE_SIZE };
+	static struct hal_mem_region many[SMALL + 1];
+	uint64_t r0 = (uint64_t)(uintptr_t)fake_hal_ram(BANK0, 2u << 20);
+	uint64_t tail = SMALL * STEP, tail_pages = (BANK0 - tail) / PAGE_SIZE;
+	size_t n = 0;
+
+	many[n++] = (struct hal_mem_region){r0, BANK0, HAL_MEM_RAM};
+	for (int i = 0; i < SMALL; i++)
+		many[n++] = (struct hal_mem_region){r0 + i * STEP + 15 * PAGE_SIZE, PAGE_SIZE,
+						    HAL_MEM_RESERVED};
+	fake_hal_set_regions(many, n);
+
+	page_alloc_reset();
+	assert_int_equal(page_alloc_init(), 0);
+	/* The tail (less its metadata page) and MAX_RANGES - 1 small pieces (less one each). */
+	assert_int_equal(page_total_count(),
+			 tail_pages - (tail_pages * 32 + PAGE_SIZE - 1) / PAGE_SIZE +
+				 (CONFIG_PAGE_ALLOC_MAX_RANGES - 1) * 14);
+	/* The first small pieces by address are the ones kept among equals. */
+	assert_true(page_is_managed(r0 + PAGE_SIZE));
+	assert_false(page_is_managed(r0 + (SMALL - 1) * STEP + PAGE_SIZE));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ram_minus_everything_else),
 		cmocka_unit_test(test_no_ram_is_an_error),
+		cmocka_unit_test(test_largest_pieces_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,7 +74,7 @@ unsigned kit_test_wait_seconds(void)
 	const char *s = getenv("KIT_TEST_WAIT_S");
 	long v = s ? strtol(s, NULL, 10) : 0;
 
-	return v > 0 ? (unsigned)v : 15;
+	return v > 0 ? (unsigned)v : 60;
 }
 
 int kit_test_wait_begin(const char *what, const char *file, int line)

@@ -60,7 +60,8 @@ extern jmp_buf *kit_test_panic_jmp;
 	} while (0)
 int kit_test_wait_begin(const char *what, const char *file, int line);
 void kit_test_wait_end(int wait);
-/* 15, or the environment's KIT_TEST_WAIT_S (a slow machine, a debugger). */
+/* 60 (a loaded 2-core CI machine stalls a legitimate wait for tens of seconds), or the
+ * environment's KIT_TEST_WAIT_S (a slow machine, a debugger). */
 unsigned kit_test_wait_seconds(void);
 
 #endif
