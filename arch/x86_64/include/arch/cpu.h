@@ -1,0 +1,126 @@
+/*
+ * x86-64's part of hal/cpu.h, inline: the CPU ids and per-CPU pointer,
+ * interrupt masking (RFLAGS.IF), waiting and the spin-wait hint. One CPU
+ * so far (no CONFIG_SMP on x86-64): the logical id is 0, as hal/smp.h's
+ * SMP-off stubs assume.
+ *
+ * Per-CPU data. The GS base (MSR IA32_GS_BASE) points at the running CPU's
+ * struct x86_64_cpu, whose first word points at itself so that one
+ * %gs-relative load finds it (boot.c sets it on the boot CPU). The trap
+ * entry's stack bound, the local APIC id and hal_cpu_local()'s pointer
+ * live there. User mode will need swapgs at each entry and exit (user
+ * mode is not ported yet).
+ * Included by assembly too: offsets are plain numbers.
+ */
+#ifndef ARCH_CPU_H
+#define ARCH_CPU_H
+
+/* clang-format off */
+#define CPU_SELF         0  /* this struct's own address */
+#define CPU_STACK_BOTTOM 8  /* lowest usable address of the current stack; 0: unchecked */
+#define CPU_APIC_ID      16 /* the local APIC's id: the id firmware (ACPI's MADT) knows */
+#define RFLAGS_IF        (1ul << 9)
+/* clang-format on */
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
+
+struct x86_64_cpu {
+	struct x86_64_cpu *self;
+	unsigned long stack_bottom;
+	unsigned long apic_id;
+	void *local; /* hal_cpu_local() */
+};
+_Static_assert(__builtin_offsetof(struct x86_64_cpu, stack_bottom) == CPU_STACK_BOTTOM &&
+                   __builtin_offsetof(struct x86_64_cpu, apic_id) == CPU_APIC_ID,
+               "arch/cpu.h offsets");
+
+/* The calling CPU's data. Stable while the caller cannot migrate (one CPU so far). */
+static inline struct x86_64_cpu *x86_64_cpu_self(void)
+{
+	struct x86_64_cpu *c;
+
+	__asm__("movq %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* The logical id: 0, the boot CPU, the only one until x86-64 has CONFIG_SMP. */
+static inline unsigned hal_cpu_id(void)
+{
+	return 0;
+}
+
+static inline unsigned long hal_cpu_hwid(void)
+{
+	return x86_64_cpu_self()->apic_id;
+}
+
+static inline void *hal_cpu_local(void)
+{
+	return x86_64_cpu_self()->local;
+}
+
+static inline void hal_cpu_set_local(void *p)
+{
+	x86_64_cpu_self()->local = p;
+}
+
+static inline unsigned long hal_irq_save(void)
+{
+	unsigned long flags;
+
+	__asm__ __volatile__("pushfq\n\tpopq %0\n\tcli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+static inline void hal_irq_restore(unsigned long flags)
+{
+	if (flags & RFLAGS_IF)
+		__asm__ __volatile__("sti" ::: "memory");
+	else
+		__asm__ __volatile__("cli" ::: "memory");
+}
+
+static inline void hal_irq_enable(void)
+{
+	__asm__ __volatile__("sti" ::: "memory");
+}
+
+static inline void hal_irq_disable(void)
+{
+	__asm__ __volatile__("cli" ::: "memory");
+}
+
+static inline bool hal_irq_enabled(void)
+{
+	unsigned long flags;
+
+	__asm__ __volatile__("pushfq\n\tpopq %0" : "=r"(flags));
+	return flags & RFLAGS_IF;
+}
+
+/*
+ * hlt wakes only for an interrupt it may take (RFLAGS.IF set), unlike wfi.
+ * Called with interrupts off, it opens them for the hlt alone: sti delays
+ * interrupts by one instruction, so none is taken between sti and hlt, and
+ * the one that wakes the CPU is handled before this returns, interrupts
+ * off again. So on x86-64 "leaving it pending" (hal/cpu.h) becomes
+ * "handled": callers check their condition again after the wait, as they
+ * must anyway.
+ */
+static inline void hal_cpu_wait(void)
+{
+	if (hal_irq_enabled())
+		__asm__ __volatile__("hlt" ::: "memory");
+	else
+		__asm__ __volatile__("sti\n\thlt\n\tcli" ::: "memory");
+}
+
+static inline void hal_cpu_relax(void)
+{
+	__asm__ __volatile__("pause" ::: "memory");
+}
+#endif
+
+#endif

@@ -1,0 +1,119 @@
+/* x86-64 architecture internals, shared by the files of arch/x86_64. */
+#ifndef X86_64_ARCH_H
+#define X86_64_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <arch/cpu.h>
+
+/* clang-format off */
+/* Segment selectors (gdt in start.S), in Linux's places: the ring-3 ones are what
+ * syscall/sysret derive from IA32_STAR. */
+#define SEL_KERNEL_CS 0x10
+#define SEL_KERNEL_DS 0x18
+#define SEL_TSS       0x40
+
+#define MSR_APIC_BASE    0x1b
+#define MSR_TSC_DEADLINE 0x6e0
+#define MSR_EFER         0xc0000080
+#define MSR_GS_BASE      0xc0000101
+
+#define CPUID1_ECX_X2APIC       (1u << 21)
+#define CPUID1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID1_EDX_APIC         (1u << 9)
+#define CPUID81_EDX_PDPE1GB     (1u << 26)
+
+/* Vectors: 0-31 exceptions; the PIC's lines, should one slip through, at 32-47
+ * (i8259.c); the local APIC's. */
+#define VEC_DF       8
+#define VEC_PF       14
+#define VEC_TIMER    0xec
+#define VEC_SPURIOUS 0xff
+/* clang-format on */
+
+/* Saved by trap.S: the general registers, then what the CPU pushed. */
+struct x86_64_trap_frame {
+	unsigned long r15, r14, r13, r12, r11, r10, r9, r8;
+	unsigned long rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	unsigned long vector, error;
+	unsigned long rip, cs, rflags, rsp, ss;
+};
+_Static_assert(sizeof(struct x86_64_trap_frame) == 22 * 8, "trap.S frame layout");
+
+struct cpuid {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid cpuid(uint32_t leaf, uint32_t sub)
+{
+	struct cpuid r;
+
+	__asm__ __volatile__("cpuid"
+	                     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+	                     : "a"(leaf), "c"(sub));
+	return r;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ __volatile__("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+	                     : "memory");
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr3(uint64_t v)
+{
+	__asm__ __volatile__("mov %0, %%cr3" ::"r"(v) : "memory");
+}
+
+/* The boot CPU's data (boot.c): the GS base points here. */
+extern struct x86_64_cpu x86_64_cpu0;
+/* The boot page tables (start.S): root, the low/direct-map GiBs, the image's GiB. */
+extern uint64_t x86_64_boot_pml4[512], x86_64_boot_pdpt_low[512];
+/* rdtsc at the first instruction (start.S). */
+extern uint64_t x86_64_entry_tsc;
+
+/* The double fault's stack (boot.c): the lowest address, for the stack check. */
+uintptr_t x86_64_overflow_stack_bottom(void);
+/* The IDT, every vector to trap.S's stubs; loaded on the calling CPU (trap.c). */
+void x86_64_trap_init(void);
+/* The local APIC (apic.c): on for the calling CPU, spurious vector set, everything masked. */
+int x86_64_apic_init(void);
+uint32_t x86_64_apic_read(unsigned reg);
+void x86_64_apic_write(unsigned reg, uint32_t v);
+void x86_64_apic_eoi(void);
+/* The timer's interrupt (time.c), after its end of interrupt, interrupts off. */
+void x86_64_timer_interrupt(void);
+
+#endif
