@@ -57,10 +57,13 @@ endif
 # configs/apps/): configs grow as boards + apps. configs/<board>_<app>_defconfig
 # names that pair unless such a file exists (a pair that needs more); any
 # other CONFIG is a defconfig file, or fragments separated by commas.
-pair      = $(subst _, ,$(patsubst %_defconfig,%,$(notdir $(1))))
+# The app is the part after the last '_' (a board's name may hold one: x86_64-qemu).
+pair_name  = $(patsubst %_defconfig,%,$(notdir $(1)))
+pair_app   = $(lastword $(subst _, ,$(call pair_name,$(1))))
+pair_board = $(patsubst %_$(call pair_app,$(1)),%,$(call pair_name,$(1)))
 CONFIG_FILES := $(if $(or $(wildcard $(CONFIG)),$(findstring $(comma),$(CONFIG)),$(filter-out configs/%_defconfig,$(CONFIG))),\
 	$(subst $(comma), ,$(CONFIG)),\
-	configs/boards/$(word 1,$(call pair,$(CONFIG))).config configs/apps/$(word 2,$(call pair,$(CONFIG))).config)
+	configs/boards/$(call pair_board,$(CONFIG)).config configs/apps/$(call pair_app,$(CONFIG)).config)
 BUILD    ?= build/$(NAME)
 BOARDS    = $(sort $(patsubst configs/boards/%.config,%,$(wildcard configs/boards/*.config)))
 APPS      = $(sort $(patsubst configs/apps/%.config,%,$(wildcard configs/apps/*.config)))

@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   qemu-system-misc      # qemu-system-riscv64
   qemu-system-arm       # qemu-system-aarch64
+  qemu-system-x86       # qemu-system-x86_64
   opensbi               # fw_jump.bin / fw_dynamic.bin
   u-boot-qemu           # qemu-riscv64_smode/u-boot.bin, qemu_arm64/u-boot.bin
   u-boot-tools          # mkimage
