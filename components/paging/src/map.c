@@ -27,7 +27,8 @@ static bool leaf_here(const struct map_op *op, unsigned level, uint64_t va, uint
 
 	if (level == 0)
 		return true;
-	if (!(op->flags & PT_MAP_HUGE) || level > PT_MAX_LEAF_LEVEL)
+	if (!(op->flags & PT_MAP_HUGE) || level > PT_MAX_LEAF_LEVEL ||
+	    (level == 2 && op->pt->fmt->no_1g_pages))
 		return false;
 	return ((va | (va + op->delta)) & (size - 1)) == 0 && last - va == size - 1;
 }
