@@ -22,7 +22,7 @@
 #define PTE_PWT (1ul << 3)
 #define PTE_PCD (1ul << 4)
 #define PTE_PS  (1ul << 7)
-#define PTE_NX  (1ul << 63)
+#define PTE_NX  (1ul << 63) /* start.S made sure the CPU has it */
 /* clang-format on */
 #define SIZE_2M (1ul << 21)
 #define SIZE_1G (1ul << 30)
@@ -31,11 +31,6 @@
 static uint64_t boot_pdpt_io[512] __attribute__((aligned(4096)));
 static uint64_t boot_pd_pool[CONFIG_X86_64_BOOT_MAP_TABLES][512] __attribute__((aligned(4096)));
 static unsigned boot_pd_used;
-
-static bool has_nx(void)
-{
-	return cpuid(0x80000000, 0).eax >= 0x80000001 && (cpuid(0x80000001, 0).edx & (1u << 20));
-}
 
 /* One GiB of the window whose directory is pdpt, at physical gib << 30. */
 static bool map_gigabyte(uint64_t *pdpt, uint64_t gib, uint64_t flags, bool huge)
@@ -77,16 +72,15 @@ void arch_memmap_ready(void)
 	size_t n = hal_mem_regions(&r);
 	bool huge = cpuid(0x80000000, 0).eax >= 0x80000001 &&
 	            (cpuid(0x80000001, 0).edx & CPUID81_EDX_PDPE1GB);
-	uint64_t nx = has_nx() ? PTE_NX : 0;
 
 	x86_64_boot_pml4[PML4_IO] = hal_virt_to_phys(boot_pdpt_io) | PTE_P | PTE_W;
 	for (size_t i = 0; i < n; i++) {
 		if (!r[i].size)
 			continue;
 		if (r[i].type == HAL_MEM_RAM)
-			map_range(x86_64_boot_pdpt_low, &r[i], PTE_P | PTE_W | nx, huge);
+			map_range(x86_64_boot_pdpt_low, &r[i], PTE_P | PTE_W | PTE_NX, huge);
 		else if (r[i].type == HAL_MEM_MMIO)
-			map_range(boot_pdpt_io, &r[i], PTE_P | PTE_W | PTE_PCD | PTE_PWT | nx,
+			map_range(boot_pdpt_io, &r[i], PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX,
 			          huge);
 	}
 	/* Only not-present entries changed: x86 caches no translation of those. */

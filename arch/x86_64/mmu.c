@@ -108,9 +108,13 @@ void hal_stack_set_bottom(uintptr_t bottom)
 }
 
 #ifdef CONFIG_PAGING
+/* 1 GiB pages in the direct map where the CPU has them. */
 const struct pt_format *arch_kernel_format(void)
 {
-	return &pt_format_x86_64;
+	bool gib = cpuid(0x80000000, 0).eax >= 0x80000001 &&
+	           (cpuid(0x80000001, 0).edx & CPUID81_EDX_PDPE1GB);
+
+	return gib ? &pt_format_x86_64 : &pt_format_x86_64_2m;
 }
 
 void arch_mmu_set_kernel(paddr_t root)

@@ -85,7 +85,9 @@ _start:
 	cpuid
 	testl	$CPUID_LM, %edx
 	jz	fail32
-	movl	%edx, %ebx		/* keep the NX bit for EFER */
+	movl	$PHYS(msg_nx), %ebp
+	testl	$CPUID_NX, %edx		/* W^X needs it: paging's format sets XD */
+	jz	fail32
 
 	/* .bss holds the boot tables; a loader need not have zeroed it. */
 	movl	$PHYS(__bss_start), %edi
@@ -120,11 +122,8 @@ _start:
 	movl	%eax, %cr3
 	movl	$MSR_EFER, %ecx
 	rdmsr
-	orl	$EFER_LME, %eax
-	testl	$CPUID_NX, %ebx
-	jz	2f
-	orl	$EFER_NXE, %eax
-2:	wrmsr
+	orl	$(EFER_LME | EFER_NXE), %eax
+	wrmsr
 	movl	%cr0, %eax
 	orl	$(CR0_PE | CR0_WP | CR0_PG), %eax
 	movl	%eax, %cr0
@@ -179,6 +178,8 @@ msg_magic:
 	.asciz	"x86_64: not started by a Multiboot loader (eax is not 0x2badb002)\r\n"
 msg_lm:
 	.asciz	"x86_64: this CPU has no long mode (64-bit): it cannot run this image\r\n"
+msg_nx:
+	.asciz	"x86_64: this CPU has no execute-disable bit (NX), which W^X needs\r\n"
 
 	.section .data
 	.balign	8
