@@ -5,7 +5,7 @@
  * AP[2:1] at bits 7:6, nG 0x800, PXN bit 53, UXN bit 54). Then the kernel
  * table's root entries, shared by every other table where one root
  * translates both halves, and by none where the hardware has a root per
- * half (AArch64).
+ * half (AArch64). x86-64's 4-level format, with and without 1 GiB pages.
  */
 #include "pt_test.h"
 #include <klib/errno.h>
@@ -83,6 +83,86 @@ static void test_aarch64(void **state)
 	assert_int_equal(pt_unmap(pt, 0x40200000, 0x1000, NULL, NULL), 0);
 	paddr_t l0b = raw(l1a, 1) & 0x0000fffffffff000ull;
 	assert_int_equal(raw(l0b, 1), A64_UXN | 0x80201000ull | 0x703);
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
+#define X86_XD   (1ull << 63)
+#define X86_ADDR 0x000ffffffffff000ull
+
+/* x86-64: P 1, W 2, U 4, PWT 8, PCD 0x10, A 0x20, D 0x40, PS 0x80, G 0x100, XD bit 63. */
+static void test_x86_64(void **state)
+{
+	struct pt *pt;
+	size_t free0 = pt_test_ram(16);
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_x86_64, &pt), 0);
+	assert_string_equal(pt_format_name(pt_format(pt)), "x86_64");
+	assert_int_equal(pt_format_va_bits(&pt_format_x86_64), 48);
+	assert_int_equal(pt_map(pt, 0x0000800000000000ull, 0, 4096, PT_READ, 0), -EINVAL);
+	/* Kernel text, global, a 2 MiB page: no W, no XD. */
+	assert_int_equal(pt_map(pt, 0xffffffff80200000ull, 0x200000, 0x200000,
+				PT_READ | PT_EXEC | PT_GLOBAL, PT_MAP_HUGE), 0);
+	/* User data: W U, never executable. */
+	assert_int_equal(pt_map(pt, 0x1000, 0x5000, 0x1000, PT_READ | PT_WRITE | PT_USER, 0), 0);
+	/* Device registers: PCD PWT, XD. */
+	assert_int_equal(pt_map(pt, 0xffff8080fee00000ull, 0xfee00000, 0x1000,
+				PT_READ | PT_WRITE | PT_GLOBAL | PT_DEVICE, 0), 0);
+	/* A user 1 GiB page two levels below the root. */
+	assert_int_equal(pt_map(pt, 0x40000000, 0x80000000, 1u << 30, PT_READ | PT_USER,
+				PT_MAP_HUGE), 0);
+
+	paddr_t root = pt_root(pt);
+	assert_int_equal(raw(root, 511) & 0xfff, 0x27); /* tables: P W U A, the leaf decides */
+	paddr_t k3 = raw(root, 511) & X86_ADDR;
+	paddr_t k2 = raw(k3, 510) & X86_ADDR;
+	assert_int_equal(raw(k2, 1), 0x200000ull | 0x1e1); /* G PS D A P */
+	paddr_t u3 = raw(root, 0) & X86_ADDR;
+	paddr_t u2 = raw(u3, 0) & X86_ADDR;
+	paddr_t u1 = raw(u2, 0) & X86_ADDR;
+	assert_int_equal(raw(u1, 1), X86_XD | 0x5000 | 0x67); /* D A U W P */
+	assert_int_equal(raw(u3, 1), X86_XD | 0x80000000ull | 0xe5); /* PS D A U P */
+	paddr_t d3 = raw(root, 257) & X86_ADDR;
+	paddr_t d2 = raw(d3, 3) & X86_ADDR;
+	paddr_t d1 = raw(d2, 0x1f7) & X86_ADDR;
+	assert_int_equal(raw(d1, 0), X86_XD | 0xfee00000ull | 0x17b); /* G D A PCD PWT W P */
+
+	paddr_t pa;
+	unsigned prot;
+	size_t size;
+	assert_int_equal(pt_query(pt, 0xffffffff80234567ull, &pa, &prot, &size), 0);
+	assert_int_equal(pa, 0x234567);
+	assert_int_equal(prot, PT_READ | PT_EXEC | PT_GLOBAL);
+	assert_int_equal(size, 0x200000);
+	assert_int_equal(pt_query(pt, 0xffff8080fee00000ull, &pa, &prot, &size), 0);
+	assert_int_equal(prot, PT_READ | PT_WRITE | PT_GLOBAL | PT_DEVICE);
+	/* No access at all: not present to the CPU, but the frame is kept (software bit 9). */
+	assert_int_equal(pt_protect(pt, 0x1000, 0x1000, 0), 0);
+	assert_int_equal(raw(u1, 1), 0x5000 | 0x200);
+	/* Splitting a 2 MiB page makes 4 KiB entries, whose bit 7 is PAT, not PS. */
+	assert_int_equal(pt_unmap(pt, 0xffffffff80200000ull, 0x1000, NULL, NULL), 0);
+	paddr_t k1 = raw(k2, 1) & X86_ADDR;
+	assert_int_equal(raw(k1, 1), 0x201000ull | 0x161); /* G D A P */
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
+/* Without 1 GiB pages (no CPUID pdpe1gb) a GiB becomes 512 2 MiB pages. */
+static void test_x86_64_no_1g(void **state)
+{
+	struct pt *pt;
+	size_t free0 = pt_test_ram(8);
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_x86_64_2m, &pt), 0);
+	assert_int_equal(pt_map(pt, 0x40000000, 0x80000000, 1u << 30, PT_READ | PT_USER,
+				PT_MAP_HUGE), 0);
+	paddr_t u3 = raw(pt_root(pt), 0) & X86_ADDR;
+	assert_int_equal(raw(u3, 1) & 0x80, 0); /* a table, not a 1 GiB page */
+	paddr_t u2 = raw(u3, 1) & X86_ADDR;
+	assert_int_equal(raw(u2, 0), X86_XD | 0x80000000ull | 0xe5);
+	assert_int_equal(raw(u2, 511), X86_XD | 0xbfe00000ull | 0xe5);
 	pt_destroy(pt);
 	assert_int_equal(page_free_count(), free0);
 }
@@ -300,6 +380,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sv48),
 		cmocka_unit_test(test_aarch64),
+		cmocka_unit_test(test_x86_64),
+		cmocka_unit_test(test_x86_64_no_1g),
 		cmocka_unit_test(test_kernel_entries_are_shared),
 		cmocka_unit_test(test_split_halves_borrow_nothing),
 		cmocka_unit_test(test_aarch64_upper),
