@@ -32,7 +32,10 @@
  *   void hal_cpu_wait(void)
  *	Sleep until an interrupt is pending (wfi). Returns after the interrupt
  *	has been handled if interrupts are enabled; with them disabled it
- *	still returns once one is pending, leaving it pending.
+ *	still returns once one is pending, leaving it pending. (x86-64: hlt
+ *	wakes only for an interrupt it may take, so with interrupts disabled
+ *	it enables them for the hlt alone and the interrupt is handled before
+ *	it returns; callers check their condition again either way.)
  *   void hal_cpu_relax(void)
  *	Spin-wait hint for busy loops.
  */

@@ -14,7 +14,8 @@
  *             satp.ASID is the id; with no user space, the kernel's table.
  *   aarch64   TTBR1_EL1 holds the kernel table for good, TTBR0_EL1 the user
  *             table with the ASID in its top bits: nothing is copied.
- *   x86-64    CR3 holds one root for both, like riscv64, with the PCID.
+ *   x86-64    CR3 holds one root for both, like riscv64 (no PCIDs yet: every
+ *             space is id 0 and a CR3 write drops the non-global entries).
  * paging knows which (a format whose halves are split borrows nothing).
  *
  * Ids: the hal hands them out (hal_asid_get), where the hardware has them:
