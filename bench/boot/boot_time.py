@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Boot-to-shutdown wall time of an image against the smallest possible
-S-mode image (minimal.S), run alternately in the same QEMU setup, plus the
-image's text size.
+image of its machine (riscv64: an S-mode one, minimal.S; x86_64: a
+Multiboot one, minimal_x86_64.S), run alternately in the same QEMU setup,
+plus the image's text size.
 
     bench/boot/boot_time.py [--runs N] BUILD_DIR
 
-BUILD_DIR is a built riscv64 image directory (e.g. build/riscv64-qemu-virt_hello).
+BUILD_DIR is a built riscv64 or x86_64 image directory (e.g.
+build/riscv64-qemu-virt_hello, build/x86_64-qemu_hello).
 """
 import argparse
 import json
@@ -19,19 +21,24 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def build_minimal(out_dir):
+def build_minimal(info, out_dir):
     elf = os.path.join(out_dir, "minimal.elf")
     binf = os.path.join(out_dir, "minimal.bin")
-    subprocess.run(["clang", "--target=riscv64-unknown-elf", "-march=rv64imac", "-mabi=lp64",
-                    "-nostdlib", "-fuse-ld=lld", "-Wl,-Ttext=0x80200000", "-Wl,-e,_start",
-                    os.path.join(HERE, "minimal.S"), "-o", elf], check=True)
+    if info["qemu"] == "qemu-system-x86_64":
+        flags = ["--target=x86_64-unknown-elf", "-static", "-Wl,-Ttext=0x100000", "minimal_x86_64.S"]
+    else:
+        flags = ["--target=riscv64-unknown-elf", "-march=rv64imac", "-mabi=lp64",
+                 "-Wl,-Ttext=0x80200000", "minimal.S"]
+    subprocess.run(["clang", *flags[:-1], "-nostdlib", "-fuse-ld=lld", "-Wl,-e,_start",
+                    os.path.join(HERE, flags[-1]), "-o", elf], check=True)
     subprocess.run(["llvm-objcopy", "-O", "binary", elf, binf], check=True)
     return binf
 
 
 def boot(info, image):
-    fw = os.path.join(info["opensbi_dir"], info["firmware"] + ".bin")
-    cmd = [info["qemu"], *info["machine"], "-nographic", "-no-reboot", "-bios", fw, "-kernel", image]
+    cmd = [info["qemu"], *info["machine"], "-nographic", "-no-reboot", "-kernel", image]
+    if info["firmware"] != "none":
+        cmd += ["-bios", os.path.join(info["opensbi_dir"], info["firmware"] + ".bin")]
     t = time.monotonic()
     r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        timeout=60)
@@ -62,7 +69,7 @@ def main():
     with open(os.path.join(args.build_dir, "run.json")) as f:
         info = json.load(f)
     with tempfile.TemporaryDirectory() as tmp:
-        minimal = build_minimal(tmp)
+        minimal = build_minimal(info, tmp)
         boot(info, minimal)  # warm the page cache
         boot(info, info["image"])
         base, img = [], []
