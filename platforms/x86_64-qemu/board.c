@@ -4,7 +4,8 @@
  * the first line), moves the legacy PICs off the exception vectors and
  * masks them (the local APIC takes interrupts), reads the loader's memory
  * map, command line and initrd (kit/boot_multiboot.h), lists the local
- * APIC's registers, and starts the clock against the PIT and the kit.
+ * APIC's registers, finds ACPI's soft-off, and starts the clock against
+ * the PIT and the kit.
  */
 #include <arch/board.h>
 #include <drivers/i8254.h>
@@ -46,6 +47,7 @@ KIT_NORETURN void board_start(uint64_t info_pa)
 	boot_mem_add(x86_64_apic_pa(), 4096, HAL_MEM_MMIO);
 	boot_mem_done();
 	arch_memmap_ready();
+	acpi_init();
 	if (x86_64_time_init(i8254_wait_us, NULL) < 0)
 		x86_64_boot_fail("x86_64-qemu: no local APIC, or its timer or the TSC does not "
 		                 "count\n");

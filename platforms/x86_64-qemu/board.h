@@ -2,6 +2,7 @@
 #ifndef X86_64_QEMU_BOARD_H
 #define X86_64_QEMU_BOARD_H
 
+#include <stdbool.h>
 #include <drivers/ns16550.h>
 
 /* clang-format off */
@@ -15,6 +16,12 @@ struct pc_board {
 	struct ns16550 uart;
 };
 extern struct pc_board pc_board;
+
+/* Find ACPI's soft-off (acpi.c): once, in board_start(), before kit_start(). */
+void acpi_init(void);
+bool acpi_s5_found(void);
+/* Enter S5 if acpi_init() found how; returns otherwise (or if the machine does not stop). */
+void acpi_power_off(void);
 
 /* Wait until every character written has left the UART (before power-off). */
 void pc_console_flush(void);

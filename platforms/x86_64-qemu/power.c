@@ -5,11 +5,11 @@
  * (status << 1) | 1: 3, 5, ..., 255; scripts/run.py maps it back
  * (run.json's "exit": "isa-debug-exit"). Statuses outside 1-127 (which
  * would not survive the shift into an 8-bit exit status) become 1.
- * Success cannot pass there (0 would exit 1), so it resets the machine
- * through the chipset's reset control register, 0xcf9 (ICH9 and PIIX3
- * datasheets: bit 1 system reset, bit 2 do it), which QEMU run with
- * -no-reboot (run.py does) turns into exit status 0. ACPI's S5 (the
- * FADT's PM1a control block) would be the real power-off: not done yet.
+ * Success cannot pass there (0 would exit 1): it powers off through
+ * ACPI's S5 (acpi.c), which QEMU ends with exit status 0; without ACPI it
+ * resets the machine through the chipset's reset control register, 0xcf9
+ * (ICH9 and PIIX3 datasheets: bit 1 system reset, bit 2 do it), which QEMU
+ * run with -no-reboot (run.py does) also ends with 0.
  */
 #include <arch/board.h>
 #include <drivers/ioport.h>
@@ -33,6 +33,7 @@ void hal_power_off(int status)
 		        status, PC_DEBUG_EXIT);
 		pc_console_flush();
 	}
+	acpi_power_off();
 	ioport_out8(PC_RESET, RESET_SYS);
 	ioport_out8(PC_RESET, RESET_SYS | RESET_CPU);
 	for (;;)
