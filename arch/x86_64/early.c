@@ -47,7 +47,7 @@ static bool map_gigabyte(uint64_t *pdpt, uint64_t gib, uint64_t flags, bool huge
 		return false;
 	pd = boot_pd_pool[boot_pd_used++];
 	for (uint64_t i = 0; i < 512; i++)
-		pd[i] = (gib << 30) + i * SIZE_2M | flags | PTE_PS;
+		pd[i] = ((gib << 30) + i * SIZE_2M) | flags | PTE_PS;
 	pdpt[gib & 511] = hal_virt_to_phys(pd) | PTE_P | PTE_W;
 	return true;
 }
