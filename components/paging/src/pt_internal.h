@@ -33,8 +33,8 @@ struct pt_format {
 	bool break_before_make; /* a valid entry may only become another translation (another
 				 * frame, a table for a block) through an invalid one and a TLB
 				 * flush (AArch64: "break-before-make") */
-	bool no_1g_pages;      /* no leaves at level 2: the CPU may lack 1 GiB pages (x86-64
-				* without CPUID pdpe1gb) */
+	bool no_1g_pages;       /* no leaves at level 2: the CPU may lack 1 GiB pages (x86-64
+	                         * without CPUID pdpe1gb) */
 	const struct pt_format *user; /* the format of user tables beside a kernel table of this
 				       * one; NULL: this one */
 	unsigned pa_shift;     /* an entry's address field is (pa >> pa_shift) & addr_mask */

@@ -103,15 +103,17 @@ static void test_x86_64(void **state)
 	assert_int_equal(pt_map(pt, 0x0000800000000000ull, 0, 4096, PT_READ, 0), -EINVAL);
 	/* Kernel text, global, a 2 MiB page: no W, no XD. */
 	assert_int_equal(pt_map(pt, 0xffffffff80200000ull, 0x200000, 0x200000,
-				PT_READ | PT_EXEC | PT_GLOBAL, PT_MAP_HUGE), 0);
+	                        PT_READ | PT_EXEC | PT_GLOBAL, PT_MAP_HUGE),
+	                 0);
 	/* User data: W U, never executable. */
 	assert_int_equal(pt_map(pt, 0x1000, 0x5000, 0x1000, PT_READ | PT_WRITE | PT_USER, 0), 0);
 	/* Device registers: PCD PWT, XD. */
 	assert_int_equal(pt_map(pt, 0xffff8080fee00000ull, 0xfee00000, 0x1000,
-				PT_READ | PT_WRITE | PT_GLOBAL | PT_DEVICE, 0), 0);
+	                        PT_READ | PT_WRITE | PT_GLOBAL | PT_DEVICE, 0),
+	                 0);
 	/* A user 1 GiB page two levels below the root. */
-	assert_int_equal(pt_map(pt, 0x40000000, 0x80000000, 1u << 30, PT_READ | PT_USER,
-				PT_MAP_HUGE), 0);
+	assert_int_equal(
+	    pt_map(pt, 0x40000000, 0x80000000, 1u << 30, PT_READ | PT_USER, PT_MAP_HUGE), 0);
 
 	paddr_t root = pt_root(pt);
 	assert_int_equal(raw(root, 511) & 0xfff, 0x27); /* tables: P W U A, the leaf decides */
@@ -121,7 +123,7 @@ static void test_x86_64(void **state)
 	paddr_t u3 = raw(root, 0) & X86_ADDR;
 	paddr_t u2 = raw(u3, 0) & X86_ADDR;
 	paddr_t u1 = raw(u2, 0) & X86_ADDR;
-	assert_int_equal(raw(u1, 1), X86_XD | 0x5000 | 0x67); /* D A U W P */
+	assert_int_equal(raw(u1, 1), X86_XD | 0x5000 | 0x67);        /* D A U W P */
 	assert_int_equal(raw(u3, 1), X86_XD | 0x80000000ull | 0xe5); /* PS D A U P */
 	paddr_t d3 = raw(root, 257) & X86_ADDR;
 	paddr_t d2 = raw(d3, 3) & X86_ADDR;
@@ -156,8 +158,8 @@ static void test_x86_64_no_1g(void **state)
 	(void)state;
 
 	assert_int_equal(pt_create(&pt_format_x86_64_2m, &pt), 0);
-	assert_int_equal(pt_map(pt, 0x40000000, 0x80000000, 1u << 30, PT_READ | PT_USER,
-				PT_MAP_HUGE), 0);
+	assert_int_equal(
+	    pt_map(pt, 0x40000000, 0x80000000, 1u << 30, PT_READ | PT_USER, PT_MAP_HUGE), 0);
 	paddr_t u3 = raw(pt_root(pt), 0) & X86_ADDR;
 	assert_int_equal(raw(u3, 1) & 0x80, 0); /* a table, not a 1 GiB page */
 	paddr_t u2 = raw(u3, 1) & X86_ADDR;
@@ -378,14 +380,14 @@ static void test_break_before_make(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sv48),
-		cmocka_unit_test(test_aarch64),
-		cmocka_unit_test(test_x86_64),
-		cmocka_unit_test(test_x86_64_no_1g),
-		cmocka_unit_test(test_kernel_entries_are_shared),
-		cmocka_unit_test(test_split_halves_borrow_nothing),
-		cmocka_unit_test(test_aarch64_upper),
-		cmocka_unit_test(test_break_before_make),
+	    cmocka_unit_test(test_sv48),
+	    cmocka_unit_test(test_aarch64),
+	    cmocka_unit_test(test_x86_64),
+	    cmocka_unit_test(test_x86_64_no_1g),
+	    cmocka_unit_test(test_kernel_entries_are_shared),
+	    cmocka_unit_test(test_split_halves_borrow_nothing),
+	    cmocka_unit_test(test_aarch64_upper),
+	    cmocka_unit_test(test_break_before_make),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,9 +23,8 @@
  * run out, when a new generation starts with the whole TLB flushed and
  * every space takes a new id at its next switch. A switch then flushes
  * nothing. 0 is the kernel table's. Without ids (riscv64 harts whose satp
- * keeps no ASID bits, the host) every space is 0 and the switch flushes. With SMP a rollover must also
- * retire the ids other CPUs hold (not done yet: user spaces run on the boot
- * CPU only).
+ * keeps no ASID bits, the host) every space is 0 and the switch flushes. With SMP a rollover must
+ * also retire the ids other CPUs hold (not done yet: user spaces run on the boot CPU only).
  *
  * On the host platform the process runs in Linux's page table: the flushes
  * and the switch do nothing and hal_mmu_init() says -ENOSYS.
