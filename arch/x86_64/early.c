@@ -7,9 +7,11 @@
  *
  * A GiB is one 1 GiB page where the CPU has them (CPUID pdpe1gb), else a
  * page directory of 2 MiB pages from a pool in the image
- * (CONFIG_X86_64_BOOT_MAP_TABLES): there is no allocator yet. What does not
- * fit is left out, saying so. With paging, the kernel's own table
- * (arch/common/kmap.c) replaces these; without, they are for good.
+ * (CONFIG_X86_64_BOOT_MAP_TABLES): there is no allocator yet. Devices
+ * come first. What does not fit is left out, saying so: the memory map
+ * still lists it, so with paging kmap.c maps it in the kernel's own table,
+ * but without paging page-alloc could hand out frames nothing reaches (the
+ * default pool covers every RAM size the x86_64-qemu board offers).
  */
 #include <hal/memmap.h>
 #include <kit/board.h>
@@ -74,14 +76,13 @@ void arch_memmap_ready(void)
 	            (cpuid(0x80000001, 0).edx & CPUID81_EDX_PDPE1GB);
 
 	x86_64_boot_pml4[PML4_IO] = hal_virt_to_phys(boot_pdpt_io) | PTE_P | PTE_W;
-	for (size_t i = 0; i < n; i++) {
-		if (!r[i].size)
-			continue;
-		if (r[i].type == HAL_MEM_RAM)
-			map_range(x86_64_boot_pdpt_low, &r[i], PTE_P | PTE_W | PTE_NX, huge);
-		else if (r[i].type == HAL_MEM_MMIO)
+	/* Devices first: a few GiBs at most, and the kit cannot start without them. */
+	for (size_t i = 0; i < n; i++)
+		if (r[i].size && r[i].type == HAL_MEM_MMIO)
 			map_range(boot_pdpt_io, &r[i], PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX,
 			          huge);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (r[i].size && r[i].type == HAL_MEM_RAM)
+			map_range(x86_64_boot_pdpt_low, &r[i], PTE_P | PTE_W | PTE_NX, huge);
 	/* Only not-present entries changed: x86 caches no translation of those. */
 }
