@@ -212,7 +212,7 @@ static int32_t op_current_pid(void *ctx)
 	struct process *p = process_current();
 
 	(void)ctx;
-	return p ? p->pid : 0;
+	return p ? process_tgid(p) : 0; /* /proc/self is the thread group */
 }
 
 static int32_t op_next_pid(void *ctx, int32_t after)
@@ -275,9 +275,9 @@ static void copy_locked(struct process *p, struct procfs_proc *out)
 	if (p->task && p->state != PROCESS_ZOMBIE)
 		task_get_info(p->task, &ti);
 	out->pid = p->pid;
-	out->ppid = p->parent ? p->parent->pid : 0;
-	out->pgid = p->pgid;
-	out->sid = p->sid;
+	out->ppid = p->leader->parent ? p->leader->parent->pid : 0;
+	out->pgid = p->leader->pgid;
+	out->sid = p->leader->sid;
 	out->sig_shared = p->sig_pending; /* kill() pends for the whole process: shared_pending */
 	out->state = state_letter(p, &ti);
 	memcpy(out->comm, p->comm, sizeof(out->comm));

@@ -24,17 +24,14 @@ static enum process_sig_action action(struct process *p, int sig)
 
 void process_make_fatal_locked(struct process *p, int sig)
 {
-	if (p->sig_fatal)
-		return; /* the first fatal signal is the one it dies of */
-	__atomic_store_n(&p->sig_fatal, sig, __ATOMIC_RELEASE);
-	if (p->task) /* otherwise its task has not started: it checks before user mode */
-		task_interrupt(p->task, TASK_INTR_FATAL | TASK_INTR_SIGNAL);
+	/* A fatal signal ends the whole group (Linux's complete_signal); the first one counts. */
+	process_group_exit_locked(p->leader, sig);
 }
 
 /* Linux's send_signal: the target's action decides. */
 static void deliver(struct process *p, int sig)
 {
-	if (p->state != PROCESS_RUNNING || p->sig_fatal)
+	if (p->state != PROCESS_RUNNING || p->group_exit)
 		return; /* a zombie, or already dying */
 	switch (action(p, sig)) {
 	case PROCESS_SIG_DISCARD:
@@ -54,7 +51,7 @@ static int may_kill(struct process *from, struct process *to, int sig)
 {
 	if (sig < 0 || sig > PROCESS_NSIG)
 		return -EINVAL;
-	if (!from || from == to)
+	if (!from || from->leader == to)
 		return 0;
 	if (!process_abi_ops || !process_abi_ops->may_signal ||
 	    process_abi_ops->may_signal(from, to))
@@ -81,7 +78,7 @@ static int kill_group(struct process *from, int32_t pgid, int sig)
 	int rc = -ESRCH;
 
 	list_for_each_entry(p, process_all_list(),
-	                    all) if (p->state != PROCESS_NEW && p->pgid == pgid)
+	                    all) if (p->state != PROCESS_NEW && p->leader == p && p->pgid == pgid)
 	{
 		int err = send(from, p, sig);
 		if (rc)
@@ -98,7 +95,7 @@ static int kill_all(struct process *from, int sig)
 
 	list_for_each_entry(p, process_all_list(), all)
 	{
-		if (p->state == PROCESS_NEW || p->pid <= 1 || p == from)
+		if (p->state == PROCESS_NEW || p->leader != p || p->pid <= 1 || p == from->leader)
 			continue;
 		int err = send(from, p, sig);
 		count++;
@@ -118,11 +115,11 @@ int process_kill(struct process *from, int32_t pid, int sig)
 		return -ESRCH; /* Linux: -INT_MIN is undefined */
 	flags = process_lock();
 	if (pid > 0)
-		rc = (p = process_find(pid)) ? send(from, p, sig) : -ESRCH;
+		rc = (p = process_find(pid)) ? send(from, p->leader, sig) : -ESRCH;
 	else if (pid == -1)
 		rc = kill_all(from, sig);
 	else
-		rc = kill_group(from, pid ? -pid : from->pgid, sig);
+		rc = kill_group(from, pid ? -pid : from->leader->pgid, sig);
 	process_unlock(flags);
 	return rc;
 }
@@ -130,7 +127,11 @@ int process_kill(struct process *from, int32_t pid, int sig)
 uint64_t process_sigpending(struct process *p)
 {
 	unsigned long flags = process_lock();
-	uint64_t set = p->sig_pending;
+
+	uint64_t set;
+
+	p = p->leader; /* one set per group until threads have their own */
+	set = p->sig_pending;
 
 	process_unlock(flags);
 	return set;
@@ -140,7 +141,8 @@ void process_signals_changed(struct process *p)
 {
 	unsigned long flags = process_lock();
 
-	for (int sig = 1; sig <= PROCESS_NSIG && !p->sig_fatal; sig++) {
+	p = p->leader;
+	for (int sig = 1; sig <= PROCESS_NSIG && !p->group_exit; sig++) {
 		if (!(p->sig_pending & PROCESS_SIGBIT(sig)))
 			continue;
 		switch (action(p, sig)) {

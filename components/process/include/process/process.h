@@ -67,8 +67,10 @@ struct process_layout {
 	uint64_t start_stack, arg_start, arg_end, env_start, env_end;
 };
 
+struct process_vfork;
+
 struct process {
-	int32_t pid;
+	int32_t pid;               /* the thread's id (Linux's tid); the group's is leader->pid */
 
 	/* The tree, under the tree lock (process_lock). */
 	struct process *parent;
@@ -109,7 +111,34 @@ struct process {
 	struct hal_user_context uc;
 	char comm[16];                /* the program's name, as Linux's comm */
 	struct process_layout layout; /* tree lock */
-	void *abi;                    /* the system-call layer's per-process state */
+	void *abi;                    /* the system-call layer's state, shared by a group's threads */
+
+	/*
+	 * Threads (tree lock). A thread group is one process of the tree: its
+	 * leader (the first thread; its pid is the group's, Linux's tgid) is
+	 * what the parent sees, waits for and signals, and holds the group's
+	 * state (children, process group, pending signals, the exit status).
+	 * Each other thread is a struct process of its own (pid = its tid) in
+	 * the table, for tid lookups, but nowhere in the tree; it shares the
+	 * leader's space and 'abi' (process_clone with PROCESS_CLONE_THREAD).
+	 * A single-threaded process is its own leader. Only an exec from a
+	 * thread changes 'leader' (the execing thread takes the leader's
+	 * place), once every other thread has gone.
+	 */
+	struct process *leader;
+	struct list_node thread;     /* in leader->threads until the thread exits */
+	struct list_node threads;    /* leader: the group's threads that have not exited */
+	unsigned nr_threads;         /* leader: how many */
+	bool thread_exited;          /* a leader whose task ended while others still run */
+	bool group_exit;             /* leader: exit_group or a fatal signal ends every thread */
+	int group_wstatus;           /* leader: the group's wait status, once group_exit */
+	struct process *exec_thread; /* leader: a thread execs; the others exit quietly */
+	struct wait_queue group_wq;  /* leader: that exec waits here for them */
+	struct process_vfork *vfork; /* CLONE_VFORK: the parent waits until this child execs or exits */
+	/* Per thread, read by the thread's own task only: Linux's set_tid_address, set_robust_list. */
+	uintptr_t clear_child_tid;
+	uintptr_t robust_list;
+	size_t robust_len;
 };
 
 /* What a signal does to a process now (struct process_abi.signal_action). */
@@ -127,10 +156,16 @@ struct process_abi {
 	int (*fork)(struct process *parent, struct process *child);
 	/* exec succeeded: the new program's break starts at brk_start. */
 	void (*exec)(struct process *p, uintptr_t brk_start);
-	/* The process ends, its space already gone (as Linux: exit_mm, then exit_shm). */
+	/* The group's last thread ends, its space already gone (as Linux: exit_mm, then exit_shm). */
 	void (*exit)(struct process *p);
-	/* The process is reaped: free p->abi. */
+	/* The process (or a thread) is reaped: drop its hold on p->abi. */
 	void (*release)(struct process *p);
+	/*
+	 * A new thread of parent's group (process_clone, PROCESS_CLONE_THREAD):
+	 * make child->abi share parent->abi. 0 or -errno (the clone fails).
+	 * NULL: threads are refused (-EINVAL).
+	 */
+	int (*clone_thread)(struct process *parent, struct process *child);
 	/*
 	 * The ids exec puts in the auxiliary vector (AT_UID, AT_EUID, AT_GID,
 	 * AT_EGID); the first exec of a process without a parent is where the
@@ -210,6 +245,25 @@ long process_fork(struct process *parent, void (*prepare)(struct process *child,
 		  void *arg);
 
 /*
+ * clone() as process sees it. PROCESS_CLONE_THREAD: a new thread of the
+ * caller's group (Linux's CLONE_VM|CLONE_SIGHAND|CLONE_THREAD with
+ * CLONE_FILES|CLONE_FS: the layer shares its state, struct
+ * process_abi.clone_thread): the same space, its own registers (a copy of
+ * the caller's, returning 0) and tid. Otherwise a fork. PROCESS_CLONE_VFORK:
+ * the caller then sleeps (killably) until the child has exec'd or exited,
+ * as Linux's CLONE_VFORK. Returns the new pid/tid, -EAGAIN (out of pids),
+ * -ENOMEM, -EINTR (the caller's group is dying or another thread execs), or
+ * the layer's error. Task context of 'parent'; may sleep.
+ */
+#define PROCESS_CLONE_THREAD 0x1u
+#define PROCESS_CLONE_VFORK  0x2u
+long process_clone(struct process *parent, unsigned flags,
+		   void (*prepare)(struct process *child, void *arg), void *arg);
+
+/* The thread group's id (getpid): the leader's pid. Task context of one of p's threads. */
+int32_t process_tgid(struct process *p);
+
+/*
  * Linux's kernel.randomize_va_space for the execs that follow: 0, 1 or 2
  * (process/layout.h says what each randomizes). Starts at
  * CONFIG_PROCESS_RANDOMIZE_VA_SPACE; the kernel command line's
@@ -270,8 +324,21 @@ void process_exec_abort(struct process_exec *x);
 int process_exec(struct process *p, const char *path, const char *const *argv,
 		 const char *const *envp);
 
-/* exit_group(): end p with a wait status (exit code << 8, or the signal). Never returns. */
+/*
+ * exit_group(): end p's whole thread group with a wait status (exit code
+ * << 8, or the signal): every other thread is made to exit (as by
+ * SIGKILL), then p. The parent sees the group end when its last thread
+ * has. Never returns. Task context of p.
+ */
 __attribute__((noreturn)) void process_exit(struct process *p, int wstatus);
+
+/*
+ * exit(): end the calling thread only (Linux's do_exit). Its
+ * clear_child_tid is cleared and woken (futex) and its robust list walked
+ * first. The last thread of a group to exit ends the group with 'wstatus'
+ * (unless a group exit chose another). Never returns.
+ */
+__attribute__((noreturn)) void process_thread_exit(struct process *p, int wstatus);
 
 /*
  * wait4(): collect a child: pid > 0 that child, -1 any, 0 one of the

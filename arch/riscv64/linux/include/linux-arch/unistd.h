@@ -70,6 +70,9 @@
 #define NR_gettid               178
 #define NR_set_tid_address      96
 #define NR_set_robust_list      99
+#define NR_get_robust_list      100
+#define NR_futex                98
+#define NR_clone3               435
 #define NR_sched_yield          124
 #define NR_nanosleep            101
 #define NR_clock_gettime        113
