@@ -153,14 +153,6 @@ static void on_exec(struct process *p, uintptr_t brk_start)
 	lx(p)->dumpable = true; /* no set-id programs here: exec always makes it dumpable again */
 	lx_files_exec_done(lx(p));
 	lx_files_exec(lx(p));
-	/* Handled signals go back to their default action; ignored ones stay ignored. */
-	for (unsigned i = 0; i < LX_NSIG; i++) {
-		uint64_t handler;
-
-		memcpy(&handler, lx(p)->sigaction[i], sizeof(handler));
-		if (handler != 1) /* SIG_IGN */
-			memset(lx(p)->sigaction[i], 0, sizeof(lx(p)->sigaction[i]));
-	}
 }
 
 /* As Linux's do_exit: exit_shm, then exit_files and exit_fs. */
@@ -192,14 +184,14 @@ static int on_ids(struct process *p, uint32_t ids[4])
 }
 
 static const struct process_abi linux_abi = {
-	.syscall = dispatch,
-	.fork = on_fork,
-	.exec = on_exec,
-	.exit = on_exit,
-	.release = on_release,
-	.ids = on_ids,
-	.signal_action = lx_signal_action,
-	.may_signal = lx_may_signal,
+    .syscall = dispatch,
+    .fork = on_fork,
+    .exec = on_exec,
+    .exit = on_exit,
+    .release = on_release,
+    .ids = on_ids,
+    .sig_uid = lx_sig_uid,
+    .may_signal = lx_may_signal,
 };
 
 int linux_abi_init(void)

@@ -55,6 +55,26 @@ static void reparent_children(struct process *p)
 		wq_wake_all(&init->child_exit); /* it may have inherited zombies */
 }
 
+/*
+ * Linux's do_notify_parent: SIGCHLD (ignored unless the parent handles it)
+ * with CLD_EXITED and the exit code, or CLD_KILLED/CLD_DUMPED and the
+ * signal. With the tree lock held.
+ */
+static void notify_parent_locked(struct process *p, int wstatus)
+{
+	struct process_siginfo info = {.signo = PROCESS_SIGCHLD, .pid = p->pid};
+
+	info.uid = process_sig_uid_locked(p);
+	if (wstatus & 0x7f) {
+		info.code = (wstatus & 0x80) ? PROCESS_CLD_DUMPED : PROCESS_CLD_KILLED;
+		info.status = wstatus & 0x7f;
+	} else {
+		info.code = PROCESS_CLD_EXITED;
+		info.status = (wstatus >> 8) & 0xff;
+	}
+	process_send_locked(p->parent, &info);
+}
+
 void process_exit(struct process *p, int wstatus)
 {
 	unsigned long flags;
@@ -81,6 +101,7 @@ void process_exit(struct process *p, int wstatus)
 	hal_spin_unlock_irqrestore(process_tree_lock(), flags);
 	if (process_abi_ops && process_abi_ops->exit)
 		process_abi_ops->exit(p); /* then exit_shm and the like */
+	process_itimer_exit(p);
 
 	flags = hal_spin_lock_irqsave(process_tree_lock());
 	task_set_owner(task_current(), NULL); /* p may be freed once this task ends */
@@ -90,6 +111,7 @@ void process_exit(struct process *p, int wstatus)
 	if (p->pid == 1)
 		init_wstatus = wstatus;
 	if (p->parent) {
+		notify_parent_locked(p, wstatus);
 		wq_wake_all(&p->parent->child_exit);
 	} else {
 		process_reap_locked(p);

@@ -20,6 +20,7 @@ long process_fork(struct process *parent, void (*prepare)(struct process *child,
 	memcpy(child->comm, parent->comm, sizeof(child->comm));
 	child->layout = parent->layout;
 	child->uc = parent->uc;
+	process_sig_fork(child, parent);
 	hal_user_set_return(&child->uc, 0);
 	if ((rc = as_fork(parent->as, &child->as)) < 0)
 		goto fail;

@@ -78,6 +78,7 @@ struct process *process_alloc(struct process *parent)
 	list_init(&p->children);
 	wq_init(&p->child_exit);
 	wq_init(&p->as_idle);
+	list_init(&p->itimer_node);
 	p->state = PROCESS_NEW;
 	flags = process_lock();
 	if (next_pid <= 0) { /* 2^31 processes: out of pids */
