@@ -154,14 +154,6 @@ static void on_exec(struct process *p, uintptr_t brk_start)
 	lx(p)->dumpable = true; /* no set-id programs here: exec always makes it dumpable again */
 	lx_files_exec_done(lx(p));
 	lx_files_exec(lx(p));
-	/* Handled signals go back to their default action; ignored ones stay ignored. */
-	for (unsigned i = 0; i < LX_NSIG; i++) {
-		uint64_t handler;
-
-		memcpy(&handler, lx(p)->sigaction[i], sizeof(handler));
-		if (handler != 1) /* SIG_IGN */
-			memset(lx(p)->sigaction[i], 0, sizeof(lx(p)->sigaction[i]));
-	}
 }
 
 /* As Linux's do_exit: exit_shm, then exit_files and exit_fs. */
@@ -216,7 +208,7 @@ static const struct process_abi linux_abi = {
 	.release = on_release,
 	.clone_thread = on_clone_thread,
 	.ids = on_ids,
-	.signal_action = lx_signal_action,
+	.sig_uid = lx_sig_uid,
 	.may_signal = lx_may_signal,
 };
 

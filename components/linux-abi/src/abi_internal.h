@@ -40,8 +40,6 @@ struct lx_proc {
 	struct cred cred;
 	struct umem_brk brk;
 	struct lx_rlimit rlim[LX_RLIM_NLIMITS];
-	uint8_t sigaction[LX_NSIG][24]; /* struct sigaction as given, for oldact */
-	uint64_t sigmask;
 	struct vfs_fdtable *files;      /* fds (CLONE_FILES will share it) */
 	struct vfs_fs *fs;              /* root, cwd, umask (CLONE_FS will share it) */
 	/*
@@ -143,8 +141,8 @@ struct shm_ns *lx_shm_ns(void);
 uint64_t lx_shm_pages(void);
 
 void lx_shm_exit(struct process *p);
-enum process_sig_action lx_signal_action(struct process *p, int sig);
 bool lx_may_signal(struct process *from, struct process *to);
+uint32_t lx_sig_uid(struct process *p);
 int lx_shm_setup(void);
 void lx_shm_shutdown(void);
 void lx_shm_init_task(struct process *p);

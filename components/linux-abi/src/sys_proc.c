@@ -108,6 +108,8 @@ static long do_wait4(struct process *p, const unsigned long *a)
 	if (pid == INT32_MIN) /* Linux: -INT_MIN overflows */
 		return -ESRCH;
 	rc = process_wait(p, pid, options & WNOHANG, &status);
+	if (rc == -EINTR)
+		return -ERESTARTSYS; /* a handler with SA_RESTART waits again, as Linux's do_wait */
 	if (rc > 0 && a[1] && lx_copy_out(p, a[1], &status, sizeof(status)) < 0)
 		return -EFAULT;
 	if (rc > 0 && a[3]) { /* struct rusage: all zero (no accounting per process yet) */
@@ -126,6 +128,7 @@ static long do_wait4(struct process *p, const unsigned long *a)
  */
 static long do_tkill(struct process *p, int32_t tgid, int32_t tid, int sig, bool with_tgid)
 {
+	struct process_siginfo info = {.signo = sig, .code = PROCESS_SI_TKILL, .pid = process_tgid(p)};
 	unsigned long flags;
 	struct process *t;
 	int32_t group;
@@ -138,7 +141,8 @@ static long do_tkill(struct process *p, int32_t tgid, int32_t tid, int sig, bool
 	process_unlock(flags);
 	if (!group)
 		return -ESRCH;
-	return process_kill(p, group, sig);
+	info.uid = lx(p)->cred.ruid;
+	return process_kill_info(p, group, &info);
 }
 
 static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t unew, uintptr_t uold)

@@ -377,6 +377,7 @@ int process_exec_run(struct process_exec *x)
 	layout.env_end = stack.env_end;
 	p->layout = layout;
 	p->releasing = old != NULL; /* the old space: memory on its way back */
+	process_sig_exec_locked(p); /* handlers back to the default; mask and pending stay */
 	process_unlock(flags);
 	x->as = NULL;
 	if (p->task && p->task == task_current())

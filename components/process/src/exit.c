@@ -55,6 +55,26 @@ static void reparent_children(struct process *p)
 		wq_wake_all(&init->child_exit); /* it may have inherited zombies */
 }
 
+/*
+ * Linux's do_notify_parent: SIGCHLD (ignored unless the parent handles it)
+ * with CLD_EXITED and the exit code, or CLD_KILLED/CLD_DUMPED and the
+ * signal. With the tree lock held.
+ */
+static void notify_parent_locked(struct process *p, int wstatus)
+{
+	struct process_siginfo info = {.signo = PROCESS_SIGCHLD, .pid = p->pid};
+
+	info.uid = process_sig_uid_locked(p);
+	if (wstatus & 0x7f) {
+		info.code = (wstatus & 0x80) ? PROCESS_CLD_DUMPED : PROCESS_CLD_KILLED;
+		info.status = wstatus & 0x7f;
+	} else {
+		info.code = PROCESS_CLD_EXITED;
+		info.status = (wstatus >> 8) & 0xff;
+	}
+	process_send_locked(p->parent, &info);
+}
+
 void process_unwaited_locked(struct process *p)
 {
 	process_reap_locked(p);
@@ -102,6 +122,7 @@ __attribute__((noreturn)) static void group_exit(struct process *p, struct proce
 	hal_spin_unlock_irqrestore(process_tree_lock(), flags);
 	if (process_abi_ops && process_abi_ops->exit)
 		process_abi_ops->exit(g); /* then exit_shm and the like */
+	process_itimer_exit(g);
 
 	flags = hal_spin_lock_irqsave(process_tree_lock());
 	task_set_owner(task_current(), NULL); /* p may be freed once this task ends */
@@ -114,10 +135,12 @@ __attribute__((noreturn)) static void group_exit(struct process *p, struct proce
 		p->thread_exited = true;
 		process_unwaited_locked(p);
 	}
-	if (g->parent)
+	if (g->parent) {
+		notify_parent_locked(g, wstatus);
 		wq_wake_all(&g->parent->child_exit);
-	else
+	} else {
 		process_unwaited_locked(g);
+	}
 	wq_wake_all(&all_gone);
 	hal_spin_unlock_irqrestore(process_tree_lock(), flags);
 	task_exit(0);

@@ -83,6 +83,8 @@ long process_clone(struct process *parent, unsigned flags,
 	memcpy(child->comm, parent->comm, sizeof(child->comm));
 	child->layout = parent->layout;
 	child->uc = parent->uc;
+	if (!thread)
+		process_sig_fork(child, parent); /* a thread shares its group's */
 	hal_user_set_return(&child->uc, 0);
 	if ((rc = take_space(parent, child, thread)) < 0) {
 		child->as = NULL;

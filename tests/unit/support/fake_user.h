@@ -44,6 +44,9 @@ struct fake_user {
 	uint64_t prog;  /* 1 + the program's index, chosen at its first run; 0: not yet */
 	uint64_t sp0;   /* sp at the program's start: its argc, argv, envp and auxv */
 	uint64_t v[8];  /* values the program keeps (more registers) */
+	uint64_t ra;    /* the return address (a signal handler's way back) */
+	uint64_t restart; /* the kernel asked for the last system call again
+	                     (hal_user_syscall_restart) */
 };
 
 typedef enum hal_user_event (*fake_user_fn)(struct fake_user *u, struct hal_user_trap *t);

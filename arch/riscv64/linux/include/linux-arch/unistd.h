@@ -91,6 +91,14 @@
 #define NR_rt_sigprocmask       135
 #define NR_sigaltstack          132
 #define NR_rt_sigpending        136
+#define NR_rt_sigsuspend        133
+#define NR_rt_sigtimedwait      137
+#define NR_rt_sigqueueinfo      138
+#define NR_rt_sigreturn         139
+#define NR_rt_tgsigqueueinfo    240
+#define NR_getitimer            102
+#define NR_setitimer            103
+#define NR_ppoll                73
 #define NR_getuid               174
 #define NR_geteuid              175
 #define NR_getgid               176
