@@ -196,9 +196,12 @@ long futex_requeue(struct addr_space *as, uintptr_t uaddr, uintptr_t uaddr2, boo
 			wake_waiter(w);
 			continue;
 		}
-		list_del(&w->node);
+		/* Onto another bucket's tail; within one, where it is (the walk must not meet it again). */
+		if (bucket(&k2) != bucket(&k1)) {
+			list_del(&w->node);
+			list_add_tail(bucket(&k2), &w->node);
+		}
 		w->key = k2;
-		list_add_tail(bucket(&k2), &w->node);
 	}
 	wq_unlock(&futex_lock, flags);
 	return n;
