@@ -9,7 +9,8 @@
  * per-process state (credentials, program break, signal actions, ...) in
  * process->abi.
  *
- * Each process is one task running process_run(): user mode until a trap,
+ * Each thread of a process (a thread group, see struct process) is one
+ * task running process_run(): user mode until a trap,
  * then a system call, a page fault resolved by as_fault() (or, when no
  * frame is left, by the OOM killer), or a fatal signal. A process ends by
  * exit (its status) or by a signal (a user fault that cannot be served is
