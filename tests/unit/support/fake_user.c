@@ -134,8 +134,7 @@ enum hal_user_event hal_user_run(struct hal_user_context *uc, struct hal_user_tr
 	trap->pc = u->pc;
 	if (!u->prog && choose(u) < 0)
 		return HAL_USER_ILLEGAL; /* as running whatever is there would be */
-	if (u->restart) {                /* the same ecall again, as the real pc would take it */
-		u->restart = 0;
+	if (u->sys_pc && u->pc + 4 == u->sys_pc) { /* back on the ecall: the same call again */
 		u->pc += 4;
 		return HAL_USER_SYSCALL;
 	}
@@ -147,6 +146,7 @@ enum hal_user_event fake_syscall(struct fake_user *u, unsigned long nr, const un
 	u->nr = nr;
 	memcpy(u->a, a, sizeof(u->a));
 	u->pc += 4; /* as riscv64's hal: the pc is past the ecall */
+	u->sys_pc = u->pc;
 	return HAL_USER_SYSCALL;
 }
 
@@ -222,6 +222,8 @@ uint64_t hal_user_reg(const struct hal_user_context *uc, unsigned n)
 
 	if (n == 1)
 		return u->ra;
+	if (n == 5)
+		return u->sys_pc;
 	if (n == 2)
 		return u->sp;
 	if (n == 4)
@@ -237,6 +239,8 @@ void hal_user_set_reg(struct hal_user_context *uc, unsigned n, uint64_t value)
 
 	if (n == 1)
 		u->ra = value;
+	else if (n == 5)
+		u->sys_pc = value;
 	else if (n == 2)
 		u->sp = value;
 	else if (n == 4)
@@ -251,7 +255,6 @@ void hal_user_syscall_restart(struct hal_user_context *uc, unsigned long arg0)
 {
 	regs(uc)->pc -= 4;
 	regs(uc)->a[0] = arg0;
-	regs(uc)->restart = 1;
 }
 
 /* This fake has no FP registers: they read as zeros. */
