@@ -88,7 +88,7 @@ static long sys(long nr, long a, long b, long c, long d, long e, long f)
 }
 
 static long futex(volatile uint32_t *w, int op, uint32_t val, const void *ts, volatile uint32_t *w2,
-		  uint32_t val3)
+                  uint32_t val3)
 {
 	return sys(SYS_futex, (long)w, op, val, (long)ts, (long)w2, val3);
 }
@@ -379,12 +379,14 @@ static void check_futex_errors(void)
 	volatile uint32_t *unaligned = (volatile uint32_t *)((char *)&fw + 1);
 
 	fw = 1;
-	report("FUTEX_WAIT, value differs -> %s", errname(futex(&fw, FUTEX_WAIT, 0, NULL, NULL, 0)));
+	report("FUTEX_WAIT, value differs -> %s",
+	       errname(futex(&fw, FUTEX_WAIT, 0, NULL, NULL, 0)));
 	report("FUTEX_WAIT_PRIVATE, value differs -> %s",
 	       errname(futex(&fw, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0)));
 	report("FUTEX_WAIT, unaligned address -> %s",
 	       errname(futex(unaligned, FUTEX_WAIT, 0, NULL, NULL, 0)));
-	report("FUTEX_WAIT, NULL address -> %s", errname(futex(NULL, FUTEX_WAIT, 0, NULL, NULL, 0)));
+	report("FUTEX_WAIT, NULL address -> %s",
+	       errname(futex(NULL, FUTEX_WAIT, 0, NULL, NULL, 0)));
 	report("FUTEX_WAIT, timeout 0 -> %s", errname(futex(&fw, FUTEX_WAIT, 1, &zero, NULL, 0)));
 	report("FUTEX_WAIT, tv_nsec 1e9 -> %s", errname(futex(&fw, FUTEX_WAIT, 1, &bad, NULL, 0)));
 	report("FUTEX_WAIT, tv_sec -1 -> %s", errname(futex(&fw, FUTEX_WAIT, 1, &neg, NULL, 0)));
@@ -399,7 +401,8 @@ static void check_futex_errors(void)
 	report("FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, deadline in 1970 -> %s",
 	       errname(futex(&fw, FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, 1, &past, NULL, ~0u)));
 	report("FUTEX_WAKE, nobody waits -> %ld", futex(&fw, FUTEX_WAKE, 1, NULL, NULL, 0));
-	report("FUTEX_WAKE, unaligned -> %s", errname(futex(unaligned, FUTEX_WAKE, 1, NULL, NULL, 0)));
+	report("FUTEX_WAKE, unaligned -> %s",
+	       errname(futex(unaligned, FUTEX_WAKE, 1, NULL, NULL, 0)));
 	report("FUTEX_WAKE_BITSET, bitset 0 -> %s",
 	       errname(futex(&fw, FUTEX_WAKE_BITSET, 1, NULL, NULL, 0)));
 	report("FUTEX_REQUEUE, negative count -> %s",
@@ -441,15 +444,16 @@ static void check_futex_wake_requeue(void)
 	report("waiter with bitset 0x1: FUTEX_WAKE_BITSET 0x2 -> %ld",
 	       futex(&fw, FUTEX_WAKE_BITSET_PRIVATE, 1, NULL, NULL, 0x2));
 	fw = 1;
-	report("FUTEX_WAKE_BITSET 0x3 -> %ld", futex(&fw, FUTEX_WAKE_BITSET_PRIVATE, 1, NULL, NULL, 0x3));
+	report("FUTEX_WAKE_BITSET 0x3 -> %ld",
+	       futex(&fw, FUTEX_WAKE_BITSET_PRIVATE, 1, NULL, NULL, 0x3));
 	pthread_join(t[0], NULL);
 }
 
 /* A shared futex word in MAP_SHARED memory: a process wakes another's wait. */
 static void check_futex_shared(void)
 {
-	volatile uint32_t *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-				    -1, 0);
+	volatile uint32_t *w =
+	    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	pid_t pid;
 	long n;
 
@@ -557,8 +561,9 @@ static void check_cleartid(void)
 	       errname(tid < 0 ? -errno : 0));
 	while ((v = cleartid) != 0)
 		futex((volatile uint32_t *)&cleartid, FUTEX_WAIT, (uint32_t)v, NULL, NULL, 0);
-	report("the thread's tid was cleared and woken at its exit: yes; parent tid was its tid: %s",
-	       yes_no(parenttid == tid && child_saw_tid == tid));
+	report(
+	    "the thread's tid was cleared and woken at its exit: yes; parent tid was its tid: %s",
+	    yes_no(parenttid == tid && child_saw_tid == tid));
 	munmap(stack, size);
 }
 
@@ -646,7 +651,8 @@ static void *reap_from_thread(void *arg)
 	pid_t pid = (pid_t)(intptr_t)arg;
 	int st = 0;
 
-	return (void *)(intptr_t)(waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	return (void *)(intptr_t)(waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? WEXITSTATUS(st)
+	                                                                       : -1);
 }
 
 static void *ppid_of_thread(void *arg)

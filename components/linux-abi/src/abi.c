@@ -74,8 +74,8 @@ struct lx_proc *lx_state(struct process *p)
 static long dispatch(struct process *p, unsigned long nr, const unsigned long args[6])
 {
 	static long (*const groups[])(struct process *, unsigned long, const unsigned long *) = {
-		lx_sys_fd,  lx_sys_file,   lx_sys_stat, lx_sys_mem, lx_sys_proc,
-		lx_sys_id,  lx_sys_time,   lx_sys_signal, lx_sys_shm, lx_sys_thread,
+	    lx_sys_fd, lx_sys_file, lx_sys_stat,   lx_sys_mem, lx_sys_proc,
+	    lx_sys_id, lx_sys_time, lx_sys_signal, lx_sys_shm, lx_sys_thread,
 	};
 	long rc;
 
@@ -163,7 +163,7 @@ static void on_exit(struct process *p)
 	lx_files_exit(lx(p));
 }
 
-/* CLONE_THREAD: the group's one state, one more holder (RLIMIT_NPROC counts threads, as Linux's). */
+/* CLONE_THREAD: one more holder of the group's state (RLIMIT_NPROC counts threads). */
 static int on_clone_thread(struct process *parent, struct process *child)
 {
 	int rc;
@@ -201,15 +201,15 @@ static int on_ids(struct process *p, uint32_t ids[4])
 }
 
 static const struct process_abi linux_abi = {
-	.syscall = dispatch,
-	.fork = on_fork,
-	.exec = on_exec,
-	.exit = on_exit,
-	.release = on_release,
-	.clone_thread = on_clone_thread,
-	.ids = on_ids,
-	.sig_uid = lx_sig_uid,
-	.may_signal = lx_may_signal,
+    .syscall = dispatch,
+    .fork = on_fork,
+    .exec = on_exec,
+    .exit = on_exit,
+    .release = on_release,
+    .clone_thread = on_clone_thread,
+    .ids = on_ids,
+    .sig_uid = lx_sig_uid,
+    .may_signal = lx_may_signal,
 };
 
 int linux_abi_init(void)

@@ -3,8 +3,8 @@
 #include "clone_flags.h"
 
 #define LX_MAX_PID_NS_LEVEL 32
-#define LX_NSIG 64
-#define LX_INT_MAX 0x7fffffffull
+#define LX_NSIG             64
+#define LX_INT_MAX          0x7fffffffull
 
 int lx_clone3_check(const struct lx_clone *c)
 {
@@ -68,8 +68,9 @@ int lx_clone_check(const struct lx_clone *c, bool init, const char **why)
 	if ((rc = linux_check(c, init)) < 0)
 		return rc;
 	if (f & ~known)
-		*why = "namespaces, pidfds, CLONE_PARENT, CLONE_IO, CLONE_CLEAR_SIGHAND and cgroups "
-		       "are not supported";
+		*why =
+		    "namespaces, pidfds, CLONE_PARENT, CLONE_IO, CLONE_CLEAR_SIGHAND and cgroups "
+		    "are not supported";
 	else if (c->set_tid_size)
 		*why = "set_tid is not supported";
 	else if ((f & CLONE_THREAD) && (f & (CLONE_FILES | CLONE_FS)) != (CLONE_FILES | CLONE_FS))

@@ -276,7 +276,8 @@ static void copy_locked(struct process *p, struct procfs_proc *out)
 	out->ppid = p->leader->parent ? p->leader->parent->pid : 0;
 	out->pgid = p->leader->pgid;
 	out->sid = p->leader->sid;
-	out->sig_shared = p->leader->sig_pending; /* kill() pends for the whole process: shared_pending */
+	out->sig_shared =
+	    p->leader->sig_pending; /* kill() pends for the whole process: shared_pending */
 	copy_signals(p, out);
 	out->state = state_letter(p, &ti);
 	memcpy(out->comm, p->comm, sizeof(out->comm));

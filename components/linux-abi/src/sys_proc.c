@@ -128,7 +128,8 @@ static long do_wait4(struct process *p, const unsigned long *a)
  */
 static long do_tkill(struct process *p, int32_t tgid, int32_t tid, int sig, bool with_tgid)
 {
-	struct process_siginfo info = {.signo = sig, .code = PROCESS_SI_TKILL, .pid = process_tgid(p)};
+	struct process_siginfo info = {
+	    .signo = sig, .code = PROCESS_SI_TKILL, .pid = process_tgid(p)};
 	unsigned long flags;
 	struct process *t;
 	int32_t group;
@@ -137,7 +138,8 @@ static long do_tkill(struct process *p, int32_t tgid, int32_t tid, int sig, bool
 		return -EINVAL;
 	flags = process_lock();
 	t = process_find(tid);
-	group = t && !t->thread_exited && (!with_tgid || t->leader->pid == tgid) ? t->leader->pid : 0;
+	group =
+	    t && !t->thread_exited && (!with_tgid || t->leader->pid == tgid) ? t->leader->pid : 0;
 	process_unlock(flags);
 	if (!group)
 		return -ESRCH;

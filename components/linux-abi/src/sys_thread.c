@@ -28,11 +28,13 @@ static void clone_prepare(struct process *child, void *arg)
 		hal_user_set_sp(&child->uc, r->c.stack);
 	if (r->c.flags & CLONE_SETTLS)
 		hal_user_set_tls(&child->uc, r->c.tls);
-	/* Before the child can run (and exit, clearing it): Linux's copy_process writes it there. */
+	/* Before the child can run (and exit, clearing it): Linux's copy_process writes it there.
+	 */
 	if (r->c.flags & CLONE_PARENT_SETTID)
 		lx_copy_out(r->parent, r->c.parent_tid, &tid, sizeof(tid));
 	if (r->c.flags & CLONE_CHILD_SETTID)
-		as_copy_to_user(child->as, r->c.child_tid, &tid, sizeof(tid)); /* Linux ignores a fault */
+		as_copy_to_user(child->as, r->c.child_tid, &tid,
+		                sizeof(tid)); /* Linux ignores a fault */
 	if (r->c.flags & CLONE_CHILD_CLEARTID)
 		child->clear_child_tid = r->c.child_tid;
 	/* A process with CLONE_FILES or CLONE_FS (no thread): the parent's, shared, not copies. */
@@ -56,7 +58,7 @@ static long do_clone_common(struct process *p, struct lx_clone *c)
 	if ((rc = lx_clone_check(c, p->pid == 1, &why)) < 0) {
 		if (why) /* Linux accepts it: say why this kernel does not */
 			klog_warn("linux-abi", "[%d] %s: clone flags 0x%llx: %s", p->pid, p->comm,
-				  (unsigned long long)c->flags, why);
+			          (unsigned long long)c->flags, why);
 		return rc;
 	}
 	if (c->flags & CLONE_THREAD)
@@ -133,7 +135,8 @@ static long do_clone3(struct process *p, uintptr_t uargs, size_t size)
 	return do_clone_common(p, &c);
 }
 
-/* Linux's get_robust_list: pid 0 or a thread of the caller; another process needs CAP_SYS_PTRACE. */
+/* Linux's get_robust_list: pid 0 or a thread of the caller; another process needs CAP_SYS_PTRACE.
+ */
 static long do_get_robust_list(struct process *p, int32_t pid, uintptr_t uhead, uintptr_t ulen)
 {
 	unsigned long flags = process_lock();
@@ -153,8 +156,8 @@ static long do_get_robust_list(struct process *p, int32_t pid, uintptr_t uhead, 
 	return rc;
 }
 
-#define FUTEX_CMD_MASK 0x7f
-#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CMD_MASK       0x7f
+#define FUTEX_PRIVATE_FLAG   128
 #define FUTEX_CLOCK_REALTIME 256
 enum {
 	FUTEX_WAIT = 0,
@@ -192,8 +195,9 @@ static long futex_deadline(struct process *p, int cmd, int op, uintptr_t uts, ui
 		*deadline = ns > UINT64_MAX - 1 - now ? UINT64_MAX - 1 : now + ns;
 	} else if (op & FUTEX_CLOCK_REALTIME) {
 		real = hal_time_realtime_ns();
-		*deadline = ns <= real ? now : (ns - real > UINT64_MAX - 1 - now ? UINT64_MAX - 1
-		                                                                 : now + (ns - real));
+		*deadline = ns <= real ? now
+		                       : (ns - real > UINT64_MAX - 1 - now ? UINT64_MAX - 1
+		                                                           : now + (ns - real));
 	} else {
 		*deadline = ns;
 	}

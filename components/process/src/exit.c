@@ -151,7 +151,7 @@ void process_thread_exit(struct process *p, int wstatus)
 	unsigned long flags;
 	struct process *g;
 
-	process_futex_exit(p);   /* its space is still there */
+	process_futex_exit(p); /* its space is still there */
 	process_vfork_done(p);
 	flags = process_lock();
 	g = p->leader;
@@ -184,7 +184,8 @@ void process_group_exit_locked(struct process *g, int wstatus)
 		return;
 	g->group_exit = true;
 	g->group_wstatus = wstatus;
-	list_for_each_entry(t, &g->threads, thread) {
+	list_for_each_entry(t, &g->threads, thread)
+	{
 		if (!__atomic_load_n(&t->sig_fatal, __ATOMIC_RELAXED))
 			__atomic_store_n(&t->sig_fatal, PROCESS_SIGKILL, __ATOMIC_RELEASE);
 		if (t->task && t->task != task_current())

@@ -70,7 +70,7 @@ static int take_space(struct process *parent, struct process *child, bool thread
 }
 
 long process_clone(struct process *parent, unsigned flags,
-		   void (*prepare)(struct process *child, void *arg), void *arg)
+                   void (*prepare)(struct process *child, void *arg), void *arg)
 {
 	bool thread = flags & PROCESS_CLONE_THREAD;
 	struct process *child = process_alloc(parent->leader, thread);
@@ -122,7 +122,7 @@ fail:
 }
 
 long process_fork(struct process *parent, void (*prepare)(struct process *child, void *arg),
-		  void *arg)
+                  void *arg)
 {
 	return process_clone(parent, 0, prepare, arg);
 }

@@ -9,10 +9,10 @@
 #include <task/task.h>
 #include "process_internal.h"
 
-#define FUTEX_BUCKETS 64 /* a power of two; only spreads the search */
-#define FUTEX_TID_MASK   0x3fffffffu
-#define FUTEX_OWNER_DIED 0x40000000u
-#define FUTEX_WAITERS    0x80000000u
+#define FUTEX_BUCKETS     64 /* a power of two; only spreads the search */
+#define FUTEX_TID_MASK    0x3fffffffu
+#define FUTEX_OWNER_DIED  0x40000000u
+#define FUTEX_WAITERS     0x80000000u
 #define ROBUST_LIST_LIMIT 2048 /* Linux's bound on a list a program may have looped */
 
 struct futex_key {
@@ -25,8 +25,8 @@ struct futex_waiter {
 	struct list_node node; /* in its bucket while 'queued' (futex_lock) */
 	struct futex_key key;
 	uint32_t bitset;
-	bool queued;           /* no waker has taken it yet */
-	struct wait_queue wq;  /* its task alone sleeps here */
+	bool queued;          /* no waker has taken it yet */
+	struct wait_queue wq; /* its task alone sleeps here */
 };
 
 static hal_spinlock_t futex_lock = HAL_SPINLOCK_INIT;
@@ -105,8 +105,8 @@ static void wake_waiter(struct futex_waiter *w)
 	wq_wake_all(&w->wq);
 }
 
-int futex_wait(struct addr_space *as, uintptr_t uaddr, bool shared, uint32_t val,
-	       uint64_t deadline, uint32_t bitset)
+int futex_wait(struct addr_space *as, uintptr_t uaddr, bool shared, uint32_t val, uint64_t deadline,
+               uint32_t bitset)
 {
 	struct futex_waiter w = {.bitset = bitset};
 	unsigned long flags;
@@ -154,7 +154,8 @@ long futex_wake(struct addr_space *as, uintptr_t uaddr, bool shared, int nr, uin
 	if ((rc = futex_key(as, uaddr, shared, &k)) < 0)
 		return rc;
 	flags = hal_spin_lock_irqsave(&futex_lock);
-	list_for_each_entry_safe(w, tmp, bucket(&k), node) {
+	list_for_each_entry_safe(w, tmp, bucket(&k), node)
+	{
 		if (!key_eq(&w->key, &k) || !(w->bitset & bitset))
 			continue;
 		wake_waiter(w);
@@ -166,7 +167,7 @@ long futex_wake(struct addr_space *as, uintptr_t uaddr, bool shared, int nr, uin
 }
 
 long futex_requeue(struct addr_space *as, uintptr_t uaddr, uintptr_t uaddr2, bool shared,
-		   int nr_wake, int nr_requeue, const uint32_t *cmpval)
+                   int nr_wake, int nr_requeue, const uint32_t *cmpval)
 {
 	struct futex_key k1, k2;
 	struct futex_waiter *w, *tmp;
@@ -187,7 +188,8 @@ long futex_requeue(struct addr_space *as, uintptr_t uaddr, uintptr_t uaddr2, boo
 			return -EAGAIN;
 	}
 	flags = hal_spin_lock_irqsave(&futex_lock);
-	list_for_each_entry_safe(w, tmp, bucket(&k1), node) {
+	list_for_each_entry_safe(w, tmp, bucket(&k1), node)
+	{
 		if (n - nr_wake >= nr_requeue)
 			break;
 		if (!key_eq(&w->key, &k1))
@@ -196,7 +198,8 @@ long futex_requeue(struct addr_space *as, uintptr_t uaddr, uintptr_t uaddr2, boo
 			wake_waiter(w);
 			continue;
 		}
-		/* Onto another bucket's tail; within one, where it is (the walk must not meet it again). */
+		/* Onto another bucket's tail; within one, where it is (the walk must not meet it
+		 * again). */
 		if (bucket(&k2) != bucket(&k1)) {
 			list_del(&w->node);
 			list_add_tail(bucket(&k2), &w->node);
@@ -246,7 +249,7 @@ static void exit_robust_list(struct addr_space *as, int32_t tid, uintptr_t head)
 }
 
 void futex_exit(struct addr_space *as, int32_t tid, uintptr_t robust_list, size_t robust_len,
-		uintptr_t clear_child_tid)
+                uintptr_t clear_child_tid)
 {
 	uint32_t zero = 0;
 

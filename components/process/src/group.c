@@ -11,9 +11,9 @@ static struct process *group_member(int32_t pgid)
 {
 	struct process *p;
 
-	list_for_each_entry(p, process_all_list(),
-	                    all) if (p->state != PROCESS_NEW && p->leader == p &&
-	                             p->pgid == pgid) return p;
+	list_for_each_entry(p, process_all_list(), all) if (p->state != PROCESS_NEW &&
+	                                                    p->leader == p &&
+	                                                    p->pgid == pgid) return p;
 	return NULL;
 }
 

@@ -30,7 +30,8 @@ static uint64_t fire_due(uint64_t now)
 				p->leader->itimer_deadline += p->leader->itimer_interval;
 				if (p->leader->itimer_deadline <=
 				    now) /* overran: Linux forwards it past now */
-					p->leader->itimer_deadline = now + p->leader->itimer_interval;
+					p->leader->itimer_deadline =
+					    now + p->leader->itimer_interval;
 			} else {
 				p->leader->itimer_deadline = 0;
 				list_del(&p->leader->itimer_node);
@@ -71,7 +72,7 @@ static void read_locked(struct process *p, uint64_t now, uint64_t *value, uint64
 	if (value) /* Linux reports at least 1 us left for an armed timer */
 		*value = !p->leader->itimer_deadline        ? 0
 		         : p->leader->itimer_deadline > now ? p->leader->itimer_deadline - now
-		                                    : 1000;
+		                                            : 1000;
 	if (interval)
 		*interval = p->leader->itimer_interval;
 }

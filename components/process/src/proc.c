@@ -162,9 +162,11 @@ int32_t process_next_pid(int32_t after)
 	struct process *p;
 
 	list_for_each_entry(p, &all_processes, all)
+	{
 		if (p->state != PROCESS_NEW && p->leader == p && p->pid > after &&
 		    (!best || p->pid < best))
 			best = p->pid;
+	}
 	process_unlock(flags);
 	return best;
 }

@@ -255,8 +255,10 @@ void process_signal_deliver(struct process *p, const struct process_syscall *sys
 			process_unlock(flags);
 			die(p, sig);
 		}
-		if (!(sig = (int)process_sig_next(p->leader->sig_pending, p->leader->sig_blocked))) {
-			if (p->leader->sig_restore_saved) { /* no handler ran: sigsuspend's mask goes */
+		if (!(sig =
+		          (int)process_sig_next(p->leader->sig_pending, p->leader->sig_blocked))) {
+			if (p->leader
+			        ->sig_restore_saved) { /* no handler ran: sigsuspend's mask goes */
 				p->leader->sig_restore_saved = false;
 				process_sig_setmask_locked(p, p->leader->sig_saved);
 			}
@@ -278,7 +280,8 @@ void process_signal_deliver(struct process *p, const struct process_syscall *sys
 			process_unlock(flags);
 			die(p, sig);
 		}
-		oldmask = p->leader->sig_restore_saved ? p->leader->sig_saved : p->leader->sig_blocked;
+		oldmask =
+		    p->leader->sig_restore_saved ? p->leader->sig_saved : p->leader->sig_blocked;
 		p->leader->sig_restore_saved = false;
 		newmask = p->leader->sig_blocked | act.mask;
 		if (!(act.flags & PROCESS_SA_NODEFER))

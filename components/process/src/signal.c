@@ -52,7 +52,8 @@ uint64_t process_sig_next(uint64_t pending, uint64_t blocked)
 void process_sig_recalc_locked(struct process *p)
 {
 	/* A leader that has exited leaves its group's signals to another thread. */
-	if (p->thread_exited && !(p = list_first_entry(&p->leader->threads, struct process, thread)))
+	if (p->thread_exited &&
+	    !(p = list_first_entry(&p->leader->threads, struct process, thread)))
 		return;
 	if (!p->task)
 		return; /* its task has not started: it looks before user mode */
@@ -126,7 +127,8 @@ void process_force_fault(struct process *p, const struct process_siginfo *info)
 	unsigned long flags = process_lock();
 	struct process_sigaction *a = &p->leader->sig_action[info->signo - 1];
 
-	if (a->handler == PROCESS_SIG_IGN || (p->leader->sig_blocked & PROCESS_SIGBIT(info->signo))) {
+	if (a->handler == PROCESS_SIG_IGN ||
+	    (p->leader->sig_blocked & PROCESS_SIGBIT(info->signo))) {
 		a->handler = PROCESS_SIG_DFL;
 		p->leader->sig_blocked &= ~PROCESS_SIGBIT(info->signo);
 	}

@@ -85,8 +85,7 @@ static void take_leadership(struct process *p, struct process *g)
 	list_del(&g->sibling);
 	list_init(&g->sibling);
 	list_splice_tail(&p->children, &g->children);
-	list_for_each_entry(c, &p->children, sibling)
-		c->parent = p;
+	list_for_each_entry(c, &p->children, sibling) c->parent = p;
 	p->pgid = g->pgid;
 	p->sid = g->sid;
 	p->session_leader = g->session_leader;
@@ -108,7 +107,8 @@ static void zap_others(struct process *g, struct process *p)
 {
 	struct process *t;
 
-	list_for_each_entry(t, &g->threads, thread) {
+	list_for_each_entry(t, &g->threads, thread)
+	{
 		if (t == p || __atomic_load_n(&t->sig_fatal, __ATOMIC_RELAXED))
 			continue;
 		__atomic_store_n(&t->sig_fatal, PROCESS_SIGKILL, __ATOMIC_RELEASE);

@@ -10,8 +10,8 @@
 #include <klib/errno.h>
 #include "clone_flags.h"
 
-#define GLIBC_THREAD                                                                              \
-	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |      \
+#define GLIBC_THREAD                                                                               \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |        \
 	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
 
 static int check(uint64_t flags, const char **why)

@@ -15,7 +15,7 @@
 #include <task/task.h>
 #include "proc_test.h"
 
-#define AREA 0x40000000ul
+#define AREA   0x40000000ul
 #define WORD_A (AREA + 0x100)
 #define WORD_B (AREA + 0x200)
 
@@ -63,8 +63,8 @@ static int setup(void **state)
 	(void)state;
 	assert_int_equal(as_create(&as), 0);
 	assert_int_equal(as_map_anon(as, AREA, 4096, AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
-				     AS_MAP_SHARED | AS_MAP_FIXED, NULL),
-			 0);
+	                             AS_MAP_SHARED | AS_MAP_FIXED, NULL),
+	                 0);
 	put(as, WORD_A, 0);
 	put(as, WORD_B, 0);
 	assert_int_equal(as_fork(as, &as2), 0); /* the shared page: one frame in both */

@@ -39,8 +39,8 @@
  * -EAGAIN (it is not 'val'). Then 0 (woken; also when a wake came while it
  * read the word), -ETIMEDOUT, -EINTR. Task context, no lock held; sleeps.
  */
-int futex_wait(struct addr_space *as, uintptr_t uaddr, bool shared, uint32_t val,
-	       uint64_t deadline, uint32_t bitset);
+int futex_wait(struct addr_space *as, uintptr_t uaddr, bool shared, uint32_t val, uint64_t deadline,
+               uint32_t bitset);
 
 /*
  * Wake up to nr waiters of the word whose bitset shares a bit with
@@ -57,7 +57,7 @@ long futex_wake(struct addr_space *as, uintptr_t uaddr, bool shared, int nr, uin
  * (a negative count, a misaligned address), -EFAULT. Task context.
  */
 long futex_requeue(struct addr_space *as, uintptr_t uaddr, uintptr_t uaddr2, bool shared,
-		   int nr_wake, int nr_requeue, const uint32_t *cmpval);
+                   int nr_wake, int nr_requeue, const uint32_t *cmpval);
 
 /*
  * A thread with id 'tid' of 'as' exits: walk its robust list (Linux's
@@ -69,7 +69,7 @@ long futex_requeue(struct addr_space *as, uintptr_t uaddr, uintptr_t uaddr2, boo
  * other threads' writes (Linux uses a compare-and-exchange). Task context.
  */
 void futex_exit(struct addr_space *as, int32_t tid, uintptr_t robust_list, size_t robust_len,
-		uintptr_t clear_child_tid);
+                uintptr_t clear_child_tid);
 
 /* Waiters queued now (tests check that none is left behind). */
 size_t futex_waiters(void);

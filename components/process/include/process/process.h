@@ -143,7 +143,7 @@ struct process_layout {
 struct process_vfork;
 
 struct process {
-	int32_t pid;               /* the thread's id (Linux's tid); the group's is leader->pid */
+	int32_t pid; /* the thread's id (Linux's tid); the group's is leader->pid */
 
 	/* The tree, under the tree lock (process_lock). */
 	struct process *parent;
@@ -197,7 +197,7 @@ struct process {
 	struct hal_user_context uc;
 	char comm[16];                /* the program's name, as Linux's comm */
 	struct process_layout layout; /* tree lock */
-	void *abi;                    /* the system-call layer's state, shared by a group's threads */
+	void *abi; /* the system-call layer's state, shared by a group's threads */
 
 	/*
 	 * Threads (tree lock). A thread group is one process of the tree: its
@@ -220,8 +220,10 @@ struct process {
 	int group_wstatus;           /* leader: the group's wait status, once group_exit */
 	struct process *exec_thread; /* leader: a thread execs; the others exit quietly */
 	struct wait_queue group_wq;  /* leader: that exec waits here for them */
-	struct process_vfork *vfork; /* CLONE_VFORK: the parent waits until this child execs or exits */
-	/* Per thread, read by the thread's own task only: Linux's set_tid_address, set_robust_list. */
+	struct process_vfork
+	    *vfork; /* CLONE_VFORK: the parent waits until this child execs or exits */
+	/* Per thread, read by the thread's own task only: Linux's set_tid_address, set_robust_list.
+	 */
 	uintptr_t clear_child_tid;
 	uintptr_t robust_list;
 	size_t robust_len;
@@ -235,7 +237,8 @@ struct process_abi {
 	int (*fork)(struct process *parent, struct process *child);
 	/* exec succeeded: the new program's break starts at brk_start. */
 	void (*exec)(struct process *p, uintptr_t brk_start);
-	/* The group's last thread ends, its space already gone (as Linux: exit_mm, then exit_shm). */
+	/* The group's last thread ends, its space already gone (as Linux: exit_mm, then exit_shm).
+	 */
 	void (*exit)(struct process *p);
 	/* The process (or a thread) is reaped: drop its hold on p->abi. */
 	void (*release)(struct process *p);
@@ -336,7 +339,7 @@ long process_fork(struct process *parent, void (*prepare)(struct process *child,
 #define PROCESS_CLONE_THREAD 0x1u
 #define PROCESS_CLONE_VFORK  0x2u
 long process_clone(struct process *parent, unsigned flags,
-		   void (*prepare)(struct process *child, void *arg), void *arg);
+                   void (*prepare)(struct process *child, void *arg), void *arg);
 
 /* The thread group's id (getpid): the leader's pid. Task context of one of p's threads. */
 int32_t process_tgid(struct process *p);
