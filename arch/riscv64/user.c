@@ -147,6 +147,43 @@ uint64_t hal_user_reg(const struct hal_user_context *uc, unsigned n)
 	return n < 32 ? uc->x[n] : 0;
 }
 
+void hal_user_set_reg(struct hal_user_context *uc, unsigned n, uint64_t value)
+{
+	if (n > 0 && n < 32)
+		uc->x[n] = value;
+}
+
+/* ecall is 4 bytes (there is no compressed form). */
+void hal_user_syscall_restart(struct hal_user_context *uc, unsigned long arg0)
+{
+	uc->pc -= 4;
+	uc->x[REG_A0] = arg0;
+}
+
+/* f0..f31 then fcsr's 32 bits: the order of Linux's __riscv_d_ext_state. */
+void hal_user_fp_save(const struct hal_user_context *uc, void *buf, size_t len)
+{
+	uint32_t fcsr = (uint32_t)uc->fcsr;
+	size_t n = len < sizeof(uc->f) ? len : sizeof(uc->f);
+
+	memset(buf, 0, len);
+	memcpy(buf, uc->f, n);
+	if (len >= sizeof(uc->f) + sizeof(fcsr))
+		memcpy((uint8_t *)buf + sizeof(uc->f), &fcsr, sizeof(fcsr));
+}
+
+void hal_user_fp_restore(struct hal_user_context *uc, const void *buf, size_t len)
+{
+	uint32_t fcsr;
+	size_t n = len < sizeof(uc->f) ? len : sizeof(uc->f);
+
+	memcpy(uc->f, buf, n);
+	if (len >= sizeof(uc->f) + sizeof(fcsr)) {
+		memcpy(&fcsr, (const uint8_t *)buf + sizeof(uc->f), sizeof(fcsr));
+		uc->fcsr = fcsr;
+	}
+}
+
 const char *hal_user_reg_name(unsigned n)
 {
 	return n < 32 ? riscv_reg_names[n] : NULL;

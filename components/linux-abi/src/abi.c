@@ -43,6 +43,7 @@ static struct lx_proc *state_new(void)
 
 	if (!s)
 		return NULL;
+	s->refs = 1;
 	cred_init_root(&s->cred);
 	rlimit_defaults(s->rlim);
 	s->dumpable = true;
@@ -73,8 +74,8 @@ struct lx_proc *lx_state(struct process *p)
 static long dispatch(struct process *p, unsigned long nr, const unsigned long args[6])
 {
 	static long (*const groups[])(struct process *, unsigned long, const unsigned long *) = {
-		lx_sys_fd,  lx_sys_file,   lx_sys_stat, lx_sys_mem, lx_sys_proc,
-		lx_sys_id,  lx_sys_time,   lx_sys_signal, lx_sys_shm,
+	    lx_sys_fd, lx_sys_file, lx_sys_stat,   lx_sys_mem, lx_sys_proc,
+	    lx_sys_id, lx_sys_time, lx_sys_signal, lx_sys_shm, lx_sys_thread,
 	};
 	long rc;
 
@@ -129,6 +130,7 @@ static int on_fork(struct process *parent, struct process *child)
 	if (!(s = kmalloc(sizeof(*s))))
 		return -ENOMEM;
 	memcpy(s, lx(parent), sizeof(*s));
+	s->refs = 1;
 	if ((rc = cred_copy(&s->cred, &lx(parent)->cred)) < 0) {
 		kfree(s);
 		return rc;
@@ -138,7 +140,6 @@ static int on_fork(struct process *parent, struct process *child)
 		kfree(s);
 		return rc;
 	}
-	s->clear_child_tid = 0;
 	s->exe_next = (struct vfs_path){0};
 	if (s->exe.dentry)
 		vfs_path_get(&s->exe);
@@ -153,14 +154,6 @@ static void on_exec(struct process *p, uintptr_t brk_start)
 	lx(p)->dumpable = true; /* no set-id programs here: exec always makes it dumpable again */
 	lx_files_exec_done(lx(p));
 	lx_files_exec(lx(p));
-	/* Handled signals go back to their default action; ignored ones stay ignored. */
-	for (unsigned i = 0; i < LX_NSIG; i++) {
-		uint64_t handler;
-
-		memcpy(&handler, lx(p)->sigaction[i], sizeof(handler));
-		if (handler != 1) /* SIG_IGN */
-			memset(lx(p)->sigaction[i], 0, sizeof(lx(p)->sigaction[i]));
-	}
 }
 
 /* As Linux's do_exit: exit_shm, then exit_files and exit_fs. */
@@ -170,10 +163,26 @@ static void on_exit(struct process *p)
 	lx_files_exit(lx(p));
 }
 
+/* CLONE_THREAD: one more holder of the group's state (RLIMIT_NPROC counts threads). */
+static int on_clone_thread(struct process *parent, struct process *child)
+{
+	int rc;
+
+	if ((rc = nproc_check(parent)) < 0)
+		return rc;
+	__atomic_add_fetch(&lx(parent)->refs, 1, __ATOMIC_RELAXED);
+	child->abi = parent->abi;
+	return 0;
+}
+
 static void on_release(struct process *p)
 {
 	if (!p->abi)
 		return;
+	if (__atomic_sub_fetch(&lx(p)->refs, 1, __ATOMIC_ACQ_REL) != 0) {
+		p->abi = NULL; /* other threads of the group hold it */
+		return;
+	}
 	lx_files_exit(lx(p)); /* a fork that failed before its child ran */
 	cred_free(&lx(p)->cred);
 	kfree(p->abi);
@@ -192,14 +201,15 @@ static int on_ids(struct process *p, uint32_t ids[4])
 }
 
 static const struct process_abi linux_abi = {
-	.syscall = dispatch,
-	.fork = on_fork,
-	.exec = on_exec,
-	.exit = on_exit,
-	.release = on_release,
-	.ids = on_ids,
-	.signal_action = lx_signal_action,
-	.may_signal = lx_may_signal,
+    .syscall = dispatch,
+    .fork = on_fork,
+    .exec = on_exec,
+    .exit = on_exit,
+    .release = on_release,
+    .clone_thread = on_clone_thread,
+    .ids = on_ids,
+    .sig_uid = lx_sig_uid,
+    .may_signal = lx_may_signal,
 };
 
 int linux_abi_init(void)

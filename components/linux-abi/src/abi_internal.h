@@ -34,14 +34,19 @@ struct lx_rlimit {
 	uint64_t cur, max;
 };
 
-/* A process's state that Linux keeps and process does not (process->abi). */
+/*
+ * A process's state that Linux keeps and process does not (process->abi),
+ * one for a whole thread group: its threads share it (CLONE_THREAD
+ * requires CLONE_SIGHAND, CLONE_FILES and CLONE_FS here), so the
+ * credentials, limits, signal actions and mask are per process, not per
+ * thread (docs/linux-programs.md). 'refs' counts the threads holding it
+ * (atomic).
+ */
 struct lx_proc {
+	unsigned refs;
 	struct cred cred;
 	struct umem_brk brk;
 	struct lx_rlimit rlim[LX_RLIM_NLIMITS];
-	uint8_t sigaction[LX_NSIG][24]; /* struct sigaction as given, for oldact */
-	uint64_t sigmask;
-	uintptr_t clear_child_tid;
 	struct vfs_fdtable *files;      /* fds (CLONE_FILES will share it) */
 	struct vfs_fs *fs;              /* root, cwd, umask (CLONE_FS will share it) */
 	/*
@@ -92,6 +97,7 @@ long lx_sys_stat(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_time(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a);
+long lx_sys_thread(struct process *p, unsigned long nr, const unsigned long *a);
 
 /* locks.c: locks named by their lock-order class (shm_ops, vfs_ops). */
 void *lx_lock_create(const char *name);
@@ -142,8 +148,8 @@ struct shm_ns *lx_shm_ns(void);
 uint64_t lx_shm_pages(void);
 
 void lx_shm_exit(struct process *p);
-enum process_sig_action lx_signal_action(struct process *p, int sig);
 bool lx_may_signal(struct process *from, struct process *to);
+uint32_t lx_sig_uid(struct process *p);
 int lx_shm_setup(void);
 void lx_shm_shutdown(void);
 void lx_shm_init_task(struct process *p);

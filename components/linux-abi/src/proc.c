@@ -212,7 +212,7 @@ static int32_t op_current_pid(void *ctx)
 	struct process *p = process_current();
 
 	(void)ctx;
-	return p ? p->pid : 0;
+	return p ? process_tgid(p) : 0; /* /proc/self is the thread group */
 }
 
 static int32_t op_next_pid(void *ctx, int32_t after)
@@ -233,17 +233,16 @@ static char state_letter(struct process *p, const struct task_info *ti)
 	return p->task && ti->activity == TASK_ACT_SLEEPING ? 'S' : 'R';
 }
 
-/* Handlers and ignored signals, from the actions as given (collect_sigign_sigcatch). */
-static void copy_signals(const struct lx_proc *s, struct procfs_proc *out)
+/* Handlers and ignored signals (collect_sigign_sigcatch), with the tree lock held. */
+static void copy_signals(const struct process *p, struct procfs_proc *out)
 {
-	out->sig_blocked = s->sigmask;
-	for (unsigned i = 0; i < LX_NSIG; i++) {
-		uint64_t handler;
+	out->sig_blocked = p->leader->sig_blocked;
+	for (unsigned i = 0; i < PROCESS_NSIG; i++) {
+		uintptr_t handler = p->leader->sig_action[i].handler;
 
-		memcpy(&handler, s->sigaction[i], sizeof(handler));
-		if (handler == 1) /* SIG_IGN */
+		if (handler == PROCESS_SIG_IGN)
 			out->sig_ignored |= 1ull << i;
-		else if (handler > 1)
+		else if (handler != PROCESS_SIG_DFL)
 			out->sig_caught |= 1ull << i;
 	}
 }
@@ -258,7 +257,6 @@ static void copy_state(const struct lx_proc *s, struct procfs_proc *out)
 	out->cap_eff = c->cap_effective;
 	out->cap_bnd = CRED_CAP_ALL;
 	out->dumpable = s->dumpable;
-	copy_signals(s, out);
 	out->rsslim = s->rlim[RLIMIT_RSS].cur;
 	out->sigq_limit = s->rlim[RLIMIT_SIGPENDING].cur;
 	if (s->fs)
@@ -275,10 +273,12 @@ static void copy_locked(struct process *p, struct procfs_proc *out)
 	if (p->task && p->state != PROCESS_ZOMBIE)
 		task_get_info(p->task, &ti);
 	out->pid = p->pid;
-	out->ppid = p->parent ? p->parent->pid : 0;
-	out->pgid = p->pgid;
-	out->sid = p->sid;
-	out->sig_shared = p->sig_pending; /* kill() pends for the whole process: shared_pending */
+	out->ppid = p->leader->parent ? p->leader->parent->pid : 0;
+	out->pgid = p->leader->pgid;
+	out->sid = p->leader->sid;
+	out->sig_shared =
+	    p->leader->sig_pending; /* kill() pends for the whole process: shared_pending */
+	copy_signals(p, out);
 	out->state = state_letter(p, &ti);
 	memcpy(out->comm, p->comm, sizeof(out->comm));
 	out->comm[sizeof(out->comm) - 1] = '\0';

@@ -1,4 +1,4 @@
-/* Process calls: exit, clone (fork), execve, wait4, kill, pids, groups and sessions, limits,
+/* Process calls: execve, wait4, kill, pids, groups and sessions, limits,
  * uname, getrandom. */
 #include <klib/compiler.h>
 #include <klib/errno.h>
@@ -12,12 +12,6 @@
 #include <linux-arch/unistd.h>
 #include "abi_internal.h"
 
-#define CSIGNAL              0x000000ff
-#define CLONE_VM             0x00000100
-#define CLONE_PARENT_SETTID  0x00100000
-#define CLONE_CHILD_CLEARTID 0x00200000
-#define CLONE_CHILD_SETTID   0x01000000
-#define SIGCHLD 17
 #define WNOHANG   1
 #define WUNTRACED 2
 #define WCONTINUED 8
@@ -25,45 +19,6 @@
 #define __WCLONE  0x80000000
 #define __WNOTHREAD 0x20000000
 #define PATH_MAX 4096
-
-struct clone_args {
-	unsigned long flags;
-	uintptr_t newsp, ctid;
-};
-
-/* Before the child runs: what clone promises it. */
-static void clone_prepare(struct process *c, void *arg)
-{
-	const struct clone_args *ca = arg;
-	int32_t v = c->pid;
-
-	if (ca->newsp)
-		hal_user_set_sp(&c->uc, ca->newsp);
-	if (ca->flags & CLONE_CHILD_SETTID)
-		as_copy_to_user(c->as, ca->ctid, &v, sizeof(v)); /* a bad address: Linux ignores it too */
-	if (ca->flags & CLONE_CHILD_CLEARTID)
-		lx(c)->clear_child_tid = ca->ctid;
-}
-
-static long do_clone(struct process *p, const unsigned long *a)
-{
-	struct clone_args ca = {.flags = a[0], .newsp = a[1], .ctid = a[4]};
-	unsigned long known = CSIGNAL | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
-	long pid;
-	int32_t v;
-
-	if (ca.flags & ~known) {
-		/* Threads, vfork and namespaces: not in this kernel. */
-		klog_warn("linux-abi", "[%d] %s: clone flags 0x%lx not supported (only fork: SIGCHLD and "
-			  "the TID flags)", p->pid, p->comm, ca.flags & ~known);
-		return -EINVAL;
-	}
-	pid = process_fork(p, clone_prepare, &ca);
-	v = (int32_t)pid;
-	if (pid > 0 && (ca.flags & CLONE_PARENT_SETTID))
-		lx_copy_out(p, a[2], &v, sizeof(v));
-	return pid;
-}
 
 /* A pointer of a user argv/envp array. */
 static long get_ptr(struct process *p, uintptr_t uv, size_t i, uintptr_t *ptr)
@@ -153,6 +108,8 @@ static long do_wait4(struct process *p, const unsigned long *a)
 	if (pid == INT32_MIN) /* Linux: -INT_MIN overflows */
 		return -ESRCH;
 	rc = process_wait(p, pid, options & WNOHANG, &status);
+	if (rc == -EINTR)
+		return -ERESTARTSYS; /* a handler with SA_RESTART waits again, as Linux's do_wait */
 	if (rc > 0 && a[1] && lx_copy_out(p, a[1], &status, sizeof(status)) < 0)
 		return -EFAULT;
 	if (rc > 0 && a[3]) { /* struct rusage: all zero (no accounting per process yet) */
@@ -163,14 +120,31 @@ static long do_wait4(struct process *p, const unsigned long *a)
 	return rc;
 }
 
-/* tkill/tgkill: one thread, which here is one process (tid = pid). Linux's do_tkill. */
+/*
+ * tkill/tgkill (Linux's do_tkill): the thread must exist (in group tgid
+ * for tgkill), else -ESRCH. What a signal does is decided for its whole
+ * group here (pending sets and masks are per process), so the thread's
+ * group is signalled.
+ */
 static long do_tkill(struct process *p, int32_t tgid, int32_t tid, int sig, bool with_tgid)
 {
+	struct process_siginfo info = {
+	    .signo = sig, .code = PROCESS_SI_TKILL, .pid = process_tgid(p)};
+	unsigned long flags;
+	struct process *t;
+	int32_t group;
+
 	if (tid <= 0 || (with_tgid && tgid <= 0))
 		return -EINVAL;
-	if (with_tgid && tgid != tid)
-		return -ESRCH; /* that thread is not in that thread group */
-	return process_kill(p, tid, sig);
+	flags = process_lock();
+	t = process_find(tid);
+	group =
+	    t && !t->thread_exited && (!with_tgid || t->leader->pid == tgid) ? t->leader->pid : 0;
+	process_unlock(flags);
+	if (!group)
+		return -ESRCH;
+	info.uid = lx(p)->cred.ruid;
+	return process_kill_info(p, group, &info);
 }
 
 static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t unew, uintptr_t uold)
@@ -188,7 +162,7 @@ static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t u
 		if (res == LX_RLIMIT_NOFILE && nl.max > CONFIG_VFS_NR_OPEN)
 			return -EPERM; /* fs.nr_open */
 	}
-	if (pid != 0 && pid != p->pid)
+	if (pid != 0 && pid != process_tgid(p))
 		return process_find(pid) ? -EPERM : -ESRCH; /* another process's limits: not here */
 	if (uold && lx_copy_out(p, uold, &s->rlim[res], sizeof(s->rlim[res])) < 0)
 		return -EFAULT;
@@ -313,11 +287,6 @@ static long do_getrandom(struct process *p, uintptr_t ubuf, size_t len, unsigned
 long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 {
 	switch (nr) {
-	case NR_exit:
-	case NR_exit_group:
-		process_exit(p, (int)((a[0] & 0xff) << 8));
-	case NR_clone:
-		return do_clone(p, a);
 	case NR_execve:
 		return do_execve(p, a);
 	case NR_wait4:
@@ -329,11 +298,10 @@ long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_tgkill:
 		return do_tkill(p, (int32_t)a[0], (int32_t)a[1], (int)a[2], true);
 	case NR_getpid:
-	case NR_gettid:
-		return p->pid;
+		return process_tgid(p);
 	case NR_getppid: {
 		unsigned long fl = process_lock();
-		long ppid = p->parent ? p->parent->pid : 0;
+		long ppid = p->leader->parent ? p->leader->parent->pid : 0;
 		process_unlock(fl);
 		return ppid;
 	}
@@ -345,11 +313,6 @@ long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 		return process_setpgid(p, (int32_t)a[0], (int32_t)a[1]);
 	case NR_setsid:
 		return process_setsid(p);
-	case NR_set_tid_address:
-		lx(p)->clear_child_tid = a[0];
-		return p->pid;
-	case NR_set_robust_list:
-		return a[1] == 24 ? 0 : -EINVAL; /* sizeof(struct robust_list_head) */
 	case NR_sched_yield:
 		task_yield();
 		return 0;

@@ -52,7 +52,7 @@ static int32_t current_pid(void *ctx)
 	struct process *p = process_current();
 
 	(void)ctx;
-	return p ? p->pid : 0;
+	return p ? process_tgid(p) : 0; /* Linux's task_tgid_vnr: lpid and cpid name processes */
 }
 
 static const struct shm_ops ops = {
@@ -70,10 +70,15 @@ static void caller_of(struct process *p, struct shm_caller *c)
 	const struct cred *cr = &lx(p)->cred;
 
 	*c = (struct shm_caller){
-		.pid = p->pid, .euid = cr->euid, .egid = cr->egid,
-		.groups = cr->groups, .ngroups = cr->ngroups,
-		.memlock_limit = lx(p)->rlim[LX_RLIMIT_MEMLOCK].cur,
-		.uid = cr->ruid, .as = p->as, .task = &lx(p)->shm,
+	    .pid = process_tgid(p),
+	    .euid = cr->euid,
+	    .egid = cr->egid,
+	    .groups = cr->groups,
+	    .ngroups = cr->ngroups,
+	    .memlock_limit = lx(p)->rlim[LX_RLIMIT_MEMLOCK].cur,
+	    .uid = cr->ruid,
+	    .as = p->as,
+	    .task = &lx(p)->shm,
 	};
 	if (cred_capable(cr, CRED_CAP_IPC_OWNER))
 		c->caps |= SHM_CAP_IPC_OWNER;

@@ -1,131 +1,318 @@
 /*
- * Signals, as far as this kernel goes: actions and the mask are recorded
- * and reported back (glibc's start-up and abort() need that), and decide
- * what kill() does (process keeps the pending set); but no handler is ever
- * run. A fatal signal (a user fault, kill) ends the process with Linux's
- * default action, whatever action was installed.
+ * The signal calls: arguments decoded and user memory checked here, the
+ * signals themselves in process (signal.c sends them, sigdeliver.c runs
+ * handlers, itimer.c is ITIMER_REAL). Errnos in Linux's order of checks
+ * (kernel/signal.c, kernel/time/itimer.c).
  */
+#include <hal/time.h>
 #include <klib/errno.h>
 #include <klib/string.h>
 #include <linux-arch/unistd.h>
+#include <task/wait.h>
 #include "abi_internal.h"
 
-#define SIGKILL 9
-#define SIGSTOP 19
-#define SIG_BLOCK 0
-#define SIG_UNBLOCK 1
-#define SIG_SETMASK 2
-#define SIGACTION_SIZE 24
+#define SIGKILL        9
+#define SIGSTOP        19
+#define NSEC           1000000000ull
+#define ITIMER_REAL    0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF    2
+/* The sa_flags Linux keeps (UAPI_SA_FLAGS): others read back as 0. */
+#define SA_KNOWN                                                                                   \
+	(PROCESS_SA_NOCLDSTOP | PROCESS_SA_NOCLDWAIT | PROCESS_SA_SIGINFO | PROCESS_SA_ONSTACK |   \
+	 PROCESS_SA_RESTART | PROCESS_SA_NODEFER | PROCESS_SA_RESETHAND | PROCESS_SA_RESTORER |    \
+	 0x00000400u /* SA_UNSUPPORTED */ | 0x00000800u /* SA_EXPOSE_TAGBITS */)
+
+/* struct sigaction as the architecture's Linux lays it out: handler, flags, [restorer,] mask. */
+#ifdef LINUX_ARCH_SA_RESTORER
+#define SIGACTION_WORDS 4
+#else
+#define SIGACTION_WORDS 3
+#endif
+
+static void act_decode(const uint64_t w[SIGACTION_WORDS], struct process_sigaction *a)
+{
+	a->handler = w[0];
+	a->flags = w[1] & SA_KNOWN & ~0x00000400u; /* Linux clears SA_UNSUPPORTED */
+	a->mask = w[SIGACTION_WORDS - 1];
+	a->restorer = SIGACTION_WORDS == 4 ? w[2] : 0;
+#ifndef LINUX_ARCH_SA_RESTORER
+	a->flags &= ~PROCESS_SA_RESTORER; /* no field to take it from */
+#endif
+}
+
+static void act_encode(const struct process_sigaction *a, uint64_t w[SIGACTION_WORDS])
+{
+	w[0] = a->handler;
+	w[1] = a->flags;
+	w[SIGACTION_WORDS - 1] = a->mask;
+	if (SIGACTION_WORDS == 4)
+		w[2] = a->restorer;
+}
 
 static long do_sigaction(struct process *p, int sig, uintptr_t uact, uintptr_t uold, size_t setsize)
 {
-	uint8_t act[SIGACTION_SIZE], old[SIGACTION_SIZE];
-	unsigned long flags;
+	uint64_t w[SIGACTION_WORDS];
+	struct process_sigaction act, old;
+	int rc;
 
 	/* Linux's order: the size, the new action, the signal; the old action is
 	 * written last, so a bad address there fails after the change. */
 	if (setsize != 8)
 		return -EINVAL;
-	if (uact && lx_copy_in(p, act, uact, sizeof(act)) < 0)
-		return -EFAULT;
-	if (sig < 1 || sig > LX_NSIG || (uact && (sig == SIGKILL || sig == SIGSTOP)))
-		return -EINVAL;
-	flags = process_lock(); /* kill() reads the actions of its target */
-	memcpy(old, lx(p)->sigaction[sig - 1], sizeof(old));
-	if (uact)
-		memcpy(lx(p)->sigaction[sig - 1], act, sizeof(act));
-	process_unlock(flags);
-	if (uact)
-		process_signals_changed(p); /* a pending signal now ignored is dropped */
-	if (uold && lx_copy_out(p, uold, old, SIGACTION_SIZE) < 0)
+	if (uact) {
+		if (lx_copy_in(p, w, uact, sizeof(w)) < 0)
+			return -EFAULT;
+		act_decode(w, &act);
+	}
+	if ((rc = process_sigaction(p, sig, uact ? &act : NULL, &old)) < 0)
+		return rc;
+	act_encode(&old, w);
+	if (uold && lx_copy_out(p, uold, w, sizeof(w)) < 0)
 		return -EFAULT;
 	return 0;
 }
 
-static long do_sigprocmask(struct process *p, int how, uintptr_t uset, uintptr_t uold, size_t setsize)
+static long do_sigprocmask(struct process *p, int how, uintptr_t uset, uintptr_t uold,
+                           size_t setsize)
 {
-	const uint64_t unblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
-	uint64_t set, *mask = &lx(p)->sigmask;
-	unsigned long flags;
-
-	uint64_t old = *mask;
+	uint64_t set, old;
+	int rc;
 
 	/* Linux's order: the size, the new set, how, and only then the old set. */
 	if (setsize != 8)
 		return -EINVAL;
-	if (uset) {
-		if (lx_copy_in(p, &set, uset, 8) < 0)
-			return -EFAULT;
-		switch (how) {
-		case SIG_BLOCK: set = old | set; break;
-		case SIG_UNBLOCK: set = old & ~set; break;
-		case SIG_SETMASK: break;
-		default: return -EINVAL;
-		}
-		flags = process_lock(); /* kill() reads the mask of its target */
-		*mask = set & ~unblockable;
-		process_unlock(flags);
-		process_signals_changed(p); /* an unblocked pending signal acts now */
-	}
+	if (uset && lx_copy_in(p, &set, uset, 8) < 0)
+		return -EFAULT;
+	if ((rc = process_sigmask(p, how, uset ? &set : NULL, &old)) < 0)
+		return rc;
 	if (uold && lx_copy_out(p, uold, &old, 8) < 0)
 		return -EFAULT;
 	return 0;
 }
 
-/* rt_sigpending: the pending signals the process blocks (the others have acted). */
+/* rt_sigpending: the pending signals the process blocks. */
 static long do_sigpending(struct process *p, uintptr_t uset, size_t setsize)
 {
 	uint64_t set;
 
 	if (setsize > 8)
 		return -EINVAL;
-	set = process_sigpending(p) & lx(p)->sigmask;
+	set = process_sigpending(p);
 	return lx_copy_out(p, uset, &set, setsize) < 0 ? -EFAULT : 0;
 }
 
-/*
- * What kill() does to p, by its mask and its action for sig (Linux's
- * prepare_signal, sig_fatal): a blocked signal is held pending (SIGKILL
- * and SIGSTOP cannot be blocked); SIG_IGN, and the default action of the
- * signals Linux ignores by default (SIGCHLD, SIGCONT, SIGURG, SIGWINCH),
- * drop it; the stop signals are dropped too (no job control here); every
- * other default action ends the process. A handler cannot run here, so a
- * handled signal ends the process as its default would: documented in
- * docs/linux-programs.md. Called by process with its tree lock held.
- */
-enum process_sig_action lx_signal_action(struct process *p, int sig)
+/* stack_t: ss_sp, ss_flags (int, padded), ss_size. */
+static long do_sigaltstack(struct process *p, uintptr_t uss, uintptr_t uold)
 {
-	uint64_t handler;
+	struct process_sigstack ss, old;
+	uint64_t w[3];
+	int rc;
 
-	if (sig == SIGKILL)
-		return PROCESS_SIG_FATAL;
-	if (sig == SIGSTOP)
-		return PROCESS_SIG_DISCARD;
-	if (lx(p)->sigmask & (1ull << (sig - 1)))
-		return PROCESS_SIG_HOLD;
-	if (sig >= 20 && sig <= 22) /* SIGTSTP, SIGTTIN, SIGTTOU */
-		return PROCESS_SIG_DISCARD;
-	memcpy(&handler, lx(p)->sigaction[sig - 1], sizeof(handler));
-	if (handler == 1) /* SIG_IGN */
-		return PROCESS_SIG_DISCARD;
-	if (handler == 0 && (sig == 17 || sig == 18 || sig == 23 || sig == 28))
-		return PROCESS_SIG_DISCARD; /* ignored by default */
-	return PROCESS_SIG_FATAL;
+	if (uss) {
+		if (lx_copy_in(p, w, uss, sizeof(w)) < 0)
+			return -EFAULT;
+		ss = (struct process_sigstack){w[0], (int)(uint32_t)w[1], w[2]};
+	}
+	rc = process_sigaltstack(p, hal_user_sp(&p->uc), uss ? &ss : NULL, &old);
+	if (rc == 0 && uold) {
+		w[0] = old.sp;
+		w[1] = (uint32_t)old.flags;
+		w[2] = old.size;
+		if (lx_copy_out(p, uold, w, sizeof(w)) < 0)
+			return -EFAULT;
+	}
+	return rc;
+}
+
+static long do_sigsuspend(struct process *p, uintptr_t umask, size_t setsize)
+{
+	uint64_t mask;
+
+	if (setsize != 8)
+		return -EINVAL;
+	if (lx_copy_in(p, &mask, umask, 8) < 0)
+		return -EFAULT;
+	return process_sigsuspend(p, mask);
+}
+
+/* A struct timespec into ns: -EFAULT, -EINVAL for a negative or unnormalized one. */
+static int get_ts(struct process *p, uintptr_t uts, uint64_t *ns)
+{
+	int64_t ts[2];
+
+	if (lx_copy_in(p, ts, uts, sizeof(ts)) < 0)
+		return -EFAULT;
+	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= (int64_t)NSEC)
+		return -EINVAL;
+	*ns = (uint64_t)ts[0] > UINT64_MAX / NSEC - 1 ? UINT64_MAX
+	                                              : (uint64_t)ts[0] * NSEC + (uint64_t)ts[1];
+	return 0;
+}
+
+/* A relative timeout into a deadline on hal_time_ns() (0 stays 0: do not wait). */
+static uint64_t deadline_of(uint64_t ns)
+{
+	uint64_t now = hal_time_ns();
+
+	if (ns == 0)
+		return 0;
+	return ns > UINT64_MAX - now ? TASK_FOREVER : now + ns;
+}
+
+static long do_sigtimedwait(struct process *p, const unsigned long *a)
+{
+	uint8_t out[PROCESS_SIGINFO_SIZE];
+	struct process_siginfo info;
+	uint64_t set, ns = 0, deadline = TASK_FOREVER;
+	int sig;
+
+	if (a[3] != 8)
+		return -EINVAL;
+	if (lx_copy_in(p, &set, a[0], 8) < 0)
+		return -EFAULT;
+	if (a[2]) {
+		int rc = get_ts(p, a[2], &ns);
+		if (rc < 0)
+			return rc;
+		deadline = deadline_of(ns);
+	}
+	sig = process_sigtimedwait(p, set, deadline, &info);
+	if (sig > 0 && a[1]) {
+		process_siginfo_encode(&info, out);
+		if (lx_copy_out(p, a[1], out, sizeof(out)) < 0)
+			return -EFAULT;
+	}
+	return sig;
 }
 
 /*
- * Linux's kill_ok_by_cred: the sender's real or effective uid is the
- * target's real or saved uid, or the sender has CAP_KILL. The target's
- * effective uid and the sender's saved uid do not count.
+ * rt_sigqueueinfo (tgid -1) and rt_tgsigqueueinfo (Linux's
+ * do_rt_sigqueueinfo): the caller's siginfo, but a process may not pose
+ * as the kernel or as kill (si_code >= 0) or tkill to another: -EPERM.
  */
+static long do_sigqueueinfo(struct process *p, int32_t tgid, int32_t pid, int sig, uintptr_t uinfo)
+{
+	uint8_t in[PROCESS_SIGINFO_SIZE];
+	struct process_siginfo info = {.signo = sig};
+	int32_t code;
+	uint64_t value;
+
+	if (lx_copy_in(p, in, uinfo, sizeof(in)) < 0)
+		return -EFAULT;
+	memcpy(&code, in + 8, 4);
+	memcpy(&info.pid, in + 16, 4);
+	memcpy(&info.uid, in + 20, 4);
+	memcpy(&value, in + 24, 8);
+	memcpy(&info.err, in + 4, 4);
+	info.code = code;
+	info.value = value;
+	if (tgid >= 0 && (pid <= 0 || tgid <= 0))
+		return -EINVAL; /* tgsigqueueinfo: one thread only */
+	if ((code >= 0 || code == PROCESS_SI_TKILL) && pid != p->pid)
+		return -EPERM;
+	if (pid <= 0 || (tgid >= 0 && tgid != pid))
+		return -ESRCH; /* kill_proc_info finds no such process */
+	return process_kill_info(p, pid, &info);
+}
+
+/* struct itimerval: two struct timeval (interval first, then value). */
+static long put_itimer(struct process *p, uintptr_t u, uint64_t value, uint64_t interval)
+{
+	int64_t tv[4] = {(int64_t)(interval / NSEC), (int64_t)(interval % NSEC / 1000),
+	                 (int64_t)(value / NSEC), (int64_t)(value % NSEC / 1000)};
+
+	return lx_copy_out(p, u, tv, sizeof(tv)) < 0 ? -EFAULT : 0;
+}
+
+static int get_tv(const int64_t tv[2], uint64_t *ns)
+{
+	if (tv[0] < 0 || tv[1] < 0 || tv[1] >= 1000000)
+		return -EINVAL;
+	*ns = (uint64_t)tv[0] > UINT64_MAX / NSEC - 1
+	          ? UINT64_MAX
+	          : (uint64_t)tv[0] * NSEC + (uint64_t)tv[1] * 1000;
+	return 0;
+}
+
+/*
+ * setitimer/getitimer: ITIMER_REAL only; ITIMER_VIRTUAL and ITIMER_PROF
+ * need per-process CPU time accounting to fire, which this kernel does
+ * not keep: -EINVAL, documented in docs/linux-programs.md.
+ */
+static long do_setitimer(struct process *p, int which, uintptr_t unew, uintptr_t uold)
+{
+	uint64_t value = 0, interval = 0, ov, oi;
+	int64_t tv[4];
+	long rc;
+
+	if (unew && lx_copy_in(p, tv, unew, sizeof(tv)) < 0)
+		return -EFAULT;
+	if (which != ITIMER_REAL)
+		return -EINVAL;
+	if (unew && ((rc = get_tv(tv, &interval)) < 0 || (rc = get_tv(tv + 2, &value)) < 0))
+		return rc;
+	if (!unew) { /* Linux: a NULL new value disarms */
+		value = 0;
+		interval = 0;
+	}
+	if ((rc = process_setitimer(p, value, interval, &ov, &oi)) < 0)
+		return rc;
+	return uold ? put_itimer(p, uold, ov, oi) : 0;
+}
+
+static long do_getitimer(struct process *p, int which, uintptr_t uval)
+{
+	uint64_t value, interval;
+
+	if (which != ITIMER_REAL)
+		return -EINVAL;
+	process_getitimer(p, &value, &interval);
+	return put_itimer(p, uval, value, interval);
+}
+
+/*
+ * ppoll with no descriptors (glibc's pause() on riscv64, and sleeps with
+ * a signal mask): sleep until the timeout or a signal. With descriptors:
+ * -ENOSYS, polling files is not implemented (docs/linux-programs.md).
+ */
+static long do_ppoll(struct process *p, const unsigned long *a)
+{
+	uint64_t mask, ns, deadline = TASK_FOREVER;
+	int rc;
+
+	if (a[1] != 0)
+		return -ENOSYS;
+	if (a[2]) {
+		if ((rc = get_ts(p, a[2], &ns)) < 0)
+			return rc;
+		deadline = ns ? deadline_of(ns) : hal_time_ns();
+	}
+	if (a[3]) {
+		if (a[4] != 8)
+			return -EINVAL;
+		if (lx_copy_in(p, &mask, a[3], 8) < 0)
+			return -EFAULT;
+	}
+	return process_sigpause(p, a[3] ? &mask : NULL, deadline);
+}
+
+/* Linux's kill_ok_by_cred: the sender's real or effective uid is the
+ * target's real or saved uid, or the sender has CAP_KILL. The target's
+ * effective uid and the sender's saved uid do not count. */
 bool lx_may_signal(struct process *from, struct process *to)
 {
 	const struct cred *c = &lx(from)->cred, *t = to->abi ? &lx(to)->cred : NULL;
 
-	if (t && (c->euid == t->suid || c->euid == t->ruid || c->ruid == t->suid ||
-		  c->ruid == t->ruid))
+	if (t &&
+	    (c->euid == t->suid || c->euid == t->ruid || c->ruid == t->suid || c->ruid == t->ruid))
 		return true;
 	return cred_capable(c, CRED_CAP_KILL);
+}
+
+uint32_t lx_sig_uid(struct process *p)
+{
+	return p->abi ? lx(p)->cred.ruid : 0;
 }
 
 long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a)
@@ -138,18 +325,23 @@ long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_rt_sigpending:
 		return do_sigpending(p, a[0], a[1]);
 	case NR_sigaltstack:
-		/* A new stack is read (Linux's EFAULT) but not kept: no handler runs on it. */
-		if (a[0]) {
-			uint64_t ss[3];
-			if (lx_copy_in(p, ss, a[0], sizeof(ss)) < 0)
-				return -EFAULT;
-		}
-		if (a[1]) { /* the old stack: none (ss_flags SS_DISABLE) */
-			uint64_t ss[3] = {0, 2, 0};
-			if (lx_copy_out(p, a[1], ss, sizeof(ss)) < 0)
-				return -EFAULT;
-		}
-		return 0;
+		return do_sigaltstack(p, a[0], a[1]);
+	case NR_rt_sigreturn:
+		return process_sigreturn(p);
+	case NR_rt_sigsuspend:
+		return do_sigsuspend(p, a[0], a[1]);
+	case NR_rt_sigtimedwait:
+		return do_sigtimedwait(p, a);
+	case NR_rt_sigqueueinfo:
+		return do_sigqueueinfo(p, -1, (int32_t)a[0], (int)a[1], a[2]);
+	case NR_rt_tgsigqueueinfo:
+		return do_sigqueueinfo(p, (int32_t)a[0], (int32_t)a[1], (int)a[2], a[3]);
+	case NR_setitimer:
+		return do_setitimer(p, (int)a[0], a[1], a[2]);
+	case NR_getitimer:
+		return do_getitimer(p, (int)a[0], a[1]);
+	case NR_ppoll:
+		return do_ppoll(p, a);
 	default:
 		return -ENOSYS;
 	}

@@ -356,8 +356,16 @@ int process_exec_run(struct process_exec *x)
 	entry = img->entry + bias;
 	code_and_data(img, bias, &layout);
 	kfree(img);
+	/* Linux's de_thread: the other threads go; p becomes the leader if it was not. */
+	if (rc == 0)
+		rc = process_dethread(p);
 	if (rc < 0)
 		goto out;
+	/* Linux's exec_mm_release: the old program's robust locks and clear_child_tid. */
+	process_futex_exit(p);
+	p->clear_child_tid = p->robust_list = 0;
+	p->robust_len = 0;
+	old = p->as;
 	/* The point of no return. Under the tree lock: the OOM killer reads p->as. */
 	flags = process_lock();
 	p->as = x->as;
@@ -369,6 +377,7 @@ int process_exec_run(struct process_exec *x)
 	layout.env_end = stack.env_end;
 	p->layout = layout;
 	p->releasing = old != NULL; /* the old space: memory on its way back */
+	process_sig_exec_locked(p); /* handlers back to the default; mask and pending stay */
 	process_unlock(flags);
 	x->as = NULL;
 	if (p->task && p->task == task_current())
@@ -383,6 +392,7 @@ int process_exec_run(struct process_exec *x)
 	set_comm(p, x->path);
 	if (process_abi_ops && process_abi_ops->exec)
 		process_abi_ops->exec(p, brk);
+	process_vfork_done(p); /* a CLONE_VFORK parent goes on */
 out:
 	process_exec_abort(x);
 	return rc;

@@ -55,49 +55,154 @@ static void reparent_children(struct process *p)
 		wq_wake_all(&init->child_exit); /* it may have inherited zombies */
 }
 
-void process_exit(struct process *p, int wstatus)
+/*
+ * Linux's do_notify_parent: SIGCHLD (ignored unless the parent handles it)
+ * with CLD_EXITED and the exit code, or CLD_KILLED/CLD_DUMPED and the
+ * signal. With the tree lock held.
+ */
+static void notify_parent_locked(struct process *p, int wstatus)
 {
-	unsigned long flags;
-	struct addr_space *as;
+	struct process_siginfo info = {.signo = PROCESS_SIGCHLD, .pid = p->pid};
 
+	info.uid = process_sig_uid_locked(p);
+	if (wstatus & 0x7f) {
+		info.code = (wstatus & 0x80) ? PROCESS_CLD_DUMPED : PROCESS_CLD_KILLED;
+		info.status = wstatus & 0x7f;
+	} else {
+		info.code = PROCESS_CLD_EXITED;
+		info.status = (wstatus >> 8) & 0xff;
+	}
+	process_send_locked(p->parent, &info);
+}
+
+void process_unwaited_locked(struct process *p)
+{
+	process_reap_locked(p);
+	list_add_tail(&unwaited, &p->sibling);
+	wq_wake_all(&all_gone);
+}
+
+/* The task of an exiting thread leaves its space (which others may still use) and ends. */
+__attribute__((noreturn)) static void leave(void)
+{
 	/*
-	 * Leave the space before destroying it: run on the kernel's table.
 	 * The task forgets its space first: a preemption between the two
 	 * steps the other way round would switch back to the old table.
 	 */
 	task_set_space(task_current(), NULL, NULL);
 	as_activate(NULL);
+	task_exit(0);
+}
+
+/*
+ * The group's last thread (p) ends it: the space goes (Linux's exit_mm:
+ * /proc's readers finish, attachments close), the layer's exit, the
+ * children to pid 1, and the leader g becomes the zombie its parent waits
+ * for. p is g, or a thread that outlived it.
+ */
+__attribute__((noreturn)) static void group_exit(struct process *p, struct process *g, int wstatus)
+{
+	unsigned long flags;
+	struct addr_space *as;
+
+	task_set_space(task_current(), NULL, NULL);
+	as_activate(NULL);
 	/* Out of sight of the OOM killer first: it reads other processes' spaces. */
 	flags = hal_spin_lock_irqsave(process_tree_lock());
-	as = p->as;
+	as = g->as;
+	g->as = NULL;
 	p->as = NULL;
-	p->releasing = true;
+	g->releasing = true;
 	hal_spin_unlock_irqrestore(process_tree_lock(), flags);
-	process_as_retire(p, as); /* Linux's exit_mm: /proc's readers finish, attachments close */
+	process_as_retire(g, as);
 	/* The memory is back: the OOM killer's waiters go on (before anything
 	 * below, which may need a lock one of them holds). */
 	flags = hal_spin_lock_irqsave(process_tree_lock());
-	process_oom_released_locked(p);
+	process_oom_released_locked(g);
 	hal_spin_unlock_irqrestore(process_tree_lock(), flags);
 	if (process_abi_ops && process_abi_ops->exit)
-		process_abi_ops->exit(p); /* then exit_shm and the like */
+		process_abi_ops->exit(g); /* then exit_shm and the like */
+	process_itimer_exit(g);
 
 	flags = hal_spin_lock_irqsave(process_tree_lock());
 	task_set_owner(task_current(), NULL); /* p may be freed once this task ends */
-	reparent_children(p);
-	p->wstatus = wstatus;
-	p->state = PROCESS_ZOMBIE;
-	if (p->pid == 1)
+	reparent_children(g);
+	g->wstatus = wstatus;
+	g->state = PROCESS_ZOMBIE;
+	if (g->pid == 1)
 		init_wstatus = wstatus;
-	if (p->parent) {
-		wq_wake_all(&p->parent->child_exit);
+	if (p != g) {
+		p->thread_exited = true;
+		process_unwaited_locked(p);
+	}
+	if (g->parent) {
+		notify_parent_locked(g, wstatus);
+		wq_wake_all(&g->parent->child_exit);
 	} else {
-		process_reap_locked(p);
-		list_add_tail(&unwaited, &p->sibling);
+		process_unwaited_locked(g);
 	}
 	wq_wake_all(&all_gone);
 	hal_spin_unlock_irqrestore(process_tree_lock(), flags);
 	task_exit(0);
+}
+
+void process_thread_exit(struct process *p, int wstatus)
+{
+	unsigned long flags;
+	struct process *g;
+
+	process_futex_exit(p); /* its space is still there */
+	process_vfork_done(p);
+	flags = process_lock();
+	g = p->leader;
+	list_del(&p->thread);
+	if (--g->nr_threads == 0) {
+		/* The last thread's code is the group's (Linux 6.x: signal->quick_threads). */
+		wstatus = g->group_exit ? g->group_wstatus : wstatus;
+		process_unlock(flags);
+		group_exit(p, g, wstatus);
+	}
+	/* Others go on: a thread is freed unwaited, a leader waits for its group. */
+	task_set_owner(task_current(), NULL);
+	p->thread_exited = true;
+	if (p != g) {
+		p->as = NULL;
+		process_unwaited_locked(p);
+	}
+	if (g->exec_thread && g->nr_threads == 1)
+		wq_wake_all(&g->group_wq); /* de_thread waits for the last of them */
+	process_unlock(flags);
+	leave();
+}
+
+/* Make every thread of g exit, the group with 'wstatus' (tree lock held). */
+void process_group_exit_locked(struct process *g, int wstatus)
+{
+	struct process *t;
+
+	if (g->group_exit)
+		return;
+	g->group_exit = true;
+	g->group_wstatus = wstatus;
+	list_for_each_entry(t, &g->threads, thread)
+	{
+		if (!__atomic_load_n(&t->sig_fatal, __ATOMIC_RELAXED))
+			__atomic_store_n(&t->sig_fatal, PROCESS_SIGKILL, __ATOMIC_RELEASE);
+		if (t->task && t->task != task_current())
+			task_interrupt(t->task, TASK_INTR_FATAL | TASK_INTR_SIGNAL);
+	}
+}
+
+void process_exit(struct process *p, int wstatus)
+{
+	unsigned long flags = process_lock();
+	struct process *g = p->leader;
+
+	/* A thread zapped by another's exec leaves alone (de_thread). */
+	if (!(g->exec_thread && g->exec_thread != p))
+		process_group_exit_locked(g, wstatus);
+	process_unlock(flags);
+	process_thread_exit(p, wstatus);
 }
 
 /* Does child c answer wait4(pid) of p? Linux: a pid, any, or a process group. */
@@ -118,6 +223,7 @@ long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus)
 	bool any;
 	long rc;
 
+	p = p->leader; /* any thread waits for the group's children (no __WNOTHREAD) */
 	for (;;) {
 		any = false;
 		found = NULL;

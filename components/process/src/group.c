@@ -11,8 +11,9 @@ static struct process *group_member(int32_t pgid)
 {
 	struct process *p;
 
-	list_for_each_entry(p, process_all_list(),
-	                    all) if (p->state != PROCESS_NEW && p->pgid == pgid) return p;
+	list_for_each_entry(p, process_all_list(), all) if (p->state != PROCESS_NEW &&
+	                                                    p->leader == p &&
+	                                                    p->pgid == pgid) return p;
 	return NULL;
 }
 
@@ -20,7 +21,7 @@ int32_t process_getpgid(struct process *p, int32_t pid)
 {
 	unsigned long flags = process_lock();
 	struct process *t = pid ? process_find(pid) : p;
-	int32_t rc = t ? t->pgid : -ESRCH;
+	int32_t rc = t ? t->leader->pgid : -ESRCH;
 
 	process_unlock(flags);
 	return rc;
@@ -30,7 +31,7 @@ int32_t process_getsid(struct process *p, int32_t pid)
 {
 	unsigned long flags = process_lock();
 	struct process *t = pid ? process_find(pid) : p;
-	int32_t rc = t ? t->sid : -ESRCH;
+	int32_t rc = t ? t->leader->sid : -ESRCH;
 
 	process_unlock(flags);
 	return rc;
@@ -43,6 +44,8 @@ static int setpgid_check(struct process *p, struct process *t, int32_t pid, int3
 
 	if (!t)
 		return -ESRCH;
+	if (t->leader != t)
+		return -EINVAL; /* a thread other than its group's leader */
 	if (t->parent == p) {
 		if (t->sid != p->sid)
 			return -EPERM;
@@ -64,6 +67,7 @@ int process_setpgid(struct process *p, int32_t pid, int32_t pgid)
 	struct process *t;
 	int rc;
 
+	p = p->leader;
 	if (!pid)
 		pid = p->pid;
 	if (!pgid)
@@ -83,6 +87,8 @@ int32_t process_setsid(struct process *p)
 {
 	unsigned long flags = process_lock();
 	int32_t rc = -EPERM;
+
+	p = p->leader;
 
 	/* Not if it leads a session already, nor if a group with its pid as id exists. */
 	if (!p->session_leader && !group_member(p->pid)) {

@@ -6,7 +6,7 @@
 struct process *process_start_init(const char *path, const char *const *argv,
 				   const char *const *envp, int *err)
 {
-	struct process *p = process_alloc(NULL);
+	struct process *p = process_alloc(NULL, false);
 	int rc;
 
 	if (!p) {

@@ -47,7 +47,7 @@ static struct process *select_victim(size_t *points)
 	*points = 0;
 	list_for_each_entry(q, process_all_list(), all)
 	{
-		if (q->state != PROCESS_RUNNING || !q->as || q->pid == 1)
+		if (q->state != PROCESS_RUNNING || q->leader != q || !q->as || q->pid == 1)
 			continue;
 		size_t b = badness(q);
 		if (b && b >= *points) {

@@ -68,7 +68,7 @@ void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx)
 	process_unlock(flags);
 }
 
-struct process *process_alloc(struct process *parent)
+struct process *process_alloc(struct process *parent, bool thread)
 {
 	struct process *p = kzalloc(sizeof(*p));
 	unsigned long flags;
@@ -78,6 +78,12 @@ struct process *process_alloc(struct process *parent)
 	list_init(&p->children);
 	wq_init(&p->child_exit);
 	wq_init(&p->as_idle);
+	wq_init(&p->group_wq);
+	list_init(&p->threads);
+	list_add_tail(&p->threads, &p->thread);
+	p->leader = p;
+	p->nr_threads = 1;
+	list_init(&p->itimer_node);
 	p->state = PROCESS_NEW;
 	flags = process_lock();
 	if (next_pid <= 0) { /* 2^31 processes: out of pids */
@@ -87,7 +93,16 @@ struct process *process_alloc(struct process *parent)
 	}
 	p->pid = next_pid++;
 	p->parent = parent;
-	if (parent) {
+	if (thread) {
+		/* In no list of the tree: its group's leader stands for it there. */
+		list_init(&p->sibling);
+		list_del(&p->thread);
+		p->nr_threads = 0;
+		p->leader = parent;
+		p->parent = parent->parent;
+		p->pgid = parent->pgid;
+		p->sid = parent->sid;
+	} else if (parent) {
 		list_add_tail(&parent->children, &p->sibling);
 		p->pgid = parent->pgid; /* session leadership is not inherited */
 		p->sid = parent->sid;
@@ -147,8 +162,11 @@ int32_t process_next_pid(int32_t after)
 	struct process *p;
 
 	list_for_each_entry(p, &all_processes, all)
-		if (p->state != PROCESS_NEW && p->pid > after && (!best || p->pid < best))
+	{
+		if (p->state != PROCESS_NEW && p->leader == p && p->pid > after &&
+		    (!best || p->pid < best))
 			best = p->pid;
+	}
 	process_unlock(flags);
 	return best;
 }
@@ -169,6 +187,8 @@ struct addr_space *process_as_get(int32_t pid, struct process_as_ref *ref)
 
 	ref->p = NULL;
 	ref->as = NULL;
+	if (p)
+		p = p->leader; /* a thread's space is its group's */
 	if (p && p->state == PROCESS_RUNNING && p->as) {
 		p->as_users++;
 		ref->p = p;
@@ -182,8 +202,10 @@ void process_as_put(struct process_as_ref *ref)
 {
 	unsigned long flags = process_lock();
 
-	if (--ref->p->as_users == 0)
+	if (--ref->p->as_users == 0) {
 		wq_wake_all(&ref->p->as_idle);
+		wq_wake_all(&ref->p->group_wq); /* an exec from a thread waits for it too */
+	}
 	process_unlock(flags);
 	ref->p = NULL;
 	ref->as = NULL;
@@ -204,6 +226,11 @@ void process_as_retire(struct process *p, struct addr_space *as)
 struct process *process_current(void)
 {
 	return task_owner(task_current());
+}
+
+int32_t process_tgid(struct process *p)
+{
+	return p->leader->pid;
 }
 
 static int randomize_va_space = CONFIG_PROCESS_RANDOMIZE_VA_SPACE;

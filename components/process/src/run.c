@@ -13,25 +13,21 @@
 #include <task/task.h>
 #include "process_internal.h"
 
-#define SIGILL  4
-#define SIGTRAP 5
-#define SIGBUS  7
-#define SIGSEGV 11
-
 static const char *access_name(enum hal_access a)
 {
 	return a == HAL_ACCESS_WRITE ? "write" : a == HAL_ACCESS_EXEC ? "exec" : "read";
 }
 
 /* Linux prints nothing by default; a kit user debugging a program wants one line. */
-static void report_fault(struct process *p, const struct hal_user_trap *t, const char *what, int sig)
+static void report_fault(struct process *p, const struct hal_user_trap *t, const char *what,
+                         int sig)
 {
 	klog_warn("process", "[%d] %s: %s (%s of 0x%lx at pc 0x%lx, cause %lu): killed by signal %d",
 		  p->pid, p->comm, what, access_name(t->access), (unsigned long)t->addr,
 		  (unsigned long)t->pc, t->cause, sig);
 }
 
-static void do_syscall(struct process *p)
+static void do_syscall(struct process *p, struct process_syscall *sys)
 {
 	unsigned long args[6];
 	unsigned long nr = hal_user_syscall_nr(&p->uc);
@@ -44,73 +40,93 @@ static void do_syscall(struct process *p)
 	else
 		sysno_report_unknown(nr);
 	hal_user_set_return(&p->uc, ret);
+	sys->ret = ret;
+	sys->arg0 = args[0];
 }
 
 /*
- * A fault the space cannot serve: SIGSEGV for no area or a forbidden
- * access; SIGBUS when the area's backend has no page to give (a mapped
- * file's page past its end, or no room for it), as Linux's VM_FAULT_SIGBUS.
- * No free frame (an anonymous page, a copy-on-write copy, a file's page)
- * is Linux's VM_FAULT_OOM: the OOM killer frees one (or ends p) and the
- * access runs again.
+ * A fault goes to p's handler (Linux's force_sig_fault), or ends p when it
+ * has none, blocks or ignores the signal: then one line says so.
  */
-static int page_fault(struct process *p, const struct hal_user_trap *t)
+static void fault(struct process *p, const struct hal_user_trap *t, const char *what, int sig,
+                  int code, uintptr_t addr)
+{
+	struct process_siginfo info = {.signo = sig, .code = code, .addr = addr};
+	unsigned long flags = process_lock();
+	bool handled = p->leader->sig_action[sig - 1].handler > PROCESS_SIG_IGN &&
+	               !(p->leader->sig_blocked & PROCESS_SIGBIT(sig));
+
+	process_unlock(flags);
+	if (!handled)
+		report_fault(p, t, what, sig);
+	process_force_fault(p, &info);
+}
+
+/*
+ * A fault the space cannot serve: SIGSEGV for no area (SEGV_MAPERR) or a
+ * forbidden access (SEGV_ACCERR); SIGBUS when the area's backend has no
+ * page to give (a mapped file's page past its end, or no room for it), as
+ * Linux's VM_FAULT_SIGBUS. No free frame (an anonymous page, a
+ * copy-on-write copy, a file's page) is Linux's VM_FAULT_OOM: the OOM
+ * killer frees one (or ends p) and the access runs again.
+ */
+static void page_fault(struct process *p, const struct hal_user_trap *t)
 {
 	int rc = as_fault(p->as, t->addr, (unsigned)t->access);
 
 	if (rc == 0)
-		return 0;
-	if (rc == -ENOMEM) {
+		return;
+	if (rc == -ENOMEM)
 		process_oom(p);
-		return 0;
-	}
-	if (rc == -EFAULT || rc == -EACCES) {
-		report_fault(p, t, "segmentation fault", SIGSEGV);
-		return SIGSEGV;
-	}
-	report_fault(p, t, "bus error", SIGBUS);
-	return SIGBUS;
+	else if (rc == -EFAULT)
+		fault(p, t, "segmentation fault", PROCESS_SIGSEGV, PROCESS_SEGV_MAPERR, t->addr);
+	else if (rc == -EACCES)
+		fault(p, t, "segmentation fault", PROCESS_SIGSEGV, PROCESS_SEGV_ACCERR, t->addr);
+	else
+		fault(p, t, "bus error", PROCESS_SIGBUS, PROCESS_BUS_ADRERR, t->addr);
 }
 
-static int handle_trap(struct process *p, enum hal_user_event ev, const struct hal_user_trap *t)
+/* Returns whether the trap was a system call (its result in *sys). */
+static bool handle_trap(struct process *p, enum hal_user_event ev, const struct hal_user_trap *t,
+                        struct process_syscall *sys)
 {
 	switch (ev) {
 	case HAL_USER_SYSCALL:
-		do_syscall(p);
-		return 0;
+		do_syscall(p, sys);
+		return true;
 	case HAL_USER_INTERRUPT:
-		return 0;
+		break;
 	case HAL_USER_PAGE_FAULT:
-		return page_fault(p, t);
+		page_fault(p, t);
+		break;
 	case HAL_USER_ILLEGAL:
-		report_fault(p, t, "illegal instruction", SIGILL);
-		return SIGILL;
+		fault(p, t, "illegal instruction", PROCESS_SIGILL, PROCESS_ILL_ILLOPC, t->pc);
+		break;
 	case HAL_USER_BREAKPOINT:
-		report_fault(p, t, "breakpoint", SIGTRAP);
-		return SIGTRAP;
+		fault(p, t, "breakpoint", PROCESS_SIGTRAP, PROCESS_TRAP_BRKPT, t->pc);
+		break;
 	case HAL_USER_MISALIGNED:
-		report_fault(p, t, "misaligned access", SIGBUS);
-		return SIGBUS;
+		fault(p, t, "misaligned access", PROCESS_SIGBUS, PROCESS_BUS_ADRALN, t->addr);
+		break;
 	case HAL_USER_ACCESS:
-	default:
-		report_fault(p, t, "access fault", SIGSEGV);
-		return SIGSEGV;
+	default: /* riscv64's Linux: an access fault is SIGSEGV, SEGV_ACCERR */
+		fault(p, t, "access fault", PROCESS_SIGSEGV, PROCESS_SEGV_ACCERR, t->addr);
+		break;
 	}
+	return false;
 }
 
 int process_run(void *arg)
 {
 	struct process *p = arg;
+	struct process_syscall sys;
 	struct hal_user_trap trap;
-	int sig;
+	bool syscall = false;
 
 	for (;;) {
-		/* On every way back to user mode: a fatal signal ends the process here. */
-		if ((sig = __atomic_load_n(&p->sig_fatal, __ATOMIC_ACQUIRE)) != 0)
-			process_exit(p, sig & 0x7f);
-		sig = handle_trap(p, hal_user_run(&p->uc, &trap), &trap);
-		if (sig)
-			process_exit(p, sig);
+		/* On every way back to user mode: a fatal signal ends the process, handlers run. */
+		process_signal_deliver(p, syscall ? &sys : NULL);
+		syscall = handle_trap(p, hal_user_run(&p->uc, &trap), &trap, &sys);
 	}
 }
 

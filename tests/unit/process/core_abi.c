@@ -21,6 +21,9 @@ static long do_wait4(struct process *p, const unsigned long *a)
 	int status = 0;
 	long rc = process_wait(p, (int32_t)a[0], a[2] & WNOHANG, &status);
 
+	if (rc == -EINTR)
+		return -ERESTARTSYS; /* as Linux's do_wait: SA_RESTART waits again */
+
 	if (rc > 0 && a[1] && as_copy_to_user(p->as, a[1], &status, sizeof(status)) < 0)
 		return -EFAULT;
 	return rc;
@@ -56,6 +59,8 @@ static long core_syscall(struct process *p, unsigned long nr, const unsigned lon
 	case NR_sched_yield:
 		task_yield();
 		return 0;
+	case NR_rt_sigreturn:
+		return process_sigreturn(p);
 	default:
 		return -ENOSYS;
 	}

@@ -15,6 +15,7 @@
 #define NR_exit_group  94
 #define NR_kill        129
 #define NR_sched_yield 124
+#define NR_rt_sigreturn 139
 #define NR_getpid      172
 #define NR_getppid     173
 #define NR_clone       220

@@ -134,6 +134,10 @@ enum hal_user_event hal_user_run(struct hal_user_context *uc, struct hal_user_tr
 	trap->pc = u->pc;
 	if (!u->prog && choose(u) < 0)
 		return HAL_USER_ILLEGAL; /* as running whatever is there would be */
+	if (u->sys_pc && u->pc + 4 == u->sys_pc) { /* back on the ecall: the same call again */
+		u->pc += 4;
+		return HAL_USER_SYSCALL;
+	}
 	return programs[u->prog - 1].fn(u, trap);
 }
 
@@ -142,6 +146,7 @@ enum hal_user_event fake_syscall(struct fake_user *u, unsigned long nr, const un
 	u->nr = nr;
 	memcpy(u->a, a, sizeof(u->a));
 	u->pc += 4; /* as riscv64's hal: the pc is past the ecall */
+	u->sys_pc = u->pc;
 	return HAL_USER_SYSCALL;
 }
 
@@ -215,6 +220,10 @@ uint64_t hal_user_reg(const struct hal_user_context *uc, unsigned n)
 {
 	const struct fake_user *u = cregs(uc);
 
+	if (n == 1)
+		return u->ra;
+	if (n == 5)
+		return u->sys_pc;
 	if (n == 2)
 		return u->sp;
 	if (n == 4)
@@ -222,6 +231,42 @@ uint64_t hal_user_reg(const struct hal_user_context *uc, unsigned n)
 	if (n >= 10 && n <= 15)
 		return u->a[n - 10];
 	return n == 17 ? u->nr : 0;
+}
+
+void hal_user_set_reg(struct hal_user_context *uc, unsigned n, uint64_t value)
+{
+	struct fake_user *u = regs(uc);
+
+	if (n == 1)
+		u->ra = value;
+	else if (n == 5)
+		u->sys_pc = value;
+	else if (n == 2)
+		u->sp = value;
+	else if (n == 4)
+		u->tls = value;
+	else if (n >= 10 && n <= 15)
+		u->a[n - 10] = value;
+	else if (n == 17)
+		u->nr = value;
+}
+
+void hal_user_syscall_restart(struct hal_user_context *uc, unsigned long arg0)
+{
+	regs(uc)->pc -= 4;
+	regs(uc)->a[0] = arg0;
+}
+
+/* This fake has no FP registers: they read as zeros. */
+void hal_user_fp_save(const struct hal_user_context *uc, void *buf, size_t len)
+{
+	(void)uc;
+	memset(buf, 0, len);
+}
+
+void hal_user_fp_restore(struct hal_user_context *uc, const void *buf, size_t len)
+{
+	(void)uc, (void)buf, (void)len;
 }
 
 const char *hal_user_reg_name(unsigned n)

@@ -18,6 +18,13 @@
  *		}
  *	}
  *
+ * A signal handler is entered as on riscv64: the kernel sets the pc to
+ * the handler, a0..a2 and ra (hal_user_set_reg); the program sees the pc
+ * change and plays the handler until it makes rt_sigreturn, which brings
+ * its registers back. A system call the kernel restarts
+ * (hal_user_syscall_restart, or a frame that saved its pc on the ecall)
+ * is made again without calling the program.
+ *
  * fork copies the context, so the child resumes at the same step with a0 =
  * 0 and branches as real fork code does. exec resets the context
  * (hal_user_init): at its first run the fake chooses the program by the
@@ -44,6 +51,9 @@ struct fake_user {
 	uint64_t prog;  /* 1 + the program's index, chosen at its first run; 0: not yet */
 	uint64_t sp0;   /* sp at the program's start: its argc, argv, envp and auxv */
 	uint64_t v[8];  /* values the program keeps (more registers) */
+	uint64_t ra;    /* the return address (a signal handler's way back) */
+	uint64_t sys_pc; /* the pc past the last system call: back on it (pc + 4), the call runs
+	                  * again; kept as register t0 (x5), so a signal frame saves it */
 };
 
 typedef enum hal_user_event (*fake_user_fn)(struct fake_user *u, struct hal_user_trap *t);

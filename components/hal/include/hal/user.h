@@ -21,6 +21,7 @@
 #ifndef HAL_USER_H
 #define HAL_USER_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <hal/trap.h>
 
@@ -71,9 +72,28 @@ unsigned long hal_user_syscall_nr(const struct hal_user_context *uc);
 unsigned long hal_user_syscall_arg(const struct hal_user_context *uc, unsigned i);
 /* What the system call returns to user mode (a value or -errno). */
 void hal_user_set_return(struct hal_user_context *uc, long value);
+/*
+ * Make the system call just made run again on the way back (a signal
+ * interrupted it and its handler asked for a restart, or none ran): the pc
+ * goes back over the system-call instruction and argument 0, which the
+ * return value overwrote, is 'arg0' again.
+ */
+void hal_user_syscall_restart(struct hal_user_context *uc, unsigned long arg0);
 
-/* Integer register n by the architecture's numbering (for fault reports). */
+/*
+ * Integer register n by the architecture's numbering (fault reports,
+ * signal frames). Setting a register the architecture hardwires (riscv64's
+ * x0) or one past the last does nothing.
+ */
 uint64_t hal_user_reg(const struct hal_user_context *uc, unsigned n);
+void hal_user_set_reg(struct hal_user_context *uc, unsigned n, uint64_t value);
+/*
+ * The floating-point registers, for signal frames: 'len' bytes in the
+ * architecture's order (riscv64: f0..f31 as 64-bit words, then fcsr as a
+ * 32-bit word, 260 bytes), zeros past what it has; restore reads the same.
+ */
+void hal_user_fp_save(const struct hal_user_context *uc, void *buf, size_t len);
+void hal_user_fp_restore(struct hal_user_context *uc, const void *buf, size_t len);
 /* Architecture register names for reports ("ra", "sp", ...); NULL past the last. */
 const char *hal_user_reg_name(unsigned n);
 

@@ -142,6 +142,17 @@
 #define EDEADLOCK EDEADLK
 #define ENOTSUP EOPNOTSUPP
 
+/*
+ * Linux's kernel-internal restart codes (include/linux/errno.h): a system
+ * call a signal interrupted returns one, and the signal delivery on the
+ * way back to user mode turns it into -EINTR or runs the call again. User
+ * space never sees them.
+ */
+#define ERESTARTSYS           512 /* restart if the handler has SA_RESTART, else EINTR */
+#define ERESTARTNOINTR        513 /* always restart */
+#define ERESTARTNOHAND        514 /* restart only if no handler ran */
+#define ERESTART_RESTARTBLOCK 516 /* as ERESTARTNOHAND (no restart_syscall here) */
+
 /* Highest errno value Linux defines. */
 #define KLIB_ERRNO_MAX 133
 

@@ -15,6 +15,11 @@
  *   LINUX_ARCH_NR_SYSCALLS   size of linux_arch_syscall_names[]
  *   LINUX_ARCH_STACK_RND_BITS  log2 of the pages exec may move the stack
  *                            top by (Linux's STACK_RND_MASK; process/layout.h)
+ *   LINUX_ARCH_SIGFRAME_SIZE the size of Linux's struct rt_sigframe (a
+ *                            multiple of 16)
+ *   LINUX_ARCH_SA_RESTORER   defined if the architecture's struct sigaction
+ *                            has sa_restorer (between sa_flags and sa_mask)
+ * The signal frame's code (sigframe.c) is declared in process/linux_sigframe.h.
  * linux-arch/unistd.h the numbers (NR_read, ...) of the calls linux-abi
  * implements, and linux-arch/stat.h the layouts of struct stat and struct
  * statfs. The C files there define the symbols below.

@@ -9,7 +9,8 @@
  * per-process state (credentials, program break, signal actions, ...) in
  * process->abi.
  *
- * Each process is one task running process_run(): user mode until a trap,
+ * Each thread of a process (a thread group, see struct process) is one
+ * task running process_run(): user mode until a trap,
  * then a system call, a page fault resolved by as_fault() (or, when no
  * frame is left, by the OOM killer), or a fatal signal. A process ends by
  * exit (its status) or by a signal (a user fault that cannot be served is
@@ -50,11 +51,83 @@ enum process_state {
 	PROCESS_ZOMBIE,  /* ended; the parent's wait4() has not collected it */
 };
 
-/* Signal numbers (1..PROCESS_NSIG) as Linux's; the few process itself needs. */
-#define PROCESS_NSIG 64
+/* Signal numbers (1..PROCESS_NSIG) as Linux's; the ones process itself needs. */
+#define PROCESS_NSIG        64
+#define PROCESS_SIGILL      4
+#define PROCESS_SIGTRAP     5
+#define PROCESS_SIGBUS      7
 #define PROCESS_SIGKILL 9
+#define PROCESS_SIGSEGV     11
+#define PROCESS_SIGALRM     14
+#define PROCESS_SIGCHLD     17
 #define PROCESS_SIGCONT 18
+#define PROCESS_SIGSTOP     19
 #define PROCESS_SIGBIT(sig) (1ull << ((sig) - 1))
+
+/* Linux's sa_handler values and sa_flags (include/uapi/asm-generic/signal-defs.h). */
+#define PROCESS_SIG_DFL      0
+#define PROCESS_SIG_IGN      1
+#define PROCESS_SA_NOCLDSTOP 0x00000001u
+#define PROCESS_SA_NOCLDWAIT 0x00000002u
+#define PROCESS_SA_SIGINFO   0x00000004u
+#define PROCESS_SA_RESTORER  0x04000000u
+#define PROCESS_SA_ONSTACK   0x08000000u
+#define PROCESS_SA_RESTART   0x10000000u
+#define PROCESS_SA_NODEFER   0x40000000u
+#define PROCESS_SA_RESETHAND 0x80000000u
+
+/* What a signal does (Linux's struct k_sigaction). */
+struct process_sigaction {
+	uintptr_t handler; /* PROCESS_SIG_DFL, PROCESS_SIG_IGN or the handler's address */
+	unsigned long flags;
+	uintptr_t restorer; /* with SA_RESTORER: where the handler returns to */
+	uint64_t mask;      /* blocked while the handler runs */
+};
+
+/* si_code values (include/uapi/asm-generic/siginfo.h). */
+#define PROCESS_SI_USER     0
+#define PROCESS_SI_KERNEL   0x80
+#define PROCESS_SI_QUEUE    (-1)
+#define PROCESS_SI_TIMER    (-2)
+#define PROCESS_SI_TKILL    (-6)
+#define PROCESS_SEGV_MAPERR 1
+#define PROCESS_SEGV_ACCERR 2
+#define PROCESS_BUS_ADRALN  1
+#define PROCESS_BUS_ADRERR  2
+#define PROCESS_ILL_ILLOPC  1
+#define PROCESS_TRAP_BRKPT  1
+#define PROCESS_CLD_EXITED  1
+#define PROCESS_CLD_KILLED  2
+#define PROCESS_CLD_DUMPED  3
+
+/*
+ * What a pending signal carries (Linux's kernel_siginfo, the fields this
+ * kernel fills): process_siginfo_encode() lays it out as user space's
+ * 128-byte siginfo_t. Which fields mean something depends on signo and
+ * code, as in Linux's union: pid and uid for kill and sigqueue (value
+ * too) and SIGCHLD (status too), addr for faults.
+ */
+struct process_siginfo {
+	int signo, err, code;
+	int32_t pid;
+	uint32_t uid;
+	int status;
+	uintptr_t addr;
+	uint64_t value;
+};
+#define PROCESS_SIGINFO_SIZE 128
+void process_siginfo_encode(const struct process_siginfo *info, uint8_t out[PROCESS_SIGINFO_SIZE]);
+
+/* An alternate signal stack (Linux's stack_t); flags PROCESS_SS_*. */
+#define PROCESS_SS_ONSTACK    1
+#define PROCESS_SS_DISABLE    2
+#define PROCESS_SS_AUTODISARM (1u << 31)
+#define PROCESS_MINSIGSTKSZ   2048 /* Linux's MINSIGSTKSZ (asm-generic) */
+struct process_sigstack {
+	uintptr_t sp;
+	int flags;
+	size_t size;
+};
 
 /*
  * Where exec put the program and its strings, as Linux's mm_struct keeps
@@ -67,8 +140,10 @@ struct process_layout {
 	uint64_t start_stack, arg_start, arg_end, env_start, env_end;
 };
 
+struct process_vfork;
+
 struct process {
-	int32_t pid;
+	int32_t pid; /* the thread's id (Linux's tid); the group's is leader->pid */
 
 	/* The tree, under the tree lock (process_lock). */
 	struct process *parent;
@@ -88,13 +163,26 @@ struct process {
 	bool execed;               /* exec'd since its fork (Linux clears PF_FORKNOEXEC) */
 
 	/*
-	 * Signals sent and not yet acted on (tree lock): one set per process
-	 * today; with threads each thread adds its own pending set and mask
-	 * beside this shared one, as Linux's task->pending and
-	 * signal->shared_pending. A signal the process blocks waits here until
-	 * the layer unblocks it (process_signals_changed).
+	 * Signals (tree lock), Linux's kernel/signal.c state. One process is
+	 * one thread today: the fields are grouped as they will split when
+	 * threads come. Per thread (Linux's task_struct): sig_blocked,
+	 * sig_saved, sig_waiting, sig_altstack, and a private pending set
+	 * beside the shared one. Per thread group (signal_struct):
+	 * sig_pending with sig_info (shared_pending), sig_fatal, the itimer.
+	 * Shared by CLONE_SIGHAND (sighand_struct): sig_action.
 	 */
-	uint64_t sig_pending;      /* PROCESS_SIGBIT(n): signal n */
+	uint64_t sig_pending; /* PROCESS_SIGBIT(n): signal n sent, not yet acted on */
+	struct process_siginfo sig_info[PROCESS_NSIG]; /* what each pending one carries */
+	uint64_t sig_blocked;                          /* the mask */
+	uint64_t sig_saved;     /* the mask sigsuspend replaced; restored after its handler */
+	bool sig_restore_saved; /* sig_saved is to be restored */
+	uint64_t sig_waiting;   /* rt_sigtimedwait's set: wakes it though blocked */
+	struct process_sigstack sig_altstack;
+	struct process_sigaction sig_action[PROCESS_NSIG];
+	uintptr_t sig_trampoline; /* the page with the return code, mapped at the first handler */
+	uint64_t itimer_deadline; /* ITIMER_REAL: hal_time_ns() when it fires; 0 disarmed */
+	uint64_t itimer_interval; /* its reload, ns */
+	struct list_node itimer_node; /* on the armed list while armed */
 	int sig_fatal;             /* the signal the process ends by, once one was fatal; 0: none.
 				    * Its own task reads it without the lock (atomic). */
 	bool oom_victim;           /* the OOM killer chose it */
@@ -109,14 +197,36 @@ struct process {
 	struct hal_user_context uc;
 	char comm[16];                /* the program's name, as Linux's comm */
 	struct process_layout layout; /* tree lock */
-	void *abi;                    /* the system-call layer's per-process state */
-};
+	void *abi; /* the system-call layer's state, shared by a group's threads */
 
-/* What a signal does to a process now (struct process_abi.signal_action). */
-enum process_sig_action {
-	PROCESS_SIG_DISCARD, /* ignored (SIG_IGN, or ignored by default): dropped at once */
-	PROCESS_SIG_HOLD,    /* blocked: stays pending until the layer unblocks it */
-	PROCESS_SIG_FATAL,   /* its action ends the process (the default action of most) */
+	/*
+	 * Threads (tree lock). A thread group is one process of the tree: its
+	 * leader (the first thread; its pid is the group's, Linux's tgid) is
+	 * what the parent sees, waits for and signals, and holds the group's
+	 * state (children, process group, pending signals, the exit status).
+	 * Each other thread is a struct process of its own (pid = its tid) in
+	 * the table, for tid lookups, but nowhere in the tree; it shares the
+	 * leader's space and 'abi' (process_clone with PROCESS_CLONE_THREAD).
+	 * A single-threaded process is its own leader. Only an exec from a
+	 * thread changes 'leader' (the execing thread takes the leader's
+	 * place), once every other thread has gone.
+	 */
+	struct process *leader;
+	struct list_node thread;     /* in leader->threads until the thread exits */
+	struct list_node threads;    /* leader: the group's threads that have not exited */
+	unsigned nr_threads;         /* leader: how many */
+	bool thread_exited;          /* a leader whose task ended while others still run */
+	bool group_exit;             /* leader: exit_group or a fatal signal ends every thread */
+	int group_wstatus;           /* leader: the group's wait status, once group_exit */
+	struct process *exec_thread; /* leader: a thread execs; the others exit quietly */
+	struct wait_queue group_wq;  /* leader: that exec waits here for them */
+	struct process_vfork
+	    *vfork; /* CLONE_VFORK: the parent waits until this child execs or exits */
+	/* Per thread, read by the thread's own task only: Linux's set_tid_address, set_robust_list.
+	 */
+	uintptr_t clear_child_tid;
+	uintptr_t robust_list;
+	size_t robust_len;
 };
 
 /* What the system-call layer provides (process_set_abi). */
@@ -127,10 +237,17 @@ struct process_abi {
 	int (*fork)(struct process *parent, struct process *child);
 	/* exec succeeded: the new program's break starts at brk_start. */
 	void (*exec)(struct process *p, uintptr_t brk_start);
-	/* The process ends, its space already gone (as Linux: exit_mm, then exit_shm). */
+	/* The group's last thread ends, its space already gone (as Linux: exit_mm, then exit_shm).
+	 */
 	void (*exit)(struct process *p);
-	/* The process is reaped: free p->abi. */
+	/* The process (or a thread) is reaped: drop its hold on p->abi. */
 	void (*release)(struct process *p);
+	/*
+	 * A new thread of parent's group (process_clone, PROCESS_CLONE_THREAD):
+	 * make child->abi share parent->abi. 0 or -errno (the clone fails).
+	 * NULL: threads are refused (-EINVAL).
+	 */
+	int (*clone_thread)(struct process *parent, struct process *child);
 	/*
 	 * The ids exec puts in the auxiliary vector (AT_UID, AT_EUID, AT_GID,
 	 * AT_EGID); the first exec of a process without a parent is where the
@@ -138,11 +255,10 @@ struct process_abi {
 	 */
 	int (*ids)(struct process *p, uint32_t ids[4]);
 	/*
-	 * What 'sig' (1..64) does to p now, by p's action for it and p's mask
-	 * (Linux's prepare_signal and sig_fatal). With the tree lock held; must
-	 * not sleep. NULL: every signal is fatal. SIGKILL must be FATAL.
+	 * p's real uid, for the si_uid of the signals p sends. With the tree
+	 * lock held; must not sleep. NULL: 0.
 	 */
-	enum process_sig_action (*signal_action)(struct process *p, int sig);
+	uint32_t (*sig_uid)(struct process *p);
 	/*
 	 * May 'from' signal 'to' by its credentials? Linux's kill_ok_by_cred:
 	 * the sender's real or effective uid is the target's real or saved
@@ -210,6 +326,25 @@ long process_fork(struct process *parent, void (*prepare)(struct process *child,
 		  void *arg);
 
 /*
+ * clone() as process sees it. PROCESS_CLONE_THREAD: a new thread of the
+ * caller's group (Linux's CLONE_VM|CLONE_SIGHAND|CLONE_THREAD with
+ * CLONE_FILES|CLONE_FS: the layer shares its state, struct
+ * process_abi.clone_thread): the same space, its own registers (a copy of
+ * the caller's, returning 0) and tid. Otherwise a fork. PROCESS_CLONE_VFORK:
+ * the caller then sleeps (killably) until the child has exec'd or exited,
+ * as Linux's CLONE_VFORK. Returns the new pid/tid, -EAGAIN (out of pids),
+ * -ENOMEM, -EINTR (the caller's group is dying or another thread execs), or
+ * the layer's error. Task context of 'parent'; may sleep.
+ */
+#define PROCESS_CLONE_THREAD 0x1u
+#define PROCESS_CLONE_VFORK  0x2u
+long process_clone(struct process *parent, unsigned flags,
+                   void (*prepare)(struct process *child, void *arg), void *arg);
+
+/* The thread group's id (getpid): the leader's pid. Task context of one of p's threads. */
+int32_t process_tgid(struct process *p);
+
+/*
  * Linux's kernel.randomize_va_space for the execs that follow: 0, 1 or 2
  * (process/layout.h says what each randomizes). Starts at
  * CONFIG_PROCESS_RANDOMIZE_VA_SPACE; the kernel command line's
@@ -270,8 +405,21 @@ void process_exec_abort(struct process_exec *x);
 int process_exec(struct process *p, const char *path, const char *const *argv,
 		 const char *const *envp);
 
-/* exit_group(): end p with a wait status (exit code << 8, or the signal). Never returns. */
+/*
+ * exit_group(): end p's whole thread group with a wait status (exit code
+ * << 8, or the signal): every other thread is made to exit (as by
+ * SIGKILL), then p. The parent sees the group end when its last thread
+ * has. Never returns. Task context of p.
+ */
 __attribute__((noreturn)) void process_exit(struct process *p, int wstatus);
+
+/*
+ * exit(): end the calling thread only (Linux's do_exit). Its
+ * clear_child_tid is cleared and woken (futex) and its robust list walked
+ * first. The last thread of a group to exit ends the group with 'wstatus'
+ * (unless a group exit chose another). Never returns.
+ */
+__attribute__((noreturn)) void process_thread_exit(struct process *p, int wstatus);
 
 /*
  * wait4(): collect a child: pid > 0 that child, -1 any, 0 one of the
@@ -292,22 +440,101 @@ long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus);
  * was signalled; -ESRCH if there was none (INT32_MIN too); for a group,
  * the last target's error; for -1, the last error other than -EPERM (so 0
  * when every target refused: Linux's rule). What a signal then does is
- * the target's action (struct process_abi.signal_action): pid 1 drops
- * every signal that would end it (Linux's init has no default actions).
- * A fatal signal wakes the target from any killable wait; it ends at its
- * next return to user mode. Task context; takes the tree lock.
+ * the target's action (Linux's prepare_signal): ignored (SIG_IGN, or a
+ * default that ignores, the stop signals included: no job control yet)
+ * it is dropped; blocked it stays pending; with a handler it is pending
+ * and wakes the target from an interruptible wait; with the default that
+ * ends a process the target is to die (pid 1 excepted: Linux's init has no
+ * default actions), which wakes it from any killable wait. The siginfo is
+ * SI_USER from 'from' (SI_KERNEL from NULL). Task context; takes the tree
+ * lock.
  */
 int process_kill(struct process *from, int32_t pid, int sig);
+/*
+ * The same with the caller's siginfo (tkill's SI_TKILL, sigqueue's
+ * value): info->signo is the signal. As Linux's do_rt_sigqueueinfo, a
+ * sender other than the kernel that is not the target may not claim
+ * si_code >= 0 or SI_TKILL (-EPERM), checked by the layer.
+ */
+int process_kill_info(struct process *from, int32_t pid, const struct process_siginfo *info);
 
-/* The signals pending for p (rt_sigpending: the layer masks them with its blocked set). */
+/*
+ * The signals the kernel sends of itself (Linux's send_signal with
+ * SEND_SIG_PRIV, force_sig_fault): to p, with 'info'. process_force_fault
+ * is a fault of p's own: if p blocks or ignores it, the action becomes the
+ * default and the mask lets it through, so a fault never goes unseen (it
+ * ends p). Task or timer context; take the tree lock.
+ */
+void process_send_info(struct process *p, const struct process_siginfo *info);
+void process_force_fault(struct process *p, const struct process_siginfo *info);
+
+/*
+ * The caller's actions and mask (rt_sigaction, rt_sigprocmask, Linux's
+ * do_sigaction and sigprocmask). process_sigaction: sig 1..64, not SIGKILL
+ * or SIGSTOP with a new action (-EINVAL); 'act' NULL only reads. A pending
+ * signal whose action becomes ignored is dropped. process_sigmask: how is
+ * 0 SIG_BLOCK, 1 SIG_UNBLOCK, 2 SIG_SETMASK (-EINVAL otherwise); SIGKILL
+ * and SIGSTOP cannot be blocked; 'set' NULL only reads. A signal unblocked
+ * acts at the next return to user mode. Task context of p; take the tree
+ * lock.
+ */
+int process_sigaction(struct process *p, int sig, const struct process_sigaction *act,
+                      struct process_sigaction *old);
+int process_sigmask(struct process *p, int how, const uint64_t *set, uint64_t *old);
+/* rt_sigpending: the pending signals p blocks. */
 uint64_t process_sigpending(struct process *p);
 
 /*
- * The layer changed p's mask or actions (sigprocmask, sigaction): act on
- * what is pending now, as Linux does on the way back to user mode: a
- * signal no longer blocked ends p if fatal, one now ignored is dropped.
+ * sigaltstack (Linux's do_sigaltstack): 'old' gets the stack with
+ * SS_ONSTACK while p runs on it (sp is p's stack pointer now); a new one
+ * ('ss' not NULL): -EPERM while on it, -EINVAL for flags other than 0,
+ * SS_ONSTACK, SS_DISABLE with SS_AUTODISARM, -ENOMEM under
+ * PROCESS_MINSIGSTKSZ. Task context of p.
  */
-void process_signals_changed(struct process *p);
+int process_sigaltstack(struct process *p, uintptr_t sp, const struct process_sigstack *ss,
+                        struct process_sigstack *old);
+
+/*
+ * rt_sigsuspend: p's mask becomes 'mask' until a handler runs, then the
+ * old one is back (after the handler). Sleeps interruptibly; returns
+ * -ERESTARTNOHAND for the delivery to turn into -EINTR. Task context of p.
+ */
+long process_sigsuspend(struct process *p, uint64_t mask);
+/*
+ * ppoll with no descriptors: sleep until 'deadline' (hal_time_ns(),
+ * TASK_FOREVER: none) or a signal, with 'mask' (NULL: p's own) while
+ * asleep, as sigsuspend. 0 at the deadline, -ERESTARTNOHAND for a signal.
+ */
+long process_sigpause(struct process *p, const uint64_t *mask, uint64_t deadline);
+/*
+ * rt_sigtimedwait (Linux's do_sigtimedwait): take a pending signal of
+ * 'set' (the lowest; SIGKILL and SIGSTOP are never taken) into *info and
+ * return its number; wait interruptibly until one comes or 'deadline'
+ * (-EAGAIN; 0: do not wait). -EINTR: another signal, to be handled, came.
+ * Task context of p.
+ */
+int process_sigtimedwait(struct process *p, uint64_t set, uint64_t deadline,
+                         struct process_siginfo *info);
+/*
+ * rt_sigreturn: restore p's registers, mask and alternate stack from the
+ * signal frame at p's stack pointer. Returns the value for a0 (what it
+ * held before the signal); a frame that cannot be read or is malformed
+ * ends p by SIGSEGV, as Linux's. Task context of p.
+ */
+long process_sigreturn(struct process *p);
+
+/*
+ * setitimer/getitimer(ITIMER_REAL), alarm: the timer fires SIGALRM
+ * (SI_KERNEL) at hal_time_ns() 'value' from now, then every 'interval'
+ * (0: once); value 0 disarms. The old setting (time left, interval) in
+ * old_value and old_interval if not NULL. Kept over exec, not inherited
+ * over fork, as Linux's. Task context; take the tree lock; may start the
+ * kernel task that fires every process's timer (-ENOMEM, -EAGAIN if that
+ * fails; nothing changed then).
+ */
+int process_setitimer(struct process *p, uint64_t value, uint64_t interval, uint64_t *old_value,
+                      uint64_t *old_interval);
+void process_getitimer(struct process *p, uint64_t *value, uint64_t *interval);
 
 /*
  * Process groups and sessions, Linux's calls with their errnos in Linux's

@@ -25,5 +25,12 @@
 #define LINUX_ARCH_AUXV_MAX       26  /* entries linux_arch_auxv() writes, AT_NULL not counted */
 #define LINUX_ARCH_NR_SYSCALLS    471 /* one past the highest number named (listns, Linux 6.18) */
 #define LINUX_ARCH_STACK_RND_BITS 18  /* STACK_RND_MASK 0x3ffff: pages the stack top moves by */
+/*
+ * struct rt_sigframe: siginfo (128) + ucontext (960: flags, link, stack_t,
+ * sigmask and its padding to 176, then the 16-aligned sigcontext of 784:
+ * 32 registers, the FP union of 528). Without V no extension record
+ * follows. riscv64's struct sigaction has no sa_restorer.
+ */
+#define LINUX_ARCH_SIGFRAME_SIZE 1088
 
 #endif

@@ -70,6 +70,9 @@
 #define NR_gettid               178
 #define NR_set_tid_address      96
 #define NR_set_robust_list      99
+#define NR_get_robust_list      100
+#define NR_futex                98
+#define NR_clone3               435
 #define NR_sched_yield          124
 #define NR_nanosleep            101
 #define NR_clock_gettime        113
@@ -88,6 +91,14 @@
 #define NR_rt_sigprocmask       135
 #define NR_sigaltstack          132
 #define NR_rt_sigpending        136
+#define NR_rt_sigsuspend        133
+#define NR_rt_sigtimedwait      137
+#define NR_rt_sigqueueinfo      138
+#define NR_rt_sigreturn         139
+#define NR_rt_tgsigqueueinfo    240
+#define NR_getitimer            102
+#define NR_setitimer            103
+#define NR_ppoll                73
 #define NR_getuid               174
 #define NR_geteuid              175
 #define NR_getgid               176
