@@ -75,10 +75,11 @@ bool demo_parallel(void)
 		good += work[i] == WORK;
 		used |= HAL_CPU_BIT(ran_on[i]);
 	}
-	ok &= demo_verdict(good == n && used == hal_cpu_online_mask(),
-	                   "parallel: %u tasks with preemption off were in at once, on cpus 0x%llx; "
-	                   "%u did all their work",
-	                   n, (unsigned long long)used, good);
+	ok &=
+	    demo_verdict(good == n && used == hal_cpu_online_mask(),
+	                 "parallel: %u tasks with preemption off were in at once, on cpus 0x%llx; "
+	                 "%u did all their work",
+	                 n, (unsigned long long)used, good);
 
 	for (unsigned i = 0; i < n; i++) {
 		struct task_attr attr = {.cpus = HAL_CPU_BIT(i)};
@@ -91,7 +92,9 @@ bool demo_parallel(void)
 		demo_join(t[i]);
 		pins += pin[i].rc == 0 && pin[i].first == i && pin[i].second == (i + 1) % n;
 	}
-	ok &= demo_verdict(pins == n, "affinity: %u of %u tasks ran on the cpu they were pinned to, "
-	                   "then on the one they moved to", pins, n);
+	ok &= demo_verdict(pins == n,
+	                   "affinity: %u of %u tasks ran on the cpu they were pinned to, "
+	                   "then on the one they moved to",
+	                   pins, n);
 	return ok;
 }

@@ -23,11 +23,12 @@
 #include "task_internal.h"
 
 struct task_cpu task_cpus[HAL_NR_CPUS] = {
-	[0] = {
-		.lock = HAL_SPINLOCK_INIT,
-		.sleepers = LIST_HEAD_INIT(task_cpus[0].sleepers),
-		.armed = TASK_FOREVER,
-	},
+    [0] =
+        {
+            .lock = HAL_SPINLOCK_INIT,
+            .sleepers = LIST_HEAD_INIT(task_cpus[0].sleepers),
+            .armed = TASK_FOREVER,
+        },
 };
 
 /* Charge the CPU time since t->exec_start to the running task t. */

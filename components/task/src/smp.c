@@ -95,7 +95,8 @@ static struct task *steal_one(struct task_cpu *src, const struct task_cpu *dst)
 	struct list_node *pos;
 	struct task *found = NULL;
 
-	list_for_each(pos, &src->rq.queue) {
+	list_for_each(pos, &src->rq.queue)
+	{
 		struct task *t = list_entry(pos, struct task, rq_node);
 
 		if (sched_allowed(dst, t))
@@ -255,7 +256,8 @@ int task_set_affinity(struct task *t, hal_cpumask_t cpus)
 			if (cpu != this_cpu())
 				hal_cpu_kick(HAL_CPU_BIT(cpu->id));
 		}
-		/* A sleeper moves when it wakes (sched_wake_locked); a new or moving one when queued. */
+		/* A sleeper moves when it wakes (sched_wake_locked); a new or moving one when
+		 * queued. */
 	}
 	sched_unlock(cpu);
 	hal_irq_restore(flags);

@@ -18,7 +18,7 @@
 #define TASK_MIN_BLOCK 8192u
 /* Kconfig keeps TASK_LOCAL_SIZE small enough for this (the record is at the block's top). */
 _Static_assert(sizeof(struct task) + 3072 <= TASK_MIN_BLOCK,
-	       "the task record leaves less than 3 KiB of stack in the smallest block");
+               "the task record leaves less than 3 KiB of stack in the smallest block");
 
 hal_spinlock_t task_life_lock = HAL_SPINLOCK_INIT;
 
@@ -157,7 +157,8 @@ int task_create(struct task **out, const char *name, task_fn_t fn, void *arg,
 	t->detached = attr->detached;
 	t->id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
 #ifdef CONFIG_SMP
-	t->affinity = attr->cpus ? attr->cpus & hal_cpu_online_mask() : task_affinity(task_current());
+	t->affinity =
+	    attr->cpus ? attr->cpus & hal_cpu_online_mask() : task_affinity(task_current());
 #endif
 	if (out)
 		*out = t;
@@ -314,16 +315,16 @@ void task_get_info(const struct task *t, struct task_info *info)
 	uint64_t running = TASK_ACCOUNTING && t == cpu->current ? hal_time_ns() - t->exec_start : 0;
 
 	*info = (struct task_info){
-		.id = t->id,
-		.name = t->name,
-		.nice = t->nice,
-		.runtime_ns = t->runtime_ns + running,
-		.switches_in = t->switches_in,
-		.preemptions = t->preemptions,
-		.activity = t->state == TASK_RUNNING  ? TASK_ACT_RUNNING
-			    : t->state == TASK_READY || t->state == TASK_NEW ? TASK_ACT_READY
-			    : t->state == TASK_BLOCKED ? TASK_ACT_SLEEPING
-						      : TASK_ACT_EXITED,
+	    .id = t->id,
+	    .name = t->name,
+	    .nice = t->nice,
+	    .runtime_ns = t->runtime_ns + running,
+	    .switches_in = t->switches_in,
+	    .preemptions = t->preemptions,
+	    .activity = t->state == TASK_RUNNING                         ? TASK_ACT_RUNNING
+	                : t->state == TASK_READY || t->state == TASK_NEW ? TASK_ACT_READY
+	                : t->state == TASK_BLOCKED                       ? TASK_ACT_SLEEPING
+	                                                                 : TASK_ACT_EXITED,
 	};
 	hal_spin_unlock_irqrestore(&cpu->lock, flags);
 }
@@ -332,9 +333,8 @@ static void add_cpu_stats(struct task_cpu *cpu, struct task_cpu_stats *out)
 {
 	unsigned long flags = hal_spin_lock_irqsave(&cpu->lock);
 	struct task *idle = cpu->idle;
-	uint64_t running = TASK_ACCOUNTING && idle && idle == cpu->current
-				   ? hal_time_ns() - idle->exec_start
-				   : 0;
+	uint64_t running =
+	    TASK_ACCOUNTING && idle && idle == cpu->current ? hal_time_ns() - idle->exec_start : 0;
 
 	out->idle_ns += idle ? idle->runtime_ns + running : 0;
 	out->switches += cpu->switches;

@@ -98,8 +98,9 @@ struct task_cpu {
 	uint64_t armed;             /* deadline the hal timer is set to, or TASK_FOREVER */
 	void *active_space;
 #ifdef CONFIG_SMP
-	unsigned id;       /* hal_cpu_id() of the CPU */
-	/* Ready tasks this CPU may not run (affinity changed), linked by timer_node: sched_unlock moves them. */
+	unsigned id; /* hal_cpu_id() of the CPU */
+	/* Ready tasks this CPU may not run (affinity changed), linked by timer_node: sched_unlock
+	 * moves them. */
 	struct list_node pushq;
 #endif
 } KIT_ALIGNED(64);
@@ -256,7 +257,8 @@ extern const bool sched_policy_ticks;
 void sched_policy_init(struct sched_rq *rq);
 void sched_policy_task_init(struct task *t);
 void sched_policy_set_nice(struct task *t, int nice);
-/* Queue a ready task; 'why' is NEW, WAKEUP, YIELD, PREEMPT or MIGRATE (from sched_policy_dequeue). */
+/* Queue a ready task; 'why' is NEW, WAKEUP, YIELD, PREEMPT or MIGRATE (from sched_policy_dequeue).
+ */
 void sched_policy_enqueue(struct sched_rq *rq, struct task *t, enum sched_why why);
 /* Take the queued task 't' off (to move it to another CPU's queue). */
 void sched_policy_dequeue(struct sched_rq *rq, struct task *t);
