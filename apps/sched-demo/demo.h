@@ -17,7 +17,9 @@ int demo_join(struct task *t);
 
 /* Tasks contending for a mutex and a semaphore, sleeping on timers. */
 bool demo_contention(void);
-/* What the configured scheduler promises (fifo.c, rr.c or fair.c). */
+/* What the configured scheduler promises on one CPU (fifo.c, rr.c or fair.c). */
 bool demo_policy(void);
+/* With SMP instead: tasks run at once on every CPU, affinity moves them (parallel.c). */
+bool demo_parallel(void);
 
 #endif

@@ -43,6 +43,7 @@ struct cpu_call {
 static struct cpu_call calls[HAL_NR_CPUS];
 static hal_cpumask_t incoming[HAL_NR_CPUS]; /* bit s: CPU s has a call for this one */
 static hal_cpumask_t online = 1;            /* the boot CPU is 0 */
+static void (*kick_fn)(void);
 
 unsigned hal_cpu_count(void)
 {
@@ -76,6 +77,19 @@ void smp_ipi_handle(void)
 		    __atomic_load_n(&c->wake, __ATOMIC_SEQ_CST))
 			arch_ipi_send(HAL_CPU_BIT(src));
 	}
+}
+
+void hal_cpu_set_kick_handler(void (*fn)(void))
+{
+	__atomic_store_n(&kick_fn, fn, __ATOMIC_RELEASE);
+}
+
+void smp_kick_handle(void)
+{
+	void (*fn)(void) = __atomic_load_n(&kick_fn, __ATOMIC_ACQUIRE);
+
+	if (fn)
+		fn();
 }
 
 static void wait_done(struct cpu_call *c)

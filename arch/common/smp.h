@@ -23,4 +23,8 @@ void smp_cpu_online(unsigned cpu);
  */
 void smp_ipi_handle(void);
 
+/* Then this, from the IPI interrupt only (not from a waiting caller): hal_cpu_set_kick_handler's
+ * fn. */
+void smp_kick_handle(void);
+
 #endif

@@ -62,6 +62,7 @@ void riscv_ipi_interrupt(void)
 {
 	arch_ipi_ack();
 	smp_ipi_handle();
+	smp_kick_handle();
 }
 
 /*

@@ -91,7 +91,11 @@ riscv_trap_entry:
 	ld	t0, 33*8(sp)
 	csrw	sstatus, t0
 	ld	x1, 1*8(sp)
-	ld	x3, 3*8(sp)
+	/*
+	 * Not x3 (gp): it is the hart's, and the interrupted flow may resume on
+	 * another hart than the one it trapped on (preempted here, then run
+	 * elsewhere by the scheduler): it must find that hart's block.
+	 */
 	ld	x4, 4*8(sp)
 	ld	x5, 5*8(sp)
 	ld	x6, 6*8(sp)

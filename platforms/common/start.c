@@ -29,11 +29,12 @@
 #include <task/task.h>
 #endif
 
-#ifdef CONFIG_SMP
+#if defined(CONFIG_SMP) && !defined(CONFIG_TASK)
 /*
- * What the other CPUs do once up: take interrupts (IPIs: cross-CPU calls,
- * kicks) and sleep in between. Tasks still run on the boot CPU alone: the
- * scheduler's per-CPU run queues are issue 10's next step.
+ * What the other CPUs do once up when the image has no tasks: take
+ * interrupts (IPIs: cross-CPU calls, kicks) and sleep in between. With
+ * tasks, each becomes its CPU's idle task and runs tasks
+ * (task_secondary_main).
  */
 KIT_NORETURN static void secondary_idle(void)
 {
@@ -41,6 +42,9 @@ KIT_NORETURN static void secondary_idle(void)
 	for (;;)
 		hal_cpu_wait();
 }
+#define SECONDARY_MAIN secondary_idle
+#elif defined(CONFIG_SMP)
+#define SECONDARY_MAIN task_secondary_main
 #endif
 
 void kit_start(void)
@@ -63,7 +67,7 @@ void kit_start(void)
 #endif
 #ifdef CONFIG_SMP
 	/* After the kernel's final page table: the other CPUs start on it. */
-	if ((rc = hal_smp_start(secondary_idle)) < 0)
+	if ((rc = hal_smp_start(SECONDARY_MAIN)) < 0)
 		panic("smp: starting the other cpus failed: %s", kstrerror(rc));
 	kprintf("smp: %d cpus online\n", rc);
 #endif

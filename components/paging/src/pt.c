@@ -25,6 +25,7 @@
  */
 #include "pt_internal.h"
 #include <hal/mmu.h>
+#include <hal/smp.h>
 #include <hal/spinlock.h>
 #include <klib/errno.h>
 #include <klib/panic.h>
@@ -327,9 +328,20 @@ void pt_flush(const struct pt *pt, uint64_t va, uint64_t len, bool tables_freed)
 {
 	unsigned asid;
 
-	if (pt == kernel_pt)
+	if (pt == kernel_pt) {
+#ifdef CONFIG_SMP
+		/*
+		 * Every CPU may hold them (a freed task stack, say, that a task
+		 * ran on elsewhere): flush them all, or a stale entry there
+		 * would write into the frame once it is reused.
+		 */
+		hal_mmu_flush_range_cpus(hal_cpu_online_mask(), HAL_TLB_ANY_ASID,
+		                         tables_freed ? 0 : (uintptr_t)va,
+		                         tables_freed ? SIZE_MAX : (size_t)len);
+		return;
+#endif
 		asid = HAL_TLB_ANY_ASID; /* the kernel's mappings are in every space (and global) */
-	else if (pt == active_pt)
+	} else if (pt == active_pt)
 		asid = pt->asid_now;
 	else if (pt->retired || (asid = hal_asid_cached(&pt->asid)) == HAL_ASID_NONE)
 		return; /* nothing of it can be cached: its next activation fences or flushes */

@@ -137,13 +137,17 @@ static void activate(void *space)
 
 int process_start_task(struct process *p)
 {
-	struct task_attr attr = {.detached = false}; /* joined when the process is freed (exit.c) */
+	/*
+	 * Joined when the process is freed (exit.c). Made stopped: it must not
+	 * run before it knows its space. On CPU 0 only: addr-space does not
+	 * yet track the CPUs a space is active on, so its TLB invalidations
+	 * reach the calling CPU alone (issue 10's next step).
+	 */
+	struct task_attr attr = {.detached = false, .stopped = true, .cpus = 1};
 	unsigned long flags;
 	struct task *t;
 	int rc;
 
-	/* The task must not run before it knows its space. */
-	preempt_disable();
 	rc = task_create(&t, p->comm, process_run, p, &attr);
 	if (rc == 0) {
 		flags = process_lock(); /* kill() reads it to interrupt the task */
@@ -151,7 +155,7 @@ int process_start_task(struct process *p)
 		process_unlock(flags);
 		task_set_owner(t, p);
 		rc = task_set_space(t, p->as, activate);
+		task_start(t);
 	}
-	preempt_enable();
 	return rc;
 }

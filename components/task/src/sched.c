@@ -6,8 +6,10 @@
  * is guarded by cpu->lock, always taken with interrupts off. A switch starts
  * with the lock held in the outgoing task and ends by releasing it in the
  * incoming one (sched_finish_switch), so no other CPU could see a task
- * half-switched. Only the boot CPU runs tasks today; see the README for what
- * SMP still needs.
+ * half-switched: a task is never picked, pulled or woken elsewhere while
+ * its context is still being saved (the on_cpu race), because all of those
+ * need the lock that the switch holds. With SMP each CPU has its own queue,
+ * timer list and idle task; smp.c moves tasks between CPUs.
  *
  * Interrupts are off across every switch; each task restores its own
  * interrupt state when it resumes. A task preempted by the tick was switched
@@ -20,10 +22,13 @@
 #include <klib/panic.h>
 #include "task_internal.h"
 
-struct task_cpu task_cpu0 = {
-	.lock = HAL_SPINLOCK_INIT,
-	.sleepers = LIST_HEAD_INIT(task_cpu0.sleepers),
-	.armed = TASK_FOREVER,
+struct task_cpu task_cpus[HAL_NR_CPUS] = {
+    [0] =
+        {
+            .lock = HAL_SPINLOCK_INIT,
+            .sleepers = LIST_HEAD_INIT(task_cpus[0].sleepers),
+            .armed = TASK_FOREVER,
+        },
 };
 
 /* Charge the CPU time since t->exec_start to the running task t. */
@@ -91,22 +96,32 @@ void sched_switch(struct task_cpu *cpu, enum sched_why why)
 	check_stack(prev);
 	if (prev->state == TASK_RUNNING) {
 		prev->state = TASK_READY;
-		if (prev != cpu->idle)
+		if (prev == cpu->idle)
+			;
+		else if (likely(sched_allowed(cpu, prev)))
 			sched_policy_enqueue(&cpu->rq, prev, why);
+		else /* its affinity changed: moved once the switch is over */
+			sched_push_later(cpu, prev);
 	}
 	next = sched_policy_pick(&cpu->rq);
 	if (!next)
 		next = cpu->idle;
+	else if (cpu->rq.nr_ready) /* more than this CPU can run now: an idle one may pull */
+		sched_kick_idle(cpu, ~(hal_cpumask_t)0);
 	cpu->need_resched = false;
 	if (next == prev) {
 		prev->state = TASK_RUNNING;
-		hal_spin_unlock(&cpu->lock);
+		sched_unlock(cpu);
 		return;
 	}
 	if (why == SCHED_PREEMPT)
 		prev->preemptions++;
-	if (prev == cpu->idle) /* the tick starts again with real work */
+	if (prev == cpu->idle) { /* the tick starts again with real work */
 		cpu->next_tick = (TASK_ACCOUNTING ? now : hal_time_ns()) + TICK_NS;
+		sched_idle_set(cpu, false);
+	} else if (next == cpu->idle) {
+		sched_idle_set(cpu, true);
+	}
 	next->state = TASK_RUNNING;
 	next->exec_start = now;
 	next->switches_in++;
@@ -118,39 +133,71 @@ void sched_switch(struct task_cpu *cpu, enum sched_why why)
 	if (prev->state == TASK_EXITED)
 		hal_context_exit(&prev->ctx, &next->ctx);
 	hal_context_switch(&prev->ctx, &next->ctx);
-	sched_finish_switch(cpu);
+	/* Resumed, maybe on another CPU (it was pulled while ready): that one's lock is held. */
+	sched_finish_switch(this_cpu());
 }
 
 void sched_finish_switch(struct task_cpu *cpu)
 {
 	struct task *prev = cpu->prev;
 
-	hal_spin_unlock(&cpu->lock);
+	sched_unlock(cpu);
 	/* Off its stack at last: a task that ended can now be freed or joined. */
 	if (prev->state == TASK_EXITED)
 		task_reap(prev);
 }
 
+/*
+ * A woken task goes back to the CPU it slept on (its timer list and cache
+ * are there); if that CPU is busy, an idle one is kicked to pull it. One
+ * whose affinity changed while it slept is moved when the lock is dropped
+ * (sched_unlock).
+ */
 bool sched_wake_locked(struct task_cpu *cpu, struct task *t)
 {
 	if (t->state != TASK_BLOCKED)
 		return false;
 	timer_del_sleeper(t);
 	t->state = TASK_READY;
+	if (unlikely(!sched_allowed(cpu, t))) {
+		sched_push_later(cpu, t);
+		return true;
+	}
 	sched_policy_enqueue(&cpu->rq, t, SCHED_WAKEUP);
 	if (cpu->current == cpu->idle || sched_policy_wakeup_preempts(&cpu->rq, cpu->current, t))
 		cpu->need_resched = true;
+	sched_wake_kick(cpu, t);
 	return true;
+}
+
+/* With t's CPU locked (task_cpu_lock); drops the lock, restores flags. */
+static bool wake_unlock(struct task_cpu *cpu, struct task *t, unsigned long flags)
+{
+	bool woke = sched_wake_locked(cpu, t);
+
+	sched_unlock(cpu);
+	hal_irq_restore(flags);
+	return woke;
 }
 
 bool sched_wake(struct task *t)
 {
-	struct task_cpu *cpu = this_cpu();
-	unsigned long flags = hal_spin_lock_irqsave(&cpu->lock);
-	bool woke = sched_wake_locked(cpu, t);
+	unsigned long flags = hal_irq_save();
 
+	return wake_unlock(task_cpu_lock(t), t, flags);
+}
+
+void task_interrupt(struct task *t, unsigned intr)
+{
+	unsigned long flags = hal_irq_save();
+	struct task_cpu *cpu = task_cpu_lock(t);
+
+	t->intr |= intr;
+	if (t->state == TASK_BLOCKED && (t->sleep_intr & intr)) {
+		wake_unlock(cpu, t, flags);
+		return;
+	}
 	hal_spin_unlock_irqrestore(&cpu->lock, flags);
-	return woke;
 }
 
 /*
@@ -170,7 +217,7 @@ static void check_may_sleep(struct task_cpu *cpu, const char *what)
 
 int sched_block(hal_spinlock_t *lock, uint64_t deadline, unsigned intr)
 {
-	struct task_cpu *cpu = this_cpu();
+	struct task_cpu *cpu = this_cpu(); /* interrupts are off: it stays ours */
 	struct task *self = cpu->current;
 
 	check_may_sleep(cpu, "sleep");
@@ -194,13 +241,14 @@ int sched_block(hal_spinlock_t *lock, uint64_t deadline, unsigned intr)
 
 void task_yield(void)
 {
+	unsigned long flags = hal_irq_save();
 	struct task_cpu *cpu = this_cpu();
-	unsigned long flags;
 
-	if (!cpu->current)
+	if (!cpu->current) {
+		hal_irq_restore(flags);
 		return;
+	}
 	check_may_sleep(cpu, "task_yield");
-	flags = hal_irq_save();
 	hal_spin_lock(&cpu->lock);
 	sched_switch(cpu, SCHED_YIELD);
 	hal_irq_restore(flags);
@@ -237,12 +285,17 @@ void task_sleep_ns(uint64_t ns)
 
 void sched_preempt_point(void)
 {
-	struct task_cpu *cpu = this_cpu();
+	struct task_cpu *cpu;
 	unsigned long flags;
 
-	if (!READ_ONCE(cpu->need_resched) || cpu->preempt_count || !cpu->current || !hal_irq_enabled())
+	if (!hal_irq_enabled())
 		return;
 	flags = hal_irq_save();
+	cpu = this_cpu();
+	if (!READ_ONCE(cpu->need_resched) || cpu->preempt_count || !cpu->current) {
+		hal_irq_restore(flags);
+		return;
+	}
 	hal_spin_lock(&cpu->lock);
 	if (cpu->need_resched)
 		sched_switch(cpu, SCHED_PREEMPT);
@@ -251,9 +304,22 @@ void sched_preempt_point(void)
 	hal_irq_restore(flags);
 }
 
+/*
+ * The count is the CPU's. With SMP the increment is made with interrupts
+ * off: a task preempted between finding its CPU and storing the count
+ * could resume elsewhere and raise the old CPU's. Once it is non-zero the
+ * task stays where it is, so the decrement needs no such care.
+ */
 void preempt_disable(void)
 {
+#ifdef CONFIG_SMP
+	unsigned long flags = hal_irq_save();
+
 	this_cpu()->preempt_count++;
+	hal_irq_restore(flags);
+#else
+	this_cpu()->preempt_count++;
+#endif
 	barrier();
 }
 
@@ -269,7 +335,11 @@ void preempt_enable(void)
 
 unsigned preempt_count(void)
 {
-	return this_cpu()->preempt_count;
+	unsigned long flags = hal_irq_save();
+	unsigned n = this_cpu()->preempt_count;
+
+	hal_irq_restore(flags);
+	return n;
 }
 
 /*
@@ -279,10 +349,11 @@ unsigned preempt_count(void)
  */
 void sched_timer_interrupt(void *arg)
 {
-	struct task_cpu *cpu = arg;
+	struct task_cpu *cpu = this_cpu(); /* each CPU's timer interrupts itself */
 	uint64_t now = hal_time_ns();
 	struct task *cur;
 
+	(void)arg;
 	hal_spin_lock(&cpu->lock);
 	cpu->armed = TASK_FOREVER; /* it fired: one-shot */
 	cur = cpu->current;
@@ -295,17 +366,24 @@ void sched_timer_interrupt(void *arg)
 		account(cpu, cur, now);
 		if (sched_policy_tick(&cpu->rq, cur))
 			cpu->need_resched = true;
+		sched_balance(cpu);
+		if (cpu->rq.nr_ready)
+			sched_kick_idle(cpu, ~(hal_cpumask_t)0);
 	}
 	timer_program(cpu, true);
 	if (cpu->need_resched && cpu->preempt_count == 0)
 		sched_switch(cpu, SCHED_PREEMPT);
 	else
-		hal_spin_unlock(&cpu->lock);
+		sched_unlock(cpu);
 }
 
 uint64_t task_ticks(void)
 {
-	return READ_ONCE(this_cpu()->ticks);
+	unsigned long flags = hal_irq_save();
+	uint64_t n = READ_ONCE(this_cpu()->ticks);
+
+	hal_irq_restore(flags);
+	return n;
 }
 
 const char *task_sched_name(void)
@@ -313,18 +391,30 @@ const char *task_sched_name(void)
 	return sched_policy_name;
 }
 
+/* A new task starts on its creator's CPU if its affinity allows (task_create sets it). */
 void sched_add_new(struct task *t)
 {
+	unsigned long flags = hal_irq_save();
 	struct task_cpu *cpu = this_cpu();
-	unsigned long flags = hal_spin_lock_irqsave(&cpu->lock);
 
+	hal_spin_lock(&cpu->lock);
 	t->state = TASK_READY;
+#ifdef CONFIG_SMP
+	t->cpu = cpu->id;
+	if (unlikely(!sched_allowed(cpu, t))) {
+		sched_push_later(cpu, t);
+		sched_unlock(cpu);
+		hal_irq_restore(flags);
+		return;
+	}
+#endif
 	sched_policy_enqueue(&cpu->rq, t, SCHED_NEW);
+	sched_wake_kick(cpu, t);
 	hal_spin_unlock_irqrestore(&cpu->lock, flags);
 }
 
-/* The idle task: run whatever is ready, else halt until an interrupt. */
-static int idle_main(void *arg)
+/* The idle task: run whatever is ready, else pull, else halt until an interrupt. */
+int sched_idle_main(void *arg)
 {
 	struct task_cpu *cpu = arg;
 
@@ -336,31 +426,38 @@ static int idle_main(void *arg)
 		} else {
 			hal_spin_unlock(&cpu->lock);
 			/* Checked with interrupts off, so a wakeup cannot slip in
-			 * between; wfi returns once an interrupt is pending. */
-			hal_cpu_wait();
+			 * between (a waker kicks an idle CPU after queueing); wfi
+			 * returns once an interrupt is pending. */
+			if (!sched_pull(cpu))
+				hal_cpu_wait();
 		}
 		hal_irq_enable(); /* the pending interrupt runs here */
 	}
 	return 0;
 }
 
-void sched_start(struct task *main, struct task *idle)
+/* One CPU's queue and idle task; before the CPU schedules. */
+void sched_cpu_init(struct task_cpu *cpu, struct task *idle)
+{
+	sched_policy_init(&cpu->rq);
+	idle->fn = sched_idle_main;
+	idle->arg = cpu;
+	idle->state = TASK_READY;
+	cpu->idle = idle;
+}
+
+void sched_start(struct task *main)
 {
 	struct task_cpu *cpu = this_cpu();
 	unsigned long flags = hal_spin_lock_irqsave(&cpu->lock);
 	uint64_t now = hal_time_ns();
 
-	sched_policy_init(&cpu->rq);
-	idle->fn = idle_main;
-	idle->arg = cpu;
-	idle->state = TASK_READY;
-	cpu->idle = idle;
 	main->state = TASK_RUNNING;
 	main->exec_start = now;
 	main->switches_in = 1;
 	cpu->current = main;
 	cpu->next_tick = now + TICK_NS;
-	hal_timer_set_handler(sched_timer_interrupt, cpu);
+	hal_timer_set_handler(sched_timer_interrupt, NULL);
 	timer_program(cpu, true);
 	hal_spin_unlock_irqrestore(&cpu->lock, flags);
 }

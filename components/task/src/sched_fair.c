@@ -82,6 +82,11 @@ void sched_policy_enqueue(struct sched_rq *rq, struct task *t, enum sched_why wh
 			t->vruntime = MAX(t->vruntime, rq->min_vruntime - GRAN_NS);
 		key = t->vruntime;
 		break;
+	case SCHED_MIGRATE:
+		/* Relative to the queue it left (sched_policy_dequeue): the same lead here. */
+		t->vruntime += rq->min_vruntime;
+		key = t->vruntime;
+		break;
 	case SCHED_YIELD:
 		/* Step back behind the tasks that are not far ahead of it. */
 		key = t->vruntime + GRAN_NS;
@@ -90,6 +95,17 @@ void sched_policy_enqueue(struct sched_rq *rq, struct task *t, enum sched_why wh
 		break;
 	}
 	insert_sorted(rq, t, key);
+}
+
+/*
+ * Each CPU's virtual clock runs on its own: a task moving between queues
+ * keeps its lead over min_vruntime, not its absolute value (as Linux's
+ * migrate_task_rq_fair).
+ */
+void sched_policy_dequeue(struct sched_rq *rq, struct task *t)
+{
+	sched_queue_remove(rq, t);
+	t->vruntime -= MIN(t->vruntime, rq->min_vruntime);
 }
 
 struct task *sched_policy_pick(struct sched_rq *rq)

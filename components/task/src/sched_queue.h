@@ -30,4 +30,10 @@ static inline struct task *sched_queue_pop(struct sched_rq *rq)
 	return list_entry(n, struct task, rq_node);
 }
 
+static inline void sched_queue_remove(struct sched_rq *rq, struct task *t)
+{
+	list_del(&t->rq_node);
+	rq->nr_ready--;
+}
+
 #endif

@@ -32,6 +32,11 @@ void sched_policy_enqueue(struct sched_rq *rq, struct task *t, enum sched_why wh
 	sched_queue_push(rq, t);
 }
 
+void sched_policy_dequeue(struct sched_rq *rq, struct task *t)
+{
+	sched_queue_remove(rq, t);
+}
+
 struct task *sched_policy_pick(struct sched_rq *rq)
 {
 	return sched_queue_pop(rq);

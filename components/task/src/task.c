@@ -18,7 +18,7 @@
 #define TASK_MIN_BLOCK 8192u
 /* Kconfig keeps TASK_LOCAL_SIZE small enough for this (the record is at the block's top). */
 _Static_assert(sizeof(struct task) + 3072 <= TASK_MIN_BLOCK,
-	       "the task record leaves less than 3 KiB of stack in the smallest block");
+               "the task record leaves less than 3 KiB of stack in the smallest block");
 
 hal_spinlock_t task_life_lock = HAL_SPINLOCK_INIT;
 
@@ -86,20 +86,49 @@ static void task_free(struct task *t)
 	ops->free(block, size); /* t itself is gone after this */
 }
 
-int task_init(void)
+/* CPU 'id''s idle task, and its queue; before the CPU schedules. */
+static int task_cpu_init(unsigned id)
 {
-	struct task_cpu *cpu = this_cpu();
+	struct task_cpu *cpu = &task_cpus[id];
 	struct task *idle;
 
-	if (cpu->current)
-		return -EBUSY;
 	idle = task_alloc(ALIGN_UP((size_t)CONFIG_TASK_STACK_SIZE, 4096), "idle", TASK_NICE_MAX);
 	if (!idle)
 		return -ENOMEM;
 	idle->id = 0;
+#ifdef CONFIG_SMP
+	hal_spin_init(&cpu->lock);
+	list_init(&cpu->sleepers);
+	list_init(&cpu->pushq);
+	cpu->armed = TASK_FOREVER;
+	cpu->id = id;
+	idle->cpu = id;
+	idle->affinity = HAL_CPU_BIT(id);
+#endif
+	sched_cpu_init(cpu, idle);
+	return 0;
+}
+
+int task_init(void)
+{
+	unsigned ncpus = hal_cpu_count();
+	int rc;
+
+	if (this_cpu()->current)
+		return -EBUSY;
+	/* Every CPU's idle task now, while allocating is the boot flow's business. */
+	for (unsigned id = 0; id < ncpus; id++)
+		if ((rc = task_cpu_init(id)) < 0)
+			return rc;
 	task_init_record(&task_main, "main", 0);
 	task_main.id = 1;
-	sched_start(&task_main, idle);
+#ifdef CONFIG_SMP
+	task_main.affinity = hal_cpu_online_mask();
+#endif
+	sched_start(&task_main);
+#ifdef CONFIG_SMP
+	sched_smp_start();
+#endif
 	hal_irq_enable();
 	return 0;
 }
@@ -115,7 +144,8 @@ int task_create(struct task **out, const char *name, task_fn_t fn, void *arg,
 		attr = &defaults;
 	size = ALIGN_UP(attr->stack_size ? attr->stack_size : (size_t)CONFIG_TASK_STACK_SIZE, 4096);
 	if (!fn || attr->nice < TASK_NICE_MIN || attr->nice > TASK_NICE_MAX ||
-	    size < TASK_MIN_BLOCK || (!out && !attr->detached))
+	    size < TASK_MIN_BLOCK || (!out && !attr->detached) ||
+	    (attr->cpus && !(attr->cpus & hal_cpu_online_mask())))
 		return -EINVAL;
 	if (!this_cpu()->current)
 		return -EAGAIN;
@@ -126,22 +156,53 @@ int task_create(struct task **out, const char *name, task_fn_t fn, void *arg,
 	t->arg = arg;
 	t->detached = attr->detached;
 	t->id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
+#ifdef CONFIG_SMP
+	t->affinity =
+	    attr->cpus ? attr->cpus & hal_cpu_online_mask() : task_affinity(task_current());
+#endif
 	if (out)
 		*out = t;
-	sched_add_new(t);
+	t->state = TASK_NEW;
+	if (!attr->stopped)
+		sched_add_new(t);
 	return 0;
 }
 
+void task_start(struct task *t)
+{
+	if (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == TASK_NEW)
+		sched_add_new(t);
+}
+
+hal_cpumask_t task_affinity(const struct task *t)
+{
+#ifdef CONFIG_SMP
+	return READ_ONCE(t->affinity);
+#else
+	(void)t;
+	return 1;
+#endif
+}
+
+#ifndef CONFIG_SMP
+int task_set_affinity(struct task *t, hal_cpumask_t cpus)
+{
+	return !t || t->id == 0 || !(cpus & 1) ? -EINVAL : 0;
+}
+#endif
+
 void task_exit(int status)
 {
-	struct task_cpu *cpu = this_cpu();
-	struct task *self = cpu->current;
+	struct task_cpu *cpu;
+	struct task *self;
 
+	hal_irq_disable();
+	cpu = this_cpu();
+	self = cpu->current;
 	if (self == &task_main)
 		panic("task_exit: the main task cannot exit; return from app_main to end the run");
 	if (unlikely(cpu->preempt_count != 0)) /* every build: the count would stay with the CPU */
 		panic("task '%s' exits with preemption disabled", self->name);
-	hal_irq_disable();
 	self->exit_status = status;
 	hal_spin_lock(&cpu->lock);
 	self->state = TASK_EXITED;
@@ -166,7 +227,7 @@ void task_reap(struct task *t)
 /* Only tasks made by task_create can be joined or detached, once. */
 static int check_joinable(const struct task *t)
 {
-	if (!t || t == &task_main || t == this_cpu()->idle || t->detached || t->joining)
+	if (!t || t == &task_main || t->id == 0 /* an idle task */ || t->detached || t->joining)
 		return -EINVAL;
 	return 0;
 }
@@ -211,7 +272,16 @@ int task_detach(struct task *t)
 
 struct task *task_current(void)
 {
+#ifdef CONFIG_SMP
+	/* Interrupts off: preempted between the two loads, it could read another CPU's task. */
+	unsigned long flags = hal_irq_save();
+	struct task *t = this_cpu()->current;
+
+	hal_irq_restore(flags);
+	return t;
+#else
 	return this_cpu()->current;
+#endif
 }
 
 const char *task_name(const struct task *t)
@@ -226,12 +296,13 @@ unsigned long task_id(const struct task *t)
 
 int task_set_nice(struct task *t, int nice)
 {
-	struct task_cpu *cpu = this_cpu();
+	struct task_cpu *cpu;
 	unsigned long flags;
 
 	if (nice < TASK_NICE_MIN || nice > TASK_NICE_MAX)
 		return -EINVAL;
-	flags = hal_spin_lock_irqsave(&cpu->lock);
+	flags = hal_irq_save();
+	cpu = task_cpu_lock(t);
 	sched_policy_set_nice(t, nice);
 	hal_spin_unlock_irqrestore(&cpu->lock, flags);
 	return 0;
@@ -239,50 +310,54 @@ int task_set_nice(struct task *t, int nice)
 
 void task_get_info(const struct task *t, struct task_info *info)
 {
-	struct task_cpu *cpu = this_cpu();
-	unsigned long flags = hal_spin_lock_irqsave(&cpu->lock);
+	unsigned long flags = hal_irq_save();
+	struct task_cpu *cpu = task_cpu_lock((struct task *)t);
 	uint64_t running = TASK_ACCOUNTING && t == cpu->current ? hal_time_ns() - t->exec_start : 0;
 
 	*info = (struct task_info){
-		.id = t->id,
-		.name = t->name,
-		.nice = t->nice,
-		.runtime_ns = t->runtime_ns + running,
-		.switches_in = t->switches_in,
-		.preemptions = t->preemptions,
-		.activity = t->state == TASK_RUNNING  ? TASK_ACT_RUNNING
-			    : t->state == TASK_READY  ? TASK_ACT_READY
-			    : t->state == TASK_BLOCKED ? TASK_ACT_SLEEPING
-						      : TASK_ACT_EXITED,
+	    .id = t->id,
+	    .name = t->name,
+	    .nice = t->nice,
+	    .runtime_ns = t->runtime_ns + running,
+	    .switches_in = t->switches_in,
+	    .preemptions = t->preemptions,
+	    .activity = t->state == TASK_RUNNING                         ? TASK_ACT_RUNNING
+	                : t->state == TASK_READY || t->state == TASK_NEW ? TASK_ACT_READY
+	                : t->state == TASK_BLOCKED                       ? TASK_ACT_SLEEPING
+	                                                                 : TASK_ACT_EXITED,
 	};
+	hal_spin_unlock_irqrestore(&cpu->lock, flags);
+}
+
+static void add_cpu_stats(struct task_cpu *cpu, struct task_cpu_stats *out)
+{
+	unsigned long flags = hal_spin_lock_irqsave(&cpu->lock);
+	struct task *idle = cpu->idle;
+	uint64_t running =
+	    TASK_ACCOUNTING && idle && idle == cpu->current ? hal_time_ns() - idle->exec_start : 0;
+
+	out->idle_ns += idle ? idle->runtime_ns + running : 0;
+	out->switches += cpu->switches;
+	out->ready += cpu->rq.nr_ready + (cpu->current && cpu->current != idle);
 	hal_spin_unlock_irqrestore(&cpu->lock, flags);
 }
 
 void task_cpu_stats(struct task_cpu_stats *out)
 {
-	struct task_cpu *cpu = this_cpu();
-	unsigned long flags = hal_spin_lock_irqsave(&cpu->lock);
-	struct task *idle = cpu->idle;
-	uint64_t running = TASK_ACCOUNTING && idle && idle == cpu->current
-				   ? hal_time_ns() - idle->exec_start
-				   : 0;
-
-	*out = (struct task_cpu_stats){
-		.idle_ns = idle ? idle->runtime_ns + running : 0,
-		.switches = cpu->switches,
-		.ready = cpu->rq.nr_ready + (cpu->current && cpu->current != idle),
-	};
-	hal_spin_unlock_irqrestore(&cpu->lock, flags);
+	*out = (struct task_cpu_stats){0};
+	for (unsigned id = 0; id < hal_cpu_count(); id++)
+		add_cpu_stats(&task_cpus[id], out);
 }
 
 int task_set_space(struct task *t, void *space, void (*activate)(void *space))
 {
-	struct task_cpu *cpu = this_cpu();
+	struct task_cpu *cpu;
 	unsigned long flags;
 
 	if (space && !activate)
 		return -EINVAL;
-	flags = hal_spin_lock_irqsave(&cpu->lock);
+	flags = hal_irq_save();
+	cpu = task_cpu_lock(t);
 	t->space = space;
 	t->activate = activate;
 	/*
@@ -291,10 +366,12 @@ int task_set_space(struct task *t, void *space, void (*activate)(void *space))
 	 * table of its own choosing (the kernel's): forget the old space, so
 	 * a later space allocated at the same address is still activated.
 	 */
-	if (t == cpu->current && space && space != cpu->active_space) {
+	if (t != cpu->current || cpu != this_cpu()) {
+		/* not running here: its next switch activates the space */
+	} else if (space && space != cpu->active_space) {
 		cpu->active_space = space;
 		activate(space);
-	} else if (t == cpu->current && !space) {
+	} else if (!space) {
 		cpu->active_space = NULL;
 	}
 	hal_spin_unlock_irqrestore(&cpu->lock, flags);
@@ -303,24 +380,17 @@ int task_set_space(struct task *t, void *space, void (*activate)(void *space))
 
 void *task_active_space(void)
 {
-	return this_cpu()->active_space;
-}
+	unsigned long flags = hal_irq_save();
+	void *space = this_cpu()->active_space;
 
-void task_interrupt(struct task *t, unsigned intr)
-{
-	struct task_cpu *cpu = this_cpu();
-	unsigned long flags = hal_spin_lock_irqsave(&cpu->lock);
-
-	t->intr |= intr;
-	if (t->state == TASK_BLOCKED && (t->sleep_intr & intr))
-		sched_wake_locked(cpu, t);
-	hal_spin_unlock_irqrestore(&cpu->lock, flags);
+	hal_irq_restore(flags);
+	return space;
 }
 
 void task_interrupt_clear(struct task *t, unsigned intr)
 {
-	struct task_cpu *cpu = this_cpu();
-	unsigned long flags = hal_spin_lock_irqsave(&cpu->lock);
+	unsigned long flags = hal_irq_save();
+	struct task_cpu *cpu = task_cpu_lock(t);
 
 	t->intr &= ~intr;
 	hal_spin_unlock_irqrestore(&cpu->lock, flags);

@@ -45,12 +45,20 @@ _Static_assert(__builtin_offsetof(struct riscv_hart, stack_bottom) == HART_STACK
                    __builtin_offsetof(struct riscv_hart, boot_sp) == HART_BOOT_SP,
                "arch/cpu.h offsets");
 
-/* The calling hart's data. Stable while the caller cannot migrate. */
+/*
+ * The calling hart's data. Stable while the caller cannot migrate. With
+ * SMP a task may resume on another hart after any switch, so the read is
+ * volatile: the compiler must not keep an earlier hart's gp across a call.
+ */
 static inline struct riscv_hart *riscv_hart_self(void)
 {
 	struct riscv_hart *h;
 
+#ifdef CONFIG_SMP
+	__asm__ __volatile__("mv %0, gp" : "=r"(h));
+#else
 	__asm__("mv %0, gp" : "=r"(h));
+#endif
 	return h;
 }
 

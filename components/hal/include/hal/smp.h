@@ -72,8 +72,9 @@ int hal_smp_start(void (*entry)(void));
  *
  * fn runs with interrupts off in interrupt context on each target: it must
  * not sleep, take a lock that the caller may hold while calling, or make a
- * cross-CPU call itself; it may take raw hal spinlocks. The tasks of the
- * target are not its business (task_current() is not per CPU yet).
+ * cross-CPU call itself; it may take raw hal spinlocks. It must not switch
+ * tasks either (the caller's waiting loop runs calls outside an interrupt):
+ * rescheduling is the kick handler's business.
  *
  * Returns 0, or -EINVAL if fn is NULL or cpus names a CPU that is not
  * online (nothing runs then). Task context or interrupts off, not from an
@@ -96,6 +97,24 @@ int hal_cpu_call(hal_cpumask_t cpus, hal_cpu_fn fn, void *arg, bool wait);
  * context.
  */
 void hal_cpu_kick(hal_cpumask_t cpus);
+
+/*
+ * fn() runs on a CPU at the end of each IPI it takes, after the cross-CPU
+ * calls, as the interrupt's last act: in interrupt context, interrupts
+ * off, and it may switch tasks there (the interrupted flow resumes inside
+ * it later, as from the timer interrupt). Not called when a CPU waiting in
+ * hal_cpu_call() runs the calls made to it. One handler for every CPU
+ * (the scheduler's reschedule IPI, which reads from memory what to do);
+ * NULL: none. Set it once, before the CPUs kick each other. Any context.
+ *
+ * What an architecture provides for all of hal/smp.h: a way to start a
+ * CPU at an address with an argument (riscv64: SBI HSM hart_start; aarch64:
+ * PSCI CPU_ON), and one software interrupt per CPU that another CPU can
+ * raise and the target can clear (riscv64: SBI send_ipi and sip.SSIP;
+ * aarch64: an SGI from the GIC) whose handler calls arch/common/smp.c's
+ * smp_ipi_handle() then smp_kick_handle().
+ */
+void hal_cpu_set_kick_handler(void (*fn)(void));
 #else
 static inline unsigned hal_cpu_count(void)
 {

@@ -1,6 +1,8 @@
 /*
- * Tasks: kernel threads of control, each with its own stack, scheduled on
- * the boot CPU by the policy chosen in Kconfig (FIFO, round-robin or fair).
+ * Tasks: kernel threads of control, each with its own stack, scheduled by
+ * the policy chosen in Kconfig (FIFO, round-robin or fair) on every CPU
+ * (with CONFIG_SMP each CPU has its own queue; a task may move between
+ * CPUs whenever it can be preempted, within its affinity).
  *
  * task_init() turns the running flow (kit_start, on the boot stack) into the
  * task "main", starts the idle task and the timer tick, and enables
@@ -25,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <hal/smp.h>
 #include <task/preempt.h>
 #include <task/stack.h>
 #include <task/wait.h>
@@ -41,6 +44,8 @@ struct task_attr {
 	size_t stack_size; /* bytes of stack block, at least 8192; 0: CONFIG_TASK_STACK_SIZE */
 	int nice;          /* -20 (most CPU) .. 19 (least); used by the fair scheduler */
 	bool detached;     /* nobody joins it: freed when it ends */
+	bool stopped;      /* made but not run until task_start() (to finish setting it up) */
+	hal_cpumask_t cpus; /* the CPUs it may run on (its affinity); 0: its creator's */
 };
 
 /* The boot flow, once, interrupts disabled; never sleeps; enables interrupts.
@@ -57,6 +62,30 @@ int task_init(void);
  */
 int task_create(struct task **out, const char *name, task_fn_t fn, void *arg,
 		const struct task_attr *attr);
+
+/* Let a task made with attr.stopped run (once; nothing happens to a task already started).
+ * Task; never sleeps. */
+void task_start(struct task *t);
+
+/*
+ * The CPUs 't' may run on (Linux's CPU affinity). task_set_affinity keeps
+ * the online ones of 'cpus' (-EINVAL if none is left, or t is an idle
+ * task); a task running or queued on a CPU the new set excludes moves at
+ * its next switch (the caller itself: before this returns, if it may be
+ * preempted). Without CONFIG_SMP the set is always CPU 0. Task; never
+ * sleeps, takes t's CPU's lock.
+ */
+int task_set_affinity(struct task *t, hal_cpumask_t cpus);
+hal_cpumask_t task_affinity(const struct task *t);
+
+#ifdef CONFIG_SMP
+/*
+ * The function hal_smp_start() gives the other CPUs when tasks are in the
+ * image: it waits (serving IPIs) until task_init() has run on the boot
+ * CPU, then becomes that CPU's idle task. Does not return.
+ */
+__attribute__((noreturn)) void task_secondary_main(void);
+#endif
 
 /* End the calling task with 'status' (as returning it from its function).
  * Task (not main), preemption enabled, no lock held; does not return. */
@@ -121,17 +150,17 @@ struct task_info {
 /* A snapshot of 't' (which must not be freed meanwhile). Any context; takes the CPU's lock. */
 void task_get_info(const struct task *t, struct task_info *info);
 
-/* The CPU's counters since task_init, for /proc/stat, /proc/uptime and /proc/loadavg. */
+/* Every CPU's counters since task_init, summed, for /proc/stat, /proc/uptime and /proc/loadavg. */
 struct task_cpu_stats {
 	uint64_t idle_ns;  /* CPU time of the idle task (0 without CONFIG_TASK_ACCOUNTING) */
 	uint64_t switches; /* context switches */
 	unsigned ready;    /* tasks running or ready to run, the idle task apart */
 };
-/* Any context; takes the CPU's lock. */
+/* Any context; takes each CPU's lock in turn. */
 void task_cpu_stats(struct task_cpu_stats *out);
 
-/* Timer ticks since task_init (the FIFO scheduler needs none: only sleeps arm the timer).
- * Any context. */
+/* Timer ticks of the calling CPU since task_init (the FIFO scheduler needs none: only
+ * sleeps arm the timer). Any context. */
 uint64_t task_ticks(void);
 
 /* "fifo", "round-robin" or "fair". Any context. */
