@@ -98,16 +98,28 @@ def ram_bytes(info):
     return int(size[:-1]) * units[size[-1].upper()] if size[-1].upper() in units else int(size) << 20
 
 
-def check_initrd_place(info, fw_name, boot, initrd):
-    """QEMU puts -initrd min(RAM/2, 128 MiB) above the -kernel entry (the
-    board's load address) and lets later writes land on it without a word:
-    refuse the two overlaps that happen with small RAM."""
-    fdt_addr, uboot_load = int(info["fw_jump_fdt_addr"], 0), int(info["uboot_load_addr"], 0)
+def initrd_place(info, initrd):
+    """Where QEMU puts -initrd: min(RAM/2, 128 MiB) above the -kernel entry
+    (the board's load address)."""
     start = int(info["load_addr"], 0) + min(ram_bytes(info) // 2, 128 << 20)
-    end = start + os.path.getsize(initrd)
+    return start, start + os.path.getsize(initrd)
+
+
+def fw_jump_clash(info, initrd):
+    """Would fw_jump copy the device tree (a few KiB of QEMU's) over the initrd?"""
+    fdt_addr = int(info["fw_jump_fdt_addr"], 0)
+    start, end = initrd_place(info, initrd)
+    return start < fdt_addr + (64 << 10) and fdt_addr < end
+
+
+def check_initrd_place(info, fw_name, boot, initrd):
+    """QEMU lets later writes land on the initrd without a word: refuse the
+    two overlaps that happen with small RAM."""
+    uboot_load = int(info["uboot_load_addr"], 0)
+    fdt_addr = int(info["fw_jump_fdt_addr"], 0)
+    start, end = initrd_place(info, initrd)
     more_ram = "give the machine more RAM (CONFIG_QEMU_MEMORY_MB)"
-    # fw_jump copies the device tree there; QEMU's is a few KiB.
-    if fw_name == "fw_jump" and start < fdt_addr + (64 << 10) and fdt_addr < end:
+    if fw_name == "fw_jump" and fw_jump_clash(info, initrd):
         die(f"QEMU loads the initrd at {start:#x}-{end:#x}, where fw_jump puts the device tree "
             f"({fdt_addr:#x}): {more_ram}" + ("" if boot == "uboot" else " or use --boot fw_dynamic"))
     image_end = uboot_load + os.path.getsize(info["image"])
@@ -165,6 +177,14 @@ def command(info, boot, gdb_port, workdir, extra, initrd=None, append=None):
         cmd += ["-kernel", info["image"]]
     # QEMU writes both into the device tree's /chosen, which U-Boot's booti
     # passes on untouched (no initrd argument, no bootargs in its env).
+    if initrd and boot == "default" and fw_name == "fw_jump" and fw_jump_clash(info, initrd):
+        # The configured firmware cannot boot this initrd; fw_dynamic can (it
+        # leaves the device tree where QEMU put it, at the end of RAM).
+        print("run.py: fw_jump would copy the device tree over the initrd (little RAM): booting "
+              "with fw_dynamic instead (CONFIG_QEMU_FW_DYNAMIC makes it the default)", file=sys.stderr)
+        fw_name = "fw_dynamic"
+        fw = os.path.join(info["opensbi_dir"], f"{fw_name}.bin")
+        cmd[cmd.index("-bios") + 1] = fw
     if initrd:
         if opensbi:
             check_initrd_place(info, fw_name, boot, initrd)

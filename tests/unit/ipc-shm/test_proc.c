@@ -120,19 +120,22 @@ static void test_next_id_is_taken_once(void **state)
 /* An id whose index is taken gives the next free index above it (shmget06: pid + 1). */
 static void test_next_id_in_use_takes_the_next_index(void **state)
 {
+	/* Indexes the table has, whatever CONFIG_IPC_SHM_IDS is. */
+	const int mid = CONFIG_IPC_SHM_IDS > 600 ? 300 : CONFIG_IPC_SHM_IDS / 2;
+	const int last = CONFIG_IPC_SHM_IDS < 32768 ? CONFIG_IPC_SHM_IDS - 1 : 32767;
 	int first, second;
 
 	(void)state;
-	assert_int_equal(shm_ns_set_next_id(ns, 300), 0);
-	assert_int_equal(first = p_get(ns, &p, IPC_PRIVATE, P, 0600), 300);
-	assert_int_equal(shm_ns_set_next_id(ns, 300), 0);
-	assert_int_equal(second = p_get(ns, &p, IPC_PRIVATE, P, 0600), 301);
+	assert_int_equal(shm_ns_set_next_id(ns, mid), 0);
+	assert_int_equal(first = p_get(ns, &p, IPC_PRIVATE, P, 0600), mid);
+	assert_int_equal(shm_ns_set_next_id(ns, mid), 0);
+	assert_int_equal(second = p_get(ns, &p, IPC_PRIVATE, P, 0600), mid + 1);
 	rmid(first);
 	rmid(second);
 	/* Nothing free at or above the index: ENOSPC, and the value is spent. */
-	assert_int_equal(shm_ns_set_next_id(ns, 32767), 0);
-	assert_int_equal(first = p_get(ns, &p, IPC_PRIVATE, P, 0600), 32767);
-	assert_int_equal(shm_ns_set_next_id(ns, 32767), 0);
+	assert_int_equal(shm_ns_set_next_id(ns, last), 0);
+	assert_int_equal(first = p_get(ns, &p, IPC_PRIVATE, P, 0600), last);
+	assert_int_equal(shm_ns_set_next_id(ns, last), 0);
 	assert_int_equal(p_get(ns, &p, IPC_PRIVATE, P, 0600), -ENOSPC);
 	assert_int_equal(shm_ns_get_next_id(ns), -1);
 	rmid(first);
@@ -142,17 +145,19 @@ static void test_next_id_in_use_takes_the_next_index(void **state)
 static void test_next_id_survives_earlier_failures(void **state)
 {
 	struct shm_limits l;
+	unsigned long saved;
 	int id;
 
 	(void)state;
 	assert_int_equal(shm_ns_set_next_id(ns, 42), 0);
 	assert_int_equal(p_get(ns, &p, IPC_PRIVATE, 0, 0600), -EINVAL); /* below SHMMIN */
 	shm_ns_get_limits(ns, &l);
+	saved = l.shmmni;
 	l.shmmni = 0;
 	assert_int_equal(shm_ns_set_limits(ns, &l), 0);
 	assert_int_equal(p_get(ns, &p, IPC_PRIVATE, P, 0600), -ENOSPC); /* SHMMNI */
 	assert_int_equal(shm_ns_get_next_id(ns), 42);
-	l.shmmni = 4096;
+	l.shmmni = saved;
 	assert_int_equal(shm_ns_set_limits(ns, &l), 0);
 	assert_int_equal(id = p_get(ns, &p, IPC_PRIVATE, P, 0600), 42);
 	rmid(id);
