@@ -21,8 +21,8 @@
 
 #define D_VALID (1ull << 0)
 #define D_TYPE  (1ull << 1)  /* table, or page at the last level */
-#define D_ATTR_DEVICE (1ull << 2) /* AttrIndx 1 */
-#define D_ATTR_MASK (7ull << 2)
+#define D_ATTR_DEVICE (1ull << 2)  /* AttrIndx 1 */
+#define D_ATTR_MASK   (7ull << 2)
 #define D_AP_EL0 (1ull << 6)
 #define D_AP_RO  (1ull << 7)
 #define D_SH_INNER (3ull << 8)
@@ -84,34 +84,34 @@ static unsigned a64_prot(uint64_t pte)
 }
 
 const struct pt_format pt_format_aarch64_4k = {
-	.name = "aarch64-4k",
-	.levels = 4,
-	.va_bits = 48,
-	.sign_extended = false,
-	.split_halves = true,
-	.break_before_make = true,
-	.pa_shift = 0,
-	.addr_mask = 0x0000fffffffff000ull,
-	.table_bits = D_VALID | D_TYPE,
-	.leaf_bits = a64_leaf_bits,
-	.kind = a64_kind,
-	.prot = a64_prot,
+    .name = "aarch64-4k",
+    .levels = 4,
+    .va_bits = 48,
+    .sign_extended = false,
+    .split_halves = true,
+    .break_before_make = true,
+    .pa_shift = 0,
+    .addr_mask = 0x0000fffffffff000ull,
+    .table_bits = D_VALID | D_TYPE,
+    .leaf_bits = a64_leaf_bits,
+    .kind = a64_kind,
+    .prot = a64_prot,
 };
 
 const struct pt_format pt_format_aarch64_4k_upper = {
-	.name = "aarch64-4k-upper",
-	.levels = 4,
-	.va_bits = 48,
-	.sign_extended = false,
-	.upper_half = true,
-	.split_halves = true,
-	.break_before_make = true,
-	.user = &pt_format_aarch64_4k,
-	.pa_shift = 0,
-	.addr_mask = 0x0000fffffffff000ull,
-	.table_bits = D_VALID | D_TYPE,
-	.borrowed = D_BORROWED,
-	.leaf_bits = a64_leaf_bits,
-	.kind = a64_kind,
-	.prot = a64_prot,
+    .name = "aarch64-4k-upper",
+    .levels = 4,
+    .va_bits = 48,
+    .sign_extended = false,
+    .upper_half = true,
+    .split_halves = true,
+    .break_before_make = true,
+    .user = &pt_format_aarch64_4k,
+    .pa_shift = 0,
+    .addr_mask = 0x0000fffffffff000ull,
+    .table_bits = D_VALID | D_TYPE,
+    .borrowed = D_BORROWED,
+    .leaf_bits = a64_leaf_bits,
+    .kind = a64_kind,
+    .prot = a64_prot,
 };

@@ -27,14 +27,14 @@ struct pt_format {
 	unsigned va_bits;      /* significant virtual address bits */
 	bool sign_extended;    /* the upper half (addresses with the top bits set) exists */
 	bool upper_half;       /* the table covers the upper half only (TTBR1): every address
-				* has its top 64 - va_bits bits set */
+	                        * has its top 64 - va_bits bits set */
 	bool split_halves;     /* the hardware has one root per half (TTBR0/TTBR1): a table
 				* covers one half and borrows no kernel entries */
-	bool break_before_make; /* a valid entry may only become another translation (another
-				 * frame, a table for a block) through an invalid one and a TLB
-				 * flush (AArch64: "break-before-make") */
+	bool break_before_make;       /* a valid entry may only become another translation (another
+	                               * frame, a table for a block) through an invalid one and a TLB
+	                               * flush (AArch64: "break-before-make") */
 	const struct pt_format *user; /* the format of user tables beside a kernel table of this
-				       * one; NULL: this one */
+	                               * one; NULL: this one */
 	unsigned pa_shift;     /* an entry's address field is (pa >> pa_shift) & addr_mask */
 	uint64_t addr_mask;
 	uint64_t table_bits;   /* a table entry is its address field | table_bits */

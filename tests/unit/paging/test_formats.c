@@ -201,13 +201,15 @@ static void test_aarch64_upper(void **state)
 	assert_int_equal(pt_map(pt, 0xfffffffffffff000ull, 0x1000, 0x2000, PT_READ, 0), -EINVAL);
 	/* The image at the top: root entry 511, then 510, then a 2 MiB block. */
 	assert_int_equal(pt_map(pt, 0xffffffff80000000ull, 0x40200000, 0x200000,
-				PT_READ | PT_EXEC | PT_GLOBAL, PT_MAP_HUGE), 0);
+	                        PT_READ | PT_EXEC | PT_GLOBAL, PT_MAP_HUGE),
+	                 0);
 	paddr_t l2 = raw(pt_root(pt), 511) & A64_ADDR;
 	paddr_t l1 = raw(l2, 510) & A64_ADDR;
 	assert_int_equal(raw(l1, 0), A64_UXN | 0x40200000ull | 0x781);
 	/* Device registers: AttrIndx 1, never executable, and read back as such. */
 	assert_int_equal(pt_map(pt, 0xffff008009000000ull, 0x09000000, 4096,
-				PT_READ | PT_WRITE | PT_GLOBAL | PT_DEVICE, 0), 0);
+	                        PT_READ | PT_WRITE | PT_GLOBAL | PT_DEVICE, 0),
+	                 0);
 	l2 = raw(pt_root(pt), 1) & A64_ADDR;
 	l1 = raw(l2, 0) & A64_ADDR;
 	paddr_t l0 = raw(l1, 72) & A64_ADDR;
@@ -218,7 +220,8 @@ static void test_aarch64_upper(void **state)
 	assert_int_equal(pt_query(pt, 0xffffffff80001000ull, &pa, &prot, NULL), 0);
 	assert_int_equal(prot, PT_READ | PT_EXEC | PT_GLOBAL);
 	assert_int_equal(pt_map(pt, 0xffff008009001000ull, 0x09001000, 4096,
-				PT_READ | PT_EXEC | PT_GLOBAL | PT_DEVICE, 0), -EINVAL);
+	                        PT_READ | PT_EXEC | PT_GLOBAL | PT_DEVICE, 0),
+	                 -EINVAL);
 	pt_destroy(pt);
 	assert_int_equal(page_free_count(), free0);
 }
@@ -252,8 +255,8 @@ static void test_break_before_make(void **state)
 	pt_activate(pt);
 	fake_hal_flush_hook = record;
 	/* A block, then one of its pages made read-only: the block splits. */
-	assert_int_equal(pt_map(pt, 0x200000, 0x400000, 0x200000, PT_READ | PT_WRITE | PT_USER,
-				PT_MAP_HUGE), 0);
+	assert_int_equal(
+	    pt_map(pt, 0x200000, 0x400000, 0x200000, PT_READ | PT_WRITE | PT_USER, PT_MAP_HUGE), 0);
 	paddr_t l1 = raw(raw(pt_root(pt), 0) & A64_ADDR, 0) & A64_ADDR;
 	watched = slot_of(l1, 1);
 	nseen = 0;
@@ -265,15 +268,16 @@ static void test_break_before_make(void **state)
 	paddr_t l0 = raw(l1, 1) & A64_ADDR;
 	watched = slot_of(l0, 1);
 	nseen = 0;
-	assert_int_equal(pt_map(pt, 0x201000, 0x9000, 4096, PT_READ | PT_WRITE | PT_USER,
-				PT_MAP_REPLACE), 0);
+	assert_int_equal(
+	    pt_map(pt, 0x201000, 0x9000, 4096, PT_READ | PT_WRITE | PT_USER, PT_MAP_REPLACE), 0);
 	assert_int_equal(nseen, 2);
 	assert_int_equal(seen[0], 0);
 	assert_int_equal(raw(l0, 1) & A64_ADDR, 0x9000);
 	/* The same through the general path: two pages, each broken first. */
 	watched = slot_of(l0, 2);
 	nseen = 0;
-	assert_int_equal(pt_map(pt, 0x202000, 0xa000, 0x2000, PT_READ | PT_USER, PT_MAP_REPLACE), 0);
+	assert_int_equal(pt_map(pt, 0x202000, 0xa000, 0x2000, PT_READ | PT_USER, PT_MAP_REPLACE),
+	                 0);
 	assert_int_equal(seen[0], 0);
 	assert_int_equal(raw(l0, 2) & A64_ADDR, 0xa000);
 
@@ -298,12 +302,12 @@ static void test_break_before_make(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sv48),
-		cmocka_unit_test(test_aarch64),
-		cmocka_unit_test(test_kernel_entries_are_shared),
-		cmocka_unit_test(test_split_halves_borrow_nothing),
-		cmocka_unit_test(test_aarch64_upper),
-		cmocka_unit_test(test_break_before_make),
+	    cmocka_unit_test(test_sv48),
+	    cmocka_unit_test(test_aarch64),
+	    cmocka_unit_test(test_kernel_entries_are_shared),
+	    cmocka_unit_test(test_split_halves_borrow_nothing),
+	    cmocka_unit_test(test_aarch64_upper),
+	    cmocka_unit_test(test_break_before_make),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
