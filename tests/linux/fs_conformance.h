@@ -15,17 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* One write(2) per line: fork never duplicates buffered text. */
-void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-/* "ok" for r >= 0, else the errno name of -r (r: a kernel-style result). */
-const char *res(long r);
-/* A libc call's result as a kernel-style one: -errno when it failed. */
-long sys(long r);
-const char *yes_no(bool b);
-
-/* Fork; fn runs in the child, which then exits 0. The status: "exited 0", "killed by SIGBUS". */
-const char *child_run(void (*fn)(void *), void *arg);
+#include "check_report.h"
 
 /* A file in the scratch directory with these bytes (fatal if it cannot be made). */
 void make_file(const char *name, const void *data, size_t size, mode_t mode);

@@ -17,14 +17,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* One write(2) per line: fork never duplicates buffered text. */
-void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-/* "ok" for r >= 0, else the errno name of -r. */
-const char *res(long r);
-/* A libc call's result as a kernel-style one: -errno when it failed. */
-long sys(long r);
-const char *yes_no(bool b);
+#include "check_report.h"
 
 /* The whole file into a malloc'd NUL-terminated buffer (*len bytes), or NULL (errno set). */
 char *slurp(const char *path, size_t *len);
@@ -33,8 +26,6 @@ long put(const char *path, const char *text);
 /* The line of 'text' that starts with 'prefix', copied into line (NUL-terminated), or false. */
 bool line_with(const char *text, const char *prefix, char *line, size_t size);
 
-/* Fork; fn runs in the child, which then exits 0. The status: "exited 0", "killed by SIGKILL". */
-const char *child_run(void (*fn)(void *), void *arg);
 /* Drop to uid/gid (no groups), as a child does before a check as an ordinary user. */
 void become_user(uid_t uid, gid_t gid);
 

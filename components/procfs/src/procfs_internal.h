@@ -112,6 +112,8 @@ void pfs_write(struct pfs_seq *s, const void *p, size_t n);
 void pfs_puts(struct pfs_seq *s, const char *str);
 void pfs_printf(struct pfs_seq *s, const char *fmt, ...) KIT_PRINTF(2, 3);
 extern const struct vfs_file_ops pfs_seq_fops, pfs_raw_fops;
+/* lseek of procfs files: SEEK_SET and SEEK_CUR, never below 0 (sysctl files too). */
+int64_t pfs_llseek(struct vfs_file *f, int64_t off, int whence);
 /* One record of text (single-record files): false after the first. */
 static inline bool pfs_once(uint64_t *idx)
 {

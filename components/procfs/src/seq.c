@@ -142,7 +142,7 @@ static long seq_read(struct vfs_file *f, struct vfs_iter *it, uint64_t *pos)
 }
 
 /* seq_lseek: SEEK_SET and SEEK_CUR, never below 0; the next read makes the text up to there. */
-static int64_t seq_llseek(struct vfs_file *f, int64_t off, int whence)
+int64_t pfs_llseek(struct vfs_file *f, int64_t off, int whence)
 {
 	if (whence == VFS_SEEK_CUR)
 		off += (int64_t)f->pos;
@@ -223,7 +223,7 @@ const struct vfs_file_ops pfs_seq_fops = {
     .release = seq_release,
     .read = seq_read,
     .write = pfs_write_op,
-    .llseek = seq_llseek,
+    .llseek = pfs_llseek,
 };
 
 static int raw_open(struct vfs_inode *inode, struct vfs_file *f)
@@ -263,5 +263,5 @@ const struct vfs_file_ops pfs_raw_fops = {
     .open = raw_open,
     .read = raw_read,
     .write = pfs_write_op,
-    .llseek = seq_llseek,
+    .llseek = pfs_llseek,
 };

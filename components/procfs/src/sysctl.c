@@ -434,20 +434,8 @@ static long sysctl_write(struct vfs_file *f, struct vfs_iter *it, uint64_t *pos,
 	return rc;
 }
 
-static int64_t sysctl_llseek(struct vfs_file *f, int64_t off, int whence)
-{
-	if (whence == VFS_SEEK_CUR)
-		off += (int64_t)f->pos;
-	else if (whence != VFS_SEEK_SET)
-		return -EINVAL;
-	if (off < 0)
-		return -EINVAL;
-	f->pos = (uint64_t)off;
-	return off;
-}
-
 const struct vfs_file_ops pfs_sysctl_fops = {
     .read = sysctl_read,
     .write = sysctl_write,
-    .llseek = sysctl_llseek,
+    .llseek = pfs_llseek, /* as seq files: set or move the offset */
 };
