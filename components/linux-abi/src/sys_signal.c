@@ -272,7 +272,7 @@ static long do_getitimer(struct process *p, int which, uintptr_t uval)
 }
 
 /*
- * ppoll with no descriptors (glibc's pause() on riscv64, and sleeps with
+ * ppoll with no descriptors (glibc's pause() where there is no pause call, and sleeps with
  * a signal mask): sleep until the timeout or a signal. With descriptors:
  * -ENOSYS, polling files is not implemented (docs/linux-programs.md).
  */

@@ -68,7 +68,7 @@ static long do_clone_common(struct process *p, struct lx_clone *c)
 	return process_clone(p, pf, clone_prepare, &r);
 }
 
-/* riscv64's clone(flags, newsp, parent_tid, tls, child_tid): the lower 32 bits of flags count. */
+/* clone(flags, newsp, parent_tid, tls, child_tid), CONFIG_CLONE_BACKWARDS order; 32-bit flags. */
 static long do_clone(struct process *p, const unsigned long *a)
 {
 	uint32_t fl = (uint32_t)a[0];

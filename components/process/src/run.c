@@ -109,7 +109,7 @@ static bool handle_trap(struct process *p, enum hal_user_event ev, const struct 
 		fault(p, t, "misaligned access", PROCESS_SIGBUS, PROCESS_BUS_ADRALN, t->addr);
 		break;
 	case HAL_USER_ACCESS:
-	default: /* riscv64's Linux: an access fault is SIGSEGV, SEGV_ACCERR */
+	default: /* Linux: an access fault is SIGSEGV, SEGV_ACCERR */
 		fault(p, t, "access fault", PROCESS_SIGSEGV, PROCESS_SEGV_ACCERR, t->addr);
 		break;
 	}

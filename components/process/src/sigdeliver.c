@@ -8,7 +8,7 @@
  * Linux's struct rt_sigframe) on the user's stack or the alternate one. It
  * returns to its SA_RESTORER, or else to a page the kernel maps into the
  * process at its first handler: read-only and executable, holding the
- * rt_sigreturn call (Linux puts it in the vDSO; glibc on riscv64 gives no
+ * rt_sigreturn call (Linux puts it in the vDSO; glibc gives no
  * restorer). The page is private anonymous memory: fork shares it
  * copy-on-write, exec drops it with the space.
  */
