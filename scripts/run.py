@@ -177,7 +177,7 @@ def command(info, boot, gdb_port, workdir, extra, initrd=None, append=None):
         cmd += ["-kernel", info["image"]]
     # QEMU writes both into the device tree's /chosen, which U-Boot's booti
     # passes on untouched (no initrd argument, no bootargs in its env).
-    if initrd and boot == "default" and fw_name == "fw_jump" and fw_jump_clash(info, initrd):
+    if initrd and opensbi and boot == "default" and fw_name == "fw_jump" and fw_jump_clash(info, initrd):
         # The configured firmware cannot boot this initrd; fw_dynamic can (it
         # leaves the device tree where QEMU put it, at the end of RAM).
         print("run.py: fw_jump would copy the device tree over the initrd (little RAM): booting "

@@ -45,8 +45,10 @@ static int take_timer_interrupts(void)
 	struct ticker t = {0};
 	uint64_t start = hal_time_ns();
 
-	hal_timer_set_handler(on_tick, &t);
+	/* Interrupts off first: a scheduler tick armed before (CONFIG_TASK) must not reach
+	 * on_tick before its first deadline is set. */
 	hal_irq_disable();
+	hal_timer_set_handler(on_tick, &t);
 	t.deadline[0] = start + PERIOD_NS;
 	hal_timer_arm(t.deadline[0]);
 	/* Check-then-wait with interrupts off, so a tick cannot slip in between. */
