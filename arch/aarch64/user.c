@@ -189,3 +189,44 @@ const char *hal_user_reg_name(unsigned n)
 {
 	return n < 31 ? aarch64_reg_names[n] : n == 31 ? "sp" : NULL;
 }
+
+/* svc is 4 bytes, as every A64 instruction. */
+void hal_user_syscall_restart(struct hal_user_context *uc, unsigned long arg0)
+{
+	uc->pc -= 4;
+	uc->x[0] = arg0;
+}
+
+/* x0..x30, then sp (31). */
+void hal_user_set_reg(struct hal_user_context *uc, unsigned n, uint64_t value)
+{
+	if (n < 31)
+		uc->x[n] = value;
+	else if (n == 31)
+		uc->sp = value;
+}
+
+/* v0..v31 (16 bytes each), then fpsr and fpcr as 32-bit words: 520 bytes. */
+void hal_user_fp_save(const struct hal_user_context *uc, void *buf, size_t len)
+{
+	uint32_t ctl[2] = {(uint32_t)uc->fpsr, (uint32_t)uc->fpcr};
+	size_t n = len < sizeof(uc->v) ? len : sizeof(uc->v);
+
+	memset(buf, 0, len);
+	memcpy(buf, uc->v, n);
+	if (len >= sizeof(uc->v) + sizeof(ctl))
+		memcpy((uint8_t *)buf + sizeof(uc->v), ctl, sizeof(ctl));
+}
+
+void hal_user_fp_restore(struct hal_user_context *uc, const void *buf, size_t len)
+{
+	uint32_t ctl[2];
+	size_t n = len < sizeof(uc->v) ? len : sizeof(uc->v);
+
+	memcpy(uc->v, buf, n);
+	if (len >= sizeof(uc->v) + sizeof(ctl)) {
+		memcpy(ctl, (const uint8_t *)buf + sizeof(uc->v), sizeof(ctl));
+		uc->fpsr = ctl[0];
+		uc->fpcr = ctl[1];
+	}
+}

@@ -26,4 +26,15 @@
 #define LINUX_ARCH_NR_SYSCALLS    471 /* one past the highest number named (listns, Linux 6.18) */
 #define LINUX_ARCH_STACK_RND_BITS 18  /* STACK_RND_MASK 0x3ffff (4 KiB pages): stack top moves */
 
+/*
+ * struct rt_sigframe (Linux's arch/arm64/kernel/signal.c, uapi/asm/
+ * {ucontext,sigcontext}.h): siginfo (128) + ucontext (4560: flags, link,
+ * stack_t, sigmask padded to 176, then the 16-aligned sigcontext:
+ * fault_address, x0..x30, sp, pc, pstate, and 4096 reserved bytes for the
+ * fpsimd_context and END records), then the frame record {fp, lr} that x29
+ * points to (16). aarch64's struct sigaction has sa_restorer.
+ */
+#define LINUX_ARCH_SIGFRAME_SIZE 4704
+#define LINUX_ARCH_SA_RESTORER   1
+
 #endif

@@ -119,6 +119,18 @@
 #define NR_getsid               156
 #define NR_setsid               157
 #define NR_prctl                167
+/* The generic numbers (asm-generic/unistd.h) aarch64 shares with riscv64. */
+#define NR_clone3               435
+#define NR_futex                98
+#define NR_get_robust_list      100
+#define NR_getitimer            102
+#define NR_ppoll                73
+#define NR_rt_sigqueueinfo      138
+#define NR_rt_sigreturn         139
+#define NR_rt_sigsuspend        133
+#define NR_rt_sigtimedwait      137
+#define NR_rt_tgsigqueueinfo    240
+#define NR_setitimer            103
 /* clang-format on */
 
 #endif
