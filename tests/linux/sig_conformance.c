@@ -270,11 +270,10 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
  * the first argument register: sigreturn must take both.
  */
 #if defined(__riscv)
-#define BRK_CODE TRAP_BRKPT
-#define BRK_SKIP 4
-#define BRK_PC   REG_PC
-#define BRK_ARG  REG_A0
-#define GREGS    __gregs
+#define BRK_CODE  TRAP_BRKPT
+#define BRK_SKIP  4
+#define PC_OF(u)  ((u)->uc_mcontext.__gregs[REG_PC])
+#define ARG_OF(u) ((u)->uc_mcontext.__gregs[REG_A0])
 #define BREAKPOINT(v)                                                                              \
 	do {                                                                                       \
 		register long a0 asm("a0") = (v);                                                  \
@@ -283,16 +282,26 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 		(v) = a0;                                                                          \
 	} while (0)
 #elif defined(__x86_64__)
-#define BRK_CODE SI_KERNEL
-#define BRK_SKIP 0
-#define BRK_PC   REG_RIP
-#define BRK_ARG  REG_RDI
-#define GREGS    gregs
+#define BRK_CODE  SI_KERNEL
+#define BRK_SKIP  0
+#define PC_OF(u)  ((u)->uc_mcontext.gregs[REG_RIP])
+#define ARG_OF(u) ((u)->uc_mcontext.gregs[REG_RDI])
 #define BREAKPOINT(v)                                                                              \
 	do {                                                                                       \
 		register long rdi asm("rdi") = (v);                                                \
 		asm volatile("int3" : "+r"(rdi)::"memory");                                        \
 		(v) = rdi;                                                                         \
+	} while (0)
+#elif defined(__aarch64__)
+#define BRK_CODE  TRAP_BRKPT
+#define BRK_SKIP  4
+#define PC_OF(u)  ((u)->uc_mcontext.pc)
+#define ARG_OF(u) ((u)->uc_mcontext.regs[0])
+#define BREAKPOINT(v)                                                                              \
+	do {                                                                                       \
+		register long x0 asm("x0") = (v);                                                  \
+		asm volatile("brk #0" : "+r"(x0)::"memory");                                       \
+		(v) = x0;                                                                          \
 	} while (0)
 #endif
 
@@ -303,8 +312,8 @@ static void on_trap(int sig, siginfo_t *si, void *uc)
 	seen_signo = sig;
 	fault_code = si->si_code;
 	fault_addr = si->si_addr;
-	u->uc_mcontext.GREGS[BRK_PC] += BRK_SKIP;
-	u->uc_mcontext.GREGS[BRK_ARG] = 1234;
+	PC_OF(u) += BRK_SKIP;
+	ARG_OF(u) = 1234;
 }
 
 static void test_faults(void)
