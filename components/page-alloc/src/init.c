@@ -27,7 +27,7 @@ static const struct hal_mem_region *first_taken(const struct hal_mem_region *r, 
 
 /* Every usable piece of RAM, whole pages, to fn(base, end, arg) in address order. */
 static void for_each_piece(const struct hal_mem_region *r, size_t n,
-			   void (*fn)(uint64_t base, uint64_t end, void *arg), void *arg)
+                           void (*fn)(uint64_t base, uint64_t end, void *arg), void *arg)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint64_t at = r[i].base, end = r[i].base + r[i].size;
@@ -81,9 +81,10 @@ static void warn_left(uint64_t b, uint64_t e, void *arg)
 {
 	struct pick *p = arg;
 
-	if (!p->prev_e || (!before(b, e, p->prev_b, p->prev_e) && !(b == p->prev_b && e == p->prev_e)))
+	if (!p->prev_e || before(p->prev_b, p->prev_e, b, e)) /* ordered after the last one kept */
 		klog_warn("page-alloc", "more than %d RAM ranges: [%#llx, %#llx) left unused",
-			  CONFIG_PAGE_ALLOC_MAX_RANGES, (unsigned long long)b, (unsigned long long)e);
+		          CONFIG_PAGE_ALLOC_MAX_RANGES, (unsigned long long)b,
+		          (unsigned long long)e);
 }
 
 int page_alloc_init(void)
@@ -99,9 +100,10 @@ int page_alloc_init(void)
 		if (!p.e)
 			return page_total_count() ? 0 : -ENOMEM;
 		rc = page_alloc_add_range(p.b, p.e - p.b);
-		if (rc < 0 && rc != -EINVAL && rc != -ENOSPC) /* -EINVAL: smaller than its metadata */
+		if (rc < 0 && rc != -EINVAL &&
+		    rc != -ENOSPC) /* -EINVAL: smaller than its metadata */
 			klog_warn("page-alloc", "range [%#llx, %#llx) refused: %d",
-				  (unsigned long long)p.b, (unsigned long long)p.e, rc);
+			          (unsigned long long)p.b, (unsigned long long)p.e, rc);
 		if (rc != -ENOSPC) {
 			p.prev_b = p.b;
 			p.prev_e = p.e;

@@ -118,15 +118,15 @@ static void test_largest_pieces_kept(void **state)
 	many[n++] = (struct hal_mem_region){r0, BANK0, HAL_MEM_RAM};
 	for (int i = 0; i < SMALL; i++)
 		many[n++] = (struct hal_mem_region){r0 + i * STEP + 15 * PAGE_SIZE, PAGE_SIZE,
-						    HAL_MEM_RESERVED};
+		                                    HAL_MEM_RESERVED};
 	fake_hal_set_regions(many, n);
 
 	page_alloc_reset();
 	assert_int_equal(page_alloc_init(), 0);
 	/* The tail (less its metadata page) and MAX_RANGES - 1 small pieces (less one each). */
-	assert_int_equal(page_total_count(),
-			 tail_pages - (tail_pages * 32 + PAGE_SIZE - 1) / PAGE_SIZE +
-				 (CONFIG_PAGE_ALLOC_MAX_RANGES - 1) * 14);
+	assert_int_equal(page_total_count(), tail_pages -
+	                                         (tail_pages * 32 + PAGE_SIZE - 1) / PAGE_SIZE +
+	                                         (CONFIG_PAGE_ALLOC_MAX_RANGES - 1) * 14);
 	/* The first small pieces by address are the ones kept among equals. */
 	assert_true(page_is_managed(r0 + PAGE_SIZE));
 	assert_false(page_is_managed(r0 + (SMALL - 1) * STEP + PAGE_SIZE));
@@ -135,9 +135,9 @@ static void test_largest_pieces_kept(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ram_minus_everything_else),
-		cmocka_unit_test(test_no_ram_is_an_error),
-		cmocka_unit_test(test_largest_pieces_kept),
+	    cmocka_unit_test(test_ram_minus_everything_else),
+	    cmocka_unit_test(test_no_ram_is_an_error),
+	    cmocka_unit_test(test_largest_pieces_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
