@@ -21,7 +21,10 @@
  *
  * What a program cannot be left to do in a bounded run is bounded: a child
  * made by clone exits at once, a program started by execve exits at once,
- * and sleeps are cut to at most a millisecond (invalid times stay invalid).
+ * and sleeps are cut to at most a millisecond (invalid times stay invalid):
+ * nanosleep's, clock_nanosleep's, and the timeouts of ppoll and
+ * rt_sigtimedwait (none given is a zero one); rt_sigsuspend, which only a
+ * signal ends, becomes getpid().
  *
  * After each input every process must be gone, and after the layer's
  * shutdown every frame back: a leak, a kernel panic (kassert) or a
@@ -41,8 +44,11 @@
 #include <unistd.h>
 
 #define NR_exit            93
+#define NR_ppoll           73
 #define NR_nanosleep       101
 #define NR_clock_nanosleep 115
+#define NR_rt_sigsuspend   133
+#define NR_rt_sigtimedwait 137
 #define NR_getpid          172
 #define NR_clone           220
 
@@ -117,6 +123,15 @@ static unsigned long bound_sleep(struct fake_user *u, unsigned long nr, unsigned
 	uintptr_t copy = scratch(u) + SCRATCH_SIZE - 64;
 	int64_t t[2];
 
+	if (nr == NR_rt_sigsuspend)
+		return NR_getpid;
+	if ((nr == NR_ppoll || nr == NR_rt_sigtimedwait) && *ts == 0) {
+		t[0] = t[1] = 0; /* no timeout: a zero one */
+		if (fake_user_write(copy, t, sizeof(t)) < 0)
+			return NR_getpid;
+		*ts = copy;
+		return nr;
+	}
 	if (fake_user_read(t, *ts, sizeof(t)) < 0 || t[0] < 0 || t[1] < 0 || t[1] >= 1000000000)
 		return nr; /* refused by the call itself */
 	if (nr == NR_clock_nanosleep && (a[1] & TIMER_ABSTIME)) {
@@ -158,7 +173,8 @@ static enum hal_user_event program(struct fake_user *u, struct hal_user_trap *t)
 		for (unsigned i = 0; i < 6; i++)
 			a[i] = argument(u, (kinds >> (2 * i)) & 3);
 		op %= 512;
-		if (op == NR_nanosleep || op == NR_clock_nanosleep)
+		if (op == NR_nanosleep || op == NR_clock_nanosleep || op == NR_ppoll ||
+		    op == NR_rt_sigsuspend || op == NR_rt_sigtimedwait)
 			op = (unsigned)bound_sleep(u, op, a);
 		return fake_syscall(u, op, a);
 	}
