@@ -465,6 +465,74 @@ static void test_timers(void)
 	dfl(SIGALRM);
 }
 
+/* ---- POSIX timers ---- */
+static void test_posix_timers(void)
+{
+	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGRTMIN + 1};
+	struct itimerspec its = {{0, 0}, {0, 30000000}}, cur;
+	sigset_t s = one(SIGRTMIN + 1), old, empty;
+	struct timespec now;
+	timer_t t, tn;
+	int r;
+
+	ev.sigev_value.sival_int = 77;
+	install(SIGRTMIN + 1, record, 0);
+	sigprocmask(SIG_BLOCK, &s, &old);
+	sigemptyset(&empty);
+	report("timer_create(CLOCK_MONOTONIC, SIGEV_SIGNAL): %s",
+	       res(timer_create(CLOCK_MONOTONIC, &ev, &t)));
+	hits = 0;
+	timer_settime(t, 0, &its, NULL);
+	while (!hits)
+		sigsuspend(&empty);
+	report("it fired once: %s, SI_TIMER: %s, value 77: %s", yes_no(hits == 1),
+	       yes_no(seen_code == SI_TIMER), yes_no(seen_value == 77));
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	its.it_value.tv_sec = now.tv_sec + (now.tv_nsec + 30000000) / 1000000000;
+	its.it_value.tv_nsec = (now.tv_nsec + 30000000) % 1000000000;
+	hits = 0;
+	report("timer_settime(TIMER_ABSTIME): %s",
+	       res(timer_settime(t, TIMER_ABSTIME, &its, NULL)));
+	while (!hits)
+		sigsuspend(&empty);
+	report("the absolute time came: %s", yes_no(hits == 1));
+	its = (struct itimerspec){{0, 10000000}, {0, 10000000}};
+	timer_settime(t, 0, &its, NULL);
+	struct timespec d = {0, 100000000};
+	siginfo_t si;
+	nanosleep(&d, NULL);
+	r = sigwaitinfo(&s, &si);
+	report("a 10 ms timer blocked for 100 ms: its signal taken: %s, si_overrun counted: %s, "
+	       "timer_getoverrun too: %s",
+	       yes_no(r == SIGRTMIN + 1), yes_no(si.si_overrun >= 1),
+	       yes_no(timer_getoverrun(t) >= 1));
+	its = (struct itimerspec){{0, 10000000}, {1, 0}};
+	timer_settime(t, 0, &its, NULL);
+	timer_gettime(t, &cur);
+	report("timer_gettime: interval 10 ms: %s, value at most 1 s: %s",
+	       yes_no(cur.it_interval.tv_nsec == 10000000),
+	       yes_no(cur.it_value.tv_sec == 0 ||
+	              (cur.it_value.tv_sec == 1 && !cur.it_value.tv_nsec)));
+	r = timer_delete(t);
+	report("timer_delete: %s", res(r));
+	r = timer_delete(t);
+	report("timer_delete again: %s", res(r));
+	ev.sigev_notify = SIGEV_NONE;
+	timer_create(CLOCK_REALTIME, &ev, &tn);
+	its = (struct itimerspec){{0, 0}, {5, 0}};
+	timer_settime(tn, 0, &its, NULL);
+	timer_gettime(tn, &cur);
+	report("SIGEV_NONE: counts down from 5 s: %s",
+	       yes_no(cur.it_value.tv_sec <= 5 &&
+	              (cur.it_value.tv_sec > 0 || cur.it_value.tv_nsec > 0)));
+	timer_delete(tn);
+	report("timer_create(clock 99): %s", res(timer_create(99, &ev, &tn)));
+	ev.sigev_notify = 77;
+	report("timer_create(notify 77): %s", res(timer_create(CLOCK_REALTIME, &ev, &tn)));
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	dfl(SIGRTMIN + 1);
+}
+
 /* ---- waiting for signals ---- */
 static void test_wait(void)
 {
@@ -591,6 +659,7 @@ int main(void)
 	test_faults();
 	test_restart();
 	test_timers();
+	test_posix_timers();
 	test_wait();
 	test_sigchld();
 	test_context();

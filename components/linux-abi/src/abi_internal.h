@@ -149,6 +149,8 @@ uint64_t lx_shm_pages(void);
 
 void lx_shm_exit(struct process *p);
 bool lx_may_signal(struct process *from, struct process *to);
+/* sys_time.c: clock clk's time now in ns (clock_gettime's clocks), or -EINVAL. */
+int lx_clock_now(struct process *p, int clk, uint64_t *ns);
 uint32_t lx_sig_uid(struct process *p);
 int lx_shm_setup(void);
 void lx_shm_shutdown(void);

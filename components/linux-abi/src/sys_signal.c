@@ -11,12 +11,14 @@
 #include <task/wait.h>
 #include "abi_internal.h"
 
-#define SIGKILL        9
-#define SIGSTOP        19
-#define NSEC           1000000000ull
-#define ITIMER_REAL    0
-#define ITIMER_VIRTUAL 1
-#define ITIMER_PROF    2
+#define NSEC            1000000000ull
+#define ITIMER_REAL     0
+#define ITIMER_VIRTUAL  1
+#define ITIMER_PROF     2
+#define CLOCK_REALTIME  0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_BOOTTIME  7
+#define TIMER_ABSTIME   1
 /* The sa_flags Linux keeps (UAPI_SA_FLAGS): others read back as 0. */
 #define SA_KNOWN                                                                                   \
 	(PROCESS_SA_NOCLDSTOP | PROCESS_SA_NOCLDWAIT | PROCESS_SA_SIGINFO | PROCESS_SA_ONSTACK |   \
@@ -271,6 +273,77 @@ static long do_getitimer(struct process *p, int which, uintptr_t uval)
 	return put_itimer(p, uval, value, interval);
 }
 
+/* struct itimerspec: interval, then value (two struct timespec). */
+static long put_itimerspec(struct process *p, uintptr_t u, uint64_t value, uint64_t interval)
+{
+	int64_t ts[4] = {(int64_t)(interval / NSEC), (int64_t)(interval % NSEC),
+	                 (int64_t)(value / NSEC), (int64_t)(value % NSEC)};
+
+	return lx_copy_out(p, u, ts, sizeof(ts)) < 0 ? -EFAULT : 0;
+}
+
+/*
+ * timer_create (Linux's do_timer_create): CLOCK_REALTIME or
+ * CLOCK_MONOTONIC; struct sigevent's value, signo, notify: SIGEV_SIGNAL
+ * (signo 1..64) or SIGEV_NONE; none given is SIGEV_SIGNAL, SIGALRM, the
+ * id as value. SIGEV_THREAD_ID needs threads: -EINVAL.
+ */
+static long do_timer_create(struct process *p, int clk, uintptr_t usev, uintptr_t uid)
+{
+	int sigev = PROCESS_SIGEV_SIGNAL, signo = PROCESS_SIGALRM, id;
+	uint64_t value = 0;
+	bool own_value = !usev;
+
+	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME)
+		return -EINVAL; /* the CPU-time and alarm clocks have no timers here */
+	if (usev) {
+		uint8_t ev[64];
+		if (lx_copy_in(p, ev, usev, sizeof(ev)) < 0)
+			return -EFAULT;
+		memcpy(&value, ev, 8);
+		memcpy(&signo, ev + 8, 4);
+		memcpy(&sigev, ev + 12, 4);
+		if (sigev != PROCESS_SIGEV_SIGNAL && sigev != PROCESS_SIGEV_NONE)
+			return -EINVAL;
+		if (sigev == PROCESS_SIGEV_SIGNAL && (signo < 1 || signo > LX_NSIG))
+			return -EINVAL;
+	}
+	if ((id = process_timer_create(p, clk, sigev, signo, value, own_value)) < 0)
+		return id;
+	if (lx_copy_out(p, uid, &id, sizeof(id)) < 0) {
+		process_timer_delete(p, id);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static long do_timer_settime(struct process *p, int id, int flags, uintptr_t unew, uintptr_t uold)
+{
+	uint64_t interval, value, ov, oi;
+	int64_t ts[4];
+	long rc;
+
+	if (lx_copy_in(p, ts, unew, sizeof(ts)) < 0)
+		return -EFAULT;
+	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= (int64_t)NSEC || ts[2] < 0 || ts[3] < 0 ||
+	    ts[3] >= (int64_t)NSEC)
+		return -EINVAL;
+	interval = (uint64_t)ts[0] * NSEC + (uint64_t)ts[1];
+	value = (uint64_t)ts[2] * NSEC + (uint64_t)ts[3];
+	if (value && (flags & TIMER_ABSTIME)) { /* the clock's time into time from now */
+		uint64_t now;
+		int clk = process_timer_clock(p, id);
+		if (clk < 0)
+			return clk;
+		if ((rc = lx_clock_now(p, clk, &now)) < 0)
+			return rc;
+		value = value > now ? value - now : 1;
+	}
+	if ((rc = process_timer_set(p, id, value, interval, &ov, &oi)) < 0)
+		return rc;
+	return uold ? put_itimerspec(p, uold, ov, oi) : 0;
+}
+
 /*
  * ppoll with no descriptors (glibc's pause() where there is no pause call, and sleeps with
  * a signal mask): sleep until the timeout or a signal. With descriptors:
@@ -342,6 +415,19 @@ long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a)
 		return do_getitimer(p, (int)a[0], a[1]);
 	case NR_ppoll:
 		return do_ppoll(p, a);
+	case NR_timer_create:
+		return do_timer_create(p, (int)a[0], a[1], a[2]);
+	case NR_timer_settime:
+		return do_timer_settime(p, (int)a[0], (int)a[1], a[2], a[3]);
+	case NR_timer_gettime: {
+		uint64_t value, interval;
+		long rc = process_timer_get(p, (int)a[0], &value, &interval);
+		return rc < 0 ? rc : put_itimerspec(p, a[1], value, interval);
+	}
+	case NR_timer_getoverrun:
+		return process_timer_overrun(p, (int)a[0]);
+	case NR_timer_delete:
+		return process_timer_delete(p, (int)a[0]);
 	default:
 		return -ENOSYS;
 	}

@@ -36,7 +36,7 @@ static uint64_t cpu_time(struct process *p)
 	return info.runtime_ns;
 }
 
-static int clock_now(struct process *p, int clk, uint64_t *ns)
+int lx_clock_now(struct process *p, int clk, uint64_t *ns)
 {
 	switch (clk) {
 	case CLOCK_REALTIME:
@@ -89,7 +89,7 @@ static long do_sleep(struct process *p, int clk, int flags, uintptr_t ureq, uint
 
 	if ((rc = get_ts(p, ureq, &req)) < 0)
 		return rc;
-	if ((rc = clock_now(p, clk, &now)) < 0)
+	if ((rc = lx_clock_now(p, clk, &now)) < 0)
 		return rc;
 	mono = hal_time_ns();
 	if (flags & TIMER_ABSTIME)
@@ -111,11 +111,11 @@ long lx_sys_time(struct process *p, unsigned long nr, const unsigned long *a)
 
 	switch (nr) {
 	case NR_clock_gettime:
-		if ((rc = clock_now(p, (int)a[0], &ns)) < 0)
+		if ((rc = lx_clock_now(p, (int)a[0], &ns)) < 0)
 			return rc;
 		return put_ts(p, a[1], ns);
 	case NR_clock_getres:
-		if ((rc = clock_now(p, (int)a[0], &ns)) < 0)
+		if ((rc = lx_clock_now(p, (int)a[0], &ns)) < 0)
 			return rc;
 		return a[1] ? put_ts(p, a[1], 1) : 0;
 	case NR_gettimeofday:

@@ -390,6 +390,7 @@ int process_exec_run(struct process_exec *x)
 	}
 	hal_user_init(&p->uc, entry, stack.sp);
 	set_comm(p, x->path);
+	process_timers_exec(p); /* Linux's exit_itimers: POSIX timers go, ITIMER_REAL stays */
 	if (process_abi_ops && process_abi_ops->exec)
 		process_abi_ops->exec(p, brk);
 	process_vfork_done(p); /* a CLONE_VFORK parent goes on */

@@ -122,7 +122,7 @@ __attribute__((noreturn)) static void group_exit(struct process *p, struct proce
 	hal_spin_unlock_irqrestore(process_tree_lock(), flags);
 	if (process_abi_ops && process_abi_ops->exit)
 		process_abi_ops->exit(g); /* then exit_shm and the like */
-	process_itimer_exit(g);
+	process_timers_exit(g);
 
 	flags = hal_spin_lock_irqsave(process_tree_lock());
 	task_set_owner(task_current(), NULL); /* p may be freed once this task ends */
@@ -276,5 +276,6 @@ void process_wait_all(int *init_status)
 		wq_wait(&all_gone, lock, TASK_FOREVER);
 	}
 	hal_spin_unlock_irqrestore(lock, flags);
+	process_timers_stop(); /* its stack is back before anyone counts frames */
 	*init_status = init_wstatus;
 }

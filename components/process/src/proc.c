@@ -83,7 +83,7 @@ struct process *process_alloc(struct process *parent, bool thread)
 	list_add_tail(&p->threads, &p->thread);
 	p->leader = p;
 	p->nr_threads = 1;
-	list_init(&p->itimer_node);
+	list_init(&p->timers);
 	p->state = PROCESS_NEW;
 	flags = process_lock();
 	if (next_pid <= 0) { /* 2^31 processes: out of pids */

@@ -90,8 +90,13 @@ struct process_syscall {
 	unsigned long arg0;
 };
 void process_signal_deliver(struct process *p, const struct process_syscall *sys);
-/* itimer.c: p ends; its timer stops. */
-void process_itimer_exit(struct process *p);
+/* itimer.c: p ends (every timer goes) or execs (POSIX timers go, ITIMER_REAL stays). */
+void process_timers_exit(struct process *p);
+void process_timers_exec(struct process *p);
+/* thread.c: p takes g's place as the group's leader; the timers go with it (tree lock). */
+void process_timers_lead_locked(struct process *p, struct process *g);
+/* Every process is gone: wait for the timers' task to end (process_wait_all). */
+void process_timers_stop(void);
 /* oom.c: p's space is gone (exit); tree lock held. Wakes the OOM killer's waiters. */
 void process_oom_released_locked(struct process *p);
 

@@ -47,6 +47,12 @@ void process_siginfo_encode(const struct process_siginfo *info, uint8_t out[PROC
 		put64(out, 16, info->addr); /* _sigfault */
 		return;
 	}
+	if (info->code == PROCESS_SI_TIMER) { /* _timer: tid, overrun, sigval */
+		put32(out, 16, (uint32_t)info->timerid);
+		put32(out, 20, (uint32_t)info->overrun);
+		put64(out, 24, info->value);
+		return;
+	}
 	put32(out, 16, (uint32_t)info->pid);
 	put32(out, 20, info->uid);
 	if (s == PROCESS_SIGCHLD && info->code > 0 && info->code != PROCESS_SI_KERNEL)

@@ -4,6 +4,7 @@
  * in fork.c (process_clone), the exits in exit.c.
  */
 #include <klib/errno.h>
+#include <klib/string.h>
 #include <page-alloc/page_alloc.h>
 #include <task/task.h>
 #include "process_internal.h"
@@ -91,6 +92,8 @@ static void take_leadership(struct process *p, struct process *g)
 	p->session_leader = g->session_leader;
 	p->execed = g->execed;
 	p->sig_pending = g->sig_pending;
+	memcpy(p->sig_info, g->sig_info, sizeof(p->sig_info));
+	process_timers_lead_locked(p, g);
 	p->layout = g->layout;
 	list_init(&p->threads);
 	list_add_tail(&p->threads, &p->thread);

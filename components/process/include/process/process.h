@@ -44,6 +44,7 @@
 #include <task/wait.h>
 
 struct task;
+struct process_timer;
 
 enum process_state {
 	PROCESS_NEW,     /* being made by fork or exec of the first process: not visible yet */
@@ -105,13 +106,15 @@ struct process_sigaction {
  * kernel fills): process_siginfo_encode() lays it out as user space's
  * 128-byte siginfo_t. Which fields mean something depends on signo and
  * code, as in Linux's union: pid and uid for kill and sigqueue (value
- * too) and SIGCHLD (status too), addr for faults.
+ * too) and SIGCHLD (status too), addr for faults, timerid, overrun and
+ * value for a POSIX timer's (SI_TIMER).
  */
 struct process_siginfo {
 	int signo, err, code;
 	int32_t pid;
 	uint32_t uid;
 	int status;
+	int timerid, overrun; /* SI_TIMER */
 	uintptr_t addr;
 	uint64_t value;
 };
@@ -180,9 +183,9 @@ struct process {
 	struct process_sigstack sig_altstack;
 	struct process_sigaction sig_action[PROCESS_NSIG];
 	uintptr_t sig_trampoline; /* the page with the return code, mapped at the first handler */
-	uint64_t itimer_deadline; /* ITIMER_REAL: hal_time_ns() when it fires; 0 disarmed */
-	uint64_t itimer_interval; /* its reload, ns */
-	struct list_node itimer_node; /* on the armed list while armed */
+	struct process_timer *itimer; /* ITIMER_REAL, made at its first setitimer */
+	struct list_node timers;      /* timer_create's (struct process_timer.node) */
+	int timer_next_id;            /* the next timer_create id (Linux: per thread group) */
 	int sig_fatal;             /* the signal the process ends by, once one was fatal; 0: none.
 				    * Its own task reads it without the lock (atomic). */
 	bool oom_victim;           /* the OOM killer chose it */
@@ -529,12 +532,41 @@ long process_sigreturn(struct process *p);
  * (0: once); value 0 disarms. The old setting (time left, interval) in
  * old_value and old_interval if not NULL. Kept over exec, not inherited
  * over fork, as Linux's. Task context; take the tree lock; may start the
- * kernel task that fires every process's timer (-ENOMEM, -EAGAIN if that
- * fails; nothing changed then).
+ * kernel task that fires every process's timers. -ENOMEM (its record or
+ * that task could not be made; nothing changed then).
  */
 int process_setitimer(struct process *p, uint64_t value, uint64_t interval, uint64_t *old_value,
                       uint64_t *old_interval);
 void process_getitimer(struct process *p, uint64_t *value, uint64_t *interval);
+
+/*
+ * POSIX timers (timer_create and the rest, Linux's posix-timers.c) on
+ * hal_time_ns(): 'sigev' says what expiry does: PROCESS_SIGEV_SIGNAL
+ * sends 'signo' with SI_TIMER, the timer's id, its overrun and 'value';
+ * PROCESS_SIGEV_NONE nothing (timer_gettime still counts down). An expiry
+ * whose signal is still pending counts an overrun instead. Ids count from
+ * 0 per process. Deleted at exec and exit, not inherited by fork. Task
+ * context of p; take the tree lock.
+ *   process_timer_create: the id, or -EAGAIN (no memory, as Linux's);
+ *     'clock' is the layer's, kept for process_timer_clock (-EINVAL: no
+ *     such id); value_is_id: the signal's value is the id (Linux's rule
+ *     when no sigevent is given).
+ *   process_timer_set: arm at 'value' ns from now (0 disarms), reload
+ *     'interval'; the old setting as process_setitimer. -EINVAL: no such id.
+ *   process_timer_get: time left and interval; -EINVAL.
+ *   process_timer_overrun: the overrun count of the last expiry; -EINVAL.
+ *   process_timer_delete: 0 or -EINVAL.
+ */
+#define PROCESS_SIGEV_SIGNAL 0
+#define PROCESS_SIGEV_NONE   1
+int process_timer_create(struct process *p, int clock, int sigev, int signo, uint64_t value,
+                         bool value_is_id);
+int process_timer_clock(struct process *p, int id);
+int process_timer_set(struct process *p, int id, uint64_t value, uint64_t interval,
+                      uint64_t *old_value, uint64_t *old_interval);
+int process_timer_get(struct process *p, int id, uint64_t *value, uint64_t *interval);
+int process_timer_overrun(struct process *p, int id);
+int process_timer_delete(struct process *p, int id);
 
 /*
  * Process groups and sessions, Linux's calls with their errnos in Linux's

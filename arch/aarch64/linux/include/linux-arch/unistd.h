@@ -131,6 +131,11 @@
 #define NR_rt_sigtimedwait      137
 #define NR_rt_tgsigqueueinfo    240
 #define NR_setitimer            103
+#define NR_timer_create         107
+#define NR_timer_gettime        108
+#define NR_timer_getoverrun     109
+#define NR_timer_settime        110
+#define NR_timer_delete         111
 /* clang-format on */
 
 #endif

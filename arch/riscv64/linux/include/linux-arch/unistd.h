@@ -99,6 +99,11 @@
 #define NR_getitimer            102
 #define NR_setitimer            103
 #define NR_ppoll                73
+#define NR_timer_create         107
+#define NR_timer_gettime        108
+#define NR_timer_getoverrun     109
+#define NR_timer_settime        110
+#define NR_timer_delete         111
 #define NR_getuid               174
 #define NR_geteuid              175
 #define NR_getgid               176
