@@ -7,7 +7,10 @@
  * second one nests on the first; SA_RESTART makes an interrupted wait4
  * run again, without it the call is -EINTR; a frame whose reserved word
  * is not zero ends the process by SIGSEGV; a fault goes to its handler
- * with si_code and si_addr, and kills when blocked.
+ * with si_code and si_addr, and kills when blocked; SA_ONSTACK's frame is
+ * on the alternate stack (EPERM to change it there, ENOMEM under
+ * MINSIGSTKSZ); ITIMER_REAL runs SIGALRM's handler; rt_sigtimedwait takes
+ * a blocked pending signal, then -EAGAIN.
  */
 #include "core_abi.h"
 #include <klib/errno.h>
@@ -327,6 +330,74 @@ static void test_bad_frame_and_faults(void **state)
 	assert_int_equal(bf.fault_addr, NO_AREA + 8);
 }
 
+/* ---- the alternate stack, ITIMER_REAL, sigtimedwait ---- */
+#define ALT_SIZE 8192ul
+static struct {
+	long on_alt, eperm, small, alarm_set, alarm_sig, timedwait, timedwait_code, again;
+	uint64_t alt, sp;
+} as;
+
+static enum hal_user_event alt_and_timers(struct fake_user *u, struct hal_user_trap *t)
+{
+	struct process *p = process_current();
+	struct process_sigstack ss = {.sp = SCRATCH(u) - 4 * 4096, .size = ALT_SIZE};
+	struct process_siginfo info;
+	uint64_t usr2 = PROCESS_SIGBIT(SIGUSR2);
+
+	if (u->pc == HANDLER) {
+		if (u->a[0] == SIGUSR1) {
+			as.sp = u->sp;
+			as.on_alt = u->sp >= as.alt && u->sp < as.alt + ALT_SIZE;
+			as.eperm = process_sigaltstack(p, u->sp, &ss, NULL);
+		} else {
+			as.alarm_sig = (long)u->a[0];
+		}
+		return SYS(u, NR_rt_sigreturn, 0);
+	}
+	switch (u->step++) {
+	case 0:
+		as.alt = ss.sp;
+		ss.size = PROCESS_MINSIGSTKSZ - 1;
+		as.small = process_sigaltstack(p, u->sp, &ss, NULL);
+		ss.size = ALT_SIZE;
+		process_sigaltstack(p, u->sp, &ss, NULL);
+		handle(SIGUSR1, PROCESS_SA_ONSTACK);
+		return SYS(u, NR_kill, p->pid, SIGUSR1);
+	case 1: /* ITIMER_REAL in 1 ms: SIGALRM's handler runs at a return to user mode */
+		handle(14, 0);
+		as.alarm_set = process_setitimer(p, 1000000, 0, NULL, NULL);
+		return SYS(u, NR_sched_yield, 0);
+	case 2:
+		if (!as.alarm_sig) {
+			u->step--;
+			return SYS(u, NR_sched_yield, 0);
+		}
+		process_sigmask(p, 0, &usr2, NULL);
+		return SYS(u, NR_kill, p->pid, SIGUSR2);
+	case 3:
+		as.timedwait = process_sigtimedwait(p, usr2, 0, &info);
+		as.timedwait_code = info.code;
+		as.again = process_sigtimedwait(p, usr2, 0, &info);
+		return SYS(u, NR_exit, 0);
+	}
+	return fake_trap(u, t, HAL_USER_ILLEGAL);
+}
+
+static void test_altstack_timer_timedwait(void **state)
+{
+	(void)state;
+	proc_test_program("/alt", alt_and_timers);
+	assert_int_equal(core_run("/alt"), EXITED(0));
+	assert_int_equal(as.small, -ENOMEM);
+	assert_true(as.on_alt); /* SA_ONSTACK: the frame is on the alternate stack */
+	assert_int_equal(as.eperm, -EPERM);
+	assert_int_equal(as.alarm_set, 0);
+	assert_int_equal(as.alarm_sig, 14);
+	assert_int_equal(as.timedwait, SIGUSR2);
+	assert_int_equal(as.timedwait_code, PROCESS_SI_USER);
+	assert_int_equal(as.again, -EAGAIN);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -342,6 +413,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_lowest_first_and_nested, setup),
 	    cmocka_unit_test_setup(test_restart_or_eintr, setup),
 	    cmocka_unit_test_setup(test_bad_frame_and_faults, setup),
+	    cmocka_unit_test_setup(test_altstack_timer_timedwait, setup),
 	};
 
 	proc_test_boot();
