@@ -616,6 +616,63 @@ static void test_sigchld(void)
 	dfl(SIGCHLD);
 }
 
+static void test_job_control(void)
+{
+	sigset_t s = one(SIGCHLD), old, empty;
+	int status = 0;
+	pid_t c, r;
+
+	install(SIGCHLD, record, 0);
+	sigprocmask(SIG_BLOCK, &s, &old);
+	sigemptyset(&empty);
+	c = fork();
+	if (c == 0) {
+		for (;;)
+			pause();
+	}
+	hits = 0;
+	kill(c, SIGSTOP);
+	r = waitpid(c, &status, WUNTRACED);
+	report("SIGSTOP: wait4(WUNTRACED) reports it stopped by SIGSTOP: %s",
+	       yes_no(r == c && WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP));
+	while (!hits)
+		sigsuspend(&empty);
+	report("SIGCHLD with CLD_STOPPED, si_status SIGSTOP: %s",
+	       yes_no(seen_code == CLD_STOPPED && seen_status == SIGSTOP));
+	r = waitpid(c, &status, WUNTRACED | WNOHANG);
+	report("the stop is reported once: %s", yes_no(r == 0));
+	hits = 0;
+	kill(c, SIGCONT);
+	r = waitpid(c, &status, WCONTINUED);
+	report("SIGCONT: wait4(WCONTINUED) reports it continued: %s",
+	       yes_no(r == c && WIFCONTINUED(status)));
+	while (!hits)
+		sigsuspend(&empty);
+	report("SIGCHLD with CLD_CONTINUED: %s", yes_no(seen_code == CLD_CONTINUED));
+	kill(c, SIGTSTP);
+	r = waitpid(c, &status, WUNTRACED);
+	report("SIGTSTP's default stops too: %s",
+	       yes_no(r == c && WIFSTOPPED(status) && WSTOPSIG(status) == SIGTSTP));
+	kill(c, SIGTERM);
+	kill(c, SIGCONT);
+	r = waitpid(c, &status, 0);
+	report("stopped, then SIGTERM and SIGCONT: killed by SIGTERM: %s",
+	       yes_no(r == c && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM));
+	c = fork();
+	if (c == 0) {
+		for (;;)
+			pause();
+	}
+	kill(c, SIGSTOP);
+	waitpid(c, &status, WUNTRACED);
+	kill(c, SIGKILL);
+	r = waitpid(c, &status, 0);
+	report("a stopped child takes SIGKILL: %s",
+	       yes_no(r == c && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL));
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	dfl(SIGCHLD);
+}
+
 static void test_context(void)
 {
 	static volatile int n;
@@ -662,6 +719,7 @@ int main(void)
 	test_posix_timers();
 	test_wait();
 	test_sigchld();
+	test_job_control();
 	test_context();
 	test_exec_fork();
 	report("summary: %u checks", checks + 1);

@@ -230,6 +230,8 @@ static char state_letter(struct process *p, const struct task_info *ti)
 {
 	if (p->state == PROCESS_ZOMBIE)
 		return 'Z';
+	if (p->leader->stop_done)
+		return 'T';
 	return p->task && ti->activity == TASK_ACT_SLEEPING ? 'S' : 'R';
 }
 

@@ -107,7 +107,8 @@ static long do_wait4(struct process *p, const unsigned long *a)
 		return -EINVAL;
 	if (pid == INT32_MIN) /* Linux: -INT_MIN overflows */
 		return -ESRCH;
-	rc = process_wait(p, pid, options & WNOHANG, &status);
+	rc =
+	    process_wait(p, pid, (unsigned)(options & (WNOHANG | WUNTRACED | WCONTINUED)), &status);
 	if (rc == -EINTR)
 		return -ERESTARTSYS; /* a handler with SA_RESTART waits again, as Linux's do_wait */
 	if (rc > 0 && a[1] && lx_copy_out(p, a[1], &status, sizeof(status)) < 0)

@@ -169,6 +169,7 @@ void process_thread_exit(struct process *p, int wstatus)
 		p->as = NULL;
 		process_unwaited_locked(p);
 	}
+	process_stop_check_locked(g); /* the others may all be stopped now */
 	if (g->exec_thread && g->nr_threads == 1)
 		wq_wake_all(&g->group_wq); /* de_thread waits for the last of them */
 	process_unlock(flags);
@@ -215,11 +216,24 @@ static bool matches(const struct process *p, const struct process *c, int32_t pi
 	return c->pgid == (pid == 0 ? p->pgid : -pid);
 }
 
-long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus)
+/* What c has to tell a wait4 with 'options' (Linux's wait_consider_task): a status, or -1. */
+static int report_of(struct process *c, unsigned options)
+{
+	if (c->state == PROCESS_ZOMBIE)
+		return c->wstatus;
+	if ((options & PROCESS_WUNTRACED) && c->stop_done && c->stop_report)
+		return (c->stop_sig << 8) | 0x7f;
+	if ((options & PROCESS_WCONTINUED) && c->cont_report)
+		return 0xffff;
+	return -1;
+}
+
+long process_wait(struct process *p, int32_t pid, unsigned options, int *wstatus)
 {
 	hal_spinlock_t *lock = process_tree_lock();
 	unsigned long flags = hal_spin_lock_irqsave(lock);
 	struct process *c, *found;
+	int status = -1;
 	bool any;
 	long rc;
 
@@ -231,26 +245,29 @@ long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus)
 			if (!matches(p, c, pid))
 				continue;
 			any = true;
-			if (c->state == PROCESS_ZOMBIE) {
+			if ((status = report_of(c, options)) != -1) {
 				found = c;
 				break;
 			}
 		}
-		if (found || !any || nohang)
+		if (found || !any || (options & PROCESS_WNOHANG))
 			break;
-		/* Interruptible, as Linux's do_wait: a fatal signal ends it. */
+		/* Interruptible, as Linux's do_wait: a signal ends it. */
 		if (wq_wait_intr(&p->child_exit, lock, TASK_FOREVER, TASK_WAIT_INTERRUPTIBLE) ==
 		    -EINTR) {
 			hal_spin_unlock_irqrestore(lock, flags);
 			return -EINTR;
 		}
 	}
+	rc = found ? found->pid : any ? 0 : -ECHILD;
 	if (found) {
-		*wstatus = found->wstatus;
-		rc = found->pid;
-		process_reap_locked(found);
-	} else {
-		rc = any ? 0 : -ECHILD;
+		*wstatus = status;
+		if (found->state != PROCESS_ZOMBIE) { /* a stop or a continue: reported once */
+			found->stop_report = found->cont_report = false;
+			found = NULL;
+		} else {
+			process_reap_locked(found);
+		}
 	}
 	hal_spin_unlock_irqrestore(lock, flags);
 	if (found)

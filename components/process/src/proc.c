@@ -84,6 +84,7 @@ struct process *process_alloc(struct process *parent, bool thread)
 	p->leader = p;
 	p->nr_threads = 1;
 	list_init(&p->timers);
+	wq_init(&p->stop_wq);
 	p->state = PROCESS_NEW;
 	flags = process_lock();
 	if (next_pid <= 0) { /* 2^31 processes: out of pids */

@@ -59,6 +59,16 @@ void process_unwaited_locked(struct process *p);
 
 /* Send info->signo to p (Linux's send_signal). */
 void process_send_locked(struct process *p, const struct process_siginfo *info);
+/* Does sig's default action stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU)? */
+bool process_sig_stops(int sig);
+/* p took a stop signal: its group stops (every thread interrupted to park). Tree lock held. */
+void process_stop_group_locked(struct process *p, int sig);
+/*
+ * The group g is stopping: once all its threads are parked (or gone) the
+ * stop is done, the parent told (SIGCHLD, CLD_STOPPED; wait4 WUNTRACED).
+ * Tree lock held.
+ */
+void process_stop_check_locked(struct process *g);
 /* Is sig ignored by p's action (SIG_IGN, or a default that ignores)? */
 bool process_sig_ignored_locked(const struct process *p, int sig);
 /* Set p's mask: what it unblocks acts (fatal, dropped, or wakes p). */

@@ -234,10 +234,31 @@ __attribute__((noreturn)) static void die(struct process *p, int sig)
 	process_exit(p, sig & 0x7f);
 }
 
+/*
+ * Linux's do_signal_stop for one thread: p sleeps (killable) while its
+ * group is stopped; the last thread to arrive completes the stop. Called
+ * with the tree lock held (flags from process_lock), returns with it
+ * released.
+ */
+static void park_locked(struct process *p, unsigned long flags)
+{
+	hal_spinlock_t *lock = process_tree_lock();
+	struct process *g = p->leader;
+
+	g->stop_parked++;
+	process_stop_check_locked(g);
+	while (g->stopped && !p->sig_fatal)
+		if (wq_wait_intr(&g->stop_wq, lock, TASK_FOREVER, TASK_WAIT_KILLABLE) == -EINTR)
+			break;
+	g->stop_parked--;
+	hal_spin_unlock_irqrestore(lock, flags);
+}
+
 /* Nothing to do: the common case, without the tree lock. */
 static bool nothing_to_do(struct process *p, const struct process_syscall *sys)
 {
-	if (__atomic_load_n(&p->sig_fatal, __ATOMIC_ACQUIRE) || p->leader->sig_restore_saved)
+	if (__atomic_load_n(&p->sig_fatal, __ATOMIC_ACQUIRE) || p->leader->sig_restore_saved ||
+	    __atomic_load_n(&p->leader->stopped, __ATOMIC_ACQUIRE))
 		return false;
 	if (sys && sys->ret <= -ERESTARTSYS && sys->ret >= -ERESTART_RESTARTBLOCK)
 		return false;
@@ -261,6 +282,10 @@ void process_signal_deliver(struct process *p, const struct process_syscall *sys
 			process_unlock(flags);
 			die(p, sig);
 		}
+		if (p->leader->stopped) {
+			park_locked(p, flags);
+			continue; /* SIGCONT, or to die */
+		}
 		if (!(sig =
 		          (int)process_sig_next(p->leader->sig_pending, p->leader->sig_blocked))) {
 			if (p->leader
@@ -280,6 +305,11 @@ void process_signal_deliver(struct process *p, const struct process_syscall *sys
 		    (act.handler == PROCESS_SIG_DFL && p->pid == 1)) {
 			process_unlock(flags);
 			continue;
+		}
+		if (act.handler == PROCESS_SIG_DFL && process_sig_stops(sig)) {
+			process_stop_group_locked(p, sig);
+			process_unlock(flags);
+			continue; /* the loop parks it */
 		}
 		if (act.handler == PROCESS_SIG_DFL) {
 			process_make_fatal_locked(p, sig);

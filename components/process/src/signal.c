@@ -11,19 +11,81 @@
 #include <task/task.h>
 #include "process_internal.h"
 
-#define SIGTSTP     20
-#define SIGTTIN     21
-#define SIGTTOU     22
 #define SIGURG      23
 #define SIGWINCH    28
 #define UNBLOCKABLE (PROCESS_SIGBIT(PROCESS_SIGKILL) | PROCESS_SIGBIT(PROCESS_SIGSTOP))
 
-/* Linux's sig_kernel_ignore, and the stop signals (no job control yet: dropped too). */
+/* Linux's sig_kernel_ignore. */
 static bool default_ignores(int sig)
 {
-	return sig == PROCESS_SIGCHLD || sig == PROCESS_SIGCONT || sig == SIGURG ||
-	       sig == SIGWINCH || sig == PROCESS_SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
-	       sig == SIGTTOU;
+	return sig == PROCESS_SIGCHLD || sig == PROCESS_SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
+bool process_sig_stops(int sig)
+{
+	return sig == PROCESS_SIGSTOP || sig == PROCESS_SIGTSTP || sig == PROCESS_SIGTTIN ||
+	       sig == PROCESS_SIGTTOU;
+}
+
+#define STOP_SET                                                                                   \
+	(PROCESS_SIGBIT(PROCESS_SIGSTOP) | PROCESS_SIGBIT(PROCESS_SIGTSTP) |                       \
+	 PROCESS_SIGBIT(PROCESS_SIGTTIN) | PROCESS_SIGBIT(PROCESS_SIGTTOU))
+
+/*
+ * Linux's do_notify_parent_cldstop for the group g: SIGCHLD with
+ * CLD_STOPPED or CLD_CONTINUED, unless the parent's SIGCHLD has
+ * SA_NOCLDSTOP; its wait4 (WUNTRACED, WCONTINUED) is woken either way.
+ */
+static void notify_stop_locked(struct process *g, int code, int sig)
+{
+	struct process *parent = g->parent;
+	struct process_siginfo info = {
+	    .signo = PROCESS_SIGCHLD, .code = code, .pid = g->pid, .status = sig};
+
+	if (!parent)
+		return;
+	info.uid = process_sig_uid_locked(g);
+	if (!(parent->leader->sig_action[PROCESS_SIGCHLD - 1].flags & PROCESS_SA_NOCLDSTOP))
+		process_send_locked(parent, &info);
+	wq_wake_all(&parent->child_exit);
+}
+
+/* Linux's do_signal_stop, started by p: every other thread of the group is to stop too. */
+void process_stop_group_locked(struct process *p, int sig)
+{
+	struct process *g = p->leader, *t;
+
+	g->stopped = true;
+	g->stop_sig = sig;
+	g->stop_done = false;
+	list_for_each_entry(t, &g->threads, thread) if (t != p && t->task)
+	    task_interrupt(t->task, TASK_INTR_SIGNAL);
+}
+
+void process_stop_check_locked(struct process *g)
+{
+	if (!g->stopped || g->stop_done || g->stop_parked < g->nr_threads)
+		return;
+	g->stop_done = true; /* the last thread stopped: Linux's SIGNAL_STOP_STOPPED */
+	g->stop_report = true;
+	g->cont_report = false;
+	notify_stop_locked(g, PROCESS_CLD_STOPPED, g->stop_sig);
+}
+
+/* Linux's prepare_signal for SIGCONT: the group goes on, pending stops are dropped. */
+static void continue_group_locked(struct process *g)
+{
+	bool was_done = g->stop_done;
+
+	g->sig_pending &= ~STOP_SET;
+	if (!g->stopped)
+		return;
+	g->stopped = g->stop_done = g->stop_report = false;
+	wq_wake_all(&g->stop_wq);
+	if (!was_done)
+		return; /* a stop not finished is undone without a word */
+	g->cont_report = true;
+	notify_stop_locked(g, PROCESS_CLD_CONTINUED, PROCESS_SIGCONT);
 }
 
 bool process_sig_ignored_locked(const struct process *p, int sig)
@@ -78,7 +140,8 @@ static void complete(struct process *p, int sig)
 {
 	bool blocked = (p->leader->sig_blocked & PROCESS_SIGBIT(sig)) && sig != PROCESS_SIGKILL;
 
-	if (!blocked && p->leader->sig_action[sig - 1].handler == PROCESS_SIG_DFL && p->pid != 1)
+	if (!blocked && p->leader->sig_action[sig - 1].handler == PROCESS_SIG_DFL && p->pid != 1 &&
+	    !process_sig_stops(sig) && !(p->leader->stopped && sig != PROCESS_SIGKILL))
 		process_make_fatal_locked(p, sig);
 	process_sig_recalc_locked(p);
 }
@@ -95,6 +158,11 @@ void process_send_locked(struct process *p, const struct process_siginfo *info)
 
 	if (p->state != PROCESS_RUNNING || p->sig_fatal)
 		return; /* a zombie, or already dying */
+	/* Linux's prepare_signal: SIGCONT and the stop signals cancel each other. */
+	if (process_sig_stops(sig))
+		p->leader->sig_pending &= ~PROCESS_SIGBIT(PROCESS_SIGCONT);
+	else if (sig == PROCESS_SIGCONT)
+		continue_group_locked(p->leader);
 	/* Linux's sig_ignored: a blocked signal is never ignored (its action may change). */
 	if (!(p->leader->sig_blocked & PROCESS_SIGBIT(sig)) || sig == PROCESS_SIGKILL) {
 		if (p->pid == 1 && p->leader->sig_action[sig - 1].handler == PROCESS_SIG_DFL)

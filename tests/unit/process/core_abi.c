@@ -19,7 +19,8 @@ static void count(int *c)
 static long do_wait4(struct process *p, const unsigned long *a)
 {
 	int status = 0;
-	long rc = process_wait(p, (int32_t)a[0], a[2] & WNOHANG, &status);
+	long rc = process_wait(p, (int32_t)a[0],
+	                       (unsigned)a[2] & 11u /* WNOHANG, WUNTRACED, WCONTINUED */, &status);
 
 	if (rc == -EINTR)
 		return -ERESTARTSYS; /* as Linux's do_wait: SA_RESTART waits again */
@@ -119,8 +120,12 @@ static int on_ids(struct process *p, uint32_t ids[4])
 }
 
 static const struct process_abi core_abi = {
-	.syscall = core_syscall, .fork = on_fork, .exec = on_exec, .exit = on_exit,
-	.release = on_release, .ids = on_ids,
+    .syscall = core_syscall,
+    .fork = on_fork,
+    .exec = on_exec,
+    .exit = on_exit,
+    .release = on_release,
+    .ids = on_ids,
 };
 
 void core_abi_init(void)

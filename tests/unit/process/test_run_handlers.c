@@ -398,6 +398,64 @@ static void test_altstack_timer_timedwait(void **state)
 	assert_int_equal(as.again, -EAGAIN);
 }
 
+/* ---- job control: SIGSTOP, wait4 WUNTRACED, SIGCONT, WCONTINUED ---- */
+static struct {
+	long child, stopped, stopped_status, again, cont, cont_status, end_status;
+} jc;
+
+static enum hal_user_event job_control(struct fake_user *u, struct hal_user_trap *t)
+{
+	if (u->step >= 100) { /* the child: system calls until it is killed */
+		u->step = 100;
+		return SYS(u, NR_sched_yield, 0);
+	}
+	switch (u->step++) {
+	case 0:
+		return SYS(u, NR_clone, SIGCHLD);
+	case 1:
+		if (fake_ret(u) == 0) {
+			u->step = 100;
+			return SYS(u, NR_sched_yield, 0);
+		}
+		jc.child = fake_ret(u);
+		return SYS(u, NR_kill, jc.child, PROCESS_SIGSTOP);
+	case 2:
+		return SYS(u, NR_wait4, jc.child, SCRATCH(u), PROCESS_WUNTRACED);
+	case 3:
+		jc.stopped = fake_ret(u);
+		jc.stopped_status = read32(SCRATCH(u));
+		return SYS(u, NR_wait4, jc.child, SCRATCH(u), PROCESS_WUNTRACED | PROCESS_WNOHANG);
+	case 4:
+		jc.again = fake_ret(u);
+		return SYS(u, NR_kill, jc.child, PROCESS_SIGCONT);
+	case 5:
+		return SYS(u, NR_wait4, jc.child, SCRATCH(u), PROCESS_WCONTINUED);
+	case 6:
+		jc.cont = fake_ret(u);
+		jc.cont_status = read32(SCRATCH(u));
+		return SYS(u, NR_kill, jc.child, SIGKILL);
+	case 7:
+		return SYS(u, NR_wait4, jc.child, SCRATCH(u), 0);
+	case 8:
+		jc.end_status = read32(SCRATCH(u));
+		return SYS(u, NR_exit, 0);
+	}
+	return fake_trap(u, t, HAL_USER_ILLEGAL);
+}
+
+static void test_stop_and_continue(void **state)
+{
+	(void)state;
+	proc_test_program("/jobs", job_control);
+	assert_int_equal(core_run("/jobs"), EXITED(0));
+	assert_int_equal(jc.stopped, jc.child);
+	assert_int_equal(jc.stopped_status, (PROCESS_SIGSTOP << 8) | 0x7f);
+	assert_int_equal(jc.again, 0); /* reported once */
+	assert_int_equal(jc.cont, jc.child);
+	assert_int_equal(jc.cont_status, 0xffff);
+	assert_int_equal(jc.end_status, KILLED(SIGKILL));
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -414,6 +472,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_restart_or_eintr, setup),
 	    cmocka_unit_test_setup(test_bad_frame_and_faults, setup),
 	    cmocka_unit_test_setup(test_altstack_timer_timedwait, setup),
+	    cmocka_unit_test_setup(test_stop_and_continue, setup),
 	};
 
 	proc_test_boot();

@@ -63,6 +63,9 @@ enum process_state {
 #define PROCESS_SIGCHLD     17
 #define PROCESS_SIGCONT 18
 #define PROCESS_SIGSTOP     19
+#define PROCESS_SIGTSTP     20
+#define PROCESS_SIGTTIN     21
+#define PROCESS_SIGTTOU     22
 #define PROCESS_SIGBIT(sig) (1ull << ((sig) - 1))
 
 /* Linux's sa_handler values and sa_flags (include/uapi/asm-generic/signal-defs.h). */
@@ -86,20 +89,22 @@ struct process_sigaction {
 };
 
 /* si_code values (include/uapi/asm-generic/siginfo.h). */
-#define PROCESS_SI_USER     0
-#define PROCESS_SI_KERNEL   0x80
-#define PROCESS_SI_QUEUE    (-1)
-#define PROCESS_SI_TIMER    (-2)
-#define PROCESS_SI_TKILL    (-6)
-#define PROCESS_SEGV_MAPERR 1
-#define PROCESS_SEGV_ACCERR 2
-#define PROCESS_BUS_ADRALN  1
-#define PROCESS_BUS_ADRERR  2
-#define PROCESS_ILL_ILLOPC  1
-#define PROCESS_TRAP_BRKPT  1
-#define PROCESS_CLD_EXITED  1
-#define PROCESS_CLD_KILLED  2
-#define PROCESS_CLD_DUMPED  3
+#define PROCESS_SI_USER       0
+#define PROCESS_SI_KERNEL     0x80
+#define PROCESS_SI_QUEUE      (-1)
+#define PROCESS_SI_TIMER      (-2)
+#define PROCESS_SI_TKILL      (-6)
+#define PROCESS_SEGV_MAPERR   1
+#define PROCESS_SEGV_ACCERR   2
+#define PROCESS_BUS_ADRALN    1
+#define PROCESS_BUS_ADRERR    2
+#define PROCESS_ILL_ILLOPC    1
+#define PROCESS_TRAP_BRKPT    1
+#define PROCESS_CLD_EXITED    1
+#define PROCESS_CLD_KILLED    2
+#define PROCESS_CLD_DUMPED    3
+#define PROCESS_CLD_STOPPED   5
+#define PROCESS_CLD_CONTINUED 6
 
 /*
  * What a pending signal carries (Linux's kernel_siginfo, the fields this
@@ -183,6 +188,19 @@ struct process {
 	struct process_sigstack sig_altstack;
 	struct process_sigaction sig_action[PROCESS_NSIG];
 	uintptr_t sig_trampoline; /* the page with the return code, mapped at the first handler */
+	/*
+	 * Job control, the leader's for the group (Linux's group stop:
+	 * SIGNAL_STOP_STOPPED, SIGNAL_STOP_CONTINUED, group_stop_count).
+	 * 'stopped' from the moment a thread takes a stop signal (stop_sig)
+	 * until SIGCONT; every thread then sleeps on stop_wq on its way back
+	 * to user mode (stop_parked of them), and once all do the stop is
+	 * done: the parent is told, and stop_report / cont_report are what
+	 * its wait4 WUNTRACED / WCONTINUED has not seen yet.
+	 */
+	bool stopped, stop_done, stop_report, cont_report;
+	int stop_sig;
+	unsigned stop_parked;
+	struct wait_queue stop_wq;
 	struct process_timer *itimer; /* ITIMER_REAL, made at its first setitimer */
 	struct list_node timers;      /* timer_create's (struct process_timer.node) */
 	int timer_next_id;            /* the next timer_create id (Linux: per thread group) */
@@ -426,11 +444,17 @@ __attribute__((noreturn)) void process_thread_exit(struct process *p, int wstatu
 
 /*
  * wait4(): collect a child: pid > 0 that child, -1 any, 0 one of the
- * caller's process group, < -1 one of group -pid. 'nohang': 0 when none
- * has ended. Sleeps interruptibly. Returns the pid and *wstatus, -ECHILD
- * (no such child), or -EINTR (a signal ends the wait: p is to die).
+ * caller's process group, < -1 one of group -pid. 'options' as Linux's
+ * wait4: PROCESS_WNOHANG (0 when none has changed), PROCESS_WUNTRACED (a
+ * child that stopped is reported once, status (sig << 8) | 0x7f, and not
+ * collected), PROCESS_WCONTINUED (a stopped child continued: 0xffff).
+ * Sleeps interruptibly. Returns the pid and *wstatus, -ECHILD (no such
+ * child), or -EINTR (a signal ends the wait).
  */
-long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus);
+#define PROCESS_WNOHANG    1u
+#define PROCESS_WUNTRACED  2u
+#define PROCESS_WCONTINUED 8u
+long process_wait(struct process *p, int32_t pid, unsigned options, int *wstatus);
 
 /*
  * kill(pid, sig) from 'from' (NULL: the kernel, which may signal anyone),
@@ -444,11 +468,12 @@ long process_wait(struct process *p, int32_t pid, bool nohang, int *wstatus);
  * the last target's error; for -1, the last error other than -EPERM (so 0
  * when every target refused: Linux's rule). What a signal then does is
  * the target's action (Linux's prepare_signal): ignored (SIG_IGN, or a
- * default that ignores, the stop signals included: no job control yet)
- * it is dropped; blocked it stays pending; with a handler it is pending
- * and wakes the target from an interruptible wait; with the default that
- * ends a process the target is to die (pid 1 excepted: Linux's init has no
- * default actions), which wakes it from any killable wait. The siginfo is
+ * default that ignores) it is dropped; blocked it stays pending; with a
+ * handler, or the default of a stop signal, it is pending and wakes the
+ * target from an interruptible wait (it stops on its way back to user
+ * mode; SIGCONT continues it); with the default that ends a process the
+ * target is to die (pid 1 excepted: Linux's init has no default actions),
+ * which wakes it from any killable wait, a stopped one too. The siginfo is
  * SI_USER from 'from' (SI_KERNEL from NULL). Task context; takes the tree
  * lock.
  */
