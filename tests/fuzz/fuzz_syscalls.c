@@ -24,7 +24,9 @@
  * and sleeps are cut to at most a millisecond (invalid times stay invalid):
  * nanosleep's, clock_nanosleep's, and the timeouts of ppoll and
  * rt_sigtimedwait (none given is a zero one); rt_sigsuspend, which only a
- * signal ends, becomes getpid().
+ * signal ends, becomes getpid(). A stop signal sent (kill, tkill, tgkill,
+ * rt_sigqueueinfo, rt_tgsigqueueinfo) becomes SIGCONT: a stopped process
+ * waits for a SIGCONT nobody in the run would send.
  *
  * After each input every process must be gone, and after the layer's
  * shutdown every frame back: a leak, a kernel panic (kassert) or a
@@ -43,14 +45,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NR_exit            93
-#define NR_ppoll           73
-#define NR_nanosleep       101
-#define NR_clock_nanosleep 115
-#define NR_rt_sigsuspend   133
-#define NR_rt_sigtimedwait 137
-#define NR_getpid          172
-#define NR_clone           220
+#define NR_exit              93
+#define NR_ppoll             73
+#define NR_nanosleep         101
+#define NR_clock_nanosleep   115
+#define NR_rt_sigsuspend     133
+#define NR_rt_sigtimedwait   137
+#define NR_kill              129
+#define NR_tkill             130
+#define NR_tgkill            131
+#define NR_rt_sigqueueinfo   138
+#define NR_rt_tgsigqueueinfo 240
+#define NR_getpid            172
+#define NR_clone             220
 
 #define PG            4096ul
 #define SCRATCH_PAGES 16ul
@@ -150,6 +157,14 @@ static unsigned long bound_sleep(struct fake_user *u, unsigned long nr, unsigned
 	return NR_getpid;
 }
 
+/* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU (as the call reads its int) become SIGCONT. */
+static unsigned long no_stop(unsigned long sig)
+{
+	int s = (int)sig;
+
+	return s >= 19 && s <= 22 ? 18 : sig;
+}
+
 static enum hal_user_event program(struct fake_user *u, struct hal_user_trap *t)
 {
 	(void)t;
@@ -173,6 +188,10 @@ static enum hal_user_event program(struct fake_user *u, struct hal_user_trap *t)
 		for (unsigned i = 0; i < 6; i++)
 			a[i] = argument(u, (kinds >> (2 * i)) & 3);
 		op %= 512;
+		if (op == NR_kill || op == NR_tkill || op == NR_rt_sigqueueinfo)
+			a[1] = no_stop(a[1]);
+		if (op == NR_tgkill || op == NR_rt_tgsigqueueinfo)
+			a[2] = no_stop(a[2]);
 		if (op == NR_nanosleep || op == NR_clock_nanosleep || op == NR_ppoll ||
 		    op == NR_rt_sigsuspend || op == NR_rt_sigtimedwait)
 			op = (unsigned)bound_sleep(u, op, a);
