@@ -46,7 +46,8 @@ static long core_syscall(struct process *p, unsigned long nr, const unsigned lon
 	case NR_exit_group:
 		process_exit(p, EXITED((int)a[0]));
 	case NR_clone:
-		return process_fork(p, NULL, NULL);
+		return process_clone(p, (a[0] & CLONE_THREAD) ? PROCESS_CLONE_THREAD : 0, NULL,
+		                     NULL);
 	case NR_execve:
 		return process_exec(p, (const char *)a[0], (const char *const *)a[1], NULL);
 	case NR_wait4:
@@ -80,6 +81,13 @@ static int on_fork(struct process *parent, struct process *child)
 {
 	(void)parent;
 	count(&core_abi_counts.forks);
+	return (child->abi = state_new(child)) ? 0 : -ENOMEM;
+}
+
+static int on_clone_thread(struct process *parent, struct process *child)
+{
+	(void)parent;
+	count(&core_abi_counts.threads);
 	return (child->abi = state_new(child)) ? 0 : -ENOMEM;
 }
 
@@ -125,6 +133,7 @@ static const struct process_abi core_abi = {
     .exec = on_exec,
     .exit = on_exit,
     .release = on_release,
+    .clone_thread = on_clone_thread,
     .ids = on_ids,
 };
 
@@ -141,10 +150,11 @@ int core_run(const char *path)
 
 	proc_test_start(path, NULL);
 	status = proc_test_wait_all();
-	/* Every process ended once and gave its state back once (the first one's
-	 * was made at its exec, the others' at fork). */
+	/* Every process ended once and every thread gave its state back once
+	 * (the first one's was made at its exec, the others' at fork or clone). */
 	assert_int_equal(core_abi_counts.exits, core_abi_counts.forks + 1);
-	assert_int_equal(core_abi_counts.releases, core_abi_counts.forks + 1);
+	assert_int_equal(core_abi_counts.releases,
+	                 core_abi_counts.forks + core_abi_counts.threads + 1);
 	assert_int_equal(core_abi_counts.exit_with_space, 0);
 	assert_int_equal(core_abi_counts.release_foreign, 0);
 	/* Spaces, page tables, process records: every frame is back. */

@@ -3,7 +3,8 @@
  * is one process.h function, with the arguments passed as they are (exec's
  * path and argv are kernel pointers: the core takes kernel strings). Its
  * hooks count how often process called them, so a test can check that
- * every process got its state at fork or exec and gave it back once.
+ * every process got its state at fork or exec and gave it back once. A
+ * thread gets state of its own (the layer's clone_thread hook).
  */
 #ifndef CORE_ABI_H
 #define CORE_ABI_H
@@ -18,6 +19,7 @@
 #define NR_rt_sigreturn 139
 #define NR_getpid      172
 #define NR_getppid     173
+/* clone (flags): CLONE_THREAD makes a thread, anything else forks */
 #define NR_clone       220
 #define NR_execve      221 /* (path, argv) as kernel pointers */
 #define NR_wait4       260 /* (pid, user address of the status or 0, WNOHANG or 0) */
@@ -25,9 +27,10 @@
 #define WNOHANG 1
 #define SIGKILL 9
 #define SIGCHLD 17
+#define CLONE_THREAD 0x10000
 
 struct core_abi_counts {
-	int forks, execs, exits, releases;
+	int forks, threads, execs, exits, releases; /* exits: one per thread group */
 	int exit_with_space; /* exit() hooks called before the space was gone (Linux: exit_mm first) */
 	int release_foreign;    /* release() of state another process made */
 };
