@@ -3,7 +3,9 @@
  * mutexes, condition variables, rwlocks, barriers, thread-local storage,
  * robust mutexes), the raw futex calls and their errors, clone's and
  * clone3's flag rules, exit against exit_group, CLONE_CHILD_CLEARTID,
- * tgkill, wait4 and execve from a thread, posix_spawn.
+ * tgkill, wait4 and execve from a thread, posix_spawn, a stop signal
+ * stopping every thread of a group, a POSIX timer that outlives the
+ * thread that made it.
  *
  * One line per check: what was done and what came back, never an id or a
  * time, so the transcript is the same on Linux (natively, under
@@ -481,6 +483,116 @@ static void check_futex_shared(void)
 	munmap((void *)w, 4096);
 }
 
+/* ---- signals to a thread group: stop and continue, timers ---- */
+
+static volatile unsigned long *spins; /* MAP_SHARED: [0] the child's main thread, [1] its thread */
+
+static void *spinner(void *arg)
+{
+	(void)arg;
+	for (;;) /* no system call: it stops from an interrupt's way back to user mode */
+		__atomic_add_fetch(&spins[1], 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static bool both_move(void)
+{
+	unsigned long a = spins[0], b = spins[1];
+	struct timespec ms = {0, 1000000};
+
+	for (int i = 0; i < 10000; i++) {
+		if (spins[0] != a && spins[1] != b)
+			return true;
+		nanosleep(&ms, NULL);
+	}
+	return false;
+}
+
+/*
+ * SIGSTOP stops every thread of the group (Linux reports the stop once
+ * all have stopped: a count frozen then stays frozen); SIGCONT lets both
+ * run again.
+ */
+static void check_group_stop(void)
+{
+	struct timespec pause_ms = {0, 20000000};
+	unsigned long a, b;
+	int st = 0;
+	pid_t pid;
+
+	spins = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (spins == MAP_FAILED)
+		fatal("mmap");
+	pid = fork();
+	if (pid == 0) {
+		pthread_t t;
+
+		pthread_create(&t, NULL, spinner, NULL);
+		for (;;) { /* system calls: it stops on a system call's way back */
+			__atomic_add_fetch(&spins[0], 1, __ATOMIC_RELAXED);
+			sched_yield();
+		}
+	}
+	while (!spins[0] || !spins[1])
+		sched_yield();
+	kill(pid, SIGSTOP);
+	report("SIGSTOP to a process of 2 threads: waitpid(WUNTRACED) -> stopped by SIGSTOP: %s",
+	       yes_no(waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) &&
+	              WSTOPSIG(st) == SIGSTOP));
+	a = spins[0];
+	b = spins[1];
+	nanosleep(&pause_ms, NULL);
+	report("while stopped, neither thread runs: main %s, thread %s", yes_no(spins[0] == a),
+	       yes_no(spins[1] == b));
+	kill(pid, SIGCONT);
+	report("SIGCONT: waitpid(WCONTINUED) -> continued: %s",
+	       yes_no(waitpid(pid, &st, WCONTINUED) == pid && WIFCONTINUED(st)));
+	report("after SIGCONT both threads run: %s", yes_no(both_move()));
+	kill(pid, SIGKILL);
+	report("the child: %s", wait_for(pid));
+	munmap((void *)spins, 4096);
+}
+
+static timer_t group_timer;
+static int group_timer_rc;
+
+static void *timer_maker(void *arg)
+{
+	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
+	struct itimerspec in = {.it_value = {0, 5000000}};
+
+	(void)arg;
+	ev.sigev_value.sival_int = 42;
+	if (timer_create(CLOCK_MONOTONIC, &ev, &group_timer) ||
+	    timer_settime(group_timer, 0, &in, NULL))
+		group_timer_rc = -errno; /* errno is this thread's */
+	return NULL;
+}
+
+/* A POSIX timer is the process's: made by a thread that then ended, it fires for the group. */
+static void check_group_timer(void)
+{
+	sigset_t usr1, old;
+	siginfo_t si;
+	pthread_t t;
+	int sig;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, &old);
+	pthread_create(&t, NULL, timer_maker, NULL);
+	pthread_join(t, NULL);
+	report("a thread makes and arms a timer, then ends: %s", errname(group_timer_rc));
+	memset(&si, 0, sizeof(si));
+	sig = sigwaitinfo(&usr1, &si);
+	report("the main thread takes its signal: SIGUSR1 %s, SI_TIMER %s, value 42 %s",
+	       yes_no(sig == SIGUSR1), yes_no(si.si_code == SI_TIMER),
+	       yes_no(si.si_value.sival_int == 42));
+	report("the timer outlives the thread: timer_delete -> %s",
+	       errname(timer_delete(group_timer) ? -errno : 0));
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 /* ---- clone and clone3 ---- */
 
 static void check_clone_flags(void)
@@ -748,6 +860,8 @@ int main(int argc, char **argv)
 	check_futex_errors();
 	check_futex_wake_requeue();
 	check_futex_shared();
+	check_group_stop();
+	check_group_timer();
 	check_clone_flags();
 	check_cleartid();
 	check_exits();
