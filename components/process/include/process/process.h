@@ -171,13 +171,14 @@ struct process {
 	bool execed;               /* exec'd since its fork (Linux clears PF_FORKNOEXEC) */
 
 	/*
-	 * Signals (tree lock), Linux's kernel/signal.c state. One process is
-	 * one thread today: the fields are grouped as they will split when
-	 * threads come. Per thread (Linux's task_struct): sig_blocked,
-	 * sig_saved, sig_waiting, sig_altstack, and a private pending set
-	 * beside the shared one. Per thread group (signal_struct):
-	 * sig_pending with sig_info (shared_pending), sig_fatal, the itimer.
-	 * Shared by CLONE_SIGHAND (sighand_struct): sig_action.
+	 * Signals (tree lock), Linux's kernel/signal.c state. In a thread
+	 * group only the leader's are used (p->leader->sig_*, the job control
+	 * and timer fields below too), except sig_fatal, which each thread
+	 * has. Linux keeps per thread (task_struct) sig_blocked, sig_saved,
+	 * sig_waiting, sig_altstack and a private pending set: that split is
+	 * left to do. Per thread group there (signal_struct): sig_pending with
+	 * sig_info (shared_pending), the stop, the timers; shared by
+	 * CLONE_SIGHAND (sighand_struct): sig_action.
 	 */
 	uint64_t sig_pending; /* PROCESS_SIGBIT(n): signal n sent, not yet acted on */
 	struct process_siginfo sig_info[PROCESS_NSIG]; /* what each pending one carries */
