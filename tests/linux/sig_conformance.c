@@ -625,11 +625,19 @@ static void test_job_control(void)
 	install(SIGCHLD, record, 0);
 	sigprocmask(SIG_BLOCK, &s, &old);
 	sigemptyset(&empty);
+	/*
+	 * The child leads a process group of its own, whose parent (this
+	 * program) is in another group of the session: that group is not
+	 * orphaned, so SIGTSTP stops it however this program was started
+	 * (Linux drops SIGTSTP, SIGTTIN and SIGTTOU in an orphaned group).
+	 */
 	c = fork();
 	if (c == 0) {
+		setpgid(0, 0);
 		for (;;)
 			pause();
 	}
+	setpgid(c, c);
 	hits = 0;
 	kill(c, SIGSTOP);
 	r = waitpid(c, &status, WUNTRACED);
