@@ -81,3 +81,33 @@ void shm_memlock_fini(struct shm_ns *ns)
 		kfree(u);
 	}
 }
+
+/* Linux's in_group_p: the caller's egid or one of its supplementary groups. */
+static bool in_group(const struct shm_caller *c, uint32_t gid)
+{
+	if (c->egid == gid)
+		return true;
+	for (size_t i = 0; i < c->ngroups; i++)
+		if (c->groups[i] == gid)
+			return true;
+	return false;
+}
+
+/*
+ * newseg's SHM_HUGETLB branch on a kernel with hugetlbfs and no huge page
+ * reserved (vm.nr_hugepages 0): the page size must be one of an hstate
+ * (hstate_sizelog), the caller must be allowed huge pages
+ * (can_do_hugetlb_shm: CAP_IPC_LOCK, or vm.hugetlb_shm_group, which is 0),
+ * and then hugetlb_reserve_pages finds none free. Linux 6.12 no longer
+ * lets RLIMIT_MEMLOCK stand in for the capability (only a warning).
+ */
+int shm_hugetlb_refuse(const struct shm_caller *c, int flags)
+{
+	unsigned log = ((unsigned)flags >> SHM_HUGE_SHIFT) & SHM_HUGE_MASK;
+
+	if (log != 0 && log != 21 && log != 30)
+		return -EINVAL;
+	if (!(c->caps & SHM_CAP_IPC_LOCK) && !in_group(c, 0))
+		return -EPERM;
+	return -ENOMEM;
+}

@@ -88,6 +88,10 @@ int shm_seg_create(struct shm_ns *ns, const struct shm_caller *c, int32_t key, s
 	seg = shm_seg_alloc(ns);
 	if (!seg)
 		return -ENOMEM;
+	if (flags & SHM_HUGETLB) { /* newseg's hugetlb_file_setup */
+		shm_seg_free(seg);
+		return shm_hugetlb_refuse(c, flags);
+	}
 	if (size > INT64_MAX) { /* beyond shmem's largest file (MAX_LFS_FILESIZE) */
 		shm_seg_free(seg);
 		return -EINVAL;

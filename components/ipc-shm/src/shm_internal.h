@@ -105,6 +105,8 @@ struct shm_ns {
 
 /* memlock.c, with ns->lock held: charge/refund SHM_LOCK's pages to a user. */
 int shm_memlock_charge(struct shm_ns *ns, struct shm_seg *seg, const struct shm_caller *c);
+/* SHM_HUGETLB's error for a new segment (shm.h says which): there are no huge pages. */
+int shm_hugetlb_refuse(const struct shm_caller *c, int flags);
 void shm_memlock_refund(struct shm_ns *ns, struct shm_seg *seg);
 void shm_memlock_fini(struct shm_ns *ns);
 

@@ -206,7 +206,7 @@ static void test_get_new_segment_fields(void **state)
 	user.c.egid = 1500; /* effective ids, not the process's first group */
 	user.groups[0] = 77;
 	user.c.ngroups = 1;
-	int id = p_get(ns, &user, 16, 3 * P + 5, IPC_CREAT | IPC_EXCL | SHM_HUGETLB | 07777);
+	int id = p_get(ns, &user, 16, 3 * P + 5, IPC_CREAT | IPC_EXCL | 03777);
 	struct shmid64_ds ds = p_stat(ns, id);
 
 	assert_true(id >= 0);
@@ -265,25 +265,60 @@ static void test_get_frames_allocated_on_first_touch_not_at_get(void **state)
 	assert_int_equal(fake_frames_live(), frames);
 }
 
+/*
+ * SHM_HUGETLB as Linux 6.12 with hugetlbfs and no huge page reserved: a
+ * page size no hstate has is EINVAL, then EPERM without CAP_IPC_LOCK or
+ * group 0 (vm.hugetlb_shm_group), then ENOMEM; no segment is made, and
+ * the size checks before it come first. LTP's shmget02 checks the
+ * EPERM and ENOMEM cases against the real kernel.
+ */
+static void test_get_hugetlb_without_huge_pages(void **state)
+{
+	(void)state;
+	size_t frames = fake_frames_live();
+	struct shm_info info;
+
+	assert_int_equal(p_get(ns, &user, 30, P, IPC_CREAT | SHM_HUGETLB | 0600), -EPERM);
+	assert_int_equal(p_get(ns, &user, 30, P, IPC_CREAT | SHM_HUGETLB | (13 << SHM_HUGE_SHIFT)),
+	                 -EINVAL);
+	assert_int_equal(p_get(ns, &user, 30, 0, IPC_CREAT | SHM_HUGETLB), -EINVAL); /* SHMMIN */
+	user.c.caps = SHM_CAP_IPC_LOCK;
+	assert_int_equal(p_get(ns, &user, 30, P, IPC_CREAT | SHM_HUGETLB | 0600), -ENOMEM);
+	assert_int_equal(p_get(ns, &user, 30, P, IPC_CREAT | SHM_HUGETLB | (30 << SHM_HUGE_SHIFT)),
+	                 -ENOMEM);
+	user.c.caps = 0;
+	user.groups[0] = 0; /* a member of vm.hugetlb_shm_group */
+	user.c.ngroups = 1;
+	assert_int_equal(p_get(ns, &user, 30, P, IPC_CREAT | SHM_HUGETLB | (21 << SHM_HUGE_SHIFT)),
+	                 -ENOMEM);
+	user.c.ngroups = 0;
+	assert_int_equal(p_get(ns, &root, 30, P, IPC_CREAT | SHM_HUGETLB), -ENOMEM); /* gid 0 */
+	assert_int_equal(p_get(ns, &user, 30, P, 0600), -ENOENT);
+	assert_int_equal(p_ctl(ns, &root, 0, SHM_INFO, &info) >= 0, 1);
+	assert_int_equal(info.used_ids, 0);
+	assert_int_equal(fake_frames_live(), frames);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_get_ipc_private_always_creates_new),
-		T(test_get_missing_key_without_creat_is_enoent),
-		T(test_get_existing_key_creat_excl_is_eexist_checked_first),
-		T(test_get_existing_key_larger_size_is_einval_before_permissions),
-		T(test_get_existing_key_size_zero_is_fine),
-		T(test_get_permission_failure_on_existing_key_is_eacces),
-		T(test_get_size_out_of_shmmin_shmmax_is_einval_before_limits),
-		T(test_get_size_whose_page_count_overflows_is_enospc),
-		T(test_get_shmall_exceeded_in_pages_is_enospc),
-		T(test_get_shmmni_reached_is_enospc),
-		T(test_get_no_memory_is_enomem),
-		T(test_get_new_segment_fields),
-		T(test_get_new_segment_pages_read_as_zeros),
-		T(test_get_frames_allocated_on_first_touch_not_at_get),
+	    T(test_get_ipc_private_always_creates_new),
+	    T(test_get_missing_key_without_creat_is_enoent),
+	    T(test_get_existing_key_creat_excl_is_eexist_checked_first),
+	    T(test_get_existing_key_larger_size_is_einval_before_permissions),
+	    T(test_get_existing_key_size_zero_is_fine),
+	    T(test_get_permission_failure_on_existing_key_is_eacces),
+	    T(test_get_size_out_of_shmmin_shmmax_is_einval_before_limits),
+	    T(test_get_size_whose_page_count_overflows_is_enospc),
+	    T(test_get_shmall_exceeded_in_pages_is_enospc),
+	    T(test_get_shmmni_reached_is_enospc),
+	    T(test_get_no_memory_is_enomem),
+	    T(test_get_new_segment_fields),
+	    T(test_get_new_segment_pages_read_as_zeros),
+	    T(test_get_frames_allocated_on_first_touch_not_at_get),
+	    T(test_get_hugetlb_without_huge_pages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -144,7 +144,13 @@ void shm_ns_destroy(struct shm_ns *ns);
 int shm_ns_set_limits(struct shm_ns *ns, const struct shm_limits *limits);
 void shm_ns_get_limits(struct shm_ns *ns, struct shm_limits *out);
 
-/* shmget(): an id, or -EEXIST, -EINVAL, -EACCES, -ENOENT, -ENOSPC, -ENOMEM. */
+/*
+ * shmget(): an id, or -EEXIST, -EINVAL, -EACCES, -ENOENT, -ENOSPC, -ENOMEM.
+ * A new segment with SHM_HUGETLB is refused as by Linux with hugetlbfs and
+ * no huge page reserved: -EINVAL (a page size other than the default 2 MiB
+ * and 1 GiB), -EPERM (the caller has no SHM_CAP_IPC_LOCK and neither its
+ * egid nor a supplementary group is vm.hugetlb_shm_group, 0), else -ENOMEM.
+ */
 int shm_get(struct shm_ns *ns, const struct shm_caller *c, int32_t key, size_t size, int flags);
 
 /*

@@ -17,7 +17,10 @@
 #define IPC_PRIVATE 0
 #define IPC_CREAT   01000
 #define IPC_EXCL    02000
-#define SHM_HUGETLB 04000 /* accepted and ignored: see README.md */
+#define SHM_HUGETLB 04000 /* huge pages, of which there are none: see README.md */
+/* SHM_HUGETLB's page size, as log2 of the bytes, in bits 26..31 (0: the default, 2 MiB). */
+#define SHM_HUGE_SHIFT 26
+#define SHM_HUGE_MASK  0x3f
 
 /* shmat() flags. */
 #define SHM_RDONLY 010000
