@@ -104,6 +104,25 @@ static int set_setting(void *ctx, const void *value)
 	return 0;
 }
 
+/*
+ * vm.nr_hugepages: the huge pages of the default size the pool holds. A
+ * write asks Linux to grow or shrink the pool to that count and reads back
+ * what it managed; this kernel has no huge page to give, so the pool stays
+ * empty whatever is written (as a Linux whose allocations all fail).
+ */
+static int get_nr_hugepages(void *ctx, void *value)
+{
+	(void)ctx;
+	*(unsigned long *)value = 0;
+	return 0;
+}
+
+static int set_nr_hugepages(void *ctx, const void *value)
+{
+	(void)ctx, (void)value;
+	return 0;
+}
+
 #define UTS_SYSCTL(n, m, getter, setter, data)                                                     \
 	{                                                                                          \
 		.path = "kernel/" n, .mode = m, .kind = PROCFS_SYSCTL_STRING, .maxlen = UTS_LEN,   \
@@ -125,6 +144,11 @@ static const struct procfs_sysctl sysctls[] = {
     SETTING("kernel/randomize_va_space", .ctx = &randomize_va_space),
     SETTING("vm/overcommit_memory", .range = true, .min = 0, .max = 2, .ctx = &overcommit_memory),
     SETTING("vm/max_map_count", .range = true, .min = 0, .max = 0x7fffffff, .ctx = &max_map_count),
+    {.path = "vm/nr_hugepages",
+     .mode = 0644,
+     .kind = PROCFS_SYSCTL_ULONG,
+     .get = get_nr_hugepages,
+     .set = set_nr_hugepages},
 };
 
 /* ---- The machine ---- */

@@ -7,7 +7,8 @@
  * that a bad call gets the errno Linux gives first.
  *
  * The kernel this mimics: TASK_SIZE is as_user_top() and mmap_min_addr is
- * as_user_base(); no hugetlbfs and no MAP_DROPPABLE (Linux before 6.11);
+ * as_user_base(); hugetlbfs with no huge page reserved (vm.nr_hugepages 0)
+ * and no MAP_DROPPABLE (Linux before 6.11);
  * the process has no CAP_SYS_RAWIO (a fixed mapping below mmap_min_addr
  * is -EPERM). Files come in as struct umem_file: what the caller found
  * behind the fd (its access mode, a noexec mount, how to map it).
@@ -167,6 +168,14 @@ static unsigned umem_populate_flag(unsigned flags, unsigned prot)
 	return 0;
 }
 
+/* MAP_HUGE_*: the default huge page (2 MiB), 2 MiB or 1 GiB (the hstates riscv64 has). */
+static bool umem_huge_size_ok(unsigned f)
+{
+	unsigned log = (f >> 26) & 0x3f;
+
+	return log == 0 || log == 21 || log == 30;
+}
+
 long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int flags,
 	       const struct umem_file *file, uint64_t off)
 {
@@ -181,8 +190,8 @@ long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int 
 		return -EINVAL;
 	if (!anon && !file)
 		return -EBADF;
-	if (f & UMEM_MAP_HUGETLB)
-		return -EINVAL; /* no hugetlbfs file, no huge page sizes (hstate_sizelog) */
+	if ((f & UMEM_MAP_HUGETLB) && (!anon || !umem_huge_size_ok(f)))
+		return -EINVAL; /* not a hugetlbfs file; hstate_sizelog: no such page size */
 	if (len == 0)
 		return -EINVAL;
 	if (!fixed) {
@@ -214,6 +223,9 @@ long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int 
 		asflags |= AS_MAP_FIXED_NOREPLACE;
 	else if (f & UMEM_MAP_FIXED)
 		asflags |= AS_MAP_FIXED;
+	/* hugetlbfs_file_mmap reserves the huge pages: there are none. */
+	if (f & UMEM_MAP_HUGETLB)
+		return -ENOMEM;
 	/* Not fixed: addr is the free range found above, a hint that still holds. */
 	if (anon)
 		rc = as_map_anon(as, addr, len, umem_as_prot(p), asflags, &addr);

@@ -84,9 +84,13 @@ static void test_mmap_errors_in_linux_order(void **state)
 	expect_mmap(as, -EBADF, 0, 0, RW, UMEM_MAP_PRIVATE, -1, 0);
 	expect_mmap(as, -EBADF, 0, PG, RW, UMEM_MAP_PRIVATE, 3, 0);
 	expect_mmap(as, -EBADF, 0, PG, RW, UMEM_MAP_SHARED, 99, 0);
-	/* MAP_HUGETLB: there is no hugetlbfs. */
-	expect_mmap(as, -EINVAL, 0, PG, RW, ANON_PRIV | 0x40000, -1, 0);
+	/* MAP_HUGETLB: only anonymous (no hugetlbfs files), of a huge page size, and then
+	 * no huge page is free: ENOMEM after the other checks. */
+	expect_mmap(as, -EINVAL, 0, PG, RW, ANON_PRIV | 0x40000 | (13 << 26), -1, 0);
 	expect_mmap(as, -EINVAL, 0, PG, RW, UMEM_MAP_PRIVATE | 0x40000, 1, 0);
+	expect_mmap(as, -EINVAL, 0, 0, RW, ANON_PRIV | 0x40000, -1, 0);
+	expect_mmap(as, -ENOMEM, 0, PG, RW, ANON_PRIV | 0x40000, -1, 0);
+	expect_mmap(as, -ENOMEM, 0, PG, RW, ANON_PRIV | 0x40000 | (30 << 26), -1, 0);
 	/* The length. */
 	expect_mmap(as, -EINVAL, 0, 0, RW, ANON_PRIV, -1, 0);
 	expect_mmap(as, -EINVAL, 0, 0, RW, UMEM_MAP_PRIVATE, 0, 0);
