@@ -8,7 +8,11 @@
  *
  * What is listed is what a program can rely on, not how it is done here:
  * CONFIG_SYSVIPC stands for shared memory only (msgget and semget are
- * ENOSYS), CONFIG_CHECKPOINT_RESTORE for kernel.shm_next_id only, and
+ * ENOSYS), CONFIG_CHECKPOINT_RESTORE for kernel.shm_next_id only,
+ * CONFIG_HUGETLBFS and CONFIG_HUGETLB_PAGE for a kernel whose huge page
+ * pool is empty (SHM_HUGETLB and MAP_HUGETLB fail as Linux's do then,
+ * /sys/kernel/mm/hugepages and vm.nr_hugepages exist; no hugetlbfs can be
+ * mounted), and
  * debugging facilities (the lock-order checker) are not Linux's
  * CONFIG_LOCKDEP, which tools like LTP read as "slow kernel".
  */
@@ -50,8 +54,8 @@ static const char config_text[] =
     "# CONFIG_SMP is not set\n"
     "# CONFIG_MODULES is not set\n"
     "# CONFIG_SWAP is not set\n"
-    "# CONFIG_HUGETLBFS is not set\n"
-    "# CONFIG_HUGETLB_PAGE is not set\n"
+    "CONFIG_HUGETLBFS=y\n"
+    "CONFIG_HUGETLB_PAGE=y\n"
     "# CONFIG_TRANSPARENT_HUGEPAGE is not set\n"
     "# CONFIG_POSIX_MQUEUE is not set\n"
     "# CONFIG_NAMESPACES is not set\n"

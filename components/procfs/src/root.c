@@ -70,6 +70,12 @@ bool pfs_show_meminfo(struct pfs_seq *s, uint64_t *idx)
 	show_kb(s, "VmallocUsed:    ", 0);
 	show_kb(s, "VmallocChunk:   ", 0);
 	show_kb(s, "Percpu:         ", 0);
+	/* hugetlb_report_meminfo: the default 2 MiB hstate, none reserved. */
+	pfs_printf(s,
+	           "HugePages_Total:   %5u\nHugePages_Free:    %5u\nHugePages_Rsvd:    %5u\n"
+	           "HugePages_Surp:    %5u\nHugepagesize:   %8u kB\n",
+	           0u, 0u, 0u, 0u, 2048u);
+	pfs_printf(s, "Hugetlb:        %8u kB\n", 0u);
 	return true;
 }
 

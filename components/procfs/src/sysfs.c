@@ -1,7 +1,8 @@
 /*
  * The part of /sys C libraries read (drivers/base/cpu.c): the CPUs, for
  * sysconf(_SC_NPROCESSORS_ONLN) and _CONF (glibc reads online and counts
- * the cpu<n> directories).
+ * the cpu<n> directories); and mm/hugetlb_sysfs's hstate directories,
+ * whose pools are empty here (LTP looks for /sys/kernel/mm/hugepages).
  */
 #include <klib/errno.h>
 #include "procfs_internal.h"
@@ -59,6 +60,34 @@ static bool show_offline(struct pfs_seq *s, uint64_t *idx)
 	return true;
 }
 
+/* Every count of an empty huge page pool. */
+static bool show_zero(struct pfs_seq *s, uint64_t *idx)
+{
+	if (!pfs_once(idx))
+		return false;
+	pfs_puts(s, "0\n");
+	return true;
+}
+
+/*
+ * nr_hugepages_store: a count (kstrtoul, base 10, a trailing newline
+ * allowed), which the pool cannot reach: it stays empty, as on a Linux
+ * whose allocations all fail. -EINVAL for anything else.
+ */
+static long write_nr_hugepages(struct pfs_inode *pi, const char *buf, size_t len,
+                               const struct vfs_cred *cr)
+{
+	size_t n = len && buf[len - 1] == '\n' ? len - 1 : len;
+
+	(void)pi, (void)cr;
+	if (n == 0 || n > 20)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] < '0' || buf[i] > '9')
+			return -EINVAL;
+	return (long)len;
+}
+
 #define FILE_ENTRY(n, m, fn)                                                                       \
 	{                                                                                          \
 		.name = n, .mode = VFS_S_IFREG | (m), .kind = PFS_FILE, .show = fn                 \
@@ -86,6 +115,36 @@ static const struct pfs_entry system_entries[] = {
     {.name = NULL},
 };
 
+static const struct pfs_entry hstate_entries[] = {
+    FILE_ENTRY("free_hugepages", 0444, show_zero),
+    {.name = "nr_hugepages",
+     .mode = VFS_S_IFREG | 0644,
+     .kind = PFS_FILE,
+     .show = show_zero,
+     .write = write_nr_hugepages},
+    FILE_ENTRY("nr_overcommit_hugepages", 0444, show_zero),
+    FILE_ENTRY("resv_hugepages", 0444, show_zero),
+    FILE_ENTRY("surplus_hugepages", 0444, show_zero),
+    {.name = NULL},
+};
+
+/* The hstates riscv64 registers: PMD (the default) and PUD pages. */
+static const struct pfs_entry hugepages_entries[] = {
+    DIR_ENTRY("hugepages-1048576kB", hstate_entries),
+    DIR_ENTRY("hugepages-2048kB", hstate_entries),
+    {.name = NULL},
+};
+
+static const struct pfs_entry mm_entries[] = {
+    DIR_ENTRY("hugepages", hugepages_entries),
+    {.name = NULL},
+};
+
+static const struct pfs_entry kernel_entries[] = {
+    DIR_ENTRY("mm", mm_entries),
+    {.name = NULL},
+};
+
 static const struct pfs_entry devices_entries[] = {
     DIR_ENTRY("system", system_entries),
     {.name = NULL},
@@ -93,6 +152,7 @@ static const struct pfs_entry devices_entries[] = {
 
 static const struct pfs_entry sysfs_entries[] = {
     DIR_ENTRY("devices", devices_entries),
+    DIR_ENTRY("kernel", kernel_entries),
     {.name = NULL},
 };
 

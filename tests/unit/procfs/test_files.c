@@ -138,7 +138,13 @@ static void test_meminfo(void **state)
 	                          "VmallocTotal:   123456789 kB\n"
 	                          "VmallocUsed:           0 kB\n"
 	                          "VmallocChunk:          0 kB\n"
-	                          "Percpu:                0 kB\n");
+	                          "Percpu:                0 kB\n"
+	                          "HugePages_Total:       0\n"
+	                          "HugePages_Free:        0\n"
+	                          "HugePages_Rsvd:        0\n"
+	                          "HugePages_Surp:        0\n"
+	                          "Hugepagesize:       2048 kB\n"
+	                          "Hugetlb:               0 kB\n");
 	free(text);
 }
 
@@ -230,7 +236,7 @@ static void test_config_gz(void **state)
 	unlink(path);
 	assert_non_null(strstr(text, "\nCONFIG_SYSVIPC=y\n"));
 	assert_non_null(strstr(text, "\nCONFIG_CHECKPOINT_RESTORE=y\n"));
-	assert_non_null(strstr(text, "\n# CONFIG_HUGETLBFS is not set\n"));
+	assert_non_null(strstr(text, "\nCONFIG_HUGETLBFS=y\n"));
 	assert_null(strstr(text, "LOCKDEP"));
 	free(gz);
 }
@@ -256,8 +262,22 @@ static void test_sysfs(void **state)
 	                 -ENOENT);
 	T_ncpus = 1;
 	expect_file("/sys/devices/system/cpu/online", "0\n");
-	assert_int_equal(vfs_lookup(T_fs, NULL, "/sys/kernel/mm/hugepages", 0, &T_root, &p),
-	                 -ENOENT);
+	/* The hstates, each with an empty pool; nr_hugepages takes a count and stays 0. */
+	names = T_list("/sys/kernel/mm/hugepages");
+	assert_string_equal(names, "hugepages-1048576kB hugepages-2048kB");
+	free(names);
+	names = T_list("/sys/kernel/mm/hugepages/hugepages-2048kB");
+	assert_string_equal(names, "free_hugepages nr_hugepages nr_overcommit_hugepages "
+	                           "resv_hugepages surplus_hugepages");
+	free(names);
+	expect_file("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "0\n");
+	assert_int_equal(T_write("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "4\n",
+	                         &T_root),
+	                 2);
+	assert_int_equal(T_write("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "x",
+	                         &T_root),
+	                 -EINVAL);
+	expect_file("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "0\n");
 }
 
 /*
