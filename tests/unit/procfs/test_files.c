@@ -243,6 +243,7 @@ static void test_config_gz(void **state)
 
 static void test_sysfs(void **state)
 {
+	const char *nr = "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages";
 	char *names;
 	struct vfs_path p;
 
@@ -271,13 +272,9 @@ static void test_sysfs(void **state)
 	                           "resv_hugepages surplus_hugepages");
 	free(names);
 	expect_file("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "0\n");
-	assert_int_equal(T_write("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "4\n",
-	                         &T_root),
-	                 2);
-	assert_int_equal(T_write("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "x",
-	                         &T_root),
-	                 -EINVAL);
-	expect_file("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "0\n");
+	assert_int_equal(T_write(nr, "4\n", &T_root), 2);
+	assert_int_equal(T_write(nr, "x", &T_root), -EINVAL);
+	expect_file(nr, "0\n");
 }
 
 /*
