@@ -1,11 +1,13 @@
 /*
- * The names of aarch64 Linux system calls: the asm-generic table
- * (include/uapi/asm-generic/unistd.h) as arm64 builds it (64-bit calls
- * only, with renameat; arch/arm64/kernel/Makefile.syscalls), up to listns
- * (470, Linux 6.18). arm64 has no calls of its own in the architecture's
- * slots (244-259).
+ * The names of the Linux system calls of the asm-generic table
+ * (include/uapi/asm-generic/unistd.h, 64-bit calls only), up to listns
+ * (470, Linux 6.18), for every architecture that takes it (riscv64, arm64):
+ * process/linux_arch.h's linux_arch_syscall_names. The calls an
+ * architecture adds (arm64's renameat, riscv64's own slots 258 and 259)
+ * come from LINUX_ARCH_SYSCALL_NAMES_OWN in its linux-arch/unistd.h.
  */
 #include <process/linux_arch.h>
+#include <linux-arch/unistd.h>
 
 /* clang-format off */
 const char *const linux_arch_syscall_names[LINUX_ARCH_NR_SYSCALLS] = {
@@ -47,7 +49,6 @@ const char *const linux_arch_syscall_names[LINUX_ARCH_NR_SYSCALLS] = {
 	[35] = "unlinkat",
 	[36] = "symlinkat",
 	[37] = "linkat",
-	[38] = "renameat",
 	[39] = "umount2",
 	[40] = "mount",
 	[41] = "pivot_root",
@@ -335,5 +336,6 @@ const char *const linux_arch_syscall_names[LINUX_ARCH_NR_SYSCALLS] = {
 	[468] = "file_getattr",
 	[469] = "file_setattr",
 	[470] = "listns",
+	LINUX_ARCH_SYSCALL_NAMES_OWN
 };
 /* clang-format on */
