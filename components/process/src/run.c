@@ -108,6 +108,9 @@ static bool handle_trap(struct process *p, enum hal_user_event ev, const struct 
 	case HAL_USER_MISALIGNED:
 		fault(p, t, "misaligned access", PROCESS_SIGBUS, PROCESS_BUS_ADRALN, t->addr);
 		break;
+	case HAL_USER_ARITH:
+		fault(p, t, "arithmetic exception", PROCESS_SIGFPE, (int)t->arith, t->pc);
+		break;
 	case HAL_USER_ACCESS:
 	default: /* Linux: an access fault is SIGSEGV, SEGV_ACCERR */
 		fault(p, t, "access fault", PROCESS_SIGSEGV, PROCESS_SEGV_ACCERR, t->addr);

@@ -332,7 +332,7 @@ long process_sigreturn(struct process *p)
 	/* Linux's restore_altstack: a stack the frame names that cannot be set is left alone. */
 	ss = (struct process_sigstack){(uintptr_t)st.sp, st.flags, (size_t)st.size};
 	process_sigaltstack(p, hal_user_sp(&uc), &ss, NULL);
-	return (long)hal_user_syscall_arg(&p->uc, 0);
+	return hal_user_return(&p->uc);
 }
 
 long process_sigsuspend(struct process *p, uint64_t mask)
