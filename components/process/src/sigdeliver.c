@@ -153,7 +153,8 @@ static int setup_frame(struct process *p, const struct process_siginfo *info,
 	uint8_t siginfo[PROCESS_SIGINFO_SIZE];
 	struct linux_arch_sigframe f = {.handler = act->handler, .sig = info->signo};
 	struct hal_user_context uc = p->uc;
-	uintptr_t sp = hal_user_sp(&uc);
+	/* Below the ABI's red zone, which a leaf function may be using (Linux's get_sigframe). */
+	uintptr_t sp = hal_user_sp(&uc) - LINUX_ARCH_STACK_REDZONE;
 	uint8_t *buf;
 	int rc;
 
@@ -314,9 +315,11 @@ long process_sigreturn(struct process *p)
 	unsigned long flags;
 	uint64_t mask;
 	uint8_t *buf = kmalloc(LINUX_ARCH_SIGFRAME_SIZE);
+	/* The handler's return may have taken the frame's first words off the stack. */
+	uintptr_t frame = hal_user_sp(&uc) - LINUX_ARCH_SIGRETURN_SP;
 	int rc = -ENOMEM;
 
-	if (buf && (rc = copy_in(p, buf, hal_user_sp(&uc), LINUX_ARCH_SIGFRAME_SIZE)) == 0)
+	if (buf && (rc = copy_in(p, buf, frame, LINUX_ARCH_SIGFRAME_SIZE)) == 0)
 		rc = linux_arch_sigframe_restore(buf, &uc, &mask, &st);
 	kfree(buf);
 	if (rc < 0) {

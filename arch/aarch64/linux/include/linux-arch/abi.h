@@ -34,7 +34,12 @@
  * fpsimd_context and END records), then the frame record {fp, lr} that x29
  * points to (16). aarch64's struct sigaction has sa_restorer.
  */
-#define LINUX_ARCH_SIGFRAME_SIZE 4704
-#define LINUX_ARCH_SA_RESTORER   1
+/* clone(flags, newsp, parent_tid, tls, child_tid): CONFIG_CLONE_BACKWARDS. */
+#define LINUX_ARCH_CLONE_TLS_ARG       3
+#define LINUX_ARCH_CLONE_CHILD_TID_ARG 4
+#define LINUX_ARCH_STACK_REDZONE       0 /* no red zone in the psABI */
+#define LINUX_ARCH_SIGRETURN_SP        0 /* the handler returns with sp at the frame */
+#define LINUX_ARCH_SIGFRAME_SIZE       4704
+#define LINUX_ARCH_SA_RESTORER         1
 
 #endif
