@@ -24,6 +24,10 @@
  *   LINUX_ARCH_CLONE_TLS_ARG, LINUX_ARCH_CLONE_CHILD_TID_ARG  clone's
  *                            arguments (3 and 4, or 4 and 3) holding tls
  *                            and child_tid
+ *   LINUX_ARCH_BRK_CODE, LINUX_ARCH_ILL_CODE, LINUX_ARCH_ACCESS_CODE  the
+ *                            si_code of SIGTRAP for the breakpoint instruction,
+ *                            of SIGILL for an undefined one, of SIGSEGV for a
+ *                            fault outside paging (Linux's trap handlers differ)
  *   LINUX_ARCH_SA_RESTORER   defined if the architecture's struct sigaction
  *                            has sa_restorer (between sa_flags and sa_mask)
  * The signal frame's code (sigframe.c) is declared in process/linux_sigframe.h.

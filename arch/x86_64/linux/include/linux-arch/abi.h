@@ -42,6 +42,10 @@ unsigned long linux_arch_hwcap(void);
  * fpstate points to (Linux puts it above the frame too). 960 bytes.
  * x86-64's struct sigaction has sa_restorer.
  */
+/* The si_codes of the architecture's trap signals (process/linux_arch.h). */
+#define LINUX_ARCH_BRK_CODE      0x80 /* SI_KERNEL, no address: do_int3 */
+#define LINUX_ARCH_ILL_CODE      2    /* ILL_ILLOPN: exc_invalid_op */
+#define LINUX_ARCH_ACCESS_CODE   0x80 /* SI_KERNEL, address 0: exc_general_protection */
 #define LINUX_ARCH_SIGFRAME_SIZE 960
 #define LINUX_ARCH_SA_RESTORER   1
 
