@@ -8,6 +8,7 @@
  * map dropped, then the board (kit/board.h) with the Multiboot
  * information's physical address.
  */
+#include <hal/boot.h>
 #include <hal/memmap.h>
 #include <hal/mmu.h>
 #include <kit/board.h>
@@ -85,4 +86,31 @@ const struct hal_kernel_layout *hal_kernel_layout(void)
 uintptr_t x86_64_overflow_stack_bottom(void)
 {
 	return (uintptr_t)overflow_stack;
+}
+
+/*
+ * The boot's random seed: Multiboot hands over none, so it is the CPU's
+ * generator, RDRAND, where CPUID has it (QEMU's max model; not qemu64),
+ * as Linux seeds from it (random.trust_cpu). A draw that keeps failing
+ * (the SDM's advice: ten tries) ends the seed there.
+ */
+size_t hal_boot_entropy(void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	size_t n = 0;
+
+	if (!(cpuid(1, 0).ecx & CPUID1_ECX_RDRAND))
+		return 0;
+	while (n < len) {
+		uint64_t v;
+		bool ok = false;
+
+		for (int i = 0; i < 10 && !ok; i++)
+			__asm__ __volatile__("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
+		if (!ok)
+			break;
+		memcpy(out + n, &v, len - n < sizeof(v) ? len - n : sizeof(v));
+		n += len - n < sizeof(v) ? len - n : sizeof(v);
+	}
+	return n;
 }

@@ -29,6 +29,7 @@
 
 #define CPUID1_ECX_X2APIC       (1u << 21)
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID1_ECX_RDRAND       (1u << 30)
 #define CPUID1_EDX_APIC         (1u << 9)
 #define CPUID81_EDX_PDPE1GB     (1u << 26)
 #define CPUID7_EBX_SMEP         (1u << 7)
