@@ -1,6 +1,7 @@
 /* Bad input for the image: a system call the kernel does not implement
- * (sched_setaffinity: 122 on riscv64 and aarch64, 203 on x86-64), twice. Each returns ENOSYS; the kernel names
- * it once; the program fails (status 1) as one needing the call would. */
+ * (sched_setaffinity: 122 on riscv64 and aarch64, 203 on x86-64), twice.
+ * Each returns ENOSYS; the kernel names it once; the program fails
+ * (status 1) as one needing the call would. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>

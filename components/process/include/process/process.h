@@ -519,8 +519,9 @@ int process_sigtimedwait(struct process *p, uint64_t set, uint64_t deadline,
 /*
  * rt_sigreturn: restore p's registers, mask and alternate stack from the
  * signal frame at p's stack pointer. Returns the value for the result
- * register (what it held before the signal: hal_user_return()); a frame that cannot be read or is malformed
- * ends p by SIGSEGV, as Linux's. Task context of p.
+ * register (what it held before the signal: hal_user_return()); a frame
+ * that cannot be read or is malformed ends p by SIGSEGV, as Linux's. Task
+ * context of p.
  */
 long process_sigreturn(struct process *p);
 
