@@ -33,9 +33,11 @@ packages=(
 # The host platform's context switch of the other host CPU, cross-built and
 # run under qemu-user (tests/unit/task: task.context-<cpu>); on amd64 the
 # aarch64 compiler also builds the aarch64 images' Linux programs (arm64's
-# native gcc is aarch64-linux-gnu-gcc already).
+# native gcc is aarch64-linux-gnu-gcc already), and the x86-64 one (amd64's
+# own gcc) the x86-64 images'.
 case "$(dpkg --print-architecture)" in
-  amd64) packages+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross) ;;
+  amd64) packages+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+                   gcc libc6-dev) ;; # x86_64-linux-gnu-gcc -static: the x86-64 images' programs
   arm64) packages+=(gcc-x86-64-linux-gnu libc6-dev-amd64-cross) ;;
 esac
 

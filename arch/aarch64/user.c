@@ -163,6 +163,11 @@ void hal_user_set_tls(struct hal_user_context *uc, uintptr_t tls)
 	uc->tpidr = tls;
 }
 
+uintptr_t hal_user_tls(const struct hal_user_context *uc)
+{
+	return uc->tpidr;
+}
+
 /* Linux arm64: the number in x8, arguments in x0..x5, the result in x0. */
 unsigned long hal_user_syscall_nr(const struct hal_user_context *uc)
 {
@@ -172,6 +177,11 @@ unsigned long hal_user_syscall_nr(const struct hal_user_context *uc)
 unsigned long hal_user_syscall_arg(const struct hal_user_context *uc, unsigned i)
 {
 	return i < 6 ? uc->x[REG_X0 + i] : 0;
+}
+
+long hal_user_return(const struct hal_user_context *uc)
+{
+	return (long)uc->x[REG_X0];
 }
 
 void hal_user_set_return(struct hal_user_context *uc, long value)

@@ -126,6 +126,11 @@ void hal_user_set_tls(struct hal_user_context *uc, uintptr_t tls)
 	uc->x[REG_TP] = tls;
 }
 
+uintptr_t hal_user_tls(const struct hal_user_context *uc)
+{
+	return uc->x[REG_TP];
+}
+
 /* Linux riscv64: the number in a7, arguments in a0..a5, the result in a0. */
 unsigned long hal_user_syscall_nr(const struct hal_user_context *uc)
 {
@@ -135,6 +140,11 @@ unsigned long hal_user_syscall_nr(const struct hal_user_context *uc)
 unsigned long hal_user_syscall_arg(const struct hal_user_context *uc, unsigned i)
 {
 	return i < 6 ? uc->x[REG_A0 + i] : 0;
+}
+
+long hal_user_return(const struct hal_user_context *uc)
+{
+	return (long)uc->x[REG_A0];
 }
 
 void hal_user_set_return(struct hal_user_context *uc, long value)

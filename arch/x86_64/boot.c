@@ -2,10 +2,13 @@
  * C entry of the x86-64 image (from start.S: long mode, at the linked
  * addresses, on the boot stack, interrupts off): the boot CPU's data
  * through the GS base, the TSS (its first interrupt stack takes double
- * faults, so a kernel stack overflow is reported), the IDT, the identity
+ * faults, so a kernel stack overflow is reported; its RSP0 is set at each
+ * entry to ring 3), the IDT, the syscall instruction and the FP/SSE state
+ * (with user mode: user.c), the identity
  * map dropped, then the board (kit/board.h) with the Multiboot
  * information's physical address.
  */
+#include <hal/boot.h>
 #include <hal/memmap.h>
 #include <hal/mmu.h>
 #include <kit/board.h>
@@ -32,7 +35,7 @@ _Static_assert(sizeof(struct tss) == 104, "64-bit TSS");
 
 static char overflow_stack[CONFIG_X86_64_OVERFLOW_STACK_SIZE] KIT_ALIGNED(16);
 static struct tss tss0 = {.iomap_base = sizeof(struct tss)};
-struct x86_64_cpu x86_64_cpu0 = {.self = &x86_64_cpu0};
+struct x86_64_cpu x86_64_cpu0 = {.self = &x86_64_cpu0, .tss = &tss0};
 
 static const struct hal_kernel_layout layout = {
     .image_start = (uintptr_t)__kernel_start,
@@ -65,6 +68,9 @@ KIT_NORETURN void x86_64_boot(uint32_t mbi_pa)
 	x86_64_cpu0.apic_id = cpuid(1, 0).ebx >> 24; /* the initial APIC id */
 	tss_install(&tss0);
 	x86_64_trap_init();
+#ifdef CONFIG_HAL_USER_MODE
+	x86_64_user_cpu_init();
+#endif
 	/* The identity map was for the jump only: user addresses fault from now on. */
 	x86_64_boot_pml4[0] = 0;
 	write_cr3(read_cr3());
@@ -80,4 +86,31 @@ const struct hal_kernel_layout *hal_kernel_layout(void)
 uintptr_t x86_64_overflow_stack_bottom(void)
 {
 	return (uintptr_t)overflow_stack;
+}
+
+/*
+ * The boot's random seed: Multiboot hands over none, so it is the CPU's
+ * generator, RDRAND, where CPUID has it (QEMU's max model; not qemu64),
+ * as Linux seeds from it (random.trust_cpu). A draw that keeps failing
+ * (the SDM's advice: ten tries) ends the seed there.
+ */
+size_t hal_boot_entropy(void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	size_t n = 0;
+
+	if (!(cpuid(1, 0).ecx & CPUID1_ECX_RDRAND))
+		return 0;
+	while (n < len) {
+		uint64_t v;
+		bool ok = false;
+
+		for (int i = 0; i < 10 && !ok; i++)
+			__asm__ __volatile__("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
+		if (!ok)
+			break;
+		memcpy(out + n, &v, len - n < sizeof(v) ? len - n : sizeof(v));
+		n += len - n < sizeof(v) ? len - n : sizeof(v);
+	}
+	return n;
 }

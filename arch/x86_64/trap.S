@@ -8,8 +8,11 @@
  *
  * In long mode the CPU aligns rsp to 16 before pushing its five words;
  * with the two pushed here and the fifteen registers the frame is 176
- * bytes, so the C call sees the ABI's alignment. Only ring 0 runs yet: no
- * swapgs (the GS base is the kernel's throughout).
+ * bytes, so the C call sees the ABI's alignment. A frame from ring 3 (its
+ * cs's low bits) is not handled here: it goes to user_entry.S, which saves
+ * the user's registers in its context and returns to the kernel code that
+ * entered user mode. So only ring-0 frames reach x86_64_trap, and the GS
+ * base is the kernel's throughout.
  */
 	.section .text
 	.balign	16
@@ -29,6 +32,10 @@ x86_64_trap_stubs:
 	.endr
 
 trap_common:
+#ifdef CONFIG_HAL_USER_MODE
+	testb	$3, 24(%rsp)		/* the cs the CPU pushed, over vector and error code */
+	jnz	x86_64_user_trap
+#endif
 	pushq	%rax
 	pushq	%rbx
 	pushq	%rcx

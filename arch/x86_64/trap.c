@@ -26,6 +26,7 @@
 #define PF_U (1u << 2)
 #define PF_I (1u << 4) /* instruction fetch */
 #define GATE_INTERRUPT 0x8e /* present, ring 0, 64-bit interrupt gate (interrupts off) */
+#define GATE_DPL3      0x60 /* int3 may name it from ring 3 (else int n there is a #GP) */
 /* clang-format on */
 
 struct idt_gate {
@@ -55,7 +56,7 @@ void x86_64_trap_init(void)
 		idt[v] = (struct idt_gate){.off0 = a & 0xffff,
 		                           .sel = SEL_KERNEL_CS,
 		                           .ist = v == VEC_DF ? 1 : 0,
-		                           .type = GATE_INTERRUPT,
+		                           .type = GATE_INTERRUPT | (v == VEC_BP ? GATE_DPL3 : 0),
 		                           .off1 = (a >> 16) & 0xffff,
 		                           .off2 = a >> 32};
 	}
@@ -192,18 +193,27 @@ static bool handle_page_fault(const struct x86_64_trap_frame *tf)
 	return false;
 }
 
-void x86_64_trap(struct x86_64_trap_frame *tf)
+bool x86_64_interrupt(unsigned long vector)
 {
-	if (stack_overflowed(tf))
-		report_overflow(tf);
-	switch (tf->vector) {
+	switch (vector) {
 	case VEC_TIMER:
 		/* Ended first: the handler may switch tasks (arch/aarch64/irq.c says why). */
 		x86_64_apic_eoi();
 		x86_64_timer_interrupt();
-		return;
+		return true;
 	case VEC_SPURIOUS:
-		return; /* no end of interrupt for the spurious vector (SDM vol. 3, 11.9) */
+		return true; /* no end of interrupt for the spurious vector (SDM vol. 3, 11.9) */
+	}
+	return false;
+}
+
+void x86_64_trap(struct x86_64_trap_frame *tf)
+{
+	if (stack_overflowed(tf))
+		report_overflow(tf);
+	if (x86_64_interrupt(tf->vector))
+		return;
+	switch (tf->vector) {
 	case VEC_PF:
 		if (handle_page_fault(tf))
 			return;

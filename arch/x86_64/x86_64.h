@@ -11,22 +11,43 @@
  * syscall/sysret derive from IA32_STAR. */
 #define SEL_KERNEL_CS 0x10
 #define SEL_KERNEL_DS 0x18
+#define SEL_USER32_CS 0x23 /* IA32_STAR's sysret base: user data is +8, 64-bit user code +16 */
+#define SEL_USER_DS   0x2b
+#define SEL_USER_CS   0x33
 #define SEL_TSS       0x40
 
 #define MSR_APIC_BASE    0x1b
 #define MSR_TSC_DEADLINE 0x6e0
 #define MSR_EFER         0xc0000080
+#define MSR_STAR         0xc0000081
+#define MSR_LSTAR        0xc0000082
+#define MSR_FMASK        0xc0000084
+#define MSR_FS_BASE      0xc0000100
 #define MSR_GS_BASE      0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define EFER_SCE         (1u << 0)
 
 #define CPUID1_ECX_X2APIC       (1u << 21)
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID1_ECX_RDRAND       (1u << 30)
 #define CPUID1_EDX_APIC         (1u << 9)
 #define CPUID81_EDX_PDPE1GB     (1u << 26)
+#define CPUID7_EBX_SMEP         (1u << 7)
+#define CPUID7_EBX_SMAP         (1u << 20)
 
 /* Vectors: 0-31 exceptions; the PIC's lines, should one slip through, at 32-47
  * (i8259.c); the local APIC's. */
+#define VEC_DE       0
+#define VEC_DB       1
+#define VEC_BP       3
+#define VEC_UD       6
+#define VEC_NM       7
 #define VEC_DF       8
+#define VEC_GP       13
 #define VEC_PF       14
+#define VEC_MF       16
+#define VEC_AC       17
+#define VEC_XM       19
 #define VEC_TIMER    0xec
 #define VEC_SPURIOUS 0xff
 /* clang-format on */
@@ -115,5 +136,12 @@ void x86_64_apic_write(unsigned reg, uint32_t v);
 void x86_64_apic_eoi(void);
 /* The timer's interrupt (time.c), after its end of interrupt, interrupts off. */
 void x86_64_timer_interrupt(void);
+/*
+ * An interrupt's handling, from ring 0 or ring 3 alike (trap.c), interrupts
+ * off; it may switch tasks. False for a vector that is no known interrupt.
+ */
+bool x86_64_interrupt(unsigned long vector);
+/* The per-CPU user-mode setup (user.c): syscall's MSRs, SSE, SMEP, SMAP. Boot, interrupts off. */
+void x86_64_user_cpu_init(void);
 
 #endif

@@ -98,6 +98,8 @@ long lx_sys_time(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_thread(struct process *p, unsigned long nr, const unsigned long *a);
+/* The older calls an architecture kept, as the calls that replaced them (sys_legacy.c). */
+long lx_sys_legacy(struct process *p, unsigned long nr, const unsigned long *a);
 
 /* locks.c: locks named by their lock-order class (shm_ops, vfs_ops). */
 void *lx_lock_create(const char *name);

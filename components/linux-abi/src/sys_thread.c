@@ -9,6 +9,7 @@
 #include <hal/time.h>
 #include <process/futex.h>
 #include <vfs/fdtable.h>
+#include <linux-arch/abi.h>
 #include <linux-arch/unistd.h>
 #include "abi_internal.h"
 #include "clone_flags.h"
@@ -68,7 +69,11 @@ static long do_clone_common(struct process *p, struct lx_clone *c)
 	return process_clone(p, pf, clone_prepare, &r);
 }
 
-/* clone(flags, newsp, parent_tid, tls, child_tid), CONFIG_CLONE_BACKWARDS order; 32-bit flags. */
+/*
+ * clone(flags, newsp, parent_tid, ...): tls and child_tid come in the
+ * architecture's order (linux-arch/abi.h: CONFIG_CLONE_BACKWARDS's, or
+ * Linux's default); 32-bit flags.
+ */
 static long do_clone(struct process *p, const unsigned long *a)
 {
 	uint32_t fl = (uint32_t)a[0];
@@ -78,8 +83,8 @@ static long do_clone(struct process *p, const unsigned long *a)
 	    .stack = a[1],
 	    .parent_tid = a[2],
 	    .pidfd = a[2],
-	    .tls = a[3],
-	    .child_tid = a[4],
+	    .tls = a[LINUX_ARCH_CLONE_TLS_ARG],
+	    .child_tid = a[LINUX_ARCH_CLONE_CHILD_TID_ARG],
 	};
 
 	return do_clone_common(p, &c);

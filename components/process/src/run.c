@@ -9,6 +9,7 @@
  */
 #include <klib/errno.h>
 #include <klib/log.h>
+#include <linux-arch/abi.h>
 #include <process/sysno.h>
 #include <task/task.h>
 #include "process_internal.h"
@@ -100,17 +101,21 @@ static bool handle_trap(struct process *p, enum hal_user_event ev, const struct 
 		page_fault(p, t);
 		break;
 	case HAL_USER_ILLEGAL:
-		fault(p, t, "illegal instruction", PROCESS_SIGILL, PROCESS_ILL_ILLOPC, t->pc);
+		fault(p, t, "illegal instruction", PROCESS_SIGILL, LINUX_ARCH_ILL_CODE, t->pc);
 		break;
-	case HAL_USER_BREAKPOINT:
-		fault(p, t, "breakpoint", PROCESS_SIGTRAP, PROCESS_TRAP_BRKPT, t->pc);
+	case HAL_USER_BREAKPOINT: /* the architecture's si_code; SI_KERNEL carries no address */
+		fault(p, t, "breakpoint", PROCESS_SIGTRAP, LINUX_ARCH_BRK_CODE,
+		      LINUX_ARCH_BRK_CODE == PROCESS_SI_KERNEL ? 0 : t->pc);
 		break;
 	case HAL_USER_MISALIGNED:
 		fault(p, t, "misaligned access", PROCESS_SIGBUS, PROCESS_BUS_ADRALN, t->addr);
 		break;
+	case HAL_USER_ARITH:
+		fault(p, t, "arithmetic exception", PROCESS_SIGFPE, (int)t->arith, t->pc);
+		break;
 	case HAL_USER_ACCESS:
-	default: /* Linux: an access fault is SIGSEGV, SEGV_ACCERR */
-		fault(p, t, "access fault", PROCESS_SIGSEGV, PROCESS_SEGV_ACCERR, t->addr);
+	default: /* Linux: an access fault is SIGSEGV, with the architecture's si_code */
+		fault(p, t, "access fault", PROCESS_SIGSEGV, LINUX_ARCH_ACCESS_CODE, t->addr);
 		break;
 	}
 	return false;

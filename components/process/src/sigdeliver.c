@@ -159,7 +159,8 @@ static int setup_frame(struct process *p, const struct process_siginfo *info,
 	uint8_t siginfo[PROCESS_SIGINFO_SIZE];
 	struct linux_arch_sigframe f = {.handler = act->handler, .sig = info->signo};
 	struct hal_user_context uc = p->uc;
-	uintptr_t sp = hal_user_sp(&uc);
+	/* Below the ABI's red zone, which a leaf function may be using (Linux's get_sigframe). */
+	uintptr_t sp = hal_user_sp(&uc) - LINUX_ARCH_STACK_REDZONE;
 	uint8_t *buf;
 	int rc;
 
@@ -350,9 +351,11 @@ long process_sigreturn(struct process *p)
 	unsigned long flags;
 	uint64_t mask;
 	uint8_t *buf = kmalloc(LINUX_ARCH_SIGFRAME_SIZE);
+	/* The handler's return may have taken the frame's first words off the stack. */
+	uintptr_t frame = hal_user_sp(&uc) - LINUX_ARCH_SIGRETURN_SP;
 	int rc = -ENOMEM;
 
-	if (buf && (rc = copy_in(p, buf, hal_user_sp(&uc), LINUX_ARCH_SIGFRAME_SIZE)) == 0)
+	if (buf && (rc = copy_in(p, buf, frame, LINUX_ARCH_SIGFRAME_SIZE)) == 0)
 		rc = linux_arch_sigframe_restore(buf, &uc, &mask, &st);
 	kfree(buf);
 	if (rc < 0) {
@@ -368,7 +371,7 @@ long process_sigreturn(struct process *p)
 	/* Linux's restore_altstack: a stack the frame names that cannot be set is left alone. */
 	ss = (struct process_sigstack){(uintptr_t)st.sp, st.flags, (size_t)st.size};
 	process_sigaltstack(p, hal_user_sp(&uc), &ss, NULL);
-	return (long)hal_user_syscall_arg(&p->uc, 0);
+	return hal_user_return(&p->uc);
 }
 
 long process_sigsuspend(struct process *p, uint64_t mask)

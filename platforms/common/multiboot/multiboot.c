@@ -9,7 +9,8 @@
  * architecture's boot table reaches through the direct map. A module that
  * is not wholly inside one RAM bank, or overlaps the image or the low MiB,
  * is reported and ignored, as a device tree's initrd is. Multiboot hands
- * over no random seed: hal_boot_entropy() gives nothing.
+ * over no random seed: the architecture's hal_boot_entropy() is the CPU's
+ * (arch/x86_64/boot.c).
  */
 #include <hal/boot.h>
 #include <hal/memmap.h>
@@ -214,12 +215,5 @@ int hal_boot_initrd(const void **data, size_t *size)
 		return -ENOENT;
 	*data = initrd;
 	*size = initrd_size;
-	return 0;
-}
-
-size_t hal_boot_entropy(void *buf, size_t len)
-{
-	(void)buf;
-	(void)len;
 	return 0;
 }

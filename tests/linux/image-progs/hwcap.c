@@ -1,6 +1,7 @@
 /*
  * AT_HWCAP against the CPU: the names of the bits the kernel gives, the
- * same list in /proc/cpuinfo, and, on aarch64, one instruction of each
+ * same list in /proc/cpuinfo (x86-64: the flags line, which lists leaf 1's
+ * edx alone there), and, on aarch64, one instruction of each
  * optional feature offered, run under a SIGILL handler: a bit the CPU does
  * not back (or whose instructions the kernel traps) makes it fail. The
  * expected names are those of the image's QEMU CPU model
@@ -82,6 +83,15 @@ static void (*const probes[32])(void) = {
     [23] = i_asimdfhm, [26] = i_ilrcpc, [27] = i_flagm,  [29] = i_sb,
 };
 #define CPUINFO_KEY "Features\t: "
+#elif defined(__x86_64__)
+/* x86-64: CPUID leaf 1's edx, Linux's names (cpufeatures.h word 0), in bit order. */
+static const char *const names[32] = {
+    "fpu",  "vme",  "de",   "pse", "tsc",  "msr", "pae",   "mce", "cx8",     "apic", NULL,
+    "sep",  "mtrr", "pge",  "mca", "cmov", "pat", "pse36", "pn",  "clflush", NULL,   "dts",
+    "acpi", "mmx",  "fxsr", "sse", "sse2", "ss",  "ht",    "tm",  "ia64",    "pbe",
+};
+static void (*const probes[32])(void);
+#define CPUINFO_KEY "flags\t\t: "
 #else
 /* riscv64: one bit per single-letter extension, printed in the ISA string's order. */
 static const char *const names[32] = {
@@ -95,7 +105,7 @@ static void (*const probes[32])(void);
 /* The order the names are listed in: bit order, or the ISA string's for riscv64. */
 static int bit_at(int i)
 {
-#if defined(__aarch64__)
+#if defined(__aarch64__) || defined(__x86_64__)
 	return i;
 #else
 	static const char order[] = "imafdqcv";
@@ -104,9 +114,31 @@ static int bit_at(int i)
 #endif
 }
 
+/*
+ * AT_HWCAP as the kernel wrote it. x86-64's glibc replaces its own copy
+ * (getauxval's) with a platform word of its own, so there the auxiliary
+ * vector is read where the kernel put it: past the environment's NULL.
+ */
+static unsigned long kernel_hwcap(void)
+{
+#if defined(__x86_64__)
+	extern char **environ;
+	char **p = environ;
+
+	while (*p)
+		p++;
+	for (unsigned long *a = (unsigned long *)(p + 1); a[0] != AT_NULL; a += 2)
+		if (a[0] == AT_HWCAP)
+			return a[1];
+	return 0;
+#else
+	return getauxval(AT_HWCAP);
+#endif
+}
+
 int main(void)
 {
-	unsigned long hwcap = getauxval(AT_HWCAP);
+	unsigned long hwcap = kernel_hwcap();
 	char list[512] = "", line[1024], *sep = "";
 	int ran = 0, failed = 0, unnamed = 0;
 	FILE *f = fopen("/proc/cpuinfo", "r");
@@ -123,7 +155,7 @@ int main(void)
 		}
 		strcat(list, sep);
 		strcat(list, names[bit]);
-#if defined(__aarch64__)
+#if defined(__aarch64__) || defined(__x86_64__)
 		sep = " ";
 #else
 		sep = "";

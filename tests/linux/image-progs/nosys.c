@@ -1,6 +1,7 @@
 /* Bad input for the image: a system call the kernel does not implement
- * (sched_setaffinity, 122), twice. Each returns ENOSYS; the kernel names
- * it once; the program fails (status 1) as one needing the call would. */
+ * (sched_setaffinity: 122 on riscv64 and aarch64, 203 on x86-64), twice.
+ * Each returns ENOSYS; the kernel names it once; the program fails
+ * (status 1) as one needing the call would. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -13,8 +14,9 @@ int main(void)
 	long r = 0;
 
 	for (int i = 0; i < 2; i++) {
-		r = syscall(122, 0, 0, 0);
-		printf("nosys: syscall 122 -> %ld (%s)\n", r, r < 0 ? strerrorname_np(errno) : "ok");
+		r = syscall(SYS_sched_setaffinity, 0, 0, 0);
+		printf("nosys: syscall %d -> %ld (%s)\n", SYS_sched_setaffinity, r,
+		       r < 0 ? strerrorname_np(errno) : "ok");
 	}
 	return r < 0;
 }

@@ -208,6 +208,11 @@ void hal_user_set_tls(struct hal_user_context *uc, uintptr_t tls)
 	regs(uc)->tls = tls;
 }
 
+uintptr_t hal_user_tls(const struct hal_user_context *uc)
+{
+	return cregs(uc)->tls;
+}
+
 unsigned long hal_user_syscall_nr(const struct hal_user_context *uc)
 {
 	return cregs(uc)->nr;
@@ -221,6 +226,11 @@ unsigned long hal_user_syscall_arg(const struct hal_user_context *uc, unsigned i
 void hal_user_set_return(struct hal_user_context *uc, long value)
 {
 	regs(uc)->a[0] = (uint64_t)value;
+}
+
+long hal_user_return(const struct hal_user_context *uc)
+{
+	return (long)cregs(uc)->a[0];
 }
 
 /* riscv64's numbering for the registers this fake has: ra..t6 otherwise read 0. */

@@ -8,8 +8,10 @@
  * struct x86_64_cpu, whose first word points at itself so that one
  * %gs-relative load finds it (boot.c sets it on the boot CPU). The trap
  * entry's stack bound, the local APIC id and hal_cpu_local()'s pointer
- * live there. User mode will need swapgs at each entry and exit (user
- * mode is not ported yet).
+ * live there, and what the user entry needs (user_entry.S): the kernel
+ * stack pointer to come back to from ring 3 (also the TSS's RSP0) and a
+ * word to park the user's rsp in on a syscall. Ring 3 has its own GS
+ * base: every entry from and exit to it is a swapgs.
  * Included by assembly too: offsets are plain numbers.
  */
 #ifndef ARCH_CPU_H
@@ -19,6 +21,9 @@
 #define CPU_SELF         0  /* this struct's own address */
 #define CPU_STACK_BOTTOM 8  /* lowest usable address of the current stack; 0: unchecked */
 #define CPU_APIC_ID      16 /* the local APIC's id: the id firmware (ACPI's MADT) knows */
+#define CPU_USER_KSP     32 /* while user code runs: the kernel rsp its traps return to */
+#define CPU_USER_RSP     40 /* the user's rsp, from syscall entry until it is in the context */
+#define CPU_TSS          48 /* this CPU's TSS, whose RSP0 is CPU_USER_KSP */
 #define RFLAGS_IF        (1ul << 9)
 /* clang-format on */
 
@@ -31,9 +36,14 @@ struct x86_64_cpu {
 	unsigned long stack_bottom;
 	unsigned long apic_id;
 	void *local; /* hal_cpu_local() */
+	unsigned long user_ksp, user_rsp;
+	void *tss;
 };
 _Static_assert(__builtin_offsetof(struct x86_64_cpu, stack_bottom) == CPU_STACK_BOTTOM &&
-                   __builtin_offsetof(struct x86_64_cpu, apic_id) == CPU_APIC_ID,
+                   __builtin_offsetof(struct x86_64_cpu, apic_id) == CPU_APIC_ID &&
+                   __builtin_offsetof(struct x86_64_cpu, user_ksp) == CPU_USER_KSP &&
+                   __builtin_offsetof(struct x86_64_cpu, user_rsp) == CPU_USER_RSP &&
+                   __builtin_offsetof(struct x86_64_cpu, tss) == CPU_TSS,
                "arch/cpu.h offsets");
 
 /* The calling CPU's data. Stable while the caller cannot migrate (one CPU so far). */

@@ -23,8 +23,9 @@ int hal_boot_initrd(const void **data, size_t *size); /* 0, or -ENOENT when ther
  * (components/random): on riscv64 the device tree's /chosen/rng-seed and
  * /chosen/kaslr-seed, which QEMU and U-Boot fill from their own generators
  * (copied out and zeroed in the tree before anything else runs, as Linux
- * does, so that nothing reading the tree later sees them); on the host,
- * the host's getrandom(2). Copies at most len bytes to buf and returns how
+ * does, so that nothing reading the tree later sees them); on x86-64,
+ * whose Multiboot loaders give none, the CPU's RDRAND where it has one; on
+ * the host, the host's getrandom(2). Copies at most len bytes to buf and returns how
  * many (0: the platform has none). A boot loader's seed is handed out once
  * and then erased; the host gives fresh bytes every call.
  *

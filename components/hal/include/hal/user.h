@@ -42,6 +42,19 @@ enum hal_user_event {
 	HAL_USER_BREAKPOINT, /* SIGTRAP */
 	HAL_USER_MISALIGNED, /* misaligned access the hardware refused: SIGBUS */
 	HAL_USER_ACCESS,     /* access fault outside paging (PMP, bus): SIGSEGV */
+	HAL_USER_ARITH,      /* an arithmetic exception the hardware traps (trap->arith): SIGFPE */
+};
+
+/* What HAL_USER_ARITH was: Linux's FPE_* si_codes (include/uapi/asm-generic/siginfo.h). */
+enum hal_arith {
+	HAL_ARITH_INTDIV = 1, /* integer divide by zero */
+	HAL_ARITH_INTOVF = 2, /* integer overflow (x86's quotient too large for its register) */
+	HAL_ARITH_FLTDIV = 3, /* floating-point divide by zero */
+	HAL_ARITH_FLTOVF = 4, /* floating-point overflow */
+	HAL_ARITH_FLTUND = 5, /* floating-point underflow */
+	HAL_ARITH_FLTRES = 6, /* floating-point inexact result */
+	HAL_ARITH_FLTINV = 7, /* floating-point invalid operation */
+	HAL_ARITH_FLTSUB = 8, /* subscript out of range */
 };
 
 struct hal_user_trap {
@@ -49,9 +62,11 @@ struct hal_user_trap {
 	enum hal_access access; /* what the faulting instruction tried */
 	uintptr_t pc;           /* where the trap was taken */
 	unsigned long cause;    /* the architecture's trap cause (riscv64's scause), for messages */
+	enum hal_arith arith;   /* HAL_USER_ARITH's kind */
 };
 
-/* A fresh context: every register zero, starting at pc with stack pointer sp. */
+/* A fresh context: every register zero (the FP/SIMD control registers at the
+ * architecture's reset values), starting at pc with stack pointer sp. */
 void hal_user_init(struct hal_user_context *uc, uintptr_t pc, uintptr_t sp);
 
 /*
@@ -66,12 +81,19 @@ void hal_user_set_pc(struct hal_user_context *uc, uintptr_t pc);
 uintptr_t hal_user_sp(const struct hal_user_context *uc);
 void hal_user_set_sp(struct hal_user_context *uc, uintptr_t sp);
 void hal_user_set_tls(struct hal_user_context *uc, uintptr_t tls);
+/* The thread pointer hal_user_set_tls() sets (x86-64's FS base: arch_prctl(ARCH_GET_FS)). */
+uintptr_t hal_user_tls(const struct hal_user_context *uc);
 
 /* The system call being made: its number and arguments 0..5. */
 unsigned long hal_user_syscall_nr(const struct hal_user_context *uc);
 unsigned long hal_user_syscall_arg(const struct hal_user_context *uc, unsigned i);
 /* What the system call returns to user mode (a value or -errno). */
 void hal_user_set_return(struct hal_user_context *uc, long value);
+/*
+ * What the result register holds now (riscv64's a0, x86-64's rax): what a
+ * call that restores every register (rt_sigreturn) "returns".
+ */
+long hal_user_return(const struct hal_user_context *uc);
 /*
  * Make the system call just made run again on the way back (a signal
  * interrupted it and its handler asked for a restart, or none ran): the pc

@@ -17,6 +17,17 @@
  *                            top by (Linux's STACK_RND_MASK; process/layout.h)
  *   LINUX_ARCH_SIGFRAME_SIZE the size of Linux's struct rt_sigframe (a
  *                            multiple of 16)
+ *   LINUX_ARCH_STACK_REDZONE bytes under the user's stack pointer a signal
+ *                            frame leaves alone (the ABI's red zone: x86-64's 128)
+ *   LINUX_ARCH_SIGRETURN_SP  how far above the frame's start the stack pointer
+ *                            is when the handler's return reaches rt_sigreturn
+ *   LINUX_ARCH_CLONE_TLS_ARG, LINUX_ARCH_CLONE_CHILD_TID_ARG  clone's
+ *                            arguments (3 and 4, or 4 and 3) holding tls
+ *                            and child_tid
+ *   LINUX_ARCH_BRK_CODE, LINUX_ARCH_ILL_CODE, LINUX_ARCH_ACCESS_CODE  the
+ *                            si_code of SIGTRAP for the breakpoint instruction,
+ *                            of SIGILL for an undefined one, of SIGSEGV for a
+ *                            fault outside paging (Linux's trap handlers differ)
  *   LINUX_ARCH_SA_RESTORER   defined if the architecture's struct sigaction
  *                            has sa_restorer (between sa_flags and sa_mask)
  * The signal frame's code (sigframe.c) is declared in process/linux_sigframe.h.

@@ -57,6 +57,7 @@ enum process_state {
 #define PROCESS_SIGILL      4
 #define PROCESS_SIGTRAP     5
 #define PROCESS_SIGBUS      7
+#define PROCESS_SIGFPE      8
 #define PROCESS_SIGKILL 9
 #define PROCESS_SIGSEGV     11
 #define PROCESS_SIGALRM     14
@@ -546,9 +547,10 @@ int process_sigtimedwait(struct process *p, uint64_t set, uint64_t deadline,
                          struct process_siginfo *info);
 /*
  * rt_sigreturn: restore p's registers, mask and alternate stack from the
- * signal frame at p's stack pointer. Returns the value for a0 (what it
- * held before the signal); a frame that cannot be read or is malformed
- * ends p by SIGSEGV, as Linux's. Task context of p.
+ * signal frame at p's stack pointer. Returns the value for the result
+ * register (what it held before the signal: hal_user_return()); a frame
+ * that cannot be read or is malformed ends p by SIGSEGV, as Linux's. Task
+ * context of p.
  */
 long process_sigreturn(struct process *p);
 

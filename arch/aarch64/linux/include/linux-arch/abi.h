@@ -41,6 +41,15 @@ unsigned long aarch64_linux_hwcap(void);
  * fpsimd_context and END records), then the frame record {fp, lr} that x29
  * points to (16). aarch64's struct sigaction has sa_restorer.
  */
+/* clone(flags, newsp, parent_tid, tls, child_tid): CONFIG_CLONE_BACKWARDS. */
+#define LINUX_ARCH_CLONE_TLS_ARG       3
+#define LINUX_ARCH_CLONE_CHILD_TID_ARG 4
+#define LINUX_ARCH_STACK_REDZONE       0 /* no red zone in the psABI */
+#define LINUX_ARCH_SIGRETURN_SP        0 /* the handler returns with sp at the frame */
+/* The si_codes of the architecture's trap signals (process/linux_arch.h). */
+#define LINUX_ARCH_BRK_CODE      1 /* TRAP_BRKPT, si_addr the pc */
+#define LINUX_ARCH_ILL_CODE      1 /* ILL_ILLOPC */
+#define LINUX_ARCH_ACCESS_CODE   2 /* SEGV_ACCERR */
 #define LINUX_ARCH_SIGFRAME_SIZE 4704
 #define LINUX_ARCH_SA_RESTORER   1
 

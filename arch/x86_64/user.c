@@ -1,0 +1,356 @@
+/*
+ * User mode on x86-64 (hal/user.h): the C side of user_entry.S. A trap
+ * from ring 3 comes back here with the user's registers in the context and
+ * interrupts off; this turns the vector and error code into an event,
+ * handles an interrupt as the ring-0 path would, and tells the caller what
+ * happened. x86_64_user_cpu_init() sets up the syscall instruction and the
+ * supervisor protections once per CPU.
+ *
+ * SMEP and SMAP are turned on where CPUID offers them (QEMU's max and
+ * host models; not qemu64): the kernel never runs user code and never
+ * touches user addresses through the user half (addr-space copies through
+ * the direct map), so it needs no stac/clac anywhere.
+ */
+#include <hal/cpu.h>
+#include <hal/user.h>
+#include <klib/string.h>
+#include <stddef.h>
+#include "x86_64.h"
+
+#define UC_OFFSET_IS(field, off)                                                                   \
+	_Static_assert(offsetof(struct hal_user_context, field) == (off), #field)
+UC_OFFSET_IS(r, UC_REG(0));
+UC_OFFSET_IS(rip, UC_RIP);
+UC_OFFSET_IS(rflags, UC_RFLAGS);
+UC_OFFSET_IS(fs_base, UC_FS_BASE);
+UC_OFFSET_IS(gs_base, UC_GS_BASE);
+UC_OFFSET_IS(vector, UC_VECTOR);
+UC_OFFSET_IS(error, UC_ERROR);
+UC_OFFSET_IS(orig_rax, UC_ORIG_RAX);
+UC_OFFSET_IS(cr2, UC_CR2);
+UC_OFFSET_IS(fxsave, UC_FXSAVE);
+_Static_assert(sizeof(struct hal_user_context) == UC_SIZE, "arch/user.h layout");
+
+/* clang-format off */
+#define PF_P    (1u << 0)
+#define PF_W    (1u << 1)
+#define PF_RSVD (1u << 3)
+#define PF_I    (1u << 4)
+#define CR0_MP   (1ul << 1)  /* wait/fwait honour TS (no TS is ever set) */
+#define CR0_EM   (1ul << 2)  /* x87 emulation: off */
+#define CR0_NE   (1ul << 5)  /* x87 errors as #MF, not the PC's FERR# line */
+#define CR4_OSFXSR     (1ul << 9)  /* SSE instructions, fxsave/fxrstor with XMM */
+#define CR4_OSXMMEXCPT (1ul << 10) /* unmasked SSE exceptions as #XM, not #UD */
+#define CR4_SMEP (1ul << 20)
+#define CR4_SMAP (1ul << 21)
+#define FX_FCW       0   /* x87 control word */
+#define FX_MXCSR     24
+#define FX_MXCSR_MASK 28
+#define FCW_RESET    0x037f /* FNINIT: every x87 exception masked, 64-bit precision */
+#define MXCSR_RESET  0x1f80 /* every SSE exception masked, round to nearest */
+/* IA32_FMASK: syscall clears these (Linux's choice): IF, DF, TF and AC above all. */
+#define RFLAGS_SYSCALL_MASK 0x47fd5
+/* clang-format on */
+
+static const char *const reg_names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                                          "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+
+/* The MXCSR bits this CPU has (FXSAVE's MXCSR_MASK; 0 there means 0xffbf). */
+static uint32_t mxcsr_mask = 0xffbf;
+
+void x86_64_user_enter(struct hal_user_context *uc);
+void x86_64_syscall_entry(void);
+
+static uint64_t read_cr0(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static void write_cr0(uint64_t v)
+{
+	__asm__ __volatile__("mov %0, %%cr0" ::"r"(v) : "memory");
+}
+
+static uint64_t read_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static void write_cr4(uint64_t v)
+{
+	__asm__ __volatile__("mov %0, %%cr4" ::"r"(v) : "memory");
+}
+
+static void read_mxcsr_mask(void)
+{
+	static uint8_t area[512] __attribute__((aligned(16)));
+	uint32_t m;
+
+	__asm__ __volatile__("fxsave64 %0" : "=m"(area));
+	memcpy(&m, area + FX_MXCSR_MASK, sizeof(m));
+	if (m)
+		mxcsr_mask = m;
+}
+
+void x86_64_user_cpu_init(void)
+{
+	uint32_t ebx7 = cpuid(0, 0).eax >= 7 ? cpuid(7, 0).ebx : 0;
+	uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+
+	/* x86-64 has SSE2 and fxsave architecturally; the OS says it saves them. */
+	write_cr0((read_cr0() & ~CR0_EM) | CR0_MP | CR0_NE);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	/* syscall: cs = STAR[47:32], ss = +8; sysret (unused): cs = STAR[63:48] + 16. */
+	wrmsr(MSR_STAR, (uint64_t)SEL_USER32_CS << 48 | (uint64_t)SEL_KERNEL_CS << 32);
+	wrmsr(MSR_LSTAR, (uintptr_t)x86_64_syscall_entry);
+	wrmsr(MSR_FMASK, RFLAGS_SYSCALL_MASK);
+	if (ebx7 & CPUID7_EBX_SMEP)
+		cr4 |= CR4_SMEP;
+	if (ebx7 & CPUID7_EBX_SMAP)
+		cr4 |= CR4_SMAP;
+	write_cr4(cr4);
+	__asm__ __volatile__("fninit");
+	read_mxcsr_mask();
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+void hal_user_init(struct hal_user_context *uc, uintptr_t pc, uintptr_t sp)
+{
+	memset(uc, 0, sizeof(*uc));
+	uc->rip = pc;
+	uc->r[UC_RSP] = sp;
+	uc->rflags = RFLAGS_IF | 0x2; /* bit 1 always reads 1 */
+	put16(uc->fxsave + FX_FCW, FCW_RESET);
+	put32(uc->fxsave + FX_MXCSR, MXCSR_RESET);
+}
+
+/* A page fault's kind from its error code (SDM vol. 3, 4.7). */
+static enum hal_user_event page_fault(struct hal_user_context *uc, struct hal_user_trap *trap)
+{
+	trap->addr = uc->cr2 = read_cr2();
+	trap->access = uc->error & PF_I   ? HAL_ACCESS_EXEC
+	               : uc->error & PF_W ? HAL_ACCESS_WRITE
+	                                  : HAL_ACCESS_READ;
+	/* A reserved bit set in a table entry is the kernel's bug, not a missing page. */
+	return uc->error & PF_RSVD ? HAL_USER_ACCESS : HAL_USER_PAGE_FAULT;
+}
+
+/* Linux's fpu__exception_code for a SIMD exception: the first unmasked flag set in MXCSR. */
+static enum hal_arith simd_exception(const struct hal_user_context *uc)
+{
+	uint32_t mxcsr, err;
+
+	memcpy(&mxcsr, uc->fxsave + FX_MXCSR, sizeof(mxcsr));
+	err = mxcsr & ~(mxcsr >> 7) & 0x3f;
+	if (err & 0x01)
+		return HAL_ARITH_FLTINV;
+	if (err & 0x04)
+		return HAL_ARITH_FLTDIV;
+	if (err & 0x08)
+		return HAL_ARITH_FLTOVF;
+	if (err & 0x12)
+		return HAL_ARITH_FLTUND;
+	return HAL_ARITH_FLTRES;
+}
+
+/* The same for x87 (#MF): the status word's flags against the control word's masks. */
+static enum hal_arith x87_exception(const struct hal_user_context *uc)
+{
+	uint16_t fcw, fsw, err;
+
+	memcpy(&fcw, uc->fxsave + FX_FCW, sizeof(fcw));
+	memcpy(&fsw, uc->fxsave + 2, sizeof(fsw));
+	err = fsw & ~fcw & 0x3f;
+	if (err & 0x01)
+		return HAL_ARITH_FLTINV; /* a stack fault (SW.SF) is an invalid operation too */
+	if (err & 0x04)
+		return HAL_ARITH_FLTDIV;
+	if (err & 0x08)
+		return HAL_ARITH_FLTOVF;
+	if (err & 0x12)
+		return HAL_ARITH_FLTUND;
+	return HAL_ARITH_FLTRES;
+}
+
+static enum hal_user_event exception(struct hal_user_context *uc, struct hal_user_trap *trap)
+{
+	switch (uc->vector) {
+	case VEC_PF:
+		return page_fault(uc, trap);
+	case VEC_DE:
+		trap->arith = HAL_ARITH_INTDIV;
+		return HAL_USER_ARITH;
+	case VEC_XM:
+		trap->arith = simd_exception(uc);
+		return HAL_USER_ARITH;
+	case VEC_MF:
+		trap->arith = x87_exception(uc);
+		return HAL_USER_ARITH;
+	case VEC_DB:
+	case VEC_BP:
+		return HAL_USER_BREAKPOINT;
+	case VEC_UD:
+	case VEC_NM:
+		return HAL_USER_ILLEGAL;
+	case VEC_AC:
+		return HAL_USER_MISALIGNED;
+	default:
+		/* #GP (a privileged instruction, a non-canonical address, int n),
+		 * #SS, #NP, #OF, #BR, a machine check: Linux's SIGSEGV, address 0. */
+		return HAL_USER_ACCESS;
+	}
+}
+
+static enum hal_user_event decode(struct hal_user_context *uc, struct hal_user_trap *trap)
+{
+	trap->cause = uc->vector;
+	trap->pc = uc->rip;
+	trap->addr = 0;
+	trap->access = HAL_ACCESS_READ;
+	trap->arith = 0;
+	if (uc->vector == UC_VEC_SYSCALL)
+		return HAL_USER_SYSCALL; /* rip is already past the syscall */
+	if (uc->vector < 32)
+		return exception(uc, trap);
+	/* An interrupt: handled as from ring 0 (it may switch tasks); an unknown one is ignored. */
+	x86_64_interrupt(uc->vector);
+	return HAL_USER_INTERRUPT;
+}
+
+/* Bits 63..47 all equal: iretq to anything else faults in ring 0 (SDM vol. 2A, IRET). */
+static bool canonical(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+enum hal_user_event hal_user_run(struct hal_user_context *uc, struct hal_user_trap *trap)
+{
+	enum hal_user_event ev;
+
+	if (!canonical(uc->rip)) {
+		/* Only sigreturn can put one there; Linux's iret faults and it is SIGSEGV. */
+		*trap = (struct hal_user_trap){.pc = uc->rip, .cause = VEC_GP};
+		return HAL_USER_ACCESS;
+	}
+	/* Off until iretq: a trap in between would be taken for one from ring 3. */
+	hal_irq_disable();
+	x86_64_user_enter(uc);
+	ev = decode(uc, trap);
+	hal_irq_enable();
+	return ev;
+}
+
+uintptr_t hal_user_pc(const struct hal_user_context *uc)
+{
+	return uc->rip;
+}
+
+void hal_user_set_pc(struct hal_user_context *uc, uintptr_t pc)
+{
+	uc->rip = pc;
+}
+
+uintptr_t hal_user_sp(const struct hal_user_context *uc)
+{
+	return uc->r[UC_RSP];
+}
+
+void hal_user_set_sp(struct hal_user_context *uc, uintptr_t sp)
+{
+	uc->r[UC_RSP] = sp;
+}
+
+void hal_user_set_tls(struct hal_user_context *uc, uintptr_t tls)
+{
+	uc->fs_base = tls;
+}
+
+uintptr_t hal_user_tls(const struct hal_user_context *uc)
+{
+	return uc->fs_base;
+}
+
+/* Linux x86-64: the number in rax, arguments in rdi, rsi, rdx, r10, r8, r9, the result in rax. */
+unsigned long hal_user_syscall_nr(const struct hal_user_context *uc)
+{
+	return uc->r[UC_RAX];
+}
+
+unsigned long hal_user_syscall_arg(const struct hal_user_context *uc, unsigned i)
+{
+	static const unsigned char regs[6] = {UC_RDI, UC_RSI, UC_RDX, 10, 8, 9};
+
+	return i < 6 ? uc->r[regs[i]] : 0;
+}
+
+long hal_user_return(const struct hal_user_context *uc)
+{
+	return (long)uc->r[UC_RAX];
+}
+
+void hal_user_set_return(struct hal_user_context *uc, long value)
+{
+	uc->r[UC_RAX] = (uint64_t)value;
+}
+
+/* syscall is 2 bytes (0f 05); the result overwrote the number, not argument 0. */
+void hal_user_syscall_restart(struct hal_user_context *uc, unsigned long arg0)
+{
+	(void)arg0;
+	uc->rip -= 2;
+	uc->r[UC_RAX] = uc->orig_rax;
+}
+
+uint64_t hal_user_reg(const struct hal_user_context *uc, unsigned n)
+{
+	return n < 16 ? uc->r[n] : 0;
+}
+
+void hal_user_set_reg(struct hal_user_context *uc, unsigned n, uint64_t value)
+{
+	if (n < 16)
+		uc->r[n] = value;
+}
+
+const char *hal_user_reg_name(unsigned n)
+{
+	return n < 16 ? reg_names[n] : NULL;
+}
+
+/* The 512-byte FXSAVE image (Linux's struct _fpstate_64), zeros past it. */
+void hal_user_fp_save(const struct hal_user_context *uc, void *buf, size_t len)
+{
+	size_t n = len < sizeof(uc->fxsave) ? len : sizeof(uc->fxsave);
+
+	memset(buf, 0, len);
+	memcpy(buf, uc->fxsave, n);
+}
+
+/*
+ * MXCSR's reserved bits make fxrstor fault in ring 0: they are dropped, as
+ * Linux's sigreturn does (mxcsr_feature_mask).
+ */
+void hal_user_fp_restore(struct hal_user_context *uc, const void *buf, size_t len)
+{
+	size_t n = len < sizeof(uc->fxsave) ? len : sizeof(uc->fxsave);
+	uint32_t mxcsr;
+
+	memcpy(uc->fxsave, buf, n);
+	memcpy(&mxcsr, uc->fxsave + FX_MXCSR, sizeof(mxcsr));
+	put32(uc->fxsave + FX_MXCSR, mxcsr & mxcsr_mask);
+}
