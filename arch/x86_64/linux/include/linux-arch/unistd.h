@@ -131,6 +131,11 @@
 #define NR_rt_sigtimedwait      128
 #define NR_rt_tgsigqueueinfo    297
 #define NR_setitimer            38
+#define NR_timer_create         222
+#define NR_timer_settime        223
+#define NR_timer_gettime        224
+#define NR_timer_getoverrun     225
+#define NR_timer_delete         226
 /* Kept by x86-64, gone from asm-generic. */
 #define NR_open                 2
 #define NR_creat                85
