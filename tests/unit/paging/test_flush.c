@@ -134,10 +134,54 @@ static void test_kernel_table_flushes_every_space(void **state)
 	pt_destroy(k);
 }
 
+/*
+ * With several CPUs a change reaches the TLBs of the CPUs that may cache
+ * the table and no others (the fake hal plays the CPUs: fake_hal_cpu).
+ * With ids a CPU that switched away keeps its entries, so it stays in the
+ * set; without, its switch flushed them, so it leaves.
+ */
+static void test_flush_reaches_the_cpus_of_the_table(void **state)
+{
+	struct pt *a;
+	hal_cpumask_t both = HAL_CPU_BIT(0) | HAL_CPU_BIT(2);
+	(void)state;
+
+	pt_test_ram(4);
+	for (int no_ids = 0; no_ids < 2; no_ids++) {
+		fake_hal_no_asids = no_ids;
+		assert_int_equal(pt_create(&pt_format_sv39, &a), 0);
+		assert_int_equal(pt_map(a, 0x1000, 0x1000, 0x2000, PT_READ, 0), 0);
+		fake_hal_flush_reset();
+		assert_int_equal(pt_protect(a, 0x1000, 0x1000, RW), 0);
+		assert_int_equal(fake_hal_flush_count, 0); /* never ran anywhere */
+		fake_hal_cpu = 2;
+		pt_activate(a);
+		fake_hal_cpu = 0;
+		pt_activate(a);
+		unsigned id = fake_hal_asid;
+		assert_true(no_ids ? id == 0 : id != 0);
+		fake_hal_flush_reset();
+		assert_int_equal(pt_protect(a, 0x2000, 0x1000, RW), 0);
+		assert_int_equal(fake_hal_flush_count, 1);
+		expect_flush(0, FAKE_FLUSH_RANGE, id, 0x2000, 0x1000);
+		assert_int_equal(fake_hal_flush_log[0].cpus, both);
+		/* CPU 0 switches away (the host's one per-CPU slot is CPU 0's). */
+		pt_activate(NULL);
+		fake_hal_flush_reset();
+		assert_int_equal(pt_unmap(a, 0x1000, 0x1000, NULL, NULL), 0);
+		assert_int_equal(fake_hal_flush_count, 1);
+		expect_flush(0, FAKE_FLUSH_RANGE, id, 0x1000, 0x1000);
+		assert_int_equal(fake_hal_flush_log[0].cpus, no_ids ? HAL_CPU_BIT(2) : both);
+		pt_destroy(a);
+	}
+	fake_hal_no_asids = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_unmap_flushes_what_was_there),
+	    cmocka_unit_test(test_flush_reaches_the_cpus_of_the_table),
 	    cmocka_unit_test(test_inactive_table_flushes_nothing),
 	    cmocka_unit_test(test_inactive_table_that_ran_flushes_under_its_id),
 	    cmocka_unit_test(test_kernel_table_flushes_every_space),
