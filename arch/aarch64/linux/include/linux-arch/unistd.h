@@ -73,6 +73,8 @@
 #define NR_set_tid_address      96
 #define NR_set_robust_list      99
 #define NR_sched_yield          124
+#define NR_sched_setaffinity    122
+#define NR_sched_getaffinity    123
 #define NR_nanosleep            101
 #define NR_clock_gettime        113
 #define NR_clock_getres         114
