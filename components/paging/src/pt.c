@@ -369,6 +369,21 @@ void pt_flush(struct pt *pt, uint64_t va, uint64_t len, bool tables_freed)
 	               tables_freed ? SIZE_MAX : (size_t)len);
 }
 
+void pt_flush_local(struct pt *pt, uintptr_t va, size_t len)
+{
+	unsigned long flags;
+
+	if (pt == kernel_pt) {
+		pt_flush(pt, va, len, false); /* every CPU runs in it */
+		return;
+	}
+	flags = hal_irq_save();
+	/* Every id: this CPU's id for pt is the hal's business, and a page is cheap. */
+	if (active_pt[hal_cpu_id()] == pt)
+		hal_tlb_flush_range(HAL_TLB_ANY_ASID, va, len);
+	hal_irq_restore(flags);
+}
+
 void pt_break(struct pt *pt, uint64_t *t, unsigned idx, unsigned level, uint64_t va)
 {
 	const struct pt_format *f = pt->fmt;

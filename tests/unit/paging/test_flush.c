@@ -165,6 +165,17 @@ static void test_flush_reaches_the_cpus_of_the_table(void **state)
 		assert_int_equal(fake_hal_flush_count, 1);
 		expect_flush(0, FAKE_FLUSH_RANGE, id, 0x2000, 0x1000);
 		assert_int_equal(fake_hal_flush_log[0].cpus, both);
+		/* A page where nothing was: no CPU holds it as valid, only this one's TLB is
+		 * told (in case it cached the entry invalid). Replacing it: every CPU's. */
+		fake_hal_flush_reset();
+		assert_int_equal(pt_map(a, 0x3000, 0x3000, 0x1000, PT_READ, 0), 0);
+		assert_int_equal(fake_hal_flush_count, 1);
+		expect_flush(0, FAKE_FLUSH_RANGE, HAL_TLB_ANY_ASID, 0x3000, 0x1000);
+		assert_int_equal(fake_hal_flush_log[0].cpus, HAL_CPU_BIT(0));
+		assert_int_equal(pt_map(a, 0x3000, 0x4000, 0x1000, PT_READ, PT_MAP_REPLACE), 0);
+		assert_int_equal(fake_hal_flush_count, 2);
+		expect_flush(1, FAKE_FLUSH_RANGE, id, 0x3000, 0x1000);
+		assert_int_equal(fake_hal_flush_log[1].cpus, both);
 		/* CPU 0 switches away (the host's one per-CPU slot is CPU 0's). */
 		pt_activate(NULL);
 		fake_hal_flush_reset();

@@ -150,6 +150,16 @@ struct pt *pt_kernel(void);
 void pt_activate(struct pt *pt);
 
 /*
+ * Entries of [va, va + len) went from invalid to valid: no CPU can hold
+ * them as valid, but a CPU may hold them as invalid (RISC-V lets a hart
+ * cache invalid entries) and take a spurious fault. Drop them from the
+ * calling CPU's TLB alone, if the table is active here; a CPU that faults
+ * on a page it finds present calls this too (addr-space). Any context;
+ * never sleeps.
+ */
+void pt_flush_local(struct pt *pt, uintptr_t va, size_t len);
+
+/*
  * The table is being torn down and will never be activated again, on any
  * CPU: from now on changes to it flush nothing (no CPU switches to its id
  * again before a new generation has flushed every TLB). It may not be
