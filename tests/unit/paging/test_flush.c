@@ -188,11 +188,47 @@ static void test_flush_reaches_the_cpus_of_the_table(void **state)
 	fake_hal_no_asids = false;
 }
 
+/* Each frame goes back only once a flush has covered it (another CPU may still use it until). */
+static unsigned released, released_unflushed;
+
+static void release_after_flush(void *ctx, uintptr_t va, paddr_t pa, size_t size)
+{
+	const struct fake_flush *f = &fake_hal_flush_log[fake_hal_flush_count - 1];
+	(void)ctx, (void)pa, (void)size;
+
+	released++;
+	if (fake_hal_flush_count == 0 || fake_hal_flush_count > FAKE_HAL_FLUSH_LOG ||
+	    (f->kind == FAKE_FLUSH_RANGE && (va < f->va || va >= f->va + f->len)))
+		released_unflushed++;
+}
+
+static void test_unmap_releases_frames_after_the_flush(void **state)
+{
+	struct pt *pt;
+	size_t free0 = pt_test_ram(4);
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_sv39, &pt), 0);
+	pt_activate(pt);
+	assert_int_equal(pt_map(pt, 0x100000, 0x100000, 40 * 0x1000, PT_READ, 0), 0);
+	/* A page beyond keeps the table. */
+	assert_int_equal(pt_map(pt, 0x400000, 0x400000, 0x1000, PT_READ, 0), 0);
+	fake_hal_flush_reset();
+	released = released_unflushed = 0;
+	assert_int_equal(pt_unmap(pt, 0x100000, 40 * 0x1000, release_after_flush, NULL), 0);
+	assert_int_equal(released, 40);
+	assert_int_equal(released_unflushed, 0);
+	pt_activate(NULL);
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_unmap_flushes_what_was_there),
 	    cmocka_unit_test(test_flush_reaches_the_cpus_of_the_table),
+	    cmocka_unit_test(test_unmap_releases_frames_after_the_flush),
 	    cmocka_unit_test(test_inactive_table_flushes_nothing),
 	    cmocka_unit_test(test_inactive_table_that_ran_flushes_under_its_id),
 	    cmocka_unit_test(test_kernel_table_flushes_every_space),
