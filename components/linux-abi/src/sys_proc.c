@@ -371,6 +371,20 @@ static long do_sched_setaffinity(struct process *p, int32_t tid, size_t len, uin
 	return rc;
 }
 
+/* Linux's getcpu: the CPU the caller runs on (it may move the moment after), node 0. */
+static long do_getcpu(struct process *p, uintptr_t ucpu, uintptr_t unode)
+{
+	unsigned long flags = hal_irq_save();
+	unsigned cpu = hal_cpu_id(), node = 0;
+
+	hal_irq_restore(flags);
+	if (ucpu && lx_copy_out(p, ucpu, &cpu, sizeof(cpu)) < 0)
+		return -EFAULT;
+	if (unode && lx_copy_out(p, unode, &node, sizeof(node)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
 long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 {
 	switch (nr) {
@@ -407,6 +421,8 @@ long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 		return do_sched_getaffinity(p, (int32_t)a[0], a[1], a[2]);
 	case NR_sched_setaffinity:
 		return do_sched_setaffinity(p, (int32_t)a[0], a[1], a[2]);
+	case NR_getcpu:
+		return do_getcpu(p, a[0], a[1]);
 	case NR_prlimit64:
 		return do_prlimit(p, (int32_t)a[0], (unsigned)a[1], a[2], a[3]);
 	case NR_getrlimit:

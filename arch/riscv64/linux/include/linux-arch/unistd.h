@@ -76,6 +76,7 @@
 #define NR_sched_yield          124
 #define NR_sched_setaffinity    122
 #define NR_sched_getaffinity    123
+#define NR_getcpu               168
 #define NR_nanosleep            101
 #define NR_clock_gettime        113
 #define NR_clock_getres         114
