@@ -18,7 +18,8 @@ extern char __data_start[], __data_end[], __kernel_start[], __kernel_end[];
 /* The boot CPU's trap-entry data (arch/cpu.h); in .data, so it is valid before .bss is cleared. */
 char aarch64_overflow_stack[CONFIG_AARCH64_OVERFLOW_STACK_SIZE] KIT_ALIGNED(16);
 struct aarch64_cpu aarch64_cpu0 = {
-    .overflow_top = (unsigned long)(aarch64_overflow_stack + CONFIG_AARCH64_OVERFLOW_STACK_SIZE),
+    .overflow_top = (unsigned long)(aarch64_overflow_stack +
+                                    ALIGN_DOWN(CONFIG_AARCH64_OVERFLOW_STACK_SIZE, 16)),
 };
 
 static const struct hal_kernel_layout layout = {

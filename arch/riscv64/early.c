@@ -156,18 +156,51 @@ static uint64_t reg_end(const uint8_t *reg, uint32_t len, uint32_t ac, uint32_t 
 	return 0;
 }
 
-/*
- * The end of the RAM bank holding pa, from the tree's top-level nodes with
- * device_type "memory"; 0 if none holds it or the tree cannot be read (then
- * the board reports the tree). Its own small reader: klib's may not run
- * before .bss is cleared, at the load address.
- */
-static uint64_t early_ram_end(const uint8_t *t, uint64_t pa)
+/* Whether the string at v (len bytes left) is name, NUL included. */
+static bool string_is(const uint8_t *v, uint32_t len, const char *name)
 {
-	uint32_t size, off, ac = 2, sc = 1, reg_len = 0;
+	uint32_t k = 0;
+
+	while (k < len && name[k] && v[k] == (uint8_t)name[k])
+		k++;
+	return !name[k] && k < len && v[k] == 0;
+}
+
+/*
+ * A compatible list (NUL-separated strings) naming QEMU's test finisher.
+ * The names are passed as literals, not kept in a table: a table of
+ * pointers would hold linked addresses, and this runs at the load address.
+ */
+static bool is_finisher(const uint8_t *v, uint32_t len)
+{
+	for (uint32_t i = 0; i < len; i++) {
+		if (string_is(v + i, len - i, "sifive,test0") ||
+		    string_is(v + i, len - i, "sifive,test1"))
+			return true;
+		while (i < len && v[i]) /* on to the next string */
+			i++;
+	}
+	return false;
+}
+
+/* What one walk of the tree looks for. */
+enum early_want {
+	WANT_RAM_END,  /* the end of the RAM bank holding pa (a top-level memory node) */
+	WANT_FINISHER, /* the physical address of the sifive,test finisher (at depth 1 or 2) */
+};
+
+/*
+ * One walk of the tree for 'want'; 0 if not found or the tree cannot be
+ * read (then the board reports the tree). Its own small reader: klib's may
+ * not run before .bss is cleared, at the load address. cells[d] holds the
+ * #address-cells and #size-cells a node at depth d gives its children.
+ */
+static uint64_t early_walk(const uint8_t *t, enum early_want want, uint64_t pa)
+{
+	uint32_t size, off, ac[3], sc[3], reg_len = 0;
 	struct early_strings st;
 	const uint8_t *reg = NULL;
-	bool memory = false;
+	bool memory = false, finisher = false;
 	int depth = 0;
 
 	if (fdt32(t) != 0xd00dfeed)
@@ -188,33 +221,63 @@ static uint64_t early_ram_end(const uint8_t *t, uint64_t pa)
 			while (off < size && t[off])
 				off++;
 			off = (off + 4) & ~3u;
-			depth++;
-			memory = false;
+			if (++depth <= 3)
+				ac[depth - 1] = 2, sc[depth - 1] = 1; /* the defaults */
+			memory = finisher = false;
 			reg = NULL;
-		} else if (tok == 2) { /* FDT_END_NODE */
-			if (depth == 2 && memory && reg &&
-			    (end = reg_end(reg, reg_len, ac, sc, pa)))
+		} else if (tok == 2) { /* FDT_END_NODE: depth 1 is the root */
+			if (want == WANT_RAM_END && depth == 2 && memory && reg &&
+			    (end = reg_end(reg, reg_len, ac[0], sc[0], pa)))
 				return end;
+			if (want == WANT_FINISHER && (depth == 2 || depth == 3) && finisher &&
+			    reg && ac[depth - 2] >= 1 && ac[depth - 2] <= 2 &&
+			    reg_len >= 4 * ac[depth - 2])
+				return fdt_cells(reg, ac[depth - 2]);
 			if (--depth <= 0)
 				return 0;
+			memory = finisher =
+			    false; /* the parent's own properties came before its children */
+			reg = NULL;
 		} else if (tok == 3) { /* FDT_PROP: length, name offset, value */
+			const uint8_t *v = t + off + 8;
+
 			if (off + 8 > size || (len = fdt32(t + off)) > size - off - 8)
 				return 0;
 			name = fdt32(t + off + 4);
-			if (depth == 1 && len == 4 && name_is(&st, name, "#address-cells"))
-				ac = fdt32(t + off + 8);
-			else if (depth == 1 && len == 4 && name_is(&st, name, "#size-cells"))
-				sc = fdt32(t + off + 8);
-			else if (depth == 2 && name_is(&st, name, "device_type"))
-				memory = is_memory(t + off + 8, len);
-			else if (depth == 2 && name_is(&st, name, "reg"))
-				reg = t + off + 8, reg_len = len;
+			if (depth >= 1 && depth <= 3 && len == 4 &&
+			    name_is(&st, name, "#address-cells"))
+				ac[depth - 1] = fdt32(v);
+			else if (depth >= 1 && depth <= 3 && len == 4 &&
+			         name_is(&st, name, "#size-cells"))
+				sc[depth - 1] = fdt32(v);
+			else if (name_is(&st, name, "device_type"))
+				memory = is_memory(v, len);
+			else if (name_is(&st, name, "compatible"))
+				finisher = is_finisher(v, len);
+			else if (name_is(&st, name, "reg"))
+				reg = v, reg_len = len;
 			off = (off + 8 + len + 3) & ~3u;
 		} else if (tok != 4) { /* FDT_END, or not a token */
 			return 0;
 		}
 	}
 	return 0;
+}
+
+/*
+ * riscv_boot_fail() with translation off: QEMU's test finisher, if the tree
+ * has one, is written first, because OpenSBI 1.1 turns every SBI shutdown
+ * into the finisher's "pass" (exit status 0) whatever reason it is given.
+ * Status 1, as the board's power-off gives a failed run (drivers/power).
+ */
+KIT_NORETURN static void early_fail(uint64_t fdt_pa, const char *msg)
+{
+	uint64_t test = early_walk((const uint8_t *)(uintptr_t)fdt_pa, WANT_FINISHER, 0);
+
+	early_puts(msg);
+	if (test)
+		*(volatile uint32_t *)(uintptr_t)test = 1u << 16 | 0x3333; /* FINISHER_FAIL */
+	riscv_boot_fail("");
 }
 
 /*
@@ -231,7 +294,7 @@ void riscv_early_check(uint64_t fdt_pa)
 	uintptr_t start = (uintptr_t)_start, end = (uintptr_t)__kernel_end;
 	uintptr_t bss = (uintptr_t)__bss_start;
 	const uint8_t *t = (const uint8_t *)(uintptr_t)fdt_pa;
-	uint64_t ram_end = early_ram_end(t, start);
+	uint64_t ram_end = early_walk(t, WANT_RAM_END, start);
 
 	if (ram_end && ram_end < end) {
 		early_puts("riscv64: the image does not fit in RAM: it spans ");
@@ -242,9 +305,9 @@ void riscv_early_check(uint64_t fdt_pa)
 		early_puthex((uint64_t)(__bss_end - __bss_start));
 		early_puts(" bytes), RAM there ends at ");
 		early_puthex(ram_end);
-		riscv_boot_fail(
-		    ". Give the machine more memory (CONFIG_QEMU_MEMORY_MB) or make .bss "
-		    "smaller (a static stack pool?).\n");
+		early_fail(fdt_pa,
+		           ". Give the machine more memory (CONFIG_QEMU_MEMORY_MB) or make .bss "
+		           "smaller (a static stack pool?).\n");
 	}
 	if (ram_end && fdt_pa < end && fdt_pa + fdt32(t + 4) > bss) {
 		early_puts("riscv64: the firmware put the device tree at ");
@@ -253,9 +316,9 @@ void riscv_early_check(uint64_t fdt_pa)
 		early_puthex(bss);
 		early_puts("-");
 		early_puthex(end);
-		riscv_boot_fail(
-		    "), which is about to be cleared. Give the machine more memory, boot "
-		    "with fw_dynamic (CONFIG_QEMU_FW_DYNAMIC) or make .bss smaller.\n");
+		early_fail(fdt_pa,
+		           "), which is about to be cleared. Give the machine more memory, boot "
+		           "with fw_dynamic (CONFIG_QEMU_FW_DYNAMIC) or make .bss smaller.\n");
 	}
 }
 
@@ -272,15 +335,16 @@ struct early_map riscv_early_map(uint64_t fdt_pa)
 	uintptr_t size = (uintptr_t)(__kernel_end - _start);
 
 	if ((va - pa) & (SIZE_2M - 1))
-		riscv_boot_fail("riscv64: the image must be loaded at a 2 MiB boundary\n");
+		early_fail(fdt_pa, "riscv64: the image must be loaded at a 2 MiB boundary\n");
 	if (size > SIZE_1G - (va & (SIZE_1G - 1)))
-		riscv_boot_fail("riscv64: the image does not fit its gigabyte of address space\n");
+		early_fail(fdt_pa,
+		           "riscv64: the image does not fit its gigabyte of address space\n");
 	boot_root[vpn(va, 2)] = (uintptr_t)boot_image >> 12 << 10 | PTE_V;
 	for (uintptr_t off = 0; off < size; off += SIZE_2M)
 		boot_image[vpn(va + off, 1)] = leaf(pa + off, PTE_R | PTE_W | PTE_X);
 	/* A tree is far smaller than a gigabyte: two gigapages hold it wherever it starts. */
 	if (fdt_pa > ARCH_DMAP_SIZE - SIZE_1G)
-		riscv_boot_fail("riscv64: the device tree (a1) is beyond the direct map\n");
+		early_fail(fdt_pa, "riscv64: the device tree (a1) is beyond the direct map\n");
 	map_gigapages(ARCH_DMAP_BASE, fdt_pa, SIZE_1G);
 	riscv_kernel_offset = va - pa;
 	riscv_kernel_satp = SATP_MODE_SV39 << SATP_MODE_SHIFT | (uintptr_t)boot_root >> 12;

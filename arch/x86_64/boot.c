@@ -50,7 +50,7 @@ static void tss_install(struct tss *t)
 {
 	uint64_t base = (uintptr_t)t, limit = sizeof(*t) - 1;
 
-	t->ist[0] = (uintptr_t)(overflow_stack + sizeof(overflow_stack));
+	t->ist[0] = (uintptr_t)(overflow_stack + ALIGN_DOWN(sizeof(overflow_stack), 16));
 	x86_64_gdt[SEL_TSS / 8] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |
 	                          ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
 	x86_64_gdt[SEL_TSS / 8 + 1] = base >> 32;

@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Boot-to-shutdown wall time of an image against the smallest possible
-image of its machine (riscv64: an S-mode one, minimal.S; x86_64: a
-Multiboot one, minimal_x86_64.S), run alternately in the same QEMU setup,
-plus the image's text size.
+image of its machine (riscv64: an S-mode one, minimal.S; aarch64: an arm64
+Image, minimal_aarch64.S; x86_64: a Multiboot one, minimal_x86_64.S), run
+alternately in the same QEMU setup, plus the image's text size.
 
     bench/boot/boot_time.py [--runs N] BUILD_DIR
 
-BUILD_DIR is a built riscv64 or x86_64 image directory (e.g.
-build/riscv64-qemu-virt_hello, build/x86_64-qemu_hello).
+BUILD_DIR is a built riscv64, aarch64 or x86_64 image directory (e.g.
+build/riscv64-qemu-virt_hello, build/aarch64-qemu-virt_hello,
+build/x86_64-qemu_hello).
 """
 import argparse
 import json
@@ -26,6 +27,9 @@ def build_minimal(info, out_dir):
     binf = os.path.join(out_dir, "minimal.bin")
     if info["qemu"] == "qemu-system-x86_64":
         flags = ["--target=x86_64-unknown-elf", "-static", "-Wl,-Ttext=0x100000", "minimal_x86_64.S"]
+    elif info["qemu"] == "qemu-system-aarch64":
+        flags = ["--target=aarch64-unknown-elf", "-static", "-Wl,-Ttext=" + info["load_addr"],
+                 "minimal_aarch64.S"]
     else:
         flags = ["--target=riscv64-unknown-elf", "-march=rv64imac", "-mabi=lp64",
                  "-Wl,-Ttext=0x80200000", "minimal.S"]

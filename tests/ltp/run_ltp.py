@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 """Boot the image with one LTP test and compare its output with Linux's.
 
-    run_ltp.py --ltp DIR --image BUILD --initrd CPIO --test NAME [--timeout S] [--log OUT]
+    run_ltp.py --ltp DIR [--arch A] --image BUILD --initrd CPIO --test NAME [--timeout S]
+               [--log OUT]
 
-DIR is ../shared/ltp: the binaries (DIR/riscv64), the reference outputs
-(DIR/expected/riscv64/NAME.txt, summary.tsv) and normalize.sed. Without
+DIR is ../shared/ltp: the binaries (DIR/A, A riscv64 by default, or
+aarch64), the reference outputs (DIR/expected/A/NAME.txt, summary.tsv) and
+normalize.sed. Without
 it the test is skipped (exit 77, CTest's SKIP_RETURN_CODE) with a message.
 
 The image boots with init=/ltp_runner -- NAME (tests/ltp/ltp_runner.c): a
@@ -45,8 +47,8 @@ def fail(msg):
     sys.exit(1)
 
 
-def expected_exit(ltp, test):
-    with open(os.path.join(ltp, "expected", "riscv64", "summary.tsv")) as f:
+def expected_exit(ltp, arch, test):
+    with open(os.path.join(ltp, "expected", arch, "summary.tsv")) as f:
         rows = [line.rstrip("\n").split("\t") for line in f]
     col = rows[0].index("exit")
     for row in rows[1:]:
@@ -103,15 +105,16 @@ def compare_native(test, got, ref, status):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ltp", required=True)
+    ap.add_argument("--arch", default="riscv64", choices=("riscv64", "aarch64"))
     ap.add_argument("--image", required=True)
     ap.add_argument("--initrd", required=True)
     ap.add_argument("--test", required=True)
     ap.add_argument("--timeout", type=int, default=150)
     ap.add_argument("--log")
     a = ap.parse_args()
-    if not os.path.isdir(os.path.join(a.ltp, "riscv64")):
-        skip(f"{a.ltp} is absent (the LTP binaries and their reference outputs)")
-    ref_path = os.path.join(a.ltp, "expected", "riscv64", a.test + ".txt")
+    if not os.path.isdir(os.path.join(a.ltp, a.arch)):
+        skip(f"{a.ltp}/{a.arch} is absent (the LTP binaries and their reference outputs)")
+    ref_path = os.path.join(a.ltp, "expected", a.arch, a.test + ".txt")
     with open(ref_path) as f:
         ref = f.read().splitlines()
     run = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "run.py")
@@ -132,7 +135,7 @@ def main():
             import difflib
             problems.append("output differs from " + ref_path + ":\n" + "\n".join(
                 difflib.unified_diff(ref, got, "Linux (qemu-user)", "image", lineterm="")))
-        want = expected_exit(a.ltp, a.test)
+        want = expected_exit(a.ltp, a.arch, a.test)
         if status != f"exit {want}":
             problems.append(f"{status}, Linux: exit {want}")
     if problems:

@@ -15,11 +15,18 @@
 /*
  * AT_HWCAP (arch/arm64/include/uapi/asm/hwcap.h): FP and ASIMD, which
  * every ARMv8-A CPU this runs on has and which the user entry saves and
- * restores (user_entry.S). Nothing else: the optional instructions (AES,
- * SHA, CRC32, atomics, ...) are not read from the ID registers yet, and
- * HWCAP_CPUID would promise emulated ID-register reads from EL0.
+ * restores (user_entry.S), and the optional instructions the ID registers
+ * show that need nothing of the kernel but the registers it already saves
+ * (crypto, CRC32, atomics, half precision, dot product, RCpc, ...):
+ * aarch64_linux_hwcap() in cpuinfo.c. Not offered: SVE and SME (their
+ * state is not saved), pointer authentication (no keys are set), MTE,
+ * HWCAP_CPUID (ID-register reads from EL0 are not emulated) and the event
+ * stream (CNTKCTL_EL1.EVNTEN is off).
  */
-#define LINUX_ARCH_HWCAP ((1ul << 0) | (1ul << 1))
+#define LINUX_ARCH_HWCAP aarch64_linux_hwcap()
+#ifndef __ASSEMBLER__
+unsigned long aarch64_linux_hwcap(void);
+#endif
 
 #define LINUX_ARCH_THREAD_SIZE    (16u << 10) /* THREAD_SIZE: max_threads, RLIMIT_NPROC's default */
 #define LINUX_ARCH_AUXV_MAX       20  /* entries linux_arch_auxv() writes, AT_NULL not counted */
