@@ -230,6 +230,7 @@ static void racer(int cpu)
 		CHECK(max >= 0, "racer: SHM_INFO: %s", strerror(errno));
 		for (int idx = 0; idx <= max; idx++)
 			race_one(idx);
+		usleep(1000); /* leave the hart to the workers between passes */
 	}
 	_exit(0);
 }
