@@ -162,7 +162,8 @@ static uint64_t asid_new(struct hal_asid *a)
 unsigned hal_asid_get(struct hal_asid *a)
 {
 	unsigned cpu = hal_cpu_id();
-	uint64_t v = __atomic_load_n(&a->v, __ATOMIC_RELAXED);
+	/* Acquire: a fresh id's emptied set (asid_new) is seen before this hart joins it. */
+	uint64_t v = __atomic_load_n(&a->v, __ATOMIC_ACQUIRE);
 	uint64_t now = __atomic_load_n(&asid_active[cpu], __ATOMIC_RELAXED);
 
 	if (!asid_bits) {
@@ -180,7 +181,7 @@ unsigned hal_asid_get(struct hal_asid *a)
 	v = a->v;
 	if (asid_gen_of(v) != asid_gen) {
 		v = asid_new(a);
-		__atomic_store_n(&a->v, v, __ATOMIC_RELAXED);
+		__atomic_store_n(&a->v, v, __ATOMIC_RELEASE);
 	}
 	/* After asid_new: a rollover there asks this hart too. */
 	if (asid_flush_pending & HAL_CPU_BIT(cpu)) {
