@@ -266,6 +266,8 @@ void arch_mmu_set_kernel(paddr_t root)
 	csr_write(satp, riscv_kernel_satp | SATP_ASID_MASK << SATP_ASID_SHIFT);
 	asid_bits =
 	    (unsigned)__builtin_popcountl(csr_read(satp) >> SATP_ASID_SHIFT & SATP_ASID_MASK);
+	if (asid_bits > CONFIG_RISCV_ASID_BITS)
+		asid_bits = CONFIG_RISCV_ASID_BITS;
 	/* Each hart may keep its id through a rollover: with too few, fresh ones run out. */
 	if ((1u << asid_bits) <= 2 * HAL_NR_CPUS)
 		asid_bits = 0;
