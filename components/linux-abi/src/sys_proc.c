@@ -418,9 +418,10 @@ long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 		task_yield();
 		return 0;
 	case NR_sched_getaffinity:
-		return do_sched_getaffinity(p, (int32_t)a[0], a[1], a[2]);
+		/* Linux takes the length as an unsigned int. */
+		return do_sched_getaffinity(p, (int32_t)a[0], (unsigned)a[1], a[2]);
 	case NR_sched_setaffinity:
-		return do_sched_setaffinity(p, (int32_t)a[0], a[1], a[2]);
+		return do_sched_setaffinity(p, (int32_t)a[0], (unsigned)a[1], a[2]);
 	case NR_getcpu:
 		return do_getcpu(p, a[0], a[1]);
 	case NR_prlimit64:
