@@ -21,6 +21,7 @@
 #include <hal/memmap.h>
 #include <hal/mmu.h>
 #include <hal/smp.h>
+#include "../common/asid.h"
 #include "aarch64.h"
 #ifdef CONFIG_PAGING
 #include <paging/paging.h>
@@ -89,21 +90,26 @@ void hal_tlb_flush_range(unsigned asid, uintptr_t va, size_t len)
 
 /*
  * No ASID allocator yet: every user space runs as ASID 0 and the switch
- * drops ASID 0's entries (tlbi aside1), so hal_asid_cached() can say that
- * nothing of an inactive space is cached. An allocator like riscv64's
+ * drops ASID 0's entries (tlbi aside1), so a CPU leaves a space's set at
+ * hal_asid_put(): nothing of an inactive space is cached. An allocator like riscv64's
  * (ID_AA64MMFR0_EL1.ASIDBits gives 8 or 16 bits; TCR_EL1.AS selects 16)
  * would let the switch stop flushing.
  */
 unsigned hal_asid_get(struct hal_asid *a)
 {
-	(void)a;
+	asid_cpus_join(a, hal_cpu_id());
 	return 0;
 }
 
-unsigned hal_asid_cached(const struct hal_asid *a)
+/* Every space is 0 and the switch flushes: a CPU switching away caches nothing of it. */
+void hal_asid_put(struct hal_asid *a)
 {
-	(void)a;
-	return HAL_ASID_NONE;
+	asid_cpus_leave(a, hal_cpu_id());
+}
+
+void hal_asid_flush(struct hal_asid *a, uintptr_t va, size_t len)
+{
+	asid_cpus_flush(a, 0, va, len);
 }
 
 /* One CPU (aarch64 has no CONFIG_SMP yet): the local flush, if CPU 0 is in the set. */

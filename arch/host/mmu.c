@@ -3,6 +3,7 @@
  * and no kernel page table to build (hal/mmu.h).
  */
 #include <hal/mmu.h>
+#include "../common/asid.h"
 #include <klib/errno.h>
 
 void hal_mmu_flush_all(void)
@@ -23,14 +24,19 @@ void hal_tlb_flush_asid(unsigned asid)
 
 unsigned hal_asid_get(struct hal_asid *a)
 {
-	(void)a;
+	asid_cpus_join(a, hal_cpu_id());
 	return 0;
 }
 
-unsigned hal_asid_cached(const struct hal_asid *a)
+/* Every space is 0 and the switch flushes: a CPU switching away caches nothing of it. */
+void hal_asid_put(struct hal_asid *a)
 {
-	(void)a;
-	return HAL_ASID_NONE;
+	asid_cpus_leave(a, hal_cpu_id());
+}
+
+void hal_asid_flush(struct hal_asid *a, uintptr_t va, size_t len)
+{
+	asid_cpus_flush(a, 0, va, len);
 }
 
 void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)

@@ -15,6 +15,7 @@
 #include <hal/memmap.h>
 #include <hal/mmu.h>
 #include <hal/smp.h>
+#include "../common/asid.h"
 #include "x86_64.h"
 #ifdef CONFIG_PAGING
 #include <paging/paging.h>
@@ -73,14 +74,19 @@ void hal_tlb_flush_range(unsigned asid, uintptr_t va, size_t len)
 
 unsigned hal_asid_get(struct hal_asid *a)
 {
-	(void)a;
+	asid_cpus_join(a, hal_cpu_id());
 	return 0;
 }
 
-unsigned hal_asid_cached(const struct hal_asid *a)
+/* Every space is 0 and the switch flushes: a CPU switching away caches nothing of it. */
+void hal_asid_put(struct hal_asid *a)
 {
-	(void)a;
-	return HAL_ASID_NONE;
+	asid_cpus_leave(a, hal_cpu_id());
+}
+
+void hal_asid_flush(struct hal_asid *a, uintptr_t va, size_t len)
+{
+	asid_cpus_flush(a, 0, va, len);
 }
 
 void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len)

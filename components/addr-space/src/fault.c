@@ -108,8 +108,11 @@ int as_fault_locked(struct addr_space *as, struct as_area *a, uintptr_t va, unsi
 		return -EACCES;
 	if (pt_query(as->pt, va, &pa, &pprot, NULL) != 0)
 		return fill(a, va, access);
-	if (!(access & AS_ACCESS_WRITE) || (pprot & PT_WRITE))
-		return 0; /* already there (another CPU, or a stale TLB entry) */
+	if (!(access & AS_ACCESS_WRITE) || (pprot & PT_WRITE)) {
+		/* Already there (another CPU filled it, or this one cached it invalid). */
+		pt_flush_local(as->pt, va, PAGE_SIZE);
+		return 0;
+	}
 	pa &= ~(paddr_t)(PAGE_SIZE - 1);
 	/* A write to a read-only page of a writable area: copy-on-write. */
 	if (area_is_cow(a) && page_ref_count(pa) != 1)

@@ -4,27 +4,37 @@
  * to the platform, which reports it.
  */
 #include "as_internal.h"
+#include <hal/smp.h>
 #include <hal/trap.h>
 #include <klib/errno.h>
 
-static struct addr_space *active; /* one CPU runs the kernel so far */
+static struct addr_space *active[HAL_NR_CPUS]; /* by hal_cpu_id(); written by that CPU */
 
 void as_activate(struct addr_space *as)
 {
+	unsigned long flags = hal_irq_save(); /* table and record on one CPU */
+
 	pt_activate(as ? as->pt : NULL); /* NULL: no user half, the kernel's table alone */
-	active = as;
+	active[hal_cpu_id()] = as;
+	hal_irq_restore(flags);
 }
 
 struct addr_space *as_active(void)
 {
-	return active;
+	unsigned long flags = hal_irq_save();
+	struct addr_space *as = active[hal_cpu_id()];
+
+	hal_irq_restore(flags);
+	return as;
 }
 
 static int as_trap_fault(const struct hal_fault *f)
 {
-	if (!active || f->addr < as_user_base() || f->addr >= as_user_top())
+	struct addr_space *as = as_active(); /* the faulting task's, whichever CPU it is on later */
+
+	if (!as || f->addr < as_user_base() || f->addr >= as_user_top())
 		return -EFAULT;
-	return as_fault(active, f->addr, (unsigned)f->access);
+	return as_fault(as, f->addr, (unsigned)f->access);
 }
 
 int as_init(void)

@@ -7,6 +7,7 @@
  */
 #include <hal/boot.h>
 #include <hal/cpu.h>
+#include <hal/smp.h>
 #include <hal/spinlock.h>
 #include <hal/time.h>
 #include <klib/errno.h>
@@ -215,10 +216,11 @@ static size_t op_cpuinfo(void *ctx, unsigned cpu, char *buf, size_t size)
 	                          &(struct linux_arch_cpu){.processor = 0, .hwid = hal_cpu_id()});
 }
 
+/* Online and possible alike: CPUs come up at boot and never go (hal/smp.h). */
 static unsigned op_cpus(void *ctx, bool online)
 {
 	(void)ctx, (void)online;
-	return 1;
+	return hal_cpu_count();
 }
 
 #ifdef CONFIG_IPC_SHM

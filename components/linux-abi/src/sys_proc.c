@@ -7,6 +7,7 @@
 #include <page-alloc/page_alloc.h>
 #include <process/ustack.h>
 #include <random/random.h>
+#include <hal/smp.h>
 #include <task/task.h>
 #include <linux-arch/abi.h>
 #include <linux-arch/unistd.h>
@@ -285,6 +286,106 @@ static long do_getrandom(struct process *p, uintptr_t ubuf, size_t len, unsigned
 	return getrandom_copy(p, ubuf, len);
 }
 
+/*
+ * CPU affinity. The kernel's mask is one hal_cpumask_t (CONFIG_NR_CPUS is
+ * at most 64): Linux's cpumask_size() here is 8 bytes, and nr_cpu_ids the
+ * CPUs online (none is ever hot-plugged). A thread is named by its tid, 0
+ * for the caller.
+ */
+#define LX_CPUMASK_SIZE sizeof(hal_cpumask_t)
+
+/* The thread's task, with the process lock held (process_lock), or NULL: -ESRCH. */
+static struct task *affinity_target_locked(struct process *p, int32_t tid)
+{
+	struct process *t = tid ? process_find(tid) : p;
+
+	return t && !t->thread_exited ? t->task : NULL;
+}
+
+/*
+ * Linux's sched_getaffinity: -EINVAL if the buffer holds fewer bits than
+ * there are CPUs or is not a whole number of longs, -ESRCH, -EFAULT;
+ * else the bytes written (the kernel's mask size, or len if smaller).
+ */
+static long do_sched_getaffinity(struct process *p, int32_t tid, size_t len, uintptr_t umask)
+{
+	hal_cpumask_t mask = 0;
+	unsigned long flags;
+	struct task *t;
+
+	if (len * 8 < hal_cpu_count() || (len & (sizeof(long) - 1)))
+		return -EINVAL;
+	if (tid < 0)
+		return -ESRCH; /* find_process_by_pid finds no negative pid */
+	flags = process_lock();
+	t = affinity_target_locked(p, tid);
+	if (t)
+		mask = task_affinity(t) & hal_cpu_online_mask();
+	process_unlock(flags);
+	if (!t)
+		return -ESRCH;
+	len = MIN(len, LX_CPUMASK_SIZE);
+	if (lx_copy_out(p, umask, &mask, len) < 0)
+		return -EFAULT;
+	return (long)len;
+}
+
+/* Linux's check_same_owner, or CAP_SYS_NICE. */
+static bool may_set_affinity(const struct cred *c, const struct cred *tc)
+{
+	return c->euid == tc->euid || c->euid == tc->ruid ||
+	       (c->cap_effective & (1ull << CRED_CAP_SYS_NICE));
+}
+
+/*
+ * Linux's sched_setaffinity: the user's mask first (-EFAULT; a short one is
+ * zero-extended, bits past the kernel's mask ignored), then -ESRCH, -EPERM,
+ * and -EINVAL when no CPU of it is online. The caller itself has moved to a
+ * CPU of the set when this returns.
+ */
+static long do_sched_setaffinity(struct process *p, int32_t tid, size_t len, uintptr_t umask)
+{
+	hal_cpumask_t mask = 0;
+	unsigned long flags;
+	struct process *tp;
+	struct task *t;
+	long rc;
+
+	if (lx_copy_in(p, &mask, umask, MIN(len, LX_CPUMASK_SIZE)) < 0)
+		return -EFAULT;
+	if (tid < 0)
+		return -ESRCH;
+	flags = process_lock();
+	tp = tid ? process_find(tid) : p;
+	t = affinity_target_locked(p, tid);
+	if (!t)
+		rc = -ESRCH;
+	else if (!may_set_affinity(&lx(p)->cred, &lx(tp)->cred))
+		rc = -EPERM;
+	else if (t != task_current())
+		rc = task_set_affinity(t, mask); /* the task stays while the lock is held */
+	else
+		rc = 1; /* the caller: moved below, where it may be preempted */
+	process_unlock(flags);
+	if (rc == 1)
+		rc = task_set_affinity(t, mask);
+	return rc;
+}
+
+/* Linux's getcpu: the CPU the caller runs on (it may move the moment after), node 0. */
+static long do_getcpu(struct process *p, uintptr_t ucpu, uintptr_t unode)
+{
+	unsigned long flags = hal_irq_save();
+	unsigned cpu = hal_cpu_id(), node = 0;
+
+	hal_irq_restore(flags);
+	if (ucpu && lx_copy_out(p, ucpu, &cpu, sizeof(cpu)) < 0)
+		return -EFAULT;
+	if (unode && lx_copy_out(p, unode, &node, sizeof(node)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
 long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 {
 	switch (nr) {
@@ -317,6 +418,13 @@ long lx_sys_proc(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_sched_yield:
 		task_yield();
 		return 0;
+	case NR_sched_getaffinity:
+		/* Linux takes the length as an unsigned int. */
+		return do_sched_getaffinity(p, (int32_t)a[0], (unsigned)a[1], a[2]);
+	case NR_sched_setaffinity:
+		return do_sched_setaffinity(p, (int32_t)a[0], (unsigned)a[1], a[2]);
+	case NR_getcpu:
+		return do_getcpu(p, a[0], a[1]);
 	case NR_prlimit64:
 		return do_prlimit(p, (int32_t)a[0], (unsigned)a[1], a[2], a[3]);
 	case NR_getrlimit:

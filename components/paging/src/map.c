@@ -190,7 +190,7 @@ static int map_one_page(struct pt *pt, uint64_t va, uint64_t pa, unsigned prot, 
 {
 	const struct pt_format *f = pt->fmt;
 	paddr_t table = pt->root;
-	uint64_t *slot;
+	uint64_t *slot, old;
 
 	for (unsigned level = pt_top(pt); level > 0; level--) {
 		uint64_t e = pt_table(table)[pt_index(va, level)];
@@ -200,11 +200,16 @@ static int map_one_page(struct pt *pt, uint64_t va, uint64_t pa, unsigned prot, 
 		table = pte_pa(f, e);
 	}
 	slot = &pt_table(table)[pt_index(va, 0)];
-	if (*slot && !(flags & PT_MAP_REPLACE))
+	old = *slot;
+	if (old && !(flags & PT_MAP_REPLACE))
 		return -EEXIST;
 	pt_break(pt, pt_table(table), pt_index(va, 0), 0, va);
 	*slot = pte_addr(f, pa) | f->leaf_bits(prot, 0);
-	pt_flush(pt, va, PAGE_SIZE, false);
+	/* Nothing was there (a fault filling a page): no CPU can hold it as valid. */
+	if (old)
+		pt_flush(pt, va, PAGE_SIZE, false);
+	else
+		pt_flush_local(pt, va, PAGE_SIZE);
 	return 0;
 }
 

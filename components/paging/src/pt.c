@@ -33,7 +33,17 @@
 static LIST_HEAD(all_tables);
 static hal_spinlock_t tables_lock = HAL_SPINLOCK_INIT;
 static struct pt *kernel_pt;
-static struct pt *active_pt; /* the calling CPU's (one CPU runs the kernel so far) */
+/* Each CPU's user half, by hal_cpu_id(); written by that CPU. */
+static struct pt *active_pt[HAL_NR_CPUS];
+
+/* Whether some CPU runs pt now (a snapshot: a check before teardown). */
+static bool pt_is_active(const struct pt *pt)
+{
+	for (unsigned i = 0; i < HAL_NR_CPUS; i++)
+		if (__atomic_load_n(&active_pt[i], __ATOMIC_RELAXED) == pt)
+			return true;
+	return false;
+}
 
 paddr_t pt_table_alloc(struct pt *pt)
 {
@@ -240,8 +250,8 @@ void pt_destroy(struct pt *pt)
 		return;
 	if (pt == kernel_pt)
 		panic("pt_destroy: the kernel page table is shared by every table");
-	if (pt == active_pt)
-		panic("pt_destroy: table %p is active on this CPU", (void *)pt);
+	if (pt_is_active(pt))
+		panic("pt_destroy: table %p is active on a CPU", (void *)pt);
 	unsigned long flags = hal_spin_lock_irqsave(&tables_lock);
 	list_del(&pt->link);
 	hal_spin_unlock_irqrestore(&tables_lock, flags);
@@ -305,29 +315,33 @@ struct pt *pt_kernel(void)
 
 void pt_activate(struct pt *pt)
 {
-	active_pt = pt;
-	/* The kernel's table is the kernel half, already installed: no user half. */
-	if (!pt || pt == kernel_pt) {
-		hal_mmu_switch(0, 0);
-		return;
-	}
-	if (pt->retired)
+	unsigned long flags = hal_irq_save(); /* the CPU's id and its TLB stay ours */
+	unsigned cpu = hal_cpu_id();
+	struct pt *old = active_pt[cpu];
+
+	if (pt == kernel_pt)
+		pt = NULL; /* the kernel half, installed for good: no user half */
+	if (pt && pt->retired)
 		panic("pt_activate: table %p was retired", (void *)pt);
-	pt->asid_now = hal_asid_get(&pt->asid);
-	hal_mmu_switch(pt->root, pt->asid_now);
+	if (old && old != pt)
+		hal_asid_put(&old->asid);
+	__atomic_store_n(&active_pt[cpu], pt, __ATOMIC_RELAXED);
+	if (pt)
+		hal_mmu_switch(pt->root, hal_asid_get(&pt->asid));
+	else
+		hal_mmu_switch(0, 0);
+	hal_irq_restore(flags);
 }
 
 void pt_retire(struct pt *pt)
 {
-	if (pt == active_pt || pt == kernel_pt)
+	if (pt == kernel_pt || pt_is_active(pt))
 		panic("pt_retire: table %p is in use", (void *)pt);
 	pt->retired = true;
 }
 
-void pt_flush(const struct pt *pt, uint64_t va, uint64_t len, bool tables_freed)
+void pt_flush(struct pt *pt, uint64_t va, uint64_t len, bool tables_freed)
 {
-	unsigned asid;
-
 	if (pt == kernel_pt) {
 #ifdef CONFIG_SMP
 		/*
@@ -338,18 +352,36 @@ void pt_flush(const struct pt *pt, uint64_t va, uint64_t len, bool tables_freed)
 		hal_mmu_flush_range_cpus(hal_cpu_online_mask(), HAL_TLB_ANY_ASID,
 		                         tables_freed ? 0 : (uintptr_t)va,
 		                         tables_freed ? SIZE_MAX : (size_t)len);
-		return;
+#else
+		/* The kernel's mappings are in every space (and global); a per-address
+		 * flush is only promised to drop leaf entries. */
+		if (tables_freed)
+			hal_tlb_flush_asid(HAL_TLB_ANY_ASID);
+		else
+			hal_tlb_flush_range(HAL_TLB_ANY_ASID, (uintptr_t)va, (size_t)len);
 #endif
-		asid = HAL_TLB_ANY_ASID; /* the kernel's mappings are in every space (and global) */
-	} else if (pt == active_pt)
-		asid = pt->asid_now;
-	else if (pt->retired || (asid = hal_asid_cached(&pt->asid)) == HAL_ASID_NONE)
-		return; /* nothing of it can be cached: its next activation fences or flushes */
-	/* A per-address flush is only promised to drop leaf entries. */
-	if (tables_freed)
-		hal_tlb_flush_asid(asid);
-	else
-		hal_tlb_flush_range(asid, (uintptr_t)va, (size_t)len);
+		return;
+	}
+	if (pt->retired)
+		return; /* never active again; its id comes back only after every TLB flushed */
+	/* Only the CPUs that may cache it, only the range (or all of the space if a table went). */
+	hal_asid_flush(&pt->asid, tables_freed ? 0 : (uintptr_t)va,
+	               tables_freed ? SIZE_MAX : (size_t)len);
+}
+
+void pt_flush_local(struct pt *pt, uintptr_t va, size_t len)
+{
+	unsigned long flags;
+
+	if (pt == kernel_pt) {
+		pt_flush(pt, va, len, false); /* every CPU runs in it */
+		return;
+	}
+	flags = hal_irq_save();
+	/* Every id: this CPU's id for pt is the hal's business, and a page is cheap. */
+	if (active_pt[hal_cpu_id()] == pt)
+		hal_tlb_flush_range(HAL_TLB_ANY_ASID, va, len);
+	hal_irq_restore(flags);
 }
 
 void pt_break(struct pt *pt, uint64_t *t, unsigned idx, unsigned level, uint64_t va)

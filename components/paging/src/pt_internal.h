@@ -57,8 +57,8 @@ struct pt {
 	 * table: root entries some table has split). Under tables_lock. */
 	uint64_t split[PT_ENTRIES / 64];
 	struct list_node link;  /* every table, for kernel entry propagation */
-	struct hal_asid asid;   /* its translations' tag in the TLB, as the hal hands it out */
-	unsigned asid_now;      /* the id of its last activation (hal_asid_get) */
+	struct hal_asid
+	    asid; /* its translations' tag in the TLB and the CPUs that may cache them (hal) */
 	bool retired;           /* pt_retire: never active again */
 };
 
@@ -126,12 +126,13 @@ void pt_set_entry(struct pt *pt, uint64_t *t, uint64_t va, unsigned level, uint6
 /* Make va a boundary between leaves: split any huge leaf that straddles it. */
 int pt_split_at(struct pt *pt, uint64_t va);
 
-/* Flush the TLB for a change to [va, va + len) if the table may be in use. */
 /*
- * Entries of [va, va + len) changed: flush them from this CPU's TLB if pt is
- * in use here (leaf entries by address; a freed table: the whole space).
+ * Entries of [va, va + len) changed: flush them from the TLB of every CPU
+ * that may cache pt (hal_asid_flush; the kernel's table: every CPU), leaf
+ * entries by address, or the whole space when a table page was freed.
+ * Nothing for a retired table. Never sleeps; may wait for other CPUs.
  */
-void pt_flush(const struct pt *pt, uint64_t va, uint64_t len, bool tables_freed);
+void pt_flush(struct pt *pt, uint64_t va, uint64_t len, bool tables_freed);
 
 /* The span of leaf entries an operation changed, for pt_flush; empty while lo > hi. */
 struct pt_span {

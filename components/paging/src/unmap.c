@@ -8,13 +8,61 @@
 #include <klib/errno.h>
 #include <klib/panic.h>
 
+/*
+ * What an unmap took out waits here until the TLBs have forgotten it (a
+ * batch at a time, Linux's mmu_gather): another CPU may use a stale entry,
+ * or walk a freed table page through a cached table entry, until the flush,
+ * so frames go back to the caller and table pages to page-alloc only after.
+ */
+#define UNMAP_BATCH 16
+
 struct unmap_op {
 	struct pt *pt;
 	pt_unmap_fn fn;
 	void *ctx;
-	struct pt_span changed; /* the leaves cleared */
-	bool tables_freed;
+	struct pt_span changed; /* the leaves cleared since the last flush */
+	unsigned nleaves, ntables;
+	struct {
+		uintptr_t va;
+		paddr_t pa;
+		size_t size;
+	} leaves[UNMAP_BATCH];
+	paddr_t tables[UNMAP_BATCH];
 };
+
+/* Flush what was cleared, then hand back what it pointed at. */
+static void unmap_release(struct unmap_op *op)
+{
+	if (op->ntables)
+		pt_flush(op->pt, 0, 0, true);
+	else if (op->changed.lo <= op->changed.hi)
+		pt_flush(op->pt, op->changed.lo, op->changed.hi - op->changed.lo + 1, false);
+	for (unsigned i = 0; i < op->nleaves; i++)
+		op->fn(op->ctx, op->leaves[i].va, op->leaves[i].pa, op->leaves[i].size);
+	for (unsigned i = 0; i < op->ntables; i++)
+		pt_table_free(op->pt, op->tables[i]);
+	op->changed = PT_SPAN_EMPTY;
+	op->nleaves = op->ntables = 0;
+}
+
+static void unmap_leaf(struct unmap_op *op, uint64_t va, paddr_t pa, uint64_t size)
+{
+	if (op->fn && op->nleaves == UNMAP_BATCH)
+		unmap_release(op); /* before this leaf joins the span: the next flush covers it */
+	pt_span_add(&op->changed, va, size);
+	if (!op->fn)
+		return;
+	op->leaves[op->nleaves].va = (uintptr_t)va;
+	op->leaves[op->nleaves].pa = pa;
+	op->leaves[op->nleaves++].size = (size_t)size;
+}
+
+static void unmap_table(struct unmap_op *op, paddr_t table)
+{
+	if (op->ntables == UNMAP_BATCH)
+		unmap_release(op);
+	op->tables[op->ntables++] = table;
+}
 
 static int split_ends(struct pt *pt, uint64_t va, uint64_t last)
 {
@@ -44,9 +92,7 @@ static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint
 		case PTE_LEAF:
 			kassert((va & (size - 1)) == 0 && cl - va == size - 1);
 			pt_set_entry(op->pt, t, va, level, 0);
-			pt_span_add(&op->changed, va, size);
-			if (op->fn)
-				op->fn(op->ctx, (uintptr_t)va, pte_pa(f, pte), (size_t)size);
+			unmap_leaf(op, va, pte_pa(f, pte), size);
 			break;
 		case PTE_TABLE: {
 			paddr_t child = pte_pa(f, pte);
@@ -54,8 +100,7 @@ static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint
 			/* The whole entry went, or what is left may be nothing. */
 			if (pt_may_free(op->pt, level) && (cl - va == size - 1 || pt_table_empty(child))) {
 				pt_set_entry(op->pt, t, va, level, 0);
-				pt_table_free(op->pt, child);
-				op->tables_freed = true;
+				unmap_table(op, child);
 			}
 			break;
 		}
@@ -83,10 +128,7 @@ int pt_unmap(struct pt *pt, uintptr_t va, size_t len, pt_unmap_fn fn, void *ctx)
 		return rc;
 	unmap_level(&op, pt->root, pt_top(pt), va, last);
 	/* Only what was there: an unmap of untouched pages (a shmdt after a shmat, say) flushes nothing. */
-	if (op.tables_freed)
-		pt_flush(pt, va, len, true);
-	else if (op.changed.lo <= op.changed.hi)
-		pt_flush(pt, op.changed.lo, op.changed.hi - op.changed.lo + 1, false);
+	unmap_release(&op);
 	return 0;
 }
 

@@ -144,11 +144,11 @@ int process_start_task(struct process *p)
 {
 	/*
 	 * Joined when the process is freed (exit.c). Made stopped: it must not
-	 * run before it knows its space. On CPU 0 only: addr-space does not
-	 * yet track the CPUs a space is active on, so its TLB invalidations
-	 * reach the calling CPU alone (issue 10's next step).
+	 * run before it knows its space. On the CPUs its creator may run on
+	 * (Linux: a child inherits its parent's affinity); a space's TLB
+	 * invalidations reach every CPU that may cache it (paging, hal).
 	 */
-	struct task_attr attr = {.detached = false, .stopped = true, .cpus = 1};
+	struct task_attr attr = {.detached = false, .stopped = true, .cpus = 0};
 	unsigned long flags;
 	struct task *t;
 	int rc;

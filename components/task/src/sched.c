@@ -64,8 +64,21 @@ static void switch_space(struct task_cpu *cpu, struct task *next)
 {
 	if (next->space && next->space != cpu->active_space) {
 		cpu->active_space = next->space;
+		cpu->active_fn = next->activate;
 		next->activate(next->space);
 	}
+#ifdef CONFIG_SMP
+	/*
+	 * A task without a space (idle, a kernel task) runs on the kernel's
+	 * table: the space's last task may have gone to another CPU, which
+	 * may tear the space down while this one still had it installed (and
+	 * a new space at the same address would not be switched to).
+	 */
+	else if (!next->space && cpu->active_space) {
+		cpu->active_space = NULL;
+		cpu->active_fn(NULL);
+	}
+#endif
 }
 
 /*

@@ -362,17 +362,21 @@ int task_set_space(struct task *t, void *space, void (*activate)(void *space))
 	t->activate = activate;
 	/*
 	 * The running task moves at once; others when they are switched to.
-	 * A running task leaving its space for none has switched the CPU to a
-	 * table of its own choosing (the kernel's): forget the old space, so
-	 * a later space allocated at the same address is still activated.
+	 * A running task leaving its space for none leaves it here, under the
+	 * lock: done by the caller afterwards, a preemption in between could
+	 * move it to another CPU and leave the space installed on this one.
+	 * Forgetting the old space also means a later space allocated at the
+	 * same address is still activated.
 	 */
 	if (t != cpu->current || cpu != this_cpu()) {
 		/* not running here: its next switch activates the space */
 	} else if (space && space != cpu->active_space) {
 		cpu->active_space = space;
+		cpu->active_fn = activate;
 		activate(space);
-	} else if (!space) {
+	} else if (!space && cpu->active_space) {
 		cpu->active_space = NULL;
+		cpu->active_fn(NULL);
 	}
 	hal_spin_unlock_irqrestore(&cpu->lock, flags);
 	return 0;

@@ -97,6 +97,7 @@ struct task_cpu {
 	uint64_t switches;          /* context switches since task_init (/proc/stat's ctxt) */
 	uint64_t armed;             /* deadline the hal timer is set to, or TASK_FOREVER */
 	void *active_space;
+	void (*active_fn)(void *space); /* active_space's activate function */
 #ifdef CONFIG_SMP
 	unsigned id; /* hal_cpu_id() of the CPU */
 	/* Ready tasks this CPU may not run (affinity changed), linked by timer_node: sched_unlock

@@ -134,10 +134,101 @@ static void test_kernel_table_flushes_every_space(void **state)
 	pt_destroy(k);
 }
 
+/*
+ * With several CPUs a change reaches the TLBs of the CPUs that may cache
+ * the table and no others (the fake hal plays the CPUs: fake_hal_cpu).
+ * With ids a CPU that switched away keeps its entries, so it stays in the
+ * set; without, its switch flushed them, so it leaves.
+ */
+static void test_flush_reaches_the_cpus_of_the_table(void **state)
+{
+	struct pt *a;
+	hal_cpumask_t both = HAL_CPU_BIT(0) | HAL_CPU_BIT(2);
+	(void)state;
+
+	pt_test_ram(4);
+	for (int no_ids = 0; no_ids < 2; no_ids++) {
+		fake_hal_no_asids = no_ids;
+		assert_int_equal(pt_create(&pt_format_sv39, &a), 0);
+		assert_int_equal(pt_map(a, 0x1000, 0x1000, 0x2000, PT_READ, 0), 0);
+		fake_hal_flush_reset();
+		assert_int_equal(pt_protect(a, 0x1000, 0x1000, RW), 0);
+		assert_int_equal(fake_hal_flush_count, 0); /* never ran anywhere */
+		fake_hal_cpu = 2;
+		pt_activate(a);
+		fake_hal_cpu = 0;
+		pt_activate(a);
+		unsigned id = fake_hal_asid;
+		assert_true(no_ids ? id == 0 : id != 0);
+		fake_hal_flush_reset();
+		assert_int_equal(pt_protect(a, 0x2000, 0x1000, RW), 0);
+		assert_int_equal(fake_hal_flush_count, 1);
+		expect_flush(0, FAKE_FLUSH_RANGE, id, 0x2000, 0x1000);
+		assert_int_equal(fake_hal_flush_log[0].cpus, both);
+		/* A page where nothing was: no CPU holds it as valid, only this one's TLB is
+		 * told (in case it cached the entry invalid). Replacing it: every CPU's. */
+		fake_hal_flush_reset();
+		assert_int_equal(pt_map(a, 0x3000, 0x3000, 0x1000, PT_READ, 0), 0);
+		assert_int_equal(fake_hal_flush_count, 1);
+		expect_flush(0, FAKE_FLUSH_RANGE, HAL_TLB_ANY_ASID, 0x3000, 0x1000);
+		assert_int_equal(fake_hal_flush_log[0].cpus, HAL_CPU_BIT(0));
+		assert_int_equal(pt_map(a, 0x3000, 0x4000, 0x1000, PT_READ, PT_MAP_REPLACE), 0);
+		assert_int_equal(fake_hal_flush_count, 2);
+		expect_flush(1, FAKE_FLUSH_RANGE, id, 0x3000, 0x1000);
+		assert_int_equal(fake_hal_flush_log[1].cpus, both);
+		/* CPU 0 switches away (the host's one per-CPU slot is CPU 0's). */
+		pt_activate(NULL);
+		fake_hal_flush_reset();
+		assert_int_equal(pt_unmap(a, 0x1000, 0x1000, NULL, NULL), 0);
+		assert_int_equal(fake_hal_flush_count, 1);
+		expect_flush(0, FAKE_FLUSH_RANGE, id, 0x1000, 0x1000);
+		assert_int_equal(fake_hal_flush_log[0].cpus, no_ids ? HAL_CPU_BIT(2) : both);
+		pt_destroy(a);
+	}
+	fake_hal_no_asids = false;
+}
+
+/* Each frame goes back only once a flush has covered it (another CPU may still use it until). */
+static unsigned released, released_unflushed;
+
+static void release_after_flush(void *ctx, uintptr_t va, paddr_t pa, size_t size)
+{
+	const struct fake_flush *f = &fake_hal_flush_log[fake_hal_flush_count - 1];
+	(void)ctx, (void)pa, (void)size;
+
+	released++;
+	if (fake_hal_flush_count == 0 || fake_hal_flush_count > FAKE_HAL_FLUSH_LOG ||
+	    (f->kind == FAKE_FLUSH_RANGE && (va < f->va || va >= f->va + f->len)))
+		released_unflushed++;
+}
+
+static void test_unmap_releases_frames_after_the_flush(void **state)
+{
+	struct pt *pt;
+	size_t free0 = pt_test_ram(4);
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_sv39, &pt), 0);
+	pt_activate(pt);
+	assert_int_equal(pt_map(pt, 0x100000, 0x100000, 40 * 0x1000, PT_READ, 0), 0);
+	/* A page beyond keeps the table. */
+	assert_int_equal(pt_map(pt, 0x400000, 0x400000, 0x1000, PT_READ, 0), 0);
+	fake_hal_flush_reset();
+	released = released_unflushed = 0;
+	assert_int_equal(pt_unmap(pt, 0x100000, 40 * 0x1000, release_after_flush, NULL), 0);
+	assert_int_equal(released, 40);
+	assert_int_equal(released_unflushed, 0);
+	pt_activate(NULL);
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_unmap_flushes_what_was_there),
+	    cmocka_unit_test(test_flush_reaches_the_cpus_of_the_table),
+	    cmocka_unit_test(test_unmap_releases_frames_after_the_flush),
 	    cmocka_unit_test(test_inactive_table_flushes_nothing),
 	    cmocka_unit_test(test_inactive_table_that_ran_flushes_under_its_id),
 	    cmocka_unit_test(test_kernel_table_flushes_every_space),

@@ -58,15 +58,21 @@ void fake_hal_flush_reset(void)
 	fake_hal_flush_count = 0;
 }
 
-static void log_flush(enum fake_flush_kind kind, unsigned asid, uintptr_t va, size_t len)
+static void log_flush_on(hal_cpumask_t cpus, enum fake_flush_kind kind, unsigned asid, uintptr_t va,
+                         size_t len)
 {
 	if (fake_hal_flush_count < FAKE_HAL_FLUSH_LOG)
-		fake_hal_flush_log[fake_hal_flush_count] =
-			(struct fake_flush){.kind = kind, .asid = asid, .va = va, .len = len};
+		fake_hal_flush_log[fake_hal_flush_count] = (struct fake_flush){
+		    .kind = kind, .asid = asid, .va = va, .len = len, .cpus = cpus};
 	fake_hal_flush_count++;
 	fake_hal_flushes++;
 	if (fake_hal_flush_hook)
 		fake_hal_flush_hook(va, len);
+}
+
+static void log_flush(enum fake_flush_kind kind, unsigned asid, uintptr_t va, size_t len)
+{
+	log_flush_on(HAL_CPU_BIT(fake_hal_cpu), kind, asid, va, len);
 }
 
 void hal_mmu_flush_all(void)
@@ -86,18 +92,38 @@ void hal_tlb_flush_asid(unsigned asid)
 
 /* Ids as a hart with them hands them out: 1, 2, ... in one generation. */
 unsigned fake_hal_asid;
+unsigned fake_hal_cpu;
+bool fake_hal_no_asids;
 static unsigned fake_asid_next = 1;
 
 unsigned hal_asid_get(struct hal_asid *a)
 {
-	if (!a->v)
+	a->cpus |= HAL_CPU_BIT(fake_hal_cpu);
+	if (fake_hal_no_asids)
+		return 0;
+	if (!a->v) {
 		a->v = fake_asid_next++;
+		a->cpus = HAL_CPU_BIT(fake_hal_cpu);
+	}
 	return (unsigned)a->v;
 }
 
-unsigned hal_asid_cached(const struct hal_asid *a)
+void hal_asid_put(struct hal_asid *a)
 {
-	return a->v ? (unsigned)a->v : HAL_ASID_NONE;
+	if (fake_hal_no_asids)
+		a->cpus &= ~HAL_CPU_BIT(fake_hal_cpu);
+}
+
+void hal_asid_flush(struct hal_asid *a, uintptr_t va, size_t len)
+{
+	if (!a->cpus)
+		return;
+	if (len == SIZE_MAX) /* the whole space, tables included */
+		log_flush_on(a->cpus, FAKE_FLUSH_ASID, fake_hal_no_asids ? 0 : (unsigned)a->v, 0,
+		             0);
+	else
+		log_flush_on(a->cpus, FAKE_FLUSH_RANGE, fake_hal_no_asids ? 0 : (unsigned)a->v, va,
+		             len);
 }
 
 void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)

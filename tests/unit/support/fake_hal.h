@@ -12,6 +12,7 @@
 #include <hal/memmap.h>
 #include <hal/mmu.h>
 #include <hal/trap.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,7 @@ struct fake_flush {
 	unsigned asid;  /* ASID and RANGE */
 	uintptr_t va;   /* RANGE */
 	size_t len;     /* RANGE */
+	hal_cpumask_t cpus; /* the CPUs whose TLB it reaches (the calling one, for a local flush) */
 };
 #define FAKE_HAL_FLUSH_LOG 64
 extern struct fake_flush fake_hal_flush_log[FAKE_HAL_FLUSH_LOG];
@@ -35,6 +37,10 @@ void fake_hal_flush_reset(void);
 extern void (*fake_hal_flush_hook)(uintptr_t va, size_t len);
 extern uint64_t fake_hal_root;      /* last hal_mmu_switch() root */
 extern unsigned fake_hal_asid;      /* and its asid (the fake hands out 1, 2, ...: never a rollover) */
+/* The CPU the fake's hal_asid_get/put run on (the host is one CPU; a test plays several). */
+extern unsigned fake_hal_cpu;
+/* Hardware without ids: every space is 0, and a CPU leaves a space's set at hal_asid_put(). */
+extern bool fake_hal_no_asids;
 extern hal_fault_handler_t fake_hal_fault_handler;
 
 /* size bytes of zeroed host memory aligned to align (a power of two), never freed; NULL on failure. */

@@ -293,7 +293,12 @@ static void test_space_switch_hook(void **state)
 	for (int i = 1; i < nact; i++)
 		assert_int_not_equal(activations[i], activations[i - 1]);
 	assert_ptr_equal(task_active_space(), (void *)1);
+	/* Leaving the space for none leaves it at once (the old space's activate(NULL)). */
+	nact = 0;
 	assert_int_equal(task_set_space(task_current(), NULL, NULL), 0);
+	assert_int_equal(nact, 1);
+	assert_int_equal(activations[0], 0);
+	assert_ptr_equal(task_active_space(), NULL);
 }
 
 static volatile int sleeper_go;

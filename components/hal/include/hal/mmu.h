@@ -20,11 +20,20 @@
  *
  * Ids: the hal hands them out (hal_asid_get), where the hardware has them:
  * each user space gets one at its first switch and keeps it until the ids
- * run out, when a new generation starts with the whole TLB flushed and
- * every space takes a new id at its next switch. A switch then flushes
- * nothing. 0 is the kernel table's. Without ids (riscv64 harts whose satp
- * keeps no ASID bits, the host) every space is 0 and the switch flushes. With SMP a rollover must
- * also retire the ids other CPUs hold (not done yet: user spaces run on the boot CPU only).
+ * run out, when a new generation starts: every CPU flushes its whole TLB
+ * before it next switches, every space takes a new id at its next switch,
+ * except those running on some CPU at the rollover, which keep theirs (the
+ * CPU runs on without a switch). A switch then flushes nothing. 0 is the
+ * kernel table's. Without ids (riscv64 harts whose satp keeps no ASID bits,
+ * x86-64, aarch64 so far, the host) every space is 0 and the switch flushes.
+ *
+ * The hal also keeps, per space, the CPUs whose TLB may hold its
+ * translations (struct hal_asid's cpus): a CPU joins at hal_asid_get(); it
+ * leaves at hal_asid_put() where the switch flushes (no ids), and, with ids,
+ * when the space takes a fresh id (the old one's entries are then flushed
+ * on every CPU before it switches to anything of the new generation). A
+ * change to the space's table is flushed on those CPUs alone, for the
+ * range alone (hal_asid_flush).
  *
  * On the host platform the process runs in Linux's page table: the flushes
  * and the switch do nothing and hal_mmu_init() says -ENOSYS.
@@ -65,27 +74,42 @@ void hal_tlb_flush_asid(unsigned asid);
 
 /* A space's id as the hal keeps it: zero-initialise it with the space. */
 struct hal_asid {
-	uint64_t v; /* generation and id; 0: none yet */
+	uint64_t v;         /* generation and id; 0: none yet */
+	hal_cpumask_t cpus; /* CPUs whose TLB may hold the space's translations (atomic) */
 };
 
-/* hal_asid_cached(): no translation of the space can be in the TLB. */
-#define HAL_ASID_NONE (~0u - 1)
-
 /*
- * The id to switch to the space with (hal_mmu_switch): its own if it still
- * holds one of this generation, else a fresh one (whose stale entries, if
- * any, it drops), starting a new generation and flushing the whole TLB when
- * they run out. 0 where the hardware has no ids.
+ * The id to switch to the space with (hal_mmu_switch), on the calling CPU,
+ * which joins the space's CPUs: its own if it still holds one of this
+ * generation, or held one that a CPU ran at the rollover; else a fresh one
+ * (whose stale entries, if any, it drops), starting a new generation when
+ * they run out. This CPU's whole TLB is flushed first if a rollover since
+ * its last call asked for it. 0 where the hardware has no ids. Interrupts
+ * off (the id belongs to this CPU until its next switch); never sleeps;
+ * riscv64 with SMP takes the hal's raw ASID lock inside.
  */
 unsigned hal_asid_get(struct hal_asid *a);
 
 /*
- * The id the space's translations may be cached under now, though it is
- * not the running space: HAL_ASID_NONE if it holds none of this
- * generation, or the hardware has no ids (a switch flushes everything).
- * A change to an inactive space's table flushes under this id.
+ * The calling CPU switches away from the space (to another, or to the
+ * kernel's table alone): without ids, the switch flushes its TLB, so it
+ * leaves the space's CPUs; with ids, its entries stay and so does it.
+ * Interrupts off, before the hal_mmu_switch() it announces; never sleeps.
  */
-unsigned hal_asid_cached(const struct hal_asid *a);
+void hal_asid_put(struct hal_asid *a);
+
+/*
+ * Entries of [va, va + len) of the space changed: drop them on every CPU
+ * that may cache them, under the space's id (hal_mmu_flush_range_cpus),
+ * or nothing if none may (a space that never ran, or whose CPUs all
+ * switched away without ids). len SIZE_MAX (va 0): every entry of the
+ * space, table entries included, as after a table page was freed. The
+ * caller has written the table before the call: a CPU that joins the
+ * space concurrently walks the new entries (its switch fences). Task
+ * context or interrupts off, not from an interrupt handler (as
+ * hal_mmu_flush_range_cpus); never sleeps.
+ */
+void hal_asid_flush(struct hal_asid *a, uintptr_t va, size_t len);
 
 /*
  * Drop the cached translations of [va, va + len) tagged 'asid' (or in every

@@ -22,6 +22,7 @@
 #define CRED_CAP_IPC_LOCK   14
 #define CRED_CAP_IPC_OWNER  15
 #define CRED_CAP_SYS_ADMIN  21
+#define CRED_CAP_SYS_NICE     23
 #define CRED_CAP_SYS_RESOURCE 24
 #define CRED_CAP_ALL        ((1ull << 41) - 1) /* CAP_LAST_CAP 40 (Linux 5.9+) */
 

@@ -7,7 +7,9 @@
  *
  * Table pages come from page-alloc; a table that becomes empty on unmap is
  * freed at once. Changes to a table that may be live flush the TLB through
- * the hal (hal/mmu.h). The engine does not own the frames it maps: unmap
+ * the hal (hal/mmu.h): of the CPUs that may cache that table only, and only
+ * the range that changed (the hal keeps which CPUs per table, from
+ * pt_activate). The engine does not own the frames it maps: unmap
  * hands each one back through a callback, so the caller can drop its
  * reference.
  *
@@ -140,16 +142,28 @@ struct pt *pt_kernel(void);
 /*
  * Make this table the calling CPU's user half (hal_mmu_switch, under the
  * address-space id the hal hands the table); NULL or the kernel's table: no
- * user half. Changes to the active table, or to one whose id may still be
- * cached, flush this CPU's TLB under that id.
+ * user half. From then on changes to the table flush this CPU's TLB too,
+ * until it switches away (or, with ids, until the table takes a new one).
+ * Any context but an interrupt handler that may interrupt another
+ * pt_activate; never sleeps (interrupts are off inside).
  */
 void pt_activate(struct pt *pt);
+
+/*
+ * Entries of [va, va + len) went from invalid to valid: no CPU can hold
+ * them as valid, but a CPU may hold them as invalid (RISC-V lets a hart
+ * cache invalid entries) and take a spurious fault. Drop them from the
+ * calling CPU's TLB alone, if the table is active here; a CPU that faults
+ * on a page it finds present calls this too (addr-space). Any context;
+ * never sleeps.
+ */
+void pt_flush_local(struct pt *pt, uintptr_t va, size_t len);
 
 /*
  * The table is being torn down and will never be activated again, on any
  * CPU: from now on changes to it flush nothing (no CPU switches to its id
  * again before a new generation has flushed every TLB). It may not be
- * active. Saves an exit a flush per unmapped range.
+ * active on any CPU (a panic). Saves an exit a flush per unmapped range.
  */
 void pt_retire(struct pt *pt);
 

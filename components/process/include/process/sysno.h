@@ -1,7 +1,7 @@
 /*
  * Linux system call numbers by name, for messages: a kernel that meets a
  * call it does not implement returns -ENOSYS and says once which one it was
- * ("unknown syscall 122 (sched_setaffinity)"). The names are the
+ * ("unknown syscall 236 (get_mempolicy)"). The names are the
  * architecture's (process/linux_arch.h).
  */
 #ifndef PROCESS_SYSNO_H

@@ -170,10 +170,12 @@ const char *task_sched_name(void);
  * Address spaces: 't' runs in 'space', and activate(space) is called when
  * the CPU switches to 't' from a task in another space (as_activate: it
  * switches the CPU's user half). A task without a space (the default, space NULL) runs in whichever
- * space is active, as Linux kernel threads borrow the last one. Whoever
+ * space is active, as Linux kernel threads borrow the last one; with CONFIG_SMP it runs on the
+ * kernel's table alone (activate(NULL) at the switch), because the space's last task may end on
+ * another CPU and destroy the space meanwhile. Whoever
  * destroys a space must first make sure it is not task_active_space(): the
- * running task gives its space up by switching the CPU to another table
- * itself (as_activate(NULL)) and then setting its space to NULL.
+ * running task gives its space up by setting its space to NULL, which
+ * calls the old space's activate(NULL) at once (the kernel's table).
  * -EINVAL: a space without an activate function. Task; never sleeps;
  * activate() is called with interrupts off and the CPU's scheduler lock
  * held, so it must not sleep or take a lock of its own.

@@ -136,6 +136,9 @@
 #define NR_getsid               156
 #define NR_setsid               157
 #define NR_prctl                167
+#define NR_sched_setaffinity    122
+#define NR_sched_getaffinity    123
+#define NR_getcpu               168
 /* clang-format on */
 
 #endif

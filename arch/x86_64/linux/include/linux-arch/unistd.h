@@ -136,6 +136,9 @@
 #define NR_timer_gettime        224
 #define NR_timer_getoverrun     225
 #define NR_timer_delete         226
+#define NR_sched_setaffinity    203
+#define NR_sched_getaffinity    204
+#define NR_getcpu               309
 /* Kept by x86-64, gone from asm-generic. */
 #define NR_open                 2
 #define NR_creat                85
