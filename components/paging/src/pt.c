@@ -140,8 +140,16 @@ void pt_set_entry(struct pt *pt, uint64_t *t, uint64_t va, unsigned level, uint6
 	unsigned top = pt_top(pt), ri = pt_index(va, top);
 	unsigned long flags;
 
-	if (level < top && !(pt == kernel_pt && level == top - 1)) {
-		pt_store(t, pt_index(va, level), pte); /* nobody else has a copy */
+	/*
+	 * Below the root, only the kernel's entries one level down are copied
+	 * elsewhere (lend_below_root), into the tables that split that root
+	 * entry: stores into those go under tables_lock too, for the table's
+	 * count of used entries is then written by two tables' owners. (A
+	 * user table's own split bits change only in its owner's calls, so
+	 * reading them here needs no lock.)
+	 */
+	if (level < top && !(level == top - 1 && (pt == kernel_pt || is_split(pt, ri)))) {
+		pt_store(t, pt_index(va, level), pte); /* nobody else writes into t */
 		return;
 	}
 	flags = hal_spin_lock_irqsave(&tables_lock);
@@ -149,7 +157,7 @@ void pt_set_entry(struct pt *pt, uint64_t *t, uint64_t va, unsigned level, uint6
 		set_root(pt, ri, pte);
 	} else {
 		pt_store(t, pt_index(va, level), pte);
-		if (is_split(pt, ri))
+		if (pt == kernel_pt && is_split(pt, ri))
 			lend_below_root(ri, pt_index(va, level), pte);
 	}
 	hal_spin_unlock_irqrestore(&tables_lock, flags);
