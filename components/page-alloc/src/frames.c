@@ -94,6 +94,7 @@ struct page_frame *page_alloc_locked(unsigned order)
 	f->state = PF_USED;
 	f->order = (uint8_t)order;
 	f->refs = 1;
+	f->owner = 0;
 	free_pages -= (size_t)1 << order;
 	return f;
 }
@@ -198,6 +199,14 @@ bool page_ref_put(paddr_t pa)
 		page_free_locked(f, f->order);
 	hal_spin_unlock_irqrestore(&page_lock, flags);
 	return freed;
+}
+
+uint16_t *page_owner_word(paddr_t pa)
+{
+	struct page_frame *f = page_frame_of(pa);
+
+	kassert(f && f->state == PF_USED && f->order == 0);
+	return &f->owner;
 }
 
 unsigned page_ref_count(paddr_t pa)

@@ -28,7 +28,10 @@ struct page_frame {
 		uint32_t refs;   /* PF_USED / PF_LARGE: references */
 		uint32_t carved; /* PF_SLAB: objects ever handed out (the rest follow them, untouched) */
 	};
-	uint16_t inuse;  /* PF_SLAB: objects handed out */
+	union {
+		uint16_t inuse; /* PF_SLAB: objects handed out */
+		uint16_t owner; /* PF_USED order 0: the owner's word (page_owner_word) */
+	};
 	uint8_t order;   /* block order of a first frame; PF_SLAB: size class */
 	uint8_t state;
 };

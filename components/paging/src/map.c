@@ -48,7 +48,7 @@ static int split_leaf(struct pt *pt, uint64_t *t, uint64_t va, unsigned level)
 		return -ENOMEM;
 	nt = pt_table(table);
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
-		nt[i] = pte_addr(f, pa + i * PT_LEVEL_SIZE(level - 1)) | bits;
+		pt_store(nt, i, pte_addr(f, pa + i * PT_LEVEL_SIZE(level - 1)) | bits);
 	pt_break(pt, t, pt_index(va, level), level, va);
 	pt_set_entry(pt, t, va, level, pte_addr(f, table) | f->table_bits);
 	return 0;
@@ -119,11 +119,16 @@ static void write_leaves(struct map_op *op, paddr_t table, unsigned level, uint6
 		/* The hot loop: one store per 4 KiB page. */
 		unsigned i = pt_index(va, 0), end = i + (unsigned)((last - va) >> 12);
 		uint64_t bits = op->leaf[0], pa = va + op->delta;
+		int filled = 0; /* entries that were empty, less those left empty */
 		if (op->flags & PT_MAP_REPLACE)
 			for (unsigned j = i; j <= end; j++)
 				pt_break(op->pt, t, j, 0, va + ((uint64_t)(j - i) << 12));
-		for (; i <= end; i++, pa += PAGE_SIZE)
-			t[i] = pte_addr(f, pa) | bits;
+		for (; i <= end; i++, pa += PAGE_SIZE) {
+			uint64_t pte = pte_addr(f, pa) | bits;
+			filled += !t[i] - !pte;
+			t[i] = pte;
+		}
+		*pt_used(t) = (uint16_t)(*pt_used(t) + filled);
 		return;
 	}
 	if (level <= PT_MAX_LEAF_LEVEL && level < pt_top(op->pt) && !(op->flags & PT_MAP_REPLACE) &&
@@ -204,7 +209,7 @@ static int map_one_page(struct pt *pt, uint64_t va, uint64_t pa, unsigned prot, 
 	if (old && !(flags & PT_MAP_REPLACE))
 		return -EEXIST;
 	pt_break(pt, pt_table(table), pt_index(va, 0), 0, va);
-	*slot = pte_addr(f, pa) | f->leaf_bits(prot, 0);
+	pt_store(pt_table(table), pt_index(va, 0), pte_addr(f, pa) | f->leaf_bits(prot, 0));
 	/* Nothing was there (a fault filling a page): no CPU can hold it as valid. */
 	if (old)
 		pt_flush(pt, va, PAGE_SIZE, false);

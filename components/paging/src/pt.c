@@ -60,26 +60,6 @@ void pt_table_free(struct pt *pt, paddr_t table)
 	page_free(table, 0);
 }
 
-bool pt_table_empty(paddr_t table)
-{
-	const uint64_t *t = pt_table(table);
-
-	/*
-	 * A cache line (8 entries) at a time, without a branch per entry: an
-	 * empty table (every unmap of its last page asks) is read at memory
-	 * speed, and a used one still stops at its first used line.
-	 */
-	for (unsigned i = 0; i < PT_ENTRIES; i += 8) {
-		uint64_t any = 0;
-
-		for (unsigned j = 0; j < 8; j++)
-			any |= t[i + j];
-		if (any)
-			return false;
-	}
-	return true;
-}
-
 void pt_free_subtree(struct pt *pt, paddr_t table, unsigned level)
 {
 	uint64_t *t = pt_table(table);
@@ -110,9 +90,12 @@ static void mark_split(struct pt *pt, unsigned idx, bool on)
 /* Copy the kernel's entry pte into the slot e, unless its table uses that slot itself. */
 static void borrow(const struct pt_format *f, uint64_t *e, uint64_t pte)
 {
+	/* The table is the page the slot lies in. */
+	uint64_t *t = (uint64_t *)((uintptr_t)e & ~(uintptr_t)(PAGE_SIZE - 1));
+
 	if (*e && !pte_borrowed(f, *e))
 		return;
-	*e = pte ? pte | f->borrowed : 0;
+	pt_store(t, (unsigned)(e - t), pte ? pte | f->borrowed : 0);
 }
 
 /* Does this table carry copies of the kernel's root entries? (tables_lock held) */
@@ -137,7 +120,7 @@ static void set_root(struct pt *pt, unsigned idx, uint64_t pte)
 	uint64_t *root = pt_table(pt->root);
 	struct pt *other;
 
-	root[idx] = pte;
+	pt_store(root, idx, pte);
 	if (pt == kernel_pt) {
 		list_for_each_entry(other, &all_tables, link)
 			if (shares_kernel(other))
@@ -167,16 +150,24 @@ void pt_set_entry(struct pt *pt, uint64_t *t, uint64_t va, unsigned level, uint6
 	unsigned top = pt_top(pt), ri = pt_index(va, top);
 	unsigned long flags;
 
-	if (level < top && !(pt == kernel_pt && level == top - 1)) {
-		t[pt_index(va, level)] = pte; /* nobody else has a copy */
+	/*
+	 * Below the root, only the kernel's entries one level down are copied
+	 * elsewhere (lend_below_root), into the tables that split that root
+	 * entry: stores into those go under tables_lock too, for the table's
+	 * count of used entries is then written by two tables' owners. (A
+	 * user table's own split bits change only in its owner's calls, so
+	 * reading them here needs no lock.)
+	 */
+	if (level < top && !(level == top - 1 && (pt == kernel_pt || is_split(pt, ri)))) {
+		pt_store(t, pt_index(va, level), pte); /* nobody else writes into t */
 		return;
 	}
 	flags = hal_spin_lock_irqsave(&tables_lock);
 	if (level == top) {
 		set_root(pt, ri, pte);
 	} else {
-		t[pt_index(va, level)] = pte;
-		if (is_split(pt, ri))
+		pt_store(t, pt_index(va, level), pte);
+		if (pt == kernel_pt && is_split(pt, ri))
 			lend_below_root(ri, pt_index(va, level), pte);
 	}
 	hal_spin_unlock_irqrestore(&tables_lock, flags);
@@ -203,8 +194,8 @@ static int split_root(struct pt *pt, unsigned ri)
 	if (kernel_pt && pte_borrowed(f, root[ri]) && f->kind(root[ri], pt_top(pt)) == PTE_TABLE) {
 		const uint64_t *k = pt_table(pte_pa(f, root[ri]));
 		for (unsigned i = 0; i < PT_ENTRIES; i++)
-			t[i] = k[i] ? k[i] | f->borrowed : 0;
-		root[ri] = pte_addr(f, table) | f->table_bits;
+			pt_store(t, i, k[i] ? k[i] | f->borrowed : 0);
+		pt_store(root, ri, pte_addr(f, table) | f->table_bits);
 		mark_split(pt, ri, true);
 		mark_split(kernel_pt, ri, true);
 		rc = 0;

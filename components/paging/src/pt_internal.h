@@ -111,7 +111,32 @@ paddr_t pt_table_alloc(struct pt *pt);
 void pt_table_free(struct pt *pt, paddr_t table);
 /* Free the table at 'table' (level 'level') and every table below it. */
 void pt_free_subtree(struct pt *pt, paddr_t table, unsigned level);
-bool pt_table_empty(paddr_t table);
+
+/*
+ * How many entries of a table page are not zero, kept in page-alloc's owner
+ * word of its frame by every store that turns an entry zero or non-zero, so
+ * that an unmap learns that a table emptied without reading its 512 entries.
+ * Per frame, not in struct pt: a table is reached by its address during a
+ * walk, and the frame's metadata is one lookup from there, costs no memory
+ * of its own and cannot fail to be allocated (the write passes cannot fail).
+ */
+static inline uint16_t *pt_used(const uint64_t *t)
+{
+	return page_owner_word(hal_virt_to_phys(t));
+}
+
+static inline bool pt_table_empty(paddr_t table)
+{
+	return *pt_used(pt_table(table)) == 0;
+}
+
+/* Entry idx of table t becomes pte, and t's count of used entries follows. */
+static inline void pt_store(uint64_t *t, unsigned idx, uint64_t pte)
+{
+	if (!t[idx] != !pte)
+		*pt_used(t) += pte ? 1 : -1;
+	t[idx] = pte;
+}
 /* May the table in entry 'level' of pt be freed when it empties? (not the kernel's shared ones) */
 bool pt_may_free(const struct pt *pt, unsigned level);
 

@@ -77,6 +77,7 @@ static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint
 {
 	const struct pt_format *f = op->pt->fmt;
 	uint64_t *t = pt_table(table);
+	unsigned cleared = 0; /* level 0: entries cleared, counted once at the end */
 
 	for (;;) {
 		uint64_t size = PT_LEVEL_SIZE(level), cl = MIN(last, va | (size - 1));
@@ -91,7 +92,12 @@ static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint
 			break;
 		case PTE_LEAF:
 			kassert((va & (size - 1)) == 0 && cl - va == size - 1);
-			pt_set_entry(op->pt, t, va, level, 0);
+			if (level == 0) {
+				t[idx] = 0; /* the hot case: no other table has a copy */
+				cleared++;
+			} else {
+				pt_set_entry(op->pt, t, va, level, 0);
+			}
 			unmap_leaf(op, va, pte_pa(f, pte), size);
 			break;
 		case PTE_TABLE: {
@@ -106,9 +112,11 @@ static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint
 		}
 		}
 		if (cl == last)
-			return;
+			break;
 		va = cl + 1;
 	}
+	if (cleared)
+		*pt_used(t) = (uint16_t)(*pt_used(t) - cleared);
 }
 
 int pt_split(struct pt *pt, uintptr_t va)

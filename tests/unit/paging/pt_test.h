@@ -30,4 +30,22 @@ static inline unsigned raw_used(paddr_t table)
 	return n;
 }
 
+/*
+ * Check paging's bookkeeping in every table of an Sv39/Sv48 tree, from
+ * 'table' at 'level' down (borrowed kernel tables included): each frame's
+ * owner word holds how many of its entries are non-zero, which is what
+ * tells an unmap that a table emptied. Returns how many tables it checked.
+ */
+static inline size_t sv_check_used(paddr_t table, unsigned level)
+{
+	size_t n = 1;
+	for (unsigned i = 0; level > 0 && i < 512; i++) {
+		uint64_t e = raw(table, i);
+		if ((e & 1) && !(e & 0xe))
+			n += sv_check_used(sv_next(e), level - 1);
+	}
+	assert_int_equal(*page_owner_word(table), raw_used(table));
+	return n;
+}
+
 #endif

@@ -92,6 +92,9 @@ static void test_kernel_changes_reach_split_tables(void **state)
 	assert_int_equal(pt_map(e.k, 4 * GIB, 0x9000, 4096, KPROT, 0), 0);
 	assert_int_equal(pt_query(e.u, 4 * GIB, &pa, NULL, NULL), 0);
 	assert_int_equal(pa, 0x9000);
+	/* The copies count as used entries of the user's tables, as the kernel's own do. */
+	sv_check_used(pt_root(e.u), 3);
+	sv_check_used(pt_root(e.k), 3);
 	/* A table the kernel frees there is gone from the user's view too. */
 	assert_int_equal(pt_unmap(e.k, 4 * GIB, 4096, NULL, NULL), 0);
 	assert_int_equal(pt_query(e.u, 4 * GIB, NULL, NULL, NULL), -ENOENT);
@@ -111,6 +114,8 @@ static void test_kernel_changes_reach_split_tables(void **state)
 	assert_int_equal(pt_map(e.u, 5 * GIB + (4u << 20), e.frame, 4096, UPROT, 0), -EINVAL);
 	assert_int_equal(pt_unmap(e.k, 5 * GIB, GIB, NULL, NULL), 0);
 	assert_int_equal(pt_query(e.u, 5 * GIB + 0x1000, NULL, NULL, NULL), -ENOENT);
+	sv_check_used(pt_root(e.u), 3);
+	sv_check_used(pt_root(e.k), 3);
 
 	/* A user table created now borrows the whole root entry again; mapping splits it. */
 	struct pt *u2;

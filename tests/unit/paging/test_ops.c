@@ -240,14 +240,60 @@ static void test_flushes_reach_the_hal(void **state)
 	assert_int_equal(page_free_count(), free0 - 2); /* its root, and the heap page of its struct */
 }
 
+/*
+ * A table is freed when its last entry goes, however its entries came and
+ * went (single pages, runs, replacements, a huge page split by an unmap),
+ * and not before: each table counts its used entries, and the count must
+ * follow every store.
+ */
+static void test_table_freed_with_its_last_entry(void **state)
+{
+	struct pt *pt;
+	size_t free0 = pt_test_ram(4);
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_sv39, &pt), 0);
+	assert_int_equal(pt_map(pt, 0x200000, 0x200000, 0x3000, PT_READ, 0), 0);
+	assert_int_equal(pt_map(pt, 0x3ff000, 0x5000, 0x1000, PT_READ, 0), 0);
+	assert_int_equal(pt_map(pt, 0x201000, 0x9000, 0x2000, PT_READ | PT_WRITE, PT_MAP_REPLACE),
+	                 0);
+	assert_int_equal(pt_map(pt, 0x600000, 0x600000, 0x200000, PT_READ, PT_MAP_HUGE), 0);
+	assert_int_equal(pt_table_pages(pt), 3); /* root, one level-1, one level-0 */
+	assert_int_equal(sv_check_used(pt_root(pt), 2), 3);
+
+	/* Page by page, in no particular order: the level-0 table goes with the last. */
+	static const uint64_t order[] = {0x202000, 0x3ff000, 0x200000};
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(pt_table_pages(pt), 3);
+		assert_int_equal(pt_unmap(pt, order[i], 0x1000, NULL, NULL), 0);
+		sv_check_used(pt_root(pt), 2);
+	}
+	assert_int_equal(pt_table_pages(pt), 3); /* 0x201000 is left */
+	assert_int_equal(pt_unmap(pt, 0x201000, 0x1000, NULL, NULL), 0);
+	assert_int_equal(pt_table_pages(pt), 2); /* the huge page keeps the level-1 table */
+
+	/* A page out of the huge one splits it: 511 entries left, then none. */
+	assert_int_equal(pt_unmap(pt, 0x7ff000, 0x1000, NULL, NULL), 0);
+	assert_int_equal(pt_table_pages(pt), 3);
+	assert_int_equal(sv_check_used(pt_root(pt), 2), 3);
+	assert_int_equal(pt_unmap(pt, 0x600000, 0x1fe000, NULL, NULL), 0);
+	assert_int_equal(pt_table_pages(pt), 3);
+	assert_int_equal(pt_unmap(pt, 0x7fe000, 0x1000, NULL, NULL), 0);
+	assert_int_equal(pt_table_pages(pt), 1);
+	assert_int_equal(sv_check_used(pt_root(pt), 2), 1);
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bad_arguments),
-		cmocka_unit_test(test_none_entries_and_walk),
-		cmocka_unit_test(test_single_page_over_mapped_pages),
-		cmocka_unit_test(test_out_of_table_pages_changes_nothing),
-		cmocka_unit_test(test_flushes_reach_the_hal),
+	    cmocka_unit_test(test_bad_arguments),
+	    cmocka_unit_test(test_none_entries_and_walk),
+	    cmocka_unit_test(test_single_page_over_mapped_pages),
+	    cmocka_unit_test(test_out_of_table_pages_changes_nothing),
+	    cmocka_unit_test(test_flushes_reach_the_hal),
+	    cmocka_unit_test(test_table_freed_with_its_last_entry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -265,6 +265,8 @@ static void test_random_against_model(void **state)
 		compare();
 		if (step % 16 == 0)
 			assert_int_equal(count_tables(pt_root(pt), 2), pt_table_pages(pt));
+		if (step % 4 == 0)
+			sv_check_used(pt_root(pt), 2);
 		/* Keep the table small enough to walk quickly. */
 		if (nmodel > 400 || model_bytes(0, WINDOW - 1) > (3ull << 30)) {
 			assert_int_equal(pt_unmap(pt, 0, WINDOW, NULL, NULL), 0);

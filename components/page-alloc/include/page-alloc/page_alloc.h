@@ -59,6 +59,15 @@ void page_ref_get(paddr_t pa);
 bool page_ref_put(paddr_t pa);
 unsigned page_ref_count(paddr_t pa);
 
+/*
+ * A word of the metadata of an allocated single frame (from page_alloc(0)),
+ * free for its owner's use: 0 when the frame is handed out, and touched by
+ * no one else until it is freed (paging counts a table page's used entries
+ * there). No lock is taken: the owner serialises its own uses. Any context;
+ * never sleeps. The pointer is valid until the frame is freed.
+ */
+uint16_t *page_owner_word(paddr_t pa);
+
 /* Does the allocator manage this frame (allocated or free)? */
 bool page_is_managed(paddr_t pa);
 

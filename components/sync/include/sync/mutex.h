@@ -30,11 +30,17 @@
 #include <task/wait.h>
 
 struct mutex {
-	hal_spinlock_t lock; /* guards owner and waiters */
-	struct task *owner;
+	hal_spinlock_t lock; /* guards waiters, and owner's changes while it has waiters */
+	/*
+	 * The owning task, or 0; | MUTEX_WAITERS once a task queued behind it.
+	 * Taken and released without the lock by one compare-and-swap while
+	 * nobody waits (0 <-> owner); any other change happens under lock.
+	 */
+	uintptr_t owner;
 	struct wait_queue waiters;
 	struct lock_dep dep;
 };
+#define MUTEX_WAITERS ((uintptr_t)1) /* tasks are aligned: bit 0 is free */
 
 #define MUTEX_INIT(var, name) {HAL_SPINLOCK_INIT, 0, WAIT_QUEUE_INIT((var).waiters), LOCK_DEP_INIT(name)}
 
