@@ -62,8 +62,8 @@ static int take_timer_interrupts(void)
 
 	for (int i = 0; i < t.fired; i++) {
 		kprintf("timer: interrupt %d at +%llu us (%s)\n", i + 1,
-			(unsigned long long)(t.at[i] - start) / 1000,
-			t.at[i] >= t.deadline[i] ? "on time" : "EARLY");
+		        (unsigned long long)(t.at[i] - start) / 1000,
+		        t.at[i] >= t.deadline[i] ? "on time" : "EARLY");
 		if (t.at[i] < t.deadline[i])
 			return 1;
 	}
@@ -82,11 +82,13 @@ int app_main(void)
 	kprintf("platform: %s, boot cpu %lu\n", hal_platform_name(), hal_cpu_hwid());
 	kprintf("ram: %llu MiB\n", (unsigned long long)(hal_mem_ram_size() >> 20));
 	kprintf("components: %s\n", kit_components);
-	kprintf("entry to main: %llu us\n", (unsigned long long)(main_ns - hal_boot_entry_ns()) / 1000);
+	kprintf("entry to main: %llu us\n",
+	        (unsigned long long)(main_ns - hal_boot_entry_ns()) / 1000);
 #ifdef CONFIG_PAGING
 	if (pt_kernel())
 		kprintf("paging: kernel runs in its own %s page table (W^X), root 0x%llx\n",
-			pt_format_name(pt_format(pt_kernel())), (unsigned long long)pt_root(pt_kernel()));
+		        pt_format_name(pt_format(pt_kernel())),
+		        (unsigned long long)pt_root(pt_kernel()));
 	else
 		kprintf("paging: no kernel page table on this platform\n");
 #endif

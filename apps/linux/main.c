@@ -43,9 +43,11 @@ int app_main(void)
 	}
 	memcpy(cmdbuf, hal_boot_cmdline(), len + 1);
 	if ((rc = cmdline_parse(cmdbuf, &cl)) < 0) {
-		kprintf(rc == -E2BIG ? "linux: more than %d program arguments on the command line\n"
-				     : "linux: no program to run: the kernel command line needs init=/path "
-				       "(make run APP=linux PROG=...)\n", CMDLINE_MAX_ARGS);
+		kprintf(rc == -E2BIG
+		            ? "linux: more than %d program arguments on the command line\n"
+		            : "linux: no program to run: the kernel command line needs init=/path "
+		              "(make run APP=linux PROG=...)\n",
+		        CMDLINE_MAX_ARGS);
 		return 1;
 	}
 	if (cl.norandmaps)
@@ -64,22 +66,23 @@ int app_main(void)
 		linux_abi_shutdown();
 		return 1;
 	}
-	kprintf("linux: initrd %zu bytes; running %s; frames free at boot: %zu\n", initrd_size, cl.init,
-		free_boot);
+	kprintf("linux: initrd %zu bytes; running %s; frames free at boot: %zu\n", initrd_size,
+	        cl.init, free_boot);
 	if (process_start_init(cl.init, cl.argv, cl.envp, &rc)) {
 		process_wait_all(&st);
 		describe(st, how, sizeof(how));
 	} else {
-		kprintf("linux: cannot run %s: %s (%s)\n", cl.init, kstrerror(rc), kstrerrorname(rc));
+		kprintf("linux: cannot run %s: %s (%s)\n", cl.init, kstrerror(rc),
+		        kstrerrorname(rc));
 		st = 127 << 8; /* a shell's "command not found" */
 		ksnprintf(how, sizeof(how), "did not start");
 	}
 	segs = linux_abi_shm_segments();
 	linux_abi_shutdown();
 	free_end = page_free_count();
-	kprintf("linux: %s %s; shm segments left: %zu; frames free at shutdown: %zu (%s)\n", cl.init,
-		how, segs, free_end,
-		free_end == free_boot ? "all returned" : "DIFFERENT FROM BOOT");
+	kprintf("linux: %s %s; shm segments left: %zu; frames free at shutdown: %zu (%s)\n",
+	        cl.init, how, segs, free_end,
+	        free_end == free_boot ? "all returned" : "DIFFERENT FROM BOOT");
 	if ((st & 0x7f) == 0)
 		return (st >> 8) & 0xff;
 	return 128 + (st & 0x7f);

@@ -14,8 +14,8 @@
 #include <task/preempt.h>
 #include "demo.h"
 
-#define WORKERS 4
-#define ROUNDS 40
+#define WORKERS   4
+#define ROUNDS    40
 #define SEM_LIMIT 2
 
 static struct mutex counter_lock = MUTEX_INIT(counter_lock, "demo_counter");
@@ -89,15 +89,16 @@ bool demo_contention(void)
 	for (int i = 0; i < WORKERS; i++)
 		demo_join(t[i]);
 	for (int i = 0; i < WORKERS; i++)
-		kprintf("  worker %d: %u mutex rounds, %u semaphore units, %u sleeps (latest wakeup +%llu us)\n",
-			i, stats[i].locks, stats[i].units, stats[i].sleeps,
-			(unsigned long long)stats[i].late_ns / 1000);
+		kprintf("  worker %d: %u mutex rounds, %u semaphore units, %u sleeps (latest "
+		        "wakeup +%llu us)\n",
+		        i, stats[i].locks, stats[i].units, stats[i].sleeps,
+		        (unsigned long long)stats[i].late_ns / 1000);
 	ok &= demo_verdict(counter == WORKERS * ROUNDS && most_in_mutex == 1,
-			   "mutex: %d tasks x %d rounds, counter %lu of %d, most inside at once %d", WORKERS,
-			   ROUNDS, counter, WORKERS * ROUNDS, most_in_mutex);
-	ok &= demo_verdict(most_in_sem == SEM_LIMIT, "semaphore: limit %d, most holders at once %d", SEM_LIMIT,
-			   most_in_sem);
-	ok &= demo_verdict(early_wakeups == 0, "sleep: %d timed sleeps, %d woke early", WORKERS * ROUNDS,
-			   early_wakeups);
+	                   "mutex: %d tasks x %d rounds, counter %lu of %d, most inside at once %d",
+	                   WORKERS, ROUNDS, counter, WORKERS * ROUNDS, most_in_mutex);
+	ok &= demo_verdict(most_in_sem == SEM_LIMIT, "semaphore: limit %d, most holders at once %d",
+	                   SEM_LIMIT, most_in_sem);
+	ok &= demo_verdict(early_wakeups == 0, "sleep: %d timed sleeps, %d woke early",
+	                   WORKERS * ROUNDS, early_wakeups);
 	return ok;
 }

@@ -59,7 +59,8 @@ static void print_share(uint64_t part, uint64_t whole)
 {
 	uint64_t permille = whole ? part * 1000 / whole : 0;
 
-	kprintf(" %llu.%llu%%", (unsigned long long)permille / 10, (unsigned long long)permille % 10);
+	kprintf(" %llu.%llu%%", (unsigned long long)permille / 10,
+	        (unsigned long long)permille % 10);
 }
 
 bool demo_policy(void)
@@ -72,7 +73,7 @@ bool demo_policy(void)
 	run_hogs(3, nice3, 1500 * MS, rt);
 	sum = rt[0] + rt[1] + rt[2];
 	kprintf("  nice -5 0 5: runtime %llu %llu %llu ms, shares", (unsigned long long)rt[0] / MS,
-		(unsigned long long)rt[1] / MS, (unsigned long long)rt[2] / MS);
+	        (unsigned long long)rt[1] / MS, (unsigned long long)rt[2] / MS);
 	for (int i = 0; i < 3; i++)
 		print_share(rt[i], sum);
 	kprintf(", weights say");
@@ -80,12 +81,12 @@ bool demo_policy(void)
 		print_share(w[i], w[0] + w[1] + w[2]);
 	kprintf("\n");
 	shares = ratio_ok(rt[0], rt[1], w[0], w[1]) && ratio_ok(rt[1], rt[2], w[1], w[2]) &&
-		 ratio_ok(rt[0], rt[2], w[0], w[2]);
+	         ratio_ok(rt[0], rt[2], w[0], w[2]);
 	ok &= demo_verdict(shares, "policy fair: CPU shares of nice -5, 0, 5 follow their weights");
 
 	run_hogs(2, nice2, 500 * MS, rt);
 	kprintf("  nice 0 0: runtime %llu %llu ms\n", (unsigned long long)rt[0] / MS,
-		(unsigned long long)rt[1] / MS);
+	        (unsigned long long)rt[1] / MS);
 	ok &= demo_verdict(ratio_ok(rt[0], rt[1], 1, 1), "policy fair: equal nice, equal shares");
 	return ok;
 }

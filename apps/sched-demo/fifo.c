@@ -8,7 +8,7 @@
 #include "demo.h"
 
 #define TASKS 4
-#define LAPS 5
+#define LAPS  5
 
 static int order[TASKS * LAPS], norder;
 
@@ -61,13 +61,14 @@ bool demo_policy(void)
 	}
 	kprintf("\n");
 	ok &= demo_verdict(rotation && norder == TASKS * LAPS,
-			   "policy fifo: %d tasks x %d yields ran in strict rotation", TASKS, LAPS);
+	                   "policy fifo: %d tasks x %d yields ran in strict rotation", TASKS, LAPS);
 
 	s = demo_spawn("sleeper", sleeper, NULL, 0);
 	p = demo_spawn("spinner", spinner, NULL, 0);
 	demo_join(p);
 	demo_join(s);
-	ok &= demo_verdict(nevents == 3 && events[0] == 1 && events[1] == 2 && events[2] == 3,
-			   "policy fifo: a 30 ms computation kept the CPU when a timer woke another task");
+	ok &= demo_verdict(
+	    nevents == 3 && events[0] == 1 && events[1] == 2 && events[2] == 3,
+	    "policy fifo: a 30 ms computation kept the CPU when a timer woke another task");
 	return ok;
 }

@@ -26,7 +26,7 @@
 #include "demo.h"
 
 #define SPINNERS 3
-#define TURNS 10
+#define TURNS    10
 
 struct turn {
 	int who;
@@ -60,7 +60,8 @@ static int spin(void *arg)
 		if (last_runner != me) {
 			last_runner = me;
 			if (nturns < (int)(sizeof(turns) / sizeof(turns[0])))
-				turns[nturns++] = (struct turn){me, task_ticks(), spinner_switches()};
+				turns[nturns++] =
+				    (struct turn){me, task_ticks(), spinner_switches()};
 			my_turns[me]++;
 		}
 		done = 1;
@@ -106,7 +107,8 @@ bool demo_policy(void)
 		 * whose switch is pending: most turns must be exact, none
 		 * further off. */
 		good &= turns[i + 1].who == (turns[i].who + 1) % SPINNERS &&
-			len + 1 >= CONFIG_TASK_RR_SLICE_TICKS && len <= CONFIG_TASK_RR_SLICE_TICKS + 1;
+		        len + 1 >= CONFIG_TASK_RR_SLICE_TICKS &&
+		        len <= CONFIG_TASK_RR_SLICE_TICKS + 1;
 		exact += len == CONFIG_TASK_RR_SLICE_TICKS;
 		task_judged[turns[i].who]++;
 		task_off[turns[i].who] += len != CONFIG_TASK_RR_SLICE_TICKS;
@@ -115,24 +117,26 @@ bool demo_policy(void)
 	kprintf("\n");
 	for (int i = 0; i < SPINNERS; i++)
 		good &= task_off[i] * 3 <= task_judged[i];
-	ok &= demo_verdict(good && judged * 3 >= pairs * 2,
-			   "policy round-robin: %d of %d turns judged, each in cyclic order and %d ticks long",
-			   judged, pairs, CONFIG_TASK_RR_SLICE_TICKS);
+	ok &= demo_verdict(
+	    good && judged * 3 >= pairs * 2,
+	    "policy round-robin: %d of %d turns judged, each in cyclic order and %d ticks long",
+	    judged, pairs, CONFIG_TASK_RR_SLICE_TICKS);
 	kprintf("  (%d of the %d judged turns read exactly %d ticks; the others one off, "
-		"from host stalls)\n", exact, judged, CONFIG_TASK_RR_SLICE_TICKS);
+	        "from host stalls)\n",
+	        exact, judged, CONFIG_TASK_RR_SLICE_TICKS);
 	kprintf("  judged ticks per task: %llu %llu %llu\n", (unsigned long long)ticks[0],
-		(unsigned long long)ticks[1], (unsigned long long)ticks[2]);
+	        (unsigned long long)ticks[1], (unsigned long long)ticks[2]);
 	for (int i = 0; i < SPINNERS; i++)
 		preempted &= last_look[i].switches_in >= TURNS &&
-			     last_look[i].preemptions + 1 == last_look[i].switches_in;
+		             last_look[i].preemptions + 1 == last_look[i].switches_in;
 	ok &= demo_verdict(preempted,
-			   "policy round-robin: every turn but the last ended by preemption "
-			   "(preemptions %llu %llu %llu, turns %llu %llu %llu)",
-			   (unsigned long long)last_look[0].preemptions,
-			   (unsigned long long)last_look[1].preemptions,
-			   (unsigned long long)last_look[2].preemptions,
-			   (unsigned long long)last_look[0].switches_in,
-			   (unsigned long long)last_look[1].switches_in,
-			   (unsigned long long)last_look[2].switches_in);
+	                   "policy round-robin: every turn but the last ended by preemption "
+	                   "(preemptions %llu %llu %llu, turns %llu %llu %llu)",
+	                   (unsigned long long)last_look[0].preemptions,
+	                   (unsigned long long)last_look[1].preemptions,
+	                   (unsigned long long)last_look[2].preemptions,
+	                   (unsigned long long)last_look[0].switches_in,
+	                   (unsigned long long)last_look[1].switches_in,
+	                   (unsigned long long)last_look[2].switches_in);
 	return ok;
 }

@@ -20,7 +20,7 @@ static void show(const char *what, uintptr_t va)
 		return;
 	}
 	kprintf("wx-test: %-6s 0x%lx %c%c%c\n", what, (unsigned long)va, prot & PT_READ ? 'r' : '-',
-		prot & PT_WRITE ? 'w' : '-', prot & PT_EXEC ? 'x' : '-');
+	        prot & PT_WRITE ? 'w' : '-', prot & PT_EXEC ? 'x' : '-');
 }
 
 int app_main(void)

@@ -114,8 +114,8 @@ static void kstack_free(void *base, size_t size)
 }
 
 static const struct task_stack_ops kstack_ops = {
-	.alloc = kstack_alloc,
-	.free = kstack_free,
+    .alloc = kstack_alloc,
+    .free = kstack_free,
 };
 
 /* Called once the kernel page table is built, before task_init(). */

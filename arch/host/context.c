@@ -67,7 +67,7 @@ void host_context_enter(void (*entry)(void *), void *arg)
 }
 
 void hal_context_init(struct hal_context *ctx, void *stack_base, size_t stack_size,
-		      void (*entry)(void *arg), void *arg)
+                      void (*entry)(void *arg), void *arg)
 {
 	uintptr_t top = ALIGN_DOWN((uintptr_t)stack_base + stack_size, 16);
 	void *sp = host_context_prepare((void *)top, entry, arg);

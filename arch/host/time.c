@@ -77,8 +77,8 @@ void hal_timer_arm(uint64_t deadline_ns)
 {
 	uint64_t abs = deadline_ns + base_ns;
 	struct itimerspec its = {
-		.it_value = {.tv_sec = (time_t)(abs / 1000000000ull),
-			     .tv_nsec = (long)(abs % 1000000000ull)},
+	    .it_value = {.tv_sec = (time_t)(abs / 1000000000ull),
+	                 .tv_nsec = (long)(abs % 1000000000ull)},
 	};
 
 	/* A zero it_value would disarm: a deadline at the epoch is "now". */

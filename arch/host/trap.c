@@ -41,8 +41,9 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
 
 	if (fault_handler && fault_handler(&f) == 0)
 		return;
-	kprintf("\nunexpected trap: %s at address %p, pc %p (%s)\n", sig == SIGSEGV ? "SIGSEGV" : "SIGBUS",
-		si->si_addr, (void *)pc, access == HAL_ACCESS_WRITE ? "write" : "read");
+	kprintf("\nunexpected trap: %s at address %p, pc %p (%s)\n",
+	        sig == SIGSEGV ? "SIGSEGV" : "SIGBUS", si->si_addr, (void *)pc,
+	        access == HAL_ACCESS_WRITE ? "write" : "read");
 	kprintf("\nPANIC at %s:%d: unexpected trap\n", __FILE__, __LINE__);
 	_exit(3);
 }

@@ -19,7 +19,7 @@ void riscv_context_returned(void)
 }
 
 void hal_context_init(struct hal_context *ctx, void *stack_base, size_t stack_size,
-		      void (*entry)(void *arg), void *arg)
+                      void (*entry)(void *arg), void *arg)
 {
 	uintptr_t top = ALIGN_DOWN((uintptr_t)stack_base + stack_size, 16);
 	unsigned long *frame = (unsigned long *)(top - FRAME_SLOTS * sizeof(unsigned long));
@@ -29,5 +29,6 @@ void hal_context_init(struct hal_context *ctx, void *stack_base, size_t stack_si
 	frame[SLOT_RA] = (uintptr_t)riscv_context_start;
 	frame[SLOT_S1] = (uintptr_t)entry;
 	frame[SLOT_S2] = (uintptr_t)arg;
-	*ctx = (struct hal_context){.sp = frame, .stack_base = stack_base, .stack_size = stack_size};
+	*ctx =
+	    (struct hal_context){.sp = frame, .stack_base = stack_base, .stack_size = stack_size};
 }

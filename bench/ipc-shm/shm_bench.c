@@ -32,10 +32,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define REPEAT   7
-#define PAGE     4096ul
-#define KEY_BASE 0x5000
-#define KIT_MORE 10 /* ours runs this many times more iterations: it is that much faster */
+#define REPEAT    7
+#define PAGE      4096ul
+#define KEY_BASE  0x5000
+#define KIT_MORE  10 /* ours runs this many times more iterations: it is that much faster */
 #define SETTLE_US 50000
 
 static const struct bench_side *sides[2] = {&bench_kit, &bench_linux};
@@ -166,9 +166,9 @@ struct figure {
 	const char *name;
 	enum workload w;
 	int nseg;
-	double unit;      /* ns per printed unit */
+	double unit; /* ns per printed unit */
 	const char *unit_name;
-	double med[2];    /* per side; < 0: skipped */
+	double med[2]; /* per side; < 0: skipped */
 };
 
 static double run_once(const struct bench_side *s, const struct figure *f, long n)
@@ -222,7 +222,7 @@ static void print_value(double ns, const struct figure *f)
 		snprintf(buf, sizeof(buf), "-");
 	else
 		snprintf(buf, sizeof(buf), "%.*f %s", ns / f->unit < 100 ? 1 : 0, ns / f->unit,
-			 f->unit_name);
+		         f->unit_name);
 	printf(" %14s", buf);
 }
 
@@ -254,15 +254,15 @@ int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 5000;
 	struct figure figs[] = {
-		{"cycle", CYCLE, 0, 1, "ns", {0}},
-		{"at_dt", AT_DT, 0, 1, "ns", {0}},
-		{"key_16", KEY, 16, 1, "ns", {0}},
-		{"key_1024", KEY, 1024, 1, "ns", {0}},
-		{"key_32768", KEY, 32768, 1, "ns", {0}},
-		{"key_16_rand", KEY_RAND, 16, 1, "ns", {0}},
-		{"key_1024_rand", KEY_RAND, 1024, 1, "ns", {0}},
-		{"key_32768_rand", KEY_RAND, 32768, 1, "ns", {0}},
-		{"touch64", TOUCH64, 0, 1e6, "ms", {0}},
+	    {"cycle", CYCLE, 0, 1, "ns", {0}},
+	    {"at_dt", AT_DT, 0, 1, "ns", {0}},
+	    {"key_16", KEY, 16, 1, "ns", {0}},
+	    {"key_1024", KEY, 1024, 1, "ns", {0}},
+	    {"key_32768", KEY, 32768, 1, "ns", {0}},
+	    {"key_16_rand", KEY_RAND, 16, 1, "ns", {0}},
+	    {"key_1024_rand", KEY_RAND, 1024, 1, "ns", {0}},
+	    {"key_32768_rand", KEY_RAND, 32768, 1, "ns", {0}},
+	    {"touch64", TOUCH64, 0, 1e6, "ms", {0}},
 	};
 	const size_t nfigs = sizeof(figs) / sizeof(figs[0]);
 
@@ -282,9 +282,10 @@ int main(int argc, char **argv)
 			side_on[k] = false;
 		}
 	}
-	printf("# %ld iterations (ours %dx more), medians of %d alternating runs; shmmni %ld / %ld\n",
-	       n, KIT_MORE, REPEAT, side_on[0] ? sides[0]->shmmni() : 0,
-	       side_on[1] ? sides[1]->shmmni() : 0);
+	printf(
+	    "# %ld iterations (ours %dx more), medians of %d alternating runs; shmmni %ld / %ld\n",
+	    n, KIT_MORE, REPEAT, side_on[0] ? sides[0]->shmmni() : 0,
+	    side_on[1] ? sides[1]->shmmni() : 0);
 	printf("%-16s %14s %14s %12s\n", "figure", sides[0]->name, sides[1]->name, "linux/ours");
 	for (size_t i = 0; i < nfigs; i++) {
 		if (only && strcmp(only, figs[i].name))

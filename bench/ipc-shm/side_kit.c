@@ -50,7 +50,8 @@ static const char *kit_map_image(void)
 {
 	uintptr_t image;
 
-	if (as_map_anon(caller.as, 0, KIT_IMAGE, AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER, 0, &image))
+	if (as_map_anon(caller.as, 0, KIT_IMAGE, AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER, 0,
+	                &image))
 		return "no room for the program image";
 	for (uintptr_t va = image; va < image + KIT_IMAGE; va += PAGE_SIZE) {
 		uint8_t one = 1;
@@ -134,12 +135,12 @@ static void kit_touch(uintptr_t addr)
 }
 
 const struct bench_side bench_kit = {
-	.name = "ipc-shm",
-	.init = kit_init,
-	.shmmni = kit_shmmni,
-	.get = kit_get,
-	.at = kit_at,
-	.dt = kit_dt,
-	.rmid = kit_rmid,
-	.touch = kit_touch,
+    .name = "ipc-shm",
+    .init = kit_init,
+    .shmmni = kit_shmmni,
+    .get = kit_get,
+    .at = kit_at,
+    .dt = kit_dt,
+    .rmid = kit_rmid,
+    .touch = kit_touch,
 };

@@ -63,12 +63,12 @@ static void linux_touch(uintptr_t addr)
 }
 
 const struct bench_side bench_linux = {
-	.name = "linux",
-	.init = linux_init,
-	.shmmni = linux_shmmni,
-	.get = linux_get,
-	.at = linux_at,
-	.dt = linux_dt,
-	.rmid = linux_rmid,
-	.touch = linux_touch,
+    .name = "linux",
+    .init = linux_init,
+    .shmmni = linux_shmmni,
+    .get = linux_get,
+    .at = linux_at,
+    .dt = linux_dt,
+    .rmid = linux_rmid,
+    .touch = linux_touch,
 };

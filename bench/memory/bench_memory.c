@@ -98,13 +98,17 @@ int main(void)
 	}
 	double m4 = median(map4k), u4 = median(unmap4k), m2 = median(map2m), u2 = median(unmap2m);
 	printf("bench-memory: median of %d runs, Sv39 table in host memory\n", RUNS);
-	printf("map   1 GiB, 4 KiB pages, one call:      %8.2f ns/page  (%.2f ms)\n", m4, m4 * pages / 1e6);
-	printf("unmap 1 GiB, 4 KiB pages, one call:      %8.2f ns/page  (%.2f ms)\n", u4, u4 * pages / 1e6);
+	printf("map   1 GiB, 4 KiB pages, one call:      %8.2f ns/page  (%.2f ms)\n", m4,
+	       m4 * pages / 1e6);
+	printf("unmap 1 GiB, 4 KiB pages, one call:      %8.2f ns/page  (%.2f ms)\n", u4,
+	       u4 * pages / 1e6);
 	printf("map   1 GiB, 4 KiB pages, a call each:   %8.2f ns/page\n", median(map1));
-	printf("map   1 GiB, 2 MiB pages:                %8.0f ns total (%.1fx faster than 4 KiB)\n", m2,
-	       m4 * pages / m2);
-	printf("unmap 1 GiB, 2 MiB pages:                %8.0f ns total (%.1fx faster than 4 KiB)\n", u2,
-	       u4 * pages / u2);
+	printf(
+	    "map   1 GiB, 2 MiB pages:                %8.0f ns total (%.1fx faster than 4 KiB)\n",
+	    m2, m4 * pages / m2);
+	printf(
+	    "unmap 1 GiB, 2 MiB pages:                %8.0f ns total (%.1fx faster than 4 KiB)\n",
+	    u2, u4 * pages / u2);
 	printf("page_alloc(0) + page_free:               %8.2f ns/pair\n", median(alloc1));
 	pt_destroy(pt);
 	return 0;

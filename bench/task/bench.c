@@ -16,7 +16,7 @@
 #include <task/task.h>
 #include "bench.h"
 
-#define ROUNDS 5
+#define ROUNDS   5
 #define SWITCHES CONFIG_BENCH_SWITCHES
 
 static struct hal_context main_ctx, peer_ctx;
@@ -65,7 +65,8 @@ static struct bench_sample task_switch(void)
 	struct bench_sample s;
 
 	/* main waits in the join: only the two yielders are ready. */
-	if (task_create(&a, "a", timed_yielder, NULL, NULL) < 0 || task_create(&b, "b", yielder, NULL, NULL) < 0) {
+	if (task_create(&a, "a", timed_yielder, NULL, NULL) < 0 ||
+	    task_create(&b, "b", yielder, NULL, NULL) < 0) {
 		kprintf("bench: cannot create tasks\n");
 		return (struct bench_sample){0};
 	}
@@ -89,10 +90,12 @@ static struct bench_sample median(struct bench_sample *v, int n)
 
 static void report(const char *what, struct bench_sample s)
 {
-	kprintf("bench: %-34s %4llu.%llu ns per switch", what, (unsigned long long)(s.ns / SWITCHES),
-		(unsigned long long)(s.ns * 10 / SWITCHES % 10));
+	kprintf("bench: %-34s %4llu.%llu ns per switch", what,
+	        (unsigned long long)(s.ns / SWITCHES),
+	        (unsigned long long)(s.ns * 10 / SWITCHES % 10));
 	if (s.instructions)
-		kprintf(", %llu instructions per round trip", (unsigned long long)(s.instructions * 2 / SWITCHES));
+		kprintf(", %llu instructions per round trip",
+		        (unsigned long long)(s.instructions * 2 / SWITCHES));
 	kprintf("\n");
 }
 
@@ -100,8 +103,8 @@ int app_main(void)
 {
 	struct bench_sample raw[ROUNDS], yield[ROUNDS], r, y;
 
-	kprintf("bench: %s, scheduler %s, %d switches x %d rounds (median shown)\n", hal_platform_name(),
-		task_sched_name(), SWITCHES, ROUNDS);
+	kprintf("bench: %s, scheduler %s, %d switches x %d rounds (median shown)\n",
+	        hal_platform_name(), task_sched_name(), SWITCHES, ROUNDS);
 	for (int i = 0; i < ROUNDS; i++) {
 		raw[i] = raw_switch();
 		yield[i] = task_switch();

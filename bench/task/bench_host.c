@@ -14,7 +14,7 @@
 #include "bench.h"
 
 #define LINUX_SWITCHES 200000
-#define LINUX_ROUNDS 5
+#define LINUX_ROUNDS   5
 
 void bench_platform_start(struct bench_sample *s)
 {
@@ -46,7 +46,8 @@ static void player(volatile int *turn, int me, int cpu)
 /* ns per hand-over between two processes pinned to 'cpu', or 0 on failure. */
 static uint64_t linux_yield_ns(int cpu)
 {
-	volatile int *turn = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile int *turn =
+	    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	pid_t pid[2];
 	uint64_t start, ns;
 	int ok = 1, status;
@@ -83,9 +84,9 @@ void bench_platform_report(uint64_t yield_ns_per_switch)
 		}
 	linux_ns = v[LINUX_ROUNDS / 2];
 	kprintf("bench: %-34s %6llu ns per switch (pinned to CPU %d, %d switches x %d rounds)\n",
-		"Linux sched_yield, two processes:", (unsigned long long)linux_ns, cpu, LINUX_SWITCHES,
-		LINUX_ROUNDS);
+	        "Linux sched_yield, two processes:", (unsigned long long)linux_ns, cpu,
+	        LINUX_SWITCHES, LINUX_ROUNDS);
 	if (linux_ns && yield_ns_per_switch)
 		kprintf("bench: task_yield is %llux faster than Linux sched_yield here\n",
-			(unsigned long long)(linux_ns / yield_ns_per_switch));
+		        (unsigned long long)(linux_ns / yield_ns_per_switch));
 }

@@ -39,7 +39,8 @@ void bench_platform_report(uint64_t yield_ns_per_switch)
 	__asm__ __volatile__("1: addi %0, %0, -1\n\tbnez %0, 1b" : "+r"(n));
 	after = rdinstret();
 	kprintf("bench: instret over a 200000-instruction loop: %llu (%s)\n",
-		(unsigned long long)(after - before),
-		after - before >= 200000 && after - before <= 200010 ? "counts instructions"
-								      : "NOT an instruction count: boot with -icount");
+	        (unsigned long long)(after - before),
+	        after - before >= 200000 && after - before <= 200010
+	            ? "counts instructions"
+	            : "NOT an instruction count: boot with -icount");
 }

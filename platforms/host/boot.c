@@ -64,7 +64,7 @@ void host_boot_init(void)
 		return;
 	if (!(initrd = read_file(path, &initrd_size)))
 		fprintf(stderr, "host: KIT_INITRD=%s: %s: running without an initrd\n", path,
-			strerror(errno));
+		        strerror(errno));
 }
 
 const char *hal_boot_cmdline(void)

@@ -32,8 +32,10 @@ int main(int argc, char **argv)
 
 	/* One way in, as on a board: arguments would be a second, silent one. */
 	if (argc > 1) {
-		fprintf(stderr, "%s: takes no arguments; the kernel command line is KIT_CMDLINE, "
-			"the initrd the file named by KIT_INITRD\n", argv[0]);
+		fprintf(stderr,
+		        "%s: takes no arguments; the kernel command line is KIT_CMDLINE, "
+		        "the initrd the file named by KIT_INITRD\n",
+		        argv[0]);
 		return 2;
 	}
 	host_boot_init();

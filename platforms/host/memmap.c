@@ -16,8 +16,8 @@ void host_memmap_init(void)
 	size_t size = (size_t)CONFIG_HOST_RAM_MB << 20;
 	/* Aligned to 2 MiB so huge-page code paths see realistic alignment. */
 	size_t align = 2u << 20;
-	char *p = mmap(NULL, size + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
+	char *p = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (p == MAP_FAILED) {
 		perror("host: mmap of RAM");

@@ -22,7 +22,8 @@ static size_t guard_size(void)
 static void *guarded_alloc(size_t size)
 {
 	size_t guard = guard_size();
-	char *p = mmap(NULL, guard + size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *p =
+	    mmap(NULL, guard + size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
@@ -41,6 +42,6 @@ static void guarded_free(void *base, size_t size)
 }
 
 const struct task_stack_ops host_task_stack_ops = {
-	.alloc = guarded_alloc,
-	.free = guarded_free,
+    .alloc = guarded_alloc,
+    .free = guarded_free,
 };

@@ -23,21 +23,21 @@
 
 /* State shared by every process of a run (a SysV segment, of course). */
 struct mailbox {
-	unsigned checks;        /* lines reported, by every process */
-	int child_ids[32];      /* segments created by children, for cleanup */
+	unsigned checks;   /* lines reported, by every process */
+	int child_ids[32]; /* segments created by children, for cleanup */
 	unsigned nchild_ids;
-	int ready, go;           /* a handshake between two processes */
+	int ready, go; /* a handshake between two processes */
 };
 
 extern struct mailbox *mbox;
 extern int mbox_id;
-extern size_t page;             /* the page size, from the auxv */
+extern size_t page; /* the page size, from the auxv */
 
 /* Output: one write(2) per line, so fork never duplicates buffered text. */
 void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-const char *res(long r);        /* "ok" or the errno name of -r */
-const char *yes_no(bool b);     /* "yes" / "no" */
+const char *res(long r);    /* "ok" or the errno name of -r */
+const char *yes_no(bool b); /* "yes" / "no" */
 const char *errname(int err);
 
 /* The system calls, as value-or-negative-errno. */

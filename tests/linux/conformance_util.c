@@ -256,7 +256,7 @@ const char *child_wait(pid_t pid)
 		snprintf(buf[slot], sizeof(buf[slot]), "exited %d", WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))
 		snprintf(buf[slot], sizeof(buf[slot]), "killed by SIG%s",
-			 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
+		         sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
 	else
 		snprintf(buf[slot], sizeof(buf[slot]), "status 0x%x", (unsigned)st);
 	return buf[slot];

@@ -35,9 +35,10 @@ static void attach_basics(void)
 	report("shmat: NULL address -> %s, page aligned: %s", res(r),
 	       yes_no(r == 0 && ((unsigned long)a & (page - 1)) == 0));
 	stat_or_die(id, &ds);
-	report("shmat: after attach: nattch %lu, atime set: %s, lpid is the caller: %s, dtime zero: %s",
-	       (unsigned long)ds.shm_nattch, yes_no(ds.shm_atime != 0), yes_no(ds.shm_lpid == getpid()),
-	       yes_no(ds.shm_dtime == 0));
+	report("shmat: after attach: nattch %lu, atime set: %s, lpid is the caller: %s, dtime "
+	       "zero: %s",
+	       (unsigned long)ds.shm_nattch, yes_no(ds.shm_atime != 0),
+	       yes_no(ds.shm_lpid == getpid()), yes_no(ds.shm_dtime == 0));
 	r = s_at(id, NULL, 0, &b);
 	report("shmat: the same segment again -> %s, another address: %s, nattch %s", res(r),
 	       yes_no(r == 0 && a != b), nattch_of(id));
@@ -69,12 +70,13 @@ static void addresses(void)
 	if (r == 0)
 		s_dt(p);
 	r = s_at(id, want + SHMLBA - 1, SHM_RND, &p);
-	report("shmat: SHMLBA-1 past an aligned address with SHM_RND -> %s, rounded down: %s", res(r),
-	       yes_no(r == 0 && p == want));
+	report("shmat: SHMLBA-1 past an aligned address with SHM_RND -> %s, rounded down: %s",
+	       res(r), yes_no(r == 0 && p == want));
 	if (r == 0)
 		s_dt(p);
 	r = s_at(id, want + page, 0, &p);
-	report("shmat: aligned address -> %s, attached there: %s", res(r), yes_no(r == 0 && p == want + page));
+	report("shmat: aligned address -> %s, attached there: %s", res(r),
+	       yes_no(r == 0 && p == want + page));
 	if (r == 0)
 		s_dt(p);
 	r = s_at(id, NULL, SHM_REMAP, &p);
@@ -117,21 +119,23 @@ static void overlap_and_remap(void)
 
 	/* C over A's middle page: A is split in two pieces, both still attached. */
 	r = s_at(c, base + 3 * page, SHM_REMAP, &p);
-	report("shmat: SHM_REMAP of a 1-page segment over the middle of a 3-page one -> %s, there: %s",
-	       res(r), yes_no(r == 0 && p == base + 3 * page));
+	report(
+	    "shmat: SHM_REMAP of a 1-page segment over the middle of a 3-page one -> %s, there: %s",
+	    res(r), yes_no(r == 0 && p == base + 3 * page));
 	report("shmat: after the partial remap: reads C there: %s, nattch a %s c %s",
 	       yes_no(r == 0 && base[3 * page] == 'C'), nattch_of(a), nattch_of(c));
 	r = s_dt(base + 2 * page);
 	report("shmdt: the split attachment -> %s, nattch a %s", res(r), nattch_of(a));
 	/* B over everything: C's piece is replaced whole. */
 	r = s_at(b, base + 2 * page, SHM_REMAP, &p);
-	report("shmat: SHM_REMAP of a 3-page segment over the range -> %s, reads B: %s, nattch b %s c %s",
+	report("shmat: SHM_REMAP of a 3-page segment over the range -> %s, reads B: %s, nattch b "
+	       "%s c %s",
 	       res(r), yes_no(r == 0 && base[2 * page] == 'B'), nattch_of(b), nattch_of(c));
 	s_dt(base + 2 * page);
 	s_dt(pb);
 	s_dt(pc);
-	report("shmdt: after detaching everything: nattch a %s b %s c %s", nattch_of(a), nattch_of(b),
-	       nattch_of(c));
+	report("shmdt: after detaching everything: nattch a %s b %s c %s", nattch_of(a),
+	       nattch_of(b), nattch_of(c));
 	s_ctl(a, IPC_RMID, NULL);
 	s_ctl(b, IPC_RMID, NULL);
 	s_ctl(c, IPC_RMID, NULL);
@@ -167,7 +171,8 @@ static void flags(void)
 	s_ctl(dead, IPC_RMID, NULL);
 	int fresh = seg_new(IPC_PRIVATE, page, 0600);
 	r = s_at(dead, NULL, 0, &p);
-	report("shmat: id of a removed segment -> %s (a new segment exists: %s)", res(r), yes_no(fresh != dead));
+	report("shmat: id of a removed segment -> %s (a new segment exists: %s)", res(r),
+	       yes_no(fresh != dead));
 	s_ctl(fresh, IPC_RMID, NULL);
 	s_ctl(id, IPC_RMID, NULL);
 }
@@ -229,7 +234,8 @@ void test_shmdt(void)
 	r = munmap(p + page, page) < 0 ? -errno : 0;
 	report("shmdt: munmap of the middle page -> %s, nattch %s", res(r), nattch_of(id));
 	r = s_dt(p);
-	report("shmdt: the start address removes both pieces -> %s, nattch %s", res(r), nattch_of(id));
+	report("shmdt: the start address removes both pieces -> %s, nattch %s", res(r),
+	       nattch_of(id));
 	r = (int)s_at(id, p, 0, &p);
 	report("shmdt: the range is free again (attach there without SHM_REMAP) -> %s", res(r));
 	s_dt(p);

@@ -32,7 +32,8 @@ int main(int argc, char **argv)
 	}
 	report("shm_conformance: start");
 	if (geteuid() != 0) {
-		report("shm_conformance: SKIP: needs root (checks drop to unprivileged ids in children)");
+		report("shm_conformance: SKIP: needs root (checks drop to unprivileged ids in "
+		       "children)");
 		return 2;
 	}
 	struct shm_info before, after;
@@ -40,7 +41,8 @@ int main(int argc, char **argv)
 	if (r < 0)
 		fatal("shmctl(SHM_INFO) -> %s", res(r));
 	conformance_setup(-1);
-	report("setup: page size %zu, SHMLBA == page size: %s", page, yes_no((size_t)SHMLBA == page));
+	report("setup: page size %zu, SHMLBA == page size: %s", page,
+	       yes_no((size_t)SHMLBA == page));
 
 	test_shmget();
 	test_shmat();
@@ -57,8 +59,9 @@ int main(int argc, char **argv)
 
 	cleanup();
 	r = s_ctl(0, SHM_INFO, &after);
-	report("cleanup: SHM_INFO -> %s, segments and pages back to the start: %s", res(r),
-	       yes_no(after.used_ids == before.used_ids + 1 && after.shm_tot == before.shm_tot + 1));
+	report(
+	    "cleanup: SHM_INFO -> %s, segments and pages back to the start: %s", res(r),
+	    yes_no(after.used_ids == before.used_ids + 1 && after.shm_tot == before.shm_tot + 1));
 	/* The +1s are the mailbox, still attached here; it goes at exit. */
 	report("summary: %u checks", mbox->checks + 1);
 	return 0;

@@ -62,7 +62,8 @@ void test_rmid(void)
 	pid_t pid = child_start(child_stays_attached, &id);
 	flag_wait(&mbox->ready);
 	r = s_dt(p);
-	report("rmid: parent detaches -> %s, the segment lives on: nattch %s", res(r), nattch_of(id));
+	report("rmid: parent detaches -> %s, the segment lives on: nattch %s", res(r),
+	       nattch_of(id));
 	flag_set(&mbox->go, 1);
 	report("rmid: child status -> %s", child_wait(pid));
 	report("rmid: after the last detach: IPC_STAT -> %s", nattch_of(id));
@@ -85,7 +86,7 @@ void test_ipc_set(void)
 
 	s_stat(id, &ds);
 	time_t ctime0 = ds.shm_ctime;
-	memset(&set, 0x7f, sizeof(set));    /* junk in every field IPC_SET must ignore */
+	memset(&set, 0x7f, sizeof(set)); /* junk in every field IPC_SET must ignore */
 	set.shm_perm.uid = 1000;
 	set.shm_perm.gid = 2000;
 	set.shm_perm.mode = 0177640;
@@ -97,7 +98,8 @@ void test_ipc_set(void)
 	       (unsigned)ds.shm_perm.mode);
 	report("ipc_set: segsz %lu nattch %lu, cpid and lpid kept: %s, ctime updated: %s",
 	       (unsigned long)ds.shm_segsz, (unsigned long)ds.shm_nattch,
-	       yes_no(ds.shm_cpid == getpid() && ds.shm_lpid == getpid()), yes_no(ds.shm_ctime >= ctime0));
+	       yes_no(ds.shm_cpid == getpid() && ds.shm_lpid == getpid()),
+	       yes_no(ds.shm_ctime >= ctime0));
 
 	s_ctl(id, SHM_LOCK, NULL);
 	set.shm_perm.mode = 0604;
@@ -131,8 +133,10 @@ void test_lock(void)
 		int cmd;
 		const char *what;
 	} steps[] = {
-		{SHM_LOCK, "SHM_LOCK"}, {SHM_LOCK, "SHM_LOCK again"},
-		{SHM_UNLOCK, "SHM_UNLOCK"}, {SHM_UNLOCK, "SHM_UNLOCK again"},
+	    {SHM_LOCK, "SHM_LOCK"},
+	    {SHM_LOCK, "SHM_LOCK again"},
+	    {SHM_UNLOCK, "SHM_UNLOCK"},
+	    {SHM_UNLOCK, "SHM_UNLOCK again"},
 	};
 	int id = seg_new(IPC_PRIVATE, page, 0600), r;
 	struct shmid_ds ds;
@@ -140,7 +144,8 @@ void test_lock(void)
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		r = s_ctl(id, steps[i].cmd, NULL);
 		s_stat(id, &ds);
-		report("lock: %s -> %s, mode 0%o", steps[i].what, res(r), (unsigned)ds.shm_perm.mode);
+		report("lock: %s -> %s, mode 0%o", steps[i].what, res(r),
+		       (unsigned)ds.shm_perm.mode);
 	}
 	s_ctl(id, IPC_RMID, NULL);
 	r = s_ctl(id, SHM_LOCK, NULL);
@@ -166,31 +171,38 @@ void test_info(void)
 	int r;
 
 	r = s_ctl(0, IPC_INFO, &info);
-	report("info: IPC_INFO -> %s, shmmin %lu, shmmni >= 1: %s, shmseg >= 1: %s, shmall >= 1: %s",
-	       res(r), (unsigned long)info.shmmin, yes_no(info.shmmni >= 1), yes_no(info.shmseg >= 1),
-	       yes_no(info.shmall >= 1));
+	report(
+	    "info: IPC_INFO -> %s, shmmin %lu, shmmni >= 1: %s, shmseg >= 1: %s, shmall >= 1: %s",
+	    res(r), (unsigned long)info.shmmin, yes_no(info.shmmni >= 1), yes_no(info.shmseg >= 1),
+	    yes_no(info.shmall >= 1));
 	report("info: shmmax >= 1 MiB: %s", yes_no(info.shmmax >= (1ul << 20)));
 	r = s_ctl(0, SHM_INFO, &before);
 	int id = seg_new(IPC_PRIVATE, 3 * page + 1, 0600);
 	int max = s_ctl(0, SHM_INFO, &mid);
-	report("info: SHM_INFO -> %s, after a 3-page+1-byte shmget: used_ids +%d, shm_tot +%ld pages, "
-	       "shm_rss +%ld", res(max), mid.used_ids - before.used_ids,
-	       (long)(mid.shm_tot - before.shm_tot), (long)(mid.shm_rss - before.shm_rss));
+	report(
+	    "info: SHM_INFO -> %s, after a 3-page+1-byte shmget: used_ids +%d, shm_tot +%ld pages, "
+	    "shm_rss +%ld",
+	    res(max), mid.used_ids - before.used_ids, (long)(mid.shm_tot - before.shm_tot),
+	    (long)(mid.shm_rss - before.shm_rss));
 	char *p = seg_attach(id, NULL, 0);
 	p[0] = p[2 * page] = 1;
 	s_ctl(0, SHM_INFO, &mid);
-	report("info: after touching 2 of its 4 pages: shm_rss +%ld", (long)(mid.shm_rss - before.shm_rss));
+	report("info: after touching 2 of its 4 pages: shm_rss +%ld",
+	       (long)(mid.shm_rss - before.shm_rss));
 	s_dt(p);
 
 	int imax = s_ctl(0, IPC_INFO, &info);
-	report("info: IPC_INFO and SHM_INFO return the same highest index: %s", yes_no(imax == max));
+	report("info: IPC_INFO and SHM_INFO return the same highest index: %s",
+	       yes_no(imax == max));
 	int idx = index_of(id, max);
-	report("info: the new segment's index is <= the highest index: %s", yes_no(idx >= 0 && idx <= max));
+	report("info: the new segment's index is <= the highest index: %s",
+	       yes_no(idx >= 0 && idx <= max));
 	r = s_ctl(idx, SHM_STAT, &ds);
 	report("info: SHM_STAT(index) -> %s, returns the shmget id: %s, segsz %lu", res(r),
 	       yes_no(r == id), (unsigned long)ds.shm_segsz);
 	r = s_ctl(idx, SHM_STAT_ANY, &ds);
-	report("info: SHM_STAT_ANY(index) -> %s, returns the shmget id: %s", res(r), yes_no(r == id));
+	report("info: SHM_STAT_ANY(index) -> %s, returns the shmget id: %s", res(r),
+	       yes_no(r == id));
 	r = s_ctl(max + 1, SHM_STAT, &ds);
 	report("info: SHM_STAT of the index above the highest -> %s", res(r));
 	r = s_ctl(-1, SHM_STAT, &ds);
@@ -198,8 +210,9 @@ void test_info(void)
 
 	s_ctl(id, IPC_RMID, NULL);
 	s_ctl(0, SHM_INFO, &after);
-	report("info: after IPC_RMID: used_ids %+d, shm_tot %+ld, shm_rss %+ld", after.used_ids - before.used_ids,
-	       (long)(after.shm_tot - before.shm_tot), (long)(after.shm_rss - before.shm_rss));
+	report("info: after IPC_RMID: used_ids %+d, shm_tot %+ld, shm_rss %+ld",
+	       after.used_ids - before.used_ids, (long)(after.shm_tot - before.shm_tot),
+	       (long)(after.shm_rss - before.shm_rss));
 	r = s_ctl(idx, SHM_STAT, &ds);
 	report("info: SHM_STAT of the freed index -> %s", res(r));
 }
@@ -212,7 +225,7 @@ void test_ctl_errors(void)
 
 	if (ro == MAP_FAILED)
 		fatal("mmap -> %s", errname(errno));
-	char *gone = free_range(1);     /* after the mmap, or it would land there */
+	char *gone = free_range(1); /* after the mmap, or it would land there */
 	r = s_ctl(-1, IPC_STAT, &ds);
 	report("ctl: IPC_STAT of id -1 -> %s", res(r));
 	r = s_ctl(id, -1, &ds);

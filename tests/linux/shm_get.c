@@ -64,7 +64,8 @@ static void new_segment_attributes(key_t key)
 	if (r < 0)
 		return;
 	/* The tail of the last page is mapped too, and zero like the rest. */
-	report("shmget: new: all 8192 bytes of the 2 pages read as zero: %s", yes_no(all_zero(p, 8192)));
+	report("shmget: new: all 8192 bytes of the 2 pages read as zero: %s",
+	       yes_no(all_zero(p, 8192)));
 	memset(p, 0x5a, 5000);
 	s_dt(p);
 }
@@ -77,7 +78,8 @@ static void existing_key(key_t key)
 
 	report("shmget: existing key, size 0, flags 0 -> %s", res(id));
 	r = s_get(key, 5000, IPC_CREAT | 0600);
-	report("shmget: existing key, same size, IPC_CREAT -> %s, same id: %s", res(r), yes_no(r == id));
+	report("shmget: existing key, same size, IPC_CREAT -> %s, same id: %s", res(r),
+	       yes_no(r == id));
 	r = s_get(key, 100, 0);
 	report("shmget: existing key, smaller size -> %s, same id: %s", res(r), yes_no(r == id));
 	r = s_get(key, 5001, 0);
@@ -115,7 +117,8 @@ static void private_key(void)
 		track(a);
 	if (b >= 0)
 		track(b);
-	report("shmget: IPC_PRIVATE twice gives two segments: %s", yes_no(a >= 0 && b >= 0 && a != b));
+	report("shmget: IPC_PRIVATE twice gives two segments: %s",
+	       yes_no(a >= 0 && b >= 0 && a != b));
 	if (a >= 0 && s_stat(a, &ds) == 0)
 		report("shmget: IPC_PRIVATE segment's key = %d", (int)ds.shm_perm.__key);
 	s_ctl(a, IPC_RMID, NULL);
@@ -139,7 +142,8 @@ static void creation_errors(key_t key)
 		r = s_get(key, info.shmmax + 1, IPC_CREAT | 0600);
 		report("shmget: unused key, size SHMMAX+1 -> %s", res(r));
 	} else {
-		report("shmget: unused key, size SHMMAX+1 -> (IPC_INFO failed or SHMMAX is the maximum)");
+		report("shmget: unused key, size SHMMAX+1 -> (IPC_INFO failed or SHMMAX is the "
+		       "maximum)");
 	}
 	r = s_get(IPC_PRIVATE, SIZE_MAX, IPC_CREAT | 0600);
 	report("shmget: IPC_PRIVATE, size SIZE_MAX -> %s", res(r));
@@ -163,7 +167,8 @@ static void key_reuse(key_t key)
 	track(id);
 	char *p;
 	if (s_at(id, NULL, 0, &p) == 0) {
-		report("shmget: the new segment reads as zero, not the old data: %s", yes_no(all_zero(p, 4096)));
+		report("shmget: the new segment reads as zero, not the old data: %s",
+		       yes_no(all_zero(p, 4096)));
 		s_dt(p);
 	}
 	report("shmget: the old id after IPC_RMID: IPC_STAT -> %s", nattch_of(old));

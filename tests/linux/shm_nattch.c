@@ -61,7 +61,8 @@ void test_nattch(void)
 
 	report("nattch: one attachment -> %s", nattch_of(id));
 	r = mprot(a + page, page, PROT_READ);
-	report("nattch: mprotect(PROT_READ) of the middle page -> %s, nattch %s", res(r), nattch_of(id));
+	report("nattch: mprotect(PROT_READ) of the middle page -> %s, nattch %s", res(r),
+	       nattch_of(id));
 	b = seg_attach(id, NULL, 0);
 	report("nattch: a second shmat -> %s", nattch_of(id));
 	child_run("nattch: fork with 3+1 areas attached", fork_child_counts, &id);
@@ -71,24 +72,25 @@ void test_nattch(void)
 	pid_t pid = child_start(fork_child_detaches, &arg);
 	report("nattch: child status -> %s", child_wait(pid));
 	s_stat(id, &ds);
-	report("nattch: after it: nattch %lu, lpid is that child: %s, parent reads what it wrote: %s",
-	       (unsigned long)ds.shm_nattch, yes_no(ds.shm_lpid == pid),
-	       yes_no(strcmp(b + page, "from the child") == 0));
+	report(
+	    "nattch: after it: nattch %lu, lpid is that child: %s, parent reads what it wrote: %s",
+	    (unsigned long)ds.shm_nattch, yes_no(ds.shm_lpid == pid),
+	    yes_no(strcmp(b + page, "from the child") == 0));
 	/* fork's shm_open runs in the parent: lpid becomes the parent. */
 	mbox->ready = mbox->go = 0;
 	pid = child_start(fork_child_holds, NULL);
 	flag_wait(&mbox->ready);
 	s_stat(id, &ds);
-	report("nattch: lpid after a fork is the parent: %s, nattch %lu", yes_no(ds.shm_lpid == getpid()),
-	       (unsigned long)ds.shm_nattch);
+	report("nattch: lpid after a fork is the parent: %s, nattch %lu",
+	       yes_no(ds.shm_lpid == getpid()), (unsigned long)ds.shm_nattch);
 	flag_set(&mbox->go, 1);
 	report("nattch: child status -> %s", child_wait(pid));
 	s_stat(id, &ds);
 	report("nattch: lpid after that child's exit is the child: %s", yes_no(ds.shm_lpid == pid));
 
 	r = s_dt(a);
-	report("nattch: shmdt of the split attachment removes its 3 pieces -> %s, nattch %s", res(r),
-	       nattch_of(id));
+	report("nattch: shmdt of the split attachment removes its 3 pieces -> %s, nattch %s",
+	       res(r), nattch_of(id));
 	r = (int)s_at(id, a, 0, &a);
 	report("nattch: its range is free again -> %s", res(r));
 	s_dt(a);
@@ -128,8 +130,8 @@ void test_exec(const char *self)
 	report("exec: parent attached -> nattch %s", nattch_of(exec_seg));
 	pid_t pid = child_start(exec_child_start, NULL);
 	bool ready = flag_wait(&mbox->ready);
-	report("exec: the exec'd child is running: %s, nattch seen by the parent -> %s", yes_no(ready),
-	       nattch_of(exec_seg));
+	report("exec: the exec'd child is running: %s, nattch seen by the parent -> %s",
+	       yes_no(ready), nattch_of(exec_seg));
 	flag_set(&mbox->go, 1);
 	report("exec: child status -> %s", child_wait(pid));
 	s_stat(exec_seg, &ds);

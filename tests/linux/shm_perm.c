@@ -44,10 +44,10 @@ struct access_case {
 
 /* What one caller may do with a segment of the given mode. */
 static const struct access_case access_cases[] = {
-	{&owner, 0600}, {&owner, 0400}, {&owner, 0700}, {&owner, 0200}, {&owner, 0066},
-	{&owner_in_group, 0060}, {&group_egid, 0060}, {&group_egid, 0040}, {&group_egid, 0606},
-	{&group_supp, 0060}, {&group_supp, 0604}, {&group_cgid, 0050}, {&other, 0006},
-	{&other, 0005}, {&other, 0660}, {&other, 0001},
+    {&owner, 0600},      {&owner, 0400},          {&owner, 0700},      {&owner, 0200},
+    {&owner, 0066},      {&owner_in_group, 0060}, {&group_egid, 0060}, {&group_egid, 0040},
+    {&group_egid, 0606}, {&group_supp, 0060},     {&group_supp, 0604}, {&group_cgid, 0050},
+    {&other, 0006},      {&other, 0005},          {&other, 0660},      {&other, 0001},
 };
 
 struct ctx {
@@ -140,7 +140,8 @@ static void ctl_child(void *arg)
 	set.shm_perm.uid = 1000;
 	set.shm_perm.gid = 1000;
 	set.shm_perm.mode = (unsigned short)x->c->mode;
-	report("perm: %s, mode 0%03o: IPC_SET %s, SHM_STAT %s, SHM_STAT_ANY %s, IPC_INFO %s, SHM_INFO %s",
+	report("perm: %s, mode 0%03o: IPC_SET %s, SHM_STAT %s, SHM_STAT_ANY %s, IPC_INFO %s, "
+	       "SHM_INFO %s",
 	       w->name, (unsigned)x->c->mode, res(s_ctl(x->id, IPC_SET, &set)),
 	       res(s_ctl(x->index, SHM_STAT, &ds)), res(s_ctl(x->index, SHM_STAT_ANY, &ds)),
 	       res(s_ctl(0, IPC_INFO, &si)), res(s_ctl(0, SHM_INFO, &sinfo)));
@@ -157,8 +158,8 @@ static void ctl_child(void *arg)
 		lock = s_ctl(x->id, SHM_LOCK, NULL);
 		s_stat(x->id, &ds);
 		unlock = s_ctl(x->id, SHM_UNLOCK, NULL);
-		report("perm: %s, RLIMIT_MEMLOCK 64 pages: SHM_LOCK %s, mode 0%o, SHM_UNLOCK %s", w->name,
-		       res(lock), (unsigned)ds.shm_perm.mode, res(unlock));
+		report("perm: %s, RLIMIT_MEMLOCK 64 pages: SHM_LOCK %s, mode 0%o, SHM_UNLOCK %s",
+		       w->name, res(lock), (unsigned)ds.shm_perm.mode, res(unlock));
 	}
 	report("perm: %s: IPC_RMID %s", w->name, res(s_ctl(x->id, IPC_RMID, NULL)));
 }
@@ -166,7 +167,10 @@ static void ctl_child(void *arg)
 static void ctl_rules(void)
 {
 	static const struct access_case cases[] = {
-		{&group_egid, 0666}, {&other, 0666}, {&other, 0600}, {&owner, 0600},
+	    {&group_egid, 0666},
+	    {&other, 0666},
+	    {&other, 0600},
+	    {&owner, 0600},
 	};
 	struct shm_info info;
 
@@ -193,7 +197,8 @@ static void get_child(void *arg)
 	key_t k = x->key;
 
 	drop(w);
-	report("perm: shmget as %s, mode 0640: flags 0 %s, 0400 %s, 0600 %s, 0040 %s, 0060 %s, 0004 %s",
+	report("perm: shmget as %s, mode 0640: flags 0 %s, 0400 %s, 0600 %s, 0040 %s, 0060 %s, "
+	       "0004 %s",
 	       w->name, res(s_get(k, 0, 0)), res(s_get(k, 0, 0400)), res(s_get(k, 0, 0600)),
 	       res(s_get(k, 0, 0040)), res(s_get(k, 0, 0060)), res(s_get(k, 0, 0004)));
 	report("perm: shmget as %s: IPC_CREAT|0400 %s, too big %s, IPC_CREAT|IPC_EXCL %s", w->name,
@@ -203,7 +208,8 @@ static void get_child(void *arg)
 
 static void get_rules(void)
 {
-	static const struct access_case cases[] = {{&owner, 0640}, {&group_egid, 0640}, {&other, 0640}};
+	static const struct access_case cases[] = {
+	    {&owner, 0640}, {&group_egid, 0640}, {&other, 0640}};
 	key_t key = key_fresh(4);
 	int id = seg_new(key, page, 0640);
 
@@ -230,7 +236,8 @@ static void creator_child(void *arg)
 	s_stat(id, &ds);
 	report("perm: its uid %u gid %u cuid %u cgid %u mode 0%o, cpid is the child: %s",
 	       (unsigned)ds.shm_perm.uid, (unsigned)ds.shm_perm.gid, (unsigned)ds.shm_perm.cuid,
-	       (unsigned)ds.shm_perm.cgid, (unsigned)ds.shm_perm.mode, yes_no(ds.shm_cpid == getpid()));
+	       (unsigned)ds.shm_perm.cgid, (unsigned)ds.shm_perm.mode,
+	       yes_no(ds.shm_cpid == getpid()));
 	set = ds;
 	set.shm_perm.uid = 2000;
 	set.shm_perm.gid = 2000;

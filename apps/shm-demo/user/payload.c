@@ -24,7 +24,7 @@ static uint64_t splitmix64(uint64_t *state)
 /* Write the payload of (producer, seq) to buf (room for 'max' bytes) and
  * its checksum to *sum; return its length. */
 uint32_t payload_fill(unsigned char *buf, uint32_t producer, uint32_t seq, uint32_t max,
-		      uint64_t *sum)
+                      uint64_t *sum)
 {
 	uint64_t state = (uint64_t)producer << 32 | seq;
 	uint32_t len = 1 + (uint32_t)(splitmix64(&state) % max);

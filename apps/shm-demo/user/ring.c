@@ -30,7 +30,8 @@
 /* An atomic that is not lock-free takes a lock private to each process
  * (libatomic's), which would synchronise nothing between processes. */
 _Static_assert(ATOMIC_LONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2 &&
-	       sizeof(long) == sizeof(uint64_t), "the ring needs lock-free 64-bit atomics");
+                   sizeof(long) == sizeof(uint64_t),
+               "the ring needs lock-free 64-bit atomics");
 
 static struct ring_slot *slot_at(struct ring *r, uint64_t ticket)
 {
@@ -82,9 +83,8 @@ enum ring_status ring_reserve(struct ring *r, struct ring_slot **slot, uint64_t 
 
 		if (turn == 2 * t) {
 			/* Free: claim it; on failure t holds the newer tail. */
-			if (atomic_compare_exchange_weak_explicit(&r->tail, &t, t + 1,
-								  memory_order_relaxed,
-								  memory_order_relaxed)) {
+			if (atomic_compare_exchange_weak_explicit(
+			        &r->tail, &t, t + 1, memory_order_relaxed, memory_order_relaxed)) {
 				*slot = s;
 				*ticket = t;
 				return RING_OK;
@@ -116,9 +116,8 @@ enum ring_status ring_take(struct ring *r, uint64_t last, struct ring_slot **slo
 		uint64_t turn = atomic_load_explicit(&s->turn, memory_order_acquire);
 
 		if (turn == 2 * t + 1) {
-			if (atomic_compare_exchange_weak_explicit(&r->head, &t, t + 1,
-								  memory_order_relaxed,
-								  memory_order_relaxed)) {
+			if (atomic_compare_exchange_weak_explicit(
+			        &r->head, &t, t + 1, memory_order_relaxed, memory_order_relaxed)) {
 				*slot = s;
 				*ticket = t;
 				return RING_OK;

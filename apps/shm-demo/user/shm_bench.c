@@ -38,18 +38,19 @@
 
 #define SEG_SIZE   4096
 #define MAX_ROUNDS 101
-#define LOOP_ITERS 100000       /* the calibration loop: 2 instructions each */
+#define LOOP_ITERS 100000 /* the calibration loop: 2 instructions each */
 
 struct figure {
 	double ns[MAX_ROUNDS];
 	double instret[MAX_ROUNDS];
 };
 
-static bool use_instret;        /* the counter passed its check */
+static bool use_instret; /* the counter passed its check */
 
 __attribute__((noreturn)) static void die(const char *what)
 {
-	printf("shm_bench: %s -> %s\n", what, strerrorname_np(errno) ? strerrorname_np(errno) : "?");
+	printf("shm_bench: %s -> %s\n", what,
+	       strerrorname_np(errno) ? strerrorname_np(errno) : "?");
 	exit(1);
 }
 
@@ -77,10 +78,10 @@ static uint64_t loop_instret(uint64_t iters)
 	uint64_t a, b;
 
 	__asm__ volatile("rdinstret %0\n"
-			 "1: addi %1, %1, -1\n"
-			 "bnez %1, 1b\n"
-			 "rdinstret %2"
-			 : "=&r"(a), "+r"(iters), "=&r"(b));
+	                 "1: addi %1, %1, -1\n"
+	                 "bnez %1, 1b\n"
+	                 "rdinstret %2"
+	                 : "=&r"(a), "+r"(iters), "=&r"(b));
 	return b - a;
 }
 
@@ -101,8 +102,10 @@ static const char *instret_check(char *why, size_t len)
 	if (waitpid(pid, &st, 0) != pid)
 		die("waitpid");
 	if (WIFSIGNALED(st)) {
-		snprintf(why, len, "rdinstret traps (the probe was killed by SIG%s): the kernel "
-			 "has not enabled it for user mode", sigabbrev_np(WTERMSIG(st)) ?: "?");
+		snprintf(why, len,
+		         "rdinstret traps (the probe was killed by SIG%s): the kernel "
+		         "has not enabled it for user mode",
+		         sigabbrev_np(WTERMSIG(st)) ?: "?");
 		return why;
 	}
 	/* The smallest of a few runs: an interrupt in one adds its handler. */
@@ -114,9 +117,10 @@ static const char *instret_check(char *why, size_t len)
 			best = got;
 	}
 	if (best < want || best > want + 16) {
-		snprintf(why, len, "rdinstret does not count instructions (a loop of %llu reads as "
-			 "%llu; QEMU counts them only with -icount shift=0, never in user mode)",
-			 (unsigned long long)want, (unsigned long long)best);
+		snprintf(why, len,
+		         "rdinstret does not count instructions (a loop of %llu reads as "
+		         "%llu; QEMU counts them only with -icount shift=0, never in user mode)",
+		         (unsigned long long)want, (unsigned long long)best);
 		return why;
 	}
 	return NULL;
@@ -200,21 +204,23 @@ static void report(const char *name, const char *what, struct figure *f, int rou
 	double med, min, max;
 
 	stats(f->ns, rounds, &med, &min, &max);
-	printf("shm_bench: %s: %.0f ns per %s (median of %d rounds; min %.0f, max %.0f)\n",
-	       name, med, what, rounds, min, max);
+	printf("shm_bench: %s: %.0f ns per %s (median of %d rounds; min %.0f, max %.0f)\n", name,
+	       med, what, rounds, min, max);
 	if (use_instret) {
 		stats(f->instret, rounds, &med, &min, &max);
 		printf("shm_bench: %s: %.0f instructions per %s (rdinstret; median of %d rounds; "
-		       "min %.0f, max %.0f)\n", name, med, what, rounds, min, max);
+		       "min %.0f, max %.0f)\n",
+		       name, med, what, rounds, min, max);
 	}
 }
 
 __attribute__((noreturn)) static void usage(void)
 {
-	fprintf(stderr, "usage: shm_bench [-n pairs per round] [-r rounds 1-%d] [-c] [-i]\n"
-		"  -c  also time the shmget+shmat+touch+shmdt+IPC_RMID cycle\n"
-		"  -i  also count instructions with rdinstret (riscv64; or SHM_BENCH_INSTRET=1)\n",
-		MAX_ROUNDS);
+	fprintf(stderr,
+	        "usage: shm_bench [-n pairs per round] [-r rounds 1-%d] [-c] [-i]\n"
+	        "  -c  also time the shmget+shmat+touch+shmdt+IPC_RMID cycle\n"
+	        "  -i  also count instructions with rdinstret (riscv64; or SHM_BENCH_INSTRET=1)\n",
+	        MAX_ROUNDS);
 	exit(2);
 }
 
@@ -241,11 +247,20 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "n:r:ci")) != -1) {
 		switch (opt) {
-		case 'n': n = number(optarg, 100000000); break;
-		case 'r': rounds = (int)number(optarg, MAX_ROUNDS); break;
-		case 'c': want_cycle = true; break;
-		case 'i': want_instret = true; break;
-		default: usage();
+		case 'n':
+			n = number(optarg, 100000000);
+			break;
+		case 'r':
+			rounds = (int)number(optarg, MAX_ROUNDS);
+			break;
+		case 'c':
+			want_cycle = true;
+			break;
+		case 'i':
+			want_instret = true;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind < argc)
@@ -255,7 +270,8 @@ int main(int argc, char **argv)
 		const char *no = instret_check(why, sizeof(why));
 
 		use_instret = !no;
-		printf("shm_bench: instret: %s\n", no ? no : "counts instructions (checked on a loop)");
+		printf("shm_bench: instret: %s\n",
+		       no ? no : "counts instructions (checked on a loop)");
 	}
 
 	int id = shmget(IPC_PRIVATE, SEG_SIZE, IPC_CREAT | 0600);

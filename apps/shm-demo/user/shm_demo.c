@@ -31,7 +31,7 @@
 struct worker {
 	pid_t pid;
 	bool producer;
-	uint32_t index;         /* among the producers or the consumers */
+	uint32_t index; /* among the producers or the consumers */
 };
 
 /* What the parent learnt about the segment's life. */
@@ -39,27 +39,29 @@ struct seg_facts {
 	size_t size;
 	long nattch_running, nattch_after, nattch_detached;
 	bool removed;
-	long left;              /* segments in the namespace, compared to before */
-	int info_err;           /* SHM_INFO failed with this errno */
+	long left;    /* segments in the namespace, compared to before */
+	int info_err; /* SHM_INFO failed with this errno */
 	int workers_ok, workers;
 	double seconds;
 };
 
 static const char *const fault_names[] = {
-	[FAULT_NONE] = "none", [FAULT_DROP] = "drop", [FAULT_CORRUPT] = "corrupt",
-	[FAULT_DUPLICATE] = "duplicate", [FAULT_REORDER] = "reorder", [FAULT_KEEP] = "keep",
-	[FAULT_CRASH] = "crash",
+    [FAULT_NONE] = "none",           [FAULT_DROP] = "drop",       [FAULT_CORRUPT] = "corrupt",
+    [FAULT_DUPLICATE] = "duplicate", [FAULT_REORDER] = "reorder", [FAULT_KEEP] = "keep",
+    [FAULT_CRASH] = "crash",
 };
 
 __attribute__((noreturn)) static void usage(const char *why)
 {
-	fprintf(stderr, "shm_demo: %s\n"
-		"usage: shm_demo [-p producers 1-%d] [-c consumers 1-%d] [-n messages per producer]\n"
-		"                [-s ring slots 1-%d] [-b max payload bytes 1-%d]\n"
-		"                [-x fault: drop|corrupt|duplicate|reorder|keep|crash]\n"
-		"producers * messages is at most %u\n",
-		why, DEMO_MAX_PRODUCERS, DEMO_MAX_CONSUMERS, DEMO_MAX_SLOTS, DEMO_MAX_PAYLOAD,
-		DEMO_MAX_MESSAGES);
+	fprintf(
+	    stderr,
+	    "shm_demo: %s\n"
+	    "usage: shm_demo [-p producers 1-%d] [-c consumers 1-%d] [-n messages per producer]\n"
+	    "                [-s ring slots 1-%d] [-b max payload bytes 1-%d]\n"
+	    "                [-x fault: drop|corrupt|duplicate|reorder|keep|crash]\n"
+	    "producers * messages is at most %u\n",
+	    why, DEMO_MAX_PRODUCERS, DEMO_MAX_CONSUMERS, DEMO_MAX_SLOTS, DEMO_MAX_PAYLOAD,
+	    DEMO_MAX_MESSAGES);
 	exit(2);
 }
 
@@ -73,7 +75,8 @@ static uint32_t number(const char *arg, char opt, uint32_t max)
 	if (errno || end == arg || *end || arg[0] == '-' || v < 1 || v > max) {
 		char why[80];
 
-		snprintf(why, sizeof(why), "-%c wants a number from 1 to %u, not '%s'", opt, max, arg);
+		snprintf(why, sizeof(why), "-%c wants a number from 1 to %u, not '%s'", opt, max,
+		         arg);
 		usage(why);
 	}
 	return (uint32_t)v;
@@ -89,19 +92,36 @@ static uint32_t fault_of(const char *arg)
 
 static struct demo_config parse_args(int argc, char **argv)
 {
-	struct demo_config cfg = { .producers = 2, .consumers = 2, .messages = 1000,
-				   .slots = 16, .payload_max = 256, .fault = FAULT_NONE };
+	struct demo_config cfg = {.producers = 2,
+	                          .consumers = 2,
+	                          .messages = 1000,
+	                          .slots = 16,
+	                          .payload_max = 256,
+	                          .fault = FAULT_NONE};
 	int opt;
 
 	while ((opt = getopt(argc, argv, "p:c:n:s:b:x:")) != -1) {
 		switch (opt) {
-		case 'p': cfg.producers = number(optarg, 'p', DEMO_MAX_PRODUCERS); break;
-		case 'c': cfg.consumers = number(optarg, 'c', DEMO_MAX_CONSUMERS); break;
-		case 'n': cfg.messages = number(optarg, 'n', DEMO_MAX_MESSAGES); break;
-		case 's': cfg.slots = number(optarg, 's', DEMO_MAX_SLOTS); break;
-		case 'b': cfg.payload_max = number(optarg, 'b', DEMO_MAX_PAYLOAD); break;
-		case 'x': cfg.fault = fault_of(optarg); break;
-		default: usage("unknown option");
+		case 'p':
+			cfg.producers = number(optarg, 'p', DEMO_MAX_PRODUCERS);
+			break;
+		case 'c':
+			cfg.consumers = number(optarg, 'c', DEMO_MAX_CONSUMERS);
+			break;
+		case 'n':
+			cfg.messages = number(optarg, 'n', DEMO_MAX_MESSAGES);
+			break;
+		case 's':
+			cfg.slots = number(optarg, 's', DEMO_MAX_SLOTS);
+			break;
+		case 'b':
+			cfg.payload_max = number(optarg, 'b', DEMO_MAX_PAYLOAD);
+			break;
+		case 'x':
+			cfg.fault = fault_of(optarg);
+			break;
+		default:
+			usage("unknown option");
 		}
 	}
 	if (optind < argc)
@@ -228,7 +248,8 @@ static int run_workers(struct demo_shared *sh, int id, struct seg_facts *f)
 		w[i].index = w[i].producer ? (uint32_t)i : (uint32_t)i - cfg->producers;
 		w[i].pid = spawn(sh, &w[i]);
 		if (w[i].pid < 0) {
-			say("shm_demo: fork of %s %u -> %s", role(&w[i]), w[i].index, errno_name(errno));
+			say("shm_demo: fork of %s %u -> %s", role(&w[i]), w[i].index,
+			    errno_name(errno));
 			break;
 		}
 		forked++;
@@ -286,17 +307,18 @@ static void finish(struct demo_shared *sh, int id, long before, struct seg_facts
 static bool report(const struct demo_verdict *v, const struct seg_facts *f)
 {
 	long procs = 1 + f->workers;
-	bool nattch_ok = f->nattch_running == procs && f->nattch_after == 1 && f->nattch_detached == 0;
+	bool nattch_ok =
+	    f->nattch_running == procs && f->nattch_after == 1 && f->nattch_detached == 0;
 	bool workers_ok = f->workers_ok == f->workers;
 	bool seg_ok = f->removed && f->left == 0;
 	bool pass = workers_ok && v->delivered && v->sums_match && nattch_ok && seg_ok;
 
 	say("shm_demo: workers: %d of %d exited with status 0", f->workers_ok, f->workers);
 	say("shm_demo: messages: %llu of %llu delivered; %llu lost, %llu duplicated, "
-	    "%llu out of order, %llu corrupt", (unsigned long long)v->received,
-	    (unsigned long long)v->expected, (unsigned long long)v->lost,
-	    (unsigned long long)v->duplicated, (unsigned long long)v->out_of_order,
-	    (unsigned long long)(v->bad_sum + v->bad_header));
+	    "%llu out of order, %llu corrupt",
+	    (unsigned long long)v->received, (unsigned long long)v->expected,
+	    (unsigned long long)v->lost, (unsigned long long)v->duplicated,
+	    (unsigned long long)v->out_of_order, (unsigned long long)(v->bad_sum + v->bad_header));
 	say("shm_demo: bytes moved: %llu sent, %llu received, %llu expected",
 	    (unsigned long long)v->bytes_sent, (unsigned long long)v->bytes_received,
 	    (unsigned long long)v->bytes_expected);
@@ -331,20 +353,21 @@ static const char *plural(uint32_t n)
 int main(int argc, char **argv)
 {
 	struct demo_config cfg = parse_args(argc, argv);
-	struct seg_facts f = { .size = segment_size(&cfg) };
+	struct seg_facts f = {.size = segment_size(&cfg)};
 	struct demo_verdict v;
 	struct demo_shared *sh;
 	int id;
 
 	f.workers = (int)(cfg.producers + cfg.consumers);
 	say("shm_demo: %d processes (parent, %u producer%s, %u consumer%s), %u message%s per "
-	    "producer, ring of %u slot%s, payloads of 1-%u bytes", 1 + f.workers,
-	    cfg.producers, plural(cfg.producers), cfg.consumers, plural(cfg.consumers),
-	    cfg.messages, plural(cfg.messages), cfg.slots, plural(cfg.slots), cfg.payload_max);
+	    "producer, ring of %u slot%s, payloads of 1-%u bytes",
+	    1 + f.workers, cfg.producers, plural(cfg.producers), cfg.consumers,
+	    plural(cfg.consumers), cfg.messages, plural(cfg.messages), cfg.slots, plural(cfg.slots),
+	    cfg.payload_max);
 	if (cfg.fault != FAULT_NONE)
 		say("shm_demo: injecting fault '%s': this run must FAIL", fault_names[cfg.fault]);
 	if (cfg.fault == FAULT_CRASH)
-		setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 }); /* no core file of the crash */
+		setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0}); /* no core file of the crash */
 	long before = segments_in_use();
 	sh = create(&cfg, f.size, &id);
 	if (!sh) {

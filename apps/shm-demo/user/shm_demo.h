@@ -49,10 +49,10 @@ enum demo_fault {
 
 struct demo_config {
 	uint32_t producers, consumers;
-	uint32_t messages;      /* per producer */
-	uint32_t slots;         /* ring capacity */
-	uint32_t payload_max;   /* payload sizes are 1..payload_max bytes */
-	uint32_t fault;         /* enum demo_fault */
+	uint32_t messages;    /* per producer */
+	uint32_t slots;       /* ring capacity */
+	uint32_t payload_max; /* payload sizes are 1..payload_max bytes */
+	uint32_t fault;       /* enum demo_fault */
 };
 
 /* One slot of the ring. 'turn' says whose move it is (see ring.c); the
@@ -60,7 +60,7 @@ struct demo_config {
 struct ring_slot {
 	_Atomic uint64_t turn;
 	uint32_t producer, seq, len, pad;
-	uint64_t sum;           /* payload_sum() of the payload as produced */
+	uint64_t sum; /* payload_sum() of the payload as produced */
 	unsigned char payload[];
 };
 
@@ -70,34 +70,34 @@ struct ring {
 	/* Producers and consumers each on their own cache line. */
 	_Alignas(64) _Atomic uint64_t tail;
 	_Alignas(64) _Atomic uint64_t head;
-	_Alignas(64) _Atomic uint32_t stopped;  /* set when a worker died: nobody waits on */
+	_Alignas(64) _Atomic uint32_t stopped; /* set when a worker died: nobody waits on */
 	uint32_t nslots, stride;
-	uint64_t slots_off;     /* from the start of struct ring */
+	uint64_t slots_off; /* from the start of struct ring */
 };
 
 /* What a consumer saw at ticket t. consumer == 0: nobody logged it. */
 struct demo_log {
 	uint32_t seq;
 	uint16_t producer;
-	uint16_t consumer;      /* consumer index + 1 */
+	uint16_t consumer; /* consumer index + 1 */
 };
 
 /* Results of one worker, written by it only, read by the parent after
  * wait4 (which orders them). */
 struct demo_stats {
-	uint64_t messages, bytes, sum;  /* sum: of the payload sums */
-	uint64_t bad_sum;               /* consumer: payload does not match its sum */
-	uint64_t bad_header;            /* consumer: producer/seq/len out of range */
+	uint64_t messages, bytes, sum; /* sum: of the payload sums */
+	uint64_t bad_sum;              /* consumer: payload does not match its sum */
+	uint64_t bad_header;           /* consumer: producer/seq/len out of range */
 };
 
 struct demo_shared {
 	struct demo_config cfg;
-	_Atomic uint32_t go;            /* the parent starts every worker at once */
+	_Atomic uint32_t go; /* the parent starts every worker at once */
 	uint32_t pad;
-	uint64_t log_off;               /* from the start of struct demo_shared */
+	uint64_t log_off; /* from the start of struct demo_shared */
 	struct demo_stats producer[DEMO_MAX_PRODUCERS];
 	struct demo_stats consumer[DEMO_MAX_CONSUMERS];
-	struct ring ring;               /* last: its slots follow it */
+	struct ring ring; /* last: its slots follow it */
 };
 
 /* ring.c */
@@ -106,13 +106,14 @@ size_t ring_size(uint32_t nslots, uint32_t payload_max);
 void ring_init(struct ring *r, uint32_t nslots, uint32_t payload_max);
 enum ring_status ring_reserve(struct ring *r, struct ring_slot **slot, uint64_t *ticket);
 void ring_publish(struct ring_slot *slot, uint64_t ticket);
-enum ring_status ring_take(struct ring *r, uint64_t last, struct ring_slot **slot, uint64_t *ticket);
+enum ring_status ring_take(struct ring *r, uint64_t last, struct ring_slot **slot,
+                           uint64_t *ticket);
 void ring_release(struct ring *r, struct ring_slot *slot, uint64_t ticket);
 void ring_stop(struct ring *r);
 
 /* payload.c: the bytes of message (producer, seq), the same everywhere. */
 uint32_t payload_fill(unsigned char *buf, uint32_t producer, uint32_t seq, uint32_t max,
-		      uint64_t *sum);
+                      uint64_t *sum);
 uint64_t payload_sum(const unsigned char *buf, uint32_t len);
 
 /* workers.c: the body of each child; the return value is its exit status. */
@@ -125,7 +126,7 @@ struct demo_verdict {
 	uint64_t lost, duplicated, out_of_order, bad_sum, bad_header;
 	uint64_t bytes_expected, bytes_sent, bytes_received;
 	uint64_t sum_expected, sum_sent, sum_received;
-	bool delivered;         /* exactly once, in order per producer, intact */
+	bool delivered; /* exactly once, in order per producer, intact */
 	bool sums_match;
 };
 int demo_verify(const struct demo_shared *sh, struct demo_verdict *v);

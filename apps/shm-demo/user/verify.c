@@ -43,7 +43,7 @@ static void add_stats(const struct demo_shared *sh, struct demo_verdict *v)
 
 /* seen[p * messages + seq]: copies received; last[p]: the previous seq. */
 static void scan_log(const struct demo_shared *sh, uint8_t *seen, int64_t *last,
-		     struct demo_verdict *v)
+                     struct demo_verdict *v)
 {
 	const struct demo_config *cfg = &sh->cfg;
 	const struct demo_log *log = (const void *)((const unsigned char *)sh + sh->log_off);
@@ -82,12 +82,11 @@ int demo_verify(const struct demo_shared *sh, struct demo_verdict *v)
 		recompute(cfg, buf, v);
 		add_stats(sh, v);
 		scan_log(sh, seen, last, v);
-		v->delivered = v->sent == v->expected && v->received == v->expected &&
-			       !v->lost && !v->duplicated && !v->out_of_order &&
-			       !v->bad_sum && !v->bad_header;
+		v->delivered = v->sent == v->expected && v->received == v->expected && !v->lost &&
+		               !v->duplicated && !v->out_of_order && !v->bad_sum && !v->bad_header;
 		v->sums_match = v->sum_sent == v->sum_expected && v->sum_received == v->sum_sent &&
-				v->bytes_sent == v->bytes_expected &&
-				v->bytes_received == v->bytes_sent;
+		                v->bytes_sent == v->bytes_expected &&
+		                v->bytes_received == v->bytes_sent;
 		ret = 0;
 	}
 	free(buf);

@@ -93,8 +93,8 @@ int consumer_main(struct demo_shared *sh, uint32_t id)
 		/* Copy the header out once: the slot is shared memory. */
 		uint32_t producer = s->producer, seq = s->seq, len = s->len;
 		uint64_t sum = s->sum, got = 0;
-		bool sane = producer < cfg->producers && seq < cfg->messages &&
-			    len >= 1 && len <= cfg->payload_max;
+		bool sane = producer < cfg->producers && seq < cfg->messages && len >= 1 &&
+		            len <= cfg->payload_max;
 
 		if (sane)
 			got = payload_sum(s->payload, len);
@@ -110,8 +110,8 @@ int consumer_main(struct demo_shared *sh, uint32_t id)
 			continue;
 		if (got != sum)
 			st->bad_sum++;
-		log[ticket] = (struct demo_log){ .seq = seq, .producer = (uint16_t)producer,
-						 .consumer = (uint16_t)(id + 1) };
+		log[ticket] = (struct demo_log){
+		    .seq = seq, .producer = (uint16_t)producer, .consumer = (uint16_t)(id + 1)};
 		st->messages++;
 		st->bytes += len;
 		st->sum += got;

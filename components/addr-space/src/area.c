@@ -82,8 +82,9 @@ static bool mergeable(const struct as_area *x, const struct as_area *y)
 {
 	/* Only private anonymous memory: a backend with an object sees every area. */
 	return x && y && x->end == y->start && x->backend == &as_backend_anon &&
-	       y->backend == &as_backend_anon && !(x->flags & AS_MAP_SHARED) && x->flags == y->flags &&
-	       x->prot == y->prot && x->pgoff + (x->end - x->start) / PAGE_SIZE == y->pgoff;
+	       y->backend == &as_backend_anon && !(x->flags & AS_MAP_SHARED) &&
+	       x->flags == y->flags && x->prot == y->prot &&
+	       x->pgoff + (x->end - x->start) / PAGE_SIZE == y->pgoff;
 }
 
 struct as_area *area_merge(struct as_area *a)
@@ -144,8 +145,8 @@ static void put_frames(void *ctx, uintptr_t va, paddr_t pa, size_t size)
 void area_unmap_pages(struct as_area *a, uintptr_t start, uintptr_t end)
 {
 	/* Cannot fail: the callers split the page table at both ends first. */
-	int rc = pt_unmap(a->as->pt, start, end - start, area_is_linear(a) ? NULL : put_frames,
-			  a->as);
+	int rc =
+	    pt_unmap(a->as->pt, start, end - start, area_is_linear(a) ? NULL : put_frames, a->as);
 
 	kverify(rc == 0);
 }

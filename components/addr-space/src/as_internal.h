@@ -7,12 +7,15 @@
 #include <paging/paging.h>
 #include "as_lock.h"
 
-#define AS_AREA_FLAGS (AS_MAP_SHARED | AS_MAP_HUGE | AS_MAP_NEVER_WRITE) /* what an area remembers of as_map's flags */
+#define AS_AREA_FLAGS                                                                              \
+	(AS_MAP_SHARED | AS_MAP_HUGE |                                                             \
+	 AS_MAP_NEVER_WRITE) /* what an area remembers of as_map's flags */
 
 struct as_area {
-	struct rb_node node;   /* in as->areas, by start */
+	struct rb_node node; /* in as->areas, by start */
 	uintptr_t start, end;
-	/* Over this node's subtree (place.c): lowest start, highest end, longest gap between two areas. */
+	/* Over this node's subtree (place.c): lowest start, highest end, longest gap between two
+	 * areas. */
 	uintptr_t sub_lo, sub_hi, sub_gap;
 	unsigned prot, flags;
 	const struct as_backend *backend;
@@ -23,11 +26,11 @@ struct as_area {
 
 struct addr_space {
 	struct pt *pt;
-	struct rb_root areas;   /* augmented by area_augment */
+	struct rb_root areas; /* augmented by area_augment */
 	size_t nareas;
-	uintptr_t mmap_base;    /* placement's limit (as_set_layout) */
-	bool bottom_up;         /* Linux's legacy layout: upward from mmap_base */
-	size_t resident;       /* pages mapped by non-linear areas (Linux's RSS) */
+	uintptr_t mmap_base; /* placement's limit (as_set_layout) */
+	bool bottom_up;      /* Linux's legacy layout: upward from mmap_base */
+	size_t resident;     /* pages mapped by non-linear areas (Linux's RSS) */
 	as_lock_t lock;
 };
 
@@ -43,14 +46,14 @@ void area_split(struct as_area *a, uintptr_t at, struct as_area **spare);
 struct as_area *area_merge(struct as_area *a);
 /* Placement (place.c). */
 extern const struct rb_augment area_augment; /* keeps sub_lo, sub_hi, sub_gap */
-void area_changed(struct as_area *a);         /* a's start or end moved in place */
+void area_changed(struct as_area *a);        /* a's start or end moved in place */
 int area_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t hint, uintptr_t *out);
 /* May the space get 'more' areas by splitting (Linux's split_vma check, one per split)? */
 bool area_may_split(const struct addr_space *as, unsigned more);
 
 /* What an area's pages look like in the page table. */
 bool area_is_linear(const struct as_area *a);
-bool area_is_cow(const struct as_area *a);  /* private pages that fork shares until written */
+bool area_is_cow(const struct as_area *a);       /* private pages that fork shares until written */
 unsigned area_pte_prot(const struct as_area *a); /* the permissions its pages get when filled */
 /* Unmap [start, end) of a's pages, dropping the space's frame references. */
 void area_unmap_pages(struct as_area *a, uintptr_t start, uintptr_t end);

@@ -34,7 +34,8 @@ static inline void as_lock(as_lock_t *l)
 	int rc = mutex_lock(l);
 
 	if (unlikely(rc))
-		panic("addr-space: cannot lock a space (%d): before task_init, or already held?", rc);
+		panic("addr-space: cannot lock a space (%d): before task_init, or already held?",
+		      rc);
 }
 
 static inline void as_unlock(as_lock_t *l)

@@ -10,7 +10,7 @@
 #include <klib/errno.h>
 
 struct anon_shared {
-	unsigned refs;   /* areas referring to it (atomic: areas of several spaces) */
+	unsigned refs; /* areas referring to it (atomic: areas of several spaces) */
 	size_t pages;
 	paddr_t frames[]; /* 0: not yet touched; each holds one reference of the object's */
 };
@@ -65,8 +65,8 @@ static int anon_fault(struct as_area *a, uint64_t pgoff, unsigned access, paddr_
 		if (fresh == PADDR_NONE)
 			return -ENOMEM;
 		/* Another space sharing the object may have filled it meanwhile. */
-		if (!__atomic_compare_exchange_n(&o->frames[pgoff], &none, fresh, false, __ATOMIC_ACQ_REL,
-						 __ATOMIC_ACQUIRE))
+		if (!__atomic_compare_exchange_n(&o->frames[pgoff], &none, fresh, false,
+		                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			page_free(fresh, 0);
 	}
 	*pa = o->frames[pgoff];
@@ -74,10 +74,10 @@ static int anon_fault(struct as_area *a, uint64_t pgoff, unsigned access, paddr_
 }
 
 const struct as_backend as_backend_anon = {
-	.name = "anon",
-	.open = anon_open,
-	.close = anon_close,
-	.fault = anon_fault,
+    .name = "anon",
+    .open = anon_open,
+    .close = anon_close,
+    .fault = anon_fault,
 };
 
 static int linear_fault(struct as_area *a, uint64_t pgoff, unsigned access, paddr_t *pa)
@@ -88,6 +88,6 @@ static int linear_fault(struct as_area *a, uint64_t pgoff, unsigned access, padd
 }
 
 const struct as_backend as_backend_linear = {
-	.name = "linear",
-	.fault = linear_fault,
+    .name = "linear",
+    .fault = linear_fault,
 };

@@ -149,7 +149,8 @@ int as_populate(struct addr_space *as, uintptr_t addr, size_t len)
 		if (a->prot == AS_PROT_NONE)
 			continue; /* nothing to fill until it is made accessible */
 		/* Writable private pages are populated for writing: their own frames now. */
-		rc = as_fault_locked(as, a, va, a->prot & AS_PROT_WRITE ? AS_ACCESS_WRITE : AS_ACCESS_READ);
+		rc = as_fault_locked(as, a, va,
+		                     a->prot & AS_PROT_WRITE ? AS_ACCESS_WRITE : AS_ACCESS_READ);
 	}
 	as_unlock(&as->lock);
 	return rc;
@@ -187,7 +188,8 @@ static int user_frame(struct addr_space *as, uintptr_t va, unsigned access, padd
 	if (!a || !(a->prot & AS_PROT_USER))
 		return -EFAULT;
 	if (pt_query(as->pt, va, pa, &pprot, NULL) == 0 &&
-	    (!(access & AS_ACCESS_WRITE) || (pprot & PT_WRITE)) && as_access_allowed(a->prot, access))
+	    (!(access & AS_ACCESS_WRITE) || (pprot & PT_WRITE)) &&
+	    as_access_allowed(a->prot, access))
 		return 0;
 	rc = as_fault_locked(as, a, va, access);
 	if (rc == -ENOMEM)

@@ -42,8 +42,8 @@ static int copy_area(struct addr_space *parent, struct as_area *a, struct addr_s
 	if (n->backend->open)
 		n->backend->open(n);
 	if (area_is_linear(a))
-		return pt_map(child->pt, a->start, a->start + (uintptr_t)a->priv, len, area_pte_prot(a),
-			      a->flags & AS_MAP_HUGE ? PT_MAP_HUGE : 0);
+		return pt_map(child->pt, a->start, a->start + (uintptr_t)a->priv, len,
+		              area_pte_prot(a), a->flags & AS_MAP_HUGE ? PT_MAP_HUGE : 0);
 	if (c.cow) {
 		/* Read-only on the parent's side too, before the child can see the frames. */
 		int rc = pt_protect(parent->pt, a->start, len, area_pte_prot(a) & ~PT_WRITE);

@@ -12,8 +12,9 @@
 #include <klib/panic.h>
 
 #define AS_PROT_ALL (AS_PROT_READ | AS_PROT_WRITE | AS_PROT_EXEC | AS_PROT_USER)
-#define AS_MAP_ALL  (AS_MAP_SHARED | AS_MAP_FIXED | AS_MAP_FIXED_NOREPLACE | AS_MAP_POPULATE | AS_MAP_HUGE | \
-		     AS_MAP_NEVER_WRITE)
+#define AS_MAP_ALL                                                                                 \
+	(AS_MAP_SHARED | AS_MAP_FIXED | AS_MAP_FIXED_NOREPLACE | AS_MAP_POPULATE | AS_MAP_HUGE |   \
+	 AS_MAP_NEVER_WRITE)
 
 /* Kconfig takes any hex value; areas are whole pages, so the bounds are rounded inwards. */
 uintptr_t as_user_base(void)
@@ -41,7 +42,8 @@ int as_create(struct addr_space **out)
 		return rc;
 	}
 	as_lock_init(&as->lock);
-	as->mmap_base = as_user_top(); /* top-down from the top until as_set_layout says otherwise */
+	as->mmap_base =
+	    as_user_top(); /* top-down from the top until as_set_layout says otherwise */
 	*out = as;
 	return 0;
 }
@@ -146,11 +148,12 @@ static void remove_range(struct addr_space *as, uintptr_t start, uintptr_t end)
 
 static bool range_ok(uintptr_t addr, size_t len)
 {
-	return len && addr >= as_user_base() && addr <= as_user_top() && as_user_top() - addr >= len;
+	return len && addr >= as_user_base() && addr <= as_user_top() &&
+	       as_user_top() - addr >= len;
 }
 
 static int check_map_args(uintptr_t addr, size_t *len, unsigned prot, unsigned flags,
-			  const struct as_backend *backend, void *priv)
+                          const struct as_backend *backend, void *priv)
 {
 	if (!backend || (prot & ~AS_PROT_ALL) || (flags & ~AS_MAP_ALL) || *len == 0)
 		return -EINVAL;
@@ -175,16 +178,17 @@ static int fill_now(struct as_area *a, unsigned flags)
 
 	if (area_is_linear(a))
 		rc = pt_map(a->as->pt, a->start, a->start + (uintptr_t)a->priv, a->end - a->start,
-			    area_pte_prot(a), a->flags & AS_MAP_HUGE ? PT_MAP_HUGE : 0);
+		            area_pte_prot(a), a->flags & AS_MAP_HUGE ? PT_MAP_HUGE : 0);
 	else if ((flags & AS_MAP_POPULATE) && a->prot != AS_PROT_NONE)
 		for (uintptr_t va = a->start; va < a->end && rc == 0; va += PAGE_SIZE)
 			rc = as_fault_locked(a->as, a, va,
-					     a->prot & AS_PROT_WRITE ? AS_ACCESS_WRITE : AS_ACCESS_READ);
+			                     a->prot & AS_PROT_WRITE ? AS_ACCESS_WRITE
+			                                             : AS_ACCESS_READ);
 	return rc;
 }
 
 int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, unsigned flags,
-	   const struct as_backend *backend, void *priv, uint64_t pgoff, uintptr_t *out)
+           const struct as_backend *backend, void *priv, uint64_t pgoff, uintptr_t *out)
 {
 	bool fixed = flags & (AS_MAP_FIXED | AS_MAP_FIXED_NOREPLACE);
 	struct spares sp = {{NULL, NULL}};
@@ -202,8 +206,11 @@ int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, uns
 		spares_put(&sp);
 		return -ENOMEM;
 	}
-	*a = (struct as_area){.prot = prot, .flags = flags & AS_AREA_FLAGS, .backend = backend,
-			      .priv = priv, .pgoff = pgoff};
+	*a = (struct as_area){.prot = prot,
+	                      .flags = flags & AS_AREA_FLAGS,
+	                      .backend = backend,
+	                      .priv = priv,
+	                      .pgoff = pgoff};
 	if (backend == &as_backend_anon) {
 		a->priv = NULL;
 		if ((flags & AS_MAP_SHARED) && !(a->priv = anon_shared_create(len / PAGE_SIZE)))
@@ -230,7 +237,9 @@ int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, uns
 		a->start = addr;
 		a->end = addr + len;
 		if (backend == &as_backend_anon && !(flags & AS_MAP_SHARED))
-			a->pgoff = addr / PAGE_SIZE; /* no object: Linux's convention, so neighbours merge */
+			a->pgoff =
+			    addr /
+			    PAGE_SIZE; /* no object: Linux's convention, so neighbours merge */
 		area_insert(as, a);
 		rc = fill_now(a, flags);
 		if (rc && !replaced) {
@@ -256,18 +265,18 @@ int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, uns
 }
 
 int as_map_anon(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, unsigned flags,
-		uintptr_t *out)
+                uintptr_t *out)
 {
 	return as_map(as, addr, len, prot, flags, &as_backend_anon, NULL, 0, out);
 }
 
 int as_map_linear(struct addr_space *as, uintptr_t va, paddr_t pa, size_t len, unsigned prot,
-		  unsigned flags)
+                  unsigned flags)
 {
 	if ((pa | va) & (PAGE_SIZE - 1))
 		return -EINVAL;
 	return as_map(as, va, len, prot, flags | AS_MAP_FIXED_NOREPLACE, &as_backend_linear,
-		      (void *)(uintptr_t)(pa - va), va / PAGE_SIZE, NULL);
+	              (void *)(uintptr_t)(pa - va), va / PAGE_SIZE, NULL);
 }
 
 int as_unmap(struct addr_space *as, uintptr_t addr, size_t len)
@@ -285,7 +294,8 @@ int as_unmap(struct addr_space *as, uintptr_t addr, size_t len)
 		return -ENOMEM;
 	}
 	as_lock(&as->lock);
-	rc = unmap_may_split(as, addr, addr + len) ? split_range(as, addr, addr + len, &sp) : -ENOMEM;
+	rc = unmap_may_split(as, addr, addr + len) ? split_range(as, addr, addr + len, &sp)
+	                                           : -ENOMEM;
 	if (rc == 0)
 		remove_range(as, addr, addr + len);
 	as_unlock(&as->lock);
@@ -317,7 +327,8 @@ int as_protect(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot)
 	uintptr_t end;
 	int rc;
 
-	if ((addr & (PAGE_SIZE - 1)) || len == 0 || len > SIZE_MAX - PAGE_SIZE || (prot & ~AS_PROT_ALL))
+	if ((addr & (PAGE_SIZE - 1)) || len == 0 || len > SIZE_MAX - PAGE_SIZE ||
+	    (prot & ~AS_PROT_ALL))
 		return -EINVAL;
 	len = (len + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
 	if (!range_ok(addr, len))
@@ -336,12 +347,14 @@ int as_protect(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot)
 	for (struct as_area *a = area_first_above(as, addr); rc == 0 && a && a->start < end;
 	     a = area_next(a)) {
 		a->prot = prot;
-		/* Private pages may be shared with a fork: writable again on their next write fault. */
+		/* Private pages may be shared with a fork: writable again on their next write
+		 * fault. */
 		unsigned pprot = area_pte_prot(a) & (area_is_cow(a) ? ~PT_WRITE : ~0u);
 		kverify(pt_protect(as->pt, a->start, a->end - a->start, pprot) == 0);
 	}
 	/* Now equal neighbours (inside, and across both ends) become one area. */
-	for (struct as_area *a = area_find(as, addr); rc == 0 && a && a->start <= end; a = area_next(a))
+	for (struct as_area *a = area_find(as, addr); rc == 0 && a && a->start <= end;
+	     a = area_next(a))
 		a = area_merge(a);
 	as_unlock(&as->lock);
 	spares_put(&sp);

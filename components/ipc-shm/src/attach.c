@@ -101,10 +101,10 @@ static int shm_area_fault(struct as_area *area, uint64_t pgoff, unsigned access,
 }
 
 const struct as_backend shm_backend = {
-	.name = "sysv-shm",
-	.open = shm_area_open,
-	.close = shm_area_close,
-	.fault = shm_area_fault,
+    .name = "sysv-shm",
+    .open = shm_area_open,
+    .close = shm_area_close,
+    .fault = shm_area_fault,
 };
 
 /*
@@ -112,13 +112,13 @@ const struct as_backend shm_backend = {
  * space can use huge pages. A race for the aligned range falls back to any.
  */
 static int shm_map_anywhere(struct addr_space *as, struct shm_seg *seg, size_t len, unsigned prot,
-			    unsigned flags, uintptr_t *out)
+                            unsigned flags, uintptr_t *out)
 {
 	uintptr_t at;
 
-	if (len >= SHM_HUGE_SIZE &&
-	    as_find_free(as, len, SHM_HUGE_SIZE, 0, &at) == 0 &&
-	    as_map(as, at, len, prot, flags | AS_MAP_FIXED_NOREPLACE, &shm_backend, seg, 0, out) == 0)
+	if (len >= SHM_HUGE_SIZE && as_find_free(as, len, SHM_HUGE_SIZE, 0, &at) == 0 &&
+	    as_map(as, at, len, prot, flags | AS_MAP_FIXED_NOREPLACE, &shm_backend, seg, 0, out) ==
+	        0)
 		return 0;
 	return as_map(as, 0, len, prot, flags, &shm_backend, seg, 0, out);
 }
@@ -130,7 +130,7 @@ static int shm_map_anywhere(struct addr_space *as, struct shm_seg *seg, size_t l
  * lowest user address).
  */
 static int shm_map(struct addr_space *as, struct shm_seg *seg, uintptr_t addr, bool fixed,
-		   int flags, unsigned prot, uintptr_t *out)
+                   int flags, unsigned prot, uintptr_t *out)
 {
 	size_t len = (size_t)seg->npages << PAGE_SHIFT;
 	unsigned mflags = AS_MAP_SHARED | (len >= SHM_HUGE_SIZE ? AS_MAP_HUGE : 0);
@@ -145,7 +145,8 @@ static int shm_map(struct addr_space *as, struct shm_seg *seg, uintptr_t addr, b
 	if (flags & SHM_REMAP) {
 		mflags |= AS_MAP_FIXED;
 	} else {
-		if (addr && (addr + seg->perm->segsz < addr || as_overlaps(as, addr, seg->perm->segsz)))
+		if (addr &&
+		    (addr + seg->perm->segsz < addr || as_overlaps(as, addr, seg->perm->segsz)))
 			return -EINVAL;
 		mflags |= AS_MAP_FIXED_NOREPLACE;
 	}
@@ -226,7 +227,8 @@ struct shm_dt_walk {
 	unsigned long len; /* its size in whole pages, in bytes */
 };
 
-/* An attachment piece whose first page would be at 'addr' (Linux: (start - addr) / PAGE_SIZE == pgoff). */
+/* An attachment piece whose first page would be at 'addr' (Linux: (start - addr) / PAGE_SIZE ==
+ * pgoff). */
 static bool shm_dt_piece_of(const struct as_area *area, uintptr_t addr)
 {
 	return as_area_backend(area) == &shm_backend &&

@@ -74,7 +74,7 @@ static void shm_ctl_fill(struct shm_seg *seg, struct shmid64_ds *out)
  * full id. All but SHM_STAT_ANY need read permission.
  */
 static int shm_ctl_stat(struct shm_ns *ns, const struct shm_caller *c, int id, int cmd,
-			struct shmid64_ds *out)
+                        struct shmid64_ds *out)
 {
 	struct shm_seg *seg;
 	int ret;
@@ -111,7 +111,7 @@ static int shm_ctl_set(struct shm_ns *ns, struct shm_seg *seg, const struct shmi
 
 /* Linux's shmctl_down: IPC_RMID and IPC_SET need the owner or SYS_ADMIN. */
 static int shm_ctl_down(struct shm_ns *ns, const struct shm_caller *c, int id, int cmd,
-			const struct shmid64_ds *in)
+                        const struct shmid64_ds *in)
 {
 	struct shm_seg *seg;
 	int ret = 0;
@@ -147,7 +147,7 @@ static int shm_ctl_lock(struct shm_ns *ns, const struct shm_caller *c, int id, i
 	if (!seg)
 		ret = -EINVAL;
 	else if (!(c->caps & SHM_CAP_IPC_LOCK) &&
-		 (!shm_is_owner(seg->perm, c) || (cmd == SHM_LOCK && c->memlock_limit == 0)))
+	         (!shm_is_owner(seg->perm, c) || (cmd == SHM_LOCK && c->memlock_limit == 0)))
 		ret = -EPERM;
 	else if (cmd == SHM_LOCK && (ret = shm_memlock_charge(ns, seg, c)) == 0)
 		seg->perm->mode |= SHM_LOCKED;
@@ -161,7 +161,7 @@ static int shm_ctl_lock(struct shm_ns *ns, const struct shm_caller *c, int id, i
 
 /* The command proper; IPC_SET's input is already in b. */
 static int shm_ctl_do(struct shm_ns *ns, const struct shm_caller *c, int id, int cmd,
-		      union shm_ctl_buf *b)
+                      union shm_ctl_buf *b)
 {
 	switch (cmd) {
 	case IPC_INFO:
@@ -209,7 +209,7 @@ struct shm_ctl_where {
 
 /* Copy n bytes between the kernel buffer k and the caller's buffer, either way. */
 static int shm_copy(const struct shm_caller *c, const struct shm_ctl_where *u, void *k, size_t n,
-		    bool out)
+                    bool out)
 {
 	if (u->user && out)
 		return as_copy_to_user(c->as, u->ubuf, k, n) ? -EFAULT : 0;
@@ -222,7 +222,7 @@ static int shm_copy(const struct shm_caller *c, const struct shm_ctl_where *u, v
 }
 
 static int shm_ctl_common(struct shm_ns *ns, const struct shm_caller *c, int id, int cmd,
-			  const struct shm_ctl_where *u)
+                          const struct shm_ctl_where *u)
 {
 	union shm_ctl_buf b;
 	size_t out;

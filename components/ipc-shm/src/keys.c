@@ -16,7 +16,7 @@
 #include <page-alloc/page_alloc.h>
 
 #define SHM_KEYS_MIN_BITS 6
-#define SHM_SLOT_TAG(h)   ((h) & 0xffffu)
+#define SHM_SLOT_TAG(h)   ((h)&0xffffu)
 
 _Static_assert(SHM_IDS < 0xffff, "a slot holds index + 1 in 16 bits");
 
@@ -54,12 +54,14 @@ int shm_keys_init(struct shm_ids *ids)
 	return ids->keys ? 0 : -ENOMEM;
 }
 
-/* The record of the segment with 'key' and its id in *id, or NULL: the segment itself is not read. */
+/* The record of the segment with 'key' and its id in *id, or NULL: the segment itself is not read.
+ */
 const struct shm_perm *shm_keys_find(const struct shm_ids *ids, int32_t key, int *id)
 {
 	uint32_t h = shm_key_hash(key), mask = (1u << ids->key_bits) - 1, slot;
 
-	for (unsigned s = shm_keys_home(h, ids->key_bits); (slot = ids->keys[s]); s = (s + 1) & mask) {
+	for (unsigned s = shm_keys_home(h, ids->key_bits); (slot = ids->keys[s]);
+	     s = (s + 1) & mask) {
 		const struct shm_perm *p;
 
 		if (slot >> 16 != SHM_SLOT_TAG(h))
@@ -102,8 +104,9 @@ int shm_keys_reserve(struct shm_ids *ids)
 		uint32_t slot = ids->keys[s];
 
 		if (slot)
-			shm_keys_place(table, bits, shm_key_hash(shm_ids_perm(ids, shm_slot_idx(slot))->key),
-				       slot);
+			shm_keys_place(table, bits,
+			               shm_key_hash(shm_ids_perm(ids, shm_slot_idx(slot))->key),
+			               slot);
 	}
 	kfree(ids->keys);
 	ids->keys = table;
@@ -129,7 +132,8 @@ static bool shm_keys_may_move(unsigned home, unsigned hole, unsigned at)
 /* Take out the slot of index 'idx', whose record still has 'key'. */
 void shm_keys_delete(struct shm_ids *ids, int32_t key, int idx)
 {
-	unsigned mask = (1u << ids->key_bits) - 1, hole = shm_keys_home(shm_key_hash(key), ids->key_bits);
+	unsigned mask = (1u << ids->key_bits) - 1,
+	         hole = shm_keys_home(shm_key_hash(key), ids->key_bits);
 
 	while (shm_slot_idx(ids->keys[hole]) != idx)
 		hole = (hole + 1) & mask;
@@ -138,8 +142,8 @@ void shm_keys_delete(struct shm_ids *ids, int32_t key, int idx)
 	/* Shift back what probed past the hole, so that no lookup stops early at it. */
 	for (unsigned at = (hole + 1) & mask; ids->keys[at]; at = (at + 1) & mask) {
 		uint32_t slot = ids->keys[at];
-		unsigned home = shm_keys_home(shm_key_hash(shm_ids_perm(ids, shm_slot_idx(slot))->key),
-					      ids->key_bits);
+		unsigned home = shm_keys_home(
+		    shm_key_hash(shm_ids_perm(ids, shm_slot_idx(slot))->key), ids->key_bits);
 
 		if (shm_keys_may_move(home, hole, at)) {
 			ids->keys[hole] = slot;

@@ -21,9 +21,7 @@ static struct memlock_user *user_find(struct shm_ns *ns, uint32_t uid, bool crea
 {
 	struct memlock_user *u;
 
-	list_for_each_entry(u, &ns->memlock_users, link)
-		if (u->uid == uid)
-			return u;
+	list_for_each_entry(u, &ns->memlock_users, link) if (u->uid == uid) return u;
 	if (!create || !(u = kzalloc(sizeof(*u))))
 		return NULL;
 	u->uid = uid;
@@ -76,7 +74,8 @@ void shm_memlock_fini(struct shm_ns *ns)
 {
 	struct memlock_user *u, *tmp;
 
-	list_for_each_entry_safe(u, tmp, &ns->memlock_users, link) {
+	list_for_each_entry_safe(u, tmp, &ns->memlock_users, link)
+	{
 		list_del(&u->link);
 		kfree(u);
 	}

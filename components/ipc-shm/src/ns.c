@@ -111,8 +111,8 @@ void shm_task_exit(struct shm_ns *ns, struct shm_task *task)
 	shm_assert_caller_unlocked(ns);
 	shm_ns_lock(ns);
 	while (!list_empty(&task->created)) {
-		struct shm_seg *seg = list_entry(list_pop(&task->created), struct shm_seg,
-						 creator_link);
+		struct shm_seg *seg =
+		    list_entry(list_pop(&task->created), struct shm_seg, creator_link);
 
 		seg->orphan = true;
 		if (shm_may_destroy(ns, seg, shm_seg_nattch(seg)))

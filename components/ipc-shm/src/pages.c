@@ -51,7 +51,7 @@ static uint64_t *shm_pages_child(uint64_t *slot, size_t n)
  * tells whether it was. -ENOMEM leaves the tree valid (a later touch retries).
  */
 int shm_pages_get(struct shm_pages *pg, unsigned long npages, uint64_t pgoff, paddr_t *pa,
-		  bool *allocated)
+                  bool *allocated)
 {
 	unsigned levels = shm_pages_levels(npages);
 	uint64_t root_slot = (uint64_t)(uintptr_t)pg->root;
@@ -94,7 +94,7 @@ static unsigned long shm_pages_free_node(uint64_t *node, size_t slots, unsigned 
 			frames++;
 		} else {
 			frames += shm_pages_free_node((uint64_t *)(uintptr_t)node[i], SHM_FANOUT,
-						      level - 1);
+			                              level - 1);
 		}
 	}
 	kfree(node);
@@ -108,8 +108,8 @@ unsigned long shm_pages_free(struct shm_pages *pg, unsigned long npages)
 	unsigned long frames = 0;
 
 	if (pg->root)
-		frames = shm_pages_free_node(pg->root, shm_pages_root_slots(npages, levels),
-					     levels - 1);
+		frames =
+		    shm_pages_free_node(pg->root, shm_pages_root_slots(npages, levels), levels - 1);
 	pg->root = NULL;
 	return frames;
 }

@@ -72,7 +72,7 @@ static void shm_seg_free(struct shm_seg *seg)
  * then an id (ENOSPC at SHMMNI).
  */
 int shm_seg_create(struct shm_ns *ns, const struct shm_caller *c, int32_t key, size_t size,
-		   int flags)
+                   int flags)
 {
 	unsigned long npages = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	struct shm_seg *seg;
@@ -102,9 +102,14 @@ int shm_seg_create(struct shm_ns *ns, const struct shm_caller *c, int32_t key, s
 	seg->cpid = c->pid;
 	seg->ctime = shm_now(ns);
 	id = shm_ids_add(&ns->ids, seg,
-			 &(struct shm_perm){.key = key, .mode = (uint16_t)(flags & 0777), .uid = c->euid,
-					    .gid = c->egid, .cuid = c->euid, .cgid = c->egid, .segsz = size},
-			 (int)MIN(ns->limits.shmmni, (unsigned long)SHM_IDS));
+	                 &(struct shm_perm){.key = key,
+	                                    .mode = (uint16_t)(flags & 0777),
+	                                    .uid = c->euid,
+	                                    .gid = c->egid,
+	                                    .cuid = c->euid,
+	                                    .cgid = c->egid,
+	                                    .segsz = size},
+	                 (int)MIN(ns->limits.shmmni, (unsigned long)SHM_IDS));
 	if (id < 0) {
 		shm_seg_free(seg);
 		return id;

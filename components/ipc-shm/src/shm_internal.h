@@ -21,11 +21,11 @@
 #include <klib/compiler.h>
 #include <klib/panic.h>
 
-#define SHM_IDS          CONFIG_IPC_SHM_IDS /* index table size (Linux's ipc_mni) */
-#define SHM_CHUNK_SHIFT  9                  /* the table grows in chunks of 512 */
-#define SHM_CHUNK        (1 << SHM_CHUNK_SHIFT)
-#define SHM_NCHUNKS      ((SHM_IDS + SHM_CHUNK - 1) / SHM_CHUNK)
-#define SHM_MIN_CYCLE    MIN(64, SHM_IDS)   /* Linux's ipc_min_cycle */
+#define SHM_IDS         CONFIG_IPC_SHM_IDS /* index table size (Linux's ipc_mni) */
+#define SHM_CHUNK_SHIFT 9                  /* the table grows in chunks of 512 */
+#define SHM_CHUNK       (1 << SHM_CHUNK_SHIFT)
+#define SHM_NCHUNKS     ((SHM_IDS + SHM_CHUNK - 1) / SHM_CHUNK)
+#define SHM_MIN_CYCLE   MIN(64, SHM_IDS) /* Linux's ipc_min_cycle */
 
 _Static_assert(SHM_IDS >= 1 && SHM_IDS <= SHM_ID_SEQ_MULT, "CONFIG_IPC_SHM_IDS must be 1..32768");
 
@@ -45,7 +45,7 @@ struct shm_perm {
 	uint16_t seq;
 	uint16_t mode; /* the 0777 bits, SHM_DEST, SHM_LOCKED */
 	uint32_t uid, gid, cuid, cgid;
-	size_t segsz;  /* as requested, not rounded (never changes) */
+	size_t segsz; /* as requested, not rounded (never changes) */
 };
 
 _Static_assert(sizeof(struct shm_perm) <= 32, "two permission records to a cache line");
@@ -54,7 +54,7 @@ struct shm_seg {
 	/* Guarded by ns->lock. */
 	struct shm_perm *perm; /* its record in ns->ids; never moves while the segment lives */
 	int id;
-	bool orphan;           /* the creator has exited */
+	bool orphan;                   /* the creator has exited */
 	struct list_node creator_link; /* on shm_task.created, or alone */
 	int64_t ctime;
 	int32_t cpid;
@@ -78,16 +78,16 @@ struct shm_seg {
 };
 
 struct shm_ids {
-	struct shm_seg **chunk[SHM_NCHUNKS];  /* index -> segment, chunks made on demand */
-	struct shm_perm *perm[SHM_NCHUNKS];   /* index -> its record, in the same chunks */
-	uint64_t used[(SHM_IDS + 63) / 64];   /* indexes in use */
+	struct shm_seg **chunk[SHM_NCHUNKS]; /* index -> segment, chunks made on demand */
+	struct shm_perm *perm[SHM_NCHUNKS];  /* index -> its record, in the same chunks */
+	uint64_t used[(SHM_IDS + 63) / 64];  /* indexes in use */
 	int in_use;
-	int max_idx;  /* highest index in use, -1 if none */
-	int last_idx; /* the index given out last (Linux's ids->last_idx) */
-	int next_id;  /* kernel.shm_next_id: the id to give next, -1: none */
-	int next_idx; /* where the cyclic search starts (the idr's idr_next) */
-	unsigned seq; /* sequence number of new ids */
-	uint32_t *keys;   /* the key index (keys.c) */
+	int max_idx;       /* highest index in use, -1 if none */
+	int last_idx;      /* the index given out last (Linux's ids->last_idx) */
+	int next_id;       /* kernel.shm_next_id: the id to give next, -1: none */
+	int next_idx;      /* where the cyclic search starts (the idr's idr_next) */
+	unsigned seq;      /* sequence number of new ids */
+	uint32_t *keys;    /* the key index (keys.c) */
 	unsigned key_bits; /* it has 2^key_bits slots */
 	unsigned nkeys;
 };
@@ -96,9 +96,9 @@ struct shm_ns {
 	const struct shm_ops *ops;
 	void *lock;
 	struct shm_limits limits;
-	unsigned long shm_tot; /* pages of all segments */
-	unsigned long rss;     /* frames allocated, updated atomically */
-	bool dying;            /* shm_ns_destroy() ran: freed with its last segment */
+	unsigned long shm_tot;          /* pages of all segments */
+	unsigned long rss;              /* frames allocated, updated atomically */
+	bool dying;                     /* shm_ns_destroy() ran: freed with its last segment */
 	struct list_node memlock_users; /* pages locked per real uid (memlock.c) */
 	struct shm_ids ids;
 };
@@ -150,16 +150,17 @@ static inline bool shm_held_by_caller(const struct shm_ns *ns)
 	return ns->ops->held && ns->ops->held(ns->ops->ctx, ns->lock);
 }
 
-#define shm_assert_ns_held(ns) \
+#define shm_assert_ns_held(ns)                                                                     \
 	kassertf(shm_held((ns), (ns)->lock), "ipc-shm: %s needs the shm_ns lock held", __func__)
-#define shm_assert_seg_held(seg) \
-	kassertf(shm_held((seg)->ns, (seg)->lock), "ipc-shm: %s needs the shm_seg lock held", __func__)
+#define shm_assert_seg_held(seg)                                                                   \
+	kassertf(shm_held((seg)->ns, (seg)->lock), "ipc-shm: %s needs the shm_seg lock held",      \
+	         __func__)
 /* shm.h's rule: no function of the header is called with a shm lock held. */
-#define shm_assert_caller_unlocked(ns)                                                           \
-	kassertf(!shm_held_by_caller(ns),                                                        \
-		 "ipc-shm: %s called with the shm_ns lock held (no shm lock may be held across a " \
-		 "call into ipc-shm)",                                                           \
-		 __func__)
+#define shm_assert_caller_unlocked(ns)                                                             \
+	kassertf(!shm_held_by_caller(ns),                                                          \
+	         "ipc-shm: %s called with the shm_ns lock held (no shm lock may be held across a " \
+	         "call into ipc-shm)",                                                             \
+	         __func__)
 
 /* ids.c: indexes, ids and permission records (ns->lock held). */
 int shm_ids_init(struct shm_ids *ids);
@@ -186,14 +187,14 @@ void shm_keys_delete(struct shm_ids *ids, int32_t key, int idx);
 
 /* pages.c: the frames of a segment (seg->lock held). */
 int shm_pages_get(struct shm_pages *pg, unsigned long npages, uint64_t pgoff, paddr_t *pa,
-		  bool *allocated);
+                  bool *allocated);
 unsigned long shm_pages_free(struct shm_pages *pg, unsigned long npages);
 
 /* seg.c: permissions, creation, destruction. */
 bool shm_perm_ok(const struct shm_perm *p, const struct shm_caller *c, int flag);
 bool shm_is_owner(const struct shm_perm *p, const struct shm_caller *c);
 int shm_seg_create(struct shm_ns *ns, const struct shm_caller *c, int32_t key, size_t size,
-		   int flags);
+                   int flags);
 bool shm_may_destroy(const struct shm_ns *ns, const struct shm_seg *seg, unsigned long nattch);
 unsigned long shm_seg_nattch(struct shm_seg *seg);
 void shm_seg_destroy(struct shm_ns *ns, struct shm_seg *seg);

@@ -31,12 +31,29 @@ int RT(__clzdi2)(unsigned long long x)
 
 	if (x == 0)
 		return 64;
-	if (!(x >> 32)) { n += 32; x <<= 32; }
-	if (!(x >> 48)) { n += 16; x <<= 16; }
-	if (!(x >> 56)) { n += 8; x <<= 8; }
-	if (!(x >> 60)) { n += 4; x <<= 4; }
-	if (!(x >> 62)) { n += 2; x <<= 2; }
-	if (!(x >> 63)) { n += 1; }
+	if (!(x >> 32)) {
+		n += 32;
+		x <<= 32;
+	}
+	if (!(x >> 48)) {
+		n += 16;
+		x <<= 16;
+	}
+	if (!(x >> 56)) {
+		n += 8;
+		x <<= 8;
+	}
+	if (!(x >> 60)) {
+		n += 4;
+		x <<= 4;
+	}
+	if (!(x >> 62)) {
+		n += 2;
+		x <<= 2;
+	}
+	if (!(x >> 63)) {
+		n += 1;
+	}
 	return n;
 }
 
@@ -51,12 +68,29 @@ int RT(__ctzdi2)(unsigned long long x)
 
 	if (x == 0)
 		return 64;
-	if (!(x & 0xffffffffull)) { n += 32; x >>= 32; }
-	if (!(x & 0xffffull)) { n += 16; x >>= 16; }
-	if (!(x & 0xffull)) { n += 8; x >>= 8; }
-	if (!(x & 0xfull)) { n += 4; x >>= 4; }
-	if (!(x & 0x3ull)) { n += 2; x >>= 2; }
-	if (!(x & 0x1ull)) { n += 1; }
+	if (!(x & 0xffffffffull)) {
+		n += 32;
+		x >>= 32;
+	}
+	if (!(x & 0xffffull)) {
+		n += 16;
+		x >>= 16;
+	}
+	if (!(x & 0xffull)) {
+		n += 8;
+		x >>= 8;
+	}
+	if (!(x & 0xfull)) {
+		n += 4;
+		x >>= 4;
+	}
+	if (!(x & 0x3ull)) {
+		n += 2;
+		x >>= 2;
+	}
+	if (!(x & 0x1ull)) {
+		n += 1;
+	}
 	return n;
 }
 

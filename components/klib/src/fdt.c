@@ -48,8 +48,8 @@ int fdt_init(struct fdt *f, const void *blob, size_t max)
 	f->strings_size = be32(b + 32);
 	f->struct_size = version >= 17 ? be32(b + 36) : size - f->struct_off;
 	if (f->struct_off > size || f->struct_size > size - f->struct_off ||
-	    f->strings_off > size || f->strings_size > size - f->strings_off ||
-	    f->rsv_off > size || (f->struct_off | f->rsv_off) & 3)
+	    f->strings_off > size || f->strings_size > size - f->strings_off || f->rsv_off > size ||
+	    (f->struct_off | f->rsv_off) & 3)
 		return -EINVAL;
 	return 0;
 }
@@ -249,9 +249,11 @@ const void *fdt_prop(const struct fdt *f, int node, const char *name, int *len)
 		if (tok == TOK_PROP) {
 			uint32_t plen = be32(s + off + 4), nameoff = be32(s + off + 8);
 			if (nameoff < f->strings_size) {
-				const char *pname = (const char *)f->blob + f->strings_off + nameoff;
+				const char *pname =
+				    (const char *)f->blob + f->strings_off + nameoff;
 				size_t room = f->strings_size - nameoff;
-				if (klib_strnlen(pname, room) < room && klib_strcmp(pname, name) == 0) {
+				if (klib_strnlen(pname, room) < room &&
+				    klib_strcmp(pname, name) == 0) {
 					if (len)
 						*len = (int)plen;
 					return s + off + 12;
@@ -327,7 +329,7 @@ void fdt_child_cells(const struct fdt *f, int node, uint32_t *address_cells, uin
 }
 
 int fdt_reg_cells(const struct fdt *f, int node, uint32_t ac, uint32_t sc, int index,
-		  uint64_t *addr, uint64_t *size)
+                  uint64_t *addr, uint64_t *size)
 {
 	int len;
 	const uint8_t *p = fdt_prop(f, node, "reg", &len);

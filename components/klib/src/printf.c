@@ -45,7 +45,7 @@ static void pad(struct out *o, char c, int n)
 
 /* Emit prefix + zeros + body with the field width applied. */
 static void emit_field(struct out *o, const struct spec *sp, const char *prefix, size_t plen,
-		       int zeros, const char *body, size_t blen)
+                       int zeros, const char *body, size_t blen)
 {
 	int len = (int)(plen + blen) + zeros;
 	int fill = sp->width > len ? sp->width - len : 0;
@@ -62,7 +62,7 @@ static void emit_field(struct out *o, const struct spec *sp, const char *prefix,
 }
 
 static void format_int(struct out *o, struct spec *sp, uintmax_t v, bool negative, unsigned base,
-		       bool upper)
+                       bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char buf[24], prefix[3];
@@ -99,28 +99,44 @@ static void format_int(struct out *o, struct spec *sp, uintmax_t v, bool negativ
 static uintmax_t get_unsigned(const struct spec *sp, va_list *ap)
 {
 	switch (sp->length) {
-	case 'H': return (unsigned char)va_arg(*ap, unsigned int);
-	case 'h': return (unsigned short)va_arg(*ap, unsigned int);
-	case 'l': return va_arg(*ap, unsigned long);
-	case 'L': return va_arg(*ap, unsigned long long);
-	case 'z': return va_arg(*ap, size_t);
-	case 't': return (uintmax_t)va_arg(*ap, ptrdiff_t);
-	case 'j': return va_arg(*ap, uintmax_t);
-	default:  return va_arg(*ap, unsigned int);
+	case 'H':
+		return (unsigned char)va_arg(*ap, unsigned int);
+	case 'h':
+		return (unsigned short)va_arg(*ap, unsigned int);
+	case 'l':
+		return va_arg(*ap, unsigned long);
+	case 'L':
+		return va_arg(*ap, unsigned long long);
+	case 'z':
+		return va_arg(*ap, size_t);
+	case 't':
+		return (uintmax_t)va_arg(*ap, ptrdiff_t);
+	case 'j':
+		return va_arg(*ap, uintmax_t);
+	default:
+		return va_arg(*ap, unsigned int);
 	}
 }
 
 static intmax_t get_signed(const struct spec *sp, va_list *ap)
 {
 	switch (sp->length) {
-	case 'H': return (signed char)va_arg(*ap, int);
-	case 'h': return (short)va_arg(*ap, int);
-	case 'l': return va_arg(*ap, long);
-	case 'L': return va_arg(*ap, long long);
-	case 'z': return (intmax_t)va_arg(*ap, size_t);
-	case 't': return va_arg(*ap, ptrdiff_t);
-	case 'j': return va_arg(*ap, intmax_t);
-	default:  return va_arg(*ap, int);
+	case 'H':
+		return (signed char)va_arg(*ap, int);
+	case 'h':
+		return (short)va_arg(*ap, int);
+	case 'l':
+		return va_arg(*ap, long);
+	case 'L':
+		return va_arg(*ap, long long);
+	case 'z':
+		return (intmax_t)va_arg(*ap, size_t);
+	case 't':
+		return va_arg(*ap, ptrdiff_t);
+	case 'j':
+		return va_arg(*ap, intmax_t);
+	default:
+		return va_arg(*ap, int);
 	}
 }
 
@@ -229,7 +245,8 @@ int kvformat(kformat_sink_t sink, void *ctx, const char *fmt, va_list ap_in)
 			size_t n;
 			if (!s)
 				s = "(null)";
-			n = sp.precision >= 0 ? klib_strnlen(s, (size_t)sp.precision) : klib_strlen(s);
+			n = sp.precision >= 0 ? klib_strnlen(s, (size_t)sp.precision)
+			                      : klib_strlen(s);
 			sp.zero = false;
 			emit_field(&o, &sp, "", 0, 0, s, n);
 			break;

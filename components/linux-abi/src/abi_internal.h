@@ -13,14 +13,14 @@
 #include <ipc-shm/shm.h>
 #endif
 
-#define LX_NSIG 64
-#define LX_RLIM_NLIMITS 16
-#define LX_RLIM_INFINITY (~0ull)
-#define LX_RLIMIT_FSIZE 1
-#define LX_RLIMIT_CORE 4
-#define LX_RLIMIT_STACK 3
-#define LX_RLIMIT_NPROC 6
-#define LX_RLIMIT_NOFILE 7
+#define LX_NSIG           64
+#define LX_RLIM_NLIMITS   16
+#define LX_RLIM_INFINITY  (~0ull)
+#define LX_RLIMIT_FSIZE   1
+#define LX_RLIMIT_CORE    4
+#define LX_RLIMIT_STACK   3
+#define LX_RLIMIT_NPROC   6
+#define LX_RLIMIT_NOFILE  7
 #define LX_RLIMIT_MEMLOCK 8
 
 /*
@@ -47,8 +47,8 @@ struct lx_proc {
 	struct cred cred;
 	struct umem_brk brk;
 	struct lx_rlimit rlim[LX_RLIM_NLIMITS];
-	struct vfs_fdtable *files;      /* fds (CLONE_FILES will share it) */
-	struct vfs_fs *fs;              /* root, cwd, umask (CLONE_FS will share it) */
+	struct vfs_fdtable *files; /* fds (CLONE_FILES will share it) */
+	struct vfs_fs *fs;         /* root, cwd, umask (CLONE_FS will share it) */
 	/*
 	 * Linux's signal->oom_score_adj and _min (-1000..1000): kept over fork
 	 * and exec, read and set through /proc/<pid>/oom_score_adj. process's

@@ -27,8 +27,8 @@
  * non-0 (CHOWN, DAC_OVERRIDE, DAC_READ_SEARCH, FOWNER, FSETID,
  * LINUX_IMMUTABLE, MKNOD, MAC_OVERRIDE).
  */
-#define CRED_CAP_FS_SET                                                              \
-	(CAP_BIT(0) | CAP_BIT(1) | CAP_BIT(2) | CAP_BIT(3) | CAP_BIT(4) | CAP_BIT(9) | \
+#define CRED_CAP_FS_SET                                                                            \
+	(CAP_BIT(0) | CAP_BIT(1) | CAP_BIT(2) | CAP_BIT(3) | CAP_BIT(4) | CAP_BIT(9) |             \
 	 CAP_BIT(27) | CAP_BIT(32))
 
 void cred_init_root(struct cred *c)
@@ -185,8 +185,7 @@ uint32_t cred_setfsuid(struct cred *c, uint32_t uid)
 	/* setfsuid(-1) is the usual way to read the fsuid: it changes nothing. */
 	if (uid == ID_KEEP || uid == c->fsuid)
 		return old;
-	if (uid != c->ruid && uid != c->euid && uid != c->suid &&
-	    !cred_capable(c, CRED_CAP_SETUID))
+	if (uid != c->ruid && uid != c->euid && uid != c->suid && !cred_capable(c, CRED_CAP_SETUID))
 		return old;
 	n.fsuid = uid;
 	cred_fix_setfsuid(&n, c);

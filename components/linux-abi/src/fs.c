@@ -77,8 +77,8 @@ static const struct vfs_cred boot_cred = {.caps = ~0u, .fsize_limit = VFS_NO_LIM
 /* The mounts of a Linux system, as systemd or an init script makes them. */
 static int mount_tree(void)
 {
-	static const unsigned pseudo = VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_NOEXEC |
-	                               VFS_MNT_RELATIME;
+	static const unsigned pseudo =
+	    VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_NOEXEC | VFS_MNT_RELATIME;
 	static const struct {
 		const char *source, *dir, *type, *options;
 		uint32_t mode;
@@ -87,7 +87,8 @@ static int mount_tree(void)
 	    {"devtmpfs", "/dev", "tmpfs", "mode=0755", 0755, VFS_MNT_NOSUID | VFS_MNT_RELATIME},
 	    {"tmpfs", "/dev/shm", "tmpfs", NULL, 01777,
 	     VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_RELATIME},
-	    {"tmpfs", "/tmp", "tmpfs", NULL, 01777, VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_RELATIME},
+	    {"tmpfs", "/tmp", "tmpfs", NULL, 01777,
+	     VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_RELATIME},
 	    {"proc", "/proc", "proc", NULL, 0555, pseudo},
 	    {"sysfs", "/sys", "sysfs", NULL, 0555, pseudo},
 	};

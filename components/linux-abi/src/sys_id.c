@@ -46,7 +46,8 @@ static long do_setgroups(struct process *p, int n, uintptr_t ulist)
 		kfree(g);
 		return -EFAULT;
 	}
-	flags = process_lock(); /* /proc reads others' groups under it; kmalloc's lock nests inside */
+	flags =
+	    process_lock(); /* /proc reads others' groups under it; kmalloc's lock nests inside */
 	rc = cred_setgroups(&lx(p)->cred, g, (size_t)n);
 	process_unlock(flags);
 	kfree(g);
@@ -79,14 +80,30 @@ static long set_ids(struct process *p, unsigned long nr, uint32_t x, uint32_t y,
 	long rc;
 
 	switch (nr) {
-	case NR_setuid: rc = cred_setuid(c, x); break;
-	case NR_setgid: rc = cred_setgid(c, x); break;
-	case NR_setreuid: rc = cred_setreuid(c, x, y); break;
-	case NR_setregid: rc = cred_setregid(c, x, y); break;
-	case NR_setresuid: rc = cred_setresuid(c, x, y, z); break;
-	case NR_setresgid: rc = cred_setresgid(c, x, y, z); break;
-	case NR_setfsuid: rc = cred_setfsuid(c, x); break;
-	default: rc = cred_setfsgid(c, x); break;
+	case NR_setuid:
+		rc = cred_setuid(c, x);
+		break;
+	case NR_setgid:
+		rc = cred_setgid(c, x);
+		break;
+	case NR_setreuid:
+		rc = cred_setreuid(c, x, y);
+		break;
+	case NR_setregid:
+		rc = cred_setregid(c, x, y);
+		break;
+	case NR_setresuid:
+		rc = cred_setresuid(c, x, y, z);
+		break;
+	case NR_setresgid:
+		rc = cred_setresgid(c, x, y, z);
+		break;
+	case NR_setfsuid:
+		rc = cred_setfsuid(c, x);
+		break;
+	default:
+		rc = cred_setfsgid(c, x);
+		break;
 	}
 	commit_creds(p, &old);
 	process_unlock(flags);
@@ -143,12 +160,18 @@ long lx_sys_id(struct process *p, unsigned long nr, const unsigned long *a)
 	uint32_t x = (uint32_t)a[0], y = (uint32_t)a[1], z = (uint32_t)a[2];
 
 	switch (nr) {
-	case NR_getuid: return c->ruid;
-	case NR_geteuid: return c->euid;
-	case NR_getgid: return c->rgid;
-	case NR_getegid: return c->egid;
-	case NR_getresuid: return put3(p, a, c->ruid, c->euid, c->suid);
-	case NR_getresgid: return put3(p, a, c->rgid, c->egid, c->sgid);
+	case NR_getuid:
+		return c->ruid;
+	case NR_geteuid:
+		return c->euid;
+	case NR_getgid:
+		return c->rgid;
+	case NR_getegid:
+		return c->egid;
+	case NR_getresuid:
+		return put3(p, a, c->ruid, c->euid, c->suid);
+	case NR_getresgid:
+		return put3(p, a, c->rgid, c->egid, c->sgid);
 	case NR_setuid:
 	case NR_setgid:
 	case NR_setreuid:
@@ -158,9 +181,13 @@ long lx_sys_id(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_setfsuid:
 	case NR_setfsgid:
 		return set_ids(p, nr, x, y, z);
-	case NR_getgroups: return do_getgroups(p, (int)a[0], a[1]);
-	case NR_setgroups: return do_setgroups(p, (int)a[0], a[1]);
-	case NR_capget: return do_capget(p, a[0], a[1]);
-	default: return -ENOSYS;
+	case NR_getgroups:
+		return do_getgroups(p, (int)a[0], a[1]);
+	case NR_setgroups:
+		return do_setgroups(p, (int)a[0], a[1]);
+	case NR_capget:
+		return do_capget(p, a[0], a[1]);
+	default:
+		return -ENOSYS;
 	}
 }

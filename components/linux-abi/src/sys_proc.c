@@ -13,13 +13,13 @@
 #include <linux-arch/unistd.h>
 #include "abi_internal.h"
 
-#define WNOHANG   1
-#define WUNTRACED 2
-#define WCONTINUED 8
-#define __WALL    0x40000000
-#define __WCLONE  0x80000000
+#define WNOHANG     1
+#define WUNTRACED   2
+#define WCONTINUED  8
+#define __WALL      0x40000000
+#define __WCLONE    0x80000000
 #define __WNOTHREAD 0x20000000
-#define PATH_MAX 4096
+#define PATH_MAX    4096
 
 /* A pointer of a user argv/envp array. */
 static long get_ptr(struct process *p, uintptr_t uv, size_t i, uintptr_t *ptr)
@@ -85,7 +85,7 @@ static long do_execve(struct process *p, const unsigned long *a)
 		goto out;
 	if ((rc = argc = count_ptrs(p, a[1])) < 0 || (rc = envc = count_ptrs(p, a[2])) < 0 ||
 	    (rc = process_exec_args(x, (size_t)argc, (size_t)envc,
-				    lx(p)->rlim[LX_RLIMIT_STACK].cur)) < 0 ||
+	                            lx(p)->rlim[LX_RLIMIT_STACK].cur)) < 0 ||
 	    (rc = push_strings(p, x, a[2], (size_t)envc)) < 0 ||
 	    (rc = push_strings(p, x, a[1], (size_t)argc)) < 0) {
 		process_exec_abort(x);
@@ -179,8 +179,8 @@ static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t u
 
 static long do_uname(struct process *p, uintptr_t ubuf)
 {
-	static const char *const fields[6] = {"Linux", NULL, LX_UTS_RELEASE, LX_UTS_VERSION,
-					      LINUX_ARCH_NAME, NULL};
+	static const char *const fields[6] = {"Linux",         NULL, LX_UTS_RELEASE, LX_UTS_VERSION,
+	                                      LINUX_ARCH_NAME, NULL};
 	char buf[6 * LX_UTS_LEN];
 
 	memset(buf, 0, sizeof(buf));
@@ -226,9 +226,9 @@ static long do_prctl(struct process *p, int option, unsigned long arg2)
 }
 
 /* getrandom's flags (uapi/linux/random.h) and the most one call returns (MAX_RW_COUNT). */
-#define GRND_NONBLOCK 0x0001
-#define GRND_RANDOM   0x0002
-#define GRND_INSECURE 0x0004
+#define GRND_NONBLOCK   0x0001
+#define GRND_RANDOM     0x0002
+#define GRND_INSECURE   0x0004
 #define LX_MAX_RW_COUNT 0x7ffff000ul
 
 /*

@@ -1,4 +1,5 @@
-/* System V shared memory calls: ipc-shm does the work; this supplies its locks (locks.c), clock and caller. */
+/* System V shared memory calls: ipc-shm does the work; this supplies its locks (locks.c), clock and
+ * caller. */
 #include <hal/time.h>
 #include <klib/errno.h>
 #include <klib/string.h>
@@ -56,8 +57,13 @@ static int32_t current_pid(void *ctx)
 }
 
 static const struct shm_ops ops = {
-	.lock_create = lock_create, .lock_destroy = lock_destroy, .lock = lock, .unlock = unlock,
-	.now = now, .current_pid = current_pid, .held = held,
+    .lock_create = lock_create,
+    .lock_destroy = lock_destroy,
+    .lock = lock,
+    .unlock = unlock,
+    .now = now,
+    .current_pid = current_pid,
+    .held = held,
 };
 
 int lx_shm_setup(void)
@@ -93,7 +99,10 @@ long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a)
 	struct shm_caller c;
 
 	switch (nr) {
-	case NR_shmget: case NR_shmat: case NR_shmdt: case NR_shmctl:
+	case NR_shmget:
+	case NR_shmat:
+	case NR_shmdt:
+	case NR_shmctl:
 		break;
 	default:
 		return -ENOSYS;
@@ -151,16 +160,35 @@ void lx_shm_shutdown(void)
 
 #else /* no ipc-shm: the calls do not exist */
 
-int lx_shm_setup(void) { return 0; }
+int lx_shm_setup(void)
+{
+	return 0;
+}
 long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a)
 {
-	(void)p; (void)nr; (void)a;
+	(void)p;
+	(void)nr;
+	(void)a;
 	return -ENOSYS;
 }
-void lx_shm_init_task(struct process *p) { (void)p; }
-void lx_shm_exit(struct process *p) { (void)p; }
-size_t linux_abi_shm_segments(void) { return 0; }
-uint64_t lx_shm_pages(void) { return 0; }
-void lx_shm_shutdown(void) {}
+void lx_shm_init_task(struct process *p)
+{
+	(void)p;
+}
+void lx_shm_exit(struct process *p)
+{
+	(void)p;
+}
+size_t linux_abi_shm_segments(void)
+{
+	return 0;
+}
+uint64_t lx_shm_pages(void)
+{
+	return 0;
+}
+void lx_shm_shutdown(void)
+{
+}
 
 #endif

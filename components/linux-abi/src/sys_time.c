@@ -5,16 +5,16 @@
 #include <linux-arch/unistd.h>
 #include "abi_internal.h"
 
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
+#define CLOCK_REALTIME           0
+#define CLOCK_MONOTONIC          1
 #define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID 3
-#define CLOCK_MONOTONIC_RAW 4
-#define CLOCK_REALTIME_COARSE 5
-#define CLOCK_MONOTONIC_COARSE 6
-#define CLOCK_BOOTTIME 7
-#define TIMER_ABSTIME 1
-#define NSEC 1000000000ull
+#define CLOCK_THREAD_CPUTIME_ID  3
+#define CLOCK_MONOTONIC_RAW      4
+#define CLOCK_REALTIME_COARSE    5
+#define CLOCK_MONOTONIC_COARSE   6
+#define CLOCK_BOOTTIME           7
+#define TIMER_ABSTIME            1
+#define NSEC                     1000000000ull
 #ifdef CONFIG_TASK_ACCOUNTING
 #define TASK_ACCOUNTING_ON 1
 #else
@@ -73,7 +73,9 @@ static long get_ts(struct process *p, uintptr_t u, uint64_t *ns)
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || (uint64_t)ts.nsec >= NSEC)
 		return -EINVAL;
-	*ns = (uint64_t)ts.sec > UINT64_MAX / NSEC - 1 ? UINT64_MAX : (uint64_t)ts.sec * NSEC + (uint64_t)ts.nsec;
+	*ns = (uint64_t)ts.sec > UINT64_MAX / NSEC - 1
+	          ? UINT64_MAX
+	          : (uint64_t)ts.sec * NSEC + (uint64_t)ts.nsec;
 	return 0;
 }
 

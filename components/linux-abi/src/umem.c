@@ -48,7 +48,7 @@
 	 0x0100 /* GROWSDOWN */ | UMEM_MAP_LOCKED | UMEM_MAP_NORESERVE | UMEM_MAP_POPULATE |       \
 	 UMEM_MAP_NONBLOCK | 0x20000 /* STACK */ | UMEM_MAP_HUGETLB | (21u << 26) | (30u << 26))
 
-#define UMEM_PAGE_MASK ((uintptr_t)PAGE_SIZE - 1)
+#define UMEM_PAGE_MASK    ((uintptr_t)PAGE_SIZE - 1)
 #define UMEM_MAX_FILESIZE 0x7fffffffffffffffull /* MAX_LFS_FILESIZE */
 
 /* Round up to a page; 0 when that overflows (Linux's PAGE_ALIGN wraps too). */
@@ -177,7 +177,7 @@ static bool umem_huge_size_ok(unsigned f)
 }
 
 long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int flags,
-	       const struct umem_file *file, uint64_t off)
+               const struct umem_file *file, uint64_t off)
 {
 	unsigned f = (unsigned)flags, p = (unsigned)prot, asflags;
 	/* The offset is a signed off_t, shifted arithmetically into pgoff. */
@@ -299,7 +299,8 @@ struct msync_walk {
 	bool async_only, hole;
 };
 
-/* msync's walk over the areas: a gap before one is a hole (ENOMEM at the end, or at once for MS_ASYNC). */
+/* msync's walk over the areas: a gap before one is a hole (ENOMEM at the end, or at once for
+ * MS_ASYNC). */
 static enum as_visit msync_area(const struct as_area *area, void *ctx)
 {
 	struct msync_walk *w = ctx;

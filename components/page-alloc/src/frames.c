@@ -20,8 +20,8 @@
 #include <klib/string.h>
 
 struct page_range {
-	paddr_t base;      /* first frame */
-	uint64_t npages;   /* frames described, metadata pages included */
+	paddr_t base;    /* first frame */
+	uint64_t npages; /* frames described, metadata pages included */
 	struct page_frame *frames;
 };
 
@@ -134,7 +134,8 @@ static struct page_frame *used_block(paddr_t pa, const char *who)
 	struct page_frame *f = page_frame_of(pa);
 
 	if (!f || (pa & (PAGE_SIZE - 1)))
-		page_panic_locked("%s: %#llx is not a frame the allocator manages", who, (unsigned long long)pa);
+		page_panic_locked("%s: %#llx is not a frame the allocator manages", who,
+		                  (unsigned long long)pa);
 	switch (f->state) {
 	case PF_USED:
 		return f;
@@ -142,9 +143,11 @@ static struct page_frame *used_block(paddr_t pa, const char *who)
 		page_panic_locked("%s: %#llx is free (double free?)", who, (unsigned long long)pa);
 	case PF_SLAB:
 	case PF_LARGE:
-		page_panic_locked("%s: %#llx belongs to the heap (kmalloc/kfree)", who, (unsigned long long)pa);
+		page_panic_locked("%s: %#llx belongs to the heap (kmalloc/kfree)", who,
+		                  (unsigned long long)pa);
 	default:
-		page_panic_locked("%s: %#llx is not the start of an allocated block", who, (unsigned long long)pa);
+		page_panic_locked("%s: %#llx is not the start of an allocated block", who,
+		                  (unsigned long long)pa);
 	}
 }
 
@@ -174,7 +177,7 @@ void page_free(paddr_t pa, unsigned order)
 
 	if (f->order != order)
 		page_panic_locked("page_free: %#llx is a block of order %u, freed as order %u",
-		      (unsigned long long)pa, f->order, order);
+		                  (unsigned long long)pa, f->order, order);
 	page_free_locked(f, order);
 	hal_spin_unlock_irqrestore(&page_lock, flags);
 }
@@ -265,7 +268,8 @@ static void free_span(struct page_range *r, uint64_t first, uint64_t end)
 
 	while (first < end) {
 		unsigned order = 0;
-		while (order < PAGE_MAX_ORDER && ((base_pfn + first) & ((2ull << order) - 1)) == 0 &&
+		while (order < PAGE_MAX_ORDER &&
+		       ((base_pfn + first) & ((2ull << order) - 1)) == 0 &&
 		       first + (2ull << order) <= end)
 			order++;
 		push_free(&r->frames[first], order);

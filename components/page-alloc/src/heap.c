@@ -19,7 +19,8 @@
 #define NCLASSES  (MAX_SHIFT - MIN_SHIFT + 1)
 #define POISON    0x6b /* fills freed objects in debug builds */
 
-_Static_assert(MAX_SHIFT < PAGE_SHIFT && MIN_SHIFT >= 4, "a slab holds at least two objects of >= 16 bytes");
+_Static_assert(MAX_SHIFT < PAGE_SHIFT && MIN_SHIFT >= 4,
+               "a slab holds at least two objects of >= 16 bytes");
 
 static struct list_node partial[NCLASSES];
 static bool heap_ready;
@@ -86,7 +87,8 @@ static void *slab_alloc(size_t size)
 		obj = f->free_obj;
 		f->free_obj = *obj;
 	} else {
-		obj = (void **)((char *)page_to_virt(page_frame_addr(f)) + f->carved++ * class_size(c));
+		obj = (void **)((char *)page_to_virt(page_frame_addr(f)) +
+		                f->carved++ * class_size(c));
 	}
 	f->inuse++;
 	if (!f->free_obj && f->carved == slab_objects(c))

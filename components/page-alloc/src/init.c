@@ -12,14 +12,15 @@
 
 /* The taken region overlapping [from, end) that starts lowest, or NULL. */
 static const struct hal_mem_region *first_taken(const struct hal_mem_region *r, size_t n,
-						uint64_t from, uint64_t end)
+                                                uint64_t from, uint64_t end)
 {
 	const struct hal_mem_region *best = NULL;
 
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].type == HAL_MEM_RAM || r[i].size == 0)
 			continue;
-		if (r[i].base < end && from < r[i].base + r[i].size && (!best || r[i].base < best->base))
+		if (r[i].base < end && from < r[i].base + r[i].size &&
+		    (!best || r[i].base < best->base))
 			best = &r[i];
 	}
 	return best;

@@ -9,12 +9,12 @@
 
 /* What a frame is, as recorded in its metadata. */
 enum page_state {
-	PF_TAIL,     /* inside a block, not its first frame */
-	PF_META,     /* holds the range's own metadata */
-	PF_FREE,     /* first frame of a free block */
-	PF_USED,     /* first frame of an allocated block */
-	PF_SLAB,     /* a heap page cut into objects of one size class */
-	PF_LARGE,    /* first frame of a block kmalloc handed out whole */
+	PF_TAIL,  /* inside a block, not its first frame */
+	PF_META,  /* holds the range's own metadata */
+	PF_FREE,  /* first frame of a free block */
+	PF_USED,  /* first frame of an allocated block */
+	PF_SLAB,  /* a heap page cut into objects of one size class */
+	PF_LARGE, /* first frame of a block kmalloc handed out whole */
 };
 
 /*
@@ -23,26 +23,27 @@ enum page_state {
  */
 struct page_frame {
 	struct list_node link;
-	void *free_obj;  /* PF_SLAB: first object freed and not handed out again */
+	void *free_obj; /* PF_SLAB: first object freed and not handed out again */
 	union {
-		uint32_t refs;   /* PF_USED / PF_LARGE: references */
-		uint32_t carved; /* PF_SLAB: objects ever handed out (the rest follow them, untouched) */
+		uint32_t refs; /* PF_USED / PF_LARGE: references */
+		uint32_t
+		    carved; /* PF_SLAB: objects ever handed out (the rest follow them, untouched) */
 	};
 	union {
 		uint16_t inuse; /* PF_SLAB: objects handed out */
 		uint16_t owner; /* PF_USED order 0: the owner's word (page_owner_word) */
 	};
-	uint8_t order;   /* block order of a first frame; PF_SLAB: size class */
+	uint8_t order; /* block order of a first frame; PF_SLAB: size class */
 	uint8_t state;
 };
 
 extern hal_spinlock_t page_lock;
 
 /* Panic from inside page_lock: drop it first, so a test that catches the panic can go on. */
-#define page_panic_locked(...)                  \
-	do {                                    \
-		hal_spin_unlock(&page_lock);    \
-		panic(__VA_ARGS__);             \
+#define page_panic_locked(...)                                                                     \
+	do {                                                                                       \
+		hal_spin_unlock(&page_lock);                                                       \
+		panic(__VA_ARGS__);                                                                \
 	} while (0)
 
 /* Metadata of a managed frame, or NULL. */

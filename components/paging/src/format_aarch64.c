@@ -19,19 +19,19 @@
  */
 #include "pt_internal.h"
 
-#define D_VALID (1ull << 0)
-#define D_TYPE  (1ull << 1)  /* table, or page at the last level */
-#define D_ATTR_DEVICE (1ull << 2)  /* AttrIndx 1 */
+#define D_VALID       (1ull << 0)
+#define D_TYPE        (1ull << 1) /* table, or page at the last level */
+#define D_ATTR_DEVICE (1ull << 2) /* AttrIndx 1 */
 #define D_ATTR_MASK   (7ull << 2)
-#define D_AP_EL0 (1ull << 6)
-#define D_AP_RO  (1ull << 7)
-#define D_SH_INNER (3ull << 8)
-#define D_AF    (1ull << 10)
-#define D_NG    (1ull << 11)
-#define D_PXN   (1ull << 53)
-#define D_UXN   (1ull << 54)
-#define D_NONE  (1ull << 55) /* software: an inaccessible page that keeps its frame */
-#define D_BORROWED (1ull << 56) /* software, also in tables: a copy of a kernel entry */
+#define D_AP_EL0      (1ull << 6)
+#define D_AP_RO       (1ull << 7)
+#define D_SH_INNER    (3ull << 8)
+#define D_AF          (1ull << 10)
+#define D_NG          (1ull << 11)
+#define D_PXN         (1ull << 53)
+#define D_UXN         (1ull << 54)
+#define D_NONE        (1ull << 55) /* software: an inaccessible page that keeps its frame */
+#define D_BORROWED    (1ull << 56) /* software, also in tables: a copy of a kernel entry */
 
 static uint64_t a64_leaf_bits(unsigned prot, unsigned level)
 {

@@ -10,15 +10,15 @@
  */
 #include "pt_internal.h"
 
-#define PTE_V (1ull << 0)
-#define PTE_R (1ull << 1)
-#define PTE_W (1ull << 2)
-#define PTE_X (1ull << 3)
-#define PTE_U (1ull << 4)
-#define PTE_G (1ull << 5)
-#define PTE_A (1ull << 6)
-#define PTE_D (1ull << 7)
-#define PTE_NONE (1ull << 8) /* RSW: an inaccessible page that keeps its frame */
+#define PTE_V        (1ull << 0)
+#define PTE_R        (1ull << 1)
+#define PTE_W        (1ull << 2)
+#define PTE_X        (1ull << 3)
+#define PTE_U        (1ull << 4)
+#define PTE_G        (1ull << 5)
+#define PTE_A        (1ull << 6)
+#define PTE_D        (1ull << 7)
+#define PTE_NONE     (1ull << 8) /* RSW: an inaccessible page that keeps its frame */
 #define PTE_BORROWED (1ull << 9) /* RSW: a copy of a kernel table's entry */
 
 static uint64_t riscv_leaf_bits(unsigned prot, unsigned level)
@@ -53,34 +53,35 @@ static unsigned riscv_prot(uint64_t pte)
 {
 	if (!(pte & PTE_V))
 		return 0;
-	return (pte & PTE_R ? PT_READ : 0) | (pte & PTE_W ? PT_WRITE : 0) | (pte & PTE_X ? PT_EXEC : 0) |
-	       (pte & PTE_U ? PT_USER : 0) | (pte & PTE_G ? PT_GLOBAL : 0);
+	return (pte & PTE_R ? PT_READ : 0) | (pte & PTE_W ? PT_WRITE : 0) |
+	       (pte & PTE_X ? PT_EXEC : 0) | (pte & PTE_U ? PT_USER : 0) |
+	       (pte & PTE_G ? PT_GLOBAL : 0);
 }
 
 const struct pt_format pt_format_sv39 = {
-	.name = "sv39",
-	.levels = 3,
-	.va_bits = 39,
-	.sign_extended = true,
-	.pa_shift = 2,
-	.addr_mask = 0x003ffffffffffc00ull, /* PPN[2:0], bits 10..53 */
-	.table_bits = PTE_V,
-	.borrowed = PTE_BORROWED,
-	.leaf_bits = riscv_leaf_bits,
-	.kind = riscv_kind,
-	.prot = riscv_prot,
+    .name = "sv39",
+    .levels = 3,
+    .va_bits = 39,
+    .sign_extended = true,
+    .pa_shift = 2,
+    .addr_mask = 0x003ffffffffffc00ull, /* PPN[2:0], bits 10..53 */
+    .table_bits = PTE_V,
+    .borrowed = PTE_BORROWED,
+    .leaf_bits = riscv_leaf_bits,
+    .kind = riscv_kind,
+    .prot = riscv_prot,
 };
 
 const struct pt_format pt_format_sv48 = {
-	.name = "sv48",
-	.levels = 4,
-	.va_bits = 48,
-	.sign_extended = true,
-	.pa_shift = 2,
-	.addr_mask = 0x003ffffffffffc00ull,
-	.table_bits = PTE_V,
-	.borrowed = PTE_BORROWED,
-	.leaf_bits = riscv_leaf_bits,
-	.kind = riscv_kind,
-	.prot = riscv_prot,
+    .name = "sv48",
+    .levels = 4,
+    .va_bits = 48,
+    .sign_extended = true,
+    .pa_shift = 2,
+    .addr_mask = 0x003ffffffffffc00ull,
+    .table_bits = PTE_V,
+    .borrowed = PTE_BORROWED,
+    .leaf_bits = riscv_leaf_bits,
+    .kind = riscv_kind,
+    .prot = riscv_prot,
 };

@@ -16,7 +16,7 @@
 
 struct map_op {
 	struct pt *pt;
-	uint64_t delta;            /* pa - va, modulo 2^64 */
+	uint64_t delta; /* pa - va, modulo 2^64 */
 	unsigned flags;
 	uint64_t leaf[PT_MAX_LEAF_LEVEL + 1]; /* leaf bits per level */
 };
@@ -56,7 +56,7 @@ static int split_leaf(struct pt *pt, uint64_t *t, uint64_t va, unsigned level)
 
 /* 'fresh': the table was created by this call, so it is empty. */
 static int prepare(struct map_op *op, paddr_t table, unsigned level, uint64_t va, uint64_t last,
-		   bool fresh)
+                   bool fresh)
 {
 	const struct pt_format *f = op->pt->fmt;
 	uint64_t *t = pt_table(table);
@@ -65,7 +65,8 @@ static int prepare(struct map_op *op, paddr_t table, unsigned level, uint64_t va
 		/* Every entry of a fresh table is empty, and REPLACE takes any. */
 		if (fresh || (op->flags & PT_MAP_REPLACE))
 			return 0;
-		for (unsigned i = pt_index(va, 0), end = i + (unsigned)((last - va) >> 12); i <= end; i++)
+		for (unsigned i = pt_index(va, 0), end = i + (unsigned)((last - va) >> 12);
+		     i <= end; i++)
 			if (t[i])
 				return -EEXIST;
 		return 0;
@@ -82,7 +83,8 @@ static int prepare(struct map_op *op, paddr_t table, unsigned level, uint64_t va
 			cl = va + (last - va + 1) / PT_LEVEL_SIZE(level) * PT_LEVEL_SIZE(level) - 1;
 		} else if (leaf_here(op, level, va, cl)) {
 			/* (Only the kernel keeps empty tables: those below its root.) */
-			bool used = k == PTE_LEAF || (k == PTE_TABLE && !pt_table_empty(pte_pa(f, t[idx])));
+			bool used =
+			    k == PTE_LEAF || (k == PTE_TABLE && !pt_table_empty(pte_pa(f, t[idx])));
 			if (used && !(op->flags & PT_MAP_REPLACE))
 				return -EEXIST;
 		} else {
@@ -110,7 +112,8 @@ static int prepare(struct map_op *op, paddr_t table, unsigned level, uint64_t va
 	}
 }
 
-static void write_leaves(struct map_op *op, paddr_t table, unsigned level, uint64_t va, uint64_t last)
+static void write_leaves(struct map_op *op, paddr_t table, unsigned level, uint64_t va,
+                         uint64_t last)
 {
 	const struct pt_format *f = op->pt->fmt;
 	uint64_t *t = pt_table(table);
@@ -226,7 +229,8 @@ int pt_map(struct pt *pt, uintptr_t va, paddr_t pa, size_t len, unsigned prot, u
 
 	if ((rc = pt_check_prot(prot)) || (rc = pt_check_range(pt, va, len, true)))
 		return rc;
-	if ((pa & (PAGE_SIZE - 1)) || pa + len - 1 < pa || (flags & ~(PT_MAP_HUGE | PT_MAP_REPLACE)))
+	if ((pa & (PAGE_SIZE - 1)) || pa + len - 1 < pa ||
+	    (flags & ~(PT_MAP_HUGE | PT_MAP_REPLACE)))
 		return -EINVAL;
 	if (len == PAGE_SIZE && (rc = map_one_page(pt, va, pa, prot, flags)) <= 0)
 		return rc;

@@ -122,9 +122,8 @@ static void set_root(struct pt *pt, unsigned idx, uint64_t pte)
 
 	pt_store(root, idx, pte);
 	if (pt == kernel_pt) {
-		list_for_each_entry(other, &all_tables, link)
-			if (shares_kernel(other))
-				borrow(other->fmt, &pt_table(other->root)[idx], pte);
+		list_for_each_entry(other, &all_tables, link) if (shares_kernel(other))
+		    borrow(other->fmt, &pt_table(other->root)[idx], pte);
 		return;
 	}
 	mark_split(pt, idx, false);
@@ -137,7 +136,8 @@ static void lend_below_root(unsigned ri, unsigned idx, uint64_t pte)
 {
 	struct pt *other;
 
-	list_for_each_entry(other, &all_tables, link) {
+	list_for_each_entry(other, &all_tables, link)
+	{
 		if (other == kernel_pt || !is_split(other, ri))
 			continue;
 		uint64_t *t = pt_table(pte_pa(other->fmt, pt_table(other->root)[ri]));
@@ -293,9 +293,9 @@ void pt_set_kernel(struct pt *pt)
 	unsigned long flags = hal_spin_lock_irqsave(&tables_lock);
 	kernel_pt = pt;
 	if (pt)
-		list_for_each_entry(other, &all_tables, link)
-			if (other != pt && shares_kernel(other))
-				borrow_all(other);
+		list_for_each_entry(other, &all_tables,
+		                    link) if (other != pt && shares_kernel(other))
+		    borrow_all(other);
 	hal_spin_unlock_irqrestore(&tables_lock, flags);
 }
 

@@ -14,22 +14,22 @@
 #include <hal/mmu.h>
 #include <klib/list.h>
 
-#define PT_ENTRIES     512u
+#define PT_ENTRIES            512u
 #define PT_LEVEL_SHIFT(level) (12u + 9u * (level))
 #define PT_LEVEL_SIZE(level)  (1ull << PT_LEVEL_SHIFT(level))
-#define PT_MAX_LEAF_LEVEL 2u /* 1 GiB pages are the largest on every format */
+#define PT_MAX_LEAF_LEVEL     2u /* 1 GiB pages are the largest on every format */
 
 enum pte_kind { PTE_EMPTY, PTE_TABLE, PTE_LEAF };
 
 struct pt_format {
 	const char *name;
-	unsigned levels;       /* the root is level levels - 1 */
-	unsigned va_bits;      /* significant virtual address bits */
-	bool sign_extended;    /* the upper half (addresses with the top bits set) exists */
-	bool upper_half;       /* the table covers the upper half only (TTBR1): every address
-	                        * has its top 64 - va_bits bits set */
-	bool split_halves;     /* the hardware has one root per half (TTBR0/TTBR1): a table
-				* covers one half and borrows no kernel entries */
+	unsigned levels;              /* the root is level levels - 1 */
+	unsigned va_bits;             /* significant virtual address bits */
+	bool sign_extended;           /* the upper half (addresses with the top bits set) exists */
+	bool upper_half;              /* the table covers the upper half only (TTBR1): every address
+	                               * has its top 64 - va_bits bits set */
+	bool split_halves;            /* the hardware has one root per half (TTBR0/TTBR1): a table
+	                               * covers one half and borrows no kernel entries */
 	bool break_before_make;       /* a valid entry may only become another translation (another
 	                               * frame, a table for a block) through an invalid one and a TLB
 	                               * flush (AArch64: "break-before-make") */
@@ -37,10 +37,10 @@ struct pt_format {
 	                               * without CPUID pdpe1gb) */
 	const struct pt_format *user; /* the format of user tables beside a kernel table of this
 	                               * one; NULL: this one */
-	unsigned pa_shift;     /* an entry's address field is (pa >> pa_shift) & addr_mask */
+	unsigned pa_shift;            /* an entry's address field is (pa >> pa_shift) & addr_mask */
 	uint64_t addr_mask;
-	uint64_t table_bits;   /* a table entry is its address field | table_bits */
-	uint64_t borrowed;     /* a bit the hardware ignores: the entry is a copy of the kernel's */
+	uint64_t table_bits; /* a table entry is its address field | table_bits */
+	uint64_t borrowed;   /* a bit the hardware ignores: the entry is a copy of the kernel's */
 	/* Bits of a leaf with 'prot' at 'level', without the address. A prot with no
 	 * access at all gives a "none" entry: invalid to the hardware, but still
 	 * holding its frame (PROT_NONE keeps pages). */
@@ -52,14 +52,14 @@ struct pt_format {
 struct pt {
 	const struct pt_format *fmt;
 	paddr_t root;
-	size_t tables;          /* table pages this table owns, root included */
+	size_t tables; /* table pages this table owns, root included */
 	/* Root entries whose own table holds borrowed kernel entries (the kernel
 	 * table: root entries some table has split). Under tables_lock. */
 	uint64_t split[PT_ENTRIES / 64];
-	struct list_node link;  /* every table, for kernel entry propagation */
+	struct list_node link; /* every table, for kernel entry propagation */
 	struct hal_asid
-	    asid; /* its translations' tag in the TLB and the CPUs that may cache them (hal) */
-	bool retired;           /* pt_retire: never active again */
+	    asid;     /* its translations' tag in the TLB and the CPUs that may cache them (hal) */
+	bool retired; /* pt_retire: never active again */
 };
 
 /* A table page's address: the architecture's translation, inline (every walk step takes one). */

@@ -73,7 +73,8 @@ static int split_ends(struct pt *pt, uint64_t va, uint64_t last)
 	return rc;
 }
 
-static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint64_t va, uint64_t last)
+static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint64_t va,
+                        uint64_t last)
 {
 	const struct pt_format *f = op->pt->fmt;
 	uint64_t *t = pt_table(table);
@@ -104,7 +105,8 @@ static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint
 			paddr_t child = pte_pa(f, pte);
 			unmap_level(op, child, level - 1, va, cl);
 			/* The whole entry went, or what is left may be nothing. */
-			if (pt_may_free(op->pt, level) && (cl - va == size - 1 || pt_table_empty(child))) {
+			if (pt_may_free(op->pt, level) &&
+			    (cl - va == size - 1 || pt_table_empty(child))) {
 				pt_set_entry(op->pt, t, va, level, 0);
 				unmap_table(op, child);
 			}
@@ -135,13 +137,14 @@ int pt_unmap(struct pt *pt, uintptr_t va, size_t len, pt_unmap_fn fn, void *ctx)
 	if (rc || (rc = split_ends(pt, va, last)))
 		return rc;
 	unmap_level(&op, pt->root, pt_top(pt), va, last);
-	/* Only what was there: an unmap of untouched pages (a shmdt after a shmat, say) flushes nothing. */
+	/* Only what was there: an unmap of untouched pages (a shmdt after a shmat, say) flushes
+	 * nothing. */
 	unmap_release(&op);
 	return 0;
 }
 
 static void protect_level(struct pt *pt, paddr_t table, unsigned level, uint64_t va, uint64_t last,
-			  unsigned prot, struct pt_span *changed)
+                          unsigned prot, struct pt_span *changed)
 {
 	const struct pt_format *f = pt->fmt;
 	uint64_t *t = pt_table(table);

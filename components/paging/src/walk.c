@@ -31,8 +31,8 @@ int pt_query(const struct pt *pt, uintptr_t va, paddr_t *pa, unsigned *prot, siz
 	}
 }
 
-static int walk_level(const struct pt *pt, paddr_t table, unsigned level, uint64_t va, uint64_t last,
-		      pt_walk_fn fn, void *ctx)
+static int walk_level(const struct pt *pt, paddr_t table, unsigned level, uint64_t va,
+                      uint64_t last, pt_walk_fn fn, void *ctx)
 {
 	const struct pt_format *f = pt->fmt;
 	const uint64_t *t = pt_table(table);
@@ -46,7 +46,8 @@ static int walk_level(const struct pt *pt, paddr_t table, unsigned level, uint64
 		case PTE_EMPTY:
 			break;
 		case PTE_LEAF:
-			rc = fn(ctx, (uintptr_t)(va & ~(size - 1)), pte_pa(f, pte), (size_t)size, f->prot(pte));
+			rc = fn(ctx, (uintptr_t)(va & ~(size - 1)), pte_pa(f, pte), (size_t)size,
+			        f->prot(pte));
 			break;
 		case PTE_TABLE:
 			rc = walk_level(pt, pte_pa(f, pte), level - 1, va, cl, fn, ctx);

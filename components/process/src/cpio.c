@@ -13,8 +13,19 @@
 
 /* Field i (0..12) of the header: ino, mode, uid, gid, nlink, mtime,
  * filesize, devmajor, devminor, rdevmajor, rdevminor, namesize, check. */
-enum { F_INO, F_MODE, F_UID, F_GID, F_NLINK, F_MTIME, F_SIZE, F_RDEVMAJOR = 9, F_RDEVMINOR,
-       F_NAMESIZE, F_CHECK };
+enum {
+	F_INO,
+	F_MODE,
+	F_UID,
+	F_GID,
+	F_NLINK,
+	F_MTIME,
+	F_SIZE,
+	F_RDEVMAJOR = 9,
+	F_RDEVMINOR,
+	F_NAMESIZE,
+	F_CHECK
+};
 
 static int hex8(const uint8_t *p, uint32_t *out)
 {
@@ -98,9 +109,17 @@ int cpio_next(struct cpio_iter *it, struct cpio_entry *e)
 	}
 
 	*e = (struct cpio_entry){
-		.name = name, .data = it->base + data_off, .size = f[F_SIZE], .mode = f[F_MODE],
-		.uid = f[F_UID], .gid = f[F_GID], .nlink = f[F_NLINK], .mtime = f[F_MTIME],
-		.ino = f[F_INO], .rdev_major = f[F_RDEVMAJOR], .rdev_minor = f[F_RDEVMINOR],
+	    .name = name,
+	    .data = it->base + data_off,
+	    .size = f[F_SIZE],
+	    .mode = f[F_MODE],
+	    .uid = f[F_UID],
+	    .gid = f[F_GID],
+	    .nlink = f[F_NLINK],
+	    .mtime = f[F_MTIME],
+	    .ino = f[F_INO],
+	    .rdev_major = f[F_RDEVMAJOR],
+	    .rdev_minor = f[F_RDEVMINOR],
 	};
 	/* The next header starts 4-aligned after the data. next <= size, and
 	 * an archive in memory is far below SIZE_MAX, so this cannot wrap. */
@@ -122,7 +141,7 @@ static const char *strip(const char *p)
 }
 
 int cpio_find(const void *archive, size_t size, const char *path, struct cpio_entry *e,
-	      const char **why)
+              const char **why)
 {
 	struct cpio_iter it;
 	struct cpio_entry cur;

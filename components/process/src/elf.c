@@ -8,12 +8,12 @@
 #include <klib/errno.h>
 
 /* e_ident and header offsets (Elf64_Ehdr, Elf64_Phdr). */
-#define EHDR_SIZE    64
-#define EI_CLASS     4
-#define EI_DATA      5
-#define EI_VERSION   6
-#define ELFCLASS64   2
-#define ELFDATA2LSB  1
+#define EHDR_SIZE   64
+#define EI_CLASS    4
+#define EI_DATA     5
+#define EI_VERSION  6
+#define ELFCLASS64  2
+#define ELFDATA2LSB 1
 
 #define PT_LOAD      1
 #define PT_INTERP    3
@@ -57,7 +57,7 @@ static void read_phdr(const uint8_t *p, struct phdr *ph)
  * must lie inside f (*need says how much of the file they need).
  */
 static const char *check_header(const uint8_t *f, size_t size, uint64_t file_size,
-				struct elf_image *img, uint64_t *phoff, uint64_t *need)
+                                struct elf_image *img, uint64_t *phoff, uint64_t *need)
 {
 	static const uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
 
@@ -76,7 +76,8 @@ static const char *check_header(const uint8_t *f, size_t size, uint64_t file_siz
 	if (img->type != ELF_ET_EXEC && img->type != ELF_ET_DYN)
 		return "not an executable (e_type is neither ET_EXEC nor ET_DYN)";
 	if (rd(f + 18, 2) != ELF_MACHINE)
-		return "not a program for this architecture (e_machine is not " LINUX_ARCH_NAME "'s)";
+		return "not a program for this architecture (e_machine is not " LINUX_ARCH_NAME
+		       "'s)";
 	img->entry = rd(f + 24, 8);
 	*phoff = rd(f + 32, 8);
 	img->flags = (uint32_t)rd(f + 48, 4);
@@ -97,7 +98,7 @@ static const char *check_header(const uint8_t *f, size_t size, uint64_t file_siz
 
 /* One PT_LOAD, checked against the file, the page size and the previous one. */
 static const char *add_load(struct elf_image *img, const struct phdr *ph, uint64_t size,
-			    uint64_t page)
+                            uint64_t page)
 {
 	if (ph->filesz > ph->memsz)
 		return "PT_LOAD with p_filesz > p_memsz";
@@ -125,14 +126,14 @@ static const char *add_load(struct elf_image *img, const struct phdr *ph, uint64
 	l->filesz = ph->filesz;
 	l->align = ph->align > page ? ph->align : page;
 	l->prot = (ph->flags & PF_R ? ELF_PROT_READ : 0) | (ph->flags & PF_W ? ELF_PROT_WRITE : 0) |
-		  (ph->flags & PF_X ? ELF_PROT_EXEC : 0);
+	          (ph->flags & PF_X ? ELF_PROT_EXEC : 0);
 	if (l->align > img->max_align)
 		img->max_align = l->align;
 	return NULL;
 }
 
 static const char *read_phdrs(const uint8_t *f, uint64_t size, uint64_t phoff, uint64_t page,
-			      struct elf_image *img)
+                              struct elf_image *img)
 {
 	for (unsigned i = 0; i < img->phnum; i++) {
 		struct phdr ph;
@@ -154,7 +155,7 @@ static const char *read_phdrs(const uint8_t *f, uint64_t size, uint64_t phoff, u
 /* Where the loads put the program headers (AT_PHDR), the entry point, and
  * whether it all fits in user space. */
 static const char *check_layout(struct elf_image *img, uint64_t phoff, uint64_t page,
-				uint64_t user_top)
+                                uint64_t user_top)
 {
 	uint64_t phsize = (uint64_t)img->phnum * ELF_PHDR_SIZE;
 	bool phdr_found = false, entry_ok = false;
@@ -186,7 +187,7 @@ static const char *check_layout(struct elf_image *img, uint64_t phoff, uint64_t 
 }
 
 int elf_parse_head(const void *head, size_t head_size, uint64_t file_size, uint64_t page,
-		   uint64_t user_top, struct elf_image *img, const char **why, size_t *need)
+                   uint64_t user_top, struct elf_image *img, const char **why, size_t *need)
 {
 	const uint8_t *f = head;
 	const char *err;
@@ -203,7 +204,8 @@ int elf_parse_head(const void *head, size_t head_size, uint64_t file_size, uint6
 	*img = (struct elf_image){.max_align = page};
 	err = check_header(f, head_size, file_size, img, &phoff, &phend);
 	if (err && phend > head_size && need) {
-		*need = (size_t)phend; /* the headers are further in: read that much and ask again */
+		*need =
+		    (size_t)phend; /* the headers are further in: read that much and ask again */
 		return -EAGAIN;
 	}
 	if (!err)
@@ -219,7 +221,7 @@ int elf_parse_head(const void *head, size_t head_size, uint64_t file_size, uint6
 }
 
 int elf_parse(const void *file, size_t size, uint64_t page, uint64_t user_top,
-	      struct elf_image *img, const char **why)
+              struct elf_image *img, const char **why)
 {
 	return elf_parse_head(file, size, size, page, user_top, img, why, NULL);
 }

@@ -330,7 +330,8 @@ int process_exec_run(struct process_exec *x)
 	struct ustack_layout stack;
 	struct elf_image *img;
 	unsigned long flags;
-	uintptr_t brk = 0, entry; /* set by load_program: GCC 12 cannot see it through the error paths */
+	uintptr_t brk = 0,
+	          entry; /* set by load_program: GCC 12 cannot see it through the error paths */
 	uint64_t bias = 0;
 	int rc = -EINVAL;
 
@@ -370,7 +371,7 @@ int process_exec_run(struct process_exec *x)
 	flags = process_lock();
 	p->as = x->as;
 	p->exec_as = NULL;
-	p->execed = true;           /* setpgid() on it is EACCES from now on */
+	p->execed = true; /* setpgid() on it is EACCES from now on */
 	layout.start_stack = stack.sp;
 	layout.arg_start = stack.arg_start;
 	layout.arg_end = layout.env_start = stack.env_start;

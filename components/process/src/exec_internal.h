@@ -52,7 +52,6 @@ int exec_copy_out(struct process_exec *x, uintptr_t dst, const void *src, size_t
  * The vectors and the random bytes below the strings (create_elf_tables);
  * where the stack (sp: argc) and the strings ended up, into *l.
  */
-int exec_write_tables(struct process_exec *x, const struct ustack_args *a,
-                      struct ustack_layout *l);
+int exec_write_tables(struct process_exec *x, const struct ustack_args *a, struct ustack_layout *l);
 
 #endif

@@ -38,7 +38,8 @@ static void reparent_children(struct process *p)
 
 	if (init == p || (init && init->state != PROCESS_RUNNING))
 		init = NULL;
-	list_for_each_entry_safe(c, tmp, &p->children, sibling) {
+	list_for_each_entry_safe(c, tmp, &p->children, sibling)
+	{
 		list_del(&c->sibling);
 		c->parent = init;
 		if (init) {
@@ -241,7 +242,8 @@ long process_wait(struct process *p, int32_t pid, unsigned options, int *wstatus
 	for (;;) {
 		any = false;
 		found = NULL;
-		list_for_each_entry(c, &p->children, sibling) {
+		list_for_each_entry(c, &p->children, sibling)
+		{
 			if (!matches(p, c, pid))
 				continue;
 			any = true;

@@ -4,7 +4,7 @@
 #include "process_internal.h"
 
 struct process *process_start_init(const char *path, const char *const *argv,
-				   const char *const *envp, int *err)
+                                   const char *const *envp, int *err)
 {
 	struct process *p = process_alloc(NULL, false);
 	int rc;

@@ -52,9 +52,10 @@ struct process *process_find(int32_t pid)
 {
 	struct process *p;
 
-	list_for_each_entry(p, &all_processes, all)
-		if (p->pid == pid)
-			return p->state == PROCESS_NEW ? NULL : p;
+	list_for_each_entry(p, &all_processes, all) if (p->pid == pid) return p->state ==
+	        PROCESS_NEW
+	    ? NULL
+	    : p;
 	return NULL;
 }
 
@@ -63,8 +64,7 @@ void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx)
 	unsigned long flags = process_lock();
 	struct process *p;
 
-	list_for_each_entry(p, &all_processes, all)
-		fn(p, ctx);
+	list_for_each_entry(p, &all_processes, all) fn(p, ctx);
 	process_unlock(flags);
 }
 

@@ -23,9 +23,10 @@ static const char *access_name(enum hal_access a)
 static void report_fault(struct process *p, const struct hal_user_trap *t, const char *what,
                          int sig)
 {
-	klog_warn("process", "[%d] %s: %s (%s of 0x%lx at pc 0x%lx, cause %lu): killed by signal %d",
-		  p->pid, p->comm, what, access_name(t->access), (unsigned long)t->addr,
-		  (unsigned long)t->pc, t->cause, sig);
+	klog_warn("process",
+	          "[%d] %s: %s (%s of 0x%lx at pc 0x%lx, cause %lu): killed by signal %d", p->pid,
+	          p->comm, what, access_name(t->access), (unsigned long)t->addr,
+	          (unsigned long)t->pc, t->cause, sig);
 }
 
 static void do_syscall(struct process *p, struct process_syscall *sys)

@@ -16,7 +16,7 @@
 /* A downward allocator over the buffer; 'cur' is a user address. */
 struct cursor {
 	uint8_t *buf;
-	uint64_t base, cur;             /* base: user address of buf[0] */
+	uint64_t base, cur; /* base: user address of buf[0] */
 };
 
 static bool take(struct cursor *c, uint64_t len)
@@ -62,7 +62,7 @@ static bool copy_str(struct cursor *c, const char *s)
 
 /* The strings, top down: path, envp (last first), argv (last first). */
 static bool copy_strings(struct cursor *c, const struct ustack_args *a, size_t argc, size_t envc,
-			 struct ustack_layout *out)
+                         struct ustack_layout *out)
 {
 	if (!take(c, 8) || !copy_str(c, a->execfn))
 		return false;
@@ -102,7 +102,7 @@ int ustack_arg_limit(uint64_t stack_limit, uint64_t argc, uint64_t envc, uint64_
  * string, random bytes, then argc and the vectors at a 16-byte aligned sp.
  */
 int ustack_layout(uint64_t low, size_t argc, size_t envc, const struct ustack_args *a,
-		  struct ustack_layout *out)
+                  struct ustack_layout *out)
 {
 	uint64_t cur = out->arg_start, words = 1 + (argc + 1) + (envc + 1) + 2 * (a->nauxv + 1);
 	uint64_t plat = a->platform ? strlen(a->platform) + 1 : 0;
@@ -142,7 +142,7 @@ uint64_t ustack_auxv_value(const struct auxv_entry *e, const struct ustack_layou
 /* n pointers at 'va' to the consecutive strings from 'str', then NULL;
  * returns the address after the NULL. */
 static uint64_t put_pointers(const struct cursor *c, uint64_t va, const char *const *v, size_t n,
-			     uint64_t str)
+                             uint64_t str)
 {
 	for (size_t i = 0; i < n; i++, va += 8) {
 		put_word(c, va, str);
@@ -154,7 +154,7 @@ static uint64_t put_pointers(const struct cursor *c, uint64_t va, const char *co
 
 /* Everything below the strings, into the buffer. */
 static bool place_tables(struct cursor *c, const struct ustack_args *a, size_t argc, size_t envc,
-			 struct ustack_layout *out)
+                         struct ustack_layout *out)
 {
 	uint64_t va;
 
@@ -176,7 +176,7 @@ static bool place_tables(struct cursor *c, const struct ustack_args *a, size_t a
 }
 
 int ustack_build(void *stack, size_t size, uint64_t top, const struct ustack_args *a,
-		 struct ustack_layout *out)
+                 struct ustack_layout *out)
 {
 	if (!stack || !a || !out || !a->execfn || !a->random || (a->nauxv && !a->auxv) ||
 	    !IS_ALIGNED(top, 16) || top < size)

@@ -86,7 +86,8 @@ static void pfs_destroy_inode(struct vfs_inode *inode)
 	kfree(pi);
 }
 
-/* Files of a process belong to its effective ids, or to root if it is not dumpable (task_dump_owner). */
+/* Files of a process belong to its effective ids, or to root if it is not dumpable
+ * (task_dump_owner). */
 static int pfs_owner(struct pfs_inode *pi)
 {
 	struct procfs_proc *p = kmalloc(sizeof(*p));
@@ -342,9 +343,8 @@ static const struct vfs_inode_ops pfs_dir_iops = {.lookup = pfs_lookup,
                                                   .permission = pfs_permission,
                                                   .revalidate = pfs_revalidate,
                                                   .final_lookup = true};
-static const struct vfs_inode_ops pfs_sysfs_dir_iops = {.lookup = pfs_lookup,
-                                                        .readdir = pfs_readdir,
-                                                        .permission = pfs_permission};
+static const struct vfs_inode_ops pfs_sysfs_dir_iops = {
+    .lookup = pfs_lookup, .readdir = pfs_readdir, .permission = pfs_permission};
 static const struct vfs_inode_ops pfs_file_iops = {.permission = pfs_permission,
                                                    .revalidate = pfs_revalidate};
 static const struct vfs_inode_ops pfs_link_iops = {
@@ -377,7 +377,7 @@ static int pfs_fill(struct vfs_sb *sb, const char *options, const struct pfs_ent
 
 	if (options && *options)
 		return -EINVAL; /* hidepid=, subset= and gid= are not supported */
-	sb->magic = magic; /* first: the root's operations depend on it */
+	sb->magic = magic;      /* first: the root's operations depend on it */
 	if ((rc = pfs_inode_new(sb, root, 0, 1, &pi)) < 0)
 		return rc;
 	sb->ops = &pfs_sb_ops;

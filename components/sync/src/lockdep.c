@@ -47,8 +47,9 @@ struct ld_task {
 	struct ld_held held[DEPTH];
 };
 
-_Static_assert(sizeof(struct ld_task) <= CONFIG_TASK_LOCAL_SIZE,
-	       "CONFIG_TASK_LOCAL_SIZE cannot hold CONFIG_SYNC_LOCKDEP_DEPTH locks per task: raise it");
+_Static_assert(
+    sizeof(struct ld_task) <= CONFIG_TASK_LOCAL_SIZE,
+    "CONFIG_TASK_LOCAL_SIZE cannot hold CONFIG_SYNC_LOCKDEP_DEPTH locks per task: raise it");
 
 static struct ld_class classes[NCLASSES];
 static struct ld_edge edges[NEDGES];
@@ -143,7 +144,8 @@ static void print_site(const char *what, const struct ld_site *s)
 static void report_cycle(const struct ld_site *held, const struct ld_site *taken, int len)
 {
 	kprintf("\nsync: lock order inversion (possible deadlock) in task '%s':\n"
-		"  now:\n", task_name(task_current()));
+	        "  now:\n",
+	        task_name(task_current()));
 	print_site("holding", held);
 	print_site("taking ", taken);
 	kprintf("  but earlier, the opposite order:\n");
@@ -168,7 +170,8 @@ void lockdep_check(struct lock_dep *d, const char *file, int line)
 	to = class_of(d);
 	for (unsigned i = 0; i < lt->depth && to != NONE && !checker_off; i++) {
 		const struct ld_held *h = &lt->held[i];
-		struct ld_site held = {h->dep->name, h->file, h->line}, taken = {d->name, file, line};
+		struct ld_site held = {h->dep->name, h->file, h->line},
+		               taken = {d->name, file, line};
 		int from = class_of(h->dep), len;
 
 		if (from == NONE || from == to || has_edge(from, to))

@@ -54,7 +54,8 @@ static void check_stack(const struct task *t)
 {
 #ifdef CONFIG_DEBUG
 	if (t->block && *(const uint64_t *)t->block != TASK_STACK_CANARY)
-		panic("task '%s' overran its stack (%zu-byte block at %p)", t->name, t->block_size, t->block);
+		panic("task '%s' overran its stack (%zu-byte block at %p)", t->name, t->block_size,
+		      t->block);
 #else
 	(void)t;
 #endif

@@ -22,7 +22,7 @@
 #endif
 
 #define NICE0_WEIGHT 1024u
-#define GRAN_NS ((uint64_t)CONFIG_TASK_FAIR_SLICE_US * 1000u)
+#define GRAN_NS      ((uint64_t)CONFIG_TASK_FAIR_SLICE_US * 1000u)
 
 const char sched_policy_name[] = "fair";
 const bool sched_policy_ticks = true;
@@ -61,9 +61,8 @@ static void insert_sorted(struct sched_rq *rq, struct task *t, uint64_t key)
 {
 	struct list_node *pos;
 
-	list_for_each(pos, &rq->queue)
-		if (list_entry(pos, struct task, rq_node)->vruntime > key)
-			break;
+	list_for_each(pos,
+	              &rq->queue) if (list_entry(pos, struct task, rq_node)->vruntime > key) break;
 	list_insert_between(&t->rq_node, pos->prev, pos);
 	rq->nr_ready++;
 }

@@ -28,6 +28,6 @@ static void frames_free(void *base, size_t size)
 }
 
 const struct task_stack_ops task_default_stack_ops = {
-	.alloc = frames_alloc,
-	.free = frames_free,
+    .alloc = frames_alloc,
+    .free = frames_free,
 };

@@ -49,6 +49,6 @@ static void pool_free(void *base, size_t size)
 }
 
 const struct task_stack_ops task_default_stack_ops = {
-	.alloc = pool_alloc,
-	.free = pool_free,
+    .alloc = pool_alloc,
+    .free = pool_free,
 };

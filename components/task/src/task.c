@@ -134,7 +134,7 @@ int task_init(void)
 }
 
 int task_create(struct task **out, const char *name, task_fn_t fn, void *arg,
-		const struct task_attr *attr)
+                const struct task_attr *attr)
 {
 	static const struct task_attr defaults;
 	size_t size;

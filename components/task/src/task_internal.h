@@ -24,9 +24,9 @@ struct task {
 
 	/* Scheduling policy (sched_*.c): run-queue link and bookkeeping. */
 	struct list_node rq_node;
-	uint64_t vruntime;     /* fair: weighted CPU time */
-	unsigned weight;       /* fair: from nice */
-	unsigned slice_left;   /* round-robin: ticks left in the slice */
+	uint64_t vruntime;   /* fair: weighted CPU time */
+	unsigned weight;     /* fair: from nice */
+	unsigned slice_left; /* round-robin: ticks left in the slice */
 	int nice;
 
 	/* Sleeping with a deadline: link in the CPU's timer list. */
@@ -79,7 +79,7 @@ struct task {
 struct sched_rq {
 	struct list_node queue; /* ready tasks, in the policy's order */
 	unsigned nr_ready;
-	uint64_t min_vruntime;  /* fair: never decreases */
+	uint64_t min_vruntime; /* fair: never decreases */
 };
 
 /*
@@ -92,10 +92,10 @@ struct task_cpu {
 	struct sched_rq rq;
 	unsigned preempt_count;
 	bool need_resched;
-	struct list_node sleepers;  /* blocked tasks with a deadline, soonest first */
+	struct list_node sleepers; /* blocked tasks with a deadline, soonest first */
 	uint64_t ticks, next_tick;
-	uint64_t switches;          /* context switches since task_init (/proc/stat's ctxt) */
-	uint64_t armed;             /* deadline the hal timer is set to, or TASK_FOREVER */
+	uint64_t switches; /* context switches since task_init (/proc/stat's ctxt) */
+	uint64_t armed;    /* deadline the hal timer is set to, or TASK_FOREVER */
 	void *active_space;
 	void (*active_fn)(void *space); /* active_space's activate function */
 #ifdef CONFIG_SMP

@@ -15,9 +15,8 @@ void timer_add_sleeper(struct task_cpu *cpu, struct task *t, uint64_t deadline)
 
 	t->wake_at = deadline;
 	/* After those with the same deadline: they wake in the order they slept. */
-	list_for_each(pos, &cpu->sleepers)
-		if (list_entry(pos, struct task, timer_node)->wake_at > deadline)
-			break;
+	list_for_each(pos, &cpu->sleepers) if (list_entry(pos, struct task, timer_node)->wake_at >
+	                                       deadline) break;
 	list_insert_between(&t->timer_node, pos->prev, pos);
 }
 

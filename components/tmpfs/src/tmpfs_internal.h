@@ -20,12 +20,12 @@
 #define TMPFS_SHORT_SYMLINK 128 /* shorter link targets take no block */
 
 struct tmpfs_sb {
-	uint64_t max_blocks;  /* pages; 0: no limit */
-	uint64_t max_inodes;  /* 0: no limit */
+	uint64_t max_blocks;     /* pages; 0: no limit */
+	uint64_t max_inodes;     /* 0: no limit */
 	uint32_t mode, uid, gid; /* the root's, as mounted (show_options) */
-	uint64_t used_blocks; /* atomic */
-	uint64_t used_inodes; /* atomic */
-	uint64_t next_ino;    /* atomic */
+	uint64_t used_blocks;    /* atomic */
+	uint64_t used_inodes;    /* atomic */
+	uint64_t next_ino;       /* atomic */
 };
 
 /* A sparse array of frames: a radix tree of page-sized nodes, 512 slots each. */

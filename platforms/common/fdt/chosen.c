@@ -40,13 +40,15 @@ static void chosen_cmdline(const struct boot_chosen *c)
 		return;
 	if (c->bootargs_len <= 0 || p[c->bootargs_len - 1] != '\0') {
 		klog_err("boot", "/chosen/bootargs is not a NUL-terminated string: "
-			 "command line ignored");
+		                 "command line ignored");
 		return;
 	}
 	n = strlen(p);
 	if (n >= sizeof(cmdline)) {
-		klog_err("boot", "the command line is %zu bytes, over the %zu of "
-			 "CONFIG_BOOT_CMDLINE_SIZE: ignored", n, sizeof(cmdline) - 1);
+		klog_err("boot",
+		         "the command line is %zu bytes, over the %zu of "
+		         "CONFIG_BOOT_CMDLINE_SIZE: ignored",
+		         n, sizeof(cmdline) - 1);
 		return;
 	}
 	memcpy(cmdline, p, n + 1);
@@ -82,7 +84,7 @@ static const char *region_name(enum hal_mem_type t)
 static void initrd_refuse(uint64_t start, uint64_t end, const char *why, const char *what)
 {
 	klog_err("boot", "the initrd [%#llx, %#llx) %s%s: ignored", (unsigned long long)start,
-		 (unsigned long long)end, why, what);
+	         (unsigned long long)end, why, what);
 }
 
 /* The boot loader reserved exactly the initrd (U-Boot does): not a clash. */
@@ -127,8 +129,9 @@ static void chosen_initrd(const struct boot_chosen *c)
 	if (!c->initrd_start && !c->initrd_end)
 		return;
 	if (!c->initrd_start || !c->initrd_end) {
-		klog_err("boot", "/chosen has linux,initrd-%s but no linux,initrd-%s: initrd ignored",
-			 c->initrd_start ? "start" : "end", c->initrd_start ? "end" : "start");
+		klog_err("boot",
+		         "/chosen has linux,initrd-%s but no linux,initrd-%s: initrd ignored",
+		         c->initrd_start ? "start" : "end", c->initrd_start ? "end" : "start");
 		return;
 	}
 	if (!chosen_number(c->initrd_start, c->initrd_start_len, "linux,initrd-start", &start) ||

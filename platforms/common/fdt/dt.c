@@ -96,8 +96,8 @@ unsigned boot_fdt_cpu_hwids(uint64_t *ids, unsigned max)
 		const char *status = fdt_prop_str(f, cpu, "status");
 		uint64_t id, unused;
 
-		if (!type || strcmp(type, "cpu") != 0 || (status && strcmp(status, "okay") != 0 &&
-		                                          strcmp(status, "ok") != 0))
+		if (!type || strcmp(type, "cpu") != 0 ||
+		    (status && strcmp(status, "okay") != 0 && strcmp(status, "ok") != 0))
 			continue;
 		if (fdt_reg_cells(f, cpu, ac, sc, 0, &id, &unused) < 0)
 			continue;
@@ -145,8 +145,7 @@ int boot_fdt_scan(boot_fdt_node_fn device)
 				boot_fdt_state.cpus = node;
 #endif
 			scan_timebase(f, node);
-		}
-		else if (depth == 1 && name_is(name, "chosen"))
+		} else if (depth == 1 && name_is(name, "chosen"))
 			scan_chosen(f, node);
 		else
 			device(f, node, parent->ac, parent->sc);

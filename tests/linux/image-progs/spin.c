@@ -31,7 +31,8 @@ static int fp_child(double seed)
 		ry = ry * 0.5 + rx * 1.25;
 		rx = rx + 1.0 / (i + 1);
 	}
-	return memcmp((const void *)&y, &ry, sizeof(ry)) || memcmp((const void *)&x, &rx, sizeof(rx));
+	return memcmp((const void *)&y, &ry, sizeof(ry)) ||
+	       memcmp((const void *)&x, &rx, sizeof(rx));
 }
 
 static const char *status(int st)

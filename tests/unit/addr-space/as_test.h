@@ -23,7 +23,8 @@ static inline enum as_visit as_test_collect(const struct as_area *a, void *ctx)
 	struct area_view *v = ctx;
 	while (v->end)
 		v++;
-	*v = (struct area_view){as_area_start(a), as_area_end(a), as_area_prot(a), as_area_flags(a)};
+	*v =
+	    (struct area_view){as_area_start(a), as_area_end(a), as_area_prot(a), as_area_flags(a)};
 	return AS_VISIT_NEXT;
 }
 

@@ -40,7 +40,8 @@ static void test_placement(void **state)
 	assert_int_equal(as_find_free(as, PG, 3 * PG, 0, &f), -EINVAL);
 	assert_int_equal(as_find_free(as, 0, PG, 0, &f), -EINVAL);
 	assert_int_equal(as_find_free(as, top, PG, 0, &f), -ENOMEM);
-	assert_int_equal(as_find_free(as, PG, (size_t)1 << (sizeof(size_t) * 8 - 1), 0, &f), -ENOMEM);
+	assert_int_equal(as_find_free(as, PG, (size_t)1 << (sizeof(size_t) * 8 - 1), 0, &f),
+	                 -ENOMEM);
 	/* A hint that does not fit below the top is ignored. */
 	assert_int_equal(as_map_anon(as, top - PG, 2 * PG, R, 0, &d), 0);
 	assert_int_equal(d, c - 2 * PG);
@@ -166,12 +167,14 @@ static void test_never_write(void **state)
 	(void)state;
 
 	assert_int_equal(as_create(&as), 0);
-	assert_int_equal(as_map_anon(as, 0x100000, 4 * PG, RW, AS_MAP_FIXED | AS_MAP_NEVER_WRITE, NULL),
-			 -EACCES);
+	assert_int_equal(
+	    as_map_anon(as, 0x100000, 4 * PG, RW, AS_MAP_FIXED | AS_MAP_NEVER_WRITE, NULL),
+	    -EACCES);
 	assert_int_equal(as_area_count(as), 0);
 	assert_int_equal(as_map_anon(as, 0x0fe000, 2 * PG, RW, AS_MAP_FIXED, NULL), 0);
-	assert_int_equal(as_map_anon(as, 0x100000, 4 * PG, R, AS_MAP_FIXED | AS_MAP_SHARED |
-				     AS_MAP_NEVER_WRITE, &a), 0);
+	assert_int_equal(as_map_anon(as, 0x100000, 4 * PG, R,
+	                             AS_MAP_FIXED | AS_MAP_SHARED | AS_MAP_NEVER_WRITE, &a),
+	                 0);
 	assert_int_equal(as_fault(as, a, AS_ACCESS_WRITE), -EACCES);
 	/* Other changes are fine, and split pieces keep the flag. */
 	assert_int_equal(as_protect(as, a + PG, PG, RX), 0);
@@ -218,12 +221,14 @@ static void test_many_areas_and_visit(void **state)
 	assert_int_equal(as_create(&as), 0);
 	/* 2000 areas of alternating protection (so they never merge). */
 	for (uintptr_t i = 0; i < 2000; i++)
-		assert_int_equal(as_map_anon(as, 0x100000 + i * PG, PG, i % 2 ? R : RW, AS_MAP_FIXED, NULL), 0);
+		assert_int_equal(
+		    as_map_anon(as, 0x100000 + i * PG, PG, i % 2 ? R : RW, AS_MAP_FIXED, NULL), 0);
 	assert_int_equal(as_area_count(as), 2000);
 	/* Lookups find the right one (the tree keeps it O(log n)). */
 	for (uintptr_t i = 0; i < 2000; i += 37) {
 		assert_int_equal(as_fault(as, 0x100000 + i * PG + 5, AS_ACCESS_READ), 0);
-		assert_int_equal(as_fault(as, 0x100000 + i * PG, AS_ACCESS_WRITE), i % 2 ? -EACCES : 0);
+		assert_int_equal(as_fault(as, 0x100000 + i * PG, AS_ACCESS_WRITE),
+		                 i % 2 ? -EACCES : 0);
 	}
 	/* Visit from the middle, unmapping odd pages, stopping at 0x400000. */
 	int seen = 0;
@@ -238,10 +243,10 @@ static void test_many_areas_and_visit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_placement),
-		cmocka_unit_test(test_split_and_merge),
-		cmocka_unit_test(test_never_write),
-		cmocka_unit_test(test_many_areas_and_visit),
+	    cmocka_unit_test(test_placement),
+	    cmocka_unit_test(test_split_and_merge),
+	    cmocka_unit_test(test_never_write),
+	    cmocka_unit_test(test_many_areas_and_visit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,7 @@
 #include "as_test.h"
 #include <string.h>
 
-#define RW (AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER)
+#define RW     (AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER)
 #define NPAGES 16
 
 struct obj {
@@ -43,7 +43,10 @@ static int obj_fault(struct as_area *a, uint64_t pgoff, unsigned access, paddr_t
 }
 
 static const struct as_backend obj_backend = {
-	.name = "test-obj", .open = obj_open, .close = obj_close, .fault = obj_fault,
+    .name = "test-obj",
+    .open = obj_open,
+    .close = obj_close,
+    .fault = obj_fault,
 };
 
 /* Attachments = the caller's own count for each successful as_map + opens - closes. */
@@ -116,11 +119,13 @@ static void test_open_close_balance(void **state)
 	assert_int_equal(as_create(&as), 0);
 
 	/* The first area: as_map calls no open(); the caller counts it. */
-	assert_int_equal(as_map(as, at, 8 * PG, RW, AS_MAP_SHARED | AS_MAP_FIXED, &obj_backend, &o, 4, NULL), 0);
+	assert_int_equal(
+	    as_map(as, at, 8 * PG, RW, AS_MAP_SHARED | AS_MAP_FIXED, &obj_backend, &o, 4, NULL), 0);
 	maps++;
 	assert_int_equal(o.opens, 0);
 	/* A failed map calls nothing. */
-	assert_int_equal(as_map(as, at, PG, RW, AS_MAP_FIXED_NOREPLACE, &obj_backend, &o, 0, NULL), -EEXIST);
+	assert_int_equal(as_map(as, at, PG, RW, AS_MAP_FIXED_NOREPLACE, &obj_backend, &o, 0, NULL),
+	                 -EEXIST);
 	assert_int_equal(o.opens + o.closes, 0);
 
 	/* Faults ask for pgoff + index; the space takes its own reference. */
@@ -161,11 +166,14 @@ static void test_open_close_balance(void **state)
 
 	/* FIXED replacement over part of one area and all of another: closes and a split. */
 	assert_int_equal(as_map_anon(child, at + PG, 5 * PG, RW, AS_MAP_FIXED, NULL), 0);
-	assert_int_equal(live(&o, maps), (int)(count_backend_areas(as) + count_backend_areas(child)));
+	assert_int_equal(live(&o, maps),
+	                 (int)(count_backend_areas(as) + count_backend_areas(child)));
 	assert_int_equal(count_backend_areas(child), 2); /* [at, at+1) and [at+6, at+7) pages */
 
 	/* A second attach, adjacent and equal: still two areas (no merging). */
-	assert_int_equal(as_map(as, at + 8 * PG, 2 * PG, RW, AS_MAP_SHARED | AS_MAP_FIXED, &obj_backend, &o, 12, NULL), 0);
+	assert_int_equal(as_map(as, at + 8 * PG, 2 * PG, RW, AS_MAP_SHARED | AS_MAP_FIXED,
+	                        &obj_backend, &o, 12, NULL),
+	                 0);
 	maps++;
 	assert_int_equal(count_backend_areas(as), 3);
 
@@ -195,14 +203,16 @@ static void test_backend_fault_errors(void **state)
 	obj_init(&o);
 	assert_int_equal(as_create(&as), 0);
 	/* An area running past the object's end: the fault fails, the copy helper says -EFAULT. */
-	assert_int_equal(as_map(as, 0, 4 * PG, RW, AS_MAP_SHARED, &obj_backend, &o, NPAGES - 2, &a), 0);
+	assert_int_equal(as_map(as, 0, 4 * PG, RW, AS_MAP_SHARED, &obj_backend, &o, NPAGES - 2, &a),
+	                 0);
 	assert_int_equal(as_fault(as, a + PG, AS_ACCESS_READ), 0);
 	assert_int_equal(as_fault(as, a + 2 * PG, AS_ACCESS_READ), -EFAULT);
 	char c = 'x';
 	assert_int_equal(as_copy_to_user(as, a + 2 * PG, &c, 1), -EFAULT);
 	/* POPULATE failing in the backend: the map fails, nothing opened or closed. */
-	assert_int_equal(as_map(as, 0, 4 * PG, RW, AS_MAP_SHARED | AS_MAP_POPULATE, &obj_backend, &o,
-				NPAGES - 1, NULL), -EFAULT);
+	assert_int_equal(as_map(as, 0, 4 * PG, RW, AS_MAP_SHARED | AS_MAP_POPULATE, &obj_backend,
+	                        &o, NPAGES - 1, NULL),
+	                 -EFAULT);
 	assert_int_equal(o.opens + o.closes, 0);
 	assert_int_equal(as_area_count(as), 1);
 	as_destroy(as);
@@ -212,7 +222,8 @@ static void test_backend_fault_errors(void **state)
 	assert_int_equal(page_free_count(), free0);
 }
 
-/* A backend whose fault() hands over a reference (a file: truncation may drop its own meanwhile). */
+/* A backend whose fault() hands over a reference (a file: truncation may drop its own meanwhile).
+ */
 static int ref_fault(struct as_area *a, uint64_t pgoff, unsigned access, paddr_t *pa)
 {
 	int rc = obj_fault(a, pgoff, access, pa);
@@ -223,8 +234,11 @@ static int ref_fault(struct as_area *a, uint64_t pgoff, unsigned access, paddr_t
 }
 
 static const struct as_backend ref_backend = {
-	.name = "test-ref", .open = obj_open, .close = obj_close, .fault = ref_fault,
-	.fault_gives_ref = true,
+    .name = "test-ref",
+    .open = obj_open,
+    .close = obj_close,
+    .fault = ref_fault,
+    .fault_gives_ref = true,
 };
 
 static void test_fault_gives_ref(void **state)
@@ -259,9 +273,9 @@ static void test_fault_gives_ref(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_open_close_balance),
-		cmocka_unit_test(test_backend_fault_errors),
-		cmocka_unit_test(test_fault_gives_ref),
+	    cmocka_unit_test(test_open_close_balance),
+	    cmocka_unit_test(test_backend_fault_errors),
+	    cmocka_unit_test(test_fault_gives_ref),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,7 +66,8 @@ static void test_populate(void **state)
 
 	assert_int_equal(as_create(&as), 0);
 	size_t before = page_free_count();
-	assert_int_equal(as_map_anon(as, 0x400000, 64 * PG, RW, AS_MAP_FIXED | AS_MAP_POPULATE, &a), 0);
+	assert_int_equal(as_map_anon(as, 0x400000, 64 * PG, RW, AS_MAP_FIXED | AS_MAP_POPULATE, &a),
+	                 0);
 	/* 64 frames, 2 tables, perhaps a heap page for the area. */
 	size_t after = page_free_count();
 	assert_true(before - after == 66 || before - after == 67);
@@ -79,7 +80,8 @@ static void test_populate(void **state)
 
 	/* Populating more than memory holds fails and leaves no trace. */
 	size_t left = page_free_count();
-	assert_int_equal(as_map_anon(as, 0x1000000, (left + 10) * PG, RW, AS_MAP_POPULATE, NULL), -ENOMEM);
+	assert_int_equal(as_map_anon(as, 0x1000000, (left + 10) * PG, RW, AS_MAP_POPULATE, NULL),
+	                 -ENOMEM);
 	assert_int_equal(page_free_count(), left);
 	assert_false(as_overlaps(as, 0x1000000, (left + 10) * PG));
 	assert_int_equal(as_area_count(as), 1);
@@ -140,7 +142,8 @@ static void test_user_copy(void **state)
 	assert_int_equal(as_copy_to_user(as, a, big, 1), -EFAULT);
 	assert_int_equal(as_copy_from_user(as, back, a + 100, 1), 0);
 	/* Kernel-only areas (no AS_PROT_USER) are not user memory. */
-	assert_int_equal(as_map_anon(as, 0x900000, PG, AS_PROT_READ | AS_PROT_WRITE, AS_MAP_FIXED, &k), 0);
+	assert_int_equal(
+	    as_map_anon(as, 0x900000, PG, AS_PROT_READ | AS_PROT_WRITE, AS_MAP_FIXED, &k), 0);
 	assert_int_equal(as_copy_to_user(as, k, big, 1), -EFAULT);
 	assert_int_equal(as_copy_from_user(as, back, k, 1), -EFAULT);
 	assert_int_equal(as_copy_to_user(as, a + PG, big, 0), 0);
@@ -163,7 +166,7 @@ static void test_trap_hook(void **state)
 	struct hal_fault f = {.addr = a + 8, .access = HAL_ACCESS_WRITE, .user = true};
 	as_activate(other);
 	assert_ptr_equal(as_active(), other);
-	assert_int_equal(fake_hal_root, 0 + fake_hal_root); /* switched (any root) */
+	assert_int_equal(fake_hal_root, 0 + fake_hal_root);    /* switched (any root) */
 	assert_int_equal(fake_hal_fault_handler(&f), -EFAULT); /* not mapped in the active space */
 	as_activate(as);
 	assert_int_equal(fake_hal_fault_handler(&f), 0);
@@ -183,11 +186,11 @@ static void test_trap_hook(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lazy_fill_and_permissions),
-		cmocka_unit_test(test_populate),
-		cmocka_unit_test(test_linear),
-		cmocka_unit_test(test_user_copy),
-		cmocka_unit_test(test_trap_hook),
+	    cmocka_unit_test(test_lazy_fill_and_permissions),
+	    cmocka_unit_test(test_populate),
+	    cmocka_unit_test(test_linear),
+	    cmocka_unit_test(test_user_copy),
+	    cmocka_unit_test(test_trap_hook),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

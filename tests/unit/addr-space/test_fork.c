@@ -120,8 +120,10 @@ static void test_fork_out_of_memory(void **state)
 	(void)state;
 
 	assert_int_equal(as_create(&p), 0);
-	assert_int_equal(as_map_anon(p, 0x400000, 8 * PG, RW, AS_MAP_FIXED | AS_MAP_POPULATE, &a), 0);
-	assert_int_equal(as_map_anon(p, 0x40000000, 8 * PG, RW, AS_MAP_FIXED | AS_MAP_POPULATE, NULL), 0);
+	assert_int_equal(as_map_anon(p, 0x400000, 8 * PG, RW, AS_MAP_FIXED | AS_MAP_POPULATE, &a),
+	                 0);
+	assert_int_equal(
+	    as_map_anon(p, 0x40000000, 8 * PG, RW, AS_MAP_FIXED | AS_MAP_POPULATE, NULL), 0);
 	put(p, a, "data");
 	for (size_t left = 0; left < 5; left++) { /* the child needs 5 table pages */
 		while (page_free_count() > left)
@@ -211,17 +213,20 @@ static void test_flushes_by_address(void **state)
 	as_activate(parent);
 	assert_int_equal(as_map_anon(parent, 0, 16 * PG, RW, 0, &a), 0);
 	assert_int_equal(as_map_anon(parent, a - 32 * PG, PG, RW, AS_MAP_FIXED, &b), 0);
-	assert_int_equal(as_fault(parent, a - 32 * PG, AS_ACCESS_WRITE), 0); /* keeps the leaf table */
+	assert_int_equal(as_fault(parent, a - 32 * PG, AS_ACCESS_WRITE),
+	                 0); /* keeps the leaf table */
 	assert_int_equal(as_fault(parent, a + 3 * PG, AS_ACCESS_WRITE), 0);
 	assert_int_equal(as_fault(parent, a + 4 * PG, AS_ACCESS_WRITE), 0);
 	fake_hal_flush_reset();
-	/* fork write-protects the parent's two filled pages of the area (and the other area's one). */
+	/* fork write-protects the parent's two filled pages of the area (and the other area's one).
+	 */
 	assert_int_equal(as_fork(parent, &child), 0);
 	assert_int_equal(fake_hal_flush_count, 2);
 	assert_int_equal(fake_hal_flush_log[0].kind, FAKE_FLUSH_RANGE);
 	assert_int_equal(fake_hal_flush_log[1].kind, FAKE_FLUSH_RANGE);
-	assert_true((fake_hal_flush_log[0].va == a + 3 * PG && fake_hal_flush_log[0].len == 2 * PG) ||
-		    (fake_hal_flush_log[1].va == a + 3 * PG && fake_hal_flush_log[1].len == 2 * PG));
+	assert_true(
+	    (fake_hal_flush_log[0].va == a + 3 * PG && fake_hal_flush_log[0].len == 2 * PG) ||
+	    (fake_hal_flush_log[1].va == a + 3 * PG && fake_hal_flush_log[1].len == 2 * PG));
 	fake_hal_flush_reset();
 	/* A write to a shared page: the parent gets its own copy, that page flushed. */
 	assert_int_equal(as_fault(parent, a + 4 * PG, AS_ACCESS_WRITE), 0);
@@ -245,11 +250,11 @@ static void test_flushes_by_address(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_private_pages_are_copy_on_write),
-		cmocka_unit_test(test_shared_pages_stay_shared),
-		cmocka_unit_test(test_fork_out_of_memory),
-		cmocka_unit_test(test_resident_pages),
-		cmocka_unit_test(test_flushes_by_address),
+	    cmocka_unit_test(test_private_pages_are_copy_on_write),
+	    cmocka_unit_test(test_shared_pages_stay_shared),
+	    cmocka_unit_test(test_fork_out_of_memory),
+	    cmocka_unit_test(test_resident_pages),
+	    cmocka_unit_test(test_flushes_by_address),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,10 +25,8 @@ struct page_model {
 static struct page_model model[NPAGES];
 
 static const unsigned prots[] = {
-	AS_PROT_READ | AS_PROT_USER,
-	AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
-	AS_PROT_NONE,
-	AS_PROT_READ | AS_PROT_WRITE, /* kernel-only: not user memory */
+    AS_PROT_READ | AS_PROT_USER, AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER, AS_PROT_NONE,
+    AS_PROT_READ | AS_PROT_WRITE, /* kernel-only: not user memory */
 };
 
 static enum as_visit check_area(const struct as_area *a, void *ctx)
@@ -105,8 +103,9 @@ static void test_random_against_model(void **state)
 		seed = (unsigned)strtoul(getenv("KIT_RANDOM_SEED"), NULL, 0);
 	if (getenv("KIT_RANDOM_STEPS"))
 		steps = (unsigned)strtoul(getenv("KIT_RANDOM_STEPS"), NULL, 0);
-	fprintf(stderr, "addr-space random: seed %u, %u steps (KIT_RANDOM_SEED / KIT_RANDOM_STEPS)\n", seed,
-		steps);
+	fprintf(stderr,
+	        "addr-space random: seed %u, %u steps (KIT_RANDOM_SEED / KIT_RANDOM_STEPS)\n", seed,
+	        steps);
 	srand(seed);
 	size_t free0 = as_test_ram(32);
 	memset(model, 0, sizeof(model));
@@ -121,7 +120,8 @@ static void test_random_against_model(void **state)
 		int rc;
 
 		if (op < 20) {
-			rc = as_map_anon(as, va, len, prot, AS_MAP_FIXED | (rand() % 4 ? 0 : AS_MAP_POPULATE), NULL);
+			rc = as_map_anon(as, va, len, prot,
+			                 AS_MAP_FIXED | (rand() % 4 ? 0 : AS_MAP_POPULATE), NULL);
 			assert_int_equal(rc, 0);
 			model_set(va, len, true, prot, false);
 			counts[0]++;
@@ -129,7 +129,8 @@ static void test_random_against_model(void **state)
 			uintptr_t got;
 			rc = as_map_anon(as, va, len, prot, 0, &got);
 			assert_int_equal(rc, 0);
-			/* A free hint is taken as it is; otherwise top-down from the top, far above the window. */
+			/* A free hint is taken as it is; otherwise top-down from the top, far above
+			 * the window. */
 			if (!model_any_mapped(va, len)) {
 				assert_int_equal(got, va);
 				model_set(got, len, true, prot, false);
@@ -155,7 +156,8 @@ static void test_random_against_model(void **state)
 			struct page_model *m = &model[(va - BASE) / PG];
 			unsigned char v = (unsigned char)(1 + rand() % 255);
 			rc = as_copy_to_user(as, va, &v, 1);
-			bool ok = m->mapped && (m->prot & AS_PROT_WRITE) && (m->prot & AS_PROT_USER);
+			bool ok =
+			    m->mapped && (m->prot & AS_PROT_WRITE) && (m->prot & AS_PROT_USER);
 			assert_int_equal(rc, ok ? 0 : -EFAULT);
 			if (ok)
 				m->val = v;
@@ -166,16 +168,19 @@ static void test_random_against_model(void **state)
 			unsigned access = rand() % 2 ? AS_ACCESS_READ : AS_ACCESS_WRITE;
 			if (rand() % 2) {
 				rc = as_copy_from_user(as, &v, va, 1);
-				bool ok = m->mapped && (m->prot & AS_PROT_READ) && (m->prot & AS_PROT_USER);
+				bool ok = m->mapped && (m->prot & AS_PROT_READ) &&
+				          (m->prot & AS_PROT_USER);
 				assert_int_equal(rc, ok ? 0 : -EFAULT);
 				if (ok)
 					assert_int_equal(v, m->val);
 			} else {
 				rc = as_fault(as, va, access);
 				int want = !m->mapped ? -EFAULT
-					 : (access == AS_ACCESS_WRITE ? !(m->prot & AS_PROT_WRITE)
-								      : !(m->prot & (AS_PROT_READ | AS_PROT_WRITE)))
-						 ? -EACCES : 0;
+				           : (access == AS_ACCESS_WRITE
+				                  ? !(m->prot & AS_PROT_WRITE)
+				                  : !(m->prot & (AS_PROT_READ | AS_PROT_WRITE)))
+				               ? -EACCES
+				               : 0;
 				assert_int_equal(rc, want);
 			}
 			counts[5]++;
@@ -184,7 +189,8 @@ static void test_random_against_model(void **state)
 			assert_int_equal(as_fork(as, &child), 0);
 			compare(child);
 			if (rand() % 2) {
-				as_destroy(as); /* go on in the child: its pages are the copy-on-write ones */
+				as_destroy(as); /* go on in the child: its pages are the
+				                   copy-on-write ones */
 				as = child;
 			} else {
 				/* Write through the child; the parent must not see it. */
@@ -196,9 +202,10 @@ static void test_random_against_model(void **state)
 		}
 		compare(as);
 	}
-	fprintf(stderr, "addr-space random: %u fixed maps, %u hinted maps, %u unmaps, %u protects, "
-		"%u writes, %u reads/faults, %u forks\n", counts[0], counts[1], counts[2], counts[3],
-		counts[4], counts[5], counts[6]);
+	fprintf(stderr,
+	        "addr-space random: %u fixed maps, %u hinted maps, %u unmaps, %u protects, "
+	        "%u writes, %u reads/faults, %u forks\n",
+	        counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6]);
 	as_destroy(as);
 	assert_int_equal(page_free_count(), free0);
 }
@@ -206,7 +213,7 @@ static void test_random_against_model(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_random_against_model),
+	    cmocka_unit_test(test_random_against_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,19 +21,20 @@
 #include <page-alloc/page_alloc.h>
 
 /* fake_page_alloc.c */
-long fake_frames_live(void);     /* frames allocated and not yet freed */
-long fake_heap_live(void);       /* kmalloc blocks not yet freed */
-void fake_fail_frames_after(long n); /* n more frame allocations succeed, then all fail; -1: never */
-void fake_fail_heap_after(long n);   /* the same for kmalloc & co. */
-long fake_heap_allocs(void);     /* kmalloc calls so far (to sweep failure points) */
+long fake_frames_live(void); /* frames allocated and not yet freed */
+long fake_heap_live(void);   /* kmalloc blocks not yet freed */
+void fake_fail_frames_after(
+    long n);                       /* n more frame allocations succeed, then all fail; -1: never */
+void fake_fail_heap_after(long n); /* the same for kmalloc & co. */
+long fake_heap_allocs(void);       /* kmalloc calls so far (to sweep failure points) */
 
 /* fake_addr_space.c: [FAKE_USER_BASE, FAKE_USER_TOP) is the user range. */
 #define FAKE_USER_BASE 0x10000ul
 #define FAKE_USER_TOP  (1ul << 38)
 size_t fake_as_mapped_pages(struct addr_space *as);
-unsigned fake_as_last_map_flags(void);   /* flags of the last successful as_map() */
-void fake_as_fail_next_map(int err);     /* the next as_map() fails with err (0: off) */
-long fake_as_live(void);                 /* spaces not yet destroyed */
+unsigned fake_as_last_map_flags(void); /* flags of the last successful as_map() */
+void fake_as_fail_next_map(int err);   /* the next as_map() fails with err (0: off) */
+long fake_as_live(void);               /* spaces not yet destroyed */
 
 /* fake_env.c: the shm_ops ipc-shm runs with, and the lock-order checker. */
 extern const struct shm_ops fake_shm_ops;

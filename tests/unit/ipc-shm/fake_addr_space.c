@@ -175,7 +175,7 @@ static void unmap_locked(struct addr_space *as, uintptr_t start, uintptr_t end)
 }
 
 static int find_free_locked(struct addr_space *as, size_t len, size_t align, uintptr_t hint,
-			    uintptr_t *out)
+                            uintptr_t *out)
 {
 	uintptr_t at = ALIGN_UP(MAX(hint, FAKE_USER_BASE), align);
 
@@ -246,7 +246,7 @@ void as_destroy(struct addr_space *as)
 }
 
 int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, unsigned flags,
-	   const struct as_backend *backend, void *priv, uint64_t pgoff, uintptr_t *out)
+           const struct as_backend *backend, void *priv, uint64_t pgoff, uintptr_t *out)
 {
 	bool fixed = flags & (AS_MAP_FIXED | AS_MAP_FIXED_NOREPLACE);
 	struct as_area *a;
@@ -277,8 +277,14 @@ int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, uns
 	if (err)
 		goto out;
 	a = xcalloc(1, sizeof(*a));
-	*a = (struct as_area){.start = addr, .end = addr + len, .prot = prot, .flags = flags,
-			      .backend = backend, .priv = priv, .pgoff = pgoff, .as = as};
+	*a = (struct as_area){.start = addr,
+	                      .end = addr + len,
+	                      .prot = prot,
+	                      .flags = flags,
+	                      .backend = backend,
+	                      .priv = priv,
+	                      .pgoff = pgoff,
+	                      .as = as};
 	area_link(as, a);
 	pthread_mutex_lock(&globals_mu);
 	last_map_flags = flags;

@@ -51,7 +51,7 @@ void fake_lock_acquire(struct fake_lock *l)
 {
 	if (nheld && held[nheld - 1] >= l->rank) {
 		fprintf(stderr, "lock checker: %s (rank %d) taken while holding rank %d\n", l->name,
-			l->rank, held[nheld - 1]);
+		        l->rank, held[nheld - 1]);
 		abort();
 	}
 	if (nheld == MAX_HELD)
@@ -75,7 +75,8 @@ void fake_lock_release(struct fake_lock *l)
 
 bool fake_lock_held(struct fake_lock *l)
 {
-	return __atomic_load_n(&l->owned, __ATOMIC_ACQUIRE) && pthread_equal(l->owner, pthread_self());
+	return __atomic_load_n(&l->owned, __ATOMIC_ACQUIRE) &&
+	       pthread_equal(l->owner, pthread_self());
 }
 
 long fake_locks_live(void)
@@ -132,13 +133,13 @@ static int32_t env_current_pid(void *ctx)
 }
 
 const struct shm_ops fake_shm_ops = {
-	.lock_create = env_lock_create,
-	.lock_destroy = env_lock_destroy,
-	.lock = env_lock,
-	.unlock = env_unlock,
-	.now = env_now,
-	.current_pid = env_current_pid,
-	.held = env_held,
+    .lock_create = env_lock_create,
+    .lock_destroy = env_lock_destroy,
+    .lock = env_lock,
+    .unlock = env_unlock,
+    .now = env_now,
+    .current_pid = env_current_pid,
+    .held = env_held,
 };
 
 void fake_set_time(int64_t seconds)
@@ -267,10 +268,10 @@ int p_peek(struct fake_proc *p, uintptr_t va, uint8_t *v)
 bool fake_all_clean(void)
 {
 	bool clean = fake_frames_live() == 0 && fake_heap_live() == 0 && fake_locks_live() == 0 &&
-		     fake_as_live() == 0;
+	             fake_as_live() == 0;
 
 	if (!clean)
 		fprintf(stderr, "left over: %ld frames, %ld heap blocks, %ld locks, %ld spaces\n",
-			fake_frames_live(), fake_heap_live(), fake_locks_live(), fake_as_live());
+		        fake_frames_live(), fake_heap_live(), fake_locks_live(), fake_as_live());
 	return clean;
 }

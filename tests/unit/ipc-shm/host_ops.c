@@ -48,7 +48,8 @@ static void host_unlock(void *ctx, void *lock)
 	pthread_mutex_unlock(lock);
 }
 
-/* Seconds of realtime, read the way Linux's shm reads them (ktime_get_real_seconds: the tick's copy). */
+/* Seconds of realtime, read the way Linux's shm reads them (ktime_get_real_seconds: the tick's
+ * copy). */
 static int64_t host_now(void *ctx)
 {
 	struct timespec ts;
@@ -65,12 +66,12 @@ static int32_t host_current_pid(void *ctx)
 }
 
 const struct shm_ops host_shm_ops = {
-	.lock_create = host_lock_create,
-	.lock_destroy = host_lock_destroy,
-	.lock = host_lock,
-	.unlock = host_unlock,
-	.now = host_now,
-	.current_pid = host_current_pid,
+    .lock_create = host_lock_create,
+    .lock_destroy = host_lock_destroy,
+    .lock = host_lock,
+    .unlock = host_unlock,
+    .now = host_now,
+    .current_pid = host_current_pid,
 };
 
 void host_shm_set_pid(int32_t pid)

@@ -8,8 +8,7 @@
 #include <linux/shm.h>
 #include "linux_abi.h"
 
-const struct linux_abi_field linux_abi_fields[] = {
-	LINUX_ABI_FIELDS(LINUX_ABI_FIELD) LINUX_ABI_STRUCTS(LINUX_ABI_SIZE)
-};
+const struct linux_abi_field linux_abi_fields[] = {LINUX_ABI_FIELDS(LINUX_ABI_FIELD)
+                                                       LINUX_ABI_STRUCTS(LINUX_ABI_SIZE)};
 
 const long linux_abi_values[] = {LINUX_ABI_VALUES(LINUX_ABI_VALUE)};

@@ -15,10 +15,10 @@
 #include <string.h>
 
 const struct m_profile profiles[] = {
-	{0, 0, 0, ALL_CAPS, 0},
-	{1000, 1000, 0, 0, 1ul << 20},
-	{1001, 1000, 0, 0, 0},
-	{2000, 2000, 1000, 0, 1ul << 20},
+    {0, 0, 0, ALL_CAPS, 0},
+    {1000, 1000, 0, 0, 1ul << 20},
+    {1001, 1000, 0, 0, 0},
+    {2000, 2000, 1000, 0, 1ul << 20},
 };
 
 void fail(struct model *m, const char *file, int line, const char *fmt, ...)
@@ -32,7 +32,6 @@ void fail(struct model *m, const char *file, int line, const char *fmt, ...)
 	fputc('\n', stderr);
 	abort();
 }
-
 
 /* A mixed-radix reader over the operation's 64 random bits. */
 unsigned take(uint64_t *r, unsigned n)
@@ -183,7 +182,8 @@ unsigned m_pieces(const struct m_att *a)
 	unsigned n = 0;
 
 	for (unsigned p = 0; p < a->npages; p++)
-		if ((a->mapped >> p & 1) && (p == 0 || !(a->mapped >> (p - 1) & 1) || (a->bound >> p & 1)))
+		if ((a->mapped >> p & 1) &&
+		    (p == 0 || !(a->mapped >> (p - 1) & 1) || (a->bound >> p & 1)))
 			n++;
 	return n;
 }
@@ -249,7 +249,7 @@ void m_unmap_range(struct model *m, struct m_proc *p, uintptr_t addr, uintptr_t 
 		if (!a->used || addr >= end || addr + len <= a->base)
 			continue;
 		m_unmap_pages(m, a, addr > a->base ? (unsigned)((addr - a->base) / P) : 0,
-			      (unsigned)((MIN(addr + len, end) - a->base) / P), p->fp.c.pid);
+		              (unsigned)((MIN(addr + len, end) - a->base) / P), p->fp.c.pid);
 	}
 }
 
@@ -333,7 +333,7 @@ static void m_spawn(struct model *m, struct m_proc *p, unsigned profile)
 	p->alive = true;
 	p->serial = ++m->serials;
 	fake_proc_init(&p->fp, (int32_t)(1000 + p->serial), profiles[profile].uid,
-		       profiles[profile].gid);
+	               profiles[profile].gid);
 	p->fp.c.caps = profiles[profile].caps;
 	p->fp.c.memlock_limit = profiles[profile].memlock;
 	p->fp.c.uid = profiles[profile].uid;
@@ -346,9 +346,13 @@ static void m_spawn(struct model *m, struct m_proc *p, unsigned profile)
 static void m_fill_stat(const struct m_seg *s, struct shmid64_ds *ds)
 {
 	memset(ds, 0, sizeof(*ds));
-	ds->shm_perm = (struct ipc64_perm){.key = s->key, .uid = s->uid, .gid = s->gid,
-					   .cuid = s->cuid, .cgid = s->cgid, .mode = s->mode,
-					   .seq = (uint16_t)(s->id / 32768)};
+	ds->shm_perm = (struct ipc64_perm){.key = s->key,
+	                                   .uid = s->uid,
+	                                   .gid = s->gid,
+	                                   .cuid = s->cuid,
+	                                   .cgid = s->cgid,
+	                                   .mode = s->mode,
+	                                   .seq = (uint16_t)(s->id / 32768)};
 	ds->shm_segsz = s->size;
 	ds->shm_atime = (long)s->atime;
 	ds->shm_dtime = (long)s->dtime;
@@ -400,10 +404,12 @@ static void m_check_all(struct model *m)
 		}
 		for (int p = 0; p < NPROC; p++)
 			for (int a = 0; a < NATT; a++)
-				if (m->proc[p].alive && m->proc[p].att[a].used && m->proc[p].att[a].seg == i)
+				if (m->proc[p].alive && m->proc[p].att[a].used &&
+				    m->proc[p].att[a].seg == i)
 					pieces += m_pieces(&m->proc[p].att[a]);
 		if (pieces != s->nattch)
-			fail(m, __FILE__, __LINE__, "model inconsistent: %lu pieces, nattch %lu", pieces, s->nattch);
+			fail(m, __FILE__, __LINE__, "model inconsistent: %lu pieces, nattch %lu",
+			     pieces, s->nattch);
 		EXPECT(m, shm_ctl(m->ns, &root, s->id, IPC_STAT, &ds), 0);
 		m_expect_stat(m, s, &ds);
 		rss += (unsigned long)__builtin_popcount(s->touched);

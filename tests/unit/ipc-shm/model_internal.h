@@ -8,16 +8,16 @@
 #include "model.h"
 #include "fake.h"
 
-#define P         PAGE_SIZE
-#define NPROC     4
-#define NSEG      48
-#define NATT      16
-#define MAXPG     8
-#define IDS       CONFIG_IPC_SHM_IDS
-#define WIN       (FAKE_USER_BASE + 0x40000) /* explicit attach addresses: WIN + k pages */
-#define WINPAGES  24
-#define OFF       17 /* the byte of each page that is written and read */
-#define ALL_CAPS  (SHM_CAP_IPC_OWNER | SHM_CAP_SYS_ADMIN | SHM_CAP_IPC_LOCK)
+#define P        PAGE_SIZE
+#define NPROC    4
+#define NSEG     48
+#define NATT     16
+#define MAXPG    8
+#define IDS      CONFIG_IPC_SHM_IDS
+#define WIN      (FAKE_USER_BASE + 0x40000) /* explicit attach addresses: WIN + k pages */
+#define WINPAGES 24
+#define OFF      17 /* the byte of each page that is written and read */
+#define ALL_CAPS (SHM_CAP_IPC_OWNER | SHM_CAP_SYS_ADMIN | SHM_CAP_IPC_LOCK)
 
 struct m_seg {
 	bool live;
@@ -33,7 +33,7 @@ struct m_seg {
 	bool orphan;
 	uint32_t touched; /* pages that have a frame */
 	uint8_t data[MAXPG];
-	bool dropped; /* lost attach counts in this operation */
+	bool dropped;      /* lost attach counts in this operation */
 	bool lock_charged; /* SHM_LOCK charged lock_uid's locked pages */
 	uint32_t lock_uid;
 };
@@ -83,11 +83,11 @@ struct m_profile {
 };
 extern const struct m_profile profiles[4];
 
-#define EXPECT(m, got, want)                                                                  \
-	do {                                                                                  \
-		long long g_ = (long long)(got), w_ = (long long)(want);                      \
-		if (g_ != w_)                                                                 \
-			fail(m, __FILE__, __LINE__, "%s is %lld, expected %lld", #got, g_, w_);          \
+#define EXPECT(m, got, want)                                                                       \
+	do {                                                                                       \
+		long long g_ = (long long)(got), w_ = (long long)(want);                           \
+		if (g_ != w_)                                                                      \
+			fail(m, __FILE__, __LINE__, "%s is %lld, expected %lld", #got, g_, w_);    \
 	} while (0)
 
 void fail(struct model *m, const char *file, int line, const char *fmt, ...);

@@ -15,13 +15,13 @@ void op_get(struct model *m, struct m_proc *p, uint64_t *r)
 	int32_t key = (int32_t)take(r, 4);
 	size_t size = sizes[take(r, ARRAY_SIZE(sizes))];
 	int flags = modes[take(r, ARRAY_SIZE(modes))] | (take(r, 4) ? IPC_CREAT : 0) |
-		    (take(r, 3) ? 0 : IPC_EXCL);
+	            (take(r, 3) ? 0 : IPC_EXCL);
 	struct m_seg *s = NULL, *n = NULL;
 	int want, got, idx = -1;
 	unsigned seq = 0;
 
 	snprintf(m->what, sizeof(m->what), "get pid %d key %d size %zu flags %#o", p->fp.c.pid, key,
-		 size, flags);
+	         size, flags);
 	if (m_live(m) == NSEG)
 		return;
 	for (int i = 0; key && i < NSEG; i++)
@@ -40,7 +40,7 @@ void op_get(struct model *m, struct m_proc *p, uint64_t *r)
 	else if (size < 1 || size > m->lim.shmmax)
 		want = -EINVAL;
 	else if (m->tot + (size + P - 1) / P > m->lim.shmall ||
-		 m->in_use >= (int)MIN(m->lim.shmmni, (unsigned long)IDS))
+	         m->in_use >= (int)MIN(m->lim.shmmni, (unsigned long)IDS))
 		want = -ENOSPC;
 	else
 		want = m_next_id(m, &idx, &seq);
@@ -52,11 +52,19 @@ void op_get(struct model *m, struct m_proc *p, uint64_t *r)
 	for (int i = 0; i < NSEG && !n; i++)
 		if (!m->seg[i].live)
 			n = &m->seg[i];
-	*n = (struct m_seg){.live = true, .id = got, .key = key, .size = size,
-			    .npages = (unsigned)((size + P - 1) / P), .mode = (unsigned)flags & 0777,
-			    .uid = p->fp.c.euid, .cuid = p->fp.c.euid, .gid = p->fp.c.egid,
-			    .cgid = p->fp.c.egid, .cpid = p->fp.c.pid, .ctime = m->now,
-			    .creator = p->serial};
+	*n = (struct m_seg){.live = true,
+	                    .id = got,
+	                    .key = key,
+	                    .size = size,
+	                    .npages = (unsigned)((size + P - 1) / P),
+	                    .mode = (unsigned)flags & 0777,
+	                    .uid = p->fp.c.euid,
+	                    .cuid = p->fp.c.euid,
+	                    .gid = p->fp.c.egid,
+	                    .cgid = p->fp.c.egid,
+	                    .cpid = p->fp.c.pid,
+	                    .ctime = m->now,
+	                    .creator = p->serial};
 	m->used[idx] = true;
 	m->in_use++;
 	m->next_idx = idx + 1;
@@ -67,7 +75,7 @@ void op_get(struct model *m, struct m_proc *p, uint64_t *r)
 
 /* shmat's expected result, with no side effect; *fixed_at is the address for a fixed one. */
 static int m_at_expect(struct model *m, struct m_proc *p, int id, uintptr_t addr, int flags,
-		       struct m_seg **sp, uintptr_t *fixed_at, bool *fixed)
+                       struct m_seg **sp, uintptr_t *fixed_at, bool *fixed)
 {
 	unsigned want = flags & SHM_RDONLY ? 0444 : 0666;
 	struct m_seg *s;
@@ -108,12 +116,28 @@ static int m_at_expect(struct model *m, struct m_proc *p, int id, uintptr_t addr
 
 void op_at(struct model *m, struct m_proc *p, uint64_t *r)
 {
-	static const int flagbits[] = {0, 0, 0, SHM_RDONLY, SHM_RND, SHM_RDONLY | SHM_EXEC, SHM_EXEC,
-				       SHM_REMAP, SHM_REMAP | SHM_RND, SHM_RDONLY | SHM_REMAP};
+	static const int flagbits[] = {0,
+	                               0,
+	                               0,
+	                               SHM_RDONLY,
+	                               SHM_RND,
+	                               SHM_RDONLY | SHM_EXEC,
+	                               SHM_EXEC,
+	                               SHM_REMAP,
+	                               SHM_REMAP | SHM_RND,
+	                               SHM_RDONLY | SHM_REMAP};
 	int id = m_pick_id(m, r), flags = flagbits[take(r, ARRAY_SIZE(flagbits))];
 	unsigned k = take(r, WINPAGES), where = take(r, 10);
-	uintptr_t addrs[] = {0, 0, 0, 0, WIN + k * P, WIN + k * P, WIN + k * P + 5,
-			     FAKE_USER_TOP - (k % 4 + 1) * P, FAKE_USER_BASE - P, 7};
+	uintptr_t addrs[] = {0,
+	                     0,
+	                     0,
+	                     0,
+	                     WIN + k * P,
+	                     WIN + k * P,
+	                     WIN + k * P + 5,
+	                     FAKE_USER_TOP - (k % 4 + 1) * P,
+	                     FAKE_USER_BASE - P,
+	                     7};
 	uintptr_t addr = addrs[where], at = 0;
 	struct m_att *a = m_free_att(p);
 	struct m_seg *s;
@@ -122,7 +146,7 @@ void op_at(struct model *m, struct m_proc *p, uint64_t *r)
 	int want;
 
 	snprintf(m->what, sizeof(m->what), "at pid %d id %d addr %#lx flags %#o", p->fp.c.pid, id,
-		 (unsigned long)addr, flags);
+	         (unsigned long)addr, flags);
 	if (!a)
 		return;
 	want = m_at_expect(m, p, id, addr, flags, &s, &at, &fixed);
@@ -142,9 +166,12 @@ void op_at(struct model *m, struct m_proc *p, uint64_t *r)
 		m_unmap_range(m, p, (uintptr_t)got, (uintptr_t)s->npages * P);
 	else if (m_overlaps(p, (uintptr_t)got, s->size))
 		fail(m, __FILE__, __LINE__, "attached over a mapping at %#lx", (unsigned long)got);
-	*a = (struct m_att){.used = true, .seg = (int)(s - m->seg), .base = (uintptr_t)got,
-			    .npages = s->npages, .mapped = (1u << s->npages) - 1,
-			    .ro = flags & SHM_RDONLY ? (1u << s->npages) - 1 : 0};
+	*a = (struct m_att){.used = true,
+	                    .seg = (int)(s - m->seg),
+	                    .base = (uintptr_t)got,
+	                    .npages = s->npages,
+	                    .mapped = (1u << s->npages) - 1,
+	                    .ro = flags & SHM_RDONLY ? (1u << s->npages) - 1 : 0};
 	m_opened(m, s, 1, p->fp.c.pid);
 }
 
@@ -187,7 +214,7 @@ void op_dt(struct model *m, struct m_proc *p, uint64_t *r)
 void op_ctl(struct model *m, struct m_proc *p, uint64_t *r)
 {
 	static const int cmds[] = {IPC_STAT, SHM_STAT, SHM_STAT_ANY, IPC_SET, IPC_RMID, IPC_INFO,
-				   SHM_INFO, SHM_LOCK, SHM_UNLOCK, 99, -1};
+	                           SHM_INFO, SHM_LOCK, SHM_UNLOCK,   99,      -1};
 	static const uint32_t ids[] = {0, 1000, 2000, (uint32_t)-1};
 	int cmd = cmds[take(r, ARRAY_SIZE(cmds))], id = m_pick_id(m, r), want = 0, got;
 	union {
@@ -196,8 +223,9 @@ void op_ctl(struct model *m, struct m_proc *p, uint64_t *r)
 		struct shm_info usage;
 	} b;
 	const struct shm_caller *c = &p->fp.c;
-	struct m_seg *s = id < 0 ? NULL : cmd == SHM_STAT || cmd == SHM_STAT_ANY ? m_by_idx(m, id % 32768)
-									  : m_by_id(m, id);
+	struct m_seg *s = id < 0                                   ? NULL
+	                  : cmd == SHM_STAT || cmd == SHM_STAT_ANY ? m_by_idx(m, id % 32768)
+	                                                           : m_by_id(m, id);
 
 	memset(&b, 0, sizeof(b));
 	b.ds.shm_perm.uid = ids[take(r, 4)];
@@ -226,16 +254,18 @@ void op_ctl(struct model *m, struct m_proc *p, uint64_t *r)
 		want = -EINVAL;
 	else if ((cmd == IPC_STAT || cmd == SHM_STAT) && !m_perm(s, c, 0444))
 		want = -EACCES;
-	else if ((cmd == IPC_SET || cmd == IPC_RMID) && !m_owner(s, c) && !(c->caps & SHM_CAP_SYS_ADMIN))
+	else if ((cmd == IPC_SET || cmd == IPC_RMID) && !m_owner(s, c) &&
+	         !(c->caps & SHM_CAP_SYS_ADMIN))
 		want = -EPERM;
 	else if ((cmd == SHM_LOCK || cmd == SHM_UNLOCK) && !(c->caps & SHM_CAP_IPC_LOCK) &&
-		 (!m_owner(s, c) || (cmd == SHM_LOCK && !c->memlock_limit)))
+	         (!m_owner(s, c) || (cmd == SHM_LOCK && !c->memlock_limit)))
 		want = -EPERM;
 	else if (cmd == SHM_LOCK && !s->lock_charged && !(c->caps & SHM_CAP_IPC_LOCK) &&
-		 *m_locked(m, c->uid) + s->npages >
-			 (c->memlock_limit == ~0ul ? ~0ul : c->memlock_limit >> 12))
+	         *m_locked(m, c->uid) + s->npages >
+	             (c->memlock_limit == ~0ul ? ~0ul : c->memlock_limit >> 12))
 		want = -ENOMEM;
-	else if (cmd == IPC_SET && (b.ds.shm_perm.uid == (uint32_t)-1 || b.ds.shm_perm.gid == (uint32_t)-1))
+	else if (cmd == IPC_SET &&
+	         (b.ds.shm_perm.uid == (uint32_t)-1 || b.ds.shm_perm.gid == (uint32_t)-1))
 		want = -EINVAL;
 	else if (cmd == SHM_STAT || cmd == SHM_STAT_ANY)
 		want = s->id;
@@ -291,7 +321,7 @@ void op_touch(struct model *m, struct m_proc *p, uint64_t *r)
 	s = &m->seg[a->seg];
 	va = a->base + (uintptr_t)pg * P + OFF;
 	snprintf(m->what, sizeof(m->what), "%s pid %d va %#lx", write ? "write" : "read",
-		 p->fp.c.pid, (unsigned long)va);
+	         p->fp.c.pid, (unsigned long)va);
 	if (write && (a->ro >> pg & 1)) {
 		EXPECT(m, p_poke(&p->fp, va, v), -EFAULT);
 		return;
@@ -317,7 +347,7 @@ void op_split(struct model *m, struct m_proc *p, uint64_t *r, bool unmap)
 		return;
 	va = a->base + (uintptr_t)pg * P;
 	snprintf(m->what, sizeof(m->what), "%s pid %d va %#lx", unmap ? "munmap" : "mprotect",
-		 p->fp.c.pid, (unsigned long)va);
+	         p->fp.c.pid, (unsigned long)va);
 	fake_set_pid(p->fp.c.pid);
 	if (unmap) {
 		EXPECT(m, as_unmap(p->fp.c.as, va, P), 0);
@@ -397,7 +427,7 @@ void op_limits(struct model *m, uint64_t *r)
 		break;
 	}
 	snprintf(m->what, sizeof(m->what), "limits mni %lu all %lu max %lu forced %d",
-		 m->lim.shmmni, m->lim.shmall, m->lim.shmmax, m->lim.rmid_forced);
+	         m->lim.shmmni, m->lim.shmall, m->lim.shmmax, m->lim.rmid_forced);
 	if (m->lim.shmmni > IDS) {
 		EXPECT(m, shm_ns_set_limits(m->ns, &m->lim), -EINVAL);
 		m->lim = old;
@@ -408,4 +438,3 @@ void op_limits(struct model *m, uint64_t *r)
 		if (m->seg[i].live && m->seg[i].orphan && m->seg[i].nattch == 0)
 			m_destroy(m, &m->seg[i]);
 }
-

@@ -4,7 +4,7 @@
 #include <klib/errno.h>
 #include <string.h>
 
-#define P PAGE_SIZE
+#define P    PAGE_SIZE
 #define BASE (FAKE_USER_BASE + 0x100000)
 
 static struct shm_ns *ns;
@@ -277,20 +277,20 @@ static void test_at_fault_without_memory_fails_and_retries(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_at_negative_id_is_einval),
-		T(test_at_unaligned_address_without_shm_rnd_is_einval),
-		T(test_at_shm_rnd_rounds_down_to_shmlba),
-		T(test_at_shm_remap_with_null_or_rounded_to_zero_address_is_einval),
-		T(test_at_overlap_without_remap_is_einval_with_remap_replaces),
-		T(test_at_permissions_r_for_rdonly_rw_otherwise_x_for_exec),
-		T(test_at_rdonly_attachment_never_becomes_writable),
-		T(test_at_one_process_attaches_many_times_each_counts),
-		T(test_at_marked_segment_can_still_be_attached_by_id),
-		T(test_at_failed_attach_changes_nothing),
-		T(test_at_updates_atime_and_lpid),
-		T(test_at_beyond_user_top_is_enomem_below_user_base_is_eperm),
-		T(test_at_large_segment_maps_lazily_with_huge_pages_where_aligned),
-		T(test_at_fault_without_memory_fails_and_retries),
+	    T(test_at_negative_id_is_einval),
+	    T(test_at_unaligned_address_without_shm_rnd_is_einval),
+	    T(test_at_shm_rnd_rounds_down_to_shmlba),
+	    T(test_at_shm_remap_with_null_or_rounded_to_zero_address_is_einval),
+	    T(test_at_overlap_without_remap_is_einval_with_remap_replaces),
+	    T(test_at_permissions_r_for_rdonly_rw_otherwise_x_for_exec),
+	    T(test_at_rdonly_attachment_never_becomes_writable),
+	    T(test_at_one_process_attaches_many_times_each_counts),
+	    T(test_at_marked_segment_can_still_be_attached_by_id),
+	    T(test_at_failed_attach_changes_nothing),
+	    T(test_at_updates_atime_and_lpid),
+	    T(test_at_beyond_user_top_is_enomem_below_user_base_is_eperm),
+	    T(test_at_large_segment_maps_lazily_with_huge_pages_where_aligned),
+	    T(test_at_fault_without_memory_fails_and_retries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

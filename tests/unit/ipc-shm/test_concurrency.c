@@ -14,22 +14,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define P PAGE_SIZE
+#define P       PAGE_SIZE
 #define THREADS 4
-#define KEYS 6
-#define SLOTS 8
+#define KEYS    6
+#define SLOTS   8
 
 static struct shm_ns *ns;
 static struct fake_proc procs[THREADS - 1];
 static long iterations = 4000;
 
 /* cmocka's asserts cannot fail from another thread: report and abort. */
-#define check(cond)                                                                   \
-	do {                                                                          \
-		if (!(cond)) {                                                        \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                      \
-		}                                                                     \
+#define check(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 static uint64_t next(uint64_t *s)
@@ -66,7 +66,8 @@ static void step(struct worker *w)
 	fake_set_pid(w->pid);
 	switch (r % 11) {
 	case 0:
-		p_get(ns, w->p, 1 + (int32_t)(r >> 16) % KEYS, 1 + (r >> 24) % (4 * P), IPC_CREAT | 0666);
+		p_get(ns, w->p, 1 + (int32_t)(r >> 16) % KEYS, 1 + (r >> 24) % (4 * P),
+		      IPC_CREAT | 0666);
 		break;
 	case 1:
 	case 2:
@@ -78,7 +79,8 @@ static void step(struct worker *w)
 				struct shm_caller root = {.caps = SHM_CAP_IPC_OWNER};
 
 				w->at[slot] = (uintptr_t)at;
-				check(shm_ctl(ns, &root, id, IPC_STAT, &ds) == 0); /* attached: alive */
+				check(shm_ctl(ns, &root, id, IPC_STAT, &ds) ==
+				      0); /* attached: alive */
 				w->len[slot] = (ds.shm_segsz + P - 1) / P;
 				w->holes[slot] = 0;
 			}
@@ -108,14 +110,15 @@ static void step(struct worker *w)
 		shm_ctl(ns, &w->p->c, 0, SHM_INFO, &info);
 		shm_ctl(ns, &w->p->c, (int)((r >> 20) % KEYS), SHM_STAT_ANY, &ds);
 		break;
-	case 7: /* split a piece off */
+	case 7:   /* split a piece off */
 	case 8: { /* or unmap one, never the first: the attachment stays detachable */
 		unsigned long page = a ? (r >> 16) % w->len[slot] : 0;
 
 		if (!a || (w->holes[slot] >> page & 1))
 			break;
 		if (r % 11 == 7) {
-			check(as_protect(w->p->c.as, a + page * P, P, AS_PROT_READ | AS_PROT_USER) == 0);
+			check(as_protect(w->p->c.as, a + page * P, P,
+			                 AS_PROT_READ | AS_PROT_USER) == 0);
 		} else if (page) {
 			check(as_unmap(w->p->c.as, a + page * P, P) == 0);
 			w->holes[slot] |= 1u << page;
@@ -172,7 +175,8 @@ static void test_concurrent_callers_keep_the_lock_order_and_the_counts(void **st
 		fake_proc_init(&procs[i], 100 + i, 0, 0);
 	for (int t = 0; t < THREADS; t++) {
 		/* Threads 0 and 1 are two threads of one process: one space. */
-		w[t] = (struct worker){.t = t, .p = &procs[t < 2 ? 0 : t - 1], .rng = 0x2545f491u * (t + 1)};
+		w[t] = (struct worker){
+		    .t = t, .p = &procs[t < 2 ? 0 : t - 1], .rng = 0x2545f491u * (t + 1)};
 		w[t].pid = w[t].p->c.pid;
 		assert_int_equal(pthread_create(&th[t], NULL, run, &w[t]), 0);
 	}
@@ -200,7 +204,7 @@ static void test_concurrent_callers_keep_the_lock_order_and_the_counts(void **st
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_concurrent_callers_keep_the_lock_order_and_the_counts),
+	    cmocka_unit_test(test_concurrent_callers_keep_the_lock_order_and_the_counts),
 	};
 
 	if (getenv("SHM_CONCURRENCY_ITERATIONS"))

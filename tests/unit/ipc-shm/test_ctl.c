@@ -72,7 +72,8 @@ static void test_ctl_ipc_stat_bad_buffer_is_efault(void **state)
 	assert_int_equal(shm_ctl_user(ns, &owner.c, id, IPC_STAT, FAKE_USER_TOP - P), -EFAULT);
 	assert_int_equal(shm_ctl_user(ns, &owner.c, id, IPC_STAT, (uintptr_t)ro), -EFAULT);
 	/* Running off the end of the mapping is a fault too. */
-	assert_int_equal(shm_ctl_user(ns, &owner.c, id, IPC_STAT, (uintptr_t)rw + 2 * P - 8), -EFAULT);
+	assert_int_equal(shm_ctl_user(ns, &owner.c, id, IPC_STAT, (uintptr_t)rw + 2 * P - 8),
+	                 -EFAULT);
 	/* Lookup and permission errors come before the copy. */
 	assert_int_equal(shm_ctl_user(ns, &owner.c, id + 1, IPC_STAT, 0), -EINVAL);
 	fake_set_pid(other.c.pid);
@@ -109,7 +110,8 @@ static void test_ctl_shm_stat_takes_an_index_needs_read_and_returns_the_full_id(
 
 	/* Give the next id a non-zero sequence number. */
 	for (int i = 0; i < 64; i++)
-		assert_int_equal(p_ctl(ns, &owner, p_get(ns, &owner, IPC_PRIVATE, P, 0), IPC_RMID, NULL), 0);
+		assert_int_equal(
+		    p_ctl(ns, &owner, p_get(ns, &owner, IPC_PRIVATE, P, 0), IPC_RMID, NULL), 0);
 	second = p_get(ns, &owner, IPC_PRIVATE, P, 0640);
 	assert_true(second >= SHM_ID_SEQ_MULT);
 	assert_int_equal(p_ctl(ns, &owner, second % SHM_ID_SEQ_MULT, SHM_STAT, &ds), second);
@@ -167,7 +169,8 @@ static void test_ctl_ipc_set_uid_or_gid_of_minus_one_is_einval(void **state)
 	assert_int_equal(p_stat(ns, id).shm_perm.uid, 100); /* unchanged */
 }
 
-static void test_ctl_ipc_set_changes_only_uid_gid_low_mode_keeps_dest_locked_sets_ctime(void **state)
+static void
+test_ctl_ipc_set_changes_only_uid_gid_low_mode_keeps_dest_locked_sets_ctime(void **state)
 {
 	struct shmid64_ds ds, after;
 	intptr_t a = p_at(ns, &owner, id, 0, 0);
@@ -360,11 +363,11 @@ static void test_ctl_shm_lock_counts_pages_per_user_against_memlock(void **state
 
 	(void)state;
 	owner.c.uid = 100;
-	owner.c.memlock_limit = 4 * P;                    /* 2 + 3 pages do not fit */
+	owner.c.memlock_limit = 4 * P; /* 2 + 3 pages do not fit */
 	assert_int_equal(p_ctl(ns, &owner, id, SHM_LOCK, NULL), 0);
 	assert_int_equal(p_ctl(ns, &owner, id2, SHM_LOCK, NULL), -ENOMEM);
 	assert_int_equal(p_stat(ns, id2).shm_perm.mode, 0600);
-	owner.c.memlock_limit = 5 * P;                    /* exactly fits */
+	owner.c.memlock_limit = 5 * P; /* exactly fits */
 	assert_int_equal(p_ctl(ns, &owner, id2, SHM_LOCK, NULL), 0);
 	assert_int_equal(p_ctl(ns, &owner, id2, SHM_LOCK, NULL), 0); /* charged once */
 	/* Another user's count is its own; a limit below one segment still refuses. */
@@ -372,7 +375,7 @@ static void test_ctl_shm_lock_counts_pages_per_user_against_memlock(void **state
 	owner.c.memlock_limit = P;
 	assert_int_equal(p_ctl(ns, &owner, id2, SHM_UNLOCK, NULL), 0); /* refunds uid 100 */
 	assert_int_equal(p_ctl(ns, &owner, id2, SHM_LOCK, NULL), -ENOMEM);
-	owner.c.caps = SHM_CAP_IPC_LOCK;                  /* bypasses the limit, still counts */
+	owner.c.caps = SHM_CAP_IPC_LOCK; /* bypasses the limit, still counts */
 	assert_int_equal(p_ctl(ns, &owner, id2, SHM_LOCK, NULL), 0);
 	owner.c.caps = 0;
 	/* Removing a locked segment refunds its user: uid 100 has 2 pages locked again. */
@@ -382,7 +385,7 @@ static void test_ctl_shm_lock_counts_pages_per_user_against_memlock(void **state
 	id2 = p_get(ns, &owner, 79, 3 * P, IPC_CREAT | 0600);
 	assert_int_equal(p_ctl(ns, &owner, id2, SHM_LOCK, NULL), 0);
 	assert_int_equal(p_ctl(ns, &owner, id2, IPC_RMID, NULL), 0);
-	owner.c.memlock_limit = ~0ul;                     /* unlimited */
+	owner.c.memlock_limit = ~0ul; /* unlimited */
 	assert_int_equal(p_ctl(ns, &owner, id, SHM_UNLOCK, NULL), 0);
 	assert_int_equal(p_ctl(ns, &owner, id, SHM_LOCK, NULL), 0);
 }
@@ -390,9 +393,8 @@ static void test_ctl_shm_lock_counts_pages_per_user_against_memlock(void **state
 /* The structures and numbers are Linux's, checked against the host's UAPI headers. */
 static void test_ctl_structures_are_laid_out_as_linux(void **state)
 {
-	static const struct linux_abi_field ours[] = {
-		LINUX_ABI_FIELDS(LINUX_ABI_FIELD) LINUX_ABI_STRUCTS(LINUX_ABI_SIZE)
-	};
+	static const struct linux_abi_field ours[] = {LINUX_ABI_FIELDS(LINUX_ABI_FIELD)
+	                                                  LINUX_ABI_STRUCTS(LINUX_ABI_SIZE)};
 	static const long values[] = {LINUX_ABI_VALUES(LINUX_ABI_VALUE)};
 	(void)state;
 
@@ -410,23 +412,23 @@ static void test_ctl_structures_are_laid_out_as_linux(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_ctl_negative_cmd_or_id_or_unknown_cmd_is_einval),
-		T(test_ctl_results_fill_the_whole_structure),
-		T(test_ctl_shm_lock_counts_pages_per_user_against_memlock),
-		T(test_ctl_ipc_stat_needs_read_permission),
-		T(test_ctl_ipc_stat_bad_buffer_is_efault),
-		T(test_ctl_ipc_set_bad_buffer_is_efault_before_the_id),
-		T(test_ctl_shm_stat_takes_an_index_needs_read_and_returns_the_full_id),
-		T(test_ctl_shm_stat_any_needs_no_permission),
-		T(test_ctl_ipc_set_needs_owner_or_sys_admin),
-		T(test_ctl_ipc_set_uid_or_gid_of_minus_one_is_einval),
-		T(test_ctl_ipc_set_changes_only_uid_gid_low_mode_keeps_dest_locked_sets_ctime),
-		T(test_ctl_ipc_rmid_needs_owner_or_sys_admin),
-		T(test_ctl_ipc_rmid_frees_an_unattached_segment_at_once),
-		T(test_ctl_ipc_rmid_attached_sets_shm_dest_and_makes_the_key_private),
-		T(test_ctl_ipc_info_and_shm_info_return_the_highest_index_limits_and_usage),
-		T(test_ctl_shm_lock_and_unlock_owner_or_ipc_lock_idempotent),
-		T(test_ctl_structures_are_laid_out_as_linux),
+	    T(test_ctl_negative_cmd_or_id_or_unknown_cmd_is_einval),
+	    T(test_ctl_results_fill_the_whole_structure),
+	    T(test_ctl_shm_lock_counts_pages_per_user_against_memlock),
+	    T(test_ctl_ipc_stat_needs_read_permission),
+	    T(test_ctl_ipc_stat_bad_buffer_is_efault),
+	    T(test_ctl_ipc_set_bad_buffer_is_efault_before_the_id),
+	    T(test_ctl_shm_stat_takes_an_index_needs_read_and_returns_the_full_id),
+	    T(test_ctl_shm_stat_any_needs_no_permission),
+	    T(test_ctl_ipc_set_needs_owner_or_sys_admin),
+	    T(test_ctl_ipc_set_uid_or_gid_of_minus_one_is_einval),
+	    T(test_ctl_ipc_set_changes_only_uid_gid_low_mode_keeps_dest_locked_sets_ctime),
+	    T(test_ctl_ipc_rmid_needs_owner_or_sys_admin),
+	    T(test_ctl_ipc_rmid_frees_an_unattached_segment_at_once),
+	    T(test_ctl_ipc_rmid_attached_sets_shm_dest_and_makes_the_key_private),
+	    T(test_ctl_ipc_info_and_shm_info_return_the_highest_index_limits_and_usage),
+	    T(test_ctl_shm_lock_and_unlock_owner_or_ipc_lock_idempotent),
+	    T(test_ctl_structures_are_laid_out_as_linux),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,7 @@
 #include "fake.h"
 #include <klib/errno.h>
 
-#define P PAGE_SIZE
+#define P    PAGE_SIZE
 #define BASE (FAKE_USER_BASE + 0x100000)
 
 static struct shm_ns *ns;
@@ -52,7 +52,8 @@ static void test_dt_address_never_attached_is_einval(void **state)
 	assert_int_equal(p_dt(ns, &p, 0), -EINVAL);
 	/* An ordinary (non-shm) area there is not an attachment either. */
 	assert_int_equal(as_map(p.c.as, BASE, P, AS_PROT_READ | AS_PROT_USER, AS_MAP_FIXED,
-				&other_backend, NULL, 0, NULL), 0);
+	                        &other_backend, NULL, 0, NULL),
+	                 0);
 	assert_int_equal(p_dt(ns, &p, BASE), -EINVAL);
 	assert_int_equal(as_area_count(p.c.as), 1);
 }
@@ -74,8 +75,8 @@ static void test_dt_removes_pieces_split_off_by_mprotect(void **state)
 	assert_int_equal(p_nattch(ns, id), 3);
 	assert_int_equal(p_dt(ns, &p, BASE + P), -EINVAL); /* start of the middle piece */
 	/* Protection back: still three pieces, as on Linux (they are not merged). */
-	assert_int_equal(as_protect(p.c.as, BASE + P, P, AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER),
-			 0);
+	assert_int_equal(
+	    as_protect(p.c.as, BASE + P, P, AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER), 0);
 	assert_int_equal(p_nattch(ns, id), 3);
 	assert_int_equal(p_dt(ns, &p, BASE), 0);
 	assert_int_equal(p_nattch(ns, id), 0);
@@ -172,14 +173,14 @@ static void test_dt_leaves_other_segments_and_attachments(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_dt_address_inside_an_attachment_is_einval),
-		T(test_dt_address_never_attached_is_einval),
-		T(test_dt_address_already_detached_is_einval),
-		T(test_dt_removes_pieces_split_off_by_mprotect),
-		T(test_dt_removes_pieces_left_by_munmap),
-		T(test_dt_updates_dtime_lpid_and_decrements_nattch),
-		T(test_dt_at_zero_attachments_frees_a_marked_segment),
-		T(test_dt_leaves_other_segments_and_attachments),
+	    T(test_dt_address_inside_an_attachment_is_einval),
+	    T(test_dt_address_never_attached_is_einval),
+	    T(test_dt_address_already_detached_is_einval),
+	    T(test_dt_removes_pieces_split_off_by_mprotect),
+	    T(test_dt_removes_pieces_left_by_munmap),
+	    T(test_dt_updates_dtime_lpid_and_decrements_nattch),
+	    T(test_dt_at_zero_attachments_frees_a_marked_segment),
+	    T(test_dt_leaves_other_segments_and_attachments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -98,7 +98,8 @@ static void test_get_permission_failure_on_existing_key_is_eacces(void **state)
 
 	fake_proc_init(&other, 300, 2000, 2000);
 	assert_int_equal(p_get(ns, &other, 11, P, 0400), -EACCES);
-	assert_int_equal(p_get(ns, &other, 11, P, IPC_CREAT | 0001), -EACCES); /* any digit counts */
+	assert_int_equal(p_get(ns, &other, 11, P, IPC_CREAT | 0001),
+	                 -EACCES); /* any digit counts */
 	/* No bits asked for: no check, as on Linux. */
 	assert_int_equal(p_get(ns, &other, 11, P, 0), id);
 	assert_int_equal(p_get(ns, &other, 11, P, IPC_CREAT), id);

@@ -175,7 +175,7 @@ static void test_ids_keys_found_through_growth_deletion_and_reuse(void **state)
 	for (uint32_t i = 0; i < NKEYS; i++) {
 		uint32_t family = i / FAMILY, j = i % FAMILY;
 		uint32_t hash = family ? family * 0x08000000u + 0x04000001u + j * 0x10000u
-				       : 0xffff0001u - j * 0x10000u;
+		                       : 0xffff0001u - j * 0x10000u;
 
 		keys[i] = (int32_t)(hash * 0x0e8b2f51u); /* 0x9e3779b1 * 0x0e8b2f51 = 1 mod 2^32 */
 	}
@@ -200,8 +200,10 @@ static void test_ids_keys_found_through_growth_deletion_and_reuse(void **state)
 			assert_int_equal(p_dt(ns, &p, (uintptr_t)att), 0);
 			ids[k] = 0;
 		}
-		/* k's family after every step (a lost entry may turn up again after an insert), all now and then. */
-		for (int i = all ? 0 : k / FAMILY * FAMILY, end = all ? NKEYS : MIN(k / FAMILY * FAMILY + FAMILY, NKEYS);
+		/* k's family after every step (a lost entry may turn up again after an insert), all
+		 * now and then. */
+		for (int i = all ? 0 : k / FAMILY * FAMILY,
+		         end = all ? NKEYS : MIN(k / FAMILY * FAMILY + FAMILY, NKEYS);
 		     i < end; i++)
 			assert_int_equal(p_get(ns, &p, keys[i], 0, 0), ids[i] ? ids[i] : -ENOENT);
 	}
@@ -215,12 +217,12 @@ static void test_ids_keys_found_through_growth_deletion_and_reuse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_ids_are_index_plus_sequence_times_32768_as_on_linux),
-		T(test_ids_stale_id_is_einval),
-		T(test_ids_removed_id_is_einval),
-		T(test_ids_indexes_not_reused_at_once),
-		T(test_ids_lookup_by_id_and_key_up_to_32768_segments),
-		T(test_ids_keys_found_through_growth_deletion_and_reuse),
+	    T(test_ids_are_index_plus_sequence_times_32768_as_on_linux),
+	    T(test_ids_stale_id_is_einval),
+	    T(test_ids_removed_id_is_einval),
+	    T(test_ids_indexes_not_reused_at_once),
+	    T(test_ids_lookup_by_id_and_key_up_to_32768_segments),
+	    T(test_ids_keys_found_through_growth_deletion_and_reuse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

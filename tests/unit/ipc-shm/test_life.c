@@ -8,7 +8,7 @@
 #include "fake.h"
 #include <klib/errno.h>
 
-#define P PAGE_SIZE
+#define P    PAGE_SIZE
 #define BASE (FAKE_USER_BASE + 0x100000)
 
 static struct shm_ns *ns;
@@ -125,7 +125,8 @@ static void test_rmid_forced_is_off_by_default(void **state)
 
 	shm_ns_get_limits(ns, &l);
 	assert_false(l.rmid_forced);
-	assert_int_equal(l.shmmni, CONFIG_IPC_SHM_SHMMNI); /* 4096, or the id table's size if smaller */
+	assert_int_equal(l.shmmni,
+	                 CONFIG_IPC_SHM_SHMMNI); /* 4096, or the id table's size if smaller */
 	assert_int_equal(l.shmmax, 0xfffffffffeffffff);
 	assert_int_equal(l.shmall, 0xfffffffffeffffff);
 	assert_int_equal(p_dt(ns, &parent, (uintptr_t)a), 0);
@@ -163,7 +164,8 @@ static void test_rmid_forced_destroys_a_creators_unattached_segments_at_exit(voi
 	assert_true(p_at(ns, &child, attached, 0, 0) > 0);
 	assert_true(p_at(ns, &child, inherited, 0, 0) > 0);
 	fake_proc_fork(&grandchild, &child, 12);
-	assert_int_equal(p_dt(ns, &grandchild, as_user_base()), 0); /* drops its copy of 'attached' */
+	assert_int_equal(p_dt(ns, &grandchild, as_user_base()),
+	                 0); /* drops its copy of 'attached' */
 	fake_proc_exit(ns, &child);
 	assert_false(p_alive(ns, unattached));
 	assert_false(p_alive(ns, attached));
@@ -190,8 +192,8 @@ static void test_rmid_forced_turned_on_destroys_orphans(void **state)
 	set_forced(true);
 	assert_false(p_alive(ns, orphan));
 	assert_false(p_alive(ns, orphan_attached));
-	assert_true(p_alive(ns, held));  /* attached */
-	assert_true(p_alive(ns, mine));  /* its creator lives */
+	assert_true(p_alive(ns, held)); /* attached */
+	assert_true(p_alive(ns, mine)); /* its creator lives */
 }
 
 static void test_rmid_forced_failed_attach_destroys_an_unattached_segment(void **state)
@@ -290,17 +292,17 @@ static void test_no_memory_anywhere_is_an_error_not_a_leak(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_fork_adds_one_attachment_per_inherited_mapping),
-		T(test_exit_detaches_everything_and_frees_marked_segments),
-		T(test_exec_detaches_everything),
-		T(test_rmid_forced_is_off_by_default),
-		T(test_rmid_forced_destroys_at_the_last_detach),
-		T(test_rmid_forced_destroys_a_creators_unattached_segments_at_exit),
-		T(test_rmid_forced_turned_on_destroys_orphans),
-		T(test_rmid_forced_failed_attach_destroys_an_unattached_segment),
-		T(test_limits_change_at_run_time),
-		T(test_namespace_destroy_frees_everything),
-		T(test_no_memory_anywhere_is_an_error_not_a_leak),
+	    T(test_fork_adds_one_attachment_per_inherited_mapping),
+	    T(test_exit_detaches_everything_and_frees_marked_segments),
+	    T(test_exec_detaches_everything),
+	    T(test_rmid_forced_is_off_by_default),
+	    T(test_rmid_forced_destroys_at_the_last_detach),
+	    T(test_rmid_forced_destroys_a_creators_unattached_segments_at_exit),
+	    T(test_rmid_forced_turned_on_destroys_orphans),
+	    T(test_rmid_forced_failed_attach_destroys_an_unattached_segment),
+	    T(test_limits_change_at_run_time),
+	    T(test_namespace_destroy_frees_everything),
+	    T(test_no_memory_anywhere_is_an_error_not_a_leak),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

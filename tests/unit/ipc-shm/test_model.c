@@ -48,13 +48,14 @@ static void test_random_sequences_match_the_model(void **state)
 	printf("model: %lu operations; calls: %lu succeeded, %lu failed; %lu segments destroyed\n",
 	       total.ops, total.ok, total.errors, total.destroyed);
 	assert_int_equal(total.ops, iterations);
-	assert_true(total.ok > iterations / 10 && total.errors > iterations / 10 && total.destroyed);
+	assert_true(total.ok > iterations / 10 && total.errors > iterations / 10 &&
+	            total.destroyed);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_random_sequences_match_the_model),
+	    cmocka_unit_test(test_random_sequences_match_the_model),
 	};
 
 	if (getenv("SHM_MODEL_SEED"))

@@ -62,8 +62,8 @@ static void test_perm_owner_class_applies_if_euid_is_uid_or_cuid(void **state)
 {
 	(void)state;
 	give(0600);
-	assert_int_equal(try_at(30, 99, 0, 0), 0);  /* uid */
-	assert_int_equal(try_at(10, 99, 0, 0), 0);  /* cuid */
+	assert_int_equal(try_at(30, 99, 0, 0), 0); /* uid */
+	assert_int_equal(try_at(10, 99, 0, 0), 0); /* cuid */
 	assert_int_equal(try_at(31, 99, 0, 0), -EACCES);
 	give(0400);
 	assert_int_equal(try_at(30, 99, 0, SHM_RDONLY), 0);
@@ -142,11 +142,11 @@ static void test_perm_ipc_owner_capability_bypasses(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_perm_owner_class_applies_if_euid_is_uid_or_cuid),
-		T(test_perm_group_class_applies_if_in_gid_or_cgid),
-		T(test_perm_other_class_applies_otherwise),
-		T(test_perm_no_fallthrough_between_classes),
-		T(test_perm_ipc_owner_capability_bypasses),
+	    T(test_perm_owner_class_applies_if_euid_is_uid_or_cuid),
+	    T(test_perm_group_class_applies_if_in_gid_or_cgid),
+	    T(test_perm_other_class_applies_otherwise),
+	    T(test_perm_no_fallthrough_between_classes),
+	    T(test_perm_ipc_owner_capability_bypasses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -193,11 +193,11 @@ static void test_destroying_everything_returns_every_frame(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_ctl_user_copies_through_the_real_space),
-		T(test_large_segment_attaches_lazily_on_a_2mib_boundary),
-		T(test_out_of_memory_fails_cleanly_and_recovers),
-		T(test_fork_without_memory_fails_cleanly_at_every_point),
-		T(test_destroying_everything_returns_every_frame),
+	    T(test_ctl_user_copies_through_the_real_space),
+	    T(test_large_segment_attaches_lazily_on_a_2mib_boundary),
+	    T(test_out_of_memory_fails_cleanly_and_recovers),
+	    T(test_fork_without_memory_fails_cleanly_at_every_point),
+	    T(test_destroying_everything_returns_every_frame),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,7 +31,8 @@ static void test_two_spaces_share_one_segments_frames(void **state)
 
 	assert_int_equal(user_store(&a, va + P + 7, 0x5a), 0);
 	assert_int_equal(user_load(&b, vb + P + 7), 0x5a);
-	assert_int_equal(user_load(&b, vb + 3 * P + 99), 0); /* the last, partial page reads zeros */
+	assert_int_equal(user_load(&b, vb + 3 * P + 99),
+	                 0); /* the last, partial page reads zeros */
 	assert_int_equal(user_store(&b, vb + 3 * P + 99, 0xa5), 0);
 	assert_int_equal(user_load(&a, va + 3 * P + 99), 0xa5);
 	assert_int_equal(frame_of(&a, va + P), frame_of(&b, vb + P));
@@ -111,7 +112,8 @@ static enum as_visit collect_piece(const struct as_area *area, void *ctx)
 	struct pieces *ps = ctx;
 
 	if (ps->n < 8)
-		ps->v[ps->n++] = (struct piece){as_area_start(area), as_area_end(area), as_area_pgoff(area)};
+		ps->v[ps->n++] =
+		    (struct piece){as_area_start(area), as_area_end(area), as_area_pgoff(area)};
 	return AS_VISIT_NEXT;
 }
 
@@ -223,7 +225,8 @@ static void test_rdonly_write_faults_eacces_and_cannot_be_made_writable(void **s
 
 	assert_int_equal(user_load(&reader, r), 42);
 	assert_int_equal(as_fault(reader.c.as, r, AS_ACCESS_WRITE), -EACCES);
-	assert_int_equal(as_fault(reader.c.as, r + P, AS_ACCESS_WRITE), -EACCES); /* untouched page too */
+	assert_int_equal(as_fault(reader.c.as, r + P, AS_ACCESS_WRITE),
+	                 -EACCES); /* untouched page too */
 	assert_int_equal(user_store(&reader, r, 1), -EACCES);
 	assert_int_equal(as_copy_to_user(reader.c.as, r, "x", 1), -EFAULT);
 	assert_int_equal(shm_ctl_user(ns, &reader.c, id, IPC_STAT, r), -EFAULT);
@@ -313,7 +316,7 @@ static void test_rmid_while_attached_frees_at_the_last_detach(void **state)
 	assert_true(p_stat(id).shm_perm.mode & SHM_DEST);
 	assert_int_equal(p_stat(id).shm_perm.key, IPC_PRIVATE);
 	assert_int_equal(p_get(&a, 0x77, 0, 0), -ENOENT); /* the key is free again */
-	vb2 = p_at(&b, id, 0, 0);                          /* the id still attaches */
+	vb2 = p_at(&b, id, 0, 0);                         /* the id still attaches */
 	assert_int_equal(nattch(id), 3);
 	assert_int_equal(p_dt(&a, va), 0);
 	assert_int_equal(p_dt(&b, vb), 0);
@@ -334,13 +337,13 @@ static void test_rmid_while_attached_frees_at_the_last_detach(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_two_spaces_share_one_segments_frames),
-		T(test_fork_counts_each_attachment_and_shares_frames),
-		T(test_mprotect_split_counts_three_and_shmdt_removes_every_piece),
-		T(test_partial_unmap_counts_and_detaches_as_linux),
-		T(test_rdonly_write_faults_eacces_and_cannot_be_made_writable),
-		T(test_shm_remap_replaces_the_old_mapping),
-		T(test_rmid_while_attached_frees_at_the_last_detach),
+	    T(test_two_spaces_share_one_segments_frames),
+	    T(test_fork_counts_each_attachment_and_shares_frames),
+	    T(test_mprotect_split_counts_three_and_shmdt_removes_every_piece),
+	    T(test_partial_unmap_counts_and_detaches_as_linux),
+	    T(test_rdonly_write_faults_eacces_and_cannot_be_made_writable),
+	    T(test_shm_remap_replaces_the_old_mapping),
+	    T(test_rmid_while_attached_frees_at_the_last_detach),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

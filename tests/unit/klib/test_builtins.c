@@ -48,7 +48,7 @@ static void test_against_the_compiler(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_against_the_compiler),
+	    cmocka_unit_test(test_against_the_compiler),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,8 +40,8 @@ static void test_negative_and_out_of_range(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_number_has_linux_name),
-		cmocka_unit_test(test_negative_and_out_of_range),
+	    cmocka_unit_test(test_every_number_has_linux_name),
+	    cmocka_unit_test(test_negative_and_out_of_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

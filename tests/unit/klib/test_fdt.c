@@ -264,9 +264,9 @@ static void test_every_single_byte_corruption_is_safe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_paths_and_properties),
-		cmocka_unit_test(test_bad_headers),
-		cmocka_unit_test(test_every_single_byte_corruption_is_safe),
+	    cmocka_unit_test(test_paths_and_properties),
+	    cmocka_unit_test(test_bad_headers),
+	    cmocka_unit_test(test_every_single_byte_corruption_is_safe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

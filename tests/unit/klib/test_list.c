@@ -12,8 +12,7 @@ static void collect(struct list_node *head, int *out, size_t *n)
 	struct item *it;
 
 	*n = 0;
-	list_for_each_entry(it, head, node)
-		out[(*n)++] = it->v;
+	list_for_each_entry(it, head, node) out[(*n)++] = it->v;
 }
 
 static void test_add_and_order(void **state)
@@ -50,9 +49,7 @@ static void test_delete_while_iterating(void **state)
 		items[i].v = i;
 		list_add_tail(&head, &items[i].node);
 	}
-	list_for_each_entry_safe(it, tmp, &head, node)
-		if (it->v % 2)
-			list_del(&it->node);
+	list_for_each_entry_safe(it, tmp, &head, node) if (it->v % 2) list_del(&it->node);
 	collect(&head, got, &n);
 	assert_int_equal(n, 3);
 	assert_int_equal(got[0], 0);
@@ -92,9 +89,9 @@ static void test_pop_and_splice(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_and_order),
-		cmocka_unit_test(test_delete_while_iterating),
-		cmocka_unit_test(test_pop_and_splice),
+	    cmocka_unit_test(test_add_and_order),
+	    cmocka_unit_test(test_delete_while_iterating),
+	    cmocka_unit_test(test_pop_and_splice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,8 +34,8 @@ static void test_kassert_fires_in_debug_builds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_panic_names_file_and_line),
-		cmocka_unit_test(test_kassert_fires_in_debug_builds),
+	    cmocka_unit_test(test_panic_names_file_and_line),
+	    cmocka_unit_test(test_kassert_fires_in_debug_builds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,22 +6,22 @@
 #include <string.h>
 #include <limits.h>
 
-#define CHECK(expect, ...)                                              \
-	do {                                                            \
-		char b_[128];                                           \
-		int n_ = ksnprintf(b_, sizeof(b_), __VA_ARGS__);        \
-		assert_string_equal(b_, expect);                        \
-		assert_int_equal(n_, (int)strlen(expect));              \
+#define CHECK(expect, ...)                                                                         \
+	do {                                                                                       \
+		char b_[128];                                                                      \
+		int n_ = ksnprintf(b_, sizeof(b_), __VA_ARGS__);                                   \
+		assert_string_equal(b_, expect);                                                   \
+		assert_int_equal(n_, (int)strlen(expect));                                         \
 	} while (0)
 
 /* Same output as the C library for the same format and argument. */
-#define SAME(fmt, arg)                                                  \
-	do {                                                            \
-		char a_[128], b_[128];                                  \
-		int na_ = ksnprintf(a_, sizeof(a_), fmt, arg);          \
-		int nb_ = snprintf(b_, sizeof(b_), fmt, arg);           \
-		assert_string_equal(a_, b_);                            \
-		assert_int_equal(na_, nb_);                             \
+#define SAME(fmt, arg)                                                                             \
+	do {                                                                                       \
+		char a_[128], b_[128];                                                             \
+		int na_ = ksnprintf(a_, sizeof(a_), fmt, arg);                                     \
+		int nb_ = snprintf(b_, sizeof(b_), fmt, arg);                                      \
+		assert_string_equal(a_, b_);                                                       \
+		assert_int_equal(na_, nb_);                                                        \
 	} while (0)
 
 static void test_integers(void **state)
@@ -71,8 +71,8 @@ static void test_width_and_flags(void **state)
 
 static void test_matches_libc(void **state)
 {
-	static const char *const fmts[] = {"%d", "%5d", "%-5d", "%05d", "%+d", "% d", "%.3d",
-					   "%8.3d", "%-8.3d", "%x", "%#x", "%#o", "%08X"};
+	static const char *const fmts[] = {"%d",    "%5d",    "%-5d", "%05d", "%+d", "% d", "%.3d",
+	                                   "%8.3d", "%-8.3d", "%x",   "%#x",  "%#o", "%08X"};
 	static const int vals[] = {0, 1, -1, 7, -7, 255, 65536, INT_MAX, INT_MIN};
 	(void)state;
 	for (size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
@@ -154,13 +154,13 @@ static void test_kprintf_reaches_the_port(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_integers),
-		cmocka_unit_test(test_width_and_flags),
-		cmocka_unit_test(test_matches_libc),
-		cmocka_unit_test(test_pointer),
-		cmocka_unit_test(test_unknown_conversion_is_shown),
-		cmocka_unit_test(test_truncation),
-		cmocka_unit_test(test_kprintf_reaches_the_port),
+	    cmocka_unit_test(test_integers),
+	    cmocka_unit_test(test_width_and_flags),
+	    cmocka_unit_test(test_matches_libc),
+	    cmocka_unit_test(test_pointer),
+	    cmocka_unit_test(test_unknown_conversion_is_shown),
+	    cmocka_unit_test(test_truncation),
+	    cmocka_unit_test(test_kprintf_reaches_the_port),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,7 +29,8 @@ static void insert(struct item *it)
 
 	while (*link) {
 		parent = *link;
-		link = it->key < rb_entry(parent, struct item, node)->key ? &parent->left : &parent->right;
+		link = it->key < rb_entry(parent, struct item, node)->key ? &parent->left
+		                                                          : &parent->right;
 	}
 	rb_link(&it->node, parent, link);
 	rb_insert_fixup(&root, &it->node);
@@ -259,9 +260,9 @@ static void test_augmented(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_random_insert_erase),
-		cmocka_unit_test(test_sorted_inserts_stay_balanced),
-		cmocka_unit_test(test_augmented),
+	    cmocka_unit_test(test_random_insert_erase),
+	    cmocka_unit_test(test_sorted_inserts_stay_balanced),
+	    cmocka_unit_test(test_augmented),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -128,12 +128,12 @@ static void test_kstrtou64(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_memcpy_all_alignments),
-		cmocka_unit_test(test_memmove_overlaps),
-		cmocka_unit_test(test_memset_and_memcmp),
-		cmocka_unit_test(test_strings),
-		cmocka_unit_test(test_kstrlcpy),
-		cmocka_unit_test(test_kstrtou64),
+	    cmocka_unit_test(test_memcpy_all_alignments),
+	    cmocka_unit_test(test_memmove_overlaps),
+	    cmocka_unit_test(test_memset_and_memcmp),
+	    cmocka_unit_test(test_strings),
+	    cmocka_unit_test(test_kstrlcpy),
+	    cmocka_unit_test(test_kstrtou64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,26 +11,26 @@
 #define KEEP ((uint32_t)-1)
 
 /* Linux's CAP_FS_SET, written out from the capability numbers. */
-#define CAP_FS_SET_TEST                                                             \
-	((1ull << 0) /* CHOWN */ | (1ull << 1) /* DAC_OVERRIDE */ |                 \
-	 (1ull << 2) /* DAC_READ_SEARCH */ | (1ull << 3) /* FOWNER */ |              \
-	 (1ull << 4) /* FSETID */ | (1ull << 9) /* LINUX_IMMUTABLE */ |              \
-	 (1ull << 27) /* MKNOD */ | (1ull << 32) /* MAC_OVERRIDE */)
+#define CAP_FS_SET_TEST                                                                            \
+	((1ull << 0) /* CHOWN */ | (1ull << 1) /* DAC_OVERRIDE */ |                                \
+	 (1ull << 2) /* DAC_READ_SEARCH */ | (1ull << 3) /* FOWNER */ | (1ull << 4) /* FSETID */ | \
+	 (1ull << 9) /* LINUX_IMMUTABLE */ | (1ull << 27) /* MKNOD */ |                            \
+	 (1ull << 32) /* MAC_OVERRIDE */)
 
-#define assert_uids(c, r, e, s, fs)                  \
-	do {                                         \
-		assert_int_equal((c)->ruid, (r));    \
-		assert_int_equal((c)->euid, (e));    \
-		assert_int_equal((c)->suid, (s));    \
-		assert_int_equal((c)->fsuid, (fs));  \
+#define assert_uids(c, r, e, s, fs)                                                                \
+	do {                                                                                       \
+		assert_int_equal((c)->ruid, (r));                                                  \
+		assert_int_equal((c)->euid, (e));                                                  \
+		assert_int_equal((c)->suid, (s));                                                  \
+		assert_int_equal((c)->fsuid, (fs));                                                \
 	} while (0)
 
-#define assert_gids(c, r, e, s, fs)                  \
-	do {                                         \
-		assert_int_equal((c)->rgid, (r));    \
-		assert_int_equal((c)->egid, (e));    \
-		assert_int_equal((c)->sgid, (s));    \
-		assert_int_equal((c)->fsgid, (fs));  \
+#define assert_gids(c, r, e, s, fs)                                                                \
+	do {                                                                                       \
+		assert_int_equal((c)->rgid, (r));                                                  \
+		assert_int_equal((c)->egid, (e));                                                  \
+		assert_int_equal((c)->sgid, (s));                                                  \
+		assert_int_equal((c)->fsgid, (fs));                                                \
 	} while (0)
 
 /* The credentials bit for bit, groups included. */
@@ -49,8 +49,8 @@ static inline void assert_cred_same(const struct cred *a, const struct cred *b)
  * An unprivileged process: root that set its gids, then its uids (the
  * order a login program uses), and so lost every capability.
  */
-static inline void cred_make_user(struct cred *c, uint32_t r, uint32_t e, uint32_t s,
-				  uint32_t rg, uint32_t eg, uint32_t sg)
+static inline void cred_make_user(struct cred *c, uint32_t r, uint32_t e, uint32_t s, uint32_t rg,
+                                  uint32_t eg, uint32_t sg)
 {
 	cred_init_root(c);
 	assert_int_equal(cred_setresgid(c, rg, eg, sg), 0);

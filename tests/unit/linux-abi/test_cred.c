@@ -397,7 +397,7 @@ static void test_setgid(void **state)
 	assert_gids(&c, 100, 100, 100, 100);
 	assert_int_equal(c.cap_effective, CRED_CAP_ALL); /* gids never touch caps */
 	assert_int_equal(c.cap_permitted, CRED_CAP_ALL);
-	assert_int_equal(cred_setgid(&c, 0), 0);         /* still CAP_SETGID */
+	assert_int_equal(cred_setgid(&c, 0), 0); /* still CAP_SETGID */
 
 	cred_make_user(&c, 1000, 1000, 1000, 100, 101, 102);
 	before = c;
@@ -514,30 +514,32 @@ static void test_setfsgid(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_init_root, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setuid_root_drops_everything, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setuid_invalid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setuid_unprivileged, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setuid_set_user_id_root, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setuid_checks_the_capability_not_uid0, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setreuid_root, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setreuid_euid_only, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setreuid_unprivileged, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setreuid_swap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setreuid_resets_fsuid_without_fs_fixup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setresuid_seteuid_and_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setresuid_root_drops, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setresuid_unprivileged, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setresuid_noop, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setfsuid_root, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setfsuid_raises_only_permitted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setfsuid_query_and_refusal, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fsuid_follows_euid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setgid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gid_privilege_is_cap_setgid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setregid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setresgid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setfsgid, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_init_root, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setuid_root_drops_everything, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setuid_invalid, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setuid_unprivileged, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setuid_set_user_id_root, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setuid_checks_the_capability_not_uid0, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_setreuid_root, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setreuid_euid_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setreuid_unprivileged, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setreuid_swap, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setreuid_resets_fsuid_without_fs_fixup, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_setresuid_seteuid_and_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setresuid_root_drops, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setresuid_unprivileged, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setresuid_noop, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setfsuid_root, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setfsuid_raises_only_permitted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setfsuid_query_and_refusal, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fsuid_follows_euid, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setgid, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gid_privilege_is_cap_setgid, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setregid, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setresgid, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setfsgid, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

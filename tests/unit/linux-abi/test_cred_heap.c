@@ -99,8 +99,8 @@ static void test_enomem_when_the_heap_is_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_max_groups_on_the_real_heap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_enomem_when_the_heap_is_empty, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_max_groups_on_the_real_heap, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_enomem_when_the_heap_is_empty, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -321,17 +321,18 @@ static void test_copy_without_groups_and_enomem(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_setgroups_sorts_and_getgroups_returns, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_getgroups_size_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setgroups_replaces_and_clears, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setgroups_eperm, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setgroups_einval_and_efault, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setgroups_enomem, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_setgroups_limit_and_big_sort, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_in_group, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_in_group_many, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_copy_is_independent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_copy_without_groups_and_enomem, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setgroups_sorts_and_getgroups_returns, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_getgroups_size_rules, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setgroups_replaces_and_clears, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setgroups_eperm, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setgroups_einval_and_efault, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setgroups_enomem, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_setgroups_limit_and_big_sort, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_in_group, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_in_group_many, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_copy_is_independent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_copy_without_groups_and_enomem, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

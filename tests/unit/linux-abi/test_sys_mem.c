@@ -53,8 +53,8 @@ static enum hal_user_event mem(struct fake_user *u, struct hal_user_trap *t)
 		return SYS(u, NR_brk, m.b0 - PG);
 	case 5:
 		m.below = fake_ret(u);
-		return SYS(u, NR_mmap, 0, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			   -1, 0);
+		return SYS(u, NR_mmap, 0, 2 * PG, PROT_READ | PROT_WRITE,
+		           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	case 6:
 		m.map = fake_ret(u);
 		m.map_write = fake_user_write(m.map + PG, "map", 4);
@@ -72,12 +72,13 @@ static enum hal_user_event mem(struct fake_user *u, struct hal_user_trap *t)
 		return SYS(u, NR_wait4, fake_ret(u), SCRATCH(u), 0);
 	case 10:
 		m.ro_status = abi_read_u32(SCRATCH(u));
-		return SYS(u, NR_mmap, 0, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		return SYS(u, NR_mmap, 0, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		           -1, 0);
 	case 11:
 		m.shared = fake_ret(u);
 		put(m.shared, "parent");
-		return SYS(u, NR_mmap, 0, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-			   0);
+		return SYS(u, NR_mmap, 0, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		           -1, 0);
 	case 12:
 		m.private_ = fake_ret(u);
 		put(m.private_, "parent");
@@ -134,7 +135,7 @@ static void test_brk_and_mmap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_brk_and_mmap),
+	    cmocka_unit_test(test_brk_and_mmap),
 	};
 	struct elf_image img;
 	const char *why = NULL;

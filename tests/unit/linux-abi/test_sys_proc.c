@@ -112,7 +112,8 @@ static enum hal_user_event exits(struct fake_user *u, struct hal_user_trap *t)
 			return SYS(u, u->v[1] % 2 ? NR_exit : NR_exit_group, codes[u->v[1]]);
 		return SYS(u, NR_wait4, fake_ret(u), SCRATCH(u), 0);
 	case 2:
-		code_status[u->v[1]] = fake_ret(u) > 0 ? (long)abi_read_u32(SCRATCH(u)) : fake_ret(u);
+		code_status[u->v[1]] =
+		    fake_ret(u) > 0 ? (long)abi_read_u32(SCRATCH(u)) : fake_ret(u);
 		if (++u->v[1] < NCODES) {
 			u->step = 1;
 			return SYS(u, NR_clone, SIGCHLD);
@@ -286,9 +287,9 @@ static void test_execve_from_user_memory(void **state)
  * ends the child; the child keeps running until then.
  */
 #define NR_rt_sigaction 134
-#define SIGUSR1 10
-#define SIGTERM 15
-#define SIGCONT 18
+#define SIGUSR1         10
+#define SIGTERM         15
+#define SIGCONT         18
 static struct {
 	long sigaction, child, k_chld, k_cont, k_term, alive, k_usr1, status;
 } sg;
@@ -349,7 +350,7 @@ static void test_kill_follows_the_signal_action(void **state)
 	assert_int_equal(sg.k_chld, 0);
 	assert_int_equal(sg.k_cont, 0);
 	assert_int_equal(sg.k_term, 0);
-	assert_true(sg.alive);         /* none of the three ended it */
+	assert_true(sg.alive); /* none of the three ended it */
 	assert_int_equal(sg.k_usr1, 0);
 	assert_int_equal(sg.status, SIGUSR1); /* killed by SIGUSR1: status is the signal */
 }
@@ -435,12 +436,12 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_pids_and_uids, setup),
-		cmocka_unit_test_setup(test_exit_status_encoding, setup),
-		cmocka_unit_test_setup(test_wait4_and_unknown_calls, setup),
-		cmocka_unit_test_setup(test_execve_from_user_memory, setup),
-		cmocka_unit_test_setup(test_kill_follows_the_signal_action, setup),
-		cmocka_unit_test_setup(test_rlimit_nproc, setup),
+	    cmocka_unit_test_setup(test_pids_and_uids, setup),
+	    cmocka_unit_test_setup(test_exit_status_encoding, setup),
+	    cmocka_unit_test_setup(test_wait4_and_unknown_calls, setup),
+	    cmocka_unit_test_setup(test_execve_from_user_memory, setup),
+	    cmocka_unit_test_setup(test_kill_follows_the_signal_action, setup),
+	    cmocka_unit_test_setup(test_rlimit_nproc, setup),
 	};
 
 	proc_test_boot();

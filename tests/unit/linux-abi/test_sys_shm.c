@@ -262,9 +262,9 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_attachments_through_fork_and_exit, setup),
-		cmocka_unit_test_setup(test_exec_drops_attachments, setup),
-		cmocka_unit_test_setup(test_removed_segment_goes_with_last_process, setup),
+	    cmocka_unit_test_setup(test_attachments_through_fork_and_exit, setup),
+	    cmocka_unit_test_setup(test_exec_drops_attachments, setup),
+	    cmocka_unit_test_setup(test_removed_segment_goes_with_last_process, setup),
 	};
 
 	proc_test_boot();

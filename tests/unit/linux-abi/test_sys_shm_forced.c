@@ -56,7 +56,7 @@ static void test_exit_removes_segments_created_before_exec(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exit_removes_segments_created_before_exec),
+	    cmocka_unit_test(test_exit_removes_segments_created_before_exec),
 	};
 
 	proc_test_boot();

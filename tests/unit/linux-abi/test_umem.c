@@ -131,7 +131,8 @@ static void test_mmap_fixed_replaces(void **state)
 	struct addr_space *as = fixture_as(state);
 	uintptr_t x = 0x400000;
 
-	assert_int_equal(umem_mmap(as, x, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED, NULL, 0), (long)x);
+	assert_int_equal(umem_mmap(as, x, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED, NULL, 0),
+	                 (long)x);
 	assert_int_equal(put(as, x, "keep"), 0);
 	assert_int_equal(put(as, x + PG, "old"), 0);
 	assert_int_equal(put(as, x + 2 * PG, "old2"), 0);
@@ -157,8 +158,8 @@ static void test_mmap_fixed_noreplace(void **state)
 	struct addr_space *as = fixture_as(state);
 	uintptr_t x = 0x400000;
 
-	assert_int_equal(umem_mmap(as, x, 2 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED_NOREPLACE, NULL, 0),
-	                 (long)x);
+	assert_int_equal(
+	    umem_mmap(as, x, 2 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED_NOREPLACE, NULL, 0), (long)x);
 	assert_int_equal(put(as, x + PG, "mine"), 0);
 	/* Any overlap: -EEXIST, before the type is looked at, and nothing changes. */
 	expect_mmap(as, -EEXIST, x + PG, 2 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED_NOREPLACE, -1, 0);
@@ -323,7 +324,8 @@ static void test_mprotect(void **state)
 	struct addr_space *as = fixture_as(state);
 	uintptr_t top = as_user_top(), x = 0x400000;
 
-	assert_int_equal(umem_mmap(as, x, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED, NULL, 0), (long)x);
+	assert_int_equal(umem_mmap(as, x, 4 * PG, RW, ANON_PRIV | UMEM_MAP_FIXED, NULL, 0),
+	                 (long)x);
 	assert_int_equal(put(as, x + PG, "data"), 0);
 	/* Linux's order: grows flags, alignment, length 0, overflow, prot bits, then areas. */
 	assert_int_equal(umem_mprotect(as, x, PG, UMEM_PROT_READ | 0x03000000), -EINVAL);
@@ -392,7 +394,7 @@ static struct {
 } mapped;
 
 static int map_test_file(const struct umem_file *f, struct addr_space *as, uintptr_t addr,
-			 size_t len, unsigned prot, unsigned flags, uint64_t pgoff, uintptr_t *out)
+                         size_t len, unsigned prot, unsigned flags, uint64_t pgoff, uintptr_t *out)
 {
 	(void)f;
 	mapped.prot = prot;
@@ -407,8 +409,8 @@ static void test_mmap_files(void **state)
 	struct addr_space *as = fixture_as(state);
 	struct umem_file ro = {.readable = true, .map = map_test_file};
 	struct umem_file wo = {.writable = true, .map = map_test_file};
-	struct umem_file noexec = {.readable = true, .writable = true, .noexec = true,
-				   .map = map_test_file};
+	struct umem_file noexec = {
+	    .readable = true, .writable = true, .noexec = true, .map = map_test_file};
 	long r;
 
 	/* Shared and writable needs a file open for writing; private does not. */
@@ -423,13 +425,16 @@ static void test_mmap_files(void **state)
 	assert_int_equal(mapped.flags, 0);
 	/* Every mapping needs read access; PROT_EXEC on a noexec mount is EPERM. */
 	assert_int_equal(umem_mmap(as, 0, PG, UMEM_PROT_READ, UMEM_MAP_PRIVATE, &wo, 0), -EACCES);
-	assert_int_equal(umem_mmap(as, 0, PG, UMEM_PROT_READ | UMEM_PROT_EXEC, UMEM_MAP_SHARED,
-				   &noexec, 0), -EPERM);
-	assert_int_equal(umem_mmap(as, 0, PG, UMEM_PROT_READ, UMEM_MAP_SHARED_VALIDATE | 0x400, &ro, 0),
-			 -EOPNOTSUPP);
+	assert_int_equal(
+	    umem_mmap(as, 0, PG, UMEM_PROT_READ | UMEM_PROT_EXEC, UMEM_MAP_SHARED, &noexec, 0),
+	    -EPERM);
+	assert_int_equal(
+	    umem_mmap(as, 0, PG, UMEM_PROT_READ, UMEM_MAP_SHARED_VALIDATE | 0x400, &ro, 0),
+	    -EOPNOTSUPP);
 	/* file_mmap_ok: the range must end below the largest file offset. */
-	assert_int_equal(umem_mmap(as, 0, 2 * PG, UMEM_PROT_READ, UMEM_MAP_PRIVATE, &ro,
-				   0x7ffffffffffff000ull), -EOVERFLOW);
+	assert_int_equal(
+	    umem_mmap(as, 0, 2 * PG, UMEM_PROT_READ, UMEM_MAP_PRIVATE, &ro, 0x7ffffffffffff000ull),
+	    -EOVERFLOW);
 	assert_int_equal(mapped.calls, 2);
 }
 

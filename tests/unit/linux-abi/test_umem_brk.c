@@ -160,12 +160,8 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, umem_setup, umem_teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_init_and_query),
-	    T(test_grow_and_shrink),
-	    T(test_refuses_to_overlap),
-	    T(test_shrink_needs_an_area),
-	    T(test_limit),
-	    T(test_brk_and_fork),
+	    T(test_init_and_query),       T(test_grow_and_shrink), T(test_refuses_to_overlap),
+	    T(test_shrink_needs_an_area), T(test_limit),           T(test_brk_and_fork),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -201,7 +201,8 @@ static void test_misuse_panics_naming_the_address(void **state)
 	static char foreign[8192];
 	paddr_t f = ((paddr_t)(uintptr_t)foreign + PAGE_SIZE - 1) & ~(paddr_t)(PAGE_SIZE - 1);
 	expect_panic(page_free(f, 0));
-	snprintf(name, sizeof(name), "%#llx is not a frame the allocator manages", (unsigned long long)f);
+	snprintf(name, sizeof(name), "%#llx is not a frame the allocator manages",
+	         (unsigned long long)f);
 	assert_true(kit_test_output_has(name));
 
 	paddr_t blk = page_alloc(2);
@@ -229,9 +230,11 @@ static void test_add_range_errors(void **state)
 
 	assert_int_equal(page_alloc_add_range(more + 1, 16 * PAGE_SIZE), -EINVAL);
 	assert_int_equal(page_alloc_add_range(more, 16 * PAGE_SIZE + 5), -EINVAL);
-	assert_int_equal(page_alloc_add_range(more, PAGE_SIZE), -EINVAL); /* no room beyond metadata */
+	assert_int_equal(page_alloc_add_range(more, PAGE_SIZE),
+	                 -EINVAL); /* no room beyond metadata */
 	assert_int_equal(page_alloc_add_range(base + PAGE_SIZE, 16 * PAGE_SIZE), -EEXIST);
-	assert_int_equal(page_alloc_add_range(~(paddr_t)(PAGE_SIZE - 1) - PAGE_SIZE, PAGE_SIZE * 4), -EINVAL);
+	assert_int_equal(page_alloc_add_range(~(paddr_t)(PAGE_SIZE - 1) - PAGE_SIZE, PAGE_SIZE * 4),
+	                 -EINVAL);
 	assert_int_equal(page_total_count(), total);
 	assert_int_equal(page_alloc_add_range(more, 64 * PAGE_SIZE), 0);
 	assert_int_equal(page_total_count(), total + 63);
@@ -252,14 +255,14 @@ static void test_add_range_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_counts, setup),
-		cmocka_unit_test_setup(test_exhaustion_and_recovery, setup),
-		cmocka_unit_test_setup(test_alignment, setup),
-		cmocka_unit_test_setup(test_split_and_coalesce, setup),
-		cmocka_unit_test_setup(test_zeroed, setup),
-		cmocka_unit_test_setup(test_refcounts, setup),
-		cmocka_unit_test_setup(test_misuse_panics_naming_the_address, setup),
-		cmocka_unit_test_setup(test_add_range_errors, setup),
+	    cmocka_unit_test_setup(test_counts, setup),
+	    cmocka_unit_test_setup(test_exhaustion_and_recovery, setup),
+	    cmocka_unit_test_setup(test_alignment, setup),
+	    cmocka_unit_test_setup(test_split_and_coalesce, setup),
+	    cmocka_unit_test_setup(test_zeroed, setup),
+	    cmocka_unit_test_setup(test_refcounts, setup),
+	    cmocka_unit_test_setup(test_misuse_panics_naming_the_address, setup),
+	    cmocka_unit_test_setup(test_add_range_errors, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

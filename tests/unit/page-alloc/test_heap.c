@@ -112,7 +112,8 @@ static void test_random_workload(void **state)
 		int i = rand() % SLOTS;
 		if (slot[i]) {
 			for (size_t j = 0; j < len[i]; j++)
-				assert_int_equal(((unsigned char *)slot[i])[j], (unsigned char)(i + j));
+				assert_int_equal(((unsigned char *)slot[i])[j],
+				                 (unsigned char)(i + j));
 			kfree(slot[i]);
 			slot[i] = NULL;
 		} else {
@@ -148,7 +149,8 @@ static void test_misuse_panics_naming_the_pointer(void **state)
 	/* The object after p in its slab was never handed out. */
 	assert_ptr_equal((char *)keep + 32, p);
 	expect_panic(kfree((char *)p + 32));
-	snprintf(name, sizeof(name), "kfree: %p is not the start of a heap object", (void *)((char *)p + 32));
+	snprintf(name, sizeof(name), "kfree: %p is not the start of a heap object",
+	         (void *)((char *)p + 32));
 	assert_true(kit_test_output_has(name));
 	expect_panic(kfree(&on_stack));
 	snprintf(name, sizeof(name), "kfree: %p was not allocated by kmalloc", (void *)&on_stack);
@@ -169,11 +171,11 @@ static void test_misuse_panics_naming_the_pointer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_classes_and_alignment, setup),
-		cmocka_unit_test_setup(test_large_blocks, setup),
-		cmocka_unit_test_setup(test_exhaustion_and_recovery, setup),
-		cmocka_unit_test_setup(test_random_workload, setup),
-		cmocka_unit_test_setup(test_misuse_panics_naming_the_pointer, setup),
+	    cmocka_unit_test_setup(test_classes_and_alignment, setup),
+	    cmocka_unit_test_setup(test_large_blocks, setup),
+	    cmocka_unit_test_setup(test_exhaustion_and_recovery, setup),
+	    cmocka_unit_test_setup(test_random_workload, setup),
+	    cmocka_unit_test_setup(test_misuse_panics_naming_the_pointer, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,7 +27,8 @@ static bool page_is_taken(uint64_t pa)
 static bool page_is_ram(uint64_t pa)
 {
 	for (size_t i = 0; i < nmap; i++)
-		if (map[i].type == HAL_MEM_RAM && map[i].base <= pa && pa + PAGE_SIZE <= map[i].base + map[i].size)
+		if (map[i].type == HAL_MEM_RAM && map[i].base <= pa &&
+		    pa + PAGE_SIZE <= map[i].base + map[i].size)
 			return true;
 	return false;
 }
@@ -42,7 +43,8 @@ static size_t expected_total(void)
 			continue;
 		size_t run = 0;
 		for (uint64_t pa = map[b].base; pa <= map[b].base + map[b].size; pa += PAGE_SIZE) {
-			bool ok = pa < map[b].base + map[b].size && page_is_ram(pa) && !page_is_taken(pa);
+			bool ok =
+			    pa < map[b].base + map[b].size && page_is_ram(pa) && !page_is_taken(pa);
 			if (ok) {
 				run++;
 				continue;

@@ -24,8 +24,8 @@ static void test_sv48(void **state)
 	assert_int_equal(pt_format_va_bits(&pt_format_sv48), 48);
 	/* 0x0000800000000000 is not canonical in Sv48; its sign-extended twin is. */
 	assert_int_equal(pt_map(pt, 0x0000800000000000ull, 0, 4096, PT_READ, 0), -EINVAL);
-	assert_int_equal(pt_map(pt, 0xffff800000201000ull, 0x9000, 4096,
-				PT_READ | PT_WRITE | PT_GLOBAL, 0), 0);
+	assert_int_equal(
+	    pt_map(pt, 0xffff800000201000ull, 0x9000, 4096, PT_READ | PT_WRITE | PT_GLOBAL, 0), 0);
 	paddr_t root = pt_root(pt);
 	assert_int_equal(raw_used(root), 1);
 	paddr_t l2 = sv_next(raw(root, 256));
@@ -34,7 +34,8 @@ static void test_sv48(void **state)
 	assert_int_equal(raw(l0, 1), (0x9ull << 10) | 0xe7); /* D A G W R V */
 	assert_int_equal(pt_table_pages(pt), 4);
 	/* A 1 GiB page two levels below the root. */
-	assert_int_equal(pt_map(pt, 0x40000000, 0x80000000, 1u << 30, PT_READ | PT_USER, PT_MAP_HUGE), 0);
+	assert_int_equal(
+	    pt_map(pt, 0x40000000, 0x80000000, 1u << 30, PT_READ | PT_USER, PT_MAP_HUGE), 0);
 	paddr_t l2b = sv_next(raw(root, 0));
 	assert_int_equal(raw(l2b, 1), (0x80000ull << 10) | 0xd3); /* D A U R V */
 	pt_destroy(pt);
@@ -50,7 +51,8 @@ static void test_aarch64(void **state)
 	assert_int_equal(pt_create(&pt_format_aarch64_4k, &pt), 0);
 	/* Kernel RWX, global, as a 2 MiB block: PXN clear, UXN set. */
 	assert_int_equal(pt_map(pt, 0x40200000, 0x80200000, 0x200000,
-				PT_READ | PT_WRITE | PT_EXEC | PT_GLOBAL, PT_MAP_HUGE), 0);
+	                        PT_READ | PT_WRITE | PT_EXEC | PT_GLOBAL, PT_MAP_HUGE),
+	                 0);
 	/* User RW data page: AP=01, nG, never executable. */
 	assert_int_equal(pt_map(pt, 0x1000, 0x5000, 0x1000, PT_READ | PT_WRITE | PT_USER, 0), 0);
 	/* User read-only executable page: AP=11, UXN clear, PXN set. */
@@ -177,7 +179,8 @@ static void test_kernel_entries_are_shared(void **state)
 	(void)state;
 
 	assert_int_equal(pt_create(&pt_format_sv39, &k), 0);
-	assert_int_equal(pt_map(k, 0x80200000, 0x80200000, 0x4000, PT_READ | PT_EXEC | PT_GLOBAL, 0), 0);
+	assert_int_equal(
+	    pt_map(k, 0x80200000, 0x80200000, 0x4000, PT_READ | PT_EXEC | PT_GLOBAL, 0), 0);
 	assert_int_equal(pt_create(&pt_format_sv39, &u1), 0); /* before the kernel is known */
 	pt_set_kernel(k);
 	assert_ptr_equal(pt_kernel(), k);
@@ -209,13 +212,15 @@ static void test_kernel_entries_are_shared(void **state)
 	/* Emptying a shared kernel table keeps it (the others still point at it). */
 	ktables = pt_table_pages(k);
 	assert_int_equal(pt_unmap(k, io, 4096, NULL, NULL), 0);
-	assert_int_equal(pt_table_pages(k), ktables - 1); /* its leaf table went, not the shared one */
+	assert_int_equal(pt_table_pages(k),
+	                 ktables - 1); /* its leaf table went, not the shared one */
 	assert_int_equal(raw(pt_root(u1), 256), raw(pt_root(k), 256) | 0x200);
 	assert_int_equal(pt_query(u1, io, &pa, NULL, NULL), -ENOENT);
 
 	pt_destroy(u1);
 	pt_destroy(u2);
-	assert_int_equal(pt_table_pages(k), ktables - 1); /* destroying users left the kernel's alone */
+	assert_int_equal(pt_table_pages(k),
+	                 ktables - 1); /* destroying users left the kernel's alone */
 	expect_panic(pt_destroy(k));
 	assert_true(kit_test_output_has("kernel page table"));
 	pt_set_kernel(NULL);
@@ -232,8 +237,8 @@ static void test_split_halves_borrow_nothing(void **state)
 	(void)state;
 
 	assert_int_equal(pt_create(&pt_format_aarch64_4k, &k), 0);
-	assert_int_equal(pt_map(k, 0x40200000, 0x40200000, 0x4000, PT_READ | PT_EXEC | PT_GLOBAL, 0),
-			 0);
+	assert_int_equal(
+	    pt_map(k, 0x40200000, 0x40200000, 0x4000, PT_READ | PT_EXEC | PT_GLOBAL, 0), 0);
 	assert_int_equal(pt_create(&pt_format_aarch64_4k, &u1), 0);
 	pt_set_kernel(k);
 	assert_int_equal(pt_create(&pt_format_aarch64_4k, &u2), 0);

@@ -9,9 +9,9 @@
 #include <klib/errno.h>
 #include <string.h>
 
-#define RW_LEAF  0xc7ull /* D A W R V */
-#define RX_LEAF  0xcbull /* D A X R V */
-#define R_LEAF   0xc3ull /* D A R V */
+#define RW_LEAF 0xc7ull /* D A W R V */
+#define RX_LEAF 0xcbull /* D A X R V */
+#define R_LEAF  0xc3ull /* D A R V */
 
 struct seen {
 	uintptr_t va[8];
@@ -91,12 +91,12 @@ static void test_mixed_page_sizes(void **state)
 	assert_int_equal(raw_used(l1a), 2);
 	paddr_t l0 = sv_next(raw(l1a, 510));
 	assert_int_equal(raw_used(l0), 1);
-	assert_int_equal(raw(l0, 511), 0x4ff7fc00ull | RX_LEAF); /* 4 KiB: PPN 0x13fdff */
+	assert_int_equal(raw(l0, 511), 0x4ff7fc00ull | RX_LEAF);  /* 4 KiB: PPN 0x13fdff */
 	assert_int_equal(raw(l1a, 511), 0x4ff80000ull | RX_LEAF); /* 2 MiB: PPN 0x13fe00 */
 	assert_int_equal(raw(root, 1), 0x50000000ull | RX_LEAF);  /* 1 GiB: PPN 0x140000 */
 	paddr_t l1b = sv_next(raw(root, 2));
 	assert_int_equal(raw_used(l1b), 1);
-	assert_int_equal(raw(l1b, 0), 0x60000000ull | RX_LEAF);   /* 2 MiB: PPN 0x180000 */
+	assert_int_equal(raw(l1b, 0), 0x60000000ull | RX_LEAF); /* 2 MiB: PPN 0x180000 */
 	assert_int_equal(pt_table_pages(pt), 4);
 
 	paddr_t pa;
@@ -124,7 +124,7 @@ static void test_mixed_page_sizes(void **state)
 	assert_int_equal(raw(root, 1) & 0x3ff, 0x001);
 	paddr_t l1c = sv_next(raw(root, 1));
 	assert_int_equal(raw_used(l1c), 512);
-	assert_int_equal(raw(l1c, 1), 0x50080000ull | RX_LEAF);   /* 2 MiB at 0x40200000 */
+	assert_int_equal(raw(l1c, 1), 0x50080000ull | RX_LEAF); /* 2 MiB at 0x40200000 */
 	assert_int_equal(raw(l1c, 511), 0x5ff80000ull | RX_LEAF);
 	paddr_t l0c = sv_next(raw(l1c, 0));
 	assert_int_equal(raw_used(l0c), 511);
@@ -161,7 +161,8 @@ static void test_replace_and_huge_over_tables(void **state)
 	assert_int_equal(pt_table_pages(pt), 3);
 	/* A 2 MiB page over the small ones: its table goes. */
 	assert_int_equal(pt_map(pt, 0x200000, 0x4000000, 0x200000, PT_READ | PT_WRITE,
-				PT_MAP_HUGE | PT_MAP_REPLACE), 0);
+	                        PT_MAP_HUGE | PT_MAP_REPLACE),
+	                 0);
 	paddr_t l1 = sv_next(raw(pt_root(pt), 0));
 	assert_int_equal(raw(l1, 1), (0x4000000ull >> 2) | RW_LEAF);
 	assert_int_equal(pt_table_pages(pt), 2);
@@ -179,9 +180,9 @@ static void test_replace_and_huge_over_tables(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_three_small_pages),
-		cmocka_unit_test(test_mixed_page_sizes),
-		cmocka_unit_test(test_replace_and_huge_over_tables),
+	    cmocka_unit_test(test_three_small_pages),
+	    cmocka_unit_test(test_mixed_page_sizes),
+	    cmocka_unit_test(test_replace_and_huge_over_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,7 +21,8 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(pt_map(pt, 0x1000, 0x2000, 4096, PT_WRITE, 0), -EINVAL); /* W without R */
 	assert_int_equal(pt_map(pt, 0x1000, 0x2000, 4096, 0x100, 0), -EINVAL);
 	assert_int_equal(pt_map(pt, 0x1000, 0x2000, 4096, PT_READ, 0x80), -EINVAL);
-	assert_int_equal(pt_map(pt, 0x4000000000ull, 0, 4096, PT_READ, 0), -EINVAL); /* not canonical */
+	assert_int_equal(pt_map(pt, 0x4000000000ull, 0, 4096, PT_READ, 0),
+	                 -EINVAL); /* not canonical */
 	/* Across the hole between the halves. */
 	assert_int_equal(pt_map(pt, 0x3ffffff000ull, 0, 0x2000, PT_READ, 0), -EINVAL);
 	assert_int_equal(pt_map(pt, 0x1000, ~0ull & ~0xfffull, 0x2000, PT_READ, 0), -EINVAL);
@@ -193,7 +194,8 @@ static void test_out_of_table_pages_changes_nothing(void **state)
 		/* Unmapping part of the 2 MiB page needs a table to split it. */
 		if (left == 0) {
 			assert_int_equal(pt_unmap(pt, 0x601000, 0x1000, NULL, NULL), -ENOMEM);
-			assert_int_equal(pt_protect(pt, 0x601000, 0x1000, PT_READ | PT_WRITE), -ENOMEM);
+			assert_int_equal(pt_protect(pt, 0x601000, 0x1000, PT_READ | PT_WRITE),
+			                 -ENOMEM);
 			assert_int_equal(digest(pt), before);
 		}
 		while (nb)
@@ -237,7 +239,8 @@ static void test_flushes_reach_the_hal(void **state)
 	pt_destroy(b);
 	/* The CPU keeps using a, so a stays: its root is all that is left. */
 	assert_int_equal(pt_table_pages(a), 1);
-	assert_int_equal(page_free_count(), free0 - 2); /* its root, and the heap page of its struct */
+	assert_int_equal(page_free_count(),
+	                 free0 - 2); /* its root, and the heap page of its struct */
 }
 
 /*

@@ -160,8 +160,13 @@ static uint64_t model_bytes(uint64_t va, uint64_t last)
 }
 
 static const unsigned prots[] = {
-	PT_READ, PT_READ | PT_WRITE, PT_READ | PT_EXEC, PT_READ | PT_USER,
-	PT_READ | PT_WRITE | PT_USER, PT_EXEC, 0,
+    PT_READ,
+    PT_READ | PT_WRITE,
+    PT_READ | PT_EXEC,
+    PT_READ | PT_USER,
+    PT_READ | PT_WRITE | PT_USER,
+    PT_EXEC,
+    0,
 };
 
 static void test_random_against_model(void **state)
@@ -174,8 +179,8 @@ static void test_random_against_model(void **state)
 		seed = (unsigned)strtoul(getenv("KIT_RANDOM_SEED"), NULL, 0);
 	if (getenv("KIT_RANDOM_STEPS"))
 		steps = (unsigned)strtoul(getenv("KIT_RANDOM_STEPS"), NULL, 0);
-	fprintf(stderr, "paging random: seed %u, %u steps (KIT_RANDOM_SEED / KIT_RANDOM_STEPS)\n", seed,
-		steps);
+	fprintf(stderr, "paging random: seed %u, %u steps (KIT_RANDOM_SEED / KIT_RANDOM_STEPS)\n",
+	        seed, steps);
 	srand(seed);
 	size_t free0 = pt_test_ram(64);
 	assert_int_equal(pt_create(&pt_format_sv39, &pt), 0);
@@ -183,7 +188,8 @@ static void test_random_against_model(void **state)
 	unsigned counts[4] = {0};
 
 	for (unsigned step = 0; step < steps; step++) {
-		/* Granule: mostly 4 KiB, some 2 MiB, a few 1 GiB (always huge, or it would be slow). */
+		/* Granule: mostly 4 KiB, some 2 MiB, a few 1 GiB (always huge, or it would be
+		 * slow). */
 		unsigned r = (unsigned)(rnd() % 100);
 		uint64_t g = r < 60 ? 0x1000 : r < 92 ? 0x200000 : 0x40000000;
 		uint64_t units = g == 0x1000 ? 1 + rnd() % 64 : g == 0x200000 ? 1 + rnd() % 3 : 1;
@@ -209,7 +215,8 @@ static void test_random_against_model(void **state)
 			uint64_t delta = rnd() % 3 == 0 ? 0x1000 * (rnd() % 16) : (rnd() % 4) << 30;
 			if (g == 0x40000000 && delta % 0x200000)
 				delta = (rnd() % 8) << 21;
-			unsigned flags = (rnd() % 2 ? PT_MAP_HUGE : 0) | (rnd() % 3 == 0 ? PT_MAP_REPLACE : 0);
+			unsigned flags =
+			    (rnd() % 2 ? PT_MAP_HUGE : 0) | (rnd() % 3 == 0 ? PT_MAP_REPLACE : 0);
 			if (g == 0x40000000)
 				flags |= PT_MAP_HUGE;
 			rc = pt_map(pt, va, va + delta, len, prot, flags);
@@ -252,7 +259,8 @@ static void test_random_against_model(void **state)
 					struct ext e = model[i];
 					uint64_t a = MAX(va, e.va), b = MIN(last, e.last);
 					if (a <= b)
-						changed[nc++] = (struct ext){a, b, e.pa + (a - e.va), prot};
+						changed[nc++] =
+						    (struct ext){a, b, e.pa + (a - e.va), prot};
 				}
 				model_cut(va, last);
 				for (int i = 0; i < nc; i++)
@@ -275,7 +283,7 @@ static void test_random_against_model(void **state)
 		}
 	}
 	fprintf(stderr, "paging random: %u maps, %u unmaps, %u protects, %u resets\n", counts[0],
-		counts[1], counts[2], counts[3]);
+	        counts[1], counts[2], counts[3]);
 	assert_int_equal(pt_unmap(pt, 0, WINDOW, NULL, NULL), 0);
 	assert_int_equal(pt_table_pages(pt), 1);
 	pt_destroy(pt);
@@ -285,7 +293,7 @@ static void test_random_against_model(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_random_against_model),
+	    cmocka_unit_test(test_random_against_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,27 +12,28 @@
 #include "proc_test.h"
 
 /* riscv64 Linux's numbers, for familiarity. */
-#define NR_exit        93
-#define NR_exit_group  94
-#define NR_kill        129
-#define NR_sched_yield 124
+#define NR_exit         93
+#define NR_exit_group   94
+#define NR_kill         129
+#define NR_sched_yield  124
 #define NR_rt_sigreturn 139
-#define NR_getpid      172
-#define NR_getppid     173
+#define NR_getpid       172
+#define NR_getppid      173
 /* clone (flags): CLONE_THREAD makes a thread, anything else forks */
-#define NR_clone       220
-#define NR_execve      221 /* (path, argv) as kernel pointers */
-#define NR_wait4       260 /* (pid, user address of the status or 0, WNOHANG or 0) */
+#define NR_clone  220
+#define NR_execve 221 /* (path, argv) as kernel pointers */
+#define NR_wait4  260 /* (pid, user address of the status or 0, WNOHANG or 0) */
 
-#define WNOHANG 1
-#define SIGKILL 9
-#define SIGCHLD 17
+#define WNOHANG      1
+#define SIGKILL      9
+#define SIGCHLD      17
 #define CLONE_THREAD 0x10000
 
 struct core_abi_counts {
 	int forks, threads, execs, exits, releases; /* exits: one per thread group */
-	int exit_with_space; /* exit() hooks called before the space was gone (Linux: exit_mm first) */
-	int release_foreign;    /* release() of state another process made */
+	int exit_with_space; /* exit() hooks called before the space was gone (Linux: exit_mm first)
+	                      */
+	int release_foreign; /* release() of state another process made */
 };
 extern struct core_abi_counts core_abi_counts;
 

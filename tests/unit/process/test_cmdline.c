@@ -85,11 +85,11 @@ static void test_cmdline_too_many_arguments_is_e2big(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cmdline_init_and_arguments_after_dashes),
-		cmocka_unit_test(test_cmdline_name_value_words_go_to_the_environment),
-		cmocka_unit_test(test_cmdline_norandmaps),
-		cmocka_unit_test(test_cmdline_without_init_is_einval),
-		cmocka_unit_test(test_cmdline_too_many_arguments_is_e2big),
+	    cmocka_unit_test(test_cmdline_init_and_arguments_after_dashes),
+	    cmocka_unit_test(test_cmdline_name_value_words_go_to_the_environment),
+	    cmocka_unit_test(test_cmdline_norandmaps),
+	    cmocka_unit_test(test_cmdline_without_init_is_einval),
+	    cmocka_unit_test(test_cmdline_too_many_arguments_is_e2big),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

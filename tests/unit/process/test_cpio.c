@@ -23,17 +23,16 @@ static void pad4(struct arc *a)
 
 /* One entry; crc != 0 writes a "070702" header with the data's byte sum. */
 static void add(struct arc *a, const char *name, uint32_t mode, const void *data, size_t size,
-		int crc)
+                int crc)
 {
 	uint32_t sum = 0;
 
 	for (size_t i = 0; i < size; i++)
 		sum += ((const uint8_t *)data)[i];
-	a->len += (size_t)sprintf((char *)a->buf + a->len,
-				  "%s%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-				  crc ? "070702" : "070701", 7u, mode, 0u, 0u, 1u, 1700000000u,
-				  (unsigned)size, 0u, 0u, 0u, 0u, (unsigned)strlen(name) + 1,
-				  crc ? sum : 0u);
+	a->len += (size_t)sprintf(
+	    (char *)a->buf + a->len, "%s%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+	    crc ? "070702" : "070701", 7u, mode, 0u, 0u, 1u, 1700000000u, (unsigned)size, 0u, 0u,
+	    0u, 0u, (unsigned)strlen(name) + 1, crc ? sum : 0u);
 	memcpy(a->buf + a->len, name, strlen(name) + 1);
 	a->len += strlen(name) + 1;
 	pad4(a);
@@ -73,7 +72,7 @@ static void test_iterate(void **state)
 	assert_int_equal(e.mtime, 1700000000u);
 	assert_int_equal(e.ino, 7);
 	assert_int_equal(cpio_next(&it, &e), 0);
-	assert_int_equal(cpio_next(&it, &e), 0);        /* and stays at the end */
+	assert_int_equal(cpio_next(&it, &e), 0); /* and stays at the end */
 	assert_null(it.why);
 }
 
@@ -103,7 +102,7 @@ static void test_find(void **state)
 
 struct bad_case {
 	const char *name;
-	size_t at;      /* offset of the byte to set, in the first entry */
+	size_t at; /* offset of the byte to set, in the first entry */
 	uint8_t value;
 	const char *why;
 };
@@ -111,14 +110,14 @@ struct bad_case {
 static void test_malformed(void **state)
 {
 	static const struct bad_case cases[] = {
-		{"magic", 0, '1', "magic"},
-		{"magic digit", 5, '3', "magic"},
-		{"hex", 6 + 8 * 6 + 3, 'g', "hexadecimal"},
-		/* namesize 0x7f: the name runs past the archive's end */
-		{"namesize", 6 + 8 * 11, '7', "name runs past"},
-		/* namesize 3 for "." (really 2): no NUL where it should be */
-		{"name NUL", 6 + 8 * 11 + 7, '3', "NUL-terminated"},
-		{"filesize", 6 + 8 * 6, '7', "data runs past"},
+	    {"magic", 0, '1', "magic"},
+	    {"magic digit", 5, '3', "magic"},
+	    {"hex", 6 + 8 * 6 + 3, 'g', "hexadecimal"},
+	    /* namesize 0x7f: the name runs past the archive's end */
+	    {"namesize", 6 + 8 * 11, '7', "name runs past"},
+	    /* namesize 3 for "." (really 2): no NUL where it should be */
+	    {"name NUL", 6 + 8 * 11 + 7, '3', "NUL-terminated"},
+	    {"filesize", 6 + 8 * 6, '7', "data runs past"},
 	};
 	struct arc a;
 	struct cpio_entry e;
@@ -130,8 +129,8 @@ static void test_malformed(void **state)
 		a.buf[cases[i].at] = cases[i].value;
 		int r = cpio_find(a.buf, a.len, "bin/prog", &e, &why);
 		if (r != -EINVAL || !why || !strstr(why, cases[i].why))
-			fail_msg("%s: got %d '%s', want EINVAL '%s'", cases[i].name, r, why ? why : "",
-				 cases[i].why);
+			fail_msg("%s: got %d '%s', want EINVAL '%s'", cases[i].name, r,
+			         why ? why : "", cases[i].why);
 	}
 	/* The checksum of the 070702 entry. */
 	build(&a);
@@ -166,7 +165,7 @@ static void walk(const uint8_t *buf, size_t len)
 		const uint8_t *d = e.data;
 		assert_true(d >= buf && d <= buf + len && e.size <= (size_t)(buf + len - d));
 		assert_true((const uint8_t *)e.name > buf &&
-			    (const uint8_t *)e.name + strlen(e.name) < buf + len);
+		            (const uint8_t *)e.name + strlen(e.name) < buf + len);
 	}
 	assert_true(r == 0 || (r == -EINVAL && it.why));
 }
@@ -201,10 +200,10 @@ static void test_every_bit_flip_and_cut(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_iterate),
-		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_every_bit_flip_and_cut),
+	    cmocka_unit_test(test_iterate),
+	    cmocka_unit_test(test_find),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_every_bit_flip_and_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,16 +12,16 @@
 #include <string.h>
 
 #define PAGE     0x1000ull
-#define USER_TOP (1ull << 38)   /* Sv39's user half */
+#define USER_TOP (1ull << 38) /* Sv39's user half */
 #define IMG_SIZE 0x3000
 
-#define PT_LOAD   1
-#define PT_INTERP 3
-#define PT_NOTE   4
+#define PT_LOAD      1
+#define PT_INTERP    3
+#define PT_NOTE      4
 #define PT_GNU_STACK 0x6474e551u
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
+#define PF_X         1
+#define PF_W         2
+#define PF_R         4
 
 static void put(uint8_t *p, uint64_t v, int n)
 {
@@ -31,16 +31,19 @@ static void put(uint8_t *p, uint64_t v, int n)
 
 static void ehdr(uint8_t *f, uint16_t type, uint64_t entry, uint64_t phoff, uint16_t phnum)
 {
-	memcpy(f, "\x7f" "ELF", 4);
-	f[4] = 2;       /* ELFCLASS64 */
-	f[5] = 1;       /* little-endian */
-	f[6] = 1;       /* EV_CURRENT */
+	memcpy(f,
+	       "\x7f"
+	       "ELF",
+	       4);
+	f[4] = 2; /* ELFCLASS64 */
+	f[5] = 1; /* little-endian */
+	f[6] = 1; /* EV_CURRENT */
 	put(f + 16, type, 2);
 	put(f + 18, ELF_MACHINE, 2);
 	put(f + 20, 1, 4);
 	put(f + 24, entry, 8);
 	put(f + 32, phoff, 8);
-	put(f + 48, 0x5, 4);    /* RVC, double-float ABI */
+	put(f + 48, 0x5, 4); /* RVC, double-float ABI */
 	put(f + 52, 64, 2);
 	put(f + 54, ELF_PHDR_SIZE, 2);
 	put(f + 56, phnum, 2);
@@ -52,7 +55,7 @@ static uint8_t *ph(uint8_t *f, unsigned i)
 }
 
 static void phdr(uint8_t *f, unsigned i, uint32_t type, uint32_t flags, uint64_t off,
-		 uint64_t vaddr, uint64_t filesz, uint64_t memsz, uint64_t align)
+                 uint64_t vaddr, uint64_t filesz, uint64_t memsz, uint64_t align)
 {
 	uint8_t *p = ph(f, i);
 
@@ -148,8 +151,14 @@ struct bad_case {
 	const char *why;
 };
 
-#define BAD(fn, body) static void fn(uint8_t *f, size_t *size, uint64_t *top) \
-	{ (void)f; (void)size; (void)top; body; }
+#define BAD(fn, body)                                                                              \
+	static void fn(uint8_t *f, size_t *size, uint64_t *top)                                    \
+	{                                                                                          \
+		(void)f;                                                                           \
+		(void)size;                                                                        \
+		(void)top;                                                                         \
+		body;                                                                              \
+	}
 
 BAD(short_file, *size = 63)
 BAD(bad_magic, f[1] = 'e')
@@ -173,7 +182,8 @@ BAD(align_not_pow2, put(ph(f, 1) + 48, 0x1800, 8))
 BAD(not_congruent, put(ph(f, 1) + 16, 0x12100, 8))
 BAD(wraps, put(ph(f, 1) + 16, UINT64_MAX - 0xfff, 8); put(ph(f, 1) + 8, 0x2000 - 0x1000, 8))
 /* [0x11900, ...) shares the page 0x11000 with [0x10000, 0x11800) */
-BAD(share_page, put(ph(f, 1) + 16, 0x11900, 8); put(ph(f, 1) + 8, 0x2900, 8); put(ph(f, 1) + 32, 0x600, 8))
+BAD(share_page, put(ph(f, 1) + 16, 0x11900, 8); put(ph(f, 1) + 8, 0x2900, 8);
+    put(ph(f, 1) + 32, 0x600, 8))
 BAD(overlap, put(ph(f, 1) + 16, 0x10000, 8))
 BAD(unsorted, put(ph(f, 1) + 16, 0x8000, 8))
 BAD(interp, put(ph(f, 2), PT_INTERP, 4))
@@ -185,36 +195,36 @@ BAD(page_zero, put(ph(f, 0) + 16, 0, 8); put(f + 24, 0x100, 8))
 BAD(above_user, *top = 0x14000)
 
 static const struct bad_case bad_cases[] = {
-	{"short file", short_file, "too short"},
-	{"bad magic", bad_magic, "bad magic"},
-	{"32-bit", class32, "64-bit"},
-	{"big-endian", big_endian, "little-endian"},
-	{"version", bad_version, "version"},
-	{"ET_REL", relocatable, "e_type"},
-	{"ET_CORE", core_file, "e_type"},
-	{"x86_64", x86_64, "e_machine"},
-	{"e_phentsize", phentsize, "e_phentsize"},
-	{"e_phnum 0", no_phdrs, "no program headers"},
-	{"e_phnum too big", too_many_phdrs, "too many"},
-	{"e_phoff past the end", phoff_past_end, "beyond the end"},
-	{"headers cut", phdrs_cut, "beyond the end"},
-	{"e_phoff near 2^64", phoff_huge, "beyond the end"},
-	{"data cut", data_cut, "data beyond the end"},
-	{"p_offset near 2^64", offset_huge, "data beyond the end"},
-	{"p_filesz > p_memsz", filesz_gt_memsz, "p_filesz > p_memsz"},
-	{"p_align", align_not_pow2, "power of two"},
-	{"vaddr/offset", not_congruent, "modulo the page size"},
-	{"wrap", wraps, "wraps"},
-	{"shared page", share_page, "share a page"},
-	{"overlap", overlap, "overlap"},
-	{"unsorted", unsorted, "not sorted"},
-	{"PT_INTERP", interp, "PT_INTERP"},
-	{"no PT_LOAD", no_load, "no PT_LOAD"},
-	{"headers not loaded", phdrs_unmapped, "AT_PHDR"},
-	{"entry in data", entry_in_data, "entry point"},
-	{"entry nowhere", entry_nowhere, "entry point"},
-	{"page zero", page_zero, "outside user space"},
-	{"above user space", above_user, "outside user space"},
+    {"short file", short_file, "too short"},
+    {"bad magic", bad_magic, "bad magic"},
+    {"32-bit", class32, "64-bit"},
+    {"big-endian", big_endian, "little-endian"},
+    {"version", bad_version, "version"},
+    {"ET_REL", relocatable, "e_type"},
+    {"ET_CORE", core_file, "e_type"},
+    {"x86_64", x86_64, "e_machine"},
+    {"e_phentsize", phentsize, "e_phentsize"},
+    {"e_phnum 0", no_phdrs, "no program headers"},
+    {"e_phnum too big", too_many_phdrs, "too many"},
+    {"e_phoff past the end", phoff_past_end, "beyond the end"},
+    {"headers cut", phdrs_cut, "beyond the end"},
+    {"e_phoff near 2^64", phoff_huge, "beyond the end"},
+    {"data cut", data_cut, "data beyond the end"},
+    {"p_offset near 2^64", offset_huge, "data beyond the end"},
+    {"p_filesz > p_memsz", filesz_gt_memsz, "p_filesz > p_memsz"},
+    {"p_align", align_not_pow2, "power of two"},
+    {"vaddr/offset", not_congruent, "modulo the page size"},
+    {"wrap", wraps, "wraps"},
+    {"shared page", share_page, "share a page"},
+    {"overlap", overlap, "overlap"},
+    {"unsorted", unsorted, "not sorted"},
+    {"PT_INTERP", interp, "PT_INTERP"},
+    {"no PT_LOAD", no_load, "no PT_LOAD"},
+    {"headers not loaded", phdrs_unmapped, "AT_PHDR"},
+    {"entry in data", entry_in_data, "entry point"},
+    {"entry nowhere", entry_nowhere, "entry point"},
+    {"page zero", page_zero, "outside user space"},
+    {"above user space", above_user, "outside user space"},
 };
 
 static void test_malformed(void **state)
@@ -232,7 +242,7 @@ static void test_malformed(void **state)
 		int r = elf_parse(f, size, PAGE, top, &img, &why);
 		if (r != -ENOEXEC || !why || !strstr(why, bad_cases[i].why))
 			fail_msg("%s: got %d '%s', want ENOEXEC '%s'", bad_cases[i].name, r,
-				 why ? why : "(none)", bad_cases[i].why);
+			         why ? why : "(none)", bad_cases[i].why);
 	}
 }
 
@@ -307,12 +317,14 @@ static void test_head_of_file(void **state)
 	assert_int_equal(img.nloads, 2);
 	/* Headers past the head: how much to read, then success with that much. */
 	assert_int_equal(elf_parse_head(f, 100, sizeof(f), PAGE, USER_TOP, &img, &why, &need),
-			 -EAGAIN);
+	                 -EAGAIN);
 	assert_int_equal(need, 64 + 3 * ELF_PHDR_SIZE);
 	assert_int_equal(elf_parse_head(f, need, sizeof(f), PAGE, USER_TOP, &img, &why, &need), 0);
 	/* Without 'need' that is a malformed file; a load past the file's end is one too. */
-	assert_int_equal(elf_parse_head(f, 100, sizeof(f), PAGE, USER_TOP, &img, &why, NULL), -ENOEXEC);
-	assert_int_equal(elf_parse_head(f, 300, 0x2400, PAGE, USER_TOP, &img, &why, &need), -ENOEXEC);
+	assert_int_equal(elf_parse_head(f, 100, sizeof(f), PAGE, USER_TOP, &img, &why, NULL),
+	                 -ENOEXEC);
+	assert_int_equal(elf_parse_head(f, 300, 0x2400, PAGE, USER_TOP, &img, &why, &need),
+	                 -ENOEXEC);
 	assert_string_equal(why, "PT_LOAD data beyond the end of the file");
 	assert_int_equal(elf_parse_head(f, 300, 200, PAGE, USER_TOP, &img, &why, &need), -EINVAL);
 }
@@ -384,14 +396,14 @@ static void test_real_static_program(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_static_exec),
-		cmocka_unit_test(test_static_pie),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_too_many_loads),
-		cmocka_unit_test(test_bad_arguments),
-		cmocka_unit_test(test_head_of_file),
-		cmocka_unit_test(test_every_bit_flip_and_cut),
-		cmocka_unit_test(test_real_static_program),
+	    cmocka_unit_test(test_static_exec),
+	    cmocka_unit_test(test_static_pie),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_too_many_loads),
+	    cmocka_unit_test(test_bad_arguments),
+	    cmocka_unit_test(test_head_of_file),
+	    cmocka_unit_test(test_every_bit_flip_and_cut),
+	    cmocka_unit_test(test_real_static_program),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

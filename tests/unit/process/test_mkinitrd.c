@@ -45,22 +45,22 @@ struct want {
 };
 
 static const struct want wants[] = {
-	{"static_prog.riscv64", 0100755, MKINITRD_PROG},
-	{"etc", 0040755, NULL},
-	{"etc/greeting", 0100644, MKINITRD_DATA},
-	{"mkinitrd-empty", 0100644, MKINITRD_EMPTY},
-	/* The minimal /etc, after the given files (etc/ exists by then). */
-	{"etc/passwd", 0100644, NULL},
-	{"etc/group", 0100644, NULL},
-	{"etc/hostname", 0100644, NULL},
+    {"static_prog.riscv64", 0100755, MKINITRD_PROG},
+    {"etc", 0040755, NULL},
+    {"etc/greeting", 0100644, MKINITRD_DATA},
+    {"mkinitrd-empty", 0100644, MKINITRD_EMPTY},
+    /* The minimal /etc, after the given files (etc/ exists by then). */
+    {"etc/passwd", 0100644, NULL},
+    {"etc/group", 0100644, NULL},
+    {"etc/hostname", 0100644, NULL},
 };
 #define FIRST_ETC 4
 
 /* What the minimal /etc holds: root and nobody with Debian's ids, the node name. */
 static const char *const etc_content[] = {
-	"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
-	"root:x:0:\nnobody:x:65534:\n",
-	"unikit\n",
+    "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
+    "root:x:0:\nnobody:x:65534:\n",
+    "unikit\n",
 };
 #define NWANT (sizeof(wants) / sizeof(wants[0]))
 
@@ -134,9 +134,9 @@ static void test_same_output_twice(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_entries_in_order),
-		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_same_output_twice),
+	    cmocka_unit_test(test_entries_in_order),
+	    cmocka_unit_test(test_find),
+	    cmocka_unit_test(test_same_output_twice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

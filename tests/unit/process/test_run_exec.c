@@ -104,7 +104,7 @@ static void test_exec(void **state)
 
 	(void)state;
 	memcpy(&entry, elf + 24, sizeof(entry)); /* e_entry: a static, not a PIE, program */
-	process_set_randomize_va_space(0); /* MARK is in both programs' stacks */
+	process_set_randomize_va_space(0);       /* MARK is in both programs' stacks */
 	proc_test_program("/first", first);
 	proc_test_program("/second", second);
 	proc_test_file("/not_elf", not_elf, sizeof(not_elf) - 1);
@@ -176,8 +176,8 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_exec, setup),
-		cmocka_unit_test_setup(test_start_init_fails_cleanly, setup),
+	    cmocka_unit_test_setup(test_exec, setup),
+	    cmocka_unit_test_setup(test_start_init_fails_cleanly, setup),
 	};
 
 	proc_test_boot();

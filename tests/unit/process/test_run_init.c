@@ -11,7 +11,7 @@
 #include <klib/errno.h>
 
 #define SCRATCH(u) ((u)->sp0 - 4096)
-#define AGAIN(u) ((u)->step--)
+#define AGAIN(u)   ((u)->step--)
 
 static volatile int a_collected;
 static struct {
@@ -98,7 +98,7 @@ static void test_orphans_go_to_init(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_orphans_go_to_init),
+	    cmocka_unit_test(test_orphans_go_to_init),
 	};
 
 	proc_test_boot();

@@ -9,9 +9,9 @@
 #include <klib/errno.h>
 
 #define SCRATCH(u) ((u)->sp0 - 4096)
-#define AGAIN(u) ((u)->step--)
-#define UNMAPPED 0x40000000ul /* between the program and its stack */
-#define TEXT     0x10000ul    /* the static program's text: read and execute only */
+#define AGAIN(u)   ((u)->step--)
+#define UNMAPPED   0x40000000ul /* between the program and its stack */
+#define TEXT       0x10000ul    /* the static program's text: read and execute only */
 
 static uint32_t read_u32(uintptr_t va)
 {
@@ -22,8 +22,17 @@ static uint32_t read_u32(uintptr_t va)
 }
 
 /* One child per way of ending; v[1] (copied at fork) says which. */
-enum { SEGV_NO_AREA, ILLEGAL, BREAKPOINT, MISALIGNED, ACCESS, SEGV_READ_ONLY, BUS_NO_PAGE, LAZY,
-	NCASES };
+enum {
+	SEGV_NO_AREA,
+	ILLEGAL,
+	BREAKPOINT,
+	MISALIGNED,
+	ACCESS,
+	SEGV_READ_ONLY,
+	BUS_NO_PAGE,
+	LAZY,
+	NCASES
+};
 static long fault_status[NCASES];
 
 /* A backend with no page to give (a mapped file's page past its end): SIGBUS. */
@@ -53,8 +62,8 @@ static enum hal_user_event fault_child(struct fake_user *u, struct hal_user_trap
 	case SEGV_READ_ONLY:
 		return fake_fault(u, t, TEXT + 8, HAL_ACCESS_WRITE);
 	case BUS_NO_PAGE:
-		if (as_map(as_active(), UNMAPPED, 4096, AS_PROT_READ | AS_PROT_USER, AS_MAP_SHARED |
-			   AS_MAP_FIXED, &no_page_backend, NULL, 0, NULL) != 0)
+		if (as_map(as_active(), UNMAPPED, 4096, AS_PROT_READ | AS_PROT_USER,
+		           AS_MAP_SHARED | AS_MAP_FIXED, &no_page_backend, NULL, 0, NULL) != 0)
 			return SYS(u, NR_exit, 3);
 		return fake_fault(u, t, UNMAPPED, HAL_ACCESS_READ);
 	}
@@ -64,7 +73,8 @@ static enum hal_user_event fault_child(struct fake_user *u, struct hal_user_trap
 		return fake_trap(u, t, HAL_USER_INTERRUPT);
 	case 101:
 		if (as_query(as_active(), lazy, NULL, NULL) != -EFAULT)
-			return SYS(u, NR_exit, 2); /* already there: the fault would prove nothing */
+			return SYS(u, NR_exit,
+			           2); /* already there: the fault would prove nothing */
 		return fake_fault(u, t, lazy, HAL_ACCESS_WRITE);
 	case 102:
 		return SYS(u, NR_exit, as_query(as_active(), lazy, NULL, NULL) == 0 ? 0 : 1);
@@ -294,9 +304,9 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_faults_become_signals, setup),
-		cmocka_unit_test_setup(test_kill_running_child, setup),
-		cmocka_unit_test_setup(test_kill_child_blocked_in_wait, setup),
+	    cmocka_unit_test_setup(test_faults_become_signals, setup),
+	    cmocka_unit_test_setup(test_kill_running_child, setup),
+	    cmocka_unit_test_setup(test_kill_child_blocked_in_wait, setup),
 	};
 
 	proc_test_boot();

@@ -43,7 +43,8 @@ static enum hal_user_event fork_once(struct fake_user *u, struct hal_user_trap *
 	case 1:
 		f.pid = fake_ret(u);
 		u->v[0] = 0x5eed;
-		write_u32(SCRATCH(u) + 64, 111); /* the child must see it, and its writes stay its own */
+		write_u32(SCRATCH(u) + 64,
+		          111); /* the child must see it, and its writes stay its own */
 		return SYS(u, NR_clone, SIGCHLD);
 	case 2:
 		if (fake_ret(u) == 0) {
@@ -103,7 +104,8 @@ static enum hal_user_event wait_any(struct fake_user *u, struct hal_user_trap *t
 		return SYS(u, NR_clone, SIGCHLD);
 	case 1:
 		if (fake_ret(u) == 0)
-			return SYS(u, NR_exit, 10 + u->v[1]); /* v[1]: which child, copied at fork */
+			return SYS(u, NR_exit,
+			           10 + u->v[1]); /* v[1]: which child, copied at fork */
 		any.pids[u->v[1]] = fake_ret(u);
 		if (++u->v[1] < 3) {
 			u->step = 1;
@@ -321,11 +323,11 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_fork_returns_pid_and_zero, setup),
-		cmocka_unit_test_setup(test_wait_any, setup),
-		cmocka_unit_test_setup(test_wait_specific_pid, setup),
-		cmocka_unit_test_setup(test_wnohang_running_child, setup),
-		cmocka_unit_test_setup(test_echild, setup),
+	    cmocka_unit_test_setup(test_fork_returns_pid_and_zero, setup),
+	    cmocka_unit_test_setup(test_wait_any, setup),
+	    cmocka_unit_test_setup(test_wait_specific_pid, setup),
+	    cmocka_unit_test_setup(test_wnohang_running_child, setup),
+	    cmocka_unit_test_setup(test_echild, setup),
 	};
 
 	proc_test_boot();

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define T 0x7fff0000ull         /* the top of the stack in the hand-made cases */
+#define T 0x7fff0000ull /* the top of the stack in the hand-made cases */
 
 static int main_argc;
 static char **main_argv, **main_envp;
@@ -22,7 +22,7 @@ static const uint8_t rnd[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
 static const char *const small_argv[] = {"prog", "-x", NULL};
 static const char *const small_envp[] = {"A=1", NULL};
 
-static uint8_t stack[4096];     /* user addresses [T - 4096, T) */
+static uint8_t stack[4096]; /* user addresses [T - 4096, T) */
 
 static uint64_t word(uint64_t va)
 {
@@ -50,29 +50,58 @@ static void test_riscv64_auxv(void **state)
 {
 	struct auxv_entry v[LINUX_ARCH_AUXV_MAX];
 	struct ustack_exec_info info = {
-		.phdr = 0x10040, .phnum = 7, .entry = 0x10554, .page_size = 4096, .hwcap = 0x112d,
-		.clktck = 100, .cache = {1, 2, 3, 4, 5, 6, 7, 8}, .uid = 1, .euid = 2, .gid = 3,
-		.egid = 4,
+	    .phdr = 0x10040,
+	    .phnum = 7,
+	    .entry = 0x10554,
+	    .page_size = 4096,
+	    .hwcap = 0x112d,
+	    .clktck = 100,
+	    .cache = {1, 2, 3, 4, 5, 6, 7, 8},
+	    .uid = 1,
+	    .euid = 2,
+	    .gid = 3,
+	    .egid = 4,
 	};
 	static const uint64_t types[] = {
-		AT_SYSINFO_EHDR, AT_L1I_CACHESIZE, AT_L1I_CACHEGEOMETRY, AT_L1D_CACHESIZE,
-		AT_L1D_CACHEGEOMETRY, AT_L2_CACHESIZE, AT_L2_CACHEGEOMETRY, AT_L3_CACHESIZE,
-		AT_L3_CACHEGEOMETRY, AT_IGNORE, AT_HWCAP, AT_PAGESZ, AT_CLKTCK, AT_PHDR, AT_PHENT,
-		AT_PHNUM, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID, AT_GID, AT_EGID, AT_SECURE,
-		AT_RANDOM, AT_EXECFN,
+	    AT_SYSINFO_EHDR,
+	    AT_L1I_CACHESIZE,
+	    AT_L1I_CACHEGEOMETRY,
+	    AT_L1D_CACHESIZE,
+	    AT_L1D_CACHEGEOMETRY,
+	    AT_L2_CACHESIZE,
+	    AT_L2_CACHEGEOMETRY,
+	    AT_L3_CACHESIZE,
+	    AT_L3_CACHEGEOMETRY,
+	    AT_IGNORE,
+	    AT_HWCAP,
+	    AT_PAGESZ,
+	    AT_CLKTCK,
+	    AT_PHDR,
+	    AT_PHENT,
+	    AT_PHNUM,
+	    AT_BASE,
+	    AT_FLAGS,
+	    AT_ENTRY,
+	    AT_UID,
+	    AT_EUID,
+	    AT_GID,
+	    AT_EGID,
+	    AT_SECURE,
+	    AT_RANDOM,
+	    AT_EXECFN,
 	};
 	static const uint64_t values[] = {
-		0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0x112d, 4096, 100, 0x10040, 56, 7, 0, 0, 0x10554,
-		1, 2, 3, 4, 0, 0, 0,
+	    0,       1,  2, 3, 4, 5,       6, 7, 8, 0, 0x112d, 4096, 100,
+	    0x10040, 56, 7, 0, 0, 0x10554, 1, 2, 3, 4, 0,      0,    0,
 	};
 	(void)state;
 
 	assert_int_equal(linux_arch_auxv(v, &info), LINUX_ARCH_AUXV_MAX);
 	for (size_t i = 0; i < LINUX_ARCH_AUXV_MAX; i++) {
 		if (v[i].type != types[i] || v[i].value != values[i])
-			fail_msg("entry %zu: (%lu, %#lx), want (%lu, %#lx)", i, (unsigned long)v[i].type,
-				 (unsigned long)v[i].value, (unsigned long)types[i],
-				 (unsigned long)values[i]);
+			fail_msg("entry %zu: (%lu, %#lx), want (%lu, %#lx)", i,
+			         (unsigned long)v[i].type, (unsigned long)v[i].value,
+			         (unsigned long)types[i], (unsigned long)values[i]);
 	}
 	info.minsigstksz = 2048;
 	info.secure = true;
@@ -119,8 +148,9 @@ static void test_layout(void **state)
 	assert_int_equal(word(T - 488), 0);
 	assert_int_equal(l.auxv, T - 480);
 	for (size_t i = 0; i < n; i++) {
-		uint64_t want = aux[i].type == AT_RANDOM ? T - 48
-			      : aux[i].type == AT_EXECFN ? T - 18 : aux[i].value;
+		uint64_t want = aux[i].type == AT_RANDOM   ? T - 48
+		                : aux[i].type == AT_EXECFN ? T - 18
+		                                           : aux[i].value;
 		assert_int_equal(word(T - 480 + 16 * i), aux[i].type);
 		assert_int_equal(word(T - 472 + 16 * i), want);
 	}
@@ -133,7 +163,10 @@ static void test_layout(void **state)
 static void test_layout_pad_platform(void **state)
 {
 	static const struct auxv_entry aux[] = {
-		{AT_PAGESZ, 4096}, {AT_RANDOM, 0}, {AT_PLATFORM, 0}, {AT_EXECFN, 0},
+	    {AT_PAGESZ, 4096},
+	    {AT_RANDOM, 0},
+	    {AT_PLATFORM, 0},
+	    {AT_EXECFN, 0},
 	};
 	struct ustack_args a = {small_argv, small_envp, "/bin/prog", "rv64", rnd, 100, aux, 4};
 	struct ustack_layout l;
@@ -142,7 +175,7 @@ static void test_layout_pad_platform(void **state)
 	memset(stack, 0xee, sizeof(stack));
 	assert_int_equal(ustack_build(stack, sizeof(stack), T, &a, &l), 0);
 	assert_int_equal(l.arg_start, T - 30);
-	assert_true(zero(T - 144, T - 30));     /* (T - 30 - 100) & ~15 = T - 144 */
+	assert_true(zero(T - 144, T - 30)); /* (T - 30 - 100) & ~15 = T - 144 */
 	assert_int_equal(l.platform, T - 149);
 	assert_string_equal(str(T - 149), "rv64");
 	assert_int_equal(l.random, T - 165);
@@ -227,10 +260,11 @@ static void test_matches_the_host_kernel(void **state)
 	assert_non_null(execfn);
 	assert_non_null(random);
 	uint64_t top = (uint64_t)execfn + strlen(execfn) + 1 + 8;
-	assert_int_equal(top % 4096, 0);        /* the end of the stack mapping */
+	assert_int_equal(top % 4096, 0); /* the end of the stack mapping */
 
 	/* Linux took a random pad below the strings; take the same one. */
-	uint64_t above = platform ? (uint64_t)platform + strlen(platform) + 1 : (uint64_t)random + 16;
+	uint64_t above =
+	    platform ? (uint64_t)platform + strlen(platform) + 1 : (uint64_t)random + 16;
 	uint64_t pad = (uint64_t)main_argv[0] - above;
 	assert_true(above % 16 == 0 && pad < 8192 + 16);
 
@@ -238,8 +272,14 @@ static void test_matches_the_host_kernel(void **state)
 	for (size_t i = 0; i < nauxv; i++)
 		aux[i] = (struct auxv_entry){kaux[2 * i], kaux[2 * i + 1]};
 	struct ustack_args a = {
-		(const char *const *)main_argv, (const char *const *)envp, execfn, platform, random,
-		(uint32_t)pad, aux, nauxv,
+	    (const char *const *)main_argv,
+	    (const char *const *)envp,
+	    execfn,
+	    platform,
+	    random,
+	    (uint32_t)pad,
+	    aux,
+	    nauxv,
 	};
 	size_t size = top - (uint64_t)sp;
 	uint8_t *mine = malloc(size);
@@ -248,8 +288,8 @@ static void test_matches_the_host_kernel(void **state)
 	assert_int_equal(l.sp, (uint64_t)sp);
 	for (size_t i = 0; i < size; i++)
 		if (mine[i] != ((const uint8_t *)sp)[i])
-			fail_msg("differs from the kernel's stack at sp+%zu (top-%zu): %#x vs %#x", i,
-				 size - i, mine[i], ((const uint8_t *)sp)[i]);
+			fail_msg("differs from the kernel's stack at sp+%zu (top-%zu): %#x vs %#x",
+			         i, size - i, mine[i], ((const uint8_t *)sp)[i]);
 	free(mine);
 	free(aux);
 }
@@ -287,12 +327,12 @@ static void test_arg_limit(void **state)
 int main(int argc, char **argv, char **envp)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_riscv64_auxv),
-		cmocka_unit_test(test_layout),
-		cmocka_unit_test(test_layout_pad_platform),
-		cmocka_unit_test(test_sizes),
-		cmocka_unit_test(test_matches_the_host_kernel),
-		cmocka_unit_test(test_arg_limit),
+	    cmocka_unit_test(test_riscv64_auxv),
+	    cmocka_unit_test(test_layout),
+	    cmocka_unit_test(test_layout_pad_platform),
+	    cmocka_unit_test(test_sizes),
+	    cmocka_unit_test(test_matches_the_host_kernel),
+	    cmocka_unit_test(test_arg_limit),
 	};
 
 	main_argc = argc;

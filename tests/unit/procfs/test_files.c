@@ -69,16 +69,17 @@ static void test_root_dir(void **state)
 	names = T_list("/proc");
 	assert_non_null(strstr(names, "self thread-self 1 42"));
 	free(names);
-	/* Nothing can be made in /proc: its lookups say ENOENT (Linux's), /sys leaves it to EPERM. */
+	/* Nothing can be made in /proc: its lookups say ENOENT (Linux's), /sys leaves it to EPERM.
+	 */
 	assert_int_equal(vfs_mkdir(T_fs, NULL, "/proc/x", 0755, &T_root), -ENOENT);
 	assert_int_equal(vfs_mkdir(T_fs, NULL, "/proc/1/x", 0755, &T_root), -ENOENT);
 	{
 		struct vfs_file *f;
 		struct vfs_cred user = vfs_env_user(1000, 1000);
 
-		assert_int_equal(vfs_open(T_fs, NULL, "/proc/new", VFS_O_CREAT | VFS_O_WRONLY, 0644,
-		                          &user, &f),
-		                 -ENOENT);
+		assert_int_equal(
+		    vfs_open(T_fs, NULL, "/proc/new", VFS_O_CREAT | VFS_O_WRONLY, 0644, &user, &f),
+		    -ENOENT);
 	}
 	assert_int_equal(vfs_mkdir(T_fs, NULL, "/sys/x", 0755, &T_root), -EPERM);
 }

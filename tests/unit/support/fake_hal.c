@@ -150,7 +150,7 @@ void hal_trap_set_fault_handler(hal_fault_handler_t handler)
 void *fake_hal_ram(size_t size, size_t align)
 {
 	char *p = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;

@@ -9,7 +9,7 @@
 #define AT_EXECFN    31 /* the path exec was given */
 
 _Static_assert(sizeof(struct fake_user) <= sizeof(struct hal_user_context),
-	       "the fake's registers fit the opaque context");
+               "the fake's registers fit the opaque context");
 
 static struct {
 	char path[64];
@@ -115,7 +115,7 @@ static int choose(struct fake_user *u)
 	u->sp0 = u->sp;
 	if (execfn(u->sp, path, sizeof(path)) < 0) {
 		fprintf(stderr, "fake user mode: no AT_EXECFN on the initial stack at 0x%lx\n",
-			(unsigned long)u->sp);
+		        (unsigned long)u->sp);
 		return -1;
 	}
 	for (unsigned i = 0; i < nprograms; i++)
@@ -159,7 +159,7 @@ enum hal_user_event fake_syscall(struct fake_user *u, unsigned long nr, const un
 }
 
 enum hal_user_event fake_fault(struct fake_user *u, struct hal_user_trap *t, uintptr_t addr,
-			       enum hal_access access)
+                               enum hal_access access)
 {
 	t->pc = u->pc;
 	t->addr = addr;
@@ -290,9 +290,9 @@ void hal_user_fp_restore(struct hal_user_context *uc, const void *buf, size_t le
 const char *hal_user_reg_name(unsigned n)
 {
 	static const char *const names[32] = {
-		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
-		"a1",   "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
-		"s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
+	    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+	    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 	};
 
 	return n < 32 ? names[n] : NULL;

@@ -45,13 +45,13 @@
 /* This fake's layout of struct hal_user_context (riscv64's names). */
 struct fake_user {
 	uint64_t pc, sp, tls;
-	uint64_t nr;    /* a7: the system call's number */
-	uint64_t a[6];  /* a0..a5: its arguments; a0 is also what it returns, as on riscv64 */
-	uint64_t step;  /* where the program is in its script: 0 at the start of a program */
-	uint64_t prog;  /* 1 + the program's index, chosen at its first run; 0: not yet */
-	uint64_t sp0;   /* sp at the program's start: its argc, argv, envp and auxv */
-	uint64_t v[8];  /* values the program keeps (more registers) */
-	uint64_t ra;    /* the return address (a signal handler's way back) */
+	uint64_t nr;     /* a7: the system call's number */
+	uint64_t a[6];   /* a0..a5: its arguments; a0 is also what it returns, as on riscv64 */
+	uint64_t step;   /* where the program is in its script: 0 at the start of a program */
+	uint64_t prog;   /* 1 + the program's index, chosen at its first run; 0: not yet */
+	uint64_t sp0;    /* sp at the program's start: its argc, argv, envp and auxv */
+	uint64_t v[8];   /* values the program keeps (more registers) */
+	uint64_t ra;     /* the return address (a signal handler's way back) */
 	uint64_t sys_pc; /* the pc past the last system call: back on it (pc + 4), the call runs
 	                  * again; kept as register t0 (x5), so a signal frame saves it */
 };
@@ -73,10 +73,9 @@ static inline long fake_ret(const struct fake_user *u)
 }
 /* A page fault at addr. */
 enum hal_user_event fake_fault(struct fake_user *u, struct hal_user_trap *t, uintptr_t addr,
-			       enum hal_access access);
+                               enum hal_access access);
 /* Any other trap, taken at the program's pc. */
-enum hal_user_event fake_trap(struct fake_user *u, struct hal_user_trap *t,
-			      enum hal_user_event ev);
+enum hal_user_event fake_trap(struct fake_user *u, struct hal_user_trap *t, enum hal_user_event ev);
 
 /* The program's memory (the active space): 0 or -EFAULT. */
 int fake_user_read(void *dst, uintptr_t va, size_t len);

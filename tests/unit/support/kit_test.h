@@ -27,18 +27,18 @@ extern jmp_buf *kit_test_panic_jmp;
  * Run 'stmt' and require that it panics. The panic message is in
  * kit_test_output afterwards.
  */
-#define expect_panic(stmt)                                           \
-	do {                                                         \
-		jmp_buf jb_;                                         \
-		kit_test_output_reset();                             \
-		kit_test_panic_jmp = &jb_;                           \
-		if (setjmp(jb_) == 0) {                              \
-			stmt;                                        \
-			kit_test_panic_jmp = NULL;                   \
-			fail_msg("expected a panic from: %s", #stmt); \
-		}                                                    \
-		kit_test_panic_jmp = NULL;                           \
-		kpanic_reset();                                      \
+#define expect_panic(stmt)                                                                         \
+	do {                                                                                       \
+		jmp_buf jb_;                                                                       \
+		kit_test_output_reset();                                                           \
+		kit_test_panic_jmp = &jb_;                                                         \
+		if (setjmp(jb_) == 0) {                                                            \
+			stmt;                                                                      \
+			kit_test_panic_jmp = NULL;                                                 \
+			fail_msg("expected a panic from: %s", #stmt);                              \
+		}                                                                                  \
+		kit_test_panic_jmp = NULL;                                                         \
+		kpanic_reset();                                                                    \
 	} while (0)
 
 /*

@@ -6,7 +6,8 @@
 #include "fake_hal.h"
 #include <paging/paging.h>
 
-/* Forget every frame and the kernel table; manage 'mib' MiB of new host memory. Returns the free count. */
+/* Forget every frame and the kernel table; manage 'mib' MiB of new host memory. Returns the free
+ * count. */
 static inline size_t mem_test_ram(unsigned mib)
 {
 	page_alloc_reset();

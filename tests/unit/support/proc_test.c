@@ -57,7 +57,7 @@ void proc_test_boot(void)
 {
 	size_t ram = (size_t)RAM_MIB << 20, align = 2u << 20;
 	char *p = mmap(NULL, ram + align, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	uintptr_t base = ((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1);
 
 	struct pt *kernel;
@@ -112,11 +112,11 @@ void proc_test_program(const char *path, fake_user_fn fn)
 
 /* One newc header, name and data, each padded to 4 bytes (scripts/mkinitrd.py's format). */
 static size_t cpio_entry(char *out, const char *name, uint32_t mode, const void *data, size_t size,
-			 uint32_t ino)
+                         uint32_t ino)
 {
-	size_t n = (size_t)sprintf(out, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-				   ino, mode, 0u, 0u, 1u, 0u, (unsigned)size, 0u, 0u, 0u, 0u,
-				   (unsigned)strlen(name) + 1, 0u);
+	size_t n = (size_t)sprintf(
+	    out, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino, mode, 0u, 0u,
+	    1u, 0u, (unsigned)size, 0u, 0u, 0u, 0u, (unsigned)strlen(name) + 1, 0u);
 
 	memcpy(out + n, name, strlen(name) + 1);
 	n += strlen(name) + 1;

@@ -34,7 +34,8 @@ void *proc_test_cpio(size_t *size);
 
 /* process_start_init(path, argv, no environment), which must succeed. */
 struct process *proc_test_start(const char *path, const char *const *argv);
-/* Wait (kit_test_wait_seconds() at most: KIT_TEST_WAIT) until no process is left; process_wait_all()'s status. */
+/* Wait (kit_test_wait_seconds() at most: KIT_TEST_WAIT) until no process is left;
+ * process_wait_all()'s status. */
 int proc_test_wait_all(void);
 
 /*
@@ -44,7 +45,7 @@ int proc_test_wait_all(void);
 bool proc_test_ended(int32_t pid);
 
 /* Wait statuses (Linux's encoding). */
-#define EXITED(code) (((code) & 0xff) << 8)
+#define EXITED(code) (((code)&0xff) << 8)
 #define KILLED(sig)  (sig)
 
 #endif

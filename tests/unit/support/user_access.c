@@ -30,8 +30,8 @@ int user_access(struct addr_space *as, uintptr_t va, bool write, uint8_t *byte)
 
 	/* A resolved fault is retried, as the trap returns to the instruction. */
 	for (int tries = 0; tries < 3; tries++) {
-		struct hal_fault f = {.addr = va, .access = write ? HAL_ACCESS_WRITE : HAL_ACCESS_READ,
-				      .user = true};
+		struct hal_fault f = {
+		    .addr = va, .access = write ? HAL_ACCESS_WRITE : HAL_ACCESS_READ, .user = true};
 		uint64_t pte;
 		paddr_t pa;
 		int rc;

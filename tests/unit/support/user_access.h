@@ -20,7 +20,8 @@
 #define SV39_X (1ull << 3)
 #define SV39_U (1ull << 4)
 
-/* Make 'as' active and walk its table for va: the leaf entry and va's physical address, or -EFAULT. */
+/* Make 'as' active and walk its table for va: the leaf entry and va's physical address, or -EFAULT.
+ */
 int user_mmu_walk(struct addr_space *as, uintptr_t va, paddr_t *pa, uint64_t *leaf);
 
 /*

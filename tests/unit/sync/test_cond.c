@@ -16,11 +16,11 @@
 #include <sync/cond.h>
 #include <sync/mutex.h>
 
-#define MS 1000000ull
+#define MS        1000000ull
 #define PRODUCERS 4
 #define CONSUMERS 4
-#define ITEMS 3000 /* per producer */
-#define SLOTS 4
+#define ITEMS     3000 /* per producer */
+#define SLOTS     4
 
 static struct mutex lock = MUTEX_INIT(lock, "buffer");
 static struct cond not_empty = COND_INIT(not_empty, "not_empty");
@@ -104,7 +104,7 @@ static void test_producers_consumers_lose_no_wakeup(void **state)
 			fail_msg("item %d consumed %d times", i, seen[i]);
 }
 
-#define PAIRS 4
+#define PAIRS  4
 #define ROUNDS 20000
 
 struct mailbox {
@@ -248,11 +248,11 @@ static void test_waiting_without_the_mutex_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_producers_consumers_lose_no_wakeup),
-		cmocka_unit_test(test_ping_pong_pairs_lose_no_wakeup),
-		cmocka_unit_test(test_timed_wait_times_out_holding_the_mutex),
-		cmocka_unit_test(test_broadcast_wakes_every_waiter),
-		cmocka_unit_test(test_waiting_without_the_mutex_is_refused),
+	    cmocka_unit_test(test_producers_consumers_lose_no_wakeup),
+	    cmocka_unit_test(test_ping_pong_pairs_lose_no_wakeup),
+	    cmocka_unit_test(test_timed_wait_times_out_holding_the_mutex),
+	    cmocka_unit_test(test_broadcast_wakes_every_waiter),
+	    cmocka_unit_test(test_waiting_without_the_mutex_is_refused),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -70,7 +70,7 @@ static void test_ab_ba_is_caught_without_a_deadlock(void **state)
 	expect_site("holding", "lock_a", line_a1);
 	expect_site("taking ", "lock_b", line_b1);
 	assert_int_equal(count("holding '"), 2); /* now, and the one earlier edge: no more */
-	assert_null(mutex_owner(&lock_a)); /* reported before taking it */
+	assert_null(mutex_owner(&lock_a));       /* reported before taking it */
 	mutex_unlock(&lock_b);
 
 	/* Reported once: the same orders again are quiet. */

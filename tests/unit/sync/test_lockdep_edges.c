@@ -4,7 +4,7 @@
 
 /* N classes, each taken while holding each lower one: N * (N - 1) / 2 orders. */
 #define N 64
-_Static_assert(N * (N - 1) / 2 > CONFIG_SYNC_LOCKDEP_EDGES, "enough orders to fill the table");
+_Static_assert(N *(N - 1) / 2 > CONFIG_SYNC_LOCKDEP_EDGES, "enough orders to fill the table");
 _Static_assert(N + 4 < CONFIG_SYNC_LOCKDEP_CLASSES, "and still room for the classes");
 
 static struct mutex m[N], a = MUTEX_INIT(a, "a"), b = MUTEX_INIT(b, "b");

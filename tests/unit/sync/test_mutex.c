@@ -131,7 +131,8 @@ static void test_waiters_get_the_mutex_in_arrival_order(void **state)
 	assert_int_equal(mutex_lock(&m), 0);
 	for (int i = 0; i < 4; i++) {
 		t[i] = harness_spawn("locker", fifo_locker, (void *)(intptr_t)(i + 1), 0);
-		HARNESS_YIELD_UNTIL(list_count(&m.waiters.waiters) == (size_t)i + 1); /* one at a time */
+		HARNESS_YIELD_UNTIL(list_count(&m.waiters.waiters) ==
+		                    (size_t)i + 1); /* one at a time */
 		assert_int_equal(list_count(&m.waiters.waiters), i + 1);
 	}
 	assert_int_equal(mutex_unlock(&m), 0);
@@ -151,7 +152,7 @@ static void test_waiters_get_the_mutex_in_arrival_order(void **state)
 #ifdef CONFIG_TASK_SCHED_FIFO
 #error "sync's unit tests need a preemptive scheduler in tests/unit/defconfig"
 #endif
-#define WORKERS 4
+#define WORKERS         4
 #define PREEMPTED_IN_CS 30
 
 static struct mutex counter_lock = MUTEX_INIT(counter_lock, "counter");

@@ -120,7 +120,7 @@ static void test_misuse_is_reported(void **state)
 }
 
 /* Writers keep a == b; readers must always see them equal. */
-#define STRESS_TASKS 6
+#define STRESS_TASKS  6
 #define STRESS_ROUNDS 15
 
 static volatile unsigned long a, b;
@@ -191,10 +191,10 @@ static void test_readers_never_see_a_half_done_write(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_readers_share_writers_wait_and_are_not_starved),
-		cmocka_unit_test(test_writer_unlock_admits_all_waiting_readers),
-		cmocka_unit_test(test_misuse_is_reported),
-		cmocka_unit_test(test_readers_never_see_a_half_done_write),
+	    cmocka_unit_test(test_readers_share_writers_wait_and_are_not_starved),
+	    cmocka_unit_test(test_writer_unlock_admits_all_waiting_readers),
+	    cmocka_unit_test(test_misuse_is_reported),
+	    cmocka_unit_test(test_readers_never_see_a_half_done_write),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

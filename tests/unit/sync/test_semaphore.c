@@ -64,7 +64,7 @@ static void test_units_go_to_waiters_in_arrival_order(void **state)
 	harness_log_expect(want, 3);
 }
 
-#define K 3
+#define K      3
 #define TAKERS 8
 #define ROUNDS 20
 
@@ -115,9 +115,9 @@ static void test_k_holders_at_most_and_at_last(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_counts_trydown_and_timeout),
-		cmocka_unit_test(test_units_go_to_waiters_in_arrival_order),
-		cmocka_unit_test(test_k_holders_at_most_and_at_last),
+	    cmocka_unit_test(test_counts_trydown_and_timeout),
+	    cmocka_unit_test(test_units_go_to_waiters_in_arrival_order),
+	    cmocka_unit_test(test_k_holders_at_most_and_at_last),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -126,9 +126,9 @@ static void test_new_context_runs_on_its_stack_aligned(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ping_pong_alternates),
-		cmocka_unit_test(test_callee_saved_registers_survive),
-		cmocka_unit_test(test_new_context_runs_on_its_stack_aligned),
+	    cmocka_unit_test(test_ping_pong_alternates),
+	    cmocka_unit_test(test_callee_saved_registers_survive),
+	    cmocka_unit_test(test_new_context_runs_on_its_stack_aligned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

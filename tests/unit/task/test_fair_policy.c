@@ -8,7 +8,7 @@
 #include "task_internal.h"
 #include <string.h>
 
-#define MS 1000000ull
+#define MS   1000000ull
 #define GRAN ((uint64_t)CONFIG_TASK_FAIR_SLICE_US * 1000u)
 
 static struct sched_rq rq;
@@ -56,7 +56,7 @@ static void assert_share(const struct task *t, uint64_t total, unsigned weight, 
 
 	if (got < want * 0.98 || got > want * 1.02)
 		fail_msg("nice %d got %.1f ms of %.1f, expected %.1f ms (+-2%%)", t->nice, got / MS,
-			 (double)total / MS, want / MS);
+		         (double)total / MS, want / MS);
 }
 
 static void test_cpu_shares_follow_weights(void **state)
@@ -191,13 +191,13 @@ static void test_yield_steps_behind_close_tasks_only(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_cpu_shares_follow_weights, setup),
-		cmocka_unit_test_setup(test_equal_nice_equal_share, setup),
-		cmocka_unit_test_setup(test_weights_follow_the_nice_scale, setup),
-		cmocka_unit_test_setup(test_least_virtual_runtime_runs_first, setup),
-		cmocka_unit_test_setup(test_new_and_waking_tasks_get_no_hoarded_credit, setup),
-		cmocka_unit_test_setup(test_tick_preempts_only_past_the_granularity, setup),
-		cmocka_unit_test_setup(test_yield_steps_behind_close_tasks_only, setup),
+	    cmocka_unit_test_setup(test_cpu_shares_follow_weights, setup),
+	    cmocka_unit_test_setup(test_equal_nice_equal_share, setup),
+	    cmocka_unit_test_setup(test_weights_follow_the_nice_scale, setup),
+	    cmocka_unit_test_setup(test_least_virtual_runtime_runs_first, setup),
+	    cmocka_unit_test_setup(test_new_and_waking_tasks_get_no_hoarded_credit, setup),
+	    cmocka_unit_test_setup(test_tick_preempts_only_past_the_granularity, setup),
+	    cmocka_unit_test_setup(test_yield_steps_behind_close_tasks_only, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -112,7 +112,8 @@ static void test_detach_after_the_end_frees_at_once(void **state)
 static void test_bad_arguments_are_refused_without_leaks(void **state)
 {
 	struct task *t = NULL;
-	struct task_attr nice_high = {.nice = 20}, nice_low = {.nice = -21}, tiny = {.stack_size = 4096}; /* under 8 KiB */
+	struct task_attr nice_high = {.nice = 20}, nice_low = {.nice = -21},
+	                 tiny = {.stack_size = 4096}; /* under 8 KiB */
 	(void)state;
 
 	assert_int_equal(task_create(&t, "x", NULL, NULL, NULL), -EINVAL);
@@ -124,7 +125,8 @@ static void test_bad_arguments_are_refused_without_leaks(void **state)
 	assert_int_equal(task_create(&t, "x", returns_arg, NULL, NULL), -ENOMEM);
 	assert_null(t);
 	assert_int_equal(allocs, 0);
-	assert_int_equal(task_set_stack_ops(&(struct task_stack_ops){counting_alloc, NULL}), -EINVAL);
+	assert_int_equal(task_set_stack_ops(&(struct task_stack_ops){counting_alloc, NULL}),
+	                 -EINVAL);
 	assert_int_equal(task_set_nice(task_current(), 20), -EINVAL);
 	assert_int_equal(task_set_space(task_current(), (void *)1, NULL), -EINVAL);
 	assert_int_equal(task_init(), -EBUSY);
@@ -177,7 +179,7 @@ static int touch_below_stack(void *arg)
 	volatile uint8_t probe;
 
 	if ((uintptr_t)&probe < (uintptr_t)block)
-		return 2; /* not running on that block at all */
+		return 2;            /* not running on that block at all */
 	block[sizeof(uint64_t)] = 1; /* the lowest byte above the canary: fine */
 	if (getenv("PROBE_GUARD"))
 		block[-1] = 1; /* the guard: must fault */
@@ -214,7 +216,8 @@ static int run_child(const char *probe, char *err, size_t errlen)
 	}
 	assert_true(pid > 0);
 	close(fds[1]);
-	while (got + 1 < (ssize_t)errlen && (n = read(fds[0], err + got, errlen - 1 - (size_t)got)) > 0)
+	while (got + 1 < (ssize_t)errlen &&
+	       (n = read(fds[0], err + got, errlen - 1 - (size_t)got)) > 0)
 		got += n;
 	err[got] = 0;
 	close(fds[0]);
@@ -339,17 +342,17 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_join_returns_the_exit_status),
-		T(test_activity_and_cpu_stats),
-		T(test_join_and_detach_refuse_what_they_cannot_do),
-		T(test_detached_task_is_freed_when_it_ends),
-		T(test_detach_after_the_end_frees_at_once),
-		T(test_bad_arguments_are_refused_without_leaks),
-		T(test_many_tasks_each_stack_freed_once),
-		T(test_names_ids_and_local_storage),
-		T(test_guard_page_under_every_stack),
-		T(test_stack_canary_catches_an_overrun),
-		T(test_space_switch_hook),
+	    T(test_join_returns_the_exit_status),
+	    T(test_activity_and_cpu_stats),
+	    T(test_join_and_detach_refuse_what_they_cannot_do),
+	    T(test_detached_task_is_freed_when_it_ends),
+	    T(test_detach_after_the_end_frees_at_once),
+	    T(test_bad_arguments_are_refused_without_leaks),
+	    T(test_many_tasks_each_stack_freed_once),
+	    T(test_names_ids_and_local_storage),
+	    T(test_guard_page_under_every_stack),
+	    T(test_stack_canary_catches_an_overrun),
+	    T(test_space_switch_hook),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -68,7 +68,7 @@ static int hold_the_cpu(void *arg)
 	spin_ticks(2 * CONFIG_TASK_RR_SLICE_TICKS);
 	if (other_ran)
 		broken |= 2; /* preempted while disabled */
-	preempt_enable(); /* the overdue switch happens right here */
+	preempt_enable();    /* the overdue switch happens right here */
 	if (!other_ran)
 		broken |= 4;
 	return broken;
@@ -95,7 +95,8 @@ static void test_sleeping_with_preemption_disabled_is_caught(void **state)
 	expect_panic(task_yield());
 	assert_true(kit_test_output_has("would sleep with preemption disabled"));
 	expect_panic(task_sleep_ns(1000));
-	assert_true(kit_test_output_has("sleep: task 'main' would sleep with preemption disabled (count 1)"));
+	assert_true(kit_test_output_has(
+	    "sleep: task 'main' would sleep with preemption disabled (count 1)"));
 	preempt_enable();
 #ifdef CONFIG_ASSERT
 	expect_panic(preempt_enable());
@@ -107,9 +108,9 @@ static void test_sleeping_with_preemption_disabled_is_caught(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tick_preempts_a_task_that_never_yields),
-		cmocka_unit_test(test_preempt_disable_holds_the_cpu_and_nests),
-		cmocka_unit_test(test_sleeping_with_preemption_disabled_is_caught),
+	    cmocka_unit_test(test_tick_preempts_a_task_that_never_yields),
+	    cmocka_unit_test(test_preempt_disable_holds_the_cpu_and_nests),
+	    cmocka_unit_test(test_sleeping_with_preemption_disabled_is_caught),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

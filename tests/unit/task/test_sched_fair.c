@@ -53,8 +53,9 @@ static void test_cpu_time_in_proportion_to_weight(void **state)
 		for (int j = i + 1; j < 3; j++) {
 			double ratio = (double)rt[i] / (double)rt[j], want = weight[i] / weight[j];
 			if (ratio < want / 2 || ratio > want * 2)
-				fail_msg("nice %d / nice %d got %.2f times the CPU, weights say %.2f", nice[i],
-					 nice[j], ratio, want);
+				fail_msg(
+				    "nice %d / nice %d got %.2f times the CPU, weights say %.2f",
+				    nice[i], nice[j], ratio, want);
 		}
 	}
 	assert_string_equal(task_sched_name(), "fair");
@@ -63,7 +64,7 @@ static void test_cpu_time_in_proportion_to_weight(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cpu_time_in_proportion_to_weight),
+	    cmocka_unit_test(test_cpu_time_in_proportion_to_weight),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -142,9 +142,9 @@ static void test_woken_task_queues_at_the_back(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_creation_order_then_yield_rotates),
-		cmocka_unit_test(test_no_preemption_even_when_a_sleeper_wakes),
-		cmocka_unit_test(test_woken_task_queues_at_the_back),
+	    cmocka_unit_test(test_creation_order_then_yield_rotates),
+	    cmocka_unit_test(test_no_preemption_even_when_a_sleeper_wakes),
+	    cmocka_unit_test(test_woken_task_queues_at_the_back),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

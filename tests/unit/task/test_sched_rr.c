@@ -14,7 +14,7 @@
 #include <hal/time.h>
 
 #define SPINNERS 3
-#define TURNS 8 /* turns each spinner must see */
+#define TURNS    8 /* turns each spinner must see */
 
 struct turn {
 	int who;
@@ -51,7 +51,8 @@ static int spin(void *arg)
 		if (last_runner != me) {
 			last_runner = me;
 			if (nturns < (int)ARRAY_SIZE(turns))
-				turns[nturns++] = (struct turn){me, task_ticks(), spinner_switches()};
+				turns[nturns++] =
+				    (struct turn){me, task_ticks(), spinner_switches()};
 			my_turns[me]++;
 		}
 		int done = 1;
@@ -90,10 +91,11 @@ static void test_cpu_bound_tasks_take_turns_of_one_slice(void **state)
 			continue; /* a turn passed unseen in between */
 		judged++;
 		if (turns[i + 1].who != (turns[i].who + 1) % SPINNERS)
-			fail_msg("after spinner %d came spinner %d (turn %d)", turns[i].who, turns[i + 1].who, i);
+			fail_msg("after spinner %d came spinner %d (turn %d)", turns[i].who,
+			         turns[i + 1].who, i);
 		if (len != CONFIG_TASK_RR_SLICE_TICKS)
-			fail_msg("turn %d of spinner %d lasted %llu ticks, the slice is %d", i, turns[i].who,
-				 (unsigned long long)len, CONFIG_TASK_RR_SLICE_TICKS);
+			fail_msg("turn %d of spinner %d lasted %llu ticks, the slice is %d", i,
+			         turns[i].who, (unsigned long long)len, CONFIG_TASK_RR_SLICE_TICKS);
 	}
 	if (judged * 3 < pairs * 2)
 		fail_msg("only %d of %d turns could be judged", judged, pairs);
@@ -127,8 +129,8 @@ static void test_a_lone_task_is_not_preempted(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cpu_bound_tasks_take_turns_of_one_slice),
-		cmocka_unit_test(test_a_lone_task_is_not_preempted),
+	    cmocka_unit_test(test_cpu_bound_tasks_take_turns_of_one_slice),
+	    cmocka_unit_test(test_a_lone_task_is_not_preempted),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -291,7 +291,7 @@ static void test_interruptions_end_only_the_waits_made_for_them(void **state)
 	assert_int_equal(interrupted_wait(TASK_WAIT_KILLABLE, TASK_INTR_FATAL, false), -EINTR);
 	assert_int_equal(interrupted_wait(TASK_WAIT_INTERRUPTIBLE, TASK_INTR_FATAL, false), -EINTR);
 	assert_int_equal(interrupted_wait(TASK_WAIT_INTERRUPTIBLE, TASK_INTR_SIGNAL, false),
-			 -EINTR);
+	                 -EINTR);
 	/* A signal does not end a killable wait; nothing ends an uninterruptible one. */
 	assert_int_equal(interrupted_wait(TASK_WAIT_KILLABLE, TASK_INTR_SIGNAL, true), 0);
 	assert_int_equal(interrupted_wait(0, TASK_INTR_FATAL | TASK_INTR_SIGNAL, true), 0);
@@ -401,18 +401,18 @@ static void test_interruptions_racing_wakeups_lose_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_timeout_is_never_early),
-		cmocka_unit_test(test_past_deadline_returns_at_once),
-		cmocka_unit_test(test_waiters_wake_in_fifo_order),
-		cmocka_unit_test(test_wake_all_wakes_everyone),
-		cmocka_unit_test(test_early_wakeup_leaves_no_stale_timer),
-		cmocka_unit_test(test_wakeups_racing_timeouts_are_never_lost),
-		cmocka_unit_test(test_sleepers_wake_in_deadline_order_without_polling),
-		cmocka_unit_test(test_main_sleeps_until_its_deadline),
-		cmocka_unit_test(test_interruptions_end_only_the_waits_made_for_them),
-		cmocka_unit_test(test_raised_interruption_ends_the_wait_without_sleeping),
-		cmocka_unit_test(test_killable_sleep_ends_at_interruption_or_deadline),
-		cmocka_unit_test(test_interruptions_racing_wakeups_lose_nothing),
+	    cmocka_unit_test(test_timeout_is_never_early),
+	    cmocka_unit_test(test_past_deadline_returns_at_once),
+	    cmocka_unit_test(test_waiters_wake_in_fifo_order),
+	    cmocka_unit_test(test_wake_all_wakes_everyone),
+	    cmocka_unit_test(test_early_wakeup_leaves_no_stale_timer),
+	    cmocka_unit_test(test_wakeups_racing_timeouts_are_never_lost),
+	    cmocka_unit_test(test_sleepers_wake_in_deadline_order_without_polling),
+	    cmocka_unit_test(test_main_sleeps_until_its_deadline),
+	    cmocka_unit_test(test_interruptions_end_only_the_waits_made_for_them),
+	    cmocka_unit_test(test_raised_interruption_ends_the_wait_without_sleeping),
+	    cmocka_unit_test(test_killable_sleep_ends_at_interruption_or_deadline),
+	    cmocka_unit_test(test_interruptions_racing_wakeups_lose_nothing),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

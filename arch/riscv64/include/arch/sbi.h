@@ -70,7 +70,8 @@ struct sbiret sbi_hart_start(unsigned long hartid, unsigned long start_pa, unsig
 struct sbiret sbi_hart_status(unsigned long hartid);
 /* Raise the supervisor software interrupt (sip.SSIP) on the harts. */
 struct sbiret sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base);
-/* sfence.vma of [start, start + size) on the harts (of 'asid' unless it is ~0ul); size ~0ul: all. */
+/* sfence.vma of [start, start + size) on the harts (of 'asid' unless it is ~0ul); size ~0ul: all.
+ */
 struct sbiret sbi_remote_sfence_vma(unsigned long hart_mask, unsigned long hart_mask_base,
                                     unsigned long start, unsigned long size, unsigned long asid);
 #endif

@@ -86,7 +86,7 @@ struct as_area;
  * and as_protect adding it fail with -EACCES. Split pieces and fork copies
  * keep it.
  */
-#define AS_MAP_NEVER_WRITE     0x20u
+#define AS_MAP_NEVER_WRITE 0x20u
 
 /* Kinds of access, for as_fault() (same values as hal_access). */
 #define AS_ACCESS_READ  1u
@@ -157,15 +157,15 @@ void as_destroy(struct addr_space *as);
  * AS_MAP_NEVER_WRITE: -EACCES.
  */
 int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, unsigned flags,
-	   const struct as_backend *backend, void *priv, uint64_t pgoff, uintptr_t *out);
+           const struct as_backend *backend, void *priv, uint64_t pgoff, uintptr_t *out);
 
 /* [locks] Anonymous memory: as_map() with as_backend_anon. */
 int as_map_anon(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, unsigned flags,
-		uintptr_t *out);
+                uintptr_t *out);
 
 /* [locks] Linear memory: va..va+len maps pa..pa+len. */
 int as_map_linear(struct addr_space *as, uintptr_t va, paddr_t pa, size_t len, unsigned prot,
-		  unsigned flags);
+                  unsigned flags);
 
 /* [locks] Unmap any page-aligned range, splitting areas at its ends. Unmapped holes are fine. */
 int as_unmap(struct addr_space *as, uintptr_t addr, size_t len);
@@ -214,7 +214,8 @@ int as_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t hint
 int as_set_layout(struct addr_space *as, uintptr_t mmap_base, bool bottom_up);
 uintptr_t as_mmap_base(struct addr_space *as, bool *bottom_up);
 
-/* [free] Linux's TASK_UNMAPPED_BASE: a third of the user range, where bottom-up placement starts. */
+/* [free] Linux's TASK_UNMAPPED_BASE: a third of the user range, where bottom-up placement starts.
+ */
 uintptr_t as_unmapped_base(void);
 
 /* [free] The most areas a space may have (CONFIG_AS_MAX_MAP_COUNT, Linux's vm.max_map_count). */

@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-const char *hal_boot_cmdline(void);                 /* "" when there is none; never NULL */
+const char *hal_boot_cmdline(void);                   /* "" when there is none; never NULL */
 int hal_boot_initrd(const void **data, size_t *size); /* 0, or -ENOENT when there is none */
 
 /*

@@ -16,10 +16,10 @@
 #include <stddef.h>
 
 struct hal_context {
-	void *sp;          /* saved stack pointer; the registers lie above it (offset 0: used by assembly) */
+	void *sp; /* saved stack pointer; the registers lie above it (offset 0: used by assembly) */
 	void *stack_base;  /* lowest address of the stack; NULL until known (the boot stack) */
 	size_t stack_size; /* bytes from stack_base */
-	void *san;         /* AddressSanitizer's handle for this stack on the host; unused elsewhere */
+	void *san; /* AddressSanitizer's handle for this stack on the host; unused elsewhere */
 };
 
 /*
@@ -28,7 +28,7 @@ struct hal_context {
  * entry must never return (the platform panics if it does).
  */
 void hal_context_init(struct hal_context *ctx, void *stack_base, size_t stack_size,
-		      void (*entry)(void *arg), void *arg);
+                      void (*entry)(void *arg), void *arg);
 
 /*
  * Save the caller's context in 'from' and resume 'to'. Returns when some

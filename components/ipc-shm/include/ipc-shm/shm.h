@@ -105,16 +105,16 @@ struct shm_caller {
 	uint32_t euid, egid;
 	const uint32_t *groups; /* supplementary groups, any order */
 	size_t ngroups;
-	unsigned caps;          /* SHM_CAP_* */
+	unsigned caps; /* SHM_CAP_* */
 	/*
 	 * RLIMIT_MEMLOCK in bytes (~0ul: unlimited). Without SHM_CAP_IPC_LOCK,
 	 * SHM_LOCK fails with EPERM at 0, and with ENOMEM when the pages locked
 	 * by the caller's real uid would pass it (Linux's user_shm_lock).
 	 */
 	unsigned long memlock_limit;
-	uint32_t uid;           /* real uid: whose locked pages SHM_LOCK counts */
-	struct addr_space *as;  /* where shm_at maps and shm_dt unmaps */
-	struct shm_task *task;  /* the creator record; NULL: never orphaned */
+	uint32_t uid;          /* real uid: whose locked pages SHM_LOCK counts */
+	struct addr_space *as; /* where shm_at maps and shm_dt unmaps */
+	struct shm_task *task; /* the creator record; NULL: never orphaned */
 };
 
 /* The Kconfig defaults (CONFIG_IPC_SHM_SHMMAX, _SHMALL, _SHMMNI, _RMID_FORCED). */
@@ -188,13 +188,13 @@ void shm_task_init(struct shm_task *task);
 struct shm_seg_info {
 	int32_t key;
 	int id;
-	uint16_t mode;        /* the 0777 bits, SHM_DEST, SHM_LOCKED */
+	uint16_t mode; /* the 0777 bits, SHM_DEST, SHM_LOCKED */
 	size_t segsz;
 	int32_t cpid, lpid;
 	unsigned long nattch;
 	uint32_t uid, gid, cuid, cgid;
 	int64_t atime, dtime, ctime;
-	unsigned long rss;    /* frames the segment holds (touched pages) */
+	unsigned long rss; /* frames the segment holds (touched pages) */
 };
 
 /*

@@ -18,7 +18,7 @@
 
 struct fdt {
 	const uint8_t *blob;
-	uint32_t size;          /* totalsize from the header */
+	uint32_t size; /* totalsize from the header */
 	uint32_t struct_off, struct_size;
 	uint32_t strings_off, strings_size;
 	uint32_t rsv_off;
@@ -64,7 +64,7 @@ int fdt_reg(const struct fdt *f, int node, int index, uint64_t *addr, uint64_t *
 
 /* The same with the parent's #address-cells / #size-cells given (no parent lookup). */
 int fdt_reg_cells(const struct fdt *f, int node, uint32_t address_cells, uint32_t size_cells,
-		  int index, uint64_t *addr, uint64_t *size);
+                  int index, uint64_t *addr, uint64_t *size);
 
 /* A node's #address-cells and #size-cells for its children (defaults 2 and 1). */
 void fdt_child_cells(const struct fdt *f, int node, uint32_t *address_cells, uint32_t *size_cells);

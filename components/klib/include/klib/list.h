@@ -14,8 +14,11 @@ struct list_node {
 	struct list_node *next, *prev;
 };
 
-#define LIST_HEAD_INIT(name) {&(name), &(name)}
-#define LIST_HEAD(name)      struct list_node name = LIST_HEAD_INIT(name)
+#define LIST_HEAD_INIT(name)                                                                       \
+	{                                                                                          \
+		&(name), &(name)                                                                   \
+	}
+#define LIST_HEAD(name) struct list_node name = LIST_HEAD_INIT(name)
 
 static inline void list_init(struct list_node *head)
 {
@@ -29,7 +32,7 @@ static inline bool list_empty(const struct list_node *head)
 }
 
 static inline void list_insert_between(struct list_node *n, struct list_node *prev,
-				       struct list_node *next)
+                                       struct list_node *next)
 {
 	n->prev = prev;
 	n->next = next;
@@ -100,23 +103,23 @@ static inline size_t list_count(const struct list_node *head)
 
 #define list_entry(node, type, member) container_of(node, type, member)
 
-#define list_first_entry(head, type, member) \
+#define list_first_entry(head, type, member)                                                       \
 	(list_empty(head) ? (type *)NULL : list_entry((head)->next, type, member))
 
 #define list_for_each(pos, head) for (pos = (head)->next; pos != (head); pos = pos->next)
 
 /* Safe against removal of 'pos' inside the loop. */
-#define list_for_each_safe(pos, tmp, head) \
+#define list_for_each_safe(pos, tmp, head)                                                         \
 	for (pos = (head)->next, tmp = pos->next; pos != (head); pos = tmp, tmp = pos->next)
 
-#define list_for_each_entry(pos, head, member)                                     \
-	for (pos = list_entry((head)->next, __typeof__(*pos), member); &pos->member != (head); \
+#define list_for_each_entry(pos, head, member)                                                     \
+	for (pos = list_entry((head)->next, __typeof__(*pos), member); &pos->member != (head);     \
 	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
 
-#define list_for_each_entry_safe(pos, tmp, head, member)                            \
-	for (pos = list_entry((head)->next, __typeof__(*pos), member),               \
-	    tmp = list_entry(pos->member.next, __typeof__(*pos), member);           \
-	     &pos->member != (head);                                                 \
+#define list_for_each_entry_safe(pos, tmp, head, member)                                           \
+	for (pos = list_entry((head)->next, __typeof__(*pos), member),                             \
+	    tmp = list_entry(pos->member.next, __typeof__(*pos), member);                          \
+	     &pos->member != (head);                                                               \
 	     pos = tmp, tmp = list_entry(tmp->member.next, __typeof__(*pos), member))
 
 #endif

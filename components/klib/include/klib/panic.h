@@ -17,16 +17,16 @@ KIT_NORETURN void kpanic_at(const char *file, int line, const char *fmt, ...) KI
 void kpanic_reset(void);
 
 #ifdef CONFIG_ASSERT
-#define kassert(cond)                                                       \
-	do {                                                                \
-		if (unlikely(!(cond)))                                      \
-			kpanic_at(__FILE__, __LINE__, "assertion failed: %s", #cond); \
+#define kassert(cond)                                                                              \
+	do {                                                                                       \
+		if (unlikely(!(cond)))                                                             \
+			kpanic_at(__FILE__, __LINE__, "assertion failed: %s", #cond);              \
 	} while (0)
 /* kassertf(cond, fmt, ...): an assertion with its own message. */
-#define kassertf(cond, ...)                                          \
-	do {                                                         \
-		if (unlikely(!(cond)))                               \
-			kpanic_at(__FILE__, __LINE__, __VA_ARGS__);  \
+#define kassertf(cond, ...)                                                                        \
+	do {                                                                                       \
+		if (unlikely(!(cond)))                                                             \
+			kpanic_at(__FILE__, __LINE__, __VA_ARGS__);                                \
 	} while (0)
 #else
 #define kassert(cond)       ((void)sizeof(!(cond)))
@@ -34,10 +34,10 @@ void kpanic_reset(void);
 #endif
 
 /* Checked in every build, for conditions that must never be ignored. */
-#define kverify(cond)                                                          \
-	do {                                                                   \
-		if (unlikely(!(cond)))                                         \
-			kpanic_at(__FILE__, __LINE__, "check failed: %s", #cond); \
+#define kverify(cond)                                                                              \
+	do {                                                                                       \
+		if (unlikely(!(cond)))                                                             \
+			kpanic_at(__FILE__, __LINE__, "check failed: %s", #cond);                  \
 	} while (0)
 
 #define static_assert_msg(cond, msg) _Static_assert(cond, msg)

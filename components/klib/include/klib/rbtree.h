@@ -31,7 +31,10 @@ struct rb_root {
 	struct rb_node *node;
 };
 
-#define RB_ROOT_INIT {NULL}
+#define RB_ROOT_INIT                                                                               \
+	{                                                                                          \
+		NULL                                                                               \
+	}
 
 #define rb_entry(node, type, member) container_of(node, type, member)
 

@@ -14,26 +14,26 @@
 #include <stdint.h>
 
 /* Linux capability numbers (include/uapi/linux/capability.h) used here. */
-#define CRED_CAP_CHOWN      0
+#define CRED_CAP_CHOWN        0
 #define CRED_CAP_DAC_OVERRIDE 1
-#define CRED_CAP_KILL       5
-#define CRED_CAP_SETGID     6
-#define CRED_CAP_SETUID     7
-#define CRED_CAP_IPC_LOCK   14
-#define CRED_CAP_IPC_OWNER  15
-#define CRED_CAP_SYS_ADMIN  21
+#define CRED_CAP_KILL         5
+#define CRED_CAP_SETGID       6
+#define CRED_CAP_SETUID       7
+#define CRED_CAP_IPC_LOCK     14
+#define CRED_CAP_IPC_OWNER    15
+#define CRED_CAP_SYS_ADMIN    21
 #define CRED_CAP_SYS_NICE     23
 #define CRED_CAP_SYS_RESOURCE 24
-#define CRED_CAP_ALL        ((1ull << 41) - 1) /* CAP_LAST_CAP 40 (Linux 5.9+) */
+#define CRED_CAP_ALL          ((1ull << 41) - 1) /* CAP_LAST_CAP 40 (Linux 5.9+) */
 
 #define CRED_NGROUPS_MAX 65536 /* Linux's NGROUPS_MAX */
 
 struct cred {
 	uint32_t ruid, euid, suid, fsuid;
 	uint32_t rgid, egid, sgid, fsgid;
-	uint32_t *groups;        /* sorted ascending (Linux's groups_sort); heap */
+	uint32_t *groups; /* sorted ascending (Linux's groups_sort); heap */
 	size_t ngroups;
-	uint64_t cap_effective;  /* bit n: capability n */
+	uint64_t cap_effective; /* bit n: capability n */
 	uint64_t cap_permitted;
 };
 

@@ -16,9 +16,9 @@
 #include <addr-space/addr_space.h>
 
 /* Linux's values (asm-generic/mman-common.h, mman.h). */
-#define UMEM_PROT_READ  0x1
-#define UMEM_PROT_WRITE 0x2
-#define UMEM_PROT_EXEC  0x4
+#define UMEM_PROT_READ           0x1
+#define UMEM_PROT_WRITE          0x2
+#define UMEM_PROT_EXEC           0x4
 #define UMEM_MAP_SHARED          0x01
 #define UMEM_MAP_PRIVATE         0x02
 #define UMEM_MAP_SHARED_VALIDATE 0x03
@@ -47,7 +47,7 @@ struct umem_file {
 	bool readable, writable; /* opened for reading / writing */
 	bool noexec;             /* on a noexec mount: PROT_EXEC is -EPERM */
 	int (*map)(const struct umem_file *f, struct addr_space *as, uintptr_t addr, size_t len,
-		   unsigned prot, unsigned flags, uint64_t pgoff, uintptr_t *out);
+	           unsigned prot, unsigned flags, uint64_t pgoff, uintptr_t *out);
 	void *priv;
 };
 
@@ -64,7 +64,7 @@ struct umem_file {
  * top of src/umem.c.
  */
 long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int flags,
-	       const struct umem_file *file, uint64_t off);
+               const struct umem_file *file, uint64_t off);
 long umem_munmap(struct addr_space *as, uintptr_t addr, size_t len);
 long umem_mprotect(struct addr_space *as, uintptr_t addr, size_t len, int prot);
 /*

@@ -1,4 +1,5 @@
-/* The kernel command line of a kernel that runs Linux programs: which program runs first, with what. */
+/* The kernel command line of a kernel that runs Linux programs: which program runs first, with
+ * what. */
 #ifndef PROCESS_CMDLINE_H
 #define PROCESS_CMDLINE_H
 
@@ -17,7 +18,7 @@
  */
 struct cmdline {
 	const char *init;
-	bool norandmaps; /* the caller sets randomize_va_space to 0 */
+	bool norandmaps;                        /* the caller sets randomize_va_space to 0 */
 	const char *argv[CMDLINE_MAX_ARGS + 2]; /* argv[0] = init, NULL-terminated */
 	const char *envp[CMDLINE_MAX_ARGS + 4];
 };

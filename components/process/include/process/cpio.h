@@ -17,18 +17,18 @@
 #include <stdint.h>
 
 /* File types in 'mode' (the st_mode bits). */
-#define CPIO_S_IFMT  0170000
-#define CPIO_S_IFDIR 0040000
-#define CPIO_S_IFREG 0100000
-#define CPIO_S_IFLNK 0120000
-#define CPIO_S_IFCHR 0020000
-#define CPIO_S_IFBLK 0060000
-#define CPIO_S_IFIFO 0010000
+#define CPIO_S_IFMT   0170000
+#define CPIO_S_IFDIR  0040000
+#define CPIO_S_IFREG  0100000
+#define CPIO_S_IFLNK  0120000
+#define CPIO_S_IFCHR  0020000
+#define CPIO_S_IFBLK  0060000
+#define CPIO_S_IFIFO  0010000
 #define CPIO_S_IFSOCK 0140000
 
 struct cpio_entry {
-	const char *name;               /* as stored: "bin/prog", "./bin/prog" */
-	const void *data;               /* file contents, or a symlink's target */
+	const char *name; /* as stored: "bin/prog", "./bin/prog" */
+	const void *data; /* file contents, or a symlink's target */
 	size_t size;
 	uint32_t mode, uid, gid, nlink, mtime, ino;
 	uint32_t rdev_major, rdev_minor; /* device files */
@@ -37,8 +37,8 @@ struct cpio_entry {
 struct cpio_iter {
 	const uint8_t *base;
 	size_t size, off;
-	bool done;                      /* the trailer was read */
-	const char *why;                /* after an error: what is wrong */
+	bool done;       /* the trailer was read */
+	const char *why; /* after an error: what is wrong */
 };
 
 void cpio_iter_init(struct cpio_iter *it, const void *archive, size_t size);
@@ -53,6 +53,6 @@ int cpio_next(struct cpio_iter *it, struct cpio_entry *e);
  * -EINVAL for a corrupt archive (*why, if not NULL, says what is wrong).
  */
 int cpio_find(const void *archive, size_t size, const char *path, struct cpio_entry *e,
-	      const char **why);
+              const char **why);
 
 #endif

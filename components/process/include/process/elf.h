@@ -19,10 +19,10 @@
 #include <stdint.h>
 #include <linux-arch/abi.h>
 
-#define ELF_ET_EXEC 2
-#define ELF_ET_DYN  3
-#define ELF_MACHINE LINUX_ARCH_ELF_MACHINE /* the only e_machine accepted */
-#define ELF_PHDR_SIZE 56        /* sizeof(Elf64_Phdr): AT_PHENT */
+#define ELF_ET_EXEC   2
+#define ELF_ET_DYN    3
+#define ELF_MACHINE   LINUX_ARCH_ELF_MACHINE /* the only e_machine accepted */
+#define ELF_PHDR_SIZE 56                     /* sizeof(Elf64_Phdr): AT_PHENT */
 
 /* Protection of a segment, as the mmap PROT_* bits. */
 #define ELF_PROT_READ  1
@@ -36,18 +36,18 @@ struct elf_load {
 	uint64_t vaddr, memsz;
 	uint64_t offset, filesz;
 	uint64_t align;
-	unsigned prot;          /* ELF_PROT_* */
+	unsigned prot; /* ELF_PROT_* */
 };
 
 struct elf_image {
-	uint16_t type;          /* ELF_ET_EXEC or ELF_ET_DYN (static-pie) */
-	uint32_t flags;         /* e_flags (the architecture's: float ABI, ...) */
-	uint64_t entry;         /* e_entry: AT_ENTRY */
-	uint64_t phdr;          /* where the program headers are in memory: AT_PHDR */
-	uint16_t phnum;         /* AT_PHNUM */
-	uint64_t lo, hi;        /* page-aligned span of all loads: [lo, hi) */
-	uint64_t max_align;     /* largest p_align (at least the page size) */
-	bool exec_stack;        /* PT_GNU_STACK asks for an executable stack */
+	uint16_t type;      /* ELF_ET_EXEC or ELF_ET_DYN (static-pie) */
+	uint32_t flags;     /* e_flags (the architecture's: float ABI, ...) */
+	uint64_t entry;     /* e_entry: AT_ENTRY */
+	uint64_t phdr;      /* where the program headers are in memory: AT_PHDR */
+	uint16_t phnum;     /* AT_PHNUM */
+	uint64_t lo, hi;    /* page-aligned span of all loads: [lo, hi) */
+	uint64_t max_align; /* largest p_align (at least the page size) */
+	bool exec_stack;    /* PT_GNU_STACK asks for an executable stack */
 	unsigned nloads;
 	struct elf_load loads[CONFIG_PROCESS_ELF_MAX_LOADS];
 };
@@ -60,7 +60,7 @@ struct elf_image {
  * 'why' may be NULL.
  */
 int elf_parse(const void *file, size_t size, uint64_t page, uint64_t user_top,
-	      struct elf_image *img, const char **why);
+              struct elf_image *img, const char **why);
 
 /*
  * The same for a program read from a file of 'file_size' bytes, of which
@@ -70,6 +70,6 @@ int elf_parse(const void *file, size_t size, uint64_t page, uint64_t user_top,
  * e_phoff + 64 KiB) before asking again.
  */
 int elf_parse_head(const void *head, size_t head_size, uint64_t file_size, uint64_t page,
-		   uint64_t user_top, struct elf_image *img, const char **why, size_t *need);
+                   uint64_t user_top, struct elf_image *img, const char **why, size_t *need);
 
 #endif

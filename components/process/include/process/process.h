@@ -47,9 +47,9 @@ struct task;
 struct process_timer;
 
 enum process_state {
-	PROCESS_NEW,     /* being made by fork or exec of the first process: not visible yet */
+	PROCESS_NEW, /* being made by fork or exec of the first process: not visible yet */
 	PROCESS_RUNNING,
-	PROCESS_ZOMBIE,  /* ended; the parent's wait4() has not collected it */
+	PROCESS_ZOMBIE, /* ended; the parent's wait4() has not collected it */
 };
 
 /* Signal numbers (1..PROCESS_NSIG) as Linux's; the ones process itself needs. */
@@ -58,16 +58,16 @@ enum process_state {
 #define PROCESS_SIGTRAP     5
 #define PROCESS_SIGBUS      7
 #define PROCESS_SIGFPE      8
-#define PROCESS_SIGKILL 9
+#define PROCESS_SIGKILL     9
 #define PROCESS_SIGSEGV     11
 #define PROCESS_SIGALRM     14
 #define PROCESS_SIGCHLD     17
-#define PROCESS_SIGCONT 18
+#define PROCESS_SIGCONT     18
 #define PROCESS_SIGSTOP     19
 #define PROCESS_SIGTSTP     20
 #define PROCESS_SIGTTIN     21
 #define PROCESS_SIGTTOU     22
-#define PROCESS_SIGBIT(sig) (1ull << ((sig) - 1))
+#define PROCESS_SIGBIT(sig) (1ull << ((sig)-1))
 
 /* Linux's sa_handler values and sa_flags (include/uapi/asm-generic/signal-defs.h). */
 #define PROCESS_SIG_DFL      0
@@ -158,9 +158,9 @@ struct process {
 	struct process *parent;
 	struct list_node children; /* its children (struct process.sibling) */
 	struct list_node sibling;
-	struct list_node all;      /* every process, by pid order of creation */
+	struct list_node all; /* every process, by pid order of creation */
 	enum process_state state;
-	int wstatus;               /* Linux wait status, once a zombie */
+	int wstatus; /* Linux wait status, once a zombie */
 
 	/*
 	 * Process group and session (tree lock), as Linux's PIDTYPE_PGID and
@@ -168,8 +168,8 @@ struct process {
 	 * starts in group and session 0, as a program Linux's init starts.
 	 */
 	int32_t pgid, sid;
-	bool session_leader;       /* setsid() made its session (Linux: signal->leader) */
-	bool execed;               /* exec'd since its fork (Linux clears PF_FORKNOEXEC) */
+	bool session_leader; /* setsid() made its session (Linux: signal->leader) */
+	bool execed;         /* exec'd since its fork (Linux clears PF_FORKNOEXEC) */
 
 	/*
 	 * Signals (tree lock), Linux's kernel/signal.c state. In a thread
@@ -206,16 +206,16 @@ struct process {
 	struct process_timer *itimer; /* ITIMER_REAL, made at its first setitimer */
 	struct list_node timers;      /* timer_create's (struct process_timer.node) */
 	int timer_next_id;            /* the next timer_create id (Linux: per thread group) */
-	int sig_fatal;             /* the signal the process ends by, once one was fatal; 0: none.
-				    * Its own task reads it without the lock (atomic). */
-	bool oom_victim;           /* the OOM killer chose it */
-	bool releasing;            /* exiting, its space being destroyed (tree lock) */
+	int sig_fatal;   /* the signal the process ends by, once one was fatal; 0: none.
+	                  * Its own task reads it without the lock (atomic). */
+	bool oom_victim; /* the OOM killer chose it */
+	bool releasing;  /* exiting, its space being destroyed (tree lock) */
 
-	struct addr_space *as;     /* changed under the tree lock (the OOM killer reads it) */
-	unsigned as_users;         /* /proc readers of 'as' (process_as_get), tree lock */
-	struct wait_queue as_idle; /* the process waits here for them to finish */
-	struct addr_space *exec_as; /* the space an exec in progress builds (tree lock) */
-	struct task *task;         /* set under the tree lock before it first runs */
+	struct addr_space *as;        /* changed under the tree lock (the OOM killer reads it) */
+	unsigned as_users;            /* /proc readers of 'as' (process_as_get), tree lock */
+	struct wait_queue as_idle;    /* the process waits here for them to finish */
+	struct addr_space *exec_as;   /* the space an exec in progress builds (tree lock) */
+	struct task *task;            /* set under the tree lock before it first runs */
 	struct wait_queue child_exit; /* the process waits here for its children */
 	struct hal_user_context uc;
 	char comm[16];                /* the program's name, as Linux's comm */
@@ -306,9 +306,10 @@ struct process_files {
 	int (*open)(struct process *p, const char *path, void **file, uint64_t *size);
 	/* Bytes read at 'off' (fewer only at the end of the file), or -errno. */
 	long (*read)(void *file, uint64_t off, void *buf, size_t len);
-	/* Map [va, va + len) of 'as' from file offset 'off' (both page-aligned), private, 'prot' (AS_PROT_*). */
+	/* Map [va, va + len) of 'as' from file offset 'off' (both page-aligned), private, 'prot'
+	 * (AS_PROT_*). */
 	int (*map)(void *file, struct addr_space *as, uintptr_t va, size_t len, uint64_t off,
-		   unsigned prot);
+	           unsigned prot);
 	void (*close)(void *file);
 };
 
@@ -324,7 +325,7 @@ void process_set_file_ops(const struct process_files *ops);
  * (*err: the negative errno).
  */
 struct process *process_start_init(const char *path, const char *const *argv,
-				   const char *const *envp, int *err);
+                                   const char *const *envp, int *err);
 
 /*
  * Wait until every process has ended and been reaped (pid 1's status is
@@ -346,7 +347,7 @@ int process_run(void *arg);
  * stack pointer). The child's pid, or -errno.
  */
 long process_fork(struct process *parent, void (*prepare)(struct process *child, void *arg),
-		  void *arg);
+                  void *arg);
 
 /*
  * clone() as process sees it. PROCESS_CLONE_THREAD: a new thread of the
@@ -426,7 +427,7 @@ void process_exec_abort(struct process_exec *x);
 
 /* All the steps, with kernel strings (NULL-terminated) and an 8 MiB stack limit. */
 int process_exec(struct process *p, const char *path, const char *const *argv,
-		 const char *const *envp);
+                 const char *const *envp);
 
 /*
  * exit_group(): end p's whole thread group with a wait status (exit code

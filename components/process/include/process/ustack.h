@@ -27,7 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Auxiliary vector types (Linux include/uapi/linux/auxvec.h and the architectures' asm/auxvec.h). */
+/* Auxiliary vector types (Linux include/uapi/linux/auxvec.h and the architectures' asm/auxvec.h).
+ */
 #define AT_NULL              0
 #define AT_IGNORE            1
 #define AT_PHDR              3
@@ -63,13 +64,13 @@ struct auxv_entry {
 };
 
 struct ustack_args {
-	const char *const *argv;        /* NULL-terminated; NULL: no arguments */
-	const char *const *envp;        /* NULL-terminated; NULL: empty */
-	const char *execfn;             /* the path given to execve */
-	const char *platform;           /* AT_PLATFORM's string (LINUX_ARCH_PLATFORM); NULL: none */
-	const uint8_t *random;          /* the 16 bytes AT_RANDOM points to */
-	uint32_t pad;                   /* bytes dropped below the strings before
-					 * aligning (Linux: random, < 8192; 0: none) */
+	const char *const *argv; /* NULL-terminated; NULL: no arguments */
+	const char *const *envp; /* NULL-terminated; NULL: empty */
+	const char *execfn;      /* the path given to execve */
+	const char *platform;    /* AT_PLATFORM's string (LINUX_ARCH_PLATFORM); NULL: none */
+	const uint8_t *random;   /* the 16 bytes AT_RANDOM points to */
+	uint32_t pad;            /* bytes dropped below the strings before
+	                          * aligning (Linux: random, < 8192; 0: none) */
 	/* The auxiliary vector in order, without AT_NULL. The values of
 	 * AT_RANDOM, AT_EXECFN and AT_PLATFORM are filled in here. */
 	const struct auxv_entry *auxv;
@@ -78,8 +79,8 @@ struct ustack_args {
 
 /* User addresses of what was built. */
 struct ustack_layout {
-	uint64_t sp;                    /* argc; the initial stack pointer */
-	uint64_t argv, envp, auxv;      /* the three arrays */
+	uint64_t sp;               /* argc; the initial stack pointer */
+	uint64_t argv, envp, auxv; /* the three arrays */
 	uint64_t arg_start, env_start, env_end;
 	uint64_t execfn, random, platform;
 };
@@ -90,7 +91,7 @@ struct ustack_layout {
  * it does not fit (as execve), or -EINVAL for bad arguments.
  */
 int ustack_build(void *stack, size_t size, uint64_t top, const struct ustack_args *a,
-		 struct ustack_layout *out);
+                 struct ustack_layout *out);
 
 /* Linux's limits on execve's arguments (fs/exec.c, include/uapi/linux/binfmts.h). */
 #define USTACK_ARG_STRLEN_MAX  (32 * 4096ull) /* MAX_ARG_STRLEN: one string, its NUL included */
@@ -115,18 +116,18 @@ int ustack_arg_limit(uint64_t stack_limit, uint64_t argc, uint64_t envc, uint64_
  * copies them straight from the old program into the new stack).
  */
 int ustack_layout(uint64_t low, size_t argc, size_t envc, const struct ustack_args *a,
-		  struct ustack_layout *out);
+                  struct ustack_layout *out);
 
 /* What auxv entry e holds in the built stack (AT_RANDOM, AT_EXECFN, AT_PLATFORM filled in). */
 uint64_t ustack_auxv_value(const struct auxv_entry *e, const struct ustack_layout *l);
 
 /* What Linux puts in the auxiliary vector of a static program, for linux_arch_auxv(). */
 struct ustack_exec_info {
-	uint64_t phdr, phnum, entry;    /* from the ELF image, after the load bias */
+	uint64_t phdr, phnum, entry; /* from the ELF image, after the load bias */
 	uint64_t page_size, hwcap, clktck;
-	uint64_t vdso;                  /* AT_SYSINFO_EHDR; 0: no vDSO */
-	uint64_t minsigstksz;           /* 0: AT_IGNORE in its place, as Linux */
-	uint64_t cache[8];              /* AT_L1I_CACHESIZE..AT_L3_CACHEGEOMETRY; 0: unknown */
+	uint64_t vdso;        /* AT_SYSINFO_EHDR; 0: no vDSO */
+	uint64_t minsigstksz; /* 0: AT_IGNORE in its place, as Linux */
+	uint64_t cache[8];    /* AT_L1I_CACHESIZE..AT_L3_CACHEGEOMETRY; 0: unknown */
 	uint32_t uid, euid, gid, egid;
 	bool secure;
 };

@@ -20,7 +20,10 @@ struct cond {
 	const char *name;
 };
 
-#define COND_INIT(var, name) {HAL_SPINLOCK_INIT, WAIT_QUEUE_INIT((var).waiters), (name)}
+#define COND_INIT(var, name)                                                                       \
+	{                                                                                          \
+		HAL_SPINLOCK_INIT, WAIT_QUEUE_INIT((var).waiters), (name)                          \
+	}
 
 /* Any context; c must not be in use. */
 void cond_init(struct cond *c, const char *name);

@@ -26,12 +26,15 @@
 #include <stdbool.h>
 
 struct lock_dep {
-	const char *name;  /* for reports; never NULL */
-	const void *key;   /* class key; NULL: the lock is its own class */
-	unsigned cls;      /* the checker's class number + 1 (0: not looked up yet) */
+	const char *name; /* for reports; never NULL */
+	const void *key;  /* class key; NULL: the lock is its own class */
+	unsigned cls;     /* the checker's class number + 1 (0: not looked up yet) */
 };
 
-#define LOCK_DEP_INIT(name) {(name), 0, 0}
+#define LOCK_DEP_INIT(name)                                                                        \
+	{                                                                                          \
+		(name), 0, 0                                                                       \
+	}
 
 void lock_dep_init(struct lock_dep *d, const char *name, const void *key);
 

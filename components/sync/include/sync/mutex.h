@@ -42,12 +42,15 @@ struct mutex {
 };
 #define MUTEX_WAITERS ((uintptr_t)1) /* tasks are aligned: bit 0 is free */
 
-#define MUTEX_INIT(var, name) {HAL_SPINLOCK_INIT, 0, WAIT_QUEUE_INIT((var).waiters), LOCK_DEP_INIT(name)}
+#define MUTEX_INIT(var, name)                                                                      \
+	{                                                                                          \
+		HAL_SPINLOCK_INIT, 0, WAIT_QUEUE_INIT((var).waiters), LOCK_DEP_INIT(name)          \
+	}
 
-#define mutex_init(m, name)                                   \
-	do {                                                  \
-		static char sync_class_key_;                  \
-		mutex_init_key((m), (name), &sync_class_key_); \
+#define mutex_init(m, name)                                                                        \
+	do {                                                                                       \
+		static char sync_class_key_;                                                       \
+		mutex_init_key((m), (name), &sync_class_key_);                                     \
 	} while (0)
 void mutex_init_key(struct mutex *m, const char *name, const void *key);
 
@@ -56,13 +59,13 @@ void mutex_init_key(struct mutex *m, const char *name, const void *key);
  * 0, or -ETIMEDOUT (the _until form), -EDEADLK (already the owner),
  * -EAGAIN (before task_init: there is no task to own it).
  */
-#define mutex_lock(m)            mutex_lock_at((m), TASK_FOREVER, __FILE__, __LINE__)
-#define mutex_lock_until(m, dl)  mutex_lock_at((m), (dl), __FILE__, __LINE__)
+#define mutex_lock(m)           mutex_lock_at((m), TASK_FOREVER, __FILE__, __LINE__)
+#define mutex_lock_until(m, dl) mutex_lock_at((m), (dl), __FILE__, __LINE__)
 /*
  * Task, any interrupt or preemption state; never sleeps. Exit: m held if 0.
  * 0, or -EBUSY (held, by the caller too), -EAGAIN (before task_init).
  */
-#define mutex_trylock(m)         mutex_trylock_at((m), __FILE__, __LINE__)
+#define mutex_trylock(m) mutex_trylock_at((m), __FILE__, __LINE__)
 int mutex_lock_at(struct mutex *m, uint64_t deadline, const char *file, int line);
 int mutex_trylock_at(struct mutex *m, const char *file, int line);
 /*

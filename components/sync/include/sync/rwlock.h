@@ -27,14 +27,16 @@ struct rwlock {
 	struct lock_dep dep;
 };
 
-#define RWLOCK_INIT(var, name)                                                       \
-	{HAL_SPINLOCK_INIT, 0, 0, WAIT_QUEUE_INIT((var).read_waiters),             \
-	 WAIT_QUEUE_INIT((var).write_waiters), LOCK_DEP_INIT(name)}
+#define RWLOCK_INIT(var, name)                                                                     \
+	{                                                                                          \
+		HAL_SPINLOCK_INIT, 0, 0, WAIT_QUEUE_INIT((var).read_waiters),                      \
+		    WAIT_QUEUE_INIT((var).write_waiters), LOCK_DEP_INIT(name)                      \
+	}
 
-#define rwlock_init(l, name)                                   \
-	do {                                                   \
-		static char sync_class_key_;                   \
-		rwlock_init_key((l), (name), &sync_class_key_); \
+#define rwlock_init(l, name)                                                                       \
+	do {                                                                                       \
+		static char sync_class_key_;                                                       \
+		rwlock_init_key((l), (name), &sync_class_key_);                                    \
 	} while (0)
 void rwlock_init_key(struct rwlock *l, const char *name, const void *key);
 
@@ -52,8 +54,8 @@ void rwlock_init_key(struct rwlock *l, const char *name, const void *key);
  * Task, any interrupt or preemption state; never sleeps. Exit: l held if 0.
  * 0, or -EBUSY; the write form -EAGAIN before task_init.
  */
-#define rwlock_read_trylock(l)        rwlock_read_trylock_at((l), __FILE__, __LINE__)
-#define rwlock_write_trylock(l)       rwlock_write_trylock_at((l), __FILE__, __LINE__)
+#define rwlock_read_trylock(l)  rwlock_read_trylock_at((l), __FILE__, __LINE__)
+#define rwlock_write_trylock(l) rwlock_write_trylock_at((l), __FILE__, __LINE__)
 int rwlock_read_lock_at(struct rwlock *l, uint64_t deadline, const char *file, int line);
 int rwlock_write_lock_at(struct rwlock *l, uint64_t deadline, const char *file, int line);
 int rwlock_read_trylock_at(struct rwlock *l, const char *file, int line);

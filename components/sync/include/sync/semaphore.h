@@ -19,7 +19,10 @@ struct semaphore {
 	const char *name;
 };
 
-#define SEMAPHORE_INIT(var, name, n) {HAL_SPINLOCK_INIT, (n), WAIT_QUEUE_INIT((var).waiters), (name)}
+#define SEMAPHORE_INIT(var, name, n)                                                               \
+	{                                                                                          \
+		HAL_SPINLOCK_INIT, (n), WAIT_QUEUE_INIT((var).waiters), (name)                     \
+	}
 
 /* Any context; s must not be in use. */
 void sem_init(struct semaphore *s, const char *name, unsigned long count);

@@ -17,12 +17,15 @@ struct spinlock {
 	struct lock_dep dep;
 };
 
-#define SPINLOCK_INIT(name) {HAL_SPINLOCK_INIT, LOCK_DEP_INIT(name)}
+#define SPINLOCK_INIT(name)                                                                        \
+	{                                                                                          \
+		HAL_SPINLOCK_INIT, LOCK_DEP_INIT(name)                                             \
+	}
 
-#define spin_init(l, name)                                   \
-	do {                                                 \
-		static char sync_class_key_;                 \
-		spin_init_key((l), (name), &sync_class_key_); \
+#define spin_init(l, name)                                                                         \
+	do {                                                                                       \
+		static char sync_class_key_;                                                       \
+		spin_init_key((l), (name), &sync_class_key_);                                      \
 	} while (0)
 void spin_init_key(struct spinlock *l, const char *name, const void *key);
 

@@ -41,10 +41,10 @@ typedef int (*task_fn_t)(void *arg);
 #define TASK_NICE_MAX 19
 
 struct task_attr {
-	size_t stack_size; /* bytes of stack block, at least 8192; 0: CONFIG_TASK_STACK_SIZE */
-	int nice;          /* -20 (most CPU) .. 19 (least); used by the fair scheduler */
-	bool detached;     /* nobody joins it: freed when it ends */
-	bool stopped;      /* made but not run until task_start() (to finish setting it up) */
+	size_t stack_size;  /* bytes of stack block, at least 8192; 0: CONFIG_TASK_STACK_SIZE */
+	int nice;           /* -20 (most CPU) .. 19 (least); used by the fair scheduler */
+	bool detached;      /* nobody joins it: freed when it ends */
+	bool stopped;       /* made but not run until task_start() (to finish setting it up) */
 	hal_cpumask_t cpus; /* the CPUs it may run on (its affinity); 0: its creator's */
 };
 
@@ -61,7 +61,7 @@ int task_init(void);
  * context); never sleeps.
  */
 int task_create(struct task **out, const char *name, task_fn_t fn, void *arg,
-		const struct task_attr *attr);
+                const struct task_attr *attr);
 
 /* Let a task made with attr.stopped run (once; nothing happens to a task already started).
  * Task; never sleeps. */
@@ -142,9 +142,9 @@ struct task_info {
 	unsigned long id;
 	const char *name;
 	int nice;
-	uint64_t runtime_ns;    /* CPU time charged to the task (0 without CONFIG_TASK_ACCOUNTING) */
-	uint64_t switches_in;   /* times it was switched to */
-	uint64_t preemptions;   /* times the tick (or a wakeup) switched it out */
+	uint64_t runtime_ns;  /* CPU time charged to the task (0 without CONFIG_TASK_ACCOUNTING) */
+	uint64_t switches_in; /* times it was switched to */
+	uint64_t preemptions; /* times the tick (or a wakeup) switched it out */
 	enum task_activity activity;
 };
 /* A snapshot of 't' (which must not be freed meanwhile). Any context; takes the CPU's lock. */

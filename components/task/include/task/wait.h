@@ -67,7 +67,10 @@ struct wait_queue {
 	struct list_node waiters;
 };
 
-#define WAIT_QUEUE_INIT(name) {LIST_HEAD_INIT((name).waiters)}
+#define WAIT_QUEUE_INIT(name)                                                                      \
+	{                                                                                          \
+		LIST_HEAD_INIT((name).waiters)                                                     \
+	}
 
 void wq_init(struct wait_queue *wq);
 
