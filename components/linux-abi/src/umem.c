@@ -168,7 +168,7 @@ static unsigned umem_populate_flag(unsigned flags, unsigned prot)
 	return 0;
 }
 
-/* MAP_HUGE_*: the default huge page (2 MiB), 2 MiB or 1 GiB (the hstates riscv64 has). */
+/* MAP_HUGE_*: the default (2 MiB), 2 MiB or 1 GiB: the PMD and PUD hstates of 4 KiB pages. */
 static bool umem_huge_size_ok(unsigned f)
 {
 	unsigned log = (f >> 26) & 0x3f;

@@ -128,7 +128,7 @@ static const struct pfs_entry hstate_entries[] = {
     {.name = NULL},
 };
 
-/* The hstates riscv64 registers: PMD (the default) and PUD pages. */
+/* The hstates of 4 KiB pages: PMD (the default) and PUD pages. */
 static const struct pfs_entry hugepages_entries[] = {
     DIR_ENTRY("hugepages-1048576kB", hstate_entries),
     DIR_ENTRY("hugepages-2048kB", hstate_entries),
