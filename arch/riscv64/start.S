@@ -34,6 +34,20 @@ _start:
 	.word	0                      /* res3 */
 
 entry:
+#ifdef CONFIG_SMP
+	/*
+	 * One hart boots. OpenSBI 1.1's hart_start marks a hart START_PENDING
+	 * before it stores where that hart is to start, so a started hart that
+	 * wakes in between comes here, fw_jump's address, instead of to
+	 * riscv_secondary_entry (it then cleared .bss under the running kernel:
+	 * a crash at pc 0 on about one SMP boot in a few hundred). A hart that
+	 * loses this lottery goes where it was sent (late_hart, below).
+	 */
+	la	t0, boot_lottery
+	li	t1, 1
+	amoswap.w.aq t1, t1, (t0)
+	bnez	t1, late_hart
+#endif
 	rdtime	s2                     /* when the image was entered, for "entry to main" */
 	mv	s0, a0                 /* s0 is fp: from here on the frame pointer is not one */
 	mv	s1, a1
@@ -139,6 +153,34 @@ riscv_secondary_entry:
 	call	riscv_secondary_boot
 2:	wfi
 	j	2b
+
+/*
+ * A started hart that entered at _start (above): a0 = its hart id. smp.c
+ * publishes the hart's block (hartid, then boot_sp, then a fence) before
+ * hart_start, so the block whose hartid is a0 and whose boot_sp is set is
+ * this hart's; until it is seen, look again. Translation is off: la gives
+ * load addresses, which riscv_secondary_entry expects in a1.
+ */
+late_hart:
+	la	t0, riscv_harts
+	li	t1, CONFIG_NR_CPUS
+1:	ld	t2, HART_ID(t0)
+	ld	t3, HART_BOOT_SP(t0)
+	bne	t2, a0, 3f
+	beqz	t3, 3f
+	fence	r, r
+	mv	a1, t0
+	j	riscv_secondary_entry
+3:	addi	t0, t0, HART_SIZE
+	addi	t1, t1, -1
+	bnez	t1, 1b
+	j	late_hart
+	.popsection
+
+	.pushsection .data
+	.balign	4
+boot_lottery:                      /* in .data: clearing .bss must not reset it */
+	.word	0
 	.popsection
 #endif
 

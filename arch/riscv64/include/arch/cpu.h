@@ -25,6 +25,7 @@
 #define HART_OVERFLOW_TOP 24 /* top of the emergency stack for overflow reports */
 #define HART_ID           32 /* the hart id the firmware gave (a0 at entry) */
 #define HART_BOOT_SP      56 /* a secondary's first stack (start.S) */
+#define HART_SIZE         64 /* sizeof(struct riscv_hart) */
 /* clang-format on */
 
 #ifndef __ASSEMBLER__
@@ -42,7 +43,8 @@ struct riscv_hart {
 _Static_assert(__builtin_offsetof(struct riscv_hart, stack_bottom) == HART_STACK_BOTTOM &&
                    __builtin_offsetof(struct riscv_hart, overflow_top) == HART_OVERFLOW_TOP &&
                    __builtin_offsetof(struct riscv_hart, hartid) == HART_ID &&
-                   __builtin_offsetof(struct riscv_hart, boot_sp) == HART_BOOT_SP,
+                   __builtin_offsetof(struct riscv_hart, boot_sp) == HART_BOOT_SP &&
+                   sizeof(struct riscv_hart) == HART_SIZE,
                "arch/cpu.h offsets");
 
 /*
