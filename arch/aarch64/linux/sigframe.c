@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <klib/errno.h>
 #include <klib/string.h>
+#include <linux-generic/frame_bytes.h>
 #include <process/linux_sigframe.h>
 
 /* clang-format off */
@@ -45,32 +46,6 @@ const uint8_t linux_arch_sigreturn_code[] = {
     0x01, 0x00, 0x00, 0xd4, /* svc #0 */
 };
 const size_t linux_arch_sigreturn_size = sizeof(linux_arch_sigreturn_code);
-
-static void put64(uint8_t *buf, size_t off, uint64_t v)
-{
-	memcpy(buf + off, &v, sizeof(v));
-}
-
-static void put32(uint8_t *buf, size_t off, uint32_t v)
-{
-	memcpy(buf + off, &v, sizeof(v));
-}
-
-static uint64_t get64(const uint8_t *buf, size_t off)
-{
-	uint64_t v;
-
-	memcpy(&v, buf + off, sizeof(v));
-	return v;
-}
-
-static uint32_t get32(const uint8_t *buf, size_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, buf + off, sizeof(v));
-	return v;
-}
 
 void linux_arch_sigframe_build(void *out, struct hal_user_context *uc,
                                const struct linux_arch_sigframe *f)
