@@ -5,7 +5,7 @@
  * clone3's flag rules, exit against exit_group, CLONE_CHILD_CLEARTID,
  * tgkill, wait4 and execve from a thread, posix_spawn, a stop signal
  * stopping every thread of a group, a POSIX timer that outlives the
- * thread that made it.
+ * thread that made it; per-thread signal state in thread_signals.c.
  *
  * One line per check: what was done and what came back, never an id or a
  * time, so the transcript is the same on Linux (natively, under
@@ -33,12 +33,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "thread_conformance.h"
+
 extern char **environ;
 
 static unsigned checks;
-static const char *self;
+const char *self;
 
-static void report(const char *fmt, ...)
+void report(const char *fmt, ...)
 {
 	char line[256];
 	va_list ap;
@@ -61,7 +63,7 @@ static void fatal(const char *what)
 	_exit(1);
 }
 
-static const char *errname(long r)
+const char *errname(long r)
 {
 	static char buf[4][24];
 	static unsigned slot;
@@ -77,7 +79,7 @@ static const char *errname(long r)
 	return buf[slot];
 }
 
-static const char *yes_no(bool b)
+const char *yes_no(bool b)
 {
 	return b ? "yes" : "no";
 }
@@ -96,7 +98,7 @@ static long futex(volatile uint32_t *w, int op, uint32_t val, const void *ts, vo
 }
 
 /* Wait for a child, return "exit N" or "signal N". */
-static const char *wait_for(pid_t pid)
+const char *wait_for(pid_t pid)
 {
 	static char buf[32];
 	int st = 0;
@@ -851,6 +853,8 @@ int main(int argc, char **argv)
 		return exec_child((pid_t)atoi(argv[2]));
 	if (argc == 2 && !strcmp(argv[1], "--spawn-child"))
 		return 4;
+	if (argc == 2 && !strcmp(argv[1], "--sig-exec-child"))
+		return thread_signals_exec_child();
 	report("thread_conformance: start");
 	check_create_join();
 	check_cond();
@@ -868,6 +872,7 @@ int main(int argc, char **argv)
 	check_thread_wait();
 	check_exec_thread();
 	check_spawn();
+	check_thread_signals();
 	report("summary: %u checks", checks + 1);
 	return 0;
 }

@@ -264,7 +264,8 @@ static char state_letter(struct process *p, const struct task_info *ti)
 /* Handlers and ignored signals (collect_sigign_sigcatch), with the tree lock held. */
 static void copy_signals(const struct process *p, struct procfs_proc *out)
 {
-	out->sig_blocked = p->leader->sig_blocked;
+	out->sig_blocked = p->sig_blocked;
+	out->sig_pending = p->thread_pending;
 	for (unsigned i = 0; i < PROCESS_NSIG; i++) {
 		uintptr_t handler = p->leader->sig_action[i].handler;
 

@@ -122,31 +122,16 @@ static long do_wait4(struct process *p, const unsigned long *a)
 	return rc;
 }
 
-/*
- * tkill/tgkill (Linux's do_tkill): the thread must exist (in group tgid
- * for tgkill), else -ESRCH. What a signal does is decided for its whole
- * group here (pending sets and masks are per process), so the thread's
- * group is signalled.
- */
+/* tkill/tgkill (Linux's do_tkill): to the thread alone (its own pending set). */
 static long do_tkill(struct process *p, int32_t tgid, int32_t tid, int sig, bool with_tgid)
 {
 	struct process_siginfo info = {
 	    .signo = sig, .code = PROCESS_SI_TKILL, .pid = process_tgid(p)};
-	unsigned long flags;
-	struct process *t;
-	int32_t group;
 
-	if (tid <= 0 || (with_tgid && tgid <= 0))
+	if (with_tgid && tgid <= 0)
 		return -EINVAL;
-	flags = process_lock();
-	t = process_find(tid);
-	group =
-	    t && !t->thread_exited && (!with_tgid || t->leader->pid == tgid) ? t->leader->pid : 0;
-	process_unlock(flags);
-	if (!group)
-		return -ESRCH;
 	info.uid = lx(p)->cred.ruid;
-	return process_kill_info(p, group, &info);
+	return process_kill_thread(p, with_tgid ? tgid : 0, tid, &info);
 }
 
 static long do_prlimit(struct process *p, int32_t pid, unsigned res, uintptr_t unew, uintptr_t uold)

@@ -285,12 +285,16 @@ static long put_itimerspec(struct process *p, uintptr_t u, uint64_t value, uint6
 /*
  * timer_create (Linux's do_timer_create): CLOCK_REALTIME or
  * CLOCK_MONOTONIC; struct sigevent's value, signo, notify: SIGEV_SIGNAL
- * (signo 1..64) or SIGEV_NONE; none given is SIGEV_SIGNAL, SIGALRM, the
- * id as value. SIGEV_THREAD_ID needs threads: -EINVAL.
+ * (signo 1..64), SIGEV_NONE, or SIGEV_THREAD_ID with the thread at offset
+ * 16 (a thread of the caller's group, else -EINVAL); none given is
+ * SIGEV_SIGNAL, SIGALRM, the id as value. SIGEV_THREAD is glibc's (made
+ * of SIGEV_THREAD_ID): given to the kernel, Linux's good_sigevent takes
+ * it as SIGEV_SIGNAL.
  */
 static long do_timer_create(struct process *p, int clk, uintptr_t usev, uintptr_t uid)
 {
 	int sigev = PROCESS_SIGEV_SIGNAL, signo = PROCESS_SIGALRM, id;
+	int32_t tid = 0;
 	uint64_t value = 0;
 	bool own_value = !usev;
 
@@ -303,12 +307,16 @@ static long do_timer_create(struct process *p, int clk, uintptr_t usev, uintptr_
 		memcpy(&value, ev, 8);
 		memcpy(&signo, ev + 8, 4);
 		memcpy(&sigev, ev + 12, 4);
-		if (sigev != PROCESS_SIGEV_SIGNAL && sigev != PROCESS_SIGEV_NONE)
+		memcpy(&tid, ev + 16, 4);
+		if (sigev == 2) /* SIGEV_THREAD */
+			sigev = PROCESS_SIGEV_SIGNAL;
+		if (sigev != PROCESS_SIGEV_SIGNAL && sigev != PROCESS_SIGEV_NONE &&
+		    sigev != PROCESS_SIGEV_THREAD_ID)
 			return -EINVAL;
-		if (sigev == PROCESS_SIGEV_SIGNAL && (signo < 1 || signo > LX_NSIG))
+		if (sigev != PROCESS_SIGEV_NONE && (signo < 1 || signo > LX_NSIG))
 			return -EINVAL;
 	}
-	if ((id = process_timer_create(p, clk, sigev, signo, value, own_value)) < 0)
+	if ((id = process_timer_create(p, clk, sigev, signo, tid, value, own_value)) < 0)
 		return id;
 	if (lx_copy_out(p, uid, &id, sizeof(id)) < 0) {
 		process_timer_delete(p, id);

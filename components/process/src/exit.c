@@ -157,6 +157,7 @@ void process_thread_exit(struct process *p, int wstatus)
 	flags = process_lock();
 	g = p->leader;
 	list_del(&p->thread);
+	process_sig_thread_exit_locked(p);
 	if (--g->nr_threads == 0) {
 		/* The last thread's code is the group's (Linux 6.x: signal->quick_threads). */
 		wstatus = g->group_exit ? g->group_wstatus : wstatus;

@@ -84,7 +84,9 @@ long process_clone(struct process *parent, unsigned flags,
 	child->layout = parent->layout;
 	child->uc = parent->uc;
 	if (!thread)
-		process_sig_fork(child, parent); /* a thread shares its group's */
+		process_sig_fork(child, parent);
+	else
+		process_sig_thread(child, parent); /* it shares its group's actions */
 	hal_user_set_return(&child->uc, 0);
 	if ((rc = take_space(parent, child, thread)) < 0) {
 		child->as = NULL;

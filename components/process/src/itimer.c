@@ -23,6 +23,7 @@ struct process_timer {
 	int id;    /* -1: ITIMER_REAL */
 	int clock; /* the layer's clock id (TIMER_ABSTIME) */
 	int sigev, signo;
+	int32_t tid; /* PROCESS_SIGEV_THREAD_ID: the thread the signal is for */
 	uint64_t value;
 	int overrun;      /* expiries while its signal was pending */
 	int overrun_last; /* the count of the signal before the pending one */
@@ -33,14 +34,38 @@ static struct wait_queue changed = WAIT_QUEUE_INIT(changed);
 static bool running;              /* the task runs (tree lock) */
 static struct task *timer_thread; /* it, to be joined (tree lock) */
 
+/*
+ * With the tree lock: the thread a SIGEV_THREAD_ID timer signals, if it
+ * is still a live thread of the timer's group (Linux drops the signal of
+ * a timer whose thread has gone).
+ */
+static struct process *thread_of(const struct process_timer *t)
+{
+	struct process *th = process_find(t->tid);
+
+	if (!th || th->leader != t->p || th->thread_exited || th->state != PROCESS_RUNNING)
+		return NULL;
+	return th;
+}
+
 /* With the tree lock: is t's signal pending (not yet taken)? */
 static bool pending_locked(const struct process_timer *t)
 {
-	const struct process *p = t->p;
+	const struct process *th;
+	uint64_t pending;
+	const struct process_siginfo *info;
 
-	return t->sigev == PROCESS_SIGEV_SIGNAL && (p->sig_pending & PROCESS_SIGBIT(t->signo)) &&
-	       p->sig_info[t->signo - 1].code == PROCESS_SI_TIMER &&
-	       p->sig_info[t->signo - 1].timerid == t->id;
+	if (t->sigev == PROCESS_SIGEV_NONE)
+		return false;
+	if (t->sigev == PROCESS_SIGEV_THREAD_ID) {
+		if (!(th = thread_of(t)))
+			return false;
+		pending = th->thread_pending, info = &th->thread_info[t->signo - 1];
+	} else {
+		pending = t->p->sig_pending, info = &t->p->sig_info[t->signo - 1];
+	}
+	return (pending & PROCESS_SIGBIT(t->signo)) && info->code == PROCESS_SI_TIMER &&
+	       info->timerid == t->id;
 }
 
 /* With the tree lock: an expiry (Linux's posix_timer_fn, it_real_fn). */
@@ -66,7 +91,10 @@ static void expire(struct process_timer *t)
 	info.code = PROCESS_SI_TIMER;
 	info.timerid = t->id;
 	info.value = t->value;
-	process_send_locked(p, &info);
+	if (t->sigev != PROCESS_SIGEV_THREAD_ID)
+		process_send_locked(p, &info);
+	else if ((p = thread_of(t)))
+		process_send_thread_locked(p, &info);
 }
 
 static void disarm_locked(struct process_timer *t)
@@ -245,8 +273,8 @@ void process_getitimer(struct process *p, uint64_t *value, uint64_t *interval)
 	process_unlock(flags);
 }
 
-int process_timer_create(struct process *p, int clock, int sigev, int signo, uint64_t value,
-                         bool value_is_id)
+int process_timer_create(struct process *p, int clock, int sigev, int signo, int32_t tid,
+                         uint64_t value, bool value_is_id)
 {
 	struct process *g = p->leader;
 	struct process_timer *t = timer_new(g, 0, sigev, signo, value);
@@ -256,7 +284,13 @@ int process_timer_create(struct process *p, int clock, int sigev, int signo, uin
 	if (!t)
 		return -EAGAIN;
 	t->clock = clock;
+	t->tid = tid;
 	flags = process_lock();
+	if (sigev == PROCESS_SIGEV_THREAD_ID && !thread_of(t)) {
+		process_unlock(flags);
+		kfree(t);
+		return -EINVAL; /* Linux's good_sigevent: a thread of the caller's group */
+	}
 	id = t->id = g->timer_next_id++;
 	if (value_is_id)
 		t->value = (uint64_t)t->id;

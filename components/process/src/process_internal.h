@@ -57,8 +57,12 @@ void process_futex_exit(struct process *p);
 /* exit.c: a process nobody waits for (no parent, or a thread): freed by process_wait_all. */
 void process_unwaited_locked(struct process *p);
 
-/* Send info->signo to p (Linux's send_signal). */
+/* Send info->signo to p's thread group (Linux's send_signal, PIDTYPE_TGID). */
 void process_send_locked(struct process *p, const struct process_siginfo *info);
+/* Send info->signo to the thread t alone (Linux's send_signal, PIDTYPE_PID: tkill, faults). */
+void process_send_thread_locked(struct process *t, const struct process_siginfo *info);
+/* The thread p exits: its own pending signals go, its group's go to a thread that takes them. */
+void process_sig_thread_exit_locked(struct process *p);
 /* Does sig's default action stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU)? */
 bool process_sig_stops(int sig);
 /* p took a stop signal: its group stops (every thread interrupted to park). Tree lock held. */
@@ -81,6 +85,8 @@ uint32_t process_sig_uid_locked(struct process *p);
 void process_sig_exec_locked(struct process *p);
 /* fork: what the child inherits (actions, mask, alternate stack). */
 void process_sig_fork(struct process *child, const struct process *parent);
+/* A new thread: what it inherits from the thread that made it (the mask). */
+void process_sig_thread(struct process *child, const struct process *parent);
 /*
  * The signal to act on next among 'pending' not 'blocked' (SIGKILL and
  * SIGSTOP never blocked): a fault's signal first, then the lowest, as

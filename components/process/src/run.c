@@ -56,7 +56,7 @@ static void fault(struct process *p, const struct hal_user_trap *t, const char *
 	struct process_siginfo info = {.signo = sig, .code = code, .addr = addr};
 	unsigned long flags = process_lock();
 	bool handled = p->leader->sig_action[sig - 1].handler > PROCESS_SIG_IGN &&
-	               !(p->leader->sig_blocked & PROCESS_SIGBIT(sig));
+	               !(p->sig_blocked & PROCESS_SIGBIT(sig));
 
 	process_unlock(flags);
 	if (!handled)

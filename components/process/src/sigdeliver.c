@@ -81,7 +81,7 @@ int process_sigaltstack(struct process *p, uintptr_t sp, const struct process_si
                         struct process_sigstack *old)
 {
 	unsigned long flags = process_lock();
-	struct process_sigstack *cur = &p->leader->sig_altstack;
+	struct process_sigstack *cur = &p->sig_altstack;
 	int rc = 0, mode;
 
 	if (old) {
@@ -255,10 +255,31 @@ static void park_locked(struct process *p, unsigned long flags)
 	hal_spin_unlock_irqrestore(lock, flags);
 }
 
+/*
+ * Linux's dequeue_signal: the next signal of 'set' that p may take, p's
+ * own first (a fault of p's own is never left behind a group's signal),
+ * then its group's; it leaves the pending set, its siginfo in *info. 0:
+ * none. Tree lock held.
+ */
+static int dequeue_locked(struct process *p, uint64_t set, struct process_siginfo *info)
+{
+	struct process *g = p->leader;
+	int sig;
+
+	if ((sig = (int)process_sig_next(p->thread_pending & set, 0)) != 0) {
+		p->thread_pending &= ~PROCESS_SIGBIT(sig);
+		*info = p->thread_info[sig - 1];
+	} else if ((sig = (int)process_sig_next(g->sig_pending & set, 0)) != 0) {
+		g->sig_pending &= ~PROCESS_SIGBIT(sig);
+		*info = g->sig_info[sig - 1];
+	}
+	return sig;
+}
+
 /* Nothing to do: the common case, without the tree lock. */
 static bool nothing_to_do(struct process *p, const struct process_syscall *sys)
 {
-	if (__atomic_load_n(&p->sig_fatal, __ATOMIC_ACQUIRE) || p->leader->sig_restore_saved ||
+	if (__atomic_load_n(&p->sig_fatal, __ATOMIC_ACQUIRE) || p->sig_restore_saved ||
 	    __atomic_load_n(&p->leader->stopped, __ATOMIC_ACQUIRE))
 		return false;
 	if (sys && sys->ret <= -ERESTARTSYS && sys->ret >= -ERESTART_RESTARTBLOCK)
@@ -287,20 +308,16 @@ void process_signal_deliver(struct process *p, const struct process_syscall *sys
 			park_locked(p, flags);
 			continue; /* SIGCONT, or to die */
 		}
-		if (!(sig =
-		          (int)process_sig_next(p->leader->sig_pending, p->leader->sig_blocked))) {
-			if (p->leader
-			        ->sig_restore_saved) { /* no handler ran: sigsuspend's mask goes */
-				p->leader->sig_restore_saved = false;
-				process_sig_setmask_locked(p, p->leader->sig_saved);
+		if (!(sig = dequeue_locked(p, ~p->sig_blocked, &info))) {
+			if (p->sig_restore_saved) { /* no handler ran: sigsuspend's mask goes */
+				p->sig_restore_saved = false;
+				process_sig_setmask_locked(p, p->sig_saved);
 			}
 			process_sig_recalc_locked(p);
 			process_unlock(flags);
 			restart(p, sys, false, 0);
 			return;
 		}
-		p->leader->sig_pending &= ~PROCESS_SIGBIT(sig);
-		info = p->leader->sig_info[sig - 1];
 		act = p->leader->sig_action[sig - 1];
 		if (process_sig_ignored_locked(p, sig) ||
 		    (act.handler == PROCESS_SIG_DFL && p->pid == 1)) {
@@ -317,15 +334,14 @@ void process_signal_deliver(struct process *p, const struct process_syscall *sys
 			process_unlock(flags);
 			die(p, sig);
 		}
-		oldmask =
-		    p->leader->sig_restore_saved ? p->leader->sig_saved : p->leader->sig_blocked;
-		p->leader->sig_restore_saved = false;
-		newmask = p->leader->sig_blocked | act.mask;
+		oldmask = p->sig_restore_saved ? p->sig_saved : p->sig_blocked;
+		p->sig_restore_saved = false;
+		newmask = p->sig_blocked | act.mask;
 		if (!(act.flags & PROCESS_SA_NODEFER))
 			newmask |= PROCESS_SIGBIT(sig);
 		if (act.flags & PROCESS_SA_RESETHAND)
 			p->leader->sig_action[sig - 1].handler = PROCESS_SIG_DFL;
-		ss = p->leader->sig_altstack;
+		ss = p->sig_altstack;
 		process_unlock(flags);
 
 		restart(p, sys, true, act.flags);
@@ -337,7 +353,7 @@ void process_signal_deliver(struct process *p, const struct process_syscall *sys
 		flags = process_lock();
 		process_sig_setmask_locked(p, newmask); /* Linux's signal_delivered */
 		if (ss.flags & PROCESS_SS_AUTODISARM)
-			p->leader->sig_altstack = (struct process_sigstack){0};
+			p->sig_altstack = (struct process_sigstack){0};
 		process_unlock(flags);
 	}
 }
@@ -385,8 +401,8 @@ long process_sigpause(struct process *p, const uint64_t *mask, uint64_t deadline
 
 	if (mask) {
 		flags = process_lock();
-		p->leader->sig_saved = p->leader->sig_blocked;
-		p->leader->sig_restore_saved = true; /* the delivery puts it back */
+		p->sig_saved = p->sig_blocked;
+		p->sig_restore_saved = true; /* the delivery puts it back */
 		process_sig_setmask_locked(p, *mask);
 		process_unlock(flags);
 	}
@@ -399,13 +415,10 @@ long process_sigpause(struct process *p, const uint64_t *mask, uint64_t deadline
 /* With the tree lock: take the lowest pending signal of 'set' into *info. */
 static int take(struct process *p, uint64_t set, struct process_siginfo *info)
 {
-	int sig = (int)process_sig_next(p->leader->sig_pending & set, 0);
+	int sig = dequeue_locked(p, set, info);
 
-	if (sig) {
-		p->leader->sig_pending &= ~PROCESS_SIGBIT(sig);
-		*info = p->leader->sig_info[sig - 1];
+	if (sig)
 		process_sig_recalc_locked(p);
-	}
 	return sig;
 }
 
@@ -420,12 +433,12 @@ int process_sigtimedwait(struct process *p, uint64_t set, uint64_t deadline,
 		process_unlock(flags);
 		return sig ? sig : -EAGAIN;
 	}
-	p->leader->sig_waiting = set; /* these wake it while blocked (Linux's real_blocked) */
+	p->sig_waiting = set; /* these wake it while blocked (Linux's real_blocked) */
 	process_sig_recalc_locked(p);
 	process_unlock(flags);
 	rc = task_sleep_until_intr(deadline, TASK_WAIT_INTERRUPTIBLE);
 	flags = process_lock();
-	p->leader->sig_waiting = 0;
+	p->sig_waiting = 0;
 	sig = take(p, set, info);
 	process_sig_recalc_locked(p);
 	process_unlock(flags);

@@ -76,8 +76,10 @@ void process_stop_check_locked(struct process *g)
 static void continue_group_locked(struct process *g)
 {
 	bool was_done = g->stop_done;
+	struct process *t;
 
 	g->sig_pending &= ~STOP_SET;
+	list_for_each_entry(t, &g->threads, thread) t->thread_pending &= ~STOP_SET;
 	if (!g->stopped)
 		return;
 	g->stopped = g->stop_done = g->stop_report = false;
@@ -110,19 +112,22 @@ uint64_t process_sig_next(uint64_t pending, uint64_t blocked)
 	return ready ? (uint64_t)__builtin_ctzll(ready) + 1 : 0;
 }
 
-/* Linux's recalc_sigpending: the task's TASK_INTR_SIGNAL follows what it may act on. */
-void process_sig_recalc_locked(struct process *p)
+/* Signals t may act on now: its own and its group's, less what it blocks (sigtimedwait's wake it).
+ */
+static uint64_t actionable(const struct process *t)
 {
-	/* A leader that has exited leaves its group's signals to another thread. */
-	if (p->thread_exited &&
-	    !(p = list_first_entry(&p->leader->threads, struct process, thread)))
-		return;
-	if (!p->task)
-		return; /* its task has not started: it looks before user mode */
-	if (p->leader->sig_pending & ~(p->leader->sig_blocked & ~p->leader->sig_waiting))
-		task_interrupt(p->task, TASK_INTR_SIGNAL);
+	return (t->thread_pending | t->leader->sig_pending) & ~(t->sig_blocked & ~t->sig_waiting);
+}
+
+/* Linux's recalc_sigpending: t's TASK_INTR_SIGNAL follows what it may act on. */
+void process_sig_recalc_locked(struct process *t)
+{
+	if (!t->task || t->thread_exited)
+		return; /* not started (it looks before user mode), or gone */
+	if (actionable(t))
+		task_interrupt(t->task, TASK_INTR_SIGNAL);
 	else
-		task_interrupt_clear(p->task, TASK_INTR_SIGNAL);
+		task_interrupt_clear(t->task, TASK_INTR_SIGNAL);
 }
 
 void process_make_fatal_locked(struct process *p, int sig)
@@ -131,41 +136,114 @@ void process_make_fatal_locked(struct process *p, int sig)
 	process_group_exit_locked(p->leader, sig);
 }
 
-/*
- * Linux's complete_signal for a signal now pending: unblocked with the
- * default action that ends a process, it is fatal (not for pid 1, Linux's
- * SIGNAL_UNKILLABLE init); otherwise whoever acts on it is woken.
- */
-static void complete(struct process *p, int sig)
+/* Linux's wants_signal: may t act on sig now (a live thread that lets it through)? */
+static bool wants(const struct process *t, int sig)
 {
-	bool blocked = (p->leader->sig_blocked & PROCESS_SIGBIT(sig)) && sig != PROCESS_SIGKILL;
+	uint64_t bit = PROCESS_SIGBIT(sig);
 
-	if (!blocked && p->leader->sig_action[sig - 1].handler == PROCESS_SIG_DFL && p->pid != 1 &&
-	    !process_sig_stops(sig) && !(p->leader->stopped && sig != PROCESS_SIGKILL))
-		process_make_fatal_locked(p, sig);
-	process_sig_recalc_locked(p);
+	if (!t->task || t->thread_exited || __atomic_load_n(&t->sig_fatal, __ATOMIC_RELAXED))
+		return false;
+	return sig == PROCESS_SIGKILL || !(t->sig_blocked & bit) || (t->sig_waiting & bit);
+}
+
+/*
+ * Linux's complete_signal: the thread that is to act on sig, pending for
+ * p alone ('shared' false) or for p's group. A group's signal goes to the
+ * leader if it wants it, else to the first thread that does; if every
+ * thread blocks it, nobody (it waits, pending, for a thread to unblock it).
+ */
+static struct process *target(struct process *p, int sig, bool shared)
+{
+	struct process *g = p->leader, *t;
+
+	if (!shared)
+		return wants(p, sig) ? p : NULL;
+	if (wants(g, sig))
+		return g;
+	list_for_each_entry(t, &g->threads, thread) if (wants(t, sig)) return t;
+	return NULL;
+}
+
+/*
+ * A signal now pending (Linux's complete_signal): with the default action
+ * that ends a process and a thread that lets it through (not one waiting
+ * for it in sigtimedwait), it is fatal (not for pid 1, Linux's
+ * SIGNAL_UNKILLABLE init); otherwise the thread that acts on it is woken.
+ */
+static void complete_on(struct process *t, int sig)
+{
+	struct process *g = t->leader;
+
+	if (g->sig_action[sig - 1].handler == PROCESS_SIG_DFL && g->pid != 1 &&
+	    !process_sig_stops(sig) && !(t->sig_waiting & PROCESS_SIGBIT(sig)) &&
+	    !(g->stopped && sig != PROCESS_SIGKILL)) {
+		process_make_fatal_locked(t, sig);
+		return;
+	}
+	task_interrupt(t->task, TASK_INTR_SIGNAL);
+}
+
+static void complete(struct process *p, int sig, bool shared)
+{
+	struct process *t = target(p, sig, shared);
+
+	if (t)
+		complete_on(t, sig);
+}
+
+/*
+ * Linux's retarget_shared_pending: the group's pending signals in 'set',
+ * which one thread will no longer take (it blocked them or exits), go to
+ * another thread that lets them through.
+ */
+static void retarget_locked(struct process *p, uint64_t set)
+{
+	struct process *t;
+
+	set &= p->leader->sig_pending;
+	while (set) {
+		int sig = __builtin_ctzll(set) + 1;
+
+		set &= set - 1;
+		if ((t = target(p, sig, true)))
+			task_interrupt(t->task, TASK_INTR_SIGNAL);
+	}
+}
+
+void process_sig_thread_exit_locked(struct process *p)
+{
+	retarget_locked(p, ~p->sig_blocked);
+	p->thread_pending = 0; /* Linux drops a thread's own pending signals with it */
 }
 
 /*
  * Linux's send_signal: dropped when ignored (a blocked one is kept, as
  * Linux does: its action may change before it is unblocked), else
- * pending with its info. A standard signal already pending is not queued
- * twice; neither is a real-time one here (one siginfo per signal).
+ * pending with its info, for p's group ('shared': kill, timers) or for
+ * the thread p alone (tkill, faults). A standard signal already pending
+ * is not queued twice; neither is a real-time one here (one siginfo per
+ * signal).
  */
-void process_send_locked(struct process *p, const struct process_siginfo *info)
+static void send_locked(struct process *p, const struct process_siginfo *info, bool shared)
 {
+	struct process *g = p->leader, *t;
 	int sig = info->signo;
+	uint64_t *pending = shared ? &g->sig_pending : &p->thread_pending;
+	struct process_siginfo *slot = shared ? g->sig_info : p->thread_info;
 
-	if (p->state != PROCESS_RUNNING || p->sig_fatal)
-		return; /* a zombie, or already dying */
+	if (p->state != PROCESS_RUNNING || p->sig_fatal || (!shared && p->thread_exited))
+		return; /* a zombie, already dying, or a thread that has gone */
 	/* Linux's prepare_signal: SIGCONT and the stop signals cancel each other. */
-	if (process_sig_stops(sig))
-		p->leader->sig_pending &= ~PROCESS_SIGBIT(PROCESS_SIGCONT);
-	else if (sig == PROCESS_SIGCONT)
-		continue_group_locked(p->leader);
+	if (process_sig_stops(sig)) {
+		g->sig_pending &= ~PROCESS_SIGBIT(PROCESS_SIGCONT);
+		list_for_each_entry(t, &g->threads, thread) t->thread_pending &=
+		    ~PROCESS_SIGBIT(PROCESS_SIGCONT);
+	} else if (sig == PROCESS_SIGCONT) {
+		continue_group_locked(g);
+	}
 	/* Linux's sig_ignored: a blocked signal is never ignored (its action may change). */
-	if (!(p->leader->sig_blocked & PROCESS_SIGBIT(sig)) || sig == PROCESS_SIGKILL) {
-		if (p->pid == 1 && p->leader->sig_action[sig - 1].handler == PROCESS_SIG_DFL)
+	if (!(p->sig_blocked & PROCESS_SIGBIT(sig)) || sig == PROCESS_SIGKILL) {
+		if (g->pid == 1 && g->sig_action[sig - 1].handler == PROCESS_SIG_DFL)
 			return; /* init drops what it has no handler for, SIGKILL too */
 		if (sig == PROCESS_SIGKILL) {
 			process_make_fatal_locked(p, sig);
@@ -174,11 +252,21 @@ void process_send_locked(struct process *p, const struct process_siginfo *info)
 		if (process_sig_ignored_locked(p, sig))
 			return;
 	}
-	if (p->leader->sig_pending & PROCESS_SIGBIT(sig))
+	if (*pending & PROCESS_SIGBIT(sig))
 		return;
-	p->leader->sig_pending |= PROCESS_SIGBIT(sig);
-	p->leader->sig_info[sig - 1] = *info;
-	complete(p, sig);
+	*pending |= PROCESS_SIGBIT(sig);
+	slot[sig - 1] = *info;
+	complete(p, sig, shared);
+}
+
+void process_send_locked(struct process *p, const struct process_siginfo *info)
+{
+	send_locked(p, info, true);
+}
+
+void process_send_thread_locked(struct process *t, const struct process_siginfo *info)
+{
+	send_locked(t, info, false);
 }
 
 void process_send_info(struct process *p, const struct process_siginfo *info)
@@ -195,17 +283,16 @@ void process_force_fault(struct process *p, const struct process_siginfo *info)
 	unsigned long flags = process_lock();
 	struct process_sigaction *a = &p->leader->sig_action[info->signo - 1];
 
-	if (a->handler == PROCESS_SIG_IGN ||
-	    (p->leader->sig_blocked & PROCESS_SIGBIT(info->signo))) {
+	if (a->handler == PROCESS_SIG_IGN || (p->sig_blocked & PROCESS_SIGBIT(info->signo))) {
 		a->handler = PROCESS_SIG_DFL;
-		p->leader->sig_blocked &= ~PROCESS_SIGBIT(info->signo);
+		p->sig_blocked &= ~PROCESS_SIGBIT(info->signo);
 	}
-	p->leader->sig_pending &=
+	p->thread_pending &=
 	    ~PROCESS_SIGBIT(info->signo); /* this fault's info replaces a pending one */
-	if (a->handler == PROCESS_SIG_DFL && p->pid == 1)
+	if (a->handler == PROCESS_SIG_DFL && p->leader->pid == 1)
 		process_make_fatal_locked(p, info->signo); /* init too: a fault cannot be resumed */
 	else
-		process_send_locked(p, info);
+		process_send_thread_locked(p, info);
 	process_unlock(flags);
 }
 
@@ -287,6 +374,26 @@ int process_kill_info(struct process *from, int32_t pid, const struct process_si
 	return rc;
 }
 
+int process_kill_thread(struct process *from, int32_t tgid, int32_t tid,
+                        const struct process_siginfo *info)
+{
+	unsigned long flags;
+	struct process *t;
+	int rc;
+
+	if (tid <= 0 || tgid < 0)
+		return -EINVAL;
+	flags = process_lock();
+	t = process_find(tid);
+	if (!t || t->state != PROCESS_RUNNING || t->thread_exited ||
+	    (tgid && t->leader->pid != tgid))
+		rc = -ESRCH;
+	else if ((rc = may_kill(from, t->leader, info->signo)) == 0 && info->signo)
+		process_send_thread_locked(t, info);
+	process_unlock(flags);
+	return rc;
+}
+
 int process_kill(struct process *from, int32_t pid, int sig)
 {
 	struct process_siginfo info = {.signo = sig, .code = PROCESS_SI_KERNEL};
@@ -307,6 +414,15 @@ uint32_t process_sig_uid_locked(struct process *p)
 	return process_abi_ops && process_abi_ops->sig_uid ? process_abi_ops->sig_uid(p) : 0;
 }
 
+/* A pending sig dropped from g's set and each of its threads' (Linux's flush_sigqueue_mask). */
+static void drop_locked(struct process *g, int sig)
+{
+	struct process *t;
+
+	g->sig_pending &= ~PROCESS_SIGBIT(sig);
+	list_for_each_entry(t, &g->threads, thread) t->thread_pending &= ~PROCESS_SIGBIT(sig);
+}
+
 /* Linux's do_sigaction: a pending signal now ignored is dropped. */
 int process_sigaction(struct process *p, int sig, const struct process_sigaction *act,
                       struct process_sigaction *old)
@@ -323,7 +439,7 @@ int process_sigaction(struct process *p, int sig, const struct process_sigaction
 		p->leader->sig_action[sig - 1] = *act;
 		p->leader->sig_action[sig - 1].mask &= ~UNBLOCKABLE;
 		if (process_sig_ignored_locked(p, sig))
-			p->leader->sig_pending &= ~PROCESS_SIGBIT(sig);
+			drop_locked(p->leader, sig);
 		process_sig_recalc_locked(p);
 	}
 	process_unlock(flags);
@@ -334,7 +450,7 @@ int process_sigaction(struct process *p, int sig, const struct process_sigaction
 int process_sigmask(struct process *p, int how, const uint64_t *set, uint64_t *old)
 {
 	unsigned long flags = process_lock();
-	uint64_t mask = p->leader->sig_blocked, now;
+	uint64_t mask = p->sig_blocked, now;
 	int rc = 0;
 
 	if (old)
@@ -363,26 +479,37 @@ int process_sigmask(struct process *p, int how, const uint64_t *set, uint64_t *o
 	return rc;
 }
 
+/*
+ * Linux's set_current_blocked: what p unblocks acts now (fatal, dropped
+ * when ignored, or wakes p); the group's pending signals p now blocks go
+ * to another thread.
+ */
 void process_sig_setmask_locked(struct process *p, uint64_t mask)
 {
-	uint64_t unblocked = p->leader->sig_blocked & ~mask & p->leader->sig_pending;
+	uint64_t old = p->sig_blocked;
+	uint64_t unblocked = old & ~mask & (p->thread_pending | p->leader->sig_pending);
 
-	p->leader->sig_blocked = mask & ~UNBLOCKABLE;
+	p->sig_blocked = mask & ~UNBLOCKABLE;
 	for (int sig = 1; sig <= PROCESS_NSIG; sig++) {
-		if (!(unblocked & PROCESS_SIGBIT(sig)))
+		uint64_t bit = PROCESS_SIGBIT(sig);
+
+		if (!(unblocked & bit))
 			continue;
-		if (process_sig_ignored_locked(p, sig))
-			p->leader->sig_pending &= ~PROCESS_SIGBIT(sig);
-		else
-			complete(p, sig);
+		if (process_sig_ignored_locked(p, sig)) {
+			p->thread_pending &= ~bit;
+			p->leader->sig_pending &= ~bit;
+		} else if (wants(p, sig)) {
+			complete_on(p, sig); /* p lets it through now: p acts on it */
+		}
 	}
+	retarget_locked(p, p->sig_blocked & ~old);
 	process_sig_recalc_locked(p);
 }
 
 uint64_t process_sigpending(struct process *p)
 {
 	unsigned long flags = process_lock();
-	uint64_t set = p->leader->sig_pending & p->leader->sig_blocked;
+	uint64_t set = (p->thread_pending | p->leader->sig_pending) & p->sig_blocked;
 
 	process_unlock(flags);
 	return set;
@@ -400,15 +527,26 @@ void process_sig_exec_locked(struct process *p)
 		a->restorer = 0;
 		a->mask = 0;
 	}
-	p->leader->sig_altstack = (struct process_sigstack){.flags = PROCESS_SS_DISABLE};
+	p->sig_altstack = (struct process_sigstack){.flags = PROCESS_SS_DISABLE};
 	p->leader->sig_trampoline = 0; /* the page went with the old space */
 }
 
-/* fork: actions and mask copied, nothing pending, no timer (Linux's copy_process). */
+/* fork: the group's actions and the calling thread's mask and stack, nothing pending, no timer. */
 void process_sig_fork(struct process *child, const struct process *parent)
 {
 	memcpy(child->sig_action, parent->leader->sig_action, sizeof(child->sig_action));
-	child->sig_blocked = parent->leader->sig_blocked;
-	child->sig_altstack = parent->leader->sig_altstack;
+	child->sig_blocked = parent->sig_blocked;
+	child->sig_altstack = parent->sig_altstack;
 	child->sig_trampoline = parent->leader->sig_trampoline; /* the copied space has the page */
+}
+
+/*
+ * A new thread (Linux's copy_process with CLONE_THREAD): the creator's
+ * mask; no alternate stack, since it shares the creator's memory (Linux
+ * clears it for CLONE_VM without CLONE_VFORK); nothing pending.
+ */
+void process_sig_thread(struct process *child, const struct process *parent)
+{
+	child->sig_blocked = parent->sig_blocked;
+	child->sig_altstack = (struct process_sigstack){0};
 }

@@ -91,8 +91,11 @@ static void take_leadership(struct process *p, struct process *g)
 	p->sid = g->sid;
 	p->session_leader = g->session_leader;
 	p->execed = g->execed;
+	/* The group's signal state; p keeps its own mask and pending set. */
 	p->sig_pending = g->sig_pending;
 	memcpy(p->sig_info, g->sig_info, sizeof(p->sig_info));
+	memcpy(p->sig_action, g->sig_action, sizeof(p->sig_action));
+	p->sig_trampoline = g->sig_trampoline;
 	process_timers_lead_locked(p, g);
 	p->layout = g->layout;
 	list_init(&p->threads);

@@ -130,7 +130,8 @@ static enum hal_user_event group_timers(struct fake_user *u, struct hal_user_tra
 		return SYS(u, NR_clone, CLONE_THREAD);
 	case 1:
 		if (fake_ret(u) == 0) { /* the thread: a timer for the group, then it ends */
-			tg.id = process_timer_create(p, 1, PROCESS_SIGEV_SIGNAL, SIGUSR1, 7, false);
+			tg.id =
+			    process_timer_create(p, 1, PROCESS_SIGEV_SIGNAL, SIGUSR1, 0, 7, false);
 			tg.set_rc = process_timer_set(p, (int)tg.id, 1000000, 0, NULL, NULL);
 			process_setitimer(p, 3600000000000ull, 0, NULL, NULL);
 			u->step = 100;

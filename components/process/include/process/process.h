@@ -172,18 +172,21 @@ struct process {
 	bool execed;         /* exec'd since its fork (Linux clears PF_FORKNOEXEC) */
 
 	/*
-	 * Signals (tree lock), Linux's kernel/signal.c state. In a thread
-	 * group only the leader's are used (p->leader->sig_*, the job control
-	 * and timer fields below too), except sig_fatal, which each thread
-	 * has. Linux keeps per thread (task_struct) sig_blocked, sig_saved,
-	 * sig_waiting, sig_altstack and a private pending set: that split is
-	 * left to do. Per thread group there (signal_struct): sig_pending with
-	 * sig_info (shared_pending), the stop, the timers; shared by
-	 * CLONE_SIGHAND (sighand_struct): sig_action.
+	 * Signals (tree lock), Linux's kernel/signal.c state. Per thread (each
+	 * struct process, as Linux's task_struct): sig_blocked, sig_saved,
+	 * sig_restore_saved, sig_waiting, sig_altstack, sig_fatal and the
+	 * private pending set (thread_pending with thread_info: tkill, tgkill
+	 * and a thread's own faults). Per thread group, the leader's
+	 * (p->leader->..., Linux's signal_struct): sig_pending with sig_info
+	 * (shared_pending: kill, timers, children), the job control and timer
+	 * fields below; shared by CLONE_SIGHAND (sighand_struct), the
+	 * leader's too: sig_action and sig_trampoline.
 	 */
-	uint64_t sig_pending; /* PROCESS_SIGBIT(n): signal n sent, not yet acted on */
+	uint64_t sig_pending; /* leader: PROCESS_SIGBIT(n): signal n sent to the group, pending */
 	struct process_siginfo sig_info[PROCESS_NSIG]; /* what each pending one carries */
-	uint64_t sig_blocked;                          /* the mask */
+	uint64_t thread_pending;                       /* this thread's own pending signals */
+	struct process_siginfo thread_info[PROCESS_NSIG];
+	uint64_t sig_blocked;   /* this thread's mask */
 	uint64_t sig_saved;     /* the mask sigsuspend replaced; restored after its handler */
 	bool sig_restore_saved; /* sig_saved is to be restored */
 	uint64_t sig_waiting;   /* rt_sigtimedwait's set: wakes it though blocked */
@@ -490,6 +493,17 @@ int process_kill(struct process *from, int32_t pid, int sig);
 int process_kill_info(struct process *from, int32_t pid, const struct process_siginfo *info);
 
 /*
+ * tkill/tgkill (Linux's do_tkill): info->signo to the thread 'tid' alone,
+ * which must be alive and, for tgid > 0, in thread group tgid (else
+ * -ESRCH); tid <= 0 or tgid < 0: -EINVAL. Permission as process_kill's
+ * (-EPERM); signal 0 only checks. The thread acts on it (its own pending
+ * set: another thread of its group never takes it); if it blocks it, it
+ * stays pending for that thread. Task context; takes the tree lock.
+ */
+int process_kill_thread(struct process *from, int32_t tgid, int32_t tid,
+                        const struct process_siginfo *info);
+
+/*
  * The signals the kernel sends of itself (Linux's send_signal with
  * SEND_SIG_PRIV, force_sig_fault): to p, with 'info'. process_force_fault
  * is a fault of p's own: if p blocks or ignores it, the action becomes the
@@ -571,8 +585,12 @@ void process_getitimer(struct process *p, uint64_t *value, uint64_t *interval);
 /*
  * POSIX timers (timer_create and the rest, Linux's posix-timers.c) on
  * hal_time_ns(): 'sigev' says what expiry does: PROCESS_SIGEV_SIGNAL
- * sends 'signo' with SI_TIMER, the timer's id, its overrun and 'value';
- * PROCESS_SIGEV_NONE nothing (timer_gettime still counts down). An expiry
+ * sends 'signo' with SI_TIMER, the timer's id, its overrun and 'value' to
+ * the thread group; PROCESS_SIGEV_THREAD_ID the same to the thread 'tid'
+ * alone, which must be a live thread of p's group when the timer is made
+ * (-EINVAL; once it has gone the signal is dropped, as Linux does: glibc's
+ * SIGEV_THREAD timers are built on it); PROCESS_SIGEV_NONE nothing
+ * (timer_gettime still counts down). An expiry
  * whose signal is still pending counts an overrun instead. Ids count from
  * 0 per process. Deleted at exec and exit, not inherited by fork. Task
  * context of p; take the tree lock.
@@ -586,10 +604,11 @@ void process_getitimer(struct process *p, uint64_t *value, uint64_t *interval);
  *   process_timer_overrun: the overrun count of the last expiry; -EINVAL.
  *   process_timer_delete: 0 or -EINVAL.
  */
-#define PROCESS_SIGEV_SIGNAL 0
-#define PROCESS_SIGEV_NONE   1
-int process_timer_create(struct process *p, int clock, int sigev, int signo, uint64_t value,
-                         bool value_is_id);
+#define PROCESS_SIGEV_SIGNAL    0
+#define PROCESS_SIGEV_NONE      1
+#define PROCESS_SIGEV_THREAD_ID 4 /* Linux's numbers (SIGEV_SIGNAL | SIGEV_THREAD_ID) */
+int process_timer_create(struct process *p, int clock, int sigev, int signo, int32_t tid,
+                         uint64_t value, bool value_is_id);
 int process_timer_clock(struct process *p, int id);
 int process_timer_set(struct process *p, int id, uint64_t value, uint64_t interval,
                       uint64_t *old_value, uint64_t *old_interval);
