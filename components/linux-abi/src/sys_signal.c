@@ -189,9 +189,11 @@ static long do_sigtimedwait(struct process *p, const unsigned long *a)
 }
 
 /*
- * rt_sigqueueinfo (tgid -1) and rt_tgsigqueueinfo (Linux's
- * do_rt_sigqueueinfo): the caller's siginfo, but a process may not pose
- * as the kernel or as kill (si_code >= 0) or tkill to another: -EPERM.
+ * rt_sigqueueinfo (tgid -1: to the process pid) and rt_tgsigqueueinfo (to
+ * the thread pid of group tgid alone, as tgkill; Linux's
+ * do_rt_sigqueueinfo and do_rt_tgsigqueueinfo): the caller's siginfo, but
+ * a process may not pose as the kernel or as kill (si_code >= 0) or tkill
+ * to another: -EPERM.
  */
 static long do_sigqueueinfo(struct process *p, int32_t tgid, int32_t pid, int sig, uintptr_t uinfo)
 {
@@ -213,7 +215,9 @@ static long do_sigqueueinfo(struct process *p, int32_t tgid, int32_t pid, int si
 		return -EINVAL; /* tgsigqueueinfo: one thread only */
 	if ((code >= 0 || code == PROCESS_SI_TKILL) && pid != p->pid)
 		return -EPERM;
-	if (pid <= 0 || (tgid >= 0 && tgid != pid))
+	if (tgid >= 0)
+		return process_kill_thread(p, tgid, pid, &info);
+	if (pid <= 0)
 		return -ESRCH; /* kill_proc_info finds no such process */
 	return process_kill_info(p, pid, &info);
 }
