@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -616,7 +617,7 @@ static void test_sigchld(void)
 	dfl(SIGCHLD);
 }
 
-static void test_job_control(void)
+static void job_control_as_shell(void)
 {
 	sigset_t s = one(SIGCHLD), old, empty;
 	int status = 0;
@@ -627,9 +628,9 @@ static void test_job_control(void)
 	sigemptyset(&empty);
 	/*
 	 * The child leads a process group of its own, whose parent (this
-	 * program) is in another group of the session: that group is not
-	 * orphaned, so SIGTSTP stops it however this program was started
-	 * (Linux drops SIGTSTP, SIGTTIN and SIGTTOU in an orphaned group).
+	 * process, not pid 1) is in another group of the session: that group
+	 * is not orphaned, so SIGTSTP stops it (Linux drops SIGTSTP, SIGTTIN
+	 * and SIGTTOU in an orphaned group).
 	 */
 	c = fork();
 	if (c == 0) {
@@ -679,6 +680,57 @@ static void test_job_control(void)
 	       yes_no(r == c && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL));
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	dfl(SIGCHLD);
+}
+
+static void rt_exit(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)si, (void)uc;
+	_exit(5);
+}
+
+static void test_job_control(void)
+{
+	unsigned before = checks;
+	int status = 0;
+	pid_t sh, c;
+
+	/*
+	 * A child of this program plays the shell: this program may be pid 1
+	 * (in the image), and Linux counts the group of a process whose
+	 * parent is pid 1 as orphaned.
+	 */
+	sh = fork();
+	if (sh == 0) {
+		job_control_as_shell();
+		_exit((int)(checks - before));
+	}
+	waitpid(sh, &status, 0);
+	checks += WIFEXITED(status) ? (unsigned)WEXITSTATUS(status) : 0;
+	/*
+	 * setsid leaves the child's new group without a parent in its
+	 * session: orphaned. SIGTSTP does nothing there, so the real-time
+	 * signal after it (taken after it: a higher number) ends the child.
+	 */
+	c = fork();
+	if (c == 0) {
+		install(SIGRTMIN, rt_exit, 0);
+		setsid(); /* after the handler: the parent waits for the new session */
+		for (;;)
+			pause();
+	}
+	while (getsid(c) != c)
+		sched_yield();
+	kill(c, SIGTSTP);
+	kill(c, SIGRTMIN);
+	waitpid(c, &status, WUNTRACED);
+	report(
+	    "SIGTSTP to an orphaned group (setsid) does nothing: then SIGRTMIN's handler exits 5 "
+	    "-> %s",
+	    WIFEXITED(status)    ? (WEXITSTATUS(status) == 5 ? "exit 5" : "another exit")
+	    : WIFSTOPPED(status) ? "stopped"
+	                         : "killed");
+	if (WIFSTOPPED(status))
+		kill(c, SIGKILL), waitpid(c, &status, 0);
 }
 
 static void test_context(void)

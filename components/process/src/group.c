@@ -99,3 +99,25 @@ int32_t process_setsid(struct process *p)
 	process_unlock(flags);
 	return rc;
 }
+
+/*
+ * Linux's will_become_orphaned_pgrp(pgid, NULL): no member of the group
+ * has a parent in another group of the same session, which a shell would
+ * be. Members that are zombies and members whose parent is pid 1 do not
+ * count (Linux's is_global_init rule).
+ */
+bool process_pgrp_orphaned_locked(int32_t pgid)
+{
+	struct process *p;
+
+	list_for_each_entry(p, process_all_list(), all)
+	{
+		if (p->state != PROCESS_RUNNING || p->leader != p || p->pgid != pgid)
+			continue;
+		if (!p->parent || p->parent->pid == 1)
+			continue;
+		if (p->parent->pgid != pgid && p->parent->sid == p->sid)
+			return false;
+	}
+	return true;
+}

@@ -63,6 +63,12 @@ void process_send_locked(struct process *p, const struct process_siginfo *info);
 void process_send_thread_locked(struct process *t, const struct process_siginfo *info);
 /* The thread p exits: its own pending signals go, its group's go to a thread that takes them. */
 void process_sig_thread_exit_locked(struct process *p);
+/*
+ * group.c: is process group pgid orphaned (no member's parent is in
+ * another group of its session; Linux's will_become_orphaned_pgrp)? Then
+ * SIGTSTP, SIGTTIN and SIGTTOU do not stop it. Tree lock held.
+ */
+bool process_pgrp_orphaned_locked(int32_t pgid);
 /* Does sig's default action stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU)? */
 bool process_sig_stops(int sig);
 /* p took a stop signal: its group stops (every thread interrupted to park). Tree lock held. */

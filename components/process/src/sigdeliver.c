@@ -325,6 +325,12 @@ void process_signal_deliver(struct process *p, const struct process_syscall *sys
 			continue;
 		}
 		if (act.handler == PROCESS_SIG_DFL && process_sig_stops(sig)) {
+			/* An orphaned group ignores job control's stops (not SIGSTOP). */
+			if (sig != PROCESS_SIGSTOP &&
+			    process_pgrp_orphaned_locked(p->leader->pgid)) {
+				process_unlock(flags);
+				continue;
+			}
 			process_stop_group_locked(p, sig);
 			process_unlock(flags);
 			continue; /* the loop parks it */
