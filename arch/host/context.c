@@ -7,6 +7,7 @@
  * one and report nonsense.
  */
 #include <hal/context.h>
+#include <hal/cpu.h>
 #include <klib/compiler.h>
 #include <klib/panic.h>
 #include <stdint.h>
@@ -29,8 +30,12 @@ void host_context_swap(void **save_sp, void *load_sp);
 void *host_context_prepare(void *top, void (*entry)(void *), void *arg);
 KIT_NORETURN void host_context_enter(void (*entry)(void *), void *arg);
 
-/* The context being left, read by the one resumed (one CPU: no race). */
+/* The context being left, read by the one resumed on the same CPU. */
+#ifdef CONFIG_SMP
+#define switch_from (host_cpu_self()->from)
+#else
 static struct hal_context *switch_from;
+#endif
 
 static void san_leave(struct hal_context *from, const struct hal_context *to)
 {
