@@ -17,26 +17,42 @@
  * moved to another thread at any instruction, so each step below reads
  * its CPU again after anything that could have switched, and only trusts
  * what it read once interrupts are off again.
+ *
+ * Under ThreadSanitizer signals may come late and on another fiber (time.c
+ * says why), so their handlers only take note, and interrupts are taken
+ * where they are enabled and in hal_cpu_wait: the timer is also polled
+ * there, and the wait sleeps no longer than the deadline (ppoll). A loop
+ * that never enables interrupts is then never preempted.
  */
 #include <hal/cpu.h>
+#include <hal/time.h>
+#include <poll.h>
 #include <signal.h>
 #include "host.h"
 
+#ifdef HOST_TSAN
+#define timer_polled(take) host_timer_overdue(take)
+#define HOST_TSAN_WAIT_NS  1000000u
+#else
+#define timer_polled(take) false
+#endif
+
 #ifdef CONFIG_SMP
 __thread int host_irq_off = 1; /* like a CPU out of reset */
-__thread struct host_cpu *host_cpu_tls;
+/* A thread that is no CPU (a test's own, say) acts as CPU 0 rather than fault. */
+__thread struct host_cpu *host_cpu_tls = &host_cpus[0];
 
 static bool irq_pending(void)
 {
 	struct host_cpu *c = host_cpu_self();
 
-	return c->timer_due || __atomic_load_n(&c->ipi, __ATOMIC_SEQ_CST);
+	return c->timer_due || __atomic_load_n(&c->ipi, __ATOMIC_SEQ_CST) || timer_polled(false);
 }
 
 /* Interrupts off: run what is pending on this CPU. Each handler may switch tasks. */
 static void irq_run_pending(void)
 {
-	if (host_cpu_self()->timer_due) {
+	if (host_cpu_self()->timer_due || timer_polled(true)) {
 		host_cpu_self()->timer_due = 0;
 		host_timer_interrupt();
 	}
@@ -51,12 +67,13 @@ static volatile sig_atomic_t timer_due;
 
 static bool irq_pending(void)
 {
-	return timer_due;
+	return timer_due || timer_polled(false);
 }
 
 static void irq_run_pending(void)
 {
 	timer_due = 0;
+	(void)timer_polled(true);
 	host_timer_interrupt();
 }
 #endif
@@ -76,6 +93,16 @@ void host_irq_enable_and_replay(void)
 
 void host_irq_signal(void)
 {
+#ifdef HOST_TSAN
+	/* Never switch tasks inside a handler TSan runs (it may run it late, on the wrong
+	 * fiber): note the interrupt; it is taken at the next enable or wait. */
+#ifdef CONFIG_SMP
+	host_cpu_self()->timer_due = 1;
+#else
+	timer_due = 1;
+#endif
+	return;
+#endif
 	if (!host_irq_test_and_set()) {
 #ifdef CONFIG_SMP
 		host_cpu_self()->timer_due = 1;
@@ -113,7 +140,18 @@ void hal_cpu_wait(void)
 #ifdef CONFIG_SMP
 		sigdelset(&wait, HOST_IPI_SIGNAL);
 #endif
+#ifdef HOST_TSAN
+		/* At most HOST_TSAN_WAIT_NS: a signal TSan handed to another fiber is not lost. */
+		uint64_t d = host_timer_deadline(), now = hal_time_ns(), left = HOST_TSAN_WAIT_NS;
+		struct timespec ts;
+
+		if (d && d - now < left)
+			left = d > now ? d - now : 0;
+		ts = (struct timespec){(time_t)(left / 1000000000u), (long)(left % 1000000000u)};
+		ppoll(NULL, 0, &ts, &wait);
+#else
 		sigsuspend(&wait);
+#endif
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }

@@ -17,6 +17,9 @@
 
 static uint64_t base_ns;
 static timer_t timers[HAL_NR_CPUS];
+#ifdef HOST_TSAN
+static uint64_t deadlines[HAL_NR_CPUS]; /* armed, in hal_time_ns(); 0: none */
+#endif
 static hal_timer_handler_t timer_fn;
 static void *timer_arg;
 
@@ -104,6 +107,9 @@ void hal_timer_arm(uint64_t deadline_ns)
 	                 .tv_nsec = (long)(abs % 1000000000ull)},
 	};
 
+#ifdef HOST_TSAN
+	deadlines[hal_cpu_id()] = deadline_ns ? deadline_ns : 1;
+#endif
 	/* A zero it_value would disarm: a deadline at the epoch is "now". */
 	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
 		its.it_value.tv_nsec = 1;
@@ -114,5 +120,34 @@ void hal_timer_cancel(void)
 {
 	struct itimerspec its = {0};
 
+#ifdef HOST_TSAN
+	deadlines[hal_cpu_id()] = 0;
+#endif
 	timer_settime(timers[hal_cpu_id()], 0, &its, NULL);
 }
+
+#ifdef HOST_TSAN
+/*
+ * ThreadSanitizer holds an asynchronous signal back until the code it
+ * interrupted calls into libc, and may then hand it to whichever CPU that
+ * code has moved to: a timer signal can come late or on the wrong CPU.
+ * So under TSan the timer is also polled (cpu.c): at every interrupt
+ * enable and around every wait, a CPU whose deadline has passed takes its
+ * timer interrupt. A signal that comes as well is one spurious interrupt.
+ */
+bool host_timer_overdue(bool take)
+{
+	uint64_t *d = &deadlines[hal_cpu_id()];
+
+	if (!*d || hal_time_ns() < *d)
+		return false;
+	if (take)
+		*d = 0;
+	return true;
+}
+
+uint64_t host_timer_deadline(void)
+{
+	return deadlines[hal_cpu_id()];
+}
+#endif

@@ -48,20 +48,12 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
 	_exit(3);
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define HOST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HOST_ASAN 1
-#endif
-#endif
-
 #define ALTSTACK_SIZE (64 * 1024)
 
 /* Each thread that runs kernel code has its own (sigaltstack is per thread). */
 void host_trap_thread_init(void)
 {
-#ifndef HOST_ASAN
+#if !defined(HOST_ASAN) && !defined(HOST_TSAN) /* theirs: they install their own */
 	stack_t ss = {.ss_sp = malloc(ALTSTACK_SIZE), .ss_size = ALTSTACK_SIZE};
 
 	if (ss.ss_sp)

@@ -33,6 +33,7 @@ struct host_cpu {
 	volatile int timer_due;   /* the timer signal came with interrupts off */
 	int ipi;                  /* raised by arch_ipi_send, cleared by arch_ipi_ack */
 	struct hal_context *from; /* the context being left (context.c, ASan) */
+	void *dead_fiber;         /* an exited context's TSan fiber (context.c) */
 };
 
 extern __thread int host_irq_off;
