@@ -379,8 +379,9 @@ def main():
         if args.check:
             sys.exit(run_check(cmd, info, args.timeout, expect, args.log, read_config(args.build_dir)))
         if args.gdb:
-            # The host image's timer is a signal gdb would stop at on every tick.
-            host = " -ex 'handle SIGALRM nostop noprint pass'" if info["kind"] == "host" else ""
+            # The host image's timer (and, with SMP, its IPI) is a signal gdb would stop at.
+            host = (" -ex 'handle SIGALRM nostop noprint pass' -ex 'handle SIGUSR2 nostop noprint pass'"
+                    if info["kind"] == "host" else "")
             print(f"run.py: waiting for gdb on port {args.gdb}"
                   f"{' (the host image, under gdbserver)' if host else ''}:\n"
                   f"  gdb-multiarch {info.get('elf', info['image'])} -ex 'target remote :{args.gdb}'{host}",
