@@ -93,9 +93,10 @@ RUN_ARGS := $(if $(INITRD),--initrd $(call squote,$(INITRD))) \
 	$(if $(APPEND),--append $(call squote,$(APPEND))) $(if $(SMP),--smp $(call squote,$(SMP)))
 
 # SMP=N: the machine's CPU count (QEMU -smp) instead of the configured
-# CONFIG_QEMU_HARTS, for run and debug (run.py --smp, which refuses a host
-# image more than one) and, through run.py's KIT_SMP, for every QEMU boot
-# in test and the benchmarks (host images are left as they are there).
+# CONFIG_QEMU_HARTS, or a host image's CPU threads (KIT_CPUS; it must be
+# built with CONFIG_SMP), for run and debug (run.py --smp) and, through
+# run.py's KIT_SMP, for every boot in test and the benchmarks (one-CPU host
+# images are left as they are there).
 ifdef SMP
 export KIT_SMP := $(SMP)
 endif

@@ -15,7 +15,8 @@
                                          (QEMU -initrd/-append; the host image gets them as
                                          KIT_INITRD/KIT_CMDLINE)
     run.py --smp 4 BUILD_DIR             a machine with 4 CPUs (QEMU -smp) instead of the
-                                         configured CONFIG_QEMU_HARTS; the environment's
+                                         configured CONFIG_QEMU_HARTS (a host image built with
+                                         CONFIG_SMP: 4 threads, KIT_CPUS); the environment's
                                          KIT_SMP (make ... SMP=4) is the default
 
 BUILD_DIR/run.json (written by the platform's CMake) says what the image is
@@ -348,9 +349,11 @@ def main():
             die(f"{'KIT_SMP=' if from_env else '--smp '}{smp}: a number of CPUs, 1 or more")
         if info["kind"] == "qemu":
             info["machine"] = with_smp(info, int(smp))
+        elif "CONFIG_SMP" in read_config(args.build_dir):
+            os.environ["KIT_CPUS"] = smp  # the host image's threads (arch/host/smp.c)
         elif not from_env and int(smp) != 1:
-            # KIT_SMP (a whole test run) leaves the host images as they are.
-            die(f"--smp {smp}: the {info['platform']} platform runs on one CPU")
+            # KIT_SMP (a whole test run) leaves one-CPU host images as they are.
+            die(f"--smp {smp}: this {info['platform']} image is built without CONFIG_SMP: one CPU")
     if args.boot != "default" and info["kind"] != "qemu":
         die(f"--boot {args.boot} only applies to QEMU images, not {info['platform']}")
     # The app's own initrd and command line (run.json) unless others are given.
@@ -376,8 +379,9 @@ def main():
         if args.check:
             sys.exit(run_check(cmd, info, args.timeout, expect, args.log, read_config(args.build_dir)))
         if args.gdb:
-            # The host image's timer is a signal gdb would stop at on every tick.
-            host = " -ex 'handle SIGALRM nostop noprint pass'" if info["kind"] == "host" else ""
+            # The host image's timer (and, with SMP, its IPI) is a signal gdb would stop at.
+            host = (" -ex 'handle SIGALRM nostop noprint pass' -ex 'handle SIGUSR2 nostop noprint pass'"
+                    if info["kind"] == "host" else "")
             print(f"run.py: waiting for gdb on port {args.gdb}"
                   f"{' (the host image, under gdbserver)' if host else ''}:\n"
                   f"  gdb-multiarch {info.get('elf', info['image'])} -ex 'target remote :{args.gdb}'{host}",

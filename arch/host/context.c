@@ -4,33 +4,69 @@
  * lays out a new context's first frame. Under AddressSanitizer every
  * switch is announced to it (start/finish_switch_fiber), so it knows which
  * stack is live: without that it would take a switched-to stack for a wild
- * one and report nonsense.
+ * one and report nonsense. Under ThreadSanitizer each context is a fiber
+ * of its own (__tsan_switch_to_fiber before every switch): its accesses are
+ * then ordered by the switches, as on one CPU, and by the locks and atomics
+ * it shares with the others, wherever it runs (CPUs are threads with
+ * CONFIG_SMP); without that TSan would take a task resumed on another
+ * thread for that thread's own code.
  */
 #include <hal/context.h>
+#include <hal/cpu.h>
 #include <klib/compiler.h>
 #include <klib/panic.h>
 #include <stdint.h>
 #include "host.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define HOST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HOST_ASAN 1
-#endif
-#endif
-
 #ifdef HOST_ASAN
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
+#endif
+#ifdef HOST_TSAN
+#include <sanitizer/tsan_interface.h>
 #endif
 
 void host_context_swap(void **save_sp, void *load_sp);
 void *host_context_prepare(void *top, void (*entry)(void *), void *arg);
 KIT_NORETURN void host_context_enter(void (*entry)(void *), void *arg);
 
-/* The context being left, read by the one resumed (one CPU: no race). */
+/* The context being left, read by the one resumed on the same CPU; under
+ * TSan, the fiber of a context that exited, destroyed by the one resumed. */
+#ifdef CONFIG_SMP
+#define switch_from (host_cpu_self()->from)
+#define dead_fiber  (host_cpu_self()->dead_fiber)
+#else
 static struct hal_context *switch_from;
+#ifdef HOST_TSAN
+static void *dead_fiber;
+#endif
+#endif
+
+/* Under TSan, ctx's fiber becomes the current one (ctx->san: its handle). */
+static void tsan_switch(struct hal_context *from, struct hal_context *to)
+{
+#ifdef HOST_TSAN
+	/* The running fiber is from's (a thread's own, for the flow it started with). */
+	if (from)
+		from->san = __tsan_get_current_fiber();
+	__tsan_switch_to_fiber(to->san, 0);
+#else
+	(void)from, (void)to;
+#endif
+}
+
+/* Under TSan, after a switch: the fiber of a context that exited goes (it is not running now). */
+static void tsan_arrive(void)
+{
+#ifdef HOST_TSAN
+	void *dead = dead_fiber;
+
+	if (dead) {
+		dead_fiber = NULL;
+		__tsan_destroy_fiber(dead);
+	}
+#endif
+}
 
 static void san_leave(struct hal_context *from, const struct hal_context *to)
 {
@@ -62,6 +98,7 @@ static void san_arrive(void *handle)
 void host_context_enter(void (*entry)(void *), void *arg)
 {
 	san_arrive(NULL);
+	tsan_arrive();
 	entry(arg);
 	panic("hal_context: the entry function of a context returned");
 }
@@ -73,14 +110,19 @@ void hal_context_init(struct hal_context *ctx, void *stack_base, size_t stack_si
 	void *sp = host_context_prepare((void *)top, entry, arg);
 
 	*ctx = (struct hal_context){.sp = sp, .stack_base = stack_base, .stack_size = stack_size};
+#ifdef HOST_TSAN
+	ctx->san = __tsan_create_fiber(0);
+#endif
 }
 
 void hal_context_switch(struct hal_context *from, struct hal_context *to)
 {
 	switch_from = from;
 	san_leave(from, to);
+	tsan_switch(from, to);
 	host_context_swap(&from->sp, to->sp);
 	san_arrive(from->san);
+	tsan_arrive();
 }
 
 void hal_context_exit(struct hal_context *from, struct hal_context *to)
@@ -97,6 +139,13 @@ void hal_context_exit(struct hal_context *from, struct hal_context *to)
 #endif
 	switch_from = NULL;
 	san_leave(NULL, to);
+#ifdef HOST_TSAN
+	/* Only fibers made here (contexts with a stack given to hal_context_init): a thread's
+	 * own one (a CPU's boot flow, left for good) stays. */
+	if (from->stack_base)
+		dead_fiber = __tsan_get_current_fiber();
+#endif
+	tsan_switch(NULL, to);
 	host_context_swap(&dead_sp, to->sp);
 	__builtin_unreachable();
 }

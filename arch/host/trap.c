@@ -48,20 +48,27 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
 	_exit(3);
 }
 
+#define ALTSTACK_SIZE (64 * 1024)
+
+/* Each thread that runs kernel code has its own (sigaltstack is per thread). */
+void host_trap_thread_init(void)
+{
+#if !defined(HOST_ASAN) && !defined(HOST_TSAN) /* theirs: they install their own */
+	stack_t ss = {.ss_sp = malloc(ALTSTACK_SIZE), .ss_size = ALTSTACK_SIZE};
+
+	if (ss.ss_sp)
+		sigaltstack(&ss, NULL);
+#endif
+}
+
 void host_trap_init(void)
 {
-#if defined(__SANITIZE_ADDRESS__)
-	return;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#ifdef HOST_ASAN
 	return;
 #endif
-#endif
-	static char altstack[64 * 1024];
-	stack_t ss = {.ss_sp = altstack, .ss_size = sizeof(altstack)};
 	struct sigaction sa = {.sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_ONSTACK};
 
-	sigaltstack(&ss, NULL);
+	host_trap_thread_init();
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);

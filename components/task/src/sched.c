@@ -154,10 +154,12 @@ void sched_switch(struct task_cpu *cpu, enum sched_why why)
 void sched_finish_switch(struct task_cpu *cpu)
 {
 	struct task *prev = cpu->prev;
+	/* Read under the lock: once it is dropped another CPU may wake a prev that blocked. */
+	bool exited = prev->state == TASK_EXITED;
 
 	sched_unlock(cpu);
 	/* Off its stack at last: a task that ended can now be freed or joined. */
-	if (prev->state == TASK_EXITED)
+	if (exited)
 		task_reap(prev);
 }
 

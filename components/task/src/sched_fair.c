@@ -64,7 +64,7 @@ static void insert_sorted(struct sched_rq *rq, struct task *t, uint64_t key)
 	list_for_each(pos,
 	              &rq->queue) if (list_entry(pos, struct task, rq_node)->vruntime > key) break;
 	list_insert_between(&t->rq_node, pos->prev, pos);
-	rq->nr_ready++;
+	WRITE_ONCE(rq->nr_ready, rq->nr_ready + 1); /* peeked at by other CPUs */
 }
 
 void sched_policy_enqueue(struct sched_rq *rq, struct task *t, enum sched_why why)

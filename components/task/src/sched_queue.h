@@ -10,14 +10,14 @@
 static inline void sched_queue_init(struct sched_rq *rq)
 {
 	list_init(&rq->queue);
-	rq->nr_ready = 0;
+	WRITE_ONCE(rq->nr_ready, 0);
 	rq->min_vruntime = 0;
 }
 
 static inline void sched_queue_push(struct sched_rq *rq, struct task *t)
 {
 	list_add_tail(&rq->queue, &t->rq_node);
-	rq->nr_ready++;
+	WRITE_ONCE(rq->nr_ready, rq->nr_ready + 1); /* peeked at by other CPUs */
 }
 
 static inline struct task *sched_queue_pop(struct sched_rq *rq)
@@ -26,14 +26,14 @@ static inline struct task *sched_queue_pop(struct sched_rq *rq)
 
 	if (!n)
 		return NULL;
-	rq->nr_ready--;
+	WRITE_ONCE(rq->nr_ready, rq->nr_ready - 1);
 	return list_entry(n, struct task, rq_node);
 }
 
 static inline void sched_queue_remove(struct sched_rq *rq, struct task *t)
 {
 	list_del(&t->rq_node);
-	rq->nr_ready--;
+	WRITE_ONCE(rq->nr_ready, rq->nr_ready - 1);
 }
 
 #endif

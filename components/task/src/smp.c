@@ -296,7 +296,7 @@ void sched_smp_start(void)
 void task_secondary_main(void)
 {
 	struct task_cpu *cpu;
-	struct hal_context boot;
+	struct hal_context boot = {0}; /* hal_context_exit may read it (the host's sanitizers) */
 	struct task *idle;
 
 	/* Interrupts are taken only around wfi: the kick cannot slip in between check and wait. */

@@ -7,12 +7,24 @@ static const struct hal_mem_region *regions;
 static size_t nregions;
 
 /* The host architecture's inline interrupt flag (arch/host/include/arch/cpu.h), on. */
+#ifdef CONFIG_SMP
+/* Per thread there; here every thread is CPU 0 (these tests start no CPUs). */
+static struct host_cpu fake_cpu0;
+__thread int host_irq_off;
+__thread struct host_cpu *host_cpu_tls = &fake_cpu0;
+
+void host_irq_enable_and_replay(void)
+{
+	host_irq_set_flag(0); /* nothing is ever pending */
+}
+#else
 volatile int host_irq_off;
 
 void host_irq_enable_and_replay(void)
 {
 	host_irq_off = 0; /* nothing is ever pending */
 }
+#endif
 
 void hal_cpu_wait(void)
 {
@@ -125,6 +137,52 @@ void hal_asid_flush(struct hal_asid *a, uintptr_t va, size_t len)
 		log_flush_on(a->cpus, FAKE_FLUSH_RANGE, fake_hal_no_asids ? 0 : (unsigned)a->v, va,
 		             len);
 }
+
+#ifdef CONFIG_SMP
+/* The calls SMP adds, for tests built with it: one CPU online (they start none). */
+unsigned hal_cpu_count(void)
+{
+	return 1;
+}
+
+hal_cpumask_t hal_cpu_online_mask(void)
+{
+	return 1;
+}
+
+void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len)
+{
+	if (len == SIZE_MAX)
+		log_flush_on(cpus, FAKE_FLUSH_ASID, asid, 0, 0);
+	else
+		log_flush_on(cpus, FAKE_FLUSH_RANGE, asid, va, len);
+}
+
+int hal_cpu_call(hal_cpumask_t cpus, hal_cpu_fn fn, void *arg, bool wait)
+{
+	unsigned long flags;
+
+	(void)wait;
+	if (!fn || (cpus & ~(hal_cpumask_t)1))
+		return -EINVAL;
+	if (cpus) {
+		flags = hal_irq_save();
+		fn(arg);
+		hal_irq_restore(flags);
+	}
+	return 0;
+}
+
+void hal_cpu_kick(hal_cpumask_t cpus)
+{
+	(void)cpus;
+}
+
+void hal_cpu_set_kick_handler(void (*fn)(void))
+{
+	(void)fn;
+}
+#endif
 
 void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
 {

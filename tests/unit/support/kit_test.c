@@ -87,7 +87,8 @@ int kit_test_wait_begin(const char *what, const char *file, int line)
 			waits[i].what = what;
 			waits[i].file = file;
 			waits[i].line = line;
-			waits[i].since_ns = mono_ns();
+			/* Atomic: the watchdog may still be reading it for the slot's last use. */
+			__atomic_store_n(&waits[i].since_ns, mono_ns(), __ATOMIC_RELAXED);
 			__atomic_store_n(&waits[i].state, WAIT_OPEN, __ATOMIC_RELEASE);
 			return i;
 		}
@@ -111,7 +112,9 @@ static void watchdog_report(unsigned limit)
 			fprintf(
 			    stderr, "  %s (%s:%d, for %llu s)\n", waits[i].what, waits[i].file,
 			    waits[i].line,
-			    (unsigned long long)((mono_ns() - waits[i].since_ns) / 1000000000ull));
+			    (unsigned long long)((mono_ns() - __atomic_load_n(&waits[i].since_ns,
+			                                                      __ATOMIC_RELAXED)) /
+			                         1000000000ull));
 	if (len > sizeof(kit_test_output) - 1)
 		len = sizeof(kit_test_output) - 1;
 	fprintf(stderr, "console output so far:\n%.*s\n", (int)len, kit_test_output);
@@ -129,7 +132,8 @@ static void *watchdog(void *arg)
 		nanosleep(&tick, NULL);
 		for (int i = 0; i < KIT_WAITS; i++) {
 			if (__atomic_load_n(&waits[i].state, __ATOMIC_ACQUIRE) == WAIT_OPEN &&
-			    mono_ns() - waits[i].since_ns > limit_ns) {
+			    mono_ns() - __atomic_load_n(&waits[i].since_ns, __ATOMIC_RELAXED) >
+			        limit_ns) {
 				watchdog_report(limit);
 				_exit(1); /* the waiting thread cannot be unwound: end the binary */
 			}

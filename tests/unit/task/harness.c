@@ -1,5 +1,6 @@
 #include "harness.h"
 #include "kit_test.h"
+#include <hal/smp.h>
 #include <hal/time.h>
 #include <stdio.h>
 #include "host.h"
@@ -11,7 +12,17 @@ void harness_boot(void)
 {
 	host_time_init();
 	assert_int_equal(task_set_stack_ops(&host_task_stack_ops), 0);
+#ifdef CONFIG_SMP
+	/* The other CPUs (threads: CONFIG_HOST_CPUS, or KIT_CPUS) before task_init, as kit_start
+	 * starts them: each becomes an idle task and runs tasks. */
+	assert_true(hal_smp_start(task_secondary_main) >= 1);
+#endif
 	assert_int_equal(task_init(), 0);
+#ifdef CONFIG_SMP
+	/* The tests judge orders one CPU gives: their tasks inherit main's CPU 0 (the others
+	 * still idle, take kicks and look for work to pull); test_smp.c spreads its own. */
+	assert_int_equal(task_set_affinity(task_current(), HAL_CPU_BIT(0)), 0);
+#endif
 }
 
 uint64_t harness_give_up(void)

@@ -19,7 +19,7 @@ struct hal_context {
 	void *sp; /* saved stack pointer; the registers lie above it (offset 0: used by assembly) */
 	void *stack_base;  /* lowest address of the stack; NULL until known (the boot stack) */
 	size_t stack_size; /* bytes from stack_base */
-	void *san; /* AddressSanitizer's handle for this stack on the host; unused elsewhere */
+	void *san; /* the host sanitizer's handle (ASan: fake stack, TSan: fiber); else unused */
 };
 
 /*

@@ -13,7 +13,7 @@
  * id 0), so callers need no #ifdef and the image carries none of it.
  * Implemented by the architecture (riscv64: arch/riscv64/smp.c over SBI;
  * the call and IPI bookkeeping every architecture shares:
- * arch/common/smp.c). The host platform is one CPU.
+ * arch/common/smp.c; the host: arch/host/smp.c, CPUs as threads).
  */
 #ifndef HAL_SMP_H
 #define HAL_SMP_H

@@ -40,7 +40,9 @@ static inline void hal_spin_init(hal_spinlock_t *l)
 /* Take the lock if nobody holds it or waits for it; true if taken. */
 static inline bool hal_spin_trylock(hal_spinlock_t *l)
 {
-	unsigned int owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+	/* Acquire: the last holder's release is of owner, not next; the CAS alone would not
+	 * order this critical section after its one. */
+	unsigned int owner = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE);
 
 	/* Free is next == owner, and owner cannot move while it is: that ticket takes the lock. */
 	return __atomic_compare_exchange_n(&l->next, &owner, owner + 1, false, __ATOMIC_ACQUIRE,

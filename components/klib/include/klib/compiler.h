@@ -32,8 +32,14 @@
 /* Stop the compiler from caching or reordering memory across this point. */
 #define barrier() __asm__ __volatile__("" ::: "memory")
 
-#define READ_ONCE(x)     (*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+/*
+ * One access to a scalar that another CPU may read or write meanwhile (the
+ * lock-free peeks at a field its lock guards). Relaxed atomics, not
+ * volatile: the same single load or store, but C11 (and ThreadSanitizer)
+ * count them as atomic, so such a peek is no data race.
+ */
+#define READ_ONCE(x)     __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
 #define STRINGIFY_(x) #x
 #define STRINGIFY(x)  STRINGIFY_(x)
