@@ -88,6 +88,7 @@ void hal_tlb_flush_range(unsigned asid, uintptr_t va, size_t len)
 	__asm__ __volatile__("dsb nsh\n\tisb" ::: "memory");
 }
 
+#ifdef CONFIG_SMP
 /*
  * The same flushes broadcast to every CPU of the inner-shareable domain
  * (the ...is forms): the hardware delivers them, and the dsb ish after
@@ -121,6 +122,7 @@ static void tlb_flush_range_is(unsigned asid, uintptr_t va, size_t len)
 	}
 	__asm__ __volatile__("dsb ish\n\tisb" ::: "memory");
 }
+#endif
 
 /*
  * Another CPU in the set: the broadcast form, which reaches the caller too.
@@ -129,15 +131,19 @@ static void tlb_flush_range_is(unsigned asid, uintptr_t va, size_t len)
  */
 void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len)
 {
+#ifdef CONFIG_SMP
 	unsigned long flags = hal_irq_save(); /* this CPU stays this CPU */
 	hal_cpumask_t self = HAL_CPU_BIT(hal_cpu_id());
 
-	/* Without CONFIG_SMP the online set is the constant 1: never another CPU. */
 	if (cpus & hal_cpu_online_mask() & ~self)
 		tlb_flush_range_is(asid, va, len);
 	else if (cpus & self)
 		hal_tlb_flush_range(asid, va, len);
 	hal_irq_restore(flags);
+#else
+	if (cpus & 1)
+		hal_tlb_flush_range(asid, va, len);
+#endif
 }
 
 /*
