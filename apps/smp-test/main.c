@@ -6,9 +6,8 @@
  * count it prints against QEMU's -smp; any wrong answer prints FAILED and
  * fails the run.
  *
- * The TLB check: a page of the kernel's table at a user-half address (the
- * kernel's table has no user half of its own, and this image runs no user
- * code) is read on every CPU, so each caches its translation; the boot CPU
+ * The TLB check: a page of the kernel's table that nothing else uses (test_va)
+ * is read on every CPU, so each caches its translation; the boot CPU
  * then points it at another frame (paging flushes the boot CPU's TLB only)
  * and flushes the others with hal_mmu_flush_range_cpus; every CPU must then
  * read the new frame. Without the remote flush QEMU's harts keep reading
@@ -23,13 +22,22 @@
 #include <page-alloc/page_alloc.h>
 #include <paging/paging.h>
 
-#define TEST_VA 0x10000000ul
+/*
+ * Where one root translates both halves (riscv64), the kernel's table has
+ * no user half of its own and this image runs no user code: a user-half
+ * address. Where the kernel has a root of its own (aarch64's TTBR1, the
+ * top 2^48 bytes), one in the kernel half below every window the kernel
+ * maps (arch/memory.h's: the highest is the image's last GiB).
+ */
+#define TEST_VA_LOW  0x10000000ul
+#define TEST_VA_HIGH 0xffffff0000000000ul
+static uintptr_t test_va;
 
 static struct answer {
 	unsigned long calls; /* how many times fn ran on this CPU */
 	unsigned long cpu;   /* hal_cpu_id() as the CPU itself saw it */
 	unsigned long hwid;
-	uint64_t seen; /* what it read at TEST_VA */
+	uint64_t seen; /* what it read at test_va */
 } answers[HAL_NR_CPUS];
 
 static int failures;
@@ -60,7 +68,7 @@ static void nothing(void *arg)
 static void read_page(void *arg)
 {
 	(void)arg;
-	answers[hal_cpu_id()].seen = *(volatile uint64_t *)TEST_VA;
+	answers[hal_cpu_id()].seen = *(volatile uint64_t *)test_va;
 }
 
 static void reset(void)
@@ -125,7 +133,7 @@ static void check_calls(hal_cpumask_t all, unsigned ncpus)
 	}
 }
 
-/* Every CPU reads TEST_VA; how many saw 'want'. */
+/* Every CPU reads test_va; how many saw 'want'. */
 static unsigned read_everywhere(hal_cpumask_t all, uint64_t want)
 {
 	unsigned n = 0;
@@ -136,17 +144,17 @@ static unsigned read_everywhere(hal_cpumask_t all, uint64_t want)
 	return n;
 }
 
-/* Point TEST_VA at frame, remotely flush it (asid: HAL_TLB_ANY_ASID or the kernel's 0). */
+/* Point test_va at frame, remotely flush it (asid: HAL_TLB_ANY_ASID or the kernel's 0). */
 static void repoint(hal_cpumask_t all, paddr_t frame, unsigned asid, uint64_t want,
                     const char *what)
 {
 	unsigned stale, fresh;
 	int rc;
 
-	rc = pt_map(pt_kernel(), TEST_VA, frame, PAGE_SIZE, PT_READ | PT_WRITE, PT_MAP_REPLACE);
+	rc = pt_map(pt_kernel(), test_va, frame, PAGE_SIZE, PT_READ | PT_WRITE, PT_MAP_REPLACE);
 	CHECK(rc == 0, "pt_map (replace): %d\n", rc);
 	stale = hal_cpu_count() - read_everywhere(all, want);
-	hal_mmu_flush_range_cpus(all, asid, TEST_VA, PAGE_SIZE);
+	hal_mmu_flush_range_cpus(all, asid, test_va, PAGE_SIZE);
 	fresh = read_everywhere(all, want);
 	kprintf("smp-test: remote TLB flush (%s): %u cpus see the new page "
 	        "(%u still saw the old one before)\n",
@@ -167,14 +175,16 @@ static void check_tlb(hal_cpumask_t all)
 	}
 	for (int i = 0; i < 3; i++)
 		*(volatile uint64_t *)page_to_virt(f[i]) = 0x5eed0000u + (unsigned)i;
-	rc = pt_map(pt_kernel(), TEST_VA, f[0], PAGE_SIZE, PT_READ | PT_WRITE, 0);
+	test_va = pt_format_user(pt_format(pt_kernel())) == pt_format(pt_kernel()) ? TEST_VA_LOW
+	                                                                           : TEST_VA_HIGH;
+	rc = pt_map(pt_kernel(), test_va, f[0], PAGE_SIZE, PT_READ | PT_WRITE, 0);
 	CHECK(rc == 0, "pt_map: %d\n", rc);
 	kprintf("smp-test: %u cpus read the first page\n", read_everywhere(all, 0x5eed0000u));
 	repoint(all, f[1], HAL_TLB_ANY_ASID, 0x5eed0001u, "every asid");
 	repoint(all, f[2], 0, 0x5eed0002u, "asid 0");
-	rc = pt_unmap(pt_kernel(), TEST_VA, PAGE_SIZE, NULL, NULL);
+	rc = pt_unmap(pt_kernel(), test_va, PAGE_SIZE, NULL, NULL);
 	CHECK(rc == 0, "pt_unmap: %d\n", rc);
-	hal_mmu_flush_range_cpus(all, HAL_TLB_ANY_ASID, TEST_VA, PAGE_SIZE);
+	hal_mmu_flush_range_cpus(all, HAL_TLB_ANY_ASID, test_va, PAGE_SIZE);
 	for (int i = 0; i < 3; i++)
 		page_free(f[i], 0);
 	/* The kernel keeps a table under each root entry it has used (every space shares them). */

@@ -22,12 +22,17 @@ const char *aarch64_esr_name(uint64_t esr, char *buf, unsigned long size);
 /* The general-purpose registers' names, x0..x30 (trap.c). */
 extern const char *const aarch64_reg_names[31];
 
-/* The boot CPU's data (boot.c): TPIDR_EL1 points here. */
-extern struct aarch64_cpu aarch64_cpu0;
-extern char aarch64_overflow_stack[];
+/* Each CPU's data (boot.c), the boot CPU's first: TPIDR_EL1 points at the running CPU's. */
+extern struct aarch64_cpu aarch64_cpus[];
+extern char aarch64_overflow_stack[][CONFIG_AARCH64_OVERFLOW_STACK_SIZE];
+
+/* How many ASID bits to use (mmu.c): once, on the boot CPU, before the first switch. */
+void aarch64_asid_init(void);
 
 /* The identity map's table (early.c): what TTBR0 holds while the kernel table changes. */
 extern uint64_t aarch64_boot_ttbr0;
+/* TTBR1_EL1 of the kernel's table: the boot table (early.c), then paging's (mmu.c). */
+extern uint64_t aarch64_kernel_ttbr1;
 /* void aarch64_replace_ttbr1(uint64_t ttbr1, uint64_t empty_ttbr1), called at its physical
  * address (start.S). */
 void aarch64_replace_ttbr1(uint64_t ttbr1, uint64_t empty_ttbr1);
@@ -41,6 +46,9 @@ void aarch64_irq(void);
  * 0, -EBUSY (taken), -EINVAL (out of range), or the controller's error.
  */
 int aarch64_irq_attach(unsigned intid, void (*fn)(void));
+/* Raise SGI intid on each CPU of cpus; clear it on this one (the board's controller, irq.c). */
+void aarch64_sgi_send(unsigned intid, uint64_t cpus);
+void aarch64_sgi_clear(unsigned intid);
 
 /* Is this the semihosting instruction (semihost.S), and did it trap for want of semihosting? */
 bool aarch64_semihost_fixup(uint64_t pc);

@@ -61,7 +61,8 @@ static uint64_t boot_id_root[512] __attribute__((aligned(4096)));
 static uint64_t boot_id_l1[512] __attribute__((aligned(4096)));
 
 uintptr_t aarch64_kernel_offset;
-uint64_t aarch64_boot_ttbr0; /* the identity map, for mmu.c */
+uint64_t aarch64_boot_ttbr0;   /* the identity map, for mmu.c and secondary CPUs */
+uint64_t aarch64_kernel_ttbr1; /* the kernel's table, for secondary CPUs (aarch64.h) */
 
 /* The linked address of _start, as data: the compiler cannot turn this read into adrp. */
 static const volatile uintptr_t linked_start = (uintptr_t)_start;
@@ -130,6 +131,7 @@ struct early_map aarch64_early_map(uint64_t fdt_pa)
 	map_gigabytes(boot_dmap, fdt_pa, SIZE_1G, NORMAL_RW);
 	aarch64_kernel_offset = va - pa;
 	aarch64_boot_ttbr0 = (uintptr_t)boot_id_root;
+	aarch64_kernel_ttbr1 = (uintptr_t)boot_root;
 	return (struct early_map){(uintptr_t)boot_id_root, (uintptr_t)boot_root};
 }
 

@@ -13,9 +13,9 @@
  * The barriers: a dsb makes table writes visible to the walker before a
  * TLB invalidation or a root change; a dsb after the invalidation waits for
  * it; an isb makes the next instructions translate the new way. Every
- * operation is for this CPU only (the non-shareable forms): with SMP, the
- * inner-shareable forms (tlbi ...is, dsb ish) reach every CPU without an
- * IPI.
+ * operation is for this CPU only (the non-shareable forms) but
+ * hal_mmu_flush_range_cpus(), which with SMP uses the inner-shareable
+ * forms (tlbi ...is, dsb ish): they reach every CPU without an IPI.
  */
 #include <hal/cpu.h>
 #include <hal/memmap.h>
@@ -88,46 +88,94 @@ void hal_tlb_flush_range(unsigned asid, uintptr_t va, size_t len)
 	__asm__ __volatile__("dsb nsh\n\tisb" ::: "memory");
 }
 
+#ifdef CONFIG_SMP
 /*
- * No ASID allocator yet: every user space runs as ASID 0 and the switch
- * drops ASID 0's entries (tlbi aside1), so a CPU leaves a space's set at
- * hal_asid_put(): nothing of an inactive space is cached. An allocator like riscv64's
- * (ID_AA64MMFR0_EL1.ASIDBits gives 8 or 16 bits; TCR_EL1.AS selects 16)
- * would let the switch stop flushing.
+ * The same flushes broadcast to every CPU of the inner-shareable domain
+ * (the ...is forms): the hardware delivers them, and the dsb ish after
+ * them waits until every CPU has dropped the entries and finished the
+ * accesses that used them (Arm ARM, D8.13 "TLB maintenance"). No IPI, no
+ * waiting for the targets to take an interrupt: a CPU spinning with
+ * interrupts off is flushed all the same. The cost is that every CPU
+ * drops the entries, not only those in the set; a CPU that never ran the
+ * space has none to drop.
  */
-unsigned hal_asid_get(struct hal_asid *a)
+static void tlb_flush_range_is(unsigned asid, uintptr_t va, size_t len)
 {
-	asid_cpus_join(a, hal_cpu_id());
-	return 0;
-}
+	uintptr_t p = va & ~(uintptr_t)4095, end = va + len;
 
-/* Every space is 0 and the switch flushes: a CPU switching away caches nothing of it. */
-void hal_asid_put(struct hal_asid *a)
-{
-	asid_cpus_leave(a, hal_cpu_id());
+	__asm__ __volatile__("dsb ishst" ::: "memory");
+	if (len / 4096 > CONFIG_AARCH64_TLB_FLUSH_PAGES) {
+		if (asid == HAL_TLB_ANY_ASID)
+			__asm__ __volatile__("tlbi vmalle1is" ::: "memory");
+		else
+			__asm__ __volatile__("tlbi aside1is, %0" ::"r"(tlbi_asid(asid)) : "memory");
+	} else {
+		for (; p < end; p += 4096) {
+			if (asid == HAL_TLB_ANY_ASID)
+				__asm__ __volatile__("tlbi vaale1is, %0" ::"r"(TLBI_VA(p))
+				                     : "memory");
+			else
+				__asm__ __volatile__(
+				    "tlbi vale1is, %0" ::"r"(tlbi_asid(asid) | TLBI_VA(p))
+				    : "memory");
+		}
+	}
+	__asm__ __volatile__("dsb ish\n\tisb" ::: "memory");
 }
+#endif
 
-void hal_asid_flush(struct hal_asid *a, uintptr_t va, size_t len)
-{
-	asid_cpus_flush(a, 0, va, len);
-}
-
-/* One CPU (aarch64 has no CONFIG_SMP yet): the local flush, if CPU 0 is in the set. */
+/*
+ * Another CPU in the set: the broadcast form, which reaches the caller too.
+ * The caller alone: the local form, cheaper (it waits for no other CPU's
+ * TLB). Without CONFIG_SMP there is no other CPU.
+ */
 void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len)
 {
-	if (cpus & HAL_CPU_BIT(hal_cpu_id()))
+#ifdef CONFIG_SMP
+	unsigned long flags = hal_irq_save(); /* this CPU stays this CPU */
+	hal_cpumask_t self = HAL_CPU_BIT(hal_cpu_id());
+
+	if (cpus & hal_cpu_online_mask() & ~self)
+		tlb_flush_range_is(asid, va, len);
+	else if (cpus & self)
 		hal_tlb_flush_range(asid, va, len);
+	hal_irq_restore(flags);
+#else
+	if (cpus & 1)
+		hal_tlb_flush_range(asid, va, len);
+#endif
+}
+
+/*
+ * ASIDs: ID_AA64MMFR0_EL1.ASIDBits says 8 or 16 (start.S sets TCR_EL1.AS
+ * for 16, so TTBR0's and the tlbi operands' whole field counts); at most
+ * CONFIG_AARCH64_ASID_BITS of them are used. The generations are
+ * arch/common/asid.c's; TCR_EL1.A1 is 0, so TTBR0 carries the id and one
+ * write changes table and id together.
+ */
+static unsigned asid_bits;
+
+void aarch64_asid_init(void)
+{
+	unsigned bits = (sysreg_read(id_aa64mmfr0_el1) >> 4 & 0xf) == 2 ? 16 : 8;
+
+	if (bits > CONFIG_AARCH64_ASID_BITS)
+		bits = CONFIG_AARCH64_ASID_BITS;
+	asid_bits = asid_set_bits(bits);
 }
 
 void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
 {
 	uint64_t root = user_root_pa ? user_root_pa : hal_virt_to_phys(empty_table);
 
+	/* The table's writes reach the walker before it can walk it. */
 	__asm__ __volatile__("dsb ishst" ::: "memory");
 	sysreg_write(ttbr0_el1, root | tlbi_asid(asid));
 	isb();
-	/* Every space is ASID 0 (hal_asid_get): the last space's entries must go. */
-	__asm__ __volatile__("tlbi aside1, %0\n\tdsb nsh\n\tisb" ::"r"(tlbi_asid(asid)) : "memory");
+	/* Without ids every space is ASID 0: the last space's entries must go. */
+	if (!asid_bits)
+		__asm__ __volatile__("tlbi aside1, %0\n\tdsb nsh\n\tisb" ::"r"(tlbi_asid(asid))
+		                     : "memory");
 }
 
 void hal_stack_set_bottom(uintptr_t bottom)
@@ -158,6 +206,7 @@ void arch_mmu_set_kernel(paddr_t root)
 	sysreg_write(ttbr0_el1, aarch64_boot_ttbr0);
 	isb();
 	replace(root, hal_virt_to_phys(empty_table));
+	aarch64_kernel_ttbr1 = root;
 	sysreg_write(ttbr0_el1, user);
 	isb();
 	tlb_flush_all(); /* the identity map's entries */

@@ -23,6 +23,63 @@
 	add	\reg, \reg, :lo12:\sym
 	.endm
 
+	/* EL1 as the kernel runs in it, translation still off. Clobbers x9. */
+	.macro	el1_setup
+	ldr	x9, =SCTLR_MMU_OFF
+	msr	sctlr_el1, x9
+	isb
+	adr_l	x9, early_vectors      /* a trap before translation is on is reported */
+	msr	vbar_el1, x9
+	ldr	x9, =CPACR_FPEN_EL0TRAP
+	msr	cpacr_el1, x9
+	msr	mdscr_el1, xzr
+	mov	x9, #CNTKCTL_EL0VCTEN
+	msr	cntkctl_el1, x9
+	msr	tpidr_el1, xzr
+	msr	sp_el0, xzr
+	isb
+	.endm
+
+	/* TCR_EL1 into x9: 48-bit halves, 4 KiB granule, the CPU's physical address size, and
+	 * 16-bit ASIDs where the CPU has them (ID_AA64MMFR0_EL1). Clobbers x10-x12. */
+	.macro	tcr_value
+	ldr	x9, =TCR_BASE
+	mrs	x10, id_aa64mmfr0_el1
+	and	x11, x10, #0xf         /* PARange */
+	cmp	x11, #5
+	mov	x12, #5                /* 48 bits: more needs 52-bit descriptors */
+	csel	x11, x11, x12, ls
+	orr	x9, x9, x11, lsl #TCR_IPS_SHIFT
+	ubfx	x11, x10, #4, #4       /* ASIDBits: 2 means 16 */
+	cmp	x11, #2
+	b.ne	9f
+	orr	x9, x9, #TCR_AS
+9:
+	.endm
+
+	/* Translation on with TTBR0 = \ttbr0, TTBR1 = \ttbr1 (registers); runs on at the next
+	 * instruction, through TTBR0's identity map. Clobbers x9-x12. */
+	.macro	mmu_on, ttbr0, ttbr1
+	ldr	x9, =MAIR_VALUE
+	msr	mair_el1, x9
+	tcr_value
+	msr	tcr_el1, x9
+	msr	ttbr0_el1, \ttbr0
+	msr	ttbr1_el1, \ttbr1
+	isb
+	tlbi	vmalle1                /* nothing a loader cached may survive */
+	dsb	nsh
+	ic	iallu
+	dsb	nsh
+	isb
+	ldr	x9, =SCTLR_MMU_ON
+	msr	sctlr_el1, x9
+	isb
+	ic	iallu                  /* fetched from memory with the MMU off: fetch again */
+	dsb	nsh
+	isb
+	.endm
+
 	.section .text.head, "ax"
 	.globl _start
 _start:
@@ -59,15 +116,16 @@ entry:
  * pointer authentication if the CPU has it, and GICv3's system registers.
  * EL1 reads MPIDR_EL1 and MIDR_EL1 through VMPIDR_EL2 and VPIDR_EL2, which
  * reset to unknown values: they get the real ones.
+ * (A macro: the boot CPU and each secondary run it.) Clobbers x9-x11.
  */
-el2:
+	.macro	drop_to_el1, target
 	ldr	x9, =HCR_RW
 	mrs	x10, id_aa64isar1_el1
 	ubfx	x11, x10, #4, #8       /* APA, API: address authentication */
-	cbz	x11, 1f
+	cbz	x11, 9f
 	ldr	x11, =(HCR_API | HCR_APK)
 	orr	x9, x9, x11
-1:	msr	hcr_el2, x9
+9:	msr	hcr_el2, x9
 	mrs	x9, cnthctl_el2
 	orr	x9, x9, #(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)
 	msr	cnthctl_el2, x9
@@ -81,35 +139,27 @@ el2:
 	msr	hstr_el2, xzr
 	mrs	x9, id_aa64pfr0_el1
 	ubfx	x9, x9, #24, #4        /* GIC: system-register interface present */
-	cbz	x9, 2f
+	cbz	x9, 8f
 	mrs	x9, S3_4_C12_C9_5      /* ICC_SRE_EL2 */
 	orr	x9, x9, #ICC_SRE_EL2_SRE
 	orr	x9, x9, #ICC_SRE_EL2_ENABLE
 	msr	S3_4_C12_C9_5, x9
 	isb
 	msr	S3_4_C12_C11_0, xzr    /* ICH_HCR_EL2: no virtual interrupts */
-2:	ldr	x9, =SCTLR_MMU_OFF
+8:	ldr	x9, =SCTLR_MMU_OFF
 	msr	sctlr_el1, x9
 	mov	x9, #(PSR_DAIF | PSR_MODE_EL1H)
 	msr	spsr_el2, x9
-	adr	x9, el1
+	adr	x9, \target
 	msr	elr_el2, x9
 	eret
+	.endm
+
+el2:
+	drop_to_el1 el1
 
 el1:
-	ldr	x9, =SCTLR_MMU_OFF
-	msr	sctlr_el1, x9
-	isb
-	adr_l	x9, early_vectors      /* a trap before translation is on is reported */
-	msr	vbar_el1, x9
-	ldr	x9, =CPACR_FPEN_EL0TRAP
-	msr	cpacr_el1, x9
-	msr	mdscr_el1, xzr
-	mov	x9, #CNTKCTL_EL0VCTEN
-	msr	cntkctl_el1, x9
-	msr	tpidr_el1, xzr
-	msr	sp_el0, xzr
-	isb
+	el1_setup
 
 	/*
 	 * .bss and the boot stack are written with the cache off, then read
@@ -135,42 +185,14 @@ el1:
 	adr_l	x1, __kernel_end
 	bl	dcache_inval
 
-	/* Translation on: 48-bit halves, 4 KiB granule, the CPU's physical address size. */
-	ldr	x9, =MAIR_VALUE
-	msr	mair_el1, x9
-	ldr	x9, =TCR_BASE
-	mrs	x10, id_aa64mmfr0_el1
-	and	x11, x10, #0xf         /* PARange */
-	cmp	x11, #5
-	mov	x12, #5                /* 48 bits: more needs 52-bit descriptors */
-	csel	x11, x11, x12, ls
-	orr	x9, x9, x11, lsl #TCR_IPS_SHIFT
-	ubfx	x11, x10, #4, #4       /* ASIDBits: 2 means 16 */
-	cmp	x11, #2
-	b.ne	5f
-	orr	x9, x9, #TCR_AS
-5:	msr	tcr_el1, x9
-	msr	ttbr0_el1, x19
-	msr	ttbr1_el1, x20
-	isb
-	tlbi	vmalle1                /* nothing a loader cached may survive */
-	dsb	nsh
-	ic	iallu
-	dsb	nsh
-	isb
-	ldr	x9, =SCTLR_MMU_ON
-	msr	sctlr_el1, x9
-	isb
-	ic	iallu                  /* fetched from memory with the MMU off: fetch again */
-	dsb	nsh
-	isb
+	mmu_on	x19, x20
 	ldr	x9, =high              /* its linked address */
 	br	x9
 
 high:
 	adr_l	x9, aarch64_vectors
 	msr	vbar_el1, x9
-	adr_l	x9, aarch64_cpu0       /* per-CPU data for the trap entry (arch/cpu.h) */
+	adr_l	x9, aarch64_cpus       /* per-CPU data for the trap entry (arch/cpu.h) */
 	msr	tpidr_el1, x9
 	adr_l	x9, __boot_stack_top
 	mov	sp, x9
@@ -183,6 +205,52 @@ high:
 	/* aarch64_boot does not return; if it does, stop here visibly. */
 6:	wfi
 	b	6b
+
+#ifdef CONFIG_SMP
+/*
+ * A secondary CPU, started by PSCI CPU_ON (smp.c): at the exception level
+ * the boot CPU was entered at (EL2 or EL1), MMU and caches off, x0 = the
+ * physical address of its struct aarch64_cpu, whose boot_sp smp.c has set.
+ * The boot CPU has built the kernel's final table and cleared .bss long
+ * ago, so this only sets up EL1 as the boot CPU did and turns translation
+ * on with the identity map in TTBR0 and the kernel's table in TTBR1. With
+ * the caches off, its loads read memory: smp.c cleaned the two roots and
+ * the block to the point of coherency before CPU_ON. adr_l is PC-relative:
+ * before translation it yields load addresses, after it linked ones.
+ */
+	.pushsection .text
+	.globl aarch64_secondary_entry
+aarch64_secondary_entry:
+	msr	daifset, #0xf
+	mov	x21, x0
+	mrs	x9, CurrentEL
+	cmp	x9, #CURRENT_EL2
+	b.ne	1f
+	drop_to_el1 1f
+1:	el1_setup
+	adr_l	x9, aarch64_boot_ttbr0
+	ldr	x19, [x9]
+	adr_l	x9, aarch64_kernel_ttbr1
+	ldr	x20, [x9]
+	mmu_on	x19, x20
+	ldr	x9, =2f                /* its linked address */
+	br	x9
+2:	adr_l	x9, aarch64_vectors
+	msr	vbar_el1, x9
+	adr_l	x9, aarch64_kernel_offset
+	ldr	x9, [x9]               /* linked minus load address */
+	add	x9, x21, x9            /* this CPU's block, linked address */
+	msr	tpidr_el1, x9
+	ldr	x10, [x9, #CPU_BOOT_SP]
+	mov	sp, x10
+	isb
+	mov	x29, xzr
+	mov	x30, xzr
+	bl	aarch64_secondary_boot
+3:	wfi
+	b	3b
+	.popsection
+#endif
 
 /* Invalidate the data cache lines of [x0, x1) (by address, to the point of coherency). */
 dcache_inval:

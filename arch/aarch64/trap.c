@@ -145,7 +145,7 @@ KIT_NORETURN static void report_overflow(const struct aarch64_trap_frame *tf)
 	char name[64];
 
 	/* Any further trap is checked against the stack we are on now. */
-	hal_stack_set_bottom((uintptr_t)aarch64_overflow_stack);
+	hal_stack_set_bottom((uintptr_t)aarch64_overflow_stack[hal_cpu_id()]);
 	kprintf("\nkernel stack overflow: sp 0x%lx is below the stack bottom 0x%lx "
 	        "(guard page 0x%lx-0x%lx)\n",
 	        tf->sp, bottom, bottom - 4096, bottom);

@@ -32,4 +32,13 @@ static inline void asid_cpus_flush(struct hal_asid *a, unsigned asid, uintptr_t 
 		hal_mmu_flush_range_cpus(cpus, asid, va, len);
 }
 
+/*
+ * The generation allocator (asid.c) for an architecture with ids: use at
+ * most 'bits' of them (0: none; fewer than 2 * HAL_NR_CPUS + 1 ids count as
+ * none, since each CPU may keep its id through a rollover). Returns the bits
+ * used; 0 means every space is id 0 and hal_mmu_switch must flush. Once, on
+ * the boot CPU, before the first hal_asid_get().
+ */
+unsigned asid_set_bits(unsigned bits);
+
 #endif

@@ -15,6 +15,8 @@
 #define GICD_ICPENDR    (0x280 / 4)
 #define GICD_IPRIORITYR (0x400 / 4)
 #define GICD_ITARGETSR  (0x800 / 4)
+#define GICD_SGIR       (0xf00 / 4)
+#define GICD_CPENDSGIR  (0xf10 / 4)
 #define GICC_CTLR       (0x000 / 4)
 #define GICC_PMR        (0x004 / 4)
 #define GICC_BPR        (0x008 / 4)
@@ -81,4 +83,25 @@ uint32_t gicv2_ack(struct gicv2 *g)
 void gicv2_eoi(struct gicv2 *g, uint32_t iar)
 {
 	g->cpu[GICC_EOIR] = iar;
+}
+
+uint8_t gicv2_cpu_mask(struct gicv2 *g)
+{
+	/* ITARGETSR0..7 are banked and read-only: each CPU reads its own bit. */
+	return (uint8_t)(g->dist[GICD_ITARGETSR] & 0xff);
+}
+
+void gicv2_send_sgi(struct gicv2 *g, uint8_t targets, unsigned intid)
+{
+	/* Stores to normal memory before the write to the device: the targets see what the
+	 * interrupt is about. */
+	__asm__ __volatile__("dsb ishst" ::: "memory");
+	/* TargetListFilter 0: the CPUs of the list. */
+	g->dist[GICD_SGIR] = (uint32_t)targets << 16 | (intid & 0xf);
+}
+
+void gicv2_clear_sgi(struct gicv2 *g, unsigned intid)
+{
+	/* One byte per SGI, a bit per source CPU, banked: the calling CPU's, from every source. */
+	g->dist[GICD_CPENDSGIR + (intid & 0xf) / 4] = 0xffu << ((intid & 3) * 8);
 }

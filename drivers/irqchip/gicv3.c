@@ -32,6 +32,7 @@
 #define GICR_IGROUPR0    (0x0080 / 4)
 #define GICR_ISENABLER0  (0x0100 / 4)
 #define GICR_ICENABLER0  (0x0180 / 4)
+#define GICR_ICPENDR0    (0x0280 / 4)
 #define GICR_IPRIORITYR  (0x0400 / 4)
 
 #define ICC_PMR_EL1      "S3_0_C4_C6_0"
@@ -41,6 +42,7 @@
 #define ICC_CTLR_EL1     "S3_0_C12_C12_4"
 #define ICC_SRE_EL1      "S3_0_C12_C12_5"
 #define ICC_IGRPEN1_EL1  "S3_0_C12_C12_7"
+#define ICC_SGI1R_EL1    "S3_0_C12_C11_5"
 /* clang-format on */
 
 #define PRIO_ALL 0xa0a0a0a0u /* one priority for all, below the mask (as gicv2.c) */
@@ -165,4 +167,29 @@ void gicv3_eoi(uint32_t intid)
 {
 	sysreg_write(ICC_EOIR1_EL1, intid);
 	__asm__ __volatile__("isb" ::: "memory");
+}
+
+/*
+ * ICC_SGI1R_EL1 (GICv3 specification, 12.2.23): Aff3 [55:48], Aff2
+ * [39:32], Aff1 [23:16] name a cluster, TargetList [15:0] CPUs in it by
+ * Aff0 % 16, RS [47:44] which sixteen (Aff0 / 16), INTID [27:24]; IRM 0:
+ * to the list.
+ */
+void gicv3_send_sgi(uint64_t mpidr, unsigned intid)
+{
+	unsigned aff0 = (unsigned)(mpidr & 0xff);
+	uint64_t v = (mpidr >> 32 & 0xff) << 48 | (mpidr >> 16 & 0xff) << 32 |
+	             (uint64_t)(aff0 / 16) << 44 | (uint64_t)(intid & 0xf) << 24 |
+	             (mpidr >> 8 & 0xff) << 16 | 1u << (aff0 % 16);
+
+	/* A system register write is no memory access: a dsb orders the stores before it. */
+	__asm__ __volatile__("dsb ishst" ::: "memory");
+	sysreg_write(ICC_SGI1R_EL1, v);
+	__asm__ __volatile__("isb" ::: "memory");
+}
+
+void gicv3_clear_pending(struct gicv3_cpu *c, unsigned intid)
+{
+	if (intid < 32)
+		c->sgi[GICR_ICPENDR0] = 1u << intid;
 }

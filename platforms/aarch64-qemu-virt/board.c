@@ -13,6 +13,7 @@
 #include <drivers/gicv3.h>
 #include <drivers/pl031.h>
 #include <hal/platform.h>
+#include <hal/smp.h>
 #include <hal/time.h>
 #include <kit/board.h>
 #include <kit/boot_fdt.h>
@@ -44,8 +45,11 @@ static union {
 	struct gicv2 v2;
 	struct gicv3 v3;
 } gic;
-static struct gicv3_cpu gic_cpu0;   /* the boot CPU's redistributor (per CPU, with SMP) */
-static uint64_t realtime_offset_ns; /* the RTC at boot, less the clock then */
+/* Per CPU, by logical id (each filled by its CPU's cpu_init): how SGIs reach it. */
+static struct gicv3_cpu gic_cpus[HAL_NR_CPUS]; /* GICv3: its redistributor */
+static uint64_t gic_mpidr[HAL_NR_CPUS];        /* GICv3: its affinity */
+static uint8_t gic_targets[HAL_NR_CPUS];       /* GICv2: its bit in target lists */
+static uint64_t realtime_offset_ns;            /* the RTC at boot, less the clock then */
 
 const char *hal_platform_name(void)
 {
@@ -134,6 +138,14 @@ static void scan_device(const struct fdt *f, int node, uint32_t ac, uint32_t sc)
 		scan_psci(f, node);
 }
 
+#ifdef CONFIG_SMP
+/* The cpus nodes' reg: MPIDR_EL1's affinity fields, which PSCI's CPU_ON takes. */
+unsigned board_cpu_hwids(uint64_t *ids, unsigned max)
+{
+	return boot_fdt_cpu_hwids(ids, max);
+}
+#endif
+
 static void *io(uint64_t pa)
 {
 	return pa ? hal_io_addr(pa) : NULL;
@@ -143,6 +155,7 @@ static void *io(uint64_t pa)
 static int gicv2_cpu(void *ctx)
 {
 	gicv2_cpu_init(ctx);
+	gic_targets[hal_cpu_id()] = gicv2_cpu_mask(ctx);
 	return 0;
 }
 
@@ -162,12 +175,34 @@ static int gicv2_on(void *ctx, unsigned intid)
 	return gicv2_enable(ctx, intid);
 }
 
-static const struct aarch64_irqchip chip_v2 = {
-    .ctx = &gic.v2, .cpu_init = gicv2_cpu, .ack = gicv2_take, .eoi = gicv2_end, .enable = gicv2_on};
+static void gicv2_sgi(void *ctx, unsigned intid, uint64_t cpus)
+{
+	uint8_t targets = 0;
+
+	for (; cpus; cpus &= cpus - 1)
+		targets |= gic_targets[__builtin_ctzll(cpus)];
+	gicv2_send_sgi(ctx, targets, intid);
+}
+
+static void gicv2_sgi_clear(void *ctx, unsigned intid)
+{
+	gicv2_clear_sgi(ctx, intid);
+}
+
+static const struct aarch64_irqchip chip_v2 = {.ctx = &gic.v2,
+                                               .cpu_init = gicv2_cpu,
+                                               .ack = gicv2_take,
+                                               .eoi = gicv2_end,
+                                               .enable = gicv2_on,
+                                               .send_sgi = gicv2_sgi,
+                                               .clear_sgi = gicv2_sgi_clear};
 
 static int gicv3_cpu(void *ctx)
 {
-	return gicv3_cpu_init(ctx, &gic_cpu0, aarch64_cpu_self()->mpidr);
+	unsigned cpu = hal_cpu_id();
+
+	gic_mpidr[cpu] = aarch64_cpu_self()->mpidr;
+	return gicv3_cpu_init(ctx, &gic_cpus[cpu], gic_mpidr[cpu]);
 }
 
 static uint32_t gicv3_take(void *ctx, uint32_t *token)
@@ -184,11 +219,30 @@ static void gicv3_end(void *ctx, uint32_t token)
 
 static int gicv3_on(void *ctx, unsigned intid)
 {
-	return gicv3_enable(ctx, &gic_cpu0, intid);
+	return gicv3_enable(ctx, &gic_cpus[hal_cpu_id()], intid);
 }
 
-static const struct aarch64_irqchip chip_v3 = {
-    .ctx = &gic.v3, .cpu_init = gicv3_cpu, .ack = gicv3_take, .eoi = gicv3_end, .enable = gicv3_on};
+/* One write per target CPU: a list per cluster would save writes on machines with many CPUs. */
+static void gicv3_sgi(void *ctx, unsigned intid, uint64_t cpus)
+{
+	(void)ctx;
+	for (; cpus; cpus &= cpus - 1)
+		gicv3_send_sgi(gic_mpidr[__builtin_ctzll(cpus)], intid);
+}
+
+static void gicv3_sgi_clear(void *ctx, unsigned intid)
+{
+	(void)ctx;
+	gicv3_clear_pending(&gic_cpus[hal_cpu_id()], intid);
+}
+
+static const struct aarch64_irqchip chip_v3 = {.ctx = &gic.v3,
+                                               .cpu_init = gicv3_cpu,
+                                               .ack = gicv3_take,
+                                               .eoi = gicv3_end,
+                                               .enable = gicv3_on,
+                                               .send_sgi = gicv3_sgi,
+                                               .clear_sgi = gicv3_sgi_clear};
 
 static void start_interrupts(void)
 {

@@ -11,7 +11,8 @@
  *
  * Call gicv2_init() once, then gicv2_cpu_init() on each CPU that takes
  * interrupts (the boot CPU, then every secondary), with interrupts off.
- * gicv2_ack()/gicv2_eoi() run in the interrupt handler. None sleeps.
+ * gicv2_ack()/gicv2_eoi() run in the interrupt handler; the SGI calls
+ * (another CPU's interrupt) from any context. None sleeps.
  */
 #ifndef DRIVERS_GICV2_H
 #define DRIVERS_GICV2_H
@@ -36,5 +37,12 @@ int gicv2_enable(struct gicv2 *g, unsigned intid);
 uint32_t gicv2_ack(struct gicv2 *g);
 /* End it: iar is what gicv2_ack() returned. */
 void gicv2_eoi(struct gicv2 *g, uint32_t iar);
+/* The calling CPU's bit in SGI target lists (0 on a GIC with one CPU interface). */
+uint8_t gicv2_cpu_mask(struct gicv2 *g);
+/* Raise SGI intid (0-15) on the CPUs whose gicv2_cpu_mask() bits are in targets. Earlier stores
+ * are visible to them first. */
+void gicv2_send_sgi(struct gicv2 *g, uint8_t targets, unsigned intid);
+/* Clear SGI intid's pending state on the calling CPU, whoever raised it. */
+void gicv2_clear_sgi(struct gicv2 *g, unsigned intid);
 
 #endif

@@ -48,5 +48,10 @@ int gicv3_enable(struct gicv3 *g, struct gicv3_cpu *c, unsigned intid);
 uint32_t gicv3_ack(void);
 /* End it (priority drop and deactivation): intid is what gicv3_ack() returned. */
 void gicv3_eoi(uint32_t intid);
+/* Raise SGI intid (0-15) on the CPU whose affinity is 'mpidr' (MPIDR_EL1's layout). Earlier stores
+ * are visible to it first. Any context. */
+void gicv3_send_sgi(uint64_t mpidr, unsigned intid);
+/* Clear private interrupt intid's (an SGI's or PPI's) pending state on c's CPU. */
+void gicv3_clear_pending(struct gicv3_cpu *c, unsigned intid);
 
 #endif

@@ -34,6 +34,14 @@ struct aarch64_irqchip {
 	void (*eoi)(void *ctx, uint32_t token);
 	/* Let intid through to the calling CPU. 0 or -errno. */
 	int (*enable)(void *ctx, unsigned intid);
+	/*
+	 * With CONFIG_SMP: raise software interrupt intid (0-15) on each CPU in
+	 * cpus (logical ids, bit i for CPU i, each of which has run cpu_init),
+	 * earlier stores visible to them first; any context. And clear intid's
+	 * pending state on the calling CPU.
+	 */
+	void (*send_sgi)(void *ctx, unsigned intid, uint64_t cpus);
+	void (*clear_sgi)(void *ctx, unsigned intid);
 };
 
 /*
@@ -42,6 +50,14 @@ struct aarch64_irqchip {
  * aarch64_time_init(). 0 or the cpu_init error.
  */
 int aarch64_irq_init(const struct aarch64_irqchip *chip);
+
+/*
+ * A secondary CPU's interface comes up (cpu_init) and lets through the
+ * private interrupts (SGIs, PPIs: the timer's, the IPI) attached so far,
+ * the same on every CPU. On that CPU, interrupts masked, its logical id
+ * set. 0 or the cpu_init error.
+ */
+int aarch64_irq_cpu_init(void);
 
 /*
  * The generic timer: its counter's frequency (the device tree's

@@ -1,16 +1,15 @@
 /*
  * aarch64's part of hal/cpu.h, inline: the CPU ids and per-CPU pointer,
  * interrupt masking (PSTATE.I and F through DAIF), waiting and the
- * spin-wait hint. One CPU so far (no CONFIG_SMP on aarch64): the logical
- * id is 0, as hal/smp.h's SMP-off stubs assume.
+ * spin-wait hint.
  *
  * Per-CPU data. TPIDR_EL1 always points at the running CPU's struct
- * aarch64_cpu (start.S sets it on the boot CPU; a secondary CPU sets its
- * own). User mode cannot read or change it. The trap entry keeps its
- * scratch slots and the stack bound it checks there; the CPU's hardware
- * id and hal_cpu_local()'s pointer live there too, and so will whatever
- * else is per CPU (the GIC redistributor; with SMP, another CPU gets its
- * own struct).
+ * aarch64_cpu (start.S sets it, on the boot CPU and on each secondary).
+ * User mode cannot read or change it. The trap entry keeps its scratch
+ * slots and the stack bound it checks there; the CPU's ids and
+ * hal_cpu_local()'s pointer live there too. One block per CPU:
+ * aarch64_cpus[] (boot.c), the boot CPU's first; each in its own cache
+ * line pair, since the trap entry writes its slots on every trap.
  * Included by assembly too: offsets are plain numbers.
  */
 #ifndef ARCH_CPU_H
@@ -22,6 +21,8 @@
 #define CPU_STACK_BOTTOM 24 /* lowest usable address of the current stack; 0: unchecked */
 #define CPU_OVERFLOW_TOP 32 /* top of the emergency stack for overflow reports */
 #define CPU_ID           40 /* MPIDR_EL1's affinity fields: the id PSCI and the GIC know */
+#define CPU_BOOT_SP      64 /* a secondary's first stack (start.S) */
+#define CPU_SIZE         128 /* sizeof(struct aarch64_cpu) */
 /* clang-format on */
 
 #ifndef __ASSEMBLER__
@@ -33,33 +34,50 @@ struct aarch64_cpu {
 	unsigned long stack_bottom;
 	unsigned long overflow_top;
 	unsigned long mpidr;
-	void *local; /* hal_cpu_local() */
-};
+	void *local;       /* hal_cpu_local() */
+	unsigned long cpu; /* logical id (hal_cpu_id) */
+	unsigned long boot_sp;
+} __attribute__((aligned(64)));
 _Static_assert(__builtin_offsetof(struct aarch64_cpu, sp) == CPU_SP &&
                    __builtin_offsetof(struct aarch64_cpu, stack_bottom) == CPU_STACK_BOTTOM &&
                    __builtin_offsetof(struct aarch64_cpu, overflow_top) == CPU_OVERFLOW_TOP &&
-                   __builtin_offsetof(struct aarch64_cpu, mpidr) == CPU_ID,
+                   __builtin_offsetof(struct aarch64_cpu, mpidr) == CPU_ID &&
+                   __builtin_offsetof(struct aarch64_cpu, boot_sp) == CPU_BOOT_SP &&
+                   sizeof(struct aarch64_cpu) == CPU_SIZE,
                "arch/cpu.h offsets");
 
-/* The calling CPU's data. Stable while the caller cannot migrate (one CPU so far). */
+/*
+ * The calling CPU's data. Stable while the caller cannot migrate. With
+ * SMP a task may resume on another CPU after any switch, so the read is
+ * volatile: the compiler must not keep an earlier CPU's TPIDR_EL1 across
+ * a call.
+ */
 static inline struct aarch64_cpu *aarch64_cpu_self(void)
 {
 	struct aarch64_cpu *c;
 
+#ifdef CONFIG_SMP
+	__asm__ __volatile__("mrs %0, tpidr_el1" : "=r"(c));
+#else
 	__asm__("mrs %0, tpidr_el1" : "=r"(c));
+#endif
 	return c;
 }
 
 /* MPIDR_EL1's Aff3, Aff2, Aff1, Aff0 (bits 39:32 and 23:0): the id firmware calls the CPU by. */
 #define AARCH64_MPIDR_AFFINITY 0xff00ffffffull
 
-/* The logical id: 0, the boot CPU, the only one until aarch64 has CONFIG_SMP. */
 static inline unsigned hal_cpu_id(void)
 {
+#ifdef CONFIG_SMP
+	return (unsigned)aarch64_cpu_self()->cpu;
+#else
 	return 0;
+#endif
 }
 
-/* Aff3 in bits 31:24 above Aff2:Aff1:Aff0, as Linux's /proc/cpuinfo and PSCI's CPU_ON take them. */
+/* Aff3 in bits 31:24 above Aff2:Aff1:Aff0, in one 32-bit number (PSCI and the GIC take the MPIDR
+ * layout, struct aarch64_cpu's mpidr). */
 static inline unsigned long hal_cpu_hwid(void)
 {
 	unsigned long id = aarch64_cpu_self()->mpidr;

@@ -25,7 +25,8 @@
  * except those running on some CPU at the rollover, which keep theirs (the
  * CPU runs on without a switch). A switch then flushes nothing. 0 is the
  * kernel table's. Without ids (riscv64 harts whose satp keeps no ASID bits,
- * x86-64, aarch64 so far, the host) every space is 0 and the switch flushes.
+ * x86-64, the host) every space is 0 and the switch flushes. riscv64 and
+ * aarch64 share the allocator (arch/common/asid.c).
  *
  * The hal also keeps, per space, the CPUs whose TLB may hold its
  * translations (struct hal_asid's cpus): a CPU joins at hal_asid_get(); it
@@ -86,7 +87,7 @@ struct hal_asid {
  * they run out. This CPU's whole TLB is flushed first if a rollover since
  * its last call asked for it. 0 where the hardware has no ids. Interrupts
  * off (the id belongs to this CPU until its next switch); never sleeps;
- * riscv64 with SMP takes the hal's raw ASID lock inside.
+ * with ids (riscv64, aarch64) it may take the hal's raw ASID lock inside.
  */
 unsigned hal_asid_get(struct hal_asid *a);
 
@@ -123,8 +124,10 @@ void hal_asid_flush(struct hal_asid *a, uintptr_t va, size_t len);
  *
  * riscv64: SBI RFENCE remote_sfence_vma(_asid), which OpenSBI completes on
  * every target before it returns; without RFENCE, a cross-CPU call that
- * runs sfence.vma on each target. Without CONFIG_SMP (and on the host): the
- * local flush, if CPU 0 is in the set.
+ * runs sfence.vma on each target. aarch64: the inner-shareable tlbi forms
+ * and dsb ish, which the hardware broadcasts to every CPU (no IPI; every
+ * CPU drops the range, not only those of the set). Without CONFIG_SMP (and
+ * on the host): the local flush, if CPU 0 is in the set.
  *
  * Task context or interrupts off, not from an interrupt handler (it may
  * wait for other CPUs like hal_cpu_call, and then hal_cpu_call's rule on

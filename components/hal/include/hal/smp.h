@@ -12,8 +12,9 @@
  * With CONFIG_SMP off everything here is an inline constant (one CPU,
  * id 0), so callers need no #ifdef and the image carries none of it.
  * Implemented by the architecture (riscv64: arch/riscv64/smp.c over SBI;
- * the call and IPI bookkeeping every architecture shares:
- * arch/common/smp.c; the host: arch/host/smp.c, CPUs as threads).
+ * aarch64: arch/aarch64/smp.c over PSCI and the GIC's SGIs; the call and
+ * IPI bookkeeping every architecture shares: arch/common/smp.c; the
+ * host: arch/host/smp.c, CPUs as threads).
  */
 #ifndef HAL_SMP_H
 #define HAL_SMP_H
@@ -46,8 +47,8 @@ unsigned hal_cpu_count(void);
 hal_cpumask_t hal_cpu_online_mask(void);
 
 /*
- * Start every other CPU the machine has (riscv64: the device tree's /cpus,
- * at most CONFIG_NR_CPUS). Each one comes up on its own stack with the
+ * Start every other CPU the machine has (riscv64, aarch64: the device
+ * tree's /cpus, at most CONFIG_NR_CPUS). Each one comes up on its own stack with the
  * kernel's page table and trap vector, interrupts off, takes the next
  * logical id, enables its IPI and calls entry(), which must not return
  * (an idle loop that serves IPIs: hal_irq_enable() then hal_cpu_wait()).
