@@ -23,6 +23,7 @@
 
 #if defined(CONFIG_SYNC) && defined(CONFIG_ADDR_SPACE_MUTEX)
 
+#ifdef CONFIG_SYNC_LOCKDEP
 /*
  * The lock-order class of a name: the address of its slot in this table.
  * Names past the table share the last slot (their order is then checked
@@ -33,19 +34,35 @@ static struct {
 	const char *name;
 } classes[CLASSES];
 static hal_spinlock_t classes_lock = HAL_SPINLOCK_INIT;
+#endif
 
+/*
+ * Every shmget creates a lock, so this is on a hot path: without the
+ * checker (CONFIG_SYNC_LOCKDEP) a class would never be read, and there is
+ * none; with it, the callers' names are literals, so the table is searched
+ * for the same pointer before it is searched for the same string.
+ */
 static const void *class_of(const char *name)
 {
+#ifndef CONFIG_SYNC_LOCKDEP
+	(void)name;
+	return NULL;
+#else
 	unsigned long flags = hal_spin_lock_irqsave(&classes_lock);
 	unsigned i;
 
+	for (i = 0; i < CLASSES - 1 && classes[i].name; i++)
+		if (classes[i].name == name)
+			goto found;
 	for (i = 0; i < CLASSES - 1 && classes[i].name; i++)
 		if (strcmp(classes[i].name, name) == 0)
 			break;
 	if (!classes[i].name)
 		classes[i].name = name;
+found:
 	hal_spin_unlock_irqrestore(&classes_lock, flags);
 	return &classes[i];
+#endif
 }
 
 void *lx_lock_create(const char *name)
