@@ -28,6 +28,7 @@ struct page_frame {
 		uint32_t refs; /* PF_USED / PF_LARGE: references */
 		uint32_t
 		    carved; /* PF_SLAB: objects ever handed out (the rest follow them, untouched) */
+		uint32_t zeroed; /* PF_FREE: a single frame on the zeroed list (page_free_zeroed) */
 	};
 	union {
 		uint16_t inuse; /* PF_SLAB: objects handed out */
