@@ -40,7 +40,7 @@ static void unmap_release(struct unmap_op *op)
 	for (unsigned i = 0; i < op->nleaves; i++)
 		op->fn(op->ctx, op->leaves[i].va, op->leaves[i].pa, op->leaves[i].size);
 	for (unsigned i = 0; i < op->ntables; i++)
-		pt_table_free(op->pt, op->tables[i]);
+		pt_table_free_empty(op->pt, op->tables[i]);
 	op->changed = PT_SPAN_EMPTY;
 	op->nleaves = op->ntables = 0;
 }
