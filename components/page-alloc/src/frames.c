@@ -19,16 +19,10 @@
 #include <klib/panic.h>
 #include <klib/string.h>
 
-struct page_range {
-	paddr_t base;    /* first frame */
-	uint64_t npages; /* frames described, metadata pages included */
-	struct page_frame *frames;
-};
-
 hal_spinlock_t page_lock = HAL_SPINLOCK_INIT;
 
-static struct page_range ranges[CONFIG_PAGE_ALLOC_MAX_RANGES];
-static unsigned nranges;
+struct page_range page_ranges[CONFIG_PAGE_ALLOC_MAX_RANGES];
+unsigned page_nranges;
 static struct list_node free_lists[PAGE_MAX_ORDER + 1];
 static uint32_t nonempty; /* bit k: free_lists[k] has a block */
 static size_t free_pages, total_pages;
@@ -44,26 +38,8 @@ static unsigned nzeroed;
 
 _Static_assert(PAGE_MAX_ORDER < 32, "nonempty is a 32-bit mask");
 
-static struct page_range *range_of(paddr_t pa)
+void page_frame_lost(const struct page_frame *f)
 {
-	for (unsigned i = 0; i < nranges; i++)
-		if (pa - ranges[i].base < ranges[i].npages << PAGE_SHIFT)
-			return &ranges[i];
-	return NULL;
-}
-
-struct page_frame *page_frame_of(paddr_t pa)
-{
-	struct page_range *r = range_of(pa);
-
-	return r ? &r->frames[(pa - r->base) >> PAGE_SHIFT] : NULL;
-}
-
-paddr_t page_frame_addr(const struct page_frame *f)
-{
-	for (unsigned i = 0; i < nranges; i++)
-		if ((uint64_t)(f - ranges[i].frames) < ranges[i].npages)
-			return ranges[i].base + ((paddr_t)(f - ranges[i].frames) << PAGE_SHIFT);
 	panic("page-alloc: frame metadata %p belongs to no range", (const void *)f);
 }
 
@@ -142,7 +118,7 @@ struct page_frame *page_alloc_locked(unsigned order)
 
 static void merge_free(struct page_frame *f, unsigned order)
 {
-	struct page_range *r = range_of(page_frame_addr(f));
+	struct page_range *r = page_range_of_frame(f);
 	uint64_t idx = (uint64_t)(f - r->frames), base_pfn = r->base >> PAGE_SHIFT;
 
 	while (order < PAGE_MAX_ORDER) {
@@ -346,7 +322,7 @@ paddr_t page_from_virt(const void *va)
 
 static void lists_init(void)
 {
-	if (nranges)
+	if (page_nranges)
 		return;
 	for (unsigned o = 0; o <= PAGE_MAX_ORDER; o++)
 		list_init(&free_lists[o]);
@@ -384,15 +360,15 @@ int page_alloc_add_range(paddr_t base, uint64_t size)
 		return -EINVAL; /* too small to hold its own metadata and a frame */
 
 	flags = hal_spin_lock_irqsave(&page_lock);
-	for (unsigned i = 0; i < nranges; i++)
-		if (base < ranges[i].base + (ranges[i].npages << PAGE_SHIFT) &&
-		    ranges[i].base < base + size)
+	for (unsigned i = 0; i < page_nranges; i++)
+		if (base < page_ranges[i].base + (page_ranges[i].npages << PAGE_SHIFT) &&
+		    page_ranges[i].base < base + size)
 			rc = -EEXIST;
-	if (rc == 0 && nranges == CONFIG_PAGE_ALLOC_MAX_RANGES)
+	if (rc == 0 && page_nranges == CONFIG_PAGE_ALLOC_MAX_RANGES)
 		rc = -ENOSPC;
 	if (rc == 0) {
 		lists_init();
-		r = &ranges[nranges++];
+		r = &page_ranges[page_nranges++];
 		*r = (struct page_range){base, npages, page_to_virt(base)};
 		memset(r->frames, 0, npages * sizeof(struct page_frame)); /* every frame PF_TAIL */
 		for (uint64_t i = 0; i < meta; i++)
@@ -408,7 +384,7 @@ void page_alloc_reset(void)
 {
 	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
 
-	nranges = 0;
+	page_nranges = 0;
 	nonempty = 0;
 	list_init(&zeroed_list);
 	nzeroed = 0;
