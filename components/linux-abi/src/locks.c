@@ -65,27 +65,31 @@ found:
 #endif
 }
 
-void *lx_lock_create(const char *name)
+void *lx_lock_create(void *ctx, const char *name)
 {
 	struct mutex *m = kzalloc(sizeof(*m));
 
+	(void)ctx;
 	if (m)
 		mutex_init_key(m, name, class_of(name));
 	return m;
 }
 
-void lx_lock(void *l)
+void lx_lock(void *ctx, void *l)
 {
+	(void)ctx;
 	mutex_lock(l);
 }
 
-void lx_unlock(void *l)
+void lx_unlock(void *ctx, void *l)
 {
+	(void)ctx;
 	mutex_unlock(l);
 }
 
-bool lx_lock_held(void *l)
+bool lx_lock_held(void *ctx, void *l)
 {
+	(void)ctx;
 	return mutex_owner(l) == task_current();
 }
 
@@ -96,42 +100,47 @@ struct lx_spin {
 	unsigned long flags;
 };
 
-void *lx_lock_create(const char *name)
+void *lx_lock_create(void *ctx, const char *name)
 {
 	struct lx_spin *l = kzalloc(sizeof(*l));
 
+	(void)ctx;
 	(void)name;
 	if (l)
 		hal_spin_init(&l->spin);
 	return l;
 }
 
-void lx_lock(void *lock)
+void lx_lock(void *ctx, void *lock)
 {
 	struct lx_spin *l = lock;
 	unsigned long flags = hal_spin_lock_irqsave(&l->spin);
 
+	(void)ctx;
 	l->flags = flags;
 }
 
-void lx_unlock(void *lock)
+void lx_unlock(void *ctx, void *lock)
 {
 	struct lx_spin *l = lock;
 
+	(void)ctx;
 	hal_spin_unlock_irqrestore(&l->spin, l->flags);
 }
 
 /* One CPU: a spinlock taken with interrupts off is held by whoever runs. */
-bool lx_lock_held(void *lock)
+bool lx_lock_held(void *ctx, void *lock)
 {
 	struct lx_spin *l = lock;
 
+	(void)ctx;
 	return hal_spin_is_locked(&l->spin);
 }
 
 #endif
 
-void lx_lock_destroy(void *lock)
+void lx_lock_destroy(void *ctx, void *lock)
 {
+	(void)ctx;
 	kfree(lock);
 }
