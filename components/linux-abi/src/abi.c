@@ -71,17 +71,39 @@ struct lx_proc *lx_state(struct process *p)
 	return p->abi;
 }
 
+static long (*const groups[])(struct process *, unsigned long, const unsigned long *) = {
+    lx_sys_fd,   lx_sys_file,   lx_sys_stat, lx_sys_mem,    lx_sys_proc,   lx_sys_id,
+    lx_sys_time, lx_sys_signal, lx_sys_shm,  lx_sys_thread, lx_sys_legacy,
+};
+#define NGROUPS (sizeof(groups) / sizeof(groups[0]))
+
+/*
+ * Each group answers -ENOSYS to a number it does not handle, so a call used
+ * to be offered to one group after another: ~250 instructions of switches
+ * per call before the shm group saw shmat. The group that took a number is
+ * remembered (plus one; 0: not known yet) and is asked first next time.
+ * Which group handles a number does not depend on the arguments, so the
+ * answer is the same; should the remembered group answer -ENOSYS after all,
+ * the call goes on to the groups after it as before. Racing harts store the
+ * same byte: no lock.
+ */
+static uint8_t group_of[SYSNO_COUNT];
+
 static long dispatch(struct process *p, unsigned long nr, const unsigned long args[6])
 {
-	static long (*const groups[])(struct process *, unsigned long, const unsigned long *) = {
-	    lx_sys_fd,   lx_sys_file,   lx_sys_stat, lx_sys_mem,    lx_sys_proc,   lx_sys_id,
-	    lx_sys_time, lx_sys_signal, lx_sys_shm,  lx_sys_thread, lx_sys_legacy,
-	};
+	size_t i = 0;
 	long rc;
 
-	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
-		if ((rc = groups[i](p, nr, args)) != -ENOSYS)
+	if (nr < SYSNO_COUNT && (i = __atomic_load_n(&group_of[nr], __ATOMIC_RELAXED))) {
+		if ((rc = groups[i - 1](p, nr, args)) != -ENOSYS)
 			return rc;
+	}
+	for (; i < NGROUPS; i++)
+		if ((rc = groups[i](p, nr, args)) != -ENOSYS) {
+			if (nr < SYSNO_COUNT)
+				__atomic_store_n(&group_of[nr], (uint8_t)(i + 1), __ATOMIC_RELAXED);
+			return rc;
+		}
 	sysno_report_unknown(nr);
 	return -ENOSYS;
 }

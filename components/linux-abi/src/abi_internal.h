@@ -101,13 +101,17 @@ long lx_sys_thread(struct process *p, unsigned long nr, const unsigned long *a);
 /* The older calls an architecture kept, as the calls that replaced them (sys_legacy.c). */
 long lx_sys_legacy(struct process *p, unsigned long nr, const unsigned long *a);
 
-/* locks.c: locks named by their lock-order class (shm_ops, vfs_ops). */
-void *lx_lock_create(const char *name);
-void lx_lock_destroy(void *lock);
-void lx_lock(void *lock);
-void lx_unlock(void *lock);
+/*
+ * locks.c: locks named by their lock-order class, with the signatures of
+ * shm_ops and vfs_ops (ctx unused), which point at them directly: a lock
+ * taken through the ops is one call.
+ */
+void *lx_lock_create(void *ctx, const char *name);
+void lx_lock_destroy(void *ctx, void *lock);
+void lx_lock(void *ctx, void *lock);
+void lx_unlock(void *ctx, void *lock);
 /* Does the running task hold it? (shm_ops.held: ipc-shm's debug checks) */
-bool lx_lock_held(void *lock);
+bool lx_lock_held(void *ctx, void *lock);
 
 /*
  * fs.c: the file system. lx_fs_setup mounts the tree (vfs, tmpfs, devfs);

@@ -25,30 +25,6 @@
 #define CRED_CAP_MKNOD           27
 #define LX_SIGXFSZ               25
 
-static void *ops_lock_create(void *ctx, const char *name)
-{
-	(void)ctx;
-	return lx_lock_create(name);
-}
-
-static void ops_lock_destroy(void *ctx, void *lock)
-{
-	(void)ctx;
-	lx_lock_destroy(lock);
-}
-
-static void ops_lock(void *ctx, void *lock)
-{
-	(void)ctx;
-	lx_lock(lock);
-}
-
-static void ops_unlock(void *ctx, void *lock)
-{
-	(void)ctx;
-	lx_unlock(lock);
-}
-
 static void ops_now(void *ctx, struct vfs_timespec *out)
 {
 	uint64_t ns = hal_time_realtime_ns();
@@ -59,10 +35,10 @@ static void ops_now(void *ctx, struct vfs_timespec *out)
 }
 
 static const struct vfs_ops vfs_glue = {
-    .lock_create = ops_lock_create,
-    .lock_destroy = ops_lock_destroy,
-    .lock = ops_lock,
-    .unlock = ops_unlock,
+    .lock_create = lx_lock_create,
+    .lock_destroy = lx_lock_destroy,
+    .lock = lx_lock,
+    .unlock = lx_unlock,
     .now = ops_now,
 };
 

@@ -23,6 +23,7 @@
 
 #if defined(CONFIG_SYNC) && defined(CONFIG_ADDR_SPACE_MUTEX)
 
+#ifdef CONFIG_SYNC_LOCKDEP
 /*
  * The lock-order class of a name: the address of its slot in this table.
  * Names past the table share the last slot (their order is then checked
@@ -33,42 +34,62 @@ static struct {
 	const char *name;
 } classes[CLASSES];
 static hal_spinlock_t classes_lock = HAL_SPINLOCK_INIT;
+#endif
 
+/*
+ * Every shmget creates a lock, so this is on a hot path: without the
+ * checker (CONFIG_SYNC_LOCKDEP) a class would never be read, and there is
+ * none; with it, the callers' names are literals, so the table is searched
+ * for the same pointer before it is searched for the same string.
+ */
 static const void *class_of(const char *name)
 {
+#ifndef CONFIG_SYNC_LOCKDEP
+	(void)name;
+	return NULL;
+#else
 	unsigned long flags = hal_spin_lock_irqsave(&classes_lock);
 	unsigned i;
 
+	for (i = 0; i < CLASSES - 1 && classes[i].name; i++)
+		if (classes[i].name == name)
+			goto found;
 	for (i = 0; i < CLASSES - 1 && classes[i].name; i++)
 		if (strcmp(classes[i].name, name) == 0)
 			break;
 	if (!classes[i].name)
 		classes[i].name = name;
+found:
 	hal_spin_unlock_irqrestore(&classes_lock, flags);
 	return &classes[i];
+#endif
 }
 
-void *lx_lock_create(const char *name)
+void *lx_lock_create(void *ctx, const char *name)
 {
 	struct mutex *m = kzalloc(sizeof(*m));
 
+	(void)ctx;
 	if (m)
 		mutex_init_key(m, name, class_of(name));
 	return m;
 }
 
-void lx_lock(void *l)
+void lx_lock(void *ctx, void *l)
 {
+	(void)ctx;
 	mutex_lock(l);
 }
 
-void lx_unlock(void *l)
+void lx_unlock(void *ctx, void *l)
 {
+	(void)ctx;
 	mutex_unlock(l);
 }
 
-bool lx_lock_held(void *l)
+bool lx_lock_held(void *ctx, void *l)
 {
+	(void)ctx;
 	return mutex_owner(l) == task_current();
 }
 
@@ -79,42 +100,47 @@ struct lx_spin {
 	unsigned long flags;
 };
 
-void *lx_lock_create(const char *name)
+void *lx_lock_create(void *ctx, const char *name)
 {
 	struct lx_spin *l = kzalloc(sizeof(*l));
 
+	(void)ctx;
 	(void)name;
 	if (l)
 		hal_spin_init(&l->spin);
 	return l;
 }
 
-void lx_lock(void *lock)
+void lx_lock(void *ctx, void *lock)
 {
 	struct lx_spin *l = lock;
 	unsigned long flags = hal_spin_lock_irqsave(&l->spin);
 
+	(void)ctx;
 	l->flags = flags;
 }
 
-void lx_unlock(void *lock)
+void lx_unlock(void *ctx, void *lock)
 {
 	struct lx_spin *l = lock;
 
+	(void)ctx;
 	hal_spin_unlock_irqrestore(&l->spin, l->flags);
 }
 
 /* One CPU: a spinlock taken with interrupts off is held by whoever runs. */
-bool lx_lock_held(void *lock)
+bool lx_lock_held(void *ctx, void *lock)
 {
 	struct lx_spin *l = lock;
 
+	(void)ctx;
 	return hal_spin_is_locked(&l->spin);
 }
 
 #endif
 
-void lx_lock_destroy(void *lock)
+void lx_lock_destroy(void *ctx, void *lock)
 {
+	(void)ctx;
 	kfree(lock);
 }

@@ -12,36 +12,6 @@
 
 static struct shm_ns *ns;
 
-static void *lock_create(void *ctx, const char *name)
-{
-	(void)ctx;
-	return lx_lock_create(name);
-}
-
-static void lock_destroy(void *ctx, void *lock)
-{
-	(void)ctx;
-	lx_lock_destroy(lock);
-}
-
-static void lock(void *ctx, void *l)
-{
-	(void)ctx;
-	lx_lock(l);
-}
-
-static void unlock(void *ctx, void *l)
-{
-	(void)ctx;
-	lx_unlock(l);
-}
-
-static bool held(void *ctx, void *l)
-{
-	(void)ctx;
-	return lx_lock_held(l);
-}
-
 static int64_t now(void *ctx)
 {
 	(void)ctx;
@@ -57,13 +27,13 @@ static int32_t current_pid(void *ctx)
 }
 
 static const struct shm_ops ops = {
-    .lock_create = lock_create,
-    .lock_destroy = lock_destroy,
-    .lock = lock,
-    .unlock = unlock,
+    .lock_create = lx_lock_create,
+    .lock_destroy = lx_lock_destroy,
+    .lock = lx_lock,
+    .unlock = lx_unlock,
     .now = now,
     .current_pid = current_pid,
-    .held = held,
+    .held = lx_lock_held,
 };
 
 int lx_shm_setup(void)

@@ -19,42 +19,27 @@
 #include <klib/panic.h>
 #include <klib/string.h>
 
-struct page_range {
-	paddr_t base;    /* first frame */
-	uint64_t npages; /* frames described, metadata pages included */
-	struct page_frame *frames;
-};
-
 hal_spinlock_t page_lock = HAL_SPINLOCK_INIT;
 
-static struct page_range ranges[CONFIG_PAGE_ALLOC_MAX_RANGES];
-static unsigned nranges;
+struct page_range page_ranges[CONFIG_PAGE_ALLOC_MAX_RANGES];
+unsigned page_nranges;
 static struct list_node free_lists[PAGE_MAX_ORDER + 1];
 static uint32_t nonempty; /* bit k: free_lists[k] has a block */
 static size_t free_pages, total_pages;
+/*
+ * Single frames freed by page_free_zeroed (up to PAGE_ALLOC_ZEROED_FRAMES):
+ * free and counted so, but on a list of their own, unmerged, for
+ * page_alloc_zeroed to hand out without clearing them. A buddy freed next
+ * to one still merges with it (it is a free order-0 block like any other),
+ * and when a request finds no block, they go back to the buddy lists first.
+ */
+static struct list_node zeroed_list = LIST_HEAD_INIT(zeroed_list);
+static unsigned nzeroed;
 
 _Static_assert(PAGE_MAX_ORDER < 32, "nonempty is a 32-bit mask");
 
-static struct page_range *range_of(paddr_t pa)
+void page_frame_lost(const struct page_frame *f)
 {
-	for (unsigned i = 0; i < nranges; i++)
-		if (pa - ranges[i].base < ranges[i].npages << PAGE_SHIFT)
-			return &ranges[i];
-	return NULL;
-}
-
-struct page_frame *page_frame_of(paddr_t pa)
-{
-	struct page_range *r = range_of(pa);
-
-	return r ? &r->frames[(pa - r->base) >> PAGE_SHIFT] : NULL;
-}
-
-paddr_t page_frame_addr(const struct page_frame *f)
-{
-	for (unsigned i = 0; i < nranges; i++)
-		if ((uint64_t)(f - ranges[i].frames) < ranges[i].npages)
-			return ranges[i].base + ((paddr_t)(f - ranges[i].frames) << PAGE_SHIFT);
 	panic("page-alloc: frame metadata %p belongs to no range", (const void *)f);
 }
 
@@ -62,6 +47,7 @@ static void push_free(struct page_frame *f, unsigned order)
 {
 	f->state = PF_FREE;
 	f->order = (uint8_t)order;
+	f->zeroed = false;
 	list_add(&free_lists[order], &f->link);
 	nonempty |= 1u << order;
 }
@@ -71,16 +57,39 @@ static void unlink_free(struct page_frame *f)
 	unsigned order = f->order;
 
 	list_del(&f->link);
-	if (list_empty(&free_lists[order]))
+	if (f->zeroed)
+		nzeroed--;
+	else if (list_empty(&free_lists[order]))
 		nonempty &= ~(1u << order);
 }
 
-struct page_frame *page_alloc_locked(unsigned order)
+static void zeroed_drain(void);
+
+static struct page_frame *zeroed_take(void)
+{
+	struct page_frame *f = list_entry(zeroed_list.next, struct page_frame, link);
+
+	unlink_free(f);
+	return f;
+}
+
+/* zeroed: the caller wants a zeroed frame, and is told whether it got one. */
+static struct page_frame *alloc_block(unsigned order, bool *zeroed)
 {
 	uint32_t fits = order <= PAGE_MAX_ORDER ? nonempty >> order : 0;
 	struct page_frame *f;
 	unsigned o;
 
+	if (order == 0 && nzeroed && (*zeroed || !fits)) {
+		f = zeroed_take();
+		*zeroed = true;
+		goto got;
+	}
+	*zeroed = false;
+	if (!fits && nzeroed) {
+		zeroed_drain();
+		fits = order <= PAGE_MAX_ORDER ? nonempty >> order : 0;
+	}
 	if (!fits)
 		return NULL;
 	o = order + (unsigned)__builtin_ctz(fits);
@@ -91,6 +100,7 @@ struct page_frame *page_alloc_locked(unsigned order)
 		o--;
 		push_free(f + (1u << o), o);
 	}
+got:
 	f->state = PF_USED;
 	f->order = (uint8_t)order;
 	f->refs = 1;
@@ -99,12 +109,18 @@ struct page_frame *page_alloc_locked(unsigned order)
 	return f;
 }
 
-void page_free_locked(struct page_frame *f, unsigned order)
+struct page_frame *page_alloc_locked(unsigned order)
 {
-	struct page_range *r = range_of(page_frame_addr(f));
+	bool zeroed = false;
+
+	return alloc_block(order, &zeroed);
+}
+
+static void merge_free(struct page_frame *f, unsigned order)
+{
+	struct page_range *r = page_range_of_frame(f);
 	uint64_t idx = (uint64_t)(f - r->frames), base_pfn = r->base >> PAGE_SHIFT;
 
-	free_pages += (size_t)1 << order;
 	while (order < PAGE_MAX_ORDER) {
 		uint64_t buddy = ((base_pfn + idx) ^ (1ull << order)) - base_pfn;
 		struct page_frame *b;
@@ -126,6 +142,19 @@ void page_free_locked(struct page_frame *f, unsigned order)
 		order++;
 	}
 	push_free(f, order);
+}
+
+void page_free_locked(struct page_frame *f, unsigned order)
+{
+	free_pages += (size_t)1 << order;
+	merge_free(f, order);
+}
+
+/* Every zeroed frame back to the buddy lists, merged: a request found no block without them. */
+static void zeroed_drain(void)
+{
+	while (nzeroed)
+		merge_free(zeroed_take(), 0);
 }
 
 /* The allocated block starting at pa, or a panic naming what pa is instead. */
@@ -161,25 +190,64 @@ paddr_t page_alloc(unsigned order)
 	return pa;
 }
 
+#ifdef CONFIG_PAGE_ALLOC_DEBUG
+/* A frame freed as zeroed that is not would hand out stale data (or stale page-table entries). */
+static void check_zeroed(paddr_t pa)
+{
+	const uint64_t *w = page_to_virt(pa);
+
+	for (size_t i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+		if (w[i])
+			panic("page_alloc_zeroed: %#llx, freed as zeroed, has %#llx at +%#zx",
+			      (unsigned long long)pa, (unsigned long long)w[i], i * sizeof(*w));
+}
+#else
+#define check_zeroed(pa) ((void)0)
+#endif
+
 paddr_t page_alloc_zeroed(unsigned order)
 {
-	paddr_t pa = page_alloc(order);
+	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
+	bool zeroed = true;
+	struct page_frame *f = alloc_block(order, &zeroed);
+	paddr_t pa = f ? page_frame_addr(f) : PADDR_NONE;
 
-	if (pa != PADDR_NONE)
+	hal_spin_unlock_irqrestore(&page_lock, flags);
+	if (pa != PADDR_NONE && zeroed)
+		check_zeroed(pa);
+	else if (pa != PADDR_NONE)
 		memset(page_to_virt(pa), 0, PAGE_SIZE << order);
 	return pa;
 }
 
-void page_free(paddr_t pa, unsigned order)
+static void free_checked(paddr_t pa, unsigned order, bool zeroed, const char *who)
 {
 	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
-	struct page_frame *f = used_block(pa, "page_free");
+	struct page_frame *f = used_block(pa, who);
 
 	if (f->order != order)
-		page_panic_locked("page_free: %#llx is a block of order %u, freed as order %u",
+		page_panic_locked("%s: %#llx is a block of order %u, freed as order %u", who,
 		                  (unsigned long long)pa, f->order, order);
-	page_free_locked(f, order);
+	if (zeroed && order == 0 && nzeroed < CONFIG_PAGE_ALLOC_ZEROED_FRAMES) {
+		f->state = PF_FREE;
+		f->zeroed = true;
+		list_add(&zeroed_list, &f->link);
+		nzeroed++;
+		free_pages++;
+	} else {
+		page_free_locked(f, order);
+	}
 	hal_spin_unlock_irqrestore(&page_lock, flags);
+}
+
+void page_free(paddr_t pa, unsigned order)
+{
+	free_checked(pa, order, false, "page_free");
+}
+
+void page_free_zeroed(paddr_t pa, unsigned order)
+{
+	free_checked(pa, order, true, "page_free_zeroed");
 }
 
 void page_ref_get(paddr_t pa)
@@ -254,7 +322,7 @@ paddr_t page_from_virt(const void *va)
 
 static void lists_init(void)
 {
-	if (nranges)
+	if (page_nranges)
 		return;
 	for (unsigned o = 0; o <= PAGE_MAX_ORDER; o++)
 		list_init(&free_lists[o]);
@@ -292,15 +360,15 @@ int page_alloc_add_range(paddr_t base, uint64_t size)
 		return -EINVAL; /* too small to hold its own metadata and a frame */
 
 	flags = hal_spin_lock_irqsave(&page_lock);
-	for (unsigned i = 0; i < nranges; i++)
-		if (base < ranges[i].base + (ranges[i].npages << PAGE_SHIFT) &&
-		    ranges[i].base < base + size)
+	for (unsigned i = 0; i < page_nranges; i++)
+		if (base < page_ranges[i].base + (page_ranges[i].npages << PAGE_SHIFT) &&
+		    page_ranges[i].base < base + size)
 			rc = -EEXIST;
-	if (rc == 0 && nranges == CONFIG_PAGE_ALLOC_MAX_RANGES)
+	if (rc == 0 && page_nranges == CONFIG_PAGE_ALLOC_MAX_RANGES)
 		rc = -ENOSPC;
 	if (rc == 0) {
 		lists_init();
-		r = &ranges[nranges++];
+		r = &page_ranges[page_nranges++];
 		*r = (struct page_range){base, npages, page_to_virt(base)};
 		memset(r->frames, 0, npages * sizeof(struct page_frame)); /* every frame PF_TAIL */
 		for (uint64_t i = 0; i < meta; i++)
@@ -316,8 +384,10 @@ void page_alloc_reset(void)
 {
 	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
 
-	nranges = 0;
+	page_nranges = 0;
 	nonempty = 0;
+	list_init(&zeroed_list);
+	nzeroed = 0;
 	free_pages = total_pages = 0;
 	page_heap_reset();
 	hal_spin_unlock_irqrestore(&page_lock, flags);

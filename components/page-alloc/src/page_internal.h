@@ -28,6 +28,7 @@ struct page_frame {
 		uint32_t refs; /* PF_USED / PF_LARGE: references */
 		uint32_t
 		    carved; /* PF_SLAB: objects ever handed out (the rest follow them, untouched) */
+		uint32_t zeroed; /* PF_FREE: a single frame on the zeroed list (page_free_zeroed) */
 	};
 	union {
 		uint16_t inuse; /* PF_SLAB: objects handed out */
@@ -46,9 +47,53 @@ extern hal_spinlock_t page_lock;
 		panic(__VA_ARGS__);                                                                \
 	} while (0)
 
-/* Metadata of a managed frame, or NULL. */
-struct page_frame *page_frame_of(paddr_t pa);
-paddr_t page_frame_addr(const struct page_frame *f);
+/* One physical range and the metadata of its frames (an array at its start). */
+struct page_range {
+	paddr_t base;    /* first frame */
+	uint64_t npages; /* frames described, metadata pages included */
+	struct page_frame *frames;
+};
+
+/* Added at boot (page_alloc_add_range, under page_lock), then only read. */
+extern struct page_range page_ranges[CONFIG_PAGE_ALLOC_MAX_RANGES];
+extern unsigned page_nranges;
+
+KIT_NORETURN void page_frame_lost(const struct page_frame *f);
+
+/*
+ * Metadata of a managed frame, or NULL. Inline: a page table's every entry
+ * count goes through here (page_owner_word), and most machines have one
+ * range.
+ */
+static inline struct page_frame *page_frame_of(paddr_t pa)
+{
+	for (unsigned i = 0; i < page_nranges; i++) {
+		struct page_range *r = &page_ranges[i];
+
+		if (pa - r->base < r->npages << PAGE_SHIFT)
+			return &r->frames[(pa - r->base) >> PAGE_SHIFT];
+	}
+	return NULL;
+}
+
+/* The range whose metadata f is (a frame the allocator handed out or holds). */
+static inline struct page_range *page_range_of_frame(const struct page_frame *f)
+{
+	for (unsigned i = 0; i < page_nranges; i++) {
+		struct page_range *r = &page_ranges[i];
+
+		if ((uint64_t)(f - r->frames) < r->npages)
+			return r;
+	}
+	page_frame_lost(f);
+}
+
+static inline paddr_t page_frame_addr(const struct page_frame *f)
+{
+	struct page_range *r = page_range_of_frame(f);
+
+	return r->base + ((paddr_t)(f - r->frames) << PAGE_SHIFT);
+}
 
 /* The buddy allocator with page_lock held. */
 struct page_frame *page_alloc_locked(unsigned order);

@@ -60,6 +60,20 @@ void pt_table_free(struct pt *pt, paddr_t table)
 	page_free(table, 0);
 }
 
+/*
+ * A table that counts no used entry holds only zeros: page-alloc may hand it
+ * out again as a zeroed page without clearing it (a shmat, touch and shmdt
+ * of one page needs two tables, freed again at the shmdt).
+ */
+void pt_table_free_empty(struct pt *pt, paddr_t table)
+{
+	pt->tables--;
+	if (pt_table_empty(table))
+		page_free_zeroed(table, 0);
+	else
+		page_free(table, 0);
+}
+
 void pt_free_subtree(struct pt *pt, paddr_t table, unsigned level)
 {
 	uint64_t *t = pt_table(table);

@@ -109,6 +109,8 @@ int pt_check_prot(unsigned prot);
 /* A zeroed table page, counted in pt->tables; PADDR_NONE when out of memory. */
 paddr_t pt_table_alloc(struct pt *pt);
 void pt_table_free(struct pt *pt, paddr_t table);
+/* The same for a table an unmap emptied, which holds only zeros if its count says so. */
+void pt_table_free_empty(struct pt *pt, paddr_t table);
 /* Free the table at 'table' (level 'level') and every table below it. */
 void pt_free_subtree(struct pt *pt, paddr_t table, unsigned level);
 

@@ -40,7 +40,7 @@ static void unmap_release(struct unmap_op *op)
 	for (unsigned i = 0; i < op->nleaves; i++)
 		op->fn(op->ctx, op->leaves[i].va, op->leaves[i].pa, op->leaves[i].size);
 	for (unsigned i = 0; i < op->ntables; i++)
-		pt_table_free(op->pt, op->tables[i]);
+		pt_table_free_empty(op->pt, op->tables[i]);
 	op->changed = PT_SPAN_EMPTY;
 	op->nleaves = op->ntables = 0;
 }
@@ -130,12 +130,17 @@ int pt_split(struct pt *pt, uintptr_t va)
 
 int pt_unmap(struct pt *pt, uintptr_t va, size_t len, pt_unmap_fn fn, void *ctx)
 {
-	struct unmap_op op = {.pt = pt, .fn = fn, .ctx = ctx, .changed = PT_SPAN_EMPTY};
+	struct unmap_op op; /* not an initializer: that would clear the batch arrays (~550 bytes) */
 	uint64_t last = (uint64_t)va + len - 1;
 	int rc = pt_check_range(pt, va, len, false);
 
 	if (rc || (rc = split_ends(pt, va, last)))
 		return rc;
+	op.pt = pt;
+	op.fn = fn;
+	op.ctx = ctx;
+	op.changed = PT_SPAN_EMPTY;
+	op.nleaves = op.ntables = 0;
 	unmap_level(&op, pt->root, pt_top(pt), va, last);
 	/* Only what was there: an unmap of untouched pages (a shmdt after a shmat, say) flushes
 	 * nothing. */

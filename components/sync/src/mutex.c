@@ -103,7 +103,7 @@ int mutex_trylock_at(struct mutex *m, const char *file, int line)
 	return 0;
 }
 
-int mutex_unlock(struct mutex *m)
+int mutex_unlock_slow(struct mutex *m)
 {
 	struct task *self = task_current(), *next;
 	uintptr_t mine = (uintptr_t)self, o;

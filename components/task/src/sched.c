@@ -141,6 +141,7 @@ void sched_switch(struct task_cpu *cpu, enum sched_why why)
 	next->switches_in++;
 	cpu->switches++;
 	cpu->current = next;
+	hal_cpu_set_local(next); /* task_current() */
 	cpu->prev = prev;
 	switch_space(cpu, next);
 	timer_program(cpu, false);
@@ -472,6 +473,7 @@ void sched_start(struct task *main)
 	main->exec_start = now;
 	main->switches_in = 1;
 	cpu->current = main;
+	hal_cpu_set_local(main);
 	cpu->next_tick = now + TICK_NS;
 	hal_timer_set_handler(sched_timer_interrupt, NULL);
 	timer_program(cpu, true);

@@ -312,6 +312,7 @@ void task_secondary_main(void)
 	hal_spin_lock(&cpu->lock);
 	idle->state = TASK_RUNNING;
 	cpu->current = idle;
+	hal_cpu_set_local(idle);
 	cpu->prev = idle;
 	cpu->next_tick = hal_time_ns() + TICK_NS;
 	sched_idle_set(cpu, true);

@@ -270,20 +270,6 @@ int task_detach(struct task *t)
 	return rc;
 }
 
-struct task *task_current(void)
-{
-#ifdef CONFIG_SMP
-	/* Interrupts off: preempted between the two loads, it could read another CPU's task. */
-	unsigned long flags = hal_irq_save();
-	struct task *t = this_cpu()->current;
-
-	hal_irq_restore(flags);
-	return t;
-#else
-	return this_cpu()->current;
-#endif
-}
-
 const char *task_name(const struct task *t)
 {
 	return t->name;

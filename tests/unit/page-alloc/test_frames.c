@@ -154,6 +154,61 @@ static void test_zeroed(void **state)
 	page_free(z, 2);
 }
 
+/*
+ * page_free_zeroed: the frame stays free and counted, page_alloc_zeroed takes
+ * it first (plain page_alloc does not), and a request that finds no block
+ * merges such frames back; a frame freed as zeroed that is not is caught.
+ */
+static void test_freed_zeroed(void **state)
+{
+	size_t total = page_total_count(), n = 0;
+	paddr_t *got = calloc(total + 1, sizeof(paddr_t)), a, b, pa;
+	(void)state;
+
+	a = page_alloc(0);
+	b = page_alloc(0);
+	assert_int_equal(b, a + PAGE_SIZE);
+	page_free_zeroed(a, 0);
+	assert_int_equal(page_free_count(), total - 1);
+	pa = page_alloc(0);
+	assert_true(pa != a); /* a plain request leaves it for a zeroed one */
+	page_free(pa, 0);
+	assert_int_equal(page_alloc_zeroed(0), a);
+	for (size_t i = 0; i < PAGE_SIZE; i++)
+		assert_int_equal(((unsigned char *)page_to_virt(a))[i], 0);
+#ifdef CONFIG_PAGE_ALLOC_DEBUG
+	((unsigned char *)page_to_virt(a))[100] = 1;
+	page_free_zeroed(a, 0);
+	expect_panic(page_alloc_zeroed(0));
+	assert_true(kit_test_output_has("freed as zeroed"));
+	((unsigned char *)page_to_virt(a))[100] = 0;
+#endif
+	page_free(a, 0);
+	page_free(b, 0);
+	assert_int_equal(page_free_count(), total);
+
+	/* Out of memory but for two buddies freed as zeroed: an order-1 request merges them. */
+	while ((pa = page_alloc(0)) != PADDR_NONE)
+		got[n++] = pa;
+	for (size_t i = 0; i < n; i++)
+		if (got[i] % (2 * PAGE_SIZE) == 0 && i + 1 < n &&
+		    got[i + 1] == got[i] + PAGE_SIZE) {
+			a = got[i];
+			got[i] = got[i + 1] = PADDR_NONE;
+			break;
+		}
+	page_free_zeroed(a + PAGE_SIZE, 0);
+	page_free_zeroed(a, 0);
+	assert_int_equal(page_free_count(), 2);
+	assert_int_equal(page_alloc(1), a);
+	page_free(a, 1);
+	for (size_t i = 0; i < n; i++)
+		if (got[i] != PADDR_NONE)
+			page_free(got[i], 0);
+	assert_int_equal(page_free_count(), total);
+	free(got);
+}
+
 static void test_refcounts(void **state)
 {
 	size_t free0 = page_free_count();
@@ -260,6 +315,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_alignment, setup),
 	    cmocka_unit_test_setup(test_split_and_coalesce, setup),
 	    cmocka_unit_test_setup(test_zeroed, setup),
+	    cmocka_unit_test_setup(test_freed_zeroed, setup),
 	    cmocka_unit_test_setup(test_refcounts, setup),
 	    cmocka_unit_test_setup(test_misuse_panics_naming_the_address, setup),
 	    cmocka_unit_test_setup(test_add_range_errors, setup),

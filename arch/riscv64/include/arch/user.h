@@ -28,6 +28,19 @@ struct hal_user_context {
 	uint64_t f[32];
 	uint64_t fcsr;
 };
+
+/* Linux riscv64: the number in a7, arguments in a0..a5 (hal/user.h). */
+#define HAL_USER_SYSCALL_INLINE 1
+
+static inline unsigned long hal_user_syscall_nr(const struct hal_user_context *uc)
+{
+	return uc->x[17];
+}
+
+static inline unsigned long hal_user_syscall_arg(const struct hal_user_context *uc, unsigned i)
+{
+	return i < 6 ? uc->x[10 + i] : 0;
+}
 #endif
 
 #endif

@@ -18,9 +18,10 @@
  *	Hardware id of the calling CPU, the one the firmware knows it by
  *	(riscv64: the hart id; any hart may be the boot CPU).
  *   void *hal_cpu_local(void), void hal_cpu_set_local(void *p)
- *	One pointer per CPU, NULL until set, for the component that keeps
- *	per-CPU state behind it (the scheduler's per-CPU block): O(1),
- *	without knowing the CPU's id. Set only by the CPU itself.
+ *	One pointer per CPU, NULL until set: the scheduler keeps the CPU's
+ *	running task there (task_current() reads it inline on every mutex
+ *	operation): O(1), without knowing the CPU's id. Set only by the CPU
+ *	itself. Valid from the architecture's entry on (before any C code).
  *   unsigned long hal_irq_save(void)
  *	Disable interrupts on this CPU; returns the previous state for
  *	hal_irq_restore() (an opaque value: only pass it back).

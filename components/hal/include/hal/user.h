@@ -84,9 +84,15 @@ void hal_user_set_tls(struct hal_user_context *uc, uintptr_t tls);
 /* The thread pointer hal_user_set_tls() sets (x86-64's FS base: arch_prctl(ARCH_GET_FS)). */
 uintptr_t hal_user_tls(const struct hal_user_context *uc);
 
-/* The system call being made: its number and arguments 0..5. */
+/*
+ * The system call being made: its number and arguments 0..5. Read at every
+ * system call (all six): an architecture may define the two inline in
+ * <arch/user.h> and say so with HAL_USER_SYSCALL_INLINE.
+ */
+#ifndef HAL_USER_SYSCALL_INLINE
 unsigned long hal_user_syscall_nr(const struct hal_user_context *uc);
 unsigned long hal_user_syscall_arg(const struct hal_user_context *uc, unsigned i);
+#endif
 /* What the system call returns to user mode (a value or -errno). */
 void hal_user_set_return(struct hal_user_context *uc, long value);
 /*

@@ -47,11 +47,19 @@ void page_alloc_reset(void);
 /* 2^order contiguous frames aligned to 2^order pages, refcount 1; or PADDR_NONE. */
 paddr_t page_alloc(unsigned order);
 
-/* The same, filled with zeros. */
+/* The same, filled with zeros (not cleared again if it was freed by page_free_zeroed). */
 paddr_t page_alloc_zeroed(unsigned order);
 
 /* Free a block from page_alloc() regardless of its reference count. */
 void page_free(paddr_t pa, unsigned order);
+/*
+ * The same, for a block the caller knows holds only zeros (a page table an
+ * unmap emptied): page_alloc_zeroed may hand it out again without clearing
+ * it. The allocator remembers this per free block, merged blocks only when
+ * both halves are; CONFIG_PAGE_ALLOC_DEBUG checks it when the block is
+ * handed out.
+ */
+void page_free_zeroed(paddr_t pa, unsigned order);
 
 /* Reference counts of single (order 0) frames. */
 void page_ref_get(paddr_t pa);

@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <hal/spinlock.h>
 #include <sync/lockdep.h>
+#include <task/task.h>
 #include <task/wait.h>
 
 struct mutex {
@@ -59,8 +60,8 @@ void mutex_init_key(struct mutex *m, const char *name, const void *key);
  * 0, or -ETIMEDOUT (the _until form), -EDEADLK (already the owner),
  * -EAGAIN (before task_init: there is no task to own it).
  */
-#define mutex_lock(m)           mutex_lock_at((m), TASK_FOREVER, __FILE__, __LINE__)
-#define mutex_lock_until(m, dl) mutex_lock_at((m), (dl), __FILE__, __LINE__)
+#define mutex_lock(m)           mutex_lock_fast((m), TASK_FOREVER, __FILE__, __LINE__)
+#define mutex_lock_until(m, dl) mutex_lock_fast((m), (dl), __FILE__, __LINE__)
 /*
  * Task, any interrupt or preemption state; never sleeps. Exit: m held if 0.
  * 0, or -EBUSY (held, by the caller too), -EAGAIN (before task_init).
@@ -74,7 +75,47 @@ int mutex_trylock_at(struct mutex *m, const char *file, int line);
  * m. Exit: m held by its first waiter, or free. 0, or -EPERM (not the owner,
  * or before task_init; m unchanged).
  */
-int mutex_unlock(struct mutex *m);
+static inline int mutex_unlock(struct mutex *m);
+
+/*
+ * Release builds (no CONFIG_DEBUG, no lock-order checker) take and drop an
+ * uncontended mutex inline: the one compare-and-swap of the owner word the
+ * out-of-line functions start with, without the call (an address-space
+ * operation takes and drops several mutexes). Anything else (a waiter, no
+ * task yet, a misuse) goes to the functions, which try again and decide.
+ */
+#if !defined(CONFIG_DEBUG) && !defined(CONFIG_SYNC_LOCKDEP)
+#define MUTEX_INLINE 1
+#else
+#define MUTEX_INLINE 0
+#endif
+
+int mutex_unlock_slow(struct mutex *m);
+
+static inline int mutex_lock_fast(struct mutex *m, uint64_t deadline, const char *file, int line)
+{
+	if (MUTEX_INLINE) {
+		struct task *self = task_current();
+		uintptr_t free = 0;
+
+		if (self && __atomic_compare_exchange_n(&m->owner, &free, (uintptr_t)self, false,
+		                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return 0;
+	}
+	return mutex_lock_at(m, deadline, file, line);
+}
+
+static inline int mutex_unlock(struct mutex *m)
+{
+	if (MUTEX_INLINE) {
+		uintptr_t mine = (uintptr_t)task_current();
+
+		if (mine && __atomic_compare_exchange_n(&m->owner, &mine, 0, false,
+		                                        __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+			return 0;
+	}
+	return mutex_unlock_slow(m);
+}
 
 /* Any context; never sleeps, takes no lock. The owner, or NULL (a snapshot). */
 struct task *mutex_owner(struct mutex *m);

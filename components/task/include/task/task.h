@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <hal/cpu.h>
 #include <hal/smp.h>
 #include <task/preempt.h>
 #include <task/stack.h>
@@ -119,8 +120,25 @@ void task_sleep_ns(uint64_t ns);
 int task_sleep_until_intr(uint64_t deadline_ns, unsigned intr);
 
 /* Any context, no lock, never sleeps: the accessors below too. */
-/* The running task (NULL before task_init). */
-struct task *task_current(void);
+/*
+ * The running task (NULL before task_init). The scheduler keeps it in the
+ * CPU's per-CPU pointer (hal_cpu_local), so this is a load or two, inline:
+ * every mutex operation asks. With SMP, interrupts are off around the read:
+ * a task preempted between finding its CPU's block and loading the pointer
+ * could resume on another CPU and read the task now running on the first.
+ */
+static inline struct task *task_current(void)
+{
+#ifdef CONFIG_SMP
+	unsigned long flags = hal_irq_save();
+	struct task *t = hal_cpu_local();
+
+	hal_irq_restore(flags);
+	return t;
+#else
+	return hal_cpu_local();
+#endif
+}
 
 const char *task_name(const struct task *t);
 unsigned long task_id(const struct task *t);
