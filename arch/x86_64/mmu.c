@@ -64,7 +64,7 @@ void hal_tlb_flush_range(unsigned asid, uintptr_t va, size_t len)
 {
 	uintptr_t p = va & ~(uintptr_t)4095, end = va + len;
 
-	if (len / 4096 > 64) {
+	if (len / 4096 > CONFIG_X86_64_TLB_FLUSH_PAGES) {
 		hal_tlb_flush_asid(asid);
 		return;
 	}
@@ -92,8 +92,12 @@ void hal_asid_flush(struct hal_asid *a, uintptr_t va, size_t len)
 void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len)
 {
 	unsigned long flags = hal_irq_save(); /* this CPU stays this CPU */
+	hal_cpumask_t self = HAL_CPU_BIT(hal_cpu_id());
 
-	if (cpus & HAL_CPU_BIT(hal_cpu_id()))
+#ifdef CONFIG_SMP
+	x86_64_flush_remote(cpus & hal_cpu_online_mask() & ~self, asid, va, len);
+#endif
+	if (cpus & self)
 		hal_tlb_flush_range(asid, va, len);
 	hal_irq_restore(flags);
 }
@@ -107,6 +111,16 @@ void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
 	else if (kernel_root)
 		write_cr3(kernel_root);
 }
+
+#ifdef CONFIG_SMP
+/* An application processor leaves the trampoline's table for the kernel's (the boot one without
+ * paging), dropping what it cached of the first. */
+void x86_64_mmu_cpu_init(void)
+{
+	write_cr3(kernel_root ? kernel_root : hal_virt_to_phys(x86_64_boot_pml4));
+	hal_mmu_flush_all();
+}
+#endif
 
 void hal_stack_set_bottom(uintptr_t bottom)
 {
