@@ -224,7 +224,7 @@ int hal_smp_start(void (*entry)(void))
 		cpu++;
 	}
 	if (n > HAL_NR_CPUS)
-		klog_info("smp", "the machine has %u cpus; CONFIG_NR_CPUS=%d: %d of them are used", n,
-		          HAL_NR_CPUS, HAL_NR_CPUS);
+		klog_info("smp", "the machine has %u cpus; CONFIG_NR_CPUS=%d: %d of them are used",
+		          n, HAL_NR_CPUS, HAL_NR_CPUS);
 	return (int)hal_cpu_count();
 }
