@@ -15,6 +15,7 @@
 #include <hal/mmu.h>
 #include <hal/trap.h>
 #include <klib/compiler.h>
+#include <klib/errno.h>
 #include <klib/panic.h>
 #include <klib/printf.h>
 #include "../common/kmap.h"
@@ -187,7 +188,21 @@ static bool handle_page_fault(const struct x86_64_trap_frame *tf)
 	    .user = false,
 	};
 
-	if (fault_handler && fault_handler(&f) == 0)
+	int rc = -EFAULT;
+
+	/*
+	 * The gate turned interrupts off; the handler runs with them as the
+	 * faulting code had them (Linux's page fault does the same): one that
+	 * waits for another CPU (a remap under way) must still take that CPU's
+	 * cross-CPU calls, or the two wait for each other.
+	 */
+	if (fault_handler) {
+		if (tf->rflags & RFLAGS_IF)
+			hal_irq_enable();
+		rc = fault_handler(&f);
+		hal_irq_disable();
+	}
+	if (rc == 0)
 		return true;
 	kprintf("\nkernel page fault: %s 0x%lx (%s) at pc 0x%lx\n",
 	        f.access == HAL_ACCESS_WRITE  ? "write to"
