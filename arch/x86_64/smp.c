@@ -221,7 +221,8 @@ int hal_smp_start(void (*entry)(void))
 			return -ENOMEM;
 		if (rc == -ENOMEM || rc == -ETIMEDOUT)
 			break;
-		cpu++;
+		if (rc == 0)
+			cpu++;
 	}
 	if (n > HAL_NR_CPUS)
 		klog_info("smp", "the machine has %u cpus; CONFIG_NR_CPUS=%d: %d of them are used",
