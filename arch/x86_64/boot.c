@@ -42,7 +42,7 @@ static char overflow_stack[HAL_NR_CPUS][CONFIG_X86_64_OVERFLOW_STACK_SIZE] KIT_A
 static struct tss tss[HAL_NR_CPUS];
 struct x86_64_cpu x86_64_cpus[HAL_NR_CPUS];
 #ifdef CONFIG_SMP
-/* The other CPUs' GDTs: start.S's, each with its own CPU's TSS descriptor (a loaded TSS is busy). */
+/* The other CPUs' GDTs: start.S's, each with its own TSS descriptor (a loaded TSS is busy). */
 static uint64_t cpu_gdt[HAL_NR_CPUS][GDT_WORDS] KIT_ALIGNED(16);
 #endif
 
@@ -85,7 +85,8 @@ void x86_64_cpu_setup(unsigned cpu)
 	c->tss = &tss[cpu];
 	wrmsr(MSR_GS_BASE, (uintptr_t)c);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
-	c->apic_id = cpuid(1, 0).ebx >> 24; /* the initial APIC id, until apic.c reads the real one */
+	/* The initial APIC id, until apic.c reads the register. */
+	c->apic_id = cpuid(1, 0).ebx >> 24;
 #ifdef CONFIG_SMP
 	if (cpu) {
 		struct {

@@ -72,6 +72,15 @@ static void map_range(uint64_t *pdpt, const struct hal_mem_region *r, uint64_t f
 		}
 }
 
+/* While the boot table still maps the low MiB, and the loader's information there is read. */
+static void copy_trampoline(void)
+{
+#ifdef CONFIG_SMP
+	memcpy(hal_phys_to_virt(X86_64_TRAMPOLINE_PA), x86_64_trampoline,
+	       (size_t)(x86_64_trampoline_end - x86_64_trampoline));
+#endif
+}
+
 void arch_memmap_ready(void)
 {
 	const struct hal_mem_region *r;
@@ -89,9 +98,5 @@ void arch_memmap_ready(void)
 		if (r[i].size && r[i].type == HAL_MEM_RAM)
 			map_range(x86_64_boot_pdpt_low, &r[i], PTE_P | PTE_W | PTE_NX, huge);
 	/* Only not-present entries changed: x86 caches no translation of those. */
-#ifdef CONFIG_SMP
-	/* While the boot table still maps the low MiB, and the loader's information there is read. */
-	memcpy(hal_phys_to_virt(X86_64_TRAMPOLINE_PA), x86_64_trampoline,
-	       (size_t)(x86_64_trampoline_end - x86_64_trampoline));
-#endif
+	copy_trampoline();
 }

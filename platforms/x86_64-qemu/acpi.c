@@ -34,10 +34,10 @@
 #define SLP_TYP_SHIFT  10
 /* clang-format on */
 
-#define MADT_ENTRIES   44 /* past the header, the local APIC address and the flags */
-#define MADT_LAPIC     0
-#define MADT_X2APIC    9
-#define MADT_ENABLED   (1u << 0)
+#define MADT_ENTRIES        44 /* past the header, the local APIC address and the flags */
+#define MADT_LAPIC          0
+#define MADT_X2APIC         9
+#define MADT_ENABLED        (1u << 0)
 #define MADT_ONLINE_CAPABLE (1u << 1)
 
 static uint16_t pm1a_cnt;
