@@ -10,7 +10,6 @@
  */
 #include <hal/cpu.h>
 #include <hal/mmu.h>
-#include <hal/spinlock.h>
 #include "../common/asid.h"
 #include "riscv.h"
 #ifdef CONFIG_PAGING
@@ -68,143 +67,34 @@ void hal_tlb_flush_range(unsigned asid, uintptr_t va, size_t len)
 
 /*
  * ASIDs: satp keeps asid_bits of them (0 to 16, probed at boot); 0 is the
- * kernel table's, user spaces get 1 and up. An id is handed out once per
- * generation, never freed: a destroyed space's stale entries carry an id
- * nobody switches to until the next generation, which every hart enters
- * with its whole TLB flushed (asid_flush_pending, acted on at its next
- * hal_asid_get, the only way to switch to a user id).
- *
- * With several harts a rollover must not take away the id of a space a
- * hart is running: that hart goes on with it, and no flush of the space
- * would reach it under a new id. So each hart publishes the id it runs
- * (asid_active); the rollover moves them to asid_reserved, and a space
- * whose old id (generation included) is reserved keeps it in the new
- * generation; fresh ids skip the reserved ones. (The scheme of Linux's
- * arm64 allocator, written from its description.) A hart whose
- * asid_active the rollover zeroed takes the locked path at its next switch,
- * so the lock-free path never hands out an id across a rollover.
+ * kernel table's, user spaces get 1 and up, from arch/common/asid.c's
+ * allocator (generations, ids kept through a rollover by the harts running
+ * them). A hart entering a new generation flushes its whole TLB; a fresh
+ * id's sfence.vma orders the table's writes before the walks.
  */
-static unsigned asid_bits;
-static uint64_t asid_gen = 1ull << 16; /* generation << 16; the first is 1 */
-static unsigned asid_next = 1;
-static hal_spinlock_t asid_lock = HAL_SPINLOCK_INIT;
-static uint64_t asid_active[HAL_NR_CPUS];   /* the v each hart runs; 0 after a rollover */
-static uint64_t asid_reserved[HAL_NR_CPUS]; /* the v each hart ran at the last rollover; locked */
-static hal_cpumask_t asid_flush_pending;    /* harts to flush before their next switch; locked */
-
-static inline unsigned asid_id(uint64_t v)
+void arch_asid_flush_local(void)
 {
-	return (unsigned)(v & 0xffff);
+	sfence_vma_all();
 }
 
-static inline uint64_t asid_gen_of(uint64_t v)
+void arch_asid_fresh(unsigned id)
 {
-	return v & ~0xffffull;
-}
-
-static bool asid_is_reserved(unsigned id)
-{
-	for (unsigned i = 0; i < HAL_NR_CPUS; i++)
-		if (asid_reserved[i] && asid_id(asid_reserved[i]) == id)
-			return true;
-	return false;
-}
-
-/* A space that ran on some hart at the rollover keeps its id: every such hart's entry moves on. */
-static bool asid_keep_reserved(uint64_t old, uint64_t v)
-{
-	bool hit = false;
-
-	for (unsigned i = 0; i < HAL_NR_CPUS; i++)
-		if (asid_reserved[i] == old) {
-			asid_reserved[i] = v;
-			hit = true;
-		}
-	return hit;
-}
-
-static void asid_rollover(void)
-{
-	uint64_t v;
-
-	__atomic_store_n(&asid_gen, asid_gen + (1ull << 16), __ATOMIC_RELAXED);
-	asid_next = 1;
-	for (unsigned i = 0; i < HAL_NR_CPUS; i++) {
-		v = __atomic_exchange_n(&asid_active[i], 0, __ATOMIC_RELAXED);
-		if (v) /* 0: no switch since the last rollover, whose reservation stands */
-			asid_reserved[i] = v;
-	}
-	asid_flush_pending = hal_cpu_online_mask();
-}
-
-/* A's id for this generation: its old one if reserved, else a fresh one. With asid_lock. */
-static uint64_t asid_new(struct hal_asid *a)
-{
-	uint64_t old = a->v, v;
-
-	for (;;) {
-		if (old && asid_keep_reserved(old, asid_gen | asid_id(old)))
-			return asid_gen | asid_id(old);
-		while (!(asid_next >> asid_bits) && asid_is_reserved(asid_next))
-			asid_next++;
-		if (!(asid_next >> asid_bits))
-			break;
-		asid_rollover();
-	}
-	v = asid_gen | asid_next++;
-	/* Fresh: no hart caches it under this id (those that did under the old one flush first). */
-	__atomic_store_n(&a->cpus, 0, __ATOMIC_RELAXED);
-	/* Nothing is cached under it; the fence orders the table's writes before the walks. */
-	hal_tlb_flush_asid(asid_id(v));
-	return v;
+	hal_tlb_flush_asid(id);
 }
 
 unsigned hal_asid_get(struct hal_asid *a)
 {
-	unsigned cpu = hal_cpu_id();
-	/* Acquire: a fresh id's emptied set (asid_new) is seen before this hart joins it. */
-	uint64_t v = __atomic_load_n(&a->v, __ATOMIC_ACQUIRE);
-	uint64_t now = __atomic_load_n(&asid_active[cpu], __ATOMIC_RELAXED);
-
-	if (!asid_bits) {
-		asid_cpus_join(a, cpu);
-		return 0;
-	}
-	/* Lock-free while nothing rolled over: a rollover zeroes asid_active[cpu] first. */
-	if (now && asid_gen_of(v) == __atomic_load_n(&asid_gen, __ATOMIC_RELAXED) &&
-	    __atomic_compare_exchange_n(&asid_active[cpu], &now, v, false, __ATOMIC_RELAXED,
-	                                __ATOMIC_RELAXED)) {
-		asid_cpus_join(a, cpu);
-		return asid_id(v);
-	}
-	hal_spin_lock(&asid_lock);
-	v = a->v;
-	if (asid_gen_of(v) != asid_gen) {
-		v = asid_new(a);
-		__atomic_store_n(&a->v, v, __ATOMIC_RELEASE);
-	}
-	/* After asid_new: a rollover there asks this hart too. */
-	if (asid_flush_pending & HAL_CPU_BIT(cpu)) {
-		asid_flush_pending &= ~HAL_CPU_BIT(cpu);
-		sfence_vma_all();
-	}
-	__atomic_store_n(&asid_active[cpu], v, __ATOMIC_RELAXED);
-	asid_cpus_join(a, cpu);
-	hal_spin_unlock(&asid_lock);
-	return asid_id(v);
+	return asid_get(a);
 }
 
 void hal_asid_put(struct hal_asid *a)
 {
-	if (!asid_bits)
-		asid_cpus_leave(a, hal_cpu_id()); /* the switch flushes everything */
+	asid_put(a);
 }
 
 void hal_asid_flush(struct hal_asid *a, uintptr_t va, size_t len)
 {
-	uint64_t v = __atomic_load_n(&a->v, __ATOMIC_RELAXED);
-
-	asid_cpus_flush(a, asid_bits ? asid_id(v) : 0, va, len);
+	asid_flush(a, va, len);
 }
 
 void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len)
@@ -237,7 +127,7 @@ void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
 		satp = SATP_MODE << SATP_MODE_SHIFT |
 		       ((unsigned long)asid & SATP_ASID_MASK) << SATP_ASID_SHIFT |
 		       user_root_pa >> 12;
-	if (asid_bits)
+	if (asid_enabled())
 		csr_write(satp, satp); /* every space keeps its own entries: nothing to flush */
 	else
 		satp_write(satp);
@@ -264,13 +154,9 @@ void arch_mmu_set_kernel(paddr_t root)
 	satp_write(riscv_kernel_satp);
 	/* satp.ASID is WARL: the bits that stick are the ones the hart has. */
 	csr_write(satp, riscv_kernel_satp | SATP_ASID_MASK << SATP_ASID_SHIFT);
-	asid_bits =
-	    (unsigned)__builtin_popcountl(csr_read(satp) >> SATP_ASID_SHIFT & SATP_ASID_MASK);
-	if (asid_bits > CONFIG_RISCV_ASID_BITS)
-		asid_bits = CONFIG_RISCV_ASID_BITS;
-	/* Each hart may keep its id through a rollover: with too few, fresh ones run out. */
-	if ((1u << asid_bits) <= 2 * HAL_NR_CPUS)
-		asid_bits = 0;
+	asid_setup(
+	    (unsigned)__builtin_popcountl(csr_read(satp) >> SATP_ASID_SHIFT & SATP_ASID_MASK),
+	    CONFIG_RISCV_ASID_BITS);
 	csr_write(satp, riscv_kernel_satp);
 	sfence_vma_all();
 }
