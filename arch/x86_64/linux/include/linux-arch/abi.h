@@ -15,7 +15,8 @@
  * AT_HWCAP: CPUID leaf 1's edx, as Linux's ELF_HWCAP
  * (boot_cpu_data.x86_capability[CPUID_1_EDX]), read from the CPU
  * (linux/auxv.c). Every bit of it the user entry must support is there:
- * fxsr and sse/sse2 (user_entry.S saves their state with fxsave).
+ * fxsr and sse/sse2 (user_entry.S saves their state with fxsave, or
+ * XSAVE where the CPU has it: then CPUID's OSXSAVE and AVX are there too).
  */
 unsigned long linux_arch_hwcap(void);
 #define LINUX_ARCH_HWCAP linux_arch_hwcap()
@@ -51,5 +52,12 @@ unsigned long linux_arch_hwcap(void);
 #define LINUX_ARCH_ACCESS_CODE   0x80 /* SI_KERNEL, address 0: exc_general_protection */
 #define LINUX_ARCH_SIGFRAME_SIZE 1488
 #define LINUX_ARCH_SA_RESTORER   1
+
+/*
+ * arch_prctl's GS base (ARCH_SET_GS, ARCH_GET_GS): the user context's,
+ * which user_entry.S loads into IA32_KERNEL_GS_BASE for the swapgs into
+ * ring 3 and reads back at every exit.
+ */
+#define LINUX_ARCH_USER_GS_BASE(uc) ((uc)->gs_base)
 
 #endif

@@ -1,16 +1,20 @@
 /*
- * x86-64's user FP state across context switches and signal handlers,
- * checked the same way on Linux and in the image (expected/
- * fpstate_conformance.txt): the sixteen YMM registers (AVX), not only
- * their XMM halves, must survive another process running on the same CPU
- * and a signal handler that overwrites them; the handler's signal frame
- * must be Linux's XSAVE one (FP_XSTATE_MAGIC1 in the software bytes,
- * FP_XSTATE_MAGIC2 after the area, UC_FP_XSTATE in uc_flags) holding the
+ * x86-64's own user state, checked the same way on Linux and in the image
+ * (expected/x86_conformance.txt).
+ *
+ * The FP state across context switches and signal handlers: the sixteen YMM registers (AVX), not
+ * only their XMM halves, must survive another process running on the same CPU and a signal handler
+ * that overwrites them; the handler's signal frame must be Linux's XSAVE one (FP_XSTATE_MAGIC1 in
+ * the software bytes, FP_XSTATE_MAGIC2 after the area, UC_FP_XSTATE in uc_flags) holding the
  * interrupted registers; a change the handler makes to the frame's YMM
  * state must be what sigreturn restores; AT_MINSIGSTKSZ must cover the
  * frame. Each phase keeps the registers in one asm block around the
  * system calls, so no compiler-generated code runs between the load and
  * the check. Needs a CPU with AVX (QEMU's max model, the host).
+ *
+ * The GS base (arch_prctl ARCH_SET_GS, ARCH_GET_GS): %gs-relative loads
+ * see it, it survives a context switch and a signal handler, a child
+ * inherits it, and a base past the user half is EPERM.
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -18,6 +22,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <asm/prctl.h>
+#include <errno.h>
+#include <sys/syscall.h>
 #include <sys/auxv.h>
 #include <sys/wait.h>
 #include <ucontext.h>
@@ -198,16 +205,64 @@ static void across_signal(void)
 	       lower == 0 && upper == 0 ? "yes" : "no");
 }
 
+static uint64_t gs_area[2] = {0x1234567890abcdefull, 0x0fedcba987654321ull};
+static volatile uint64_t gs_in_handler;
+
+static uint64_t gs_load(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("movq %%gs:8, %0" : "=r"(v));
+	return v;
+}
+
+static void on_usr2(int sig)
+{
+	(void)sig;
+	gs_in_handler = gs_load();
+}
+
+static void gs_base(void)
+{
+	unsigned long got_base = 0;
+	long set = syscall(SYS_arch_prctl, ARCH_SET_GS, (unsigned long)gs_area);
+	long bad, get;
+	int status = 0;
+	pid_t child;
+
+	get = syscall(SYS_arch_prctl, ARCH_GET_GS, &got_base);
+	printf("arch_prctl(ARCH_SET_GS): %s, ARCH_GET_GS gives it back: %s, %%gs:8 reads it: %s\n",
+	       set == 0 ? "ok" : strerror(errno),
+	       get == 0 && got_base == (unsigned long)gs_area ? "yes" : "no",
+	       gs_load() == gs_area[1] ? "yes" : "no");
+	for (int i = 0; i < YIELDS; i++)
+		sched_yield();
+	signal(SIGUSR2, on_usr2);
+	raise(SIGUSR2);
+	printf("after yields: %s, in a signal handler: %s, after it: %s\n",
+	       gs_load() == gs_area[1] ? "yes" : "no", gs_in_handler == gs_area[1] ? "yes" : "no",
+	       gs_load() == gs_area[1] ? "yes" : "no");
+	child = fork();
+	if (child == 0)
+		_exit(gs_load() == gs_area[1] ? 0 : 1);
+	waitpid(child, &status, 0);
+	bad = syscall(SYS_arch_prctl, ARCH_SET_GS, 0x800000000000ul);
+	printf("a child inherits it: %s; a base past the user half: %s\n",
+	       WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "yes" : "no",
+	       bad == -1 && errno == EPERM ? "EPERM" : "accepted");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
-	printf("fpstate_conformance: start\n");
+	printf("x86_conformance: start\n");
 	if (!__builtin_cpu_supports("avx")) {
 		printf("this CPU has no AVX\n");
 		return 1;
 	}
 	across_switches();
 	across_signal();
-	printf("summary: 5 checks\n");
+	gs_base();
+	printf("summary: 8 checks\n");
 	return 0;
 }
