@@ -112,8 +112,8 @@ void hal_cpu_kick(hal_cpumask_t cpus);
  * PSCI CPU_ON; x86-64: INIT-SIPI-SIPI into a trampoline below 1 MiB), and
  * one software interrupt per CPU that another CPU can raise and the target
  * can clear (riscv64: SBI send_ipi and sip.SSIP; aarch64: an SGI from the
- * GIC; x86-64: a fixed IPI vector, latched by the local APIC) whose handler calls arch/common/smp.c's
- * smp_ipi_handle() then smp_kick_handle().
+ * GIC; x86-64: a fixed IPI vector, latched by the local APIC) whose handler calls
+ * arch/common/smp.c's smp_ipi_handle() then smp_kick_handle().
  */
 void hal_cpu_set_kick_handler(void (*fn)(void));
 #else
