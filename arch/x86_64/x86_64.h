@@ -170,7 +170,7 @@ void x86_64_timer_refire(void);
  * off; it may switch tasks. False for a vector that is no known interrupt.
  */
 bool x86_64_interrupt(unsigned long vector);
-/* The per-CPU user-mode setup (user.c): syscall's MSRs, SSE, SMEP, SMAP. Boot, interrupts off. */
+/* The per-CPU user-mode setup (user.c): syscall's MSRs, SSE, XSAVE, SMEP, SMAP. Interrupts off. */
 void x86_64_user_cpu_init(void);
 
 #endif
