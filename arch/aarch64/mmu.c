@@ -153,15 +153,37 @@ void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, s
  * arch/common/asid.c's; TCR_EL1.A1 is 0, so TTBR0 carries the id and one
  * write changes table and id together.
  */
-static unsigned asid_bits;
-
 void aarch64_asid_init(void)
 {
-	unsigned bits = (sysreg_read(id_aa64mmfr0_el1) >> 4 & 0xf) == 2 ? 16 : 8;
+	asid_setup((sysreg_read(id_aa64mmfr0_el1) >> 4 & 0xf) == 2 ? 16 : 8,
+	           CONFIG_AARCH64_ASID_BITS);
+}
 
-	if (bits > CONFIG_AARCH64_ASID_BITS)
-		bits = CONFIG_AARCH64_ASID_BITS;
-	asid_bits = asid_set_bits(bits);
+/* A CPU entering a new generation drops every user id's entries (this CPU's TLB only). */
+void arch_asid_flush_local(void)
+{
+	hal_mmu_flush_all();
+}
+
+/* A fresh id: nothing may be cached under it; the flush's barriers order the table's writes. */
+void arch_asid_fresh(unsigned id)
+{
+	hal_tlb_flush_asid(id);
+}
+
+unsigned hal_asid_get(struct hal_asid *a)
+{
+	return asid_get(a);
+}
+
+void hal_asid_put(struct hal_asid *a)
+{
+	asid_put(a);
+}
+
+void hal_asid_flush(struct hal_asid *a, uintptr_t va, size_t len)
+{
+	asid_flush(a, va, len);
 }
 
 void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
@@ -173,7 +195,7 @@ void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
 	sysreg_write(ttbr0_el1, root | tlbi_asid(asid));
 	isb();
 	/* Without ids every space is ASID 0: the last space's entries must go. */
-	if (!asid_bits)
+	if (!asid_enabled())
 		__asm__ __volatile__("tlbi aside1, %0\n\tdsb nsh\n\tisb" ::"r"(tlbi_asid(asid))
 		                     : "memory");
 }

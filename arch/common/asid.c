@@ -1,46 +1,36 @@
 /*
- * The ASID allocator of hal/mmu.h (hal_asid_get, hal_asid_put,
- * hal_asid_flush) for the architectures whose TLB tags entries with an
- * address-space id: riscv64 (satp.ASID) and aarch64 (TTBR0_EL1.ASID). The
- * architecture probes how many bits it has and calls asid_set_bits() once,
- * on the boot CPU before any switch; its local flushes (hal_mmu_flush_all,
- * hal_tlb_flush_asid) and its hal_mmu_flush_range_cpus do the rest.
+ * The address-space id allocator (struct hal_asid, hal/mmu.h) of every
+ * architecture with tagged TLBs (riscv64's satp.ASID, aarch64's TTBR0_EL1.ASID, x86-64's PCIDs):
+ * asid_bits of ids (asid_setup, at boot); 0 is the kernel table's, user
+ * spaces get 1 and up. An id is handed out once per
+ * generation, never freed: a destroyed space's stale entries carry an id
+ * nobody switches to until the next generation, which every CPU enters
+ * with its whole TLB flushed (asid_flush_pending, acted on at its next
+ * asid_get, the only way to switch to a user id: arch_asid_flush_local).
  *
- * 0 is the kernel table's, user spaces get 1 and up. An id is handed out
- * once per generation, never freed: a destroyed space's stale entries carry
- * an id nobody switches to until the next generation, which every CPU
- * enters with its whole TLB flushed (asid_flush_pending, acted on at its
- * next hal_asid_get, the only way to switch to a user id).
- *
- * With several CPUs a rollover must not take away the id of a space a CPU
- * is running: that CPU goes on with it, and no flush of the space would
- * reach it under a new id. So each CPU publishes the id it runs
+ * With several CPUs a rollover must not take away the id of a space a
+ * CPU is running: that CPU goes on with it, and no flush of the space
+ * would reach it under a new id. So each CPU publishes the id it runs
  * (asid_active); the rollover moves them to asid_reserved, and a space
  * whose old id (generation included) is reserved keeps it in the new
  * generation; fresh ids skip the reserved ones. (The scheme of Linux's
- * arm64 allocator, written from its description.) A CPU whose asid_active
- * the rollover zeroed takes the locked path at its next switch, so the
- * lock-free path never hands out an id across a rollover.
+ * arm64 allocator, written from its description.) A CPU whose
+ * asid_active the rollover zeroed takes the locked path at its next switch,
+ * so the lock-free path never hands out an id across a rollover.
  */
 #include <hal/cpu.h>
 #include <hal/mmu.h>
+#include <hal/smp.h>
 #include <hal/spinlock.h>
 #include "asid.h"
 
-static unsigned asid_bits;
+static unsigned asid_bits;             /* 0: no ids, every switch flushes */
 static uint64_t asid_gen = 1ull << 16; /* generation << 16; the first is 1 */
 static unsigned asid_next = 1;
 static hal_spinlock_t asid_lock = HAL_SPINLOCK_INIT;
 static uint64_t asid_active[HAL_NR_CPUS];   /* the v each CPU runs; 0 after a rollover */
 static uint64_t asid_reserved[HAL_NR_CPUS]; /* the v each CPU ran at the last rollover; locked */
 static hal_cpumask_t asid_flush_pending;    /* CPUs to flush before their next switch; locked */
-
-unsigned asid_set_bits(unsigned bits)
-{
-	/* Each CPU may keep its id through a rollover: with too few, fresh ones run out. */
-	asid_bits = bits > 16 || (1u << bits) <= 2 * HAL_NR_CPUS ? 0 : bits;
-	return asid_bits;
-}
 
 static inline unsigned asid_id(uint64_t v)
 {
@@ -104,13 +94,13 @@ static uint64_t asid_new(struct hal_asid *a)
 	v = asid_gen | asid_next++;
 	/* Fresh: no CPU caches it under this id (those that did under the old one flush first). */
 	__atomic_store_n(&a->cpus, 0, __ATOMIC_RELAXED);
-	/* Nothing is cached under it; the flush's barrier orders the table's writes before the
-	 * walks. */
-	hal_tlb_flush_asid(asid_id(v));
+	/* Nothing is cached under it; the architecture orders the table's writes before the walks.
+	 */
+	arch_asid_fresh(asid_id(v));
 	return v;
 }
 
-unsigned hal_asid_get(struct hal_asid *a)
+unsigned asid_get(struct hal_asid *a)
 {
 	unsigned cpu = hal_cpu_id();
 	/* Acquire: a fresh id's emptied set (asid_new) is seen before this CPU joins it. */
@@ -137,7 +127,7 @@ unsigned hal_asid_get(struct hal_asid *a)
 	/* After asid_new: a rollover there asks this CPU too. */
 	if (asid_flush_pending & HAL_CPU_BIT(cpu)) {
 		asid_flush_pending &= ~HAL_CPU_BIT(cpu);
-		hal_mmu_flush_all();
+		arch_asid_flush_local();
 	}
 	__atomic_store_n(&asid_active[cpu], v, __ATOMIC_RELAXED);
 	asid_cpus_join(a, cpu);
@@ -145,15 +135,28 @@ unsigned hal_asid_get(struct hal_asid *a)
 	return asid_id(v);
 }
 
-void hal_asid_put(struct hal_asid *a)
+void asid_put(struct hal_asid *a)
 {
 	if (!asid_bits)
 		asid_cpus_leave(a, hal_cpu_id()); /* the switch flushes everything */
 }
 
-void hal_asid_flush(struct hal_asid *a, uintptr_t va, size_t len)
+void asid_flush(struct hal_asid *a, uintptr_t va, size_t len)
 {
 	uint64_t v = __atomic_load_n(&a->v, __ATOMIC_RELAXED);
 
 	asid_cpus_flush(a, asid_bits ? asid_id(v) : 0, va, len);
+}
+
+void asid_setup(unsigned hw_bits, unsigned max_bits)
+{
+	asid_bits = hw_bits < max_bits ? hw_bits : max_bits;
+	/* Each CPU may keep its id through a rollover: with too few, fresh ones run out. */
+	if ((1u << asid_bits) <= 2 * HAL_NR_CPUS)
+		asid_bits = 0;
+}
+
+bool asid_enabled(void)
+{
+	return asid_bits != 0;
 }

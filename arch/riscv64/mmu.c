@@ -66,10 +66,36 @@ void hal_tlb_flush_range(unsigned asid, uintptr_t va, size_t len)
 }
 
 /*
- * ASIDs: satp keeps 0 to 16 bits of them (probed at boot, capped by
- * CONFIG_RISCV_ASID_BITS); the generations are arch/common/asid.c's.
+ * ASIDs: satp keeps asid_bits of them (0 to 16, probed at boot); 0 is the
+ * kernel table's, user spaces get 1 and up, from arch/common/asid.c's
+ * allocator (generations, ids kept through a rollover by the harts running
+ * them). A hart entering a new generation flushes its whole TLB; a fresh
+ * id's sfence.vma orders the table's writes before the walks.
  */
-static unsigned asid_bits;
+void arch_asid_flush_local(void)
+{
+	sfence_vma_all();
+}
+
+void arch_asid_fresh(unsigned id)
+{
+	hal_tlb_flush_asid(id);
+}
+
+unsigned hal_asid_get(struct hal_asid *a)
+{
+	return asid_get(a);
+}
+
+void hal_asid_put(struct hal_asid *a)
+{
+	asid_put(a);
+}
+
+void hal_asid_flush(struct hal_asid *a, uintptr_t va, size_t len)
+{
+	asid_flush(a, va, len);
+}
 
 void hal_mmu_flush_range_cpus(hal_cpumask_t cpus, unsigned asid, uintptr_t va, size_t len)
 {
@@ -101,7 +127,7 @@ void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
 		satp = SATP_MODE << SATP_MODE_SHIFT |
 		       ((unsigned long)asid & SATP_ASID_MASK) << SATP_ASID_SHIFT |
 		       user_root_pa >> 12;
-	if (asid_bits)
+	if (asid_enabled())
 		csr_write(satp, satp); /* every space keeps its own entries: nothing to flush */
 	else
 		satp_write(satp);
@@ -128,11 +154,9 @@ void arch_mmu_set_kernel(paddr_t root)
 	satp_write(riscv_kernel_satp);
 	/* satp.ASID is WARL: the bits that stick are the ones the hart has. */
 	csr_write(satp, riscv_kernel_satp | SATP_ASID_MASK << SATP_ASID_SHIFT);
-	asid_bits =
-	    (unsigned)__builtin_popcountl(csr_read(satp) >> SATP_ASID_SHIFT & SATP_ASID_MASK);
-	if (asid_bits > CONFIG_RISCV_ASID_BITS)
-		asid_bits = CONFIG_RISCV_ASID_BITS;
-	asid_bits = asid_set_bits(asid_bits);
+	asid_setup(
+	    (unsigned)__builtin_popcountl(csr_read(satp) >> SATP_ASID_SHIFT & SATP_ASID_MASK),
+	    CONFIG_RISCV_ASID_BITS);
 	csr_write(satp, riscv_kernel_satp);
 	sfence_vma_all();
 }

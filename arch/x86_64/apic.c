@@ -20,6 +20,9 @@
 #define APIC_TPR         0x80
 #define APIC_EOI         0xb0
 #define APIC_SVR         0xf0
+#define APIC_ICR_LO      0x300
+#define APIC_ICR_HI      0x310
+#define ICR_BUSY         (1u << 12) /* xAPIC's delivery status: the last command not yet sent */
 #define APIC_LVT_LINT0   0x350
 #define APIC_LVT_LINT1   0x360
 #define APIC_LVT_ERROR   0x370
@@ -52,6 +55,19 @@ void x86_64_apic_write(unsigned reg, uint32_t v)
 void x86_64_apic_eoi(void)
 {
 	x86_64_apic_write(APIC_EOI, 0);
+}
+
+/* x2APIC: one 64-bit write, destination in the high half (11.12.9); xAPIC: high word first. */
+void x86_64_apic_send(uint32_t dest, uint32_t icr)
+{
+	if (x2apic) {
+		wrmsr(0x800 + APIC_ICR_LO / 16, (uint64_t)dest << 32 | icr);
+		return;
+	}
+	while (x86_64_apic_read(APIC_ICR_LO) & ICR_BUSY)
+		__asm__ __volatile__("pause");
+	x86_64_apic_write(APIC_ICR_HI, dest << 24);
+	x86_64_apic_write(APIC_ICR_LO, icr);
 }
 
 int x86_64_apic_init(void)

@@ -4,13 +4,15 @@
  * through the GS base, the TSS (its first interrupt stack takes double
  * faults, so a kernel stack overflow is reported; its RSP0 is set at each
  * entry to ring 3), the IDT, the syscall instruction and the FP/SSE state
- * (with user mode: user.c), the identity
+ * (with user mode: user.c), each CPU its own (x86_64_cpu_setup, which
+ * smp.c calls on the others), the identity
  * map dropped, then the board (kit/board.h) with the Multiboot
  * information's physical address.
  */
 #include <hal/boot.h>
 #include <hal/memmap.h>
 #include <hal/mmu.h>
+#include <hal/smp.h>
 #include <kit/board.h>
 #include <klib/compiler.h>
 #include <klib/string.h>
@@ -19,7 +21,6 @@
 extern char __boot_stack_bottom[];
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __data_end[], __kernel_start[], __kernel_end[];
-extern uint64_t x86_64_gdt[];
 
 /* The 64-bit TSS (Intel SDM vol. 3, 9.7): only the stacks matter in long mode. */
 struct tss {
@@ -33,9 +34,17 @@ struct tss {
 } __attribute__((packed));
 _Static_assert(sizeof(struct tss) == 104, "64-bit TSS");
 
-static char overflow_stack[CONFIG_X86_64_OVERFLOW_STACK_SIZE] KIT_ALIGNED(16);
-static struct tss tss0 = {.iomap_base = sizeof(struct tss)};
-struct x86_64_cpu x86_64_cpu0 = {.self = &x86_64_cpu0, .tss = &tss0};
+/* clang-format off */
+#define GDT_WORDS (SEL_TSS / 8 + 2) /* start.S's GDT: its last entry is the 16-byte TSS descriptor */
+/* clang-format on */
+
+static char overflow_stack[HAL_NR_CPUS][CONFIG_X86_64_OVERFLOW_STACK_SIZE] KIT_ALIGNED(16);
+static struct tss tss[HAL_NR_CPUS];
+struct x86_64_cpu x86_64_cpus[HAL_NR_CPUS];
+#ifdef CONFIG_SMP
+/* The other CPUs' GDTs: start.S's, each with its own TSS descriptor (a loaded TSS is busy). */
+static uint64_t cpu_gdt[HAL_NR_CPUS][GDT_WORDS] KIT_ALIGNED(16);
+#endif
 
 static const struct hal_kernel_layout layout = {
     .image_start = (uintptr_t)__kernel_start,
@@ -49,28 +58,60 @@ static const struct hal_kernel_layout layout = {
 };
 
 /* A system-segment descriptor, 16 bytes in long mode: type 9, an available 64-bit TSS. */
-static void tss_install(struct tss *t)
+static void tss_install(struct tss *t, uint64_t *gdt, char *overflow)
 {
 	uint64_t base = (uintptr_t)t, limit = sizeof(*t) - 1;
 
-	t->ist[0] = (uintptr_t)(overflow_stack + ALIGN_DOWN(sizeof(overflow_stack), 16));
-	x86_64_gdt[SEL_TSS / 8] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |
-	                          ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
-	x86_64_gdt[SEL_TSS / 8 + 1] = base >> 32;
+	t->iomap_base = sizeof(*t);
+	t->ist[0] = (uintptr_t)(overflow + ALIGN_DOWN(CONFIG_X86_64_OVERFLOW_STACK_SIZE, 16));
+	gdt[SEL_TSS / 8] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |
+	                   ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
+	gdt[SEL_TSS / 8 + 1] = base >> 32;
 	__asm__ __volatile__("ltr %w0" ::"r"(SEL_TSS));
+}
+
+/*
+ * The calling CPU's data through the GS base, its TSS and the IDT, and the
+ * user-mode setup: the boot CPU's from x86_64_boot, each other one's from
+ * smp.c with its own copy of the GDT. Interrupts off.
+ */
+void x86_64_cpu_setup(unsigned cpu)
+{
+	struct x86_64_cpu *c = &x86_64_cpus[cpu];
+	uint64_t *gdt = x86_64_gdt;
+
+	c->self = c;
+	c->cpu = cpu;
+	c->tss = &tss[cpu];
+	wrmsr(MSR_GS_BASE, (uintptr_t)c);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	/* The initial APIC id, until apic.c reads the register. */
+	c->apic_id = cpuid(1, 0).ebx >> 24;
+#ifdef CONFIG_SMP
+	if (cpu) {
+		struct {
+			uint16_t limit;
+			uint64_t base;
+		} __attribute__((packed)) ptr = {sizeof(cpu_gdt[cpu]) - 1, (uintptr_t)cpu_gdt[cpu]};
+
+		gdt = cpu_gdt[cpu];
+		memcpy(gdt, x86_64_gdt, sizeof(cpu_gdt[cpu]));
+		__asm__ __volatile__("lgdt %0" ::"m"(ptr) : "memory");
+	}
+#endif
+	tss_install(&tss[cpu], gdt, overflow_stack[cpu]);
+	x86_64_trap_load();
+#ifdef CONFIG_HAL_USER_MODE
+	x86_64_user_cpu_init();
+#endif
 }
 
 KIT_NORETURN void x86_64_boot(uint32_t mbi_pa);
 
 KIT_NORETURN void x86_64_boot(uint32_t mbi_pa)
 {
-	wrmsr(MSR_GS_BASE, (uintptr_t)&x86_64_cpu0);
-	x86_64_cpu0.apic_id = cpuid(1, 0).ebx >> 24; /* the initial APIC id */
-	tss_install(&tss0);
 	x86_64_trap_init();
-#ifdef CONFIG_HAL_USER_MODE
-	x86_64_user_cpu_init();
-#endif
+	x86_64_cpu_setup(0);
 	/* The identity map was for the jump only: user addresses fault from now on. */
 	x86_64_boot_pml4[0] = 0;
 	write_cr3(read_cr3());
@@ -85,7 +126,7 @@ const struct hal_kernel_layout *hal_kernel_layout(void)
 
 uintptr_t x86_64_overflow_stack_bottom(void)
 {
-	return (uintptr_t)overflow_stack;
+	return (uintptr_t)overflow_stack[hal_cpu_id()];
 }
 
 /*

@@ -12,10 +12,14 @@
  * still lists it, so with paging kmap.c maps it in the kernel's own table,
  * but without paging page-alloc could hand out frames nothing reaches (the
  * default pool covers every RAM size the x86_64-qemu board offers).
+ *
+ * With SMP it also puts the application processors' trampoline in its
+ * page below 1 MiB (trampoline.S), which only this table reaches.
  */
 #include <hal/memmap.h>
 #include <kit/board.h>
 #include <klib/log.h>
+#include <klib/string.h>
 #include "x86_64.h"
 
 /* clang-format off */
@@ -68,6 +72,15 @@ static void map_range(uint64_t *pdpt, const struct hal_mem_region *r, uint64_t f
 		}
 }
 
+/* While the boot table still maps the low MiB, and the loader's information there is read. */
+static void copy_trampoline(void)
+{
+#ifdef CONFIG_SMP
+	memcpy(hal_phys_to_virt(X86_64_TRAMPOLINE_PA), x86_64_trampoline,
+	       (size_t)(x86_64_trampoline_end - x86_64_trampoline));
+#endif
+}
+
 void arch_memmap_ready(void)
 {
 	const struct hal_mem_region *r;
@@ -85,4 +98,5 @@ void arch_memmap_ready(void)
 		if (r[i].size && r[i].type == HAL_MEM_RAM)
 			map_range(x86_64_boot_pdpt_low, &r[i], PTE_P | PTE_W | PTE_NX, huge);
 	/* Only not-present entries changed: x86 caches no translation of those. */
+	copy_trampoline();
 }

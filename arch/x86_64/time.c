@@ -9,6 +9,11 @@
  * early by the rates' rounding, re-arms for what is left rather than
  * firing early. The wall clock (hal_time_realtime_ns) is the board's RTC.
  *
+ * Each CPU has its own timer and deadline (armed[]): the rates are
+ * measured once, on the boot CPU, and each other CPU routes its own timer
+ * alike (x86_64_time_cpu_init). The TSCs of one machine count in step
+ * (QEMU's do).
+ *
  * The TSC counts at a constant rate on the CPUs this targets (QEMU's, and
  * those with CPUID 0x80000007's invariant TSC); one whose rate follows
  * the core's frequency would make hal_time_ns() wander.
@@ -16,6 +21,7 @@
 #include <arch/board.h>
 #include <hal/cpu.h>
 #include <hal/platform.h>
+#include <hal/smp.h>
 #include <hal/time.h>
 #include <klib/errno.h>
 #include "../common/ticks.h"
@@ -34,7 +40,7 @@
 
 static uint64_t tsc_hz, apic_hz;
 static bool tsc_deadline;
-static uint64_t armed_ns; /* the deadline armed; 0: none */
+static uint64_t armed[HAL_NR_CPUS]; /* each CPU's deadline armed; 0: none */
 static hal_timer_handler_t timer_fn;
 static void *timer_arg;
 
@@ -59,10 +65,16 @@ int x86_64_time_init(void (*wait_us)(void *ctx, unsigned us), void *ctx)
 	apic_hz = (0xffffffffull - left) * (1000000 / CALIBRATE_US);
 	if (!tsc_hz || (!tsc_deadline && !apic_hz))
 		return -ENODEV;
+	x86_64_time_cpu_init();
+	return 0;
+}
+
+void x86_64_time_cpu_init(void)
+{
+	x86_64_apic_write(APIC_TIMER_DIV, DIV_BY_1);
 	x86_64_apic_write(APIC_LVT_TIMER, VEC_TIMER | (tsc_deadline ? LVT_TSC_DEADLINE : 0));
 	/* The LVT write must land before the first deadline write (SDM 11.5.4.1). */
 	__asm__ __volatile__("mfence" ::: "memory");
-	return 0;
 }
 
 uint64_t hal_time_ns(void)
@@ -86,7 +98,8 @@ void hal_timer_set_handler(hal_timer_handler_t fn, void *arg)
 	timer_arg = arg;
 }
 
-static void program(void)
+/* This CPU's timer for its deadline; interrupts off. */
+static void program(uint64_t armed_ns)
 {
 	uint64_t now, count = 1;
 
@@ -105,8 +118,8 @@ void hal_timer_arm(uint64_t deadline_ns)
 {
 	unsigned long flags = hal_irq_save();
 
-	armed_ns = deadline_ns ?: 1;
-	program();
+	armed[hal_cpu_id()] = deadline_ns ?: 1;
+	program(deadline_ns ?: 1);
 	hal_irq_restore(flags);
 }
 
@@ -114,7 +127,7 @@ void hal_timer_cancel(void)
 {
 	unsigned long flags = hal_irq_save();
 
-	armed_ns = 0;
+	armed[hal_cpu_id()] = 0;
 	if (tsc_deadline)
 		wrmsr(MSR_TSC_DEADLINE, 0);
 	else
@@ -124,13 +137,31 @@ void hal_timer_cancel(void)
 
 void x86_64_timer_interrupt(void)
 {
-	if (!armed_ns)
+	unsigned cpu = hal_cpu_id();
+
+	if (!armed[cpu])
 		return; /* cancelled after it fired, before it was taken */
-	if (hal_time_ns() < armed_ns) {
-		program();
+	if (hal_time_ns() < armed[cpu]) {
+		program(armed[cpu]);
 		return;
 	}
-	armed_ns = 0;
+#ifdef CONFIG_SMP
+	if (x86_64_cpu_self()->wait_irqoff) {
+		/* A halt with interrupts off: taken again once they are on (arch/cpu.h). */
+		x86_64_cpu_self()->deferred |= X86_64_DEFER_TIMER;
+		return;
+	}
+#endif
+	armed[cpu] = 0;
 	if (timer_fn)
 		timer_fn(timer_arg);
 }
+
+#ifdef CONFIG_SMP
+/* The deadline has passed: the timer fires as soon as interrupts are on. */
+void x86_64_timer_refire(void)
+{
+	if (armed[hal_cpu_id()])
+		program(1);
+}
+#endif

@@ -15,6 +15,7 @@
 #include <hal/mmu.h>
 #include <hal/trap.h>
 #include <klib/compiler.h>
+#include <klib/errno.h>
 #include <klib/panic.h>
 #include <klib/printf.h>
 #include "../common/kmap.h"
@@ -43,13 +44,18 @@ void x86_64_trap(struct x86_64_trap_frame *tf);
 static struct idt_gate idt[256] KIT_ALIGNED(16);
 static hal_fault_handler_t fault_handler;
 
-void x86_64_trap_init(void)
+void x86_64_trap_load(void)
 {
 	struct {
 		uint16_t limit;
 		uint64_t base;
 	} __attribute__((packed)) ptr = {sizeof(idt) - 1, (uintptr_t)idt};
 
+	__asm__ __volatile__("lidt %0" ::"m"(ptr));
+}
+
+void x86_64_trap_init(void)
+{
 	for (unsigned v = 0; v < 256; v++) {
 		uintptr_t a = (uintptr_t)x86_64_trap_stubs + 16 * v;
 
@@ -60,7 +66,6 @@ void x86_64_trap_init(void)
 		                           .off1 = (a >> 16) & 0xffff,
 		                           .off2 = a >> 32};
 	}
-	__asm__ __volatile__("lidt %0" ::"m"(ptr));
 }
 
 void hal_trap_set_fault_handler(hal_fault_handler_t handler)
@@ -183,7 +188,21 @@ static bool handle_page_fault(const struct x86_64_trap_frame *tf)
 	    .user = false,
 	};
 
-	if (fault_handler && fault_handler(&f) == 0)
+	int rc = -EFAULT;
+
+	/*
+	 * The gate turned interrupts off; the handler runs with them as the
+	 * faulting code had them (Linux's page fault does the same): one that
+	 * waits for another CPU (a remap under way) must still take that CPU's
+	 * cross-CPU calls, or the two wait for each other.
+	 */
+	if (fault_handler) {
+		if (tf->rflags & RFLAGS_IF)
+			hal_irq_enable();
+		rc = fault_handler(&f);
+		hal_irq_disable();
+	}
+	if (rc == 0)
 		return true;
 	kprintf("\nkernel page fault: %s 0x%lx (%s) at pc 0x%lx\n",
 	        f.access == HAL_ACCESS_WRITE  ? "write to"
@@ -201,6 +220,12 @@ bool x86_64_interrupt(unsigned long vector)
 		x86_64_apic_eoi();
 		x86_64_timer_interrupt();
 		return true;
+#ifdef CONFIG_SMP
+	case VEC_IPI:
+		x86_64_apic_eoi();
+		x86_64_ipi_interrupt();
+		return true;
+#endif
 	case VEC_SPURIOUS:
 		return true; /* no end of interrupt for the spurious vector (SDM vol. 3, 11.9) */
 	}
@@ -211,8 +236,13 @@ void x86_64_trap(struct x86_64_trap_frame *tf)
 {
 	if (stack_overflowed(tf))
 		report_overflow(tf);
-	if (x86_64_interrupt(tf->vector))
+	if (x86_64_interrupt(tf->vector)) {
+		/* Back to code that takes interrupts (not to a halt that holds them back):
+		 * what a halt held back on this CPU comes in after iretq (arch/cpu.h). */
+		if ((tf->rflags & RFLAGS_IF) && !x86_64_cpu_self()->wait_irqoff)
+			x86_64_irq_before_enable();
 		return;
+	}
 	switch (tf->vector) {
 	case VEC_PF:
 		if (handle_page_fault(tf))

@@ -6,6 +6,16 @@
  * happened. x86_64_user_cpu_init() sets up the syscall instruction and the
  * supervisor protections once per CPU.
  *
+ * The user's FP state: XSAVE where CPUID has it (CR4.OSXSAVE, XCR0 = x87,
+ * SSE and AVX where the CPU has AVX and its area fits UC_FP_SIZE), saved
+ * at each exit by XSAVEOPT where CPUID has it, else XSAVE, and loaded by
+ * XRSTOR (user_entry.S, by x86_64_user_fp_mode); else FXSAVE/FXRSTOR.
+ * XSAVEOPT's init optimization leaves a component in its initial state
+ * unwritten and says so in the header's XSTATE_BV: hal_user_fp_save
+ * writes the initial values into the copy it gives out, so the signal
+ * frame holds what XSAVE would have written (Linux writes it with XSAVE).
+ * An area from user memory (sigreturn) gets a header XRSTOR accepts.
+ *
  * SMEP and SMAP are turned on where CPUID offers them (QEMU's max and
  * host models; not qemu64): the kernel never runs user code and never
  * touches user addresses through the user half (addr-space copies through
@@ -13,6 +23,7 @@
  */
 #include <hal/cpu.h>
 #include <hal/user.h>
+#include <klib/panic.h>
 #include <klib/string.h>
 #include <stddef.h>
 #include "x86_64.h"
@@ -41,8 +52,19 @@ _Static_assert(sizeof(struct hal_user_context) == UC_SIZE, "arch/user.h layout")
 #define CR0_NE   (1ul << 5)  /* x87 errors as #MF, not the PC's FERR# line */
 #define CR4_OSFXSR     (1ul << 9)  /* SSE instructions, fxsave/fxrstor with XMM */
 #define CR4_OSXMMEXCPT (1ul << 10) /* unmasked SSE exceptions as #XM, not #UD */
+#define CR4_OSXSAVE    (1ul << 18) /* XSAVE, XRSTOR, XGETBV, XSETBV */
 #define CR4_SMEP (1ul << 20)
 #define CR4_SMAP (1ul << 21)
+#define CPUID1_ECX_XSAVE (1u << 26)
+#define CPUID1_ECX_AVX   (1u << 28)
+#define CPUIDD1_EAX_XSAVEOPT (1u << 0)
+#define XFEATURE_X87 (1u << 0)
+#define XFEATURE_SSE (1u << 1)
+#define XFEATURE_YMM (1u << 2)
+#define XSAVE_HEADER 512 /* XSTATE_BV (8), XCOMP_BV (8), 48 reserved: all but XSTATE_BV zero */
+#define XSAVE_YMM    576 /* AVX's upper halves in the standard form (CPUID 0xd, 2: ebx) */
+#define FX_ST0       32
+#define FX_XMM0      160
 #define FX_FCW       0   /* x87 control word */
 #define FX_MXCSR     24
 #define FX_MXCSR_MASK 28
@@ -57,6 +79,10 @@ static const char *const reg_names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rb
 
 /* The MXCSR bits this CPU has (FXSAVE's MXCSR_MASK; 0 there means 0xffbf). */
 static uint32_t mxcsr_mask = 0xffbf;
+/* 0: FXSAVE; 1: XSAVE; 2: XSAVEOPT (user_entry.S). The boot CPU decides, the others follow. */
+unsigned char x86_64_user_fp_mode;
+static uint64_t xfeatures; /* XCR0 */
+static unsigned xsave_size;
 
 void x86_64_user_enter(struct hal_user_context *uc);
 void x86_64_syscall_entry(void);
@@ -98,6 +124,64 @@ static void read_mxcsr_mask(void)
 		mxcsr_mask = m;
 }
 
+static void xsetbv(uint32_t reg, uint64_t v)
+{
+	__asm__ __volatile__("xsetbv" ::"c"(reg), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+/* On the boot CPU: which state XSAVE keeps, if it fits; then on every CPU, the same. */
+static uint64_t xsave_choose(void)
+{
+	struct cpuid c = cpuid(1, 0);
+	uint64_t want = XFEATURE_X87 | XFEATURE_SSE;
+	unsigned size;
+
+	if (!(c.ecx & CPUID1_ECX_XSAVE) || cpuid(0, 0).eax < 0xd)
+		return 0;
+	if ((c.ecx & CPUID1_ECX_AVX) && (cpuid(0xd, 0).eax & XFEATURE_YMM))
+		want |= XFEATURE_YMM;
+	write_cr4(read_cr4() | CR4_OSXSAVE);
+	xsetbv(0, want);
+	size = cpuid(0xd, 0).ebx; /* the area for what XCR0 enables now */
+	if (size > UC_FP_SIZE && (want & XFEATURE_YMM)) {
+		want &= ~(uint64_t)XFEATURE_YMM;
+		xsetbv(0, want);
+		size = cpuid(0xd, 0).ebx;
+	}
+	if (size > UC_FP_SIZE) {
+		write_cr4(read_cr4() & ~CR4_OSXSAVE);
+		return 0;
+	}
+	xsave_size = size;
+	x86_64_user_fp_mode = (cpuid(0xd, 1).eax & CPUIDD1_EAX_XSAVEOPT) ? 2 : 1;
+	return want;
+}
+
+static void xsave_cpu_init(void)
+{
+	static bool chosen;
+
+	if (!chosen) {
+		chosen = true;
+		xfeatures = xsave_choose();
+		return;
+	}
+	if (xfeatures) {
+		write_cr4(read_cr4() | CR4_OSXSAVE);
+		xsetbv(0, xfeatures);
+	}
+}
+
+unsigned x86_64_user_xsave_size(void)
+{
+	return xfeatures ? xsave_size : 0;
+}
+
+uint64_t x86_64_user_xfeatures(void)
+{
+	return xfeatures;
+}
+
 void x86_64_user_cpu_init(void)
 {
 	uint32_t ebx7 = cpuid(0, 0).eax >= 7 ? cpuid(7, 0).ebx : 0;
@@ -117,6 +201,7 @@ void x86_64_user_cpu_init(void)
 	write_cr4(cr4);
 	__asm__ __volatile__("fninit");
 	read_mxcsr_mask();
+	xsave_cpu_init();
 }
 
 static void put16(uint8_t *p, uint16_t v)
@@ -137,6 +222,9 @@ void hal_user_init(struct hal_user_context *uc, uintptr_t pc, uintptr_t sp)
 	uc->rflags = RFLAGS_IF | 0x2; /* bit 1 always reads 1 */
 	put16(uc->fxsave + FX_FCW, FCW_RESET);
 	put32(uc->fxsave + FX_MXCSR, MXCSR_RESET);
+	/* XRSTOR takes x87 and SSE from the image above (FCW, MXCSR), the rest initial. */
+	if (xfeatures)
+		uc->fxsave[XSAVE_HEADER] = XFEATURE_X87 | XFEATURE_SSE;
 }
 
 /* A page fault's kind from its error code (SDM vol. 3, 4.7). */
@@ -247,6 +335,9 @@ enum hal_user_event hal_user_run(struct hal_user_context *uc, struct hal_user_tr
 		*trap = (struct hal_user_trap){.pc = uc->rip, .cause = VEC_GP};
 		return HAL_USER_ACCESS;
 	}
+	/* XSAVE and XRSTOR fault on an area that is not 64-byte aligned. */
+	if ((uintptr_t)uc->fxsave & 63)
+		panic("x86_64: a user context at %p is not 64-byte aligned", (void *)uc);
 	/* Off until iretq: a trap in between would be taken for one from ring 3. */
 	hal_irq_disable();
 	x86_64_user_enter(uc);
@@ -332,25 +423,56 @@ const char *hal_user_reg_name(unsigned n)
 	return n < 16 ? reg_names[n] : NULL;
 }
 
-/* The 512-byte FXSAVE image (Linux's struct _fpstate_64), zeros past it. */
+/*
+ * The FP state as XSAVE (not XSAVEOPT) would have written it: components
+ * the header says are in their initial state get their initial values
+ * (SDM vol. 1, 13.6), since XSAVEOPT left them as they were. len bytes of
+ * it (the area's size at most), zeros past it.
+ */
 void hal_user_fp_save(const struct hal_user_context *uc, void *buf, size_t len)
 {
-	size_t n = len < sizeof(uc->fxsave) ? len : sizeof(uc->fxsave);
+	size_t size = xfeatures ? xsave_size : 512, n = len < size ? len : size;
+	uint64_t bv;
 
 	memset(buf, 0, len);
 	memcpy(buf, uc->fxsave, n);
+	if (!xfeatures)
+		return;
+	memcpy(&bv, uc->fxsave + XSAVE_HEADER, sizeof(bv));
+	if (!(bv & XFEATURE_X87) && n >= 512) {
+		memset(buf, 0, FX_MXCSR); /* FSW, FTW, FOP, FIP, FDP: 0 */
+		memset((uint8_t *)buf + FX_ST0, 0, FX_XMM0 - FX_ST0);
+		put16(buf, FCW_RESET);
+	}
+	if (!(bv & XFEATURE_SSE) && n >= 512)
+		memset((uint8_t *)buf + FX_XMM0, 0, 16 * 16); /* MXCSR is always saved */
+	if ((xfeatures & XFEATURE_YMM) && !(bv & XFEATURE_YMM) && n >= XSAVE_YMM + 256)
+		memset((uint8_t *)buf + XSAVE_YMM, 0, 16 * 16);
 }
 
 /*
- * MXCSR's reserved bits make fxrstor fault in ring 0: they are dropped, as
- * Linux's sigreturn does (mxcsr_feature_mask).
+ * Load len bytes of an FP image from user memory (sigreturn). MXCSR's
+ * reserved bits make the restore fault in ring 0: they are dropped, as
+ * Linux's sigreturn does (mxcsr_feature_mask). With XSAVE: an image of
+ * the area's whole size keeps the components its header names (of those
+ * enabled); a shorter one (the FXSAVE image alone: Linux's fx_only frame)
+ * keeps x87 and SSE, and the rest returns to its initial state. The
+ * header's other fields are zeroed: XRSTOR faults on anything else there.
  */
 void hal_user_fp_restore(struct hal_user_context *uc, const void *buf, size_t len)
 {
-	size_t n = len < sizeof(uc->fxsave) ? len : sizeof(uc->fxsave);
+	size_t size = xfeatures ? xsave_size : 512, n = len < size ? len : size;
 	uint32_t mxcsr;
+	uint64_t bv = XFEATURE_X87 | XFEATURE_SSE;
 
 	memcpy(uc->fxsave, buf, n);
 	memcpy(&mxcsr, uc->fxsave + FX_MXCSR, sizeof(mxcsr));
 	put32(uc->fxsave + FX_MXCSR, mxcsr & mxcsr_mask);
+	if (!xfeatures)
+		return;
+	if (n == size)
+		memcpy(&bv, uc->fxsave + XSAVE_HEADER, sizeof(bv));
+	bv &= xfeatures;
+	memset(uc->fxsave + XSAVE_HEADER, 0, 64);
+	memcpy(uc->fxsave + XSAVE_HEADER, &bv, sizeof(bv));
 }

@@ -23,9 +23,10 @@
  * Both swapgs first: in ring 3 the GS base is the user's and the kernel's
  * (the CPU's data) waits in IA32_KERNEL_GS_BASE.
  *
- * The kernel runs without x87/SSE (arch.cmake), so the FP registers are
- * only ever the user's: saved at every exit and loaded at every entry
- * (eager, no lazy #NM switching).
+ * The kernel runs without x87/SSE/AVX (arch.cmake), so the FP registers
+ * are only ever the user's: saved at every exit and loaded at every entry
+ * (eager, no lazy #NM switching), by XSAVEOPT or XSAVE and XRSTOR where
+ * the CPU has them, else FXSAVE and FXRSTOR (x86_64_user_fp_mode, user.c).
  */
 #include <arch/cpu.h>
 #include <arch/user.h>
@@ -56,8 +57,14 @@ x86_64_user_enter:
 	movq	%gs:CPU_TSS, %rax
 	movq	%rsp, TSS_RSP0(%rax)
 
+	cmpb	$0, x86_64_user_fp_mode(%rip)
+	jne	1f
 	fxrstor64 UC_FXSAVE(%rdi)
-	movl	$MSR_FS_BASE, %ecx
+	jmp	2f
+1:	movl	$-1, %eax		/* every component XCR0 enables */
+	movl	$-1, %edx
+	xrstor64 UC_FXSAVE(%rdi)
+2:	movl	$MSR_FS_BASE, %ecx
 	movl	UC_FS_BASE(%rdi), %eax
 	movl	UC_FS_BASE + 4(%rdi), %edx
 	wrmsr
@@ -157,7 +164,19 @@ user_exit:
 	movq	%r13, UC_REG(13)(%rdi)
 	movq	%r14, UC_REG(14)(%rdi)
 	movq	%r15, UC_REG(15)(%rdi)
+	movzbl	x86_64_user_fp_mode(%rip), %eax
+	testl	%eax, %eax
+	jnz	1f
 	fxsave64 UC_FXSAVE(%rdi)
+	jmp	3f
+1:	cmpl	$2, %eax
+	movl	$-1, %eax
+	movl	$-1, %edx
+	je	2f
+	xsave64	UC_FXSAVE(%rdi)
+	jmp	3f
+2:	xsaveopt64 UC_FXSAVE(%rdi)
+3:
 	/* The user cannot change its bases without wrfsbase (CR4.FSGSBASE is off),
 	 * but a selector load may: read them back rather than trust uc. */
 	movl	$MSR_FS_BASE, %ecx

@@ -3,6 +3,7 @@
 #define X86_64_ARCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <arch/cpu.h>
 
@@ -49,6 +50,7 @@
 #define VEC_AC       17
 #define VEC_XM       19
 #define VEC_TIMER    0xec
+#define VEC_IPI      0xf0 /* cross-CPU calls and kicks (smp.c): a class above the timer's */
 #define VEC_SPURIOUS 0xff
 /* clang-format on */
 
@@ -118,30 +120,57 @@ static inline void write_cr3(uint64_t v)
 	__asm__ __volatile__("mov %0, %%cr3" ::"r"(v) : "memory");
 }
 
-/* The boot CPU's data (boot.c): the GS base points here. */
-extern struct x86_64_cpu x86_64_cpu0;
+/* Each CPU's data (boot.c), by logical id: its GS base points at its own. */
+extern struct x86_64_cpu x86_64_cpus[];
+/* start.S's GDT, the boot CPU's; the others copy it (boot.c). */
+extern uint64_t x86_64_gdt[];
 /* The boot page tables (start.S): root, the low/direct-map GiBs, the image's GiB. */
 extern uint64_t x86_64_boot_pml4[512], x86_64_boot_pdpt_low[512];
 /* rdtsc at the first instruction (start.S). */
 extern uint64_t x86_64_entry_tsc;
 
-/* The double fault's stack (boot.c): the lowest address, for the stack check. */
+/* The calling CPU's double fault stack (boot.c): the lowest address, for the stack check. */
 uintptr_t x86_64_overflow_stack_bottom(void);
-/* The IDT, every vector to trap.S's stubs; loaded on the calling CPU (trap.c). */
+/* The calling CPU's data, GDT, TSS, IDT and user-mode setup (boot.c). Interrupts off. */
+void x86_64_cpu_setup(unsigned cpu);
+/* The IDT, every vector to trap.S's stubs, built once (trap.c); loaded on the calling CPU. */
 void x86_64_trap_init(void);
+void x86_64_trap_load(void);
 /* The local APIC (apic.c): on for the calling CPU, spurious vector set, everything masked. */
 int x86_64_apic_init(void);
 uint32_t x86_64_apic_read(unsigned reg);
 void x86_64_apic_write(unsigned reg, uint32_t v);
 void x86_64_apic_eoi(void);
+/*
+ * Send an interrupt command (SDM vol. 3, 11.6.1): icr's low word (vector,
+ * delivery mode, level, shorthand) to the local APIC whose id is dest. Waits
+ * until an xAPIC has taken the previous one. Interrupts off.
+ */
+void x86_64_apic_send(uint32_t dest, uint32_t icr);
+/* The local APIC timer on an application processor, as x86_64_time_init left the boot CPU's. */
+void x86_64_time_cpu_init(void);
+/* The IPI (smp.c), after its end of interrupt, interrupts off. */
+void x86_64_ipi_interrupt(void);
+/* Flush a range on other CPUs by a cross-CPU call of invlpg (smp.c); interrupts off. */
+void x86_64_flush_remote(uint64_t cpus, unsigned asid, uintptr_t va, size_t len);
+/* An application processor's switch to the kernel's page table (mmu.c). */
+void x86_64_mmu_cpu_init(void);
+/* The page an application processor starts at (trampoline.S, below 1 MiB); copied by early.c. */
+#define X86_64_TRAMPOLINE_PA 0x8000ul
+extern const char x86_64_trampoline[], x86_64_trampoline_end[];
 /* The timer's interrupt (time.c), after its end of interrupt, interrupts off. */
 void x86_64_timer_interrupt(void);
+/* What a halt with interrupts off held back (struct x86_64_cpu's deferred). */
+#define X86_64_DEFER_TIMER 1
+#define X86_64_DEFER_KICK  2
+/* Make the held-back timer interrupt come again (time.c); interrupts off. */
+void x86_64_timer_refire(void);
 /*
  * An interrupt's handling, from ring 0 or ring 3 alike (trap.c), interrupts
  * off; it may switch tasks. False for a vector that is no known interrupt.
  */
 bool x86_64_interrupt(unsigned long vector);
-/* The per-CPU user-mode setup (user.c): syscall's MSRs, SSE, SMEP, SMAP. Boot, interrupts off. */
+/* The per-CPU user-mode setup (user.c): syscall's MSRs, SSE, XSAVE, SMEP, SMAP. Interrupts off. */
 void x86_64_user_cpu_init(void);
 
 #endif

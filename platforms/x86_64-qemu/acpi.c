@@ -1,6 +1,7 @@
 /*
- * ACPI's soft-off (S5), found at boot (ACPI 6.5: 5.2.5 RSDP, 5.2.7 RSDT,
- * 5.2.8 XSDT, 5.2.9 FADT, 7.4.2 \_S5; 4.8.3.2.1 PM1 control): the RSDP in
+ * ACPI, read at boot: the CPUs of the MADT (with SMP: board_cpu_hwids) and
+ * the soft-off (S5) (ACPI 6.5: 5.2.5 RSDP, 5.2.7 RSDT, 5.2.8 XSDT, 5.2.9
+ * FADT, 5.2.12 MADT, 7.4.2 \_S5; 4.8.3.2.1 PM1 control): the RSDP in
  * the BIOS area, the root table, the FADT's PM1a control block and the
  * DSDT's \_S5 package, whose first element is SLP_TYPa. Powering off
  * writes SLP_TYPa | SLP_EN there. Read before kit_start(): the tables are
@@ -13,6 +14,8 @@
  */
 #include <drivers/ioport.h>
 #include <hal/memmap.h>
+#include <hal/smp.h>
+#include <kit/board.h>
 #include <klib/string.h>
 #include "board.h"
 
@@ -31,9 +34,19 @@
 #define SLP_TYP_SHIFT  10
 /* clang-format on */
 
+#define MADT_ENTRIES        44 /* past the header, the local APIC address and the flags */
+#define MADT_LAPIC          0
+#define MADT_X2APIC         9
+#define MADT_ENABLED        (1u << 0)
+#define MADT_ONLINE_CAPABLE (1u << 1)
+
 static uint16_t pm1a_cnt;
 static uint8_t slp_typa;
 static bool s5_found;
+#ifdef CONFIG_SMP
+static uint32_t cpu_ids[HAL_NR_CPUS];
+static unsigned ncpus;
+#endif
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -87,7 +100,8 @@ static const uint8_t *sdt(uint64_t pa, const char *sig)
 	return t;
 }
 
-static const uint8_t *find_fadt(const uint8_t *rsdp)
+/* The first table with signature sig that the root table lists, or NULL. */
+static const uint8_t *find_table(const uint8_t *rsdp, const char *sig)
 {
 	bool x = rsdp[15] >= 2 && rd64(rsdp + 24);
 	const uint8_t *root = x ? sdt(rd64(rsdp + 24), "XSDT") : sdt(rd32(rsdp + 16), "RSDT");
@@ -96,7 +110,7 @@ static const uint8_t *find_fadt(const uint8_t *rsdp)
 	if (!root)
 		return NULL;
 	for (uint32_t off = SDT_HEADER; off + width <= rd32(root + 4); off += width) {
-		const uint8_t *t = sdt(width == 8 ? rd64(root + off) : rd32(root + off), "FACP");
+		const uint8_t *t = sdt(width == 8 ? rd64(root + off) : rd32(root + off), sig);
 
 		if (t)
 			return t;
@@ -128,6 +142,53 @@ static bool find_s5(const uint8_t *dsdt)
 	return false;
 }
 
+#ifdef CONFIG_SMP
+/*
+ * The MADT's processors (ACPI 6.5, 5.2.12.2 and 5.2.12.12): a processor
+ * local APIC entry (type 0) or a local x2APIC one (type 9) each, in the
+ * firmware's order, the boot CPU's among them. A CPU that is neither
+ * enabled nor online-capable (flags bits 0 and 1) cannot be started.
+ * Ids past CONFIG_NR_CPUS are counted, not kept.
+ */
+static void read_madt(const uint8_t *madt)
+{
+	uint32_t len;
+
+	if (!madt)
+		return;
+	len = rd32(madt + 4);
+	for (uint32_t off = MADT_ENTRIES; off + 2 <= len && madt[off + 1] >= 2;
+	     off += madt[off + 1]) {
+		const uint8_t *e = madt + off;
+		uint32_t id, flags;
+
+		if (off + e[1] > len)
+			break;
+		if (e[0] == MADT_LAPIC && e[1] >= 8) {
+			id = e[3];
+			flags = rd32(e + 4);
+		} else if (e[0] == MADT_X2APIC && e[1] >= 16) {
+			id = rd32(e + 4);
+			flags = rd32(e + 8);
+		} else {
+			continue;
+		}
+		if (!(flags & (MADT_ENABLED | MADT_ONLINE_CAPABLE)))
+			continue;
+		if (ncpus < HAL_NR_CPUS)
+			cpu_ids[ncpus] = id;
+		ncpus++;
+	}
+}
+
+unsigned board_cpu_hwids(uint64_t *ids, unsigned max)
+{
+	for (unsigned i = 0; i < ncpus && i < max && i < HAL_NR_CPUS; i++)
+		ids[i] = cpu_ids[i];
+	return ncpus;
+}
+#endif
+
 void acpi_init(void)
 {
 	const uint16_t *ebda_seg = hal_phys_to_virt(EBDA_SEGMENT);
@@ -138,7 +199,12 @@ void acpi_init(void)
 		rsdp = rsdp_in(ebda, ebda + 1024);
 	if (!rsdp)
 		rsdp = rsdp_in(BIOS_AREA, BIOS_AREA_END);
-	if (!rsdp || !(fadt = find_fadt(rsdp)) || rd32(fadt + 4) < FADT_PM1A_CNT + 4)
+	if (!rsdp)
+		return;
+#ifdef CONFIG_SMP
+	read_madt(find_table(rsdp, "APIC"));
+#endif
+	if (!(fadt = find_table(rsdp, "FACP")) || rd32(fadt + 4) < FADT_PM1A_CNT + 4)
 		return;
 	dsdt = rd32(fadt + 4) >= FADT_X_DSDT + 8 && rd64(fadt + FADT_X_DSDT)
 	           ? sdt(rd64(fadt + FADT_X_DSDT), "DSDT")

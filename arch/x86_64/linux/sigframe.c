@@ -5,7 +5,11 @@
  * stack_t, the sigcontext with r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx,
  * rsp, rip, rflags, the selectors, err, trapno, oldmask, cr2 and the
  * fpstate pointer, then the 64-bit signal mask), the siginfo, and above
- * them the FXSAVE image fpstate points to. The handler starts with rsp at
+ * them the FP state fpstate points to: the XSAVE area, whose software
+ * bytes (the FXSAVE image's last 48, Linux's struct _fpx_sw_bytes) say so
+ * by FP_XSTATE_MAGIC1, its size and features, with FP_XSTATE_MAGIC2 right
+ * after it (Linux's arch/x86/kernel/fpu/signal.c); or, on a CPU without
+ * XSAVE, the FXSAVE image alone. The handler starts with rsp at
  * the return address, 8 off 16-byte alignment as after a call; its ret
  * leaves rsp 16 past the buffer's start, where rt_sigreturn reads it back
  * (LINUX_ARCH_SIGRETURN_SP). Offsets are plain numbers from the buffer's
@@ -28,7 +32,11 @@
 #define UC_SIGMASK     (FR_UC + 296)
 #define FR_INFO        (FR_UC + 304)
 #define FR_FPSTATE     (FR_INFO + 128)     /* 64 bytes past a 16-byte aligned start */
-#define FR_END         (FR_FPSTATE + 512)
+#define FR_END         (FR_FPSTATE + 1040)  /* UC_FP_SIZE and MAGIC2, to 16 bytes */
+#define FP_SW_BYTES    464                 /* struct _fpx_sw_bytes in the FXSAVE image */
+#define FP_XSTATE_MAGIC1 0x46505853u
+#define FP_XSTATE_MAGIC2 0x46505845u
+#define UC_FP_XSTATE   0x1                 /* the fpstate is an XSAVE area */
 #define SC_R8          (UC_MCONTEXT + 0)   /* r8..r15 */
 #define SC_RDI         (UC_MCONTEXT + 64)
 #define SC_RSI         (UC_MCONTEXT + 72)
@@ -55,7 +63,8 @@
 #define FIX_EFLAGS     0x50dd5ull
 /* clang-format on */
 
-_Static_assert(FR_END == LINUX_ARCH_SIGFRAME_SIZE, "pad + rt_sigframe + fpstate is 960 bytes");
+_Static_assert(FR_END == LINUX_ARCH_SIGFRAME_SIZE, "pad + rt_sigframe + fpstate is 1488 bytes");
+_Static_assert(FR_END - FR_FPSTATE >= UC_FP_SIZE + 4, "the largest XSAVE area and MAGIC2 fit");
 _Static_assert(FR_INFO - FR_PRETCODE == 312, "pretcode + ucontext");
 
 /* The general registers in the sigcontext's order, by encoding number (arch/user.h). */
@@ -72,10 +81,11 @@ void linux_arch_sigframe_build(void *out, struct hal_user_context *uc,
                                const struct linux_arch_sigframe *f)
 {
 	uint8_t *buf = out;
+	unsigned xsize = x86_64_user_xsave_size();
 
 	memset(buf, 0, LINUX_ARCH_SIGFRAME_SIZE);
 	put64(buf, FR_PRETCODE, f->restorer);
-	put64(buf, UC_FLAGS, UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS);
+	put64(buf, UC_FLAGS, UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (xsize ? UC_FP_XSTATE : 0));
 	put64(buf, UC_STACK_SP, f->stack.sp);
 	put32(buf, UC_STACK_FLAGS, (uint32_t)f->stack.flags);
 	put64(buf, UC_STACK_SIZE, f->stack.size);
@@ -95,7 +105,14 @@ void linux_arch_sigframe_build(void *out, struct hal_user_context *uc,
 	put64(buf, SC_FPSTATE, f->frame + FR_FPSTATE);
 	put64(buf, UC_SIGMASK, f->mask);
 	memcpy(buf + FR_INFO, f->info, 128);
-	memcpy(buf + FR_FPSTATE, uc->fxsave, sizeof(uc->fxsave));
+	hal_user_fp_save(uc, buf + FR_FPSTATE, xsize ? xsize : 512);
+	if (xsize) {
+		put32(buf, FR_FPSTATE + FP_SW_BYTES, FP_XSTATE_MAGIC1);
+		put32(buf, FR_FPSTATE + FP_SW_BYTES + 4, xsize + 4); /* extended_size */
+		put64(buf, FR_FPSTATE + FP_SW_BYTES + 8, x86_64_user_xfeatures());
+		put32(buf, FR_FPSTATE + FP_SW_BYTES + 16, xsize); /* xstate_size */
+		put32(buf, FR_FPSTATE + xsize, FP_XSTATE_MAGIC2);
+	}
 
 	/* Linux's x64_setup_rt_frame: rax 0 for handlers declared without a prototype. */
 	uc->rip = f->handler;
@@ -114,16 +131,32 @@ void linux_arch_sigframe_build(void *out, struct hal_user_context *uc,
  * leaves there), or nothing, which resets it as Linux does. A pointer
  * elsewhere is refused (Linux would follow it): -EINVAL, a SIGSEGV.
  */
+/*
+ * Linux's check_xstate_in_sigframe: the software bytes and MAGIC2 say the
+ * frame holds a whole XSAVE area of this kernel's size; otherwise only its
+ * FXSAVE image counts (fx_only), and the other components start afresh.
+ */
+static bool xstate_in_frame(const uint8_t *buf)
+{
+	unsigned xsize = x86_64_user_xsave_size();
+
+	return xsize && get32(buf, FR_FPSTATE + FP_SW_BYTES) == FP_XSTATE_MAGIC1 &&
+	       get32(buf, FR_FPSTATE + FP_SW_BYTES + 16) == xsize &&
+	       get32(buf, FR_FPSTATE + FP_SW_BYTES + 4) == xsize + 4 &&
+	       get32(buf, FR_FPSTATE + xsize) == FP_XSTATE_MAGIC2;
+}
+
 int linux_arch_sigframe_restore(const void *in, struct hal_user_context *uc, uint64_t *mask,
                                 struct linux_arch_stack *stack)
 {
 	const uint8_t *buf = in;
+	unsigned xsize = x86_64_user_xsave_size();
 	uintptr_t frame = uc->r[UC_RSP] - LINUX_ARCH_SIGRETURN_SP;
 	uint64_t fp = get64(buf, SC_FPSTATE);
 	struct hal_user_context next = *uc;
 
 	if (fp == frame + FR_FPSTATE) {
-		hal_user_fp_restore(&next, buf + FR_FPSTATE, 512);
+		hal_user_fp_restore(&next, buf + FR_FPSTATE, xstate_in_frame(buf) ? xsize : 512);
 	} else if (fp == 0) {
 		struct hal_user_context fresh;
 

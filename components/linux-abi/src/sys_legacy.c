@@ -97,13 +97,14 @@ static long do_poll(struct process *p, unsigned long nfds, long ms)
 
 #ifdef NR_arch_prctl
 /*
- * Linux's do_arch_prctl_64 for the FS base (glibc's TLS). The GS base is
- * not offered (-EINVAL): no hal call reaches it, and nothing glibc runs
- * asks for it. A base past the user half is -EPERM, as Linux's.
+ * Linux's do_arch_prctl_64 for the FS base (glibc's TLS) and the GS base
+ * (linux-arch/abi.h's LINUX_ARCH_USER_GS_BASE). A base past the user half
+ * is -EPERM, as Linux's; the other codes (CPUID faulting, the vDSO's
+ * placement, shadow stacks) are -EINVAL.
  */
 static long do_arch_prctl(struct process *p, int code, unsigned long addr)
 {
-	uint64_t fs;
+	uint64_t base;
 
 	switch (code) {
 	case ARCH_SET_FS:
@@ -112,8 +113,18 @@ static long do_arch_prctl(struct process *p, int code, unsigned long addr)
 		hal_user_set_tls(&p->uc, addr);
 		return 0;
 	case ARCH_GET_FS:
-		fs = hal_user_tls(&p->uc);
-		return lx_copy_out(p, addr, &fs, sizeof(fs)) < 0 ? -EFAULT : 0;
+		base = hal_user_tls(&p->uc);
+		return lx_copy_out(p, addr, &base, sizeof(base)) < 0 ? -EFAULT : 0;
+#ifdef LINUX_ARCH_USER_GS_BASE
+	case ARCH_SET_GS:
+		if (addr >= CONFIG_ARCH_USER_TOP)
+			return -EPERM;
+		LINUX_ARCH_USER_GS_BASE(&p->uc) = addr;
+		return 0;
+	case ARCH_GET_GS:
+		base = LINUX_ARCH_USER_GS_BASE(&p->uc);
+		return lx_copy_out(p, addr, &base, sizeof(base)) < 0 ? -EFAULT : 0;
+#endif
 	default:
 		return -EINVAL;
 	}

@@ -1,8 +1,6 @@
 /*
  * x86-64's part of hal/cpu.h, inline: the CPU ids and per-CPU pointer,
- * interrupt masking (RFLAGS.IF), waiting and the spin-wait hint. One CPU
- * so far (no CONFIG_SMP on x86-64): the logical id is 0, as hal/smp.h's
- * SMP-off stubs assume.
+ * interrupt masking (RFLAGS.IF), waiting and the spin-wait hint.
  *
  * Per-CPU data. The GS base (MSR IA32_GS_BASE) points at the running CPU's
  * struct x86_64_cpu, whose first word points at itself so that one
@@ -24,6 +22,9 @@
 #define CPU_USER_KSP     32 /* while user code runs: the kernel rsp its traps return to */
 #define CPU_USER_RSP     40 /* the user's rsp, from syscall entry until it is in the context */
 #define CPU_TSS          48 /* this CPU's TSS, whose RSP0 is CPU_USER_KSP */
+#define CPU_ID           56 /* the logical id (hal_cpu_id) */
+#define CPU_WAIT_IRQOFF  64 /* 1 while hal_cpu_wait() halts for a caller with interrupts off */
+#define CPU_DEFERRED     65 /* interrupts taken in that halt, to be taken again (smp.c) */
 #define RFLAGS_IF        (1ul << 9)
 /* clang-format on */
 
@@ -38,27 +39,47 @@ struct x86_64_cpu {
 	void *local; /* hal_cpu_local() */
 	unsigned long user_ksp, user_rsp;
 	void *tss;
+	unsigned long cpu;
+	unsigned char wait_irqoff, deferred;
 };
 _Static_assert(__builtin_offsetof(struct x86_64_cpu, stack_bottom) == CPU_STACK_BOTTOM &&
                    __builtin_offsetof(struct x86_64_cpu, apic_id) == CPU_APIC_ID &&
                    __builtin_offsetof(struct x86_64_cpu, user_ksp) == CPU_USER_KSP &&
                    __builtin_offsetof(struct x86_64_cpu, user_rsp) == CPU_USER_RSP &&
-                   __builtin_offsetof(struct x86_64_cpu, tss) == CPU_TSS,
+                   __builtin_offsetof(struct x86_64_cpu, tss) == CPU_TSS &&
+                   __builtin_offsetof(struct x86_64_cpu, cpu) == CPU_ID &&
+                   __builtin_offsetof(struct x86_64_cpu, wait_irqoff) == CPU_WAIT_IRQOFF &&
+                   __builtin_offsetof(struct x86_64_cpu, deferred) == CPU_DEFERRED,
                "arch/cpu.h offsets");
 
-/* The calling CPU's data. Stable while the caller cannot migrate (one CPU so far). */
+/*
+ * The calling CPU's data. Stable while the caller cannot migrate. With SMP
+ * a task may resume on another CPU after any switch, so the load is
+ * volatile: the compiler must not keep an earlier CPU's pointer across a
+ * call.
+ */
 static inline struct x86_64_cpu *x86_64_cpu_self(void)
 {
 	struct x86_64_cpu *c;
 
+#ifdef CONFIG_SMP
+	__asm__ __volatile__("movq %%gs:0, %0" : "=r"(c));
+#else
 	__asm__("movq %%gs:0, %0" : "=r"(c));
+#endif
 	return c;
 }
 
-/* The logical id: 0, the boot CPU, the only one until x86-64 has CONFIG_SMP. */
 static inline unsigned hal_cpu_id(void)
 {
+#ifdef CONFIG_SMP
+	unsigned long id;
+
+	__asm__ __volatile__("movq %%gs:%c1, %0" : "=r"(id) : "i"(CPU_ID));
+	return (unsigned)id;
+#else
 	return 0;
+#endif
 }
 
 static inline unsigned long hal_cpu_hwid(void)
@@ -76,6 +97,23 @@ static inline void hal_cpu_set_local(void *p)
 	x86_64_cpu_self()->local = p;
 }
 
+#ifdef CONFIG_SMP
+/* Take again what hal_cpu_wait() held back (smp.c); interrupts off, about to be enabled. */
+void x86_64_irq_replay(void);
+#endif
+
+/* Before interrupts are enabled: what a halt with them off held back comes in right after. */
+static inline void x86_64_irq_before_enable(void)
+{
+#ifdef CONFIG_SMP
+	unsigned char d;
+
+	__asm__ __volatile__("movb %%gs:%c1, %0" : "=q"(d) : "i"(CPU_DEFERRED));
+	if (d)
+		x86_64_irq_replay();
+#endif
+}
+
 static inline unsigned long hal_irq_save(void)
 {
 	unsigned long flags;
@@ -86,14 +124,16 @@ static inline unsigned long hal_irq_save(void)
 
 static inline void hal_irq_restore(unsigned long flags)
 {
-	if (flags & RFLAGS_IF)
+	if (flags & RFLAGS_IF) {
+		x86_64_irq_before_enable();
 		__asm__ __volatile__("sti" ::: "memory");
-	else
+	} else
 		__asm__ __volatile__("cli" ::: "memory");
 }
 
 static inline void hal_irq_enable(void)
 {
+	x86_64_irq_before_enable();
 	__asm__ __volatile__("sti" ::: "memory");
 }
 
@@ -114,17 +154,29 @@ static inline bool hal_irq_enabled(void)
  * hlt wakes only for an interrupt it may take (RFLAGS.IF set), unlike wfi.
  * Called with interrupts off, it opens them for the hlt alone: sti delays
  * interrupts by one instruction, so none is taken between sti and hlt, and
- * the one that wakes the CPU is handled before this returns, interrupts
- * off again. So on x86-64 "leaving it pending" (hal/cpu.h) becomes
- * "handled": callers check their condition again after the wait, as they
- * must anyway.
+ * the one that wakes the CPU is taken inside the halt. Without SMP it is
+ * handled there, before this returns interrupts off again: "leaving it
+ * pending" (hal/cpu.h) becomes "handled", and callers check their
+ * condition again after the wait, as they must anyway. With SMP a handler
+ * that may switch tasks must not run there (the caller may be a task in
+ * hal_cpu_call, counting on staying on its CPU): CPU_WAIT_IRQOFF tells the
+ * timer and the IPI to hold their handlers back (smp.c, time.c), and the
+ * next hal_irq_enable()/hal_irq_restore() takes them again, as a pending
+ * interrupt would be on riscv64.
  */
 static inline void hal_cpu_wait(void)
 {
 	if (hal_irq_enabled())
 		__asm__ __volatile__("hlt" ::: "memory");
+#ifdef CONFIG_SMP
+	else
+		__asm__ __volatile__("movb $1, %%gs:%c0\n\tsti\n\thlt\n\tcli\n\t"
+		                     "movb $0, %%gs:%c0" ::"i"(CPU_WAIT_IRQOFF)
+		                     : "memory");
+#else
 	else
 		__asm__ __volatile__("sti\n\thlt\n\tcli" ::: "memory");
+#endif
 }
 
 static inline void hal_cpu_relax(void)

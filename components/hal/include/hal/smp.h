@@ -12,9 +12,10 @@
  * With CONFIG_SMP off everything here is an inline constant (one CPU,
  * id 0), so callers need no #ifdef and the image carries none of it.
  * Implemented by the architecture (riscv64: arch/riscv64/smp.c over SBI;
- * aarch64: arch/aarch64/smp.c over PSCI and the GIC's SGIs; the call and
- * IPI bookkeeping every architecture shares: arch/common/smp.c; the
- * host: arch/host/smp.c, CPUs as threads).
+ * aarch64: arch/aarch64/smp.c over PSCI and the GIC's SGIs; x86-64:
+ * arch/x86_64/smp.c over the local APIC; the call and IPI bookkeeping
+ * every architecture shares: arch/common/smp.c; the host:
+ * arch/host/smp.c, CPUs as threads).
  */
 #ifndef HAL_SMP_H
 #define HAL_SMP_H
@@ -48,7 +49,7 @@ hal_cpumask_t hal_cpu_online_mask(void);
 
 /*
  * Start every other CPU the machine has (riscv64, aarch64: the device
- * tree's /cpus, at most CONFIG_NR_CPUS). Each one comes up on its own stack with the
+ * tree's /cpus; x86-64: ACPI's MADT; at most CONFIG_NR_CPUS). Each one comes up on its own stack with the
  * kernel's page table and trap vector, interrupts off, takes the next
  * logical id, enables its IPI and calls entry(), which must not return
  * (an idle loop that serves IPIs: hal_irq_enable() then hal_cpu_wait()).
@@ -110,10 +111,11 @@ void hal_cpu_kick(hal_cpumask_t cpus);
  *
  * What an architecture provides for all of hal/smp.h: a way to start a
  * CPU at an address with an argument (riscv64: SBI HSM hart_start; aarch64:
- * PSCI CPU_ON), and one software interrupt per CPU that another CPU can
- * raise and the target can clear (riscv64: SBI send_ipi and sip.SSIP;
- * aarch64: an SGI from the GIC) whose handler calls arch/common/smp.c's
- * smp_ipi_handle() then smp_kick_handle().
+ * PSCI CPU_ON; x86-64: INIT-SIPI-SIPI into a trampoline below 1 MiB), and
+ * one software interrupt per CPU that another CPU can raise and the target
+ * can clear (riscv64: SBI send_ipi and sip.SSIP; aarch64: an SGI from the
+ * GIC; x86-64: a fixed IPI vector, latched by the local APIC) whose handler calls
+ * arch/common/smp.c's smp_ipi_handle() then smp_kick_handle().
  */
 void hal_cpu_set_kick_handler(void (*fn)(void));
 #else

@@ -25,7 +25,8 @@ struct hal_fault {
 /*
  * Called on a page fault. Return 0 when the fault was resolved (the access is
  * retried), or a negative errno when it was not; the platform then reports it
- * and fails the run.
+ * and fails the run. Interrupts are off, or (x86-64) as the faulting code had
+ * them: a handler that waits for another CPU must not count on either.
  */
 typedef int (*hal_fault_handler_t)(const struct hal_fault *fault);
 

@@ -15,7 +15,8 @@
  * AT_HWCAP: CPUID leaf 1's edx, as Linux's ELF_HWCAP
  * (boot_cpu_data.x86_capability[CPUID_1_EDX]), read from the CPU
  * (linux/auxv.c). Every bit of it the user entry must support is there:
- * fxsr and sse/sse2 (user_entry.S saves their state with fxsave).
+ * fxsr and sse/sse2 (user_entry.S saves their state with fxsave, or
+ * XSAVE where the CPU has it: then CPUID's OSXSAVE and AVX are there too).
  */
 unsigned long linux_arch_hwcap(void);
 #define LINUX_ARCH_HWCAP linux_arch_hwcap()
@@ -38,15 +39,25 @@ unsigned long linux_arch_hwcap(void);
  * {ucontext,sigcontext}.h): 8 bytes so that the handler's rsp is 8 off
  * 16-byte alignment as after a call, then struct rt_sigframe (440: the
  * return address, the ucontext of 304 with its 256-byte sigcontext, the
- * siginfo of 128), then the 512-byte FXSAVE image the sigcontext's
- * fpstate points to (Linux puts it above the frame too). 960 bytes.
+ * siginfo of 128), then the FP state the sigcontext's fpstate points to
+ * (Linux puts it above the frame too): the XSAVE area with its trailing
+ * FP_XSTATE_MAGIC2 where the CPU has XSAVE, else the 512-byte FXSAVE
+ * image; room for the largest area the kernel enables (arch/user.h's
+ * UC_FP_SIZE). 1488 bytes.
  * x86-64's struct sigaction has sa_restorer.
  */
 /* The si_codes of the architecture's trap signals (process/linux_arch.h). */
 #define LINUX_ARCH_BRK_CODE      0x80 /* SI_KERNEL, no address: do_int3 */
 #define LINUX_ARCH_ILL_CODE      2    /* ILL_ILLOPN: exc_invalid_op */
 #define LINUX_ARCH_ACCESS_CODE   0x80 /* SI_KERNEL, address 0: exc_general_protection */
-#define LINUX_ARCH_SIGFRAME_SIZE 960
+#define LINUX_ARCH_SIGFRAME_SIZE 1488
 #define LINUX_ARCH_SA_RESTORER   1
+
+/*
+ * arch_prctl's GS base (ARCH_SET_GS, ARCH_GET_GS): the user context's,
+ * which user_entry.S loads into IA32_KERNEL_GS_BASE for the swapgs into
+ * ring 3 and reads back at every exit.
+ */
+#define LINUX_ARCH_USER_GS_BASE(uc) ((uc)->gs_base)
 
 #endif
