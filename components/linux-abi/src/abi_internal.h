@@ -98,6 +98,9 @@ long lx_sys_time(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_thread(struct process *p, unsigned long nr, const unsigned long *a);
+/* poll, ppoll, pselect6, select (sys_poll.c); pipe2, eventfd2 (sys_pipe.c). */
+long lx_sys_poll(struct process *p, unsigned long nr, const unsigned long *a);
+long lx_sys_pipe(struct process *p, unsigned long nr, const unsigned long *a);
 /* The older calls an architecture kept, as the calls that replaced them (sys_legacy.c). */
 long lx_sys_legacy(struct process *p, unsigned long nr, const unsigned long *a);
 
@@ -108,6 +111,11 @@ void lx_lock(void *lock);
 void lx_unlock(void *lock);
 /* Does the running task hold it? (shm_ops.held: ipc-shm's debug checks) */
 bool lx_lock_held(void *lock);
+/* vfs_ops's waits on those locks: interruptible by signals (0, -ETIMEDOUT, -EINTR). */
+void *lx_wait_create(void);
+void lx_wait_destroy(void *wait);
+int lx_wait(void *wait, void *lock, uint64_t deadline);
+void lx_wake(void *wait);
 
 /*
  * fs.c: the file system. lx_fs_setup mounts the tree (vfs, tmpfs, devfs);

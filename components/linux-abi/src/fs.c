@@ -58,12 +58,41 @@ static void ops_now(void *ctx, struct vfs_timespec *out)
 	out->nsec = (int64_t)(ns % 1000000000ull);
 }
 
+static void *ops_wait_create(void *ctx)
+{
+	(void)ctx;
+	return lx_wait_create();
+}
+
+static void ops_wait_destroy(void *ctx, void *wait)
+{
+	(void)ctx;
+	lx_wait_destroy(wait);
+}
+
+/* Deadlines are on hal_time_ns(), task's clock. */
+static int ops_wait(void *ctx, void *wait, void *lock, uint64_t deadline)
+{
+	(void)ctx;
+	return lx_wait(wait, lock, deadline);
+}
+
+static void ops_wake(void *ctx, void *wait)
+{
+	(void)ctx;
+	lx_wake(wait);
+}
+
 static const struct vfs_ops vfs_glue = {
     .lock_create = ops_lock_create,
     .lock_destroy = ops_lock_destroy,
     .lock = ops_lock,
     .unlock = ops_unlock,
     .now = ops_now,
+    .wait_create = ops_wait_create,
+    .wait_destroy = ops_wait_destroy,
+    .wait = ops_wait,
+    .wake = ops_wake,
 };
 
 /* /dev/random and /dev/urandom: the kernel's generator (components/random). */
