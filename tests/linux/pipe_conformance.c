@@ -138,6 +138,15 @@ static void test_pipe2(void)
 	report("lseek: %s", rv(lseek(fds[0], 0, SEEK_SET)));
 	report("pread: %s", rv(pread(fds[0], &fl, 1, 0)));
 	report("F_GETPIPE_SZ: %s", rv(fcntl(fds[0], F_GETPIPE_SZ)));
+	{
+		char text[32] = {0};
+		int sys = open("/proc/sys/fs/pipe-max-size", O_RDONLY);
+
+		report("/proc/sys/fs/pipe-max-size: %s", read(sys, text, sizeof(text) - 1) > 0
+		                                             ? strtok(text, "\n")
+		                                             : strerrorname_np(errno));
+		close(sys);
+	}
 	report("F_SETPIPE_SZ 100000: %s", rv(fcntl(fds[1], F_SETPIPE_SZ, 100000)));
 	report("F_SETPIPE_SZ 0: %s", rv(fcntl(fds[1], F_SETPIPE_SZ, 0)));
 	report("F_SETPIPE_SZ 1<<31+1: %s", rv(fcntl(fds[1], F_SETPIPE_SZ, (1u << 31) + 1)));

@@ -174,7 +174,8 @@ static long do_io(struct process *p, int fd, struct uio *u, enum io op, int64_t 
 	if (xfsz)
 		lx_send_xfsz(p);
 	if (rc == -EPIPE)
-		process_kill(p, p->pid, LX_SIGPIPE); /* pipe_write's send_sig: SI_USER from itself */
+		process_kill(p, p->pid,
+		             LX_SIGPIPE); /* pipe_write's send_sig: SI_USER from itself */
 	return rc;
 }
 

@@ -17,9 +17,8 @@
 #include <linux-arch/unistd.h>
 #include "abi_internal.h"
 
-#define NSEC     1000000000ll
-#define POLLIN_SET                                                                                 \
-	(VFS_POLLRDNORM | VFS_POLLRDBAND | VFS_POLLIN | VFS_POLLHUP | VFS_POLLERR)
+#define NSEC        1000000000ll
+#define POLLIN_SET  (VFS_POLLRDNORM | VFS_POLLRDBAND | VFS_POLLIN | VFS_POLLHUP | VFS_POLLERR)
 #define POLLOUT_SET (VFS_POLLWRBAND | VFS_POLLWRNORM | VFS_POLLOUT | VFS_POLLERR)
 #define POLLEX_SET  VFS_POLLPRI
 
@@ -116,8 +115,7 @@ static unsigned pollfd_one(struct process *p, struct lx_pollfd *e, struct vfs_po
 	return mask;
 }
 
-static long do_poll(struct process *p, struct lx_pollfd *fds, unsigned long nfds,
-                    uint64_t deadline)
+static long do_poll(struct process *p, struct lx_pollfd *fds, unsigned long nfds, uint64_t deadline)
 {
 	struct vfs_poll_table *pt;
 	long count;
@@ -323,9 +321,9 @@ static long core_select(struct process *p, long n, uintptr_t uin, uintptr_t uout
 	rc = do_select(p, &s, (unsigned)n, deadline);
 	if (rc == 0 && signal_pending())
 		rc = -ERESTARTNOHAND;
-	else if (rc >= 0 &&
-	         (put_set(p, uin, s.res_in, s.words) < 0 || put_set(p, uout, s.res_out, s.words) < 0 ||
-	          put_set(p, uex, s.res_ex, s.words) < 0))
+	else if (rc >= 0 && (put_set(p, uin, s.res_in, s.words) < 0 ||
+	                     put_set(p, uout, s.res_out, s.words) < 0 ||
+	                     put_set(p, uex, s.res_ex, s.words) < 0))
 		rc = -EFAULT;
 	kfree(all);
 	return rc;

@@ -396,8 +396,7 @@ bool vfs_file_is_pipe(const struct vfs_file *f)
 	return f->ops == &pipe_fops || f->ops == &vfs_fifo_fops;
 }
 
-int vfs_pipe(unsigned flags, const struct vfs_cred *cr, struct vfs_file **rd,
-             struct vfs_file **wr)
+int vfs_pipe(unsigned flags, const struct vfs_cred *cr, struct vfs_file **rd, struct vfs_file **wr)
 {
 	const unsigned ok = VFS_O_NONBLOCK | VFS_O_DIRECT | VFS_O_CLOEXEC;
 	struct vfs_inode *inode;

@@ -30,12 +30,11 @@ static int rank_of(const char *name)
 		const char *name;
 		int rank;
 	} ranks[] = {
-	    {"vfs_file", 10},    {"procfs_seq", 15},     {"procfs_shm_limits", 16},
-	    {"vfs_rename", 20},  {"vfs_dir", 30},        {"vfs_inode", 40},
-	    {"vfs_pipe", 45},    {"vfs_eventfd", 45},    {"shm_ns", 52},
-	    {"shm_seg", 54},     {"tmpfs_pages", 60},    {"vfs_tree", 70},
-	    {"devfs_tty", 80},   {"vfs_poll", 90},       {"vfs_poll_table", 95},
-	    {"vfs_fdtable", 100}, {"vfs_fs", 100},
+	    {"vfs_file", 10},  {"procfs_seq", 15}, {"procfs_shm_limits", 16}, {"vfs_rename", 20},
+	    {"vfs_dir", 30},   {"vfs_inode", 40},  {"vfs_pipe", 45},          {"vfs_eventfd", 45},
+	    {"shm_ns", 52},    {"shm_seg", 54},    {"tmpfs_pages", 60},       {"vfs_tree", 70},
+	    {"devfs_tty", 80}, {"vfs_poll", 90},   {"vfs_poll_table", 95},    {"vfs_fdtable", 100},
+	    {"vfs_fs", 100},
 	};
 
 	for (size_t i = 0; i < sizeof(ranks) / sizeof(ranks[0]); i++)

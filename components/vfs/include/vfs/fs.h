@@ -260,7 +260,8 @@ struct vfs_file {
 	void *pos_lock;
 	uint64_t pos;
 
-	/* A FIFO's reader opened with no writer: the writers' count then (no POLLHUP before one). */
+	/* A FIFO's reader opened with no writer: the writers' count then (no POLLHUP before one).
+	 */
 	unsigned pipe_seen;
 };
 

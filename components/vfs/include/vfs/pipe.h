@@ -30,8 +30,7 @@
  * (packet mode); O_CLOEXEC is the fd table's. -EINVAL for any other flag,
  * -ENOMEM, -ENFILE.
  */
-int vfs_pipe(unsigned flags, const struct vfs_cred *cr, struct vfs_file **rd,
-             struct vfs_file **wr);
+int vfs_pipe(unsigned flags, const struct vfs_cred *cr, struct vfs_file **rd, struct vfs_file **wr);
 
 /*
  * F_GETPIPE_SZ: the capacity of f's pipe in bytes; F_SETPIPE_SZ: set it to
