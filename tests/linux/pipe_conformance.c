@@ -116,9 +116,13 @@ static void handle(int sig, int flags)
 	sigaction(sig, &sa, NULL);
 }
 
+/*
+ * SIGALRM every 'ms' until disarmed (0): should the first come before the
+ * call blocks (a loaded machine), the next one still finds it blocked.
+ */
 static void arm_timer(long ms)
 {
-	struct itimerval it = {{0, 0}, {ms / 1000, (ms % 1000) * 1000}};
+	struct itimerval it = {{ms / 1000, (ms % 1000) * 1000}, {ms / 1000, (ms % 1000) * 1000}};
 
 	setitimer(ITIMER_REAL, &it, NULL);
 }
@@ -348,9 +352,11 @@ static void test_timeouts_and_masks(void)
 	handle(SIGALRM, SA_RESTART);
 	arm_timer(30);
 	report("poll interrupted (SA_RESTART): %s", rv(poll(&p, 1, -1)));
+	arm_timer(0);
 	handle(SIGALRM, 0);
 	arm_timer(30);
 	report("read interrupted (no SA_RESTART): %s", rv(read(fds[0], &p, 1)));
+	arm_timer(0);
 	close(fds[0]);
 	close(fds[1]);
 }
