@@ -30,9 +30,10 @@ struct lx_pollfd {
 /* How a call's timeout is given back (poll_select_finish's enum poll_time_type). */
 enum tmo { TMO_NONE, TMO_TIMESPEC, TMO_TIMEVAL };
 
+/* Linux's signal_pending(): a signal to act on, or death (which a wait also ends for). */
 static bool signal_pending(void)
 {
-	return task_interrupts(task_current()) & TASK_INTR_SIGNAL;
+	return task_interrupts(task_current()) & (TASK_INTR_SIGNAL | TASK_INTR_FATAL);
 }
 
 /* poll_select_set_timeout: 0 is "now" (poll once), else now + the time. */
