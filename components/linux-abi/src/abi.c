@@ -72,8 +72,8 @@ struct lx_proc *lx_state(struct process *p)
 }
 
 static long (*const groups[])(struct process *, unsigned long, const unsigned long *) = {
-    lx_sys_fd,   lx_sys_file,   lx_sys_stat, lx_sys_mem,    lx_sys_proc,   lx_sys_id,
-    lx_sys_time, lx_sys_signal, lx_sys_shm,  lx_sys_thread, lx_sys_legacy,
+    lx_sys_fd,     lx_sys_file, lx_sys_stat,   lx_sys_mem,  lx_sys_proc, lx_sys_id,     lx_sys_time,
+    lx_sys_signal, lx_sys_shm,  lx_sys_thread, lx_sys_poll, lx_sys_pipe, lx_sys_legacy,
 };
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 

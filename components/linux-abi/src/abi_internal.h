@@ -98,6 +98,9 @@ long lx_sys_time(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a);
 long lx_sys_thread(struct process *p, unsigned long nr, const unsigned long *a);
+/* poll, ppoll, pselect6, select (sys_poll.c); pipe2, eventfd2 (sys_pipe.c). */
+long lx_sys_poll(struct process *p, unsigned long nr, const unsigned long *a);
+long lx_sys_pipe(struct process *p, unsigned long nr, const unsigned long *a);
 /* The older calls an architecture kept, as the calls that replaced them (sys_legacy.c). */
 long lx_sys_legacy(struct process *p, unsigned long nr, const unsigned long *a);
 
@@ -112,6 +115,11 @@ void lx_lock(void *ctx, void *lock);
 void lx_unlock(void *ctx, void *lock);
 /* Does the running task hold it? (shm_ops.held: ipc-shm's debug checks) */
 bool lx_lock_held(void *ctx, void *lock);
+/* vfs_ops's waits on those locks: interruptible by signals (0, -ETIMEDOUT, -EINTR). */
+void *lx_wait_create(void);
+void lx_wait_destroy(void *wait);
+int lx_wait(void *wait, void *lock, uint64_t deadline);
+void lx_wake(void *wait);
 
 /*
  * fs.c: the file system. lx_fs_setup mounts the tree (vfs, tmpfs, devfs);
@@ -134,6 +142,8 @@ void lx_vfs_cred(struct process *p, struct vfs_cred *out);
  * under the vfs's locks (it takes process's tree lock); does not sleep.
  */
 void lx_send_xfsz(struct process *p);
+/* Linux's send_sig(sig, current, 0): sig to p's thread alone, SI_USER from p (SIGPIPE, SIGXFSZ). */
+void lx_send_self(struct process *p, int sig);
 /* The file at fd, with a reference, or NULL (-EBADF). */
 struct vfs_file *lx_fget(struct process *p, int fd);
 /* The kernel's random bytes for /dev/random and /dev/urandom (random_bytes). */

@@ -34,12 +34,41 @@ static void ops_now(void *ctx, struct vfs_timespec *out)
 	out->nsec = (int64_t)(ns % 1000000000ull);
 }
 
+static void *ops_wait_create(void *ctx)
+{
+	(void)ctx;
+	return lx_wait_create();
+}
+
+static void ops_wait_destroy(void *ctx, void *wait)
+{
+	(void)ctx;
+	lx_wait_destroy(wait);
+}
+
+/* Deadlines are on hal_time_ns(), task's clock. */
+static int ops_wait(void *ctx, void *wait, void *lock, uint64_t deadline)
+{
+	(void)ctx;
+	return lx_wait(wait, lock, deadline);
+}
+
+static void ops_wake(void *ctx, void *wait)
+{
+	(void)ctx;
+	lx_wake(wait);
+}
+
 static const struct vfs_ops vfs_glue = {
     .lock_create = lx_lock_create,
     .lock_destroy = lx_lock_destroy,
     .lock = lx_lock,
     .unlock = lx_unlock,
     .now = ops_now,
+    .wait_create = ops_wait_create,
+    .wait_destroy = ops_wait_destroy,
+    .wait = ops_wait,
+    .wake = ops_wake,
 };
 
 /* /dev/random and /dev/urandom: the kernel's generator (components/random). */
@@ -243,9 +272,19 @@ void lx_vfs_cred(struct process *p, struct vfs_cred *out)
 			out->caps |= caps[i].vfs;
 }
 
+/* Linux's send_sig(SIGXFSZ, current, 0): to the writing thread, SI_USER from itself. */
 void lx_send_xfsz(struct process *p)
 {
-	process_kill(NULL, p->pid, LX_SIGXFSZ);
+	lx_send_self(p, LX_SIGXFSZ);
+}
+
+void lx_send_self(struct process *p, int sig)
+{
+	struct process_siginfo info = {.signo = sig, .code = PROCESS_SI_USER};
+
+	info.pid = process_tgid(p);
+	info.uid = lx(p)->cred.ruid;
+	process_kill_thread(NULL, 0, p->pid, &info);
 }
 
 struct vfs_file *lx_fget(struct process *p, int fd)

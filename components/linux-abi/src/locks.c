@@ -15,7 +15,9 @@
 #include <hal/spinlock.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
+#include <task/wait.h>
 #if defined(CONFIG_SYNC) && defined(CONFIG_ADDR_SPACE_MUTEX)
+#include <sync/cond.h>
 #include <sync/mutex.h>
 #include <task/task.h>
 #endif
@@ -93,6 +95,25 @@ bool lx_lock_held(void *ctx, void *l)
 	return mutex_owner(l) == task_current();
 }
 
+void *lx_wait_create(void)
+{
+	struct cond *c = kzalloc(sizeof(*c));
+
+	if (c)
+		cond_init(c, "vfs_wait");
+	return c;
+}
+
+int lx_wait(void *wait, void *lock, uint64_t deadline)
+{
+	return cond_wait_intr(wait, lock, deadline, TASK_WAIT_INTERRUPTIBLE);
+}
+
+void lx_wake(void *wait)
+{
+	cond_broadcast(wait);
+}
+
 #else
 
 struct lx_spin {
@@ -128,6 +149,31 @@ void lx_unlock(void *ctx, void *lock)
 	hal_spin_unlock_irqrestore(&l->spin, l->flags);
 }
 
+void *lx_wait_create(void)
+{
+	struct wait_queue *wq = kzalloc(sizeof(*wq));
+
+	if (wq)
+		wq_init(wq);
+	return wq;
+}
+
+/* The lock's saved flags belong to whoever holds it: the waiter's are kept across the sleep. */
+int lx_wait(void *wait, void *lock, uint64_t deadline)
+{
+	struct lx_spin *l = lock;
+	unsigned long flags = l->flags;
+	int rc = wq_wait_intr(wait, &l->spin, deadline, TASK_WAIT_INTERRUPTIBLE);
+
+	l->flags = flags;
+	return rc;
+}
+
+void lx_wake(void *wait)
+{
+	wq_wake_all(wait);
+}
+
 /* One CPU: a spinlock taken with interrupts off is held by whoever runs. */
 bool lx_lock_held(void *ctx, void *lock)
 {
@@ -143,4 +189,9 @@ void lx_lock_destroy(void *ctx, void *lock)
 {
 	(void)ctx;
 	kfree(lock);
+}
+
+void lx_wait_destroy(void *wait)
+{
+	kfree(wait);
 }

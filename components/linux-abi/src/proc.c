@@ -20,6 +20,7 @@
 #include <tmpfs/tmpfs.h>
 #include <vfs/fs.h>
 #include <vfs/mmap.h>
+#include <vfs/pipe.h>
 #include "abi_internal.h"
 
 #define SIGCHLD               17
@@ -124,6 +125,20 @@ static int set_nr_hugepages(void *ctx, const void *value)
 	return 0;
 }
 
+/* fs.pipe-max-size (Linux's proc_dopipe_max_size): written sizes round as F_SETPIPE_SZ's. */
+static int get_pipe_max(void *ctx, void *value)
+{
+	(void)ctx;
+	*(unsigned long *)value = vfs_pipe_max_size();
+	return 0;
+}
+
+static int set_pipe_max(void *ctx, const void *value)
+{
+	(void)ctx;
+	return vfs_pipe_set_max_size(*(const unsigned long *)value);
+}
+
 #define UTS_SYSCTL(n, m, getter, setter, data)                                                     \
 	{                                                                                          \
 		.path = "kernel/" n, .mode = m, .kind = PROCFS_SYSCTL_STRING, .maxlen = UTS_LEN,   \
@@ -145,6 +160,11 @@ static const struct procfs_sysctl sysctls[] = {
     SETTING("kernel/randomize_va_space", .ctx = &randomize_va_space),
     SETTING("vm/overcommit_memory", .range = true, .min = 0, .max = 2, .ctx = &overcommit_memory),
     SETTING("vm/max_map_count", .range = true, .min = 0, .max = 0x7fffffff, .ctx = &max_map_count),
+    {.path = "fs/pipe-max-size",
+     .mode = 0644,
+     .kind = PROCFS_SYSCTL_ULONG,
+     .get = get_pipe_max,
+     .set = set_pipe_max},
     {.path = "vm/nr_hugepages",
      .mode = 0644,
      .kind = PROCFS_SYSCTL_ULONG,

@@ -11,6 +11,7 @@
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
 #include <vfs/fs.h>
+#include <vfs/pipe.h>
 #include <linux-arch/unistd.h>
 #include "abi_internal.h"
 
@@ -24,11 +25,14 @@
 #define F_GETFL         3
 #define F_SETFL         4
 #define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ    1031
+#define F_GETPIPE_SZ    1032
 #define FIONREAD        0x541b
 #define FIONBIO         0x5421
 #define FIONCLEX        0x5450
 #define FIOCLEX         0x5451
 #define O_NDELAY        VFS_O_NONBLOCK
+#define LX_SIGPIPE      13
 
 /* A user buffer as a vfs iterator: one range, or an iovec array copied in. */
 struct uio {
@@ -169,6 +173,8 @@ static long do_io(struct process *p, int fd, struct uio *u, enum io op, int64_t 
 	uio_done(u);
 	if (xfsz)
 		lx_send_xfsz(p);
+	if (rc == -EPIPE)
+		lx_send_self(p, LX_SIGPIPE); /* pipe_write's send_sig */
 	return rc;
 }
 
@@ -276,8 +282,15 @@ static long do_fcntl(struct process *p, int fd, unsigned cmd, unsigned long arg)
 		fl = lx_open_flags_in((unsigned)arg | ((arg & O_NDELAY) ? VFS_O_NONBLOCK : 0));
 		rc = vfs_file_set_flags(f, fl, &cr);
 		break;
+	case F_SETPIPE_SZ:
+		rc = vfs_pipe_set_size(f, (unsigned)arg,
+		                       cred_capable(&lx(p)->cred, CRED_CAP_SYS_RESOURCE));
+		break;
+	case F_GETPIPE_SZ:
+		rc = vfs_pipe_get_size(f);
+		break;
 	default:
-		rc = -EINVAL; /* locks, leases, owners, seals, pipe sizes: not here */
+		rc = -EINVAL; /* locks, leases, owners, seals: not here */
 	}
 	vfs_file_put(f);
 	return rc;
@@ -378,6 +391,11 @@ static long do_ioctl(struct process *p, int fd, unsigned cmd, uintptr_t uarg)
 
 			v = (int32_t)((uint64_t)pos < size ? size - (uint64_t)pos : 0);
 			rc = lx_copy_out(p, uarg, &v, sizeof(v));
+			goto out;
+		}
+		if (vfs_file_is_pipe(f)) {
+			if ((rc = vfs_ioctl(f, VFS_FIONREAD, &v)) == 0)
+				rc = lx_copy_out(p, uarg, &v, sizeof(v));
 			goto out;
 		}
 		break;

@@ -84,17 +84,6 @@ static long do_alarm(struct process *p, unsigned seconds)
 }
 #endif
 
-#ifdef NR_poll
-/* poll with no descriptors, as ppoll (sys_signal.c): a sleep of 'ms' (negative: forever). */
-static long do_poll(struct process *p, unsigned long nfds, long ms)
-{
-	if (nfds != 0)
-		return -ENOSYS;
-	return process_sigpause(p, NULL,
-	                        ms < 0 ? TASK_FOREVER : hal_time_ns() + (uint64_t)ms * 1000000);
-}
-#endif
-
 #ifdef NR_arch_prctl
 /*
  * Linux's do_arch_prctl_64 for the FS base (glibc's TLS) and the GS base
@@ -197,10 +186,6 @@ long lx_sys_legacy(struct process *p, unsigned long nr, const unsigned long *a)
 #ifdef NR_alarm
 	case NR_alarm:
 		return do_alarm(p, (unsigned)a[0]);
-#endif
-#ifdef NR_poll
-	case NR_poll:
-		return do_poll(p, a[1], (long)(int)a[2]);
 #endif
 #ifdef NR_arch_prctl
 	case NR_arch_prctl:

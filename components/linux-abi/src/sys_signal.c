@@ -356,32 +356,6 @@ static long do_timer_settime(struct process *p, int id, int flags, uintptr_t une
 	return uold ? put_itimerspec(p, uold, ov, oi) : 0;
 }
 
-/*
- * ppoll with no descriptors (glibc's pause() where there is no pause call, and sleeps with
- * a signal mask): sleep until the timeout or a signal. With descriptors:
- * -ENOSYS, polling files is not implemented (docs/linux-programs.md).
- */
-static long do_ppoll(struct process *p, const unsigned long *a)
-{
-	uint64_t mask, ns, deadline = TASK_FOREVER;
-	int rc;
-
-	if (a[1] != 0)
-		return -ENOSYS;
-	if (a[2]) {
-		if ((rc = get_ts(p, a[2], &ns)) < 0)
-			return rc;
-		deadline = ns ? deadline_of(ns) : hal_time_ns();
-	}
-	if (a[3]) {
-		if (a[4] != 8)
-			return -EINVAL;
-		if (lx_copy_in(p, &mask, a[3], 8) < 0)
-			return -EFAULT;
-	}
-	return process_sigpause(p, a[3] ? &mask : NULL, deadline);
-}
-
 /* Linux's kill_ok_by_cred: the sender's real or effective uid is the
  * target's real or saved uid, or the sender has CAP_KILL. The target's
  * effective uid and the sender's saved uid do not count. */
@@ -425,8 +399,6 @@ long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a)
 		return do_setitimer(p, (int)a[0], a[1], a[2]);
 	case NR_getitimer:
 		return do_getitimer(p, (int)a[0], a[1]);
-	case NR_ppoll:
-		return do_ppoll(p, a);
 	case NR_timer_create:
 		return do_timer_create(p, (int)a[0], a[1], a[2]);
 	case NR_timer_settime:

@@ -410,17 +410,34 @@ long process_sigsuspend(struct process *p, uint64_t mask)
 	return process_sigpause(p, &mask, TASK_FOREVER);
 }
 
-long process_sigpause(struct process *p, const uint64_t *mask, uint64_t deadline)
+void process_sigmask_swap(struct process *p, uint64_t mask)
+{
+	unsigned long flags = process_lock();
+
+	p->sig_saved = p->sig_blocked;
+	p->sig_restore_saved = true; /* the delivery puts it back */
+	process_sig_setmask_locked(p, mask);
+	process_unlock(flags);
+}
+
+void process_sigmask_restore(struct process *p, bool interrupted)
 {
 	unsigned long flags;
 
-	if (mask) {
-		flags = process_lock();
-		p->sig_saved = p->sig_blocked;
-		p->sig_restore_saved = true; /* the delivery puts it back */
-		process_sig_setmask_locked(p, *mask);
-		process_unlock(flags);
+	if (interrupted)
+		return;
+	flags = process_lock();
+	if (p->sig_restore_saved) {
+		p->sig_restore_saved = false;
+		process_sig_setmask_locked(p, p->sig_saved);
 	}
+	process_unlock(flags);
+}
+
+long process_sigpause(struct process *p, const uint64_t *mask, uint64_t deadline)
+{
+	if (mask)
+		process_sigmask_swap(p, *mask);
 	/* The interruption stays raised: a signal between the unlock and the sleep is not lost. */
 	if (task_sleep_until_intr(deadline, TASK_WAIT_INTERRUPTIBLE) == 0)
 		return 0;

@@ -18,6 +18,12 @@ void cond_init(struct cond *c, const char *name)
 
 int cond_wait_at(struct cond *c, struct mutex *m, uint64_t deadline, const char *file, int line)
 {
+	return cond_wait_intr_at(c, m, deadline, 0, file, line);
+}
+
+int cond_wait_intr_at(struct cond *c, struct mutex *m, uint64_t deadline, unsigned intr,
+                      const char *file, int line)
+{
 	unsigned long flags;
 	int rc;
 
@@ -28,7 +34,7 @@ int cond_wait_at(struct cond *c, struct mutex *m, uint64_t deadline, const char 
 	sync_might_sleep("cond_wait", c->name, file, line);
 	flags = hal_spin_lock_irqsave(&c->lock);
 	mutex_unlock(m); /* interrupts stay off: nothing can run before we queue */
-	rc = wq_wait(&c->waiters, &c->lock, deadline);
+	rc = wq_wait_intr(&c->waiters, &c->lock, deadline, intr);
 	wq_unlock(&c->lock, flags);
 	mutex_lock_at(m, TASK_FOREVER, file, line);
 	return rc;

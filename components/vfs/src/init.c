@@ -34,16 +34,38 @@ void vfs_now(struct vfs_timespec *out)
 	vfs_g.ops->now(vfs_g.ops->ctx, out);
 }
 
+void *vfs_wait_new(void)
+{
+	return vfs_g.ops->wait_create(vfs_g.ops->ctx);
+}
+
+void vfs_wait_free(void *wait)
+{
+	if (wait)
+		vfs_g.ops->wait_destroy(vfs_g.ops->ctx, wait);
+}
+
+int vfs_wait(void *wait, void *lock, uint64_t deadline)
+{
+	return vfs_g.ops->wait(vfs_g.ops->ctx, wait, lock, deadline);
+}
+
+void vfs_wake(void *wait)
+{
+	vfs_g.ops->wake(vfs_g.ops->ctx, wait);
+}
+
 int vfs_init(const struct vfs_ops *ops)
 {
 	if (!ops || !ops->lock_create || !ops->lock_destroy || !ops->lock || !ops->unlock ||
-	    !ops->now)
+	    !ops->now || !ops->wait_create || !ops->wait_destroy || !ops->wait || !ops->wake)
 		return -EINVAL;
 	memset(&vfs_g, 0, sizeof(vfs_g));
 	vfs_g.ops = ops;
 	list_init(&vfs_g.mounts);
 	list_init(&vfs_g.types);
 	vfs_g.next_dev = 1;
+	vfs_anon_init();
 	vfs_g.tree_lock = vfs_lock_new("vfs_tree");
 	vfs_g.rename_lock = vfs_lock_new("vfs_rename");
 	if (!vfs_g.tree_lock || !vfs_g.rename_lock) {

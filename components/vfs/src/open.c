@@ -25,31 +25,40 @@ struct open_ctx {
 
 /* ---- File objects ---- */
 
-int vfs_file_new(const struct vfs_path *p, unsigned flags, struct vfs_file **out)
+struct vfs_file *vfs_file_alloc(struct vfs_inode *inode, unsigned flags)
 {
-	struct vfs_inode *inode = p->dentry->inode;
-	uint32_t type = vfs_mode(inode) & VFS_S_IFMT;
 	struct vfs_file *f = kzalloc(sizeof(*f));
-	int rc = 0;
 
 	if (!f)
-		return -ENOMEM;
+		return NULL;
 	if (!(f->pos_lock = vfs_lock_new("vfs_file"))) {
 		kfree(f);
-		return -ENOMEM;
+		return NULL;
 	}
 	f->inode = inode;
 	f->flags = flags & ~(VFS_O_CREAT | VFS_O_EXCL | VFS_O_NOCTTY | VFS_O_TRUNC);
 	f->refs = 1;
-	if (flags & VFS_O_PATH) {
-		f->mode = VFS_FMODE_PATH;
-	} else {
-		/* OPEN_FMODE: 0 read, 1 write, 2 both, 3 neither (ioctl only) */
-		f->mode = ((flags + 1) & VFS_O_ACCMODE);
+	/* OPEN_FMODE: 0 read, 1 write, 2 both, 3 neither (ioctl only) */
+	f->mode = (flags & VFS_O_PATH) ? VFS_FMODE_PATH : ((flags + 1) & VFS_O_ACCMODE);
+	return f;
+}
+
+int vfs_file_new(const struct vfs_path *p, unsigned flags, struct vfs_file **out)
+{
+	struct vfs_inode *inode = p->dentry->inode;
+	uint32_t type = vfs_mode(inode) & VFS_S_IFMT;
+	struct vfs_file *f = vfs_file_alloc(inode, flags);
+	int rc = 0;
+
+	if (!f)
+		return -ENOMEM;
+	if (!(flags & VFS_O_PATH)) {
 		if (type == VFS_S_IFCHR)
 			rc = vfs_chrdev_ops(inode->rdev, &f->ops);
-		else if (type == VFS_S_IFBLK || type == VFS_S_IFIFO || type == VFS_S_IFSOCK)
-			rc = -ENXIO; /* no block devices; fifos wait for pipes */
+		else if (type == VFS_S_IFIFO)
+			f->ops = &vfs_fifo_fops;
+		else if (type == VFS_S_IFBLK || type == VFS_S_IFSOCK)
+			rc = -ENXIO; /* no block devices, no sockets */
 		else
 			f->ops = inode->fops;
 	}

@@ -25,6 +25,13 @@ long vfs_path_name(const struct vfs_path *p, char *out, size_t size)
 
 	if (!buf)
 		return -ENOMEM;
+	if (vfs_path_is_anon(p)) { /* d_dname: the name is made, not walked */
+		kfree(buf);
+		if (p->dentry->namelen >= size)
+			return -ENAMETOOLONG;
+		memcpy(out, p->dentry->name, p->dentry->namelen + 1);
+		return (long)p->dentry->namelen;
+	}
 	vfs_tree_lock();
 	root = tree_root();
 	s = vfs_prepend_path(p, &root, buf);

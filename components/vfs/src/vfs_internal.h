@@ -64,6 +64,11 @@ struct vfs_globals {
 	struct vfs_mount *root;
 	uint64_t next_dev;
 	uint64_t next_mnt_id;
+	/* anon.c: the mount and superblock of files without a name (in no tree). */
+	struct vfs_sb anon_sb;
+	struct vfs_mount anon_mnt;
+	uint64_t next_ino;      /* atomic */
+	unsigned pipe_max_size; /* atomic: /proc/sys/fs/pipe-max-size */
 };
 
 extern struct vfs_globals vfs_g;
@@ -151,7 +156,8 @@ bool vfs_is_owner(const struct vfs_inode *inode, const struct vfs_cred *cr);
 void vfs_inode_lock2(struct vfs_inode *a, struct vfs_inode *b);
 void vfs_inode_unlock2(struct vfs_inode *a, struct vfs_inode *b);
 
-/* open.c */
+/* open.c: a file of 'inode' with 'flags', no path or ops yet (NULL: out of memory). */
+struct vfs_file *vfs_file_alloc(struct vfs_inode *inode, unsigned flags);
 int vfs_file_new(const struct vfs_path *p, unsigned flags, struct vfs_file **out);
 int vfs_chrdev_ops(uint64_t rdev, const struct vfs_file_ops **out);
 void vfs_chrdevs_free(void);
@@ -163,5 +169,23 @@ int vfs_create_locked(const struct vfs_path *dir, const char *name, uint32_t mod
 /* attr.c: the size change of truncate and O_TRUNC (inode locked by the caller). */
 int vfs_truncate_locked(struct vfs_inode *inode, uint64_t size, const struct vfs_cred *cr,
                         bool *xfsz);
+
+/* init.c: vfs_ops's waits (vfs/vfs.h). */
+void *vfs_wait_new(void);
+void vfs_wait_free(void *wait);
+int vfs_wait(void *wait, void *lock, uint64_t deadline);
+void vfs_wake(void *wait);
+
+/* anon.c: files without a name; their inodes are freed with their last reference. */
+void vfs_anon_init(void);
+bool vfs_path_is_anon(const struct vfs_path *p);
+/* A new inode on the internal mount, one reference (NULL: out of memory). */
+struct vfs_inode *vfs_anon_inode(uint32_t mode, uint32_t uid, uint32_t gid);
+/* A file of inode (a reference is taken) named 'name' for /proc, with fops and priv. */
+int vfs_anon_file(struct vfs_inode *inode, const char *name, unsigned flags,
+                  const struct vfs_file_ops *fops, void *priv, struct vfs_file **out);
+
+/* pipe.c: what a FIFO in a file system opens with. */
+extern const struct vfs_file_ops vfs_fifo_fops;
 
 #endif

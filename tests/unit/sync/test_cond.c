@@ -15,6 +15,7 @@
 #include <klib/errno.h>
 #include <sync/cond.h>
 #include <sync/mutex.h>
+#include <task/task.h>
 
 #define MS        1000000ull
 #define PRODUCERS 4
@@ -235,6 +236,66 @@ static void test_broadcast_wakes_every_waiter(void **state)
 		assert_int_equal(harness_join(t[i]), 0);
 }
 
+static unsigned intr_kind;
+
+static int intr_waiter(void *arg)
+{
+	int rc = 0;
+	(void)arg;
+
+	mutex_lock(&lock);
+	waiting++;
+	while (!open_gate && rc == 0)
+		rc = cond_wait_intr(&gate, &lock, give_up, intr_kind);
+	if (mutex_owner(&lock) != task_current())
+		rc = 1;
+	mutex_unlock(&lock);
+	return rc;
+}
+
+/* A signal for the task ends an interruptible wait (-EINTR, the mutex held again). */
+static void test_interruption_ends_an_interruptible_wait(void **state)
+{
+	struct task *t;
+	(void)state;
+
+	open_gate = waiting = 0;
+	intr_kind = TASK_WAIT_INTERRUPTIBLE;
+	give_up = harness_give_up();
+	t = harness_spawn("intr", intr_waiter, NULL, 0);
+	HARNESS_YIELD_UNTIL(list_count(&gate.waiters.waiters) == 1);
+	task_interrupt(t, TASK_INTR_SIGNAL);
+	assert_int_equal(harness_join(t), -EINTR);
+	assert_true(wq_empty(&gate.waiters));
+}
+
+/* A killable wait ignores a mere signal and ends for a fatal one; raised before, at once. */
+static void test_killable_wait_ends_only_for_a_fatal_interruption(void **state)
+{
+	struct task *t;
+	(void)state;
+
+	open_gate = waiting = 0;
+	intr_kind = TASK_WAIT_KILLABLE;
+	give_up = harness_give_up();
+	t = harness_spawn("kill", intr_waiter, NULL, 0);
+	HARNESS_YIELD_UNTIL(list_count(&gate.waiters.waiters) == 1);
+	task_interrupt(t, TASK_INTR_SIGNAL);
+	for (int i = 0; i < 20; i++)
+		task_yield();
+	assert_int_equal(list_count(&gate.waiters.waiters), 1);
+	task_interrupt(t, TASK_INTR_FATAL);
+	assert_int_equal(harness_join(t), -EINTR);
+
+	task_interrupt(task_current(), TASK_INTR_SIGNAL);
+	mutex_lock(&lock);
+	assert_int_equal(cond_wait_intr(&gate, &lock, TASK_FOREVER, TASK_WAIT_INTERRUPTIBLE),
+	                 -EINTR);
+	assert_ptr_equal(mutex_owner(&lock), task_current());
+	mutex_unlock(&lock);
+	task_interrupt_clear(task_current(), TASK_INTR_SIGNAL);
+}
+
 static void test_waiting_without_the_mutex_is_refused(void **state)
 {
 	(void)state;
@@ -252,6 +313,8 @@ int main(void)
 	    cmocka_unit_test(test_ping_pong_pairs_lose_no_wakeup),
 	    cmocka_unit_test(test_timed_wait_times_out_holding_the_mutex),
 	    cmocka_unit_test(test_broadcast_wakes_every_waiter),
+	    cmocka_unit_test(test_interruption_ends_an_interruptible_wait),
+	    cmocka_unit_test(test_killable_wait_ends_only_for_a_fatal_interruption),
 	    cmocka_unit_test(test_waiting_without_the_mutex_is_refused),
 	};
 	harness_boot();

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <klib/errno.h>
 
 struct vfs_timespec vfs_env_time = {1700000000, 0};
 long vfs_env_locks, vfs_env_order_errors;
@@ -28,10 +30,10 @@ static int rank_of(const char *name)
 		const char *name;
 		int rank;
 	} ranks[] = {
-	    {"vfs_file", 10},   {"procfs_seq", 15}, {"procfs_shm_limits", 16},
-	    {"vfs_rename", 20}, {"vfs_dir", 30},    {"vfs_inode", 40},
-	    {"shm_ns", 52},     {"shm_seg", 54},    {"tmpfs_pages", 60},
-	    {"vfs_tree", 70},   {"devfs_tty", 80},  {"vfs_fdtable", 100},
+	    {"vfs_file", 10},  {"procfs_seq", 15}, {"procfs_shm_limits", 16}, {"vfs_rename", 20},
+	    {"vfs_dir", 30},   {"vfs_inode", 40},  {"vfs_pipe", 45},          {"vfs_eventfd", 45},
+	    {"shm_ns", 52},    {"shm_seg", 54},    {"tmpfs_pages", 60},       {"vfs_tree", 70},
+	    {"devfs_tty", 80}, {"vfs_poll", 90},   {"vfs_poll_table", 95},    {"vfs_fdtable", 100},
 	    {"vfs_fs", 100},
 	};
 
@@ -115,12 +117,84 @@ static void now(void *ctx, struct vfs_timespec *out)
 	*out = vfs_env_time;
 }
 
+/* Waits: a pthread condition, sliced so that a signal (vfs_env_signal) is seen within 1 ms. */
+volatile bool vfs_env_signal;
+long vfs_env_waits, vfs_env_sleeps;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t vfs_env_now_ns(void)
+{
+	return mono_ns();
+}
+
+static void *wait_create(void *ctx)
+{
+	pthread_condattr_t a;
+	pthread_cond_t *c = calloc(1, sizeof(*c));
+
+	(void)ctx;
+	if (!c)
+		return NULL;
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &a);
+	pthread_condattr_destroy(&a);
+	__atomic_add_fetch(&vfs_env_waits, 1, __ATOMIC_RELAXED);
+	return c;
+}
+
+static void wait_destroy(void *ctx, void *wait)
+{
+	(void)ctx;
+	pthread_cond_destroy(wait);
+	free(wait);
+	__atomic_sub_fetch(&vfs_env_waits, 1, __ATOMIC_RELAXED);
+}
+
+static int wait(void *ctx, void *wait, void *lock, uint64_t deadline)
+{
+	struct env_lock *l = lock;
+	uint64_t until = mono_ns() + 1000000;
+	struct timespec ts;
+
+	(void)ctx;
+	if (vfs_env_signal)
+		return -EINTR;
+	if (deadline != VFS_WAIT_FOREVER && mono_ns() >= deadline)
+		return -ETIMEDOUT;
+	if (deadline < until)
+		until = deadline;
+	ts.tv_sec = (time_t)(until / 1000000000ull);
+	ts.tv_nsec = (long)(until % 1000000000ull);
+	__atomic_add_fetch(&vfs_env_sleeps, 1, __ATOMIC_RELAXED);
+	pthread_cond_timedwait(wait, &l->m, &ts);
+	__atomic_sub_fetch(&vfs_env_sleeps, 1, __ATOMIC_RELAXED);
+	return 0; /* woken, or a slice over: the caller checks again */
+}
+
+static void wake(void *ctx, void *wait)
+{
+	(void)ctx;
+	pthread_cond_broadcast(wait);
+}
+
 const struct vfs_ops vfs_env_ops = {
     .lock_create = lock_create,
     .lock_destroy = lock_destroy,
     .lock = lock,
     .unlock = unlock,
     .now = now,
+    .wait_create = wait_create,
+    .wait_destroy = wait_destroy,
+    .wait = wait,
+    .wake = wake,
 };
 
 void vfs_env_init(void)

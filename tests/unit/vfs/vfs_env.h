@@ -18,6 +18,16 @@ extern long vfs_env_locks;
 /* Acquisitions that broke the order (the first one is printed). */
 extern long vfs_env_order_errors;
 
+/*
+ * Waits: set vfs_env_signal and every wait returns -EINTR (within a
+ * millisecond), as for a signal with a handler. vfs_env_waits counts wait
+ * objects alive, vfs_env_sleeps the tasks asleep in one now.
+ */
+extern volatile bool vfs_env_signal;
+extern long vfs_env_waits, vfs_env_sleeps;
+/* The monotonic clock deadlines are on. */
+uint64_t vfs_env_now_ns(void);
+
 /* The locks and clock (for other components under test that take the same kind of ops). */
 extern const struct vfs_ops vfs_env_ops;
 /* vfs_init with the environment. */

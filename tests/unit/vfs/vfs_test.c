@@ -27,6 +27,7 @@ int vfs_test_teardown(void **state)
 	vfs_shutdown();
 	assert_int_equal(fakefs.inodes, 0);
 	assert_int_equal(vfs_env_locks, 0);
+	assert_int_equal(vfs_env_waits, 0);
 	assert_int_equal(fake_heap_live, 0);
 	assert_int_equal(vfs_env_order_errors, 0);
 	return 0;

@@ -552,6 +552,17 @@ long process_sigsuspend(struct process *p, uint64_t mask);
  */
 long process_sigpause(struct process *p, const uint64_t *mask, uint64_t deadline);
 /*
+ * ppoll's and pselect6's mask (Linux's set_user_sigmask and
+ * restore_saved_sigmask_unless): process_sigmask_swap makes 'mask' p's
+ * mask (SIGKILL and SIGSTOP stay unblocked) and keeps the old one;
+ * process_sigmask_restore puts it back now, unless 'interrupted' (the
+ * call ends with -ERESTARTNOHAND): then the signal's delivery puts it
+ * back once the handler's frame holds it, so the handler runs with the
+ * call's mask, as Linux's. Task context of p; take the tree lock.
+ */
+void process_sigmask_swap(struct process *p, uint64_t mask);
+void process_sigmask_restore(struct process *p, bool interrupted);
+/*
  * rt_sigtimedwait (Linux's do_sigtimedwait): take a pending signal of
  * 'set' (the lowest; SIGKILL and SIGSTOP are never taken) into *info and
  * return its number; wait interruptibly until one comes or 'deadline'

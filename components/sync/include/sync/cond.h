@@ -38,6 +38,18 @@ void cond_init(struct cond *c, const char *name);
 #define cond_wait_until(c, m, dl) cond_wait_at((c), (m), (dl), __FILE__, __LINE__)
 int cond_wait_at(struct cond *c, struct mutex *m, uint64_t deadline, const char *file, int line);
 
+/*
+ * The same wait, also ended by an interruption in 'intr' (TASK_WAIT_KILLABLE
+ * or TASK_WAIT_INTERRUPTIBLE, task/wait.h) raised on the caller: -EINTR
+ * then (at once if one already is), with m held
+ * again. 0 still means signalled, even if an interruption came at the same
+ * time. Waits a system call makes for another task's action use it (a pipe
+ * reader, poll), so that a signal's handler or a fatal signal ends them.
+ */
+#define cond_wait_intr(c, m, dl, intr) cond_wait_intr_at((c), (m), (dl), (intr), __FILE__, __LINE__)
+int cond_wait_intr_at(struct cond *c, struct mutex *m, uint64_t deadline, unsigned intr,
+                      const char *file, int line);
+
 /* Task or interrupt handler; never sleeps; with or without m held. */
 void cond_signal(struct cond *c);
 void cond_broadcast(struct cond *c);

@@ -28,6 +28,8 @@ struct vfs_sb;
 
 struct vfs_inode_ops;
 struct vfs_file_ops;
+struct vfs_poll_table;
+struct vfs_pipe;
 
 struct vfs_inode {
 	/* Never change after vfs_inode_init(). */
@@ -40,6 +42,9 @@ struct vfs_inode {
 
 	/* Atomic. */
 	unsigned refs;
+
+	/* A FIFO's pipe while it is open (vfs/pipe.h), guarded by lock. */
+	struct vfs_pipe *pipe;
 
 	/*
 	 * Guarded by lock. Permission checks read mode, uid and gid without
@@ -148,6 +153,12 @@ struct vfs_file_ops {
 	int64_t (*llseek)(struct vfs_file *f, int64_t off, int whence);
 	int (*fsync)(struct vfs_file *f);
 	long (*ioctl)(struct vfs_file *f, unsigned cmd, void *arg);
+	/*
+	 * The events ready now (VFS_POLL*, vfs/poll.h), after registering pt's
+	 * poller (vfs_poll_wait) with what will wake it. NULL: always ready
+	 * for reading and writing. May sleep on the file's own locks.
+	 */
+	unsigned (*poll)(struct vfs_file *f, struct vfs_poll_table *pt);
 	/* Reads and writes at an offset of their own (pread) are refused (-ESPIPE). */
 	bool stream;
 	/* O_DIRECT is accepted (else open and F_SETFL with it are -EINVAL). */
@@ -248,6 +259,10 @@ struct vfs_file {
 	/* Guarded by pos_lock. */
 	void *pos_lock;
 	uint64_t pos;
+
+	/* A FIFO's reader opened with no writer: the writers' count then (no POLLHUP before one).
+	 */
+	unsigned pipe_seen;
 };
 
 #define VFS_FMODE_READ  0x1u

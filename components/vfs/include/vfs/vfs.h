@@ -37,6 +37,9 @@
  *   4. "vfs_inode"   any other inode: attributes, size, contents. Two of them
  *                    (rename over a file) in address order; a rename's
  *                    source and target, one a directory: the directory first
+ *   4b. "vfs_pipe", "vfs_eventfd"  a pipe's or an eventfd's state (vfs/pipe.h):
+ *                    held across the user copy of read and write, and while
+ *                    waiting (released by the wait); never with 1-4 held
  *   5. the address space's lock (addr-space): read and write copy user memory
  *                    with 3 or 4 held; a fault on a file mapping comes in here
  *   6. the file systems' own inner locks ("tmpfs_pages"): what a page fault
@@ -44,6 +47,8 @@
  *   7. "vfs_tree"    one, global: the dentry tree (parents, names, children,
  *                    flags), the mount list, dentry reference drops
  *   8. page-alloc's own locks
+ *   9. "vfs_poll", then "vfs_poll_table" (vfs/poll.h): who polls what; a
+ *                    wakeup takes them under 4b
  *   "vfs_fdtable" and "vfs_fs" (fd tables, fs structs) are innermost:
  *   nothing is called while holding them but the heap and reference gets
  *   (others may be held when they are taken: procfs looks up a process's
@@ -164,7 +169,24 @@ struct vfs_ops {
 	void (*unlock)(void *ctx, void *lock);
 	/* Wall-clock time (timestamps). */
 	void (*now)(void *ctx, struct vfs_timespec *out);
+	/*
+	 * Waits for another task's action (pipes, FIFO opens, poll; vfs/pipe.h,
+	 * vfs/poll.h). wait_create makes a wait object (NULL: out of memory).
+	 * wait() sleeps on it with 'lock' (held: one of lock_create's) released
+	 * meanwhile and taken again before it returns, until wake() of the
+	 * object, 'deadline' (ns on the integrator's monotonic clock,
+	 * VFS_WAIT_FOREVER: none) or a signal the caller has to act on or is
+	 * killed by: 0 (woken; spurious returns are allowed, callers check
+	 * again), -ETIMEDOUT, -EINTR (at once if one is pending). wake() wakes
+	 * every waiter; the waker holds the lock the waiters wait with.
+	 */
+	void *(*wait_create)(void *ctx);
+	void (*wait_destroy)(void *ctx, void *wait);
+	int (*wait)(void *ctx, void *wait, void *lock, uint64_t deadline);
+	void (*wake)(void *ctx, void *wait);
 };
+
+#define VFS_WAIT_FOREVER UINT64_MAX
 
 /* A place in the tree. Holders of a path hold a reference to its dentry. */
 struct vfs_path {

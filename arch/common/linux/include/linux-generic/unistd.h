@@ -102,6 +102,9 @@
 #define NR_getitimer            102
 #define NR_setitimer            103
 #define NR_ppoll                73
+#define NR_pselect6             72
+#define NR_pipe2                59
+#define NR_eventfd2             19
 #define NR_timer_create         107
 #define NR_timer_gettime        108
 #define NR_timer_getoverrun     109

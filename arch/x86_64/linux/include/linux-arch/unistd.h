@@ -125,6 +125,9 @@
 #define NR_get_robust_list      274
 #define NR_getitimer            36
 #define NR_ppoll                271
+#define NR_pselect6             270
+#define NR_pipe2                293
+#define NR_eventfd2             290
 #define NR_rt_sigqueueinfo      129
 #define NR_rt_sigreturn         15
 #define NR_rt_sigsuspend        130
@@ -162,6 +165,9 @@
 #define NR_getpgrp              111
 #define NR_time                 201
 #define NR_poll                 7
+#define NR_select               23
+#define NR_pipe                 22
+#define NR_eventfd              284
 #define NR_pause                34
 #define NR_alarm                37
 #define NR_arch_prctl           158
