@@ -167,13 +167,18 @@ static inline bool hal_irq_enabled(void)
 	return !host_irq_flag();
 }
 
+/*
+ * The host's CPUs are threads the OS may take off a core at any moment:
+ * a waiter for a ticket whose holder (or the next ticket's) is off the
+ * core gives its time slice away, or a ticket lock with more threads than
+ * cores spins a whole slice per hand-off (hal.spinlock under a loaded
+ * make test timed out so).
+ */
+int sched_yield(void); /* <sched.h>'s, without its CLONE_* macros (linux-abi has its own) */
+
 static inline void hal_cpu_relax(void)
 {
-#if defined(__x86_64__) || defined(__i386__)
-	__asm__ __volatile__("pause" ::: "memory");
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield" ::: "memory");
-#endif
+	sched_yield();
 }
 
 #endif

@@ -49,14 +49,13 @@ hal_cpumask_t hal_cpu_online_mask(void);
 
 /*
  * Start every other CPU the machine has (riscv64, aarch64: the device
- * tree's /cpus; x86-64: ACPI's MADT; at most CONFIG_NR_CPUS). Each one comes up on its own stack with the
- * kernel's page table and trap vector, interrupts off, takes the next
- * logical id, enables its IPI and calls entry(), which must not return
- * (an idle loop that serves IPIs: hal_irq_enable() then hal_cpu_wait()).
- * A CPU the firmware cannot start, or that does not come up, is reported
- * and left out; so are CPUs beyond CONFIG_NR_CPUS. Returns how many CPUs
- * are online (1 when the firmware cannot start harts), or -ENOMEM when no
- * stack could be had for the first one that needed it.
+ * tree's /cpus; x86-64: ACPI's MADT; at most CONFIG_NR_CPUS). Each one comes up on its own stack
+ * with the kernel's page table and trap vector, interrupts off, takes the next logical id, enables
+ * its IPI and calls entry(), which must not return (an idle loop that serves IPIs: hal_irq_enable()
+ * then hal_cpu_wait()). A CPU the firmware cannot start, or that does not come up, is reported and
+ * left out; so are CPUs beyond CONFIG_NR_CPUS. Returns how many CPUs are online (1 when the
+ * firmware cannot start harts), or -ENOMEM when no stack could be had for the first one that needed
+ * it.
  *
  * Called once, by kit_start() on the boot CPU, after page_alloc_init()
  * and hal_mmu_init() (the others use the kernel's final table) and before
