@@ -34,6 +34,7 @@ import re
 import difflib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -117,12 +118,19 @@ def main():
             fail("'unshare' not found: install the Debian package util-linux")
         cmd = ["unshare", "--ipc"] + (["--mount"] if args.mount_ns else []) + ["--"] + cmd
     try:
-        run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             timeout=args.timeout, errors="replace")
-    except subprocess.TimeoutExpired:
-        fail(f"timed out after {args.timeout} s: {' '.join(cmd)}")
+        # A session of its own: at the timeout the whole group goes (scripts/run.py's QEMU is a
+        # grandchild, which killing run.py alone left running for the rest of make test).
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                errors="replace", start_new_session=True)
     except OSError as e:
         fail(f"cannot run {cmd[0]}: {e}")
+    try:
+        out, err = proc.communicate(timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        fail(f"timed out after {args.timeout} s: {' '.join(cmd)}")
+    run = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
     log = args.log or tempfile.mkstemp(prefix="conformance-", suffix=".txt")[1]
     got = extract(run.stdout, args.start)
