@@ -22,8 +22,10 @@
  * What a program cannot be left to do in a bounded run is bounded: a child
  * made by clone exits at once, a program started by execve exits at once,
  * and sleeps are cut to at most a millisecond (invalid times stay invalid):
- * nanosleep's, clock_nanosleep's, and the timeouts of ppoll and
- * rt_sigtimedwait (none given is a zero one); rt_sigsuspend, which only a
+ * nanosleep's, clock_nanosleep's, and the timeouts of ppoll, pselect6 and
+ * rt_sigtimedwait (none given is a zero one); pipes and eventfds are made
+ * non-blocking (a read of an empty one waits for a writer the program may
+ * never be); rt_sigsuspend, which only a
  * signal ends, becomes getpid(). A stop signal sent (kill, tkill, tgkill,
  * rt_sigqueueinfo, rt_tgsigqueueinfo) becomes SIGCONT: a stopped process
  * waits for a SIGCONT nobody in the run would send.
@@ -47,6 +49,10 @@
 
 #define NR_exit              93
 #define NR_ppoll             73
+#define NR_pselect6          72
+#define NR_pipe2             59
+#define NR_eventfd2          19
+#define FUZZ_O_NONBLOCK      04000 /* O_NONBLOCK and EFD_NONBLOCK */
 #define NR_nanosleep         101
 #define NR_clock_nanosleep   115
 #define NR_rt_sigsuspend     133
@@ -126,13 +132,13 @@ static unsigned long argument(struct fake_user *u, unsigned kind)
  */
 static unsigned long bound_sleep(struct fake_user *u, unsigned long nr, unsigned long a[6])
 {
-	unsigned long *ts = nr == NR_nanosleep ? &a[0] : &a[2];
+	unsigned long *ts = nr == NR_nanosleep ? &a[0] : nr == NR_pselect6 ? &a[4] : &a[2];
 	uintptr_t copy = scratch(u) + SCRATCH_SIZE - 64;
 	int64_t t[2];
 
 	if (nr == NR_rt_sigsuspend)
 		return NR_getpid;
-	if ((nr == NR_ppoll || nr == NR_rt_sigtimedwait) && *ts == 0) {
+	if ((nr == NR_ppoll || nr == NR_pselect6 || nr == NR_rt_sigtimedwait) && *ts == 0) {
 		t[0] = t[1] = 0; /* no timeout: a zero one */
 		if (fake_user_write(copy, t, sizeof(t)) < 0)
 			return NR_getpid;
@@ -193,8 +199,10 @@ static enum hal_user_event program(struct fake_user *u, struct hal_user_trap *t)
 		if (op == NR_tgkill || op == NR_rt_tgsigqueueinfo)
 			a[2] = no_stop(a[2]);
 		if (op == NR_nanosleep || op == NR_clock_nanosleep || op == NR_ppoll ||
-		    op == NR_rt_sigsuspend || op == NR_rt_sigtimedwait)
+		    op == NR_pselect6 || op == NR_rt_sigsuspend || op == NR_rt_sigtimedwait)
 			op = (unsigned)bound_sleep(u, op, a);
+		if (op == NR_pipe2 || op == NR_eventfd2)
+			a[1] |= FUZZ_O_NONBLOCK; /* a read of an empty one would wait for ever */
 		return fake_syscall(u, op, a);
 	}
 	return SYS(u, NR_exit, 0);

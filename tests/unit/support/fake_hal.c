@@ -19,6 +19,7 @@ void host_irq_enable_and_replay(void)
 }
 #else
 volatile int host_irq_off;
+void *host_cpu_local; /* hal_cpu_local(): task_current() inline reads it (arch/host/cpu.c's) */
 
 void host_irq_enable_and_replay(void)
 {
