@@ -35,6 +35,8 @@ static size_t free_pages, total_pages;
  */
 static struct list_node zeroed_list = LIST_HEAD_INIT(zeroed_list);
 static unsigned nzeroed;
+/* A variable, not the macro: 0 would make 'nzeroed < 0' a -Wtype-limits error. */
+static const unsigned zeroed_max = CONFIG_PAGE_ALLOC_ZEROED_FRAMES;
 
 _Static_assert(PAGE_MAX_ORDER < 32, "nonempty is a 32-bit mask");
 
@@ -228,7 +230,7 @@ static void free_checked(paddr_t pa, unsigned order, bool zeroed, const char *wh
 	if (f->order != order)
 		page_panic_locked("%s: %#llx is a block of order %u, freed as order %u", who,
 		                  (unsigned long long)pa, f->order, order);
-	if (zeroed && order == 0 && nzeroed < CONFIG_PAGE_ALLOC_ZEROED_FRAMES) {
+	if (zeroed && order == 0 && nzeroed < zeroed_max) {
 		f->state = PF_FREE;
 		f->zeroed = true;
 		list_add(&zeroed_list, &f->link);
