@@ -21,6 +21,7 @@
  * too. Without PCIDs every space is id 0 and a switch flushes the user
  * half.
  */
+#include <klib/compiler.h>
 #include <hal/cpu.h>
 #include <hal/memmap.h>
 #include <hal/mmu.h>
@@ -218,8 +219,11 @@ void hal_mmu_switch(uint64_t user_root_pa, unsigned asid)
 	hal_irq_restore(flags);
 }
 
-/* PCIDs on the calling CPU, where the boot CPU found them; CR3's id must be 0 then (SDM 4.10.1). */
-static void pcid_cpu_init(void)
+/*
+ * PCIDs on the calling CPU, where the boot CPU found them; CR3's id must be
+ * 0 then (SDM 4.10.1). Unused in a build with neither SMP nor paging.
+ */
+KIT_UNUSED static void pcid_cpu_init(void)
 {
 	if (pcid)
 		write_cr4(read_cr4() | CR4_PCIDE);
