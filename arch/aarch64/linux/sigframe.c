@@ -133,3 +133,9 @@ int linux_arch_sigframe_restore(const void *in, struct hal_user_context *uc, uin
 	*uc = next;
 	return 0;
 }
+
+/* The frame's size is fixed here: process gives AT_IGNORE in AT_MINSIGSTKSZ's place. */
+uint64_t linux_arch_minsigstksz(void)
+{
+	return 0;
+}

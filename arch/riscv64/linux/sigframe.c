@@ -89,3 +89,9 @@ int linux_arch_sigframe_restore(const void *in, struct hal_user_context *uc, uin
 	hal_user_fp_restore(uc, buf + SC_FP, SC_FP_SIZE);
 	return 0;
 }
+
+/* The frame's size is fixed here: process gives AT_IGNORE in AT_MINSIGSTKSZ's place. */
+uint64_t linux_arch_minsigstksz(void)
+{
+	return 0;
+}

@@ -8,26 +8,6 @@
 
 #define AT_HWCAP2 26 /* include/uapi/linux/auxvec.h */
 
-#include <arch/user.h>
-
-/*
- * Linux's get_sigframe_size() (arch/x86/kernel/signal.c,
- * init_sigframe_size, and fpu/signal.c's fpu__get_fpstate_size):
- * sizeof(struct rt_sigframe) 440 + 15 of alignment + the FP state (the
- * XSAVE area and FP_XSTATE_MAGIC2's 4 bytes, or the 512-byte FXSAVE
- * image) + the 112 of a 32-bit frame's struct fregs_state, which a kernel
- * with IA32_EMULATION (Debian's) counts for every program + 63 of XSAVE
- * alignment, rounded up to 16: 1152 with FXSAVE, 1472 with x87, SSE and
- * AVX (the host's figure for its own features, 3376 with AVX-512, fits
- * the same sum).
- */
-static unsigned long minsigstksz(void)
-{
-	unsigned xsize = x86_64_user_xsave_size();
-
-	return (440 + 15 + (xsize ? xsize + 4 : 512) + 112 + 63 + 15) & ~15ul;
-}
-
 unsigned long linux_arch_hwcap(void)
 {
 	unsigned eax = 1, ebx, ecx = 0, edx;
@@ -42,7 +22,7 @@ size_t linux_arch_auxv(struct auxv_entry *out, const struct ustack_exec_info *in
 
 #define AUX(t, v) (out[n].type = (t), out[n].value = (v), n++)
 	AUX(AT_SYSINFO_EHDR, info->vdso);
-	AUX(AT_MINSIGSTKSZ, info->minsigstksz ? info->minsigstksz : minsigstksz());
+	AUX(AT_MINSIGSTKSZ, info->minsigstksz); /* linux_arch_minsigstksz() */
 	AUX(AT_HWCAP, info->hwcap);
 	AUX(AT_PAGESZ, info->page_size);
 	AUX(AT_CLKTCK, info->clktck);

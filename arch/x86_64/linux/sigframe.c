@@ -77,6 +77,24 @@ const uint8_t linux_arch_sigreturn_code[] = {
 };
 const size_t linux_arch_sigreturn_size = sizeof(linux_arch_sigreturn_code);
 
+/*
+ * Linux's get_sigframe_size() (arch/x86/kernel/signal.c,
+ * init_sigframe_size, and fpu/signal.c's fpu__get_fpstate_size):
+ * sizeof(struct rt_sigframe) 440 + 15 of alignment + the FP state (the
+ * XSAVE area and FP_XSTATE_MAGIC2's 4 bytes, or the 512-byte FXSAVE
+ * image) + the 112 of a 32-bit frame's struct fregs_state, which a kernel
+ * with IA32_EMULATION (Debian's) counts for every program + 63 of XSAVE
+ * alignment, rounded up to 16: 1152 with FXSAVE, 1472 with x87, SSE and
+ * AVX (the host's figure for its own features, 3376 with AVX-512, fits
+ * the same sum).
+ */
+uint64_t linux_arch_minsigstksz(void)
+{
+	unsigned xsize = x86_64_user_xsave_size();
+
+	return (440 + 15 + (xsize ? xsize + 4 : 512) + 112 + 63 + 15) & ~15ul;
+}
+
 void linux_arch_sigframe_build(void *out, struct hal_user_context *uc,
                                const struct linux_arch_sigframe *f)
 {

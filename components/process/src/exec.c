@@ -24,6 +24,7 @@
 #include <page-alloc/page_alloc.h>
 #include <process/layout.h>
 #include <process/linux_arch.h>
+#include <process/linux_sigframe.h>
 #include <random/random.h>
 #include <task/task.h>
 #include "exec_internal.h"
@@ -266,6 +267,7 @@ static int finish_stack(struct process_exec *x, const struct elf_image *img, uin
 	    .euid = ids[1],
 	    .gid = ids[2],
 	    .egid = ids[3],
+	    .minsigstksz = linux_arch_minsigstksz(),
 	};
 	uint8_t rnd[16];
 	struct ustack_args a = {

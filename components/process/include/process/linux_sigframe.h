@@ -53,6 +53,13 @@ int linux_arch_sigframe_restore(const void *buf, struct hal_user_context *uc, ui
                                 struct linux_arch_stack *stack);
 
 /*
+ * AT_MINSIGSTKSZ, the biggest frame a signal may need on this machine
+ * (x86-64's depends on the CPU's XSAVE area); 0 where the architecture's
+ * Linux gives AT_IGNORE in its place. Any context, after hal_user_init.
+ */
+uint64_t linux_arch_minsigstksz(void);
+
+/*
  * The instructions a handler returns to when it gave no SA_RESTORER: the
  * rt_sigreturn system call (Linux's vDSO __vdso_rt_sigreturn). process
  * maps them on a read-only, executable page of each process.
