@@ -8,16 +8,17 @@
  * A GiB is one 1 GiB page where the CPU has them (CPUID pdpe1gb), else a
  * page directory of 2 MiB pages from a pool in the image
  * (CONFIG_X86_64_BOOT_MAP_TABLES): there is no allocator yet. Devices
- * come first. What does not fit is left out, saying so: the memory map
- * still lists it, so with paging kmap.c maps it in the kernel's own table,
- * but without paging page-alloc could hand out frames nothing reaches (the
- * default pool covers every RAM size the x86_64-qemu board offers).
+ * come first. RAM that does not fit is marked HAL_MEM_UNMAPPED in the
+ * memory map, so page-alloc leaves it until the kernel's own table (kmap.c)
+ * maps it, with paging; without, it stays unused, saying so (the default
+ * pool covers every RAM size the x86_64-qemu board offers).
  *
  * With SMP it also puts the application processors' trampoline in its
  * page below 1 MiB (trampoline.S), which only this table reaches.
  */
 #include <hal/memmap.h>
 #include <kit/board.h>
+#include <kit/boot_multiboot.h>
 #include <klib/log.h>
 #include <klib/string.h>
 #include "x86_64.h"
@@ -33,6 +34,12 @@
 #define SIZE_2M (1ul << 21)
 #define SIZE_1G (1ul << 30)
 #define PML4_IO 257 /* ARCH_IO_BASE's entry */
+
+#ifdef CONFIG_PAGING
+#define UNMAPPED_RAM "the kernel's table maps it"
+#else
+#define UNMAPPED_RAM "left unused"
+#endif
 
 static uint64_t boot_pdpt_io[512] __attribute__((aligned(4096)));
 static uint64_t boot_pd_pool[CONFIG_X86_64_BOOT_MAP_TABLES][512] __attribute__((aligned(4096)));
@@ -58,18 +65,23 @@ static bool map_gigabyte(uint64_t *pdpt, uint64_t gib, uint64_t flags, bool huge
 	return true;
 }
 
-static void map_range(uint64_t *pdpt, const struct hal_mem_region *r, uint64_t flags, bool huge)
+/* Map r (a copy: boot_mem_add appends to the map being walked); false if some is left out. */
+static bool map_range(uint64_t *pdpt, struct hal_mem_region r, uint64_t flags, bool huge)
 {
-	for (uint64_t g = r->base >> 30; g <= (r->base + r->size - 1) >> 30; g++)
-		if (!map_gigabyte(pdpt, g, flags, huge)) {
-			klog_warn("boot",
-			          "[%#llx, %#llx) past GiB %llu is not mapped: no 1 GiB pages, and "
-			          "CONFIG_X86_64_BOOT_MAP_TABLES (%d) are used up",
-			          (unsigned long long)r->base,
-			          (unsigned long long)(r->base + r->size), (unsigned long long)g,
-			          CONFIG_X86_64_BOOT_MAP_TABLES);
-			return;
-		}
+	for (uint64_t g = r.base >> 30; g <= (r.base + r.size - 1) >> 30; g++) {
+		uint64_t from = g << 30 > r.base ? g << 30 : r.base, end = r.base + r.size;
+
+		if (map_gigabyte(pdpt, g, flags, huge))
+			continue;
+		klog_warn("boot", "[%#llx, %#llx) past X86_64_BOOT_MAP_TABLES (%d, no 1 GiB pages): %s",
+		          (unsigned long long)from, (unsigned long long)end,
+		          CONFIG_X86_64_BOOT_MAP_TABLES,
+		          r.type != HAL_MEM_RAM ? "unreachable" : UNMAPPED_RAM);
+		if (r.type == HAL_MEM_RAM)
+			boot_mem_add(from, end - from, HAL_MEM_UNMAPPED);
+		return false;
+	}
+	return true;
 }
 
 /* While the boot table still maps the low MiB, and the loader's information there is read. */
@@ -92,11 +104,10 @@ void arch_memmap_ready(void)
 	/* Devices first: a few GiBs at most, and the kit cannot start without them. */
 	for (size_t i = 0; i < n; i++)
 		if (r[i].size && r[i].type == HAL_MEM_MMIO)
-			map_range(boot_pdpt_io, &r[i], PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX,
-			          huge);
+			map_range(boot_pdpt_io, r[i], PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX, huge);
 	for (size_t i = 0; i < n; i++)
 		if (r[i].size && r[i].type == HAL_MEM_RAM)
-			map_range(x86_64_boot_pdpt_low, &r[i], PTE_P | PTE_W | PTE_NX, huge);
+			map_range(x86_64_boot_pdpt_low, r[i], PTE_P | PTE_W | PTE_NX, huge);
 	/* Only not-present entries changed: x86 caches no translation of those. */
 	copy_trampoline();
 }

@@ -64,6 +64,11 @@ void kit_start(void)
 	/* The kernel's own page table, where the platform has one (not the host). */
 	if ((rc = hal_mmu_init()) < 0 && rc != -ENOSYS)
 		panic("paging: building the kernel page table failed (%d)", rc);
+#ifdef CONFIG_PAGE_ALLOC
+	/* RAM the boot tables could not reach, which the kernel's table maps. */
+	if (rc == 0)
+		page_alloc_init_late();
+#endif
 #endif
 #ifdef CONFIG_SMP
 	/* After the kernel's final page table: the other CPUs start on it. */

@@ -2,7 +2,8 @@
  * page_alloc_init(): every frame of RAM that nothing else owns. Each RAM
  * bank of the hal memory map is cut around every other region (firmware,
  * kernel image, device tree, initrd); what is left, shrunk to whole pages,
- * goes to the allocator, largest piece first.
+ * goes to the allocator, largest piece first. RAM the boot tables do not
+ * reach (HAL_MEM_UNMAPPED) waits for page_alloc_init_late().
  */
 #include <page-alloc/page_alloc.h>
 #include <hal/memmap.h>
@@ -10,14 +11,17 @@
 #include <klib/errno.h>
 #include <klib/log.h>
 
-/* The taken region overlapping [from, end) that starts lowest, or NULL. */
+/*
+ * The taken region overlapping [from, end) that starts lowest, or NULL:
+ * anything but RAM and 'own', the type of the region being cut.
+ */
 static const struct hal_mem_region *first_taken(const struct hal_mem_region *r, size_t n,
-                                                uint64_t from, uint64_t end)
+                                                enum hal_mem_type own, uint64_t from, uint64_t end)
 {
 	const struct hal_mem_region *best = NULL;
 
 	for (size_t i = 0; i < n; i++) {
-		if (r[i].type == HAL_MEM_RAM || r[i].size == 0)
+		if (r[i].type == HAL_MEM_RAM || r[i].type == own || r[i].size == 0)
 			continue;
 		if (r[i].base < end && from < r[i].base + r[i].size &&
 		    (!best || r[i].base < best->base))
@@ -26,17 +30,17 @@ static const struct hal_mem_region *first_taken(const struct hal_mem_region *r, 
 	return best;
 }
 
-/* Every usable piece of RAM, whole pages, to fn(base, end, arg) in address order. */
-static void for_each_piece(const struct hal_mem_region *r, size_t n,
+/* Every usable piece of the regions of 'type', whole pages, to fn(base, end, arg). */
+static void for_each_piece(const struct hal_mem_region *r, size_t n, enum hal_mem_type type,
                            void (*fn)(uint64_t base, uint64_t end, void *arg), void *arg)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint64_t at = r[i].base, end = r[i].base + r[i].size;
 
-		if (r[i].type != HAL_MEM_RAM)
+		if (r[i].type != type)
 			continue;
 		while (at < end) {
-			const struct hal_mem_region *t = first_taken(r, n, at, end);
+			const struct hal_mem_region *t = first_taken(r, n, type, at, end);
 			uint64_t stop = t ? MAX(at, t->base) : end;
 			uint64_t b = ALIGN_UP(at, PAGE_SIZE), e = ALIGN_DOWN(stop, PAGE_SIZE);
 
@@ -97,7 +101,7 @@ int page_alloc_init(void)
 
 	while (rc != -ENOSPC) {
 		p.e = 0;
-		for_each_piece(r, n, consider, &p);
+		for_each_piece(r, n, HAL_MEM_RAM, consider, &p);
 		if (!p.e)
 			return page_total_count() ? 0 : -ENOMEM;
 		rc = page_alloc_add_range(p.b, p.e - p.b);
@@ -110,6 +114,34 @@ int page_alloc_init(void)
 			p.prev_e = p.e;
 		}
 	}
-	for_each_piece(r, n, warn_left, &p);
+	for_each_piece(r, n, HAL_MEM_RAM, warn_left, &p);
 	return page_total_count() ? 0 : -ENOMEM;
+}
+
+struct late {
+	uint64_t added;
+};
+
+static void add_late(uint64_t b, uint64_t e, void *arg)
+{
+	struct late *l = arg;
+	int rc = page_alloc_add_range(b, e - b);
+
+	if (rc == 0)
+		l->added += e - b;
+	else if (rc != -EINVAL) /* -EINVAL: smaller than its metadata */
+		klog_warn("page-alloc", "range [%#llx, %#llx) left unused: %s",
+		          (unsigned long long)b, (unsigned long long)e,
+		          rc == -ENOSPC ? "more than CONFIG_PAGE_ALLOC_MAX_RANGES ranges"
+		                        : "refused");
+}
+
+uint64_t page_alloc_init_late(void)
+{
+	const struct hal_mem_region *r;
+	size_t n = hal_mem_regions(&r);
+	struct late l = {0};
+
+	for_each_piece(r, n, HAL_MEM_UNMAPPED, add_late, &l);
+	return l.added;
 }

@@ -134,12 +134,50 @@ static void test_largest_pieces_kept(void **state)
 	assert_false(page_is_managed(r0 + (SMALL - 1) * STEP + PAGE_SIZE));
 }
 
+/*
+ * RAM the boot tables do not reach (HAL_MEM_UNMAPPED, x86-64 without 1 GiB
+ * pages) is left alone by page_alloc_init and taken by
+ * page_alloc_init_late, still cut around what else owns part of it.
+ */
+static void test_unmapped_ram_waits(void **state)
+{
+	(void)state;
+	uint64_t r0 = (uint64_t)(uintptr_t)fake_hal_ram(BANK0, 2u << 20);
+	uint64_t half = BANK0 / 2, late_pages = half / PAGE_SIZE - 4;
+	uint64_t p1 = 16, p2 = late_pages - p1; /* the pieces below and above the initrd */
+	uint64_t kept = p1 - (p1 * 32 + PAGE_SIZE - 1) / PAGE_SIZE + p2 -
+	                (p2 * 32 + PAGE_SIZE - 1) / PAGE_SIZE; /* less their metadata */
+	struct hal_mem_region m[] = {
+	    {r0, BANK0, HAL_MEM_RAM},
+	    {r0 + half, half, HAL_MEM_UNMAPPED},
+	    {r0 + half + 0x10000, 4 * PAGE_SIZE, HAL_MEM_INITRD},
+	};
+	size_t early;
+
+	fake_hal_set_regions(m, 3);
+	page_alloc_reset();
+	assert_int_equal(page_alloc_init(), 0);
+	early = page_total_count();
+	assert_true(page_is_managed(r0 + half - PAGE_SIZE));
+	assert_false(page_is_managed(r0 + half));
+	assert_false(page_is_managed(r0 + BANK0 - PAGE_SIZE));
+
+	assert_int_equal(page_alloc_init_late(), late_pages * PAGE_SIZE);
+	assert_int_equal(page_total_count(), early + kept);
+	assert_true(page_is_managed(r0 + BANK0 - PAGE_SIZE));
+	assert_false(page_is_managed(r0 + half + 0x10000));
+	/* Nothing is added twice. */
+	assert_int_equal(page_alloc_init_late(), 0);
+	assert_int_equal(page_total_count(), early + kept);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ram_minus_everything_else),
 	    cmocka_unit_test(test_no_ram_is_an_error),
 	    cmocka_unit_test(test_largest_pieces_kept),
+	    cmocka_unit_test(test_unmapped_ram_waits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

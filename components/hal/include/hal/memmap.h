@@ -17,6 +17,12 @@ enum hal_mem_type {
 	HAL_MEM_FDT,      /* the device tree blob */
 	HAL_MEM_INITRD,   /* an initial ramdisk */
 	HAL_MEM_MMIO,     /* registers of a device the board drives (not RAM) */
+	/*
+	 * RAM the boot tables do not reach (arch_memmap_ready ran out of them):
+	 * taken until the kernel's own page table maps it, which hands it to
+	 * page-alloc (page_alloc_init_late).
+	 */
+	HAL_MEM_UNMAPPED,
 };
 
 struct hal_mem_region {

@@ -36,6 +36,12 @@ typedef uint64_t paddr_t;
 int page_alloc_init(void);
 
 /*
+ * Take the RAM the boot tables did not map (HAL_MEM_UNMAPPED), once the
+ * kernel's page table (hal_mmu_init) does. Returns the bytes added.
+ */
+uint64_t page_alloc_init_late(void);
+
+/*
  * Add [base, base + size) (page-aligned) to the allocator. page_alloc_init()
  * calls this for each usable range; host tests call it with host memory.
  */
