@@ -316,9 +316,18 @@ static int send(struct process *from, struct process *to, const struct process_s
 {
 	int rc = may_kill(from, to, info->signo);
 
-	if (rc == 0 && info->signo)
+	if (rc || !info->signo)
+		return rc;
+	/*
+	 * The kernel's own SIGKILL (Linux's SEND_SIG_PRIV, "force") is the one
+	 * signal init cannot drop; a live group only (a zombie is gone).
+	 */
+	if (!from && info->signo == PROCESS_SIGKILL && to->pid == 1 &&
+	    to->state == PROCESS_RUNNING)
+		process_make_fatal_locked(to, PROCESS_SIGKILL);
+	else
 		process_send_locked(to, info);
-	return rc;
+	return 0;
 }
 
 /* Linux's __kill_pgrp_info: 0 if any member was signalled, else the last error, -ESRCH if none. */

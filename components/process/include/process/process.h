@@ -480,8 +480,9 @@ long process_wait(struct process *p, int32_t pid, unsigned options, int *wstatus
  * mode; SIGCONT continues it); with the default that ends a process the
  * target is to die (pid 1 excepted: Linux's init has no default actions),
  * which wakes it from any killable wait, a stopped one too. The siginfo is
- * SI_USER from 'from' (SI_KERNEL from NULL). Task context; takes the tree
- * lock.
+ * SI_USER from 'from' (SI_KERNEL from NULL). From NULL, the kernel itself
+ * (Linux's SEND_SIG_PRIV), SIGKILL ends pid 1 too: how an embedding ends a
+ * program that will not end. Task context; takes the tree lock.
  */
 int process_kill(struct process *from, int32_t pid, int sig);
 /*
