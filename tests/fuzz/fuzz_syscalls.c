@@ -30,6 +30,13 @@
  * rt_sigqueueinfo, rt_tgsigqueueinfo) becomes SIGCONT: a stopped process
  * waits for a SIGCONT nobody in the run would send.
  *
+ * What is left blocks for good as it would on Linux (a FUTEX_WAIT nobody
+ * wakes, a FIFO's open with no writer, a pipe made blocking again by
+ * fcntl): after GRACE_MS the harness sends every process the kernel's
+ * SIGKILL (process_kill from NULL, which pid 1 takes too). Every wait must
+ * give way to it: a process still there HANG_SECONDS after the input
+ * started is a hang, saved as timeout-syscalls.
+ *
  * After each input every process must be gone, and after the layer's
  * shutdown every frame back: a leak, a kernel panic (kassert) or a
  * sanitizer report is a crash.
@@ -44,6 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <task/task.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,7 +78,9 @@
 #define SCRATCH_SIZE  (SCRATCH_PAGES * PG)
 #define TIMER_ABSTIME 1
 #define MAX_LEN       4096
-#define HANG_SECONDS  60 /* proc_test_wait_all() gives up on processes after 30 s */
+#define HANG_SECONDS  20 /* before proc_test_wait_all() gives up (60 s), which saves no input */
+#define GRACE_MS      1000
+#define MAX_KILLED    64
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -251,6 +261,34 @@ static void *watchdog(void *arg)
 	return NULL;
 }
 
+struct pids {
+	int32_t pid[MAX_KILLED];
+	size_t n;
+};
+
+static void collect(struct process *p, void *ctx)
+{
+	struct pids *k = ctx;
+
+	if (p->leader == p && p->state == PROCESS_RUNNING && k->n < MAX_KILLED)
+		k->pid[k->n++] = p->pid;
+}
+
+/* Processes still there after GRACE_MS get the kernel's SIGKILL, as often as needed. */
+static void end_processes(void)
+{
+	for (unsigned ms = 0; process_count() != 0; ms++) {
+		struct pids k = {.n = 0};
+
+		task_sleep_ns(1000000);
+		if (ms < GRACE_MS || ms % 100)
+			continue;
+		process_for_each(collect, &k);
+		for (size_t i = 0; i < k.n; i++)
+			process_kill(NULL, k.pid[i], PROCESS_SIGKILL);
+	}
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	pthread_t t;
@@ -293,6 +331,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	input_started = time(NULL);
 	proc_test_start("/fuzz", NULL);
+	end_processes();
 	proc_test_wait_all();
 	linux_abi_shutdown();
 	input_started = 0;
