@@ -68,11 +68,22 @@ static bool pending_locked(const struct process_timer *t)
 	       info->timerid == t->id;
 }
 
-/* With the tree lock: an expiry (Linux's posix_timer_fn, it_real_fn). */
-static void expire(struct process_timer *t)
+/* t's overrun plus n, saturated at INT_MAX (Linux's DELAYTIMER_MAX). */
+static int overrun_add(int overrun, uint64_t n)
+{
+	return n >= (uint64_t)(INT32_MAX - overrun) ? INT32_MAX : overrun + (int)n;
+}
+
+/*
+ * With the tree lock: an expiry (Linux's posix_timer_fn, it_real_fn), and
+ * 'missed' periods that passed after it before the timer task ran (a late
+ * wake-up): Linux counts them as overruns when it forwards the timer.
+ */
+static void expire(struct process_timer *t, uint64_t missed)
 {
 	struct process *p = t->p;
 	struct process_siginfo info = {.signo = t->signo};
+	struct process *th;
 
 	if (t->id < 0) {
 		info.code = PROCESS_SI_KERNEL;
@@ -81,16 +92,18 @@ static void expire(struct process_timer *t)
 	}
 	if (t->sigev == PROCESS_SIGEV_NONE)
 		return;
-	if (pending_locked(t)) {
-		p->sig_info[t->signo - 1].overrun =
-		    ++t->overrun; /* still pending: one more overrun */
+	if (pending_locked(t)) { /* still pending: more overruns, in the queued siginfo too */
+		t->overrun = overrun_add(t->overrun, missed + 1);
+		th = t->sigev == PROCESS_SIGEV_THREAD_ID ? thread_of(t) : NULL;
+		(th ? th->thread_info : p->sig_info)[t->signo - 1].overrun = t->overrun;
 		return;
 	}
 	t->overrun_last = t->overrun; /* that signal was taken: its count is the last */
-	t->overrun = 0;
+	t->overrun = overrun_add(0, missed);
 	info.code = PROCESS_SI_TIMER;
 	info.timerid = t->id;
 	info.value = t->value;
+	info.overrun = t->overrun;
 	if (t->sigev != PROCESS_SIGEV_THREAD_ID)
 		process_send_locked(p, &info);
 	else if ((p = thread_of(t)))
@@ -114,14 +127,15 @@ static uint64_t fire_due(uint64_t now)
 	list_for_each_entry_safe(t, tmp, &armed, armed)
 	{
 		if (t->deadline <= now) {
-			expire(t);
+			uint64_t missed = t->interval ? (now - t->deadline) / t->interval : 0;
+
+			expire(t, missed);
 			if (!t->interval) {
 				disarm_locked(t);
 				continue;
 			}
-			t->deadline += t->interval;
-			if (t->deadline <= now) /* overran: Linux forwards it past now */
-				t->deadline = now + t->interval;
+			/* Linux's hrtimer_forward: past now, on the timer's own grid. */
+			t->deadline += (missed + 1) * t->interval;
 		}
 		if (!next || t->deadline < next)
 			next = t->deadline;
