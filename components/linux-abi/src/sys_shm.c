@@ -124,7 +124,7 @@ size_t linux_abi_shm_segments(void)
 void lx_shm_shutdown(void)
 {
 	if (ns)
-		shm_ns_destroy(ns);
+		shm_ns_put(ns);
 	ns = NULL;
 }
 
