@@ -688,6 +688,72 @@ static void rt_exit(int sig, siginfo_t *si, void *uc)
 	_exit(5);
 }
 
+static int orphan_pipe = -1;
+
+static void orphan_note(int sig, siginfo_t *si, void *uc)
+{
+	char c = sig == SIGHUP ? 'H' : 'C';
+
+	(void)si, (void)uc;
+	if (write(orphan_pipe, &c, 1) != 1)
+		_exit(9);
+}
+
+/*
+ * A stopped group that its parent's exit orphans gets SIGHUP, then
+ * SIGCONT (POSIX 3.2.2.2; Linux's kill_orphaned_pgrp): a "shell" child S
+ * starts C in a group of its own, waits until C has stopped itself, and
+ * exits. C's handlers write what they see into a pipe this process reads
+ * ('H', 'C', then 'R' once C runs again), C's pid first: C is reparented
+ * to pid 1 (this process in the image) or to the host's reaper. Linux sets
+ * both frames up before C runs: SIGHUP's, then SIGCONT's on top of it, so
+ * SIGCONT's handler writes first (CHR).
+ */
+static void test_orphaned_stopped_group(void)
+{
+	char seen[8] = "", ch;
+	int fds[2], status = 0;
+	size_t n = 0;
+	pid_t sh, c = 0;
+
+	if (pipe(fds) != 0) {
+		report("pipe: %s", strerror(errno));
+		return;
+	}
+	orphan_pipe = fds[1];
+	sh = fork();
+	if (sh == 0) {
+		close(fds[0]);
+		c = fork();
+		if (c == 0) {
+			setpgid(0, 0);
+			install(SIGHUP, orphan_note, 0);
+			install(SIGCONT, orphan_note, 0);
+			c = getpid();
+			if (write(orphan_pipe, &c, sizeof(c)) != sizeof(c))
+				_exit(9);
+			raise(SIGSTOP);
+			ch = 'R';
+			_exit(write(orphan_pipe, &ch, 1) == 1 ? 0 : 9);
+		}
+		setpgid(c, c);
+		waitpid(c, &status, WUNTRACED);
+		_exit(WIFSTOPPED(status) ? 0 : 1);
+	}
+	close(fds[1]);
+	if (read(fds[0], &c, sizeof(c)) != sizeof(c))
+		c = 0;
+	waitpid(sh, &status, 0);
+	while (n + 1 < sizeof(seen) && read(fds[0], &ch, 1) == 1)
+		seen[n++] = ch;
+	close(fds[0]);
+	if (c > 0)
+		waitpid(c, NULL, 0); /* the image's pid 1 collects it; ECHILD under qemu-user */
+	report("a stopped group orphaned by its shell's exit: shell %s; the group saw %s (SIGHUP, "
+	       "SIGCONT, running again)",
+	       yes_no(WIFEXITED(status) && WEXITSTATUS(status) == 0), n ? seen : "nothing");
+}
+
 static void test_job_control(void)
 {
 	unsigned before = checks;
@@ -780,6 +846,7 @@ int main(void)
 	test_wait();
 	test_sigchld();
 	test_job_control();
+	test_orphaned_stopped_group();
 	test_context();
 	test_exec_fork();
 	report("summary: %u checks", checks + 1);

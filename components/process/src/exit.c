@@ -42,6 +42,8 @@ static void reparent_children(struct process *p)
 	{
 		list_del(&c->sibling);
 		c->parent = init;
+		/* p may have been what kept c's group from being orphaned. */
+		process_orphan_check_locked(c, p);
 		if (init) {
 			list_add_tail(&init->children, &c->sibling);
 		} else {
@@ -128,6 +130,7 @@ __attribute__((noreturn)) static void group_exit(struct process *p, struct proce
 	flags = hal_spin_lock_irqsave(process_tree_lock());
 	task_set_owner(task_current(), NULL); /* p may be freed once this task ends */
 	reparent_children(g);
+	process_orphan_check_locked(g, NULL); /* and g its own group */
 	g->wstatus = wstatus;
 	g->state = PROCESS_ZOMBIE;
 	if (g->pid == 1)

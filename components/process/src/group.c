@@ -101,18 +101,19 @@ int32_t process_setsid(struct process *p)
 }
 
 /*
- * Linux's will_become_orphaned_pgrp(pgid, NULL): no member of the group
+ * Linux's will_become_orphaned_pgrp: no member of the group but 'ignored'
  * has a parent in another group of the same session, which a shell would
  * be. Members that are zombies and members whose parent is pid 1 do not
  * count (Linux's is_global_init rule).
  */
-bool process_pgrp_orphaned_locked(int32_t pgid)
+static bool orphaned_without(int32_t pgid, const struct process *ignored)
 {
 	struct process *p;
 
 	list_for_each_entry(p, process_all_list(), all)
 	{
-		if (p->state != PROCESS_RUNNING || p->leader != p || p->pgid != pgid)
+		if (p == ignored || p->state != PROCESS_RUNNING || p->leader != p ||
+		    p->pgid != pgid)
 			continue;
 		if (!p->parent || p->parent->pid == 1)
 			continue;
@@ -120,4 +121,37 @@ bool process_pgrp_orphaned_locked(int32_t pgid)
 			return false;
 	}
 	return true;
+}
+
+bool process_pgrp_orphaned_locked(int32_t pgid)
+{
+	return orphaned_without(pgid, NULL);
+}
+
+/* Linux's has_stopped_jobs: a member's group stop is complete (SIGNAL_STOP_STOPPED). */
+static bool has_stopped_jobs(int32_t pgid)
+{
+	struct process *p;
+
+	list_for_each_entry(p, process_all_list(), all)
+	{
+		if (p->state == PROCESS_RUNNING && p->leader == p && p->pgid == pgid &&
+		    p->stopped && p->stop_done)
+			return true;
+	}
+	return false;
+}
+
+void process_orphan_check_locked(struct process *g, struct process *parent)
+{
+	const struct process *ignored = parent ? NULL : g;
+
+	if (!parent)
+		parent = g->parent;
+	if (!parent || parent->pgid == g->pgid || parent->sid != g->sid)
+		return;
+	if (orphaned_without(g->pgid, ignored) && has_stopped_jobs(g->pgid)) {
+		process_kill_pgrp_locked(g->pgid, PROCESS_SIGHUP);
+		process_kill_pgrp_locked(g->pgid, PROCESS_SIGCONT);
+	}
 }

@@ -69,6 +69,16 @@ void process_sig_thread_exit_locked(struct process *p);
  * SIGTSTP, SIGTTIN and SIGTTOU do not stop it. Tree lock held.
  */
 bool process_pgrp_orphaned_locked(int32_t pgid);
+/*
+ * group.c: Linux's kill_orphaned_pgrp. g (a group leader) leaves: exits
+ * (parent NULL: its own group, which its parent may have kept from being
+ * orphaned), or is a child whose parent 'parent' exits. If that orphans
+ * g's process group and a member is stopped, the group gets SIGHUP, then
+ * SIGCONT (POSIX 3.2.2.2): nobody is left to continue it. Tree lock held.
+ */
+void process_orphan_check_locked(struct process *g, struct process *parent);
+/* signal.c: the kernel's sig (SI_KERNEL) to every group of process group pgid. Tree lock held. */
+void process_kill_pgrp_locked(int32_t pgid, int sig);
 /* Does sig's default action stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU)? */
 bool process_sig_stops(int sig);
 /* p took a stop signal: its group stops (every thread interrupted to park). Tree lock held. */

@@ -322,8 +322,7 @@ static int send(struct process *from, struct process *to, const struct process_s
 	 * The kernel's own SIGKILL (Linux's SEND_SIG_PRIV, "force") is the one
 	 * signal init cannot drop; a live group only (a zombie is gone).
 	 */
-	if (!from && info->signo == PROCESS_SIGKILL && to->pid == 1 &&
-	    to->state == PROCESS_RUNNING)
+	if (!from && info->signo == PROCESS_SIGKILL && to->pid == 1 && to->state == PROCESS_RUNNING)
 		process_make_fatal_locked(to, PROCESS_SIGKILL);
 	else
 		process_send_locked(to, info);
@@ -344,6 +343,13 @@ static int kill_group(struct process *from, int32_t pgid, const struct process_s
 			rc = err;
 	}
 	return rc;
+}
+
+void process_kill_pgrp_locked(int32_t pgid, int sig)
+{
+	struct process_siginfo info = {.signo = sig, .code = PROCESS_SI_KERNEL};
+
+	kill_group(NULL, pgid, &info);
 }
 
 /* kill(-1): the last error but EPERM, so 0 when every target refused; -ESRCH if none. */

@@ -54,6 +54,7 @@ enum process_state {
 
 /* Signal numbers (1..PROCESS_NSIG) as Linux's; the ones process itself needs. */
 #define PROCESS_NSIG        64
+#define PROCESS_SIGHUP      1
 #define PROCESS_SIGILL      4
 #define PROCESS_SIGTRAP     5
 #define PROCESS_SIGBUS      7
