@@ -96,5 +96,6 @@ void test_lock(void);
 void test_info(void);
 void test_ctl_errors(void);
 void test_perm(void);
+void test_namespaces(void);
 
 #endif

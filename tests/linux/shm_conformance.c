@@ -56,6 +56,7 @@ int main(int argc, char **argv)
 	test_info();
 	test_ctl_errors();
 	test_perm();
+	test_namespaces();
 
 	cleanup();
 	r = s_ctl(0, SHM_INFO, &after);

@@ -95,8 +95,10 @@ static int shm_area_fault(struct as_area *area, uint64_t pgoff, unsigned access,
 	if (!err && allocated)
 		seg->rss++;
 	shm_seg_unlock(seg);
-	if (!err && allocated)
+	if (!err && allocated) {
 		__atomic_fetch_add(&seg->ns->rss, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&shm_frames_all, 1, __ATOMIC_RELAXED);
+	}
 	return err;
 }
 

@@ -36,6 +36,7 @@ int shm_ns_create(struct shm_ns **out, const struct shm_limits *limits, const st
 	if (!ns)
 		return -ENOMEM;
 	ns->ops = ops;
+	ns->refs = 1;
 	list_init(&ns->memlock_users);
 	if (limits)
 		ns->limits = *limits;
@@ -128,9 +129,24 @@ static void shm_ns_rmid(struct shm_ns *ns, struct shm_seg *seg)
 	shm_seg_rmid(ns, seg);
 }
 
-void shm_ns_destroy(struct shm_ns *ns)
+void shm_ns_get(struct shm_ns *ns)
+{
+	__atomic_add_fetch(&ns->refs, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Linux's put_ipc_ns, then free_ipc_ns's shm_exit_ns: every segment goes as
+ * IPC_RMID would take it. There, an attachment holds a reference on the
+ * namespace, so the segments are destroyed when the last one is detached;
+ * here the ids go at once (nobody is left who could name them: there is no
+ * setns) and an attached segment lives on, SHM_DEST, until its last detach,
+ * with the namespace's memory behind it.
+ */
+void shm_ns_put(struct shm_ns *ns)
 {
 	shm_assert_caller_unlocked(ns);
+	if (__atomic_sub_fetch(&ns->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
 	shm_ns_lock(ns);
 	shm_ns_each(ns, shm_ns_rmid);
 	ns->dying = true;

@@ -56,12 +56,20 @@ static struct shm_seg *shm_seg_alloc(struct shm_ns *ns)
 	return seg;
 }
 
+unsigned long shm_frames_all;
+
+unsigned long shm_frames(void)
+{
+	return __atomic_load_n(&shm_frames_all, __ATOMIC_RELAXED);
+}
+
 static void shm_seg_free(struct shm_seg *seg)
 {
 	const struct shm_ops *ops = seg->ns->ops;
 	unsigned long frames = shm_pages_free(&seg->pages, seg->npages);
 
 	__atomic_fetch_sub(&seg->ns->rss, frames, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&shm_frames_all, frames, __ATOMIC_RELAXED);
 	ops->lock_destroy(ops->ctx, seg->lock);
 	kfree(seg);
 }
@@ -177,7 +185,7 @@ static void shm_ns_free(struct shm_ns *ns)
 
 /*
  * Unlock a namespace after segments may have been destroyed: a namespace
- * that shm_ns_destroy() left behind goes with its last segment.
+ * that shm_ns_put() left behind goes with its last segment.
  */
 void shm_ns_unlock_release(struct shm_ns *ns)
 {

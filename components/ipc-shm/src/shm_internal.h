@@ -98,7 +98,8 @@ struct shm_ns {
 	struct shm_limits limits;
 	unsigned long shm_tot;          /* pages of all segments */
 	unsigned long rss;              /* frames allocated, updated atomically */
-	bool dying;                     /* shm_ns_destroy() ran: freed with its last segment */
+	unsigned refs;                  /* shm_ns_get/_put, atomic */
+	bool dying;                     /* the last reference went: freed with its last segment */
 	struct list_node memlock_users; /* pages locked per real uid (memlock.c) */
 	struct shm_ids ids;
 };
@@ -200,6 +201,9 @@ unsigned long shm_seg_nattch(struct shm_seg *seg);
 void shm_seg_destroy(struct shm_ns *ns, struct shm_seg *seg);
 void shm_seg_rmid(struct shm_ns *ns, struct shm_seg *seg);
 void shm_ns_unlock_release(struct shm_ns *ns);
+
+/* Frames held by the segments of every namespace (shm_frames()), atomic. */
+extern unsigned long shm_frames_all;
 
 /* attach.c: the backend of attachments, and dropping attach counts. */
 extern const struct as_backend shm_backend;

@@ -206,6 +206,7 @@ static void on_release(struct process *p)
 		return;
 	}
 	lx_files_exit(lx(p)); /* a fork that failed before its child ran */
+	lx_shm_release(lx(p));
 	cred_free(&lx(p)->cred);
 	kfree(p->abi);
 	p->abi = NULL;

@@ -66,6 +66,7 @@ struct lx_proc {
 	struct vfs_path exe, exe_next;
 #ifdef CONFIG_IPC_SHM
 	struct shm_task shm;
+	struct shm_ns *shm_ns; /* its IPC namespace: a reference, dropped at exit (sys_shm.c) */
 #endif
 };
 
@@ -157,11 +158,26 @@ struct lx_proc *lx_state(struct process *p);
 #define LX_UTS_LEN     65
 int lx_proc_setup(void);
 void lx_uts(char nodename[LX_UTS_LEN], char domainname[LX_UTS_LEN]);
-/* sys_shm.c: the namespace, and the frames its segments hold (0 without ipc-shm). */
+/*
+ * sys_shm.c: IPC namespaces. Task context of p (or of clone's parent), no
+ * lock held; they may sleep (ipc-shm's locks).
+ *   lx_shm_ns        p's namespace (the initial one for NULL or a process
+ *                    without state): valid while p does not exit or unshare
+ *   lx_shm_ns_new    a new namespace with the defaults (0, -ENOMEM)
+ *   lx_shm_enter     a clone child that has not run takes ns's reference
+ *   lx_shm_unshare   p, single-threaded, leaves its namespace for ns
+ *   lx_shm_pages     frames held by every namespace's segments (0 without)
+ */
 #ifdef CONFIG_IPC_SHM
-struct shm_ns *lx_shm_ns(void);
+struct shm_ns *lx_shm_ns(struct process *p);
+int lx_shm_ns_new(struct shm_ns **out);
+void lx_shm_ns_put(struct shm_ns *ns);
+void lx_shm_enter(struct process *child, struct shm_ns *ns);
+void lx_shm_unshare(struct process *p, struct shm_ns *ns);
 #endif
 uint64_t lx_shm_pages(void);
+/* A state released without its process having exited (a failed fork): drop its namespace. */
+void lx_shm_release(struct lx_proc *s);
 
 void lx_shm_exit(struct process *p);
 bool lx_may_signal(struct process *from, struct process *to);

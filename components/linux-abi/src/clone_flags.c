@@ -55,24 +55,43 @@ static int linux_check(const struct lx_clone *c, bool init)
 	return 0;
 }
 
-int lx_clone_check(const struct lx_clone *c, bool init, const char **why)
+/* copy_namespaces and unshare_nsproxy_namespaces: privilege, then CLONE_SYSVSEM's undo list. */
+static int ns_check(uint64_t f, bool admin)
+{
+	if (!(f & LX_CLONE_NEW_NSPROXY))
+		return 0;
+	/* A new user namespace would give the caller CAP_SYS_ADMIN in it (not here: refused below).
+	 */
+	if (!admin && !(f & CLONE_NEWUSER))
+		return -EPERM;
+	/* The new namespace's semaphores could not be reached from the shared undo list. */
+	if ((f & (CLONE_NEWIPC | CLONE_SYSVSEM)) == (CLONE_NEWIPC | CLONE_SYSVSEM))
+		return -EINVAL;
+	return 0;
+}
+
+int lx_clone_check(const struct lx_clone *c, bool init, bool admin, const char **why)
 {
 	const uint64_t known = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
 	                       CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |
 	                       CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_VFORK |
-	                       CLONE_DETACHED | CLONE_UNTRACED | CLONE_PTRACE;
+	                       CLONE_DETACHED | CLONE_UNTRACED | CLONE_PTRACE | CLONE_NEWIPC;
 	uint64_t f = c->flags;
 	int rc;
 
 	*why = NULL;
 	if ((rc = linux_check(c, init)) < 0)
 		return rc;
+	if ((rc = ns_check(f, admin)) < 0)
+		return rc;
 	if (f & ~known)
-		*why =
-		    "namespaces, pidfds, CLONE_PARENT, CLONE_IO, CLONE_CLEAR_SIGHAND and cgroups "
-		    "are not supported";
+		*why = "namespaces other than CLONE_NEWIPC, pidfds, CLONE_PARENT, CLONE_IO, "
+		       "CLONE_CLEAR_SIGHAND and cgroups are not supported";
 	else if (c->set_tid_size)
 		*why = "set_tid is not supported";
+	else if ((f & CLONE_THREAD) && (f & CLONE_NEWIPC))
+		*why =
+		    "a thread group has one IPC namespace here: no CLONE_NEWIPC with CLONE_THREAD";
 	else if ((f & CLONE_THREAD) && (f & (CLONE_FILES | CLONE_FS)) != (CLONE_FILES | CLONE_FS))
 		*why = "a thread shares its files and fs here (CLONE_FILES|CLONE_FS)";
 	else if ((f & CLONE_SIGHAND) && !(f & CLONE_THREAD))
@@ -80,4 +99,38 @@ int lx_clone_check(const struct lx_clone *c, bool init, const char **why)
 	else if ((f & CLONE_VM) && !(f & CLONE_THREAD) && !(f & CLONE_VFORK))
 		*why = "CLONE_VM without CLONE_THREAD needs CLONE_VFORK here";
 	return *why ? -EINVAL : 0;
+}
+
+long lx_unshare_check(uint64_t f, bool single, bool admin, const char **why)
+{
+	const uint64_t known = CLONE_THREAD | CLONE_FS | CLONE_NEWNS | CLONE_SIGHAND | CLONE_VM |
+	                       CLONE_FILES | CLONE_SYSVSEM | CLONE_NEWUTS | CLONE_NEWIPC |
+	                       CLONE_NEWNET | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWCGROUP |
+	                       CLONE_NEWTIME;
+	int rc;
+
+	*why = NULL;
+	if (f & CLONE_NEWUSER)
+		f |= CLONE_THREAD | CLONE_FS;
+	if (f & CLONE_VM)
+		f |= CLONE_SIGHAND;
+	if (f & CLONE_SIGHAND)
+		f |= CLONE_THREAD;
+	if (f & CLONE_NEWNS)
+		f |= CLONE_FS;
+	if (f & ~known)
+		return -EINVAL;
+	/* Linux pretends to unshare these when nothing shares them, and refuses otherwise. */
+	if ((f & (CLONE_THREAD | CLONE_SIGHAND | CLONE_VM)) && !single)
+		return -EINVAL;
+	if ((rc = ns_check(f & ~CLONE_SYSVSEM, admin)) < 0)
+		return rc;
+	if (f & (LX_CLONE_NEW_NSPROXY | CLONE_NEWUSER) & ~CLONE_NEWIPC)
+		*why = "namespaces other than CLONE_NEWIPC are not supported";
+	else if (f & (CLONE_FS | CLONE_FILES))
+		*why = "unsharing files and fs (CLONE_FILES, CLONE_FS) is not supported";
+	else if ((f & CLONE_NEWIPC) && !single)
+		*why =
+		    "a thread group has one IPC namespace here: no CLONE_NEWIPC with other threads";
+	return *why ? -EINVAL : (long)f;
 }

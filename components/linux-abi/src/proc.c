@@ -244,10 +244,11 @@ static unsigned op_cpus(void *ctx, bool online)
 }
 
 #ifdef CONFIG_IPC_SHM
+/* The reader's (ipc_sysctl.c and /proc/sysvipc show current's IPC namespace). */
 static struct shm_ns *op_shm_ns(void *ctx)
 {
 	(void)ctx;
-	return lx_shm_ns();
+	return lx_shm_ns(process_current());
 }
 #endif
 

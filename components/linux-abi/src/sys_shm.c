@@ -1,5 +1,9 @@
-/* System V shared memory calls: ipc-shm does the work; this supplies its locks (locks.c), clock and
- * caller. */
+/*
+ * System V shared memory calls: ipc-shm does the work; this supplies its
+ * locks (locks.c), clock and caller, and each process's IPC namespace (a
+ * reference in struct lx_proc: fork shares it, CLONE_NEWIPC and
+ * unshare(CLONE_NEWIPC) make a new one, exec keeps it, exit drops it).
+ */
 #include <hal/time.h>
 #include <klib/errno.h>
 #include <klib/string.h>
@@ -10,7 +14,8 @@
 
 #ifdef CONFIG_IPC_SHM
 
-static struct shm_ns *ns;
+/* The initial IPC namespace (Linux's init_ipc_ns): the first process's. */
+static struct shm_ns *init_ns;
 
 static int64_t now(void *ctx)
 {
@@ -38,7 +43,7 @@ static const struct shm_ops ops = {
 
 int lx_shm_setup(void)
 {
-	return shm_ns_create(&ns, NULL, &ops);
+	return shm_ns_create(&init_ns, NULL, &ops);
 }
 
 static void caller_of(struct process *p, struct shm_caller *c)
@@ -66,6 +71,7 @@ static void caller_of(struct process *p, struct shm_caller *c)
 
 long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a)
 {
+	struct shm_ns *ns = lx(p)->shm_ns;
 	struct shm_caller c;
 
 	switch (nr) {
@@ -90,27 +96,75 @@ long lx_sys_shm(struct process *p, unsigned long nr, const unsigned long *a)
 	}
 }
 
+/* A new state's: the parent's namespace (copied with the state at fork), or the initial one. */
 void lx_shm_init_task(struct process *p)
 {
-	shm_task_init(&lx(p)->shm);
+	struct lx_proc *s = lx(p);
+
+	shm_task_init(&s->shm);
+	if (!s->shm_ns)
+		s->shm_ns = init_ns;
+	shm_ns_get(s->shm_ns);
 }
 
+/* As Linux's do_exit: exit_shm, then exit_task_namespaces. */
 void lx_shm_exit(struct process *p)
 {
-	shm_task_exit(ns, &lx(p)->shm);
+	struct lx_proc *s = lx(p);
+
+	shm_task_exit(s->shm_ns, &s->shm);
+	shm_ns_put(s->shm_ns);
+	s->shm_ns = NULL;
 }
 
-struct shm_ns *lx_shm_ns(void)
+void lx_shm_release(struct lx_proc *s)
 {
-	return ns;
+	/* A fork that failed before its child ran: it created nothing. */
+	if (s->shm_ns)
+		shm_ns_put(s->shm_ns);
+	s->shm_ns = NULL;
+}
+
+int lx_shm_ns_new(struct shm_ns **out)
+{
+	return shm_ns_create(out, NULL, &ops);
+}
+
+void lx_shm_ns_put(struct shm_ns *ns)
+{
+	shm_ns_put(ns);
+}
+
+/* clone(CLONE_NEWIPC): the child, which has run nothing and created nothing, enters ns. */
+void lx_shm_enter(struct process *child, struct shm_ns *ns)
+{
+	shm_ns_put(lx(child)->shm_ns);
+	lx(child)->shm_ns = ns;
+}
+
+/*
+ * unshare(CLONE_NEWIPC), as ksys_unshare: exit_shm (the segments p created
+ * in the old namespace become orphans there), shm_init_task, then the
+ * switch, which drops p's reference on the old one.
+ */
+void lx_shm_unshare(struct process *p, struct shm_ns *ns)
+{
+	struct lx_proc *s = lx(p);
+
+	shm_task_exit(s->shm_ns, &s->shm);
+	shm_task_init(&s->shm);
+	shm_ns_put(s->shm_ns);
+	s->shm_ns = ns;
+}
+
+struct shm_ns *lx_shm_ns(struct process *p)
+{
+	return p && p->abi ? lx(p)->shm_ns : init_ns;
 }
 
 uint64_t lx_shm_pages(void)
 {
-	struct shm_info info;
-	struct shm_caller c = {.caps = SHM_CAP_IPC_OWNER | SHM_CAP_SYS_ADMIN};
-
-	return ns && shm_ctl(ns, &c, 0, SHM_INFO, &info) >= 0 ? info.shm_rss : 0;
+	return shm_frames();
 }
 
 size_t linux_abi_shm_segments(void)
@@ -118,14 +172,14 @@ size_t linux_abi_shm_segments(void)
 	struct shm_info info;
 	struct shm_caller c = {.caps = SHM_CAP_IPC_OWNER | SHM_CAP_SYS_ADMIN};
 
-	return shm_ctl(ns, &c, 0, SHM_INFO, &info) >= 0 ? info.used_ids : 0;
+	return shm_ctl(init_ns, &c, 0, SHM_INFO, &info) >= 0 ? info.used_ids : 0;
 }
 
 void lx_shm_shutdown(void)
 {
-	if (ns)
-		shm_ns_destroy(ns);
-	ns = NULL;
+	if (init_ns)
+		shm_ns_put(init_ns);
+	init_ns = NULL;
 }
 
 #else /* no ipc-shm: the calls do not exist */
@@ -148,6 +202,10 @@ void lx_shm_init_task(struct process *p)
 void lx_shm_exit(struct process *p)
 {
 	(void)p;
+}
+void lx_shm_release(struct lx_proc *s)
+{
+	(void)s;
 }
 size_t linux_abi_shm_segments(void)
 {

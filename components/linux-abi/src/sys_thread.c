@@ -1,5 +1,5 @@
 /*
- * Threads and futexes: clone, clone3, exit, set_tid_address,
+ * Threads and futexes: clone, clone3, unshare, exit, set_tid_address,
  * set_robust_list, get_robust_list, gettid, futex (Linux's kernel/fork.c,
  * kernel/futex/syscalls.c). A thread group shares one struct lx_proc.
  */
@@ -18,11 +18,14 @@
 struct clone_req {
 	struct process *parent;
 	struct lx_clone c;
+#ifdef CONFIG_IPC_SHM
+	struct shm_ns *ipc; /* CLONE_NEWIPC's namespace until the child takes it */
+#endif
 };
 
 static void clone_prepare(struct process *child, void *arg)
 {
-	const struct clone_req *r = arg;
+	struct clone_req *r = arg;
 	int32_t tid = child->pid;
 
 	if (r->c.stack)
@@ -47,6 +50,17 @@ static void clone_prepare(struct process *child, void *arg)
 		vfs_fs_put(lx(child)->fs);
 		lx(child)->fs = vfs_fs_share(lx(r->parent)->fs);
 	}
+#ifdef CONFIG_IPC_SHM
+	if (r->ipc) {
+		lx_shm_enter(child, r->ipc);
+		r->ipc = NULL;
+	}
+#endif
+}
+
+static bool sys_admin(struct process *p)
+{
+	return cred_capable(&lx(p)->cred, CRED_CAP_SYS_ADMIN);
 }
 
 static long do_clone_common(struct process *p, struct lx_clone *c)
@@ -54,9 +68,9 @@ static long do_clone_common(struct process *p, struct lx_clone *c)
 	struct clone_req r = {.parent = p, .c = *c};
 	const char *why = NULL;
 	unsigned pf = 0;
-	int rc;
+	long rc;
 
-	if ((rc = lx_clone_check(c, p->pid == 1, &why)) < 0) {
+	if ((rc = lx_clone_check(c, p->pid == 1, sys_admin(p), &why)) < 0) {
 		if (why) /* Linux accepts it: say why this kernel does not */
 			klog_warn("linux-abi", "[%d] %s: clone flags 0x%llx: %s", p->pid, p->comm,
 			          (unsigned long long)c->flags, why);
@@ -66,7 +80,60 @@ static long do_clone_common(struct process *p, struct lx_clone *c)
 		pf |= PROCESS_CLONE_THREAD;
 	if (c->flags & CLONE_VFORK)
 		pf |= PROCESS_CLONE_VFORK;
+#ifdef CONFIG_IPC_SHM
+	if ((c->flags & CLONE_NEWIPC) && (rc = lx_shm_ns_new(&r.ipc)) < 0)
+		return rc;
+	rc = process_clone(p, pf, clone_prepare, &r);
+	if (r.ipc) /* the clone failed before the child took it */
+		lx_shm_ns_put(r.ipc);
+	return rc;
+#else
+	if (c->flags & CLONE_NEWIPC)
+		return -EINVAL; /* Linux without CONFIG_IPC_NS (copy_ipcs) */
 	return process_clone(p, pf, clone_prepare, &r);
+#endif
+}
+
+/* Does p's thread group have no other thread (Linux's thread_group_empty)? */
+static bool single_threaded(struct process *p)
+{
+	unsigned long flags = process_lock();
+	bool single = p->leader->nr_threads == 1;
+
+	process_unlock(flags);
+	return single;
+}
+
+/*
+ * unshare(flags), Linux's ksys_unshare. Of what it can unshare, only the
+ * IPC namespace is done here; CLONE_SYSVSEM has no undo list to leave (no
+ * semaphores), and CLONE_THREAD, CLONE_SIGHAND and CLONE_VM mean nothing to
+ * do in a single-threaded process, as on Linux.
+ */
+static long do_unshare(struct process *p, uint64_t flags)
+{
+	const char *why;
+	long f = lx_unshare_check(flags, single_threaded(p), sys_admin(p), &why);
+
+	if (f < 0) {
+		if (why)
+			klog_warn("linux-abi", "[%d] %s: unshare flags 0x%llx: %s", p->pid, p->comm,
+			          (unsigned long long)flags, why);
+		return f;
+	}
+	if (f & CLONE_NEWIPC) {
+#ifdef CONFIG_IPC_SHM
+		struct shm_ns *ns;
+		int rc = lx_shm_ns_new(&ns);
+
+		if (rc < 0)
+			return rc;
+		lx_shm_unshare(p, ns);
+#else
+		return -EINVAL; /* Linux without CONFIG_IPC_NS */
+#endif
+	}
+	return 0;
 }
 
 /*
@@ -250,6 +317,8 @@ long lx_sys_thread(struct process *p, unsigned long nr, const unsigned long *a)
 		return do_clone(p, a);
 	case NR_clone3:
 		return do_clone3(p, a[0], a[1]);
+	case NR_unshare:
+		return do_unshare(p, a[0]);
 	case NR_exit:
 		process_thread_exit(p, (int)((a[0] & 0xff) << 8));
 	case NR_exit_group:

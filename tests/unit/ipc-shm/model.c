@@ -485,7 +485,7 @@ void model_free(struct model *m)
 	for (int i = 0; i < NPROC; i++)
 		if (m->proc[i].alive)
 			fake_proc_exit(m->ns, &m->proc[i].fp);
-	shm_ns_destroy(m->ns);
+	shm_ns_put(m->ns);
 	if (!fake_all_clean()) {
 		fprintf(stderr, "model: resources left after %lu ops\n", m->st.ops);
 		abort();

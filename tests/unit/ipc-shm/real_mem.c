@@ -35,7 +35,7 @@ int real_teardown(void **state)
 {
 	(void)state;
 	if (ns)
-		shm_ns_destroy(ns);
+		shm_ns_put(ns);
 	ns = NULL;
 	assert_int_equal(host_shm_locks_live(), locks0);
 	assert_int_equal(page_free_count(), free0);

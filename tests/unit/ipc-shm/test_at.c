@@ -24,7 +24,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	fake_proc_exit(ns, &p);
-	shm_ns_destroy(ns);
+	shm_ns_put(ns);
 	fake_as_fail_next_map(0);
 	assert_true(fake_all_clean());
 	return 0;

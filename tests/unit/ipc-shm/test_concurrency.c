@@ -197,7 +197,7 @@ static void test_concurrent_callers_keep_the_lock_order_and_the_counts(void **st
 
 	for (int i = 0; i < THREADS - 1; i++)
 		fake_proc_exit(ns, &procs[i]);
-	shm_ns_destroy(ns);
+	shm_ns_put(ns);
 	assert_true(fake_all_clean());
 }
 

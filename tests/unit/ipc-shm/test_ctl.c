@@ -26,7 +26,7 @@ static int teardown(void **state)
 	(void)state;
 	fake_proc_exit(ns, &owner);
 	fake_proc_exit(ns, &other);
-	shm_ns_destroy(ns);
+	shm_ns_put(ns);
 	assert_true(fake_all_clean());
 	return 0;
 }

@@ -27,7 +27,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	fake_proc_exit(ns, &p);
-	shm_ns_destroy(ns);
+	shm_ns_put(ns);
 	assert_true(fake_all_clean());
 	return 0;
 }

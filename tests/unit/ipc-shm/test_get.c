@@ -23,7 +23,7 @@ static int teardown(void **state)
 	(void)state;
 	fake_proc_exit(ns, &root);
 	fake_proc_exit(ns, &user);
-	shm_ns_destroy(ns);
+	shm_ns_put(ns);
 	fake_fail_heap_after(-1);
 	fake_fail_frames_after(-1);
 	assert_true(fake_all_clean());

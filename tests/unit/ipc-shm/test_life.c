@@ -30,7 +30,7 @@ static int teardown(void **state)
 	else if (parent.c.as)
 		as_destroy(parent.c.as);
 	if (ns)
-		shm_ns_destroy(ns);
+		shm_ns_put(ns);
 	assert_true(fake_all_clean());
 	return 0;
 }
@@ -250,7 +250,7 @@ static void test_namespace_destroy_frees_everything(void **state)
 	assert_true(a >= 0);
 	assert_int_equal(p_poke(&parent, (uintptr_t)at + P, 3), 0);
 	shm_task_exit(ns, &parent.task);
-	shm_ns_destroy(ns);
+	shm_ns_put(ns);
 	ns = NULL;
 	assert_true(fake_frames_live() == 1 && fake_heap_live() > 0); /* b lives on */
 	uint8_t v;

@@ -33,7 +33,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	fake_proc_exit(ns, &p);
-	shm_ns_destroy(ns);
+	shm_ns_put(ns);
 	assert_true(fake_all_clean());
 	return 0;
 }
@@ -63,7 +63,7 @@ static void test_locks_no_call_with_the_namespace_lock_held(void **state)
 	shm_default_limits(&l);
 	EXPECT_CALLER_HOLDS_NS(shm_ns_set_limits(ns, &l), "shm_ns_set_limits");
 	EXPECT_CALLER_HOLDS_NS(shm_task_exit(ns, &p.task), "shm_task_exit");
-	EXPECT_CALLER_HOLDS_NS(shm_ns_destroy(ns), "shm_ns_destroy");
+	EXPECT_CALLER_HOLDS_NS(shm_ns_put(ns), "shm_ns_put");
 	/* Refused before anything changed. */
 	assert_int_equal(p_get(ns, &p, 78, 0, 0), -ENOENT);
 	assert_int_equal(p_nattch(ns, id), 0);
@@ -119,7 +119,7 @@ static void test_locks_without_the_hook_nothing_is_checked(void **state)
 	seg = shm_ids_find_id(&plain->ids, pid); /* unchecked: no way to tell */
 	assert_non_null(seg);
 	assert_int_equal(p_ctl(plain, &p, pid, IPC_RMID, NULL), 0);
-	shm_ns_destroy(plain);
+	shm_ns_put(plain);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)

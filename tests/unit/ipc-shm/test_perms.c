@@ -37,7 +37,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	fake_proc_exit(ns, &creator);
-	shm_ns_destroy(ns);
+	shm_ns_put(ns);
 	assert_true(fake_all_clean());
 	return 0;
 }

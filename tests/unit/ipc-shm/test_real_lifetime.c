@@ -176,7 +176,7 @@ static void test_destroying_everything_returns_every_frame(void **state)
 	shm_task_exit(ns, &procs[0].task);
 	shm_task_exit(ns, &procs[1].task);
 	shm_task_exit(ns, &procs[3].task);
-	shm_ns_destroy(ns);
+	shm_ns_put(ns);
 	ns = NULL; /* freed with its last segment, by the last as_destroy below */
 	assert_int_equal(user_load(&procs[0], v[0][0] + 2 * P), 1);
 	for (int i = 0; i < 4; i++) {

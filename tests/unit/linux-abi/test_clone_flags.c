@@ -18,7 +18,7 @@ static int check(uint64_t flags, const char **why)
 {
 	struct lx_clone c = {.flags = flags, .parent_tid = 0x1000, .pidfd = 0x1000};
 
-	return lx_clone_check(&c, false, why);
+	return lx_clone_check(&c, false, true, why);
 }
 
 static void test_linux_rules(void **state)
@@ -40,7 +40,7 @@ static void test_linux_rules(void **state)
 	{
 		struct lx_clone c = {.flags = CLONE_PARENT};
 
-		assert_int_equal(lx_clone_check(&c, true, &why), -EINVAL);
+		assert_int_equal(lx_clone_check(&c, true, true, &why), -EINVAL);
 		assert_null(why);
 	}
 }
@@ -68,6 +68,68 @@ static void test_refused_with_a_reason(void **state)
 	assert_int_equal(check(CLONE_VM | CLONE_SIGHAND | CLONE_VFORK, &why), -EINVAL);
 	assert_non_null(why);
 	assert_int_equal(check(CLONE_PARENT, &why), -EINVAL);
+	assert_non_null(why);
+}
+
+/* copy_namespaces: privilege first, then CLONE_SYSVSEM's undo list; a thread keeps its group's. */
+static void test_new_ipc_namespace(void **state)
+{
+	struct lx_clone c = {.flags = CLONE_NEWIPC};
+	const char *why;
+
+	(void)state;
+	assert_int_equal(lx_clone_check(&c, false, true, &why), 0);
+	assert_int_equal(lx_clone_check(&c, false, false, &why), -EPERM);
+	assert_null(why);
+	c.flags = CLONE_NEWUTS; /* unsupported, but Linux's EPERM comes first */
+	assert_int_equal(lx_clone_check(&c, false, false, &why), -EPERM);
+	assert_int_equal(lx_clone_check(&c, false, true, &why), -EINVAL);
+	assert_non_null(why);
+	c.flags = CLONE_NEWIPC | CLONE_SYSVSEM;
+	assert_int_equal(lx_clone_check(&c, false, true, &why), -EINVAL);
+	assert_null(why);
+	assert_int_equal(lx_clone_check(&c, false, false, &why), -EPERM);
+	c.flags = GLIBC_THREAD | CLONE_NEWIPC; /* glibc's threads pass CLONE_SYSVSEM */
+	assert_int_equal(lx_clone_check(&c, false, true, &why), -EINVAL);
+	assert_null(why);
+	c.flags = (GLIBC_THREAD & ~CLONE_SYSVSEM) | CLONE_NEWIPC; /* Linux allows it */
+	assert_int_equal(lx_clone_check(&c, false, true, &why), -EINVAL);
+	assert_non_null(why);
+	c.flags = CLONE_NEWUSER | CLONE_NEWIPC; /* the new user namespace would make it admin */
+	assert_int_equal(lx_clone_check(&c, false, false, &why), -EINVAL);
+	assert_non_null(why);
+}
+
+static void test_unshare(void **state)
+{
+	const char *why;
+
+	(void)state;
+	assert_int_equal(lx_unshare_check(0, true, false, &why), 0);
+	assert_int_equal(lx_unshare_check(CLONE_NEWIPC, true, true, &why), CLONE_NEWIPC);
+	assert_int_equal(lx_unshare_check(CLONE_NEWIPC, true, false, &why), -EPERM);
+	assert_null(why);
+	assert_int_equal(lx_unshare_check(CLONE_NEWIPC | CLONE_SYSVSEM, true, true, &why),
+	                 CLONE_NEWIPC | CLONE_SYSVSEM);
+	assert_int_equal(lx_unshare_check(CLONE_SYSVSEM, false, false, &why), CLONE_SYSVSEM);
+	/* Pretended while nothing shares them; the implied flags come back. */
+	assert_int_equal(lx_unshare_check(CLONE_VM, true, false, &why),
+	                 CLONE_VM | CLONE_SIGHAND | CLONE_THREAD);
+	assert_int_equal(lx_unshare_check(CLONE_SIGHAND, false, true, &why), -EINVAL);
+	assert_null(why);
+	assert_int_equal(lx_unshare_check(CLONE_THREAD | CLONE_NEWIPC, false, false, &why),
+	                 -EINVAL);
+	assert_null(why); /* check_unshare_flags before the privilege */
+	assert_int_equal(lx_unshare_check(CLONE_SETTLS, true, true, &why), -EINVAL);
+	assert_null(why);
+	assert_int_equal(lx_unshare_check(CLONE_NEWIPC, false, true, &why), -EINVAL);
+	assert_non_null(why); /* Linux moves the calling thread alone */
+	assert_int_equal(lx_unshare_check(CLONE_NEWNS, true, false, &why), -EPERM);
+	assert_int_equal(lx_unshare_check(CLONE_NEWNS, true, true, &why), -EINVAL);
+	assert_non_null(why);
+	assert_int_equal(lx_unshare_check(CLONE_FILES, true, false, &why), -EINVAL);
+	assert_non_null(why);
+	assert_int_equal(lx_unshare_check(CLONE_NEWUSER, true, false, &why), -EINVAL);
 	assert_non_null(why);
 }
 
@@ -105,6 +167,8 @@ int main(void)
 	    cmocka_unit_test(test_linux_rules),
 	    cmocka_unit_test(test_supported_sets),
 	    cmocka_unit_test(test_refused_with_a_reason),
+	    cmocka_unit_test(test_new_ipc_namespace),
+	    cmocka_unit_test(test_unshare),
 	    cmocka_unit_test(test_clone3),
 	};
 

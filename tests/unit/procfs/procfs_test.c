@@ -407,7 +407,7 @@ int procfs_test_teardown(void **state)
 			proc_free(&procs[i]);
 	vfs_fs_put(T_fs);
 	T_fs = NULL;
-	shm_ns_destroy(T_shm);
+	shm_ns_put(T_shm);
 	T_shm = NULL;
 	procfs_fini();
 	vfs_shutdown();

@@ -122,18 +122,38 @@ void shm_default_limits(struct shm_limits *out);
 
 /*
  * A namespace with 'limits' (NULL: the defaults) and 'ops', which must
- * outlive it. -EINVAL for limits shm_ns_set_limits() would refuse or missing
- * ops, -ENOMEM.
+ * outlive it, holding one reference for the caller (Linux's create_ipc_ns:
+ * a new IPC namespace starts with SHMMAX, SHMALL, SHMMNI, rmid_forced off
+ * and no shm_next_id, whatever its parent's are; here the defaults are
+ * CONFIG_IPC_SHM_*). -EINVAL for limits shm_ns_set_limits() would refuse or
+ * missing ops, -ENOMEM.
  */
 int shm_ns_create(struct shm_ns **out, const struct shm_limits *limits, const struct shm_ops *ops);
 
 /*
- * Remove every segment as IPC_RMID would (attached ones live on, marked
- * SHM_DEST, until their last detach); the namespace itself is freed with its
- * last segment. Call it once every task of the namespace has called
- * shm_task_exit() and no call into it is running.
+ * One more reference (Linux's get_ipc_ns): a process that enters the
+ * namespace (fork, a thread group's member) holds one. Only a holder of a
+ * reference may take another. Any context; does not sleep.
  */
-void shm_ns_destroy(struct shm_ns *ns);
+void shm_ns_get(struct shm_ns *ns);
+
+/*
+ * Drop a reference (Linux's put_ipc_ns). The last one removes every
+ * segment as IPC_RMID would (free_ipc_ns): its id and key go at once, an
+ * unattached segment and its frames with them, an attached one lives on,
+ * SHM_DEST, until its last detach (shm_dt, munmap, exit, exec), and the
+ * namespace's memory goes with its last segment. Before dropping its
+ * reference, a process calls shm_task_exit(): no creator record may point
+ * into a namespace without references. No other call into the namespace
+ * may run or start once the last reference is gone.
+ */
+void shm_ns_put(struct shm_ns *ns);
+
+/*
+ * Frames held by the segments of every namespace, those being torn down
+ * too (/proc/meminfo's Shmem). Any context; does not sleep.
+ */
+unsigned long shm_frames(void);
 
 /*
  * Change the limits at run time, as writing /proc/sys/kernel/shm* does.

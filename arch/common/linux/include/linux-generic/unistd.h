@@ -76,6 +76,7 @@
 #define NR_get_robust_list      100
 #define NR_futex                98
 #define NR_clone3               435
+#define NR_unshare              97
 #define NR_sched_yield          124
 #define NR_nanosleep            101
 #define NR_clock_gettime        113

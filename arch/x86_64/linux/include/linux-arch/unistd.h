@@ -121,6 +121,7 @@
 #define NR_setsid               112
 #define NR_prctl                157
 #define NR_clone3               435
+#define NR_unshare              272
 #define NR_futex                202
 #define NR_get_robust_list      274
 #define NR_getitimer            36
