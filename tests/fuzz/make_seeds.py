@@ -118,6 +118,11 @@ def syscall_seeds():
     write("syscalls", "brk", call(214, s(0)) + call(214, raw(0x100000)) + call(214, s(0)))
     write("syscalls", "shm", call(194, s(0), raw(0x4000), raw(0o1600)) + call(196, s(0), s(0), s(0)) +
           call(197, raw(0)) + call(195, s(0), s(2), ptr(0)) + call(195, s(0), s(0), s(0)))
+    # An attachment at a known address, remapped (remap_file_pages, 234) around IPC_RMID and shmdt.
+    write("syscalls", "shm-remap", call(194, s(0), raw(0x2000), raw(0o1600)) +
+          call(196, s(0), raw(0x10000000), s(0)) + call(234, raw(0x10000000), raw(0x1000), s(0), s(1), s(0)) +
+          call(195, s(0), s(0), s(0)) + call(234, raw(0x10000000), raw(0x2000), s(0), s(0), s(0)) +
+          call(197, raw(0x10000000)))
     write("syscalls", "fork-wait", call(220, s(17), s(0), s(0), s(0), s(0)) +
           call(260, s(-1), ptr(0), s(0), s(0)))
     write("syscalls", "exec", poke(0x100, b"/notelf\x00") + poke(0x200, b"/fuzz\x00") +

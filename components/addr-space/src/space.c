@@ -361,6 +361,82 @@ int as_protect(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot)
 	return rc;
 }
 
+/*
+ * The areas remap_file_pages may replace (Linux's checks in its emulation):
+ * the area at start is shared and has an object (not linear), and
+ * [start, end) is covered without a hole by areas of that same object with
+ * the same protection and flags. The first one, or NULL.
+ */
+static struct as_area *remap_first(struct addr_space *as, uintptr_t start, uintptr_t end)
+{
+	struct as_area *first = area_find(as, start), *a = first;
+
+	if (!first || !(first->flags & AS_MAP_SHARED) || area_is_linear(first))
+		return NULL;
+	for (uintptr_t at = first->end; at < end; at = a->end) {
+		a = area_next(a);
+		if (!a || a->start != at || a->backend != first->backend ||
+		    a->priv != first->priv || a->prot != first->prot || a->flags != first->flags)
+			return NULL;
+	}
+	return first;
+}
+
+int as_remap(struct addr_space *as, uintptr_t addr, size_t len, uint64_t pgoff, unsigned flags)
+{
+	struct spares sp = {{NULL, NULL}};
+	struct as_area *a, *first;
+	int rc = 0;
+
+	if (((addr | len) & (PAGE_SIZE - 1)) || (flags & ~AS_MAP_POPULATE) ||
+	    !range_ok(addr, len) || pgoff + len / PAGE_SIZE < pgoff)
+		return -EINVAL;
+	a = kzalloc(sizeof(*a));
+	if (!a || spares_get(&sp)) {
+		kfree(a);
+		spares_put(&sp);
+		return -ENOMEM;
+	}
+	as_lock(&as->lock);
+	first = remap_first(as, addr, addr + len);
+	if (!first)
+		rc = -EINVAL;
+	else if (as->nareas > as_max_map_count() || !unmap_may_split(as, addr, addr + len))
+		rc = -ENOMEM; /* do_mmap's and munmap's limits, as for a FIXED as_map */
+	else
+		rc = split_range(as, addr, addr + len, &sp);
+	if (rc == 0) {
+		*a = (struct as_area){.start = addr,
+		                      .end = addr + len,
+		                      .prot = first->prot,
+		                      .flags = first->flags,
+		                      .backend = first->backend,
+		                      .priv = first->priv,
+		                      .pgoff = pgoff,
+		                      .as = as};
+		/*
+		 * Linux closes the old mappings before it maps the file again;
+		 * its file reference keeps the object's memory. Here the new
+		 * area's count does, taken first; then the owner says whether
+		 * the mapping it now has alone may stay.
+		 */
+		if (a->backend->open)
+			a->backend->open(a);
+		remove_range(as, addr, addr + len);
+		area_insert(as, a);
+		if (a->backend->remap && (rc = a->backend->remap(a)) != 0) {
+			area_remove(as, a); /* no page yet; the owner dropped its count */
+		} else {
+			(void)fill_now(a, flags); /* Linux's mm_populate ignores failures */
+			a = NULL;
+		}
+	}
+	as_unlock(&as->lock);
+	kfree(a);
+	spares_put(&sp);
+	return rc;
+}
+
 int as_visit(struct addr_space *as, uintptr_t from, as_visitor_t visit, void *ctx)
 {
 	struct as_area *a, *next;

@@ -80,6 +80,32 @@ static void shm_area_close(struct as_area *area)
 	shm_seg_drop(seg, 1, SHM_STAMP_DETACH, shm_current_pid(seg->ns));
 }
 
+/*
+ * remap_file_pages made 'area' in place of attachment pieces it closed
+ * (Linux's shm_mmap, after those pieces' shm_close). Linux destroys a
+ * removed segment when they were its last attachments, and then fails to
+ * find it again: -EINVAL. Here the new area's count kept the segment; if
+ * that count is all that is left, it goes now and the segment with it, in
+ * one step under the namespace's lock, as if Linux's close had done it.
+ */
+static int shm_area_remap(struct as_area *area)
+{
+	struct shm_seg *seg = as_area_priv(area);
+	struct shm_ns *ns = seg->ns;
+	bool gone;
+
+	shm_ns_lock(ns);
+	shm_seg_lock(seg);
+	gone = shm_may_destroy(ns, seg, seg->nattch - 1);
+	if (gone)
+		seg->nattch--;
+	shm_seg_unlock(seg);
+	if (gone)
+		shm_seg_destroy(ns, seg);
+	shm_ns_unlock_release(ns);
+	return gone ? -EINVAL : 0;
+}
+
 /* The frame of page 'pgoff', made (zero-filled) on first touch. */
 static int shm_area_fault(struct as_area *area, uint64_t pgoff, unsigned access, paddr_t *pa)
 {
@@ -107,6 +133,7 @@ const struct as_backend shm_backend = {
     .open = shm_area_open,
     .close = shm_area_close,
     .fault = shm_area_fault,
+    .remap = shm_area_remap,
 };
 
 /*

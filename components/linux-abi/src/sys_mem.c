@@ -1,5 +1,6 @@
 /* Memory calls: umem.h over the process's space; a file mapping's file from the fd table. */
 #include <klib/errno.h>
+#include <klib/log.h>
 #include <linux-arch/unistd.h>
 #include <vfs/mmap.h>
 #include "abi_internal.h"
@@ -33,6 +34,19 @@ static long do_mmap(struct process *p, const unsigned long *a)
 	return rc;
 }
 
+/* Linux warns once per boot (pr_warn_once), before any check, whoever calls. */
+static long do_remap_file_pages(struct process *p, const unsigned long *a)
+{
+	static bool warned;
+
+	if (!__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
+		klog_warn("linux-abi",
+		          "%s (%d) uses deprecated remap_file_pages() syscall. See "
+		          "Documentation/mm/remap_file_pages.rst.",
+		          p->comm, p->pid);
+	return umem_remap_file_pages(p->as, a[0], a[1], a[2], a[3], a[4]);
+}
+
 long lx_sys_mem(struct process *p, unsigned long nr, const unsigned long *a)
 {
 	switch (nr) {
@@ -49,6 +63,8 @@ long lx_sys_mem(struct process *p, unsigned long nr, const unsigned long *a)
 	case NR_madvise:
 		/* Advice only; MADV_DONTNEED on private memory would need zapping pages. */
 		return (a[0] & 4095) ? -EINVAL : 0;
+	case NR_remap_file_pages:
+		return do_remap_file_pages(p, a);
 	case NR_mremap:
 		return -ENOMEM; /* glibc's realloc falls back to malloc+copy */
 	default:

@@ -1,5 +1,6 @@
 /*
- * A process's memory as Linux's mmap, munmap, mprotect, msync and brk
+ * A process's memory as Linux's mmap, munmap, mprotect, msync, brk and
+ * remap_file_pages
  * answer it on a 64-bit architecture, over an address space. The checks
  * follow the architecture's sys_mmap (which only shifts the offset),
  * mm/mmap.c (ksys_mmap_pgoff, do_mmap, __get_unmapped_area, brk), mm/vma.c
@@ -19,6 +20,9 @@
  * - MAP_POPULATE that runs out of memory makes mmap fail with -ENOMEM (no
  *   overcommit here, and a later fault would have nothing to give either);
  *   Linux ignores the failure and lets the fault or the OOM killer decide.
+ * - remap_file_pages checks its offset against the largest file offset
+ *   (-EOVERFLOW) before the areas, Linux after them: a call wrong in both
+ *   ways says EOVERFLOW here, EINVAL there.
  *
  * Placement is addr-space's, which is Linux's: the hint if free, else
  * top-down below the mmap base exec chose (under the stack's gap), so the
@@ -288,6 +292,29 @@ long umem_mprotect(struct addr_space *as, uintptr_t start, size_t len, int prot)
 	if (start < as_user_base() || end > as_user_top())
 		return -ENOMEM; /* a range no area can cover has a hole */
 	return as_protect(as, start, len, umem_as_prot(p));
+}
+
+/*
+ * remap_file_pages as Linux has emulated it since 4.0: checks of its own
+ * (EINVAL), then an mmap(MAP_SHARED | MAP_FIXED | MAP_POPULATE) of the same
+ * object at pgoff over the range, which as_remap does under the space's
+ * lock (Linux looks the area up, lets the lock go and looks again).
+ */
+long umem_remap_file_pages(struct addr_space *as, uintptr_t start, size_t size, unsigned long prot,
+                           uint64_t pgoff, unsigned long flags)
+{
+	if (prot)
+		return -EINVAL;
+	start &= ~UMEM_PAGE_MASK;
+	size &= ~UMEM_PAGE_MASK;
+	if (start + size <= start)
+		return -EINVAL;
+	if (pgoff + size / PAGE_SIZE < pgoff)
+		return -EINVAL;
+	/* do_mmap's file_mmap_ok, checked before the areas (see the top of this file). */
+	if (pgoff > (UMEM_MAX_FILESIZE - size) >> PAGE_SHIFT)
+		return -EOVERFLOW;
+	return as_remap(as, start, size, pgoff, (flags & UMEM_MAP_NONBLOCK) ? 0 : AS_MAP_POPULATE);
 }
 
 #define UMEM_MS_ASYNC      1

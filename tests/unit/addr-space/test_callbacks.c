@@ -13,6 +13,8 @@
 
 struct obj {
 	int opens, closes, faults;
+	int low;    /* the lowest opens - closes seen after a close */
+	int refuse; /* what remap() answers */
 	uint64_t last_pgoff;
 	paddr_t frames[NPAGES];
 };
@@ -28,6 +30,8 @@ static void obj_close(struct as_area *a)
 	struct obj *o = as_area_priv(a);
 	assert_true(as_area_end(a) > as_area_start(a));
 	o->closes++;
+	if (o->opens - o->closes < o->low)
+		o->low = o->opens - o->closes;
 }
 
 static int obj_fault(struct as_area *a, uint64_t pgoff, unsigned access, paddr_t *pa)
@@ -42,11 +46,21 @@ static int obj_fault(struct as_area *a, uint64_t pgoff, unsigned access, paddr_t
 	return 0;
 }
 
+/* A refusal gives back the count open() took, as the contract says. */
+static int obj_remap(struct as_area *a)
+{
+	struct obj *o = as_area_priv(a);
+	if (o->refuse)
+		o->closes++;
+	return o->refuse;
+}
+
 static const struct as_backend obj_backend = {
     .name = "test-obj",
     .open = obj_open,
     .close = obj_close,
     .fault = obj_fault,
+    .remap = obj_remap,
 };
 
 /* Attachments = the caller's own count for each successful as_map + opens - closes. */
@@ -270,12 +284,122 @@ static void test_fault_gives_ref(void **state)
 	assert_int_equal(page_free_count(), free0);
 }
 
+/*
+ * as_remap (remap_file_pages): the new area is opened before the pieces it
+ * replaces close, takes the first piece's protection and flags, and faults
+ * the object's pages from its new pgoff; what does not qualify (private,
+ * linear, a hole, another object or protection) fails and changes nothing;
+ * an owner's refusal leaves the range unmapped and the counts balanced.
+ */
+static void test_remap(void **state)
+{
+	static struct obj o, other;
+	struct addr_space *as;
+	const uintptr_t at = 0x1000000;
+	int maps = 0;
+	paddr_t pa;
+	size_t free0 = as_test_ram(16);
+	(void)state;
+
+	obj_init(&o);
+	obj_init(&other);
+	assert_int_equal(as_create(&as), 0);
+	assert_int_equal(
+	    as_map(as, at, 4 * PG, RW, AS_MAP_SHARED | AS_MAP_FIXED, &obj_backend, &o, 0, NULL), 0);
+	maps++;
+
+	/* The middle two pages now show pages 9 and 10, faulted in at once. */
+	assert_int_equal(as_remap(as, at + PG, 2 * PG, 9, AS_MAP_POPULATE), 0);
+	assert_int_equal(o.opens, 3); /* the new area and the two pieces around it */
+	assert_int_equal(o.closes, 1);
+	assert_int_equal(live(&o, maps), 3);
+	assert_int_equal(pgoff_at(as, at + PG), 9);
+	assert_int_equal(pgoff_at(as, at + 3 * PG), 3);
+	assert_int_equal(as_query(as, at + 2 * PG, &pa, NULL), 0);
+	assert_int_equal(pa, o.frames[10]);
+	/* Across all three pieces (one object, same protection): one area again, lazy. */
+	assert_int_equal(as_remap(as, at, 4 * PG, 0, 0), 0);
+	assert_int_equal(count_backend_areas(as), 1);
+	assert_int_equal(live(&o, maps), 1);
+	assert_true(maps + o.low >= 1); /* the count never fell to zero on the way */
+	assert_int_equal(page_ref_count(o.frames[10]), 1);
+	assert_int_equal(as_query(as, at + PG, &pa, NULL), -EFAULT);
+	assert_int_equal(as_fault(as, at + PG, AS_ACCESS_READ), 0);
+	assert_int_equal(o.last_pgoff, 1);
+	/* Past the object's end: the remap stands, populate stops quietly, a touch fails. */
+	assert_int_equal(as_remap(as, at, 2 * PG, NPAGES - 1, AS_MAP_POPULATE), 0);
+	assert_int_equal(as_fault(as, at + PG, AS_ACCESS_READ), -EFAULT);
+	assert_int_equal(live(&o, maps), 2);
+
+	/* Refusals, each changing nothing. */
+	size_t areas = as_area_count(as), frames = page_free_count();
+	int opens = o.opens, closes = o.closes;
+	assert_int_equal(as_remap(as, at + 1, PG, 0, 0), -EINVAL);
+	assert_int_equal(as_remap(as, at, PG + 1, 0, 0), -EINVAL);
+	assert_int_equal(as_remap(as, at, 0, 0, 0), -EINVAL);
+	assert_int_equal(as_remap(as, at, PG, 0, AS_MAP_SHARED), -EINVAL);
+	assert_int_equal(as_remap(as, at, 2 * PG, UINT64_MAX, 0), -EINVAL);
+	assert_int_equal(as_remap(as, at - PG, 2 * PG, 0, 0), -EINVAL); /* no area at the start */
+	assert_int_equal(as_remap(as, at, 5 * PG, 0, 0), -EINVAL);      /* runs past the end */
+	assert_int_equal(as_remap(as, as_user_top() - PG, 2 * PG, 0, 0), -EINVAL);
+	assert_int_equal(as_area_count(as), areas);
+	assert_int_equal(page_free_count(), frames);
+	assert_int_equal(o.opens - opens, 0);
+	assert_int_equal(o.closes - closes, 0);
+	assert_int_equal(as_map(as, at + 5 * PG, PG, RW, AS_MAP_SHARED | AS_MAP_FIXED, &obj_backend,
+	                        &o, 5, NULL),
+	                 0);
+	maps++;
+	assert_int_equal(as_remap(as, at, 6 * PG, 0, 0), -EINVAL); /* a hole */
+	assert_int_equal(as_map(as, at + 4 * PG, PG, RW, AS_MAP_SHARED | AS_MAP_FIXED, &obj_backend,
+	                        &other, 4, NULL),
+	                 0);
+	assert_int_equal(as_remap(as, at, 5 * PG, 0, 0), -EINVAL); /* another object */
+	assert_int_equal(as_protect(as, at + 3 * PG, PG, AS_PROT_READ | AS_PROT_USER), 0);
+	assert_int_equal(as_remap(as, at, 4 * PG, 0, 0), -EINVAL); /* another protection */
+	areas = as_area_count(as);
+	frames = page_free_count();
+	opens = o.opens;
+	closes = o.closes;
+	assert_int_equal(as_map_anon(as, at + 8 * PG, PG, RW, AS_MAP_FIXED, NULL), 0);
+	assert_int_equal(as_remap(as, at + 8 * PG, PG, 0, 0), -EINVAL); /* private */
+	assert_int_equal(as_map_linear(as, at + 9 * PG, 0x80000000, PG, RW, AS_MAP_SHARED), 0);
+	assert_int_equal(as_remap(as, at + 9 * PG, PG, 0, 0), -EINVAL); /* linear */
+	assert_int_equal(as_area_count(as), areas + 2);
+	assert_int_equal(page_free_count(), frames);
+	assert_int_equal(o.opens - opens, 0);
+	assert_int_equal(o.closes - closes, 0);
+
+	/* The owner refuses: the new area goes without close(), the range stays unmapped. */
+	size_t n0 = count_backend_areas(as);
+	int live0 = live(&o, maps);
+	o.refuse = -EIDRM;
+	closes = o.closes;
+	assert_int_equal(as_remap(as, at + 2 * PG, PG, 0, AS_MAP_POPULATE), -EIDRM);
+	o.refuse = 0;
+	assert_false(as_overlaps(as, at + 2 * PG, PG));
+	assert_int_equal(count_backend_areas(as), n0 - 1);
+	assert_int_equal(live(&o, maps), live0 - 1);
+	assert_int_equal(o.closes - closes, 2); /* the old piece's close(), the refusal's */
+
+	as_destroy(as);
+	assert_int_equal(live(&o, maps), 0);
+	assert_int_equal(other.opens - other.closes, -1); /* its one as_map */
+	for (int i = 0; i < NPAGES; i++) {
+		assert_int_equal(page_ref_count(o.frames[i]), 1);
+		page_free(o.frames[i], 0);
+		page_free(other.frames[i], 0);
+	}
+	assert_int_equal(page_free_count(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_open_close_balance),
 	    cmocka_unit_test(test_backend_fault_errors),
 	    cmocka_unit_test(test_fault_gives_ref),
+	    cmocka_unit_test(test_remap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

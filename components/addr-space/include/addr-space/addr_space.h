@@ -115,6 +115,16 @@ struct as_backend {
 	 * one of its pages is being mapped).
 	 */
 	bool fault_gives_ref;
+	/*
+	 * as_remap made 'area' (already open()ed) in place of the areas it
+	 * closed: may it stay? Linux maps the file again only once the old
+	 * mappings are closed, and the owner may refuse then (shm_mmap fails
+	 * for a removed segment whose last attachment they were). A refusal
+	 * (-errno) gives back what open() took, at once, in place of close():
+	 * the area goes without close(), and as_remap returns the error with
+	 * the range left unmapped, as Linux leaves it. NULL: always accepted.
+	 */
+	int (*remap)(struct as_area *area);
 };
 
 /* Built-in backends. */
@@ -166,6 +176,26 @@ int as_map_anon(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot
 /* [locks] Linear memory: va..va+len maps pa..pa+len. */
 int as_map_linear(struct addr_space *as, uintptr_t va, paddr_t pa, size_t len, unsigned prot,
                   unsigned flags);
+
+/*
+ * [locks]
+ * Linux's remap_file_pages (emulated since Linux 4.0 by a MAP_FIXED
+ * mapping of the same file): map the page-aligned [addr, addr + len) again
+ * as one area of the same object, its first page now page 'pgoff' of the
+ * object. The area at addr must be shared (AS_MAP_SHARED, not linear), and
+ * the range covered without a hole by areas of the same backend, priv,
+ * protection and flags (pieces of one mapping); else -EINVAL, as for
+ * unaligned arguments, a range outside the user range, flags other than
+ * AS_MAP_POPULATE or a pgoff that wraps. -ENOMEM: no memory, or the area
+ * limit as for a FIXED as_map. The new area takes the first one's
+ * protection and flags. It gets open() before the replaced pieces get
+ * close(), so that its object outlives them however they count it, then
+ * the backend's remap() decides whether it stays (see struct as_backend:
+ * if not, its error, the range unmapped). AS_MAP_POPULATE faults its
+ * pages in now, as far as they can be filled; a page that cannot (past the
+ * object's end, out of memory) stops that silently and faults later.
+ */
+int as_remap(struct addr_space *as, uintptr_t addr, size_t len, uint64_t pgoff, unsigned flags);
 
 /* [locks] Unmap any page-aligned range, splitting areas at its ends. Unmapped holes are fine. */
 int as_unmap(struct addr_space *as, uintptr_t addr, size_t len);

@@ -1,7 +1,7 @@
 /*
  * A process's memory through Linux's system calls: mmap (anonymous, and
- * files through struct umem_file), munmap, mprotect, msync and brk, over
- * an address space (addr-space).
+ * files through struct umem_file), munmap, mprotect, msync, brk and
+ * remap_file_pages, over an address space (addr-space).
  *
  * Each call returns what the system call returns: an address or 0, or a
  * negative Linux errno, with Linux's checks in Linux's order (mm/mmap.c,
@@ -73,6 +73,20 @@ long umem_mprotect(struct addr_space *as, uintptr_t addr, size_t len, int prot);
  * Mapped files here live in memory: there is nothing to write back.
  */
 long umem_msync(struct addr_space *as, uintptr_t start, size_t len, int flags);
+
+/*
+ * remap_file_pages(2), Linux's emulation (mm/mmap.c): prot must be 0, start
+ * and size are rounded down to pages, flags other than MAP_NONBLOCK are
+ * ignored. The range must start in a shared mapping (a file, shared
+ * anonymous memory, an shm attachment) and be covered by pieces of that one
+ * mapping (same object, protection and flags); it is then mapped again, one
+ * area of the same object starting at page pgoff, and its pages faulted in
+ * unless MAP_NONBLOCK. -EINVAL for a private mapping, a hole, a wrapping
+ * range or offset; -EOVERFLOW past the largest file offset; -ENOMEM as a
+ * fixed mmap. The deprecation warning Linux logs once is the caller's.
+ */
+long umem_remap_file_pages(struct addr_space *as, uintptr_t start, size_t size, unsigned long prot,
+                           uint64_t pgoff, unsigned long flags);
 
 /* brk(2) as the raw system call: the new break, or the old one on failure. */
 long umem_brk(struct umem_brk *b, struct addr_space *as, uintptr_t newbrk);

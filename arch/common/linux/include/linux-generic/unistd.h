@@ -91,6 +91,7 @@
 #define NR_mprotect             226
 #define NR_madvise              233
 #define NR_mremap               216
+#define NR_remap_file_pages     234
 #define NR_rt_sigaction         134
 #define NR_rt_sigprocmask       135
 #define NR_sigaltstack          132

@@ -87,6 +87,7 @@
 #define NR_mprotect             10
 #define NR_madvise              28
 #define NR_mremap               25
+#define NR_remap_file_pages     216
 #define NR_rt_sigaction         13
 #define NR_rt_sigprocmask       14
 #define NR_sigaltstack          131
