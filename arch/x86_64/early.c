@@ -73,7 +73,8 @@ static bool map_range(uint64_t *pdpt, struct hal_mem_region r, uint64_t flags, b
 
 		if (map_gigabyte(pdpt, g, flags, huge))
 			continue;
-		klog_warn("boot", "[%#llx, %#llx) past X86_64_BOOT_MAP_TABLES (%d, no 1 GiB pages): %s",
+		klog_warn("boot",
+		          "[%#llx, %#llx) past X86_64_BOOT_MAP_TABLES (%d, no 1 GiB pages): %s",
 		          (unsigned long long)from, (unsigned long long)end,
 		          CONFIG_X86_64_BOOT_MAP_TABLES,
 		          r.type != HAL_MEM_RAM ? "unreachable" : UNMAPPED_RAM);
@@ -104,7 +105,8 @@ void arch_memmap_ready(void)
 	/* Devices first: a few GiBs at most, and the kit cannot start without them. */
 	for (size_t i = 0; i < n; i++)
 		if (r[i].size && r[i].type == HAL_MEM_MMIO)
-			map_range(boot_pdpt_io, r[i], PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX, huge);
+			map_range(boot_pdpt_io, r[i], PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX,
+			          huge);
 	for (size_t i = 0; i < n; i++)
 		if (r[i].size && r[i].type == HAL_MEM_RAM)
 			map_range(x86_64_boot_pdpt_low, r[i], PTE_P | PTE_W | PTE_NX, huge);
