@@ -322,8 +322,7 @@ static int send(struct process *from, struct process *to, const struct process_s
 	 * The kernel's own SIGKILL (Linux's SEND_SIG_PRIV, "force") is the one
 	 * signal init cannot drop; a live group only (a zombie is gone).
 	 */
-	if (!from && info->signo == PROCESS_SIGKILL && to->pid == 1 &&
-	    to->state == PROCESS_RUNNING)
+	if (!from && info->signo == PROCESS_SIGKILL && to->pid == 1 && to->state == PROCESS_RUNNING)
 		process_make_fatal_locked(to, PROCESS_SIGKILL);
 	else
 		process_send_locked(to, info);
