@@ -37,9 +37,10 @@ static long do_mmap(struct process *p, const unsigned long *a)
 /* Linux warns once per boot (pr_warn_once), before any check, whoever calls. */
 static long do_remap_file_pages(struct process *p, const unsigned long *a)
 {
-	static bool warned;
+	/* A word: gcc makes a byte's atomic exchange a libatomic call on riscv64. */
+	static int warned;
 
-	if (!__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
+	if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
 		klog_warn("linux-abi",
 		          "%s (%d) uses deprecated remap_file_pages() syscall. See "
 		          "Documentation/mm/remap_file_pages.rst.",
