@@ -37,7 +37,10 @@ int page_alloc_init(void);
 
 /*
  * Take the RAM the boot tables did not map (HAL_MEM_UNMAPPED), once the
- * kernel's page table (hal_mmu_init) does. Returns the bytes added.
+ * kernel's page table (hal_mmu_init) does. Returns the bytes added (0 when
+ * there is none, or when it was taken already). Boot only, on the boot
+ * CPU before the others start; never sleeps; takes and drops the
+ * allocator's lock once per range, like page_alloc_add_range.
  */
 uint64_t page_alloc_init_late(void);
 
