@@ -37,7 +37,7 @@ static long do_mmap(struct process *p, const unsigned long *a)
 /* Linux warns once per boot (pr_warn_once), before any check, whoever calls. */
 static long do_remap_file_pages(struct process *p, const unsigned long *a)
 {
-	/* A word: gcc makes a byte's atomic exchange a libatomic call on riscv64. */
+	/* A word: on some targets gcc makes a byte's atomic exchange a libatomic call. */
 	static int warned;
 
 	if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
