@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
@@ -832,6 +833,91 @@ static void test_exec_fork(void)
 	dfl(SIGUSR2);
 }
 
+/* ---- restart_syscall: a sleep stopped and continued goes on ---- */
+static int64_t mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/*
+ * The child sleeps 400 ms one way ('how'), telling the parent just before;
+ * the parent stops it, waits, continues it. Without a handler the sleep
+ * goes on (restart_syscall, or the same call again for an absolute one):
+ * exit 0 when the call returned 0 after at least the whole time.
+ */
+static int sleeper(int how)
+{
+	struct timespec d = {0, 400000000}, rem, end;
+	int64_t t0 = mono_ms();
+	int r;
+
+	switch (how) {
+	case 0:
+		r = nanosleep(&d, &rem);
+		break;
+	case 1:
+		r = clock_nanosleep(CLOCK_MONOTONIC, 0, &d, &rem);
+		break;
+	case 2:
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		end.tv_nsec += d.tv_nsec;
+		end.tv_sec += end.tv_nsec / 1000000000;
+		end.tv_nsec %= 1000000000;
+		r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, NULL);
+		break;
+	default:
+		r = poll(NULL, 0, 400);
+		break;
+	}
+	return r != 0 ? 1 : mono_ms() - t0 < 400 ? 2 : 0;
+}
+
+static void test_restart_block(void)
+{
+	static const char *const how[] = {"nanosleep", "clock_nanosleep",
+	                                  "clock_nanosleep(TIMER_ABSTIME)", "poll"};
+	struct timespec pause_ms = {0, 60000000};
+	int status, fds[2];
+	char c;
+
+	errno = 0;
+	report("restart_syscall called by the program: %s",
+	       syscall(SYS_restart_syscall) < 0 ? strerrorname_np(errno) : "ok");
+	for (int i = 0; i < 4; i++) {
+		if (pipe(fds) < 0) {
+			report("FATAL: pipe: %s", strerrorname_np(errno));
+			exit(1);
+		}
+		pid_t k = fork();
+		if (k == 0) {
+			close(fds[0]);
+			if (write(fds[1], "s", 1) != 1)
+				_exit(9);
+			_exit(sleeper(i));
+		}
+		close(fds[1]);
+		if (read(fds[0], &c, 1) != 1) {
+			report("FATAL: the sleeper did not start");
+			exit(1);
+		}
+		close(fds[0]);
+		nanosleep(&pause_ms, NULL);
+		kill(k, SIGSTOP);
+		waitpid(k, &status, WUNTRACED);
+		nanosleep(&pause_ms, NULL);
+		kill(k, SIGCONT);
+		waitpid(k, &status, 0);
+		report("%s stopped and continued: %s", how[i],
+		       !WIFEXITED(status)         ? "killed"
+		       : WEXITSTATUS(status) == 0 ? "goes on, whole time slept"
+		       : WEXITSTATUS(status) == 1 ? "fails"
+		                                  : "returns early");
+	}
+}
+
 int main(void)
 {
 	report("sig_conformance: start");
@@ -846,6 +932,7 @@ int main(void)
 	test_wait();
 	test_sigchld();
 	test_job_control();
+	test_restart_block();
 	test_orphaned_stopped_group();
 	test_context();
 	test_exec_fork();
