@@ -222,7 +222,8 @@ struct shm_seg_info {
 };
 
 /*
- * The segment at the lowest index >= *idx (Linux's sysvipc_find_ipc): 0,
+ * The segment at the lowest index >= *idx (Linux's sysvipc_find_ipc; a
+ * negative *idx is 0): 0,
  * *idx its index and *out its fields, or -ENOENT past the last one. Every
  * segment is seen, whatever the caller's permissions, as on Linux. Takes
  * the namespace lock, then the segment's; may sleep.
