@@ -170,6 +170,10 @@ void shm_ns_get_limits(struct shm_ns *ns, struct shm_limits *out);
  * no huge page reserved: -EINVAL (a page size other than the default 2 MiB
  * and 1 GiB), -EPERM (the caller has no SHM_CAP_IPC_LOCK and neither its
  * egid nor a supplementary group is vm.hugetlb_shm_group, 0), else -ENOMEM.
+ * A new segment without SHM_NORESERVE is -ENOMEM when page-alloc's commit
+ * policy (vm.overcommit_memory, page_commit_check) will not promise its
+ * pages: under the default heuristic, more pages than RAM. No frame is
+ * allocated until a page is touched.
  */
 int shm_get(struct shm_ns *ns, const struct shm_caller *c, int32_t key, size_t size, int flags);
 
