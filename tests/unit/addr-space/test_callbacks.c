@@ -237,6 +237,36 @@ static void test_backend_fault_errors(void **state)
 }
 
 /*
+ * A private view of the object written at once copies its page; when the
+ * last free frame takes the copy and no table can be made for it, the
+ * fault is -ENOMEM and the copy goes back.
+ */
+static void test_private_copy_without_room_for_a_table(void **state)
+{
+	static struct obj o;
+	static paddr_t hog[8192];
+	struct addr_space *as;
+	uintptr_t a;
+	size_t free0 = as_test_ram(16), n = 0;
+	(void)state;
+
+	obj_init(&o);
+	assert_int_equal(as_create(&as), 0);
+	assert_int_equal(as_map(as, 0x40000000, PG, RW, AS_MAP_FIXED, &obj_backend, &o, 0, &a), 0);
+	while (page_free_count() > 1)
+		assert_int_not_equal(hog[n++] = page_alloc(0), PADDR_NONE);
+	assert_int_equal(as_fault(as, a, AS_ACCESS_WRITE), -ENOMEM);
+	assert_int_equal(page_free_count(), 1);
+	while (n)
+		page_free(hog[--n], 0);
+	assert_int_equal(as_fault(as, a, AS_ACCESS_WRITE), 0);
+	as_destroy(as);
+	for (int i = 0; i < NPAGES; i++)
+		page_free(o.frames[i], 0);
+	assert_int_equal(page_free_count(), free0);
+}
+
+/*
  * Shared anonymous memory remapped past its end (remap_file_pages with a
  * large offset): its pages there fault -ENXIO (SIGBUS, as Linux's
  * shmem_fault), the user copies -EFAULT; its pages inside still work.
@@ -426,6 +456,7 @@ int main(void)
 	    cmocka_unit_test(test_fault_gives_ref),
 	    cmocka_unit_test(test_remap),
 	    cmocka_unit_test(test_shared_anon_past_end),
+	    cmocka_unit_test(test_private_copy_without_room_for_a_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
