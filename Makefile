@@ -21,6 +21,7 @@
 #   make unit-test LABEL=klib        one label's tests (a component's), building only those
 #   make bench                       host micro-benchmarks (docs/benchmarks.md)
 #   make bench-shm [BENCH_ARGS=n]    ipc-shm and Linux's shm syscalls side by side
+#   make bench-shm-scale             shmat+shmdt from 1, 2, 4 CPUs, per-CPU frame lists off/on
 #   make bench-linux [ROUNDS=n]      the kit against Linux 6.12 on the same QEMU machine
 #   make menuconfig|guiconfig|savedefconfig|olddefconfig   edit the build's configuration
 #   make defconfig CONFIG=configs/x_defconfig    (re)load a configuration into its build dir
@@ -102,7 +103,7 @@ export KIT_SMP := $(SMP)
 endif
 
 .PHONY: all build configure initrd run run-uboot debug test unit-test randconfig-test fuzz mutate bench \
-	bench-shm bench-linux setup menuconfig guiconfig savedefconfig olddefconfig defconfig clean help list size \
+	bench-shm bench-shm-scale bench-linux setup menuconfig guiconfig savedefconfig olddefconfig defconfig clean help list size \
 	new-app check-app
 
 all: build
@@ -201,6 +202,23 @@ bench-shm: setup
 		-DKIT_BENCH=ON > build/bench-shm.configure.log 2>&1 || { cat build/bench-shm.configure.log; exit 1; }
 	@cmake --build build/bench-shm -j $(JOBS) --target bench-ipc-shm
 	@build/bench-shm/bench/ipc-shm/bench-ipc-shm $(BENCH_ARGS)
+
+# shmat+shmdt from 1, 2, 4 CPUs (host threads), page-alloc's per-CPU frame
+# lists off and on, alternately (bench/ipc-shm/shm_scale.py; SCALE_ARGS, e.g.
+# --rounds 5 --pairs 100000 --cpus 1 2).
+BENCH_SCALE_CONFIG := $(abspath bench/defconfig),$(abspath bench/smp.config)
+bench-shm-scale: setup
+	@mkdir -p build
+	@cmake -S . -B build/bench-scale0 $(GENERATOR) -DKIT_DEFCONFIG=$(BENCH_SCALE_CONFIG),$(abspath \
+		bench/pcp0.config) -DKIT_BENCH=ON > build/bench-scale0.configure.log 2>&1 || \
+		{ cat build/bench-scale0.configure.log; exit 1; }
+	@cmake -S . -B build/bench-scale $(GENERATOR) -DKIT_DEFCONFIG=$(BENCH_SCALE_CONFIG) \
+		-DKIT_BENCH=ON > build/bench-scale.configure.log 2>&1 || \
+		{ cat build/bench-scale.configure.log; exit 1; }
+	@cmake --build build/bench-scale0 -j $(JOBS) --target bench-shm-scale
+	@cmake --build build/bench-scale -j $(JOBS) --target bench-shm-scale
+	@$(PY) bench/ipc-shm/shm_scale.py build/bench-scale0/bench/ipc-shm/bench-shm-scale \
+		build/bench-scale/bench/ipc-shm/bench-shm-scale $(SCALE_ARGS)
 
 # The shm-demo image, debug and release (bench/linux/release.config), against
 # the Linux Image of ../shared/linux-anchor (or KIT_LINUX_ANCHOR) booted with

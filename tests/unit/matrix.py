@@ -11,6 +11,9 @@ Variants (docs/testing.md):
            the lock-order checker) and a small, odd-sized shm id table
   release  no debug checks (DEBUG=n): what only kverify guards, and the
            errnos a release build returns where a debug build panics
+  smp      SMP with two host CPUs, ASan+UBSan: page-alloc's per-CPU frame
+           lists (test_pcp.c plays CPU 1 on a thread) under the
+           components that allocate the most frames
   tsan     ThreadSanitizer instead of ASan+UBSan, with SMP: the host's CPUs
            are threads (two in each test that runs tasks), so task, sync,
            page-alloc, addr-space and ipc-shm run truly in parallel
@@ -30,6 +33,8 @@ VARIANTS = {
     "kernel": ({"ADDR_SPACE_MUTEX": "y", "IPC_SHM_IDS": "100"},
                ["addr-space", "ipc-shm", "linux-abi", "process", "vfs", "tmpfs", "devfs", "sync"], "ON"),
     "release": ({"DEBUG": "n"}, None, "ON"),  # every label
+    "smp": ({"SMP": "y", "NR_CPUS": "4", "HOST_CPUS": "2"},
+            ["page-alloc", "paging", "addr-space", "ipc-shm"], "ON"),
     "tsan": ({"SMP": "y", "NR_CPUS": "4", "HOST_CPUS": "2"},
              ["task", "sync", "page-alloc", "addr-space", "ipc-shm"], "thread"),
 }

@@ -118,6 +118,13 @@ struct page_frame *page_alloc_locked(unsigned order)
 	return alloc_block(order, &zeroed);
 }
 
+#ifdef PAGE_PCP
+struct page_frame *page_take_locked(bool *zeroed)
+{
+	return alloc_block(0, zeroed);
+}
+#endif
+
 static void merge_free(struct page_frame *f, unsigned order)
 {
 	struct page_range *r = page_range_of_frame(f);
@@ -171,6 +178,9 @@ static struct page_frame *used_block(paddr_t pa, const char *who)
 	case PF_USED:
 		return f;
 	case PF_FREE:
+#ifdef PAGE_PCP
+	case PF_PCP:
+#endif
 		page_panic_locked("%s: %#llx is free (double free?)", who, (unsigned long long)pa);
 	case PF_SLAB:
 	case PF_LARGE:
@@ -182,14 +192,51 @@ static struct page_frame *used_block(paddr_t pa, const char *who)
 	}
 }
 
+#ifdef PAGE_PCP
+/* A block from the buddy lists, taking page_lock; *zeroed as alloc_block's. */
+static struct page_frame *alloc_shared(unsigned order, bool *zeroed)
+{
+	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
+	struct page_frame *f = alloc_block(order, zeroed);
+
+	hal_spin_unlock_irqrestore(&page_lock, flags);
+	return f;
+}
+
+/* page_alloc and page_alloc_zeroed: this CPU's list for a single frame, else the buddy lists. */
+static struct page_frame *alloc_frames(unsigned order, bool *zeroed)
+{
+	bool want = *zeroed;
+	struct page_frame *f;
+
+	if (order == 0 && (f = page_pcp_alloc(zeroed)))
+		return f;
+	*zeroed = want;
+	f = alloc_shared(order, zeroed);
+	/* The lists hold free frames, buddies of others: a request fails only without them. */
+	if (!f && page_drain_cached()) {
+		*zeroed = want;
+		f = alloc_shared(order, zeroed);
+	}
+	return f;
+}
+#endif
+
 paddr_t page_alloc(unsigned order)
 {
+#ifdef PAGE_PCP
+	bool zeroed = false;
+	struct page_frame *f = alloc_frames(order, &zeroed);
+
+	return f ? page_frame_addr(f) : PADDR_NONE;
+#else
 	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
 	struct page_frame *f = page_alloc_locked(order);
 	paddr_t pa = f ? page_frame_addr(f) : PADDR_NONE;
 
 	hal_spin_unlock_irqrestore(&page_lock, flags);
 	return pa;
+#endif
 }
 
 #ifdef CONFIG_PAGE_ALLOC_DEBUG
@@ -209,12 +256,19 @@ static void check_zeroed(paddr_t pa)
 
 paddr_t page_alloc_zeroed(unsigned order)
 {
+#ifdef PAGE_PCP
+	bool zeroed = true;
+	struct page_frame *f = alloc_frames(order, &zeroed);
+	paddr_t pa = f ? page_frame_addr(f) : PADDR_NONE;
+#else
 	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
 	bool zeroed = true;
 	struct page_frame *f = alloc_block(order, &zeroed);
 	paddr_t pa = f ? page_frame_addr(f) : PADDR_NONE;
 
 	hal_spin_unlock_irqrestore(&page_lock, flags);
+#endif
+
 	if (pa != PADDR_NONE && zeroed)
 		check_zeroed(pa);
 	else if (pa != PADDR_NONE)
@@ -222,14 +276,9 @@ paddr_t page_alloc_zeroed(unsigned order)
 	return pa;
 }
 
-static void free_checked(paddr_t pa, unsigned order, bool zeroed, const char *who)
+/* A checked block back to the buddy lists, or a zeroed frame to the zeroed list if it has room. */
+static void give_back(struct page_frame *f, unsigned order, bool zeroed)
 {
-	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
-	struct page_frame *f = used_block(pa, who);
-
-	if (f->order != order)
-		page_panic_locked("%s: %#llx is a block of order %u, freed as order %u", who,
-		                  (unsigned long long)pa, f->order, order);
 	if (zeroed && order == 0 && nzeroed < zeroed_max) {
 		f->state = PF_FREE;
 		f->zeroed = true;
@@ -239,6 +288,32 @@ static void free_checked(paddr_t pa, unsigned order, bool zeroed, const char *wh
 	} else {
 		page_free_locked(f, order);
 	}
+}
+
+#ifdef PAGE_PCP
+void page_give_locked(struct page_frame *f, bool zeroed)
+{
+	give_back(f, 0, zeroed);
+}
+#endif
+
+static void free_checked(paddr_t pa, unsigned order, bool zeroed, const char *who)
+{
+	unsigned long flags;
+	struct page_frame *f;
+
+#ifdef PAGE_PCP
+	/* Anything but an allocated single frame goes on, to be reported below. */
+	f = page_frame_of(pa);
+	if (order == 0 && f && !(pa & (PAGE_SIZE - 1)) && page_pcp_free(f, zeroed && zeroed_max))
+		return;
+#endif
+	flags = hal_spin_lock_irqsave(&page_lock);
+	f = used_block(pa, who);
+	if (f->order != order)
+		page_panic_locked("%s: %#llx is a block of order %u, freed as order %u", who,
+		                  (unsigned long long)pa, f->order, order);
+	give_back(f, order, zeroed);
 	hal_spin_unlock_irqrestore(&page_lock, flags);
 }
 
@@ -268,9 +343,20 @@ bool page_ref_put(paddr_t pa)
 	struct page_frame *f = used_block(pa, "page_ref_put");
 	bool freed = --f->refs == 0;
 
+#ifdef PAGE_PCP
+	/* Nobody else holds a reference: the frame is ours to cache after the lock. */
+	bool cache = freed && f->order == 0;
+
+	if (freed && !cache)
+		page_free_locked(f, f->order);
+	hal_spin_unlock_irqrestore(&page_lock, flags);
+	if (cache)
+		kverify(page_pcp_free(f, false));
+#else
 	if (freed)
 		page_free_locked(f, f->order);
 	hal_spin_unlock_irqrestore(&page_lock, flags);
+#endif
 	return freed;
 }
 
@@ -304,7 +390,11 @@ bool page_is_managed(paddr_t pa)
 
 size_t page_free_count(void)
 {
+#ifdef PAGE_PCP
+	return READ_ONCE(free_pages) + page_cached_count();
+#else
 	return READ_ONCE(free_pages);
+#endif
 }
 
 size_t page_total_count(void)
@@ -392,5 +482,8 @@ void page_alloc_reset(void)
 	nzeroed = 0;
 	free_pages = total_pages = 0;
 	page_heap_reset();
+#ifdef PAGE_PCP
+	page_pcp_reset();
+#endif
 	hal_spin_unlock_irqrestore(&page_lock, flags);
 }

@@ -147,7 +147,23 @@ static void *large_alloc(size_t size)
 	return page_to_virt(page_frame_addr(f));
 }
 
+#ifdef PAGE_PCP
+static void *heap_alloc(size_t size);
+
 void *kmalloc(size_t size)
+{
+	void *p = heap_alloc(size);
+
+	/* Frames on the CPUs' lists are free: out of memory only once they are back. */
+	if (!p && page_drain_cached())
+		p = heap_alloc(size);
+	return p;
+}
+
+static void *heap_alloc(size_t size)
+#else
+void *kmalloc(size_t size)
+#endif
 {
 	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
 	void *p = size <= ((size_t)1 << MAX_SHIFT) ? slab_alloc(size) : large_alloc(size);

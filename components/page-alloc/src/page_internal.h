@@ -15,6 +15,7 @@ enum page_state {
 	PF_USED,  /* first frame of an allocated block */
 	PF_SLAB,  /* a heap page cut into objects of one size class */
 	PF_LARGE, /* first frame of a block kmalloc handed out whole */
+	PF_PCP,   /* a free single frame on a CPU's own list (pcp.c) */
 };
 
 /*
@@ -98,6 +99,24 @@ static inline paddr_t page_frame_addr(const struct page_frame *f)
 /* The buddy allocator with page_lock held. */
 struct page_frame *page_alloc_locked(unsigned order);
 void page_free_locked(struct page_frame *f, unsigned order);
+
+/*
+ * Per-CPU lists of free single frames (pcp.c), with SMP and a non-zero
+ * PAGE_ALLOC_PCP_HIGH. Lock order: a CPU's list lock, then page_lock.
+ */
+#if defined(CONFIG_SMP) && defined(CONFIG_PAGE_ALLOC_PCP_HIGH) && CONFIG_PAGE_ALLOC_PCP_HIGH > 0
+#define PAGE_PCP 1
+/* One frame from this CPU's list, refilled from the buddy lists when empty; NULL if none. *zeroed:
+ * in, a zeroed frame is wanted; out, the frame is known to be zero. Not under page_lock. */
+struct page_frame *page_pcp_alloc(bool *zeroed);
+/* Put an allocated single frame on this CPU's list; false (nothing done) if f is not one. */
+bool page_pcp_free(struct page_frame *f, bool zeroed);
+/* Forget the lists (page_alloc_reset, with page_lock held). */
+void page_pcp_reset(void);
+/* The buddy side of a single frame, page_lock held: take one (alloc_block(0)), give one back. */
+struct page_frame *page_take_locked(bool *zeroed);
+void page_give_locked(struct page_frame *f, bool zeroed);
+#endif
 
 /* Forget the heap's slabs (page_alloc_reset, with page_lock held). */
 void page_heap_reset(void);

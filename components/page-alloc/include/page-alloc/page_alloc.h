@@ -92,6 +92,30 @@ bool page_is_managed(paddr_t pa);
 size_t page_free_count(void);
 size_t page_total_count(void);
 
+/*
+ * With CONFIG_SMP and PAGE_ALLOC_PCP_HIGH > 0 each CPU keeps a short list of
+ * free single frames of its own (README.md). page_cached_count(): how many
+ * of page_free_count()'s frames those lists hold. page_drain_cached(): give
+ * every CPU's list back to the shared free lists, merging; true if any was
+ * not empty (a request that cannot be served does this itself before it
+ * fails). Any context, not from inside page-alloc; never sleeps. Without
+ * the lists, 0 and false.
+ */
+#if defined(CONFIG_SMP) && defined(CONFIG_PAGE_ALLOC_PCP_HIGH) && CONFIG_PAGE_ALLOC_PCP_HIGH > 0
+size_t page_cached_count(void);
+bool page_drain_cached(void);
+#else
+static inline size_t page_cached_count(void)
+{
+	return 0;
+}
+
+static inline bool page_drain_cached(void)
+{
+	return false;
+}
+#endif
+
 /* Kernel virtual address of a frame (identity on current platforms). */
 void *page_to_virt(paddr_t pa);
 paddr_t page_from_virt(const void *va);
