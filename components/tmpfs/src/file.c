@@ -45,6 +45,57 @@ static int page_get(struct tmpfs_inode *ti, uint64_t pgoff, bool alloc, paddr_t 
 	return rc;
 }
 
+/*
+ * A whole page written where the file has none: the source's own frame if
+ * it can give one (vfs_iter take_page: the initrd's), else a fresh frame
+ * filled before it goes into the tree, so that it needs no clearing and no
+ * fault sees it half-written. 1 if the page went in, 0 if the file has that
+ * page (the caller writes into it), or -errno, the file unchanged.
+ */
+static int put_whole_page(struct tmpfs_inode *ti, struct vfs_iter *it, size_t at, uint64_t pgoff)
+{
+	struct tmpfs_sb *ts = TSB(&ti->v);
+	paddr_t pa, old;
+	bool taken;
+	int rc;
+
+	taken = it->take_page && it->take_page(it, at, &pa) == 0;
+	if (!taken) {
+		/* A page already there is written in place: no frame to fill first. */
+		vfs_lock(ti->file.pages_lock);
+		rc = tmpfs_pages_lookup(&ti->file.pages, pgoff, &old);
+		vfs_unlock(ti->file.pages_lock);
+		if (rc == 0)
+			return 0;
+		if ((pa = page_alloc(0)) == PADDR_NONE)
+			return -ENOMEM;
+		if ((rc = it->copy(it, at, page_to_virt(pa), PAGE_SIZE, false)) < 0) {
+			page_free(pa, 0);
+			return rc;
+		}
+	}
+	vfs_lock(ti->file.pages_lock);
+	if (tmpfs_pages_lookup(&ti->file.pages, pgoff, &old) == 0) {
+		/* There is a page (filled meanwhile by a fault of a mapping): the data goes into
+		 * it. */
+		memcpy(page_to_virt(old), page_to_virt(pa), PAGE_SIZE);
+		rc = 1;
+	} else if (!tmpfs_charge_blocks(ts, 1)) {
+		rc = -ENOSPC;
+	} else if ((rc = tmpfs_pages_insert(&ti->file.pages, pgoff, pa)) < 0) {
+		tmpfs_uncharge_blocks(ts, 1);
+	} else {
+		ti->file.npages++;
+		set_blocks(ti);
+		rc = 1;
+		pa = PADDR_NONE; /* the tree's now */
+	}
+	vfs_unlock(ti->file.pages_lock);
+	if (pa != PADDR_NONE)
+		page_ref_put(pa);
+	return rc;
+}
+
 static int copy_zeros(struct vfs_iter *it, size_t off, size_t n)
 {
 	int rc = 0;
@@ -105,12 +156,18 @@ static long tmpfs_write(struct vfs_file *f, struct vfs_iter *it, uint64_t *pos,
 		size_t off = p % PAGE_SIZE, n = MIN(PAGE_SIZE - off, (size_t)len - done);
 		paddr_t pa;
 
-		if ((rc = page_get(ti, p / PAGE_SIZE, true, &pa)) < 0)
-			break;
-		rc = it->copy(it, done, (char *)page_to_virt(pa) + off, n, false);
-		page_ref_put(pa);
-		if (rc < 0)
-			break;
+		if (n == PAGE_SIZE && (rc = put_whole_page(ti, it, done, p / PAGE_SIZE)) != 0) {
+			if (rc < 0)
+				break;
+			rc = 0;
+		} else {
+			if ((rc = page_get(ti, p / PAGE_SIZE, true, &pa)) < 0)
+				break;
+			rc = it->copy(it, done, (char *)page_to_virt(pa) + off, n, false);
+			page_ref_put(pa);
+			if (rc < 0)
+				break;
+		}
 		done += n;
 		if (p + n > vfs_inode_size(&ti->v))
 			vfs_inode_set_size(&ti->v, p + n);
