@@ -100,6 +100,39 @@ static void test_find(void **state)
 	assert_non_null(why);
 }
 
+/*
+ * A name field padded with NULs past the name (gen_init_cpio -a, scripts/mkinitrd.py: it
+ * page-aligns the data) is the name up to its first NUL, as Linux's unpacker reads it.
+ */
+static void test_padded_name(void **state)
+{
+	struct arc a = {.len = 0};
+	struct cpio_iter it;
+	struct cpio_entry e;
+	size_t namesize = 4096 - 110 - 8;
+	(void)state;
+
+	a.len = (size_t)sprintf(
+	    (char *)a.buf, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", 1u,
+	    CPIO_S_IFREG | 0644u, 0u, 0u, 1u, 0u, 8u, 0u, 0u, 0u, 0u, (unsigned)namesize, 0u);
+	memset(a.buf + a.len, 0, namesize);
+	memcpy(a.buf + a.len, "init", 4);
+	a.len += namesize;
+	assert_int_equal(a.len, 4096 - 8);
+	memcpy(a.buf + a.len, "#!abcdef", 8);
+	a.len += 8;
+	cpio_iter_init(&it, a.buf, a.len);
+	assert_int_equal(cpio_next(&it, &e), 1);
+	assert_string_equal(e.name, "init");
+	assert_ptr_equal(e.data, a.buf + 4096 - 8);
+	assert_int_equal(e.size, 8);
+	/* The field's last byte must still be a NUL. */
+	a.buf[110 + namesize - 1] = 'x';
+	cpio_iter_init(&it, a.buf, a.len);
+	assert_int_equal(cpio_next(&it, &e), -EINVAL);
+	assert_non_null(strstr(it.why, "NUL-terminated"));
+}
+
 struct bad_case {
 	const char *name;
 	size_t at; /* offset of the byte to set, in the first entry */
@@ -201,6 +234,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_iterate),
+	    cmocka_unit_test(test_padded_name),
 	    cmocka_unit_test(test_find),
 	    cmocka_unit_test(test_malformed),
 	    cmocka_unit_test(test_every_bit_flip_and_cut),
