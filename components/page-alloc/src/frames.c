@@ -262,17 +262,22 @@ void page_ref_get(paddr_t pa)
 	hal_spin_unlock_irqrestore(&page_lock, flags);
 }
 
-bool page_ref_try_get(paddr_t pa)
+size_t page_ref_try_get_run(paddr_t pa, size_t n)
 {
 	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
 	struct page_frame *f = page_frame_of(pa);
-	bool ok = f && !(pa & (PAGE_SIZE - 1)) && f->state == PF_USED && f->order == 0 &&
-	          f->refs != UINT32_MAX;
+	size_t i = 0;
 
-	if (ok)
-		f->refs++;
+	if (f && !(pa & (PAGE_SIZE - 1))) {
+		struct page_range *r = page_range_of_frame(f);
+
+		n = (size_t)MIN((uint64_t)n, r->npages - (uint64_t)(f - r->frames));
+		for (; i < n && f[i].state == PF_USED && f[i].order == 0 && f[i].refs != UINT32_MAX;
+		     i++)
+			f[i].refs++;
+	}
 	hal_spin_unlock_irqrestore(&page_lock, flags);
-	return ok;
+	return i;
 }
 
 bool page_ref_put(paddr_t pa)

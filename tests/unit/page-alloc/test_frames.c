@@ -309,7 +309,7 @@ static void test_add_range_errors(void **state)
 
 /*
  * Held frames (the initrd's): managed and allocated from the start, not
- * free; a user takes a reference with page_ref_try_get and keeps the frame
+ * free; a user takes a reference with page_ref_try_get_run and keeps the frame
  * past the release, which frees the rest. Data in them is never touched.
  */
 static void test_held_range(void **state)
@@ -336,20 +336,28 @@ static void test_held_range(void **state)
 	assert_int_equal(page_ref_count(held + 5 * PAGE_SIZE), 1);
 
 	/* References only on allocated single frames; the others are refused, not a panic. */
-	assert_true(page_ref_try_get(held + 5 * PAGE_SIZE));
-	assert_true(page_ref_try_get(held + 6 * PAGE_SIZE));
-	assert_false(page_ref_try_get(held + 5 * PAGE_SIZE + 8)); /* not a frame's start */
-	assert_false(page_ref_try_get(base));                     /* metadata */
-	assert_false(page_ref_try_get(base + RANGE_PAGES * PAGE_SIZE - PAGE_SIZE)); /* free */
-	assert_false(page_ref_try_get(held + HELD * PAGE_SIZE)); /* not the allocator's */
+	assert_int_equal(page_ref_try_get_run(held + 5 * PAGE_SIZE, 2), 2);
+	assert_int_equal(page_ref_try_get_run(held + 5 * PAGE_SIZE + 8, 1),
+	                 0);                                /* not a frame's start */
+	assert_int_equal(page_ref_try_get_run(base, 1), 0); /* metadata */
+	assert_int_equal(page_ref_try_get_run(base + RANGE_PAGES * PAGE_SIZE - PAGE_SIZE, 1),
+	                 0); /* free */
+	assert_int_equal(page_ref_try_get_run(held + HELD * PAGE_SIZE, 1),
+	                 0); /* not the allocator's */
 	obj = kmalloc(64);
 	heap = page_from_virt(obj) & ~(paddr_t)(PAGE_SIZE - 1);
-	assert_false(page_ref_try_get(heap)); /* a heap page */
+	assert_int_equal(page_ref_try_get_run(heap, 1), 0); /* a heap page */
 	kfree(obj);
 	heap = page_alloc(2);
-	assert_false(page_ref_try_get(heap)); /* a block of four: references are single frames' */
+	assert_int_equal(page_ref_try_get_run(heap, 1),
+	                 0); /* a block of four: references are single frames' */
 	page_free(heap, 2);
 	assert_int_equal(page_ref_count(held + 5 * PAGE_SIZE), 2);
+	/* A run stops at the range's end. */
+	assert_int_equal(page_ref_try_get_run(held + (HELD - 2) * PAGE_SIZE, 5), 2);
+	assert_int_equal(page_ref_try_get_run(held + (HELD - 2) * PAGE_SIZE, 0), 0);
+	page_ref_put(held + (HELD - 2) * PAGE_SIZE);
+	page_ref_put(held + (HELD - 1) * PAGE_SIZE);
 
 	/* Released: 38 free now, the two kept ones when their user drops them. */
 	free0 = page_free_count();

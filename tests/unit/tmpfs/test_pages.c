@@ -33,6 +33,7 @@ static void test_keeps_given_frames(void **state)
 	struct vfs_iter it;
 	struct vfs_stat st;
 	size_t free0 = T_free();
+	static uint8_t again[2 * PG];
 	paddr_t pa;
 
 	(void)state;
@@ -54,6 +55,14 @@ static void test_keeps_given_frames(void **state)
 	check_bytes(f, mem, 3 * PG + 100, 0);
 	assert_int_equal(T_stat("/f", &st), 0);
 	assert_int_equal(st.blocks, 4 * 8);
+	/* Over pages the file has (frames 0 and 1): copied into them, frames 6 and 7 not kept. */
+	memcpy(again, mem + 6 * PG, sizeof(again));
+	vfs_iter_kernel_frames(&it, mem + 6 * PG, 2 * PG);
+	assert_int_equal(write_iter(f, &it, 0), 2 * PG);
+	assert_int_equal(page_ref_count(held), 2);
+	assert_int_equal(page_ref_count(held + 6 * PG), 1);
+	check_bytes(f, mem + 6 * PG, 2 * PG, 0);
+	check_bytes(f, mem + 2 * PG, PG + 100, 2 * PG);
 
 	/* At an offset that puts no source page on a file page: copied, nothing kept. */
 	assert_int_equal(T_open("/g", VFS_O_CREAT | VFS_O_RDWR, 0644, &g), 0);
@@ -68,9 +77,9 @@ static void test_keeps_given_frames(void **state)
 
 	/* Released, the frames the files kept stay theirs; the rest are free. */
 	assert_int_equal(page_alloc_release_held(), HELD);
+	check_bytes(f, again, 2 * PG, 0); /* frames 6 and 7 are free now: not read */
 	free0 += HELD;
 	T_free0 += HELD - 1;
-	check_bytes(f, mem, 3 * PG + 100, 0);
 	/* A file's own page now: written in place like any other. */
 	assert_int_equal(T_pwrite(f, "new", 3, PG + 10), 3);
 	assert_memory_equal(mem + PG + 10, "new", 3);
@@ -143,6 +152,41 @@ static void test_whole_page_over_a_page(void **state)
 	free(data);
 }
 
+/* Near the size limit: as many of the given pages as fit, then -ENOSPC; none kept past it. */
+static void test_given_frames_at_the_limit(void **state)
+{
+	enum { HELD = 4 };
+	uint8_t *mem = fake_hal_ram(HELD * PG, PG);
+	paddr_t held = (paddr_t)(uintptr_t)mem;
+	struct vfs_file *f;
+	struct vfs_iter it;
+	size_t free0;
+
+	(void)state;
+	tmpfs_test_mount("size=8k");
+	free0 = T_free();
+	memset(mem, 0x3c, HELD * PG);
+	assert_int_equal(page_alloc_add_held_range(held, HELD * PG), 0);
+	assert_int_equal(T_open("/l", VFS_O_CREAT | VFS_O_RDWR, 0644, &f), 0);
+	vfs_iter_kernel_frames(&it, mem, 3 * PG);
+	assert_int_equal(write_iter(f, &it, 0), 2 * PG); /* a short write */
+	assert_int_equal(page_ref_count(held), 2);
+	assert_int_equal(page_ref_count(held + PG), 2);
+	assert_int_equal(page_ref_count(held + 2 * PG), 1);
+	vfs_iter_kernel_frames(&it, mem + 2 * PG, PG);
+	assert_int_equal(write_iter(f, &it, 2 * PG), -ENOSPC);
+	/* Over the two it has: no charge needed, so it works at the limit. */
+	vfs_iter_kernel_frames(&it, mem + 2 * PG, 2 * PG);
+	assert_int_equal(write_iter(f, &it, 0), 2 * PG);
+	assert_int_equal(page_ref_count(held + 2 * PG), 1);
+	assert_int_equal(tmpfs_pages_used(), 2);
+	assert_int_equal(page_alloc_release_held(), HELD);
+	vfs_file_put(f);
+	assert_int_equal(vfs_unlink(T_fs, NULL, "/l", &T_root), 0);
+	assert_int_equal(T_free(), free0 - 1 + HELD); /* the range's metadata page stays */
+	T_free0 += HELD - 1;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +195,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_failed_copy_leaves_the_hole, tmpfs_test_setup,
 	                                    tmpfs_test_teardown),
 	    cmocka_unit_test_setup_teardown(test_whole_page_over_a_page, tmpfs_test_setup,
+	                                    tmpfs_test_teardown),
+	    cmocka_unit_test_setup_teardown(test_given_frames_at_the_limit, tmpfs_test_setup_bare,
 	                                    tmpfs_test_teardown),
 	};
 

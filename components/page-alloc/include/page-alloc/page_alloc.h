@@ -57,7 +57,7 @@ int page_alloc_add_range(paddr_t base, uint64_t size);
  * each, held for whoever put the data there, counted in the total but not
  * free. Its metadata comes from the allocator (the frames hold data), so
  * it needs a range added before. A frame's other users take references
- * (page_ref_try_get) and keep it without copying; when
+ * (page_ref_try_get_run) and keep it without copying; when
  * page_alloc_release_held drops the held references, the frames no one
  * else took become free. 0, -EINVAL (not page-aligned, empty), -EEXIST
  * (overlaps a range), -ENOSPC (CONFIG_PAGE_ALLOC_MAX_RANGES ranges
@@ -97,12 +97,13 @@ void page_free_zeroed(paddr_t pa, unsigned order);
 /* Reference counts of single (order 0) frames. */
 void page_ref_get(paddr_t pa);
 /*
- * A reference on pa if it is an allocated single frame of the allocator's
- * (a held one, say); false, and nothing taken, for anything else (a free
- * frame, a heap page, memory it does not manage), where page_ref_get
- * would panic. Any context.
+ * A reference on each of the up to n frames from pa on while it is an
+ * allocated single frame of the allocator's (a held one, say): how many
+ * were taken, 0 when pa is not one (a free frame, a heap page, memory it
+ * does not manage), where page_ref_get would panic. Any context; takes the
+ * allocator's lock once.
  */
-bool page_ref_try_get(paddr_t pa);
+size_t page_ref_try_get_run(paddr_t pa, size_t n);
 /* Drop a reference; the frame is freed when it reaches zero. Returns true then. */
 bool page_ref_put(paddr_t pa);
 unsigned page_ref_count(paddr_t pa);

@@ -263,15 +263,15 @@ struct vfs_statfs {
  * (Linux's access_ok, a bad iovec): the call returns it after the file's
  * own checks, where Linux's would.
  *
- * take_page, NULL for most buffers, lets a writer keep a source page
- * instead of copying it (Linux's splice of a pipe's pages into a page
- * cache, without the copy): the frame holding the PAGE_SIZE bytes at
- * offset off, with a reference for the caller, or a negative errno when
- * those bytes are not one whole frame the buffer can give.
+ * take_pages, NULL for most buffers, lets a writer keep source pages
+ * instead of copying them (Linux's splice of a pipe's pages into a page
+ * cache, without the copy): the frames holding up to n whole pages from
+ * offset off on, with a reference each for the caller, in pa[]; how many
+ * (0: the bytes at off are not a frame the buffer can give).
  */
 struct vfs_iter {
 	int (*copy)(struct vfs_iter *it, size_t off, void *k, size_t n, bool to_buf);
-	int (*take_page)(struct vfs_iter *it, size_t off, paddr_t *pa);
+	size_t (*take_pages)(struct vfs_iter *it, size_t off, size_t n, paddr_t *pa);
 	void *ctx;
 	size_t len;
 	int bad;
@@ -281,7 +281,7 @@ struct vfs_iter {
 void vfs_iter_kernel(struct vfs_iter *it, void *buf, size_t len);
 /*
  * The same, whose whole pages that are allocated single frames
- * (page_ref_try_get) a writer may keep: the caller never changes them
+ * (page_ref_try_get_run) a writer may keep: the caller never changes them
  * again (the initrd's frames while it is unpacked).
  */
 void vfs_iter_kernel_frames(struct vfs_iter *it, const void *buf, size_t len);
