@@ -260,8 +260,8 @@ const void *fdt_prop(const struct fdt *f, int node, const char *name, int *len)
 	if (off < 0 || token_at(f, node) != TOK_BEGIN)
 		return NULL;
 	for (;;) {
-		int tok = token_at(f, off);
 		uint32_t p = (uint32_t)off + 4, plen, nameoff;
+		int tok = p <= end ? (int)be32(s + off) : -EINVAL; /* token_at, inline */
 
 		if (tok == TOK_NOP) {
 			off = (int)p;

@@ -31,17 +31,16 @@ static int hex8(const uint8_t *p, uint32_t *out)
 {
 	uint32_t v = 0;
 
+	/* Digits, then either case of a-f (c | 0x20 makes 'A' 'a'); unsigned: below is huge. */
 	for (int i = 0; i < 8; i++) {
-		uint8_t c = p[i];
-		uint32_t d;
-		if (c >= '0' && c <= '9')
-			d = (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (uint32_t)(c - 'A' + 10);
-		else
-			return -EINVAL;
+		uint32_t c = p[i], d = c - '0';
+
+		if (d > 9) {
+			d = (c | 0x20) - 'a';
+			if (d > 5)
+				return -EINVAL;
+			d += 10;
+		}
 		v = (v << 4) | d;
 	}
 	*out = v;

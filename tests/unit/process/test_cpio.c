@@ -146,6 +146,13 @@ static void test_malformed(void **state)
 	    {"magic", 0, '1', "magic"},
 	    {"magic digit", 5, '3', "magic"},
 	    {"hex", 6 + 8 * 6 + 3, 'g', "hexadecimal"},
+	    /* the characters next to the digits and letters in ASCII */
+	    {"hex /", 6 + 8 * 6 + 3, '/', "hexadecimal"},
+	    {"hex :", 6 + 8 * 6 + 3, ':', "hexadecimal"},
+	    {"hex @", 6 + 8 * 6 + 3, '@', "hexadecimal"},
+	    {"hex G", 6 + 8 * 6 + 3, 'G', "hexadecimal"},
+	    {"hex `", 6 + 8 * 6 + 3, '`', "hexadecimal"},
+	    {"hex space", 6 + 8 * 6 + 3, ' ', "hexadecimal"},
 	    /* namesize 0x7f: the name runs past the archive's end */
 	    {"namesize", 6 + 8 * 11, '7', "name runs past"},
 	    /* namesize 3 for "." (really 2): no NUL where it should be */
@@ -154,6 +161,7 @@ static void test_malformed(void **state)
 	};
 	struct arc a;
 	struct cpio_entry e;
+	struct cpio_iter it;
 	const char *why;
 	(void)state;
 
@@ -164,6 +172,14 @@ static void test_malformed(void **state)
 		if (r != -EINVAL || !why || !strstr(why, cases[i].why))
 			fail_msg("%s: got %d '%s', want EINVAL '%s'", cases[i].name, r,
 			         why ? why : "", cases[i].why);
+	}
+	/* Either case of a hex letter. */
+	for (const char *c = "aAfF"; *c; c++) {
+		build(&a);
+		a.buf[6 + 7] = (uint8_t)*c; /* the first entry's inode number */
+		cpio_iter_init(&it, a.buf, a.len);
+		assert_int_equal(cpio_next(&it, &e), 1);
+		assert_int_equal(e.ino, (*c | 0x20) - 'a' + 10);
 	}
 	/* The checksum of the 070702 entry. */
 	build(&a);
@@ -177,7 +193,6 @@ static void test_malformed(void **state)
 	assert_int_equal(cpio_find(a.buf, a.len - 124, "nothing", &e, &why), -EINVAL);
 	assert_non_null(strstr(why, "TRAILER"));
 	/* An error sticks. */
-	struct cpio_iter it;
 	build(&a);
 	a.buf[0] = 'x';
 	cpio_iter_init(&it, a.buf, a.len);
