@@ -13,6 +13,15 @@ already have: passwd and group (root, and nobody as glibc's getpwnam
 finds it), hostname. The output is the same for the same inputs: mtime 0,
 uid and gid 0, inode numbers counting from 1 in order. Only the standard
 library is used.
+
+The data of a file of a page (4096 bytes) or more starts at a multiple of
+the page size in the archive, so that a kernel whose initrd is loaded
+page-aligned can keep those pages as the file's instead of copying them
+(the kit's tmpfs does). The name field is padded with NULs to get there,
+as Linux's gen_init_cpio -a does: Linux's unpacker reads the name up to its
+first NUL and only checks that the field's last byte is one. Where that
+would make the field longer than PATH_MAX (4096), the file stays where it
+falls.
 """
 
 import os
@@ -44,9 +53,19 @@ def pad4(n):
     return (4 - n % 4) % 4
 
 
-def entry(ino, mode, name, data=b"", nlink=1):
-    """One header, name and data, each padded to 4 bytes as newc wants."""
+PAGE = 4096
+PATH_MAX = 4096          # Linux's unpacker skips an entry whose name field is longer
+
+
+def entry(ino, mode, name, data=b"", nlink=1, at=0):
+    """One header, name and data, each padded to 4 bytes as newc wants; 'at'
+    is where the entry starts in the archive: a file of a page or more gets
+    its name padded with NULs so that its data starts page-aligned."""
     raw = name.encode() + b"\0"
+    if len(data) >= PAGE:
+        padded = len(raw) + (-(at + 110 + len(raw))) % PAGE
+        if padded <= PATH_MAX:
+            raw += b"\0" * (padded - len(raw))
     fields = [ino, mode, 0, 0, nlink, 0, len(data), 0, 0, 0, 0, len(raw), 0]
     head = MAGIC + b"".join(b"%08X" % f for f in fields) + raw
     return head + b"\0" * pad4(len(head)) + data + b"\0" * pad4(len(data))
@@ -117,6 +136,7 @@ def archive(files, etc):
     if etc:
         given = {name for name, _ in files}
         entries += [(name, None, data) for name, data in ETC if name not in given]
+    size = 0
     for name, path, content in entries:
         parts = name.split("/")
         for i in range(1, len(parts)):  # parent directories first
@@ -126,11 +146,13 @@ def archive(files, etc):
             if d not in kind:
                 kind[d] = "dir"
                 out.append(entry(len(kind), S_IFDIR | 0o755, d, nlink=2))
+                size += len(out[-1])
         if name in kind:
             die(f"{path}: '{name}' is already in the archive")
         data, perm = (content, 0o644) if path is None else read_file(path)
         kind[name] = "file"
-        out.append(entry(len(kind), S_IFREG | perm, name, data))
+        out.append(entry(len(kind), S_IFREG | perm, name, data, at=size))
+        size += len(out[-1])
     out.append(entry(0, 0, TRAILER, nlink=1))
     return b"".join(out)
 

@@ -2,9 +2,10 @@
  * apps/linux: a kernel that runs one static Linux riscv64 program (and
  * whatever it forks and execs), then powers off with its exit status. The
  * initrd is unpacked into the root tmpfs; programs run from there. It
- * reports the free page frames before the file system is set up and after
- * the last process is gone and everything is unmounted, so a leak shows as
- * a difference.
+ * reports the free page frames before the file system is set up (the
+ * initrd's among them: they are freed once it is unpacked, those its files
+ * kept when the files go) and after the last process is gone and
+ * everything is unmounted, so a leak shows as a difference.
  */
 #include <kit/kit.h>
 #include <hal/boot.h>
@@ -61,7 +62,11 @@ int app_main(void)
 		kprintf("linux: setting up the system-call layer failed: %s\n", kstrerror(rc));
 		return 1;
 	}
-	if ((rc = linux_abi_load_initrd(initrd, initrd_size)) < 0) {
+	rc = linux_abi_load_initrd(initrd, initrd_size);
+	/* The initrd's frames the files did not keep are free from here on (Linux's
+	 * free_initrd_mem), the others once their files are gone: all of them by shutdown. */
+	free_boot += page_alloc_release_held();
+	if (rc < 0) {
 		kprintf("linux: the initrd is not a cpio newc archive this kernel can unpack\n");
 		linux_abi_shutdown();
 		return 1;

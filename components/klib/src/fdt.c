@@ -235,36 +235,51 @@ int fdt_path(const struct fdt *f, const char *path)
 	return node;
 }
 
+/* Is the string at nameoff of the strings block 'name', ending inside the block? One pass. */
+static bool prop_name_is(const struct fdt *f, uint32_t nameoff, const char *name)
+{
+	const char *p = (const char *)f->blob + f->strings_off + nameoff;
+	uint32_t room = f->strings_size - nameoff;
+
+	for (uint32_t i = 0; i < room; i++) {
+		if (p[i] != name[i])
+			return false;
+		if (!name[i])
+			return true;
+	}
+	return false;
+}
+
+/* The properties, read in one loop with skip_token's checks: every node's few lookups at boot. */
 const void *fdt_prop(const struct fdt *f, int node, const char *name, int *len)
 {
 	const uint8_t *s = f->blob + f->struct_off;
+	uint32_t end = f->struct_size;
 	int off = skip_token(f, node);
 
-	if (token_at(f, node) != TOK_BEGIN)
+	if (off < 0 || token_at(f, node) != TOK_BEGIN)
 		return NULL;
-	while (off >= 0) {
-		int tok = token_at(f, off), next = skip_token(f, off);
-		if (next < 0)
-			return NULL;
-		if (tok == TOK_PROP) {
-			uint32_t plen = be32(s + off + 4), nameoff = be32(s + off + 8);
-			if (nameoff < f->strings_size) {
-				const char *pname =
-				    (const char *)f->blob + f->strings_off + nameoff;
-				size_t room = f->strings_size - nameoff;
-				if (klib_strnlen(pname, room) < room &&
-				    klib_strcmp(pname, name) == 0) {
-					if (len)
-						*len = (int)plen;
-					return s + off + 12;
-				}
-			}
-		} else if (tok != TOK_NOP) {
-			return NULL; /* properties come before child nodes */
+	for (;;) {
+		uint32_t p = (uint32_t)off + 4, plen, nameoff;
+		int tok = p <= end ? (int)be32(s + off) : -EINVAL; /* token_at, inline */
+
+		if (tok == TOK_NOP) {
+			off = (int)p;
+			continue;
 		}
-		off = next;
+		if (tok != TOK_PROP || p + 8 > end)
+			return NULL; /* properties come before child nodes; or a cut blob */
+		plen = be32(s + p);
+		nameoff = be32(s + p + 4);
+		if (plen > end - p - 8 || ((p + 8 + plen + 3) & ~3u) > end)
+			return NULL;
+		if (nameoff < f->strings_size && prop_name_is(f, nameoff, name)) {
+			if (len)
+				*len = (int)plen;
+			return s + p + 8;
+		}
+		off = (int)((p + 8 + plen + 3) & ~3u);
 	}
-	return NULL;
 }
 
 bool fdt_prop_u32(const struct fdt *f, int node, const char *name, uint32_t *out)

@@ -10,25 +10,133 @@
 #include <klib/compiler.h>
 #include <stdint.h>
 
-typedef uintptr_t word_t;
+/* may_alias: a word load or store may touch bytes of any type. */
+typedef uintptr_t __attribute__((may_alias)) word_t;
 #define WSIZE sizeof(word_t)
+#define WMASK (WSIZE - 1)
+
+/*
+ * Shift-merging the aligned source words around a misaligned run: the
+ * first bytes of a run sit in the high-order end of the word that holds
+ * them on a little-endian machine, the low-order end on a big-endian one.
+ * LO(w, b) moves the word's bytes b.. down to its first bytes, HI(w, b)
+ * its first bytes up to byte b; b is 1..WSIZE-1, so no shift is by 0 or
+ * by the width.
+ */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LO(w, b) ((w) >> (8 * (b)))
+#define HI(w, b) ((w) << (8 * (b)))
+#else
+#define LO(w, b) ((w) << (8 * (b)))
+#define HI(w, b) ((w) >> (8 * (b)))
+#endif
+
+/*
+ * The bytes [from, to) of the aligned word at p, the others zero, read a
+ * byte at a time: the words at the ends of a run are never loaded whole,
+ * so nothing outside the buffers is read.
+ */
+static word_t partial_word(const unsigned char *p, size_t from, size_t to)
+{
+	union {
+		word_t w;
+		unsigned char b[WSIZE];
+	} u = {0};
+
+	for (size_t i = from; i < to; i++)
+		u.b[i] = p[i];
+	return u.w;
+}
+
+/*
+ * Forward copy of n bytes, d word-aligned. Reads every source byte before
+ * writing the destination bytes below it, so memmove may use it when d < s.
+ * A source at another alignment is read in aligned words merged by shifts:
+ * a misaligned word access traps or is emulated slowly on some machines.
+ */
+static void copy_fwd(unsigned char *d, const unsigned char *s, size_t n)
+{
+	size_t k = (uintptr_t)s & WMASK;
+
+	if (k == 0) {
+		for (; n >= 4 * WSIZE; n -= 4 * WSIZE, d += 4 * WSIZE, s += 4 * WSIZE) {
+			const word_t *q = (const word_t *)(const void *)s;
+			word_t *o = (word_t *)(void *)d, a = q[0], b = q[1], c = q[2], e = q[3];
+
+			o[0] = a;
+			o[1] = b;
+			o[2] = c;
+			o[3] = e;
+		}
+		for (; n >= WSIZE; n -= WSIZE, d += WSIZE, s += WSIZE)
+			*(word_t *)(void *)d = *(const word_t *)(const void *)s;
+	} else if (n >= 2 * WSIZE - k) {
+		/* cur: the aligned word holding s, of which the bytes from s on are the run's. Each
+		 * turn loads the next word whole, which the loop condition keeps inside the run. */
+		const word_t *q = (const word_t *)(const void *)(s - k);
+		word_t cur = partial_word((const unsigned char *)q, k, WSIZE), next;
+
+		q++;
+		for (; n >= 5 * WSIZE - k; n -= 4 * WSIZE, d += 4 * WSIZE, q += 4) {
+			word_t *o = (word_t *)(void *)d, a = q[0], b = q[1], c = q[2], e = q[3];
+
+			o[0] = LO(cur, k) | HI(a, WSIZE - k);
+			o[1] = LO(a, k) | HI(b, WSIZE - k);
+			o[2] = LO(b, k) | HI(c, WSIZE - k);
+			o[3] = LO(c, k) | HI(e, WSIZE - k);
+			cur = e;
+		}
+		for (; n >= 2 * WSIZE - k; n -= WSIZE, d += WSIZE, q++) {
+			next = *q;
+			*(word_t *)(void *)d = LO(cur, k) | HI(next, WSIZE - k);
+			cur = next;
+		}
+		s = (const unsigned char *)q - (WSIZE - k);
+	}
+	while (n--)
+		*d++ = *s++;
+}
+
+/*
+ * Backward copy of the n bytes ending at d and s (exclusive), d word-
+ * aligned: reads every source byte before writing the destination bytes
+ * above it, for memmove when d > s.
+ */
+static void copy_bwd(unsigned char *d, const unsigned char *s, size_t n)
+{
+	size_t k = (uintptr_t)s & WMASK;
+
+	if (k == 0) {
+		for (; n >= WSIZE; n -= WSIZE) {
+			d -= WSIZE;
+			s -= WSIZE;
+			*(word_t *)(void *)d = *(const word_t *)(const void *)s;
+		}
+	} else if (n >= WSIZE + k) {
+		/* cur: the aligned word holding s's last bytes, the k below s being the run's. */
+		const word_t *q = (const word_t *)(const void *)(s - k);
+		word_t cur = partial_word((const unsigned char *)q, 0, k), prev;
+
+		for (; n >= WSIZE + k; n -= WSIZE) {
+			prev = *--q;
+			d -= WSIZE;
+			*(word_t *)(void *)d = HI(cur, WSIZE - k) | LO(prev, k);
+			cur = prev;
+		}
+		s = (const unsigned char *)q + k;
+	}
+	while (n--)
+		*--d = *--s;
+}
 
 void *klib_memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
-	/* Word copies when both sides share alignment: page copies dominate. */
-	if (((uintptr_t)d & (WSIZE - 1)) == ((uintptr_t)s & (WSIZE - 1))) {
-		while (n && ((uintptr_t)d & (WSIZE - 1))) {
-			*d++ = *s++;
-			n--;
-		}
-		for (; n >= WSIZE; n -= WSIZE, d += WSIZE, s += WSIZE)
-			*(word_t *)(void *)d = *(const word_t *)(const void *)s;
-	}
-	while (n--)
+	for (; n && ((uintptr_t)d & WMASK); n--)
 		*d++ = *s++;
+	copy_fwd(d, s, n);
 	return dst;
 }
 
@@ -39,11 +147,18 @@ void *klib_memmove(void *dst, const void *src, size_t n)
 
 	if (d == s || n == 0)
 		return dst;
-	if (d < s || d >= s + n)
-		return klib_memcpy(dst, src, n);
-	/* Overlap with dst above src: copy backwards. */
-	while (n--)
-		d[n] = s[n];
+	if (d < s || d >= s + n) {
+		for (; n && ((uintptr_t)d & WMASK); n--)
+			*d++ = *s++;
+		copy_fwd(d, s, n);
+		return dst;
+	}
+	/* Overlap with dst above src: backwards, from the end, once dst's end is aligned. */
+	d += n;
+	s += n;
+	for (; n && ((uintptr_t)d & WMASK); n--)
+		*--d = *--s;
+	copy_bwd(d, s, n);
 	return dst;
 }
 

@@ -5,6 +5,10 @@
  * are in, since adding entries moves them); hard links (entries sharing an
  * inode number with nlink > 1) linked to the first name; a file that cannot
  * be made is reported and skipped.
+ *
+ * A file's whole pages that are the initrd's own frames (held by
+ * page-alloc until page_alloc_release_held; mkinitrd.py page-aligns large
+ * files' data) go into tmpfs as they are, without a copy.
  */
 #include <klib/errno.h>
 #include <klib/log.h>
@@ -44,7 +48,7 @@ static int write_all(struct vfs_file *f, const void *data, size_t size)
 	struct vfs_iter it;
 	long n;
 
-	vfs_iter_kernel(&it, (void *)data, size);
+	vfs_iter_kernel_frames(&it, data, size); /* tmpfs keeps the initrd's whole pages */
 	n = size ? vfs_write(f, &it, &root, NULL) : 0;
 	return n < 0 ? (int)n : (size_t)n == size ? 0 : -ENOSPC;
 }

@@ -337,6 +337,24 @@ void page_ref_get(paddr_t pa)
 	hal_spin_unlock_irqrestore(&page_lock, flags);
 }
 
+size_t page_ref_try_get_run(paddr_t pa, size_t n)
+{
+	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
+	struct page_frame *f = page_frame_of(pa);
+	size_t i = 0;
+
+	if (f && !(pa & (PAGE_SIZE - 1))) {
+		struct page_range *r = page_range_of_frame(f);
+
+		n = (size_t)MIN((uint64_t)n, r->npages - (uint64_t)(f - r->frames));
+		for (; i < n && f[i].state == PF_USED && f[i].order == 0 && f[i].refs != UINT32_MAX;
+		     i++)
+			f[i].refs++;
+	}
+	hal_spin_unlock_irqrestore(&page_lock, flags);
+	return i;
+}
+
 bool page_ref_put(paddr_t pa)
 {
 	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
@@ -438,6 +456,37 @@ static void free_span(struct page_range *r, uint64_t first, uint64_t end)
 	}
 }
 
+/* Frames [0, meta) hold the metadata, the others are tails until free_span says. */
+static void mark_tails(struct page_frame *f, uint64_t meta, uint64_t n)
+{
+	uint64_t i;
+
+	for (i = 0; i < meta; i++)
+		f[i].state = PF_META;
+	for (; i + 8 <= n; i += 8) { /* the loop's own instructions would be most of it */
+		f[i].state = PF_TAIL;
+		f[i + 1].state = PF_TAIL;
+		f[i + 2].state = PF_TAIL;
+		f[i + 3].state = PF_TAIL;
+		f[i + 4].state = PF_TAIL;
+		f[i + 5].state = PF_TAIL;
+		f[i + 6].state = PF_TAIL;
+		f[i + 7].state = PF_TAIL;
+	}
+	for (; i < n; i++)
+		f[i].state = PF_TAIL;
+}
+
+/* 0 if [base, base + size) overlaps no range and there is a slot for it (page_lock held). */
+static int range_fits(paddr_t base, uint64_t size)
+{
+	for (unsigned i = 0; i < page_nranges; i++)
+		if (base < page_ranges[i].base + (page_ranges[i].npages << PAGE_SHIFT) &&
+		    page_ranges[i].base < base + size)
+			return -EEXIST;
+	return page_nranges == CONFIG_PAGE_ALLOC_MAX_RANGES ? -ENOSPC : 0;
+}
+
 int page_alloc_add_range(paddr_t base, uint64_t size)
 {
 	uint64_t npages = size >> PAGE_SHIFT, meta;
@@ -452,24 +501,80 @@ int page_alloc_add_range(paddr_t base, uint64_t size)
 		return -EINVAL; /* too small to hold its own metadata and a frame */
 
 	flags = hal_spin_lock_irqsave(&page_lock);
-	for (unsigned i = 0; i < page_nranges; i++)
-		if (base < page_ranges[i].base + (page_ranges[i].npages << PAGE_SHIFT) &&
-		    page_ranges[i].base < base + size)
-			rc = -EEXIST;
-	if (rc == 0 && page_nranges == CONFIG_PAGE_ALLOC_MAX_RANGES)
-		rc = -ENOSPC;
+	rc = range_fits(base, size);
 	if (rc == 0) {
 		lists_init();
 		r = &page_ranges[page_nranges++];
-		*r = (struct page_range){base, npages, page_to_virt(base)};
-		memset(r->frames, 0, npages * sizeof(struct page_frame)); /* every frame PF_TAIL */
-		for (uint64_t i = 0; i < meta; i++)
-			r->frames[i].state = PF_META;
+		*r = (struct page_range){base, npages, page_to_virt(base), false};
+		/* Only the state is read before a frame is first written whole (the first frame of
+		 * a block, a slab, gets every field it uses set), so only it is set: a store per
+		 * frame, not a clearing of the whole table (1 MiB for 128 MiB of RAM). */
+		mark_tails(r->frames, meta, npages);
 		free_span(r, meta, npages);
 		total_pages += npages - meta;
 	}
 	hal_spin_unlock_irqrestore(&page_lock, flags);
 	return rc;
+}
+
+int page_alloc_add_held_range(paddr_t base, uint64_t size)
+{
+	uint64_t npages = size >> PAGE_SHIFT;
+	unsigned order = 0;
+	struct page_frame *meta = NULL;
+	unsigned long flags;
+	int rc;
+	bool zeroed = false;
+
+	if ((base | size) & (PAGE_SIZE - 1) || !npages || base + size < base)
+		return -EINVAL;
+	while (order < PAGE_MAX_ORDER && (PAGE_SIZE << order) / sizeof(struct page_frame) < npages)
+		order++;
+	if ((PAGE_SIZE << order) / sizeof(struct page_frame) < npages)
+		return -EINVAL;
+	flags = hal_spin_lock_irqsave(&page_lock);
+	rc = range_fits(base, size);
+	if (rc == 0 && !(meta = alloc_block(order, &zeroed)))
+		rc = -ENOMEM;
+	if (rc == 0) {
+		struct page_range *r = &page_ranges[page_nranges];
+
+		*r = (struct page_range){base, npages, page_to_virt(page_frame_addr(meta)), true};
+		/* Every field written: the metadata block is not cleared first. */
+		for (uint64_t i = 0; i < npages; i++)
+			r->frames[i] = (struct page_frame){.refs = 1, .state = PF_USED};
+		page_nranges++;
+		total_pages += npages;
+	}
+	hal_spin_unlock_irqrestore(&page_lock, flags);
+	return rc;
+}
+
+uint64_t page_alloc_release_held(void)
+{
+	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < page_nranges; i++) {
+		struct page_range *r = &page_ranges[i];
+
+		if (!r->held)
+			continue;
+		r->held = false;
+		for (uint64_t k = 0; k < r->npages; k++) {
+			struct page_frame *f = &r->frames[k];
+
+			if (f->state != PF_USED || !f->refs)
+				page_panic_locked(
+				    "page_alloc_release_held: %#llx lost its reference",
+				    (unsigned long long)(r->base + (k << PAGE_SHIFT)));
+			if (--f->refs == 0)
+				page_free_locked(f, 0);
+		}
+		n += r->npages;
+	}
+	hal_spin_unlock_irqrestore(&page_lock, flags);
+	return n;
 }
 
 void page_alloc_reset(void)

@@ -3,7 +3,9 @@
  * bank of the hal memory map is cut around every other region (firmware,
  * kernel image, device tree, initrd); what is left, shrunk to whole pages,
  * goes to the allocator, largest piece first. RAM the boot tables do not
- * reach (HAL_MEM_UNMAPPED) waits for page_alloc_init_late().
+ * reach (HAL_MEM_UNMAPPED) waits for page_alloc_init_late(). The initrd's
+ * whole pages come last, as held frames (page_alloc_add_held_range): its
+ * files can keep them, and they are freed once it is unpacked.
  */
 #include <page-alloc/page_alloc.h>
 #include <hal/memmap.h>
@@ -103,7 +105,7 @@ int page_alloc_init(void)
 		p.e = 0;
 		for_each_piece(r, n, HAL_MEM_RAM, consider, &p);
 		if (!p.e)
-			return page_total_count() ? 0 : -ENOMEM;
+			break;
 		rc = page_alloc_add_range(p.b, p.e - p.b);
 		if (rc < 0 && rc != -EINVAL &&
 		    rc != -ENOSPC) /* -EINVAL: smaller than its metadata */
@@ -114,8 +116,21 @@ int page_alloc_init(void)
 			p.prev_e = p.e;
 		}
 	}
-	for_each_piece(r, n, HAL_MEM_RAM, warn_left, &p);
-	return page_total_count() ? 0 : -ENOMEM;
+	if (rc == -ENOSPC)
+		for_each_piece(r, n, HAL_MEM_RAM, warn_left, &p);
+	if (!page_total_count())
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t b = ALIGN_UP(r[i].base, PAGE_SIZE);
+		uint64_t e = ALIGN_DOWN(r[i].base + r[i].size, PAGE_SIZE);
+
+		/* Failing leaves the initrd out of the allocator, as before: read, never freed. */
+		if (r[i].type == HAL_MEM_INITRD && e > b &&
+		    (rc = page_alloc_add_held_range(b, e - b)) < 0)
+			klog_warn("page-alloc", "initrd [%#llx, %#llx) stays outside: %d",
+			          (unsigned long long)b, (unsigned long long)e, rc);
+	}
+	return 0;
 }
 
 struct late {

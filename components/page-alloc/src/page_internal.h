@@ -53,6 +53,7 @@ struct page_range {
 	paddr_t base;    /* first frame */
 	uint64_t npages; /* frames described, metadata pages included */
 	struct page_frame *frames;
+	bool held; /* page_alloc_add_held_range's, until page_alloc_release_held */
 };
 
 /* Added at boot (page_alloc_add_range, under page_lock), then only read. */

@@ -47,8 +47,11 @@ static int split_leaf(struct pt *pt, uint64_t *t, uint64_t va, unsigned level)
 	if (table == PADDR_NONE)
 		return -ENOMEM;
 	nt = pt_table(table);
+	/* A fresh table filled whole (every leaf has bits): its count is set once, not per entry.
+	 */
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
-		pt_store(nt, i, pte_addr(f, pa + i * PT_LEVEL_SIZE(level - 1)) | bits);
+		nt[i] = pte_addr(f, pa + i * PT_LEVEL_SIZE(level - 1)) | bits;
+	*pt_used(nt) = PT_ENTRIES;
 	pt_break(pt, t, pt_index(va, level), level, va);
 	pt_set_entry(pt, t, va, level, pte_addr(f, table) | f->table_bits);
 	return 0;

@@ -31,17 +31,16 @@ static int hex8(const uint8_t *p, uint32_t *out)
 {
 	uint32_t v = 0;
 
+	/* Digits, then either case of a-f (c | 0x20 makes 'A' 'a'); unsigned: below is huge. */
 	for (int i = 0; i < 8; i++) {
-		uint8_t c = p[i];
-		uint32_t d;
-		if (c >= '0' && c <= '9')
-			d = (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (uint32_t)(c - 'A' + 10);
-		else
-			return -EINVAL;
+		uint32_t c = p[i], d = c - '0';
+
+		if (d > 9) {
+			d = (c | 0x20) - 'a';
+			if (d > 5)
+				return -EINVAL;
+			d += 10;
+		}
 		v = (v << 4) | d;
 	}
 	*out = v;
@@ -94,8 +93,11 @@ int cpio_next(struct cpio_iter *it, struct cpio_entry *e)
 	size_t name_off = it->off + HDR_SIZE, namesize = f[F_NAMESIZE];
 	if (namesize == 0 || it->size - name_off < namesize)
 		return bad(it, "entry name runs past the end of the archive");
+	/* The name ends at its first NUL; more may pad it to its size, which puts the data where
+	 * the archive's maker wants it (page-aligned: scripts/mkinitrd.py), as Linux's unpacker
+	 * allows: it only checks the last byte. */
 	const char *name = (const char *)it->base + name_off;
-	if (name[namesize - 1] != '\0' || strnlen(name, namesize) != namesize - 1)
+	if (name[namesize - 1] != '\0')
 		return bad(it, "entry name is not NUL-terminated where its size says");
 
 	size_t data_off = ALIGN_UP(name_off + namesize, 4);

@@ -45,6 +45,99 @@ static int page_get(struct tmpfs_inode *ti, uint64_t pgoff, bool alloc, paddr_t 
 	return rc;
 }
 
+/*
+ * A whole page written where the file has none: a fresh frame filled
+ * before it goes into the tree, so that it needs no clearing and no fault
+ * of a mapping sees it half-written. 1 if the page went in, 0 if the file
+ * has that page (the caller writes into it), or -errno, the file unchanged.
+ */
+static int put_whole_page(struct tmpfs_inode *ti, struct vfs_iter *it, size_t at, uint64_t pgoff)
+{
+	struct tmpfs_sb *ts = TSB(&ti->v);
+	paddr_t pa, old;
+	int rc;
+
+	vfs_lock(ti->file.pages_lock);
+	rc = tmpfs_pages_lookup(&ti->file.pages, pgoff, &old);
+	vfs_unlock(ti->file.pages_lock);
+	if (rc == 0)
+		return 0;
+	if ((pa = page_alloc(0)) == PADDR_NONE)
+		return -ENOMEM;
+	if ((rc = it->copy(it, at, page_to_virt(pa), PAGE_SIZE, false)) < 0) {
+		page_free(pa, 0);
+		return rc;
+	}
+	vfs_lock(ti->file.pages_lock);
+	if (tmpfs_pages_lookup(&ti->file.pages, pgoff, &old) == 0) {
+		/* A fault of a mapping filled the hole meanwhile: the data goes into its page. */
+		memcpy(page_to_virt(old), page_to_virt(pa), PAGE_SIZE);
+		rc = 1;
+	} else if (!tmpfs_charge_blocks(ts, 1)) {
+		rc = -ENOSPC;
+	} else if ((rc = tmpfs_pages_insert(&ti->file.pages, pgoff, pa)) < 0) {
+		tmpfs_uncharge_blocks(ts, 1);
+	} else {
+		ti->file.npages++;
+		set_blocks(ti);
+		rc = 1;
+		pa = PADDR_NONE; /* the tree's now */
+	}
+	vfs_unlock(ti->file.pages_lock);
+	if (pa != PADDR_NONE)
+		page_ref_put(pa);
+	return rc;
+}
+
+#define KEEP_RUN 32 /* frames taken from a source at a time (a stack array of them) */
+
+/*
+ * Whole pages from pgoff on whose data are the source's own frames pa[0..n)
+ * (vfs_iter take_pages: the initrd's): kept as the file's pages, under one
+ * hold of pages_lock; a page the file has already gets a copy. *done: the
+ * pages done; the frames of the others are dropped. 0, or the -errno that
+ * stopped it.
+ */
+static int keep_pages(struct tmpfs_inode *ti, uint64_t pgoff, const paddr_t *pa, size_t n,
+                      size_t *done)
+{
+	struct tmpfs_sb *ts = TSB(&ti->v);
+	/* One charge for the run; page by page, and only for pages the file lacks, near the limit.
+	 */
+	size_t i, kept = 0, charged = tmpfs_charge_blocks(ts, n) ? n : 0;
+	paddr_t old;
+	int rc = 0;
+
+	vfs_lock(ti->file.pages_lock);
+	for (i = 0; i < n; i++) {
+		if (charged < n && tmpfs_pages_lookup(&ti->file.pages, pgoff + i, &old) < 0) {
+			if (!tmpfs_charge_blocks(ts, 1)) {
+				rc = -ENOSPC;
+				break;
+			}
+			charged++;
+		}
+		rc = tmpfs_pages_add(&ti->file.pages, pgoff + i, pa[i], &old);
+		if (rc == -EEXIST) {
+			memcpy(page_to_virt(old), page_to_virt(pa[i]), PAGE_SIZE);
+			page_ref_put(pa[i]);
+			rc = 0;
+		} else if (rc < 0) {
+			break;
+		} else {
+			kept++;
+		}
+	}
+	ti->file.npages += kept;
+	set_blocks(ti);
+	vfs_unlock(ti->file.pages_lock);
+	tmpfs_uncharge_blocks(ts, charged - kept);
+	*done = i;
+	for (; i < n; i++)
+		page_ref_put(pa[i]);
+	return rc;
+}
+
 static int copy_zeros(struct vfs_iter *it, size_t off, size_t n)
 {
 	int rc = 0;
@@ -103,14 +196,29 @@ static long tmpfs_write(struct vfs_file *f, struct vfs_iter *it, uint64_t *pos,
 	while (done < (size_t)len && rc == 0) {
 		uint64_t p = *pos + done;
 		size_t off = p % PAGE_SIZE, n = MIN(PAGE_SIZE - off, (size_t)len - done);
-		paddr_t pa;
+		paddr_t pa, run[KEEP_RUN];
+		size_t k;
 
-		if ((rc = page_get(ti, p / PAGE_SIZE, true, &pa)) < 0)
-			break;
-		rc = it->copy(it, done, (char *)page_to_virt(pa) + off, n, false);
-		page_ref_put(pa);
-		if (rc < 0)
-			break;
+		if (n == PAGE_SIZE && it->take_pages &&
+		    (k = it->take_pages(it, done, MIN(((size_t)len - done) / PAGE_SIZE, KEEP_RUN),
+		                        run)) > 0) {
+			rc = keep_pages(ti, p / PAGE_SIZE, run, k, &k);
+			n = k * PAGE_SIZE;
+			if (!k)
+				break;
+		} else if (n == PAGE_SIZE &&
+		           (rc = put_whole_page(ti, it, done, p / PAGE_SIZE)) != 0) {
+			if (rc < 0)
+				break;
+			rc = 0;
+		} else {
+			if ((rc = page_get(ti, p / PAGE_SIZE, true, &pa)) < 0)
+				break;
+			rc = it->copy(it, done, (char *)page_to_virt(pa) + off, n, false);
+			page_ref_put(pa);
+			if (rc < 0)
+				break;
+		}
 		done += n;
 		if (p + n > vfs_inode_size(&ti->v))
 			vfs_inode_set_size(&ti->v, p + n);

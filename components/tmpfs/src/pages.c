@@ -72,7 +72,8 @@ static int grow(struct tmpfs_pages *pg, uint64_t pgoff)
 	return 0;
 }
 
-int tmpfs_pages_insert(struct tmpfs_pages *pg, uint64_t pgoff, paddr_t pa)
+/* The leaf slot of pgoff, the nodes to it made as needed. */
+static int leaf_slot(struct tmpfs_pages *pg, uint64_t pgoff, uint64_t **out)
 {
 	uint64_t **link;
 	int rc;
@@ -87,8 +88,32 @@ int tmpfs_pages_insert(struct tmpfs_pages *pg, uint64_t pgoff, paddr_t pa)
 			break;
 		link = (uint64_t **)&(*link)[slot(pgoff, level)];
 	}
-	(*link)[slot(pgoff, 0)] = pa;
+	*out = &(*link)[slot(pgoff, 0)];
 	return 0;
+}
+
+int tmpfs_pages_insert(struct tmpfs_pages *pg, uint64_t pgoff, paddr_t pa)
+{
+	uint64_t *s;
+	int rc = leaf_slot(pg, pgoff, &s);
+
+	if (rc == 0)
+		*s = pa;
+	return rc;
+}
+
+int tmpfs_pages_add(struct tmpfs_pages *pg, uint64_t pgoff, paddr_t pa, paddr_t *old)
+{
+	uint64_t *s;
+	int rc = leaf_slot(pg, pgoff, &s);
+
+	if (rc == 0 && *s) {
+		*old = *s;
+		return -EEXIST;
+	}
+	if (rc == 0)
+		*s = pa;
+	return rc;
 }
 
 /* Drop the slots of node n (at 'level', first page 'base') at or past 'from'; true if n is empty

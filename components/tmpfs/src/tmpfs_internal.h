@@ -78,6 +78,8 @@ static inline struct tmpfs_sb *TSB(const struct vfs_inode *v)
 /* pages.c: the page tree (the caller serialises). */
 int tmpfs_pages_lookup(const struct tmpfs_pages *pg, uint64_t pgoff, paddr_t *pa);
 int tmpfs_pages_insert(struct tmpfs_pages *pg, uint64_t pgoff, paddr_t pa);
+/* The same where there is no page yet; -EEXIST and *old (the page there) otherwise. */
+int tmpfs_pages_add(struct tmpfs_pages *pg, uint64_t pgoff, paddr_t pa, paddr_t *old);
 /* Take every frame at pgoff >= from out of the tree; put(ctx, pa) for each. Frees empty nodes. */
 void tmpfs_pages_truncate(struct tmpfs_pages *pg, uint64_t from, void (*put)(void *ctx, paddr_t pa),
                           void *ctx);

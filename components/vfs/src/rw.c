@@ -24,6 +24,7 @@ static int kernel_copy(struct vfs_iter *it, size_t off, void *k, size_t n, bool 
 void vfs_iter_kernel(struct vfs_iter *it, void *buf, size_t len)
 {
 	it->copy = kernel_copy;
+	it->take_pages = NULL;
 	it->ctx = buf;
 	it->len = len;
 	it->bad = 0;

@@ -10,36 +10,85 @@ static void fill(unsigned char *p, size_t n, unsigned seed)
 		p[i] = (unsigned char)(seed * 31 + i * 7);
 }
 
+/* The reference: one byte at a time, through a copy when the two overlap. */
+static void byte_move(unsigned char *d, const unsigned char *s, size_t n)
+{
+	unsigned char tmp[400];
+
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = s[i];
+	for (size_t i = 0; i < n; i++)
+		d[i] = tmp[i];
+}
+
+/*
+ * Every pair of source and destination alignments and every length through
+ * the byte head, the unrolled word loops and their tails. The source is a
+ * heap block of exactly the bytes to copy, so ASan reports a read of any
+ * byte outside them (the words at a misaligned run's ends are partial).
+ */
 static void test_memcpy_all_alignments(void **state)
 {
-	unsigned char src[96], dst[96], ref[96];
+	unsigned char dst[320], ref[320];
 	(void)state;
 
 	for (size_t so = 0; so < 8; so++)
 		for (size_t d = 0; d < 8; d++)
-			for (size_t n = 0; n < 64; n++) {
-				fill(src, sizeof(src), (unsigned)(so + n));
+			for (size_t n = 0; n <= 300; n++) {
+				unsigned char *block = malloc(so + n ? so + n : 1), *src;
+
+				assert_non_null(block);
+				src = block + so;
+				fill(block, so + n, (unsigned)(so + n + d));
 				memset(dst, 0xee, sizeof(dst));
 				memset(ref, 0xee, sizeof(ref));
-				memcpy(ref + d, src + so, n);
-				assert_ptr_equal(klib_memcpy(dst + d, src + so, n), dst + d);
+				byte_move(ref + d, src, n);
+				assert_ptr_equal(klib_memcpy(dst + d, src, n), dst + d);
 				assert_memory_equal(dst, ref, sizeof(dst));
+				free(block);
 			}
 }
 
+/* Overlapping moves both ways, every pair of alignments, lengths 0..300. */
 static void test_memmove_overlaps(void **state)
 {
-	unsigned char a[80], b[80];
+	unsigned char a[340], b[340];
 	(void)state;
 
-	for (size_t from = 0; from < 16; from++)
-		for (size_t to = 0; to < 16; to++)
-			for (size_t n = 0; n < 60; n++) {
-				fill(a, sizeof(a), (unsigned)n);
+	for (size_t from = 0; from < 24; from++)
+		for (size_t to = 0; to < 24; to++)
+			for (size_t n = 0; n <= 300; n++) {
+				fill(a, sizeof(a), (unsigned)(n + from));
 				memcpy(b, a, sizeof(a));
-				memmove(b + to, b + from, n);
-				klib_memmove(a + to, a + from, n);
+				byte_move(b + to, b + from, n);
+				assert_ptr_equal(klib_memmove(a + to, a + from, n), a + to);
 				assert_memory_equal(a, b, sizeof(a));
+			}
+}
+
+/* A move inside one exact heap block, so a read past either end of the source is reported. */
+static void test_memmove_reads_only_its_bytes(void **state)
+{
+	(void)state;
+
+	for (size_t off = 0; off < 8; off++)
+		for (size_t n = 1; n <= 100; n++)
+			for (size_t shift = 1; shift < 20; shift++) {
+				size_t size = off + n + shift;
+				unsigned char *p = malloc(size), *q = malloc(size);
+
+				assert_non_null(p);
+				assert_non_null(q);
+				fill(p, size, (unsigned)(n * shift));
+				memcpy(q, p, size);
+				klib_memmove(p + off + shift, p + off, n); /* up: backwards */
+				byte_move(q + off + shift, q + off, n);
+				assert_memory_equal(p, q, size);
+				klib_memmove(p + off, p + off + shift, n); /* down: forwards */
+				byte_move(q + off, q + off + shift, n);
+				assert_memory_equal(p, q, size);
+				free(p);
+				free(q);
 			}
 }
 
@@ -130,6 +179,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_memcpy_all_alignments),
 	    cmocka_unit_test(test_memmove_overlaps),
+	    cmocka_unit_test(test_memmove_reads_only_its_bytes),
 	    cmocka_unit_test(test_memset_and_memcmp),
 	    cmocka_unit_test(test_strings),
 	    cmocka_unit_test(test_kstrlcpy),

@@ -308,6 +308,83 @@ static void test_add_range_errors(void **state)
 	assert_int_equal(rc, -ENOSPC);
 }
 
+/*
+ * Held frames (the initrd's): managed and allocated from the start, not
+ * free; a user takes a reference with page_ref_try_get_run and keeps the frame
+ * past the release, which frees the rest. Data in them is never touched.
+ */
+static void test_held_range(void **state)
+{
+	(void)state;
+	enum { HELD = 40 };
+	uint8_t *mem = fake_hal_ram(HELD * PAGE_SIZE, PAGE_SIZE);
+	paddr_t held = (paddr_t)(uintptr_t)mem, heap;
+	size_t total = page_total_count(), free0 = page_free_count();
+	void *obj;
+
+	memset(mem, 0x5a, HELD * PAGE_SIZE);
+	assert_int_equal(page_alloc_add_held_range(held + 1, PAGE_SIZE), -EINVAL);
+	assert_int_equal(page_alloc_add_held_range(held, 0), -EINVAL);
+	assert_int_equal(page_alloc_add_held_range(base + 8 * PAGE_SIZE, PAGE_SIZE), -EEXIST);
+	assert_int_equal(page_alloc_add_held_range(held, HELD * PAGE_SIZE), 0);
+	assert_int_equal(page_alloc_add_held_range(held, PAGE_SIZE), -EEXIST);
+	assert_int_equal(page_total_count(), total + HELD);
+	assert_int_equal(page_free_count(), free0 - 1); /* 40 * 32 bytes of metadata: one page */
+	for (size_t i = 0; i < HELD * PAGE_SIZE; i++)
+		if (mem[i] != 0x5a)
+			fail_msg("held data changed at +%zu", i);
+	assert_true(page_is_managed(held));
+	assert_int_equal(page_ref_count(held + 5 * PAGE_SIZE), 1);
+
+	/* References only on allocated single frames; the others are refused, not a panic. */
+	assert_int_equal(page_ref_try_get_run(held + 5 * PAGE_SIZE, 2), 2);
+	assert_int_equal(page_ref_try_get_run(held + 5 * PAGE_SIZE + 8, 1),
+	                 0);                                /* not a frame's start */
+	assert_int_equal(page_ref_try_get_run(base, 1), 0); /* metadata */
+	assert_int_equal(page_ref_try_get_run(base + RANGE_PAGES * PAGE_SIZE - PAGE_SIZE, 1),
+	                 0); /* free */
+	assert_int_equal(page_ref_try_get_run(held + HELD * PAGE_SIZE, 1),
+	                 0); /* not the allocator's */
+	obj = kmalloc(64);
+	heap = page_from_virt(obj) & ~(paddr_t)(PAGE_SIZE - 1);
+	assert_int_equal(page_ref_try_get_run(heap, 1), 0); /* a heap page */
+	kfree(obj);
+	heap = page_alloc(2);
+	assert_int_equal(page_ref_try_get_run(heap, 1),
+	                 0); /* a block of four: references are single frames' */
+	page_free(heap, 2);
+	assert_int_equal(page_ref_count(held + 5 * PAGE_SIZE), 2);
+	/* A run stops at the range's end. */
+	assert_int_equal(page_ref_try_get_run(held + (HELD - 2) * PAGE_SIZE, 5), 2);
+	assert_int_equal(page_ref_try_get_run(held + (HELD - 2) * PAGE_SIZE, 0), 0);
+	page_ref_put(held + (HELD - 2) * PAGE_SIZE);
+	page_ref_put(held + (HELD - 1) * PAGE_SIZE);
+
+	/* Released: 38 free now, the two kept ones when their user drops them. */
+	free0 = page_free_count();
+	assert_int_equal(page_alloc_release_held(), HELD);
+	assert_int_equal(page_alloc_release_held(), 0);
+	assert_int_equal(page_free_count(), free0 + HELD - 2);
+	assert_true(page_ref_put(held + 5 * PAGE_SIZE));
+	assert_true(page_ref_put(held + 6 * PAGE_SIZE));
+	assert_int_equal(page_free_count(), free0 + HELD);
+}
+
+/* The metadata of a held range comes from the allocator: none left, -ENOMEM. */
+static void test_held_range_no_memory(void **state)
+{
+	(void)state;
+	paddr_t held = (paddr_t)(uintptr_t)fake_hal_ram(8 * PAGE_SIZE, PAGE_SIZE);
+	size_t total = page_total_count();
+
+	while (page_alloc(0) != PADDR_NONE)
+		;
+	assert_int_equal(page_alloc_add_held_range(held, 8 * PAGE_SIZE), -ENOMEM);
+	assert_int_equal(page_total_count(), total);
+	assert_false(page_is_managed(held));
+	assert_int_equal(page_alloc_release_held(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +397,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_refcounts, setup),
 	    cmocka_unit_test_setup(test_misuse_panics_naming_the_address, setup),
 	    cmocka_unit_test_setup(test_add_range_errors, setup),
+	    cmocka_unit_test_setup(test_held_range, setup),
+	    cmocka_unit_test_setup(test_held_range_no_memory, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

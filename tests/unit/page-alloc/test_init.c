@@ -9,8 +9,9 @@
 #include <page-alloc/page_alloc.h>
 #include <stdlib.h>
 
-#define BANK0 (16u << 20)
-#define BANK1 (4u << 20)
+#define BANK0        (16u << 20)
+#define BANK1        (4u << 20)
+#define INITRD_PAGES 256 /* test_ram_minus_everything_else's 1 MiB */
 
 static struct hal_mem_region map[8];
 static size_t nmap;
@@ -78,8 +79,13 @@ static void test_ram_minus_everything_else(void **state)
 
 	page_alloc_reset();
 	assert_int_equal(page_alloc_init(), 0);
-	assert_int_equal(page_total_count(), expected_total());
-	assert_int_equal(page_free_count(), page_total_count());
+	/* The initrd's 256 pages are held, their metadata (256 * 32 bytes) a block of two. */
+	assert_int_equal(page_total_count(), expected_total() + INITRD_PAGES);
+	assert_int_equal(page_free_count(), expected_total() - 2);
+	assert_true(page_is_managed(r0 + 0x800000));
+	assert_int_equal(page_ref_count(r0 + 0x800000), 1);
+	assert_int_equal(page_ref_count(r0 + 0x8ff000), 1);
+	assert_false(page_is_managed(r0 + 0x900000));
 
 	/* Every frame it hands out is RAM that nothing else owns. */
 	size_t n = 0;
@@ -89,7 +95,21 @@ static void test_ram_minus_everything_else(void **state)
 		assert_false(page_is_taken(pa));
 		n++;
 	}
-	assert_int_equal(n, page_total_count());
+	assert_int_equal(n, expected_total() - 2);
+
+	/* Released, the initrd's frames are free (those kept by a user when it lets them go). */
+	assert_int_equal(page_ref_try_get_run(r0 + 0x801000, 1), 1);
+	assert_int_equal(page_alloc_release_held(), INITRD_PAGES);
+	assert_int_equal(page_alloc_release_held(), 0);
+	assert_int_equal(page_free_count(), INITRD_PAGES - 1);
+	assert_int_equal(page_ref_count(r0 + 0x801000), 1);
+	assert_true(page_ref_put(r0 + 0x801000));
+	assert_int_equal(page_free_count(), INITRD_PAGES);
+	while ((pa = page_alloc(0)) != PADDR_NONE) {
+		assert_true(pa >= r0 + 0x800000 && pa < r0 + 0x900000);
+		n++;
+	}
+	assert_int_equal(n, page_total_count() - 2);
 }
 
 static void test_no_ram_is_an_error(void **state)
@@ -165,7 +185,8 @@ static void test_unmapped_ram_waits(void **state)
 	assert_int_equal(page_alloc_init_late(), late_pages * PAGE_SIZE);
 	assert_int_equal(page_total_count(), early + kept);
 	assert_true(page_is_managed(r0 + BANK0 - PAGE_SIZE));
-	assert_false(page_is_managed(r0 + half + 0x10000));
+	assert_true(page_is_managed(r0 + half + 0x10000)); /* the initrd's, held from the start */
+	assert_int_equal(page_ref_count(r0 + half + 0x10000), 1);
 	/* Nothing is added twice. */
 	assert_int_equal(page_alloc_init_late(), 0);
 	assert_int_equal(page_total_count(), early + kept);

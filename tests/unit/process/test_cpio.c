@@ -100,6 +100,39 @@ static void test_find(void **state)
 	assert_non_null(why);
 }
 
+/*
+ * A name field padded with NULs past the name (gen_init_cpio -a, scripts/mkinitrd.py: it
+ * page-aligns the data) is the name up to its first NUL, as Linux's unpacker reads it.
+ */
+static void test_padded_name(void **state)
+{
+	struct arc a = {.len = 0};
+	struct cpio_iter it;
+	struct cpio_entry e;
+	size_t namesize = 4096 - 110 - 8;
+	(void)state;
+
+	a.len = (size_t)sprintf(
+	    (char *)a.buf, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", 1u,
+	    CPIO_S_IFREG | 0644u, 0u, 0u, 1u, 0u, 8u, 0u, 0u, 0u, 0u, (unsigned)namesize, 0u);
+	memset(a.buf + a.len, 0, namesize);
+	memcpy(a.buf + a.len, "init", 4);
+	a.len += namesize;
+	assert_int_equal(a.len, 4096 - 8);
+	memcpy(a.buf + a.len, "#!abcdef", 8);
+	a.len += 8;
+	cpio_iter_init(&it, a.buf, a.len);
+	assert_int_equal(cpio_next(&it, &e), 1);
+	assert_string_equal(e.name, "init");
+	assert_ptr_equal(e.data, a.buf + 4096 - 8);
+	assert_int_equal(e.size, 8);
+	/* The field's last byte must still be a NUL. */
+	a.buf[110 + namesize - 1] = 'x';
+	cpio_iter_init(&it, a.buf, a.len);
+	assert_int_equal(cpio_next(&it, &e), -EINVAL);
+	assert_non_null(strstr(it.why, "NUL-terminated"));
+}
+
 struct bad_case {
 	const char *name;
 	size_t at; /* offset of the byte to set, in the first entry */
@@ -113,6 +146,13 @@ static void test_malformed(void **state)
 	    {"magic", 0, '1', "magic"},
 	    {"magic digit", 5, '3', "magic"},
 	    {"hex", 6 + 8 * 6 + 3, 'g', "hexadecimal"},
+	    /* the characters next to the digits and letters in ASCII */
+	    {"hex /", 6 + 8 * 6 + 3, '/', "hexadecimal"},
+	    {"hex :", 6 + 8 * 6 + 3, ':', "hexadecimal"},
+	    {"hex @", 6 + 8 * 6 + 3, '@', "hexadecimal"},
+	    {"hex G", 6 + 8 * 6 + 3, 'G', "hexadecimal"},
+	    {"hex `", 6 + 8 * 6 + 3, '`', "hexadecimal"},
+	    {"hex space", 6 + 8 * 6 + 3, ' ', "hexadecimal"},
 	    /* namesize 0x7f: the name runs past the archive's end */
 	    {"namesize", 6 + 8 * 11, '7', "name runs past"},
 	    /* namesize 3 for "." (really 2): no NUL where it should be */
@@ -121,6 +161,7 @@ static void test_malformed(void **state)
 	};
 	struct arc a;
 	struct cpio_entry e;
+	struct cpio_iter it;
 	const char *why;
 	(void)state;
 
@@ -131,6 +172,14 @@ static void test_malformed(void **state)
 		if (r != -EINVAL || !why || !strstr(why, cases[i].why))
 			fail_msg("%s: got %d '%s', want EINVAL '%s'", cases[i].name, r,
 			         why ? why : "", cases[i].why);
+	}
+	/* Either case of a hex letter. */
+	for (const char *c = "aAfF"; *c; c++) {
+		build(&a);
+		a.buf[6 + 7] = (uint8_t)*c; /* the first entry's inode number */
+		cpio_iter_init(&it, a.buf, a.len);
+		assert_int_equal(cpio_next(&it, &e), 1);
+		assert_int_equal(e.ino, (*c | 0x20) - 'a' + 10);
 	}
 	/* The checksum of the 070702 entry. */
 	build(&a);
@@ -144,7 +193,6 @@ static void test_malformed(void **state)
 	assert_int_equal(cpio_find(a.buf, a.len - 124, "nothing", &e, &why), -EINVAL);
 	assert_non_null(strstr(why, "TRAILER"));
 	/* An error sticks. */
-	struct cpio_iter it;
 	build(&a);
 	a.buf[0] = 'x';
 	cpio_iter_init(&it, a.buf, a.len);
@@ -201,6 +249,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_iterate),
+	    cmocka_unit_test(test_padded_name),
 	    cmocka_unit_test(test_find),
 	    cmocka_unit_test(test_malformed),
 	    cmocka_unit_test(test_every_bit_flip_and_cut),

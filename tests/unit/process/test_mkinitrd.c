@@ -5,7 +5,8 @@
  * then the minimal /etc the script adds (passwd, group, hostname), and
  * MKINITRD_CPIO_AGAIN from the same files later. Names, modes, sizes,
  * inode numbers and contents must come back exactly, in argument order,
- * with nothing after the trailer, and the two runs must be identical.
+ * with nothing after the trailer, and the two runs must be identical; the
+ * data of a file of a page or more starts page-aligned in the archive.
  */
 #include "kit_test.h"
 #include <klib/errno.h>
@@ -92,6 +93,14 @@ static void test_entries_in_order(void **state)
 			continue;
 		}
 		struct blob src = slurp(wants[i].source);
+		size_t data_off = (size_t)((const char *)e.data - a.data);
+		size_t name_end = (size_t)(e.name - a.data) + strlen(e.name) + 1;
+
+		/* A page or more: page-aligned (its name NUL-padded); less: not padded. */
+		if (src.size >= 4096)
+			assert_int_equal(data_off % 4096, 0);
+		else
+			assert_int_equal(data_off, (name_end + 3) & ~(size_t)3);
 		assert_int_equal(e.size, src.size);
 		if (src.size) /* cmocka takes no empty compare */
 			assert_memory_equal(e.data, src.data, src.size);

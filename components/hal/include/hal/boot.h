@@ -4,11 +4,12 @@
  * initial ramdisk (QEMU -initrd: /chosen/linux,initrd-start and -end) and
  * entropy for the first seed of the random generator.
  *
- * Both stay valid for the kernel's lifetime: the command line is a copy in
- * the kernel, and the initrd's frames are a taken range of the memory map
- * (HAL_MEM_INITRD), so page-alloc never hands them out, and they are mapped
- * wherever the kernel sees RAM. On the host, KIT_CMDLINE and the file named
- * by KIT_INITRD play them.
+ * The command line is a copy in the kernel, valid for its lifetime. The
+ * initrd is a taken range of the memory map (HAL_MEM_INITRD), mapped
+ * wherever the kernel sees RAM; page-alloc manages its whole pages as held
+ * frames (page_alloc_add_held_range) that it hands out to no one, so it
+ * stays valid until its user calls page_alloc_release_held. On the host,
+ * KIT_CMDLINE and the file named by KIT_INITRD play them.
  */
 #ifndef HAL_BOOT_H
 #define HAL_BOOT_H

@@ -50,6 +50,30 @@ uint64_t page_alloc_init_late(void);
  */
 int page_alloc_add_range(paddr_t base, uint64_t size);
 
+/*
+ * Frames that hold data already, the initrd's (page_alloc_init adds the
+ * whole pages of each HAL_MEM_INITRD region): [base, base + size) (page-
+ * aligned) becomes managed as allocated single frames with one reference
+ * each, held for whoever put the data there, counted in the total but not
+ * free. Its metadata comes from the allocator (the frames hold data), so
+ * it needs a range added before. A frame's other users take references
+ * (page_ref_try_get_run) and keep it without copying; when
+ * page_alloc_release_held drops the held references, the frames no one
+ * else took become free. 0, -EINVAL (not page-aligned, empty), -EEXIST
+ * (overlaps a range), -ENOSPC (CONFIG_PAGE_ALLOC_MAX_RANGES ranges
+ * already), -ENOMEM (no block for the metadata).
+ */
+int page_alloc_add_held_range(paddr_t base, uint64_t size);
+
+/*
+ * Drop the held reference of every frame of every held range (once; later
+ * calls find none): the frames nobody else holds are free now, the others
+ * when their last user drops them. Returns how many frames were held, the
+ * number by which the free count grows once every user is gone. Any
+ * context; takes the allocator's lock once.
+ */
+uint64_t page_alloc_release_held(void);
+
 /* Forget every range and frame (host tests start each case afresh). */
 void page_alloc_reset(void);
 
@@ -72,6 +96,14 @@ void page_free_zeroed(paddr_t pa, unsigned order);
 
 /* Reference counts of single (order 0) frames. */
 void page_ref_get(paddr_t pa);
+/*
+ * A reference on each of the up to n frames from pa on while it is an
+ * allocated single frame of the allocator's (a held one, say): how many
+ * were taken, 0 when pa is not one (a free frame, a heap page, memory it
+ * does not manage), where page_ref_get would panic. Any context; takes the
+ * allocator's lock once.
+ */
+size_t page_ref_try_get_run(paddr_t pa, size_t n);
 /* Drop a reference; the frame is freed when it reaches zero. Returns true then. */
 bool page_ref_put(paddr_t pa);
 unsigned page_ref_count(paddr_t pa);

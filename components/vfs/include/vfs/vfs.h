@@ -65,6 +65,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <page-alloc/page_alloc.h>
 
 struct vfs_dentry;
 struct vfs_mount;
@@ -261,9 +262,16 @@ struct vfs_statfs {
  * 'bad', if not 0, is the error of a buffer that cannot be used at all
  * (Linux's access_ok, a bad iovec): the call returns it after the file's
  * own checks, where Linux's would.
+ *
+ * take_pages, NULL for most buffers, lets a writer keep source pages
+ * instead of copying them (Linux's splice of a pipe's pages into a page
+ * cache, without the copy): the frames holding up to n whole pages from
+ * offset off on, with a reference each for the caller, in pa[]; how many
+ * (0: the bytes at off are not a frame the buffer can give).
  */
 struct vfs_iter {
 	int (*copy)(struct vfs_iter *it, size_t off, void *k, size_t n, bool to_buf);
+	size_t (*take_pages)(struct vfs_iter *it, size_t off, size_t n, paddr_t *pa);
 	void *ctx;
 	size_t len;
 	int bad;
@@ -278,6 +286,12 @@ struct vfs_iter {
 
 /* An iterator over kernel memory. */
 void vfs_iter_kernel(struct vfs_iter *it, void *buf, size_t len);
+/*
+ * The same, whose whole pages that are allocated single frames
+ * (page_ref_try_get_run) a writer may keep: the caller never changes them
+ * again (the initrd's frames while it is unpacked).
+ */
+void vfs_iter_kernel_frames(struct vfs_iter *it, const void *buf, size_t len);
 
 /* ---- Set-up (from the kernel's main task, before any other call) ---- */
 
