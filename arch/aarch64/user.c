@@ -207,6 +207,13 @@ void hal_user_syscall_restart(struct hal_user_context *uc, unsigned long arg0)
 	uc->x[0] = arg0;
 }
 
+/* The number is in x8. */
+void hal_user_syscall_redirect(struct hal_user_context *uc, unsigned long nr)
+{
+	uc->pc -= 4;
+	uc->x[8] = nr;
+}
+
 /* x0..x30, then sp (31). */
 void hal_user_set_reg(struct hal_user_context *uc, unsigned n, uint64_t value)
 {

@@ -162,6 +162,12 @@ void hal_user_syscall_restart(struct hal_user_context *uc, unsigned long arg0)
 	uc->x[REG_A0] = arg0;
 }
 
+void hal_user_syscall_redirect(struct hal_user_context *uc, unsigned long nr)
+{
+	uc->pc -= 4;
+	uc->x[REG_A7] = nr;
+}
+
 /* f0..f31 then fcsr's 32 bits: the order of Linux's __riscv_d_ext_state. */
 void hal_user_fp_save(const struct hal_user_context *uc, void *buf, size_t len)
 {

@@ -407,6 +407,12 @@ void hal_user_syscall_restart(struct hal_user_context *uc, unsigned long arg0)
 	uc->r[UC_RAX] = uc->orig_rax;
 }
 
+void hal_user_syscall_redirect(struct hal_user_context *uc, unsigned long nr)
+{
+	uc->rip -= 2;
+	uc->r[UC_RAX] = nr;
+}
+
 uint64_t hal_user_reg(const struct hal_user_context *uc, unsigned n)
 {
 	return n < 16 ? uc->r[n] : 0;

@@ -28,10 +28,11 @@
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include "sig_conformance.h"
 
-static unsigned checks;
+unsigned checks;
 
-static void report(const char *fmt, ...)
+void report(const char *fmt, ...)
 {
 	char line[256];
 	va_list ap;
@@ -48,17 +49,17 @@ static void report(const char *fmt, ...)
 	checks++;
 }
 
-static const char *yes_no(bool b)
+const char *yes_no(bool b)
 {
 	return b ? "yes" : "no";
 }
 
-static const char *res(long r)
+const char *res(long r)
 {
 	return r < 0 ? strerrorname_np(errno) : "ok";
 }
 
-static void install(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
+void install(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
 {
 	struct sigaction sa = {.sa_sigaction = fn, .sa_flags = flags | SA_SIGINFO};
 
@@ -69,12 +70,12 @@ static void install(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
 	}
 }
 
-static void dfl(int sig)
+void dfl(int sig)
 {
 	signal(sig, SIG_DFL);
 }
 
-static sigset_t one(int sig)
+sigset_t one(int sig)
 {
 	sigset_t s;
 
@@ -84,10 +85,11 @@ static sigset_t one(int sig)
 }
 
 /* ---- what handlers saw ---- */
-static volatile sig_atomic_t hits, depth, max_depth;
-static volatile int seen_signo, seen_code, seen_pid, seen_uid, seen_status, seen_value;
+volatile sig_atomic_t hits;
+static volatile sig_atomic_t depth, max_depth;
+volatile int seen_signo, seen_code, seen_pid, seen_uid, seen_status, seen_value;
 
-static void record(int sig, siginfo_t *si, void *uc)
+void record(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
 	hits++;
@@ -582,223 +584,6 @@ static void test_wait(void)
 	dfl(SIGUSR2);
 }
 
-static void test_sigchld(void)
-{
-	sigset_t s = one(SIGCHLD), old, empty;
-	int status;
-
-	install(SIGCHLD, record, 0);
-	sigprocmask(SIG_BLOCK, &s, &old);
-	hits = 0;
-	pid_t c = fork();
-	if (c == 0)
-		_exit(3);
-	sigemptyset(&empty);
-	while (!hits)
-		sigsuspend(&empty);
-	report(
-	    "SIGCHLD at a child's exit: %s, CLD_EXITED: %s, si_status 3: %s, si_pid the child: %s",
-	    yes_no(seen_signo == SIGCHLD), yes_no(seen_code == CLD_EXITED),
-	    yes_no(seen_status == 3), yes_no(seen_pid == c));
-	waitpid(c, &status, 0);
-	hits = 0;
-	c = fork();
-	if (c == 0) {
-		pause();
-		_exit(0);
-	}
-	kill(c, SIGTERM);
-	while (!hits)
-		sigsuspend(&empty);
-	report("SIGCHLD for a child killed by SIGTERM: CLD_KILLED: %s, si_status SIGTERM: %s",
-	       yes_no(seen_code == CLD_KILLED), yes_no(seen_status == SIGTERM));
-	waitpid(c, &status, 0);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	dfl(SIGCHLD);
-}
-
-static void job_control_as_shell(void)
-{
-	sigset_t s = one(SIGCHLD), old, empty;
-	int status = 0;
-	pid_t c, r;
-
-	install(SIGCHLD, record, 0);
-	sigprocmask(SIG_BLOCK, &s, &old);
-	sigemptyset(&empty);
-	/*
-	 * The child leads a process group of its own, whose parent (this
-	 * process, not pid 1) is in another group of the session: that group
-	 * is not orphaned, so SIGTSTP stops it (Linux drops SIGTSTP, SIGTTIN
-	 * and SIGTTOU in an orphaned group).
-	 */
-	c = fork();
-	if (c == 0) {
-		setpgid(0, 0);
-		for (;;)
-			pause();
-	}
-	setpgid(c, c);
-	hits = 0;
-	kill(c, SIGSTOP);
-	r = waitpid(c, &status, WUNTRACED);
-	report("SIGSTOP: wait4(WUNTRACED) reports it stopped by SIGSTOP: %s",
-	       yes_no(r == c && WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP));
-	while (!hits)
-		sigsuspend(&empty);
-	report("SIGCHLD with CLD_STOPPED, si_status SIGSTOP: %s",
-	       yes_no(seen_code == CLD_STOPPED && seen_status == SIGSTOP));
-	r = waitpid(c, &status, WUNTRACED | WNOHANG);
-	report("the stop is reported once: %s", yes_no(r == 0));
-	hits = 0;
-	kill(c, SIGCONT);
-	r = waitpid(c, &status, WCONTINUED);
-	report("SIGCONT: wait4(WCONTINUED) reports it continued: %s",
-	       yes_no(r == c && WIFCONTINUED(status)));
-	while (!hits)
-		sigsuspend(&empty);
-	report("SIGCHLD with CLD_CONTINUED: %s", yes_no(seen_code == CLD_CONTINUED));
-	kill(c, SIGTSTP);
-	r = waitpid(c, &status, WUNTRACED);
-	report("SIGTSTP's default stops too: %s",
-	       yes_no(r == c && WIFSTOPPED(status) && WSTOPSIG(status) == SIGTSTP));
-	kill(c, SIGTERM);
-	kill(c, SIGCONT);
-	r = waitpid(c, &status, 0);
-	report("stopped, then SIGTERM and SIGCONT: killed by SIGTERM: %s",
-	       yes_no(r == c && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM));
-	c = fork();
-	if (c == 0) {
-		for (;;)
-			pause();
-	}
-	kill(c, SIGSTOP);
-	waitpid(c, &status, WUNTRACED);
-	kill(c, SIGKILL);
-	r = waitpid(c, &status, 0);
-	report("a stopped child takes SIGKILL: %s",
-	       yes_no(r == c && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL));
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	dfl(SIGCHLD);
-}
-
-static void rt_exit(int sig, siginfo_t *si, void *uc)
-{
-	(void)sig, (void)si, (void)uc;
-	_exit(5);
-}
-
-static int orphan_pipe = -1;
-
-static void orphan_note(int sig, siginfo_t *si, void *uc)
-{
-	char c = sig == SIGHUP ? 'H' : 'C';
-
-	(void)si, (void)uc;
-	if (write(orphan_pipe, &c, 1) != 1)
-		_exit(9);
-}
-
-/*
- * A stopped group that its parent's exit orphans gets SIGHUP, then
- * SIGCONT (POSIX 3.2.2.2; Linux's kill_orphaned_pgrp): a "shell" child S
- * starts C in a group of its own, waits until C has stopped itself, and
- * exits. C's handlers write what they see into a pipe this process reads
- * ('H', 'C', then 'R' once C runs again), C's pid first: C is reparented
- * to pid 1 (this process in the image) or to the host's reaper. Linux sets
- * both frames up before C runs: SIGHUP's, then SIGCONT's on top of it, so
- * SIGCONT's handler writes first (CHR).
- */
-static void test_orphaned_stopped_group(void)
-{
-	char seen[8] = "", ch;
-	int fds[2], status = 0;
-	size_t n = 0;
-	pid_t sh, c = 0;
-
-	if (pipe(fds) != 0) {
-		report("pipe: %s", strerror(errno));
-		return;
-	}
-	orphan_pipe = fds[1];
-	sh = fork();
-	if (sh == 0) {
-		close(fds[0]);
-		c = fork();
-		if (c == 0) {
-			setpgid(0, 0);
-			install(SIGHUP, orphan_note, 0);
-			install(SIGCONT, orphan_note, 0);
-			c = getpid();
-			if (write(orphan_pipe, &c, sizeof(c)) != sizeof(c))
-				_exit(9);
-			raise(SIGSTOP);
-			ch = 'R';
-			_exit(write(orphan_pipe, &ch, 1) == 1 ? 0 : 9);
-		}
-		setpgid(c, c);
-		waitpid(c, &status, WUNTRACED);
-		_exit(WIFSTOPPED(status) ? 0 : 1);
-	}
-	close(fds[1]);
-	if (read(fds[0], &c, sizeof(c)) != sizeof(c))
-		c = 0;
-	waitpid(sh, &status, 0);
-	while (n + 1 < sizeof(seen) && read(fds[0], &ch, 1) == 1)
-		seen[n++] = ch;
-	close(fds[0]);
-	if (c > 0)
-		waitpid(c, NULL, 0); /* the image's pid 1 collects it; ECHILD under qemu-user */
-	report("a stopped group orphaned by its shell's exit: shell %s; the group saw %s (SIGHUP, "
-	       "SIGCONT, running again)",
-	       yes_no(WIFEXITED(status) && WEXITSTATUS(status) == 0), n ? seen : "nothing");
-}
-
-static void test_job_control(void)
-{
-	unsigned before = checks;
-	int status = 0;
-	pid_t sh, c;
-
-	/*
-	 * A child of this program plays the shell: this program may be pid 1
-	 * (in the image), and Linux counts the group of a process whose
-	 * parent is pid 1 as orphaned.
-	 */
-	sh = fork();
-	if (sh == 0) {
-		job_control_as_shell();
-		_exit((int)(checks - before));
-	}
-	waitpid(sh, &status, 0);
-	checks += WIFEXITED(status) ? (unsigned)WEXITSTATUS(status) : 0;
-	/*
-	 * setsid leaves the child's new group without a parent in its
-	 * session: orphaned. SIGTSTP does nothing there, so the real-time
-	 * signal after it (taken after it: a higher number) ends the child.
-	 */
-	c = fork();
-	if (c == 0) {
-		install(SIGRTMIN, rt_exit, 0);
-		setsid(); /* after the handler: the parent waits for the new session */
-		for (;;)
-			pause();
-	}
-	while (getsid(c) != c)
-		sched_yield();
-	kill(c, SIGTSTP);
-	kill(c, SIGRTMIN);
-	waitpid(c, &status, WUNTRACED);
-	report(
-	    "SIGTSTP to an orphaned group (setsid) does nothing: then SIGRTMIN's handler exits 5 "
-	    "-> %s",
-	    WIFEXITED(status)    ? (WEXITSTATUS(status) == 5 ? "exit 5" : "another exit")
-	    : WIFSTOPPED(status) ? "stopped"
-	                         : "killed");
-	if (WIFSTOPPED(status))
-		kill(c, SIGKILL), waitpid(c, &status, 0);
-}
-
 static void test_context(void)
 {
 	static volatile int n;
@@ -846,6 +631,7 @@ int main(void)
 	test_wait();
 	test_sigchld();
 	test_job_control();
+	test_restart_block();
 	test_orphaned_stopped_group();
 	test_context();
 	test_exec_fork();

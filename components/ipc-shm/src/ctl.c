@@ -207,7 +207,7 @@ struct shm_ctl_where {
 	bool user;
 };
 
-/* Copy n bytes between the kernel buffer k and the caller's buffer, either way. */
+/* Copy n bytes between the kernel buffer k and the caller's buffer, either way: 0 or -EFAULT. */
 static int shm_copy(const struct shm_caller *c, const struct shm_ctl_where *u, void *k, size_t n,
                     bool out)
 {
@@ -226,17 +226,17 @@ static int shm_ctl_common(struct shm_ns *ns, const struct shm_caller *c, int id,
 {
 	union shm_ctl_buf b;
 	size_t out;
-	int ret;
+	int ret, rc;
 
 	shm_assert_caller_unlocked(ns);
 	if (cmd < 0 || id < 0)
 		return -EINVAL;
-	if (cmd == IPC_SET && shm_copy(c, u, &b.ds, sizeof(b.ds), false))
-		return -EFAULT;
+	if (cmd == IPC_SET && (rc = shm_copy(c, u, &b.ds, sizeof(b.ds), false)) < 0)
+		return rc;
 	ret = shm_ctl_do(ns, c, id, cmd, &b);
 	out = shm_ctl_out_size(cmd);
-	if (ret >= 0 && out && shm_copy(c, u, &b, out, true))
-		return -EFAULT;
+	if (ret >= 0 && out && (rc = shm_copy(c, u, &b, out, true)) < 0)
+		return rc;
 	return ret;
 }
 

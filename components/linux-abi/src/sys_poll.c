@@ -360,7 +360,29 @@ static long do_select_legacy(struct process *p, const unsigned long *a)
 #endif
 
 #ifdef NR_poll
-/* poll's milliseconds (negative: forever); its restart would be with the whole timeout. */
+static long poll_rest(struct process *p, const struct process_restart *r);
+
+/*
+ * poll keeps no time left for the program: a signal without a handler
+ * lets it go on to the same deadline through restart_syscall (Linux's
+ * do_restart_poll); with one, it is -EINTR.
+ */
+static long poll_until(struct process *p, uintptr_t ufds, unsigned long nfds, uint64_t deadline)
+{
+	long rc = sys_poll(p, ufds, nfds, deadline);
+
+	if (rc != -ERESTARTNOHAND)
+		return rc;
+	p->restart = (struct process_restart){.fn = poll_rest, .arg = {ufds, nfds, deadline}};
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long poll_rest(struct process *p, const struct process_restart *r)
+{
+	return poll_until(p, (uintptr_t)r->arg[0], (unsigned long)r->arg[1], r->arg[2]);
+}
+
+/* poll's milliseconds (negative: forever). */
 static long do_poll_legacy(struct process *p, const unsigned long *a)
 {
 	long ms = (long)(int)a[2];
@@ -368,7 +390,7 @@ static long do_poll_legacy(struct process *p, const unsigned long *a)
 
 	if (ms >= 0)
 		set_timeout(ms / 1000, ms % 1000 * 1000000, &deadline);
-	return sys_poll(p, a[0], a[1], deadline);
+	return poll_until(p, a[0], a[1], deadline);
 }
 #endif
 

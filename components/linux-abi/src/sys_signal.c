@@ -374,6 +374,20 @@ uint32_t lx_sig_uid(struct process *p)
 	return p->abi ? lx(p)->cred.ruid : 0;
 }
 
+/*
+ * restart_syscall: the rest of the call a signal interrupted, once (the
+ * signal code sent the thread here). Called by a program on its own, or
+ * after a handler ran, there is nothing to go on with: -EINTR, as Linux's
+ * do_no_restart_syscall.
+ */
+static long do_restart_syscall(struct process *p)
+{
+	struct process_restart r = p->restart;
+
+	p->restart.fn = NULL;
+	return r.fn ? r.fn(p, &r) : -EINTR;
+}
+
 long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a)
 {
 	switch (nr) {
@@ -387,6 +401,8 @@ long lx_sys_signal(struct process *p, unsigned long nr, const unsigned long *a)
 		return do_sigaltstack(p, a[0], a[1]);
 	case NR_rt_sigreturn:
 		return process_sigreturn(p);
+	case NR_restart_syscall:
+		return do_restart_syscall(p);
 	case NR_rt_sigsuspend:
 		return do_sigsuspend(p, a[0], a[1]);
 	case NR_rt_sigtimedwait:

@@ -79,14 +79,41 @@ static long get_ts(struct process *p, uintptr_t u, uint64_t *ns)
 	return 0;
 }
 
+static long sleep_rest(struct process *p, const struct process_restart *r);
+
 /*
- * nanosleep/clock_nanosleep: an interruptible sleep, as Linux's. A signal
- * that ends it (today only a fatal one: the process dies on its way out)
- * makes it -EINTR with the time left in *urem for a relative sleep.
+ * A relative sleep until 'deadline' (hal_time_ns): 0 once it is over. A
+ * signal ends it early with the time left in *urem, and the rest left to
+ * restart_syscall (Linux's do_nanosleep and hrtimer_nanosleep_restart):
+ * a handler makes the call -EINTR; a signal with none (a stop and
+ * SIGCONT) lets the sleep go on to the same deadline.
+ */
+static long sleep_until(struct process *p, uint64_t deadline, uintptr_t urem)
+{
+	uint64_t now;
+
+	if (task_sleep_until_intr(deadline, TASK_WAIT_INTERRUPTIBLE) == 0)
+		return 0;
+	now = hal_time_ns();
+	if (urem && put_ts(p, urem, deadline > now ? deadline - now : 0) < 0)
+		return -EFAULT;
+	p->restart = (struct process_restart){.fn = sleep_rest, .arg = {deadline, urem}};
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long sleep_rest(struct process *p, const struct process_restart *r)
+{
+	return sleep_until(p, r->arg[0], (uintptr_t)r->arg[1]);
+}
+
+/*
+ * nanosleep/clock_nanosleep: an interruptible sleep, as Linux's. An
+ * absolute one (TIMER_ABSTIME) that a signal ends runs again whole when no
+ * handler runs (-ERESTARTNOHAND: the same deadline), else it is -EINTR.
  */
 static long do_sleep(struct process *p, int clk, int flags, uintptr_t ureq, uintptr_t urem)
 {
-	uint64_t req, now, mono, deadline, left;
+	uint64_t req, now, mono, deadline;
 	long rc;
 
 	if ((rc = get_ts(p, ureq, &req)) < 0)
@@ -97,13 +124,11 @@ static long do_sleep(struct process *p, int clk, int flags, uintptr_t ureq, uint
 	if (flags & TIMER_ABSTIME)
 		req = req > now ? req - now : 0;
 	deadline = req > UINT64_MAX - mono ? TASK_FOREVER : mono + req;
+	if (!(flags & TIMER_ABSTIME))
+		return sleep_until(p, deadline, urem);
 	if (task_sleep_until_intr(deadline, TASK_WAIT_INTERRUPTIBLE) == 0)
 		return 0;
-	now = hal_time_ns();
-	left = deadline > now ? deadline - now : 0;
-	if (urem && !(flags & TIMER_ABSTIME) && put_ts(p, urem, left) < 0)
-		return -EFAULT;
-	return -EINTR;
+	return -ERESTARTNOHAND;
 }
 
 long lx_sys_time(struct process *p, unsigned long nr, const unsigned long *a)

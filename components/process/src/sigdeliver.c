@@ -16,6 +16,7 @@
 #include <klib/log.h>
 #include <klib/string.h>
 #include <page-alloc/page_alloc.h>
+#include <linux-arch/unistd.h>
 #include <process/linux_sigframe.h>
 #include <task/task.h>
 #include "process_internal.h"
@@ -204,15 +205,26 @@ static void frame_failed(struct process *p, int sig)
 	process_force_fault(p, &segv);
 }
 
-/* The interrupted system call: -EINTR, or run again (Linux's arch_do_signal_or_restart). */
+/*
+ * The interrupted system call: -EINTR, or run again (Linux's
+ * arch_do_signal_or_restart); one that left the rest of its work in
+ * p->restart goes on through restart_syscall(2).
+ */
 static void restart(struct process *p, const struct process_syscall *sys, bool handler,
                     unsigned long sa_flags)
 {
 	if (!sys)
 		return;
 	switch (sys->ret) {
-	case -ERESTARTNOHAND:
 	case -ERESTART_RESTARTBLOCK:
+		if (handler) {
+			p->restart.fn = NULL;
+			hal_user_set_return(&p->uc, -EINTR);
+		} else {
+			hal_user_syscall_redirect(&p->uc, NR_restart_syscall);
+		}
+		return;
+	case -ERESTARTNOHAND:
 		break;
 	case -ERESTARTSYS:
 		handler = handler && !(sa_flags & PROCESS_SA_RESTART);

@@ -168,6 +168,26 @@ static void test_dt_leaves_other_segments_and_attachments(void **state)
 	assert_int_equal(as_area_count(p.c.as), 1);
 }
 
+/*
+ * A piece of another attachment of the same segment, within the size from
+ * addr but not where a piece of this one would be (Linux checks both the
+ * file and the offset): it stays.
+ */
+static void test_dt_leaves_a_piece_of_another_attachment_of_the_segment(void **state)
+{
+	(void)state;
+	assert_int_equal(p_at(ns, &p, id, BASE, 0), BASE);
+	assert_int_equal(as_unmap(p.c.as, BASE + P, 2 * P), 0);
+	assert_int_equal(p_at(ns, &p, id, BASE + P, 0), BASE + P);
+	assert_int_equal(as_unmap(p.c.as, BASE + 2 * P, 2 * P), 0);
+	assert_int_equal(p_nattch(ns, id), 2);
+	assert_int_equal(p_dt(ns, &p, BASE), 0);
+	assert_int_equal(p_nattch(ns, id), 1);
+	assert_int_equal(as_area_count(p.c.as), 1);
+	assert_int_equal(p_dt(ns, &p, BASE + P), 0);
+	assert_int_equal(p_nattch(ns, id), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -181,6 +201,7 @@ int main(void)
 	    T(test_dt_updates_dtime_lpid_and_decrements_nattch),
 	    T(test_dt_at_zero_attachments_frees_a_marked_segment),
 	    T(test_dt_leaves_other_segments_and_attachments),
+	    T(test_dt_leaves_a_piece_of_another_attachment_of_the_segment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,6 +30,29 @@ static long do_wait4(struct process *p, const unsigned long *a)
 	return rc;
 }
 
+static long rest_done(struct process *p, const struct process_restart *r)
+{
+	(void)p;
+	return (long)r->arg[0];
+}
+
+/* A sleep only a signal ends, leaving its rest to restart_syscall (Linux's restart_block). */
+static long rest_sleep(struct process *p)
+{
+	if (task_sleep_until_intr(TASK_FOREVER, TASK_WAIT_INTERRUPTIBLE) == 0)
+		return 0;
+	p->restart = (struct process_restart){.fn = rest_done, .arg = {42}};
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long restart_syscall(struct process *p)
+{
+	struct process_restart r = p->restart;
+
+	p->restart.fn = NULL;
+	return r.fn ? r.fn(p, &r) : -EINTR;
+}
+
 static long parent_pid(struct process *p)
 {
 	unsigned long flags = process_lock();
@@ -63,6 +86,10 @@ static long core_syscall(struct process *p, unsigned long nr, const unsigned lon
 		return 0;
 	case NR_rt_sigreturn:
 		return process_sigreturn(p);
+	case NR_nanosleep:
+		return rest_sleep(p);
+	case NR_restart_syscall:
+		return restart_syscall(p);
 	default:
 		return -ENOSYS;
 	}

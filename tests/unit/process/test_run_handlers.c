@@ -456,6 +456,96 @@ static void test_stop_and_continue(void **state)
 	assert_int_equal(jc.end_status, KILLED(SIGKILL));
 }
 
+/*
+ * ---- restart_syscall: a call that left its rest in p->restart
+ * (-ERESTART_RESTARTBLOCK) goes on there when no handler runs (a stop and
+ * SIGCONT), and is -EINTR when one does, even with SA_RESTART ----
+ */
+static struct {
+	long child, stopped, handler_ret, rest_ret, rest_nr, direct_ret;
+	int handlers;
+} rb;
+
+/* The child sleeps; the parent waits for that before it signals. */
+static bool child_sleeping(void)
+{
+	unsigned long flags = process_lock();
+	struct process *c = process_find((int32_t)rb.child);
+	struct task *task = c ? c->task : NULL; /* it lives until it has the last signal */
+	struct task_info ti;
+
+	process_unlock(flags);
+	if (!task)
+		return false;
+	task_get_info(task, &ti);
+	return ti.activity == TASK_ACT_SLEEPING;
+}
+
+static enum hal_user_event restart_block(struct fake_user *u, struct hal_user_trap *t)
+{
+	if (u->pc == HANDLER) {
+		rb.handlers++;
+		return SYS(u, NR_rt_sigreturn, 0);
+	}
+	switch (u->step++) {
+	case 0:
+		return SYS(u, NR_clone, SIGCHLD);
+	case 1:
+		if (fake_ret(u) == 0) {
+			u->step = 100;
+			return SYS(u, NR_nanosleep, 0);
+		}
+		rb.child = fake_ret(u);
+		return SYS(u, NR_sched_yield, 0);
+	case 2:
+		if (!child_sleeping()) {
+			u->step--;
+			return SYS(u, NR_sched_yield, 0);
+		}
+		return SYS(u, NR_kill, rb.child, PROCESS_SIGSTOP);
+	case 3:
+		return SYS(u, NR_wait4, rb.child, SCRATCH(u), PROCESS_WUNTRACED);
+	case 4:
+		rb.stopped = fake_ret(u);
+		return SYS(u, NR_kill, rb.child, PROCESS_SIGCONT);
+	case 5: /* the child went on through restart_syscall and now sleeps again */
+		if (!child_sleeping()) {
+			u->step--;
+			return SYS(u, NR_sched_yield, 0);
+		}
+		return SYS(u, NR_kill, rb.child, SIGUSR1);
+	case 6:
+		return SYS(u, NR_wait4, rb.child, SCRATCH(u), 0);
+	case 7:
+		return SYS(u, NR_exit, 0);
+	case 100: /* the child: the rest ran, with restart_syscall's number */
+		rb.rest_ret = fake_ret(u);
+		rb.rest_nr = (long)u->nr;
+		handle(SIGUSR1, PROCESS_SA_RESTART);
+		return SYS(u, NR_nanosleep, 0);
+	case 101: /* a handler ran: -EINTR, and nothing left to restart */
+		rb.handler_ret = fake_ret(u);
+		return SYS(u, NR_restart_syscall, 0);
+	case 102:
+		rb.direct_ret = fake_ret(u);
+		return SYS(u, NR_exit, 0);
+	}
+	return fake_trap(u, t, HAL_USER_ILLEGAL);
+}
+
+static void test_restart_block(void **state)
+{
+	(void)state;
+	proc_test_program("/restart-block", restart_block);
+	assert_int_equal(core_run("/restart-block"), EXITED(0));
+	assert_int_equal(rb.stopped, rb.child);
+	assert_int_equal(rb.rest_ret, 42);
+	assert_int_equal(rb.rest_nr, NR_restart_syscall);
+	assert_int_equal(rb.handlers, 1);
+	assert_int_equal(rb.handler_ret, -EINTR);
+	assert_int_equal(rb.direct_ret, -EINTR);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -470,6 +560,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_handler_frame_and_sigreturn, setup),
 	    cmocka_unit_test_setup(test_lowest_first_and_nested, setup),
 	    cmocka_unit_test_setup(test_restart_or_eintr, setup),
+	    cmocka_unit_test_setup(test_restart_block, setup),
 	    cmocka_unit_test_setup(test_bad_frame_and_faults, setup),
 	    cmocka_unit_test_setup(test_altstack_timer_timedwait, setup),
 	    cmocka_unit_test_setup(test_stop_and_continue, setup),

@@ -275,6 +275,12 @@ void hal_user_syscall_restart(struct hal_user_context *uc, unsigned long arg0)
 	regs(uc)->a[0] = arg0;
 }
 
+void hal_user_syscall_redirect(struct hal_user_context *uc, unsigned long nr)
+{
+	regs(uc)->pc -= 4;
+	regs(uc)->nr = nr;
+}
+
 /* This fake has no FP registers: they read as zeros. */
 void hal_user_fp_save(const struct hal_user_context *uc, void *buf, size_t len)
 {

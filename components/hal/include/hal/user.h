@@ -107,6 +107,12 @@ long hal_user_return(const struct hal_user_context *uc);
  * return value overwrote, is 'arg0' again.
  */
 void hal_user_syscall_restart(struct hal_user_context *uc, unsigned long arg0);
+/*
+ * Make system call 'nr' run on the way back in place of the one just made
+ * (Linux's restart_syscall after -ERESTART_RESTARTBLOCK): the pc goes back
+ * over the system-call instruction and the number register is 'nr'.
+ */
+void hal_user_syscall_redirect(struct hal_user_context *uc, unsigned long nr);
 
 /*
  * Integer register n by the architecture's numbering (fault reports,

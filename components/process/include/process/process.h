@@ -140,6 +140,19 @@ struct process_sigstack {
 };
 
 /*
+ * Linux's restart_block: the rest of a call that a signal interrupted
+ * with -ERESTART_RESTARTBLOCK (a relative sleep's deadline, a poll's time
+ * left). The system-call layer fills it; when no handler runs, the signal
+ * code sends the thread to restart_syscall(2), which runs fn once; when a
+ * handler runs, the call is -EINTR and fn is forgotten.
+ */
+struct process;
+struct process_restart {
+	long (*fn)(struct process *p, const struct process_restart *r);
+	uint64_t arg[4];
+};
+
+/*
  * Where exec put the program and its strings, as Linux's mm_struct keeps
  * them (start_code..env_end; start_stack is where argc is): /proc's stat,
  * cmdline, environ and the [stack] name. Set by exec at its point of no
@@ -192,6 +205,7 @@ struct process {
 	bool sig_restore_saved; /* sig_saved is to be restored */
 	uint64_t sig_waiting;   /* rt_sigtimedwait's set: wakes it though blocked */
 	struct process_sigstack sig_altstack;
+	struct process_restart restart; /* this thread's, no lock */
 	struct process_sigaction sig_action[PROCESS_NSIG];
 	uintptr_t sig_trampoline; /* the page with the return code, mapped at the first handler */
 	/*
