@@ -1,6 +1,6 @@
 /*
  * The pipe and poll conformance program: pipe2 and its flags, FIFOs,
- * PIPE_BUF atomicity, EOF, EPIPE and SIGPIPE, F_GETPIPE_SZ/F_SETPIPE_SZ,
+ * PIPE_BUF atomicity, EOF, EPIPE and SIGPIPE (pipe_sigpipe.c), F_GETPIPE_SZ/F_SETPIPE_SZ,
  * FIONREAD, poll/ppoll/pselect6 on pipes, eventfds, files and devices,
  * signals that end or restart blocked calls, eventfd's rules, a forked
  * producer and consumer, a shell-like pipeline, and hostile arguments.
@@ -28,10 +28,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "pipe_conformance.h"
 
 static unsigned checks;
 
-static void report(const char *fmt, ...)
+void report(const char *fmt, ...)
 {
 	char line[256];
 	va_list ap;
@@ -52,13 +53,13 @@ static void report(const char *fmt, ...)
 static volatile uintptr_t bad_addr = 8;
 #define BAD ((void *)bad_addr)
 
-static const char *yesno(bool b)
+const char *yesno(bool b)
 {
 	return b ? "yes" : "no";
 }
 
 /* A result: the value, or the errno's name. */
-static const char *rv(long r)
+const char *rv(long r)
 {
 	static char buf[4][32];
 	static int i;
@@ -98,7 +99,7 @@ static int poll1(int fd, short ev)
 	return n < 0 ? -1 : p.revents;
 }
 
-static volatile sig_atomic_t got, got_code;
+volatile sig_atomic_t got, got_code;
 
 static void on_sig(int sig, siginfo_t *si, void *uc)
 {
@@ -107,7 +108,7 @@ static void on_sig(int sig, siginfo_t *si, void *uc)
 	got_code = si->si_code;
 }
 
-static void handle(int sig, int flags)
+void handle(int sig, int flags)
 {
 	struct sigaction sa = {0};
 
@@ -201,36 +202,6 @@ static void test_capacity(void)
 	report("packet mode: got '%s'", big + 3);
 	close(fds[0]);
 	close(fds[1]);
-}
-
-static void test_epipe(void)
-{
-	int fds[2];
-	long rc;
-
-	pipe(fds);
-	close(fds[0]);
-	signal(SIGPIPE, SIG_IGN);
-	report("write without readers, SIGPIPE ignored: %s", rv(write(fds[1], "x", 1)));
-	handle(SIGPIPE, 0);
-	got = 0;
-	rc = write(fds[1], "x", 1);
-	report("write without readers, handler: %s, SIGPIPE %s, SI_USER %s", rv(rc),
-	       yesno(got == SIGPIPE), yesno(got_code == SI_USER));
-	report("empty write without readers: %s", rv(write(fds[1], "", 0)));
-	signal(SIGPIPE, SIG_DFL);
-	close(fds[1]);
-	pid_t c = fork();
-	if (c == 0) {
-		pipe(fds);
-		close(fds[0]);
-		write(fds[1], "x", 1);
-		_exit(0);
-	}
-	int status;
-	waitpid(c, &status, 0);
-	report("default SIGPIPE ends the writer: %s",
-	       yesno(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE));
 }
 
 static void test_proc_links(void)

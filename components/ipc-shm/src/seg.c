@@ -77,7 +77,8 @@ static void shm_seg_free(struct shm_seg *seg)
 /*
  * A new segment (Linux's newseg, ns->lock held): the size checks (EINVAL
  * before ENOSPC), memory (ENOMEM), the backing file's size limit (EINVAL),
- * then an id (ENOSPC at SHMMNI).
+ * the commit policy unless SHM_NORESERVE (ENOMEM: 64 TiB under the
+ * default heuristic), then an id (ENOSPC at SHMMNI).
  */
 int shm_seg_create(struct shm_ns *ns, const struct shm_caller *c, int32_t key, size_t size,
                    int flags)
@@ -103,6 +104,11 @@ int shm_seg_create(struct shm_ns *ns, const struct shm_caller *c, int32_t key, s
 	if (size > INT64_MAX) { /* beyond shmem's largest file (MAX_LFS_FILESIZE) */
 		shm_seg_free(seg);
 		return -EINVAL;
+	}
+	/* shmem_acct_size: can the segment be promised (vm.overcommit_memory)? */
+	if (page_commit_check(npages, flags & SHM_NORESERVE) < 0) {
+		shm_seg_free(seg);
+		return -ENOMEM;
 	}
 
 	seg->npages = npages;

@@ -88,11 +88,10 @@ static int set_const(void *ctx, const void *value)
  *   kernel.randomize_va_space  exec's layout randomization (harden-mem's
  *                              process_set_randomize_va_space); 0 until
  *                              exec randomizes: nothing is randomized today
- *   vm.overcommit_memory       the commit policy of mmap and shmget
  *   vm.max_map_count           the most areas a space may have
  * Until then the value written is kept and read back, and changes nothing.
  */
-static long randomize_va_space, overcommit_memory, max_map_count = 65530;
+static long randomize_va_space, max_map_count = 65530;
 
 static int get_setting(void *ctx, void *value)
 {
@@ -123,6 +122,20 @@ static int set_nr_hugepages(void *ctx, const void *value)
 {
 	(void)ctx, (void)value;
 	return 0;
+}
+
+/* vm.overcommit_memory: page-alloc's commit policy (0..2: procfs checks the range). */
+static int get_overcommit(void *ctx, void *value)
+{
+	(void)ctx;
+	*(long *)value = page_overcommit_mode();
+	return 0;
+}
+
+static int set_overcommit(void *ctx, const void *value)
+{
+	(void)ctx;
+	return page_set_overcommit_mode(*(const long *)value);
 }
 
 /* fs.pipe-max-size (Linux's proc_dopipe_max_size): written sizes round as F_SETPIPE_SZ's. */
@@ -158,7 +171,14 @@ static const struct procfs_sysctl sysctls[] = {
     UTS_SYSCTL("hostname", 0644, get_uts, set_uts, uts_nodename),
     UTS_SYSCTL("domainname", 0644, get_uts, set_uts, uts_domainname),
     SETTING("kernel/randomize_va_space", .ctx = &randomize_va_space),
-    SETTING("vm/overcommit_memory", .range = true, .min = 0, .max = 2, .ctx = &overcommit_memory),
+    {.path = "vm/overcommit_memory",
+     .mode = 0644,
+     .kind = PROCFS_SYSCTL_INT,
+     .range = true,
+     .min = 0,
+     .max = 2,
+     .get = get_overcommit,
+     .set = set_overcommit},
     SETTING("vm/max_map_count", .range = true, .min = 0, .max = 0x7fffffff, .ctx = &max_map_count),
     {.path = "fs/pipe-max-size",
      .mode = 0644,

@@ -140,7 +140,9 @@ static void uio_done(struct uio *u)
 /*
  * The I/O calls share one shape: the file (-EBADF), the buffer, the vfs.
  * A write past RLIMIT_FSIZE is -EFBIG and sends SIGXFSZ, as Linux's
- * generic_write_check_limits.
+ * generic_write_check_limits. A write to a pipe without readers sends
+ * SIGPIPE when the pipe says so (vfs_iter.sigpipe), whatever it returns:
+ * -EPIPE, or the bytes written before the last reader went.
  */
 enum io { IO_READ, IO_WRITE, IO_PREAD, IO_PWRITE };
 
@@ -173,8 +175,8 @@ static long do_io(struct process *p, int fd, struct uio *u, enum io op, int64_t 
 	uio_done(u);
 	if (xfsz)
 		lx_send_xfsz(p);
-	if (rc == -EPIPE)
-		lx_send_self(p, LX_SIGPIPE); /* pipe_write's send_sig */
+	if (u->it.sigpipe)
+		lx_send_self(p, LX_SIGPIPE); /* pipe_write's send_sig, after a partial write too */
 	return rc;
 }
 

@@ -17,9 +17,12 @@
  * Where this differs from Linux, on purpose:
  * - mprotect over a hole fails with -ENOMEM and changes nothing (as_protect
  *   is atomic); Linux changes the areas before the hole first.
- * - MAP_POPULATE that runs out of memory makes mmap fail with -ENOMEM (no
- *   overcommit here, and a later fault would have nothing to give either);
- *   Linux ignores the failure and lets the fault or the OOM killer decide.
+ * - MAP_POPULATE that runs out of memory makes mmap fail with -ENOMEM (a
+ *   later fault would have nothing to give either); Linux ignores the
+ *   failure and lets the fault or the OOM killer decide.
+ * - The commit policy (vm.overcommit_memory, page_commit_check) is asked at
+ *   mmap and brk only: mprotect making a private mapping writable is not
+ *   charged (Linux's mode 0 refuses it too when it is larger than RAM).
  * - remap_file_pages checks its offset against the largest file offset
  *   (-EOVERFLOW) before the areas, Linux after them: a call wrong in both
  *   ways says EOVERFLOW here, EINVAL there.
@@ -180,6 +183,19 @@ static bool umem_huge_size_ok(unsigned f)
 	return log == 0 || log == 21 || log == 30;
 }
 
+/*
+ * Is the mapping charged against the commit policy (vm.overcommit_memory)?
+ * mmap_region's accountable_mapping: private and writable; and an
+ * anonymous shared mapping, whose shmem file shmem_zero_setup charges
+ * whole. (MAP_NORESERVE is page_commit_check's to weigh.)
+ */
+static bool umem_charged(bool anon, unsigned type, unsigned prot)
+{
+	if (type & AS_MAP_SHARED)
+		return anon;
+	return prot & UMEM_PROT_WRITE;
+}
+
 long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int flags,
                const struct umem_file *file, uint64_t off)
 {
@@ -229,6 +245,9 @@ long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int 
 		asflags |= AS_MAP_FIXED;
 	/* hugetlbfs_file_mmap reserves the huge pages: there are none. */
 	if (f & UMEM_MAP_HUGETLB)
+		return -ENOMEM;
+	if (umem_charged(anon, (unsigned)rc, p) &&
+	    page_commit_check(len / PAGE_SIZE, f & UMEM_MAP_NORESERVE) < 0)
 		return -ENOMEM;
 	/* Not fixed: addr is the free range found above, a hint that still holds. */
 	if (anon)
@@ -384,6 +403,8 @@ static bool umem_brk_grow(struct addr_space *as, uintptr_t oldpg, uintptr_t newp
 {
 	if (oldpg < as_user_base() || as_overlaps(as, oldpg, newpg - oldpg + PAGE_SIZE))
 		return false;
+	if (page_commit_check((newpg - oldpg) / PAGE_SIZE, false) < 0)
+		return false; /* do_brk_flags: the commit policy */
 	return as_map_anon(as, oldpg, newpg - oldpg, AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER,
 	                   AS_MAP_FIXED_NOREPLACE, NULL) == 0;
 }

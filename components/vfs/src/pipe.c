@@ -179,12 +179,14 @@ static long pipe_write(struct vfs_file *f, struct vfs_iter *it, uint64_t *pos,
 	vfs_lock(pp->lock);
 	if (!pp->readers) {
 		vfs_unlock(pp->lock);
+		it->sigpipe = true;
 		return -EPIPE;
 	}
 	if ((rc = pipe_merge(pp, it, &done, packet)) < 0 || done == it->len)
 		goto out;
 	for (;;) {
-		if (!pp->readers) {
+		if (!pp->readers) { /* SIGPIPE even when part was written */
+			it->sigpipe = true;
 			rc = -EPIPE;
 			break;
 		}

@@ -27,6 +27,7 @@ void vfs_iter_kernel(struct vfs_iter *it, void *buf, size_t len)
 	it->ctx = buf;
 	it->len = len;
 	it->bad = 0;
+	it->sigpipe = false;
 }
 
 /* Reads and writes of files without a stream of their own share one offset, moved whole. */

@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 
-ALLOWED = re.compile(r"^(as_[a-z_]+|page_alloc_zeroed|page_ref_put|kzalloc|kcalloc|kfree|"
+ALLOWED = re.compile(r"^(as_[a-z_]+|page_alloc_zeroed|page_ref_put|page_commit_check|kzalloc|kcalloc|kfree|"
                      r"kpanic_at|memcpy|memset)$")
 SANITIZER = re.compile(r"^__(asan|ubsan|tsan|sanitizer)_")
 

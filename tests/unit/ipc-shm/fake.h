@@ -27,6 +27,10 @@ void fake_fail_frames_after(
     long n);                       /* n more frame allocations succeed, then all fail; -1: never */
 void fake_fail_heap_after(long n); /* the same for kmalloc & co. */
 long fake_heap_allocs(void);       /* kmalloc calls so far (to sweep failure points) */
+/* page_commit_check: the heuristic (vm.overcommit_memory 0) against this much RAM. */
+#define FAKE_RAM_PAGES (1ul << 20) /* 4 GiB */
+/* The arguments of the last page_commit_check. */
+void fake_last_commit(unsigned long *pages, bool *noreserve);
 
 /* fake_addr_space.c: [FAKE_USER_BASE, FAKE_USER_TOP) is the user range. */
 #define FAKE_USER_BASE 0x10000ul

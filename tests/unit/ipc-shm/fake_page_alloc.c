@@ -6,6 +6,7 @@
  * frame never handed out, a double free) aborts, failing the test.
  */
 #include "fake.h"
+#include <klib/errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,5 +228,26 @@ void fake_fail_heap_after(long n)
 {
 	pthread_mutex_lock(&frames_mu);
 	heap_budget = n;
+	pthread_mutex_unlock(&frames_mu);
+}
+
+/* The commit policy: vm.overcommit_memory's heuristic over FAKE_RAM_PAGES of RAM. */
+static unsigned long commit_pages;
+static bool commit_noreserve;
+
+int page_commit_check(unsigned long pages, bool noreserve)
+{
+	pthread_mutex_lock(&frames_mu);
+	commit_pages = pages;
+	commit_noreserve = noreserve;
+	pthread_mutex_unlock(&frames_mu);
+	return !noreserve && pages > FAKE_RAM_PAGES ? -ENOMEM : 0;
+}
+
+void fake_last_commit(unsigned long *pages, bool *noreserve)
+{
+	pthread_mutex_lock(&frames_mu);
+	*pages = commit_pages;
+	*noreserve = commit_noreserve;
 	pthread_mutex_unlock(&frames_mu);
 }

@@ -138,7 +138,9 @@ static void test_get_size_whose_page_count_overflows_is_enospc(void **state)
 	assert_int_equal(p_get(ns, &user, IPC_PRIVATE, ~(size_t)0 - P + 2, 0600), -ENOSPC);
 	/* Beyond the largest shmem file (LLONG_MAX): EINVAL, also as measured. */
 	assert_int_equal(p_get(ns, &user, IPC_PRIVATE, ~(size_t)0 - 2 * P, 0600), -EINVAL);
-	assert_true(p_get(ns, &user, IPC_PRIVATE, (size_t)INT64_MAX, 0600) >= 0);
+	/* Beyond RAM: promised only without reservation (vm.overcommit_memory 0). */
+	assert_int_equal(p_get(ns, &user, IPC_PRIVATE, (size_t)INT64_MAX, 0600), -ENOMEM);
+	assert_true(p_get(ns, &user, IPC_PRIVATE, (size_t)INT64_MAX, SHM_NORESERVE | 0600) >= 0);
 }
 
 static void test_get_shmall_exceeded_in_pages_is_enospc(void **state)
@@ -300,6 +302,57 @@ static void test_get_hugetlb_without_huge_pages(void **state)
 	assert_int_equal(fake_frames_live(), frames);
 }
 
+/*
+ * shmem_acct_size under Linux's default heuristic: a segment larger than
+ * RAM (64 TiB) is ENOMEM, and no segment, id or frame is left; with
+ * SHM_NORESERVE it is made, and costs no frame until a page is touched.
+ * The size checks come first; an existing key is never charged again.
+ */
+static void test_get_beyond_ram_needs_shm_noreserve(void **state)
+{
+	(void)state;
+	const size_t tib64 = 64ul << 40;
+	long frames = fake_frames_live();
+	unsigned long pages;
+	bool noreserve;
+	struct shm_info info;
+	intptr_t a;
+	int id;
+
+	assert_int_equal(p_get(ns, &user, IPC_PRIVATE, tib64, 0600), -ENOMEM);
+	fake_last_commit(&pages, &noreserve);
+	assert_int_equal(pages, tib64 / P);
+	assert_false(noreserve);
+	assert_int_equal(p_get(ns, &user, 40, tib64, IPC_CREAT | 0600), -ENOMEM);
+	assert_int_equal(p_get(ns, &user, 40, P, 0600), -ENOENT);
+	assert_int_equal(p_get(ns, &user, IPC_PRIVATE, FAKE_RAM_PAGES * P + 1, 0600), -ENOMEM);
+	assert_int_equal(p_ctl(ns, &root, 0, SHM_INFO, &info) >= 0, 1);
+	assert_int_equal(info.used_ids, 0);
+	assert_int_equal(info.shm_tot, 0);
+
+	id = p_get(ns, &user, 40, tib64, IPC_CREAT | SHM_NORESERVE | 0600);
+	assert_true(id >= 0);
+	fake_last_commit(&pages, &noreserve);
+	assert_true(noreserve);
+	assert_int_equal(fake_frames_live(), frames);
+	assert_int_equal(p_get(ns, &user, 40, tib64, 0600), id); /* found, not charged */
+	assert_int_equal(p_ctl(ns, &root, 0, SHM_INFO, &info) >= 0, 1);
+	assert_int_equal(info.shm_tot, tib64 / P);
+	assert_int_equal(p_ctl(ns, &user, id, IPC_RMID, NULL), 0);
+	/* Twice RAM, small enough to attach here: a frame for the page touched, no more. */
+	id = p_get(ns, &user, IPC_PRIVATE, 2 * FAKE_RAM_PAGES * P, SHM_NORESERVE | 0600);
+	assert_true(id >= 0);
+	a = p_at(ns, &user, id, 0, 0);
+	assert_true(a > 0);
+	assert_int_equal(p_poke(&user, (uintptr_t)a + FAKE_RAM_PAGES * P, 7), 0);
+	assert_int_equal(fake_frames_live(), frames + 1);
+	assert_int_equal(p_dt(ns, &user, (uintptr_t)a), 0);
+	assert_int_equal(p_ctl(ns, &user, id, IPC_RMID, NULL), 0);
+	assert_int_equal(fake_frames_live(), frames);
+	/* Within RAM the heuristic promises it. */
+	assert_true(p_get(ns, &user, IPC_PRIVATE, FAKE_RAM_PAGES * P, 0600) >= 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -320,6 +373,7 @@ int main(void)
 	    T(test_get_new_segment_pages_read_as_zeros),
 	    T(test_get_frames_allocated_on_first_touch_not_at_get),
 	    T(test_get_hugetlb_without_huge_pages),
+	    T(test_get_beyond_ram_needs_shm_noreserve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,7 +38,7 @@ static void rmid(int id)
 static void test_next_seg_walks_every_segment(void **state)
 {
 	struct shm_seg_info info;
-	int a, b, c, idx = 0;
+	int a, b, c, idx = -1; /* a negative start is index 0 */
 	intptr_t at;
 
 	(void)state;

@@ -48,6 +48,7 @@
 #define MAP_SHARED    0x01
 #define MAP_PRIVATE   0x02
 #define MAP_ANONYMOUS 0x20
+#define MAP_NORESERVE 0x4000
 
 #define PG 4096ul
 

@@ -41,8 +41,9 @@ static enum hal_user_event hog(struct fake_user *u, struct hal_user_trap *t)
 {
 	switch (u->step++) {
 	case 0:
+		/* More than the RAM: promised only without reservation (vm.overcommit_memory 0). */
 		return SYS(u, NR_mmap, 0, HOG_SPAN, PROT_READ | PROT_WRITE,
-		           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	case 1:
 		u->v[4] = (uint64_t)fake_ret(u);
 		u->v[5] = 0;

@@ -128,10 +128,13 @@ static void test_limit(void **state)
 	assert_int_equal(umem_brk(&b, as, top + 1), START + 2 * PG);
 	assert_int_equal(umem_brk(&b, as, UINTPTR_MAX), START + 2 * PG);
 	assert_int_equal(umem_brk(&b, as, UINTPTR_MAX - PG + 2), START + 2 * PG);
-	/* A limit beyond the top is the top. */
+	/* A limit beyond the top is the top (past RAM: vm.overcommit_memory 1 lets it grow). */
 	b.limit = UINTPTR_MAX;
 	assert_int_equal(umem_brk(&b, as, top + 1), START + 2 * PG);
+	assert_int_equal(umem_brk(&b, as, top), START + 2 * PG);
+	assert_int_equal(page_set_overcommit_mode(PAGE_OVERCOMMIT_ALWAYS), 0);
 	assert_int_equal(umem_brk(&b, as, top), top);
+	assert_int_equal(page_set_overcommit_mode(PAGE_OVERCOMMIT_GUESS), 0);
 	assert_int_equal(area_at(as, top - PG).end, top);
 	assert_int_equal(umem_brk(&b, as, START), START);
 	assert_int_equal(as_area_count(as), 0);

@@ -140,6 +140,78 @@ static void test_blocked_reader_wakes_for_data_eof_and_signal(void **state)
 	vfs_file_put(r);
 }
 
+/* A write whose caller owes SIGPIPE: it.sigpipe after the call (vfs_write's out-parameter). */
+static long wr_sig(struct vfs_file *f, const void *buf, size_t n, bool *sigpipe)
+{
+	struct vfs_iter it;
+	long rc;
+
+	vfs_iter_kernel(&it, (void *)buf, n);
+	rc = vfs_write(f, &it, &T_root, NULL);
+	*sigpipe = it.sigpipe;
+	return rc;
+}
+
+struct writer {
+	struct vfs_file *f;
+	long rc;
+	bool sigpipe;
+};
+
+static void *big_writer(void *arg)
+{
+	static char three[3 << 16];
+	struct writer *w = arg;
+
+	w->rc = wr_sig(w->f, three, sizeof(three), &w->sigpipe);
+	return NULL;
+}
+
+static int fionread(struct vfs_file *r)
+{
+	int n = 0;
+
+	assert_int_equal(vfs_ioctl(r, VFS_FIONREAD, &n), 0);
+	return n;
+}
+
+/*
+ * pipe_write's send_sig(SIGPIPE): owed for -EPIPE, and for a blocking write
+ * the last reader left half done (which returns its partial count), never
+ * for a write that had readers or wrote nothing at all.
+ */
+static void test_sigpipe_comes_from_the_pipe(void **state)
+{
+	struct vfs_file *r, *w;
+	struct writer x;
+	bool sig;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(vfs_pipe(0, &T_root, &r, &w), 0);
+	assert_int_equal(wr_sig(w, "abc", 3, &sig), 3);
+	assert_false(sig);
+	assert_int_equal(rd(r, big, 3), 3);
+	/* Three buffers' worth against a 64 KiB pipe: the reader takes one and goes. */
+	x = (struct writer){.f = w};
+	pthread_create(&t, NULL, big_writer, &x);
+	wait_asleep(1);
+	assert_int_equal(rd(r, big, 65536), 65536);
+	while (fionread(r) < 65536) /* the writer filled the pipe again */
+		usleep(100);
+	wait_asleep(1);
+	vfs_file_put(r);
+	pthread_join(t, NULL);
+	assert_int_equal(x.rc, 2 * 65536);
+	assert_true(x.sigpipe);
+	/* No reader: -EPIPE and the signal; an empty write neither. */
+	assert_int_equal(wr_sig(w, "x", 1, &sig), -EPIPE);
+	assert_true(sig);
+	assert_int_equal(wr_sig(w, "", 0, &sig), 0);
+	assert_false(sig);
+	vfs_file_put(w);
+}
+
 struct opener {
 	unsigned flags;
 	int rc;
@@ -321,6 +393,8 @@ int main(void)
 	                                    vfs_test_teardown),
 	    cmocka_unit_test_setup_teardown(test_blocked_reader_wakes_for_data_eof_and_signal,
 	                                    vfs_test_setup, vfs_test_teardown),
+	    cmocka_unit_test_setup_teardown(test_sigpipe_comes_from_the_pipe, vfs_test_setup,
+	                                    vfs_test_teardown),
 	    cmocka_unit_test_setup_teardown(test_fifo_open_waits_for_the_other_end, vfs_test_setup,
 	                                    vfs_test_teardown),
 	    cmocka_unit_test_setup_teardown(test_poll_masks_and_wakeups, vfs_test_setup,

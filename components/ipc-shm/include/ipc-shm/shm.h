@@ -170,6 +170,10 @@ void shm_ns_get_limits(struct shm_ns *ns, struct shm_limits *out);
  * no huge page reserved: -EINVAL (a page size other than the default 2 MiB
  * and 1 GiB), -EPERM (the caller has no SHM_CAP_IPC_LOCK and neither its
  * egid nor a supplementary group is vm.hugetlb_shm_group, 0), else -ENOMEM.
+ * A new segment without SHM_NORESERVE is -ENOMEM when page-alloc's commit
+ * policy (vm.overcommit_memory, page_commit_check) will not promise its
+ * pages: under the default heuristic, more pages than RAM. No frame is
+ * allocated until a page is touched.
  */
 int shm_get(struct shm_ns *ns, const struct shm_caller *c, int32_t key, size_t size, int flags);
 
@@ -218,7 +222,8 @@ struct shm_seg_info {
 };
 
 /*
- * The segment at the lowest index >= *idx (Linux's sysvipc_find_ipc): 0,
+ * The segment at the lowest index >= *idx (Linux's sysvipc_find_ipc; a
+ * negative *idx is 0): 0,
  * *idx its index and *out its fields, or -ENOENT past the last one. Every
  * segment is seen, whatever the caller's permissions, as on Linux. Takes
  * the namespace lock, then the segment's; may sleep.

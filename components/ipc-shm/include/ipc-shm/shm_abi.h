@@ -18,6 +18,8 @@
 #define IPC_CREAT   01000
 #define IPC_EXCL    02000
 #define SHM_HUGETLB 04000 /* huge pages, of which there are none: see README.md */
+/* No commit check (vm.overcommit_memory, page_commit_check), except in mode 2. */
+#define SHM_NORESERVE 010000
 /* SHM_HUGETLB's page size, as log2 of the bytes, in bits 26..31 (0: the default, 2 MiB). */
 #define SHM_HUGE_SHIFT 26
 #define SHM_HUGE_MASK  0x3f

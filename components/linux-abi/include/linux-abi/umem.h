@@ -60,8 +60,10 @@ struct umem_file {
  * as_fork(). Unknown prot bits are ignored, as Linux's mmap does; mprotect
  * refuses them. A fixed address below as_user_base() (mmap_min_addr) is
  * -EPERM, as for a Linux process without CAP_SYS_RAWIO; past
- * as_user_top() it is -ENOMEM. Differences from Linux are listed at the
- * top of src/umem.c.
+ * as_user_top() it is -ENOMEM. A private writable or shared anonymous
+ * mapping is -ENOMEM when page-alloc's commit policy (page_commit_check,
+ * vm.overcommit_memory) will not promise it, MAP_NORESERVE weighed there.
+ * Differences from Linux are listed at the top of src/umem.c.
  */
 long umem_mmap(struct addr_space *as, uintptr_t addr, size_t len, int prot, int flags,
                const struct umem_file *file, uint64_t off);
@@ -88,7 +90,10 @@ long umem_msync(struct addr_space *as, uintptr_t start, size_t len, int flags);
 long umem_remap_file_pages(struct addr_space *as, uintptr_t start, size_t size, unsigned long prot,
                            uint64_t pgoff, unsigned long flags);
 
-/* brk(2) as the raw system call: the new break, or the old one on failure. */
+/*
+ * brk(2) as the raw system call: the new break, or the old one on failure
+ * (growth the commit policy will not promise included).
+ */
 long umem_brk(struct umem_brk *b, struct addr_space *as, uintptr_t newbrk);
 
 #endif

@@ -97,6 +97,29 @@ void *page_to_virt(paddr_t pa);
 paddr_t page_from_virt(const void *va);
 
 /*
+ * vm.overcommit_memory, Linux's commit policy (mm/util.c __vm_enough_memory):
+ * may memory that is promised now and allocated when touched (a private
+ * writable mapping, a shm segment, the break) be promised? GUESS, the
+ * default (CONFIG_PAGE_ALLOC_OVERCOMMIT_MEMORY), refuses a single request
+ * of more pages than page_total_count() (RAM; there is no swap); ALWAYS
+ * promises anything; NEVER is accepted and read back, but checks as GUESS:
+ * nothing counts the pages promised (Committed_AS) that strict accounting
+ * needs. Any context; never sleeps.
+ */
+#define PAGE_OVERCOMMIT_GUESS  0
+#define PAGE_OVERCOMMIT_ALWAYS 1
+#define PAGE_OVERCOMMIT_NEVER  2
+int page_overcommit_mode(void);
+/* 0, or -EINVAL for a mode other than the three. */
+int page_set_overcommit_mode(long mode);
+/*
+ * May 'pages' more be promised? 0 or -ENOMEM. 'noreserve': the caller
+ * asked for no reservation (MAP_NORESERVE, SHM_NORESERVE), which Linux
+ * honours in every mode but NEVER.
+ */
+int page_commit_check(unsigned long pages, bool noreserve);
+
+/*
  * Small-object heap on top of the frames: size classes up to a page, whole
  * blocks of frames above that. kmalloc returns NULL when out of memory.
  * kfree(NULL) is a no-op; a double free or a foreign pointer panics in debug

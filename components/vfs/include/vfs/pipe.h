@@ -10,7 +10,8 @@
  * Linux's byte for byte: small writes merge into the last buffer, a write
  * of at most VFS_PIPE_BUF bytes is never split, O_DIRECT makes each write
  * a packet, readers see EOF when every writer is gone, writers get -EPIPE
- * (the caller sends SIGPIPE) when every reader is. A FIFO in a file
+ * when every reader is (or the bytes written before the last one went),
+ * with vfs_iter.sigpipe set: the caller sends SIGPIPE. A FIFO in a file
  * system (mknod S_IFIFO) opens into the same pipe, waiting for the other
  * end as POSIX says. /proc shows a pipe's file as "pipe:[ino]" and an
  * eventfd's as "anon_inode:[eventfd]" (vfs_path_name).

@@ -267,6 +267,13 @@ struct vfs_iter {
 	void *ctx;
 	size_t len;
 	int bad;
+	/*
+	 * Set by a write that found the pipe without readers (Linux's pipe_write
+	 * does send_sig(SIGPIPE) then): the caller owes the writer SIGPIPE,
+	 * whether the call returns -EPIPE or the bytes it wrote before the last
+	 * reader went. The caller clears it before the call.
+	 */
+	bool sigpipe;
 };
 
 /* An iterator over kernel memory. */
