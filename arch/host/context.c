@@ -42,18 +42,29 @@ static void *dead_fiber;
 #endif
 #endif
 
-/* Under TSan, ctx's fiber becomes the current one (ctx->san: its handle). */
-static void tsan_switch(struct hal_context *from, struct hal_context *to)
-{
+/*
+ * Under TSan, to's fiber becomes the current one (to->san: its handle). A
+ * macro, not a function: TSan keeps a shadow call stack per fiber, and a
+ * function that switched fibers and then returned would pop its frame off
+ * the new fiber's stack. For a fiber that never ran, that is one word
+ * below the bottom of its (mmap'd) shadow stack, where the runtime's next
+ * function entry writes: a fault where nothing is mapped there, silent
+ * corruption where something is. So the switch is made in the function
+ * that switches stacks, with no return in between (tsan_interface.h:
+ * "immediately before"). The fiber running is from's (a thread's own,
+ * for the flow it started with).
+ */
 #ifdef HOST_TSAN
-	/* The running fiber is from's (a thread's own, for the flow it started with). */
-	if (from)
-		from->san = __tsan_get_current_fiber();
-	__tsan_switch_to_fiber(to->san, 0);
+#define tsan_switch(from, to)                                                                      \
+	do {                                                                                       \
+		struct hal_context *from_ = (from);                                                \
+		if (from_)                                                                         \
+			from_->san = __tsan_get_current_fiber();                                   \
+		__tsan_switch_to_fiber((to)->san, 0);                                              \
+	} while (0)
 #else
-	(void)from, (void)to;
+#define tsan_switch(from, to) ((void)(from), (void)(to))
 #endif
-}
 
 /* Under TSan, after a switch: the fiber of a context that exited goes (it is not running now). */
 static void tsan_arrive(void)

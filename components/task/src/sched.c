@@ -273,13 +273,14 @@ void task_yield(void)
 
 int task_sleep_until_intr(uint64_t deadline_ns, unsigned intr)
 {
-	unsigned long flags;
-	int rc;
+	unsigned long flags = hal_irq_save();
+	int rc = 0;
 
-	if (deadline_ns <= hal_time_ns())
-		return 0;
-	flags = hal_irq_save();
-	rc = sched_block(NULL, deadline_ns, intr);
+	/* Checked even when the deadline has passed (Linux's might_sleep): a caller that may
+	 * not sleep is caught however late the clock is read. */
+	check_may_sleep(this_cpu(), "sleep");
+	if (deadline_ns > hal_time_ns())
+		rc = sched_block(NULL, deadline_ns, intr);
 	hal_irq_restore(flags);
 	/* Only the timer or an interruption wakes a sleeper: the deadline decides which (as
 	 * Linux's do_nanosleep, an expired timer wins over a signal). */

@@ -216,6 +216,7 @@ void task_reap(struct task *t)
 
 	hal_spin_lock(&task_life_lock);
 	t->state = TASK_DEAD;
+	t->dead = true;
 	free_now = t->detached;
 	if (!free_now)
 		wq_wake_all(&t->exit_wq);
@@ -243,7 +244,7 @@ int task_join(struct task *t, int *status)
 	rc = check_joinable(t);
 	if (rc == 0) {
 		t->joining = true;
-		while (t->state != TASK_DEAD)
+		while (!t->dead)
 			wq_wait(&t->exit_wq, &task_life_lock, TASK_FOREVER);
 		if (status)
 			*status = t->exit_status;
@@ -262,7 +263,7 @@ int task_detach(struct task *t)
 
 	if (rc == 0) {
 		t->detached = true;
-		dead = t->state == TASK_DEAD;
+		dead = t->dead;
 	}
 	hal_spin_unlock_irqrestore(&task_life_lock, flags);
 	if (dead)

@@ -52,9 +52,10 @@ struct task {
 	uint64_t exec_start; /* when it last went on the CPU or was charged */
 	uint64_t runtime_ns, switches_in, preemptions;
 
-	/* Life cycle, under task_life_lock. */
+	/* Life cycle, under task_life_lock ('dead': task_reap has run; 'state' is the CPU
+	 * lock's, and may still change on another CPU while a joiner looks). */
 	int exit_status;
-	bool detached, joining;
+	bool detached, joining, dead;
 	struct wait_queue exit_wq;
 
 	/* The stack block this record lives in, and who made it. */

@@ -13,7 +13,7 @@ import sys
 
 ALLOWED = re.compile(r"^(as_[a-z_]+|page_alloc_zeroed|page_ref_put|page_commit_check|kzalloc|kcalloc|kfree|"
                      r"kpanic_at|memcpy|memset)$")
-SANITIZER = re.compile(r"^__(asan|ubsan|sanitizer)_")
+SANITIZER = re.compile(r"^__(asan|ubsan|tsan|sanitizer)_")
 
 
 def symbols(nm, lib, *opts):

@@ -46,7 +46,7 @@ struct fake_lock {
 	pthread_mutex_t mu;
 	int rank; /* 1 address space, 2 shm_ns, 3 shm_seg: must be taken in increasing order */
 	const char *name;
-	pthread_t owner; /* valid while owned */
+	pthread_t owner; /* valid while owned; atomic: fake_lock_held reads it unlocked */
 	int owned;
 };
 /* Does this thread hold l? (shm_ops.held) */

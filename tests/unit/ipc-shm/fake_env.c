@@ -57,7 +57,7 @@ void fake_lock_acquire(struct fake_lock *l)
 	if (nheld == MAX_HELD)
 		abort();
 	pthread_mutex_lock(&l->mu);
-	l->owner = pthread_self();
+	__atomic_store_n(&l->owner, pthread_self(), __ATOMIC_RELAXED);
 	__atomic_store_n(&l->owned, 1, __ATOMIC_RELEASE);
 	held[nheld++] = l->rank;
 }
@@ -76,7 +76,7 @@ void fake_lock_release(struct fake_lock *l)
 bool fake_lock_held(struct fake_lock *l)
 {
 	return __atomic_load_n(&l->owned, __ATOMIC_ACQUIRE) &&
-	       pthread_equal(l->owner, pthread_self());
+	       pthread_equal(__atomic_load_n(&l->owner, __ATOMIC_RELAXED), pthread_self());
 }
 
 long fake_locks_live(void)
@@ -172,7 +172,11 @@ void fake_proc_init(struct fake_proc *p, int32_t pid, uint32_t uid, uint32_t gid
 
 void fake_proc_fork(struct fake_proc *child, struct fake_proc *parent, int32_t pid)
 {
-	*child = *parent;
+	/* Not *child = *parent: the parent's task (its created list) is ipc-shm's, changed under
+	 * the namespace's lock by the parent's other threads; the child gets a new one. */
+	memset(child, 0, sizeof(*child));
+	child->c = parent->c;
+	memcpy(child->groups, parent->groups, sizeof(child->groups));
 	child->c.pid = pid;
 	child->c.groups = child->groups;
 	child->c.task = &child->task;

@@ -1,5 +1,6 @@
 #include "kit_test.h"
 #include <klib/port.h>
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -10,6 +11,44 @@
 #include <unistd.h>
 
 char kit_test_output[1 << 16];
+
+/* Is "<this program>:<name>" a word of KIT_TEST_SKIP? */
+static bool skipped(const char *name)
+{
+	const char *list = getenv("KIT_TEST_SKIP"), *prog = program_invocation_short_name;
+	size_t lp = strlen(prog), ln = strlen(name);
+
+	for (const char *w = list; w && *w;) {
+		size_t len = strcspn(w, " ");
+
+		if (len == lp + 1 + ln && !strncmp(w, prog, lp) && w[lp] == ':' &&
+		    !strncmp(w + lp + 1, name, ln))
+			return true;
+		w += len + strspn(w + len, " ");
+	}
+	return false;
+}
+
+int kit_test_run_group(const char *group, const struct CMUnitTest *tests, size_t n,
+                       CMFixtureFunction setup, CMFixtureFunction teardown)
+{
+	struct CMUnitTest *kept = calloc(n ? n : 1, sizeof(*kept));
+	size_t k = 0;
+	int rc;
+
+	if (!kept)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		if (skipped(tests[i].name))
+			printf("[  SKIPPED ] %s (KIT_TEST_SKIP)\n", tests[i].name);
+		else
+			kept[k++] = tests[i];
+	}
+	fflush(stdout);
+	rc = _cmocka_run_group_tests(group, kept, k, setup, teardown);
+	free(kept);
+	return rc;
+}
 size_t kit_test_output_len;
 jmp_buf *kit_test_panic_jmp;
 

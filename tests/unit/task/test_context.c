@@ -123,12 +123,53 @@ static void test_new_context_runs_on_its_stack_aligned(void **state)
 	free(sa);
 }
 
+/*
+ * A chain of contexts, each made just before the one before it exits into
+ * it (hal_context_exit), as a CPU's idle task is entered. Under TSan each
+ * has a new fiber whose shadow call stack is the newest mapping: a fiber
+ * switch that popped a frame off the new fiber's stack (one made in a
+ * function that then returned) had its first function entry write below
+ * that mapping, a fault.
+ */
+#define CHAIN 64
+
+static struct hal_context chain_ctx[CHAIN];
+static void *chain_stack[CHAIN];
+static int chain_ran;
+
+static void chain_link(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+
+	chain_ran++;
+	if (i + 1 == CHAIN)
+		hal_context_exit(&chain_ctx[i], &main_ctx);
+	chain_stack[i + 1] = new_stack();
+	hal_context_init(&chain_ctx[i + 1], chain_stack[i + 1], STACK_SIZE, chain_link,
+	                 (void *)(intptr_t)(i + 1));
+	hal_context_exit(&chain_ctx[i], &chain_ctx[i + 1]);
+}
+
+static void test_exit_into_a_context_never_run(void **state)
+{
+	(void)state;
+
+	chain_ran = 0;
+	chain_stack[0] = new_stack();
+	hal_context_init(&chain_ctx[0], chain_stack[0], STACK_SIZE, chain_link, (void *)0);
+	hal_context_switch(&main_ctx, &chain_ctx[0]);
+	assert_int_equal(chain_ran, CHAIN);
+	for (int i = 0; i < CHAIN; i++)
+		free(chain_stack[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ping_pong_alternates),
 	    cmocka_unit_test(test_callee_saved_registers_survive),
 	    cmocka_unit_test(test_new_context_runs_on_its_stack_aligned),
+	    cmocka_unit_test(test_exit_into_a_context_never_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,6 +97,10 @@ static void test_sleeping_with_preemption_disabled_is_caught(void **state)
 	expect_panic(task_sleep_ns(1000));
 	assert_true(kit_test_output_has(
 	    "sleep: task 'main' would sleep with preemption disabled (count 1)"));
+	/* A deadline already past too: whether it is caught does not hang on the clock. */
+	expect_panic(task_sleep_until(0));
+	assert_true(kit_test_output_has(
+	    "sleep: task 'main' would sleep with preemption disabled (count 1)"));
 	preempt_enable();
 #ifdef CONFIG_ASSERT
 	expect_panic(preempt_enable());

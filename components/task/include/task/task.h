@@ -108,7 +108,8 @@ int task_detach(struct task *t);
 void task_yield(void);
 
 /* Sleep until hal_time_ns() >= deadline (timer-driven: the CPU idles
- * meanwhile). Task; sleeps unless the deadline has passed. */
+ * meanwhile). Task, preemption enabled (checked, a panic, even when the
+ * deadline has passed); sleeps unless the deadline has passed. */
 void task_sleep_until(uint64_t deadline_ns);
 void task_sleep_ns(uint64_t ns);
 /*
