@@ -137,7 +137,7 @@ static void merge_free(struct page_frame *f, unsigned order)
 		if (buddy >= r->npages)
 			break;
 		b = &r->frames[buddy];
-		if (b->state != PF_FREE || b->order != order)
+		if (frame_state(b) != PF_FREE || b->order != order)
 			break;
 		unlink_free(b);
 		/* The merged block starts at the lower of the two. */

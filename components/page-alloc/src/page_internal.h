@@ -39,6 +39,22 @@ struct page_frame {
 	uint8_t state;
 };
 
+/*
+ * A frame's state where two locks meet: a per-CPU list marks its own
+ * frames (PF_PCP, then PF_USED) under its own lock while the buddy code,
+ * under page_lock, reads a neighbour's state to see whether it may merge.
+ * Either value tells it no, but the byte is read and written whole.
+ */
+static inline uint8_t frame_state(const struct page_frame *f)
+{
+	return __atomic_load_n(&f->state, __ATOMIC_RELAXED);
+}
+
+static inline void frame_set_state(struct page_frame *f, uint8_t state)
+{
+	__atomic_store_n(&f->state, state, __ATOMIC_RELAXED);
+}
+
 extern hal_spinlock_t page_lock;
 
 /* Panic from inside page_lock: drop it first, so a test that catches the panic can go on. */

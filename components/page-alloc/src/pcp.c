@@ -52,7 +52,7 @@ static void pcp_push(struct page_pcp *p, struct page_frame *f, bool zeroed, bool
 {
 	struct list_node *to = zeroed ? &p->zeroed : &p->plain;
 
-	f->state = PF_PCP;
+	frame_set_state(f, PF_PCP);
 	if (first)
 		list_add(to, &f->link);
 	else
@@ -126,7 +126,7 @@ struct page_frame *page_pcp_alloc(bool *zeroed)
 	hal_spin_unlock(&p->lock);
 	hal_irq_restore(flags);
 	if (f) {
-		f->state = PF_USED;
+		frame_set_state(f, PF_USED);
 		f->order = 0;
 		f->refs = 1;
 		f->owner = 0;
