@@ -12,12 +12,12 @@
  * Long mode needs paging (Intel SDM vol. 3, 10.8.5): PAE on, a 4-level
  * root in CR3, EFER.LME, then CR0.PG; a far jump into a 64-bit code
  * segment finishes it. With X86_64_LA57 CR4.LA57 goes on with PAE (it
- * cannot change once paging is on, SDM 4.1.1) and the root is a PML5 whose
- * entries 0 and 511 are both the boot PML4: at 0 it is the identity map,
- * at 511 the kernel half (0xffff800000000000 and up keep their PML4
- * slots). A CPU without LA57 (CPUID.(7,0):ECX[16]) stops here with a
- * message: the image's user range and page-table format are fixed when it
- * is built. The boot table maps the first GiB three times with
+ * cannot change once paging is on, SDM vol. 3, 4.1) and the root is a
+ * PML5 whose entries 0 and 511 are both the boot PML4: at 0 it is the
+ * identity map, at 511 the kernel half (0xffff800000000000 and up keep
+ * their PML4 slots). A CPU without LA57 (CPUID.(7,0):ECX[16]) stops here
+ * with a message: the image's user range and page-table format are fixed
+ * when it is built. The boot table maps the first GiB three times with
  * 2 MiB pages: at 0 (the identity map, for the instructions that turn
  * paging on and the jump), in the direct map (ARCH_DMAP_BASE: the boot
  * information and the modules the loader put in low memory) and at the
