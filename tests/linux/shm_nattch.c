@@ -179,6 +179,35 @@ static void read_past_end(void *arg)
 	report("fault: the read past the end went through");
 }
 
+/*
+ * remap_file_pages to an offset past the object's end is allowed; a touch
+ * there is SIGBUS (Linux's shmem_fault), for an attachment and for shared
+ * anonymous memory alike. The child exits 3 if the remap fails (qemu-user
+ * has no remap_file_pages).
+ */
+static void touch_remapped_past_end(volatile char *p)
+{
+	if (remap_file_pages((void *)p, page, 0, 5, 0) < 0)
+		_exit(3);
+	p[0] = 1;
+	report("fault: the write past the end went through");
+}
+
+static void remapped_attachment(void *arg)
+{
+	touch_remapped_past_end(seg_attach(*(int *)arg, NULL, 0));
+}
+
+static void remapped_shared_anon(void *arg)
+{
+	char *m = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	(void)arg;
+	if (m == MAP_FAILED)
+		fatal("mmap: %s", errname(errno));
+	touch_remapped_past_end(m);
+}
+
 static void null_deref(void *arg)
 {
 	volatile char *volatile np = arg;
@@ -197,6 +226,10 @@ void test_faults(void)
 	       yes_no(p[0] == 0));
 	child_run("fault: read past the end of an attachment", read_past_end, &id);
 	report("fault: nattch after the killed child -> %s", nattch_of(id));
+	child_run("fault: write to an attachment remapped past the end", remapped_attachment, &id);
+	report("fault: nattch after the killed child -> %s", nattch_of(id));
+	child_run("fault: write to shared anonymous memory remapped past the end",
+	          remapped_shared_anon, NULL);
 	child_run("fault: NULL write", null_deref, NULL);
 	s_dt(p);
 	s_ctl(id, IPC_RMID, NULL);

@@ -58,8 +58,8 @@ static int anon_fault(struct as_area *a, uint64_t pgoff, unsigned access, paddr_
 	paddr_t fresh, none = 0;
 
 	(void)access;
-	if (!o || pgoff >= o->pages)
-		return -EFAULT;
+	if (!o || pgoff >= o->pages) /* remapped past its end (shmem_fault: SIGBUS) */
+		return -ENXIO;
 	if (!__atomic_load_n(&o->frames[pgoff], __ATOMIC_ACQUIRE)) {
 		fresh = page_alloc_zeroed(0);
 		if (fresh == PADDR_NONE)

@@ -43,8 +43,8 @@ static int copy_page(struct as_area *a, uintptr_t va, paddr_t old)
 		return -ENOMEM;
 	memcpy(page_to_virt(fresh), page_to_virt(old), PAGE_SIZE);
 	rc = map_page(a, va, fresh, area_pte_prot(a), PT_MAP_REPLACE);
-	if (rc) {
-		page_free(fresh, 0);
+	if (rc) { /* not seen: the entry is present, so its tables exist */
+		page_ref_put(fresh);
 		return rc;
 	}
 	page_ref_put(old);

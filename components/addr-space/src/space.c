@@ -85,11 +85,12 @@ struct spares {
 	struct as_area *s[2];
 };
 
-static int spares_get(struct spares *sp)
+/* Whether both came; the caller's -ENOMEM if not (spares_put frees what did). */
+static bool spares_get(struct spares *sp)
 {
 	sp->s[0] = kmalloc(sizeof(struct as_area));
 	sp->s[1] = kmalloc(sizeof(struct as_area));
-	return sp->s[0] && sp->s[1] ? 0 : -ENOMEM;
+	return sp->s[0] && sp->s[1];
 }
 
 static void spares_put(struct spares *sp)
@@ -208,7 +209,7 @@ int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, uns
 	if (fixed && !range_ok(addr, len))
 		return -ENOMEM;
 	a = kzalloc(sizeof(*a));
-	if (!a || (fixed && spares_get(&sp))) {
+	if (!a || (fixed && !spares_get(&sp))) {
 		kfree(a);
 		spares_put(&sp);
 		return -ENOMEM;
@@ -296,7 +297,7 @@ int as_unmap(struct addr_space *as, uintptr_t addr, size_t len)
 	len = (len + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
 	if (!range_ok(addr, len))
 		return -EINVAL;
-	if (spares_get(&sp)) {
+	if (!spares_get(&sp)) {
 		spares_put(&sp);
 		return -ENOMEM;
 	}
@@ -341,7 +342,7 @@ int as_protect(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot)
 	if (!range_ok(addr, len))
 		return -ENOMEM;
 	end = addr + len;
-	if (spares_get(&sp)) {
+	if (!spares_get(&sp)) {
 		spares_put(&sp);
 		return -ENOMEM;
 	}
@@ -399,7 +400,7 @@ int as_remap(struct addr_space *as, uintptr_t addr, size_t len, uint64_t pgoff, 
 	    !range_ok(addr, len) || pgoff + len / PAGE_SIZE < pgoff)
 		return -EINVAL;
 	a = kzalloc(sizeof(*a));
-	if (!a || spares_get(&sp)) {
+	if (!a || !spares_get(&sp)) {
 		kfree(a);
 		spares_put(&sp);
 		return -ENOMEM;

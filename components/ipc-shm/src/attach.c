@@ -113,9 +113,9 @@ static int shm_area_fault(struct as_area *area, uint64_t pgoff, unsigned access,
 	bool allocated;
 	int err;
 
-	(void)access; /* the space has checked it against the area's protection */
-	if (pgoff >= seg->npages)
-		return -EFAULT;
+	(void)access;             /* the space has checked it against the area's protection */
+	if (pgoff >= seg->npages) /* remapped past its end: SIGBUS, as Linux's shmem_fault */
+		return -ENXIO;
 	shm_seg_lock(seg);
 	err = shm_pages_get(&seg->pages, seg->npages, pgoff, pa, &allocated);
 	if (!err && allocated)

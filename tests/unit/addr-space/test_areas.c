@@ -5,6 +5,7 @@
  * argument errors.
  */
 #include "as_test.h"
+#include <stdlib.h>
 
 #define R  (AS_PROT_READ | AS_PROT_USER)
 #define RW (AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER)
@@ -212,6 +213,85 @@ static enum as_visit unmap_odd(const struct as_area *a, void *ctx)
 	return (as_area_start(a) / PG) % 2 ? AS_VISIT_UNMAP_NEXT : AS_VISIT_NEXT;
 }
 
+/* as_unmap rounds its length up to whole pages, as munmap. */
+static void test_unmap_rounds_the_length(void **state)
+{
+	struct addr_space *as;
+	struct area_view v[4];
+	const uintptr_t at = 0x2000000;
+	(void)state;
+
+	as_test_ram(16);
+	assert_int_equal(as_create(&as), 0);
+	assert_int_equal(as_map_anon(as, at, 3 * PG, RW, AS_MAP_FIXED, NULL), 0);
+	assert_int_equal(as_unmap(as, at, PG + 1), 0);
+	assert_int_equal(as_test_areas(as, v, 4), 1);
+	assert_int_equal(v[0].start, at + 2 * PG);
+	assert_int_equal(v[0].end, at + 3 * PG);
+	/* A length no page count can hold: mmap's ENOMEM. */
+	assert_int_equal(as_map_anon(as, 0, SIZE_MAX, RW, 0, NULL), -ENOMEM);
+	assert_int_equal(as_map_anon(as, 0, SIZE_MAX - PG + 2, RW, 0, NULL), -ENOMEM);
+	as_destroy(as);
+}
+
+/* Every frame and every heap object taken, kept in host arrays. */
+struct hog {
+	paddr_t frames[4096];
+	void *objs[4096];
+	size_t nframes, nobjs;
+};
+
+static void hog_memory(struct hog *h)
+{
+	paddr_t pa;
+
+	while (h->nframes < 4096 && (pa = page_alloc(0)) != PADDR_NONE)
+		h->frames[h->nframes++] = pa;
+	for (size_t size = 8; size <= 4096; size *= 2)
+		while (h->nobjs < 4096 && (h->objs[h->nobjs] = kmalloc(size)) != NULL)
+			h->nobjs++;
+	assert_true(h->nframes < 4096 && h->nobjs < 4096);
+}
+
+static void hog_release(struct hog *h)
+{
+	while (h->nobjs)
+		kfree(h->objs[--h->nobjs]);
+	while (h->nframes)
+		page_free(h->frames[--h->nframes], 0);
+}
+
+/*
+ * With no memory left for the spare areas a split needs, an unmap or a
+ * FIXED map over the middle of an area is -ENOMEM and changes nothing.
+ */
+static void test_split_without_memory(void **state)
+{
+	struct addr_space *as;
+	struct area_view v[4];
+	const uintptr_t at = 0x2000000;
+	size_t free0 = as_test_ram(4);
+	struct hog *h = calloc(1, sizeof(*h));
+	(void)state;
+
+	assert_non_null(h);
+	assert_int_equal(as_create(&as), 0);
+	assert_int_equal(as_map_anon(as, at, 3 * PG, RW, AS_MAP_FIXED, NULL), 0);
+	hog_memory(h);
+	assert_int_equal(page_free_count(), 0);
+	assert_int_equal(as_unmap(as, at + PG, PG), -ENOMEM);
+	assert_int_equal(
+	    as_map_anon(as, at + PG, PG, AS_PROT_READ | AS_PROT_USER, AS_MAP_FIXED, NULL), -ENOMEM);
+	assert_int_equal(as_test_areas(as, v, 4), 1);
+	assert_int_equal(v[0].end - v[0].start, 3 * PG);
+	hog_release(h);
+	assert_int_equal(as_unmap(as, at + PG, PG), 0);
+	assert_int_equal(as_test_areas(as, v, 4), 2);
+	as_destroy(as);
+	free(h);
+	assert_int_equal(page_free_count(), free0);
+}
+
 static void test_many_areas_and_visit(void **state)
 {
 	struct addr_space *as;
@@ -247,6 +327,8 @@ int main(void)
 	    cmocka_unit_test(test_split_and_merge),
 	    cmocka_unit_test(test_never_write),
 	    cmocka_unit_test(test_many_areas_and_visit),
+	    cmocka_unit_test(test_unmap_rounds_the_length),
+	    cmocka_unit_test(test_split_without_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

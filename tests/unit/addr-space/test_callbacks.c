@@ -236,6 +236,31 @@ static void test_backend_fault_errors(void **state)
 	assert_int_equal(page_free_count(), free0);
 }
 
+/*
+ * Shared anonymous memory remapped past its end (remap_file_pages with a
+ * large offset): its pages there fault -ENXIO (SIGBUS, as Linux's
+ * shmem_fault), the user copies -EFAULT; its pages inside still work.
+ */
+static void test_shared_anon_past_end(void **state)
+{
+	struct addr_space *as;
+	uintptr_t a;
+	size_t free0 = as_test_ram(16);
+	char c = 'x';
+	(void)state;
+
+	assert_int_equal(as_create(&as), 0);
+	assert_int_equal(as_map_anon(as, 0, 2 * PG, RW, AS_MAP_SHARED, &a), 0);
+	assert_int_equal(as_remap(as, a, PG, 5, 0), 0);
+	assert_int_equal(as_fault(as, a, AS_ACCESS_WRITE), -ENXIO);
+	assert_int_equal(as_copy_to_user(as, a, &c, 1), -EFAULT);
+	assert_int_equal(as_fault(as, a + PG, AS_ACCESS_WRITE), 0);
+	assert_int_equal(as_remap(as, a, PG, 1, 0), 0); /* back inside: page 1 twice */
+	assert_int_equal(as_copy_to_user(as, a, &c, 1), 0);
+	as_destroy(as);
+	assert_int_equal(page_free_count(), free0);
+}
+
 /* A backend whose fault() hands over a reference (a file: truncation may drop its own meanwhile).
  */
 static int ref_fault(struct as_area *a, uint64_t pgoff, unsigned access, paddr_t *pa)
@@ -400,6 +425,7 @@ int main(void)
 	    cmocka_unit_test(test_backend_fault_errors),
 	    cmocka_unit_test(test_fault_gives_ref),
 	    cmocka_unit_test(test_remap),
+	    cmocka_unit_test(test_shared_anon_past_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
  */
 #include "as_test.h"
 #include <string.h>
+#include <stdlib.h>
 
 #define R  (AS_PROT_READ | AS_PROT_USER)
 #define RW (AS_PROT_READ | AS_PROT_WRITE | AS_PROT_USER)
@@ -86,6 +87,33 @@ static void test_populate(void **state)
 	assert_false(as_overlaps(as, 0x1000000, (left + 10) * PG));
 	assert_int_equal(as_area_count(as), 1);
 	as_destroy(as);
+	assert_int_equal(page_free_count(), free0);
+}
+
+/*
+ * The last free frame goes to a private page whose table cannot be made:
+ * the fault is -ENOMEM and gives that frame back.
+ */
+static void test_fault_without_room_for_a_table(void **state)
+{
+	struct addr_space *as;
+	uintptr_t a;
+	size_t free0 = as_test_ram(16), n = 0;
+	paddr_t *hog = malloc(free0 * sizeof(*hog));
+	(void)state;
+
+	assert_non_null(hog);
+	assert_int_equal(as_create(&as), 0);
+	assert_int_equal(as_map_anon(as, 0x40000000, PG, RW, AS_MAP_FIXED, &a), 0);
+	while (page_free_count() > 1)
+		assert_int_not_equal(hog[n++] = page_alloc(0), PADDR_NONE);
+	assert_int_equal(as_fault(as, a, AS_ACCESS_WRITE), -ENOMEM);
+	assert_int_equal(page_free_count(), 1);
+	while (n)
+		page_free(hog[--n], 0);
+	assert_int_equal(as_fault(as, a, AS_ACCESS_WRITE), 0);
+	as_destroy(as);
+	free(hog);
 	assert_int_equal(page_free_count(), free0);
 }
 
@@ -188,6 +216,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_lazy_fill_and_permissions),
 	    cmocka_unit_test(test_populate),
+	    cmocka_unit_test(test_fault_without_room_for_a_table),
 	    cmocka_unit_test(test_linear),
 	    cmocka_unit_test(test_user_copy),
 	    cmocka_unit_test(test_trap_hook),

@@ -180,6 +180,31 @@ static void test_placement_matches_a_linear_scan(void **state)
 	assert_int_equal(page_free_count(), free0);
 }
 
+/*
+ * An area whose end moves down (an unmap of its tail) deep in the tree:
+ * the summaries above it follow, so the gap it leaves at the top of the
+ * user range is found, though the area's start and inner gaps did not
+ * change.
+ */
+static void test_gap_left_by_a_shrunk_area(void **state)
+{
+	uintptr_t base = as_user_base(), top = as_user_top(), got = 0;
+	size_t free0 = as_test_ram(16);
+	struct addr_space *as;
+	(void)state;
+
+	assert_int_equal(as_create(&as), 0);
+	assert_int_equal(as_map_anon(as, base, top - base - 4 * PG, RW, AS_MAP_FIXED, NULL), 0);
+	assert_int_equal(as_map_anon(as, top - 4 * PG, 4 * PG, R, AS_MAP_FIXED, NULL), 0);
+	assert_int_equal(as_find_free(as, PG, PG, 0, &got), -ENOMEM);
+	assert_int_equal(as_unmap(as, top - 2 * PG, 2 * PG), 0);
+	assert_int_equal(as_set_layout(as, top, false), 0);
+	assert_int_equal(as_find_free(as, 2 * PG, PG, 0, &got), 0);
+	assert_int_equal(got, top - 2 * PG);
+	as_destroy(as);
+	assert_int_equal(page_free_count(), free0);
+}
+
 static void test_area_limit(void **state)
 {
 	size_t max = as_max_map_count(), free0 = as_test_ram(64);
@@ -233,6 +258,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_placement_matches_a_linear_scan),
 	    cmocka_unit_test(test_area_limit),
+	    cmocka_unit_test(test_gap_left_by_a_shrunk_area),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

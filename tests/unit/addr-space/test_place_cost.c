@@ -10,8 +10,14 @@
  * top-down, none merging), then every other area is unmapped, leaving
  * 10 000 one-page holes that two-page requests must skip and one-page
  * requests must find; each one's cost is bounded, not timed.
+ *
+ * The search is only as good as the summaries it prunes with: after every
+ * step of random maps, unmaps and protects (splits and merges, whose ends
+ * move in place), each node's lowest start, highest end and longest gap
+ * must be what its children and its own area say.
  */
 #include "as_test.h"
+#include <stdlib.h>
 
 static unsigned long visits;
 #define AS_PLACE_VISIT() (visits++)
@@ -76,10 +82,69 @@ static void test_placement_reads_log_n_nodes(void **state)
 	assert_int_equal(page_free_count(), free0);
 }
 
+/* Each node of n's subtree: its summary as its children and its own area make it. */
+static void check_summary(struct rb_node *n)
+{
+	struct as_area *a = to_area(n), *l, *r;
+	uintptr_t lo, hi, gap = 0;
+
+	if (!n)
+		return;
+	check_summary(n->left);
+	check_summary(n->right);
+	l = to_area(n->left);
+	r = to_area(n->right);
+	lo = l ? l->sub_lo : a->start;
+	hi = r ? r->sub_hi : a->end;
+	if (l)
+		gap = MAX(l->sub_gap, a->start - l->sub_hi);
+	if (r)
+		gap = MAX(gap, MAX(r->sub_gap, r->sub_lo - a->end));
+	if (a->sub_lo != lo || a->sub_hi != hi || a->sub_gap != gap)
+		fail_msg(
+		    "area [%#lx, %#lx): summary lo %#lx hi %#lx gap %#lx, children say %#lx %#lx "
+		    "%#lx",
+		    (unsigned long)a->start, (unsigned long)a->end, (unsigned long)a->sub_lo,
+		    (unsigned long)a->sub_hi, (unsigned long)a->sub_gap, (unsigned long)lo,
+		    (unsigned long)hi, (unsigned long)gap);
+}
+
+static void test_summaries_stay_exact(void **state)
+{
+	size_t free0 = as_test_ram(16);
+	const uintptr_t base = 0x10000000;
+	struct addr_space *as;
+
+	(void)state;
+	srand(12345); /* a fixed sequence: the same areas every run */
+	assert_int_equal(as_create(&as), 0);
+	for (int step = 0; step < 4000; step++) {
+		uintptr_t at = base + (uintptr_t)(rand() % 256) * PG;
+		size_t len = (size_t)(rand() % 8 + 1) * PG;
+
+		switch (rand() % 3) {
+		case 0:
+			assert_int_equal(
+			    as_map_anon(as, at, len, rand() % 2 ? R : RW, AS_MAP_FIXED, NULL), 0);
+			break;
+		case 1:
+			assert_int_equal(as_unmap(as, at, len), 0);
+			break;
+		default:
+			as_protect(as, at, len, rand() % 2 ? R : RW); /* -ENOMEM over a hole */
+			break;
+		}
+		check_summary(as->areas.node);
+	}
+	as_destroy(as);
+	assert_int_equal(page_free_count(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_placement_reads_log_n_nodes),
+	    cmocka_unit_test(test_summaries_stay_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -105,7 +105,10 @@ struct as_backend {
 	 * Supply the frame for page 'pgoff' of the object (as_area_pgoff() of the
 	 * area plus the page's index inside it). The space maps it and takes its
 	 * own reference (page_ref_get) for as long as the mapping exists; the
-	 * backend keeps its own. Return 0 or a negative errno (the fault fails).
+	 * backend keeps its own. Return 0 or a negative errno (the fault fails):
+	 * -ENXIO for a page past the object's end (a remap_file_pages offset
+	 * past it: Linux's VM_FAULT_SIGBUS, the process gets SIGBUS),
+	 * -ENOMEM when no frame is free; -EFAULT is SIGSEGV, as for no area.
 	 */
 	int (*fault)(struct as_area *area, uint64_t pgoff, unsigned access, paddr_t *pa);
 	/*
