@@ -121,9 +121,15 @@ uintptr_t as_unmapped_base(void)
  * difference, and a hint range may not straddle the window's end
  * (arch_get_unmapped_area_topdown, mmap_address_hint_valid).
  */
+#if CONFIG_ARCH_USER_WINDOW < CONFIG_AS_USER_TOP
+#define AS_WINDOW() as_user_window()
+#else
+#define AS_WINDOW() top /* the whole range: the window's rules fold away */
+#endif
+
 int area_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t hint, uintptr_t *out)
 {
-	uintptr_t base = as_user_base(), top = as_user_top(), window = as_user_window();
+	uintptr_t base = as_user_base(), top = as_user_top(), window = AS_WINDOW();
 	uintptr_t extra = hint > window ? top - window : 0, limit = window + extra;
 	struct gap_query q = {.len = len, .align = align, .need = len + align - PAGE_SIZE};
 
