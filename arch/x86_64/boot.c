@@ -114,6 +114,9 @@ KIT_NORETURN void x86_64_boot(uint32_t mbi_pa)
 	x86_64_cpu_setup(0);
 	/* The identity map was for the jump only: user addresses fault from now on. */
 	x86_64_boot_pml4[0] = 0;
+#ifdef CONFIG_X86_64_LA57
+	x86_64_boot_pml5[0] = 0;
+#endif
 	write_cr3(read_cr3());
 	hal_stack_set_bottom((uintptr_t)__boot_stack_bottom);
 	board_start(mbi_pa);

@@ -22,6 +22,7 @@
  * half.
  */
 #include <klib/compiler.h>
+#include <klib/log.h>
 #include <hal/cpu.h>
 #include <hal/memmap.h>
 #include <hal/mmu.h>
@@ -35,6 +36,7 @@
 
 /* clang-format off */
 #define CR4_PGE          (1ul << 7)
+#define CR4_LA57         (1ul << 12)
 #define CR4_PCIDE        (1ul << 17)
 #define CR3_NOFLUSH      (1ull << 63)
 #define CR3_PCID         0xfffull
@@ -234,7 +236,7 @@ KIT_UNUSED static void pcid_cpu_init(void)
  * paging), dropping what it cached of the first. */
 void x86_64_mmu_cpu_init(void)
 {
-	write_cr3(kernel_root ? kernel_root : hal_virt_to_phys(x86_64_boot_pml4));
+	write_cr3(kernel_root ? kernel_root : hal_virt_to_phys(X86_64_BOOT_ROOT));
 	hal_mmu_flush_all();
 	pcid_cpu_init();
 }
@@ -246,17 +248,28 @@ void hal_stack_set_bottom(uintptr_t bottom)
 }
 
 #ifdef CONFIG_PAGING
-/* 1 GiB pages in the direct map where the CPU has them. */
+/* 1 GiB pages in the direct map where the CPU has them; 5 levels with X86_64_LA57 (start.S turned
+ * CR4.LA57 on). */
 const struct pt_format *arch_kernel_format(void)
 {
 	bool gib = cpuid(0x80000000, 0).eax >= 0x80000001 &&
 	           (cpuid(0x80000001, 0).edx & CPUID81_EDX_PDPE1GB);
 
+#ifdef CONFIG_X86_64_LA57
+	return gib ? &pt_format_x86_64_la57 : &pt_format_x86_64_la57_2m;
+#else
 	return gib ? &pt_format_x86_64 : &pt_format_x86_64_2m;
+#endif
 }
 
 void arch_mmu_set_kernel(paddr_t root)
 {
+#ifdef CONFIG_X86_64_LA57
+	/* From CR4 itself: start.S set it, and the boot tests look for this line. */
+	if (read_cr4() & CR4_LA57)
+		klog_info("mmu", "5-level paging (LA57): 57-bit virtual addresses, %s tables",
+		          pt_format_name(arch_kernel_format()));
+#endif
 	kernel_root = root;
 	write_cr3(root);
 	hal_mmu_flush_all();

@@ -53,6 +53,12 @@ _Static_assert(sizeof(struct x86_64_ap_boot) == 24, "trampoline.S's AP_BOOT_ off
 struct x86_64_ap_boot x86_64_ap_boot;
 /* The boot table's kernel half, and the low GiB at 0 for the trampoline's own page. */
 static uint64_t ap_pml4[512] __attribute__((aligned(4096)));
+#ifdef CONFIG_X86_64_LA57
+static uint64_t ap_pml5[512] __attribute__((aligned(4096)));
+#define AP_ROOT ap_pml5
+#else
+#define AP_ROOT ap_pml4
+#endif
 static void (*secondary_main)(void);
 static unsigned stack_order;
 
@@ -182,7 +188,7 @@ static int start_cpu(unsigned cpu, uint32_t apic_id)
 
 	if (!stack)
 		return -ENOMEM;
-	x86_64_ap_boot.cr3 = hal_virt_to_phys(ap_pml4);
+	x86_64_ap_boot.cr3 = hal_virt_to_phys(AP_ROOT);
 	x86_64_ap_boot.stack = (uintptr_t)page_to_virt(stack) + (PAGE_SIZE << stack_order);
 	x86_64_ap_boot.cpu = cpu;
 	/* The CPU reads the block with its caches coherent but from another core: stores first. */
@@ -209,6 +215,10 @@ int hal_smp_start(void (*entry)(void))
 	secondary_main = entry;
 	memcpy(ap_pml4, x86_64_boot_pml4, sizeof(ap_pml4));
 	ap_pml4[0] = ap_pml4[256]; /* the direct map's low GiB, at 0 too */
+#ifdef CONFIG_X86_64_LA57
+	/* 5-level: the same PML4 as the low half's first 2^48 bytes and the kernel's last. */
+	ap_pml5[0] = ap_pml5[511] = hal_virt_to_phys(ap_pml4) | 3; /* present, writable */
+#endif
 	n = board_cpu_hwids(ids, HAL_NR_CPUS);
 	have = n < HAL_NR_CPUS ? n : HAL_NR_CPUS;
 	for (unsigned i = 0; i < have && cpu < HAL_NR_CPUS; i++) {

@@ -11,7 +11,13 @@
  *
  * Long mode needs paging (Intel SDM vol. 3, 10.8.5): PAE on, a 4-level
  * root in CR3, EFER.LME, then CR0.PG; a far jump into a 64-bit code
- * segment finishes it. The boot table maps the first GiB three times with
+ * segment finishes it. With X86_64_LA57 CR4.LA57 goes on with PAE (it
+ * cannot change once paging is on, SDM vol. 3, 4.1) and the root is a
+ * PML5 whose entries 0 and 511 are both the boot PML4: at 0 it is the
+ * identity map, at 511 the kernel half (0xffff800000000000 and up keep
+ * their PML4 slots). A CPU without LA57 (CPUID.(7,0):ECX[16]) stops here
+ * with a message: the image's user range and page-table format are fixed
+ * when it is built. The boot table maps the first GiB three times with
  * 2 MiB pages: at 0 (the identity map, for the instructions that turn
  * paging on and the jump), in the direct map (ARCH_DMAP_BASE: the boot
  * information and the modules the loader put in low memory) and at the
@@ -47,6 +53,14 @@
 #define MSR_EFER 0xc0000080
 #define CPUID_LM (1 << 29) /* 0x80000001 edx: long mode */
 #define CPUID_NX (1 << 20) /* 0x80000001 edx: no-execute */
+#define CPUID7_ECX_LA57 (1 << 16) /* 7.0 ecx: 5-level paging */
+#ifdef CONFIG_X86_64_LA57
+#define CR4_LA57 (1 << 12)
+#define BOOT_ROOT x86_64_boot_pml5
+#else
+#define CR4_LA57 0
+#define BOOT_ROOT x86_64_boot_pml4
+#endif
 
 #define COM1 0x3f8
 #define DEBUG_EXIT 0xf4
@@ -88,6 +102,18 @@ _start:
 	movl	$PHYS(msg_nx), %ebp
 	testl	$CPUID_NX, %edx		/* W^X needs it: paging's format sets XD */
 	jz	fail32
+#ifdef CONFIG_X86_64_LA57
+	movl	$PHYS(msg_la57), %ebp
+	xorl	%eax, %eax
+	cpuid
+	cmpl	$7, %eax
+	jb	fail32
+	movl	$7, %eax
+	xorl	%ecx, %ecx
+	cpuid
+	testl	$CPUID7_ECX_LA57, %ecx
+	jz	fail32
+#endif
 
 	/* .bss holds the boot tables; a loader need not have zeroed it. */
 	movl	$PHYS(__bss_start), %edi
@@ -114,11 +140,16 @@ _start:
 	movl	%eax, PHYS(x86_64_boot_pml4) + 256 * 8		/* ARCH_DMAP_BASE */
 	movl	$(PHYS(x86_64_boot_pdpt_high) + PTE_P + PTE_W), %eax
 	movl	%eax, PHYS(x86_64_boot_pml4) + 511 * 8
+#ifdef CONFIG_X86_64_LA57
+	movl	$(PHYS(x86_64_boot_pml4) + PTE_P + PTE_W), %eax
+	movl	%eax, PHYS(x86_64_boot_pml5)			/* identity */
+	movl	%eax, PHYS(x86_64_boot_pml5) + 511 * 8		/* the kernel half */
+#endif
 
 	movl	%cr4, %eax
-	orl	$(CR4_PAE | CR4_PGE), %eax
+	orl	$(CR4_PAE | CR4_PGE | CR4_LA57), %eax
 	movl	%eax, %cr4
-	movl	$PHYS(x86_64_boot_pml4), %eax
+	movl	$PHYS(BOOT_ROOT), %eax
 	movl	%eax, %cr3
 	movl	$MSR_EFER, %ecx
 	rdmsr
@@ -180,6 +211,10 @@ msg_lm:
 	.asciz	"x86_64: this CPU has no long mode (64-bit): it cannot run this image\r\n"
 msg_nx:
 	.asciz	"x86_64: this CPU has no execute-disable bit (NX), which W^X needs\r\n"
+#ifdef CONFIG_X86_64_LA57
+msg_la57:
+	.asciz	"x86_64: built with X86_64_LA57 but this CPU has no 5-level paging (CPUID la57): stopping\r\n"
+#endif
 
 	.section .data
 	.balign	8
@@ -228,3 +263,8 @@ x86_64_boot_pdpt_high:
 	.space	4096
 x86_64_boot_pd:
 	.space	4096
+#ifdef CONFIG_X86_64_LA57
+	.globl	x86_64_boot_pml5
+x86_64_boot_pml5:
+	.space	4096
+#endif

@@ -9,7 +9,8 @@
  *
  * The way to long mode is start.S's (SDM vol. 3, 10.8.5), from real mode
  * through 32-bit protected mode: a GDT of the trampoline's own (the
- * kernel's has no 32-bit ring-0 code), PAE and global pages, CR3 = the
+ * kernel's has no 32-bit ring-0 code), PAE and global pages (and LA57 with
+ * X86_64_LA57: CR4.LA57 only changes while paging is off), CR3 = the
  * table smp.c prepared (the boot table's kernel half, plus the low GiB at
  * 0 so that the page running this stays mapped as paging starts), EFER's
  * LME and NXE, CR0's PE, WP and PG, then a far jump into 64-bit code.
@@ -34,6 +35,11 @@
 #define CR0_PG  (1 << 31)
 #define CR4_PAE (1 << 5)
 #define CR4_PGE (1 << 7)
+#ifdef CONFIG_X86_64_LA57
+#define CR4_LA57 (1 << 12) /* the boot CPU checked CPUID: every CPU of the machine has it */
+#else
+#define CR4_LA57 0
+#endif
 #define EFER_LME (1 << 8)
 #define EFER_NXE (1 << 11)
 #define MSR_EFER 0xc0000080
@@ -64,7 +70,7 @@ tramp32:
 	movl	%eax, %es
 	movl	%eax, %ss
 	movl	%cr4, %eax
-	orl	$(CR4_PAE | CR4_PGE), %eax
+	orl	$(CR4_PAE | CR4_PGE | CR4_LA57), %eax
 	movl	%eax, %cr4
 	movl	PHYS(x86_64_ap_boot) + AP_BOOT_CR3, %eax
 	movl	%eax, %cr3

@@ -320,10 +320,11 @@ static enum hal_user_event decode(struct hal_user_context *uc, struct hal_user_t
 	return HAL_USER_INTERRUPT;
 }
 
-/* Bits 63..47 all equal: iretq to anything else faults in ring 0 (SDM vol. 2A, IRET). */
+/* Bits 63..47 (63..56 with 5-level paging) all equal: iretq to anything else faults in ring 0
+ * (SDM vol. 2A, IRET). */
 static bool canonical(uint64_t va)
 {
-	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+	return (uint64_t)((int64_t)(va << (64 - X86_64_VA_BITS)) >> (64 - X86_64_VA_BITS)) == va;
 }
 
 enum hal_user_event hal_user_run(struct hal_user_context *uc, struct hal_user_trap *trap)

@@ -126,6 +126,15 @@ extern struct x86_64_cpu x86_64_cpus[];
 extern uint64_t x86_64_gdt[];
 /* The boot page tables (start.S): root, the low/direct-map GiBs, the image's GiB. */
 extern uint64_t x86_64_boot_pml4[512], x86_64_boot_pdpt_low[512];
+#ifdef CONFIG_X86_64_LA57
+/* 5-level paging: the PML5 is the root, its entries 0 and 511 are the boot PML4 (start.S). */
+extern uint64_t x86_64_boot_pml5[512];
+#define X86_64_BOOT_ROOT x86_64_boot_pml5
+#define X86_64_VA_BITS   57
+#else
+#define X86_64_BOOT_ROOT x86_64_boot_pml4
+#define X86_64_VA_BITS   48
+#endif
 /* rdtsc at the first instruction (start.S). */
 extern uint64_t x86_64_entry_tsc;
 

@@ -106,7 +106,7 @@ static bool search(struct addr_space *as, struct gap_query *q, uintptr_t low, ui
 /* Linux's TASK_UNMAPPED_BASE: where bottom-up placement starts. */
 uintptr_t as_unmapped_base(void)
 {
-	return ALIGN_UP(as_user_top() / 3, (uintptr_t)PAGE_SIZE);
+	return ALIGN_UP(as_user_window() / 3, (uintptr_t)PAGE_SIZE);
 }
 
 /*
@@ -115,24 +115,37 @@ uintptr_t as_unmapped_base(void)
  * TASK_UNMAPPED_BASE (a top-down search fails when a large stack limit
  * left little room below the stack); or, in the legacy layout, bottom-up
  * from mmap_base.
+ *
+ * Where user space is larger than its window (as_user_window), a hint above
+ * the window opens the rest: the searches' upper limits move up by the
+ * difference, and a hint range may not straddle the window's end
+ * (arch_get_unmapped_area_topdown, mmap_address_hint_valid).
  */
+#if CONFIG_ARCH_USER_WINDOW < CONFIG_AS_USER_TOP
+#define AS_WINDOW() as_user_window()
+#else
+#define AS_WINDOW() top /* the whole range: the window's rules fold away */
+#endif
+
 int area_find_free(struct addr_space *as, size_t len, size_t align, uintptr_t hint, uintptr_t *out)
 {
-	uintptr_t base = as_user_base(), top = as_user_top();
+	uintptr_t base = as_user_base(), top = as_user_top(), window = AS_WINDOW();
+	uintptr_t extra = hint > window ? top - window : 0, limit = window + extra;
 	struct gap_query q = {.len = len, .align = align, .need = len + align - PAGE_SIZE};
 
 	if (len > top - base || q.need < len)
 		return -ENOMEM;
 	if (hint && hint <= top - len) {
 		hint = ALIGN_UP(hint, align);
-		if (hint >= base && hint <= top - len && !as_overlaps_locked(as, hint, len)) {
+		if (hint >= base && hint <= top - len && (hint > window) == (hint + len > window) &&
+		    !as_overlaps_locked(as, hint, len)) {
 			*out = hint;
 			return 0;
 		}
 	}
-	if (as->bottom_up ? search(as, &q, as->mmap_base, top, false)
-	                  : search(as, &q, base, as->mmap_base, true) ||
-	                        search(as, &q, MAX(as_unmapped_base(), base), top, false)) {
+	if (as->bottom_up ? search(as, &q, as->mmap_base, limit, false)
+	                  : search(as, &q, base, as->mmap_base + extra, true) ||
+	                        search(as, &q, MAX(as_unmapped_base(), base), limit, false)) {
 		*out = q.found;
 		return 0;
 	}

@@ -27,6 +27,13 @@ uintptr_t as_user_top(void)
 	return ALIGN_DOWN((uintptr_t)CONFIG_AS_USER_TOP, PAGE_SIZE);
 }
 
+uintptr_t as_user_window(void)
+{
+	uintptr_t w = ALIGN_DOWN((uintptr_t)CONFIG_ARCH_USER_WINDOW, PAGE_SIZE);
+
+	return w < as_user_top() ? w : as_user_top();
+}
+
 int as_create(struct addr_space **out)
 {
 	struct pt *k = pt_kernel();
@@ -42,8 +49,8 @@ int as_create(struct addr_space **out)
 		return rc;
 	}
 	as_lock_init(&as->lock);
-	as->mmap_base =
-	    as_user_top(); /* top-down from the top until as_set_layout says otherwise */
+	as->mmap_base = as_user_window(); /* top-down from the window's top until as_set_layout says
+	                                     otherwise */
 	*out = as;
 	return 0;
 }

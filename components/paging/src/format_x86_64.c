@@ -1,8 +1,10 @@
 /*
  * x86-64 4-level paging, 4 KiB pages, 48-bit addresses (Intel SDM vol. 3,
- * 4.5). An entry is P[0] R/W[1] U/S[2] PWT[3] PCD[4] A[5] D[6], PS[7] in a
- * directory or directory-pointer entry (a 2 MiB or 1 GiB page; PAT in a
- * 4 KiB page's entry), G[8] in a leaf, the address in [51:12], XD[63];
+ * 4.5), and 5-level paging (CR4.LA57: a PML5 above the PML4, 57-bit
+ * addresses, the same entries; the root entry has no PS bit). An entry is
+ * P[0] R/W[1] U/S[2] PWT[3] PCD[4] A[5] D[6], PS[7] in a directory or
+ * directory-pointer entry (a 2 MiB or 1 GiB page; PAT in a 4 KiB page's
+ * entry), G[8] in a leaf, the address in [51:12], XD[63];
  * bits [11:9] are ignored by the walker, for software.
  *
  * Every present entry is readable, so a mapping without PT_READ reads back
@@ -15,7 +17,7 @@
  *
  * One root translates both halves (CR3), like Sv48: a user table borrows
  * the kernel's root entries. Not every CPU has 1 GiB pages (CPUID
- * pdpe1gb): pt_format_x86_64_2m never makes them.
+ * pdpe1gb): the _2m formats never make them.
  */
 #include "pt_internal.h"
 
@@ -71,31 +73,16 @@ static unsigned x86_prot(uint64_t pte)
 	       (pte & X_XD ? 0 : PT_EXEC);
 }
 
-const struct pt_format pt_format_x86_64 = {
-    .name = "x86_64",
-    .levels = 4,
-    .va_bits = 48,
-    .sign_extended = true,
-    .pa_shift = 0,
-    .addr_mask = 0x000ffffffffff000ull,
-    .table_bits = X_P | X_W | X_U | X_A,
-    .borrowed = X_BORROWED,
-    .leaf_bits = x86_leaf_bits,
-    .kind = x86_kind,
-    .prot = x86_prot,
-};
+/* One format: levels, significant address bits, whether 1 GiB pages are left out. */
+#define X86_FORMAT(fname, nlevels, bits, no1g)                                                     \
+	{                                                                                          \
+		.name = fname, .levels = nlevels, .va_bits = bits, .sign_extended = true,          \
+		.no_1g_pages = no1g, .pa_shift = 0, .addr_mask = 0x000ffffffffff000ull,            \
+		.table_bits = X_P | X_W | X_U | X_A, .borrowed = X_BORROWED,                       \
+		.leaf_bits = x86_leaf_bits, .kind = x86_kind, .prot = x86_prot,                    \
+	}
 
-const struct pt_format pt_format_x86_64_2m = {
-    .name = "x86_64-no1g",
-    .levels = 4,
-    .va_bits = 48,
-    .sign_extended = true,
-    .no_1g_pages = true,
-    .pa_shift = 0,
-    .addr_mask = 0x000ffffffffff000ull,
-    .table_bits = X_P | X_W | X_U | X_A,
-    .borrowed = X_BORROWED,
-    .leaf_bits = x86_leaf_bits,
-    .kind = x86_kind,
-    .prot = x86_prot,
-};
+const struct pt_format pt_format_x86_64 = X86_FORMAT("x86_64", 4, 48, false);
+const struct pt_format pt_format_x86_64_2m = X86_FORMAT("x86_64-no1g", 4, 48, true);
+const struct pt_format pt_format_x86_64_la57 = X86_FORMAT("x86_64-la57", 5, 57, false);
+const struct pt_format pt_format_x86_64_la57_2m = X86_FORMAT("x86_64-la57-no1g", 5, 57, true);

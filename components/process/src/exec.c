@@ -184,7 +184,7 @@ int exec_layout(struct process_exec *x, uint64_t stack_limit)
 
 	x->lp = (struct layout_params){
 	    .user_base = as_user_base(),
-	    .user_top = as_user_top(),
+	    .user_top = as_user_window(), /* Linux's STACK_TOP and mmap_base: DEFAULT_MAP_WINDOW */
 	    .unmapped_base = as_unmapped_base(),
 	    .stack_rlimit = stack_limit,
 	    .randomize = process_randomize_va_space(),

@@ -8,6 +8,9 @@
  * both by as_find_free, which searches the gap-augmented tree, and by a
  * linear scan of the areas applying the documented rule. They must agree
  * every time (KIT_RANDOM_SEED, KIT_RANDOM_STEPS override seed and steps).
+ * Built twice: with the configuration's window (as_user_window, the whole
+ * user range on this host) and, as unit-addr-space-place_window, with a
+ * window of a quarter of it, where hints above the window open the rest.
  *
  * The limit, as Linux counts vm.max_map_count: with as_max_map_count()
  * areas, one more map still succeeds (Linux checks "more than the limit"
@@ -79,19 +82,22 @@ static bool model_free(uintptr_t at, size_t len)
 static int model_find(size_t len, size_t align, uintptr_t hint, uintptr_t mmap_base, bool up,
                       uintptr_t *out)
 {
-	uintptr_t base = as_user_base(), top = as_user_top();
+	uintptr_t base = as_user_base(), top = as_user_top(), window = as_user_window();
+	/* Past the window only for a hint past it; a hint range never straddles its end. */
+	uintptr_t limit = hint > window ? top : window, high = mmap_base + (limit - window);
 
 	if (hint && hint <= top - len) {
 		hint = ALIGN_UP(hint, align);
-		if (hint >= base && hint <= top - len && model_free(hint, len)) {
+		if (hint >= base && hint <= top - len && (hint > window) == (hint + len > window) &&
+		    model_free(hint, len)) {
 			*out = hint;
 			return 0;
 		}
 	}
 	if (up)
-		return model_search(mmap_base, top, len, align, false, out) ? 0 : -ENOMEM;
-	if (model_search(base, mmap_base, len, align, true, out) ||
-	    model_search(MAX(as_unmapped_base(), base), top, len, align, false, out))
+		return model_search(mmap_base, limit, len, align, false, out) ? 0 : -ENOMEM;
+	if (model_search(base, high, len, align, true, out) ||
+	    model_search(MAX(as_unmapped_base(), base), limit, len, align, false, out))
 		return 0;
 	return -ENOMEM;
 }

@@ -5,7 +5,8 @@
  * AP[2:1] at bits 7:6, nG 0x800, PXN bit 53, UXN bit 54). Then the kernel
  * table's root entries, shared by every other table where one root
  * translates both halves, and by none where the hardware has a root per
- * half (AArch64). x86-64's 4-level format, with and without 1 GiB pages.
+ * half (AArch64). x86-64's 4-level and 5-level formats, with and without
+ * 1 GiB pages.
  */
 #include "pt_test.h"
 #include <klib/errno.h>
@@ -167,6 +168,129 @@ static void test_x86_64_no_1g(void **state)
 	paddr_t u2 = raw(u3, 1) & X86_ADDR;
 	assert_int_equal(raw(u2, 0), X86_XD | 0x80000000ull | 0xe5);
 	assert_int_equal(raw(u2, 511), X86_XD | 0xbfe00000ull | 0xe5);
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
+struct walked {
+	unsigned n;
+	uintptr_t va[4];
+	paddr_t pa[4];
+};
+
+static int walk_record(void *ctx, uintptr_t va, paddr_t pa, size_t size, unsigned prot)
+{
+	struct walked *w = ctx;
+
+	(void)size;
+	(void)prot;
+	if (w->n < 4) {
+		w->va[w->n] = va;
+		w->pa[w->n] = pa;
+	}
+	w->n++;
+	return 0;
+}
+
+/*
+ * 5-level paging (LA57): a PML5 above the PML4, 57-bit canonical addresses
+ * (bits 63..56 equal). The user half reaches 0x00ffffffffffffff, past the
+ * 4-level format's 2^47; the kernel's addresses keep their PML4 slots under
+ * the PML5's entry 511.
+ */
+static void test_x86_64_la57(void **state)
+{
+	struct pt *pt;
+	struct walked w = {0};
+	size_t free0 = pt_test_ram(16);
+	paddr_t pa;
+	unsigned prot;
+	size_t size;
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_x86_64_la57, &pt), 0);
+	assert_string_equal(pt_format_name(pt_format(pt)), "x86_64-la57");
+	assert_int_equal(pt_format_va_bits(&pt_format_x86_64_la57), 57);
+	assert_int_equal(pt_format_va_bits(&pt_format_x86_64_la57_2m), 57);
+	/* Canonical: bits 63..56 equal. Bit 56 alone, or the top 7 bits without it, is not. */
+	assert_int_equal(pt_map(pt, 0x0100000000000000ull, 0, 4096, PT_READ, 0), -EINVAL);
+	assert_int_equal(pt_map(pt, 0xfe00000000000000ull, 0, 4096, PT_READ, 0), -EINVAL);
+	assert_int_equal(pt_map(pt, 0x00fffffffffff000ull, 0, 8192, PT_READ, 0), -EINVAL);
+	assert_int_equal(pt_query(pt, 0x0100000000000000ull, &pa, NULL, NULL), -ENOENT);
+	assert_int_equal(pt_table_pages(pt), 1);
+
+	/* The top user page: PML5 255, PML4 511, PDPT 511, PD 511, PT 511. */
+	assert_int_equal(
+	    pt_map(pt, 0x00fffffffffff000ull, 0x7000, 4096, PT_READ | PT_WRITE | PT_USER, 0), 0);
+	/* Just past 4-level's user half: PML5 0, PML4 256. */
+	assert_int_equal(pt_map(pt, 0x0000800000000000ull, 0x8000, 4096, PT_READ | PT_USER, 0), 0);
+	/* The kernel's image, a global 2 MiB page: PML5 511, PML4 511, PDPT 510, PD 1. */
+	assert_int_equal(pt_map(pt, 0xffffffff80200000ull, 0x200000, 0x200000,
+	                        PT_READ | PT_EXEC | PT_GLOBAL, PT_MAP_HUGE),
+	                 0);
+	/* The bottom of the 57-bit kernel half: PML5 256. */
+	assert_int_equal(pt_map(pt, 0xff00000000000000ull, 0x9000, 4096, PT_READ | PT_GLOBAL, 0),
+	                 0);
+
+	paddr_t root = pt_root(pt);
+	assert_int_equal(raw_used(root), 4);
+	paddr_t t = raw(root, 255) & X86_ADDR;
+	assert_int_equal(raw(root, 255) & 0xfff, 0x27); /* tables: P W U A */
+	for (int i = 0; i < 3; i++)
+		t = raw(t, 511) & X86_ADDR;
+	assert_int_equal(raw(t, 511), X86_XD | 0x7000 | 0x67); /* D A U W P */
+	paddr_t low4 = raw(root, 0) & X86_ADDR;
+	assert_int_equal(raw_used(low4), 1);
+	assert_int_not_equal(raw(low4, 256), 0);
+	paddr_t k4 = raw(root, 511) & X86_ADDR;
+	paddr_t k3 = raw(k4, 511) & X86_ADDR;
+	paddr_t k2 = raw(k3, 510) & X86_ADDR;
+	assert_int_equal(raw(k2, 1), 0x200000ull | 0x1e1); /* G PS D A P */
+	assert_int_not_equal(raw(root, 256), 0);
+	/* 1 + 4 tables per 4 KiB page in its own PML5 entry, 3 for the 2 MiB one. */
+	assert_int_equal(pt_table_pages(pt), 1 + 4 + 4 + 3 + 4);
+
+	assert_int_equal(pt_query(pt, 0x00ffffffffffffffull, &pa, &prot, &size), 0);
+	assert_int_equal(pa, 0x7fff);
+	assert_int_equal(prot, PT_READ | PT_WRITE | PT_USER);
+	assert_int_equal(size, 4096);
+	assert_int_equal(pt_query(pt, 0xffffffff80234567ull, &pa, &prot, &size), 0);
+	assert_int_equal(pa, 0x234567);
+	assert_int_equal(size, 0x200000);
+	/* A walk over the whole user half finds both user pages, in order. */
+	assert_int_equal(pt_walk(pt, 0, 0x0100000000000000ull, walk_record, &w), 0);
+	assert_int_equal(w.n, 2);
+	assert_int_equal(w.va[0], 0x0000800000000000ull);
+	assert_int_equal(w.pa[0], 0x8000);
+	assert_int_equal(w.va[1], 0x00fffffffffff000ull);
+	assert_int_equal(w.pa[1], 0x7000);
+
+	/* Unmapping the top page frees its four tables and the PML5 entry empties. */
+	assert_int_equal(pt_unmap(pt, 0x00fffffffffff000ull, 4096, NULL, NULL), 0);
+	assert_int_equal(raw(root, 255), 0);
+	assert_int_equal(pt_table_pages(pt), 1 + 4 + 3 + 4);
+	assert_int_equal(pt_query(pt, 0x00fffffffffff000ull, &pa, NULL, NULL), -ENOENT);
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
+/* 5-level without 1 GiB pages: a GiB is 512 2 MiB pages, four tables down from the root. */
+static void test_x86_64_la57_no_1g(void **state)
+{
+	struct pt *pt;
+	size_t free0 = pt_test_ram(8);
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_x86_64_la57_2m, &pt), 0);
+	assert_int_equal(
+	    pt_map(pt, 0x0080000040000000ull, 0x80000000, 1u << 30, PT_READ | PT_USER, PT_MAP_HUGE),
+	    0);
+	paddr_t l4 = raw(pt_root(pt), 128) & X86_ADDR;
+	paddr_t l3 = raw(l4, 0) & X86_ADDR;
+	assert_int_equal(raw(l3, 1) & 0x80, 0); /* a table, not a 1 GiB page */
+	paddr_t l2 = raw(l3, 1) & X86_ADDR;
+	assert_int_equal(raw(l2, 0), X86_XD | 0x80000000ull | 0xe5);
+	assert_int_equal(raw(l2, 511), X86_XD | 0xbfe00000ull | 0xe5);
 	pt_destroy(pt);
 	assert_int_equal(page_free_count(), free0);
 }
@@ -393,6 +517,8 @@ int main(void)
 	    cmocka_unit_test(test_aarch64),
 	    cmocka_unit_test(test_x86_64),
 	    cmocka_unit_test(test_x86_64_no_1g),
+	    cmocka_unit_test(test_x86_64_la57),
+	    cmocka_unit_test(test_x86_64_la57_no_1g),
 	    cmocka_unit_test(test_kernel_entries_are_shared),
 	    cmocka_unit_test(test_split_halves_borrow_nothing),
 	    cmocka_unit_test(test_aarch64_upper),

@@ -3,7 +3,11 @@
  *
  * 48-bit virtual addresses (4-level paging): the user half is 0 to 2^47,
  * the kernel half from 0xffff800000000000 (canonical addresses), each
- * window one entry of the root table (512 GiB):
+ * window one entry of the PML4 (512 GiB). With 5-level paging
+ * (X86_64_LA57) the same addresses are all under the PML5's last entry,
+ * which holds the same PML4, and user space reaches 2^56 - 4096
+ * (ARCH_USER_TOP; ARCH_USER_WINDOW keeps what a program gets without
+ * asking below 2^47 - 4096, as Linux's DEFAULT_MAP_WINDOW):
  *
  *   0xffff800000000000  direct map of physical memory, va = pa + ARCH_DMAP_BASE (512 GiB)
  *   0xffff808000000000  device registers, va = pa + ARCH_IO_BASE (512 GiB), uncached

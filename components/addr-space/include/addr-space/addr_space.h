@@ -337,6 +337,13 @@ size_t as_table_pages(struct addr_space *as);
 uintptr_t as_user_base(void);
 uintptr_t as_user_top(void);
 /*
+ * [free] The end of what a program gets without asking (Linux's
+ * DEFAULT_MAP_WINDOW, CONFIG_ARCH_USER_WINDOW): its stack and mmap_base
+ * lie below, and placement searches above only for a hint above it.
+ * as_user_top() on most architectures.
+ */
+uintptr_t as_user_window(void);
+/*
  * Where placement without a hint starts: a third of user space, Linux's
  * TASK_UNMAPPED_BASE of its legacy bottom-up layout. Far above a program
  * and its break, so mappings leave the break room to grow.

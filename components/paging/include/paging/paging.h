@@ -37,9 +37,12 @@ extern const struct pt_format pt_format_sv39;
 extern const struct pt_format pt_format_sv48;
 extern const struct pt_format pt_format_aarch64_4k;
 extern const struct pt_format pt_format_aarch64_4k_upper;
-/* x86-64's 4-level table; _2m never makes 1 GiB pages (CPUs without pdpe1gb). */
+/* x86-64's 4-level table, and the 5-level one (LA57); _2m never makes 1 GiB pages (CPUs without
+ * pdpe1gb). */
 extern const struct pt_format pt_format_x86_64;
 extern const struct pt_format pt_format_x86_64_2m;
+extern const struct pt_format pt_format_x86_64_la57;
+extern const struct pt_format pt_format_x86_64_la57_2m;
 
 /* Permissions of a mapping (combine). */
 #define PT_READ   0x01u
