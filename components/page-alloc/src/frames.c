@@ -484,7 +484,7 @@ static int range_fits(paddr_t base, uint64_t size)
 		if (base < page_ranges[i].base + (page_ranges[i].npages << PAGE_SHIFT) &&
 		    page_ranges[i].base < base + size)
 			return -EEXIST;
-	return page_nranges == CONFIG_PAGE_ALLOC_MAX_RANGES ? -ENOSPC : 0;
+	return page_nranges >= CONFIG_PAGE_ALLOC_MAX_RANGES ? -ENOSPC : 0;
 }
 
 int page_alloc_add_range(paddr_t base, uint64_t size)
@@ -520,7 +520,7 @@ int page_alloc_add_range(paddr_t base, uint64_t size)
 int page_alloc_add_held_range(paddr_t base, uint64_t size)
 {
 	uint64_t npages = size >> PAGE_SHIFT;
-	unsigned order = 0;
+	unsigned order = 0, idx;
 	struct page_frame *meta = NULL;
 	unsigned long flags;
 	int rc;
@@ -534,16 +534,17 @@ int page_alloc_add_held_range(paddr_t base, uint64_t size)
 		return -EINVAL;
 	flags = hal_spin_lock_irqsave(&page_lock);
 	rc = range_fits(base, size);
+	idx = page_nranges; /* below the limit when rc is 0 */
 	if (rc == 0 && !(meta = alloc_block(order, &zeroed)))
 		rc = -ENOMEM;
 	if (rc == 0) {
-		struct page_range *r = &page_ranges[page_nranges];
+		struct page_range *r = &page_ranges[idx];
 
 		*r = (struct page_range){base, npages, page_to_virt(page_frame_addr(meta)), true};
 		/* Every field written: the metadata block is not cleared first. */
 		for (uint64_t i = 0; i < npages; i++)
 			r->frames[i] = (struct page_frame){.refs = 1, .state = PF_USED};
-		page_nranges++;
+		page_nranges = idx + 1;
 		total_pages += npages;
 	}
 	hal_spin_unlock_irqrestore(&page_lock, flags);
