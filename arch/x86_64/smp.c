@@ -96,6 +96,8 @@ void arch_ipi_send(hal_cpumask_t cpus)
  */
 void x86_64_ipi_interrupt(void)
 {
+	if (!x86_64_cpu_self()->wait_irqoff)
+		x86_64_cpu_self()->replaying &= (unsigned char)~X86_64_DEFER_KICK;
 	smp_ipi_handle();
 	if (x86_64_cpu_self()->wait_irqoff)
 		x86_64_cpu_self()->deferred |= X86_64_DEFER_KICK;
@@ -123,6 +125,30 @@ void x86_64_irq_replay(void)
 		x86_64_apic_send((uint32_t)c->apic_id, VEC_IPI | ICR_ASSERT);
 	if (flags & RFLAGS_IF)
 		__asm__ __volatile__("sti" ::: "memory");
+}
+
+/*
+ * The same from hal_irq_enable/hal_irq_restore (interrupts off): raise
+ * again, enable, and wait until each raised one was taken (its handler
+ * clears its bit; one that switches tasks does so first, and the task
+ * that comes back here later finds its new CPU's bits clear).
+ */
+void x86_64_irq_replay_wait(void)
+{
+	struct x86_64_cpu *c = x86_64_cpu_self();
+	unsigned char d = c->deferred, raised = 0;
+
+	c->deferred = 0;
+	if ((d & X86_64_DEFER_TIMER) && x86_64_timer_refire())
+		raised |= X86_64_DEFER_TIMER;
+	if (d & X86_64_DEFER_KICK) {
+		raised |= X86_64_DEFER_KICK;
+		x86_64_apic_send((uint32_t)c->apic_id, VEC_IPI | ICR_ASSERT);
+	}
+	c->replaying = raised;
+	__asm__ __volatile__("sti" ::: "memory");
+	while (__atomic_load_n(&x86_64_cpu_self()->replaying, __ATOMIC_RELAXED))
+		hal_cpu_relax();
 }
 
 struct flush {

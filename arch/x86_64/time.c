@@ -139,6 +139,10 @@ void x86_64_timer_interrupt(void)
 {
 	unsigned cpu = hal_cpu_id();
 
+#ifdef CONFIG_SMP
+	if (!x86_64_cpu_self()->wait_irqoff) /* taken: a replay waits no more (smp.c) */
+		x86_64_cpu_self()->replaying &= (unsigned char)~X86_64_DEFER_TIMER;
+#endif
 	if (!armed[cpu])
 		return; /* cancelled after it fired, before it was taken */
 	if (hal_time_ns() < armed[cpu]) {
@@ -158,10 +162,12 @@ void x86_64_timer_interrupt(void)
 }
 
 #ifdef CONFIG_SMP
-/* The deadline has passed: the timer fires as soon as interrupts are on. */
-void x86_64_timer_refire(void)
+/* The deadline has passed: the timer fires as soon as interrupts are on. False: none armed. */
+bool x86_64_timer_refire(void)
 {
-	if (armed[hal_cpu_id()])
-		program(1);
+	if (!armed[hal_cpu_id()])
+		return false;
+	program(1);
+	return true;
 }
 #endif

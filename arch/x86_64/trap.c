@@ -238,9 +238,13 @@ void x86_64_trap(struct x86_64_trap_frame *tf)
 		report_overflow(tf);
 	if (x86_64_interrupt(tf->vector)) {
 		/* Back to code that takes interrupts (not to a halt that holds them back):
-		 * what a halt held back on this CPU comes in after iretq (arch/cpu.h). */
-		if ((tf->rflags & RFLAGS_IF) && !x86_64_cpu_self()->wait_irqoff)
-			x86_64_irq_before_enable();
+		 * what a halt held back on this CPU is raised again, to come in after
+		 * iretq (arch/cpu.h); not taken here, on the trap's stack. */
+#ifdef CONFIG_SMP
+		if ((tf->rflags & RFLAGS_IF) && !x86_64_cpu_self()->wait_irqoff &&
+		    x86_64_cpu_self()->deferred)
+			x86_64_irq_replay();
+#endif
 		return;
 	}
 	switch (tf->vector) {

@@ -173,7 +173,7 @@ void x86_64_timer_interrupt(void);
 #define X86_64_DEFER_TIMER 1
 #define X86_64_DEFER_KICK  2
 /* Make the held-back timer interrupt come again (time.c); interrupts off. */
-void x86_64_timer_refire(void);
+bool x86_64_timer_refire(void);
 /*
  * An interrupt's handling, from ring 0 or ring 3 alike (trap.c), interrupts
  * off; it may switch tasks. False for a vector that is no known interrupt.

@@ -41,6 +41,7 @@ struct x86_64_cpu {
 	void *tss;
 	unsigned long cpu;
 	unsigned char wait_irqoff, deferred;
+	unsigned char replaying; /* held back, raised again, not yet taken (smp.c) */
 };
 _Static_assert(__builtin_offsetof(struct x86_64_cpu, stack_bottom) == CPU_STACK_BOTTOM &&
                    __builtin_offsetof(struct x86_64_cpu, apic_id) == CPU_APIC_ID &&
@@ -98,11 +99,22 @@ static inline void hal_cpu_set_local(void *p)
 }
 
 #ifdef CONFIG_SMP
-/* Take again what hal_cpu_wait() held back (smp.c); interrupts off, about to be enabled. */
+/*
+ * Raise again what hal_cpu_wait() held back (smp.c), to be taken once
+ * interrupts are on; interrupts off. x86_64_irq_replay_wait also takes it:
+ * it returns with interrupts on and what was held back handled.
+ */
 void x86_64_irq_replay(void);
+void x86_64_irq_replay_wait(void);
 #endif
 
-/* Before interrupts are enabled: what a halt with them off held back comes in right after. */
+/*
+ * Before interrupts are enabled: what a halt with them off held back is
+ * taken now, as riscv64 takes a pending interrupt the moment it is
+ * enabled. Raising it again and leaving it would not do: sti holds
+ * interrupts off for one more instruction, and a caller that disables
+ * them right away (check, wait, enable, disable) would never take it.
+ */
 static inline void x86_64_irq_before_enable(void)
 {
 #ifdef CONFIG_SMP
@@ -110,7 +122,7 @@ static inline void x86_64_irq_before_enable(void)
 
 	__asm__ __volatile__("movb %%gs:%c1, %0" : "=q"(d) : "i"(CPU_DEFERRED));
 	if (d)
-		x86_64_irq_replay();
+		x86_64_irq_replay_wait();
 #endif
 }
 
