@@ -13,6 +13,22 @@
 
 #define as_test_ram mem_test_ram
 
+/* Take free frames into hog until 'leave' are left; returns how many were taken. */
+static inline size_t as_test_hog(paddr_t *hog, size_t leave)
+{
+	size_t n = 0;
+
+	while (page_free_count() > leave)
+		assert_int_not_equal(hog[n++] = page_alloc(0), PADDR_NONE);
+	return n;
+}
+
+static inline void as_test_unhog(paddr_t *hog, size_t n)
+{
+	while (n)
+		page_free(hog[--n], 0);
+}
+
 struct area_view {
 	uintptr_t start, end;
 	unsigned prot, flags;

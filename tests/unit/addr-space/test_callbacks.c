@@ -253,12 +253,10 @@ static void test_private_copy_without_room_for_a_table(void **state)
 	obj_init(&o);
 	assert_int_equal(as_create(&as), 0);
 	assert_int_equal(as_map(as, 0x40000000, PG, RW, AS_MAP_FIXED, &obj_backend, &o, 0, &a), 0);
-	while (page_free_count() > 1)
-		assert_int_not_equal(hog[n++] = page_alloc(0), PADDR_NONE);
+	n = as_test_hog(hog, 1);
 	assert_int_equal(as_fault(as, a, AS_ACCESS_WRITE), -ENOMEM);
 	assert_int_equal(page_free_count(), 1);
-	while (n)
-		page_free(hog[--n], 0);
+	as_test_unhog(hog, n);
 	assert_int_equal(as_fault(as, a, AS_ACCESS_WRITE), 0);
 	as_destroy(as);
 	for (int i = 0; i < NPAGES; i++)

@@ -105,12 +105,10 @@ static void test_fault_without_room_for_a_table(void **state)
 	assert_non_null(hog);
 	assert_int_equal(as_create(&as), 0);
 	assert_int_equal(as_map_anon(as, 0x40000000, PG, RW, AS_MAP_FIXED, &a), 0);
-	while (page_free_count() > 1)
-		assert_int_not_equal(hog[n++] = page_alloc(0), PADDR_NONE);
+	n = as_test_hog(hog, 1);
 	assert_int_equal(as_fault(as, a, AS_ACCESS_WRITE), -ENOMEM);
 	assert_int_equal(page_free_count(), 1);
-	while (n)
-		page_free(hog[--n], 0);
+	as_test_unhog(hog, n);
 	assert_int_equal(as_fault(as, a, AS_ACCESS_WRITE), 0);
 	as_destroy(as);
 	free(hog);
