@@ -61,7 +61,8 @@ int page_alloc_add_range(paddr_t base, uint64_t size);
  * page_alloc_release_held drops the held references, the frames no one
  * else took become free. 0, -EINVAL (not page-aligned, empty), -EEXIST
  * (overlaps a range), -ENOSPC (CONFIG_PAGE_ALLOC_MAX_RANGES ranges
- * already), -ENOMEM (no block for the metadata).
+ * already), -ENOMEM (no block for the metadata). Boot (page_alloc_init)
+ * or host tests; never sleeps; takes the allocator's lock once.
  */
 int page_alloc_add_held_range(paddr_t base, uint64_t size);
 
