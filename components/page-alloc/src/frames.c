@@ -23,6 +23,7 @@ hal_spinlock_t page_lock = HAL_SPINLOCK_INIT;
 
 struct page_range page_ranges[CONFIG_PAGE_ALLOC_MAX_RANGES];
 unsigned page_nranges;
+unsigned page_range_hint;
 static struct list_node free_lists[PAGE_MAX_ORDER + 1];
 static uint32_t nonempty; /* bit k: free_lists[k] has a block */
 static size_t free_pages, total_pages;
@@ -583,6 +584,8 @@ void page_alloc_reset(void)
 	unsigned long flags = hal_spin_lock_irqsave(&page_lock);
 
 	page_nranges = 0;
+	page_range_hint = 0;
+	memset(page_ranges, 0, sizeof(page_ranges)); /* the hint's slot finds nothing now */
 	nonempty = 0;
 	list_init(&zeroed_list);
 	nzeroed = 0;

@@ -75,21 +75,40 @@ struct page_range {
 /* Added at boot (page_alloc_add_range, under page_lock), then only read. */
 extern struct page_range page_ranges[CONFIG_PAGE_ALLOC_MAX_RANGES];
 extern unsigned page_nranges;
+/*
+ * The range the last lookup found, tried first: the frames in use (tables,
+ * heap pages, a segment's pages) mostly come from one range, not always the
+ * first (the initrd's held range and the crumbs around the firmware sit
+ * beside the bulk of RAM). Any CPU reads and writes it without a lock: it
+ * is only a guess, always the index of an added range or of a zeroed slot,
+ * and it is written only when it changes, so CPUs that agree on it do not
+ * share a written line.
+ */
+extern unsigned page_range_hint;
 
 KIT_NORETURN void page_frame_lost(const struct page_frame *f);
 
+static inline bool page_range_has(const struct page_range *r, paddr_t pa)
+{
+	return pa - r->base < r->npages << PAGE_SHIFT;
+}
+
 /*
  * Metadata of a managed frame, or NULL. Inline: a page table's every entry
- * count goes through here (page_owner_word), and most machines have one
- * range.
+ * count goes through here (page_owner_word), as do kfree and page_free.
  */
 static inline struct page_frame *page_frame_of(paddr_t pa)
 {
-	for (unsigned i = 0; i < page_nranges; i++) {
-		struct page_range *r = &page_ranges[i];
+	struct page_range *r = &page_ranges[__atomic_load_n(&page_range_hint, __ATOMIC_RELAXED)];
 
-		if (pa - r->base < r->npages << PAGE_SHIFT)
+	if (page_range_has(r, pa))
+		return &r->frames[(pa - r->base) >> PAGE_SHIFT];
+	for (unsigned i = 0; i < page_nranges; i++) {
+		r = &page_ranges[i];
+		if (page_range_has(r, pa)) {
+			__atomic_store_n(&page_range_hint, i, __ATOMIC_RELAXED);
 			return &r->frames[(pa - r->base) >> PAGE_SHIFT];
+		}
 	}
 	return NULL;
 }
@@ -97,9 +116,12 @@ static inline struct page_frame *page_frame_of(paddr_t pa)
 /* The range whose metadata f is (a frame the allocator handed out or holds). */
 static inline struct page_range *page_range_of_frame(const struct page_frame *f)
 {
-	for (unsigned i = 0; i < page_nranges; i++) {
-		struct page_range *r = &page_ranges[i];
+	struct page_range *r = &page_ranges[__atomic_load_n(&page_range_hint, __ATOMIC_RELAXED)];
 
+	if ((uint64_t)(f - r->frames) < r->npages)
+		return r;
+	for (unsigned i = 0; i < page_nranges; i++) {
+		r = &page_ranges[i];
 		if ((uint64_t)(f - r->frames) < r->npages)
 			return r;
 	}
