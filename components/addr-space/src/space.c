@@ -93,10 +93,13 @@ static bool spares_get(struct spares *sp)
 	return sp->s[0] && sp->s[1];
 }
 
+/* Often there are none (as_map without a fixed address): no calls then. */
 static void spares_put(struct spares *sp)
 {
-	kfree(sp->s[0]);
-	kfree(sp->s[1]);
+	if (sp->s[0])
+		kfree(sp->s[0]);
+	if (sp->s[1])
+		kfree(sp->s[1]);
 }
 
 static struct as_area **spare(struct spares *sp)
@@ -208,7 +211,7 @@ int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, uns
 		return rc;
 	if (fixed && !range_ok(addr, len))
 		return -ENOMEM;
-	a = kzalloc(sizeof(*a));
+	a = kmalloc(sizeof(*a)); /* not kzalloc: the assignment below sets every field */
 	if (!a || (fixed && !spares_get(&sp))) {
 		kfree(a);
 		spares_put(&sp);
