@@ -192,7 +192,8 @@ void pt_set_entry(struct pt *pt, uint64_t *t, uint64_t va, unsigned level, uint6
  * kernel's entries of that level as borrowed copies. Translations do not
  * change, but the root entry does: cached walks through it must go.
  */
-static int split_root(struct pt *pt, unsigned ri)
+/* Out of line: inlined, its frame and saved registers were most of every pt_check_range. */
+static __attribute__((noinline)) int split_root(struct pt *pt, unsigned ri)
 {
 	const struct pt_format *f = pt->fmt;
 	uint64_t *root = pt_table(pt->root), *t;
@@ -413,7 +414,7 @@ int pt_check_prot(unsigned prot)
 	return 0;
 }
 
-static bool va_valid(const struct pt_format *f, uint64_t va)
+static inline __attribute__((always_inline)) bool va_valid(const struct pt_format *f, uint64_t va)
 {
 	if (f->upper_half)
 		return va >> f->va_bits == ~0ull >> f->va_bits;
