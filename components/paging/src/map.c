@@ -249,7 +249,8 @@ int pt_map(struct pt *pt, uintptr_t va, paddr_t pa, size_t len, unsigned prot, u
 	return 0;
 }
 
-int pt_split_at(struct pt *pt, uint64_t va)
+/* pt_split_at's walk, out of line: it keeps a dozen registers across the format's calls. */
+static __attribute__((noinline)) int split_walk(struct pt *pt, uint64_t va)
 {
 	const struct pt_format *f = pt->fmt;
 	paddr_t table = pt->root;
@@ -271,4 +272,13 @@ int pt_split_at(struct pt *pt, uint64_t va)
 		table = pte_pa(f, t[idx]);
 	}
 	return 0;
+}
+
+int pt_split_at(struct pt *pt, uint64_t va)
+{
+	/* A zero root entry is empty in every format: nothing under it to split (an unmap of a
+	 * range never touched, say), and no walk. */
+	if (!pt_table(pt->root)[pt_index(va, pt_top(pt))])
+		return 0;
+	return split_walk(pt, va);
 }
