@@ -134,7 +134,15 @@ int pt_unmap(struct pt *pt, uintptr_t va, size_t len, pt_unmap_fn fn, void *ctx)
 	uint64_t last = (uint64_t)va + len - 1;
 	int rc = pt_check_range(pt, va, len, false);
 
-	if (rc || (rc = split_ends(pt, va, last)))
+	if (rc)
+		return rc;
+	/* Inside one root entry that is zero (a shmdt after a shmat that was never touched, say):
+	 * nothing mapped, nothing to split, clear or flush. */
+	uint64_t root_size = PT_LEVEL_SIZE(pt_top(pt));
+	if ((va & ~(root_size - 1)) == (last & ~(root_size - 1)) &&
+	    !pt_table(pt->root)[pt_index(va, pt_top(pt))])
+		return 0;
+	if ((rc = split_ends(pt, va, last)))
 		return rc;
 	op.pt = pt;
 	op.fn = fn;
