@@ -188,6 +188,36 @@ static void test_flush_reaches_the_cpus_of_the_table(void **state)
 	fake_hal_no_asids = false;
 }
 
+/*
+ * A range that starts under an empty root entry and runs on into one with a
+ * page (Sv39's root entries span 1 GiB): the page goes, and is flushed. Only
+ * a range wholly under one empty root entry is skipped untouched.
+ */
+static void test_unmap_from_an_empty_root_entry_into_a_used_one(void **state)
+{
+	const uintptr_t gib = (uintptr_t)1 << 30;
+	struct pt *pt;
+	size_t free0 = pt_test_ram(4);
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_sv39, &pt), 0);
+	pt_activate(pt);
+	unsigned asid = fake_hal_asid;
+	assert_int_equal(pt_map(pt, 2 * gib, 0x200000, 0x1000, PT_READ, 0), 0);
+	assert_int_equal(pt_map(pt, 2 * gib + 0x10000, 0x210000, 0x1000, PT_READ, 0), 0);
+	fake_hal_flush_reset();
+	assert_int_equal(pt_unmap(pt, gib, 0x1000, NULL, NULL), 0); /* all under an empty entry */
+	assert_int_equal(fake_hal_flush_count, 0);
+	assert_int_equal(pt_unmap(pt, 2 * gib - 0x1000, 0x2000, NULL, NULL), 0);
+	assert_int_equal(pt_query(pt, 2 * gib, NULL, NULL, NULL), -ENOENT);
+	assert_int_equal(pt_query(pt, 2 * gib + 0x10000, NULL, NULL, NULL), 0);
+	assert_int_equal(fake_hal_flush_count, 1);
+	expect_flush(0, FAKE_FLUSH_RANGE, asid, 2 * gib, 0x1000);
+	pt_activate(NULL);
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
 /* Each frame goes back only once a flush has covered it (another CPU may still use it until). */
 static unsigned released, released_unflushed;
 
@@ -229,6 +259,7 @@ int main(void)
 	    cmocka_unit_test(test_unmap_flushes_what_was_there),
 	    cmocka_unit_test(test_flush_reaches_the_cpus_of_the_table),
 	    cmocka_unit_test(test_unmap_releases_frames_after_the_flush),
+	    cmocka_unit_test(test_unmap_from_an_empty_root_entry_into_a_used_one),
 	    cmocka_unit_test(test_inactive_table_flushes_nothing),
 	    cmocka_unit_test(test_inactive_table_that_ran_flushes_under_its_id),
 	    cmocka_unit_test(test_kernel_table_flushes_every_space),
