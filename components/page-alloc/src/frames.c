@@ -31,8 +31,10 @@ static size_t free_pages, total_pages;
  * Single frames freed by page_free_zeroed (up to PAGE_ALLOC_ZEROED_FRAMES):
  * free and counted so, but on a list of their own, unmerged, for
  * page_alloc_zeroed to hand out without clearing them. A buddy freed next
- * to one still merges with it (it is a free order-0 block like any other),
- * and when a request finds no block, they go back to the buddy lists first.
+ * to one does not merge with it (a shm cycle frees its segment's page next
+ * to the table page it freed as zeroed a moment before: merging cost a
+ * clearing every cycle); when a request finds no block, they go back to the
+ * buddy lists, merging, first.
  */
 static struct list_node zeroed_list = LIST_HEAD_INIT(zeroed_list);
 static unsigned nzeroed;
@@ -138,7 +140,7 @@ static void merge_free(struct page_frame *f, unsigned order)
 		if (buddy >= r->npages)
 			break;
 		b = &r->frames[buddy];
-		if (frame_state(b) != PF_FREE || b->order != order)
+		if (frame_state(b) != PF_FREE || b->order != order || b->zeroed)
 			break;
 		unlink_free(b);
 		/* The merged block starts at the lower of the two. */

@@ -188,6 +188,21 @@ static void test_freed_zeroed(void **state)
 	page_free(b, 0);
 	assert_int_equal(page_free_count(), total);
 
+	/* A buddy freed next to a zeroed frame leaves it on the zeroed list, unmerged: a plain
+	 * request gets the buddy, a zeroed one the zeroed frame. */
+	a = page_alloc(0);
+	b = page_alloc(0);
+	assert_int_equal(b, a + PAGE_SIZE);
+	assert_int_equal(a % (2 * PAGE_SIZE), 0);
+	page_free_zeroed(a, 0);
+	page_free(b, 0);
+	assert_int_equal(page_free_count(), total);
+	assert_int_equal(page_alloc(0), b);
+	assert_int_equal(page_alloc_zeroed(0), a);
+	page_free(a, 0);
+	page_free(b, 0);
+	assert_int_equal(page_free_count(), total);
+
 	/* Out of memory but for two buddies freed as zeroed: an order-1 request merges them. */
 	while ((pa = page_alloc(0)) != PADDR_NONE)
 		got[n++] = pa;
