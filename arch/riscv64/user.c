@@ -21,6 +21,8 @@ UC_OFFSET_IS(ksp, UC_KSP);
 UC_OFFSET_IS(kgp, UC_KGP);
 UC_OFFSET_IS(f, UC_F(0));
 UC_OFFSET_IS(fcsr, UC_FCSR);
+UC_OFFSET_IS(fp_hart, UC_FP_HART);
+UC_OFFSET_IS(fp_seq, UC_FP_SEQ);
 
 enum { REG_SP = 2, REG_TP = 4, REG_A0 = 10, REG_A7 = 17 };
 
@@ -186,6 +188,7 @@ void hal_user_fp_restore(struct hal_user_context *uc, const void *buf, size_t le
 	size_t n = len < sizeof(uc->f) ? len : sizeof(uc->f);
 
 	memcpy(uc->f, buf, n);
+	uc->fp_hart = 0; /* changed: the next entry loads them */
 	if (len >= sizeof(uc->f) + sizeof(fcsr)) {
 		memcpy(&fcsr, (const uint8_t *)buf + sizeof(uc->f), sizeof(fcsr));
 		uc->fcsr = fcsr;

@@ -21,6 +21,7 @@
  *
  * The layout of struct hal_user_context is arch/user.h's (UC_*).
  */
+#include <arch/cpu.h>
 #include <arch/csr.h>
 #include <arch/user.h>
 
@@ -51,9 +52,20 @@ riscv_user_enter:
 	sd	sp, UC_KSP(a0)
 	sd	gp, UC_KGP(a0)
 
-	/* The context's FP registers, then FS = Clean. */
+	/* The context's FP registers, then FS = Clean. Not loaded again while
+	 * this hart holds them: it loaded them for this context (fp_owner), and
+	 * the context's numbers name that load (a copy of the context, or one
+	 * whose registers were changed, does not match). */
 	li	t0, SSTATUS_FS
 	csrs	sstatus, t0
+	ld	t0, HART_FP_OWNER(gp)
+	bne	t0, a0, 1f
+	ld	t0, UC_FP_HART(a0)
+	bne	t0, gp, 1f
+	ld	t0, UC_FP_SEQ(a0)
+	ld	t1, HART_FP_SEQ(gp)
+	beq	t0, t1, 2f
+1:
 	fld	f0, UC_F(0)(a0)
 	fld	f1, UC_F(1)(a0)
 	fld	f2, UC_F(2)(a0)
@@ -88,6 +100,14 @@ riscv_user_enter:
 	fld	f31, UC_F(31)(a0)
 	ld	t0, UC_FCSR(a0)
 	fscsr	t0
+
+	ld	t0, HART_FP_SEQ(gp)
+	addi	t0, t0, 1
+	sd	t0, HART_FP_SEQ(gp)
+	sd	t0, UC_FP_SEQ(a0)
+	sd	gp, UC_FP_HART(a0)
+	sd	a0, HART_FP_OWNER(gp)
+2:
 	li	t0, SSTATUS_FS_DIRTY_BIT
 	csrc	sstatus, t0
 

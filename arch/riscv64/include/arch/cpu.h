@@ -25,7 +25,9 @@
 #define HART_OVERFLOW_TOP 24 /* top of the emergency stack for overflow reports */
 #define HART_ID           32 /* the hart id the firmware gave (a0 at entry) */
 #define HART_BOOT_SP      56 /* a secondary's first stack (start.S) */
-#define HART_SIZE         64 /* sizeof(struct riscv_hart) */
+#define HART_FP_OWNER     64 /* the user context whose FP registers the hart holds (user_entry.S) */
+#define HART_FP_SEQ       72 /* how many times the hart loaded a context's FP registers */
+#define HART_SIZE         80 /* sizeof(struct riscv_hart) */
 /* clang-format on */
 
 #ifndef __ASSEMBLER__
@@ -39,11 +41,15 @@ struct riscv_hart {
 	unsigned long cpu; /* logical id (hal_cpu_id) */
 	void *local;       /* hal_cpu_local() */
 	unsigned long boot_sp;
+	void *fp_owner;       /* user_entry.S: whose FP registers these are */
+	unsigned long fp_seq; /* user_entry.S: FP loads so far, the last one's number */
 };
 _Static_assert(__builtin_offsetof(struct riscv_hart, stack_bottom) == HART_STACK_BOTTOM &&
                    __builtin_offsetof(struct riscv_hart, overflow_top) == HART_OVERFLOW_TOP &&
                    __builtin_offsetof(struct riscv_hart, hartid) == HART_ID &&
                    __builtin_offsetof(struct riscv_hart, boot_sp) == HART_BOOT_SP &&
+                   __builtin_offsetof(struct riscv_hart, fp_owner) == HART_FP_OWNER &&
+                   __builtin_offsetof(struct riscv_hart, fp_seq) == HART_FP_SEQ &&
                    sizeof(struct riscv_hart) == HART_SIZE,
                "arch/cpu.h offsets");
 

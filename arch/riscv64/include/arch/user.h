@@ -16,6 +16,8 @@
 #define UC_KGP     (37 * 8)           /* the kernel's gp (its hart) */
 #define UC_F(n)    ((38 + (n)) * 8)   /* f0..f31 */
 #define UC_FCSR    (70 * 8)
+#define UC_FP_HART (71 * 8)           /* the hart that last loaded f and fcsr; 0: none */
+#define UC_FP_SEQ  (72 * 8)           /* that load's number on that hart */
 /* clang-format on */
 
 #ifndef __ASSEMBLER__
@@ -27,6 +29,14 @@ struct hal_user_context {
 	uint64_t ksp, kgp;
 	uint64_t f[32];
 	uint64_t fcsr;
+	/*
+	 * Which load of the FP registers put f and fcsr on a hart: entry skips
+	 * loading them again while that hart has loaded nothing since, for this
+	 * context (its fp_owner). A copy of a context keeps the numbers but not
+	 * the address, so it loads; whoever changes f or fcsr other than by a
+	 * trap's save sets fp_hart to 0 (hal_user_init, hal_user_fp_restore).
+	 */
+	uint64_t fp_hart, fp_seq;
 };
 
 /* Linux riscv64: the number in a7, arguments in a0..a5 (hal/user.h). */
