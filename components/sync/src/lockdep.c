@@ -23,7 +23,8 @@
 struct ld_class {
 	const void *key;
 	const char *name;
-	int first_edge; /* this class's out-edges, linked through next */
+	int first_edge; /* this class's out-edges, linked through next; published with release */
+	int last_to;    /* the class of the last edge found from this one: a hint, tried first */
 };
 
 struct ld_site {
@@ -72,11 +73,13 @@ static int class_of(struct lock_dep *d)
 {
 	const void *key = d->key ? d->key : d;
 
-	if (d->cls)
-		return (int)d->cls - 1;
+	unsigned cls = __atomic_load_n(&d->cls, __ATOMIC_RELAXED); /* all_seen reads it unlocked */
+
+	if (cls)
+		return (int)cls - 1;
 	for (int i = 0; i < nclasses; i++) {
 		if (classes[i].key == key) {
-			d->cls = (unsigned)i + 1;
+			__atomic_store_n(&d->cls, (unsigned)i + 1, __ATOMIC_RELEASE);
 			return i;
 		}
 	}
@@ -84,17 +87,51 @@ static int class_of(struct lock_dep *d)
 		stop_checking("more lock classes than CONFIG_SYNC_LOCKDEP_CLASSES");
 		return NONE;
 	}
-	classes[nclasses] = (struct ld_class){key, d->name, NONE};
-	d->cls = (unsigned)++nclasses;
+	classes[nclasses] = (struct ld_class){key, d->name, NONE, NONE};
+	__atomic_store_n(&d->cls, (unsigned)++nclasses, __ATOMIC_RELEASE);
 	return nclasses - 1;
 }
 
+/*
+ * Is there an edge from -> to? Safe without ld_lock: edges are only ever
+ * added, each written whole before the release store that links it in,
+ * and never changed after; a reader that misses one just added answers
+ * false, and the caller then looks again under the lock.
+ */
 static bool has_edge(int from, int to)
 {
-	for (int e = classes[from].first_edge; e != NONE; e = edges[e].next)
-		if (edges[e].to == to)
+	struct ld_class *c = &classes[from];
+
+	if (__atomic_load_n(&c->last_to, __ATOMIC_RELAXED) == to)
+		return true;
+	for (int e = __atomic_load_n(&c->first_edge, __ATOMIC_ACQUIRE); e != NONE;
+	     e = edges[e].next) {
+		if (edges[e].to == to) {
+			__atomic_store_n(&c->last_to, to, __ATOMIC_RELAXED);
 			return true;
+		}
+	}
 	return false;
+}
+
+/*
+ * The common case, without ld_lock: every class d and the held locks
+ * belong to is known, and every order "held, then d" has been seen
+ * before, so there is nothing to add and no cycle to look for.
+ */
+static bool all_seen(const struct ld_task *lt, struct lock_dep *d)
+{
+	int to = (int)__atomic_load_n(&d->cls, __ATOMIC_ACQUIRE) - 1;
+
+	if (to < 0)
+		return false;
+	for (unsigned i = 0; i < lt->depth; i++) {
+		int from = (int)__atomic_load_n(&lt->held[i].dep->cls, __ATOMIC_ACQUIRE) - 1;
+
+		if (from < 0 || (from != to && !has_edge(from, to)))
+			return false;
+	}
+	return true;
 }
 
 /* Depth-first search for a path from -> to; its edges end up in dfs_path. */
@@ -133,7 +170,7 @@ static void add_edge(int from, int to, struct ld_site held, struct ld_site taken
 		return;
 	}
 	edges[nedges] = (struct ld_edge){from, to, classes[from].first_edge, held, taken};
-	classes[from].first_edge = nedges++;
+	__atomic_store_n(&classes[from].first_edge, nedges++, __ATOMIC_RELEASE);
 }
 
 static void print_site(const char *what, const struct ld_site *s)
@@ -164,7 +201,7 @@ void lockdep_check(struct lock_dep *d, const char *file, int line)
 	unsigned long flags;
 	int to;
 
-	if (!lt || lt->depth == 0 || READ_ONCE(checker_off))
+	if (!lt || lt->depth == 0 || READ_ONCE(checker_off) || all_seen(lt, d))
 		return;
 	flags = hal_spin_lock_irqsave(&ld_lock);
 	to = class_of(d);

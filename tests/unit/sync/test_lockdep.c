@@ -348,6 +348,40 @@ static void test_release_out_of_order_keeps_the_others_held(void **state)
 	mutex_unlock(&rel_d);
 }
 
+/*
+ * Orders already seen are checked without the checker's lock, each class
+ * remembering the last order found from it; a new order from the same
+ * class must still be recorded: F before G, F before H (F now remembers
+ * G), then H before F closes F -> H -> F.
+ */
+static struct mutex hint_f = MUTEX_INIT(hint_f, "hint_f");
+static struct mutex hint_g = MUTEX_INIT(hint_g, "hint_g");
+static struct mutex hint_h = MUTEX_INIT(hint_h, "hint_h");
+
+static void test_a_new_order_from_a_known_class_is_recorded(void **state)
+{
+	(void)state;
+	kit_test_output_reset();
+	for (int i = 0; i < 2; i++) { /* the second time, F -> G is found without the lock */
+		mutex_lock(&hint_f);
+		mutex_lock(&hint_g);
+		mutex_unlock(&hint_g);
+		mutex_unlock(&hint_f);
+	}
+	mutex_lock(&hint_f);
+	mutex_lock(&hint_h);
+	mutex_unlock(&hint_h);
+	mutex_unlock(&hint_f);
+	assert_false(kit_test_output_has("inversion"));
+	mutex_lock(&hint_h);
+	expect_panic(mutex_lock(&hint_f));
+	assert_true(kit_test_output_has("holding 'hint_h'"));
+	assert_true(kit_test_output_has("taking  'hint_f'"));
+	assert_true(kit_test_output_has("holding 'hint_f'"));
+	assert_true(kit_test_output_has("taking  'hint_h'"));
+	mutex_unlock(&hint_h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +395,7 @@ int main(void)
 	    cmocka_unit_test(test_a_released_spinlock_is_not_held),
 	    cmocka_unit_test(test_siblings_share_a_class),
 	    cmocka_unit_test(test_release_out_of_order_keeps_the_others_held),
+	    cmocka_unit_test(test_a_new_order_from_a_known_class_is_recorded),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);
