@@ -41,9 +41,9 @@ void shm_seg_drop(struct shm_seg *seg, unsigned long n, enum shm_stamp stamp, in
 	unsigned long left;
 
 	shm_seg_lock(seg);
-	if (seg->nattch > n) {
+	if (__atomic_load_n(&seg->nattch, __ATOMIC_RELAXED) > n) {
 		shm_stamp(seg, stamp, pid);
-		seg->nattch -= n;
+		__atomic_fetch_sub(&seg->nattch, n, __ATOMIC_RELAXED);
 		shm_seg_unlock(seg);
 		return;
 	}
@@ -53,8 +53,7 @@ void shm_seg_drop(struct shm_seg *seg, unsigned long n, enum shm_stamp stamp, in
 	shm_ns_lock(ns);
 	shm_seg_lock(seg);
 	shm_stamp(seg, stamp, pid);
-	seg->nattch -= n;
-	left = seg->nattch;
+	left = __atomic_sub_fetch(&seg->nattch, n, __ATOMIC_RELAXED);
 	shm_seg_unlock(seg);
 	if (shm_may_destroy(ns, seg, left))
 		shm_seg_destroy(ns, seg);
@@ -67,7 +66,7 @@ static void shm_area_open(struct as_area *area)
 	struct shm_seg *seg = as_area_priv(area);
 
 	shm_seg_lock(seg);
-	seg->nattch++;
+	__atomic_fetch_add(&seg->nattch, 1, __ATOMIC_RELAXED);
 	shm_stamp(seg, SHM_STAMP_ATTACH, shm_current_pid(seg->ns));
 	shm_seg_unlock(seg);
 }
@@ -96,9 +95,9 @@ static int shm_area_remap(struct as_area *area)
 
 	shm_ns_lock(ns);
 	shm_seg_lock(seg);
-	gone = shm_may_destroy(ns, seg, seg->nattch - 1);
+	gone = shm_may_destroy(ns, seg, __atomic_load_n(&seg->nattch, __ATOMIC_RELAXED) - 1);
 	if (gone)
-		seg->nattch--;
+		__atomic_fetch_sub(&seg->nattch, 1, __ATOMIC_RELAXED);
 	shm_seg_unlock(seg);
 	if (gone)
 		shm_seg_destroy(ns, seg);
@@ -232,9 +231,8 @@ intptr_t shm_at(struct shm_ns *ns, const struct shm_caller *c, int id, uintptr_t
 	} else if (!shm_perm_ok(seg->perm, c, want)) {
 		err = -EACCES;
 	} else {
-		shm_seg_lock(seg);
-		seg->nattch += 2;
-		shm_seg_unlock(seg);
+		__atomic_fetch_add(&seg->nattch, 2,
+		                   __ATOMIC_RELAXED); /* the ns lock: see shm_internal.h */
 	}
 	shm_ns_unlock(ns);
 	if (err)

@@ -64,7 +64,7 @@ static void shm_ctl_fill(struct shm_seg *seg, struct shmid64_ds *out)
 	out->shm_atime = (long)seg->atime;
 	out->shm_dtime = (long)seg->dtime;
 	out->shm_lpid = seg->lpid;
-	out->shm_nattch = seg->nattch;
+	out->shm_nattch = __atomic_load_n(&seg->nattch, __ATOMIC_RELAXED);
 	shm_seg_unlock(seg);
 }
 

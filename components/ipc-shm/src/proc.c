@@ -30,7 +30,7 @@ int shm_ns_next_seg(struct shm_ns *ns, int *idx, struct shm_seg_info *out)
 		};
 		shm_seg_lock(seg);
 		out->lpid = seg->lpid;
-		out->nattch = seg->nattch;
+		out->nattch = __atomic_load_n(&seg->nattch, __ATOMIC_RELAXED);
 		out->atime = seg->atime;
 		out->dtime = seg->dtime;
 		out->rss = seg->rss;

@@ -143,14 +143,10 @@ bool shm_may_destroy(const struct shm_ns *ns, const struct shm_seg *seg, unsigne
 	return nattch == 0 && (ns->limits.rmid_forced || (seg->perm->mode & SHM_DEST));
 }
 
+/* Whether it is 0 is settled under the namespace lock, which callers hold (shm_internal.h). */
 unsigned long shm_seg_nattch(struct shm_seg *seg)
 {
-	unsigned long n;
-
-	shm_seg_lock(seg);
-	n = seg->nattch;
-	shm_seg_unlock(seg);
-	return n;
+	return __atomic_load_n(&seg->nattch, __ATOMIC_RELAXED);
 }
 
 /*

@@ -6,12 +6,16 @@
  *              size), the key index, the limits, shm_tot, 'dying', and in
  *              every segment: id, ctime, the creator link and 'orphan'. A
  *              segment is created and destroyed only under it.
- *   seg->lock  nattch, atime, dtime, lpid and the page store.
+ *   seg->lock  atime, dtime, lpid and the page store.
+ *   atomics    nattch: it grows from 0 only under the namespace lock (shm_at's
+ *              pin, without the segment lock), and shrinks under the segment
+ *              lock, to 0 only under both (shm_seg_drop); under the
+ *              namespace lock alone, whether it is 0 is therefore settled
+ *              (shm_seg_nattch).
  *
  * Lifetime: a segment lives while it is in the id table, and leaves it (and
- * is freed) under the namespace lock with nattch == 0. nattch grows from 0
- * only under the namespace lock (shm_at's pin), so a zero read there stays
- * zero. Every area of an attachment holds one count, so the backend
+ * is freed) under the namespace lock with nattch == 0, so a zero read there
+ * stays zero. Every area of an attachment holds one count, so the backend
  * callbacks use as_area_priv() without a lookup and never see a freed one.
  */
 #ifndef IPC_SHM_SHM_INTERNAL_H
@@ -65,8 +69,8 @@ struct shm_seg {
 	unsigned long npages; /* segsz in whole pages */
 	int32_t name_key;     /* the key at creation: Linux's file name "SYSV%08x" */
 
+	unsigned long nattch; /* atomic: see the top of this file */
 	/* Guarded by seg->lock. */
-	unsigned long nattch;
 	int64_t atime, dtime;
 	int32_t lpid;
 	struct shm_pages pages;
