@@ -193,20 +193,36 @@ static void prune(struct pt *pt, paddr_t table, unsigned level, uint64_t va, uin
 }
 
 /*
- * One 4 KiB page whose tables all exist: what a page fault maps, most of the
- * time. One descent and one store, nothing to undo. Returns 1 when the
- * general path must do it (a table is missing, or a huge leaf covers va).
+ * One 4 KiB page: what a page fault maps. One descent, making the tables
+ * that are missing on the way (each below a new one is new, so empty), and
+ * one store; if a table cannot be had, the ones made are pruned again, as
+ * the general path's undo does. Returns 1 when the general path must do it
+ * (a huge leaf covers va).
  */
 static int map_one_page(struct pt *pt, uint64_t va, uint64_t pa, unsigned prot, unsigned flags)
 {
 	const struct pt_format *f = pt->fmt;
 	paddr_t table = pt->root;
 	uint64_t *slot, old;
+	bool made = false;
 
 	for (unsigned level = pt_top(pt); level > 0; level--) {
-		uint64_t e = pt_table(table)[pt_index(va, level)];
+		uint64_t *t = pt_table(table), e = t[pt_index(va, level)];
 
-		if (!e || f->kind(e, level) != PTE_TABLE)
+		if (!e) {
+			paddr_t child = pt_table_alloc(pt);
+
+			if (child == PADDR_NONE) {
+				if (made)
+					prune(pt, pt->root, pt_top(pt), va, va + PAGE_SIZE - 1);
+				return -ENOMEM;
+			}
+			pt_set_entry(pt, t, va, level, pte_addr(f, child) | f->table_bits);
+			made = true;
+			table = child;
+			continue;
+		}
+		if (f->kind(e, level) != PTE_TABLE)
 			return 1;
 		table = pte_pa(f, e);
 	}
