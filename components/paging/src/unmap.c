@@ -64,11 +64,17 @@ static void unmap_table(struct unmap_op *op, paddr_t table)
 	op->tables[op->ntables++] = table;
 }
 
+/*
+ * When both ends lie in one level-1 entry and va is not on its boundary, the
+ * split at va has left nothing larger than a 4 KiB page there (or found the
+ * entry empty or the kernel's), so the end needs no walk of its own.
+ */
 static int split_ends(struct pt *pt, uint64_t va, uint64_t last)
 {
+	uint64_t size1 = PT_LEVEL_SIZE(1);
 	int rc = pt_split_at(pt, va);
 
-	if (rc == 0 && last + 1 != 0)
+	if (rc == 0 && last + 1 != 0 && ((va ^ (last + 1)) >= size1 || !(va & (size1 - 1))))
 		rc = pt_split_at(pt, last + 1);
 	return rc;
 }
