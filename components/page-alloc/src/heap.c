@@ -11,6 +11,7 @@
  * size and can tell a heap pointer from anything else.
  */
 #include "page_internal.h"
+#include <hal/memmap.h>
 #include <klib/panic.h>
 #include <klib/string.h>
 
@@ -65,30 +66,46 @@ static size_t slab_objects(unsigned c)
 	return PAGE_SIZE / class_size(c);
 }
 
-static void *slab_alloc(size_t size)
+/* A fresh slab for class c (the heap's first use sets up the lists); false if no frame. Out of
+ * line, as is carving: kmalloc's common path saves fewer registers without them. */
+static __attribute__((noinline)) bool slab_new(unsigned c)
 {
-	unsigned c = class_of(size);
 	struct page_frame *f;
-	void **obj;
 
 	if (!heap_ready) {
 		for (unsigned i = 0; i < NCLASSES; i++)
 			list_init(&partial[i]);
 		heap_ready = true;
 	}
-	if (list_empty(&partial[c])) {
-		f = page_alloc_locked(0);
-		if (!f)
-			return NULL;
-		slab_init(f, c);
-	}
+	if (!list_empty(&partial[c]))
+		return true;
+	f = page_alloc_locked(0);
+	if (!f)
+		return false;
+	slab_init(f, c);
+	return true;
+}
+
+static __attribute__((noinline)) void **slab_carve(struct page_frame *f, unsigned c)
+{
+	return (void **)((char *)hal_phys_to_virt(page_frame_addr(f)) +
+	                 f->carved++ * class_size(c));
+}
+
+static void *slab_alloc(size_t size)
+{
+	unsigned c = class_of(size);
+	struct page_frame *f;
+	void **obj;
+
+	if ((!heap_ready || list_empty(&partial[c])) && !slab_new(c))
+		return NULL;
 	f = list_entry(partial[c].next, struct page_frame, link);
 	if (f->free_obj) {
 		obj = f->free_obj;
 		f->free_obj = *obj;
 	} else {
-		obj = (void **)((char *)page_to_virt(page_frame_addr(f)) +
-		                f->carved++ * class_size(c));
+		obj = slab_carve(f, c);
 	}
 	f->inuse++;
 	if (!f->free_obj && f->carved == slab_objects(c))
@@ -113,7 +130,8 @@ static void check_not_free(struct page_frame *f, void *p, size_t size)
 
 static void slab_free(struct page_frame *f, void *p)
 {
-	char *page = page_to_virt(page_frame_addr(f));
+	/* The direct map puts a frame's bytes in one page: p's page is the slab's. */
+	char *page = (char *)((uintptr_t)p & ~(uintptr_t)(PAGE_SIZE - 1));
 	size_t size = class_size(f->order);
 
 	if ((size_t)((char *)p - page) % size || (size_t)((char *)p - page) / size >= f->carved)
@@ -144,7 +162,7 @@ static void *large_alloc(size_t size)
 	if (!f)
 		return NULL;
 	f->state = PF_LARGE;
-	return page_to_virt(page_frame_addr(f));
+	return hal_phys_to_virt(page_frame_addr(f));
 }
 
 #ifdef PAGE_PCP
@@ -196,7 +214,7 @@ void kfree(void *p)
 
 	if (!p)
 		return;
-	pa = page_from_virt(p);
+	pa = hal_virt_to_phys(p);
 	page = pa & ~(paddr_t)(PAGE_SIZE - 1);
 	flags = hal_spin_lock_irqsave(&page_lock);
 	f = page_frame_of(page);
