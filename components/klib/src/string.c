@@ -175,6 +175,16 @@ void *klib_memset(void *dst, int c, size_t n)
 	w |= w << 16;
 	if (WSIZE > 4)
 		w |= (w << 16) << 16;
+	/* Whole pages (a page cleared for a fault, a table) 32 words a turn:
+	 * the loop's own three instructions then cost a tenth of the stores,
+	 * not a third as with eight. */
+	for (; n >= 32 * WSIZE; n -= 32 * WSIZE, d += 32 * WSIZE) {
+		word_t *q = (word_t *)(void *)d;
+
+#pragma GCC unroll 32
+		for (unsigned i = 0; i < 32; i++)
+			q[i] = w;
+	}
 	/* Eight words a turn: clearing a large table (page-alloc's frames at
 	 * boot) is store-bound, and the loop's own instructions would
 	 * otherwise be half of them. */

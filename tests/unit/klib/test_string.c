@@ -94,13 +94,14 @@ static void test_memmove_reads_only_its_bytes(void **state)
 
 static void test_memset_and_memcmp(void **state)
 {
-	unsigned char a[220], b[220];
+	unsigned char a[620], b[620];
 	(void)state;
 
-	/* Every alignment, and lengths through the byte head, the eight-word
-	 * loop, the word tail and the byte tail; the reference is a byte loop. */
+	/* Every alignment, and lengths through the byte head, the 32-word and
+	 * eight-word loops, the word tail and the byte tail; the reference is a
+	 * byte loop. */
 	for (size_t off = 0; off < 8; off++)
-		for (size_t n = 0; n < 200; n++) {
+		for (size_t n = 0; n < 600; n++) {
 			for (size_t i = 0; i < sizeof(a); i++)
 				a[i] = b[i] = 1;
 			for (size_t i = 0; i < n; i++)
