@@ -127,6 +127,57 @@ static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint
 		*pt_used(t) = (uint16_t)(*pt_used(t) - cleared);
 }
 
+/*
+ * One 4 KiB page mapped by a 4 KiB leaf (a shmdt or munmap of a page that
+ * was touched): one descent, the leaf cleared, the tables it leaves empty
+ * taken out on the way back up, then what unmap_release does: the flush
+ * first, then the frame to fn, then the tables. Nothing to split: no huge
+ * leaf covers va. Returns 1 where the general path must do it (a huge
+ * leaf, a missing table or entry, the kernel's).
+ */
+#define PT_LEVELS_MAX 8
+
+static __attribute__((noinline)) int unmap_one_page(struct pt *pt, uint64_t va, pt_unmap_fn fn,
+                                                    void *ctx)
+{
+	const struct pt_format *f = pt->fmt;
+	unsigned top = pt_top(pt), nfreed = 0;
+	uint64_t *parent[PT_LEVELS_MAX], *t, pte;
+	paddr_t child[PT_LEVELS_MAX], table = pt->root, freed[PT_LEVELS_MAX];
+
+	if (top >= PT_LEVELS_MAX)
+		return 1;
+	for (unsigned level = top; level > 0; level--) {
+		uint64_t e = pt_table(table)[pt_index(va, level)];
+
+		if (!e || pte_borrowed(f, e) || f->kind(e, level) != PTE_TABLE)
+			return 1;
+		parent[level] = pt_table(table);
+		child[level] = table = pte_pa(f, e);
+	}
+	t = pt_table(table);
+	pte = t[pt_index(va, 0)];
+	if (!pte || pte_borrowed(f, pte))
+		return 1;
+	t[pt_index(va, 0)] = 0;
+	*pt_used(t) = (uint16_t)(*pt_used(t) - 1);
+	for (unsigned level = 1; level <= top; level++) {
+		if (!pt_may_free(pt, level) || !pt_table_empty(child[level]))
+			break;
+		pt_set_entry(pt, parent[level], va, level, 0);
+		freed[nfreed++] = child[level];
+	}
+	if (nfreed)
+		pt_flush(pt, 0, 0, true);
+	else
+		pt_flush(pt, va, PAGE_SIZE, false);
+	if (fn)
+		fn(ctx, va, pte_pa(f, pte), PAGE_SIZE);
+	for (unsigned i = 0; i < nfreed; i++)
+		pt_table_free_empty(pt, freed[i]);
+	return 0;
+}
+
 int pt_split(struct pt *pt, uintptr_t va)
 {
 	int rc = pt_check_range(pt, va, PAGE_SIZE, false);
@@ -148,6 +199,8 @@ int pt_unmap(struct pt *pt, uintptr_t va, size_t len, pt_unmap_fn fn, void *ctx)
 	if ((va & ~(root_size - 1)) == (last & ~(root_size - 1)) &&
 	    !pt_table(pt->root)[pt_index(va, pt_top(pt))])
 		return 0;
+	if (len == PAGE_SIZE && (rc = unmap_one_page(pt, va, fn, ctx)) <= 0)
+		return rc;
 	if ((rc = split_ends(pt, va, last)))
 		return rc;
 	op.pt = pt;

@@ -248,6 +248,17 @@ static void test_unmap_releases_frames_after_the_flush(void **state)
 	assert_int_equal(pt_unmap(pt, 0x100000, 40 * 0x1000, release_after_flush, NULL), 0);
 	assert_int_equal(released, 40);
 	assert_int_equal(released_unflushed, 0);
+	/* One page (the one-page path): with its table kept, then as the table's last. */
+	assert_int_equal(pt_map(pt, 0x100000, 0x100000, 0x2000, PT_READ, 0), 0);
+	fake_hal_flush_reset();
+	assert_int_equal(pt_unmap(pt, 0x100000, 0x1000, release_after_flush, NULL), 0);
+	assert_int_equal(released, 41);
+	assert_int_equal(fake_hal_flush_log[0].kind, FAKE_FLUSH_RANGE);
+	fake_hal_flush_reset();
+	assert_int_equal(pt_unmap(pt, 0x101000, 0x1000, release_after_flush, NULL), 0);
+	assert_int_equal(released, 42);
+	assert_int_equal(fake_hal_flush_log[0].kind, FAKE_FLUSH_ASID);
+	assert_int_equal(released_unflushed, 0);
 	pt_activate(NULL);
 	pt_destroy(pt);
 	assert_int_equal(page_free_count(), free0);
