@@ -13,7 +13,8 @@ Variants (docs/testing.md):
            errnos a release build returns where a debug build panics
   smp      SMP with two host CPUs, ASan+UBSan: page-alloc's per-CPU frame
            lists (test_pcp.c plays CPU 1 on a thread) under the
-           components that allocate the most frames
+           components that allocate the most frames; and task.sched_fifo
+           at four CPUs (label sched-smp: a burst of tasks on idle CPUs)
   tsan     ThreadSanitizer instead of ASan+UBSan, with SMP: the host's CPUs
            are threads (two in each test that runs tasks), so task, sync,
            page-alloc, addr-space and ipc-shm run truly in parallel (less
@@ -35,7 +36,7 @@ VARIANTS = {
                ["addr-space", "ipc-shm", "linux-abi", "process", "vfs", "tmpfs", "devfs", "sync"], "ON"),
     "release": ({"DEBUG": "n"}, None, "ON"),  # every label
     "smp": ({"SMP": "y", "NR_CPUS": "4", "HOST_CPUS": "2"},
-            ["page-alloc", "paging", "addr-space", "ipc-shm"], "ON"),
+            ["page-alloc", "paging", "addr-space", "ipc-shm", "sched-smp"], "ON"),
     "tsan": ({"SMP": "y", "NR_CPUS": "4", "HOST_CPUS": "2"},
              ["task", "sync", "page-alloc", "addr-space", "ipc-shm"], "thread"),
 }
