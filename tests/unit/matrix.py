@@ -14,7 +14,8 @@ Variants (docs/testing.md):
   smp      SMP with two host CPUs, ASan+UBSan: page-alloc's per-CPU frame
            lists (test_pcp.c plays CPU 1 on a thread) under the
            components that allocate the most frames; and task.sched_fifo
-           at four CPUs (label sched-smp: a burst of tasks on idle CPUs)
+           and task.smp at four CPUs (label sched-smp: a burst of tasks
+           on idle CPUs, every CPU taking part)
   tsan     ThreadSanitizer instead of ASan+UBSan, with SMP: the host's CPUs
            are threads (two in each test that runs tasks), so task, sync,
            page-alloc, addr-space and ipc-shm run truly in parallel (less
