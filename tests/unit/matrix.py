@@ -12,8 +12,8 @@ Variants (docs/testing.md):
   release  no debug checks (DEBUG=n): what only kverify guards, and the
            errnos a release build returns where a debug build panics
   smp      SMP with two host CPUs, ASan+UBSan: page-alloc's per-CPU frame
-           lists (test_pcp.c plays CPU 1 on a thread) under the
-           components that allocate the most frames
+           lists and heap arrays (test_pcp.c and test_heap_pcp.c play
+           CPU 1 on a thread) under the components that allocate the most
   tsan     ThreadSanitizer instead of ASan+UBSan, with SMP: the host's CPUs
            are threads (two in each test that runs tasks), so task, sync,
            page-alloc, addr-space and ipc-shm run truly in parallel (less
