@@ -12,10 +12,10 @@ Variants (docs/testing.md):
   release  no debug checks (DEBUG=n): what only kverify guards, and the
            errnos a release build returns where a debug build panics
   smp      SMP with two host CPUs, ASan+UBSan: page-alloc's per-CPU frame
-           lists (test_pcp.c plays CPU 1 on a thread) under the
-           components that allocate the most frames; and task.sched_fifo
-           and task.smp at four CPUs (label sched-smp: a burst of tasks
-           on idle CPUs, every CPU taking part)
+           lists and heap arrays (test_pcp.c and test_heap_pcp.c play
+           CPU 1 on a thread) under the components that allocate the
+           most; and task.sched_fifo and task.smp at four CPUs (label
+           sched-smp: a burst of tasks on idle CPUs, every CPU taking part)
   tsan     ThreadSanitizer instead of ASan+UBSan, with SMP: the host's CPUs
            are threads (two in each test that runs tasks), so task, sync,
            page-alloc, addr-space and ipc-shm run truly in parallel (less
