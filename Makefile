@@ -21,7 +21,7 @@
 #   make unit-test LABEL=klib        one label's tests (a component's), building only those
 #   make bench                       host micro-benchmarks (docs/benchmarks.md)
 #   make bench-shm [BENCH_ARGS=n]    ipc-shm and Linux's shm syscalls side by side
-#   make bench-shm-scale             shmat+shmdt from 1, 2, 4 CPUs, per-CPU frame lists off/on
+#   make bench-shm-scale             shmat+shmdt from 1, 2, 4 CPUs, per-CPU caches off/on
 #   make bench-linux [ROUNDS=n]      the kit against Linux 6.12 on the same QEMU machine
 #   make menuconfig|guiconfig|savedefconfig|olddefconfig   edit the build's configuration
 #   make defconfig CONFIG=configs/x_defconfig    (re)load a configuration into its build dir
@@ -203,8 +203,8 @@ bench-shm: setup
 	@cmake --build build/bench-shm -j $(JOBS) --target bench-ipc-shm
 	@build/bench-shm/bench/ipc-shm/bench-ipc-shm $(BENCH_ARGS)
 
-# shmat+shmdt from 1, 2, 4 CPUs (host threads), page-alloc's per-CPU frame
-# lists off and on, alternately (bench/ipc-shm/shm_scale.py; SCALE_ARGS, e.g.
+# shmat+shmdt from 1, 2, 4 CPUs (host threads), page-alloc's per-CPU caches
+# (frame lists and heap arrays) off and on, alternately (bench/ipc-shm/shm_scale.py; SCALE_ARGS, e.g.
 # --rounds 5 --pairs 100000 --cpus 1 2).
 BENCH_SCALE_CONFIG := $(abspath bench/defconfig),$(abspath bench/smp.config)
 bench-shm-scale: setup

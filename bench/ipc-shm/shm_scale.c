@@ -5,9 +5,10 @@
  * each attaching and detaching its own 4 KiB segment of one namespace, all
  * at once. The spaces hold nothing else; their page tables, made by the
  * warm-up's first attach, stay, so a pair takes (counted with a throwaway
- * build) no frame, page_lock twice (kmalloc and kfree of the area's
- * record), the namespace's lock twice (the attach's lookup, the detach
- * that may be the last) and the segment's own lock four times.
+ * build) no frame, the namespace's lock twice (the attach's lookup, the
+ * detach that may be the last), the segment's own lock four times, and
+ * page_lock twice (kmalloc and kfree of the area's record) without the
+ * heap's per-CPU arrays, never with them.
  *
  * The second figure is the frame allocator's alone: page_alloc(0) +
  * page_free pairs on each CPU at once, page tables' and user pages' path.
@@ -19,8 +20,9 @@
  * work and any spinning cost, not time spent descheduled by a loaded host
  * or asleep on a pthread mutex), and wall time per pair per thread (what a
  * thread waits, lock sleeps included, and the host's own scheduling too).
- * bench/ipc-shm/shm_scale.py runs two builds of it (PAGE_ALLOC_PCP_HIGH 0
- * and the default) alternately and prints the ratios.
+ * bench/ipc-shm/shm_scale.py runs two builds of it (PAGE_ALLOC_PCP_HIGH and
+ * PAGE_ALLOC_HEAP_PCP_HIGH 0, and the defaults) alternately and prints the
+ * ratios.
  */
 #include "fake_hal.h"
 #include "host_ops.h"
@@ -188,10 +190,16 @@ int main(int argc, char **argv)
 	run(1, 100, &(double){0}, &(double){0}); /* what stays allocated once used: id tables */
 	free0 = page_free_count();
 	printf(
-	    "# shmat+shmdt pairs, %ld per CPU per run, median of %d runs; PAGE_ALLOC_PCP_HIGH %d\n",
+	    "# shmat+shmdt pairs, %ld per CPU per run, median of %d runs; PAGE_ALLOC_PCP_HIGH %d, "
+	    "PAGE_ALLOC_HEAP_PCP_HIGH %d\n",
 	    npairs, REPEAT,
 #ifdef CONFIG_PAGE_ALLOC_PCP_HIGH
-	    CONFIG_PAGE_ALLOC_PCP_HIGH
+	    CONFIG_PAGE_ALLOC_PCP_HIGH,
+#else
+	    0,
+#endif
+#ifdef CONFIG_PAGE_ALLOC_HEAP_PCP_HIGH
+	    CONFIG_PAGE_ALLOC_HEAP_PCP_HIGH
 #else
 	    0
 #endif

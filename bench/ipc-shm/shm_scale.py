@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""shmat + shmdt (and page_alloc + page_free) scaling, before and after page-alloc's per-CPU frame lists,
-side by side in one run (make bench-shm-scale).
+"""shmat + shmdt (and page_alloc + page_free) scaling without and with page-alloc's per-CPU caches
+(frame lists and heap arrays), side by side in one run (make bench-shm-scale).
 
     shm_scale.py BEFORE_BIN AFTER_BIN [--rounds R] [--pairs N] [--cpus 1 2 4]
 
@@ -38,7 +38,7 @@ def main():
     ap.add_argument("--pairs", type=int, default=200000)
     ap.add_argument("--cpus", type=int, nargs="+", default=[1, 2, 4])
     args = ap.parse_args()
-    builds = [("PCP_HIGH=0 (before)", args.before), ("PCP_HIGH=64 (after)", args.after)]
+    builds = [("caches off", args.before), ("caches on", args.after)]
     runs = {name: [] for name, _ in builds}
     for r in range(args.rounds):
         for name, binary in builds:

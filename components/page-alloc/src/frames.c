@@ -195,7 +195,7 @@ static struct page_frame *used_block(paddr_t pa, const char *who)
 	}
 }
 
-#ifdef PAGE_PCP
+#ifdef PAGE_CACHES
 /* A block from the buddy lists, taking page_lock; *zeroed as alloc_block's. */
 static struct page_frame *alloc_shared(unsigned order, bool *zeroed)
 {
@@ -212,11 +212,14 @@ static struct page_frame *alloc_frames(unsigned order, bool *zeroed)
 	bool want = *zeroed;
 	struct page_frame *f;
 
+#ifdef PAGE_PCP
 	if (order == 0 && (f = page_pcp_alloc(zeroed)))
 		return f;
 	*zeroed = want;
+#endif
 	f = alloc_shared(order, zeroed);
-	/* The lists hold free frames, buddies of others: a request fails only without them. */
+	/* The lists hold free frames, buddies of others, and the heap's arrays slabs that are free
+	 * but for them: a request fails only without them. */
 	if (!f && page_drain_cached()) {
 		*zeroed = want;
 		f = alloc_shared(order, zeroed);
@@ -227,7 +230,7 @@ static struct page_frame *alloc_frames(unsigned order, bool *zeroed)
 
 paddr_t page_alloc(unsigned order)
 {
-#ifdef PAGE_PCP
+#ifdef PAGE_CACHES
 	bool zeroed = false;
 	struct page_frame *f = alloc_frames(order, &zeroed);
 
@@ -259,7 +262,7 @@ static void check_zeroed(paddr_t pa)
 
 paddr_t page_alloc_zeroed(unsigned order)
 {
-#ifdef PAGE_PCP
+#ifdef PAGE_CACHES
 	bool zeroed = true;
 	struct page_frame *f = alloc_frames(order, &zeroed);
 	paddr_t pa = f ? page_frame_addr(f) : PADDR_NONE;
@@ -411,6 +414,9 @@ bool page_is_managed(paddr_t pa)
 
 size_t page_free_count(void)
 {
+#ifdef PAGE_HEAP_PCP
+	page_heap_drain(); /* the slabs only the arrays hold are free: freed now, counted below */
+#endif
 #ifdef PAGE_PCP
 	return READ_ONCE(free_pages) + page_cached_count();
 #else

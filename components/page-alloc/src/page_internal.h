@@ -150,11 +150,56 @@ void page_free_locked(struct page_frame *f, unsigned order);
 struct page_frame *page_pcp_alloc(bool *zeroed);
 /* Put an allocated single frame on this CPU's list; false (nothing done) if f is not one. */
 bool page_pcp_free(struct page_frame *f, bool zeroed);
+/* Every CPU's list back to the buddy lists, merging; true if any held a frame. */
+bool page_pcp_drain(void);
 /* Forget the lists (page_alloc_reset, with page_lock held). */
 void page_pcp_reset(void);
 /* The buddy side of a single frame, page_lock held: take one (alloc_block(0)), give one back. */
 struct page_frame *page_take_locked(bool *zeroed);
 void page_give_locked(struct page_frame *f, bool zeroed);
+#endif
+
+/* The heap's size classes: 2^PAGE_HEAP_MIN_SHIFT to 2^PAGE_HEAP_MAX_SHIFT bytes. */
+#define PAGE_HEAP_MIN_SHIFT CONFIG_PAGE_ALLOC_HEAP_MIN_SHIFT
+#define PAGE_HEAP_MAX_SHIFT CONFIG_PAGE_ALLOC_HEAP_MAX_SHIFT
+#define PAGE_HEAP_NCLASSES  (PAGE_HEAP_MAX_SHIFT - PAGE_HEAP_MIN_SHIFT + 1)
+#define PAGE_HEAP_POISON    0x6b /* fills freed objects with PAGE_ALLOC_DEBUG */
+
+static inline size_t page_heap_class_size(unsigned c)
+{
+	return (size_t)1 << (c + PAGE_HEAP_MIN_SHIFT);
+}
+
+/*
+ * Per-CPU arrays of free heap objects (heap_pcp.c), with SMP and a
+ * non-zero PAGE_ALLOC_HEAP_PCP_HIGH. Lock order: a CPU's array lock, then
+ * page_lock; no CPU holds two array locks, nor an array lock and a frame
+ * list lock, at once.
+ */
+#if defined(CONFIG_SMP) && defined(CONFIG_PAGE_ALLOC_HEAP_PCP_HIGH) &&                             \
+    CONFIG_PAGE_ALLOC_HEAP_PCP_HIGH > 0
+#define PAGE_HEAP_PCP 1
+/* heap.c, page_lock held: an object of class c off the slabs (a new slab when none has one),
+ * NULL when no frame is left; an object back onto its slab, whose page goes back if that was its
+ * last object out. */
+void *page_slab_take_locked(unsigned c);
+void page_slab_put_locked(void *p);
+/* An object of class c from this CPU's array, refilled from the slabs when empty; NULL if none.
+ * Not under page_lock. */
+void *page_heap_pcp_alloc(unsigned c);
+/* A checked object of class c onto this CPU's array (a full one gives a batch back first). */
+void page_heap_pcp_free(void *p, unsigned c);
+/* Is p on some CPU's array of class c? Takes each array's lock in turn (debug checks). */
+bool page_heap_pcp_holds(const void *p, unsigned c);
+/* Every CPU's arrays back to the slabs; true if any held an object. Not under page_lock. */
+bool page_heap_drain(void);
+/* Forget the arrays (page_heap_reset). */
+void page_heap_pcp_reset(void);
+#endif
+
+/* Caches that a request which finds no memory drains first (page_drain_cached). */
+#if defined(PAGE_PCP) || defined(PAGE_HEAP_PCP)
+#define PAGE_CACHES 1
 #endif
 
 /* Forget the heap's slabs (page_alloc_reset, with page_lock held). */

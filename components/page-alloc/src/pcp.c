@@ -13,7 +13,7 @@
  * goes on the list's zeroed half and keeps that knowledge until it is
  * handed out or trimmed back (to the shared zeroed list while it has
  * room). When the buddy lists cannot serve a request, every CPU's list is
- * drained back, merging, and the request tried again, so a cached frame
+ * drained back, merging, and the request tried again (page_drain_cached), so a cached frame
  * never makes a request fail. Freeing a cached frame again finds it
  * PF_PCP and panics as a double free, like freeing a free one.
  *
@@ -153,7 +153,7 @@ bool page_pcp_free(struct page_frame *f, bool zeroed)
 	return ok;
 }
 
-bool page_drain_cached(void)
+bool page_pcp_drain(void)
 {
 	bool any = false;
 
@@ -192,7 +192,23 @@ void page_pcp_reset(void)
 	}
 }
 
+#endif
+
+#ifdef PAGE_CACHES
+/* The frame lists and the heap's arrays, whichever are built. */
+bool page_drain_cached(void)
+{
+	bool any = false;
+
+#ifdef PAGE_HEAP_PCP
+	any = page_heap_drain(); /* first: the slabs it empties free their frames */
+#endif
+#ifdef PAGE_PCP
+	any |= page_pcp_drain();
+#endif
+	return any;
+}
 #else
-/* Without per-CPU lists this file is empty, which ISO C does not allow. */
+/* Without per-CPU caches this file is empty, which ISO C does not allow. */
 typedef int page_pcp_unused;
 #endif

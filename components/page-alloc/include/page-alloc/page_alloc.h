@@ -121,28 +121,52 @@ uint16_t *page_owner_word(paddr_t pa);
 /* Does the allocator manage this frame (allocated or free)? */
 bool page_is_managed(paddr_t pa);
 
-/* Counts in pages. */
+/*
+ * Counts in pages. page_free_count() counts the frames the CPUs' caches
+ * hold as free (see page_drain_cached below); with the heap's per-CPU
+ * arrays it drains them first, taking locks (never sleeps; any context,
+ * not from inside page-alloc).
+ */
 size_t page_free_count(void);
 size_t page_total_count(void);
 
 /*
  * With CONFIG_SMP and PAGE_ALLOC_PCP_HIGH > 0 each CPU keeps a short list of
- * free single frames of its own (README.md). page_cached_count(): how many
- * of page_free_count()'s frames those lists hold. page_drain_cached(): give
- * every CPU's list back to the shared free lists, merging; true if any was
- * not empty (a request that cannot be served does this itself before it
- * fails). Any context, not from inside page-alloc; never sleeps. Without
- * the lists, 0 and false.
+ * free single frames of its own, and with PAGE_ALLOC_HEAP_PCP_HIGH > 0
+ * arrays of free heap objects of its own (README.md). page_cached_count():
+ * how many of page_free_count()'s frames the frame lists hold.
+ * page_heap_cached_count(): how many objects the heap's arrays hold (their
+ * slabs are in use as far as the frame allocator knows; page_free_count()
+ * gives them back before it counts). page_drain_cached(): give every
+ * CPU's arrays back to the slabs and every CPU's list back to the shared
+ * free lists, merging; true if any was not empty (a request that cannot
+ * be served does this itself before it fails). Any context, not from
+ * inside page-alloc; never sleeps; page_drain_cached() and
+ * page_free_count() take each CPU's locks in turn, then the allocator's.
+ * Without the lists or the arrays, 0 and false.
  */
 #if defined(CONFIG_SMP) && defined(CONFIG_PAGE_ALLOC_PCP_HIGH) && CONFIG_PAGE_ALLOC_PCP_HIGH > 0
 size_t page_cached_count(void);
-bool page_drain_cached(void);
+#define PAGE_ALLOC_HAS_CACHES 1
 #else
 static inline size_t page_cached_count(void)
 {
 	return 0;
 }
-
+#endif
+#if defined(CONFIG_SMP) && defined(CONFIG_PAGE_ALLOC_HEAP_PCP_HIGH) &&                             \
+    CONFIG_PAGE_ALLOC_HEAP_PCP_HIGH > 0
+size_t page_heap_cached_count(void);
+#define PAGE_ALLOC_HAS_CACHES 1
+#else
+static inline size_t page_heap_cached_count(void)
+{
+	return 0;
+}
+#endif
+#ifdef PAGE_ALLOC_HAS_CACHES
+bool page_drain_cached(void);
+#else
 static inline bool page_drain_cached(void)
 {
 	return false;
