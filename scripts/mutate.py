@@ -343,7 +343,8 @@ def equivalents():
     for ent in entries:
         mt = re.match(r"- `([^`]+)`: `([^`]*)` → `([^`]*)`:?\s*(.*)", ent.strip(), re.S)
         if mt:
-            eq[(mt.group(1), mt.group(2), mt.group(3))] = " ".join(mt.group(4).split())
+            reason = mt.group(4).split("\n\n")[0]  # a paragraph after the list is not its end
+            eq[(mt.group(1), mt.group(2), mt.group(3))] = " ".join(reason.split())
     return eq
 
 
