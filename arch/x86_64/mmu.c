@@ -232,11 +232,15 @@ KIT_UNUSED static void pcid_cpu_init(void)
 }
 
 #ifdef CONFIG_SMP
-/* An application processor leaves the trampoline's table for the kernel's (the boot one without
- * paging), dropping what it cached of the first. */
+uint64_t x86_64_mmu_kernel_cr3(void)
+{
+	return kernel_root ? kernel_root : hal_virt_to_phys(X86_64_BOOT_ROOT);
+}
+
+/* An application processor, on the kernel's table since trampoline.S (the boot one without
+ * paging), drops what it cached of the trampoline's. */
 void x86_64_mmu_cpu_init(void)
 {
-	write_cr3(kernel_root ? kernel_root : hal_virt_to_phys(X86_64_BOOT_ROOT));
 	hal_mmu_flush_all();
 	pcid_cpu_init();
 }

@@ -42,13 +42,18 @@
 #define ICR_ASSERT  0x00004000u /* "level": set for everything but an INIT de-assert */
 /* clang-format on */
 
-/* What trampoline.S reads: the table to turn paging on with, the stack, the logical id. */
+/*
+ * What trampoline.S reads: the table to turn paging on with, the stack, the logical id, and the
+ * kernel's table, taken before the stack: page-alloc may give the stack from RAM that only the
+ * kernel's table maps (past X86_64_BOOT_MAP_TABLES, early.c).
+ */
 struct x86_64_ap_boot {
 	uint64_t cr3;
 	uint64_t stack;
 	uint64_t cpu;
+	uint64_t kernel_cr3;
 };
-_Static_assert(sizeof(struct x86_64_ap_boot) == 24, "trampoline.S's AP_BOOT_ offsets");
+_Static_assert(sizeof(struct x86_64_ap_boot) == 32, "trampoline.S's AP_BOOT_ offsets");
 
 struct x86_64_ap_boot x86_64_ap_boot;
 /* The boot table's kernel half, and the low GiB at 0 for the trampoline's own page. */
@@ -217,6 +222,7 @@ static int start_cpu(unsigned cpu, uint32_t apic_id)
 	x86_64_ap_boot.cr3 = hal_virt_to_phys(AP_ROOT);
 	x86_64_ap_boot.stack = (uintptr_t)page_to_virt(stack) + (PAGE_SIZE << stack_order);
 	x86_64_ap_boot.cpu = cpu;
+	x86_64_ap_boot.kernel_cr3 = x86_64_mmu_kernel_cr3();
 	/* The CPU reads the block with its caches coherent but from another core: stores first. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	x86_64_apic_send(apic_id, ICR_INIT | ICR_ASSERT);

@@ -15,8 +15,12 @@
  * 0 so that the page running this stays mapped as paging starts), EFER's
  * LME and NXE, CR0's PE, WP and PG, then a far jump into 64-bit code.
  * There it jumps to the image's linked address (x86_64_ap_entry), which
- * takes the kernel's GDT, the stack smp.c set and calls
- * x86_64_secondary_boot(the CPU's data).
+ * takes the kernel's page table (the low GiB is no longer needed), then
+ * the kernel's GDT and the stack smp.c set, and calls
+ * x86_64_secondary_boot(the CPU's data). The table comes before the
+ * stack: the stack is page-alloc's, and may lie in RAM that only the
+ * kernel's table maps (Linux's secondary_startup_64 also loads CR3 before
+ * its stack).
  *
  * The code here is assembled at its link address but runs at
  * X86_64_TRAMPOLINE_PA: everything it names of its own is addressed as
@@ -47,6 +51,7 @@
 #define AP_BOOT_CR3   0 /* struct x86_64_ap_boot (smp.c) */
 #define AP_BOOT_STACK 8
 #define AP_BOOT_CPU   16
+#define AP_BOOT_KERNEL_CR3 24
 
 	.section .rodata
 	.balign	16
@@ -108,6 +113,8 @@ x86_64_trampoline_end:
 	.section .text
 	.globl	x86_64_ap_entry
 x86_64_ap_entry:
+	movq	x86_64_ap_boot + AP_BOOT_KERNEL_CR3(%rip), %rax
+	movq	%rax, %cr3
 	lgdt	ap_gdt_ptr(%rip)
 	movq	x86_64_ap_boot + AP_BOOT_STACK(%rip), %rsp
 	movl	$0x18, %eax

@@ -162,7 +162,9 @@ void x86_64_time_cpu_init(void);
 void x86_64_ipi_interrupt(void);
 /* Flush a range on other CPUs by a cross-CPU call of invlpg (smp.c); interrupts off. */
 void x86_64_flush_remote(uint64_t cpus, unsigned asid, uintptr_t va, size_t len);
-/* An application processor's switch to the kernel's page table (mmu.c). */
+/* The kernel's page table (the boot one until it has its own), for CR3, PCID 0 (mmu.c). */
+uint64_t x86_64_mmu_kernel_cr3(void);
+/* An application processor's first flush on the kernel's page table, and its PCIDs (mmu.c). */
 void x86_64_mmu_cpu_init(void);
 /* The page an application processor starts at (trampoline.S, below 1 MiB); copied by early.c. */
 #define X86_64_TRAMPOLINE_PA 0x8000ul

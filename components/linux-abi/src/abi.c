@@ -6,6 +6,7 @@
 #include <klib/string.h>
 #include <linux-abi/linux_abi.h>
 #include <linux-arch/abi.h>
+#include <linux-arch/unistd.h>
 #include <page-alloc/page_alloc.h>
 #include <process/sysno.h>
 #include "abi_internal.h"
@@ -104,6 +105,11 @@ static long dispatch(struct process *p, unsigned long nr, const unsigned long ar
 				__atomic_store_n(&group_of[nr], (uint8_t)(i + 1), __ATOMIC_RELAXED);
 			return rc;
 		}
+	/* Restartable sequences are not provided, as in a Linux built without
+	 * CONFIG_RSEQ: -ENOSYS, without the unknown-call warning, since glibc
+	 * registers one at every program's start and goes on without it. */
+	if (nr == NR_rseq)
+		return -ENOSYS;
 	sysno_report_unknown(nr);
 	return -ENOSYS;
 }

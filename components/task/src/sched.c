@@ -443,6 +443,8 @@ int sched_idle_main(void *arg)
 			sched_switch(cpu, SCHED_YIELD);
 		} else {
 			hal_spin_unlock(&cpu->lock);
+			/* In the idle set (a kick took it out) before other queues are read. */
+			sched_idle_set(cpu, true);
 			/* Checked with interrupts off, so a wakeup cannot slip in
 			 * between (a waker kicks an idle CPU after queueing); wfi
 			 * returns once an interrupt is pending. */

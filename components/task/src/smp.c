@@ -16,6 +16,10 @@
  * must reschedule (it idles, or the policy says the woken task preempts),
  * it is kicked (hal_cpu_kick); its IPI handler (sched_ipi) switches. If it
  * is busy, an idle CPU that the task may run on is kicked instead, and pulls.
+ * A kicked CPU is out of the idle set until it looks again, so a burst of
+ * wakeups kicks as many idle CPUs; a pull that leaves tasks queued, and a
+ * kicked CPU that takes other work, kick the next one (under FIFO no tick
+ * balances later).
  * The idle set is a Dekker pair with the queues: a waker queues, then reads
  * the set; an idle CPU is in the set before it looks at the queues, and each
  * side fences in between, so either the idle CPU sees the task or the waker
@@ -31,12 +35,20 @@
 /* CPUs whose idle task runs: candidates for a kick to pull. */
 static hal_cpumask_t idle_cpus;
 
+/*
+ * Leaving idle ('cpu' locked, switching to a task), a CPU that is out of the
+ * set already was claimed by a waker since it last looked at the queues
+ * (sched_kick_idle): that waker's task may be queued elsewhere, and this
+ * CPU has other work, so it passes the kick on.
+ */
 void sched_idle_set(struct task_cpu *cpu, bool idle)
 {
+	hal_cpumask_t me = HAL_CPU_BIT(cpu->id);
+
 	if (idle)
-		__atomic_fetch_or(&idle_cpus, HAL_CPU_BIT(cpu->id), __ATOMIC_SEQ_CST);
-	else
-		__atomic_fetch_and(&idle_cpus, ~HAL_CPU_BIT(cpu->id), __ATOMIC_SEQ_CST);
+		__atomic_fetch_or(&idle_cpus, me, __ATOMIC_SEQ_CST);
+	else if (!(__atomic_fetch_and(&idle_cpus, ~me, __ATOMIC_SEQ_CST) & me))
+		sched_kick_idle(cpu, ~(hal_cpumask_t)0);
 }
 
 void sched_wake_kick(struct task_cpu *cpu, struct task *t)
@@ -52,6 +64,11 @@ void sched_wake_kick(struct task_cpu *cpu, struct task *t)
 	sched_kick_idle(cpu, t->affinity);
 }
 
+/*
+ * The kicked CPU is taken out of the idle set (claimed) until its idle loop
+ * looks at the queues again: the next waker kicks another one, not the same
+ * one again before it has pulled (it takes one task per look).
+ */
 void sched_kick_idle(struct task_cpu *cpu, hal_cpumask_t cpus)
 {
 	hal_cpumask_t idle;
@@ -59,8 +76,14 @@ void sched_kick_idle(struct task_cpu *cpu, hal_cpumask_t cpus)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the task is queued before the set is read */
 	idle = __atomic_load_n(&idle_cpus, __ATOMIC_SEQ_CST) & cpus & ~HAL_CPU_BIT(hal_cpu_id()) &
 	       ~HAL_CPU_BIT(cpu->id);
-	if (idle)
-		hal_cpu_kick(idle & -idle);
+	for (; idle; idle &= idle - 1) {
+		hal_cpumask_t one = idle & -idle;
+
+		if (__atomic_fetch_and(&idle_cpus, ~one, __ATOMIC_SEQ_CST) & one) {
+			hal_cpu_kick(one);
+			return;
+		}
+	}
 }
 
 /* Both locks, lower id first: the order every two-CPU move takes them in. */
@@ -124,19 +147,30 @@ static struct task_cpu *busiest(const struct task_cpu *cpu, unsigned min)
 	return best;
 }
 
+/*
+ * The idle 'cpu' takes a task queued on another CPU. If it leaves tasks
+ * queued there it kicks another idle CPU: the wakers' kicks may have gone
+ * to CPUs that found other work, and without a tick (FIFO) nothing else
+ * would look.
+ */
 bool sched_pull(struct task_cpu *cpu)
 {
 	struct task_cpu *src;
 	struct task *t = NULL;
+	unsigned left = 0;
 
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* in the idle set before the queues are read */
 	src = busiest(cpu, 1);
 	if (!src)
 		return false;
 	lock_two(cpu, src);
-	if (src->rq.nr_ready && (t = steal_one(src, cpu)))
+	if (src->rq.nr_ready && (t = steal_one(src, cpu))) {
 		migrate(src, cpu, t);
+		left = src->rq.nr_ready;
+	}
 	unlock_two(cpu, src);
+	if (left)
+		sched_kick_idle(src, ~(hal_cpumask_t)0);
 	return t != NULL;
 }
 

@@ -180,7 +180,7 @@ int sched_idle_main(void *arg);
  * smp.c: tasks on every CPU (CONFIG_SMP; without it these are empty inlines).
  * sched_wake_kick: 't' was just queued on 'cpu' (its lock held): interrupt
  * that CPU if it must reschedule, or an idle one that may pull 't'.
- * sched_kick_idle: 'cpu' (locked) has tasks waiting: kick an idle CPU of
+ * sched_kick_idle: 'cpu' has tasks waiting (its lock held or not): kick an idle CPU of
  * 'cpus' to pull one. sched_pull: the idle 'cpu' (no lock held, interrupts off) takes a ready
  * task from the busiest CPU; true if it did. sched_balance: the tick's
  * periodic balance ('cpu' locked). sched_push_later: 't' is ready, on no

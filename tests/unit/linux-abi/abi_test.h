@@ -37,6 +37,7 @@
 #define NR_mmap        222
 #define NR_mprotect    226
 #define NR_wait4       260
+#define NR_rseq        293
 
 #define SIGKILL 9
 #define SIGSEGV 11

@@ -138,7 +138,7 @@ static void test_exit_status_encoding(void **state)
 /* wait4's checks and its user status; an unknown call is -ENOSYS and the program goes on. */
 static volatile int release;
 static struct {
-	long bad_options, nohang, child, fault, echild, nosys, nosys2;
+	long bad_options, nohang, child, fault, echild, nosys, nosys2, rseq;
 } w;
 
 static enum hal_user_event waits(struct fake_user *u, struct hal_user_trap *t)
@@ -171,6 +171,9 @@ static enum hal_user_event waits(struct fake_user *u, struct hal_user_trap *t)
 		return SYS(u, NR_wait4, -1, SCRATCH(u), 0);
 	case 7:
 		w.echild = fake_ret(u);
+		return SYS(u, NR_rseq, SCRATCH(u), 32, 0, 0x53053053);
+	case 8:
+		w.rseq = fake_ret(u);
 		return SYS(u, NR_exit_group, 0);
 
 	case 100:
@@ -193,6 +196,10 @@ static void test_wait4_and_unknown_calls(void **state)
 	assert_int_equal(w.nosys, -ENOSYS);
 	assert_int_equal(w.nosys2, -ENOSYS);
 	assert_true(kit_test_output_has("unknown syscall 236 (get_mempolicy)"));
+	/* rseq: ENOSYS as from a Linux built without CONFIG_RSEQ, and no warning:
+	 * glibc asks for it at every start and goes on without it. */
+	assert_int_equal(w.rseq, -ENOSYS);
+	assert_false(kit_test_output_has("(rseq)"));
 	assert_int_equal(w.bad_options, -EINVAL);
 	assert_int_equal(w.nohang, 0);
 	/* Collected, but the status could not be written (Linux's order too). */

@@ -39,8 +39,16 @@ unsigned fake_cpu_id(void)
 	return fake_cpu;
 }
 
-/* The host architecture's inline interrupt flag (arch/host/include/arch/cpu.h). */
+/* The host architecture's inline interrupt flag (arch/host/include/arch/cpu.h):
+ * per CPU thread with SMP, one variable without. */
+#ifdef CONFIG_SMP
+__thread int host_irq_off;
+/* hal_cpu_id() reads the CPU thread's struct: this test's one thread is CPU 0. */
+static struct host_cpu fake_host_cpu;
+__thread struct host_cpu *host_cpu_tls = &fake_host_cpu;
+#else
 volatile int host_irq_off;
+#endif
 
 void host_irq_enable_and_replay(void)
 {

@@ -2,9 +2,13 @@
  * The FIFO policy with real tasks: ready tasks run in the order they became
  * ready, yield moves a task to the back, and nothing is ever preempted, not
  * even when a timer interrupt wakes a sleeper in the middle of a long run.
+ * With SMP (tests/unit/matrix.py's tsan variant, at 4 CPUs: KIT_CPUS in
+ * CMakeLists.txt): tasks made in a burst on one CPU, none of which ever
+ * yields, each find an idle CPU, with no tick to balance them.
  */
 #include "harness.h"
 #include "kit_test.h"
+#include <hal/smp.h>
 #include <hal/time.h>
 #include <klib/errno.h>
 #include <string.h>
@@ -139,12 +143,53 @@ static void test_woken_task_queues_at_the_back(void **state)
 	harness_log_expect(want, 5);
 }
 
+/*
+ * One task per CPU, all made on this CPU at once: each must find a CPU of its own, since none
+ * gives its CPU up until all are in. Under FIFO no tick balances; the wakers' kicks and the idle
+ * CPUs' pulls must place them (a burst once kicked the same idle CPU each time: it took one task,
+ * the rest waited forever behind the spinner on this CPU; sched-demo's parallel check hung).
+ */
+#define BURST_ROUNDS 20
+
+static unsigned burst_in, burst_n;
+static uint64_t burst_give_up;
+
+static int burst_task(void *arg)
+{
+	(void)arg;
+	__atomic_fetch_add(&burst_in, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&burst_in, __ATOMIC_SEQ_CST) < burst_n)
+		if (hal_time_ns() > burst_give_up)
+			return 1;
+	return 0;
+}
+
+static void test_a_burst_of_tasks_each_finds_an_idle_cpu(void **state)
+{
+	struct task_attr attr = {.cpus = hal_cpu_online_mask()};
+	struct task *t[HAL_NR_CPUS];
+	(void)state;
+
+	burst_n = hal_cpu_count();
+	for (int round = 0; round < BURST_ROUNDS; round++) {
+		burst_in = 0;
+		burst_give_up = harness_give_up();
+		for (unsigned i = 0; i < burst_n; i++)
+			assert_int_equal(task_create(&t[i], "burst", burst_task, NULL, &attr), 0);
+		/* main waits in join (its CPU 0 takes a task too). */
+		for (unsigned i = 0; i < burst_n; i++)
+			assert_int_equal(harness_join(t[i]), 0);
+		assert_int_equal(burst_in, burst_n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_creation_order_then_yield_rotates),
 	    cmocka_unit_test(test_no_preemption_even_when_a_sleeper_wakes),
 	    cmocka_unit_test(test_woken_task_queues_at_the_back),
+	    cmocka_unit_test(test_a_burst_of_tasks_each_finds_an_idle_cpu),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,8 +81,13 @@ static void test_waiters_wake_in_fifo_order(void **state)
 		HARNESS_YIELD_UNTIL(list_count(&wq.waiters) == (size_t)i + 1); /* one at a time */
 		assert_int_equal(list_count(&wq.waiters), i + 1);
 	}
-	for (int i = 0; i < 3; i++)
+	/* The next wake only once the woken one has logged: on several CPUs the
+	 * woken tasks would otherwise log in whatever order they run. */
+	for (int i = 0; i < 3; i++) {
 		assert_ptr_equal(wake_one(), t[i]);
+		HARNESS_YIELD_UNTIL(harness_log_len() == i + 1);
+		assert_int_equal(harness_log_len(), i + 1);
+	}
 	assert_null(wake_one());
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(harness_join(t[i]), 0);

@@ -62,6 +62,7 @@
 #define NR_fchmodat2            452
 #define NR_exit                 93
 #define NR_restart_syscall      128
+#define NR_rseq                 293
 #define NR_exit_group           94
 #define NR_wait4                260
 #define NR_clone                220

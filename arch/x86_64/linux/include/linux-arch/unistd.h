@@ -62,6 +62,7 @@
 #define NR_fchmodat2            452
 #define NR_exit                 60
 #define NR_restart_syscall      219
+#define NR_rseq                 334
 #define NR_exit_group           231
 #define NR_wait4                61
 #define NR_clone                56
