@@ -10,9 +10,12 @@ the unit-test build (build/mutate, tests/unit/defconfig with sanitizers, as
 executable (or any file their command names) the rebuild changed -- the
 tests that link the mutated code -- run until one fails. A failing or timed
 out test kills the mutant; a mutant whose tests all pass survived; one that
-does not compile is left out of the score. The file is then restored byte
-for byte, also on Ctrl-C or SIGTERM; a run killed harder is repaired by the
-next one from build/mutate/journal.
+does not compile is left out of the score, and so is one that changes no
+code this build makes (a file or #if branch the configuration leaves out,
+or a change the compiler makes nothing of: the objects of the file, less
+their debug information, come out byte for byte as before). The file is
+then restored byte for byte, also on Ctrl-C or SIGTERM; a run killed
+harder is repaired by the next one from build/mutate/journal.
 
 Operators (see docs/testing.md): negated if-conditions, relational
 operators moved by one (< <=, > >=, == !=), && and || swapped, integer
@@ -31,6 +34,7 @@ import json
 import os
 import random
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -339,7 +343,8 @@ def equivalents():
     for ent in entries:
         mt = re.match(r"- `([^`]+)`: `([^`]*)` → `([^`]*)`:?\s*(.*)", ent.strip(), re.S)
         if mt:
-            eq[(mt.group(1), mt.group(2), mt.group(3))] = " ".join(mt.group(4).split())
+            reason = mt.group(4).split("\n\n")[0]  # a paragraph after the list is not its end
+            eq[(mt.group(1), mt.group(2), mt.group(3))] = " ".join(reason.split())
     return eq
 
 
@@ -565,6 +570,7 @@ def run(args, seed, bdir, srcs, sample, eq, every):
         print(log)
         sys.exit("mutate: the rebuild failed")
     linked = [t for t in tests if t.changed_since(t0)]
+    clean = {s.path: objects_digest(bdir, s.path) for s in srcs}
     labels = sorted({lb for t in linked for lb in t.labels} - {"unit"})
     print(f"mutate: {len(linked)} tests link {args.component} (labels: {' '.join(labels)}); checking they pass")
     for t in linked:
@@ -581,33 +587,46 @@ def run(args, seed, bdir, srcs, sample, eq, every):
     earlier = {}
     if args.recheck:
         # The earlier run's mutants, by what they change: its verdicts stand
-        # where they were kills, the survivors run again.
+        # where they were kills, the survivors run again. The same change of
+        # the same text twice in a file (two equal lines) is told apart by
+        # its line, else by its order among them.
         try:
             with open(results) as f:
-                earlier = {tuple(r["key"]): r for r in json.load(f)["mutants"]}
+                records = json.load(f)["mutants"]
         except OSError:
             sys.exit(f"mutate: no earlier run of {args.component} with seed {seed} ({results})")
         now = {}
         for m in every:
-            now.setdefault(m.key(), m)
-        sample = [now[k] for k in earlier if k in now]
-        gone = [k for k in earlier if k not in now]
-        for k in gone:
-            print(f"mutate: gone since the earlier run (its line changed): {k[0]}: `{k[1]}` -> `{k[2]}`"
-                  f" ({earlier[k]['verdict']})")
-    verdicts = []  # (mutant, "killed" | "survived" | "stillborn", killing test)
+            now.setdefault(m.key(), []).append(m)
+        sample, taken = [], set()
+        for r in sorted(records, key=lambda r: r["line"]):
+            k = tuple(r["key"])
+            free = [m for m in now.get(k, []) if id(m) not in taken]
+            m = next((m for m in free if m.line == r["line"]), free[0] if free else None)
+            if m is None:
+                print(f"mutate: gone since the earlier run (its line changed): {k[0]}: `{k[1]}` -> "
+                      f"`{k[2]}` ({r['verdict']})")
+                continue
+            taken.add(id(m))
+            earlier[id(m)] = r
+            sample.append(m)
+        order = {id(m): i for i, m in enumerate(every)}
+        sample.sort(key=lambda m: order[id(m)])
+    verdicts = []  # (mutant, "killed" | "survived" | "stillborn" | "unbuilt", killing test)
     start = time.monotonic()
     for i, m in enumerate(sample, 1):
         tag = f"[{i:3}/{len(sample)}] {m.describe()}"
-        old = earlier.get(m.key())
-        if old and old["verdict"] in ("killed", "stillborn"):
+        old = earlier.get(id(m))
+        if old and old["verdict"] in ("killed", "stillborn", "unbuilt"):
             verdicts.append((m, old["verdict"], old.get("by")))
             print(f"{tag}\n        {old['verdict']} in the earlier run" + (f" ({old['by']})" if old.get("by") else ""))
             continue
-        verdict, by = try_mutant(m, bdir, args, linked, timeout_of)
+        verdict, by = try_mutant(m, bdir, args, linked, timeout_of, clean.get(m.path))
         verdicts.append((m, verdict, by))
         if verdict == "stillborn":
             print(f"{tag}\n        does not build")
+        elif verdict == "unbuilt":
+            print(f"{tag}\n        no change to the code built (compiled out here, or the same code)")
         elif verdict == "killed":
             print(f"{tag}\n        killed by {by}")
         elif m.key() in eq:
@@ -620,13 +639,15 @@ def run(args, seed, bdir, srcs, sample, eq, every):
     save_results(results, args.component, seed, verdicts)
     killed = [m for m, v, _ in verdicts if v == "killed"]
     stillborn = [m for m, v, _ in verdicts if v == "stillborn"]
+    unbuilt = [m for m, v, _ in verdicts if v == "unbuilt"]
     equiv = [m for m, v, _ in verdicts if v == "survived" and m.key() in eq]
     survived = [m for m, v, _ in verdicts if v == "survived" and m.key() not in eq]
     scored = len(killed) + len(survived)
     pct = 100.0 * len(killed) / scored if scored else 100.0
     mins = (time.monotonic() - start) / 60
     print(f"\nmutate: {args.component}, seed {seed}: score {pct:.1f} % ({len(killed)} of {scored} killed; "
-          f"{len(equiv)} judged equivalent, {len(stillborn)} did not build; {mins:.1f} min)")
+          f"{len(equiv)} judged equivalent, {len(stillborn)} did not build, {len(unbuilt)} change no code "
+          f"built here; {mins:.1f} min)")
     if survived:
         print("survivors:")
         for m in survived:
@@ -638,8 +659,41 @@ def run(args, seed, bdir, srcs, sample, eq, every):
     return 0
 
 
-def try_mutant(m, bdir, args, linked, timeout_of):
+def compile_entries(bdir, path):
+    """The compile_commands.json entries that compile the source 'path'."""
+    try:
+        with open(os.path.join(bdir, "compile_commands.json")) as f:
+            entries = json.load(f)
+    except (OSError, ValueError):
+        return None
+    return [e for e in entries
+            if os.path.realpath(os.path.join(e["directory"], e["file"])) == os.path.realpath(path)]
+
+
+def objects_digest(bdir, path):
+    """The object files the build makes of the source 'path' (compile_commands.json), by
+    their code and data; None for a header or a file the build does not compile."""
+    out = {}
+    for e in compile_entries(bdir, path) or []:
+        argv = e.get("arguments") or shlex.split(e["command"])
+        if "-o" not in argv:
+            return None
+        obj = os.path.join(e["directory"], argv[argv.index("-o") + 1])
+        # Without its debug information: an inlined empty function leaves only that.
+        tmp = os.path.join(bdir, "mutate-stripped.o")
+        r = subprocess.run(["objcopy", "--strip-debug", obj, tmp], capture_output=True)
+        if r.returncode:
+            return None
+        with open(tmp, "rb") as f:
+            out[obj] = hashlib.sha256(f.read()).hexdigest()
+        os.unlink(tmp)
+    return out or None
+
+
+def try_mutant(m, bdir, args, linked, timeout_of, clean_objects=None):
     """Apply m, rebuild, run the tests it changed, restore: its verdict and the killing test."""
+    if m.path.endswith(".c") and compile_entries(bdir, m.path) == []:
+        return "unbuilt", None  # a file tests/unit/defconfig does not build (CONFIG_SMP's)
     with open(m.path, "rb") as f:
         orig = f.read()
     text = orig.decode()
@@ -652,6 +706,11 @@ def try_mutant(m, bdir, args, linked, timeout_of):
         if not ok:
             return "stillborn", None
         affected = [t for t in linked if t.changed_since(t0)]
+        # No code changed: lines an #if leaves out, or a change the compiler makes nothing of
+        # (the file's objects, less debug information, byte for byte as before). Left out of
+        # the score like a mutant that does not build.
+        if not affected or (clean_objects and objects_digest(bdir, m.path) == clean_objects):
+            return "unbuilt", None
         failed, why = run_tests(affected, args.jobs, timeout_of)
     except KeyboardInterrupt:
         kill_running()

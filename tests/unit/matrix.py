@@ -67,9 +67,11 @@ FORK = "forks a process whose CPUs are threads (one CPU left in the child)"
 VARIANT_ENV = {"tsan": {"KIT_TEST_WAIT_S": "120"}}
 SKIP_CASES = {
     "tsan": {
-        "task.preempt": {"test_tick_preempts_a_task_that_never_yields": BUSY_LOOP},
+        "task.preempt": {"test_tick_preempts_a_task_that_never_yields": BUSY_LOOP,
+                         "test_the_tick_runs_from_task_init": BUSY_LOOP},
         "task.sched_rr": {"test_cpu_bound_tasks_take_turns_of_one_slice": BUSY_LOOP},
-        "task.sched_fair": {"test_cpu_time_in_proportion_to_weight": BUSY_LOOP},
+        "task.sched_fair": {"test_cpu_time_in_proportion_to_weight": BUSY_LOOP,
+                            "test_a_wakeup_far_behind_preempts_at_once": BUSY_LOOP},
         "sync.mutex": {"test_mutual_exclusion_under_preemption": BUSY_LOOP},
         "sync.rwlock": {"test_readers_never_see_a_half_done_write": BUSY_LOOP},
         "task.lifecycle": {"test_guard_page_under_every_stack": FORK,

@@ -10,7 +10,14 @@
  * word (MUTEX_WAITERS) under the spinlock and queues before dropping it; a
  * marked word makes the owner's swap fail, so its unlock takes the slow
  * path and hands over. Only that path clears the mark.
+ *
+ * With several CPUs a contended lock first retries the word a while
+ * (mutex_spin): queueing at the first contention would make every later
+ * unlock a handoff to a sleeping task, a wake-up of another CPU per
+ * acquisition (a convoy), where the owner was about to leave anyway.
  */
+#include <hal/cpu.h>
+#include <hal/smp.h>
 #include <hal/spinlock.h>
 #include <klib/errno.h>
 #include <sync/mutex.h>
@@ -33,6 +40,42 @@ static bool owner_claim(struct mutex *m, struct task *self)
 	return __atomic_compare_exchange_n(&m->owner, &free, (uintptr_t)self, false,
 	                                   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
+
+#ifdef CONFIG_SYNC_MUTEX_SPIN
+unsigned sync_mutex_spins = CONFIG_SYNC_MUTEX_SPIN;
+
+/*
+ * Retry the free word up to sync_mutex_spins times, as Linux's optimistic
+ * spinning does (bounded by a count here, not by the owner being on a CPU:
+ * reading the owner's task could race with its exit). Only while nobody is
+ * queued: once the word is marked the queue is served in order, and a
+ * spinner would overtake it. One CPU online: the owner cannot be running.
+ */
+static bool mutex_spin(struct mutex *m, struct task *self)
+{
+	unsigned n = __atomic_load_n(&sync_mutex_spins, __ATOMIC_RELAXED);
+
+	if (hal_cpu_count() < 2)
+		return false;
+	for (unsigned i = 0; i < n; i++) {
+		uintptr_t o = __atomic_load_n(&m->owner, __ATOMIC_RELAXED);
+
+		if ((o & MUTEX_WAITERS) || o == (uintptr_t)self)
+			return false;
+		if (o == 0 && owner_claim(m, self))
+			return true;
+		hal_cpu_relax();
+	}
+	return false;
+}
+#else
+static bool mutex_spin(struct mutex *m, struct task *self)
+{
+	(void)m;
+	(void)self;
+	return false;
+}
+#endif
 
 /*
  * With m->lock held: take m if it is free, or mark it as waited for. 0:
@@ -70,7 +113,7 @@ int mutex_lock_at(struct mutex *m, uint64_t deadline, const char *file, int line
 		                   line, m->dep.name);
 	sync_might_sleep("mutex_lock", m->dep.name, file, line);
 	lockdep_check(&m->dep, file, line);
-	if (owner_claim(m, self)) {
+	if (owner_claim(m, self) || mutex_spin(m, self)) {
 		lockdep_acquired(&m->dep, file, line);
 		return 0;
 	}

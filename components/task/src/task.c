@@ -118,7 +118,7 @@ int task_init(void)
 		return -EBUSY;
 	/* Every CPU's idle task now, while allocating is the boot flow's business. */
 	for (unsigned id = 0; id < ncpus; id++)
-		if ((rc = task_cpu_init(id)) < 0)
+		if ((rc = task_cpu_init(id)) != 0)
 			return rc;
 	task_init_record(&task_main, "main", 0);
 	task_main.id = 1;

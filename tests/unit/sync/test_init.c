@@ -13,6 +13,16 @@
 
 #define MS 1000000ull
 
+/*
+ * Bytes that differ from word to word: a ticket spinlock in them reads as
+ * held (its next ticket is not the one served), a list as pointing away.
+ */
+static void garbage(void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		((unsigned char *)p)[i] = (unsigned char)(0xa5 + 7 * i);
+}
+
 static void test_init_over_garbage_makes_fresh_locks(void **state)
 {
 	struct mutex m;
@@ -22,16 +32,22 @@ static void test_init_over_garbage_makes_fresh_locks(void **state)
 	struct spinlock sp;
 	(void)state;
 
-	memset(&m, 0xa5, sizeof(m));
-	memset(&l, 0xa5, sizeof(l));
-	memset(&s, 0xa5, sizeof(s));
-	memset(&c, 0xa5, sizeof(c));
-	memset(&sp, 0xa5, sizeof(sp));
+	garbage(&m, sizeof(m));
+	garbage(&l, sizeof(l));
+	garbage(&s, sizeof(s));
+	garbage(&c, sizeof(c));
+	garbage(&sp, sizeof(sp));
 	mutex_init(&m, "m");
 	rwlock_init(&l, "l");
 	sem_init(&s, "s", 1);
 	cond_init(&c, "c");
 	spin_init(&sp, "sp");
+	/* Their inner spinlocks are free (the garbage had them held). */
+	assert_false(hal_spin_is_locked(&m.lock));
+	assert_false(hal_spin_is_locked(&l.lock));
+	assert_false(hal_spin_is_locked(&s.lock));
+	assert_false(hal_spin_is_locked(&c.lock));
+	assert_false(hal_spin_is_locked(&sp.raw));
 
 	assert_null(mutex_owner(&m));
 	assert_int_equal(mutex_trylock(&m), 0);

@@ -382,6 +382,50 @@ static void test_a_new_order_from_a_known_class_is_recorded(void **state)
 	mutex_unlock(&hint_h);
 }
 
+/*
+ * A mutex handed over at its holder's unlock (taken after waiting, the slow
+ * path) is held like one taken at once: what is taken while holding it
+ * comes after it.
+ */
+static struct mutex hand_h = MUTEX_INIT(hand_h, "hand_h");
+static struct mutex hand_k = MUTEX_INIT(hand_k, "hand_k");
+static volatile int hand_phase;
+
+static int hold_h_then_hand_over(void *arg)
+{
+	(void)arg;
+	mutex_lock(&hand_h);
+	hand_phase = 1;
+	/* Until main waits for it (its wait marks the mutex). */
+	HARNESS_YIELD_UNTIL(__atomic_load_n(&hand_h.owner, __ATOMIC_RELAXED) & MUTEX_WAITERS);
+	mutex_unlock(&hand_h);
+	return 0;
+}
+
+static void test_a_mutex_handed_over_is_held(void **state)
+{
+	struct task *t;
+	(void)state;
+
+	kit_test_output_reset();
+	hand_phase = 0;
+	t = harness_spawn("hold_h", hold_h_then_hand_over, NULL, 0);
+	HARNESS_YIELD_UNTIL(hand_phase == 1);
+	mutex_lock(&hand_h); /* waits, then the holder hands it over */
+	assert_ptr_equal(mutex_owner(&hand_h), task_current());
+	mutex_lock(&hand_k); /* learns h before k */
+	mutex_unlock(&hand_k);
+	mutex_unlock(&hand_h);
+	harness_join(t);
+	assert_false(kit_test_output_has("inversion"));
+
+	mutex_lock(&hand_k);
+	expect_panic(mutex_lock(&hand_h));
+	assert_true(kit_test_output_has("holding 'hand_k'"));
+	assert_true(kit_test_output_has("taking  'hand_h'"));
+	mutex_unlock(&hand_k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +440,7 @@ int main(void)
 	    cmocka_unit_test(test_siblings_share_a_class),
 	    cmocka_unit_test(test_release_out_of_order_keeps_the_others_held),
 	    cmocka_unit_test(test_a_new_order_from_a_known_class_is_recorded),
+	    cmocka_unit_test(test_a_mutex_handed_over_is_held),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
  * (each costs a load or two): a switch needs interrupts off and the CPU's
  * lock held, a wait-queue sleep interrupts off, and a task may not end with
  * preemption disabled. Each is shown to fire, and to leave nothing changed.
+ * And a task's record starts fresh in a stack block full of garbage.
  * Reaches into task's private scheduler on purpose: sched_switch is only
  * called from inside the component.
  */
@@ -11,6 +12,9 @@
 #include "task_internal.h"
 #include <hal/cpu.h>
 #include <setjmp.h>
+#include <task/preempt.h>
+#include <task/stack.h>
+#include "host.h"
 
 static int returns_five(void *arg)
 {
@@ -82,11 +86,53 @@ static void test_a_task_may_not_exit_with_preemption_disabled(void **state)
 	assert_int_equal(preempt_count(), 0);
 }
 
+/*
+ * A stack block need not come zeroed (task/stack.h promises no such thing):
+ * a task made in one full of garbage starts with a fresh record. Before it
+ * first runs it has used no time and been switched to never; it runs, and
+ * is joined with its status.
+ */
+static void *garbage_alloc(size_t size)
+{
+	unsigned char *b = host_task_stack_ops.alloc(size);
+
+	for (size_t i = 0; b && i < size; i++)
+		b[i] = (unsigned char)(0xa5 + 7 * i);
+	return b;
+}
+
+static void garbage_free(void *base, size_t size)
+{
+	host_task_stack_ops.free(base, size);
+}
+
+static const struct task_stack_ops garbage_ops = {garbage_alloc, garbage_free};
+
+static void test_a_record_made_over_garbage_starts_fresh(void **state)
+{
+	struct task_info info;
+	struct task *t;
+	(void)state;
+
+	assert_int_equal(task_set_stack_ops(&garbage_ops), 0);
+	preempt_disable(); /* it does not run before the look below */
+	t = harness_spawn("fresh", returns_five, NULL, 0);
+	task_get_info(t, &info);
+	preempt_enable();
+	assert_int_equal(task_set_stack_ops(&host_task_stack_ops), 0);
+	assert_string_equal(info.name, "fresh");
+	assert_int_equal(info.runtime_ns, 0);
+	assert_int_equal(info.switches_in, 0);
+	assert_int_equal(info.preemptions, 0);
+	assert_int_equal(harness_join(t), 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_switch_needs_interrupts_off_and_the_cpu_lock),
 	    cmocka_unit_test(test_a_task_may_not_exit_with_preemption_disabled),
+	    cmocka_unit_test(test_a_record_made_over_garbage_starts_fresh),
 	    /* Last: unchecked, it would leave the CPU's lock held by a sleeper. */
 	    cmocka_unit_test(test_wait_queue_sleep_needs_interrupts_off),
 	};

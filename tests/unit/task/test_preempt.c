@@ -1,14 +1,16 @@
 /*
- * Preemption with real tasks under the round-robin policy: a task that never
- * yields is preempted by the tick; preempt_disable() holds the CPU across any
- * number of ticks, nests, and the switch that fell due meanwhile happens in
- * the preempt_enable() that ends it. Sleeping with preemption disabled is
- * caught.
+ * Preemption with real tasks under the round-robin policy: the tick runs from
+ * task_init on; a task that never yields is preempted by the tick; preempt_disable() holds the CPU
+ * across any number of ticks, nests, and the switch that fell due meanwhile happens in the
+ * preempt_enable() that ends it. Sleeping with preemption disabled is caught, in a wait queue too.
  */
 #include "harness.h"
 #include "kit_test.h"
+#include <hal/cpu.h>
 #include <hal/time.h>
 #include <klib/errno.h>
+#include <task/preempt.h>
+#include <task/wait.h>
 
 static volatile int other_ran;
 static uint64_t give_up;
@@ -88,6 +90,21 @@ static void test_preempt_disable_holds_the_cpu_and_nests(void **state)
 	harness_check_deadline(give_up, "ticks");
 }
 
+/*
+ * The tick runs from task_init on: main alone, spinning before any switch
+ * (the first test of the binary), is ticked. (A switch arms the timer too,
+ * so a timer left unarmed by task_init shows only before the first one.)
+ */
+static void test_the_tick_runs_from_task_init(void **state)
+{
+	uint64_t t0 = task_ticks(), until = harness_give_up();
+	(void)state;
+
+	KIT_TEST_WAIT("a tick while main spins alone, before any switch",
+	              while (task_ticks() == t0 && hal_time_ns() < until) hal_cpu_relax());
+	assert_true(task_ticks() > t0);
+}
+
 static void test_sleeping_with_preemption_disabled_is_caught(void **state)
 {
 	(void)state;
@@ -109,12 +126,39 @@ static void test_sleeping_with_preemption_disabled_is_caught(void **state)
 	assert_int_equal(preempt_count(), 0);
 }
 
+/*
+ * A wait-queue sleep is checked too (the sleep itself, not only the
+ * callers that check first): the sync locks are built on it, and a wait
+ * with preemption disabled would leave the count raised for whatever runs
+ * next on the CPU. A deadline 1 ms ahead: unchecked, the wait just times out.
+ */
+static void test_a_wait_queue_sleep_with_preemption_disabled_is_caught(void **state)
+{
+	struct wait_queue wq;
+	hal_spinlock_t lock;
+	unsigned long flags;
+	(void)state;
+
+	wq_init(&wq);
+	hal_spin_init(&lock);
+	preempt_disable();
+	flags = hal_spin_lock_irqsave(&lock);
+	expect_panic(wq_wait(&wq, &lock, hal_time_ns() + 1000000));
+	assert_true(kit_test_output_has(
+	    "sleep: task 'main' would sleep with preemption disabled (count 1)"));
+	hal_spin_unlock_irqrestore(&lock, flags);
+	preempt_enable();
+	assert_int_equal(preempt_count(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_the_tick_runs_from_task_init), /* first: before any switch */
 	    cmocka_unit_test(test_tick_preempts_a_task_that_never_yields),
 	    cmocka_unit_test(test_preempt_disable_holds_the_cpu_and_nests),
 	    cmocka_unit_test(test_sleeping_with_preemption_disabled_is_caught),
+	    cmocka_unit_test(test_a_wait_queue_sleep_with_preemption_disabled_is_caught),
 	};
 	harness_boot();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,9 @@
  * locked; debug builds also report it, naming the mutex and both tasks
  * (and panic with CONFIG_SYNC_DEBUG_PANIC). Locking a mutex the caller
  * already holds returns -EDEADLK (reported the same way) instead of hanging.
+ * With SMP a contended mutex_lock first retries a while (sync_mutex_spins
+ * times) while nobody is queued, since the owner usually runs on another CPU
+ * and leaves soon; queued waiters are still never overtaken.
  * Before task_init there is no task to own a mutex: every call but
  * mutex_owner fails (-EAGAIN, -EPERM for unlock), in every build.
  *
@@ -68,6 +71,11 @@ void mutex_init_key(struct mutex *m, const char *name, const void *key);
  */
 #define mutex_trylock(m) mutex_trylock_at((m), __FILE__, __LINE__)
 int mutex_lock_at(struct mutex *m, uint64_t deadline, const char *file, int line);
+#ifdef CONFIG_SYNC_MUTEX_SPIN
+/* How many times a contended mutex_lock retries before it queues (CONFIG_SYNC_MUTEX_SPIN at
+ * boot; 0: queue at once). Any context may change it at any time (an atomic store). */
+extern unsigned sync_mutex_spins;
+#endif
 int mutex_trylock_at(struct mutex *m, const char *file, int line);
 /*
  * Task; never sleeps, but may switch at once to a woken waiter with a better
