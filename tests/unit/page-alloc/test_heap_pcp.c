@@ -14,6 +14,7 @@
  */
 #include "kit_test.h"
 #include "fake_hal.h"
+#include "on_cpu.h"
 #include <hal/cpu.h>
 #include <page-alloc/page_alloc.h>
 #include <pthread.h>
@@ -37,39 +38,6 @@ static int setup(void **state)
 	assert_int_equal(page_alloc_add_range(base, RANGE_PAGES * PAGE_SIZE), 0);
 	free0 = page_free_count();
 	return 0;
-}
-
-/* Run fn(arg) on a thread that is CPU 'id', and wait for it. */
-struct on_cpu {
-	unsigned id;
-	void (*fn)(void *);
-	void *arg;
-};
-
-static void *cpu_thread(void *p)
-{
-	struct on_cpu *o = p;
-	struct host_cpu cpu = {.id = o->id};
-
-	host_cpu_tls = &cpu;
-	o->fn(o->arg);
-	host_cpu_tls = NULL;
-	return NULL;
-}
-
-static pthread_t start_on_cpu(struct on_cpu *o)
-{
-	pthread_t t;
-
-	assert_int_equal(pthread_create(&t, NULL, cpu_thread, o), 0);
-	return t;
-}
-
-static void run_on_cpu(unsigned id, void (*fn)(void *), void *arg)
-{
-	struct on_cpu o = {id, fn, arg};
-
-	KIT_TEST_WAIT("a CPU thread", pthread_join(start_on_cpu(&o), NULL));
 }
 
 /* n objects of one size: kmalloc'd or kfree'd by whichever CPU runs the function. */
