@@ -26,6 +26,14 @@ else()
   target_compile_options(kit_config INTERFACE -O2)
 endif()
 
+# Frame records (Kconfig FRAME_POINTER) before the architecture's flags, so
+# that the host's sanitizer builds, which need them, keep them.
+if(CONFIG_FRAME_POINTER)
+  target_compile_options(kit_config INTERFACE -fno-omit-frame-pointer)
+else()
+  target_compile_options(kit_config INTERFACE -fomit-frame-pointer)
+endif()
+
 # The architecture's own flags (arch/<arch>/arch.cmake): -march, the code
 # model, freestanding or hosted, sanitizers.
 include(${KIT_ROOT}/arch/${CONFIG_ARCH_NAME}/arch.cmake)

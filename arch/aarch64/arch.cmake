@@ -8,7 +8,7 @@
 # (GCC's default on Linux targets; there is no libgcc here).
 target_compile_options(kit_config INTERFACE
   -ffreestanding -fno-stack-protector -fno-pic -fno-pie
-  -ffunction-sections -fdata-sections -fno-omit-frame-pointer
+  -ffunction-sections -fdata-sections
   -march=armv8-a -mgeneral-regs-only -mcmodel=small
   $<$<C_COMPILER_ID:GNU>:-mno-outline-atomics>)
 target_link_options(kit_config INTERFACE

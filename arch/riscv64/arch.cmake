@@ -16,7 +16,7 @@ endif()
 set(KIT_RISCV_MARCH_FPU ${KIT_RISCV_MARCH_FPU} CACHE INTERNAL "-march of the user-mode entry")
 target_compile_options(kit_config INTERFACE
   -ffreestanding -fno-pic -fno-pie
-  -ffunction-sections -fdata-sections -fno-omit-frame-pointer
+  -ffunction-sections -fdata-sections
   -march=${_march} -mabi=lp64 -mcmodel=medany -mno-relax)
 target_link_options(kit_config INTERFACE
   ${KIT_LINKER_FLAGS} -nostdlib -static -Wl,--gc-sections

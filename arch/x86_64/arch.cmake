@@ -11,7 +11,7 @@
 # freestanding): FS belongs to user programs.
 target_compile_options(kit_config INTERFACE
   -ffreestanding -fno-stack-protector -fno-pic -fno-pie
-  -ffunction-sections -fdata-sections -fno-omit-frame-pointer
+  -ffunction-sections -fdata-sections
   -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-80387
   -mstack-protector-guard=global)
 target_link_options(kit_config INTERFACE
