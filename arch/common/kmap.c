@@ -54,6 +54,40 @@ static uint64_t outer_end(const struct hal_mem_region *r)
 	return ALIGN_UP(r->base + r->size, PG);
 }
 
+/* Is region i a hole in the direct map: firmware's memory is not ours to
+ * touch, and the image has its own mapping. */
+static bool dmap_hole(const struct hal_mem_region *r)
+{
+	return r->type == HAL_MEM_RESERVED || r->type == HAL_MEM_KERNEL;
+}
+
+/*
+ * Map [base, end) of RAM into the direct map less the holes from region i
+ * on: the first hole that overlaps it cuts it in two, each side checked
+ * against the holes after that one. Mapping the pieces (rather than the
+ * bank, then unmapping the holes) gives the same table and keeps the
+ * unmap and split engine out of images that never unmap.
+ */
+static int map_ram_range(struct pt *pt, uint64_t base, uint64_t end, size_t i)
+{
+	const struct hal_mem_region *r;
+	size_t n = hal_mem_regions(&r);
+	int rc;
+
+	for (; i < n; i++) {
+		if (!dmap_hole(&r[i]) || outer_end(&r[i]) <= base || outer_base(&r[i]) >= end)
+			continue;
+		if (outer_base(&r[i]) > base &&
+		    (rc = map_ram_range(pt, base, outer_base(&r[i]), i + 1)))
+			return rc;
+		if (outer_end(&r[i]) < end)
+			return map_ram_range(pt, outer_end(&r[i]), end, i + 1);
+		return 0;
+	}
+	return pt_map(pt, ARCH_DMAP_BASE + base, base, end - base, PT_READ | PT_WRITE | PT_GLOBAL,
+	              PT_MAP_HUGE);
+}
+
 static int map_ram(struct pt *pt)
 {
 	const struct hal_mem_region *r;
@@ -62,19 +96,14 @@ static int map_ram(struct pt *pt)
 
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (r[i].type == HAL_MEM_RAM && inner_end(&r[i]) > inner_base(&r[i]))
-			rc = pt_map(pt, ARCH_DMAP_BASE + inner_base(&r[i]), inner_base(&r[i]),
-			            inner_end(&r[i]) - inner_base(&r[i]),
-			            PT_READ | PT_WRITE | PT_GLOBAL, PT_MAP_HUGE);
-	/* Firmware's memory is not ours to touch, and the image has its own mapping. */
-	for (size_t i = 0; i < n && rc == 0; i++)
-		if (r[i].type == HAL_MEM_RESERVED || r[i].type == HAL_MEM_KERNEL)
-			rc = pt_unmap(pt, ARCH_DMAP_BASE + outer_base(&r[i]),
-			              outer_end(&r[i]) - outer_base(&r[i]), NULL, NULL);
+			rc = map_ram_range(pt, inner_base(&r[i]), inner_end(&r[i]), 0);
 	return rc;
 }
 
 static int map_section(struct pt *pt, uintptr_t start, uintptr_t end, unsigned prot)
 {
+	if (end <= start)
+		return 0;
 	return pt_map(pt, start, hal_virt_to_phys((const void *)start), end - start,
 	              prot | PT_GLOBAL, PT_MAP_HUGE);
 }
@@ -82,13 +111,18 @@ static int map_section(struct pt *pt, uintptr_t start, uintptr_t end, unsigned p
 static int map_image(struct pt *pt)
 {
 	const struct hal_kernel_layout *k = hal_kernel_layout();
+	uintptr_t guard = (uintptr_t)__boot_stack_guard;
 	int rc;
 
 	if ((rc = map_section(pt, k->text_start, k->text_end, PT_READ | PT_EXEC)) ||
-	    (rc = map_section(pt, k->rodata_start, k->rodata_end, PT_READ)) ||
-	    (rc = map_section(pt, k->data_start, k->data_end, PT_READ | PT_WRITE)))
+	    (rc = map_section(pt, k->rodata_start, k->rodata_end, PT_READ)))
 		return rc;
-	return pt_unmap(pt, (uintptr_t)__boot_stack_guard, PG, NULL, NULL);
+	/* Data, bss and stacks, with a hole at the boot stack's guard page. */
+	if (guard < k->data_start || guard >= k->data_end)
+		return map_section(pt, k->data_start, k->data_end, PT_READ | PT_WRITE);
+	if ((rc = map_section(pt, k->data_start, guard, PT_READ | PT_WRITE)))
+		return rc;
+	return map_section(pt, guard + PG, k->data_end, PT_READ | PT_WRITE);
 }
 
 static int map_devices(struct pt *pt)
