@@ -56,6 +56,8 @@ paddr_t pt_table_alloc(struct pt *pt)
 
 void pt_table_free(struct pt *pt, paddr_t table)
 {
+	if (table == pt->kept)
+		pt->kept = 0;
 	pt->tables--;
 	page_free(table, 0);
 }
@@ -67,6 +69,8 @@ void pt_table_free(struct pt *pt, paddr_t table)
  */
 void pt_table_free_empty(struct pt *pt, paddr_t table)
 {
+	if (table == pt->kept)
+		pt->kept = 0;
 	pt->tables--;
 	if (pt_table_empty(table))
 		page_free_zeroed(table, 0);

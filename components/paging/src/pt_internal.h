@@ -60,6 +60,10 @@ struct pt {
 	struct hal_asid
 	    asid;     /* its translations' tag in the TLB and the CPUs that may cache them (hal) */
 	bool retired; /* pt_retire: never active again */
+	/* The level-0 table a one-page unmap left empty and in place (unmap.c),
+	 * and an address in its span; 0 when none. */
+	paddr_t kept;
+	uint64_t kept_va;
 };
 
 /* A table page's address: the architecture's translation, inline (every walk step takes one). */

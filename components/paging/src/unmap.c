@@ -127,45 +127,112 @@ static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint
 		*pt_used(t) = (uint16_t)(*pt_used(t) - cleared);
 }
 
-/*
- * One 4 KiB page mapped by a 4 KiB leaf (a shmdt or munmap of a page that
- * was touched): one descent, the leaf cleared, the tables it leaves empty
- * taken out on the way back up, then what unmap_release does: the flush
- * first, then the frame to fn, then the tables. Nothing to split: no huge
- * leaf covers va. Returns 1 where the general path must do it (a huge
- * leaf, a missing table or entry, the kernel's).
- */
 #define PT_LEVELS_MAX 8
 
+/*
+ * The tables on the way from the root to va's level-0 table: parent[l] is
+ * the table at level l, child[l] the table its entry for va points to
+ * (child[1] is the level-0 table). False where an entry on the way is not
+ * a table of pt's own (empty, a huge leaf, the kernel's).
+ */
+static bool walk_down(struct pt *pt, uint64_t va, uint64_t **parent, paddr_t *child)
+{
+	const struct pt_format *f = pt->fmt;
+	paddr_t table = pt->root;
+
+	for (unsigned level = pt_top(pt); level > 0; level--) {
+		uint64_t e = pt_table(table)[pt_index(va, level)];
+
+		if (!e || pte_borrowed(f, e) || f->kind(e, level) != PTE_TABLE)
+			return false;
+		parent[level] = pt_table(table);
+		child[level] = table = pte_pa(f, e);
+	}
+	return true;
+}
+
+/*
+ * Take out the empty tables on va's way, from the level-0 table up, while
+ * each is empty; the caller flushes, then frees what is in freed[].
+ */
+static unsigned unlink_empty(struct pt *pt, uint64_t va, uint64_t **parent, const paddr_t *child,
+                             paddr_t *freed)
+{
+	unsigned n = 0;
+
+	for (unsigned level = 1; level <= pt_top(pt); level++) {
+		if (!pt_may_free(pt, level) || !pt_table_empty(child[level]))
+			break;
+		pt_set_entry(pt, parent[level], va, level, 0);
+		freed[n++] = child[level];
+	}
+	return n;
+}
+
+static void free_unlinked(struct pt *pt, const paddr_t *freed, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		pt_table_free_empty(pt, freed[i]);
+}
+
+/*
+ * A level-0 table that a one-page unmap leaves empty stays where it is, one
+ * per table (pt->kept): the next page mapped in its 2 MiB span (the same
+ * shmat, touch and shmdt again; an allocator's chunk mapped and unmapped
+ * again) finds it, and nothing is allocated, cleared, freed or flushed as a
+ * whole space for it. What is kept is bounded: one page and the tables
+ * above it. The one kept before goes now, with the tables above it that it
+ * leaves empty, unless it was filled again meanwhile. Any other way a kept
+ * table is freed (a wider unmap, a huge page over it, pt_destroy) forgets
+ * it (pt_table_free).
+ */
+static void keep_empty(struct pt *pt, paddr_t table, uint64_t va)
+{
+	uint64_t *parent[PT_LEVELS_MAX];
+	paddr_t child[PT_LEVELS_MAX], freed[PT_LEVELS_MAX];
+	uint64_t old_va = pt->kept_va;
+	paddr_t old = pt->kept;
+	unsigned n;
+
+	pt->kept = table;
+	pt->kept_va = va;
+	if (!old || old == table || !walk_down(pt, old_va, parent, child) || child[1] != old)
+		return;
+	if ((n = unlink_empty(pt, old_va, parent, child, freed))) {
+		pt_flush(pt, 0, 0, true);
+		free_unlinked(pt, freed, n);
+	}
+}
+
+/*
+ * One 4 KiB page mapped by a 4 KiB leaf (a shmdt or munmap of a page that
+ * was touched): one descent, the leaf cleared, the level-0 table kept if
+ * that leaves it empty (keep_empty), then what unmap_release does: the
+ * flush, then the frame to fn. Nothing to split: no huge leaf covers va.
+ * Returns 1 where the general path must do it (a huge leaf, a missing
+ * table or entry, the kernel's).
+ */
 static __attribute__((noinline)) int unmap_one_page(struct pt *pt, uint64_t va, pt_unmap_fn fn,
                                                     void *ctx)
 {
 	const struct pt_format *f = pt->fmt;
-	unsigned top = pt_top(pt), nfreed = 0;
 	uint64_t *parent[PT_LEVELS_MAX], *t, pte;
-	paddr_t child[PT_LEVELS_MAX], table = pt->root, freed[PT_LEVELS_MAX];
+	paddr_t child[PT_LEVELS_MAX], freed[PT_LEVELS_MAX];
+	unsigned nfreed = 0;
 
-	if (top >= PT_LEVELS_MAX)
+	if (pt_top(pt) >= PT_LEVELS_MAX || !walk_down(pt, va, parent, child))
 		return 1;
-	for (unsigned level = top; level > 0; level--) {
-		uint64_t e = pt_table(table)[pt_index(va, level)];
-
-		if (!e || pte_borrowed(f, e) || f->kind(e, level) != PTE_TABLE)
-			return 1;
-		parent[level] = pt_table(table);
-		child[level] = table = pte_pa(f, e);
-	}
-	t = pt_table(table);
+	t = pt_table(child[1]);
 	pte = t[pt_index(va, 0)];
 	if (!pte || pte_borrowed(f, pte))
 		return 1;
 	t[pt_index(va, 0)] = 0;
 	*pt_used(t) = (uint16_t)(*pt_used(t) - 1);
-	for (unsigned level = 1; level <= top; level++) {
-		if (!pt_may_free(pt, level) || !pt_table_empty(child[level]))
-			break;
-		pt_set_entry(pt, parent[level], va, level, 0);
-		freed[nfreed++] = child[level];
+	if (pt_table_empty(child[1])) {
+		if (pt != pt_kernel())
+			keep_empty(pt, child[1], va);
+		else
+			nfreed = unlink_empty(pt, va, parent, child, freed);
 	}
 	if (nfreed)
 		pt_flush(pt, 0, 0, true);
@@ -173,8 +240,7 @@ static __attribute__((noinline)) int unmap_one_page(struct pt *pt, uint64_t va, 
 		pt_flush(pt, va, PAGE_SIZE, false);
 	if (fn)
 		fn(ctx, va, pte_pa(f, pte), PAGE_SIZE);
-	for (unsigned i = 0; i < nfreed; i++)
-		pt_table_free_empty(pt, freed[i]);
+	free_unlinked(pt, freed, nfreed);
 	return 0;
 }
 

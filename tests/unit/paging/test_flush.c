@@ -52,10 +52,17 @@ static void test_unmap_flushes_what_was_there(void **state)
 	assert_int_equal(pt_protect(pt, 0, 0x20000, RW), 0);
 	assert_int_equal(fake_hal_flush_count, 1);
 
-	/* The last page of the leaf table: the table is freed, and a per-address
-	 * flush does not drop cached table entries. */
+	/* The last page of the leaf table by a one-page unmap: the empty table
+	 * stays in place (paging's kept table), so that page only. */
 	fake_hal_flush_reset();
 	assert_int_equal(pt_unmap(pt, 0x10000, 0x1000, NULL, NULL), 0);
+	assert_int_equal(fake_hal_flush_count, 1);
+	expect_flush(0, FAKE_FLUSH_RANGE, asid, 0x10000, 0x1000);
+
+	/* A wider unmap frees the table, and a per-address flush does not drop
+	 * cached table entries: the whole space. */
+	fake_hal_flush_reset();
+	assert_int_equal(pt_unmap(pt, 0, 0x200000, NULL, NULL), 0);
 	assert_int_equal(fake_hal_flush_count, 1);
 	expect_flush(0, FAKE_FLUSH_ASID, asid, 0, 0);
 	pt_activate(NULL);
@@ -248,7 +255,8 @@ static void test_unmap_releases_frames_after_the_flush(void **state)
 	assert_int_equal(pt_unmap(pt, 0x100000, 40 * 0x1000, release_after_flush, NULL), 0);
 	assert_int_equal(released, 40);
 	assert_int_equal(released_unflushed, 0);
-	/* One page (the one-page path): with its table kept, then as the table's last. */
+	/* One page (the one-page path): with other pages in its table, then as the
+	 * table's last, which keeps the empty table: that page's flush both times. */
 	assert_int_equal(pt_map(pt, 0x100000, 0x100000, 0x2000, PT_READ, 0), 0);
 	fake_hal_flush_reset();
 	assert_int_equal(pt_unmap(pt, 0x100000, 0x1000, release_after_flush, NULL), 0);
@@ -257,7 +265,7 @@ static void test_unmap_releases_frames_after_the_flush(void **state)
 	fake_hal_flush_reset();
 	assert_int_equal(pt_unmap(pt, 0x101000, 0x1000, release_after_flush, NULL), 0);
 	assert_int_equal(released, 42);
-	assert_int_equal(fake_hal_flush_log[0].kind, FAKE_FLUSH_ASID);
+	assert_int_equal(fake_hal_flush_log[0].kind, FAKE_FLUSH_RANGE);
 	assert_int_equal(released_unflushed, 0);
 	pt_activate(NULL);
 	pt_destroy(pt);

@@ -168,7 +168,7 @@ static void test_sv39_kernel_entry(void **state)
 	 * again. */
 	assert_int_equal(pt_unmap(e.k, RAM, 4u << 20, NULL, NULL), 0);
 	assert_int_equal(pt_query(e.u, RAM + 0x1000, NULL, NULL, NULL), -ENOENT);
-	assert_int_equal(pt_unmap(e.u, RAM + (8u << 20), 4096, NULL, NULL), 0);
+	assert_int_equal(pt_unmap(e.u, RAM + (8u << 20), 2u << 20, NULL, NULL), 0);
 	assert_int_equal(pt_table_pages(e.u), 3);
 	assert_int_equal(pt_map(e.k, RAM, RAM, 4096, KPROT, 0), 0);
 	assert_int_equal(pt_query(e.u, RAM, NULL, NULL, NULL), 0);

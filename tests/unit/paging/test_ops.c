@@ -31,7 +31,8 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(pt_query(pt, 0x4000000000ull, NULL, NULL, NULL), -ENOENT);
 	/* The very top page of the address space is a fine page. */
 	assert_int_equal(pt_map(pt, ~0ull & ~0xfffull, 0x3000, 0x1000, PT_READ, 0), 0);
-	assert_int_equal(pt_unmap(pt, ~0ull & ~0xfffull, 0x1000, NULL, NULL), 0);
+	/* Wider than the page: a one-page unmap would keep its empty table (test_kept_table). */
+	assert_int_equal(pt_unmap(pt, ~0ull & ~0x1fffull, 0x2000, NULL, NULL), 0);
 	assert_int_equal(pt_table_pages(pt), 1);
 	pt_destroy(pt);
 	assert_int_equal(page_free_count(), free0);
@@ -246,10 +247,10 @@ static void test_flushes_reach_the_hal(void **state)
 	assert_true(kit_test_output_has("is active"));
 	pt_activate(a);
 	pt_destroy(b);
-	/* The CPU keeps using a, so a stays: its root is all that is left. */
-	assert_int_equal(pt_table_pages(a), 1);
+	/* The CPU keeps using a, so a stays: its root and the tables its one-page unmap kept. */
+	assert_int_equal(pt_table_pages(a), 3);
 	assert_int_equal(page_free_count(),
-	                 free0 - 2); /* its root, and the heap page of its struct */
+	                 free0 - 4); /* its three tables, and the heap page of its struct */
 }
 
 /*
@@ -282,17 +283,78 @@ static void test_table_freed_with_its_last_entry(void **state)
 	}
 	assert_int_equal(pt_table_pages(pt), 3); /* 0x201000 is left */
 	assert_int_equal(pt_unmap(pt, 0x201000, 0x1000, NULL, NULL), 0);
-	assert_int_equal(pt_table_pages(pt), 2); /* the huge page keeps the level-1 table */
+	/* Empty now, and kept in place (a one-page unmap: test_kept_table). */
+	assert_int_equal(pt_table_pages(pt), 3);
+	assert_int_equal(sv_check_used(pt_root(pt), 2), 3);
 
 	/* A page out of the huge one splits it: 511 entries left, then none. */
 	assert_int_equal(pt_unmap(pt, 0x7ff000, 0x1000, NULL, NULL), 0);
+	assert_int_equal(pt_table_pages(pt), 4);
+	assert_int_equal(sv_check_used(pt_root(pt), 2), 4);
+	assert_int_equal(pt_unmap(pt, 0x600000, 0x1fe000, NULL, NULL), 0);
+	assert_int_equal(pt_table_pages(pt), 4);
+	/* The split table empties and is kept; the one kept before goes. */
+	assert_int_equal(pt_unmap(pt, 0x7fe000, 0x1000, NULL, NULL), 0);
 	assert_int_equal(pt_table_pages(pt), 3);
 	assert_int_equal(sv_check_used(pt_root(pt), 2), 3);
-	assert_int_equal(pt_unmap(pt, 0x600000, 0x1fe000, NULL, NULL), 0);
-	assert_int_equal(pt_table_pages(pt), 3);
-	assert_int_equal(pt_unmap(pt, 0x7fe000, 0x1000, NULL, NULL), 0);
+	assert_int_equal(raw(sv_next(raw(pt_root(pt), 0)), 1), 0); /* 0x200000's went */
+	/* A wider unmap over it frees it, and the level-1 table it leaves empty. */
+	assert_int_equal(pt_unmap(pt, 0x600000, 0x200000, NULL, NULL), 0);
 	assert_int_equal(pt_table_pages(pt), 1);
 	assert_int_equal(sv_check_used(pt_root(pt), 2), 1);
+	pt_destroy(pt);
+	assert_int_equal(page_free_count(), free0);
+}
+
+/*
+ * A one-page unmap that empties a level-0 table keeps it in place, one per
+ * table: mapping in its span again allocates nothing. The next table a
+ * one-page unmap empties elsewhere takes its place, and the old one goes
+ * with the tables above it that it leaves empty, unless it was filled again
+ * meanwhile. Nothing is lost at pt_destroy.
+ */
+static void test_kept_table(void **state)
+{
+	struct pt *pt;
+	size_t free0 = pt_test_ram(4), tables_free;
+	(void)state;
+
+	assert_int_equal(pt_create(&pt_format_sv39, &pt), 0);
+	assert_int_equal(pt_map(pt, 0x200000, 0x5000, 0x1000, PT_READ, 0), 0);
+	assert_int_equal(pt_table_pages(pt), 3);
+	tables_free = page_free_count();
+	for (uintptr_t va = 0x200000; va < 0x200000 + 3 * 0x1000; va += 0x1000) {
+		assert_int_equal(pt_unmap(pt, va, 0x1000, NULL, NULL), 0);
+		assert_int_equal(pt_query(pt, va, NULL, NULL, NULL), -ENOENT);
+		assert_int_equal(pt_table_pages(pt), 3);
+		assert_int_equal(sv_check_used(pt_root(pt), 2), 3);
+		/* Anywhere in the kept table's 2 MiB: no table is made. */
+		assert_int_equal(pt_map(pt, va + 0x1000, 0x5000, 0x1000, PT_READ, 0), 0);
+		assert_int_equal(page_free_count(), tables_free);
+	}
+	assert_int_equal(pt_unmap(pt, 0x203000, 0x1000, NULL, NULL), 0);
+	assert_int_equal(pt_map(pt, 0x200000, 0x5000, 0x1000, PT_READ, 0), 0);
+
+	/* Another span, under another level-1 table, is kept while 0x200000 is mapped;
+	 * when 0x200000's table empties it is kept instead, and the other goes with its
+	 * level-1 table (root entry 1). */
+	assert_int_equal(pt_map(pt, 0x40000000, 0x6000, 0x1000, PT_READ, 0), 0);
+	assert_int_equal(pt_table_pages(pt), 5);
+	assert_int_equal(pt_unmap(pt, 0x40000000, 0x1000, NULL, NULL), 0);
+	assert_int_equal(pt_table_pages(pt), 5); /* 0x200000 is still mapped */
+	assert_int_equal(pt_unmap(pt, 0x200000, 0x1000, NULL, NULL), 0);
+	assert_int_equal(pt_table_pages(pt), 3);
+	assert_int_equal(raw(pt_root(pt), 1), 0);
+	assert_int_equal(pt_query(pt, 0x40000000, NULL, NULL, NULL), -ENOENT);
+
+	/* The kept table filled again stays when another takes its place. */
+	assert_int_equal(pt_map(pt, 0x201000, 0x6000, 0x1000, PT_READ, 0), 0);
+	assert_int_equal(pt_map(pt, 0x40400000, 0x7000, 0x1000, PT_READ, 0), 0);
+	assert_int_equal(pt_table_pages(pt), 5);
+	assert_int_equal(pt_unmap(pt, 0x40400000, 0x1000, NULL, NULL), 0);
+	assert_int_equal(pt_table_pages(pt), 5);
+	assert_int_equal(pt_query(pt, 0x201000, NULL, NULL, NULL), 0);
+	assert_int_equal(sv_check_used(pt_root(pt), 2), 5);
 	pt_destroy(pt);
 	assert_int_equal(page_free_count(), free0);
 }
@@ -306,6 +368,7 @@ int main(void)
 	    cmocka_unit_test(test_out_of_table_pages_changes_nothing),
 	    cmocka_unit_test(test_flushes_reach_the_hal),
 	    cmocka_unit_test(test_table_freed_with_its_last_entry),
+	    cmocka_unit_test(test_kept_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
