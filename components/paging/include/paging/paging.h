@@ -101,7 +101,10 @@ typedef void (*pt_unmap_fn)(void *ctx, uintptr_t va, paddr_t pa, size_t size);
 
 /*
  * Unmap [va, va + len); holes are skipped. A huge page only partly inside
- * the range is split first. Empty tables are freed, the TLB flushed.
+ * the range is split first. Empty tables are freed, the TLB flushed; except
+ * that the level-0 table a one-page unmap empties stays in place for the
+ * next map in its span, one such table per pt (freed when another takes
+ * its place, by a wider unmap over it, or with the table).
  */
 int pt_unmap(struct pt *pt, uintptr_t va, size_t len, pt_unmap_fn fn, void *ctx);
 
