@@ -11,6 +11,16 @@
 	(AS_MAP_SHARED | AS_MAP_HUGE |                                                             \
 	 AS_MAP_NEVER_WRITE) /* what an area remembers of as_map's flags */
 
+/*
+ * The area maps (or has mapped) a frame of its own: a private anonymous
+ * page or a copy made on write (fault.c). Without it every page it maps is
+ * its backend's, which a fault gives again: fork copies no entries of such
+ * an area (fork.c), as Linux's fork skips a mapping without an anon_vma.
+ * Kept by split pieces and fork copies; never shown outside (as_area_flags).
+ */
+#define AS_AREA_PRIVATE_PAGES 0x100u
+_Static_assert((AS_AREA_PRIVATE_PAGES & AS_AREA_FLAGS) == 0, "an internal flag clashes");
+
 struct as_area {
 	struct rb_node node; /* in as->areas, by start */
 	uintptr_t start, end;

@@ -47,6 +47,7 @@ static int copy_page(struct as_area *a, uintptr_t va, paddr_t old)
 		page_ref_put(fresh);
 		return rc;
 	}
+	a->flags |= AS_AREA_PRIVATE_PAGES;
 	page_ref_put(old);
 	return 0;
 }
@@ -66,6 +67,8 @@ static int fill(struct as_area *a, uintptr_t va, unsigned access)
 		rc = map_page(a, va, pa, prot, 0);
 		if (rc)
 			page_free(pa, 0);
+		else
+			a->flags |= AS_AREA_PRIVATE_PAGES;
 		return rc;
 	}
 	rc = a->backend->fault(a, pgoff, access, &pa);
@@ -85,6 +88,8 @@ static int fill(struct as_area *a, uintptr_t va, unsigned access)
 		rc = map_page(a, va, fresh, prot, 0);
 		if (rc)
 			page_free(fresh, 0);
+		else
+			a->flags |= AS_AREA_PRIVATE_PAGES;
 		return rc;
 	}
 	/* Shared, or private but only read so far: map the backend's frame. */
@@ -117,6 +122,9 @@ int as_fault_locked(struct addr_space *as, struct as_area *a, uintptr_t va, unsi
 	/* A write to a read-only page of a writable area: copy-on-write. */
 	if (area_is_cow(a) && page_ref_count(pa) != 1)
 		return copy_page(a, va, pa);
+	/* Ours alone now (a backend that let go of its page too): a private page from here on. */
+	if (area_is_cow(a))
+		a->flags |= AS_AREA_PRIVATE_PAGES;
 	return pt_protect(as->pt, va, PAGE_SIZE, area_pte_prot(a));
 }
 

@@ -3,7 +3,11 @@
  * in the child; private areas become copy-on-write: both sides map every
  * present page read-only, each mapping holding a reference, and the first
  * write on either side copies (or, if it holds the last reference, simply
- * makes the page writable again). Every copied area gets open().
+ * makes the page writable again). Every copied area gets open(). An area
+ * that maps only its backend's frames (no AS_AREA_PRIVATE_PAGES: shared
+ * memory, a program's text) gets no entries at all: the child faults in
+ * the same frames from the backend as it touches them, which for a child
+ * that runs a few functions and exits, or execs, is far less work.
  */
 #include "as_internal.h"
 #include <klib/errno.h>
@@ -44,6 +48,10 @@ static int copy_area(struct addr_space *parent, struct as_area *a, struct addr_s
 	if (area_is_linear(a))
 		return pt_map(child->pt, a->start, a->start + (uintptr_t)a->priv, len,
 		              area_pte_prot(a), a->flags & AS_MAP_HUGE ? PT_MAP_HUGE : 0);
+	/* Only its backend's pages (a program's text, a shared segment): the child's faults map
+	 * the same frames when it touches them, so nothing is copied, or write-protected. */
+	if (!(a->flags & AS_AREA_PRIVATE_PAGES))
+		return 0;
 	if (c.cow) {
 		/* Read-only on the parent's side too, before the child can see the frames. */
 		int rc = pt_protect(parent->pt, a->start, len, area_pte_prot(a) & ~PT_WRITE);

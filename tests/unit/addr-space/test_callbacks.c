@@ -265,6 +265,62 @@ static void test_private_copy_without_room_for_a_table(void **state)
 }
 
 /*
+ * Fork copies the entries of a private area only once it has a page of its
+ * own (Linux's anon_vma): before, every page it maps is the backend's, and
+ * the child's fault maps the same frame again (a program's text). After a
+ * write made a private copy, the child gets every present entry,
+ * copy-on-write.
+ */
+static void test_fork_copies_private_pages_only(void **state)
+{
+	static struct obj o;
+	struct addr_space *as, *c1, *c2;
+	uintptr_t a;
+	paddr_t pa;
+	unsigned prot;
+	size_t free0 = as_test_ram(16);
+	(void)state;
+
+	obj_init(&o);
+	assert_int_equal(as_create(&as), 0);
+	assert_int_equal(as_map(as, 0x40000000, 4 * PG, RW, AS_MAP_FIXED, &obj_backend, &o, 0, &a),
+	                 0);
+	assert_int_equal(as_fault(as, a, AS_ACCESS_READ), 0);
+	assert_int_equal(as_fault(as, a + PG, AS_ACCESS_READ), 0);
+	assert_int_equal(as_fork(as, &c1), 0);
+	assert_int_equal(as_query(c1, a, NULL, NULL), -EFAULT);
+	assert_int_equal(as_resident_pages(c1), 0);
+	int faults = o.faults;
+	assert_int_equal(as_fault(c1, a, AS_ACCESS_READ), 0);
+	assert_int_equal(o.faults, faults + 1);
+	assert_int_equal(as_query(c1, a, &pa, &prot), 0);
+	assert_int_equal(pa & ~(paddr_t)(PG - 1), o.frames[0]);
+	assert_int_equal(prot, AS_PROT_READ | AS_PROT_USER);
+
+	/* A write makes the parent's own copy of page 1: now fork copies every entry. */
+	assert_int_equal(as_fault(as, a + PG, AS_ACCESS_WRITE), 0);
+	paddr_t mine;
+	assert_int_equal(as_query(as, a + PG, &mine, NULL), 0);
+	mine &= ~(paddr_t)(PG - 1);
+	assert_true(mine != o.frames[1]);
+	assert_int_equal(as_fork(as, &c2), 0);
+	assert_int_equal(as_resident_pages(c2), 2);
+	assert_int_equal(as_query(c2, a + PG, &pa, &prot), 0);
+	assert_int_equal(pa & ~(paddr_t)(PG - 1), mine);
+	assert_int_equal(prot, AS_PROT_READ | AS_PROT_USER); /* copy-on-write on both sides */
+	assert_int_equal(page_ref_count(mine), 2);
+	assert_int_equal(as_query(c2, a, &pa, NULL), 0);
+	assert_int_equal(pa & ~(paddr_t)(PG - 1), o.frames[0]);
+
+	as_destroy(c2);
+	as_destroy(c1);
+	as_destroy(as);
+	for (int i = 0; i < NPAGES; i++)
+		page_free(o.frames[i], 0);
+	assert_int_equal(page_free_count(), free0);
+}
+
+/*
  * Shared anonymous memory remapped past its end (remap_file_pages with a
  * large offset): its pages there fault -ENXIO (SIGBUS, as Linux's
  * shmem_fault), the user copies -EFAULT; its pages inside still work.
@@ -455,6 +511,7 @@ int main(void)
 	    cmocka_unit_test(test_remap),
 	    cmocka_unit_test(test_shared_anon_past_end),
 	    cmocka_unit_test(test_private_copy_without_room_for_a_table),
+	    cmocka_unit_test(test_fork_copies_private_pages_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,6 +96,9 @@ static void test_shared_pages_stay_shared(void **state)
 	put(p, a, "before");
 	assert_int_equal(as_fork(p, &c), 0);
 	assert_int_equal(as_fork(c, &g), 0);
+	/* Nothing copied: the child's first touch maps the object's page. */
+	assert_int_equal(as_query(c, a, NULL, NULL), -EFAULT);
+	expect(c, a, "before");
 	assert_int_equal(frame(c, a, &prot), frame(p, a, NULL));
 	assert_int_equal(prot, RW); /* no copy-on-write */
 	put(c, a, "from child");

@@ -135,6 +135,7 @@ static void test_fork_without_memory_fails_cleanly_at_every_point(void **state)
 	assert_true(failures > 2); /* the space, its table, an area... */
 	assert_int_equal(nattch(id), 6);
 	hoard_release(&h);
+	assert_int_equal(user_load(&child, v[2] + 599 * P), 2);
 	assert_int_equal(frame_of(&parent, v[2] + 599 * P), frame_of(&child, v[2] + 599 * P));
 	child.c.pid = 121;
 	child.c.task = NULL;

@@ -79,7 +79,10 @@ static void test_fork_counts_each_attachment_and_shares_frames(void **state)
 	ds = p_stat(id);
 	assert_int_equal(ds.shm_nattch, 4);
 	assert_int_equal(ds.shm_lpid, 30); /* open() runs in the parent */
-	/* The copy maps the same frame, already present; no copy-on-write for shared memory. */
+	/* Fork copies no entries of shared memory (as Linux, for a mapping without private
+	 * pages): the child's first touch maps the same frame, with no copy-on-write. */
+	assert_int_equal(as_query(child.c.as, v1, NULL, NULL), -EFAULT);
+	assert_int_equal(user_load(&child, v1), 1);
 	assert_int_equal(frame_of(&child, v1), frame_of(&parent, v1));
 	assert_int_equal(user_store(&child, v1 + 5, 7), 0);
 	assert_int_equal(user_load(&parent, v1 + 5), 7);
