@@ -83,7 +83,7 @@ void pt_free_subtree(struct pt *pt, paddr_t table, unsigned level)
 	uint64_t *t = pt_table(table);
 
 	for (unsigned i = 0; level > 0 && i < PT_ENTRIES; i++)
-		if (!pte_borrowed(pt->fmt, t[i]) && pt->fmt->kind(t[i], level) == PTE_TABLE)
+		if (t[i] && !pte_borrowed(pt->fmt, t[i]) && pt->fmt->kind(t[i], level) == PTE_TABLE)
 			pt_free_subtree(pt, pte_pa(pt->fmt, t[i]), level - 1);
 	pt_table_free(pt, table);
 }
@@ -267,7 +267,7 @@ void pt_destroy(struct pt *pt)
 	hal_spin_unlock_irqrestore(&tables_lock, flags);
 	root = pt_table(pt->root);
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
-		if (!pte_borrowed(pt->fmt, root[i]) &&
+		if (root[i] && !pte_borrowed(pt->fmt, root[i]) &&
 		    pt->fmt->kind(root[i], pt_top(pt)) == PTE_TABLE)
 			pt_free_subtree(pt, pte_pa(pt->fmt, root[i]), pt_top(pt) - 1);
 	pt_table_free(pt, pt->root);

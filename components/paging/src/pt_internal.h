@@ -77,6 +77,30 @@ static inline unsigned pt_index(uint64_t va, unsigned level)
 	return (unsigned)(va >> PT_LEVEL_SHIFT(level)) & (PT_ENTRIES - 1);
 }
 
+/*
+ * Skip the zero entries of table t (at 'level') from va's entry on, up to
+ * last's (in the same table): false if all are zero; else true, with va
+ * moved to the start of the first non-zero entry's span if it was not va's
+ * own. Zero is an empty entry in every format. The walks over a range
+ * (unmap, protect, walk) call it first in each step, so a sparse table
+ * costs a load and a test per empty entry, not a whole step.
+ */
+static inline bool pt_next_used(const uint64_t *t, unsigned level, uint64_t *va, uint64_t last)
+{
+	unsigned i = pt_index(*va, level), end = pt_index(last, level), shift;
+
+	if (t[i])
+		return true;
+	while (i < end)
+		if (t[++i]) {
+			shift = PT_LEVEL_SHIFT(level);
+			*va =
+			    (*va & ~(((uint64_t)PT_ENTRIES << shift) - 1)) | ((uint64_t)i << shift);
+			return true;
+		}
+	return false;
+}
+
 static inline uint64_t pte_addr(const struct pt_format *f, paddr_t pa)
 {
 	return (pa >> f->pa_shift) & f->addr_mask;

@@ -86,7 +86,7 @@ static void unmap_level(struct unmap_op *op, paddr_t table, unsigned level, uint
 	uint64_t *t = pt_table(table);
 	unsigned cleared = 0; /* level 0: entries cleared, counted once at the end */
 
-	for (;;) {
+	while (pt_next_used(t, level, &va, last)) {
 		uint64_t size = PT_LEVEL_SIZE(level), cl = MIN(last, va | (size - 1));
 		unsigned idx = pt_index(va, level);
 		uint64_t pte = t[idx];
@@ -287,7 +287,7 @@ static void protect_level(struct pt *pt, paddr_t table, unsigned level, uint64_t
 	const struct pt_format *f = pt->fmt;
 	uint64_t *t = pt_table(table);
 
-	for (;;) {
+	while (pt_next_used(t, level, &va, last)) {
 		uint64_t cl = MIN(last, va | (PT_LEVEL_SIZE(level) - 1));
 		unsigned idx = pt_index(va, level);
 		uint64_t pte = t[idx];

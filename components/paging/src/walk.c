@@ -37,7 +37,7 @@ static int walk_level(const struct pt *pt, paddr_t table, unsigned level, uint64
 	const struct pt_format *f = pt->fmt;
 	const uint64_t *t = pt_table(table);
 
-	for (;;) {
+	while (pt_next_used(t, level, &va, last)) {
 		uint64_t size = PT_LEVEL_SIZE(level), cl = MIN(last, va | (size - 1));
 		uint64_t pte = t[pt_index(va, level)];
 		int rc = 0;
@@ -59,6 +59,7 @@ static int walk_level(const struct pt *pt, paddr_t table, unsigned level, uint64
 			return 0;
 		va = cl + 1;
 	}
+	return 0;
 }
 
 int pt_walk(const struct pt *pt, uintptr_t va, size_t len, pt_walk_fn fn, void *ctx)
