@@ -83,7 +83,7 @@ static bool mergeable(const struct as_area *x, const struct as_area *y)
 	/* Only private anonymous memory: a backend with an object sees every area. */
 	return x && y && x->end == y->start && x->backend == &as_backend_anon &&
 	       y->backend == &as_backend_anon && !(x->flags & AS_MAP_SHARED) &&
-	       (x->flags & AS_AREA_FLAGS) == (y->flags & AS_AREA_FLAGS) && x->prot == y->prot &&
+	       x->flags == y->flags && x->prot == y->prot &&
 	       x->pgoff + (x->end - x->start) / PAGE_SIZE == y->pgoff;
 }
 
@@ -93,14 +93,12 @@ struct as_area *area_merge(struct as_area *a)
 
 	if (mergeable(a, next)) {
 		a->end = next->end;
-		a->flags |= next->flags & AS_AREA_PRIVATE_PAGES;
 		area_changed(a);
 		area_remove(a->as, next);
 		kfree(next);
 	}
 	if (mergeable(prev, a)) {
 		prev->end = a->end;
-		prev->flags |= a->flags & AS_AREA_PRIVATE_PAGES;
 		area_changed(prev);
 		area_remove(a->as, a);
 		kfree(a);

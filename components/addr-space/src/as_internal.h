@@ -13,10 +13,12 @@
 
 /*
  * The area maps (or has mapped) a frame of its own: a private anonymous
- * page or a copy made on write (fault.c). Without it every page it maps is
- * its backend's, which a fault gives again: fork copies no entries of such
- * an area (fork.c), as Linux's fork skips a mapping without an anon_vma.
- * Kept by split pieces and fork copies; never shown outside (as_area_flags).
+ * area from the start (as_map; so such areas still merge on equal flags),
+ * another private area at its first copy made on write (fault.c). Without
+ * it every page it maps is its backend's, which a fault gives again: fork
+ * copies no entries of such an area (fork.c), as Linux's fork skips a
+ * mapping without an anon_vma. Kept by split pieces and fork copies; never
+ * shown outside (as_area_flags).
  */
 #define AS_AREA_PRIVATE_PAGES 0x100u
 _Static_assert((AS_AREA_PRIVATE_PAGES & AS_AREA_FLAGS) == 0, "an internal flag clashes");

@@ -226,6 +226,8 @@ int as_map(struct addr_space *as, uintptr_t addr, size_t len, unsigned prot, uns
 		a->priv = NULL;
 		if ((flags & AS_MAP_SHARED) && !(a->priv = anon_shared_create(len / PAGE_SIZE)))
 			rc = -ENOMEM;
+		else if (!(flags & AS_MAP_SHARED))
+			a->flags |= AS_AREA_PRIVATE_PAGES; /* nothing but pages of its own */
 		a->pgoff = 0;
 	}
 
