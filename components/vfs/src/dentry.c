@@ -58,12 +58,23 @@ void vfs_dentry_get(struct vfs_dentry *d)
 	__atomic_fetch_add(&d->refs, 1, __ATOMIC_RELAXED);
 }
 
-/* Drop a reference; a dentry that reaches zero leaves the tree and drops its parent's. */
+/*
+ * Drop a reference; a dentry that reaches zero leaves the tree and drops its
+ * parent's. Only that last drop needs the tree lock (find_child takes its
+ * references under it, so it never finds a dentry on its way out); any
+ * other is one atomic step, as Linux's lockref: a path walk puts a
+ * reference per component, and the lock was most of what it cost.
+ */
 void vfs_dentry_put(struct vfs_dentry *d)
 {
 	while (d) {
 		struct vfs_dentry *parent;
+		unsigned r = __atomic_load_n(&d->refs, __ATOMIC_RELAXED);
 
+		while (r > 1)
+			if (__atomic_compare_exchange_n(&d->refs, &r, r - 1, true, __ATOMIC_RELEASE,
+			                                __ATOMIC_RELAXED))
+				return;
 		vfs_tree_lock();
 		if (__atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL) != 0) {
 			vfs_tree_unlock();
