@@ -285,19 +285,21 @@ int vfs_fd_set_cloexec(struct vfs_fdtable *t, int fd, bool cloexec)
 
 void vfs_fdt_exec(struct vfs_fdtable *t)
 {
-	for (unsigned fd = 0;; fd++) {
-		struct vfs_file *f = NULL;
-		bool done;
+	unsigned fd = 0;
 
+	for (;;) {
+		struct vfs_file *f = NULL;
+
+		/* One hold of the lock per descriptor closed (not per slot): the file is put
+		 * unlocked, its last close may sleep. */
 		vfs_lock(t->lock);
-		done = fd >= t->size;
-		if (!done && is_open(t->files[fd]) && ((t->cloexec[fd / 64] >> (fd % 64)) & 1))
-			f = take(t, fd);
+		for (; fd < t->size && !f; fd++)
+			if (((t->cloexec[fd / 64] >> (fd % 64)) & 1) && is_open(t->files[fd]))
+				f = take(t, fd);
 		vfs_unlock(t->lock);
-		if (done)
+		if (!f)
 			return;
-		if (f)
-			vfs_file_put(f);
+		vfs_file_put(f);
 	}
 }
 
