@@ -83,30 +83,47 @@ void pool_extract(uint8_t out[RANDOM_KEY_SIZE])
 	kmemzero_explicit(next, sizeof(next));
 }
 
+/* One clock step: the low half of the time it ended (the high half says
+ * nothing a reader of the clock would not know) and how many reads it took. */
+struct jitter_sample {
+	uint32_t now, spins;
+};
+
 /*
- * Up to 'samples' clock steps hashed in: the time and how many reads the
- * step took. A step counts one bit when its length differs from the last
- * one (Linux credits one bit per timer expiry the same way): a clock that
- * ticks like a metronome gives none.
+ * Up to 'samples' clock steps hashed in. A step counts one bit when its
+ * length differs from the last one (Linux credits one bit per timer expiry
+ * the same way): a clock that ticks like a metronome gives none. Until
+ * ready, each step goes in as it is taken, so that waiting stops as soon
+ * as the pool is; otherwise (the boot's mixing-in) they go in as one input,
+ * one reseed and 8 bytes a step to hash.
  */
 static void jitter(unsigned samples, bool until_ready)
 {
-	uint64_t prev = hal_time_ns(), prev_step = 0;
+	struct jitter_sample batch[JITTER_BOOT_SAMPLES];
+	uint64_t prev = hal_time_ns(), prev_step = 0, now;
+	unsigned n = 0, bits = 0;
 
 	for (unsigned i = 0; i < samples && !(until_ready && random_ready()); i++) {
-		struct {
-			uint64_t now, spins;
-		} s = {0, 0};
+		struct jitter_sample s = {0, 0};
 		uint64_t step;
 
 		do
-			s.now = hal_time_ns();
-		while (s.now == prev && ++s.spins < JITTER_MAX_SPINS);
-		step = s.now - prev;
-		random_add_entropy(&s, sizeof(s), step && step != prev_step ? 1 : 0);
-		prev = s.now;
+			now = hal_time_ns();
+		while (now == prev && ++s.spins < JITTER_MAX_SPINS);
+		s.now = (uint32_t)now;
+		step = now - prev;
+		if (until_ready || n == JITTER_BOOT_SAMPLES) {
+			random_add_entropy(&s, sizeof(s), step && step != prev_step ? 1 : 0);
+		} else {
+			batch[n++] = s;
+			bits += step && step != prev_step ? 1 : 0;
+		}
+		prev = now;
 		prev_step = step;
 	}
+	if (n)
+		random_add_entropy(batch, n * sizeof(batch[0]), bits);
+	kmemzero_explicit(batch, sizeof(batch));
 }
 
 int random_wait_ready(void)
