@@ -104,29 +104,32 @@ static int keep_pages(struct tmpfs_inode *ti, uint64_t pgoff, const paddr_t *pa,
 	struct tmpfs_sb *ts = TSB(&ti->v);
 	/* One charge for the run; page by page, and only for pages the file lacks, near the limit.
 	 */
-	size_t i, kept = 0, charged = tmpfs_charge_blocks(ts, n) ? n : 0;
-	paddr_t old;
+	size_t i = 0, kept = 0, charged = tmpfs_charge_blocks(ts, n) ? n : 0, run = 0, j = 0;
+	uint64_t *s = NULL;
 	int rc = 0;
 
 	vfs_lock(ti->file.pages_lock);
-	for (i = 0; i < n; i++) {
-		if (charged < n && tmpfs_pages_lookup(&ti->file.pages, pgoff + i, &old) < 0) {
+	for (; i < n; i++, j++) {
+		if (j == run) { /* the next leaf's slots */
+			if ((rc = tmpfs_pages_slots(&ti->file.pages, pgoff + i, n - i, &s, &run)) <
+			    0)
+				break;
+			j = 0;
+		}
+		if (s[j]) { /* the file has this page: the data goes into it */
+			memcpy(page_to_virt(s[j]), page_to_virt(pa[i]), PAGE_SIZE);
+			page_ref_put(pa[i]);
+			continue;
+		}
+		if (charged < n) {
 			if (!tmpfs_charge_blocks(ts, 1)) {
 				rc = -ENOSPC;
 				break;
 			}
 			charged++;
 		}
-		rc = tmpfs_pages_add(&ti->file.pages, pgoff + i, pa[i], &old);
-		if (rc == -EEXIST) {
-			memcpy(page_to_virt(old), page_to_virt(pa[i]), PAGE_SIZE);
-			page_ref_put(pa[i]);
-			rc = 0;
-		} else if (rc < 0) {
-			break;
-		} else {
-			kept++;
-		}
+		s[j] = pa[i];
+		kept++;
 	}
 	ti->file.npages += kept;
 	set_blocks(ti);

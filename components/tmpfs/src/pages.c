@@ -102,17 +102,13 @@ int tmpfs_pages_insert(struct tmpfs_pages *pg, uint64_t pgoff, paddr_t pa)
 	return rc;
 }
 
-int tmpfs_pages_add(struct tmpfs_pages *pg, uint64_t pgoff, paddr_t pa, paddr_t *old)
+int tmpfs_pages_slots(struct tmpfs_pages *pg, uint64_t pgoff, size_t n, uint64_t **slots,
+                      size_t *run)
 {
-	uint64_t *s;
-	int rc = leaf_slot(pg, pgoff, &s);
+	int rc = leaf_slot(pg, pgoff, slots);
 
-	if (rc == 0 && *s) {
-		*old = *s;
-		return -EEXIST;
-	}
 	if (rc == 0)
-		*s = pa;
+		*run = MIN(n, (size_t)(SLOTS - slot(pgoff, 0)));
 	return rc;
 }
 

@@ -78,8 +78,14 @@ static inline struct tmpfs_sb *TSB(const struct vfs_inode *v)
 /* pages.c: the page tree (the caller serialises). */
 int tmpfs_pages_lookup(const struct tmpfs_pages *pg, uint64_t pgoff, paddr_t *pa);
 int tmpfs_pages_insert(struct tmpfs_pages *pg, uint64_t pgoff, paddr_t pa);
-/* The same where there is no page yet; -EEXIST and *old (the page there) otherwise. */
-int tmpfs_pages_add(struct tmpfs_pages *pg, uint64_t pgoff, paddr_t pa, paddr_t *old);
+/*
+ * The slots of pages pgoff, pgoff + 1, ... that share pgoff's leaf, at most
+ * n: *slots (made as needed; a slot holds the page's frame, 0 for a hole)
+ * and *run, how many. One walk for up to 512 pages of a file written in
+ * order.
+ */
+int tmpfs_pages_slots(struct tmpfs_pages *pg, uint64_t pgoff, size_t n, uint64_t **slots,
+                      size_t *run);
 /* Take every frame at pgoff >= from out of the tree; put(ctx, pa) for each. Frees empty nodes. */
 void tmpfs_pages_truncate(struct tmpfs_pages *pg, uint64_t from, void (*put)(void *ctx, paddr_t pa),
                           void *ctx);

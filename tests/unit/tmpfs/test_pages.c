@@ -187,6 +187,37 @@ static void test_given_frames_at_the_limit(void **state)
 	T_free0 += HELD - 1;
 }
 
+/* Given frames across a leaf of the page tree (slots 510 to 513): each kept at its offset. */
+static void test_given_frames_across_a_leaf(void **state)
+{
+	enum { HELD = 4, AT = 510 };
+	uint8_t *mem = fake_hal_ram(HELD * PG, PG);
+	paddr_t held = (paddr_t)(uintptr_t)mem, pa;
+	struct vfs_file *f;
+	struct vfs_iter it;
+	size_t free0 = T_free();
+
+	(void)state;
+	for (size_t i = 0; i < HELD * PG; i++)
+		mem[i] = (uint8_t)(i / PG + 1);
+	assert_int_equal(page_alloc_add_held_range(held, HELD * PG), 0);
+	assert_int_equal(T_open("/x", VFS_O_CREAT | VFS_O_RDWR, 0644, &f), 0);
+	vfs_iter_kernel_frames(&it, mem, HELD * PG);
+	assert_int_equal(write_iter(f, &it, (int64_t)AT * PG), HELD * PG);
+	for (int i = 0; i < HELD; i++) {
+		assert_int_equal(vfs_file_inode(f)->ops->get_page(vfs_file_inode(f), AT + i, &pa),
+		                 0);
+		assert_true(pa == held + (paddr_t)i * PG);
+		page_ref_put(pa);
+	}
+	check_bytes(f, mem, HELD * PG, (int64_t)AT * PG);
+	assert_int_equal(page_alloc_release_held(), HELD);
+	vfs_file_put(f);
+	assert_int_equal(vfs_unlink(T_fs, NULL, "/x", &T_root), 0);
+	assert_int_equal(T_free(), free0 - 1 + HELD); /* the range's metadata page stays */
+	T_free0 += HELD - 1;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +228,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_whole_page_over_a_page, tmpfs_test_setup,
 	                                    tmpfs_test_teardown),
 	    cmocka_unit_test_setup_teardown(test_given_frames_at_the_limit, tmpfs_test_setup_bare,
+	                                    tmpfs_test_teardown),
+	    cmocka_unit_test_setup_teardown(test_given_frames_across_a_leaf, tmpfs_test_setup,
 	                                    tmpfs_test_teardown),
 	};
 
