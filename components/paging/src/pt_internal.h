@@ -61,7 +61,8 @@ struct pt {
 	    asid;     /* its translations' tag in the TLB and the CPUs that may cache them (hal) */
 	bool retired; /* pt_retire: never active again */
 	/* The level-0 table a one-page unmap left empty and in place (unmap.c),
-	 * and an address in its span; 0 when none. */
+	 * and an address in its span; 0 when none. Changed only by the calls
+	 * that change pt, which the caller serialises (paging.h). */
 	paddr_t kept;
 	uint64_t kept_va;
 };

@@ -90,6 +90,14 @@ void pt_destroy(struct pt *pt);
 paddr_t pt_root(const struct pt *pt);
 const struct pt_format *pt_format(const struct pt *pt);
 
+/*
+ * pt_map, pt_unmap, pt_split and pt_protect change pt: the caller serialises
+ * the calls on one pt (addr-space holds the space's lock); calls on
+ * different tables may run at once. They never sleep (page-alloc's locks
+ * are spinlocks; a flush that reaches other CPUs waits for them spinning),
+ * and are not for interrupt handlers (boot code and tasks call them).
+ */
+
 /* Map [va, va + len) to [pa, pa + len); all three 4 KiB-aligned. */
 int pt_map(struct pt *pt, uintptr_t va, paddr_t pa, size_t len, unsigned prot, unsigned flags);
 
